@@ -1,0 +1,54 @@
+import type { serialization } from 'square';
+import type { Db } from './db.js';
+import type { FaultTable } from './faults.js';
+import type { IdempotencyLedger } from './idempotency.js';
+import type { RequestLog } from './request-log.js';
+import { Collection } from './store.js';
+import type { WebhookDispatcher } from './webhooks.js';
+
+/** The emulator's collections, one per kind of Square object, in Square's wire shape. */
+export function createStores(db: Db) {
+  return {
+    locations: new Collection<serialization.Location.Raw>(db, 'location'),
+    customers: new Collection<serialization.Customer.Raw>(db, 'customer'),
+    cards: new Collection<serialization.Card.Raw>(db, 'card'),
+    giftCards: new Collection<serialization.GiftCard.Raw>(db, 'gift_card'),
+    giftCardActivities: new Collection<serialization.GiftCardActivity.Raw>(db, 'gift_card_activity'),
+    payments: new Collection<serialization.Payment.Raw>(db, 'payment'),
+    refunds: new Collection<serialization.PaymentRefund.Raw>(db, 'refund'),
+    orders: new Collection<serialization.Order.Raw>(db, 'order'),
+  };
+}
+
+export type Stores = ReturnType<typeof createStores>;
+
+/** Everything a route module needs; one per emulator instance. */
+export interface EmulatorContext {
+  db: Db;
+  stores: Stores;
+  idempotency: IdempotencyLedger;
+  webhooks: WebhookDispatcher;
+  faults: FaultTable;
+  requests: RequestLog;
+  /** Runs `fn` in one SQLite transaction: a handler's writes land together or not at all. */
+  tx<T>(fn: () => T): T;
+  /** The merchant of a token, provisioned with a main location on first use. */
+  merchantFor(token: string): string;
+}
+
+export interface Merchant {
+  id: string;
+  token: string;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Set for every Square API call (`/v2/...`) once the bearer token is checked. */
+    merchant: Merchant;
+  }
+}
+
+/** Square's timestamps: RFC 3339 in UTC with milliseconds. */
+export function now(): string {
+  return new Date().toISOString();
+}

@@ -1,0 +1,62 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import type { EmulatorContext } from './context.js';
+import { errors } from './errors.js';
+import { mergeCustomers } from './routes/customers.js';
+import type { Emulator } from './server.js';
+import { parse } from './validation.js';
+
+const webhookSettings = z.object({
+  url: z.string().url().optional(),
+  signature_key: z.string().min(1).optional(),
+  retry_base_ms: z.number().int().min(1).optional(),
+  max_attempts: z.number().int().min(1).max(100).optional(),
+});
+
+/** The emulator's own control plane under `/_emulator/`: not Square's API, for tests and demos. */
+export function registerControlPlane(app: FastifyInstance, ctx: EmulatorContext, emulator: Emulator): void {
+  app.get('/_emulator/requests', async () => ({ requests: ctx.requests.list() }));
+  app.delete('/_emulator/requests', async () => {
+    ctx.requests.clear();
+    return {};
+  });
+
+  app.post('/_emulator/reset', async () => {
+    await emulator.reset();
+    return {};
+  });
+
+  app.get('/_emulator/faults', async () => ({ faults: ctx.faults.list() }));
+  app.post('/_emulator/faults', async (request) => ({ fault: ctx.faults.add(request.body) }));
+  app.delete('/_emulator/faults', async () => {
+    ctx.faults.clear();
+    return {};
+  });
+
+  app.get('/_emulator/events', async () => ({ events: ctx.webhooks.events() }));
+  app.delete('/_emulator/events', async () => {
+    ctx.webhooks.clearEvents();
+    return {};
+  });
+  app.get('/_emulator/webhooks', async () => {
+    const { url, retryBaseMs, maxAttempts, signatureKey } = ctx.webhooks.settings;
+    return { url: url ?? null, signature_key_set: Boolean(signatureKey), retry_base_ms: retryBaseMs, max_attempts: maxAttempts };
+  });
+  app.put('/_emulator/webhooks', async (request) => {
+    const body = parse(webhookSettings, request.body);
+    ctx.webhooks.configure({
+      url: body.url,
+      signatureKey: body.signature_key,
+      retryBaseMs: body.retry_base_ms,
+      maxAttempts: body.max_attempts,
+    });
+    return {};
+  });
+
+  app.post('/_emulator/customers/merge', async (request) => {
+    const token = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '')?.[1];
+    if (!token) throw errors.unauthorized();
+    const body = parse(z.object({ from_customer_ids: z.array(z.string().min(1)).min(2).max(100) }), request.body);
+    return { customer: mergeCustomers(ctx, ctx.merchantFor(token), body.from_customer_ids) };
+  });
+}

@@ -1,0 +1,42 @@
+import Database from 'better-sqlite3';
+
+export type Db = Database.Database;
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS merchants (
+  merchant_id TEXT PRIMARY KEY,
+  created_at  TEXT NOT NULL
+);
+-- Every Square object is one JSON document; rowid gives a stable insertion order for cursors.
+CREATE TABLE IF NOT EXISTS docs (
+  seq         INTEGER PRIMARY KEY AUTOINCREMENT,
+  merchant_id TEXT NOT NULL,
+  kind        TEXT NOT NULL,
+  id          TEXT NOT NULL,
+  doc         TEXT NOT NULL,
+  UNIQUE (merchant_id, kind, id)
+);
+CREATE INDEX IF NOT EXISTS docs_by_kind ON docs (merchant_id, kind, seq);
+CREATE TABLE IF NOT EXISTS idempotency (
+  merchant_id TEXT NOT NULL,
+  endpoint    TEXT NOT NULL,
+  key         TEXT NOT NULL,
+  fingerprint TEXT NOT NULL,
+  status      INTEGER NOT NULL,
+  response    TEXT NOT NULL,
+  PRIMARY KEY (merchant_id, endpoint, key)
+);
+`;
+
+/** Opens the emulator's database: a file path, or in-memory when none is given. */
+export function openDb(path = ':memory:'): Db {
+  const db = new Database(path);
+  if (path !== ':memory:') db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.exec(SCHEMA);
+  return db;
+}
+
+export function wipe(db: Db): void {
+  db.exec('DELETE FROM docs; DELETE FROM merchants; DELETE FROM idempotency;');
+}

@@ -1,0 +1,74 @@
+import type { serialization } from 'square';
+
+/** One entry of Square's `errors` array, exactly as it goes over the wire. */
+export type SquareErrorBody = serialization.Error_.Raw;
+type Category = SquareErrorBody['category'];
+type Code = SquareErrorBody['code'];
+
+/**
+ * Thrown by any emulator handler to answer the way Square does: the HTTP status
+ * follows the first error and the body is `{"errors":[...]}`.
+ */
+export class SquareApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly errors: SquareErrorBody[],
+    readonly options: {
+      /** Square returns Retry-After on 429; faults use it too. */
+      retryAfterSeconds?: number;
+      /**
+       * The request changed state before failing (a decline records a FAILED payment):
+       * the change is kept and the answer is replayed for the same idempotency key.
+       */
+      recorded?: boolean;
+      /** Objects Square returns beside the errors, such as the FAILED `payment` of a decline. */
+      body?: Record<string, unknown>;
+    } = {},
+  ) {
+    super(errors.map((e) => `${e.code}: ${e.detail ?? ''}`).join('; '));
+  }
+
+  get recorded(): boolean {
+    return this.options.recorded === true;
+  }
+
+  toBody(): Record<string, unknown> {
+    return { errors: this.errors, ...this.options.body };
+  }
+
+  static of(status: number, category: Category, code: Code, detail?: string, field?: string): SquareApiError {
+    const body: SquareErrorBody = { category, code };
+    if (detail !== undefined) body.detail = detail;
+    if (field !== undefined) body.field = field;
+    return new SquareApiError(status, [body]);
+  }
+}
+
+const invalid = (code: Code, detail: string, field?: string) =>
+  SquareApiError.of(400, 'INVALID_REQUEST_ERROR', code, detail, field);
+
+/** The errors every Square API shares; API-specific ones are built with SquareApiError.of. */
+export const errors = {
+  unauthorized: () =>
+    SquareApiError.of(401, 'AUTHENTICATION_ERROR', 'UNAUTHORIZED', 'This request could not be authorized.'),
+  notFound: (detail: string, field?: string) => SquareApiError.of(404, 'INVALID_REQUEST_ERROR', 'NOT_FOUND', detail, field),
+  missing: (field: string) => invalid('MISSING_REQUIRED_PARAMETER', `Missing required parameter: ${field}`, field),
+  invalidValue: (field: string, detail: string) => invalid('INVALID_VALUE', detail, field),
+  invalid,
+  tooHigh: (field: string, detail: string) => invalid('VALUE_TOO_HIGH', detail, field),
+  tooLow: (field: string, detail: string) => invalid('VALUE_TOO_LOW', detail, field),
+  invalidCursor: () => invalid('INVALID_CURSOR', 'The pagination cursor is invalid.', 'cursor'),
+  badRequest: (detail: string) => invalid('BAD_REQUEST', detail),
+  versionMismatch: (detail: string, field = 'version') =>
+    SquareApiError.of(409, 'INVALID_REQUEST_ERROR', 'CONFLICT', detail, field),
+  idempotencyKeyReused: () =>
+    invalid(
+      'IDEMPOTENCY_KEY_REUSED',
+      'The idempotency key was already used for a different request.',
+      'idempotency_key',
+    ),
+  paymentMethod: (code: Code, detail: string, status = 400) =>
+    SquareApiError.of(status, 'PAYMENT_METHOD_ERROR', code, detail),
+  internal: (detail = 'An internal error occurred.') =>
+    SquareApiError.of(500, 'API_ERROR', 'INTERNAL_SERVER_ERROR', detail),
+};

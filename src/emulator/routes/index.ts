@@ -1,0 +1,10 @@
+import type { FastifyInstance } from 'fastify';
+import type { EmulatorContext } from '../context.js';
+import { registerLocations } from './locations.js';
+
+/** Square's REST API, one module per Square API. */
+export function squareApiRoutes(ctx: EmulatorContext) {
+  return async (app: FastifyInstance) => {
+    registerLocations(app, ctx);
+  };
+}

@@ -1,0 +1,59 @@
+import type { Db } from './db.js';
+
+/** A stored document with the insertion sequence the store assigned to it. */
+export interface Stored<T> {
+  seq: number;
+  doc: T;
+}
+
+/**
+ * One kind of Square object (customers, cards, ...) for all merchants. Documents
+ * are kept as Square's wire JSON so handlers return them as they are.
+ */
+export class Collection<T extends object> {
+  private readonly getStmt;
+  private readonly insertStmt;
+  private readonly updateStmt;
+  private readonly deleteStmt;
+  private readonly allStmt;
+
+  constructor(db: Db, readonly kind: string) {
+    this.getStmt = db.prepare<[string, string, string], { seq: number; doc: string }>(
+      'SELECT seq, doc FROM docs WHERE merchant_id = ? AND kind = ? AND id = ?',
+    );
+    this.insertStmt = db.prepare('INSERT INTO docs (merchant_id, kind, id, doc) VALUES (?, ?, ?, ?)');
+    this.updateStmt = db.prepare('UPDATE docs SET doc = ? WHERE merchant_id = ? AND kind = ? AND id = ?');
+    this.deleteStmt = db.prepare('DELETE FROM docs WHERE merchant_id = ? AND kind = ? AND id = ?');
+    this.allStmt = db.prepare<[string, string], { seq: number; doc: string }>(
+      'SELECT seq, doc FROM docs WHERE merchant_id = ? AND kind = ? ORDER BY seq',
+    );
+  }
+
+  get(merchantId: string, id: string): T | undefined {
+    return this.getWithSeq(merchantId, id)?.doc;
+  }
+
+  getWithSeq(merchantId: string, id: string): Stored<T> | undefined {
+    const row = this.getStmt.get(merchantId, this.kind, id);
+    return row && { seq: row.seq, doc: JSON.parse(row.doc) as T };
+  }
+
+  insert(merchantId: string, id: string, doc: T): T {
+    this.insertStmt.run(merchantId, this.kind, id, JSON.stringify(doc));
+    return doc;
+  }
+
+  /** Replaces an existing document; returns false when there is none. */
+  put(merchantId: string, id: string, doc: T): boolean {
+    return this.updateStmt.run(JSON.stringify(doc), merchantId, this.kind, id).changes > 0;
+  }
+
+  delete(merchantId: string, id: string): boolean {
+    return this.deleteStmt.run(merchantId, this.kind, id).changes > 0;
+  }
+
+  /** Every document of this merchant, oldest first. */
+  all(merchantId: string): Stored<T>[] {
+    return this.allStmt.all(merchantId, this.kind).map((row) => ({ seq: row.seq, doc: JSON.parse(row.doc) as T }));
+  }
+}

@@ -1,0 +1,78 @@
+import { z } from 'zod';
+import { SquareApiError, type SquareErrorBody } from './errors.js';
+
+type Issue = z.core.$ZodIssue;
+
+function kindOf(issue: Issue): string | undefined {
+  return 'origin' in issue ? (issue.origin as string) : undefined;
+}
+
+/** Translates a zod issue into the error Square gives for the same mistake. */
+function toSquareError(issue: Issue, input: unknown): SquareErrorBody {
+  const field = issue.path.map(String).join('.') || undefined;
+  const base = { category: 'INVALID_REQUEST_ERROR' as const, field };
+  switch (issue.code) {
+    case 'invalid_type': {
+      const value = issue.path.reduce<unknown>(
+        (v, p) => (v !== null && typeof v === 'object' ? (v as Record<PropertyKey, unknown>)[p] : undefined),
+        input,
+      );
+      if (value === undefined || value === null)
+        return { ...base, code: 'MISSING_REQUIRED_PARAMETER', detail: `Field must be set: ${field}` };
+      const expected: Record<string, SquareErrorBody['code']> = {
+        string: 'EXPECTED_STRING',
+        number: 'EXPECTED_INTEGER',
+        int: 'EXPECTED_INTEGER',
+        boolean: 'EXPECTED_BOOLEAN',
+        object: 'EXPECTED_OBJECT',
+        array: 'EXPECTED_ARRAY',
+        record: 'EXPECTED_MAP',
+      };
+      return { ...base, code: expected[issue.expected] ?? 'INCORRECT_TYPE', detail: `Expected ${issue.expected} for ${field}` };
+    }
+    case 'too_small': {
+      const origin = kindOf(issue);
+      if (origin === 'string')
+        return { ...base, code: 'VALUE_TOO_SHORT', detail: `Field ${field} must be at least ${issue.minimum} characters long` };
+      if (origin === 'array')
+        return { ...base, code: 'ARRAY_LENGTH_TOO_SHORT', detail: `Field ${field} must have at least ${issue.minimum} items` };
+      return { ...base, code: 'VALUE_TOO_LOW', detail: `Field ${field} must be at least ${issue.minimum}` };
+    }
+    case 'too_big': {
+      const origin = kindOf(issue);
+      if (origin === 'string')
+        return { ...base, code: 'VALUE_TOO_LONG', detail: `Field ${field} must be at most ${issue.maximum} characters long` };
+      if (origin === 'array')
+        return { ...base, code: 'ARRAY_LENGTH_TOO_LONG', detail: `Field ${field} must have at most ${issue.maximum} items` };
+      return { ...base, code: 'VALUE_TOO_HIGH', detail: `Field ${field} must be at most ${issue.maximum}` };
+    }
+    case 'invalid_value':
+      return { ...base, code: 'INVALID_ENUM_VALUE', detail: `Field ${field} must be one of ${issue.values.join(', ')}` };
+    case 'invalid_format':
+      return { ...base, code: 'INVALID_VALUE', detail: `Field ${field} is not a valid ${issue.format}` };
+    default:
+      return { ...base, code: 'INVALID_VALUE', detail: issue.message };
+  }
+}
+
+/**
+ * Parses a request body or query with a zod schema; any mismatch becomes a 400
+ * with Square's error codes (MISSING_REQUIRED_PARAMETER, VALUE_TOO_HIGH, ...).
+ */
+export function parse<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
+  const result = schema.safeParse(input ?? {});
+  if (result.success) return result.data;
+  throw new SquareApiError(
+    400,
+    result.error.issues.map((issue) => toSquareError(issue, input)),
+  );
+}
+
+/** Reusable pieces of Square request shapes. */
+export const shapes = {
+  money: z.object({ amount: z.number().int(), currency: z.string().length(3) }),
+  /** Query parameters arrive as strings; Square accepts `limit=10`. */
+  queryInt: z.coerce.number().int(),
+  queryBool: z.enum(['true', 'false']).transform((v) => v === 'true'),
+  idempotencyKey: (min: number, max?: number) => (max ? z.string().min(min).max(max) : z.string().min(min)),
+};

@@ -1,0 +1,6 @@
+import type { ResponseRoute } from './types.js';
+
+export const locationRoutes: ResponseRoute[] = [
+  ['GET', '/v2/locations', 'ListLocationsResponse'],
+  ['GET', '/v2/locations/:location_id', 'GetLocationResponse'],
+];

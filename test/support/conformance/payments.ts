@@ -1,0 +1,3 @@
+import type { ResponseRoute } from './types.js';
+
+export const paymentRoutes: ResponseRoute[] = [];

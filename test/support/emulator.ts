@@ -1,0 +1,92 @@
+import { randomUUID } from 'node:crypto';
+import { SquareClient, serialization } from 'square';
+import { afterAll, afterEach, beforeAll, expect } from 'vitest';
+import { createEmulator, type Emulator, type EmulatorOptions } from '../../src/emulator/server.js';
+import { RESPONSE_ROUTES } from './conformance/index.js';
+
+const STRICT = {
+  unrecognizedObjectKeys: 'fail',
+  allowUnrecognizedEnumValues: false,
+  allowUnrecognizedUnionMembers: false,
+  skipValidation: false,
+} as const;
+
+const compiled = RESPONSE_ROUTES.map(([method, path, schema]) => ({
+  method,
+  regex: new RegExp('^' + path.replace(/:[a-z_]+/g, '[^/]+') + '$'),
+  schema: serialization[schema] as { parse: (raw: unknown, opts: typeof STRICT) => { ok: boolean; errors?: unknown[] } },
+  name: schema,
+}));
+
+/** Checks a raw Square response body against the SDK's schema for its endpoint; returns what is wrong. */
+export function conformanceProblems(method: string, path: string, status: number, body: unknown): string[] {
+  if (status >= 400) {
+    const errs = (body as { errors?: unknown[] } | undefined)?.errors;
+    if (!Array.isArray(errs) || errs.length === 0) return [`${method} ${path}: error response without errors[]`];
+    return errs.flatMap((e) => {
+      const result = serialization.Error_.parse(e, STRICT);
+      return result.ok ? [] : [`${method} ${path} error: ${JSON.stringify(result.errors)}`];
+    });
+  }
+  const route = compiled.find((r) => r.method === method && r.regex.test(path));
+  if (!route) return [`${method} ${path}: no response schema registered in test/support/conformance`];
+  const result = route.schema.parse(body, STRICT);
+  return result.ok ? [] : [`${method} ${path} (${route.name}): ${JSON.stringify(result.errors)}`];
+}
+
+/** A fetch that passes every call through unchanged and records responses that break Square's schema. */
+function conformingFetch(problems: string[]): typeof fetch {
+  return async (input, init) => {
+    const response = await fetch(input, init);
+    const url = new URL(typeof input === 'string' || input instanceof URL ? input : input.url);
+    const text = await response.clone().text();
+    const method = (init?.method ?? 'GET').toUpperCase();
+    problems.push(...conformanceProblems(method, url.pathname, response.status, text ? JSON.parse(text) : undefined));
+    return response;
+  };
+}
+
+export interface TestEmulator {
+  emulator: Emulator;
+  url: string;
+  /** An SDK client for `token` (a fresh merchant when omitted); responses are checked against the schema. */
+  client(token?: string, options?: { maxRetries?: number }): SquareClient;
+  /** A raw JSON call, for what the SDK will not send (malformed bodies, missing tokens). */
+  raw(method: string, path: string, options?: { token?: string | null; body?: unknown }): Promise<{ status: number; body: any; headers: Headers }>;
+  problems: string[];
+}
+
+/**
+ * Starts a fresh emulator for the test file (no demo data unless asked) and fails any
+ * test during which a response did not match the SDK's schema for its endpoint.
+ */
+export function useEmulator(options: EmulatorOptions = {}): TestEmulator {
+  const handle = { problems: [] as string[] } as TestEmulator;
+  beforeAll(async () => {
+    handle.emulator = await createEmulator({ seed: false, ...options });
+    handle.url = await handle.emulator.listen();
+  });
+  afterAll(async () => {
+    await handle.emulator?.close();
+  });
+  afterEach(() => {
+    expect(handle.problems.splice(0)).toEqual([]);
+  });
+  handle.client = (token = `test-${randomUUID()}`, clientOptions = {}) =>
+    new SquareClient({ token, baseUrl: handle.url, fetch: conformingFetch(handle.problems), maxRetries: clientOptions.maxRetries ?? 0 });
+  handle.raw = async (method, path, { token = 'raw-token', body } = {}) => {
+    const headers: Record<string, string> = {};
+    if (token !== null) headers.authorization = `Bearer ${token}`;
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    const response = await fetch(handle.url + path, {
+      method,
+      headers,
+      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+    });
+    const text = await response.text();
+    const parsed = text ? JSON.parse(text) : undefined;
+    if (path.startsWith('/v2/')) handle.problems.push(...conformanceProblems(method, path.split('?')[0]!, response.status, parsed));
+    return { status: response.status, body: parsed, headers: response.headers };
+  };
+  return handle;
+}
