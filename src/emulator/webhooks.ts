@@ -72,10 +72,10 @@ export class WebhookDispatcher {
   }
 
   /** Runs `fn` without emitting events (the demo seed is not news to anyone). */
-  silently<T>(fn: () => T): T {
+  async silently<T>(fn: () => Promise<T> | T): Promise<T> {
     this.suspended++;
     try {
-      return fn();
+      return await fn();
     } finally {
       this.suspended--;
     }
