@@ -1,8 +1,210 @@
 import type { FastifyInstance } from 'fastify';
+import type { EmulatorContext } from './context.js';
+import { newLocation } from './merchants.js';
 
 /** The token whose merchant holds the demo data; `npm start` uses it. */
 export const DEMO_TOKEN = 'EMULATOR-DEMO-TOKEN';
 
-export async function seedDemoData(app: FastifyInstance): Promise<void> {
-  await app.inject({ method: 'GET', url: '/v2/locations', headers: { authorization: `Bearer ${DEMO_TOKEN}` } });
+const GIVEN = ['Amelia', 'Noah', 'Olivia', 'Liam', 'Emma', 'Mateo', 'Sofia', 'Lucas', 'Isabella', 'Ethan', 'Mia', 'Aarav',
+  'Chloe', 'Hiroshi', 'Zoe', 'Omar', 'Grace', 'Diego', 'Hannah', 'Kwame', 'Lily', 'Ravi', 'Nora', 'Jonas', 'Elena',
+  'Samuel', 'Priya', 'Felix'];
+const FAMILY = ['Earhart', 'Okafor', 'Nguyen', 'Schmidt', 'Rossi', 'Garcia', 'Kowalski', 'Silva', 'Haddad', 'Tanaka',
+  'Murphy', 'Patel', 'Dubois', 'Sato', 'Andersen', 'Farouk', 'Kim', 'Alvarez', 'Becker', 'Mensah', 'Chen', 'Iyer',
+  'Lindqvist', 'Weber', 'Popescu', 'Cohen', 'Raman', 'Novak'];
+const STREETS = ['Market St', 'Valencia St', 'Castro St', 'Mission St', 'Folsom St', 'Irving St', 'Clement St'];
+const MENU: Array<[name: string, cents: number]> = [
+  ['Flat White', 450], ['Cortado', 400], ['Cold Brew', 500], ['Croissant', 375], ['Avocado Toast', 1100],
+  ['Banana Bread', 425], ['Matcha Latte', 550], ['Bagel with Cream Cheese', 625], ['Granola Bowl', 950],
+  ['Drip Coffee (1 lb bag)', 1800],
+];
+
+/** A small deterministic generator, so that every seed tells the same story (ids aside). */
+function prng(seed: number) {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * Loads the demo merchant through the emulator's own Square API, so that every
+ * object is exactly what the API would have made: customers, cards on file, gift
+ * cards with history, orders paid by card, cash and gift card, a refund, and
+ * Square Online-style orders whose customer is only on the payment.
+ */
+export async function seedDemoData(app: FastifyInstance, ctx: EmulatorContext): Promise<void> {
+  const random = prng(20250820);
+  const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)]!;
+  let keyCounter = 0;
+  const key = () => `seed-${++keyCounter}`;
+
+  const call = async <T = unknown>(method: 'GET' | 'POST' | 'PUT', url: string, payload?: unknown): Promise<T> => {
+    const response = await app.inject({
+      method,
+      url,
+      headers: { authorization: `Bearer ${DEMO_TOKEN}`, 'content-type': 'application/json' },
+      ...(payload === undefined ? {} : { payload: JSON.stringify(payload) }),
+    });
+    if (response.statusCode >= 300) throw new Error(`demo seed: ${method} ${url} failed: ${response.body}`);
+    return response.json() as T;
+  };
+
+  await ctx.webhooks.silently(async () => {
+    const { locations } = await call<{ locations: Array<{ id: string; merchant_id: string }> }>('GET', '/v2/locations');
+    const main = locations[0]!;
+    const second = newLocation(main.merchant_id, new Date().toISOString(), {
+      name: 'Mission Street Kiosk',
+      address: { address_line_1: '2100 Mission St', locality: 'San Francisco', administrative_district_level_1: 'CA', postal_code: '94110', country: 'US' },
+    });
+    ctx.stores.locations.insert(main.merchant_id, second.id!, second);
+    const locationIds = [main.id, second.id!];
+
+    const customers: Array<{ id: string; cards: string[] }> = [];
+    for (let i = 0; i < GIVEN.length; i++) {
+      const given = GIVEN[i]!;
+      const family = FAMILY[i]!;
+      const { customer } = await call<{ customer: { id: string } }>('POST', '/v2/customers', {
+        idempotency_key: key(),
+        given_name: given,
+        family_name: family,
+        email_address: `${given}.${family}@example.com`.toLowerCase(),
+        phone_number: `+1415555${String(1000 + i * 37).padStart(4, '0')}`,
+        reference_id: `CRM-${String(1001 + i)}`,
+        address: {
+          address_line_1: `${100 + Math.floor(random() * 2800)} ${pick(STREETS)}`,
+          locality: 'San Francisco',
+          administrative_district_level_1: 'CA',
+          postal_code: '94103',
+          country: 'US',
+        },
+        ...(i % 4 === 0 ? { birthday: `19${70 + (i % 25)}-0${1 + (i % 9)}-1${i % 9}` } : {}),
+        ...(i % 5 === 0 ? { note: 'Regular: oat milk, extra hot.' } : {}),
+        ...(i % 7 === 3 ? { company_name: 'Mission Bay Studios' } : {}),
+      });
+      customers.push({ id: customer.id, cards: [] });
+    }
+
+    // Cards on file for most customers; a few have two, one has a disabled one.
+    for (const [i, customer] of customers.entries()) {
+      if (i % 6 === 5) continue;
+      const cardCount = i % 5 === 1 ? 2 : 1;
+      for (let c = 0; c < cardCount; c++) {
+        const { card } = await call<{ card: { id: string } }>('POST', '/v2/cards', {
+          idempotency_key: key(),
+          source_id: 'cnon:card-nonce-ok',
+          card: {
+            customer_id: customer.id,
+            cardholder_name: `${GIVEN[i]} ${FAMILY[i]}`,
+            billing_address: { postal_code: '94103', country: 'US' },
+          },
+        });
+        customer.cards.push(card.id);
+      }
+    }
+    await call('POST', `/v2/cards/${customers[1]!.cards[1]}/disable`);
+    customers[1]!.cards.pop();
+
+    // Gift cards: activated with a balance, some reloaded, some linked to customers.
+    const giftCards: string[] = [];
+    for (let g = 0; g < 8; g++) {
+      const { gift_card } = await call<{ gift_card: { id: string } }>('POST', '/v2/gift-cards', {
+        idempotency_key: key(),
+        location_id: main.id,
+        gift_card: { type: 'DIGITAL' },
+      });
+      giftCards.push(gift_card.id);
+      if (g === 7) continue; // one stays PENDING, never activated
+      const activity = (type: string, details: Record<string, unknown>) =>
+        call('POST', '/v2/gift-cards/activities', {
+          idempotency_key: key(),
+          gift_card_activity: { type, location_id: main.id, gift_card_id: gift_card.id, ...details },
+        });
+      await activity('ACTIVATE', {
+        activate_activity_details: { amount_money: { amount: 2500 * (1 + (g % 4)), currency: 'USD' }, buyer_payment_instrument_ids: ['demo-cash'] },
+      });
+      if (g % 3 === 0)
+        await activity('LOAD', {
+          load_activity_details: { amount_money: { amount: 2000, currency: 'USD' }, buyer_payment_instrument_ids: ['demo-cash'] },
+        });
+      if (g < 5) await call('POST', `/v2/gift-cards/${gift_card.id}/link-customer`, { customer_id: customers[g * 2]!.id });
+    }
+
+    const lineItems = () =>
+      Array.from({ length: 1 + Math.floor(random() * 3) }, () => {
+        const [name, cents] = pick(MENU);
+        return { name, quantity: String(1 + Math.floor(random() * 2)), base_price_money: { amount: cents, currency: 'USD' } };
+      });
+    const createOrder = async (customerId: string | undefined, locationId: string, source = 'Mission Coffee Counter') => {
+      const { order } = await call<{ order: { id: string; total_money: { amount: number } } }>('POST', '/v2/orders', {
+        idempotency_key: key(),
+        order: {
+          location_id: locationId,
+          ...(customerId ? { customer_id: customerId } : {}),
+          source: { name: source },
+          line_items: lineItems(),
+          taxes: [{ uid: 'sf-sales-tax', name: 'SF Sales Tax', percentage: '8.625', scope: 'ORDER' }],
+        },
+      });
+      return order;
+    };
+    const pay = (order: { id: string; total_money: { amount: number } }, source: Record<string, unknown>) =>
+      call<{ payment: { id: string } }>('POST', '/v2/payments', {
+        idempotency_key: key(),
+        amount_money: { amount: order.total_money.amount, currency: 'USD' },
+        order_id: order.id,
+        ...source,
+      });
+
+    // Card-on-file orders: several per customer for the first ones, so pages have something to page through.
+    let refunded = false;
+    for (const [i, customer] of customers.entries()) {
+      const card = customer.cards[0];
+      if (!card) continue;
+      const orderCount = i < 3 ? 6 : i % 3 === 0 ? 2 : 1;
+      for (let o = 0; o < orderCount; o++) {
+        const order = await createOrder(customer.id, locationIds[(i + o) % 2]!);
+        const { payment } = await pay(order, { source_id: card, customer_id: customer.id, location_id: locationIds[(i + o) % 2] });
+        if (!refunded) {
+          await call('POST', '/v2/refunds', {
+            idempotency_key: key(),
+            payment_id: payment.id,
+            amount_money: { amount: 200, currency: 'USD' },
+            reason: 'Drink remade: customer asked for a refund of the difference',
+          });
+          refunded = true;
+        }
+      }
+    }
+
+    // Square Online orders: no customer_id on the order, the customer only on the payment.
+    for (const i of [4, 9, 14, 19]) {
+      const customer = customers[i]!;
+      const order = await createOrder(undefined, main.id, 'Square Online');
+      const source = customer.cards[0]
+        ? { source_id: customer.cards[0], customer_id: customer.id }
+        : { source_id: 'cnon:card-nonce-ok', customer_id: customer.id };
+      await pay(order, source);
+    }
+
+    // Walk-in sales: cash with change, a gift card redemption, and a payment made without an order.
+    const cashOrder = await createOrder(customers[7]!.id, second.id!);
+    await pay(cashOrder, {
+      source_id: 'CASH',
+      customer_id: customers[7]!.id,
+      location_id: second.id,
+      cash_details: { buyer_supplied_money: { amount: Math.ceil(cashOrder.total_money.amount / 500) * 500, currency: 'USD' } },
+    });
+    const giftOrder = await createOrder(customers[0]!.id, main.id);
+    await pay(giftOrder, { source_id: giftCards[0], customer_id: customers[0]!.id });
+    await call('POST', '/v2/payments', {
+      idempotency_key: key(),
+      source_id: 'cnon:card-nonce-ok',
+      amount_money: { amount: 1250, currency: 'USD' },
+      customer_id: customers[10]!.id,
+      note: 'Catering deposit',
+    });
+  });
 }

@@ -119,7 +119,7 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
   await app.register(squareApiRoutes(ctx));
 
   const seed = async () => {
-    if (options.seed) await seedDemoData(app);
+    if (options.seed) await seedDemoData(app, ctx);
   };
 
   const emulator: Emulator = {
