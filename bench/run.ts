@@ -1,0 +1,22 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { benchEmulator } from './emulator.js';
+
+/**
+ * `npm run bench [-- <name> ...]`: runs the named benchmarks (all by default), prints
+ * their figures and keeps them in bench/results/<name>.json.
+ */
+const BENCHES: Record<string, () => Promise<unknown>> = {
+  emulator: () => benchEmulator(Number(process.env.BENCH_SECONDS ?? 10)),
+};
+
+const wanted = process.argv.slice(2);
+const names = wanted.length > 0 ? wanted : Object.keys(BENCHES);
+mkdirSync('bench/results', { recursive: true });
+for (const name of names) {
+  const bench = BENCHES[name];
+  if (!bench) throw new Error(`unknown benchmark "${name}"; known: ${Object.keys(BENCHES).join(', ')}`);
+  console.log(`\n== ${name} ==`);
+  const result = await bench();
+  console.log(JSON.stringify(result, null, 2));
+  writeFileSync(`bench/results/${name}.json`, JSON.stringify({ at: new Date().toISOString(), ...(result as object) }, null, 2));
+}

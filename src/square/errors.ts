@@ -1,0 +1,53 @@
+import { GraphQLError } from 'graphql';
+import { SquareError, SquareTimeoutError, type Square } from 'square';
+
+export type GatewayErrorCode =
+  | 'NOT_FOUND'
+  | 'UNAUTHENTICATED'
+  | 'FORBIDDEN'
+  | 'BAD_USER_INPUT'
+  | 'RATE_LIMITED'
+  | 'UPSTREAM_ERROR';
+
+/** The GraphQL error for a failed Square call: our code, plus Square's own code and detail. */
+export function squareFailure(error: unknown): GraphQLError {
+  if (error instanceof GraphQLError) return error;
+  if (error instanceof SquareTimeoutError) {
+    return new GraphQLError('Square did not answer in time.', { extensions: { code: 'UPSTREAM_ERROR', http: { status: 200 } } });
+  }
+  if (error instanceof SquareError) return fromSquareErrors(error.statusCode, error.errors, error.message);
+  return new GraphQLError('Square could not be reached.', { extensions: { code: 'UPSTREAM_ERROR' } });
+}
+
+/** The GraphQL error for Square's `errors` array, also as bulk endpoints return it per item. */
+export function fromSquareErrors(statusCode: number | undefined, errors: ReadonlyArray<Pick<Square.Error_, "category" | "code" | "detail" | "field">>, fallback = 'Square failed.'): GraphQLError {
+  const first = errors[0];
+  return new GraphQLError(first?.detail ?? fallback, {
+    extensions: {
+      code: codeFor(statusCode, first?.category),
+      square: { statusCode, code: first?.code, category: first?.category, field: first?.field },
+    },
+  });
+}
+
+function codeFor(status: number | undefined, category: string | undefined): GatewayErrorCode {
+  if (status === 401 || category === 'AUTHENTICATION_ERROR') return status === 403 ? 'FORBIDDEN' : 'UNAUTHENTICATED';
+  if (status === 403) return 'FORBIDDEN';
+  if (status === 404) return 'NOT_FOUND';
+  if (status === 429 || category === 'RATE_LIMIT_ERROR') return 'RATE_LIMITED';
+  if (status !== undefined && status >= 400 && status < 500) return 'BAD_USER_INPUT';
+  return 'UPSTREAM_ERROR';
+}
+
+/** Runs a Square call, turning its failure into the GraphQL error clients see. */
+export async function callSquare<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    throw squareFailure(error);
+  }
+}
+
+export function isNotFound(error: unknown): boolean {
+  return error instanceof SquareError && error.statusCode === 404;
+}

@@ -1,0 +1,207 @@
+import DataLoader from 'dataloader';
+import type { LimitFunction } from 'p-limit';
+import type { Square, SquareClient } from 'square';
+import { fromSquareErrors, isNotFound, squareFailure } from './errors.js';
+import { chunk, collectPages } from './paging.js';
+
+/** Square's documented batch sizes. */
+export const LIMITS = {
+  bulkRetrieveCustomers: 100,
+  batchRetrieveOrders: 100,
+  searchOrdersCustomerIds: 10,
+  searchOrdersLocationIds: 10,
+  searchOrdersPage: 1000,
+  listGiftCardsPage: 200,
+} as const;
+
+export interface LoaderDeps {
+  square: SquareClient;
+  /** The per-token cap every call of this request goes through. */
+  limit: LimitFunction;
+  /** The seller's locations, cached per token across requests. */
+  locations: () => Promise<Square.Location[]>;
+}
+
+export type Loaders = ReturnType<typeof createLoaders>;
+
+/**
+ * Every Square read of one request goes through these loaders: calls for the same
+ * kind of object made in one tick are batched into Square's bulk endpoints where
+ * Square has them, deduplicated where it does not, and each result primes the
+ * loaders of the objects it carries. Built per request and per token, so nothing
+ * read for one seller can reach another.
+ */
+export function createLoaders({ square, limit, locations }: LoaderDeps) {
+  const call = <T>(fn: () => Promise<T>) => limit(fn);
+
+  /** A per-id Retrieve for objects Square cannot fetch in bulk; 404 is `null`. */
+  const retrieveEach = <T>(get: (id: string) => Promise<T | undefined>) =>
+    new DataLoader<string, T | null>(async (ids) =>
+      Promise.all(
+        ids.map(async (id) => {
+          try {
+            return (await call(() => get(id))) ?? null;
+          } catch (error) {
+            return isNotFound(error) ? null : squareFailure(error);
+          }
+        }),
+      ),
+    );
+
+  const customer = new DataLoader<string, Square.Customer | null>(
+    async (ids) => {
+      const found = new Map<string, Square.Customer | Error>();
+      await Promise.all(
+        chunk(ids, LIMITS.bulkRetrieveCustomers).map(async (batch) => {
+          try {
+            const { responses } = await call(() => square.customers.bulkRetrieveCustomers({ customerIds: batch }));
+            for (const [id, result] of Object.entries(responses ?? {})) {
+              if (result.customer) found.set(id, result.customer);
+              else if (result.errors?.some((e) => e.code !== 'NOT_FOUND')) found.set(id, fromSquareErrors(undefined, result.errors));
+            }
+          } catch (error) {
+            for (const id of batch) found.set(id, squareFailure(error));
+          }
+        }),
+      );
+      return ids.map((id) => found.get(id) ?? null);
+    },
+    { maxBatchSize: LIMITS.bulkRetrieveCustomers * 10 },
+  );
+
+  const order = new DataLoader<string, Square.Order | null>(async (ids) => {
+    const found = new Map<string, Square.Order | Error>();
+    await Promise.all(
+      chunk(ids, LIMITS.batchRetrieveOrders).map(async (batch) => {
+        try {
+          const { orders } = await call(() => square.orders.batchGet({ orderIds: batch }));
+          for (const o of orders ?? []) if (o.id) found.set(o.id, o);
+        } catch (error) {
+          for (const id of batch) found.set(id, squareFailure(error));
+        }
+      }),
+    );
+    return ids.map((id) => found.get(id) ?? null);
+  });
+
+  /**
+   * A customer's orders, newest first: SearchOrders with up to 10 customer ids and
+   * 10 locations per call, all pages, regrouped per customer. Square's customer
+   * filter matches the order's customer_id and any tender's, so both count here.
+   */
+  const ordersByCustomer = new DataLoader<string, Square.Order[]>(async (customerIds) => {
+    const byCustomer = new Map<string, Map<string, Square.Order>>(customerIds.map((id) => [id, new Map()]));
+    const failed = new Map<string, Error>();
+    const locationIds = (await locations()).map((l) => l.id!).filter(Boolean);
+    await Promise.all(
+      chunk(customerIds, LIMITS.searchOrdersCustomerIds).flatMap((customers) =>
+        chunk(locationIds, LIMITS.searchOrdersLocationIds).map(async (locs) => {
+          try {
+            const found = await collectPages(async (cursor) => {
+              const page = await call(() =>
+                square.orders.search({
+                  locationIds: locs,
+                  cursor,
+                  limit: LIMITS.searchOrdersPage,
+                  query: {
+                    filter: { customerFilter: { customerIds: customers } },
+                    sort: { sortField: 'CREATED_AT', sortOrder: 'DESC' },
+                  },
+                }),
+              );
+              return { items: page.orders ?? [], cursor: page.cursor };
+            });
+            for (const o of found) {
+              if (o.id) order.prime(o.id, o);
+              const owners = new Set([o.customerId, ...(o.tenders ?? []).map((t) => t.customerId)]);
+              for (const id of customers) if (owners.has(id)) byCustomer.get(id)!.set(o.id!, o);
+            }
+          } catch (error) {
+            for (const id of customers) failed.set(id, squareFailure(error));
+          }
+        }),
+      ),
+    );
+    return customerIds.map(
+      (id) => failed.get(id) ?? [...byCustomer.get(id)!.values()].sort((a, b) => compareDesc(a.createdAt, b.createdAt)),
+    );
+  });
+
+  const card = retrieveEach(async (cardId) => (await square.cards.get({ cardId })).card);
+
+  /** Every card of a customer, disabled ones included, so one ListCards serves both views. */
+  const cardsByCustomer = new DataLoader<string, Square.Card[]>(async (customerIds) =>
+    Promise.all(
+      customerIds.map(async (customerId) => {
+        try {
+          const cards = await collectPages(async (cursor) => {
+            const page = await call(() => square.cards.list({ customerId, includeDisabled: true, cursor }));
+            return { items: page.data, cursor: page.response.cursor };
+          });
+          for (const c of cards) if (c.id) card.prime(c.id, c);
+          return cards;
+        } catch (error) {
+          return squareFailure(error);
+        }
+      }),
+    ),
+  );
+
+  const giftCard = retrieveEach(async (id) => (await square.giftCards.get({ id })).giftCard);
+
+  const giftCardsByCustomer = new DataLoader<string, Square.GiftCard[]>(async (customerIds) =>
+    Promise.all(
+      customerIds.map(async (customerId) => {
+        try {
+          const giftCards = await collectPages(async (cursor) => {
+            const page = await call(() => square.giftCards.list({ customerId, cursor, limit: LIMITS.listGiftCardsPage }));
+            return { items: page.data, cursor: page.response.cursor };
+          });
+          for (const g of giftCards) if (g.id) giftCard.prime(g.id, g);
+          return giftCards;
+        } catch (error) {
+          return squareFailure(error);
+        }
+      }),
+    ),
+  );
+
+  const giftCardByGan = retrieveEach(async (gan) => {
+    const found = (await square.giftCards.getFromGan({ gan })).giftCard;
+    if (found?.id) giftCard.prime(found.id, found);
+    return found;
+  });
+
+  const payment = retrieveEach(async (paymentId) => (await square.payments.get({ paymentId })).payment);
+  const refund = retrieveEach(async (refundId) => (await square.refunds.get({ refundId })).refund);
+
+  const location = new DataLoader<string, Square.Location | null>(async (ids) => {
+    try {
+      const all = await locations();
+      return ids.map((id) => all.find((l) => l.id === id) ?? null);
+    } catch (error) {
+      return ids.map(() => squareFailure(error));
+    }
+  });
+
+  return {
+    customer,
+    order,
+    ordersByCustomer,
+    card,
+    cardsByCustomer,
+    giftCard,
+    giftCardByGan,
+    giftCardsByCustomer,
+    payment,
+    refund,
+    location,
+    locations,
+    /** Runs any other Square call of this request under the same per-token cap. */
+    call,
+  };
+}
+
+function compareDesc(a: string | undefined, b: string | undefined): number {
+  return (b ?? '').localeCompare(a ?? '');
+}
