@@ -20,7 +20,7 @@ export function squareFailure(error: unknown): GraphQLError {
 }
 
 /** The GraphQL error for Square's `errors` array, also as bulk endpoints return it per item. */
-export function fromSquareErrors(statusCode: number | undefined, errors: ReadonlyArray<Pick<Square.Error_, "category" | "code" | "detail" | "field">>, fallback = 'Square failed.'): GraphQLError {
+export function fromSquareErrors(statusCode: number | undefined, errors: ReadonlyArray<SquareError.BodyError | Square.Error_>, fallback = 'Square failed.'): GraphQLError {
   const first = errors[0];
   return new GraphQLError(first?.detail ?? fallback, {
     extensions: {
