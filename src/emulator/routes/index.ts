@@ -1,10 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import type { EmulatorContext } from '../context.js';
+import { registerCustomers } from './customers.js';
 import { registerLocations } from './locations.js';
 
 /** Square's REST API, one module per Square API. */
 export function squareApiRoutes(ctx: EmulatorContext) {
   return async (app: FastifyInstance) => {
     registerLocations(app, ctx);
+    registerCustomers(app, ctx);
   };
 }
