@@ -1,0 +1,56 @@
+import { SQUARE_BASE_URLS } from '../square/client.js';
+
+export type AuthMode = 'server' | 'passthrough';
+
+export interface GatewayConfig {
+  port: number;
+  host: string;
+  /** `server`: the configured token serves every caller; `passthrough`: each caller brings its seller's token. */
+  authMode: AuthMode;
+  /** The server-side Square token; absent in passthrough mode without one, or in demo mode before the emulator starts. */
+  squareToken: string | undefined;
+  /** Square's base URL; undefined means: start the built-in emulator and use it. */
+  squareBaseUrl: string | undefined;
+  squareTimeoutSeconds: number;
+  squareMaxRetries: number;
+  /** Concurrent Square calls per seller token. */
+  squareConcurrency: number;
+  /** How long a seller's location list is reused across requests. */
+  locationsTtlMs: number;
+}
+
+function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 0): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min) throw new Error(`${name} must be an integer ≥ ${min}, got "${raw}"`);
+  return value;
+}
+
+/** The gateway's settings from its environment (every variable is in the README's table). */
+export function gatewayConfig(env: NodeJS.ProcessEnv): GatewayConfig {
+  const authMode = (env.GATEWAY_AUTH || 'server') as AuthMode;
+  if (authMode !== 'server' && authMode !== 'passthrough') {
+    throw new Error(`GATEWAY_AUTH must be "server" or "passthrough", got "${env.GATEWAY_AUTH}"`);
+  }
+  const squareToken = env.SQUARE_ACCESS_TOKEN || undefined;
+  let squareBaseUrl = env.SQUARE_BASE_URL || undefined;
+  if (!squareBaseUrl && squareToken) {
+    const environment = env.SQUARE_ENVIRONMENT || 'sandbox';
+    if (environment !== 'sandbox' && environment !== 'production') {
+      throw new Error(`SQUARE_ENVIRONMENT must be "sandbox" or "production", got "${environment}"`);
+    }
+    squareBaseUrl = SQUARE_BASE_URLS[environment];
+  }
+  return {
+    port: integer(env, 'PORT', 4000),
+    host: env.HOST || '127.0.0.1',
+    authMode,
+    squareToken,
+    squareBaseUrl,
+    squareTimeoutSeconds: integer(env, 'SQUARE_TIMEOUT_SECONDS', 30, 1),
+    squareMaxRetries: integer(env, 'SQUARE_MAX_RETRIES', 2),
+    squareConcurrency: integer(env, 'SQUARE_CONCURRENCY', 8, 1),
+    locationsTtlMs: integer(env, 'LOCATIONS_TTL_MS', 300_000),
+  };
+}

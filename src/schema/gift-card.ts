@@ -1,0 +1,100 @@
+import type { Square } from 'square';
+import { builder } from './builder.js';
+import { squareConnection } from './connections.js';
+import { GiftCardActivityType, GiftCardState, GiftCardType } from './enums.js';
+import { squareIdFrom } from './ids.js';
+import { Money } from './money.js';
+import { CustomerRef, GiftCardActivityConnection, GiftCardActivityRef, GiftCardRef, LocationRef, PaymentRef } from './refs.js';
+
+/** Square keeps the payment behind a redemption inside the type-specific details. */
+function activityPaymentId(a: Square.GiftCardActivity): string | undefined {
+  return a.redeemActivityDetails?.paymentId ?? a.refundActivityDetails?.paymentId ?? undefined;
+}
+
+/** The amount an activity moved, wherever its type keeps it. */
+function activityAmount(a: Square.GiftCardActivity): Square.Money | undefined {
+  const details =
+    a.activateActivityDetails ??
+    a.loadActivityDetails ??
+    a.redeemActivityDetails ??
+    a.adjustIncrementActivityDetails ??
+    a.adjustDecrementActivityDetails ??
+    a.refundActivityDetails ??
+    a.unlinkedActivityRefundActivityDetails ??
+    a.clearBalanceActivityDetails;
+  return details && 'amountMoney' in details ? (details.amountMoney as Square.Money | undefined) : undefined;
+}
+
+builder.objectType(GiftCardActivityRef, {
+  description:
+    'Something that happened to a gift card: activation, load, redemption, adjustment, refund, deactivation. Square offers no lookup of a single activity, so activities are reached through their gift card.',
+  fields: (t) => ({
+    squareId: t.string({ nullable: false, resolve: (a) => a.id! }),
+    type: t.field({ type: GiftCardActivityType, nullable: false, resolve: (a) => a.type }),
+    amountMoney: t.field({ type: Money, nullable: true, description: 'What the activity moved, when it moved money.', resolve: (a) => activityAmount(a) ?? null }),
+    balanceMoney: t.field({ type: Money, nullable: true, description: 'The card’s balance right after.', resolve: (a) => a.giftCardBalanceMoney ?? null }),
+    location: t.field({ type: LocationRef, nullable: true, resolve: (a, _args, ctx) => ctx.loaders.location.load(a.locationId) }),
+    payment: t.field({
+      type: PaymentRef,
+      nullable: true,
+      resolve: (a, _args, ctx) => {
+        const id = activityPaymentId(a);
+        return id ? ctx.loaders.payment.load(id) : null;
+      },
+    }),
+    createdAt: t.field({ type: 'DateTime', nullable: true, resolve: (a) => a.createdAt ?? null }),
+  }),
+});
+
+builder.node(GiftCardRef, {
+  description: 'A Square gift card, its balance and history, and the customers it is linked to.',
+  id: { resolve: (g) => g.id! },
+  loadOne: (id, ctx) => ctx.loaders.giftCard.load(id),
+  fields: (t) => ({
+    squareId: t.string({ nullable: false, description: 'Square’s own id for this gift card (gftc:…).', resolve: (g) => g.id! }),
+    gan: t.exposeString('gan', { nullable: true, description: 'The gift card account number printed on or sent with the card.' }),
+    type: t.field({ type: GiftCardType, nullable: false, resolve: (g) => g.type }),
+    state: t.field({ type: GiftCardState, nullable: true, resolve: (g) => g.state ?? null }),
+    balanceMoney: t.field({ type: Money, nullable: true, resolve: (g) => g.balanceMoney ?? null }),
+    createdAt: t.field({ type: 'DateTime', nullable: true, resolve: (g) => g.createdAt ?? null }),
+    customers: t.field({
+      type: [CustomerRef],
+      nullable: false,
+      description: 'Customers this gift card is linked to, as a card on file.',
+      resolve: async (g, _args, ctx) =>
+        (await Promise.all((g.customerIds ?? []).map((id) => ctx.loaders.customer.load(id)))).filter((c) => c !== null),
+    }),
+    activities: t.connection(
+      {
+        type: GiftCardActivityRef,
+        nullable: false,
+        description: 'What happened to this gift card, newest first.',
+        resolve: (g, args, ctx) =>
+          squareConnection(args, async (cursor) => {
+            const page = await ctx.loaders.call(() =>
+              ctx.square.giftCards.activities.list({ giftCardId: g.id!, cursor, limit: 100, sortOrder: 'DESC' }),
+            );
+            return { items: page.data, cursor: page.response.cursor };
+          }),
+      },
+      GiftCardActivityConnection,
+    ),
+  }),
+});
+
+builder.queryFields((t) => ({
+  giftCard: t.field({
+    type: GiftCardRef,
+    nullable: true,
+    description: 'One gift card by id or squareId.',
+    args: { id: t.arg.id({ required: true }) },
+    resolve: (_root, args, ctx) => ctx.loaders.giftCard.load(squareIdFrom(String(args.id), 'GiftCard')),
+  }),
+  giftCardByGan: t.field({
+    type: GiftCardRef,
+    nullable: true,
+    description: 'One gift card by the account number on it.',
+    args: { gan: t.arg.string({ required: true }) },
+    resolve: (_root, args, ctx) => ctx.loaders.giftCardByGan.load(args.gan),
+  }),
+}));

@@ -1,0 +1,16 @@
+import { lexicographicSortSchema } from 'graphql';
+import { builder } from './builder.js';
+import './scalars.js';
+import './enums.js';
+import './money.js';
+import './address.js';
+import './customer.js';
+import './card.js';
+import './gift-card.js';
+import './order.js';
+import './payment.js';
+import './refund.js';
+import './location.js';
+
+/** The gateway's schema: every type module above has added its part to the builder. */
+export const schema = lexicographicSortSchema(builder.toSchema());

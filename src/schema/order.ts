@@ -1,0 +1,239 @@
+import { GraphQLError } from 'graphql';
+import type { Square } from 'square';
+import type { GatewayContext } from '../gateway/context.js';
+import { builder } from './builder.js';
+import { squareConnection } from './connections.js';
+import { TimeRange, timeRange } from './customer.js';
+import { CardBrand, DiscountScope, DiscountType, OrderState, TaxScope, TaxType, TenderCardStatus, TenderType, CardEntryMethod } from './enums.js';
+import { squareIdFrom } from './ids.js';
+import { Money } from './money.js';
+import { paymentsOfOrders } from './payment.js';
+import { CustomerRef, LocationRef, OrderConnection, OrderRef, PaymentRef, RefundRef } from './refs.js';
+
+const optionalMoney = <T>(pick: (x: T) => Square.Money | undefined) => (x: T) => pick(x) ?? null;
+
+const OrderSource = builder.objectRef<Square.OrderSource>('OrderSource').implement({
+  description: 'Where an order came from, e.g. "Square Online" or an app’s name.',
+  fields: (t) => ({ name: t.exposeString('name', { nullable: true }) }),
+});
+
+const OrderLineItem = builder.objectRef<Square.OrderLineItem>('OrderLineItem').implement({
+  description: 'One line of an order: an item, its quantity and what it costs after discounts and taxes.',
+  fields: (t) => ({
+    uid: t.exposeString('uid', { nullable: true }),
+    name: t.exposeString('name', { nullable: true }),
+    quantity: t.exposeString('quantity', { nullable: false, description: 'A decimal number as a string, e.g. "2" or "1.5".' }),
+    note: t.exposeString('note', { nullable: true }),
+    variationName: t.exposeString('variationName', { nullable: true }),
+    catalogObjectId: t.exposeString('catalogObjectId', { nullable: true }),
+    basePriceMoney: t.field({ type: Money, nullable: true, resolve: optionalMoney((l) => l.basePriceMoney) }),
+    variationTotalPriceMoney: t.field({ type: Money, nullable: true, resolve: optionalMoney((l) => l.variationTotalPriceMoney) }),
+    grossSalesMoney: t.field({ type: Money, nullable: true, resolve: optionalMoney((l) => l.grossSalesMoney) }),
+    totalDiscountMoney: t.field({ type: Money, nullable: true, resolve: optionalMoney((l) => l.totalDiscountMoney) }),
+    totalTaxMoney: t.field({ type: Money, nullable: true, resolve: optionalMoney((l) => l.totalTaxMoney) }),
+    totalMoney: t.field({ type: Money, nullable: true, resolve: optionalMoney((l) => l.totalMoney) }),
+  }),
+});
+
+const OrderTax = builder.objectRef<Square.OrderLineItemTax>('OrderTax').implement({
+  description: 'A tax on an order or on some of its line items.',
+  fields: (t) => ({
+    uid: t.exposeString('uid', { nullable: true }),
+    name: t.exposeString('name', { nullable: true }),
+    percentage: t.exposeString('percentage', { nullable: true, description: 'E.g. "8.625" for 8.625%.' }),
+    type: t.field({ type: TaxType, nullable: true, resolve: (x) => x.type ?? null }),
+    scope: t.field({ type: TaxScope, nullable: true, resolve: (x) => x.scope ?? null }),
+    appliedMoney: t.field({ type: Money, nullable: true, resolve: optionalMoney((x) => x.appliedMoney) }),
+  }),
+});
+
+const OrderDiscount = builder.objectRef<Square.OrderLineItemDiscount>('OrderDiscount').implement({
+  description: 'A discount on an order or on some of its line items.',
+  fields: (t) => ({
+    uid: t.exposeString('uid', { nullable: true }),
+    name: t.exposeString('name', { nullable: true }),
+    type: t.field({ type: DiscountType, nullable: true, resolve: (x) => x.type ?? null }),
+    scope: t.field({ type: DiscountScope, nullable: true, resolve: (x) => x.scope ?? null }),
+    percentage: t.exposeString('percentage', { nullable: true }),
+    amountMoney: t.field({ type: Money, nullable: true, resolve: optionalMoney((x) => x.amountMoney) }),
+    appliedMoney: t.field({ type: Money, nullable: true, resolve: optionalMoney((x) => x.appliedMoney) }),
+  }),
+});
+
+const OrderNetAmounts = builder.objectRef<Square.OrderMoneyAmounts>('OrderNetAmounts').implement({
+  description: 'What the order comes to after returns and refunds.',
+  fields: (t) => ({
+    totalMoney: t.field({ type: Money, nullable: true, resolve: optionalMoney((x) => x.totalMoney) }),
+    taxMoney: t.field({ type: Money, nullable: true, resolve: optionalMoney((x) => x.taxMoney) }),
+    discountMoney: t.field({ type: Money, nullable: true, resolve: optionalMoney((x) => x.discountMoney) }),
+    tipMoney: t.field({ type: Money, nullable: true, resolve: optionalMoney((x) => x.tipMoney) }),
+    serviceChargeMoney: t.field({ type: Money, nullable: true, resolve: optionalMoney((x) => x.serviceChargeMoney) }),
+  }),
+});
+
+const TenderCardDetails = builder.objectRef<Square.TenderCardDetails>('TenderCardDetails').implement({
+  description: 'The card side of a tender.',
+  fields: (t) => ({
+    status: t.field({ type: TenderCardStatus, nullable: true, resolve: (d) => d.status ?? null }),
+    cardBrand: t.field({ type: CardBrand, nullable: true, resolve: (d) => d.card?.cardBrand ?? null }),
+    last4: t.string({ nullable: true, resolve: (d) => d.card?.last4 ?? null }),
+    entryMethod: t.field({ type: CardEntryMethod, nullable: true, resolve: (d) => d.entryMethod ?? null }),
+  }),
+});
+
+const Tender = builder.objectRef<Square.Tender>('Tender').implement({
+  description: 'One way an order was paid: each tender stands for one payment.',
+  fields: (t) => ({
+    squareId: t.string({ nullable: true, resolve: (x) => x.id ?? null }),
+    type: t.field({ type: TenderType, nullable: true, resolve: (x) => x.type ?? null }),
+    amountMoney: t.field({ type: Money, nullable: true, resolve: optionalMoney((x) => x.amountMoney) }),
+    tipMoney: t.field({ type: Money, nullable: true, resolve: optionalMoney((x) => x.tipMoney) }),
+    cardDetails: t.field({ type: TenderCardDetails, nullable: true, resolve: (x) => x.cardDetails ?? null }),
+    createdAt: t.field({ type: 'DateTime', nullable: true, resolve: (x) => x.createdAt ?? null }),
+    customer: t.field({
+      type: CustomerRef,
+      nullable: true,
+      resolve: (x, _args, ctx) => (x.customerId ? ctx.loaders.customer.load(x.customerId) : null),
+    }),
+    payment: t.field({
+      type: PaymentRef,
+      nullable: true,
+      resolve: (x, _args, ctx) => (x.paymentId ? ctx.loaders.payment.load(x.paymentId) : null),
+    }),
+  }),
+});
+
+/**
+ * Who an order belongs to: its own customer_id, else a tender's, else a payment's.
+ * Square Online orders carry no customer_id; their payments do.
+ */
+async function orderCustomerId(ctx: GatewayContext, order: Square.Order): Promise<string | null> {
+  if (order.customerId) return order.customerId;
+  const fromTender = order.tenders?.find((t) => t.customerId)?.customerId;
+  if (fromTender) return fromTender;
+  const payments = await paymentsOfOrders(ctx, [order]);
+  return payments.find((p) => p.customerId)?.customerId ?? null;
+}
+
+const money = optionalMoney<Square.Order>;
+
+builder.node(OrderRef, {
+  description: 'An order: what was sold, for how much, and how it was paid.',
+  id: { resolve: (o) => o.id! },
+  loadOne: (id, ctx) => ctx.loaders.order.load(id),
+  fields: (t) => ({
+    squareId: t.string({ nullable: false, description: 'Square’s own id for this order.', resolve: (o) => o.id! }),
+    state: t.field({ type: OrderState, nullable: true, resolve: (o) => o.state ?? null }),
+    location: t.field({ type: LocationRef, nullable: true, resolve: (o, _args, ctx) => ctx.loaders.location.load(o.locationId) }),
+    referenceId: t.exposeString('referenceId', { nullable: true }),
+    source: t.field({ type: OrderSource, nullable: true, resolve: (o) => o.source ?? null }),
+    lineItems: t.field({ type: [OrderLineItem], nullable: false, resolve: (o) => o.lineItems ?? [] }),
+    taxes: t.field({ type: [OrderTax], nullable: false, resolve: (o) => o.taxes ?? [] }),
+    discounts: t.field({ type: [OrderDiscount], nullable: false, resolve: (o) => o.discounts ?? [] }),
+    totalMoney: t.field({ type: Money, nullable: true, resolve: money((o) => o.totalMoney) }),
+    totalTaxMoney: t.field({ type: Money, nullable: true, resolve: money((o) => o.totalTaxMoney) }),
+    totalDiscountMoney: t.field({ type: Money, nullable: true, resolve: money((o) => o.totalDiscountMoney) }),
+    totalTipMoney: t.field({ type: Money, nullable: true, resolve: money((o) => o.totalTipMoney) }),
+    totalServiceChargeMoney: t.field({ type: Money, nullable: true, resolve: money((o) => o.totalServiceChargeMoney) }),
+    netAmountDueMoney: t.field({ type: Money, nullable: true, description: 'What is still to be paid.', resolve: money((o) => o.netAmountDueMoney) }),
+    netAmounts: t.field({ type: OrderNetAmounts, nullable: true, resolve: (o) => o.netAmounts ?? null }),
+    tenders: t.field({ type: [Tender], nullable: false, resolve: (o) => o.tenders ?? [] }),
+    payments: t.field({
+      type: [PaymentRef],
+      nullable: false,
+      description: 'The payments behind this order’s tenders, newest first.',
+      resolve: (o, _args, ctx) => paymentsOfOrders(ctx, [o]),
+    }),
+    refunds: t.field({
+      type: [RefundRef],
+      nullable: false,
+      resolve: async (o, _args, ctx) =>
+        (await Promise.all((o.refunds ?? []).map((r) => ctx.loaders.refund.load(r.id)))).filter((r) => r !== null),
+    }),
+    customer: t.field({
+      type: CustomerRef,
+      nullable: true,
+      description: 'The order’s customer; for orders that name none (Square Online), the customer who paid.',
+      resolve: async (o, _args, ctx) => {
+        const id = await orderCustomerId(ctx, o);
+        return id ? ctx.loaders.customer.load(id) : null;
+      },
+    }),
+    createdAt: t.field({ type: 'DateTime', nullable: true, resolve: (o) => o.createdAt ?? null }),
+    updatedAt: t.field({ type: 'DateTime', nullable: true, resolve: (o) => o.updatedAt ?? null }),
+    closedAt: t.field({ type: 'DateTime', nullable: true, resolve: (o) => o.closedAt ?? null }),
+    version: t.int({ nullable: true, resolve: (o) => o.version ?? null }),
+  }),
+});
+
+const OrderFilter = builder.inputType('OrderFilter', {
+  description: 'Narrow the seller’s orders (Square’s SearchOrders).',
+  fields: (t) => ({
+    locationIds: t.idList({ required: false, description: 'At most 10; all the seller’s locations when absent.' }),
+    states: t.field({ type: [OrderState], required: false }),
+    customerIds: t.idList({ required: false, description: 'At most 10; matches the order’s customer and its tenders’ customers.' }),
+    createdAt: t.field({ type: TimeRange, required: false }),
+  }),
+});
+
+const MAX_IDS = 10;
+
+function idList(ids: readonly (string | number)[] | null | undefined, type: 'Location' | 'Customer', field: string) {
+  if (!ids) return undefined;
+  if (ids.length > MAX_IDS) {
+    throw new GraphQLError(`${field} takes at most ${MAX_IDS} ids (Square’s SearchOrders limit).`, {
+      extensions: { code: 'BAD_USER_INPUT', argument: field },
+    });
+  }
+  return ids.map((id) => squareIdFrom(String(id), type, field));
+}
+
+builder.queryFields((t) => ({
+  order: t.field({
+    type: OrderRef,
+    nullable: true,
+    description: 'One order by id or squareId.',
+    args: { id: t.arg.id({ required: true }) },
+    resolve: (_root, args, ctx) => ctx.loaders.order.load(squareIdFrom(String(args.id), 'Order')),
+  }),
+  orders: t.connection(
+    {
+      type: OrderRef,
+      nullable: false,
+      description: 'The seller’s orders, newest first.',
+      args: { filter: t.arg({ type: OrderFilter, required: false }) },
+      resolve: async (_root, args, ctx) => {
+        const filter = args.filter;
+        const customerIds = idList(filter?.customerIds, 'Customer', 'filter.customerIds');
+        const locationIds =
+          idList(filter?.locationIds, 'Location', 'filter.locationIds') ??
+          (await ctx.loaders.call(() => ctx.loaders.locations())).map((l) => l.id!);
+        if (locationIds.length > MAX_IDS) {
+          throw new GraphQLError(`The seller has more than ${MAX_IDS} locations: pass filter.locationIds.`, {
+            extensions: { code: 'BAD_USER_INPUT', argument: 'filter.locationIds' },
+          });
+        }
+        return squareConnection(args, async (cursor) => {
+          const page = await ctx.loaders.call(() =>
+            ctx.square.orders.search({
+              locationIds,
+              cursor,
+              limit: 100,
+              query: {
+                filter: {
+                  ...(filter?.states?.length ? { stateFilter: { states: filter.states } } : {}),
+                  ...(customerIds ? { customerFilter: { customerIds } } : {}),
+                  ...(filter?.createdAt ? { dateTimeFilter: { createdAt: timeRange(filter.createdAt) } } : {}),
+                },
+                sort: { sortField: 'CREATED_AT', sortOrder: 'DESC' },
+              },
+            }),
+          );
+          for (const o of page.orders ?? []) ctx.loaders.order.prime(o.id!, o);
+          return { items: page.orders ?? [], cursor: page.cursor };
+        });
+      },
+    },
+    OrderConnection,
+  ),
+}));

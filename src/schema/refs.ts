@@ -1,0 +1,37 @@
+import type { Square } from 'square';
+import { builder } from './builder.js';
+
+/**
+ * The object types of the graph, declared before any is implemented so that type
+ * modules can point at each other (an order's customer, a customer's orders).
+ * Each is implemented in its own module.
+ */
+export const CustomerRef = builder.objectRef<Square.Customer>('Customer');
+export const CardRef = builder.objectRef<Square.Card>('Card');
+export const GiftCardRef = builder.objectRef<Square.GiftCard>('GiftCard');
+export const GiftCardActivityRef = builder.objectRef<Square.GiftCardActivity>('GiftCardActivity');
+export const OrderRef = builder.objectRef<Square.Order>('Order');
+export const PaymentRef = builder.objectRef<Square.Payment>('Payment');
+export const RefundRef = builder.objectRef<Square.PaymentRefund>('Refund');
+export const LocationRef = builder.objectRef<Square.Location>('Location');
+
+export const OrderConnection = builder.connectionObject({
+  type: OrderRef,
+  name: 'OrderConnection',
+  description: 'A page of orders, newest first.',
+});
+export const PaymentConnection = builder.connectionObject({
+  type: PaymentRef,
+  name: 'PaymentConnection',
+  description: 'A page of payments, newest first.',
+});
+export const CustomerConnection = builder.connectionObject({
+  type: CustomerRef,
+  name: 'CustomerConnection',
+  description: 'A page of customer profiles.',
+});
+export const GiftCardActivityConnection = builder.connectionObject({
+  type: GiftCardActivityRef,
+  name: 'GiftCardActivityConnection',
+  description: 'A page of a gift card’s activities, newest first.',
+});

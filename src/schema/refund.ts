@@ -1,0 +1,42 @@
+import { builder } from './builder.js';
+import { RefundStatus } from './enums.js';
+import { squareIdFrom } from './ids.js';
+import { Money } from './money.js';
+import { LocationRef, OrderRef, PaymentRef, RefundRef } from './refs.js';
+
+builder.node(RefundRef, {
+  description: 'Money returned to a buyer from a payment, in full or in part.',
+  id: { resolve: (r) => r.id },
+  loadOne: (id, ctx) => ctx.loaders.refund.load(id),
+  fields: (t) => ({
+    squareId: t.string({ nullable: false, description: 'Square’s own id for this refund.', resolve: (r) => r.id }),
+    status: t.field({ type: RefundStatus, nullable: true, resolve: (r) => (r.status as never) ?? null }),
+    amountMoney: t.field({ type: Money, nullable: false, resolve: (r) => r.amountMoney }),
+    appFeeMoney: t.field({ type: Money, nullable: true, resolve: (r) => r.appFeeMoney ?? null }),
+    processingFeeMoney: t.field({ type: Money, nullable: true, resolve: (r) => r.processingFee?.[0]?.amountMoney ?? null }),
+    reason: t.exposeString('reason', { nullable: true }),
+    payment: t.field({
+      type: PaymentRef,
+      nullable: true,
+      resolve: (r, _args, ctx) => (r.paymentId ? ctx.loaders.payment.load(r.paymentId) : null),
+    }),
+    order: t.field({ type: OrderRef, nullable: true, resolve: (r, _args, ctx) => (r.orderId ? ctx.loaders.order.load(r.orderId) : null) }),
+    location: t.field({
+      type: LocationRef,
+      nullable: true,
+      resolve: (r, _args, ctx) => (r.locationId ? ctx.loaders.location.load(r.locationId) : null),
+    }),
+    createdAt: t.field({ type: 'DateTime', nullable: true, resolve: (r) => r.createdAt ?? null }),
+    updatedAt: t.field({ type: 'DateTime', nullable: true, resolve: (r) => r.updatedAt ?? null }),
+  }),
+});
+
+builder.queryFields((t) => ({
+  refund: t.field({
+    type: RefundRef,
+    nullable: true,
+    description: 'One refund by id or squareId.',
+    args: { id: t.arg.id({ required: true }) },
+    resolve: (_root, args, ctx) => ctx.loaders.refund.load(squareIdFrom(String(args.id), 'Refund')),
+  }),
+}));
