@@ -39,15 +39,6 @@ function codeFor(status: number | undefined, category: string | undefined): Gate
   return 'UPSTREAM_ERROR';
 }
 
-/** Runs a Square call, turning its failure into the GraphQL error clients see. */
-export async function callSquare<T>(call: () => Promise<T>): Promise<T> {
-  try {
-    return await call();
-  } catch (error) {
-    throw squareFailure(error);
-  }
-}
-
 export function isNotFound(error: unknown): boolean {
   return error instanceof SquareError && error.statusCode === 404;
 }

@@ -33,6 +33,14 @@ export type Loaders = ReturnType<typeof createLoaders>;
  */
 export function createLoaders({ square, limit, locations }: LoaderDeps) {
   const call = <T>(fn: () => Promise<T>) => limit(fn);
+  /** For resolvers' own Square calls: the same cap, and Square's failure as a GraphQL error. */
+  const callSquare = async <T>(fn: () => Promise<T>): Promise<T> => {
+    try {
+      return await limit(fn);
+    } catch (error) {
+      throw squareFailure(error);
+    }
+  };
 
   /** A per-id Retrieve for objects Square cannot fetch in bulk; 404 is `null`. */
   const retrieveEach = <T>(get: (id: string) => Promise<T | undefined>) =>
@@ -198,7 +206,7 @@ export function createLoaders({ square, limit, locations }: LoaderDeps) {
     location,
     locations,
     /** Runs any other Square call of this request under the same per-token cap. */
-    call,
+    call: callSquare,
   };
 }
 
