@@ -1,0 +1,98 @@
+import { print, type DocumentNode } from 'graphql';
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import { SquareClient } from 'square';
+import { afterAll, beforeAll } from 'vitest';
+import { createEmulator, type Emulator, type EmulatorOptions } from '../../src/emulator/server.js';
+import type { AuthMode } from '../../src/gateway/config.js';
+import { createGateway, type Gateway } from '../../src/gateway/server.js';
+
+export interface GraphQLResult<T> {
+  data?: T | null;
+  errors?: Array<{ message: string; path?: Array<string | number>; extensions?: Record<string, any> }>;
+}
+
+export interface TestStack {
+  emulator: Emulator;
+  emulatorUrl: string;
+  gateway: Gateway;
+  url: string;
+  /** An SDK client straight to the emulator, to arrange data and to compare the gateway against. */
+  square(token?: string): SquareClient;
+  /** Runs a GraphQL operation over HTTP, as a client would. */
+  gql<T = any, V = Record<string, unknown>>(
+    document: TypedDocumentNode<T, V> | DocumentNode | string,
+    variables?: V,
+    options?: { token?: string; headers?: Record<string, string> },
+  ): Promise<GraphQLResult<T> & { status: number }>;
+  /** Square calls the emulator received since the last clearCalls(), as "METHOD /path". */
+  calls(): Promise<string[]>;
+  clearCalls(): Promise<void>;
+}
+
+export const SERVER_TOKEN = 'gateway-test-token';
+
+/** The emulator and the gateway in front of it, both over real HTTP, for one test file. */
+export function useGateway(
+  options: { authMode?: AuthMode; concurrency?: number; emulator?: EmulatorOptions } = {},
+): TestStack {
+  const stack = {} as TestStack;
+  beforeAll(async () => {
+    stack.emulator = await createEmulator({ seed: false, ...options.emulator });
+    stack.emulatorUrl = await stack.emulator.listen();
+    stack.gateway = createGateway({
+      authMode: options.authMode ?? 'server',
+      squareToken: options.authMode === 'passthrough' ? undefined : SERVER_TOKEN,
+      squareBaseUrl: stack.emulatorUrl,
+      squareTimeoutSeconds: 10,
+      squareMaxRetries: 0,
+      squareConcurrency: options.concurrency ?? 8,
+      locationsTtlMs: 60_000,
+    });
+    stack.url = await stack.gateway.listen();
+  });
+  afterAll(async () => {
+    await stack.gateway?.close();
+    await stack.emulator?.close();
+  });
+  stack.square = (token = SERVER_TOKEN) => new SquareClient({ token, baseUrl: stack.emulatorUrl, maxRetries: 0 });
+  stack.gql = async (document, variables, { token, headers = {} } = {}) => {
+    const query = typeof document === 'string' ? document : print(document);
+    const response = await fetch(stack.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers },
+      body: JSON.stringify({ query, variables }),
+    });
+    return { status: response.status, ...((await response.json()) as GraphQLResult<any>) };
+  };
+  stack.calls = async () => {
+    const { requests } = (await (await fetch(`${stack.emulatorUrl}/_emulator/requests`)).json()) as {
+      requests: Array<{ method: string; path: string }>;
+    };
+    return requests.map((r) => `${r.method} ${r.path}`);
+  };
+  stack.clearCalls = async () => {
+    await fetch(`${stack.emulatorUrl}/_emulator/requests`, { method: 'DELETE' });
+  };
+  return stack;
+}
+
+/** Counts calls by a readable name of the Square endpoint they hit. */
+export function countCalls(calls: string[]): Record<string, number> {
+  const names: Array<[RegExp, string]> = [
+    [/^GET \/v2\/customers$/, 'ListCustomers'],
+    [/^POST \/v2\/customers\/search$/, 'SearchCustomers'],
+    [/^POST \/v2\/customers\/bulk-retrieve$/, 'BulkRetrieveCustomers'],
+    [/^GET \/v2\/cards$/, 'ListCards'],
+    [/^GET \/v2\/gift-cards$/, 'ListGiftCards'],
+    [/^POST \/v2\/orders\/search$/, 'SearchOrders'],
+    [/^POST \/v2\/orders\/batch-retrieve$/, 'BatchRetrieveOrders'],
+    [/^GET \/v2\/payments\/[^/]+$/, 'GetPayment'],
+    [/^GET \/v2\/locations$/, 'ListLocations'],
+  ];
+  const counts: Record<string, number> = {};
+  for (const call of calls) {
+    const name = names.find(([re]) => re.test(call))?.[1] ?? call;
+    counts[name] = (counts[name] ?? 0) + 1;
+  }
+  return counts;
+}
