@@ -11,14 +11,15 @@ function kindOf(issue: Issue): string | undefined {
 function toSquareError(issue: Issue, input: unknown): SquareErrorBody {
   const field = issue.path.map(String).join('.') || undefined;
   const base = { category: 'INVALID_REQUEST_ERROR' as const, field };
+  const value = issue.path.reduce<unknown>(
+    (v, p) => (v !== null && typeof v === 'object' ? (v as Record<PropertyKey, unknown>)[p] : undefined),
+    input,
+  );
+  // zod reports an absent enum as a wrong value; Square calls it missing like any other required field.
+  if ((issue.code === 'invalid_type' || issue.code === 'invalid_value') && (value === undefined || value === null))
+    return { ...base, code: 'MISSING_REQUIRED_PARAMETER', detail: `Field must be set: ${field}` };
   switch (issue.code) {
     case 'invalid_type': {
-      const value = issue.path.reduce<unknown>(
-        (v, p) => (v !== null && typeof v === 'object' ? (v as Record<PropertyKey, unknown>)[p] : undefined),
-        input,
-      );
-      if (value === undefined || value === null)
-        return { ...base, code: 'MISSING_REQUIRED_PARAMETER', detail: `Field must be set: ${field}` };
       const expected: Record<string, SquareErrorBody['code']> = {
         string: 'EXPECTED_STRING',
         number: 'EXPECTED_INTEGER',

@@ -24,8 +24,10 @@ export interface EmitInput {
   merchantId: string;
   /** e.g. `payment.updated` */
   type: string;
-  /** The object's id; `data.type` is the event type's first segment as Square sends it. */
+  /** The object's id. */
   id: string;
+  /** `data.type`; defaults to the event type's first segment (`gift_card.activity.created` needs `gift_card_activity`). */
+  dataType?: string;
   /** `data.object`, e.g. `{ payment: {...} }`. */
   object?: Record<string, unknown>;
   deleted?: boolean;
@@ -88,7 +90,7 @@ export class WebhookDispatcher {
       type: input.type,
       event_id: newId.event(),
       created_at: new Date().toISOString(),
-      data: { type: input.type.split('.')[0]!, id: input.id },
+      data: { type: input.dataType ?? input.type.split('.')[0]!, id: input.id },
     };
     if (input.locationId) event.location_id = input.locationId;
     if (input.object) event.data.object = input.object;

@@ -1,6 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import type { EmulatorContext } from '../context.js';
+import { registerCards } from './cards.js';
 import { registerCustomers } from './customers.js';
+import { registerGiftCardActivities } from './gift-card-activities.js';
+import { registerGiftCards } from './gift-cards.js';
 import { registerLocations } from './locations.js';
 
 /** Square's REST API, one module per Square API. */
@@ -8,5 +11,8 @@ export function squareApiRoutes(ctx: EmulatorContext) {
   return async (app: FastifyInstance) => {
     registerLocations(app, ctx);
     registerCustomers(app, ctx);
+    registerCards(app, ctx);
+    registerGiftCards(app, ctx);
+    registerGiftCardActivities(app, ctx);
   };
 }
