@@ -5,11 +5,15 @@ import { registerCustomers } from './customers.js';
 import { registerGiftCardActivities } from './gift-card-activities.js';
 import { registerGiftCards } from './gift-cards.js';
 import { registerLocations } from './locations.js';
+import { registerPayments } from './payments.js';
+import { registerRefunds } from './refunds.js';
 
 /** Square's REST API, one module per Square API. */
 export function squareApiRoutes(ctx: EmulatorContext) {
   return async (app: FastifyInstance) => {
     registerLocations(app, ctx);
+    registerPayments(app, ctx);
+    registerRefunds(app, ctx);
     registerCustomers(app, ctx);
     registerCards(app, ctx);
     registerGiftCards(app, ctx);
