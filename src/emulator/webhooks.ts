@@ -17,7 +17,6 @@ export interface WebhookEvent {
   event_id: string;
   created_at: string;
   data: { type: string; id: string; object?: Record<string, unknown>; deleted?: boolean };
-  event_context?: Record<string, unknown>;
 }
 
 export interface EmitInput {
@@ -32,7 +31,6 @@ export interface EmitInput {
   object?: Record<string, unknown>;
   deleted?: boolean;
   locationId?: string;
-  eventContext?: Record<string, unknown>;
 }
 
 /** base64(HMAC-SHA256(key, notificationUrl + rawBody)), as Square signs every notification. */
@@ -95,7 +93,6 @@ export class WebhookDispatcher {
     if (input.locationId) event.location_id = input.locationId;
     if (input.object) event.data.object = input.object;
     if (input.deleted) event.data.deleted = true;
-    if (input.eventContext) event.event_context = input.eventContext;
     this.recent.push(event);
     if (this.recent.length > 1000) this.recent.shift();
     // Delivered after the current handler's transaction has committed.
