@@ -5,6 +5,7 @@ import { registerCustomers } from './customers.js';
 import { registerGiftCardActivities } from './gift-card-activities.js';
 import { registerGiftCards } from './gift-cards.js';
 import { registerLocations } from './locations.js';
+import { registerOrders } from './orders.js';
 import { registerPayments } from './payments.js';
 import { registerRefunds } from './refunds.js';
 
@@ -12,6 +13,7 @@ import { registerRefunds } from './refunds.js';
 export function squareApiRoutes(ctx: EmulatorContext) {
   return async (app: FastifyInstance) => {
     registerLocations(app, ctx);
+    registerOrders(app, ctx);
     registerPayments(app, ctx);
     registerRefunds(app, ctx);
     registerCustomers(app, ctx);
