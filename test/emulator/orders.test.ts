@@ -786,3 +786,68 @@ describe('PayOrder', () => {
     expect((await other.call('POST', `/v2/orders/${order.id}/pay`, { idempotency_key: 'x', payment_ids: [] })).status).toBe(404);
   });
 });
+
+describe('orders through the Payments API', () => {
+  it('pays an order with a delayed-capture payment, finds it by the payment customer and shows its refund', async () => {
+    const m = await merchant();
+    const order = await m.create({ line_items: [item(1200)], taxes: [{ uid: 't', name: 'T', percentage: '10', scope: 'ORDER' }] });
+    const created = await m.call('POST', '/v2/payments', {
+      idempotency_key: randomUUID(),
+      source_id: 'cnon:card-nonce-ok',
+      amount_money: usd(1320),
+      tip_money: usd(100),
+      order_id: order.id,
+      customer_id: 'CUST-PAYER',
+      autocomplete: false,
+    });
+    expect(created.status, JSON.stringify(created.body)).toBe(200);
+    expect(created.body.payment.status).toBe('APPROVED');
+    const paid = await m.call('POST', `/v2/orders/${order.id}/pay`, { idempotency_key: randomUUID(), payment_ids: [created.body.payment.id] });
+    expect(paid.status, JSON.stringify(paid.body)).toBe(200);
+    expect(paid.body.order).toMatchObject({ state: 'COMPLETED', total_money: usd(1420), total_tip_money: usd(100), net_amount_due_money: usd(0) });
+    expect(paid.body.order.tenders[0]).toMatchObject({
+      id: created.body.payment.id,
+      customer_id: 'CUST-PAYER',
+      type: 'CARD',
+      card_details: { status: 'CAPTURED' },
+    });
+    expect((await m.call('GET', `/v2/payments/${created.body.payment.id}`)).body.payment.status).toBe('COMPLETED');
+
+    const found = await m.call('POST', '/v2/orders/search', {
+      location_ids: [m.locationId],
+      query: { filter: { customer_filter: { customer_ids: ['CUST-PAYER'] } } },
+    });
+    expect(found.body.orders.map((o: any) => o.id)).toEqual([order.id]);
+
+    const refund = await m.call('POST', '/v2/refunds', {
+      idempotency_key: randomUUID(),
+      payment_id: created.body.payment.id,
+      amount_money: usd(500),
+      reason: 'Cold coffee',
+    });
+    expect(refund.status, JSON.stringify(refund.body)).toBe(200);
+    const { body } = await m.call('GET', `/v2/orders/${order.id}`);
+    expect(body.order.refunds[0]).toMatchObject({ id: refund.body.refund.id, tender_id: created.body.payment.id, reason: 'Cold coffee', amount_money: usd(500) });
+    expect(body.order.net_amounts.total_money).toEqual(usd(920));
+  });
+
+  it('creates and completes an order for a payment made without one', async () => {
+    const m = await merchant();
+    const created = await m.call('POST', '/v2/payments', {
+      idempotency_key: randomUUID(),
+      source_id: 'cnon:card-nonce-ok',
+      amount_money: usd(1250),
+      customer_id: 'CUST-X',
+    });
+    const orderId = created.body.payment.order_id;
+    const { body } = await m.call('GET', `/v2/orders/${orderId}`);
+    expect(body.order).toMatchObject({ state: 'COMPLETED', customer_id: 'CUST-X', total_money: usd(1250), tenders: [{ payment_id: created.body.payment.id }] });
+    const refused = await m.call('POST', '/v2/payments', {
+      idempotency_key: randomUUID(),
+      source_id: 'cnon:card-nonce-ok',
+      amount_money: usd(100),
+      order_id: orderId,
+    });
+    expect(refused.status).toBe(400);
+  });
+});
