@@ -1,5 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { benchEmulator } from './emulator.js';
+import { benchGatewayRead } from './gateway-read.js';
 
 /**
  * `npm run bench [-- <name> ...]`: runs the named benchmarks (all by default), prints
@@ -7,6 +8,7 @@ import { benchEmulator } from './emulator.js';
  */
 const BENCHES: Record<string, () => Promise<unknown>> = {
   emulator: () => benchEmulator(Number(process.env.BENCH_SECONDS ?? 10)),
+  'gateway-read': () => benchGatewayRead(Number(process.env.BENCH_LONG_SECONDS ?? 60)),
 };
 
 const wanted = process.argv.slice(2);
