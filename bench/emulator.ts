@@ -9,7 +9,7 @@ const headers = { authorization: `Bearer ${DEMO_TOKEN}`, 'content-type': 'applic
  * and SearchOrders throughput against the demo data, and resident memory across 100k calls.
  */
 export async function benchEmulator(seconds: number) {
-  const emulator = await startProcess('src/emulator/main.ts', { EMULATOR_PORT: '0' }, /listening on (http:\/\/\S+)/);
+  const emulator = await startProcess('src/emulator/main.ts', { EMULATOR_PORT: '0' }, /listening on (http:\/\/\S+)/, ['--expose-gc']);
   try {
     const pid = emulator.child.pid!;
     const get = async (path: string) => (await fetch(emulator.url + path, { headers })).json() as Promise<any>;
@@ -17,7 +17,13 @@ export async function benchEmulator(seconds: number) {
     const locationIds = (await get('/v2/locations')).locations.map((l: { id: string }) => l.id) as string[];
     const searchBody = JSON.stringify({ location_ids: locationIds, limit: 50 });
 
+    /** Heap retained after a full collection, in MiB: what would grow if something leaked. */
+    const retainedMiB = async () => {
+      const stats = (await (await fetch(`${emulator.url}/_emulator/stats?gc=true`)).json()) as { heap_used_bytes: number };
+      return Math.round((stats.heap_used_bytes / 1048576) * 10) / 10;
+    };
     const rssStart = rssMiB(pid);
+    const heapStart = await retainedMiB();
     const retrieve = await load({ url: `${emulator.url}/v2/customers/${customerId}`, headers, connections: 16, duration: seconds });
     const search = await load({
       url: `${emulator.url}/v2/orders/search`,
@@ -30,15 +36,18 @@ export async function benchEmulator(seconds: number) {
     const rssAfterWarm = rssMiB(pid);
     const soak = await load({ url: `${emulator.url}/v2/customers/${customerId}`, headers, connections: 16, amount: 100_000 });
     const rssAfter100k = rssMiB(pid);
+    const heapAfter100k = await retainedMiB();
     const soak2 = await load({ url: `${emulator.url}/v2/customers/${customerId}`, headers, connections: 16, amount: 100_000 });
     const rssAfter200k = rssMiB(pid);
+    const heapAfter200k = await retainedMiB();
 
     return {
       machine: `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}`,
       note: 'emulator in its own process (one Node.js thread = one core); autocannon in the bench process, 16 connections',
       retrieveCustomer: retrieve,
       searchOrders: search,
-      memoryMiB: {
+      retainedHeapMiBAfterGc: { start: heapStart, after100kRetrieves: heapAfter100k, after200kRetrieves: heapAfter200k },
+      rssMiB: {
         start: rssStart,
         afterThroughputRuns: rssAfterWarm,
         after100kRetrieves: rssAfter100k,

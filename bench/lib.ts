@@ -10,9 +10,9 @@ export interface Started {
 }
 
 /** Starts `tsx <script>` with `env` and waits for the first line that contains a URL matching `pattern`. */
-export function startProcess(script: string, env: Record<string, string>, pattern: RegExp): Promise<Started> {
+export function startProcess(script: string, env: Record<string, string>, pattern: RegExp, nodeFlags: string[] = []): Promise<Started> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', script], {
+    const child = spawn(process.execPath, [...nodeFlags, '--import', 'tsx', script], {
       env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'inherit'],
     });

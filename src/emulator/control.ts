@@ -21,6 +21,21 @@ export function registerControlPlane(app: FastifyInstance, ctx: EmulatorContext,
     return {};
   });
 
+  // Memory as the process sees it; `?gc=true` collects first when node runs with --expose-gc, so that
+  // a benchmark measures what is retained rather than what the collector has not reached yet.
+  app.get<{ Querystring: { gc?: string } }>('/_emulator/stats', async (request) => {
+    const gc = (globalThis as { gc?: () => void }).gc;
+    if (request.query.gc === 'true' && gc) gc();
+    const memory = process.memoryUsage();
+    return {
+      rss_bytes: memory.rss,
+      heap_used_bytes: memory.heapUsed,
+      collected: request.query.gc === 'true' && Boolean(gc),
+      requests_logged: ctx.requests.list().length,
+      events_kept: ctx.webhooks.events().length,
+    };
+  });
+
   app.post('/_emulator/reset', async () => {
     await emulator.reset();
     return {};

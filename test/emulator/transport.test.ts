@@ -76,6 +76,11 @@ describe('control plane', () => {
     await fetch(`${square.url}/_emulator/faults`, { method: 'DELETE' });
   });
 
+  it('reports its memory and what it keeps', async () => {
+    const stats = (await (await fetch(`${square.url}/_emulator/stats`)).json()) as Record<string, unknown>;
+    expect(stats).toMatchObject({ rss_bytes: expect.any(Number), heap_used_bytes: expect.any(Number), requests_logged: expect.any(Number) });
+  });
+
   it('rejects a malformed fault with a typed error', async () => {
     const res = await fetch(`${square.url}/_emulator/faults`, {
       method: 'POST',
