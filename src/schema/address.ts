@@ -4,18 +4,30 @@ import { builder } from './builder.js';
 export const Address = builder.objectRef<Square.Address>('Address').implement({
   description: 'A postal address as Square stores it.',
   fields: (t) => ({
-    addressLine1: t.exposeString('addressLine1', { nullable: true }),
-    addressLine2: t.exposeString('addressLine2', { nullable: true }),
-    addressLine3: t.exposeString('addressLine3', { nullable: true }),
+    addressLine1: t.exposeString('addressLine1', { nullable: true, description: 'The first line of the street address.' }),
+    addressLine2: t.exposeString('addressLine2', {
+      nullable: true,
+      description: 'The second line of the street address, e.g. an apartment or suite.',
+    }),
+    addressLine3: t.exposeString('addressLine3', { nullable: true, description: 'A third street address line, where one is needed.' }),
     locality: t.exposeString('locality', { nullable: true, description: 'City or town.' }),
-    sublocality: t.exposeString('sublocality', { nullable: true }),
+    sublocality: t.exposeString('sublocality', {
+      nullable: true,
+      description: 'A district or neighborhood within the city, in countries that use one.',
+    }),
     administrativeDistrictLevel1: t.exposeString('administrativeDistrictLevel1', {
       nullable: true,
       description: 'State, province or region.',
     }),
-    postalCode: t.exposeString('postalCode', { nullable: true }),
+    postalCode: t.exposeString('postalCode', { nullable: true, description: 'The postal or ZIP code.' }),
     country: t.string({ nullable: true, description: 'ISO 3166-1 alpha-2 country code.', resolve: (a) => a.country ?? null }),
-    firstName: t.exposeString('firstName', { nullable: true }),
-    lastName: t.exposeString('lastName', { nullable: true }),
+    firstName: t.exposeString('firstName', {
+      nullable: true,
+      description: 'The first name of the addressee, when the address names a person.',
+    }),
+    lastName: t.exposeString('lastName', {
+      nullable: true,
+      description: 'The last name of the addressee, when the address names a person.',
+    }),
   }),
 });

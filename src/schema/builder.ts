@@ -15,8 +15,44 @@ export const builder = new SchemaBuilder<{
   plugins: [RelayPlugin],
   relay: {
     cursorType: 'String',
-    edgesFieldOptions: { nullable: false },
-    nodeFieldOptions: { nullable: false },
+    nodeTypeOptions: {
+      description: 'An object that has a global id and can be fetched again with node(id) or nodes(ids).',
+    },
+    idFieldOptions: {
+      description: 'The object’s global id: opaque and stable, accepted by node(id) and by the root lookup of its type.',
+    },
+    nodeQueryOptions: {
+      description: 'Any object by its global id; null when nothing with that id exists.',
+      args: { id: { description: 'A global id, as read from an object’s id field.' } },
+    },
+    nodesQueryOptions: {
+      description: 'Several objects by global id, in the order asked; an entry is null when nothing with that id exists.',
+      args: { ids: { description: 'Global ids, as read from objects’ id fields.' } },
+    },
+    pageInfoTypeOptions: { description: 'Where a page of a connection sits in the whole list, and the cursors to move on from it.' },
+    hasNextPageFieldOptions: { description: 'True when more items follow this page; fetch them with after: endCursor.' },
+    hasPreviousPageFieldOptions: { description: 'True when items come before this page.' },
+    startCursorFieldOptions: { description: 'The cursor of the first edge on this page; null when the page is empty.' },
+    endCursorFieldOptions: {
+      description: 'The cursor of the last edge on this page, to pass as after for the next page; null when the page is empty.',
+    },
+    cursorFieldOptions: { description: 'An opaque position of this edge in its connection, to pass as after (or before).' },
+    nodeFieldOptions: { nullable: false, description: 'The item at this position.' },
+    edgesFieldOptions: { nullable: false, description: 'The items on this page, each with its cursor.' },
+    pageInfoFieldOptions: { description: 'Whether more pages exist and the cursors to reach them.' },
+    firstArgOptions: { description: 'Return at most this many items from the start: 0 to 100, 20 when omitted.' },
+    afterArgOptions: {
+      description: 'Return only items after this cursor (an edge cursor or a pageInfo.endCursor of the same connection).',
+    },
+    lastArgOptions: {
+      description:
+        'Return at most this many items from the end; not every connection supports it (forward-only ones refuse it as bad input).',
+    },
+    beforeArgOptions: {
+      description: 'Return only items before this cursor; not every connection supports it (forward-only ones refuse it as bad input).',
+    },
+    defaultEdgeTypeOptions: { description: 'One item of a connection together with its cursor.' },
+    defaultConnectionTypeOptions: { description: 'A page of items with the cursors to page through the rest.' },
   },
 });
 

@@ -23,31 +23,62 @@ builder.node(CustomerRef, {
   loadOne: (id, ctx) => ctx.loaders.customer.load(id),
   fields: (t) => ({
     squareId: t.string({ nullable: false, description: 'Square’s own id for this customer.', resolve: (c) => c.id! }),
-    givenName: t.exposeString('givenName', { nullable: true }),
-    familyName: t.exposeString('familyName', { nullable: true }),
-    companyName: t.exposeString('companyName', { nullable: true }),
-    nickname: t.exposeString('nickname', { nullable: true }),
-    emailAddress: t.exposeString('emailAddress', { nullable: true }),
-    phoneNumber: t.exposeString('phoneNumber', { nullable: true }),
+    givenName: t.exposeString('givenName', { nullable: true, description: 'The customer’s given (first) name.' }),
+    familyName: t.exposeString('familyName', { nullable: true, description: 'The customer’s family (last) name.' }),
+    companyName: t.exposeString('companyName', { nullable: true, description: 'The business the customer belongs to, if any.' }),
+    nickname: t.exposeString('nickname', { nullable: true, description: 'An informal name the customer goes by.' }),
+    emailAddress: t.exposeString('emailAddress', { nullable: true, description: 'The customer’s email address.' }),
+    phoneNumber: t.exposeString('phoneNumber', { nullable: true, description: 'The customer’s phone number as the seller entered it.' }),
     referenceId: t.exposeString('referenceId', { nullable: true, description: 'The seller’s own reference, e.g. a CRM id.' }),
-    note: t.exposeString('note', { nullable: true }),
+    note: t.exposeString('note', { nullable: true, description: 'A private note the seller keeps about the customer.' }),
     birthday: t.exposeString('birthday', { nullable: true, description: 'YYYY-MM-DD, or 0000-MM-DD when the year is unknown.' }),
-    address: t.field({ type: Address, nullable: true, resolve: (c) => c.address ?? null }),
-    createdAt: t.field({ type: 'DateTime', nullable: true, resolve: (c) => c.createdAt ?? null }),
-    updatedAt: t.field({ type: 'DateTime', nullable: true, resolve: (c) => c.updatedAt ?? null }),
+    address: t.field({
+      type: Address,
+      nullable: true,
+      description: 'The customer’s postal address, when the seller has one.',
+      resolve: (c) => c.address ?? null,
+    }),
+    createdAt: t.field({
+      type: 'DateTime',
+      nullable: true,
+      description: 'When the profile was created.',
+      resolve: (c) => c.createdAt ?? null,
+    }),
+    updatedAt: t.field({
+      type: 'DateTime',
+      nullable: true,
+      description: 'When the profile last changed.',
+      resolve: (c) => c.updatedAt ?? null,
+    }),
     version: t.field({
       type: 'BigInt',
       nullable: true,
       description: 'Increases with every change; pass it to updates so that a stale write is refused.',
       resolve: (c) => c.version ?? null,
     }),
-    preferences: t.field({ type: CustomerPreferences, nullable: true, resolve: (c) => c.preferences ?? null }),
-    creationSource: t.field({ type: CustomerCreationSource, nullable: true, resolve: (c) => c.creationSource ?? null }),
+    preferences: t.field({
+      type: CustomerPreferences,
+      nullable: true,
+      description: 'The customer’s marketing preferences.',
+      resolve: (c) => c.preferences ?? null,
+    }),
+    creationSource: t.field({
+      type: CustomerCreationSource,
+      nullable: true,
+      description: 'How this profile came to exist, e.g. created directly, imported or merged.',
+      resolve: (c) => c.creationSource ?? null,
+    }),
     cards: t.field({
       type: [CardRef],
       nullable: false,
       description: 'Cards on file for this customer (Cards API), newest last.',
-      args: { includeDisabled: t.arg.boolean({ defaultValue: false, required: false }) },
+      args: {
+        includeDisabled: t.arg.boolean({
+          defaultValue: false,
+          required: false,
+          description: 'Also return cards that were disabled; false by default.',
+        }),
+      },
       resolve: async (c, args, ctx) => {
         const cards = await ctx.loaders.cardsByCustomer.load(c.id!);
         return args.includeDisabled ? cards : cards.filter((card) => card.enabled !== false);
@@ -65,7 +96,13 @@ builder.node(CustomerRef, {
         nullable: false,
         description:
           'Orders of this customer, newest first: those that name the customer and those paid by the customer (Square Online orders name the customer only on the payment).',
-        args: { states: t.arg({ type: [OrderState], required: false }) },
+        args: {
+          states: t.arg({
+            type: [OrderState],
+            required: false,
+            description: 'Only orders in one of these states; every state when absent or empty.',
+          }),
+        },
         resolve: async (c, args, ctx) => {
           const orders = await ctx.loaders.ordersByCustomer.load(c.id!);
           const states = args.states;
@@ -89,21 +126,27 @@ builder.node(CustomerRef, {
 
 const TextFilter = builder.inputType('CustomerTextFilter', {
   description: 'Match a text field exactly, or fuzzily (contains, ignoring case; digits only for phone numbers).',
-  fields: (t) => ({ exact: t.string({ required: false }), fuzzy: t.string({ required: false }) }),
+  fields: (t) => ({
+    exact: t.string({ required: false, description: 'Match only values equal to this.' }),
+    fuzzy: t.string({ required: false, description: 'Match values that contain this, ignoring case.' }),
+  }),
 });
 
 const TimeRange = builder.inputType('TimeRange', {
   description: 'A time range; either end may be left open.',
-  fields: (t) => ({ startAt: t.field({ type: 'DateTime', required: false }), endAt: t.field({ type: 'DateTime', required: false }) }),
+  fields: (t) => ({
+    startAt: t.field({ type: 'DateTime', required: false, description: 'The earliest time in the range; unbounded when absent.' }),
+    endAt: t.field({ type: 'DateTime', required: false, description: 'The latest time in the range; unbounded when absent.' }),
+  }),
 });
 
 const CustomerFilter = builder.inputType('CustomerFilter', {
   description: 'Find customers by contact details, reference or creation time (Square’s SearchCustomers).',
   fields: (t) => ({
-    emailAddress: t.field({ type: TextFilter, required: false }),
-    phoneNumber: t.field({ type: TextFilter, required: false }),
-    referenceId: t.field({ type: TextFilter, required: false }),
-    createdAt: t.field({ type: TimeRange, required: false }),
+    emailAddress: t.field({ type: TextFilter, required: false, description: 'Condition on the email address.' }),
+    phoneNumber: t.field({ type: TextFilter, required: false, description: 'Condition on the phone number.' }),
+    referenceId: t.field({ type: TextFilter, required: false, description: 'Condition on the seller’s reference id.' }),
+    createdAt: t.field({ type: TimeRange, required: false, description: 'Only customers created within this range.' }),
   }),
 });
 
@@ -112,7 +155,7 @@ builder.queryFields((t) => ({
     type: CustomerRef,
     nullable: true,
     description: 'One customer by id or squareId; null when the seller has no such customer.',
-    args: { id: t.arg.id({ required: true }) },
+    args: { id: t.arg.id({ required: true, description: 'The customer’s global id or its squareId.' }) },
     resolve: (_root, args, ctx) => ctx.loaders.customer.load(squareIdFrom(String(args.id), 'Customer')),
   }),
   customers: t.connection(
@@ -120,7 +163,13 @@ builder.queryFields((t) => ({
       type: CustomerRef,
       nullable: false,
       description: 'The seller’s customers; with a filter, those that match it.',
-      args: { filter: t.arg({ type: CustomerFilter, required: false }) },
+      args: {
+        filter: t.arg({
+          type: CustomerFilter,
+          required: false,
+          description: 'Only customers matching every condition given; every customer when absent.',
+        }),
+      },
       resolve: (_root, args, ctx) => {
         const filter = args.filter;
         const hasFilter = Boolean(filter && Object.values(filter).some((v) => v != null));

@@ -29,20 +29,36 @@ builder.objectType(GiftCardActivityRef, {
   description:
     'Something that happened to a gift card: activation, load, redemption, adjustment, refund, deactivation. Square offers no lookup of a single activity, so activities are reached through their gift card.',
   fields: (t) => ({
-    squareId: t.string({ nullable: false, resolve: (a) => a.id! }),
-    type: t.field({ type: GiftCardActivityType, nullable: false, resolve: (a) => a.type }),
+    squareId: t.string({ nullable: false, description: 'Square’s own id for this activity.', resolve: (a) => a.id! }),
+    type: t.field({
+      type: GiftCardActivityType,
+      nullable: false,
+      description: 'What the activity did, e.g. LOAD or REDEEM.',
+      resolve: (a) => a.type,
+    }),
     amountMoney: t.field({ type: Money, nullable: true, description: 'What the activity moved, when it moved money.', resolve: (a) => activityAmount(a) ?? null }),
     balanceMoney: t.field({ type: Money, nullable: true, description: 'The card’s balance right after.', resolve: (a) => a.giftCardBalanceMoney ?? null }),
-    location: t.field({ type: LocationRef, nullable: true, resolve: (a, _args, ctx) => ctx.loaders.location.load(a.locationId) }),
+    location: t.field({
+      type: LocationRef,
+      nullable: true,
+      description: 'The location where the activity took place.',
+      resolve: (a, _args, ctx) => ctx.loaders.location.load(a.locationId),
+    }),
     payment: t.field({
       type: PaymentRef,
       nullable: true,
+      description: 'The payment behind a redemption or refund; null for other kinds of activity.',
       resolve: (a, _args, ctx) => {
         const id = activityPaymentId(a);
         return id ? ctx.loaders.payment.load(id) : null;
       },
     }),
-    createdAt: t.field({ type: 'DateTime', nullable: true, resolve: (a) => a.createdAt ?? null }),
+    createdAt: t.field({
+      type: 'DateTime',
+      nullable: true,
+      description: 'When the activity took place.',
+      resolve: (a) => a.createdAt ?? null,
+    }),
   }),
 });
 
@@ -53,10 +69,25 @@ builder.node(GiftCardRef, {
   fields: (t) => ({
     squareId: t.string({ nullable: false, description: 'Square’s own id for this gift card (gftc:…).', resolve: (g) => g.id! }),
     gan: t.exposeString('gan', { nullable: true, description: 'The gift card account number printed on or sent with the card.' }),
-    type: t.field({ type: GiftCardType, nullable: false, resolve: (g) => g.type }),
-    state: t.field({ type: GiftCardState, nullable: true, resolve: (g) => g.state ?? null }),
-    balanceMoney: t.field({ type: Money, nullable: true, resolve: (g) => g.balanceMoney ?? null }),
-    createdAt: t.field({ type: 'DateTime', nullable: true, resolve: (g) => g.createdAt ?? null }),
+    type: t.field({ type: GiftCardType, nullable: false, description: 'Physical or digital.', resolve: (g) => g.type }),
+    state: t.field({
+      type: GiftCardState,
+      nullable: true,
+      description: 'Where the card is in its life, e.g. ACTIVE; null when Square did not report it.',
+      resolve: (g) => g.state ?? null,
+    }),
+    balanceMoney: t.field({
+      type: Money,
+      nullable: true,
+      description: 'What is left to spend on the card.',
+      resolve: (g) => g.balanceMoney ?? null,
+    }),
+    createdAt: t.field({
+      type: 'DateTime',
+      nullable: true,
+      description: 'When the gift card was created.',
+      resolve: (g) => g.createdAt ?? null,
+    }),
     customers: t.field({
       type: [CustomerRef],
       nullable: false,
@@ -87,14 +118,16 @@ builder.queryFields((t) => ({
     type: GiftCardRef,
     nullable: true,
     description: 'One gift card by id or squareId.',
-    args: { id: t.arg.id({ required: true }) },
+    args: { id: t.arg.id({ required: true, description: 'The gift card’s global id or its squareId (gftc:…).' }) },
     resolve: (_root, args, ctx) => ctx.loaders.giftCard.load(squareIdFrom(String(args.id), 'GiftCard')),
   }),
   giftCardByGan: t.field({
     type: GiftCardRef,
     nullable: true,
     description: 'One gift card by the account number on it.',
-    args: { gan: t.arg.string({ required: true }) },
+    args: {
+      gan: t.arg.string({ required: true, description: 'The gift card account number (GAN), as printed on or sent with the card.' }),
+    },
     resolve: (_root, args, ctx) => ctx.loaders.giftCardByGan.load(args.gan),
   }),
 }));

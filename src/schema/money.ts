@@ -42,7 +42,12 @@ export const Money = builder.objectRef<MoneyShape>('Money').implement({
       description: 'The amount in the smallest currency unit, e.g. 2515 for $25.15.',
       resolve: (m) => m.amount ?? 0n,
     }),
-    currency: t.field({ type: Currency, nullable: false, resolve: (m) => m.currency ?? 'USD' }),
+    currency: t.field({
+      type: Currency,
+      nullable: false,
+      description: 'The currency of the amount, as an ISO 4217 code.',
+      resolve: (m) => m.currency ?? 'USD',
+    }),
     formatted: t.string({
       nullable: false,
       description: 'The amount written for people in en-US style, e.g. "$25.15".',

@@ -14,90 +14,230 @@ const optionalMoney = <T>(pick: (x: T) => Square.Money | undefined) => (x: T) =>
 
 const OrderSource = builder.objectRef<Square.OrderSource>('OrderSource').implement({
   description: 'Where an order came from, e.g. "Square Online" or an app’s name.',
-  fields: (t) => ({ name: t.exposeString('name', { nullable: true }) }),
+  fields: (t) => ({
+    name: t.exposeString('name', { nullable: true, description: 'The name of the channel or app that created the order.' }),
+  }),
 });
 
 const OrderLineItem = builder.objectRef<Square.OrderLineItem>('OrderLineItem').implement({
   description: 'One line of an order: an item, its quantity and what it costs after discounts and taxes.',
   fields: (t) => ({
-    uid: t.exposeString('uid', { nullable: true }),
-    name: t.exposeString('name', { nullable: true }),
+    uid: t.exposeString('uid', { nullable: true, description: 'Identifies this line within its order.' }),
+    name: t.exposeString('name', { nullable: true, description: 'The name of the item sold.' }),
     quantity: t.exposeString('quantity', { nullable: false, description: 'A decimal number as a string, e.g. "2" or "1.5".' }),
-    note: t.exposeString('note', { nullable: true }),
-    variationName: t.exposeString('variationName', { nullable: true }),
-    catalogObjectId: t.exposeString('catalogObjectId', { nullable: true }),
-    basePriceMoney: t.field({ type: Money, nullable: true, resolve: optionalMoney((l) => l.basePriceMoney) }),
-    variationTotalPriceMoney: t.field({ type: Money, nullable: true, resolve: optionalMoney((l) => l.variationTotalPriceMoney) }),
-    grossSalesMoney: t.field({ type: Money, nullable: true, resolve: optionalMoney((l) => l.grossSalesMoney) }),
-    totalDiscountMoney: t.field({ type: Money, nullable: true, resolve: optionalMoney((l) => l.totalDiscountMoney) }),
-    totalTaxMoney: t.field({ type: Money, nullable: true, resolve: optionalMoney((l) => l.totalTaxMoney) }),
-    totalMoney: t.field({ type: Money, nullable: true, resolve: optionalMoney((l) => l.totalMoney) }),
+    note: t.exposeString('note', { nullable: true, description: 'A note on this line, e.g. a special request.' }),
+    variationName: t.exposeString('variationName', { nullable: true, description: 'The name of the item variation sold, e.g. “Large”.' }),
+    catalogObjectId: t.exposeString('catalogObjectId', {
+      nullable: true,
+      description: 'The id of the catalog item variation sold; null for a custom amount.',
+    }),
+    basePriceMoney: t.field({
+      type: Money,
+      nullable: true,
+      description: 'The price of one unit, before modifiers, discounts and taxes.',
+      resolve: optionalMoney((l) => l.basePriceMoney),
+    }),
+    variationTotalPriceMoney: t.field({
+      type: Money,
+      nullable: true,
+      description: 'The unit price of the variation times the quantity.',
+      resolve: optionalMoney((l) => l.variationTotalPriceMoney),
+    }),
+    grossSalesMoney: t.field({
+      type: Money,
+      nullable: true,
+      description: 'What the line sells for including modifiers, before discounts and taxes.',
+      resolve: optionalMoney((l) => l.grossSalesMoney),
+    }),
+    totalDiscountMoney: t.field({
+      type: Money,
+      nullable: true,
+      description: 'All discounts taken off this line.',
+      resolve: optionalMoney((l) => l.totalDiscountMoney),
+    }),
+    totalTaxMoney: t.field({
+      type: Money,
+      nullable: true,
+      description: 'All taxes charged on this line.',
+      resolve: optionalMoney((l) => l.totalTaxMoney),
+    }),
+    totalMoney: t.field({
+      type: Money,
+      nullable: true,
+      description: 'What the line comes to in the end: after discounts, with taxes.',
+      resolve: optionalMoney((l) => l.totalMoney),
+    }),
   }),
 });
 
 const OrderTax = builder.objectRef<Square.OrderLineItemTax>('OrderTax').implement({
   description: 'A tax on an order or on some of its line items.',
   fields: (t) => ({
-    uid: t.exposeString('uid', { nullable: true }),
-    name: t.exposeString('name', { nullable: true }),
+    uid: t.exposeString('uid', { nullable: true, description: 'Identifies this tax within its order.' }),
+    name: t.exposeString('name', { nullable: true, description: 'The name of the tax, e.g. “Sales tax”.' }),
     percentage: t.exposeString('percentage', { nullable: true, description: 'E.g. "8.625" for 8.625%.' }),
-    type: t.field({ type: TaxType, nullable: true, resolve: (x) => x.type ?? null }),
-    scope: t.field({ type: TaxScope, nullable: true, resolve: (x) => x.scope ?? null }),
-    appliedMoney: t.field({ type: Money, nullable: true, resolve: optionalMoney((x) => x.appliedMoney) }),
+    type: t.field({
+      type: TaxType,
+      nullable: true,
+      description: 'Added on top of prices, or already included in them.',
+      resolve: (x) => x.type ?? null,
+    }),
+    scope: t.field({
+      type: TaxScope,
+      nullable: true,
+      description: 'Whether the tax applies to the whole order or only to some line items.',
+      resolve: (x) => x.scope ?? null,
+    }),
+    appliedMoney: t.field({
+      type: Money,
+      nullable: true,
+      description: 'How much this tax came to across the order.',
+      resolve: optionalMoney((x) => x.appliedMoney),
+    }),
   }),
 });
 
 const OrderDiscount = builder.objectRef<Square.OrderLineItemDiscount>('OrderDiscount').implement({
   description: 'A discount on an order or on some of its line items.',
   fields: (t) => ({
-    uid: t.exposeString('uid', { nullable: true }),
-    name: t.exposeString('name', { nullable: true }),
-    type: t.field({ type: DiscountType, nullable: true, resolve: (x) => x.type ?? null }),
-    scope: t.field({ type: DiscountScope, nullable: true, resolve: (x) => x.scope ?? null }),
-    percentage: t.exposeString('percentage', { nullable: true }),
-    amountMoney: t.field({ type: Money, nullable: true, resolve: optionalMoney((x) => x.amountMoney) }),
-    appliedMoney: t.field({ type: Money, nullable: true, resolve: optionalMoney((x) => x.appliedMoney) }),
+    uid: t.exposeString('uid', { nullable: true, description: 'Identifies this discount within its order.' }),
+    name: t.exposeString('name', { nullable: true, description: 'The name of the discount, e.g. “Loyalty 10%”.' }),
+    type: t.field({
+      type: DiscountType,
+      nullable: true,
+      description: 'A percentage or a fixed amount, set in the catalog or at sale.',
+      resolve: (x) => x.type ?? null,
+    }),
+    scope: t.field({
+      type: DiscountScope,
+      nullable: true,
+      description: 'Whether the discount applies to the whole order or only to some line items.',
+      resolve: (x) => x.scope ?? null,
+    }),
+    percentage: t.exposeString('percentage', {
+      nullable: true,
+      description: 'The percentage as a decimal string, e.g. “10” for 10%; null for fixed-amount discounts.',
+    }),
+    amountMoney: t.field({
+      type: Money,
+      nullable: true,
+      description: 'The amount off for fixed-amount discounts; null for percentage discounts.',
+      resolve: optionalMoney((x) => x.amountMoney),
+    }),
+    appliedMoney: t.field({
+      type: Money,
+      nullable: true,
+      description: 'How much this discount took off across the order.',
+      resolve: optionalMoney((x) => x.appliedMoney),
+    }),
   }),
 });
 
 const OrderNetAmounts = builder.objectRef<Square.OrderMoneyAmounts>('OrderNetAmounts').implement({
   description: 'What the order comes to after returns and refunds.',
   fields: (t) => ({
-    totalMoney: t.field({ type: Money, nullable: true, resolve: optionalMoney((x) => x.totalMoney) }),
-    taxMoney: t.field({ type: Money, nullable: true, resolve: optionalMoney((x) => x.taxMoney) }),
-    discountMoney: t.field({ type: Money, nullable: true, resolve: optionalMoney((x) => x.discountMoney) }),
-    tipMoney: t.field({ type: Money, nullable: true, resolve: optionalMoney((x) => x.tipMoney) }),
-    serviceChargeMoney: t.field({ type: Money, nullable: true, resolve: optionalMoney((x) => x.serviceChargeMoney) }),
+    totalMoney: t.field({
+      type: Money,
+      nullable: true,
+      description: 'The order total, less returns.',
+      resolve: optionalMoney((x) => x.totalMoney),
+    }),
+    taxMoney: t.field({
+      type: Money,
+      nullable: true,
+      description: 'Taxes, less those on returns.',
+      resolve: optionalMoney((x) => x.taxMoney),
+    }),
+    discountMoney: t.field({
+      type: Money,
+      nullable: true,
+      description: 'Discounts, less those on returns.',
+      resolve: optionalMoney((x) => x.discountMoney),
+    }),
+    tipMoney: t.field({
+      type: Money,
+      nullable: true,
+      description: 'Tips, less those returned.',
+      resolve: optionalMoney((x) => x.tipMoney),
+    }),
+    serviceChargeMoney: t.field({
+      type: Money,
+      nullable: true,
+      description: 'Service charges, less those on returns.',
+      resolve: optionalMoney((x) => x.serviceChargeMoney),
+    }),
   }),
 });
 
 const TenderCardDetails = builder.objectRef<Square.TenderCardDetails>('TenderCardDetails').implement({
   description: 'The card side of a tender.',
   fields: (t) => ({
-    status: t.field({ type: TenderCardStatus, nullable: true, resolve: (d) => d.status ?? null }),
-    cardBrand: t.field({ type: CardBrand, nullable: true, resolve: (d) => d.card?.cardBrand ?? null }),
-    last4: t.string({ nullable: true, resolve: (d) => d.card?.last4 ?? null }),
-    entryMethod: t.field({ type: CardEntryMethod, nullable: true, resolve: (d) => d.entryMethod ?? null }),
+    status: t.field({
+      type: TenderCardStatus,
+      nullable: true,
+      description: 'Where the card charge is: authorized, captured, voided or failed.',
+      resolve: (d) => d.status ?? null,
+    }),
+    cardBrand: t.field({
+      type: CardBrand,
+      nullable: true,
+      description: 'The card network or issuer, e.g. VISA.',
+      resolve: (d) => d.card?.cardBrand ?? null,
+    }),
+    last4: t.string({ nullable: true, description: 'The last four digits of the card number.', resolve: (d) => d.card?.last4 ?? null }),
+    entryMethod: t.field({
+      type: CardEntryMethod,
+      nullable: true,
+      description: 'How the card was presented: swiped, dipped, tapped, keyed or on file.',
+      resolve: (d) => d.entryMethod ?? null,
+    }),
   }),
 });
 
 const Tender = builder.objectRef<Square.Tender>('Tender').implement({
   description: 'One way an order was paid: each tender stands for one payment.',
   fields: (t) => ({
-    squareId: t.string({ nullable: true, resolve: (x) => x.id ?? null }),
-    type: t.field({ type: TenderType, nullable: true, resolve: (x) => x.type ?? null }),
-    amountMoney: t.field({ type: Money, nullable: true, resolve: optionalMoney((x) => x.amountMoney) }),
-    tipMoney: t.field({ type: Money, nullable: true, resolve: optionalMoney((x) => x.tipMoney) }),
-    cardDetails: t.field({ type: TenderCardDetails, nullable: true, resolve: (x) => x.cardDetails ?? null }),
-    createdAt: t.field({ type: 'DateTime', nullable: true, resolve: (x) => x.createdAt ?? null }),
+    squareId: t.string({ nullable: true, description: 'Square’s own id for this tender.', resolve: (x) => x.id ?? null }),
+    type: t.field({
+      type: TenderType,
+      nullable: true,
+      description: 'How the tender was paid, e.g. CARD or CASH.',
+      resolve: (x) => x.type ?? null,
+    }),
+    amountMoney: t.field({
+      type: Money,
+      nullable: true,
+      description: 'What this tender paid, tip included.',
+      resolve: optionalMoney((x) => x.amountMoney),
+    }),
+    tipMoney: t.field({
+      type: Money,
+      nullable: true,
+      description: 'The tip part of amountMoney.',
+      resolve: optionalMoney((x) => x.tipMoney),
+    }),
+    cardDetails: t.field({
+      type: TenderCardDetails,
+      nullable: true,
+      description: 'The card side of the tender; null unless paid by card.',
+      resolve: (x) => x.cardDetails ?? null,
+    }),
+    createdAt: t.field({
+      type: 'DateTime',
+      nullable: true,
+      description: 'When the tender was added to the order.',
+      resolve: (x) => x.createdAt ?? null,
+    }),
     customer: t.field({
       type: CustomerRef,
       nullable: true,
+      description: 'The customer who paid this tender, when known.',
       resolve: (x, _args, ctx) => (x.customerId ? ctx.loaders.customer.load(x.customerId) : null),
     }),
     payment: t.field({
       type: PaymentRef,
       nullable: true,
+      description: 'The payment this tender stands for; null when Square links none.',
       resolve: (x, _args, ctx) => (x.paymentId ? ctx.loaders.payment.load(x.paymentId) : null),
     }),
   }),
@@ -123,21 +263,76 @@ builder.node(OrderRef, {
   loadOne: (id, ctx) => ctx.loaders.order.load(id),
   fields: (t) => ({
     squareId: t.string({ nullable: false, description: 'Square’s own id for this order.', resolve: (o) => o.id! }),
-    state: t.field({ type: OrderState, nullable: true, resolve: (o) => o.state ?? null }),
-    location: t.field({ type: LocationRef, nullable: true, resolve: (o, _args, ctx) => ctx.loaders.location.load(o.locationId) }),
-    referenceId: t.exposeString('referenceId', { nullable: true }),
-    source: t.field({ type: OrderSource, nullable: true, resolve: (o) => o.source ?? null }),
-    lineItems: t.field({ type: [OrderLineItem], nullable: false, resolve: (o) => o.lineItems ?? [] }),
-    taxes: t.field({ type: [OrderTax], nullable: false, resolve: (o) => o.taxes ?? [] }),
-    discounts: t.field({ type: [OrderDiscount], nullable: false, resolve: (o) => o.discounts ?? [] }),
-    totalMoney: t.field({ type: Money, nullable: true, resolve: money((o) => o.totalMoney) }),
-    totalTaxMoney: t.field({ type: Money, nullable: true, resolve: money((o) => o.totalTaxMoney) }),
-    totalDiscountMoney: t.field({ type: Money, nullable: true, resolve: money((o) => o.totalDiscountMoney) }),
-    totalTipMoney: t.field({ type: Money, nullable: true, resolve: money((o) => o.totalTipMoney) }),
-    totalServiceChargeMoney: t.field({ type: Money, nullable: true, resolve: money((o) => o.totalServiceChargeMoney) }),
+    state: t.field({
+      type: OrderState,
+      nullable: true,
+      description: 'Open, completed, canceled or draft.',
+      resolve: (o) => o.state ?? null,
+    }),
+    location: t.field({
+      type: LocationRef,
+      nullable: true,
+      description: 'The location the order belongs to.',
+      resolve: (o, _args, ctx) => ctx.loaders.location.load(o.locationId),
+    }),
+    referenceId: t.exposeString('referenceId', { nullable: true, description: 'The seller’s own reference for this order, if any.' }),
+    source: t.field({
+      type: OrderSource,
+      nullable: true,
+      description: 'The channel or app the order came from.',
+      resolve: (o) => o.source ?? null,
+    }),
+    lineItems: t.field({
+      type: [OrderLineItem],
+      nullable: false,
+      description: 'What was sold, one entry per line.',
+      resolve: (o) => o.lineItems ?? [],
+    }),
+    taxes: t.field({
+      type: [OrderTax],
+      nullable: false,
+      description: 'Taxes on the order or on some of its lines.',
+      resolve: (o) => o.taxes ?? [],
+    }),
+    discounts: t.field({
+      type: [OrderDiscount],
+      nullable: false,
+      description: 'Discounts on the order or on some of its lines.',
+      resolve: (o) => o.discounts ?? [],
+    }),
+    totalMoney: t.field({
+      type: Money,
+      nullable: true,
+      description: 'What the order comes to: lines, taxes, tips and service charges, less discounts.',
+      resolve: money((o) => o.totalMoney),
+    }),
+    totalTaxMoney: t.field({ type: Money, nullable: true, description: 'All taxes on the order.', resolve: money((o) => o.totalTaxMoney) }),
+    totalDiscountMoney: t.field({
+      type: Money,
+      nullable: true,
+      description: 'All discounts on the order.',
+      resolve: money((o) => o.totalDiscountMoney),
+    }),
+    totalTipMoney: t.field({ type: Money, nullable: true, description: 'All tips on the order.', resolve: money((o) => o.totalTipMoney) }),
+    totalServiceChargeMoney: t.field({
+      type: Money,
+      nullable: true,
+      description: 'All service charges on the order.',
+      resolve: money((o) => o.totalServiceChargeMoney),
+    }),
     netAmountDueMoney: t.field({ type: Money, nullable: true, description: 'What is still to be paid.', resolve: money((o) => o.netAmountDueMoney) }),
-    netAmounts: t.field({ type: OrderNetAmounts, nullable: true, resolve: (o) => o.netAmounts ?? null }),
-    tenders: t.field({ type: [Tender], nullable: false, resolve: (o) => o.tenders ?? [] }),
+    netAmounts: t.field({
+      type: OrderNetAmounts,
+      nullable: true,
+      description: 'The order’s amounts after returns.',
+      resolve: (o) => o.netAmounts ?? null,
+    }),
+    tenders: t.field({
+      type: [Tender],
+      nullable: false,
+      description: 'How the order was paid, one entry per tender.',
+      resolve: (o) => o.tenders ?? [],
+    }),
     payments: t.field({
       type: [PaymentRef],
       nullable: false,
@@ -147,6 +342,7 @@ builder.node(OrderRef, {
     refunds: t.field({
       type: [RefundRef],
       nullable: false,
+      description: 'Refunds made against this order.',
       resolve: async (o, _args, ctx) =>
         (await Promise.all((o.refunds ?? []).map((r) => ctx.loaders.refund.load(r.id)))).filter((r) => r !== null),
     }),
@@ -159,10 +355,25 @@ builder.node(OrderRef, {
         return id ? ctx.loaders.customer.load(id) : null;
       },
     }),
-    createdAt: t.field({ type: 'DateTime', nullable: true, resolve: (o) => o.createdAt ?? null }),
-    updatedAt: t.field({ type: 'DateTime', nullable: true, resolve: (o) => o.updatedAt ?? null }),
-    closedAt: t.field({ type: 'DateTime', nullable: true, resolve: (o) => o.closedAt ?? null }),
-    version: t.int({ nullable: true, resolve: (o) => o.version ?? null }),
+    createdAt: t.field({
+      type: 'DateTime',
+      nullable: true,
+      description: 'When the order was created.',
+      resolve: (o) => o.createdAt ?? null,
+    }),
+    updatedAt: t.field({
+      type: 'DateTime',
+      nullable: true,
+      description: 'When the order last changed.',
+      resolve: (o) => o.updatedAt ?? null,
+    }),
+    closedAt: t.field({
+      type: 'DateTime',
+      nullable: true,
+      description: 'When the order was completed or canceled; null while it is open.',
+      resolve: (o) => o.closedAt ?? null,
+    }),
+    version: t.int({ nullable: true, description: 'Increases with every change to the order.', resolve: (o) => o.version ?? null }),
   }),
 });
 
@@ -170,9 +381,9 @@ const OrderFilter = builder.inputType('OrderFilter', {
   description: 'Narrow the seller’s orders (Square’s SearchOrders).',
   fields: (t) => ({
     locationIds: t.idList({ required: false, description: 'At most 10; all the seller’s locations when absent.' }),
-    states: t.field({ type: [OrderState], required: false }),
+    states: t.field({ type: [OrderState], required: false, description: 'Only orders in one of these states.' }),
     customerIds: t.idList({ required: false, description: 'At most 10; matches the order’s customer and its tenders’ customers.' }),
-    createdAt: t.field({ type: TimeRange, required: false }),
+    createdAt: t.field({ type: TimeRange, required: false, description: 'Only orders created within this range.' }),
   }),
 });
 
@@ -193,7 +404,7 @@ builder.queryFields((t) => ({
     type: OrderRef,
     nullable: true,
     description: 'One order by id or squareId.',
-    args: { id: t.arg.id({ required: true }) },
+    args: { id: t.arg.id({ required: true, description: 'The order’s global id or its squareId.' }) },
     resolve: (_root, args, ctx) => ctx.loaders.order.load(squareIdFrom(String(args.id), 'Order')),
   }),
   orders: t.connection(
@@ -201,7 +412,13 @@ builder.queryFields((t) => ({
       type: OrderRef,
       nullable: false,
       description: 'The seller’s orders, newest first.',
-      args: { filter: t.arg({ type: OrderFilter, required: false }) },
+      args: {
+        filter: t.arg({
+          type: OrderFilter,
+          required: false,
+          description: 'Only orders matching every condition given; every order at every location when absent.',
+        }),
+      },
       resolve: async (_root, args, ctx) => {
         const filter = args.filter;
         const customerIds = idList(filter?.customerIds, 'Customer', 'filter.customerIds');

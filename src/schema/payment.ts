@@ -32,26 +32,75 @@ export async function paymentsOfOrders(ctx: GatewayContext, orders: readonly Squ
 const CardSummary = builder.objectRef<Square.Card>('PaymentCard').implement({
   description: 'The card a payment was made with, as the payment recorded it.',
   fields: (t) => ({
-    cardBrand: t.field({ type: CardBrand, nullable: true, resolve: (c) => c.cardBrand ?? null }),
-    last4: t.exposeString('last4', { nullable: true }),
-    expMonth: t.int({ nullable: true, resolve: (c) => (c.expMonth == null ? null : Number(c.expMonth)) }),
-    expYear: t.int({ nullable: true, resolve: (c) => (c.expYear == null ? null : Number(c.expYear)) }),
-    fingerprint: t.exposeString('fingerprint', { nullable: true }),
-    cardType: t.field({ type: CardType, nullable: true, resolve: (c) => c.cardType ?? null }),
-    prepaidType: t.field({ type: CardPrepaidType, nullable: true, resolve: (c) => c.prepaidType ?? null }),
-    bin: t.exposeString('bin', { nullable: true }),
+    cardBrand: t.field({
+      type: CardBrand,
+      nullable: true,
+      description: 'The card network or issuer, e.g. VISA or MASTERCARD.',
+      resolve: (c) => c.cardBrand ?? null,
+    }),
+    last4: t.exposeString('last4', { nullable: true, description: 'The last four digits of the card number.' }),
+    expMonth: t.int({
+      nullable: true,
+      description: 'The expiration month, 1 to 12.',
+      resolve: (c) => (c.expMonth == null ? null : Number(c.expMonth)),
+    }),
+    expYear: t.int({
+      nullable: true,
+      description: 'The expiration year, four digits (e.g. 2027).',
+      resolve: (c) => (c.expYear == null ? null : Number(c.expYear)),
+    }),
+    fingerprint: t.exposeString('fingerprint', {
+      nullable: true,
+      description: 'The same for every payment made with the same card number at this seller.',
+    }),
+    cardType: t.field({
+      type: CardType,
+      nullable: true,
+      description: 'Credit or debit; null when Square did not report it.',
+      resolve: (c) => c.cardType ?? null,
+    }),
+    prepaidType: t.field({
+      type: CardPrepaidType,
+      nullable: true,
+      description: 'Whether the card is prepaid; null when Square did not report it.',
+      resolve: (c) => c.prepaidType ?? null,
+    }),
+    bin: t.exposeString('bin', { nullable: true, description: 'The first six digits of the card number.' }),
   }),
 });
 
 const CardPaymentDetails = builder.objectRef<Square.CardPaymentDetails>('CardPaymentDetails').implement({
   description: 'How a card payment went: the card, how it was entered, and what the checks said.',
   fields: (t) => ({
-    status: t.field({ type: CardPaymentStatus, nullable: true, resolve: (d) => (d.status as never) ?? null }),
-    card: t.field({ type: CardSummary, nullable: true, resolve: (d) => d.card ?? null }),
-    entryMethod: t.field({ type: CardEntryMethod, nullable: true, resolve: (d) => (d.entryMethod as never) ?? null }),
-    cvvStatus: t.field({ type: CvvStatus, nullable: true, resolve: (d) => (d.cvvStatus as never) ?? null }),
-    avsStatus: t.field({ type: AvsStatus, nullable: true, resolve: (d) => (d.avsStatus as never) ?? null }),
-    statementDescription: t.exposeString('statementDescription', { nullable: true }),
+    status: t.field({
+      type: CardPaymentStatus,
+      nullable: true,
+      description: 'Where the card charge is: authorized, captured, voided or failed.',
+      resolve: (d) => (d.status as never) ?? null,
+    }),
+    card: t.field({ type: CardSummary, nullable: true, description: 'The card that was charged.', resolve: (d) => d.card ?? null }),
+    entryMethod: t.field({
+      type: CardEntryMethod,
+      nullable: true,
+      description: 'How the card was presented: swiped, dipped, tapped, keyed or on file.',
+      resolve: (d) => (d.entryMethod as never) ?? null,
+    }),
+    cvvStatus: t.field({
+      type: CvvStatus,
+      nullable: true,
+      description: 'What the security code check said.',
+      resolve: (d) => (d.cvvStatus as never) ?? null,
+    }),
+    avsStatus: t.field({
+      type: AvsStatus,
+      nullable: true,
+      description: 'What the billing postal code check said.',
+      resolve: (d) => (d.avsStatus as never) ?? null,
+    }),
+    statementDescription: t.exposeString('statementDescription', {
+      nullable: true,
+      description: 'What the buyer sees for this payment on their card statement.',
+    }),
   }),
 });
 
@@ -63,57 +112,106 @@ builder.node(PaymentRef, {
   loadOne: (id, ctx) => ctx.loaders.payment.load(id),
   fields: (t) => ({
     squareId: t.string({ nullable: false, description: 'Square’s own id for this payment.', resolve: (p) => p.id! }),
-    status: t.field({ type: PaymentStatus, nullable: true, resolve: (p) => (p.status as never) ?? null }),
-    sourceType: t.field({ type: PaymentSourceType, nullable: true, resolve: (p) => (p.sourceType as never) ?? null }),
+    status: t.field({
+      type: PaymentStatus,
+      nullable: true,
+      description: 'Where the payment is, e.g. APPROVED until it is completed or canceled.',
+      resolve: (p) => (p.status as never) ?? null,
+    }),
+    sourceType: t.field({
+      type: PaymentSourceType,
+      nullable: true,
+      description: 'What paid, e.g. CARD, CASH or WALLET.',
+      resolve: (p) => (p.sourceType as never) ?? null,
+    }),
     amountMoney: t.field({ type: Money, nullable: true, description: 'What was charged, before tip.', resolve: money((p) => p.amountMoney) }),
-    tipMoney: t.field({ type: Money, nullable: true, resolve: money((p) => p.tipMoney) }),
+    tipMoney: t.field({
+      type: Money,
+      nullable: true,
+      description: 'The tip on top of amountMoney, if any.',
+      resolve: money((p) => p.tipMoney),
+    }),
     totalMoney: t.field({ type: Money, nullable: true, description: 'Amount plus tip.', resolve: money((p) => p.totalMoney) }),
-    approvedMoney: t.field({ type: Money, nullable: true, resolve: money((p) => p.approvedMoney) }),
+    approvedMoney: t.field({
+      type: Money,
+      nullable: true,
+      description: 'What the card issuer authorized; less than asked when only part of the amount was approved.',
+      resolve: money((p) => p.approvedMoney),
+    }),
     refundedMoney: t.field({ type: Money, nullable: true, description: 'What has been refunded so far.', resolve: money((p) => p.refundedMoney) }),
-    appFeeMoney: t.field({ type: Money, nullable: true, resolve: money((p) => p.appFeeMoney) }),
-    cardDetails: t.field({ type: CardPaymentDetails, nullable: true, resolve: (p) => p.cardDetails ?? null }),
+    appFeeMoney: t.field({
+      type: Money,
+      nullable: true,
+      description: 'The part of the payment that goes to the app that took it, if any.',
+      resolve: money((p) => p.appFeeMoney),
+    }),
+    cardDetails: t.field({
+      type: CardPaymentDetails,
+      nullable: true,
+      description: 'The card side of the payment; null unless a card paid.',
+      resolve: (p) => p.cardDetails ?? null,
+    }),
     customer: t.field({
       type: CustomerRef,
       nullable: true,
+      description: 'The customer the payment names; null when it names none.',
       resolve: (p, _args, ctx) => (p.customerId ? ctx.loaders.customer.load(p.customerId) : null),
     }),
     order: t.field({
       type: OrderRef,
       nullable: true,
+      description: 'The order this payment pays for; null when it has none.',
       resolve: (p, _args, ctx) => (p.orderId ? ctx.loaders.order.load(p.orderId) : null),
     }),
     location: t.field({
       type: LocationRef,
       nullable: true,
+      description: 'The location where the payment was taken.',
       resolve: (p, _args, ctx) => (p.locationId ? ctx.loaders.location.load(p.locationId) : null),
     }),
     refunds: t.field({
       type: [RefundRef],
       nullable: false,
+      description: 'Refunds made from this payment, in full or in part.',
       resolve: async (p, _args, ctx) =>
         (await Promise.all((p.refundIds ?? []).map((id) => ctx.loaders.refund.load(id)))).filter((r) => r !== null),
     }),
-    receiptNumber: t.exposeString('receiptNumber', { nullable: true }),
-    receiptUrl: t.exposeString('receiptUrl', { nullable: true }),
-    note: t.exposeString('note', { nullable: true }),
-    referenceId: t.exposeString('referenceId', { nullable: true }),
+    receiptNumber: t.exposeString('receiptNumber', { nullable: true, description: 'The short receipt number shown to the buyer.' }),
+    receiptUrl: t.exposeString('receiptUrl', { nullable: true, description: 'A web address of the buyer’s receipt.' }),
+    note: t.exposeString('note', { nullable: true, description: 'A note the seller added to the payment.' }),
+    referenceId: t.exposeString('referenceId', { nullable: true, description: 'The seller’s own reference for this payment, if any.' }),
     delayAction: t.field({
       type: DelayAction,
       nullable: true,
       description: 'What happens to an approved payment left alone until delayedUntil.',
       resolve: (p) => (p.delayAction as never) ?? null,
     }),
-    delayedUntil: t.field({ type: 'DateTime', nullable: true, resolve: (p) => p.delayedUntil ?? null }),
-    createdAt: t.field({ type: 'DateTime', nullable: true, resolve: (p) => p.createdAt ?? null }),
-    updatedAt: t.field({ type: 'DateTime', nullable: true, resolve: (p) => p.updatedAt ?? null }),
+    delayedUntil: t.field({
+      type: 'DateTime',
+      nullable: true,
+      description: 'When delayAction applies if the payment is still approved (neither completed nor canceled).',
+      resolve: (p) => p.delayedUntil ?? null,
+    }),
+    createdAt: t.field({
+      type: 'DateTime',
+      nullable: true,
+      description: 'When the payment was created.',
+      resolve: (p) => p.createdAt ?? null,
+    }),
+    updatedAt: t.field({
+      type: 'DateTime',
+      nullable: true,
+      description: 'When the payment last changed.',
+      resolve: (p) => p.updatedAt ?? null,
+    }),
   }),
 });
 
 const PaymentFilter = builder.inputType('PaymentFilter', {
   description: 'Narrow the seller’s payments (Square’s ListPayments).',
   fields: (t) => ({
-    locationId: t.id({ required: false }),
-    createdAt: t.field({ type: TimeRange, required: false }),
+    locationId: t.id({ required: false, description: 'Only payments taken at this location: its global id or squareId.' }),
+    createdAt: t.field({ type: TimeRange, required: false, description: 'Only payments created within this range.' }),
   }),
 });
 
@@ -122,7 +220,7 @@ builder.queryFields((t) => ({
     type: PaymentRef,
     nullable: true,
     description: 'One payment by id or squareId.',
-    args: { id: t.arg.id({ required: true }) },
+    args: { id: t.arg.id({ required: true, description: 'The payment’s global id or its squareId.' }) },
     resolve: (_root, args, ctx) => ctx.loaders.payment.load(squareIdFrom(String(args.id), 'Payment')),
   }),
   payments: t.connection(
@@ -130,7 +228,7 @@ builder.queryFields((t) => ({
       type: PaymentRef,
       nullable: false,
       description: 'The seller’s payments, newest first.',
-      args: { filter: t.arg({ type: PaymentFilter, required: false }) },
+      args: { filter: t.arg({ type: PaymentFilter, required: false, description: 'Only payments matching every condition given.' }) },
       resolve: (_root, args, ctx) => {
         const filter = args.filter;
         const range = filter?.createdAt ? timeRange(filter.createdAt) : {};

@@ -15,23 +15,35 @@ export const PaymentRef = builder.objectRef<Square.Payment>('Payment');
 export const RefundRef = builder.objectRef<Square.PaymentRefund>('Refund');
 export const LocationRef = builder.objectRef<Square.Location>('Location');
 
-export const OrderConnection = builder.connectionObject({
-  type: OrderRef,
-  name: 'OrderConnection',
-  description: 'A page of orders, newest first.',
-});
-export const PaymentConnection = builder.connectionObject({
-  type: PaymentRef,
-  name: 'PaymentConnection',
-  description: 'A page of payments, newest first.',
-});
-export const CustomerConnection = builder.connectionObject({
-  type: CustomerRef,
-  name: 'CustomerConnection',
-  description: 'A page of customer profiles.',
-});
-export const GiftCardActivityConnection = builder.connectionObject({
-  type: GiftCardActivityRef,
-  name: 'GiftCardActivityConnection',
-  description: 'A page of a gift card’s activities, newest first.',
-});
+export const OrderConnection = builder.connectionObject(
+  {
+    type: OrderRef,
+    name: 'OrderConnection',
+    description: 'A page of orders, newest first.',
+  },
+  { description: 'An order in a page of orders, with its cursor.' },
+);
+export const PaymentConnection = builder.connectionObject(
+  {
+    type: PaymentRef,
+    name: 'PaymentConnection',
+    description: 'A page of payments, newest first.',
+  },
+  { description: 'A payment in a page of payments, with its cursor.' },
+);
+export const CustomerConnection = builder.connectionObject(
+  {
+    type: CustomerRef,
+    name: 'CustomerConnection',
+    description: 'A page of customer profiles.',
+  },
+  { description: 'A customer in a page of customers, with its cursor.' },
+);
+export const GiftCardActivityConnection = builder.connectionObject(
+  {
+    type: GiftCardActivityRef,
+    name: 'GiftCardActivityConnection',
+    description: 'A page of a gift card’s activities, newest first.',
+  },
+  { description: 'A gift card activity in a page of activities, with its cursor.' },
+);
