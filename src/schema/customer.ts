@@ -70,7 +70,7 @@ builder.node(CustomerRef, {
     }),
     cards: t.field({
       type: [CardRef],
-      nullable: false,
+      nullable: true,
       description: 'Cards on file for this customer (Cards API), newest last.',
       args: {
         includeDisabled: t.arg.boolean({
@@ -86,14 +86,14 @@ builder.node(CustomerRef, {
     }),
     giftCards: t.field({
       type: [GiftCardRef],
-      nullable: false,
+      nullable: true,
       description: 'Gift cards linked to this customer.',
       resolve: (c, _args, ctx) => ctx.loaders.giftCardsByCustomer.load(c.id!),
     }),
     orders: t.connection(
       {
         type: OrderRef,
-        nullable: false,
+        nullable: true,
         description:
           'Orders of this customer, newest first: those that name the customer and those paid by the customer (Square Online orders name the customer only on the payment).',
         args: {
@@ -114,7 +114,7 @@ builder.node(CustomerRef, {
     payments: t.connection(
       {
         type: PaymentRef,
-        nullable: false,
+        nullable: true,
         description: 'Payments behind this customer’s orders, newest first.',
         resolve: async (c, args, ctx) =>
           arrayConnection(args, await paymentsOfOrders(ctx, await ctx.loaders.ordersByCustomer.load(c.id!))),
@@ -161,7 +161,7 @@ builder.queryFields((t) => ({
   customers: t.connection(
     {
       type: CustomerRef,
-      nullable: false,
+      nullable: true,
       description: 'The seller’s customers; with a filter, those that match it.',
       args: {
         filter: t.arg({

@@ -90,7 +90,7 @@ builder.node(GiftCardRef, {
     }),
     customers: t.field({
       type: [CustomerRef],
-      nullable: false,
+      nullable: true,
       description: 'Customers this gift card is linked to, as a card on file.',
       resolve: async (g, _args, ctx) =>
         (await Promise.all((g.customerIds ?? []).map((id) => ctx.loaders.customer.load(id)))).filter((c) => c !== null),
@@ -98,7 +98,7 @@ builder.node(GiftCardRef, {
     activities: t.connection(
       {
         type: GiftCardActivityRef,
-        nullable: false,
+        nullable: true,
         description: 'What happened to this gift card, newest first.',
         resolve: (g, args, ctx) =>
           squareConnection(args, async (cursor) => {

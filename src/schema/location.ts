@@ -64,7 +64,7 @@ builder.queryFields((t) => ({
   }),
   locations: t.field({
     type: [LocationRef],
-    nullable: false,
+    nullable: true,
     description: 'Every location of the seller, the main one first.',
     resolve: (_root, _args, ctx) => ctx.loaders.call(() => ctx.loaders.locations()),
   }),

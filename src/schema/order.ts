@@ -335,13 +335,13 @@ builder.node(OrderRef, {
     }),
     payments: t.field({
       type: [PaymentRef],
-      nullable: false,
+      nullable: true,
       description: 'The payments behind this order’s tenders, newest first.',
       resolve: (o, _args, ctx) => paymentsOfOrders(ctx, [o]),
     }),
     refunds: t.field({
       type: [RefundRef],
-      nullable: false,
+      nullable: true,
       description: 'Refunds made against this order.',
       resolve: async (o, _args, ctx) =>
         (await Promise.all((o.refunds ?? []).map((r) => ctx.loaders.refund.load(r.id)))).filter((r) => r !== null),
@@ -410,7 +410,7 @@ builder.queryFields((t) => ({
   orders: t.connection(
     {
       type: OrderRef,
-      nullable: false,
+      nullable: true,
       description: 'The seller’s orders, newest first.',
       args: {
         filter: t.arg({

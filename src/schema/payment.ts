@@ -171,7 +171,7 @@ builder.node(PaymentRef, {
     }),
     refunds: t.field({
       type: [RefundRef],
-      nullable: false,
+      nullable: true,
       description: 'Refunds made from this payment, in full or in part.',
       resolve: async (p, _args, ctx) =>
         (await Promise.all((p.refundIds ?? []).map((id) => ctx.loaders.refund.load(id)))).filter((r) => r !== null),
@@ -226,7 +226,7 @@ builder.queryFields((t) => ({
   payments: t.connection(
     {
       type: PaymentRef,
-      nullable: false,
+      nullable: true,
       description: 'The seller’s payments, newest first.',
       args: { filter: t.arg({ type: PaymentFilter, required: false, description: 'Only payments matching every condition given.' }) },
       resolve: (_root, args, ctx) => {

@@ -271,7 +271,7 @@ export type CustomerOverviewQueryVariables = Exact<{
 }>;
 
 
-export type CustomerOverviewQuery = { customers: { edges: Array<{ cursor: string, node: { id: string, squareId: string, givenName: string | null, familyName: string | null, emailAddress: string | null, phoneNumber: string | null, version: string | null, cards: Array<{ id: string, squareId: string, cardBrand: CardBrand | null, last4: string | null, expMonth: number | null, expYear: number | null, enabled: boolean, fingerprint: string | null }>, giftCards: Array<{ squareId: string, gan: string | null, state: GiftCardState | null, balanceMoney: { amount: string, currency: Currency, formatted: string } | null }>, orders: { edges: Array<{ node: { squareId: string, state: OrderState | null, totalMoney: { amount: string, currency: Currency } | null, lineItems: Array<{ name: string | null, quantity: string }>, tenders: Array<{ type: TenderType | null, payment: { squareId: string } | null }> } }>, pageInfo: { hasNextPage: boolean } }, payments: { edges: Array<{ node: { squareId: string, status: PaymentStatus | null, sourceType: PaymentSourceType | null, totalMoney: { amount: string, currency: Currency, formatted: string } | null, cardDetails: { entryMethod: CardEntryMethod | null, card: { cardBrand: CardBrand | null, last4: string | null } | null } | null } }> } } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+export type CustomerOverviewQuery = { customers: { edges: Array<{ cursor: string, node: { id: string, squareId: string, givenName: string | null, familyName: string | null, emailAddress: string | null, phoneNumber: string | null, version: string | null, cards: Array<{ id: string, squareId: string, cardBrand: CardBrand | null, last4: string | null, expMonth: number | null, expYear: number | null, enabled: boolean, fingerprint: string | null }> | null, giftCards: Array<{ squareId: string, gan: string | null, state: GiftCardState | null, balanceMoney: { amount: string, currency: Currency, formatted: string } | null }> | null, orders: { edges: Array<{ node: { squareId: string, state: OrderState | null, totalMoney: { amount: string, currency: Currency } | null, lineItems: Array<{ name: string | null, quantity: string }>, tenders: Array<{ type: TenderType | null, payment: { squareId: string } | null }> } }>, pageInfo: { hasNextPage: boolean } } | null, payments: { edges: Array<{ node: { squareId: string, status: PaymentStatus | null, sourceType: PaymentSourceType | null, totalMoney: { amount: string, currency: Currency, formatted: string } | null, cardDetails: { entryMethod: CardEntryMethod | null, card: { cardBrand: CardBrand | null, last4: string | null } | null } | null } }> } | null } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } | null };
 
 export type CustomerByIdQueryVariables = Exact<{
   id: string | number;
@@ -285,7 +285,7 @@ export type OrderWithCustomerQueryVariables = Exact<{
 }>;
 
 
-export type OrderWithCustomerQuery = { order: { squareId: string, customer: { squareId: string } | null, payments: Array<{ squareId: string, customer: { squareId: string } | null }> } | null };
+export type OrderWithCustomerQuery = { order: { squareId: string, customer: { squareId: string } | null, payments: Array<{ squareId: string, customer: { squareId: string } | null }> | null } | null };
 
 export type NodeLookupQueryVariables = Exact<{
   ids: Array<string | number> | string | number;
