@@ -4,6 +4,7 @@ import { createSquareClient, type SquareConnection } from '../square/client.js';
 import { createLoaders, type Loaders } from '../square/loaders.js';
 import { TokenLimiter } from '../square/limiter.js';
 import { LocationsCache } from '../square/locations-cache.js';
+import { presentedKey, SCOPES, type ApiKeyRing, type Scope } from './api-keys.js';
 import type { AuthMode } from './config.js';
 
 /** What every resolver of one request sees. */
@@ -11,6 +12,8 @@ export interface GatewayContext {
   /** The SDK client for this request's seller. */
   square: SquareClient;
   loaders: Loaders;
+  /** What this caller may do; checked by scope-auth on every field and mutation. */
+  scopes: Record<Scope, boolean>;
 }
 
 export interface ContextFactoryOptions {
@@ -20,6 +23,21 @@ export interface ContextFactoryOptions {
   serverToken: string | undefined;
   concurrency: number;
   locationsTtlMs: number;
+  /**
+   * Gateway API keys. When given (server mode), every caller must present one and gets
+   * its scopes; without them every caller gets every scope (demo mode), and in
+   * passthrough mode Square's own token permissions decide.
+   */
+  apiKeys?: ApiKeyRing | undefined;
+}
+
+const unauthenticated = (message: string) =>
+  new GraphQLError(message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
+
+const ALL_SCOPES = Object.fromEntries(SCOPES.map((s) => [s, true])) as Record<Scope, boolean>;
+
+function scopesOf(granted: ReadonlySet<Scope>): Record<Scope, boolean> {
+  return Object.fromEntries(SCOPES.map((s) => [s, granted.has(s)])) as Record<Scope, boolean>;
 }
 
 /**
@@ -30,19 +48,29 @@ export function contextFactory(options: ContextFactoryOptions) {
   const limiter = new TokenLimiter(options.concurrency);
   const locationsCache = new LocationsCache(options.locationsTtlMs);
 
+  const grantedScopes = (request: Request): Record<Scope, boolean> => {
+    if (options.authMode === 'passthrough' || !options.apiKeys) return ALL_SCOPES;
+    const presented = presentedKey(request);
+    if (!presented) throw unauthenticated('Send a gateway API key as "x-api-key: gk_…" or "Authorization: Bearer gk_…".');
+    const key = options.apiKeys.find(presented);
+    if (!key) throw unauthenticated('This gateway API key is not valid.');
+    return scopesOf(key.scopes);
+  };
+
   return ({ request }: { request: Request }): GatewayContext => {
     const token = options.authMode === 'passthrough' ? bearerToken(request) : options.serverToken;
     if (!token) {
-      throw new GraphQLError(
+      throw unauthenticated(
         options.authMode === 'passthrough'
           ? 'Send your Square access token as "Authorization: Bearer <token>".'
           : 'The gateway has no Square access token configured.',
-        { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } },
       );
     }
+    const scopes = grantedScopes(request);
     const square = createSquareClient(options.connection, token);
     return {
       square,
+      scopes,
       loaders: createLoaders({
         square,
         limit: limiter.for(token),

@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createYoga } from 'graphql-yoga';
 import { schema } from '../schema/index.js';
+import type { ApiKeyRing } from './api-keys.js';
 import type { GatewayConfig } from './config.js';
 import { contextFactory, type GatewayContext } from './context.js';
 import { EXAMPLE_QUERY } from './example-query.js';
@@ -9,7 +10,11 @@ import { EXAMPLE_QUERY } from './example-query.js';
 export type GatewayOptions = Pick<
   GatewayConfig,
   'authMode' | 'squareToken' | 'squareTimeoutSeconds' | 'squareMaxRetries' | 'squareConcurrency' | 'locationsTtlMs'
-> & { squareBaseUrl: string };
+> & {
+  squareBaseUrl: string;
+  /** Gateway API keys and their scopes; see ContextFactoryOptions.apiKeys. */
+  apiKeys?: ApiKeyRing | undefined;
+};
 
 export interface Gateway {
   server: Server;
@@ -35,6 +40,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       serverToken: options.squareToken,
       concurrency: options.squareConcurrency,
       locationsTtlMs: options.locationsTtlMs,
+      apiKeys: options.apiKeys,
     }),
   });
   const server = createServer(yoga);

@@ -31,3 +31,19 @@ export const Address = builder.objectRef<Square.Address>('Address').implement({
     }),
   }),
 });
+
+export const AddressInput = builder.inputType('AddressInput', {
+  description: 'A postal address to store with a customer or card.',
+  fields: (t) => ({
+    addressLine1: t.string({ required: false, description: 'Street and number.' }),
+    addressLine2: t.string({ required: false, description: 'Apartment, suite, floor.' }),
+    addressLine3: t.string({ required: false, description: 'Any further line.' }),
+    locality: t.string({ required: false, description: 'City or town.' }),
+    sublocality: t.string({ required: false, description: 'District or neighbourhood, where used.' }),
+    administrativeDistrictLevel1: t.string({ required: false, description: 'State, province or region.' }),
+    postalCode: t.string({ required: false, description: 'Postal or ZIP code.' }),
+    country: t.string({ required: false, description: 'ISO 3166-1 alpha-2 country code, e.g. US.' }),
+    firstName: t.string({ required: false, description: 'First name of the addressee.' }),
+    lastName: t.string({ required: false, description: 'Last name of the addressee.' }),
+  }),
+});

@@ -1,6 +1,25 @@
 import SchemaBuilder from '@pothos/core';
+import ErrorsPlugin from '@pothos/plugin-errors';
 import RelayPlugin from '@pothos/plugin-relay';
+import ScopeAuthPlugin, { AuthScopeFailureType, type AuthFailure } from '@pothos/plugin-scope-auth';
+import { GraphQLError } from 'graphql';
+import type { Scope } from '../gateway/api-keys.js';
 import type { GatewayContext } from '../gateway/context.js';
+
+/** The scopes a failed check asked for, for the FORBIDDEN message. */
+function missingScopes(failure: AuthFailure): string[] {
+  switch (failure.kind) {
+    case AuthScopeFailureType.AuthScope:
+      return [failure.scope];
+    case AuthScopeFailureType.AnyAuthScopes:
+    case AuthScopeFailureType.AllAuthScopes:
+      return failure.failures.flatMap(missingScopes);
+    default:
+      return [];
+  }
+}
+
+const capitalize = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
 /** The one schema builder; every type module adds to it. */
 export const builder = new SchemaBuilder<{
@@ -11,8 +30,25 @@ export const builder = new SchemaBuilder<{
   };
   DefaultEdgesNullability: false;
   DefaultNodeNullability: false;
+  AuthScopes: Record<Scope, boolean>;
 }>({
-  plugins: [RelayPlugin],
+  // scope-auth first, so that no other plugin's wrapper runs for a caller without the scope.
+  plugins: [ScopeAuthPlugin, ErrorsPlugin, RelayPlugin],
+  scopeAuth: {
+    authScopes: (ctx) => ctx.scopes,
+    runScopesOnType: true,
+    unauthorizedError: (_parent, _ctx, _info, result) => {
+      const scopes = [...new Set(missingScopes(result.failure))];
+      return new GraphQLError(
+        scopes.length > 0 ? `This API key lacks the scope ${scopes.join(' or ')}.` : result.message,
+        { extensions: { code: 'FORBIDDEN', scopes } },
+      );
+    },
+  },
+  errors: {
+    defaultResultOptions: { name: ({ fieldName }) => `${capitalize(fieldName)}Success` },
+    defaultUnionOptions: { name: ({ fieldName }) => `${capitalize(fieldName)}Result` },
+  },
   relay: {
     cursorType: 'String',
     nodeTypeOptions: {
@@ -57,3 +93,8 @@ export const builder = new SchemaBuilder<{
 });
 
 builder.queryType({ description: 'Read a Square seller’s customers, cards, gift cards, orders, payments, refunds and locations.' });
+
+builder.mutationType({
+  description:
+    'Change a Square seller’s data: customers, cards on file, payments, refunds, orders and gift card links. Every money-moving write takes your idempotency key, so a retry never charges twice.',
+});

@@ -5,6 +5,7 @@ import { squareIdFrom } from './ids.js';
 import { CardRef, CustomerRef } from './refs.js';
 
 builder.node(CardRef, {
+  authScopes: { PAYMENTS_READ: true },
   description: 'A credit or debit card on file, saved for a customer through the Cards API.',
   id: { resolve: (c) => c.id! },
   loadOne: (id, ctx) => ctx.loaders.card.load(id),
@@ -61,6 +62,7 @@ builder.node(CardRef, {
       description: 'The seller’s own reference for this card, if they set one.',
     }),
     customer: t.field({
+      authScopes: { CUSTOMERS_READ: true },
       type: CustomerRef,
       nullable: true,
       description: 'The customer this card is saved for; null when that profile no longer exists.',
@@ -71,6 +73,7 @@ builder.node(CardRef, {
 
 builder.queryFields((t) => ({
   card: t.field({
+    authScopes: { PAYMENTS_READ: true },
     type: CardRef,
     nullable: true,
     description: 'One card on file by id or squareId.',

@@ -18,6 +18,7 @@ const CustomerPreferences = builder.objectRef<Square.CustomerPreferences>('Custo
 });
 
 builder.node(CustomerRef, {
+  authScopes: { CUSTOMERS_READ: true },
   description: 'A customer profile of the seller, with the cards, gift cards, orders and payments that belong to it.',
   id: { resolve: (c) => c.id! },
   loadOne: (id, ctx) => ctx.loaders.customer.load(id),
@@ -69,6 +70,7 @@ builder.node(CustomerRef, {
       resolve: (c) => c.creationSource ?? null,
     }),
     cards: t.field({
+      authScopes: { PAYMENTS_READ: true },
       type: [CardRef],
       nullable: true,
       description: 'Cards on file for this customer (Cards API), newest last.',
@@ -85,6 +87,7 @@ builder.node(CustomerRef, {
       },
     }),
     giftCards: t.field({
+      authScopes: { GIFTCARDS_READ: true },
       type: [GiftCardRef],
       nullable: true,
       description: 'Gift cards linked to this customer.',
@@ -92,6 +95,7 @@ builder.node(CustomerRef, {
     }),
     orders: t.connection(
       {
+        authScopes: { ORDERS_READ: true },
         type: OrderRef,
         nullable: true,
         description:
@@ -113,6 +117,7 @@ builder.node(CustomerRef, {
     ),
     payments: t.connection(
       {
+        authScopes: { $all: { ORDERS_READ: true, PAYMENTS_READ: true } },
         type: PaymentRef,
         nullable: true,
         description: 'Payments behind this customer’s orders, newest first.',
@@ -152,6 +157,7 @@ const CustomerFilter = builder.inputType('CustomerFilter', {
 
 builder.queryFields((t) => ({
   customer: t.field({
+    authScopes: { CUSTOMERS_READ: true },
     type: CustomerRef,
     nullable: true,
     description: 'One customer by id or squareId; null when the seller has no such customer.',
@@ -160,6 +166,7 @@ builder.queryFields((t) => ({
   }),
   customers: t.connection(
     {
+      authScopes: { CUSTOMERS_READ: true },
       type: CustomerRef,
       nullable: true,
       description: 'The seller’s customers; with a filter, those that match it.',

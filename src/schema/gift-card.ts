@@ -26,6 +26,7 @@ function activityAmount(a: Square.GiftCardActivity): Square.Money | undefined {
 }
 
 builder.objectType(GiftCardActivityRef, {
+  authScopes: { GIFTCARDS_READ: true },
   description:
     'Something that happened to a gift card: activation, load, redemption, adjustment, refund, deactivation. Square offers no lookup of a single activity, so activities are reached through their gift card.',
   fields: (t) => ({
@@ -39,12 +40,14 @@ builder.objectType(GiftCardActivityRef, {
     amountMoney: t.field({ type: Money, nullable: true, description: 'What the activity moved, when it moved money.', resolve: (a) => activityAmount(a) ?? null }),
     balanceMoney: t.field({ type: Money, nullable: true, description: 'The card’s balance right after.', resolve: (a) => a.giftCardBalanceMoney ?? null }),
     location: t.field({
+      authScopes: { MERCHANT_PROFILE_READ: true },
       type: LocationRef,
       nullable: true,
       description: 'The location where the activity took place.',
       resolve: (a, _args, ctx) => ctx.loaders.location.load(a.locationId),
     }),
     payment: t.field({
+      authScopes: { PAYMENTS_READ: true },
       type: PaymentRef,
       nullable: true,
       description: 'The payment behind a redemption or refund; null for other kinds of activity.',
@@ -63,6 +66,7 @@ builder.objectType(GiftCardActivityRef, {
 });
 
 builder.node(GiftCardRef, {
+  authScopes: { GIFTCARDS_READ: true },
   description: 'A Square gift card, its balance and history, and the customers it is linked to.',
   id: { resolve: (g) => g.id! },
   loadOne: (id, ctx) => ctx.loaders.giftCard.load(id),
@@ -89,6 +93,7 @@ builder.node(GiftCardRef, {
       resolve: (g) => g.createdAt ?? null,
     }),
     customers: t.field({
+      authScopes: { CUSTOMERS_READ: true },
       type: [CustomerRef],
       nullable: true,
       description: 'Customers this gift card is linked to, as a card on file.',
@@ -97,6 +102,7 @@ builder.node(GiftCardRef, {
     }),
     activities: t.connection(
       {
+        authScopes: { GIFTCARDS_READ: true },
         type: GiftCardActivityRef,
         nullable: true,
         description: 'What happened to this gift card, newest first.',
@@ -115,6 +121,7 @@ builder.node(GiftCardRef, {
 
 builder.queryFields((t) => ({
   giftCard: t.field({
+    authScopes: { GIFTCARDS_READ: true },
     type: GiftCardRef,
     nullable: true,
     description: 'One gift card by id or squareId.',
@@ -122,6 +129,7 @@ builder.queryFields((t) => ({
     resolve: (_root, args, ctx) => ctx.loaders.giftCard.load(squareIdFrom(String(args.id), 'GiftCard')),
   }),
   giftCardByGan: t.field({
+    authScopes: { GIFTCARDS_READ: true },
     type: GiftCardRef,
     nullable: true,
     description: 'One gift card by the account number on it.',

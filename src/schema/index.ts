@@ -11,6 +11,8 @@ import './order.js';
 import './payment.js';
 import './refund.js';
 import './location.js';
+import './errors.js';
+import './mutations/customers.js';
 
 /** The gateway's schema: every type module above has added its part to the builder. */
 export const schema = lexicographicSortSchema(builder.toSchema());

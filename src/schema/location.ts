@@ -5,6 +5,7 @@ import { squareIdFrom } from './ids.js';
 import { LocationRef } from './refs.js';
 
 builder.node(LocationRef, {
+  authScopes: { MERCHANT_PROFILE_READ: true },
   description: 'A place of business of the seller: a shop, a kiosk, an online store.',
   id: { resolve: (l) => l.id! },
   loadOne: (id, ctx) => ctx.loaders.location.load(id),
@@ -56,6 +57,7 @@ builder.node(LocationRef, {
 
 builder.queryFields((t) => ({
   location: t.field({
+    authScopes: { MERCHANT_PROFILE_READ: true },
     type: LocationRef,
     nullable: true,
     description: 'One location by id or squareId.',
@@ -63,6 +65,7 @@ builder.queryFields((t) => ({
     resolve: (_root, args, ctx) => ctx.loaders.location.load(squareIdFrom(String(args.id), 'Location')),
   }),
   locations: t.field({
+    authScopes: { MERCHANT_PROFILE_READ: true },
     type: [LocationRef],
     nullable: true,
     description: 'Every location of the seller, the main one first.',

@@ -55,3 +55,15 @@ export const Money = builder.objectRef<MoneyShape>('Money').implement({
     }),
   }),
 });
+
+export const MoneyInput = builder.inputType('MoneyInput', {
+  description: 'An amount of money to charge, refund or price with.',
+  fields: (t) => ({
+    amount: t.field({
+      type: 'BigInt',
+      required: true,
+      description: 'The amount in the smallest currency unit, e.g. 2515 for $25.15; a string of digits or an Int.',
+    }),
+    currency: t.field({ type: Currency, required: true, description: 'ISO 4217 currency code; must be the seller’s currency.' }),
+  }),
+});

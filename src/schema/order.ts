@@ -229,12 +229,14 @@ const Tender = builder.objectRef<Square.Tender>('Tender').implement({
       resolve: (x) => x.createdAt ?? null,
     }),
     customer: t.field({
+      authScopes: { CUSTOMERS_READ: true },
       type: CustomerRef,
       nullable: true,
       description: 'The customer who paid this tender, when known.',
       resolve: (x, _args, ctx) => (x.customerId ? ctx.loaders.customer.load(x.customerId) : null),
     }),
     payment: t.field({
+      authScopes: { PAYMENTS_READ: true },
       type: PaymentRef,
       nullable: true,
       description: 'The payment this tender stands for; null when Square links none.',
@@ -258,6 +260,7 @@ async function orderCustomerId(ctx: GatewayContext, order: Square.Order): Promis
 const money = optionalMoney<Square.Order>;
 
 builder.node(OrderRef, {
+  authScopes: { ORDERS_READ: true },
   description: 'An order: what was sold, for how much, and how it was paid.',
   id: { resolve: (o) => o.id! },
   loadOne: (id, ctx) => ctx.loaders.order.load(id),
@@ -270,6 +273,7 @@ builder.node(OrderRef, {
       resolve: (o) => o.state ?? null,
     }),
     location: t.field({
+      authScopes: { MERCHANT_PROFILE_READ: true },
       type: LocationRef,
       nullable: true,
       description: 'The location the order belongs to.',
@@ -334,12 +338,14 @@ builder.node(OrderRef, {
       resolve: (o) => o.tenders ?? [],
     }),
     payments: t.field({
+      authScopes: { PAYMENTS_READ: true },
       type: [PaymentRef],
       nullable: true,
       description: 'The payments behind this order’s tenders, newest first.',
       resolve: (o, _args, ctx) => paymentsOfOrders(ctx, [o]),
     }),
     refunds: t.field({
+      authScopes: { PAYMENTS_READ: true },
       type: [RefundRef],
       nullable: true,
       description: 'Refunds made against this order.',
@@ -347,6 +353,7 @@ builder.node(OrderRef, {
         (await Promise.all((o.refunds ?? []).map((r) => ctx.loaders.refund.load(r.id)))).filter((r) => r !== null),
     }),
     customer: t.field({
+      authScopes: { CUSTOMERS_READ: true },
       type: CustomerRef,
       nullable: true,
       description: 'The order’s customer; for orders that name none (Square Online), the customer who paid.',
@@ -401,6 +408,7 @@ function idList(ids: readonly (string | number)[] | null | undefined, type: 'Loc
 
 builder.queryFields((t) => ({
   order: t.field({
+    authScopes: { ORDERS_READ: true },
     type: OrderRef,
     nullable: true,
     description: 'One order by id or squareId.',
@@ -409,6 +417,7 @@ builder.queryFields((t) => ({
   }),
   orders: t.connection(
     {
+      authScopes: { ORDERS_READ: true },
       type: OrderRef,
       nullable: true,
       description: 'The seller’s orders, newest first.',

@@ -107,6 +107,7 @@ const CardPaymentDetails = builder.objectRef<Square.CardPaymentDetails>('CardPay
 const money = (pick: (p: Square.Payment) => Square.Money | undefined) => (p: Square.Payment) => pick(p) ?? null;
 
 builder.node(PaymentRef, {
+  authScopes: { PAYMENTS_READ: true },
   description: 'A payment taken by the seller: card, card on file, gift card, bank transfer, cash or external.',
   id: { resolve: (p) => p.id! },
   loadOne: (id, ctx) => ctx.loaders.payment.load(id),
@@ -152,24 +153,28 @@ builder.node(PaymentRef, {
       resolve: (p) => p.cardDetails ?? null,
     }),
     customer: t.field({
+      authScopes: { CUSTOMERS_READ: true },
       type: CustomerRef,
       nullable: true,
       description: 'The customer the payment names; null when it names none.',
       resolve: (p, _args, ctx) => (p.customerId ? ctx.loaders.customer.load(p.customerId) : null),
     }),
     order: t.field({
+      authScopes: { ORDERS_READ: true },
       type: OrderRef,
       nullable: true,
       description: 'The order this payment pays for; null when it has none.',
       resolve: (p, _args, ctx) => (p.orderId ? ctx.loaders.order.load(p.orderId) : null),
     }),
     location: t.field({
+      authScopes: { MERCHANT_PROFILE_READ: true },
       type: LocationRef,
       nullable: true,
       description: 'The location where the payment was taken.',
       resolve: (p, _args, ctx) => (p.locationId ? ctx.loaders.location.load(p.locationId) : null),
     }),
     refunds: t.field({
+      authScopes: { PAYMENTS_READ: true },
       type: [RefundRef],
       nullable: true,
       description: 'Refunds made from this payment, in full or in part.',
@@ -217,6 +222,7 @@ const PaymentFilter = builder.inputType('PaymentFilter', {
 
 builder.queryFields((t) => ({
   payment: t.field({
+    authScopes: { PAYMENTS_READ: true },
     type: PaymentRef,
     nullable: true,
     description: 'One payment by id or squareId.',
@@ -225,6 +231,7 @@ builder.queryFields((t) => ({
   }),
   payments: t.connection(
     {
+      authScopes: { PAYMENTS_READ: true },
       type: PaymentRef,
       nullable: true,
       description: 'The seller’s payments, newest first.',

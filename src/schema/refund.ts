@@ -5,6 +5,7 @@ import { Money } from './money.js';
 import { LocationRef, OrderRef, PaymentRef, RefundRef } from './refs.js';
 
 builder.node(RefundRef, {
+  authScopes: { PAYMENTS_READ: true },
   description: 'Money returned to a buyer from a payment, in full or in part.',
   id: { resolve: (r) => r.id },
   loadOne: (id, ctx) => ctx.loaders.refund.load(id),
@@ -31,18 +32,21 @@ builder.node(RefundRef, {
     }),
     reason: t.exposeString('reason', { nullable: true, description: 'Why the refund was made, as the seller put it.' }),
     payment: t.field({
+      authScopes: { PAYMENTS_READ: true },
       type: PaymentRef,
       nullable: true,
       description: 'The payment the money came back from.',
       resolve: (r, _args, ctx) => (r.paymentId ? ctx.loaders.payment.load(r.paymentId) : null),
     }),
     order: t.field({
+      authScopes: { ORDERS_READ: true },
       type: OrderRef,
       nullable: true,
       description: 'The order of the refunded payment, if it has one.',
       resolve: (r, _args, ctx) => (r.orderId ? ctx.loaders.order.load(r.orderId) : null),
     }),
     location: t.field({
+      authScopes: { MERCHANT_PROFILE_READ: true },
       type: LocationRef,
       nullable: true,
       description: 'The location that made the refund.',
@@ -65,6 +69,7 @@ builder.node(RefundRef, {
 
 builder.queryFields((t) => ({
   refund: t.field({
+    authScopes: { PAYMENTS_READ: true },
     type: RefundRef,
     nullable: true,
     description: 'One refund by id or squareId.',

@@ -205,8 +205,10 @@ export function createLoaders({ square, limit, locations }: LoaderDeps) {
     refund,
     location,
     locations,
-    /** Runs any other Square call of this request under the same per-token cap. */
+    /** Runs any other Square call of this request under the same per-token cap, failures as GraphQL errors. */
     call: callSquare,
+    /** The same cap, with Square's failure as thrown by the SDK, for mutations that turn it into typed errors. */
+    limited: call,
   };
 }
 

@@ -3,6 +3,7 @@ import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { SquareClient } from 'square';
 import { afterAll, beforeAll } from 'vitest';
 import { createEmulator, type Emulator, type EmulatorOptions } from '../../src/emulator/server.js';
+import type { ApiKeyRing } from '../../src/gateway/api-keys.js';
 import type { AuthMode } from '../../src/gateway/config.js';
 import { createGateway, type Gateway } from '../../src/gateway/server.js';
 
@@ -33,7 +34,7 @@ export const SERVER_TOKEN = 'gateway-test-token';
 
 /** The emulator and the gateway in front of it, both over real HTTP, for one test file. */
 export function useGateway(
-  options: { authMode?: AuthMode; concurrency?: number; emulator?: EmulatorOptions } = {},
+  options: { authMode?: AuthMode; concurrency?: number; emulator?: EmulatorOptions; apiKeys?: ApiKeyRing; maxRetries?: number } = {},
 ): TestStack {
   const stack = {} as TestStack;
   beforeAll(async () => {
@@ -44,9 +45,10 @@ export function useGateway(
       squareToken: options.authMode === 'passthrough' ? undefined : SERVER_TOKEN,
       squareBaseUrl: stack.emulatorUrl,
       squareTimeoutSeconds: 10,
-      squareMaxRetries: 0,
+      squareMaxRetries: options.maxRetries ?? 0,
       squareConcurrency: options.concurrency ?? 8,
       locationsTtlMs: 60_000,
+      apiKeys: options.apiKeys,
     });
     stack.url = await stack.gateway.listen();
   });

@@ -1,0 +1,99 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+
+/** Gateway scopes mirror Square's OAuth permissions, so that a key grants what a token would. */
+export const SCOPES = [
+  'CUSTOMERS_READ',
+  'CUSTOMERS_WRITE',
+  'PAYMENTS_READ',
+  'PAYMENTS_WRITE',
+  'ORDERS_READ',
+  'ORDERS_WRITE',
+  'GIFTCARDS_READ',
+  'GIFTCARDS_WRITE',
+  'MERCHANT_PROFILE_READ',
+] as const;
+export type Scope = (typeof SCOPES)[number];
+
+const keyFileSchema = z.object({
+  keys: z
+    .array(
+      z.object({
+        name: z.string().min(1),
+        sha256: z.string().regex(/^[0-9a-f]{64}$/, 'the SHA-256 of the key, as 64 lowercase hex digits'),
+        scopes: z.array(z.enum(SCOPES)).min(1),
+      }),
+    )
+    .min(1),
+});
+
+export interface ApiKey {
+  name: string;
+  scopes: ReadonlySet<Scope>;
+}
+
+interface StoredKey extends ApiKey {
+  hash: Buffer;
+}
+
+export function hashKey(key: string): Buffer {
+  return createHash('sha256').update(key).digest();
+}
+
+/** A new key to hand to a client (shown once) and the entry to put in the keys file. */
+export function generateKey(name: string, scopes: Scope[]): { key: string; entry: { name: string; sha256: string; scopes: Scope[] } } {
+  const key = `gk_${randomBytes(24).toString('base64url')}`;
+  return { key, entry: { name, sha256: hashKey(key).toString('hex'), scopes } };
+}
+
+/**
+ * The gateway's API keys, kept only as SHA-256 hashes. A presented key is compared
+ * with every stored hash in constant time, so timing tells nothing about which or
+ * how much of a key matched.
+ */
+export class ApiKeyRing {
+  private constructor(private readonly keys: StoredKey[]) {}
+
+  static parse(json: string, source: string): ApiKeyRing {
+    let raw: unknown;
+    try {
+      raw = JSON.parse(json);
+    } catch (error) {
+      throw new Error(`${source} is not valid JSON: ${(error as Error).message}`);
+    }
+    const parsed = keyFileSchema.safeParse(raw);
+    if (!parsed.success) {
+      throw new Error(`${source} is not a valid keys file: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    }
+    return new ApiKeyRing(
+      parsed.data.keys.map((k) => ({ name: k.name, scopes: new Set(k.scopes), hash: Buffer.from(k.sha256, 'hex') })),
+    );
+  }
+
+  /** From GATEWAY_API_KEYS (inline JSON) or GATEWAY_API_KEYS_FILE (a path); undefined when neither is set. */
+  static fromEnv(env: NodeJS.ProcessEnv): ApiKeyRing | undefined {
+    if (env.GATEWAY_API_KEYS) return ApiKeyRing.parse(env.GATEWAY_API_KEYS, 'GATEWAY_API_KEYS');
+    if (env.GATEWAY_API_KEYS_FILE) return ApiKeyRing.parse(readFileSync(env.GATEWAY_API_KEYS_FILE, 'utf8'), env.GATEWAY_API_KEYS_FILE);
+    return undefined;
+  }
+
+  get size(): number {
+    return this.keys.length;
+  }
+
+  find(presented: string): ApiKey | undefined {
+    const hash = hashKey(presented);
+    let found: StoredKey | undefined;
+    for (const key of this.keys) if (timingSafeEqual(key.hash, hash) && !found) found = key;
+    return found && { name: found.name, scopes: found.scopes };
+  }
+}
+
+/** The API key a request presents: `x-api-key`, or a `gk_` bearer token. */
+export function presentedKey(request: Request): string | undefined {
+  const header = request.headers.get('x-api-key');
+  if (header) return header.trim();
+  const bearer = /^Bearer\s+(gk_\S+)\s*$/i.exec(request.headers.get('authorization') ?? '')?.[1];
+  return bearer;
+}

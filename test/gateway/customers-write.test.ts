@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { useGateway } from '../support/gateway.js';
+
+const stack = useGateway();
+
+const CREATE = `mutation($input: CreateCustomerInput!) {
+  createCustomer(input: $input) {
+    __typename
+    ... on CreateCustomerSuccess { customer { id squareId givenName emailAddress version } }
+    ... on Error { message code }
+    ... on ValidationError { field }
+  }
+}`;
+
+describe('customer mutations', () => {
+  it('creates, updates with optimistic version, and deletes a customer', async () => {
+    const created = await stack.gql(CREATE, { input: { givenName: 'Ada', emailAddress: 'ada@example.com', idempotencyKey: 'create-ada' } });
+    expect(created.data.createCustomer.__typename).toBe('CreateCustomerSuccess');
+    const customer = created.data.createCustomer.customer;
+    expect(customer).toMatchObject({ givenName: 'Ada', emailAddress: 'ada@example.com', version: '0' });
+
+    const replay = await stack.gql(CREATE, { input: { givenName: 'Ada', emailAddress: 'ada@example.com', idempotencyKey: 'create-ada' } });
+    expect(replay.data.createCustomer.customer.squareId).toBe(customer.squareId);
+
+    const UPDATE = `mutation($input: UpdateCustomerInput!) { updateCustomer(input: $input) {
+      __typename ... on UpdateCustomerSuccess { customer { familyName version } } ... on Error { code message } } }`;
+    const updated = await stack.gql(UPDATE, { input: { id: customer.id, version: '0', familyName: 'Lovelace' } });
+    expect(updated.data.updateCustomer).toEqual({ __typename: 'UpdateCustomerSuccess', customer: { familyName: 'Lovelace', version: '1' } });
+    const stale = await stack.gql(UPDATE, { input: { id: customer.id, version: '0', familyName: 'Byron' } });
+    expect(stale.data.updateCustomer).toMatchObject({ __typename: 'ConflictError', code: 'CONFLICT' });
+
+    const DELETE = `mutation($input: DeleteCustomerInput!) { deleteCustomer(input: $input) {
+      __typename ... on DeleteCustomerSuccess { deletedCustomerId } ... on Error { code } } }`;
+    const deleted = await stack.gql(DELETE, { input: { id: customer.squareId } });
+    expect(deleted.data.deleteCustomer).toEqual({ __typename: 'DeleteCustomerSuccess', deletedCustomerId: customer.squareId });
+    const again = await stack.gql(DELETE, { input: { id: customer.squareId } });
+    expect(again.data.deleteCustomer).toEqual({ __typename: 'NotFoundError', code: 'NOT_FOUND' });
+  });
+
+  it('refuses bad input with a ValidationError naming the field, before calling Square', async () => {
+    await stack.clearCalls();
+    const empty = await stack.gql(CREATE, { input: { note: 'no name at all' } });
+    expect(empty.data.createCustomer).toMatchObject({ __typename: 'ValidationError', field: 'input.givenName' });
+    const badEmail = await stack.gql(CREATE, { input: { givenName: 'X', emailAddress: 'not-an-email' } });
+    expect(badEmail.data.createCustomer).toMatchObject({ __typename: 'ValidationError', field: 'input.emailAddress' });
+    const longKey = await stack.gql(CREATE, { input: { givenName: 'X', idempotencyKey: 'k'.repeat(46) } });
+    expect(longKey.data.createCustomer).toMatchObject({ __typename: 'ValidationError', field: 'input.idempotencyKey', code: 'VALUE_TOO_LONG' });
+    const badId = await stack.gql(`mutation { deleteCustomer(input: { id: "not an id!" }) { __typename ... on ValidationError { field } } }`);
+    expect(badId.data.deleteCustomer).toEqual({ __typename: 'ValidationError', field: 'input.id' });
+    expect(await stack.calls()).toEqual([]);
+  });
+
+  it('passes Square’s own refusals through as ValidationError with the input field', async () => {
+    const result = await stack.gql(CREATE, { input: { givenName: 'X', phoneNumber: '12' } });
+    expect(result.data.createCustomer).toMatchObject({ __typename: 'ValidationError', field: 'input.phoneNumber', code: 'INVALID_PHONE_NUMBER' });
+  });
+});
