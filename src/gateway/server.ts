@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createYoga } from 'graphql-yoga';
+import { createYoga, type YogaLogger } from 'graphql-yoga';
 import { schema } from '../schema/index.js';
 import type { ApiKeyRing } from './api-keys.js';
 import type { GatewayConfig } from './config.js';
@@ -14,6 +14,8 @@ export type GatewayOptions = Pick<
   squareBaseUrl: string;
   /** Gateway API keys and their scopes; see ContextFactoryOptions.apiKeys. */
   apiKeys?: ApiKeyRing | undefined;
+  /** Where yoga logs (unexpected errors, mostly); its console logger by default. */
+  logging?: YogaLogger | boolean | undefined;
 };
 
 export interface Gateway {
@@ -29,6 +31,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     schema,
     graphqlEndpoint: '/graphql',
     landingPage: false,
+    logging: options.logging ?? true,
     graphiql: { title: 'Square GraphQL gateway', defaultQuery: EXAMPLE_QUERY },
     context: contextFactory({
       connection: {

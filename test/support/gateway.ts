@@ -1,4 +1,5 @@
 import { print, type DocumentNode } from 'graphql';
+import type { YogaLogger } from 'graphql-yoga';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { SquareClient } from 'square';
 import { afterAll, beforeAll } from 'vitest';
@@ -34,7 +35,14 @@ export const SERVER_TOKEN = 'gateway-test-token';
 
 /** The emulator and the gateway in front of it, both over real HTTP, for one test file. */
 export function useGateway(
-  options: { authMode?: AuthMode; concurrency?: number; emulator?: EmulatorOptions; apiKeys?: ApiKeyRing; maxRetries?: number } = {},
+  options: {
+    authMode?: AuthMode;
+    concurrency?: number;
+    emulator?: EmulatorOptions;
+    apiKeys?: ApiKeyRing;
+    maxRetries?: number;
+    logging?: YogaLogger;
+  } = {},
 ): TestStack {
   const stack = {} as TestStack;
   beforeAll(async () => {
@@ -49,6 +57,7 @@ export function useGateway(
       squareConcurrency: options.concurrency ?? 8,
       locationsTtlMs: 60_000,
       apiKeys: options.apiKeys,
+      logging: options.logging,
     });
     stack.url = await stack.gateway.listen();
   });

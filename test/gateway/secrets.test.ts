@@ -1,0 +1,47 @@
+import { inspect } from 'node:util';
+import type { YogaLogger } from 'graphql-yoga';
+import { describe, expect, it } from 'vitest';
+import { useGateway } from '../support/gateway.js';
+
+/** Everything the gateway logs, as text. */
+function capturingLogger(): YogaLogger & { text: () => string } {
+  const lines: string[] = [];
+  const log = (...args: unknown[]) => lines.push(args.map((a) => inspect(a, { depth: 8 })).join(' '));
+  return { debug: log, info: log, warn: log, error: log, text: () => lines.join('\n') };
+}
+
+const SELLER_TOKEN = 'EAAAl-seller-secret-token-0123456789';
+
+describe('secrets stay out of logs and errors', () => {
+  const logger = capturingLogger();
+  const stack = useGateway({ authMode: 'passthrough', logging: logger });
+
+  it('never logs or echoes a seller token, even when Square fails', async () => {
+    await stack.gql('{ customers(first: 1) { edges { node { id } } } }', {}, { token: SELLER_TOKEN });
+    for (const status of [500, 401, 429]) {
+      await fetch(`${stack.emulatorUrl}/_emulator/faults`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ path: '/v2/**', status, count: 1 }),
+      });
+      const result = await stack.gql('{ customers(first: 1) { edges { node { id } } } }', {}, { token: SELLER_TOKEN });
+      expect(result.errors?.length).toBeGreaterThan(0);
+      expect(JSON.stringify(result)).not.toContain(SELLER_TOKEN);
+    }
+    await fetch(`${stack.emulatorUrl}/_emulator/faults`, { method: 'DELETE' });
+    expect(logger.text()).not.toContain(SELLER_TOKEN);
+    expect(logger.text().length).toBeGreaterThan(0);
+  });
+
+  it('never echoes a card token given to a mutation that Square refuses', async () => {
+    const token = 'cnon:card-nonce-declined';
+    const result = await stack.gql(
+      `mutation($input: CreateCustomerInput!) { createCustomer(input: $input) { __typename ... on Error { message } } }`,
+      { input: { givenName: 'X', note: token, phoneNumber: '1' } },
+      { token: SELLER_TOKEN },
+    );
+    expect(result.data.createCustomer.__typename).toBe('ValidationError');
+    expect(JSON.stringify(result)).not.toContain(token);
+    expect(logger.text()).not.toContain(token);
+  });
+});
