@@ -754,6 +754,19 @@ describe('PayOrder', () => {
     expect(again.body.errors[0].code).toBe('BAD_REQUEST');
   });
 
+  it('cancels the order’s other APPROVED payments, which PayOrder was not given', async () => {
+    const m = await merchant();
+    const order = await m.create({ line_items: [item(1000)] });
+    const approved = { status: 'APPROVED', card_details: { status: 'AUTHORIZED', card: { card_brand: 'VISA', last_4: '1111' }, entry_method: 'KEYED' } };
+    const used = payment(m, { amount_money: usd(1000), order_id: order.id, ...approved });
+    const spare = payment(m, { amount_money: usd(1000), order_id: order.id, ...approved });
+    const paid = await m.call('POST', `/v2/orders/${order.id}/pay`, { idempotency_key: 'pay-spare', payment_ids: [used.id] });
+    expect(paid.status, JSON.stringify(paid.body)).toBe(200);
+    const stored = (id: string) => square.emulator.ctx.stores.payments.get(m.merchantId, id)!;
+    expect(stored(used.id!).status).toBe('COMPLETED');
+    expect(stored(spare.id!)).toMatchObject({ status: 'CANCELED', card_details: { status: 'VOIDED' } });
+  });
+
   it('settles a zero-total order with no payments', async () => {
     const m = await merchant();
     const order = await m.create({ line_items: [item(0)] });

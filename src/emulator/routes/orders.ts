@@ -7,7 +7,7 @@ import { newId } from '../ids.js';
 import { priceOrder, type PricingContext } from '../order-totals.js';
 import { paginate } from '../pagination.js';
 import { parse, shapes } from '../validation.js';
-import { completePaymentRecord } from './payments.js';
+import { cancelPaymentRecord, completePaymentRecord } from './payments.js';
 
 type Order = serialization.Order.Raw;
 type OrderState = serialization.OrderState.Raw;
@@ -683,6 +683,11 @@ function payOrder(
   for (const payment of payments) {
     if (payment.status === 'APPROVED') completePaymentRecord(ctx, merchantId, payment.id!);
     else addPaymentTender(ctx, merchantId, orderId, payment);
+  }
+  // Square cancels the order's other APPROVED payments: only the ones named pay it.
+  for (const { doc } of ctx.stores.payments.all(merchantId)) {
+    if (doc.order_id === orderId && doc.status === 'APPROVED' && !paymentIds.includes(doc.id!))
+      cancelPaymentRecord(ctx, merchantId, doc.id!);
   }
   const paid = requireOrder(ctx, merchantId, orderId);
   if (paid.state !== 'OPEN') return paid;

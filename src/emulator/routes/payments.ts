@@ -232,13 +232,7 @@ export function registerPayments(app: FastifyInstance, ctx: EmulatorContext): vo
 
   app.post<{ Params: { payment_id: string } }>('/v2/payments/:payment_id/cancel', async (request) => {
     const merchantId = request.merchant.id;
-    return {
-      payment: ctx.tx(() => {
-        const payment = requirePayment(ctx, merchantId, request.params.payment_id);
-        assertApproved(payment);
-        return cancelPayment(ctx, merchantId, payment, now());
-      }),
-    };
+    return { payment: ctx.tx(() => cancelPaymentRecord(ctx, merchantId, request.params.payment_id)) };
   });
 
   app.post('/v2/payments/cancel', async (request) => {
@@ -264,6 +258,13 @@ export function completePaymentRecord(ctx: EmulatorContext, merchantId: string, 
   const payment = requirePayment(ctx, merchantId, paymentId);
   assertApproved(payment);
   return completeApproved(ctx, merchantId, payment, now());
+}
+
+/** Voids an APPROVED payment (CancelPayment, and PayOrder for the approved payments it was not given). */
+export function cancelPaymentRecord(ctx: EmulatorContext, merchantId: string, paymentId: string): Payment {
+  const payment = requirePayment(ctx, merchantId, paymentId);
+  assertApproved(payment);
+  return cancelPayment(ctx, merchantId, payment, now());
 }
 
 /** The payment as it stands now: an APPROVED payment whose delay elapsed has had its `delay_action` applied. */
