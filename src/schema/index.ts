@@ -13,6 +13,8 @@ import './refund.js';
 import './location.js';
 import './errors.js';
 import './mutations/customers.js';
+import './mutations/orders.js';
+import './mutations/gift-cards.js';
 
 /** The gateway's schema: every type module above has added its part to the builder. */
 export const schema = lexicographicSortSchema(builder.toSchema());
