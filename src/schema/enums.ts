@@ -28,7 +28,6 @@ export const TaxType = squareEnum('TaxType', Square.OrderLineItemTaxType, 'Wheth
 export const TaxScope = squareEnum('TaxScope', Square.OrderLineItemTaxScope, 'Whether a tax applies to one line item or the whole order.');
 export const LocationStatus = squareEnum('LocationStatus', Square.LocationStatus, 'Whether a location can take payments.');
 export const LocationType = squareEnum('LocationType', Square.LocationType, 'A physical or a mobile location.');
-export const RefundStatus = squareEnum('RefundStatus', Square.RefundStatus, 'Where a refund is: pending, completed, rejected or failed.');
 export const DelayAction = squareEnum('DelayAction', Square.PaymentOptionsDelayAction, 'What Square does with an approved payment nobody completed or canceled in time.');
 
 /** Square documents these as strings rather than enums; the values are the ones its reference lists. */
@@ -39,6 +38,11 @@ export const PaymentStatus = builder.enumType('PaymentStatus', {
 export const PaymentSourceType = builder.enumType('PaymentSourceType', {
   description: 'What paid: a card (credit, debit or Square gift card), a bank account, a wallet, cash or an external payment.',
   values: ['CARD', 'BANK_ACCOUNT', 'WALLET', 'BUY_NOW_PAY_LATER', 'SQUARE_ACCOUNT', 'CASH', 'EXTERNAL'] as const,
+});
+/** A payment refund's status; Square.RefundStatus is the Orders API's (APPROVED rather than COMPLETED). */
+export const RefundStatus = builder.enumType('RefundStatus', {
+  description: 'Where a refund is: pending, completed, rejected or failed.',
+  values: ['PENDING', 'COMPLETED', 'REJECTED', 'FAILED'] as const,
 });
 export const CardPaymentStatus = builder.enumType('CardPaymentStatus', {
   description: 'Where the card part of a payment is: authorized, captured, voided or failed.',

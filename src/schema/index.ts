@@ -13,6 +13,9 @@ import './refund.js';
 import './location.js';
 import './errors.js';
 import './mutations/customers.js';
+import './mutations/cards.js';
+import './mutations/payments.js';
+import './mutations/refunds.js';
 import './mutations/orders.js';
 import './mutations/gift-cards.js';
 

@@ -181,6 +181,10 @@ builder.node(PaymentRef, {
       resolve: async (p, _args, ctx) =>
         (await Promise.all((p.refundIds ?? []).map((id) => ctx.loaders.refund.load(id)))).filter((r) => r !== null),
     }),
+    versionToken: t.exposeString('versionToken', {
+      nullable: true,
+      description: 'Changes whenever the payment changes; pass it to completePayment to refuse completing a payment that changed since you read it.',
+    }),
     receiptNumber: t.exposeString('receiptNumber', { nullable: true, description: 'The short receipt number shown to the buyer.' }),
     receiptUrl: t.exposeString('receiptUrl', { nullable: true, description: 'A web address of the buyer’s receipt.' }),
     note: t.exposeString('note', { nullable: true, description: 'A note the seller added to the payment.' }),

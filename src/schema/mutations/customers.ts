@@ -4,7 +4,7 @@ import { builder } from '../builder.js';
 import { AddressInput } from '../address.js';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.js';
 import { CustomerRef } from '../refs.js';
-import { IDEMPOTENCY_KEY_MAX, idInput, idempotencyKey, mutationErrors, squareWrite, validateInput } from './write.js';
+import { IDEMPOTENCY_KEY_MAX, idInput, idempotencyKey, mutationErrors, present, squareWrite, validateInput } from './write.js';
 
 
 const ProfileInput = {
@@ -28,11 +28,6 @@ const createSchema = z
     message: 'Give at least one of givenName, familyName, companyName, emailAddress or phoneNumber.',
     path: ['givenName'],
   });
-
-/** GraphQL input with nulls dropped: absent and null both mean "not given" on create. */
-function present<T extends Record<string, unknown>>(input: T): { [K in keyof T]?: NonNullable<T[K]> } {
-  return Object.fromEntries(Object.entries(input).filter(([, v]) => v != null)) as never;
-}
 
 const CreateCustomerInput = builder.inputType('CreateCustomerInput', {
   description: 'A new customer profile; at least one of a name, company, email address or phone number.',

@@ -32,13 +32,35 @@ export async function squareWrite<T>(
   ctx: GatewayContext,
   call: () => Promise<T>,
   fields: Record<string, string> = {},
+  secrets: ReadonlyArray<string | null | undefined> = [],
 ): Promise<T> {
   try {
     return await ctx.loaders.limited(call);
   } catch (error) {
-    throw typedFailure(error, fields);
+    throw redact(typedFailure(error, fields), secrets);
   }
 }
+
+/**
+ * Square's details may quote what it was sent (e.g. "Invalid source_id …"); payment
+ * tokens must never reach a client or a log, so `secrets` are cut out of the message.
+ */
+function redact(failure: unknown, secrets: ReadonlyArray<string | null | undefined>): unknown {
+  if (!(failure instanceof Error)) return failure;
+  for (const secret of secrets) if (secret) failure.message = failure.message.split(secret).join('[redacted]');
+  return failure;
+}
+
+/** What to tell the buyer for Square's common declines; its own detail ("Authorization error: …") is for developers. */
+const DECLINE_MESSAGES: Record<string, string> = {
+  GENERIC_DECLINE: 'The card was declined. Try another card, or ask the card issuer why.',
+  CVV_FAILURE: 'The card’s security code (CVV) did not match. Check it, or try another card.',
+  ADDRESS_VERIFICATION_FAILURE: 'The billing postal code did not match the card. Check it, or try another card.',
+  INVALID_EXPIRATION: 'The card’s expiration date is not valid, or the card has expired.',
+  INSUFFICIENT_FUNDS: 'There are not enough funds for this amount. Try a smaller amount or another payment method.',
+  CARD_TOKEN_USED: 'This card entry was already used for a payment. Enter the card again to pay.',
+  CARD_DECLINED_VERIFICATION_REQUIRED: 'The card issuer asks the buyer to verify this payment: pass the verificationToken from the payments SDK.',
+};
 
 function typedFailure(error: unknown, fields: Record<string, string>): unknown {
   if (!(error instanceof SquareError)) return squareFailure(error);
@@ -48,7 +70,7 @@ function typedFailure(error: unknown, fields: Record<string, string>): unknown {
   const code = first?.code ?? 'UNKNOWN';
   if (first?.category === 'PAYMENT_METHOD_ERROR') {
     const payment = (error.body as { payment?: { id?: string } } | undefined)?.payment;
-    return new PaymentDeclinedError(detail, code, payment?.id);
+    return new PaymentDeclinedError(DECLINE_MESSAGES[code] ?? detail, code, payment?.id);
   }
   if (status === 404) return new NotFoundError(detail);
   if (status === 409 || code === 'CONFLICT' || code === 'VERSION_MISMATCH' || code === 'IDEMPOTENCY_KEY_REUSED') {
@@ -72,6 +94,11 @@ export function validateInput<S extends z.ZodType>(schema: S, input: unknown): z
   const code =
     origin === 'string' && issue.code === 'too_big' ? 'VALUE_TOO_LONG' : origin === 'string' && issue.code === 'too_small' ? 'VALUE_TOO_SHORT' : (codes[issue.code] ?? 'INVALID_VALUE');
   throw new ValidationError(issue.message, ['input', ...issue.path.map(String)].join('.'), code);
+}
+
+/** GraphQL input with nulls dropped: absent and null both mean "not given" on create. */
+export function present<T extends Record<string, unknown>>(input: T): { [K in keyof T]?: NonNullable<T[K]> } {
+  return Object.fromEntries(Object.entries(input).filter(([, v]) => v != null)) as never;
 }
 
 /** A positive amount in the smallest currency unit, as Square takes money. */

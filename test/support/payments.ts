@@ -1,0 +1,71 @@
+import { randomUUID } from 'node:crypto';
+import type { SquareClient } from 'square';
+
+/** The documents the payment-side mutation tests send, as a client would write them. */
+const ERRORS = `... on Error { message code } ... on ValidationError { field }`;
+const DECLINED = `... on PaymentDeclinedError { paymentId }`;
+
+const PAYMENT = `id squareId status sourceType note referenceId
+  amountMoney { amount currency } tipMoney { amount } totalMoney { amount } refundedMoney { amount }
+  cardDetails { status entryMethod card { last4 cardBrand } }
+  customer { squareId } order { squareId state }`;
+
+export const SAVE_CARD = `mutation($input: SaveCardInput!) { saveCard(input: $input) { __typename
+  ... on SaveCardSuccess { card { id squareId last4 cardBrand enabled cardholderName referenceId billingAddress { postalCode } customer { squareId } } }
+  ${ERRORS} ${DECLINED} } }`;
+
+export const DISABLE_CARD = `mutation($input: DisableCardInput!) { disableCard(input: $input) { __typename
+  ... on DisableCardSuccess { card { squareId enabled } } ${ERRORS} } }`;
+
+export const CREATE_PAYMENT = `mutation($input: CreatePaymentInput!) { createPayment(input: $input) { __typename
+  ... on CreatePaymentSuccess { payment { ${PAYMENT} } } ${ERRORS} ${DECLINED} } }`;
+
+export const CHARGE_CUSTOMER = `mutation($input: ChargeCustomerInput!) { chargeCustomer(input: $input) { __typename
+  ... on ChargeCustomerSuccess { payment { ${PAYMENT} } } ${ERRORS} ${DECLINED} } }`;
+
+export const COMPLETE_PAYMENT = `mutation($input: CompletePaymentInput!) { completePayment(input: $input) { __typename
+  ... on CompletePaymentSuccess { payment { squareId status } } ${ERRORS} } }`;
+
+export const CANCEL_PAYMENT = `mutation($input: CancelPaymentInput!) { cancelPayment(input: $input) { __typename
+  ... on CancelPaymentSuccess { payment { squareId status } } ${ERRORS} } }`;
+
+export const CANCEL_BY_KEY = `mutation($input: CancelPaymentByIdempotencyKeyInput!) { cancelPaymentByIdempotencyKey(input: $input) { __typename
+  ... on CancelPaymentByIdempotencyKeySuccess { canceled } ${ERRORS} } }`;
+
+export const REFUND_PAYMENT = `mutation($input: RefundPaymentInput!) { refundPayment(input: $input) { __typename
+  ... on RefundPaymentSuccess { refund { id squareId status reason amountMoney { amount currency } payment { squareId refundedMoney { amount } } } }
+  ${ERRORS} } }`;
+
+export const usd = (amount: number | string) => ({ amount: String(amount), currency: 'USD' });
+export const key = () => randomUUID();
+
+/** A new customer profile, made straight through Square. */
+export async function newCustomer(square: SquareClient, givenName = 'Payer'): Promise<string> {
+  const { customer } = await square.customers.create({ idempotencyKey: key(), givenName });
+  return customer!.id!;
+}
+
+/** A card on file for the customer, saved straight through Square. */
+export async function newCard(square: SquareClient, customerId: string): Promise<string> {
+  const { card } = await square.cards.create({ idempotencyKey: key(), sourceId: 'cnon:card-nonce-ok', card: { customerId } });
+  return card!.id!;
+}
+
+/** An active Square gift card with `cents` on it. */
+export async function newGiftCard(square: SquareClient, cents: number): Promise<string> {
+  const locationId = (await square.locations.list()).locations![0]!.id!;
+  const { giftCard } = await square.giftCards.create({ idempotencyKey: key(), locationId, giftCard: { type: 'DIGITAL' } });
+  await square.giftCards.activities.create({
+    idempotencyKey: key(),
+    giftCardActivity: {
+      type: 'ACTIVATE',
+      locationId,
+      giftCardId: giftCard!.id!,
+      activateActivityDetails: { amountMoney: { amount: BigInt(cents), currency: 'USD' }, buyerPaymentInstrumentIds: ['cash'] },
+    },
+  });
+  return giftCard!.id!;
+}
+
+/** The Square writes among the calls the emulator saw: reads made to check input are allowed. */
+export const writes = (calls: string[]) => calls.filter((c) => !/^GET |\/(search|batch-retrieve|bulk-retrieve)$/.test(c));
