@@ -14,5 +14,9 @@ if (!name || scopes.length === 0 || unknown.length > 0) {
   process.exit(2);
 }
 const { key, entry } = generateKey(name, scopes);
+for (const scope of scopes.filter((s) => s.endsWith('_WRITE'))) {
+  const read = scope.replace('_WRITE', '_READ') as Scope;
+  if (!scopes.includes(read)) console.warn(`note: ${scope} without ${read}: this key can write but not read back what it wrote.`);
+}
 console.log(`API key (give to the client; shown only now): ${key}`);
 console.log(`Keys file entry: ${JSON.stringify(entry)}`);
