@@ -1,0 +1,191 @@
+import pg from 'pg';
+import { MAX_MERGE_DEPTH, type EventEnvelope, type EventStore, type StoredEvent } from './types.js';
+
+/** Schema versions in order, each applied once in its own transaction and recorded in `schema_migrations`. */
+const MIGRATIONS: Array<{ version: number; sql: string }> = [
+  {
+    version: 1,
+    sql: `CREATE TABLE webhook_events (
+            seq BIGSERIAL PRIMARY KEY,
+            event_id TEXT NOT NULL UNIQUE,
+            merchant_id TEXT NOT NULL,
+            type TEXT NOT NULL,
+            received_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+            raw_body TEXT NOT NULL,
+            applied_at TIMESTAMPTZ
+          );
+          CREATE INDEX webhook_events_pending ON webhook_events (seq) WHERE applied_at IS NULL;
+          CREATE TABLE customer_merges (
+            seq BIGSERIAL PRIMARY KEY,
+            merchant_id TEXT NOT NULL,
+            from_customer_id TEXT NOT NULL,
+            to_customer_id TEXT NOT NULL,
+            event_id TEXT NOT NULL,
+            UNIQUE (merchant_id, from_customer_id)
+          );
+          CREATE INDEX customer_merges_to ON customer_merges (merchant_id, to_customer_id);`,
+  },
+];
+
+/** Held while migrating, so gateway instances starting together migrate one after the other. */
+const MIGRATION_LOCK = 0x5371_7761_7265; // "Square" in ASCII, an arbitrary database-wide key
+
+interface EventRow {
+  event_id: string;
+  merchant_id: string;
+  type: string;
+  received_at: Date;
+  raw_body: string;
+  applied_at: Date | null;
+}
+
+function toEvent(row: EventRow): StoredEvent {
+  return {
+    eventId: row.event_id,
+    merchantId: row.merchant_id,
+    type: row.type,
+    receivedAt: row.received_at.toISOString(),
+    rawBody: row.raw_body,
+    appliedAt: row.applied_at?.toISOString() ?? null,
+  };
+}
+
+export interface PostgresStoreOptions {
+  connectionString: string;
+  /** A schema of its own (created if absent), e.g. for a test run; the connection's search_path otherwise. */
+  schema?: string | undefined;
+  poolSize?: number | undefined;
+}
+
+/** The store in PostgreSQL, for gateways that run as several instances or keep state off the host. */
+export class PostgresEventStore implements EventStore {
+  private constructor(private readonly pool: pg.Pool) {}
+
+  /** Connects and brings the schema up to date. */
+  static async open(options: PostgresStoreOptions): Promise<PostgresEventStore> {
+    const { schema } = options;
+    if (schema !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) {
+      throw new Error(`PostgreSQL schema name must be a lower-case identifier, got "${schema}"`);
+    }
+    const pool = new pg.Pool({
+      connectionString: options.connectionString,
+      max: options.poolSize ?? 10,
+      ...(schema ? { options: `-c search_path=${schema}` } : {}),
+    });
+    // An idle client's connection error must not crash the process; the next query reports it.
+    pool.on('error', () => {});
+    try {
+      await migrate(pool, schema);
+    } catch (error) {
+      await pool.end();
+      throw error;
+    }
+    return new PostgresEventStore(pool);
+  }
+
+  async recordEvent(event: EventEnvelope, rawBody: string): Promise<'new' | 'duplicate'> {
+    const { rowCount } = await this.pool.query(
+      `INSERT INTO webhook_events (event_id, merchant_id, type, raw_body) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (event_id) DO NOTHING`,
+      [event.event_id, event.merchant_id, event.type, rawBody],
+    );
+    return rowCount === 1 ? 'new' : 'duplicate';
+  }
+
+  async pendingEvents(limit: number): Promise<StoredEvent[]> {
+    const { rows } = await this.pool.query<EventRow>(
+      'SELECT * FROM webhook_events WHERE applied_at IS NULL ORDER BY seq LIMIT $1',
+      [limit],
+    );
+    return rows.map(toEvent);
+  }
+
+  async markApplied(eventId: string): Promise<boolean> {
+    const { rowCount } = await this.pool.query(
+      'UPDATE webhook_events SET applied_at = now() WHERE event_id = $1 AND applied_at IS NULL',
+      [eventId],
+    );
+    return rowCount === 1;
+  }
+
+  async event(eventId: string): Promise<StoredEvent | undefined> {
+    const { rows } = await this.pool.query<EventRow>('SELECT * FROM webhook_events WHERE event_id = $1', [eventId]);
+    return rows[0] && toEvent(rows[0]);
+  }
+
+  async recordMerge(merchantId: string, fromIds: readonly string[], toId: string, eventId: string): Promise<void> {
+    // One statement, so the merge is recorded whole or not at all; WITH ORDINALITY keeps the given order in seq.
+    await this.pool.query(
+      `INSERT INTO customer_merges (merchant_id, from_customer_id, to_customer_id, event_id)
+       SELECT $1, f.id, $3, $4 FROM unnest($2::text[]) WITH ORDINALITY AS f(id, n) WHERE f.id <> $3 ORDER BY f.n
+       ON CONFLICT (merchant_id, from_customer_id) DO NOTHING`,
+      [merchantId, fromIds, toId, eventId],
+    );
+  }
+
+  async mergedFrom(merchantId: string, customerId: string): Promise<string[]> {
+    // UNION (not UNION ALL) visits each id once, so even a cyclic record cannot loop.
+    const { rows } = await this.pool.query<{ id: string }>(
+      `WITH RECURSIVE ancestors(id) AS (
+         SELECT from_customer_id FROM customer_merges WHERE merchant_id = $1 AND to_customer_id = $2
+         UNION
+         SELECT m.from_customer_id FROM customer_merges m JOIN ancestors a ON m.to_customer_id = a.id
+         WHERE m.merchant_id = $1
+       )
+       SELECT m.from_customer_id AS id FROM customer_merges m JOIN ancestors a ON a.id = m.from_customer_id
+       WHERE m.merchant_id = $1 AND m.from_customer_id <> $2 ORDER BY m.seq`,
+      [merchantId, customerId],
+    );
+    return rows.map((row) => row.id);
+  }
+
+  async mergedInto(merchantId: string, customerId: string): Promise<string | undefined> {
+    const { rows } = await this.pool.query<{ id: string }>(
+      `WITH RECURSIVE forward(id, depth) AS (
+         SELECT to_customer_id, 1 FROM customer_merges WHERE merchant_id = $1 AND from_customer_id = $2
+         UNION ALL
+         SELECT m.to_customer_id, f.depth + 1 FROM customer_merges m JOIN forward f ON m.from_customer_id = f.id
+         WHERE m.merchant_id = $1 AND f.depth < $3
+       )
+       SELECT id FROM forward ORDER BY depth DESC LIMIT 1`,
+      [merchantId, customerId, MAX_MERGE_DEPTH],
+    );
+    return rows[0]?.id;
+  }
+
+  async close(): Promise<void> {
+    if (!this.pool.ended) await this.pool.end();
+  }
+}
+
+/** Applies the migrations not yet recorded, under a database-wide advisory lock. */
+async function migrate(pool: pg.Pool, schema: string | undefined): Promise<void> {
+  const client = await pool.connect();
+  try {
+    await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
+    try {
+      if (schema) await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+      await client.query(
+        'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())',
+      );
+      const { rows } = await client.query<{ version: number }>('SELECT version FROM schema_migrations');
+      const applied = new Set(rows.map((row) => row.version));
+      for (const migration of MIGRATIONS) {
+        if (applied.has(migration.version)) continue;
+        await client.query('BEGIN');
+        try {
+          await client.query(migration.sql);
+          await client.query('INSERT INTO schema_migrations (version) VALUES ($1)', [migration.version]);
+          await client.query('COMMIT');
+        } catch (error) {
+          await client.query('ROLLBACK');
+          throw error;
+        }
+      }
+    } finally {
+      await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]);
+    }
+  } finally {
+    client.release();
+  }
+}

@@ -1,0 +1,154 @@
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { MAX_MERGE_DEPTH, type EventEnvelope, type EventStore, type StoredEvent } from './types.js';
+
+/** Schema versions in order; `PRAGMA user_version` records how many have been applied. */
+const MIGRATIONS = [
+  `CREATE TABLE webhook_events (
+     seq INTEGER PRIMARY KEY AUTOINCREMENT,
+     event_id TEXT NOT NULL UNIQUE,
+     merchant_id TEXT NOT NULL,
+     type TEXT NOT NULL,
+     received_at TEXT NOT NULL,
+     raw_body TEXT NOT NULL,
+     applied_at TEXT
+   );
+   CREATE INDEX webhook_events_pending ON webhook_events (seq) WHERE applied_at IS NULL;
+   CREATE TABLE customer_merges (
+     seq INTEGER PRIMARY KEY AUTOINCREMENT,
+     merchant_id TEXT NOT NULL,
+     from_customer_id TEXT NOT NULL,
+     to_customer_id TEXT NOT NULL,
+     event_id TEXT NOT NULL,
+     UNIQUE (merchant_id, from_customer_id)
+   );
+   CREATE INDEX customer_merges_to ON customer_merges (merchant_id, to_customer_id);`,
+];
+
+interface EventRow {
+  event_id: string;
+  merchant_id: string;
+  type: string;
+  received_at: string;
+  raw_body: string;
+  applied_at: string | null;
+}
+
+function toEvent(row: EventRow): StoredEvent {
+  return {
+    eventId: row.event_id,
+    merchantId: row.merchant_id,
+    type: row.type,
+    receivedAt: row.received_at,
+    rawBody: row.raw_body,
+    appliedAt: row.applied_at,
+  };
+}
+
+/**
+ * The embedded store: one SQLite file (or `:memory:`). Every commit is fsynced
+ * (WAL, synchronous=FULL), so an acknowledged event survives a power cut, not only a crash.
+ */
+export class SqliteEventStore implements EventStore {
+  private readonly db: Database.Database;
+  private readonly statements;
+
+  constructor(path: string) {
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    this.db = new Database(path);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = FULL');
+    this.db.pragma('busy_timeout = 5000');
+    this.migrate();
+    const db = this.db;
+    this.statements = {
+      insertEvent: db.prepare(
+        `INSERT INTO webhook_events (event_id, merchant_id, type, received_at, raw_body)
+         VALUES (?, ?, ?, ?, ?) ON CONFLICT (event_id) DO NOTHING`,
+      ),
+      pending: db.prepare<[number], EventRow>(
+        'SELECT * FROM webhook_events WHERE applied_at IS NULL ORDER BY seq LIMIT ?',
+      ),
+      markApplied: db.prepare('UPDATE webhook_events SET applied_at = ? WHERE event_id = ? AND applied_at IS NULL'),
+      event: db.prepare<[string], EventRow>('SELECT * FROM webhook_events WHERE event_id = ?'),
+      insertMerge: db.prepare(
+        `INSERT INTO customer_merges (merchant_id, from_customer_id, to_customer_id, event_id)
+         VALUES (?, ?, ?, ?) ON CONFLICT (merchant_id, from_customer_id) DO NOTHING`,
+      ),
+      // UNION (not UNION ALL) visits each id once, so even a cyclic record cannot loop.
+      mergedFrom: db.prepare<{ merchant: string; id: string }, { id: string }>(
+        `WITH RECURSIVE ancestors(id) AS (
+           SELECT from_customer_id FROM customer_merges WHERE merchant_id = :merchant AND to_customer_id = :id
+           UNION
+           SELECT m.from_customer_id FROM customer_merges m JOIN ancestors a ON m.to_customer_id = a.id
+           WHERE m.merchant_id = :merchant
+         )
+         SELECT m.from_customer_id AS id FROM customer_merges m JOIN ancestors a ON a.id = m.from_customer_id
+         WHERE m.merchant_id = :merchant AND m.from_customer_id <> :id ORDER BY m.seq`,
+      ),
+      mergedInto: db.prepare<{ merchant: string; id: string; depth: number }, { id: string }>(
+        `WITH RECURSIVE forward(id, depth) AS (
+           SELECT to_customer_id, 1 FROM customer_merges WHERE merchant_id = :merchant AND from_customer_id = :id
+           UNION ALL
+           SELECT m.to_customer_id, f.depth + 1 FROM customer_merges m JOIN forward f ON m.from_customer_id = f.id
+           WHERE m.merchant_id = :merchant AND f.depth < :depth
+         )
+         SELECT id FROM forward ORDER BY depth DESC LIMIT 1`,
+      ),
+    };
+  }
+
+  private migrate(): void {
+    // IMMEDIATE takes the write lock first, so two processes opening one file migrate one after the other.
+    this.db
+      .transaction(() => {
+        const applied = this.db.pragma('user_version', { simple: true }) as number;
+        for (const sql of MIGRATIONS.slice(applied)) this.db.exec(sql);
+        this.db.pragma(`user_version = ${Math.max(applied, MIGRATIONS.length)}`);
+      })
+      .immediate();
+  }
+
+  async recordEvent(event: EventEnvelope, rawBody: string): Promise<'new' | 'duplicate'> {
+    const { changes } = this.statements.insertEvent.run(
+      event.event_id,
+      event.merchant_id,
+      event.type,
+      new Date().toISOString(),
+      rawBody,
+    );
+    return changes === 1 ? 'new' : 'duplicate';
+  }
+
+  async pendingEvents(limit: number): Promise<StoredEvent[]> {
+    return this.statements.pending.all(limit).map(toEvent);
+  }
+
+  async markApplied(eventId: string): Promise<boolean> {
+    return this.statements.markApplied.run(new Date().toISOString(), eventId).changes === 1;
+  }
+
+  async event(eventId: string): Promise<StoredEvent | undefined> {
+    const row = this.statements.event.get(eventId);
+    return row && toEvent(row);
+  }
+
+  async recordMerge(merchantId: string, fromIds: readonly string[], toId: string, eventId: string): Promise<void> {
+    this.db.transaction(() => {
+      for (const fromId of fromIds) if (fromId !== toId) this.statements.insertMerge.run(merchantId, fromId, toId, eventId);
+    })();
+  }
+
+  async mergedFrom(merchantId: string, customerId: string): Promise<string[]> {
+    return this.statements.mergedFrom.all({ merchant: merchantId, id: customerId }).map((row) => row.id);
+  }
+
+  async mergedInto(merchantId: string, customerId: string): Promise<string | undefined> {
+    return this.statements.mergedInto.get({ merchant: merchantId, id: customerId, depth: MAX_MERGE_DEPTH })?.id;
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+}

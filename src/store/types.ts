@@ -1,0 +1,43 @@
+/** The fields of a Square webhook envelope that the store keys and indexes events by. */
+export interface EventEnvelope {
+  event_id: string;
+  merchant_id: string;
+  type: string;
+}
+
+/** An event as stored: the raw body exactly as received (its signature can be checked again), and when it was applied. */
+export interface StoredEvent {
+  eventId: string;
+  merchantId: string;
+  type: string;
+  /** ISO 8601. */
+  receivedAt: string;
+  rawBody: string;
+  /** ISO 8601; null while the event waits to be applied. */
+  appliedAt: string | null;
+}
+
+/**
+ * The gateway's durable memory of Square's webhook stream: every event by its id, and
+ * the customer merges they told of. Seller-scoped throughout: a customer id means
+ * something only within its merchant.
+ */
+export interface EventStore {
+  /** Stores the event unless its id is already stored (one atomic insert-if-absent). */
+  recordEvent(event: EventEnvelope, rawBody: string): Promise<'new' | 'duplicate'>;
+  /** Events not yet applied, oldest first. */
+  pendingEvents(limit: number): Promise<StoredEvent[]>;
+  /** Marks the event applied; true only for the call that did so (another instance may race to the same event). */
+  markApplied(eventId: string): Promise<boolean>;
+  event(eventId: string): Promise<StoredEvent | undefined>;
+  /** Records `fromIds → toId`; recording the same merge again changes nothing. */
+  recordMerge(merchantId: string, fromIds: readonly string[], toId: string, eventId: string): Promise<void>;
+  /** Every id merged, directly or through earlier merges, into `customerId`, in the order the merges were recorded. */
+  mergedFrom(merchantId: string, customerId: string): Promise<string[]>;
+  /** The profile that `customerId` finally lives on as, following merges forward; undefined when it was never merged away. */
+  mergedInto(merchantId: string, customerId: string): Promise<string | undefined>;
+  close(): Promise<void>;
+}
+
+/** Longest merge chain followed forward; Square's merges make new ids, so a real chain is short and acyclic. */
+export const MAX_MERGE_DEPTH = 100;

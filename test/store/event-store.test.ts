@@ -1,0 +1,143 @@
+import { randomUUID } from 'node:crypto';
+import pg from 'pg';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { EventStore } from '../../src/store/index.js';
+import { DATABASE_URL, postgresLocation, STORE_BACKENDS, type StoreLocation } from '../support/stores.js';
+
+function envelope(type = 'customer.created', merchantId = `M-${randomUUID()}`) {
+  return { event_id: randomUUID(), merchant_id: merchantId, type };
+}
+
+for (const backend of STORE_BACKENDS) {
+  describe.skipIf(backend.skip)(`event store on ${backend.name}`, () => {
+    const locations: StoreLocation[] = [];
+    const opened: EventStore[] = [];
+    afterEach(async () => {
+      await Promise.allSettled(opened.splice(0).map((store) => store.close()));
+      await Promise.all(locations.splice(0).map((location) => location.drop()));
+    });
+    async function fresh(): Promise<{ store: EventStore; reopen: () => Promise<EventStore> }> {
+      const location = backend.fresh();
+      locations.push(location);
+      const open = async () => {
+        const store = await location.open();
+        opened.push(store);
+        return store;
+      };
+      return { store: await open(), reopen: open };
+    }
+
+    it('stores an event once by its id, with the raw body byte for byte', async () => {
+      const { store } = await fresh();
+      const event = envelope();
+      const raw = JSON.stringify({ ...event, data: { note: 'ünïcode ✓' } }, null, 3);
+      expect(await store.recordEvent(event, raw)).toBe('new');
+      expect(await store.recordEvent(event, '{"other":"body"}')).toBe('duplicate');
+      const stored = await store.event(event.event_id);
+      expect(stored).toMatchObject({ eventId: event.event_id, merchantId: event.merchant_id, type: event.type, rawBody: raw, appliedAt: null });
+      expect(Date.parse(stored!.receivedAt)).toBeGreaterThan(Date.now() - 60_000);
+      expect(await store.event('no-such-event')).toBeUndefined();
+    });
+
+    it('lets exactly one of many concurrent deliveries of an event through', async () => {
+      const { store } = await fresh();
+      const event = envelope();
+      const outcomes = await Promise.all(Array.from({ length: 20 }, () => store.recordEvent(event, '{}')));
+      expect(outcomes.filter((o) => o === 'new')).toHaveLength(1);
+      expect(await store.pendingEvents(100)).toHaveLength(1);
+    });
+
+    it('lists pending events oldest first, and each is marked applied once', async () => {
+      const { store } = await fresh();
+      const events = [envelope(), envelope('payment.updated'), envelope('gift_card.updated')];
+      for (const event of events) await store.recordEvent(event, JSON.stringify(event));
+      expect((await store.pendingEvents(2)).map((e) => e.eventId)).toEqual(events.slice(0, 2).map((e) => e.event_id));
+      expect(await store.markApplied(events[0]!.event_id)).toBe(true);
+      expect(await store.markApplied(events[0]!.event_id)).toBe(false);
+      expect(await store.markApplied('no-such-event')).toBe(false);
+      expect((await store.pendingEvents(10)).map((e) => e.eventId)).toEqual(events.slice(1).map((e) => e.event_id));
+      expect((await store.event(events[0]!.event_id))!.appliedAt).not.toBeNull();
+    });
+
+    it('follows merge chains both ways: A+B→C, then C+D→E', async () => {
+      const { store } = await fresh();
+      const merchant = `M-${randomUUID()}`;
+      await store.recordMerge(merchant, ['A', 'B'], 'C', 'event-1');
+      await store.recordMerge(merchant, ['C', 'D'], 'E', 'event-2');
+      expect(await store.mergedFrom(merchant, 'E')).toEqual(['A', 'B', 'C', 'D']);
+      expect(await store.mergedFrom(merchant, 'C')).toEqual(['A', 'B']);
+      expect(await store.mergedFrom(merchant, 'A')).toEqual([]);
+      for (const id of ['A', 'B', 'C', 'D']) expect(await store.mergedInto(merchant, id)).toBe('E');
+      expect(await store.mergedInto(merchant, 'E')).toBeUndefined();
+      expect(await store.mergedInto(merchant, 'unknown')).toBeUndefined();
+    });
+
+    it('records a merge delivered twice once', async () => {
+      const { store } = await fresh();
+      const merchant = `M-${randomUUID()}`;
+      await store.recordMerge(merchant, ['A', 'B'], 'C', 'event-1');
+      await store.recordMerge(merchant, ['A', 'B'], 'C', 'event-1');
+      await Promise.all([store.recordMerge(merchant, ['A', 'B'], 'C', 'event-1'), store.recordMerge(merchant, ['B', 'A'], 'C', 'event-1')]);
+      expect(await store.mergedFrom(merchant, 'C')).toEqual(['A', 'B']);
+    });
+
+    it("keeps each seller's lineage to itself", async () => {
+      const { store } = await fresh();
+      await store.recordMerge('M1', ['A', 'B'], 'C', 'event-1');
+      await store.recordMerge('M2', ['C', 'X'], 'Y', 'event-2');
+      expect(await store.mergedFrom('M1', 'C')).toEqual(['A', 'B']);
+      expect(await store.mergedFrom('M2', 'Y')).toEqual(['C', 'X']);
+      expect(await store.mergedInto('M1', 'A')).toBe('C');
+      expect(await store.mergedInto('M1', 'C')).toBeUndefined();
+      expect(await store.mergedFrom('M2', 'C')).toEqual([]);
+    });
+
+    it('ends even on a cyclic record (which Square never sends)', async () => {
+      const { store } = await fresh();
+      await store.recordMerge('M', ['A'], 'B', 'event-1');
+      await store.recordMerge('M', ['B'], 'A', 'event-2');
+      await store.recordMerge('M', ['S'], 'S', 'event-3');
+      expect((await store.mergedFrom('M', 'A')).sort()).toEqual(['B']);
+      expect(['A', 'B']).toContain(await store.mergedInto('M', 'A'));
+      expect(await store.mergedFrom('M', 'S')).toEqual([]);
+      expect(await store.mergedInto('M', 'S')).toBeUndefined();
+    });
+
+    it('keeps events and merges across a restart, and migrates an existing database as a no-op', async () => {
+      const { store, reopen } = await fresh();
+      const event = envelope();
+      await store.recordEvent(event, '{"kept":true}');
+      await store.recordMerge(event.merchant_id, ['A', 'B'], 'C', event.event_id);
+      await store.close();
+      const again = await reopen();
+      expect((await again.event(event.event_id))!.rawBody).toBe('{"kept":true}');
+      expect(await again.recordEvent(event, '{}')).toBe('duplicate');
+      expect(await again.mergedFrom(event.merchant_id, 'C')).toEqual(['A', 'B']);
+    });
+  });
+}
+
+describe.skipIf(!DATABASE_URL)('PostgreSQL migrations', () => {
+  it('run once when several gateway instances start together', async () => {
+    const location = postgresLocation();
+    try {
+      const stores = await Promise.all(Array.from({ length: 4 }, () => location.open()));
+      await Promise.all(stores.map((store) => store.close()));
+      const client = new pg.Client({ connectionString: DATABASE_URL });
+      await client.connect();
+      try {
+        const { rows } = await client.query(`SELECT version FROM ${location.schema}.schema_migrations ORDER BY version`);
+        expect(rows).toEqual([{ version: 1 }]);
+      } finally {
+        await client.end();
+      }
+    } finally {
+      await location.drop();
+    }
+  });
+
+  it('refuses a schema name that is not a plain identifier', async () => {
+    const { PostgresEventStore } = await import('../../src/store/index.js');
+    await expect(PostgresEventStore.open({ connectionString: DATABASE_URL!, schema: 'x; DROP TABLE y' })).rejects.toThrow(/identifier/);
+  });
+});
