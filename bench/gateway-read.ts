@@ -5,6 +5,8 @@ import { cpuMs, rssMiB, startProcess, type Started } from './lib.js';
 const DEMO_TOKEN = 'EMULATOR-DEMO-TOKEN';
 const LATENCY_MS = 20;
 const CONCURRENCY_CAP = 8;
+/** Passthrough: the bench is a seller calling with its own token, as a partner integration would. */
+const AUTH_HEADERS = { 'content-type': 'application/json', authorization: `Bearer ${DEMO_TOKEN}` };
 
 const QUERY = /* GraphQL */ `
   query Bench {
@@ -30,7 +32,7 @@ function percentile(sorted: number[], p: number): number {
 
 async function post(url: string, query: string): Promise<number> {
   const started = performance.now();
-  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) });
+  const response = await fetch(url, { method: 'POST', headers: AUTH_HEADERS, body: JSON.stringify({ query }) });
   const body = (await response.json()) as { errors?: unknown };
   if (body.errors) throw new Error(`query failed: ${JSON.stringify(body.errors).slice(0, 500)}`);
   return performance.now() - started;
@@ -90,7 +92,7 @@ export async function benchGatewayRead(longRunSeconds: number) {
 
     gateway = await startProcess(
       'src/main.ts',
-      { PORT: '0', SQUARE_BASE_URL: emulator.url, SQUARE_ACCESS_TOKEN: DEMO_TOKEN, SQUARE_CONCURRENCY: String(CONCURRENCY_CAP) },
+      { PORT: '0', SQUARE_BASE_URL: emulator.url, GATEWAY_AUTH: 'passthrough', SQUARE_CONCURRENCY: String(CONCURRENCY_CAP) },
       /GraphQL gateway:\s+(http:\/\/\S+)/,
     );
     const url = gateway.url;
@@ -110,7 +112,7 @@ export async function benchGatewayRead(longRunSeconds: number) {
       total: requests.length,
     };
     const customers = 50;
-    const shownOrders = (await (await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: QUERY }) })).json()) as any;
+    const shownOrders = (await (await fetch(url, { method: 'POST', headers: AUTH_HEADERS, body: JSON.stringify({ query: QUERY }) })).json()) as any;
     const tenders = shownOrders.data.customers.edges.reduce(
       (n: number, e: any) => n + e.node.orders.edges.reduce((m: number, o: any) => m + o.node.payments.length, 0),
       0,
