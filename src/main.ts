@@ -1,9 +1,11 @@
+import { randomBytes } from 'node:crypto';
 import { emulatorConfig } from './emulator/config.js';
 import { DEMO_TOKEN } from './emulator/seed.js';
 import { createEmulator, type Emulator } from './emulator/server.js';
 import { ApiKeyRing } from './gateway/api-keys.js';
 import { gatewayConfig } from './gateway/config.js';
 import { createGateway } from './gateway/server.js';
+import { openStore } from './store/index.js';
 
 /**
  * `npm start`. With SQUARE_ACCESS_TOKEN (or SQUARE_BASE_URL) the gateway serves that
@@ -31,16 +33,33 @@ if (!squareBaseUrl) {
   console.log(`Square emulator with demo data: ${squareBaseUrl}  (demo token ${DEMO_TOKEN})`);
 }
 
-const gateway = createGateway({ ...config, squareBaseUrl, squareToken, apiKeys });
+// Webhooks need the subscription's key, and its URL since the signature covers it. The demo makes
+// up a key and lets the emulator post to the gateway's own address, so a merge there shows here.
+if (config.webhookSignatureKey && !config.webhookUrl && !emulator) {
+  console.error('SQUARE_WEBHOOK_SIGNATURE_KEY is set without SQUARE_WEBHOOK_URL: Square signs the notification URL, set it exactly.');
+  process.exit(1);
+}
+const signatureKey = config.webhookSignatureKey ?? (emulator ? randomBytes(24).toString('base64url') : undefined);
+const store = signatureKey ? await openStore({ databaseUrl: config.databaseUrl, sqlitePath: config.gatewayDb }) : undefined;
+const webhooks = store && signatureKey ? { store, signatureKey, notificationUrl: config.webhookUrl, path: config.webhookPath } : undefined;
+
+const gateway = createGateway({ ...config, squareBaseUrl, squareToken, apiKeys, webhooks });
 const url = await gateway.listen(config.port, config.host);
+if (gateway.webhooks) emulator?.ctx.webhooks.configure({ url: gateway.webhooks.notificationUrl(), signatureKey });
 console.log(`GraphQL gateway:  ${url}`);
 console.log(`GraphiQL:         open ${url} in a browser`);
 if (config.authMode === 'passthrough') console.log('Auth: passthrough — send "Authorization: Bearer <Square token>".');
 else if (apiKeys) console.log(`Auth: ${apiKeys.size} gateway API key(s) — send "x-api-key: gk_…".`);
 else console.log('Auth: demo mode, no gateway API keys configured — every caller has every scope.');
+if (gateway.webhooks) {
+  const where = config.databaseUrl ? 'PostgreSQL' : config.gatewayDb;
+  console.log(`Square webhooks:  ${gateway.webhooks.notificationUrl()}  (events kept in ${where})`);
+} else console.log('Square webhooks:  off (set SQUARE_WEBHOOK_SIGNATURE_KEY and SQUARE_WEBHOOK_URL)');
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
-    void Promise.all([gateway.close(), emulator?.close()]).then(() => process.exit(0));
+    void Promise.all([gateway.close(), emulator?.close()])
+      .then(() => store?.close())
+      .then(() => process.exit(0));
   });
 }

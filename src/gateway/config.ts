@@ -1,4 +1,5 @@
 import { SQUARE_BASE_URLS } from '../square/client.js';
+import { DEFAULT_WEBHOOK_PATH } from '../webhooks/index.js';
 
 export type AuthMode = 'server' | 'passthrough';
 
@@ -17,6 +18,15 @@ export interface GatewayConfig {
   squareConcurrency: number;
   /** How long a seller's location list is reused across requests. */
   locationsTtlMs: number;
+  /** Key of the Square webhook subscription; webhooks are received only with one (or in demo mode). */
+  webhookSignatureKey: string | undefined;
+  /** The subscription's notification URL, exactly as Square signs it. */
+  webhookUrl: string | undefined;
+  webhookPath: string;
+  /** The embedded event store's SQLite file. */
+  gatewayDb: string;
+  /** PostgreSQL for the event store instead of SQLite. */
+  databaseUrl: string | undefined;
 }
 
 function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 0): number {
@@ -25,6 +35,22 @@ function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 0
   const value = Number(raw);
   if (!Number.isInteger(value) || value < min) throw new Error(`${name} must be an integer ≥ ${min}, got "${raw}"`);
   return value;
+}
+
+function webhookUrl(raw: string | undefined): string | undefined {
+  if (!raw) return undefined;
+  if (!URL.canParse(raw) || !/^https?:$/.test(new URL(raw).protocol)) {
+    throw new Error(`SQUARE_WEBHOOK_URL must be an http(s) URL, got "${raw}"`);
+  }
+  return raw;
+}
+
+function webhookPath(raw: string | undefined): string {
+  const path = raw || DEFAULT_WEBHOOK_PATH;
+  if (!/^\/[\w\-./]*$/.test(path) || path === '/graphql') {
+    throw new Error(`WEBHOOK_PATH must be a path such as /webhooks/square (not /graphql), got "${raw}"`);
+  }
+  return path;
 }
 
 /** The gateway's settings from its environment (every variable is in the README's table). */
@@ -52,5 +78,10 @@ export function gatewayConfig(env: NodeJS.ProcessEnv): GatewayConfig {
     squareMaxRetries: integer(env, 'SQUARE_MAX_RETRIES', 2),
     squareConcurrency: integer(env, 'SQUARE_CONCURRENCY', 8, 1),
     locationsTtlMs: integer(env, 'LOCATIONS_TTL_MS', 300_000),
+    webhookSignatureKey: env.SQUARE_WEBHOOK_SIGNATURE_KEY || undefined,
+    webhookUrl: webhookUrl(env.SQUARE_WEBHOOK_URL),
+    webhookPath: webhookPath(env.WEBHOOK_PATH),
+    gatewayDb: env.GATEWAY_DB || './data/gateway.db',
+    databaseUrl: env.DATABASE_URL || undefined,
   };
 }

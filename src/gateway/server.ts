@@ -2,6 +2,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createYoga, type YogaLogger } from 'graphql-yoga';
 import { schema } from '../schema/index.js';
+import type { EventStore } from '../store/index.js';
+import { DEFAULT_WEBHOOK_PATH, webhookReceiver, type EventProcessor, type WebhookReceiver } from '../webhooks/index.js';
 import type { ApiKeyRing } from './api-keys.js';
 import type { GatewayConfig } from './config.js';
 import { contextFactory, type GatewayContext } from './context.js';
@@ -16,21 +18,35 @@ export type GatewayOptions = Pick<
   apiKeys?: ApiKeyRing | undefined;
   /** Where yoga logs (unexpected errors, mostly); its console logger by default. */
   logging?: YogaLogger | boolean | undefined;
+  /** Receive Square's webhook notifications into this store. */
+  webhooks?: GatewayWebhookOptions | undefined;
 };
+
+export interface GatewayWebhookOptions {
+  store: EventStore;
+  signatureKey: string;
+  /** The URL Square signs notifications with; absent, the gateway's own loopback address (a Square on this machine, like the demo emulator). */
+  notificationUrl?: string | undefined;
+  path?: string | undefined;
+}
 
 export interface Gateway {
   server: Server;
   /** Starts listening; returns the GraphQL endpoint's URL. */
   listen(port?: number, host?: string): Promise<string>;
   close(): Promise<void>;
+  /** With the `webhooks` option: the processor applying received events, and the URL they must be signed with. */
+  webhooks?: { processor: EventProcessor; notificationUrl(): string };
 }
 
 /** The GraphQL gateway over one Square (real or emulated): yoga on a plain Node HTTP server. */
 export function createGateway(options: GatewayOptions): Gateway {
+  const webhooks = options.webhooks && gatewayWebhooks(options.webhooks, (): Server => server);
   const yoga = createYoga<Record<string, unknown>, GatewayContext>({
     schema,
     graphqlEndpoint: '/graphql',
     landingPage: false,
+    plugins: webhooks ? [webhooks.receiver.plugin] : [],
     logging: options.logging ?? true,
     graphiql: { title: 'Square GraphQL gateway', defaultQuery: EXAMPLE_QUERY },
     context: contextFactory({
@@ -47,8 +63,10 @@ export function createGateway(options: GatewayOptions): Gateway {
     }),
   });
   const server = createServer(yoga);
+  void webhooks?.receiver.processor.start();
   return {
     server,
+    webhooks: webhooks && { processor: webhooks.receiver.processor, notificationUrl: webhooks.notificationUrl },
     listen: (port = 0, host = '127.0.0.1') =>
       new Promise((resolve, reject) => {
         server.once('error', reject);
@@ -57,10 +75,27 @@ export function createGateway(options: GatewayOptions): Gateway {
           resolve(`http://${host}:${address.port}/graphql`);
         });
       }),
-    close: () =>
-      new Promise((resolve, reject) => {
+    close: async () => {
+      await webhooks?.receiver.processor.stop();
+      await new Promise<void>((resolve, reject) => {
         server.closeAllConnections();
         server.close((error) => (error ? reject(error) : resolve()));
-      }),
+      });
+    },
   };
+}
+
+function gatewayWebhooks(
+  options: GatewayWebhookOptions,
+  server: () => Server,
+): { receiver: WebhookReceiver; notificationUrl: () => string } {
+  const path = options.path ?? DEFAULT_WEBHOOK_PATH;
+  const notificationUrl = () => {
+    if (options.notificationUrl) return options.notificationUrl;
+    const address = server().address() as AddressInfo | null;
+    if (!address) throw new Error('the gateway is not listening, so it has no webhook URL yet');
+    return `http://127.0.0.1:${address.port}${path}`;
+  };
+  const receiver = webhookReceiver({ store: options.store, signatureKey: options.signatureKey, notificationUrl, path });
+  return { receiver, notificationUrl };
 }

@@ -1,0 +1,9 @@
+export { EventProcessor, type AppliedEvent, type AppliedListener, type EventProcessorOptions } from './processor.js';
+export {
+  DEFAULT_WEBHOOK_PATH,
+  MAX_WEBHOOK_BODY_BYTES,
+  webhookReceiver,
+  type WebhookReceiver,
+  type WebhookReceiverOptions,
+} from './receiver.js';
+export { verifyWebhookSignature, webhookSignature } from './signature.js';
