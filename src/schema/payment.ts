@@ -1,14 +1,12 @@
 import type { Square } from 'square';
 import type { GatewayContext } from '../gateway/context.js';
 import { builder } from './builder.js';
+import { cardFaceFields } from './card-face.js';
 import { squareConnection } from './connections.js';
 import {
   AvsStatus,
-  CardBrand,
   CardEntryMethod,
   CardPaymentStatus,
-  CardPrepaidType,
-  CardType,
   CvvStatus,
   DelayAction,
   PaymentSourceType,
@@ -31,42 +29,7 @@ export async function paymentsOfOrders(ctx: GatewayContext, orders: readonly Squ
 
 const CardSummary = builder.objectRef<Square.Card>('PaymentCard').implement({
   description: 'The card a payment was made with, as the payment recorded it.',
-  fields: (t) => ({
-    cardBrand: t.field({
-      type: CardBrand,
-      nullable: true,
-      description: 'The card network or issuer, e.g. VISA or MASTERCARD.',
-      resolve: (c) => c.cardBrand ?? null,
-    }),
-    last4: t.exposeString('last4', { nullable: true, description: 'The last four digits of the card number.' }),
-    expMonth: t.int({
-      nullable: true,
-      description: 'The expiration month, 1 to 12.',
-      resolve: (c) => (c.expMonth == null ? null : Number(c.expMonth)),
-    }),
-    expYear: t.int({
-      nullable: true,
-      description: 'The expiration year, four digits (e.g. 2027).',
-      resolve: (c) => (c.expYear == null ? null : Number(c.expYear)),
-    }),
-    fingerprint: t.exposeString('fingerprint', {
-      nullable: true,
-      description: 'The same for every payment made with the same card number at this seller.',
-    }),
-    cardType: t.field({
-      type: CardType,
-      nullable: true,
-      description: 'Credit or debit; null when Square did not report it.',
-      resolve: (c) => c.cardType ?? null,
-    }),
-    prepaidType: t.field({
-      type: CardPrepaidType,
-      nullable: true,
-      description: 'Whether the card is prepaid; null when Square did not report it.',
-      resolve: (c) => c.prepaidType ?? null,
-    }),
-    bin: t.exposeString('bin', { nullable: true, description: 'The first six digits of the card number.' }),
-  }),
+  fields: (t) => cardFaceFields(t),
 });
 
 const CardPaymentDetails = builder.objectRef<Square.CardPaymentDetails>('CardPaymentDetails').implement({
