@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { benchEmulator } from './emulator.js';
 import { benchGatewayRead } from './gateway-read.js';
 import { benchGatewayWrite } from './gateway-write.js';
+import { benchWebhooks } from './webhooks.js';
 
 /**
  * `npm run bench [-- <name> ...]`: runs the named benchmarks (all by default), prints
@@ -11,6 +12,7 @@ const BENCHES: Record<string, () => Promise<unknown>> = {
   emulator: () => benchEmulator(Number(process.env.BENCH_SECONDS ?? 10)),
   'gateway-read': () => benchGatewayRead(Number(process.env.BENCH_LONG_SECONDS ?? 60)),
   'gateway-write': () => benchGatewayWrite(),
+  webhooks: () => benchWebhooks(Number(process.env.BENCH_SECONDS ?? 10)),
 };
 
 const wanted = process.argv.slice(2);
