@@ -5,6 +5,7 @@ import { createLoaders, type Loaders } from '../square/loaders.js';
 import { TokenLimiter } from '../square/limiter.js';
 import { LocationsCache } from '../square/locations-cache.js';
 import { presentedKey, SCOPES, type ApiKeyRing, type Scope } from './api-keys.js';
+import type { EventStore } from '../store/index.js';
 import type { AuthMode } from './config.js';
 
 /** What every resolver of one request sees. */
@@ -14,7 +15,24 @@ export interface GatewayContext {
   loaders: Loaders;
   /** What this caller may do; checked by scope-auth on every field and mutation. */
   scopes: Record<Scope, boolean>;
+  /** Square's id of the seller this request acts for (read off its locations, which carry it). */
+  merchantId: () => Promise<string>;
+  /** Customer merges the gateway learned from webhooks, for this seller. */
+  lineage: SellerLineage;
 }
+
+/** What the webhook store knows of merged customer profiles (see src/store). */
+export type LineageStore = Pick<EventStore, 'mergedFrom' | 'mergedInto'>;
+
+export interface SellerLineage {
+  /** Every profile merged, directly or through earlier merges, into this one. */
+  mergedFrom(customerId: string): Promise<string[]>;
+  /** The profile a merged-away customer lives on as; undefined when it was never merged away. */
+  mergedInto(customerId: string): Promise<string | undefined>;
+}
+
+/** Without a webhook store the gateway has seen no merges. */
+const NO_LINEAGE: SellerLineage = { mergedFrom: async () => [], mergedInto: async () => undefined };
 
 export interface ContextFactoryOptions {
   connection: SquareConnection;
@@ -29,6 +47,8 @@ export interface ContextFactoryOptions {
    * passthrough mode Square's own token permissions decide.
    */
   apiKeys?: ApiKeyRing | undefined;
+  /** Merges recorded from webhooks; absent when the gateway receives none. */
+  lineage?: LineageStore | undefined;
 }
 
 const unauthenticated = (message: string) =>
@@ -68,14 +88,25 @@ export function contextFactory(options: ContextFactoryOptions) {
     }
     const scopes = grantedScopes(request);
     const square = createSquareClient(options.connection, token);
+    const locations = () => locationsCache.get(token, square);
+    const merchantId = async () => {
+      const id = (await locations())[0]?.merchantId;
+      if (!id) throw new GraphQLError('Square did not say which seller this token belongs to.', { extensions: { code: 'UPSTREAM_ERROR' } });
+      return id;
+    };
+    const store = options.lineage;
+    const lineage: SellerLineage = store
+      ? {
+          mergedFrom: async (customerId) => store.mergedFrom(await merchantId(), customerId),
+          mergedInto: async (customerId) => store.mergedInto(await merchantId(), customerId),
+        }
+      : NO_LINEAGE;
     return {
       square,
       scopes,
-      loaders: createLoaders({
-        square,
-        limit: limiter.for(token),
-        locations: () => locationsCache.get(token, square),
-      }),
+      merchantId,
+      lineage,
+      loaders: createLoaders({ square, limit: limiter.for(token), locations, mergedFrom: lineage.mergedFrom }),
     };
   };
 }

@@ -60,6 +60,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       concurrency: options.squareConcurrency,
       locationsTtlMs: options.locationsTtlMs,
       apiKeys: options.apiKeys,
+      lineage: options.webhooks?.store,
     }),
   });
   const server = createServer(yoga);

@@ -1,4 +1,5 @@
 import type { Square } from 'square';
+import type { GatewayContext } from '../gateway/context.js';
 import { builder } from './builder.js';
 import { Address } from './address.js';
 import { arrayConnection, squareConnection } from './connections.js';
@@ -17,13 +18,44 @@ const CustomerPreferences = builder.objectRef<Square.CustomerPreferences>('Custo
   }),
 });
 
+/** Customers reached through the id of a profile that was merged into them, and that old id. */
+const reachedThrough = new WeakMap<Square.Customer, string>();
+
+/**
+ * The customer with this id; for a profile merged away, the profile it was merged
+ * into (as learned from Square's customer.created webhooks), marked as reached
+ * through the old id.
+ */
+async function customerOrSurvivor(ctx: GatewayContext, id: string): Promise<Square.Customer | null> {
+  const found = await ctx.loaders.customer.load(id);
+  if (found) return found;
+  const survivorId = await ctx.lineage.mergedInto(id);
+  const survivor = survivorId ? await ctx.loaders.customer.load(survivorId) : null;
+  if (!survivor) return null;
+  const copy = { ...survivor };
+  reachedThrough.set(copy, id);
+  return copy;
+}
+
 builder.node(CustomerRef, {
   authScopes: { CUSTOMERS_READ: true },
   description: 'A customer profile of the seller, with the cards, gift cards, orders and payments that belong to it.',
   id: { resolve: (c) => c.id! },
-  loadOne: (id, ctx) => ctx.loaders.customer.load(id),
+  loadOne: (id, ctx) => customerOrSurvivor(ctx, id),
   fields: (t) => ({
     squareId: t.string({ nullable: false, description: 'Square’s own id for this customer.', resolve: (c) => c.id! }),
+    mergedFrom: t.stringList({
+      nullable: false,
+      description:
+        'Square ids of the profiles merged into this one, directly or through earlier merges. Their orders and payments are part of this customer’s orders and payments.',
+      resolve: (c, _args, ctx) => ctx.lineage.mergedFrom(c.id!),
+    }),
+    resolvedFromMergedId: t.string({
+      nullable: true,
+      description:
+        'When this customer was looked up by the id of a profile since merged into it, that old id; null when it was looked up by its own id.',
+      resolve: (c) => reachedThrough.get(c) ?? null,
+    }),
     givenName: t.exposeString('givenName', { nullable: true, description: 'The customer’s given (first) name.' }),
     familyName: t.exposeString('familyName', { nullable: true, description: 'The customer’s family (last) name.' }),
     companyName: t.exposeString('companyName', { nullable: true, description: 'The business the customer belongs to, if any.' }),
@@ -160,9 +192,10 @@ builder.queryFields((t) => ({
     authScopes: { CUSTOMERS_READ: true },
     type: CustomerRef,
     nullable: true,
-    description: 'One customer by id or squareId; null when the seller has no such customer.',
+    description:
+      'One customer by id or squareId; for a profile merged away, the customer it was merged into (see resolvedFromMergedId); null when the seller has no such customer.',
     args: { id: t.arg.id({ required: true, description: 'The customer’s global id or its squareId.' }) },
-    resolve: (_root, args, ctx) => ctx.loaders.customer.load(squareIdFrom(String(args.id), 'Customer')),
+    resolve: (_root, args, ctx) => customerOrSurvivor(ctx, squareIdFrom(String(args.id), 'Customer')),
   }),
   customers: t.connection(
     {

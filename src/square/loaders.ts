@@ -20,6 +20,8 @@ export interface LoaderDeps {
   limit: LimitFunction;
   /** The seller's locations, cached per token across requests. */
   locations: () => Promise<Square.Location[]>;
+  /** Old ids of profiles merged into a customer, whose orders Square no longer finds under the new id. */
+  mergedFrom: (customerId: string) => Promise<string[]>;
 }
 
 export type Loaders = ReturnType<typeof createLoaders>;
@@ -31,7 +33,7 @@ export type Loaders = ReturnType<typeof createLoaders>;
  * loaders of the objects it carries. Built per request and per token, so nothing
  * read for one seller can reach another.
  */
-export function createLoaders({ square, limit, locations }: LoaderDeps) {
+export function createLoaders({ square, limit, locations, mergedFrom }: LoaderDeps) {
   const call = <T>(fn: () => Promise<T>) => limit(fn);
   /** For resolvers' own Square calls: the same cap, and Square's failure as a GraphQL error. */
   const callSquare = async <T>(fn: () => Promise<T>): Promise<T> => {
@@ -96,13 +98,17 @@ export function createLoaders({ square, limit, locations }: LoaderDeps) {
    * A customer's orders, newest first: SearchOrders with up to 10 customer ids and
    * 10 locations per call, all pages, regrouped per customer. Square's customer
    * filter matches the order's customer_id and any tender's, so both count here.
+   * A merged customer's orders stay under the merged-away ids, so every id of its
+   * lineage is searched too (Square's own advice for merges).
    */
   const ordersByCustomer = new DataLoader<string, Square.Order[]>(async (customerIds) => {
-    const byCustomer = new Map<string, Map<string, Square.Order>>(customerIds.map((id) => [id, new Map()]));
+    const lineages = await Promise.all(customerIds.map(async (id) => new Set([id, ...(await mergedFrom(id))])));
+    const searchIds = [...new Set(lineages.flatMap((ids) => [...ids]))];
+    const owned = new Map<string, Map<string, Square.Order>>(searchIds.map((id) => [id, new Map()]));
     const failed = new Map<string, Error>();
     const locationIds = (await locations()).map((l) => l.id!).filter(Boolean);
     await Promise.all(
-      chunk(customerIds, LIMITS.searchOrdersCustomerIds).flatMap((customers) =>
+      chunk(searchIds, LIMITS.searchOrdersCustomerIds).flatMap((customers) =>
         chunk(locationIds, LIMITS.searchOrdersLocationIds).map(async (locs) => {
           try {
             const found = await collectPages(async (cursor) => {
@@ -122,7 +128,7 @@ export function createLoaders({ square, limit, locations }: LoaderDeps) {
             for (const o of found) {
               if (o.id) order.prime(o.id, o);
               const owners = new Set([o.customerId, ...(o.tenders ?? []).map((t) => t.customerId)]);
-              for (const id of customers) if (owners.has(id)) byCustomer.get(id)!.set(o.id!, o);
+              for (const id of customers) if (owners.has(id)) owned.get(id)!.set(o.id!, o);
             }
           } catch (error) {
             for (const id of customers) failed.set(id, squareFailure(error));
@@ -130,9 +136,12 @@ export function createLoaders({ square, limit, locations }: LoaderDeps) {
         }),
       ),
     );
-    return customerIds.map(
-      (id) => failed.get(id) ?? [...byCustomer.get(id)!.values()].sort((a, b) => compareDesc(a.createdAt, b.createdAt)),
-    );
+    return lineages.map((ids) => {
+      const failure = [...ids].map((id) => failed.get(id)).find(Boolean);
+      if (failure) return failure;
+      const orders = new Map([...ids].flatMap((id) => [...owned.get(id)!]));
+      return [...orders.values()].sort((a, b) => compareDesc(a.createdAt, b.createdAt));
+    });
   });
 
   const card = retrieveEach(async (cardId) => (await square.cards.get({ cardId })).card);

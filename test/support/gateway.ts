@@ -7,6 +7,7 @@ import { createEmulator, type Emulator, type EmulatorOptions } from '../../src/e
 import type { ApiKeyRing } from '../../src/gateway/api-keys.js';
 import type { AuthMode } from '../../src/gateway/config.js';
 import { createGateway, type Gateway } from '../../src/gateway/server.js';
+import { SqliteEventStore, type EventStore } from '../../src/store/index.js';
 
 export interface GraphQLResult<T> {
   data?: T | null;
@@ -18,6 +19,8 @@ export interface TestStack {
   emulatorUrl: string;
   gateway: Gateway;
   url: string;
+  /** With `webhooks: true`: the store the gateway records Square's events in. */
+  store?: EventStore;
   /** An SDK client straight to the emulator, to arrange data and to compare the gateway against. */
   square(token?: string): SquareClient;
   /** Runs a GraphQL operation over HTTP, as a client would. */
@@ -32,6 +35,7 @@ export interface TestStack {
 }
 
 export const SERVER_TOKEN = 'gateway-test-token';
+const WEBHOOK_KEY = 'test-webhook-signature-key';
 
 /** The emulator and the gateway in front of it, both over real HTTP, for one test file. */
 export function useGateway(
@@ -42,6 +46,8 @@ export function useGateway(
     apiKeys?: ApiKeyRing;
     maxRetries?: number;
     logging?: YogaLogger;
+    /** Receive the emulator's webhooks into an in-memory store, as `npm start` does in demo mode. */
+    webhooks?: boolean;
   } = {},
 ): TestStack {
   const stack = {} as TestStack;
@@ -58,12 +64,17 @@ export function useGateway(
       locationsTtlMs: 60_000,
       apiKeys: options.apiKeys,
       logging: options.logging,
+      ...(options.webhooks ? { webhooks: { store: (stack.store = new SqliteEventStore(':memory:')), signatureKey: WEBHOOK_KEY } } : {}),
     });
     stack.url = await stack.gateway.listen();
+    if (options.webhooks) {
+      stack.emulator.ctx.webhooks.configure({ url: stack.gateway.webhooks!.notificationUrl(), signatureKey: WEBHOOK_KEY, retryBaseMs: 50 });
+    }
   });
   afterAll(async () => {
     await stack.gateway?.close();
     await stack.emulator?.close();
+    await stack.store?.close();
   });
   stack.square = (token = SERVER_TOKEN) => new SquareClient({ token, baseUrl: stack.emulatorUrl, maxRetries: 0 });
   stack.gql = async (document, variables, { token, headers = {} } = {}) => {
