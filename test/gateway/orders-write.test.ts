@@ -3,6 +3,7 @@ import type { Square } from 'square';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ApiKeyRing, generateKey } from '../../src/gateway/api-keys.js';
 import { useGateway } from '../support/gateway.js';
+import { newGiftCard } from '../support/payments.js';
 
 const stack = useGateway();
 
@@ -277,20 +278,7 @@ describe('gift card links', () => {
   );
   const CUSTOMER_CARDS = `query($id: ID!) { customer(id: $id) { giftCards { squareId customers { squareId } } } }`;
 
-  async function activeGiftCard(): Promise<string> {
-    const square = stack.square();
-    const { giftCard } = await square.giftCards.create({ idempotencyKey: key(), locationId, giftCard: { type: 'DIGITAL' } });
-    await square.giftCards.activities.create({
-      idempotencyKey: key(),
-      giftCardActivity: {
-        type: 'ACTIVATE',
-        locationId,
-        giftCardId: giftCard!.id!,
-        activateActivityDetails: { amountMoney: { amount: 2500n, currency: 'USD' }, buyerPaymentInstrumentIds: ['cash'] },
-      },
-    });
-    return giftCard!.id!;
-  }
+  const activeGiftCard = () => newGiftCard(stack.square(), 2500);
 
   it('links and unlinks a gift card, as GiftCard.customers and Customer.giftCards show', async () => {
     const giftCardId = await activeGiftCard();

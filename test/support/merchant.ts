@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Square, SquareClient } from 'square';
+import { newGiftCard } from './payments.js';
 
 export interface ArrangedCustomer {
   id: string;
@@ -44,18 +45,9 @@ export async function arrangeMerchant(
     });
     const c: ArrangedCustomer = { id, cardIds: [card!.id!], giftCardIds: [], orderIds: [], paymentIds: [] };
     if (i % giftCardsEvery === 0) {
-      const { giftCard } = await square.giftCards.create({ idempotencyKey: key(), locationId, giftCard: { type: 'DIGITAL' } });
-      await square.giftCards.activities.create({
-        idempotencyKey: key(),
-        giftCardActivity: {
-          type: 'ACTIVATE',
-          locationId,
-          giftCardId: giftCard!.id!,
-          activateActivityDetails: { amountMoney: { amount: 5000n, currency: 'USD' }, buyerPaymentInstrumentIds: ['cash'] },
-        },
-      });
-      await square.giftCards.linkCustomer({ giftCardId: giftCard!.id!, customerId: id });
-      c.giftCardIds.push(giftCard!.id!);
+      const giftCardId = await newGiftCard(square, 5000);
+      await square.giftCards.linkCustomer({ giftCardId, customerId: id });
+      c.giftCardIds.push(giftCardId);
     }
     for (let o = 0; o < ordersPerCustomer; o++) {
       const { order, payment } = await orderPaidByCard(square, locationId, { customerId: id, cardId: card!.id!, cents: 1000 + i * 10 + o });
