@@ -55,6 +55,10 @@ if (gateway.webhooks) {
   const where = config.databaseUrl ? 'PostgreSQL' : config.gatewayDb;
   console.log(`Square webhooks:  ${gateway.webhooks.notificationUrl()}  (events kept in ${where})`);
 } else console.log('Square webhooks:  off (set SQUARE_WEBHOOK_SIGNATURE_KEY and SQUARE_WEBHOOK_URL)');
+// The Redis URL may hold a password, so it is not printed.
+if (gateway.webhooks || config.redisUrl) {
+  console.log(`Live updates:     subscriptions over SSE at ${url}  (${config.redisUrl ? 'Redis pub/sub across instances' : 'in-process pub/sub'})`);
+} else console.log('Live updates:     off (they need Square webhooks, or REDIS_URL to hear another instance’s)');
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {

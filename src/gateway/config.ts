@@ -27,6 +27,10 @@ export interface GatewayConfig {
   gatewayDb: string;
   /** PostgreSQL for the event store instead of SQLite. */
   databaseUrl: string | undefined;
+  /** Redis for live updates across gateway instances; in-process pub/sub without. */
+  redisUrl: string | undefined;
+  /** Put before every pub/sub topic, so that deployments sharing one Redis stay apart. */
+  pubsubPrefix: string;
 }
 
 function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 0): number {
@@ -41,6 +45,14 @@ function webhookUrl(raw: string | undefined): string | undefined {
   if (!raw) return undefined;
   if (!URL.canParse(raw) || !/^https?:$/.test(new URL(raw).protocol)) {
     throw new Error(`SQUARE_WEBHOOK_URL must be an http(s) URL, got "${raw}"`);
+  }
+  return raw;
+}
+
+function redisUrl(raw: string | undefined): string | undefined {
+  if (!raw) return undefined;
+  if (!URL.canParse(raw) || !/^rediss?:$/.test(new URL(raw).protocol)) {
+    throw new Error('REDIS_URL must be a redis:// or rediss:// URL');
   }
   return raw;
 }
@@ -83,5 +95,7 @@ export function gatewayConfig(env: NodeJS.ProcessEnv): GatewayConfig {
     webhookPath: webhookPath(env.WEBHOOK_PATH),
     gatewayDb: env.GATEWAY_DB || './data/gateway.db',
     databaseUrl: env.DATABASE_URL || undefined,
+    redisUrl: redisUrl(env.REDIS_URL),
+    pubsubPrefix: env.PUBSUB_PREFIX ?? '',
   };
 }

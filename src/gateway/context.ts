@@ -7,18 +7,23 @@ import { LocationsCache } from '../square/locations-cache.js';
 import { presentedKey, SCOPES, type ApiKeyRing, type Scope } from './api-keys.js';
 import type { EventStore } from '../store/index.js';
 import type { AuthMode } from './config.js';
+import type { GatewayPubSub } from './pubsub.js';
 
 /** What every resolver of one request sees. */
 export interface GatewayContext {
   /** The SDK client for this request's seller. */
   square: SquareClient;
   loaders: Loaders;
+  /** Replaces `loaders` with empty ones: a subscription's context outlives many events, and each must read fresh. */
+  renewLoaders(): void;
   /** What this caller may do; checked by scope-auth on every field and mutation. */
   scopes: Record<Scope, boolean>;
   /** Square's id of the seller this request acts for (read off its locations, which carry it). */
   merchantId: () => Promise<string>;
   /** Customer merges the gateway learned from webhooks, for this seller. */
   lineage: SellerLineage;
+  /** Square's events per seller, for subscriptions; absent when this gateway receives none. */
+  pubsub: GatewayPubSub | undefined;
 }
 
 /** What the webhook store knows of merged customer profiles (see src/store). */
@@ -49,6 +54,8 @@ export interface ContextFactoryOptions {
   apiKeys?: ApiKeyRing | undefined;
   /** Merges recorded from webhooks; absent when the gateway receives none. */
   lineage?: LineageStore | undefined;
+  /** Where subscriptions hear of Square's events. */
+  pubsub?: GatewayPubSub | undefined;
 }
 
 const unauthenticated = (message: string) =>
@@ -101,13 +108,19 @@ export function contextFactory(options: ContextFactoryOptions) {
           mergedInto: async (customerId) => store.mergedInto(await merchantId(), customerId),
         }
       : NO_LINEAGE;
-    return {
+    const loaders = () => createLoaders({ square, limit: limiter.for(token), locations, mergedFrom: lineage.mergedFrom });
+    const context: GatewayContext = {
       square,
       scopes,
       merchantId,
       lineage,
-      loaders: createLoaders({ square, limit: limiter.for(token), locations, mergedFrom: lineage.mergedFrom }),
+      pubsub: options.pubsub,
+      loaders: loaders(),
+      renewLoaders: () => {
+        context.loaders = loaders();
+      },
     };
+    return context;
   };
 }
 

@@ -8,11 +8,13 @@ import type { ApiKeyRing } from './api-keys.js';
 import type { GatewayConfig } from './config.js';
 import { contextFactory, type GatewayContext } from './context.js';
 import { EXAMPLE_QUERY } from './example-query.js';
+import { createGatewayPubSub, liveEventOf, type GatewayPubSub } from './pubsub.js';
 
 export type GatewayOptions = Pick<
   GatewayConfig,
   'authMode' | 'squareToken' | 'squareTimeoutSeconds' | 'squareMaxRetries' | 'squareConcurrency' | 'locationsTtlMs'
-> & {
+> &
+  Partial<Pick<GatewayConfig, 'redisUrl' | 'pubsubPrefix'>> & {
   squareBaseUrl: string;
   /** Gateway API keys and their scopes; see ContextFactoryOptions.apiKeys. */
   apiKeys?: ApiKeyRing | undefined;
@@ -42,6 +44,14 @@ export interface Gateway {
 /** The GraphQL gateway over one Square (real or emulated): yoga on a plain Node HTTP server. */
 export function createGateway(options: GatewayOptions): Gateway {
   const webhooks = options.webhooks && gatewayWebhooks(options.webhooks, (): Server => server);
+  const pubsub = livePubSub(options, () => yoga.logger);
+  if (webhooks && pubsub) {
+    // The processor calls this once per event across instances; Redis carries it to the others' subscribers.
+    webhooks.receiver.processor.onApplied((applied) => {
+      const event = liveEventOf(applied);
+      if (event) pubsub.publish(applied.merchantId, event);
+    });
+  }
   const yoga = createYoga<Record<string, unknown>, GatewayContext>({
     schema,
     graphqlEndpoint: '/graphql',
@@ -61,6 +71,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       locationsTtlMs: options.locationsTtlMs,
       apiKeys: options.apiKeys,
       lineage: options.webhooks?.store,
+      pubsub,
     }),
   });
   const server = createServer(yoga);
@@ -78,6 +89,8 @@ export function createGateway(options: GatewayOptions): Gateway {
       }),
     close: async () => {
       await webhooks?.receiver.processor.stop();
+      // Subscribers' streams complete before their connections close.
+      await pubsub?.close();
       await new Promise<void>((resolve, reject) => {
         server.closeAllConnections();
         server.close((error) => (error ? reject(error) : resolve()));
@@ -99,4 +112,17 @@ function gatewayWebhooks(
   };
   const receiver = webhookReceiver({ store: options.store, signatureKey: options.signatureKey, notificationUrl, path });
   return { receiver, notificationUrl };
+}
+
+/**
+ * Live updates need Square's events: received here (webhooks), or from other instances
+ * over Redis. Without either no event would ever come, so subscriptions are refused.
+ */
+function livePubSub(options: GatewayOptions, logger: () => YogaLogger): GatewayPubSub | undefined {
+  if (!options.webhooks && !options.redisUrl) return undefined;
+  return createGatewayPubSub({
+    redisUrl: options.redisUrl,
+    prefix: options.pubsubPrefix,
+    logger: { warn: (...args) => logger().warn(...args) },
+  });
 }

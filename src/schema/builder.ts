@@ -37,6 +37,8 @@ export const builder = new SchemaBuilder<{
   scopeAuth: {
     authScopes: (ctx) => ctx.scopes,
     runScopesOnType: true,
+    // A subscription's scopes are checked once, when it starts: a key without them gets FORBIDDEN, not a silent stream.
+    authorizeOnSubscribe: true,
     unauthorizedError: (_parent, _ctx, _info, result) => {
       const scopes = [...new Set(missingScopes(result.failure))];
       return new GraphQLError(
@@ -97,4 +99,9 @@ builder.queryType({ description: 'Read a Square seller’s customers, cards, gif
 builder.mutationType({
   description:
     'Change a Square seller’s data: customers, cards on file, payments, refunds, orders and gift card links. Every money-moving write takes your idempotency key, so a retry never charges twice.',
+});
+
+builder.subscriptionType({
+  description:
+    'Live updates over server-sent events, driven by Square’s webhooks: each event carries the changed object as it stands now, and only the caller’s own seller’s.',
 });

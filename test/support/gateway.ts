@@ -38,14 +38,39 @@ export const SERVER_TOKEN = 'gateway-test-token';
 const WEBHOOK_KEY = 'test-webhook-signature-key';
 
 /** The emulator and the gateway in front of it, both over real HTTP, for one test file. */
+export interface TestGatewayOptions {
+  authMode?: AuthMode;
+  concurrency?: number;
+  apiKeys?: ApiKeyRing;
+  maxRetries?: number;
+  logging?: YogaLogger;
+  /** Live updates over this Redis (pub/sub across instances); in-process without. */
+  redisUrl?: string;
+  /** Topic prefix; tests sharing a Redis use a random one so that runs never cross. */
+  pubsubPrefix?: string;
+}
+
+/** A gateway in front of `squareBaseUrl` as the tests configure it; `store` receives webhooks (signed with the test key). */
+export function createTestGateway(squareBaseUrl: string, options: TestGatewayOptions = {}, store?: EventStore): Gateway {
+  return createGateway({
+    authMode: options.authMode ?? 'server',
+    squareToken: options.authMode === 'passthrough' ? undefined : SERVER_TOKEN,
+    squareBaseUrl,
+    squareTimeoutSeconds: 10,
+    squareMaxRetries: options.maxRetries ?? 0,
+    squareConcurrency: options.concurrency ?? 8,
+    locationsTtlMs: 60_000,
+    apiKeys: options.apiKeys,
+    logging: options.logging,
+    redisUrl: options.redisUrl,
+    pubsubPrefix: options.pubsubPrefix,
+    ...(store ? { webhooks: { store, signatureKey: WEBHOOK_KEY } } : {}),
+  });
+}
+
 export function useGateway(
-  options: {
-    authMode?: AuthMode;
-    concurrency?: number;
+  options: TestGatewayOptions & {
     emulator?: EmulatorOptions;
-    apiKeys?: ApiKeyRing;
-    maxRetries?: number;
-    logging?: YogaLogger;
     /** Receive the emulator's webhooks into an in-memory store, as `npm start` does in demo mode. */
     webhooks?: boolean;
   } = {},
@@ -54,18 +79,8 @@ export function useGateway(
   beforeAll(async () => {
     stack.emulator = await createEmulator({ seed: false, ...options.emulator });
     stack.emulatorUrl = await stack.emulator.listen();
-    stack.gateway = createGateway({
-      authMode: options.authMode ?? 'server',
-      squareToken: options.authMode === 'passthrough' ? undefined : SERVER_TOKEN,
-      squareBaseUrl: stack.emulatorUrl,
-      squareTimeoutSeconds: 10,
-      squareMaxRetries: options.maxRetries ?? 0,
-      squareConcurrency: options.concurrency ?? 8,
-      locationsTtlMs: 60_000,
-      apiKeys: options.apiKeys,
-      logging: options.logging,
-      ...(options.webhooks ? { webhooks: { store: (stack.store = new SqliteEventStore(':memory:')), signatureKey: WEBHOOK_KEY } } : {}),
-    });
+    if (options.webhooks) stack.store = new SqliteEventStore(':memory:');
+    stack.gateway = createTestGateway(stack.emulatorUrl, options, stack.store);
     stack.url = await stack.gateway.listen();
     if (options.webhooks) {
       stack.emulator.ctx.webhooks.configure({ url: stack.gateway.webhooks!.notificationUrl(), signatureKey: WEBHOOK_KEY, retryBaseMs: 50 });

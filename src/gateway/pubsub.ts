@@ -1,0 +1,153 @@
+import { createRedisEventTarget } from '@graphql-yoga/redis-event-target';
+import { Repeater, SlidingBuffer } from 'graphql-yoga';
+import { Redis } from 'ioredis';
+import type { AppliedEvent } from '../webhooks/index.js';
+
+/**
+ * What a subscriber hears of one Square event: which object changed, never its body, so
+ * that every subscriber reads the object itself, fresh and with its own seller's token.
+ */
+export interface LiveEvent {
+  type: string;
+  /** The object to load: the event's `data.id`; for a gift card activity, its gift card. */
+  objectId: string;
+  eventId: string;
+  /** A merge's old profile ids (`customer.created` with `event_context.merge`), so watchers of an old id follow it. */
+  mergedFrom?: string[];
+}
+
+export interface PubSubLogger {
+  warn(...args: unknown[]): void;
+}
+
+export interface GatewayPubSubOptions {
+  /** Redis for pub/sub across gateway instances; in-process when absent. */
+  redisUrl?: string | undefined;
+  /** Put before every topic, so that deployments (or test runs) sharing one Redis never hear each other. */
+  prefix?: string | undefined;
+  logger?: PubSubLogger | undefined;
+}
+
+/** Events a subscriber may fall behind by before the oldest are dropped for it. */
+const MAX_PENDING = 1000;
+
+/** Square's events per seller: each seller's own topic, so nothing published for one seller reaches another's subscriber. */
+export interface GatewayPubSub {
+  publish(merchantId: string, event: LiveEvent): void;
+  /** The seller's events from now on, until the iterator is returned or the pub/sub closed. */
+  subscribe(merchantId: string): AsyncIterableIterator<LiveEvent>;
+  /** Ends every subscription, then lets go of Redis. */
+  close(): Promise<void>;
+}
+
+interface Transport {
+  target: EventTarget;
+  publish(topic: string, event: LiveEvent): void;
+  close(): Promise<void>;
+}
+
+function inProcess(): Transport {
+  const target = new EventTarget();
+  return {
+    target,
+    publish: (topic, event) => void target.dispatchEvent(new CustomEvent(topic, { detail: event })),
+    close: async () => {},
+  };
+}
+
+function overRedis(url: string, logger: PubSubLogger): Transport {
+  // Without a retry limit a pending SUBSCRIBE waits out a Redis outage instead of failing
+  // (ioredis resubscribes after reconnecting); the event target does not catch its commands.
+  const subscribeClient = new Redis(url, { maxRetriesPerRequest: null });
+  const publishClient = new Redis(url);
+  for (const client of [subscribeClient, publishClient]) client.on('error', (error) => logger.warn('redis pub/sub:', error));
+  const target = createRedisEventTarget<CustomEvent<LiveEvent>>({ publishClient, subscribeClient });
+  return {
+    target: target as unknown as EventTarget,
+    // Published here rather than through the target, whose dispatch drops the command's
+    // promise: a failed PUBLISH is logged instead of becoming an unhandled rejection.
+    publish: (topic, event) => {
+      publishClient.publish(topic, JSON.stringify(event)).catch((error: unknown) => logger.warn(`redis publish to ${topic} failed:`, error));
+    },
+    close: async () => {
+      await Promise.all([subscribeClient.quit(), publishClient.quit()]);
+    },
+  };
+}
+
+/**
+ * The gateway's pub/sub for live updates: in-process, or Redis (graphql-yoga's Redis
+ * event target over ioredis) so that an event received by one instance reaches the
+ * subscribers of all. Each subscriber has its own sliding buffer: one that falls
+ * behind loses its oldest events rather than hold up (or overflow) the others.
+ */
+export function createGatewayPubSub(options: GatewayPubSubOptions = {}): GatewayPubSub {
+  const logger = options.logger ?? console;
+  const transport = options.redisUrl ? overRedis(options.redisUrl, logger) : inProcess();
+  const topic = (merchantId: string) => `${options.prefix ?? ''}square:${merchantId}`;
+  const live = new Set<Repeater<LiveEvent>>();
+  let closed = false;
+  return {
+    publish: (merchantId, event) => transport.publish(topic(merchantId), event),
+    subscribe: (merchantId) => {
+      const name = topic(merchantId);
+      const events: Repeater<LiveEvent> = new Repeater<LiveEvent>(async (push, stop) => {
+        if (closed) return stop();
+        // Tracked only once started: a subscription never pulled holds no listener.
+        live.add(events);
+        const listener = (event: Event) => void push((event as CustomEvent<LiveEvent>).detail);
+        transport.target.addEventListener(name, listener);
+        await stop;
+        transport.target.removeEventListener(name, listener);
+        live.delete(events);
+      }, new SlidingBuffer(MAX_PENDING));
+      return events;
+    },
+    close: async () => {
+      closed = true;
+      // Unsubscribed while Redis is still connected, so no command is left to fail.
+      await Promise.all([...live].map((events) => events.return()));
+      await transport.close();
+    },
+  };
+}
+
+/** The object whose id a live event carries, per event type that some subscription listens to. */
+const OBJECT_ID: Record<string, (body: EventBody) => string | undefined> = {
+  'payment.created': (b) => b.data?.id,
+  'payment.updated': (b) => b.data?.id,
+  'order.created': (b) => b.data?.id,
+  'order.updated': (b) => b.data?.id,
+  'order.fulfillment.updated': (b) => b.data?.id,
+  'customer.created': (b) => b.data?.id,
+  'customer.updated': (b) => b.data?.id,
+  'gift_card.created': (b) => b.data?.id,
+  'gift_card.updated': (b) => b.data?.id,
+  'gift_card.customer_linked': (b) => b.data?.id,
+  'gift_card.customer_unlinked': (b) => b.data?.id,
+  // Square has no call that reads one activity; subscribers load its gift card.
+  'gift_card.activity.created': (b) => b.data?.object?.gift_card_activity?.gift_card_id,
+};
+
+interface EventBody {
+  data?: {
+    id?: string;
+    object?: {
+      gift_card_activity?: { gift_card_id?: string };
+      event_context?: { merge?: { from_customer_ids?: unknown } };
+    };
+  };
+}
+
+/** What subscribers hear of an applied webhook event; undefined for events no subscription listens to. */
+export function liveEventOf(applied: AppliedEvent): LiveEvent | undefined {
+  const body = (applied.body ?? {}) as EventBody;
+  const objectId = OBJECT_ID[applied.type]?.(body);
+  if (typeof objectId !== 'string' || objectId === '') return undefined;
+  const event: LiveEvent = { type: applied.type, objectId, eventId: applied.eventId };
+  const fromIds = body.data?.object?.event_context?.merge?.from_customer_ids;
+  if (applied.type === 'customer.created' && Array.isArray(fromIds)) {
+    event.mergedFrom = fromIds.filter((id): id is string => typeof id === 'string');
+  }
+  return event;
+}
