@@ -1,6 +1,6 @@
 import { SquareClient } from 'square';
 import { arrangeMerchant } from '../test/support/merchant.js';
-import { cpuMs, rssMiB, startProcess, type Started } from './lib.js';
+import { cpuMs, percentile, rssMiB, startProcess, type Started } from './lib.js';
 
 const DEMO_TOKEN = 'EMULATOR-DEMO-TOKEN';
 const LATENCY_MS = 20;
@@ -25,10 +25,6 @@ const QUERY = /* GraphQL */ `
     }
   }
 `;
-
-function percentile(sorted: number[], p: number): number {
-  return Math.round(sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]! * 10) / 10;
-}
 
 async function post(url: string, query: string): Promise<number> {
   const started = performance.now();

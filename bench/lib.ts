@@ -36,6 +36,11 @@ export function startProcess(script: string, env: Record<string, string>, patter
   });
 }
 
+/** The p-th percentile of ascending `sorted`, to 0.1. */
+export function percentile(sorted: number[], p: number): number {
+  return Math.round(sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]! * 10) / 10;
+}
+
 /** Resident memory of a process in MiB, from /proc. */
 export function rssMiB(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');

@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { benchEmulator } from './emulator.js';
 import { benchGatewayRead } from './gateway-read.js';
 import { benchGatewayWrite } from './gateway-write.js';
+import { benchLiveUpdates } from './live-updates.js';
 import { benchWebhooks } from './webhooks.js';
 
 /**
@@ -13,6 +14,7 @@ const BENCHES: Record<string, () => Promise<unknown>> = {
   'gateway-read': () => benchGatewayRead(Number(process.env.BENCH_LONG_SECONDS ?? 60)),
   'gateway-write': () => benchGatewayWrite(),
   webhooks: () => benchWebhooks(Number(process.env.BENCH_SECONDS ?? 10)),
+  'live-updates': () => benchLiveUpdates(Number(process.env.BENCH_EVENTS ?? 300)),
 };
 
 const wanted = process.argv.slice(2);
