@@ -55,22 +55,61 @@ function inProcess(): Transport {
   };
 }
 
+/** Logs a client's connection trouble once per outage, not once per reconnection attempt. */
+function watchConnection(client: Redis, name: string, logger: PubSubLogger): void {
+  let down = false;
+  client.on('error', (error) => {
+    if (down) return;
+    down = true;
+    logger.warn(`redis pub/sub (${name}) lost its connection; retrying:`, error);
+  });
+  client.on('ready', () => {
+    if (!down) return;
+    down = false;
+    logger.warn(`redis pub/sub (${name}) reconnected`);
+  });
+}
+
+/**
+ * The event target drops the promises of its SUBSCRIBE and UNSUBSCRIBE commands; one
+ * that fails (the connection closed under it) is logged here instead of becoming an
+ * unhandled rejection.
+ */
+function catchDropped(client: Redis, logger: PubSubLogger): void {
+  for (const name of ['subscribe', 'unsubscribe'] as const) {
+    const command = client[name].bind(client) as (...args: unknown[]) => Promise<unknown>;
+    client[name] = ((...args: unknown[]) => {
+      const result = command(...args);
+      result.catch((error: unknown) => logger.warn(`redis ${name} failed:`, error));
+      return result;
+    }) as never;
+  }
+}
+
+/** Quits politely when connected; otherwise drops the connection attempts at once rather than wait for Redis. */
+async function release(client: Redis): Promise<void> {
+  if (client.status === 'ready') await client.quit().catch(() => client.disconnect());
+  else client.disconnect();
+}
+
 function overRedis(url: string, logger: PubSubLogger): Transport {
-  // Without a retry limit a pending SUBSCRIBE waits out a Redis outage instead of failing
-  // (ioredis resubscribes after reconnecting); the event target does not catch its commands.
+  // Without a retry limit a pending SUBSCRIBE waits out a Redis outage instead of failing;
+  // ioredis subscribes again after reconnecting.
   const subscribeClient = new Redis(url, { maxRetriesPerRequest: null });
   const publishClient = new Redis(url);
-  for (const client of [subscribeClient, publishClient]) client.on('error', (error) => logger.warn('redis pub/sub:', error));
+  watchConnection(subscribeClient, 'subscriber', logger);
+  watchConnection(publishClient, 'publisher', logger);
+  catchDropped(subscribeClient, logger);
   const target = createRedisEventTarget<CustomEvent<LiveEvent>>({ publishClient, subscribeClient });
   return {
     target: target as unknown as EventTarget,
     // Published here rather than through the target, whose dispatch drops the command's
-    // promise: a failed PUBLISH is logged instead of becoming an unhandled rejection.
+    // promise: a failed PUBLISH (Redis down past the client's retries) is logged, and lost.
     publish: (topic, event) => {
       publishClient.publish(topic, JSON.stringify(event)).catch((error: unknown) => logger.warn(`redis publish to ${topic} failed:`, error));
     },
     close: async () => {
-      await Promise.all([subscribeClient.quit(), publishClient.quit()]);
+      await Promise.all([release(subscribeClient), release(publishClient)]);
     },
   };
 }
@@ -112,21 +151,23 @@ export function createGatewayPubSub(options: GatewayPubSubOptions = {}): Gateway
   };
 }
 
+const dataId = (body: EventBody) => body.data?.id;
+
 /** The object whose id a live event carries, per event type that some subscription listens to. */
 const OBJECT_ID: Record<string, (body: EventBody) => string | undefined> = {
-  'payment.created': (b) => b.data?.id,
-  'payment.updated': (b) => b.data?.id,
-  'order.created': (b) => b.data?.id,
-  'order.updated': (b) => b.data?.id,
-  'order.fulfillment.updated': (b) => b.data?.id,
-  'customer.created': (b) => b.data?.id,
-  'customer.updated': (b) => b.data?.id,
-  'gift_card.created': (b) => b.data?.id,
-  'gift_card.updated': (b) => b.data?.id,
-  'gift_card.customer_linked': (b) => b.data?.id,
-  'gift_card.customer_unlinked': (b) => b.data?.id,
+  'payment.created': dataId,
+  'payment.updated': dataId,
+  'order.created': dataId,
+  'order.updated': dataId,
+  'order.fulfillment.updated': dataId,
+  'customer.created': dataId,
+  'customer.updated': dataId,
+  'gift_card.created': dataId,
+  'gift_card.updated': dataId,
+  'gift_card.customer_linked': dataId,
+  'gift_card.customer_unlinked': dataId,
   // Square has no call that reads one activity; subscribers load its gift card.
-  'gift_card.activity.created': (b) => b.data?.object?.gift_card_activity?.gift_card_id,
+  'gift_card.activity.created': (body) => body.data?.object?.gift_card_activity?.gift_card_id,
 };
 
 interface EventBody {

@@ -1,6 +1,7 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiKeyRing, generateKey } from '../../src/gateway/api-keys.js';
+import { liveEventOf } from '../../src/gateway/pubsub.js';
 import type { Gateway } from '../../src/gateway/server.js';
 import { SqliteEventStore, type EventStore } from '../../src/store/index.js';
 import { createTestGateway, SERVER_TOKEN, useGateway, type TestStack } from '../support/gateway.js';
@@ -210,6 +211,31 @@ describe('subscription scopes', () => {
   });
 });
 
+describe('what subscribers hear of an event', () => {
+  const applied = (type: string, data: unknown) => ({ eventId: 'evt-1', merchantId: 'M1', type, body: { type, data } });
+
+  it('names the object to load, never carries its body, and ignores events no subscription listens to', () => {
+    const payment = liveEventOf(applied('payment.updated', { id: 'pay-1', object: { payment: { id: 'pay-1', note: 'secret' } } }));
+    expect(payment).toEqual({ type: 'payment.updated', objectId: 'pay-1', eventId: 'evt-1' });
+    const activity = { id: 'gca-1', object: { gift_card_activity: { gift_card_id: 'gftc:1' } } };
+    expect(liveEventOf(applied('gift_card.activity.created', activity))).toMatchObject({ objectId: 'gftc:1' });
+    const merge = { id: 'C', object: { customer: { id: 'C' }, event_context: { merge: { from_customer_ids: ['A', 'B'], to_customer_id: 'C' } } } };
+    expect(liveEventOf(applied('customer.created', merge))).toMatchObject({ objectId: 'C', mergedFrom: ['A', 'B'] });
+    expect(liveEventOf(applied('card.created', { id: 'ccof:1' }))).toBeUndefined();
+    expect(liveEventOf(applied('payment.created', {}))).toBeUndefined();
+  });
+});
+
+describe('without webhooks', () => {
+  const stack = useGateway();
+
+  it('refuses subscriptions, since no event would ever come', async () => {
+    const subscription = await subscribeSse(stack.url, PAYMENT_UPDATED);
+    expect((await subscription.next()).errors?.[0]?.extensions?.code).toBe('SUBSCRIPTIONS_UNAVAILABLE');
+    subscription.close();
+  });
+});
+
 describe.skipIf(!REDIS_URL)('live updates across gateway instances over Redis', () => {
   const prefix = testPrefix();
   // Instance A receives the emulator's webhooks; instance B (its own store) receives none.
@@ -262,5 +288,12 @@ describe.skipIf(!REDIS_URL)('live updates across gateway instances over Redis', 
     }
     onA.close();
     onB.close();
+    // A subscriber that goes away leaves no subscription behind in Redis.
+    let left = -1;
+    for (let i = 0; i < 100 && left !== 0; i++) {
+      await new Promise((r) => setTimeout(r, 20));
+      [, left] = (await redis.pubsub('NUMSUB', topic)) as [string, number];
+    }
+    expect(left).toBe(0);
   });
 });
