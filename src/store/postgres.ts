@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { MAX_MERGE_DEPTH, type EventEnvelope, type EventStore, type StoredEvent } from './types.js';
+import { MAX_MERGE_DEPTH, toStoredEvent, type EventEnvelope, type EventRow, type EventStore, type StoredEvent } from './types.js';
 
 /** Schema versions in order, each applied once in its own transaction and recorded in `schema_migrations`. */
 const MIGRATIONS: Array<{ version: number; sql: string }> = [
@@ -30,25 +30,8 @@ const MIGRATIONS: Array<{ version: number; sql: string }> = [
 /** Held while migrating, so gateway instances starting together migrate one after the other. */
 const MIGRATION_LOCK = 0x5371_7761_7265; // "Square" in ASCII, an arbitrary database-wide key
 
-interface EventRow {
-  event_id: string;
-  merchant_id: string;
-  type: string;
-  received_at: Date;
-  raw_body: string;
-  applied_at: Date | null;
-}
-
-function toEvent(row: EventRow): StoredEvent {
-  return {
-    eventId: row.event_id,
-    merchantId: row.merchant_id,
-    type: row.type,
-    receivedAt: row.received_at.toISOString(),
-    rawBody: row.raw_body,
-    appliedAt: row.applied_at?.toISOString() ?? null,
-  };
-}
+type Row = EventRow<Date>;
+const toEvent = (row: Row) => toStoredEvent(row, (t) => t.toISOString());
 
 export interface PostgresStoreOptions {
   connectionString: string;
@@ -93,7 +76,7 @@ export class PostgresEventStore implements EventStore {
   }
 
   async pendingEvents(limit: number): Promise<StoredEvent[]> {
-    const { rows } = await this.pool.query<EventRow>(
+    const { rows } = await this.pool.query<Row>(
       'SELECT * FROM webhook_events WHERE applied_at IS NULL ORDER BY seq LIMIT $1',
       [limit],
     );
@@ -109,7 +92,7 @@ export class PostgresEventStore implements EventStore {
   }
 
   async event(eventId: string): Promise<StoredEvent | undefined> {
-    const { rows } = await this.pool.query<EventRow>('SELECT * FROM webhook_events WHERE event_id = $1', [eventId]);
+    const { rows } = await this.pool.query<Row>('SELECT * FROM webhook_events WHERE event_id = $1', [eventId]);
     return rows[0] && toEvent(rows[0]);
   }
 

@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { MAX_MERGE_DEPTH, type EventEnvelope, type EventStore, type StoredEvent } from './types.js';
+import { MAX_MERGE_DEPTH, toStoredEvent, type EventEnvelope, type EventRow, type EventStore, type StoredEvent } from './types.js';
 
 /** Schema versions in order; `PRAGMA user_version` records how many have been applied. */
 const MIGRATIONS = [
@@ -26,25 +26,8 @@ const MIGRATIONS = [
    CREATE INDEX customer_merges_to ON customer_merges (merchant_id, to_customer_id);`,
 ];
 
-interface EventRow {
-  event_id: string;
-  merchant_id: string;
-  type: string;
-  received_at: string;
-  raw_body: string;
-  applied_at: string | null;
-}
-
-function toEvent(row: EventRow): StoredEvent {
-  return {
-    eventId: row.event_id,
-    merchantId: row.merchant_id,
-    type: row.type,
-    receivedAt: row.received_at,
-    rawBody: row.raw_body,
-    appliedAt: row.applied_at,
-  };
-}
+type Row = EventRow<string>;
+const toEvent = (row: Row) => toStoredEvent(row, (t) => t);
 
 /**
  * The embedded store: one SQLite file (or `:memory:`). Every commit is fsynced
@@ -67,11 +50,11 @@ export class SqliteEventStore implements EventStore {
         `INSERT INTO webhook_events (event_id, merchant_id, type, received_at, raw_body)
          VALUES (?, ?, ?, ?, ?) ON CONFLICT (event_id) DO NOTHING`,
       ),
-      pending: db.prepare<[number], EventRow>(
+      pending: db.prepare<[number], Row>(
         'SELECT * FROM webhook_events WHERE applied_at IS NULL ORDER BY seq LIMIT ?',
       ),
       markApplied: db.prepare('UPDATE webhook_events SET applied_at = ? WHERE event_id = ? AND applied_at IS NULL'),
-      event: db.prepare<[string], EventRow>('SELECT * FROM webhook_events WHERE event_id = ?'),
+      event: db.prepare<[string], Row>('SELECT * FROM webhook_events WHERE event_id = ?'),
       insertMerge: db.prepare(
         `INSERT INTO customer_merges (merchant_id, from_customer_id, to_customer_id, event_id)
          VALUES (?, ?, ?, ?) ON CONFLICT (merchant_id, from_customer_id) DO NOTHING`,

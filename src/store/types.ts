@@ -41,3 +41,24 @@ export interface EventStore {
 
 /** Longest merge chain followed forward; Square's merges make new ids, so a real chain is short and acyclic. */
 export const MAX_MERGE_DEPTH = 100;
+
+/** An event row as both stores keep it; the timestamp type is the driver's (Date in pg, ISO text in SQLite). */
+export interface EventRow<Time> {
+  event_id: string;
+  merchant_id: string;
+  type: string;
+  received_at: Time;
+  raw_body: string;
+  applied_at: Time | null;
+}
+
+export function toStoredEvent<Time>(row: EventRow<Time>, iso: (time: Time) => string): StoredEvent {
+  return {
+    eventId: row.event_id,
+    merchantId: row.merchant_id,
+    type: row.type,
+    receivedAt: iso(row.received_at),
+    rawBody: row.raw_body,
+    appliedAt: row.applied_at === null ? null : iso(row.applied_at),
+  };
+}

@@ -4,28 +4,11 @@ import { describe, expect, it } from 'vitest';
 import { newLocation } from '../../src/emulator/merchants.js';
 import { TEST_GIFT_CARD_GAN } from '../../src/emulator/test-values.js';
 import { useEmulator } from '../support/emulator.js';
-import { addCustomer, eventsFor, failure, newToken } from '../support/fixtures.js';
+import { addCustomer, eventsFor, failure, newToken, paymentMerchant, usd } from '../support/fixtures.js';
 
 const square = useEmulator();
 
-const usd = (amount: number) => ({ amount: BigInt(amount), currency: 'USD' as const });
-
-/** A merchant of its own, and CreatePayment with a card nonce and $10.00 unless told otherwise. */
-function merchant() {
-  const token = newToken();
-  const client = square.client(token);
-  const merchantId = square.emulator.ctx.merchantFor(token);
-  const pay = async (request: Partial<Square.CreatePaymentRequest> = {}) =>
-    (
-      await client.payments.create({
-        sourceId: 'cnon:card-nonce-ok',
-        idempotencyKey: randomUUID(),
-        amountMoney: usd(1000),
-        ...request,
-      })
-    ).payment!;
-  return { token, client, merchantId, pay };
-}
+const merchant = () => paymentMerchant(square);
 
 /** The SquareError a call must fail with; its body carries the FAILED payment of a decline. */
 async function rejection(call: Promise<unknown>): Promise<SquareError> {

@@ -4,30 +4,11 @@ import { describe, expect, it } from 'vitest';
 import { newLocation } from '../../src/emulator/merchants.js';
 import { TEST_GIFT_CARD_GAN } from '../../src/emulator/test-values.js';
 import { useEmulator } from '../support/emulator.js';
-import { eventsFor, failure, newToken } from '../support/fixtures.js';
+import { eventsFor, failure, paymentMerchant, usd } from '../support/fixtures.js';
 
 const square = useEmulator();
 
-const usd = (amount: number) => ({ amount: BigInt(amount), currency: 'USD' as const });
-
-/** A merchant of its own with helpers to take a payment and refund it. */
-function merchant() {
-  const token = newToken();
-  const client = square.client(token);
-  const merchantId = square.emulator.ctx.merchantFor(token);
-  const pay = async (request: Partial<Square.CreatePaymentRequest> = {}) =>
-    (
-      await client.payments.create({
-        sourceId: 'cnon:card-nonce-ok',
-        idempotencyKey: randomUUID(),
-        amountMoney: usd(1000),
-        ...request,
-      })
-    ).payment!;
-  const refund = async (request: Partial<Square.RefundPaymentRequest>) =>
-    (await client.refunds.refundPayment({ idempotencyKey: randomUUID(), amountMoney: usd(1000), ...request })).refund!;
-  return { token, client, merchantId, pay, refund };
-}
+const merchant = () => paymentMerchant(square);
 
 describe('RefundPayment', () => {
   it('refunds a card payment in full: PENDING at first, COMPLETED when read back', async () => {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { SquareError, type serialization } from 'square';
+import { SquareError, type serialization, type Square } from 'square';
 import { newId } from '../../src/emulator/ids.js';
 import type { TestEmulator } from './emulator.js';
 
@@ -32,4 +32,22 @@ export async function failure(call: Promise<unknown>): Promise<{ status: number 
   );
   if (!(error instanceof SquareError)) throw error;
   return { status: error.statusCode, errors: error.errors };
+}
+
+export const usd = (amount: number) => ({ amount: BigInt(amount), currency: 'USD' as const });
+
+/**
+ * A merchant of its own, with CreatePayment (a card nonce and $10.00 unless told
+ * otherwise) and RefundPayment ($10.00 unless told otherwise) at hand.
+ */
+export function paymentMerchant(square: TestEmulator) {
+  const token = newToken();
+  const client = square.client(token);
+  const merchantId = square.emulator.ctx.merchantFor(token);
+  const pay = async (request: Partial<Square.CreatePaymentRequest> = {}) =>
+    (await client.payments.create({ sourceId: 'cnon:card-nonce-ok', idempotencyKey: randomUUID(), amountMoney: usd(1000), ...request }))
+      .payment!;
+  const refund = async (request: Partial<Square.RefundPaymentRequest>) =>
+    (await client.refunds.refundPayment({ idempotencyKey: randomUUID(), amountMoney: usd(1000), ...request })).refund!;
+  return { token, client, merchantId, pay, refund };
 }

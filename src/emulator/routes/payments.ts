@@ -5,7 +5,7 @@ import { now, type EmulatorContext } from '../context.js';
 import { SquareApiError, errors, type SquareErrorBody } from '../errors.js';
 import { newId, sha256 } from '../ids.js';
 import { paginate } from '../pagination.js';
-import { Collection } from '../store.js';
+import { Collection, type Stored } from '../store.js';
 import { testSource, type Decline, type TestCard } from '../test-values.js';
 import { parse, shapes } from '../validation.js';
 import { cardFingerprint } from './cards.js';
@@ -179,7 +179,6 @@ export function registerPayments(app: FastifyInstance, ctx: EmulatorContext): vo
     instant(query.offline_end_time, 'offline_end_time');
     // The emulator takes no offline payments: asking for them finds none.
     const offlineOnly = query.is_offline_payment === true || !!query.offline_begin_time || !!query.offline_end_time;
-    const sortField = query.sort_field === 'UPDATED_AT' ? 'updated_at' : 'created_at';
     const items = ctx
       .tx(() => payments.all(merchantId).map((s) => ({ seq: s.seq, doc: settle(ctx, merchantId, s.doc) })))
       .filter(
@@ -191,16 +190,8 @@ export function registerPayments(app: FastifyInstance, ctx: EmulatorContext): vo
           (query.last_4 === undefined || doc.card_details?.card?.last_4 === query.last_4) &&
           (query.card_brand === undefined || doc.card_details?.card?.card_brand === query.card_brand),
       );
-    const { cursor, limit: _limit, ...filters } = query;
-    const page = paginate({
-      items,
-      key: (s) => [s.doc[sortField]!, s.seq],
-      order: query.sort_order ?? 'DESC',
-      limit: listLimit(query.limit),
-      cursor,
-      query: filters,
-    });
-    return { payments: page.items.map((s) => s.doc), ...(page.cursor && { cursor: page.cursor }) };
+    const page = listPage(items, query);
+    return { payments: page.items, ...(page.cursor && { cursor: page.cursor }) };
   });
 
   app.get<{ Params: { payment_id: string } }>('/v2/payments/:payment_id', async (request) => ({
@@ -334,10 +325,28 @@ function instant(value: string | undefined, field: string): number | undefined {
 }
 
 /** Both list endpoints: default 100; a larger value is ignored in favour of the default. */
-export function listLimit(limit: number | undefined): number {
+function listLimit(limit: number | undefined): number {
   if (limit === undefined || limit > LIST_PAGE_SIZE) return LIST_PAGE_SIZE;
   if (limit < 1) throw errors.tooLow('limit', 'The limit must be at least 1.');
   return limit;
+}
+
+/** A page of ListPayments or ListPaymentRefunds: by created_at (or updated_at), newest first unless asked otherwise. */
+export function listPage<T extends { created_at?: string | null; updated_at?: string | null }>(
+  items: Stored<T>[],
+  query: { cursor?: string | undefined; limit?: number | undefined; sort_order?: 'ASC' | 'DESC' | undefined; sort_field?: string | undefined },
+): { items: T[]; cursor?: string } {
+  const { cursor, limit, ...filters } = query;
+  const sortField = query.sort_field === 'UPDATED_AT' ? 'updated_at' : 'created_at';
+  const page = paginate({
+    items,
+    key: (s) => [s.doc[sortField]!, s.seq],
+    order: query.sort_order ?? 'DESC',
+    limit: listLimit(limit),
+    cursor,
+    query: filters,
+  });
+  return { items: page.items.map((s) => s.doc), ...(page.cursor && { cursor: page.cursor }) };
 }
 
 export const amountOf = (money: Money | null | undefined): number => Number(money?.amount ?? 0);

@@ -4,7 +4,6 @@ import { z } from 'zod';
 import { now, type EmulatorContext } from '../context.js';
 import { SquareApiError, errors } from '../errors.js';
 import { newId } from '../ids.js';
-import { paginate } from '../pagination.js';
 import { parse, shapes } from '../validation.js';
 import { refundToGiftCard } from './gift-card-activities.js';
 import { addRefundToOrder } from './orders.js';
@@ -13,7 +12,7 @@ import {
   assertCurrency,
   checkVersion,
   externalDetailsSchema,
-  listLimit,
+  listPage,
   money,
   moneySchema,
   paymentGiftCardId,
@@ -92,17 +91,8 @@ export function registerRefunds(app: FastifyInstance, ctx: EmulatorContext): voi
           (query.source_type === undefined || sourceType === query.source_type)
         );
       });
-    const { cursor, limit: _limit, ...filters } = query;
-    const sortField = query.sort_field === 'UPDATED_AT' ? 'updated_at' : 'created_at';
-    const page = paginate({
-      items,
-      key: (s) => [s.doc[sortField]!, s.seq],
-      order: query.sort_order ?? 'DESC',
-      limit: listLimit(query.limit),
-      cursor,
-      query: filters,
-    });
-    return { refunds: page.items.map((s) => s.doc), ...(page.cursor && { cursor: page.cursor }) };
+    const page = listPage(items, query);
+    return { refunds: page.items, ...(page.cursor && { cursor: page.cursor }) };
   });
 
   app.get<{ Params: { refund_id: string } }>('/v2/refunds/:refund_id', async (request) => {
