@@ -4,7 +4,8 @@ import { cpuMs, percentile, rssMiB, startProcess, type Started } from './lib.js'
 
 const DEMO_TOKEN = 'EMULATOR-DEMO-TOKEN';
 const LATENCY_MS = 20;
-const CONCURRENCY_CAP = 8;
+/** The per-token cap the gateway runs with (SQUARE_CONCURRENCY); its default unless BENCH_CAP says otherwise. */
+const CONCURRENCY_CAP = Number(process.env.BENCH_CAP ?? 8);
 /** Passthrough: the bench is a seller calling with its own token, as a partner integration would. */
 const AUTH_HEADERS = { 'content-type': 'application/json', authorization: `Bearer ${DEMO_TOKEN}` };
 
