@@ -1,5 +1,12 @@
 import { createHash } from 'node:crypto';
-import pLimit, { type LimitFunction } from 'p-limit';
+import PQueue from 'p-queue';
+
+/**
+ * Runs one Square call under its seller's cap. Calls whose answers lead to more calls
+ * (an orders search whose tenders name payments) take `priority: 'first'`, so the next
+ * level of a query can start while the leaves of this one still wait their turn.
+ */
+export type CappedCall = <T>(call: () => Promise<T>, options?: { priority?: 'first' }) => Promise<T>;
 
 /**
  * Caps concurrent Square calls per seller token across all requests, so one busy
@@ -7,24 +14,25 @@ import pLimit, { type LimitFunction } from 'p-limit';
  * recently used are forgotten past `maxTokens`.
  */
 export class TokenLimiter {
-  private readonly limits = new Map<string, LimitFunction>();
+  private readonly queues = new Map<string, PQueue>();
 
   constructor(
     readonly concurrency: number,
     private readonly maxTokens = 10_000,
   ) {}
 
-  for(token: string): LimitFunction {
+  for(token: string): CappedCall {
     const key = tokenKey(token);
-    let limit = this.limits.get(key);
-    if (limit) {
-      this.limits.delete(key);
+    let queue = this.queues.get(key);
+    if (queue) {
+      this.queues.delete(key);
     } else {
-      limit = pLimit(this.concurrency);
-      if (this.limits.size >= this.maxTokens) this.limits.delete(this.limits.keys().next().value!);
+      queue = new PQueue({ concurrency: this.concurrency });
+      if (this.queues.size >= this.maxTokens) this.queues.delete(this.queues.keys().next().value!);
     }
-    this.limits.set(key, limit);
-    return limit;
+    this.queues.set(key, queue);
+    const capped = queue;
+    return (call, options) => capped.add(call, { priority: options?.priority === 'first' ? 1 : 0 });
   }
 }
 

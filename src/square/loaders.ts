@@ -1,7 +1,7 @@
 import DataLoader from 'dataloader';
-import type { LimitFunction } from 'p-limit';
 import type { Square, SquareClient } from 'square';
 import { fromSquareErrors, isNotFound, squareFailure } from './errors.js';
+import type { CappedCall } from './limiter.js';
 import { chunk, collectPages } from './paging.js';
 
 /** Square's documented batch sizes. */
@@ -17,7 +17,7 @@ export const LIMITS = {
 export interface LoaderDeps {
   square: SquareClient;
   /** The per-token cap every call of this request goes through. */
-  limit: LimitFunction;
+  limit: CappedCall;
   /** The seller's locations, cached per token across requests. */
   locations: () => Promise<Square.Location[]>;
   /** Old ids of profiles merged into a customer, whose orders Square no longer finds under the new id. */
@@ -35,6 +35,8 @@ export type Loaders = ReturnType<typeof createLoaders>;
  */
 export function createLoaders({ square, limit, locations, mergedFrom }: LoaderDeps) {
   const call = <T>(fn: () => Promise<T>) => limit(fn);
+  /** For calls whose answers lead to further calls: they go ahead of the leaves waiting for the cap. */
+  const callFirst = <T>(fn: () => Promise<T>) => limit(fn, { priority: 'first' });
   /** For resolvers' own Square calls: the same cap, and Square's failure as a GraphQL error. */
   const callSquare = async <T>(fn: () => Promise<T>): Promise<T> => {
     try {
@@ -64,7 +66,7 @@ export function createLoaders({ square, limit, locations, mergedFrom }: LoaderDe
       await Promise.all(
         chunk(ids, LIMITS.bulkRetrieveCustomers).map(async (batch) => {
           try {
-            const { responses } = await call(() => square.customers.bulkRetrieveCustomers({ customerIds: batch }));
+            const { responses } = await callFirst(() => square.customers.bulkRetrieveCustomers({ customerIds: batch }));
             for (const [id, result] of Object.entries(responses ?? {})) {
               if (result.customer) found.set(id, result.customer);
               else if (result.errors?.some((e) => e.code !== 'NOT_FOUND')) found.set(id, fromSquareErrors(undefined, result.errors));
@@ -84,7 +86,7 @@ export function createLoaders({ square, limit, locations, mergedFrom }: LoaderDe
     await Promise.all(
       chunk(ids, LIMITS.batchRetrieveOrders).map(async (batch) => {
         try {
-          const { orders } = await call(() => square.orders.batchGet({ orderIds: batch }));
+          const { orders } = await callFirst(() => square.orders.batchGet({ orderIds: batch }));
           for (const o of orders ?? []) if (o.id) found.set(o.id, o);
         } catch (error) {
           for (const id of batch) found.set(id, squareFailure(error));
@@ -112,7 +114,7 @@ export function createLoaders({ square, limit, locations, mergedFrom }: LoaderDe
         chunk(locationIds, LIMITS.searchOrdersLocationIds).map(async (locs) => {
           try {
             const found = await collectPages(async (cursor) => {
-              const page = await call(() =>
+              const page = await callFirst(() =>
                 square.orders.search({
                   locationIds: locs,
                   cursor,
