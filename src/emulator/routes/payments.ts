@@ -271,13 +271,7 @@ export function savePayment(ctx: EmulatorContext, merchantId: string, payment: P
   payment.version_token = newId.versionToken();
   ctx.stores.payments.put(merchantId, payment.id!, payment);
   linked?.();
-  ctx.webhooks.emit({
-    merchantId,
-    type: 'payment.updated',
-    id: payment.id!,
-    object: { payment: structuredClone(payment) },
-    locationId: payment.location_id ?? undefined,
-  });
+  emitPayment(ctx, merchantId, 'payment.updated', payment);
   return payment;
 }
 
@@ -507,7 +501,7 @@ function createPayment(ctx: EmulatorContext, merchantId: string, body: CreateBod
   if (decline) {
     ctx.stores.payments.insert(merchantId, id, payment);
     remember(id);
-    emitCreated(ctx, merchantId, payment);
+    emitPayment(ctx, merchantId, 'payment.created', payment);
     throw new SquareApiError(400, payment.card_details?.errors ?? payment.bank_account_details?.errors ?? [], {
       recorded: true,
       body: { payment },
@@ -520,7 +514,7 @@ function createPayment(ctx: EmulatorContext, merchantId: string, body: CreateBod
   ctx.stores.payments.insert(merchantId, id, payment);
   remember(id);
   if (payment.status === 'COMPLETED') addPaymentTender(ctx, merchantId, payment.order_id, payment);
-  emitCreated(ctx, merchantId, payment);
+  emitPayment(ctx, merchantId, 'payment.created', payment);
   return payment;
 }
 
@@ -794,10 +788,11 @@ function updatePayment(
   return savePayment(ctx, merchantId, payment);
 }
 
-function emitCreated(ctx: EmulatorContext, merchantId: string, payment: Payment): void {
+/** A payment event carries a copy of the payment as it is at that moment. */
+function emitPayment(ctx: EmulatorContext, merchantId: string, type: 'payment.created' | 'payment.updated', payment: Payment): void {
   ctx.webhooks.emit({
     merchantId,
-    type: 'payment.created',
+    type,
     id: payment.id!,
     object: { payment: structuredClone(payment) },
     locationId: payment.location_id ?? undefined,
