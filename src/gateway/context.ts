@@ -30,14 +30,17 @@ export interface GatewayContext {
 export type LineageStore = Pick<EventStore, 'mergedFrom' | 'mergedInto'>;
 
 export interface SellerLineage {
-  /** Every profile merged, directly or through earlier merges, into this one. */
-  mergedFrom(customerId: string): Promise<string[]>;
+  /** For each customer: every profile merged, directly or through earlier merges, into it. */
+  mergedFrom(customerIds: readonly string[]): Promise<Map<string, string[]>>;
   /** The profile a merged-away customer lives on as; undefined when it was never merged away. */
   mergedInto(customerId: string): Promise<string | undefined>;
 }
 
 /** Without a webhook store the gateway has seen no merges. */
-const NO_LINEAGE: SellerLineage = { mergedFrom: async () => [], mergedInto: async () => undefined };
+const NO_LINEAGE: SellerLineage = {
+  mergedFrom: async (customerIds) => new Map(customerIds.map((id) => [id, []])),
+  mergedInto: async () => undefined,
+};
 
 export interface ContextFactoryOptions {
   connection: SquareConnection;
@@ -104,11 +107,11 @@ export function contextFactory(options: ContextFactoryOptions) {
     const store = options.lineage;
     const lineage: SellerLineage = store
       ? {
-          mergedFrom: async (customerId) => store.mergedFrom(await merchantId(), customerId),
+          mergedFrom: async (customerIds) => store.mergedFrom(await merchantId(), customerIds),
           mergedInto: async (customerId) => store.mergedInto(await merchantId(), customerId),
         }
       : NO_LINEAGE;
-    const loaders = () => createLoaders({ square, limit: limiter.for(token), locations, mergedFrom: lineage.mergedFrom });
+    const loaders = () => createLoaders({ square, limit: limiter.for(token), locations, lineages: lineage.mergedFrom });
     const context: GatewayContext = {
       square,
       scopes,

@@ -48,7 +48,7 @@ builder.node(CustomerRef, {
       nullable: false,
       description:
         'Square ids of the profiles merged into this one, directly or through earlier merges. Their orders and payments are part of this customer’s orders and payments.',
-      resolve: (c, _args, ctx) => ctx.lineage.mergedFrom(c.id!),
+      resolve: (c, _args, ctx) => ctx.loaders.mergedFrom.load(c.id!),
     }),
     resolvedFromMergedId: t.string({
       nullable: true,

@@ -20,8 +20,8 @@ export interface LoaderDeps {
   limit: CappedCall;
   /** The seller's locations, cached per token across requests. */
   locations: () => Promise<Square.Location[]>;
-  /** Old ids of profiles merged into a customer, whose orders Square no longer finds under the new id. */
-  mergedFrom: (customerId: string) => Promise<string[]>;
+  /** Old ids of profiles merged into each customer, whose orders Square no longer finds under the new id. */
+  lineages: (customerIds: readonly string[]) => Promise<Map<string, string[]>>;
 }
 
 export type Loaders = ReturnType<typeof createLoaders>;
@@ -33,7 +33,7 @@ export type Loaders = ReturnType<typeof createLoaders>;
  * loaders of the objects it carries. Built per request and per token, so nothing
  * read for one seller can reach another.
  */
-export function createLoaders({ square, limit, locations, mergedFrom }: LoaderDeps) {
+export function createLoaders({ square, limit, locations, lineages }: LoaderDeps) {
   const call = <T>(fn: () => Promise<T>) => limit(fn);
   /** For calls whose answers lead to further calls: they go ahead of the leaves waiting for the cap. */
   const callFirst = <T>(fn: () => Promise<T>) => limit(fn, { priority: 'first' });
@@ -96,6 +96,12 @@ export function createLoaders({ square, limit, locations, mergedFrom }: LoaderDe
     return ids.map((id) => found.get(id) ?? null);
   });
 
+  /** The webhook store's merge records for every customer of the request, in one query. */
+  const mergedFrom = new DataLoader<string, string[]>(async (customerIds) => {
+    const found = await lineages(customerIds);
+    return customerIds.map((id) => found.get(id) ?? []);
+  });
+
   /**
    * A customer's orders, newest first: SearchOrders with up to 10 customer ids and
    * 10 locations per call, all pages, regrouped per customer. Square's customer
@@ -104,8 +110,8 @@ export function createLoaders({ square, limit, locations, mergedFrom }: LoaderDe
    * lineage is searched too (Square's own advice for merges).
    */
   const ordersByCustomer = new DataLoader<string, Square.Order[]>(async (customerIds) => {
-    const lineages = await Promise.all(customerIds.map(async (id) => new Set([id, ...(await mergedFrom(id))])));
-    const searchIds = [...new Set(lineages.flatMap((ids) => [...ids]))];
+    const lineage = await Promise.all(customerIds.map(async (id) => new Set([id, ...(await mergedFrom.load(id))])));
+    const searchIds = [...new Set(lineage.flatMap((ids) => [...ids]))];
     const owned = new Map<string, Map<string, Square.Order>>(searchIds.map((id) => [id, new Map()]));
     const failed = new Map<string, Error>();
     const locationIds = (await locations()).map((l) => l.id!).filter(Boolean);
@@ -138,7 +144,7 @@ export function createLoaders({ square, limit, locations, mergedFrom }: LoaderDe
         }),
       ),
     );
-    return lineages.map((ids) => {
+    return lineage.map((ids) => {
       const failure = [...ids].map((id) => failed.get(id)).find(Boolean);
       if (failure) return failure;
       const orders = new Map([...ids].flatMap((id) => [...owned.get(id)!]));
@@ -205,6 +211,7 @@ export function createLoaders({ square, limit, locations, mergedFrom }: LoaderDe
 
   return {
     customer,
+    mergedFrom,
     order,
     ordersByCustomer,
     card,

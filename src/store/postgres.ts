@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { MAX_MERGE_DEPTH, toStoredEvent, type EventEnvelope, type EventRow, type EventStore, type StoredEvent } from './types.js';
+import { lineagesOf, MAX_MERGE_DEPTH, toStoredEvent, type EventEnvelope, type EventRow, type EventStore, type StoredEvent } from './types.js';
 
 /** Schema versions in order, each applied once in its own transaction and recorded in `schema_migrations`. */
 const MIGRATIONS: Array<{ version: number; sql: string }> = [
@@ -106,20 +106,20 @@ export class PostgresEventStore implements EventStore {
     );
   }
 
-  async mergedFrom(merchantId: string, customerId: string): Promise<string[]> {
-    // UNION (not UNION ALL) visits each id once, so even a cyclic record cannot loop.
-    const { rows } = await this.pool.query<{ id: string }>(
-      `WITH RECURSIVE ancestors(id) AS (
-         SELECT from_customer_id FROM customer_merges WHERE merchant_id = $1 AND to_customer_id = $2
+  async mergedFrom(merchantId: string, customerIds: readonly string[]): Promise<Map<string, string[]>> {
+    // UNION (not UNION ALL) visits each (customer, ancestor) once, so even a cyclic record cannot loop.
+    const { rows } = await this.pool.query<{ root: string; id: string }>(
+      `WITH RECURSIVE ancestors(root, id) AS (
+         SELECT to_customer_id, from_customer_id FROM customer_merges WHERE merchant_id = $1 AND to_customer_id = ANY($2::text[])
          UNION
-         SELECT m.from_customer_id FROM customer_merges m JOIN ancestors a ON m.to_customer_id = a.id
+         SELECT a.root, m.from_customer_id FROM customer_merges m JOIN ancestors a ON m.to_customer_id = a.id
          WHERE m.merchant_id = $1
        )
-       SELECT m.from_customer_id AS id FROM customer_merges m JOIN ancestors a ON a.id = m.from_customer_id
-       WHERE m.merchant_id = $1 AND m.from_customer_id <> $2 ORDER BY m.seq`,
-      [merchantId, customerId],
+       SELECT a.root, m.from_customer_id AS id FROM customer_merges m JOIN ancestors a ON a.id = m.from_customer_id
+       WHERE m.merchant_id = $1 AND m.from_customer_id <> a.root ORDER BY m.seq`,
+      [merchantId, customerIds],
     );
-    return rows.map((row) => row.id);
+    return lineagesOf(customerIds, rows);
   }
 
   async mergedInto(merchantId: string, customerId: string): Promise<string | undefined> {

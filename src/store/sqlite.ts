@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { MAX_MERGE_DEPTH, toStoredEvent, type EventEnvelope, type EventRow, type EventStore, type StoredEvent } from './types.js';
+import { lineagesOf, MAX_MERGE_DEPTH, toStoredEvent, type EventEnvelope, type EventRow, type EventStore, type StoredEvent } from './types.js';
 
 /** Schema versions in order; `PRAGMA user_version` records how many have been applied. */
 const MIGRATIONS = [
@@ -59,16 +59,18 @@ export class SqliteEventStore implements EventStore {
         `INSERT INTO customer_merges (merchant_id, from_customer_id, to_customer_id, event_id)
          VALUES (?, ?, ?, ?) ON CONFLICT (merchant_id, from_customer_id) DO NOTHING`,
       ),
-      // UNION (not UNION ALL) visits each id once, so even a cyclic record cannot loop.
-      mergedFrom: db.prepare<{ merchant: string; id: string }, { id: string }>(
-        `WITH RECURSIVE ancestors(id) AS (
-           SELECT from_customer_id FROM customer_merges WHERE merchant_id = :merchant AND to_customer_id = :id
+      // Each ancestor row carries the customer it was reached from, so many lineages come back in one query;
+      // UNION (not UNION ALL) visits each (customer, ancestor) once, so even a cyclic record cannot loop.
+      mergedFrom: db.prepare<{ merchant: string; ids: string }, { root: string; id: string }>(
+        `WITH RECURSIVE ancestors(root, id) AS (
+           SELECT to_customer_id, from_customer_id FROM customer_merges
+           WHERE merchant_id = :merchant AND to_customer_id IN (SELECT value FROM json_each(:ids))
            UNION
-           SELECT m.from_customer_id FROM customer_merges m JOIN ancestors a ON m.to_customer_id = a.id
+           SELECT a.root, m.from_customer_id FROM customer_merges m JOIN ancestors a ON m.to_customer_id = a.id
            WHERE m.merchant_id = :merchant
          )
-         SELECT m.from_customer_id AS id FROM customer_merges m JOIN ancestors a ON a.id = m.from_customer_id
-         WHERE m.merchant_id = :merchant AND m.from_customer_id <> :id ORDER BY m.seq`,
+         SELECT a.root, m.from_customer_id AS id FROM customer_merges m JOIN ancestors a ON a.id = m.from_customer_id
+         WHERE m.merchant_id = :merchant AND m.from_customer_id <> a.root ORDER BY m.seq`,
       ),
       mergedInto: db.prepare<{ merchant: string; id: string; depth: number }, { id: string }>(
         `WITH RECURSIVE forward(id, depth) AS (
@@ -123,8 +125,8 @@ export class SqliteEventStore implements EventStore {
     })();
   }
 
-  async mergedFrom(merchantId: string, customerId: string): Promise<string[]> {
-    return this.statements.mergedFrom.all({ merchant: merchantId, id: customerId }).map((row) => row.id);
+  async mergedFrom(merchantId: string, customerIds: readonly string[]): Promise<Map<string, string[]>> {
+    return lineagesOf(customerIds, this.statements.mergedFrom.all({ merchant: merchantId, ids: JSON.stringify(customerIds) }));
   }
 
   async mergedInto(merchantId: string, customerId: string): Promise<string | undefined> {

@@ -32,8 +32,12 @@ export interface EventStore {
   event(eventId: string): Promise<StoredEvent | undefined>;
   /** Records `fromIds → toId`; recording the same merge again changes nothing. */
   recordMerge(merchantId: string, fromIds: readonly string[], toId: string, eventId: string): Promise<void>;
-  /** Every id merged, directly or through earlier merges, into `customerId`, in the order the merges were recorded. */
-  mergedFrom(merchantId: string, customerId: string): Promise<string[]>;
+  /**
+   * For each of `customerIds` (all in one query, so a page of customers costs one round
+   * trip): every id merged, directly or through earlier merges, into it, in the order
+   * the merges were recorded; an empty list for a customer nothing was merged into.
+   */
+  mergedFrom(merchantId: string, customerIds: readonly string[]): Promise<Map<string, string[]>>;
   /** The profile that `customerId` finally lives on as, following merges forward; undefined when it was never merged away. */
   mergedInto(merchantId: string, customerId: string): Promise<string | undefined>;
   close(): Promise<void>;
@@ -50,6 +54,13 @@ export interface EventRow<Time> {
   received_at: Time;
   raw_body: string;
   applied_at: Time | null;
+}
+
+/** The rows of a lineage query (one per root and ancestor) grouped per asked-for customer. */
+export function lineagesOf(customerIds: readonly string[], rows: ReadonlyArray<{ root: string; id: string }>): Map<string, string[]> {
+  const lineages = new Map<string, string[]>(customerIds.map((id) => [id, []]));
+  for (const row of rows) lineages.get(row.root)?.push(row.id);
+  return lineages;
 }
 
 export function toStoredEvent<Time>(row: EventRow<Time>, iso: (time: Time) => string): StoredEvent {

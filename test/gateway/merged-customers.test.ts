@@ -1,4 +1,4 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { countCalls, SERVER_TOKEN, useGateway } from '../support/gateway.js';
 import { arrangeMerchant, orderPaidByCard, type ArrangedMerchant } from '../support/merchant.js';
 
@@ -87,5 +87,20 @@ describe('merged customers keep their history', () => {
     const result = (await stack.gql(HISTORY, { id: last })).data.customer;
     expect(countCalls(await stack.calls()).SearchOrders).toBe(2);
     expect(result.orders.edges).toHaveLength(sources.reduce((n, s) => n + s.orderIds.length, 0));
+  });
+
+  it('asks the webhook store once for the lineages of a whole page of customers', async () => {
+    const lookups = vi.spyOn(stack.store!, 'mergedFrom');
+    try {
+      const page = await stack.gql(`{ customers(first: 50) { edges { node { squareId mergedFrom orders(first: 5) { edges { node { squareId } } } } } } }`);
+      expect(page.errors).toBeUndefined();
+      const nodes = page.data.customers.edges.map((e: any) => e.node);
+      // Every profile of the arranged merchant was merged: three survivors remain, with lineages of 4, 2 and 11.
+      expect(nodes.map((n: any) => n.mergedFrom.length).sort((a: number, b: number) => a - b)).toEqual([2, 4, 11]);
+      expect(lookups).toHaveBeenCalledTimes(1);
+      expect(lookups.mock.calls[0]![1]).toHaveLength(nodes.length);
+    } finally {
+      lookups.mockRestore();
+    }
   });
 });

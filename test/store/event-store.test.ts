@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { EventStore } from '../../src/store/index.js';
-import { DATABASE_URL, postgresLocation, STORE_BACKENDS, type StoreLocation } from '../support/stores.js';
+import { DATABASE_URL, postgresLocation, lineageOf, STORE_BACKENDS, type StoreLocation } from '../support/stores.js';
 
 function envelope(type = 'customer.created', merchantId = `M-${randomUUID()}`) {
   return { event_id: randomUUID(), merchant_id: merchantId, type };
@@ -64,12 +64,23 @@ for (const backend of STORE_BACKENDS) {
       const merchant = `M-${randomUUID()}`;
       await store.recordMerge(merchant, ['A', 'B'], 'C', 'event-1');
       await store.recordMerge(merchant, ['C', 'D'], 'E', 'event-2');
-      expect(await store.mergedFrom(merchant, 'E')).toEqual(['A', 'B', 'C', 'D']);
-      expect(await store.mergedFrom(merchant, 'C')).toEqual(['A', 'B']);
-      expect(await store.mergedFrom(merchant, 'A')).toEqual([]);
+      expect(await lineageOf(store, merchant, 'E')).toEqual(['A', 'B', 'C', 'D']);
+      expect(await lineageOf(store, merchant, 'C')).toEqual(['A', 'B']);
+      expect(await lineageOf(store, merchant, 'A')).toEqual([]);
       for (const id of ['A', 'B', 'C', 'D']) expect(await store.mergedInto(merchant, id)).toBe('E');
       expect(await store.mergedInto(merchant, 'E')).toBeUndefined();
       expect(await store.mergedInto(merchant, 'unknown')).toBeUndefined();
+    });
+
+    it('answers the lineages of many customers in one call', async () => {
+      const { store } = await fresh();
+      const merchant = `M-${randomUUID()}`;
+      await store.recordMerge(merchant, ['A', 'B'], 'C', 'event-1');
+      await store.recordMerge(merchant, ['C', 'D'], 'E', 'event-2');
+      await store.recordMerge(merchant, ['X'], 'Y', 'event-3');
+      const lineages = await store.mergedFrom(merchant, ['E', 'C', 'Y', 'A', 'unknown']);
+      expect(Object.fromEntries(lineages)).toEqual({ E: ['A', 'B', 'C', 'D'], C: ['A', 'B'], Y: ['X'], A: [], unknown: [] });
+      expect(await store.mergedFrom(merchant, [])).toEqual(new Map());
     });
 
     it('records a merge delivered twice once', async () => {
@@ -78,18 +89,18 @@ for (const backend of STORE_BACKENDS) {
       await store.recordMerge(merchant, ['A', 'B'], 'C', 'event-1');
       await store.recordMerge(merchant, ['A', 'B'], 'C', 'event-1');
       await Promise.all([store.recordMerge(merchant, ['A', 'B'], 'C', 'event-1'), store.recordMerge(merchant, ['B', 'A'], 'C', 'event-1')]);
-      expect(await store.mergedFrom(merchant, 'C')).toEqual(['A', 'B']);
+      expect(await lineageOf(store, merchant, 'C')).toEqual(['A', 'B']);
     });
 
     it("keeps each seller's lineage to itself", async () => {
       const { store } = await fresh();
       await store.recordMerge('M1', ['A', 'B'], 'C', 'event-1');
       await store.recordMerge('M2', ['C', 'X'], 'Y', 'event-2');
-      expect(await store.mergedFrom('M1', 'C')).toEqual(['A', 'B']);
-      expect(await store.mergedFrom('M2', 'Y')).toEqual(['C', 'X']);
+      expect(await lineageOf(store, 'M1', 'C')).toEqual(['A', 'B']);
+      expect(await lineageOf(store, 'M2', 'Y')).toEqual(['C', 'X']);
       expect(await store.mergedInto('M1', 'A')).toBe('C');
       expect(await store.mergedInto('M1', 'C')).toBeUndefined();
-      expect(await store.mergedFrom('M2', 'C')).toEqual([]);
+      expect(await lineageOf(store, 'M2', 'C')).toEqual([]);
     });
 
     it('ends even on a cyclic record (which Square never sends)', async () => {
@@ -97,9 +108,9 @@ for (const backend of STORE_BACKENDS) {
       await store.recordMerge('M', ['A'], 'B', 'event-1');
       await store.recordMerge('M', ['B'], 'A', 'event-2');
       await store.recordMerge('M', ['S'], 'S', 'event-3');
-      expect((await store.mergedFrom('M', 'A')).sort()).toEqual(['B']);
+      expect((await lineageOf(store, 'M', 'A')).sort()).toEqual(['B']);
       expect(['A', 'B']).toContain(await store.mergedInto('M', 'A'));
-      expect(await store.mergedFrom('M', 'S')).toEqual([]);
+      expect(await lineageOf(store, 'M', 'S')).toEqual([]);
       expect(await store.mergedInto('M', 'S')).toBeUndefined();
     });
 
@@ -112,7 +123,7 @@ for (const backend of STORE_BACKENDS) {
       const again = await reopen();
       expect((await again.event(event.event_id))!.rawBody).toBe('{"kept":true}');
       expect(await again.recordEvent(event, '{}')).toBe('duplicate');
-      expect(await again.mergedFrom(event.merchant_id, 'C')).toEqual(['A', 'B']);
+      expect(await lineageOf(again, event.merchant_id, 'C')).toEqual(['A', 'B']);
     });
   });
 }

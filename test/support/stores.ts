@@ -12,6 +12,11 @@ if (!DATABASE_URL) {
   );
 }
 
+/** One customer's lineage, as the store answers it for a page of customers. */
+export async function lineageOf(store: EventStore, merchantId: string, customerId: string): Promise<string[]> {
+  return (await store.mergedFrom(merchantId, [customerId])).get(customerId)!;
+}
+
 /** One empty database: `open()` connects to it (again, as after a restart), `drop()` removes it. */
 export interface StoreLocation {
   open(): Promise<EventStore>;

@@ -5,7 +5,7 @@ import { createEmulator, type Emulator } from '../../src/emulator/server.js';
 import { createGateway, type Gateway } from '../../src/gateway/server.js';
 import type { EventStore } from '../../src/store/index.js';
 import { EventProcessor, MAX_WEBHOOK_BODY_BYTES, webhookSignature, type AppliedEvent } from '../../src/webhooks/index.js';
-import { sqliteLocation, STORE_BACKENDS, type StoreLocation } from '../support/stores.js';
+import { sqliteLocation, lineageOf, STORE_BACKENDS, type StoreLocation } from '../support/stores.js';
 
 const KEY = 'test-signature-key';
 const NOTIFICATION_URL = 'https://gateway.example.com/webhooks/square';
@@ -114,7 +114,7 @@ describe('the webhook receiver', () => {
     const stored = await store.event(merge.event_id);
     expect(stored).toMatchObject({ rawBody: raw, type: 'customer.created', merchantId: 'MERCHANT1' });
     await until(async () => (await store.event(merge.event_id))?.appliedAt);
-    expect(await store.mergedFrom('MERCHANT1', 'C1')).toEqual(['A1', 'B1']);
+    expect(await lineageOf(store, 'MERCHANT1', 'C1')).toEqual(['A1', 'B1']);
     expect(applied.map((e) => e.eventId)).toEqual([merge.event_id]);
     expect(applied[0]).toMatchObject({ merchantId: 'MERCHANT1', type: 'customer.created', body: merge });
   });
@@ -214,7 +214,7 @@ describe('the webhook receiver', () => {
     });
     expect((await deliver(JSON.stringify(e))).status).toBe(200);
     await until(async () => (await store.event(e.event_id))?.appliedAt);
-    expect(await store.mergedFrom('MERCHANT1', 'Z')).toEqual([]);
+    expect(await lineageOf(store, 'MERCHANT1', 'Z')).toEqual([]);
   });
 
   it('acknowledges a redelivered event and applies it once', async () => {
@@ -229,7 +229,7 @@ describe('the webhook receiver', () => {
     await until(async () => (await store.event(merge.event_id))?.appliedAt);
     await gateway.webhooks!.processor.wake();
     expect(applied.filter((a) => a.eventId === merge.event_id)).toHaveLength(1);
-    expect(await store.mergedFrom('MERCHANT1', 'C2')).toEqual(['A2', 'B2']);
+    expect(await lineageOf(store, 'MERCHANT1', 'C2')).toEqual(['A2', 'B2']);
   });
 
   it('answers 405 to other methods on the webhook path and leaves /graphql alone', async () => {
@@ -267,14 +267,14 @@ describe('processing across a restart', () => {
         const reopened = await location.open();
         try {
           expect(await reopened.pendingEvents(10)).toHaveLength(3);
-          expect(await reopened.mergedFrom('MERCHANT1', 'E')).toEqual([]);
+          expect(await lineageOf(reopened, 'MERCHANT1', 'E')).toEqual([]);
           const processor = new EventProcessor(reopened);
           const seen: string[] = [];
           processor.onApplied((e) => void seen.push(e.eventId));
           await processor.start();
           expect(seen).toEqual(events.map((e) => e.event_id));
           expect(await reopened.pendingEvents(10)).toEqual([]);
-          expect(await reopened.mergedFrom('MERCHANT1', 'E')).toEqual(['A', 'B', 'C', 'D']);
+          expect(await lineageOf(reopened, 'MERCHANT1', 'E')).toEqual(['A', 'B', 'C', 'D']);
           expect(await reopened.mergedInto('MERCHANT1', 'A')).toBe('E');
           // Another start (or a second instance) finds nothing left to apply.
           await processor.start();
@@ -303,9 +303,9 @@ describe('processing across a restart', () => {
       const errors: unknown[] = [];
       const processor = new EventProcessor(flaky, { retryMs: 10, logger: { warn: () => {}, error: (...args) => errors.push(args) } });
       await processor.start();
-      expect(await store.mergedFrom('MERCHANT1', 'C')).toEqual([]);
+      expect(await lineageOf(store, 'MERCHANT1', 'C')).toEqual([]);
       await until(async () => (await store.event(e.event_id))?.appliedAt);
-      expect(await store.mergedFrom('MERCHANT1', 'C')).toEqual(['A', 'B']);
+      expect(await lineageOf(store, 'MERCHANT1', 'C')).toEqual(['A', 'B']);
       expect(errors).toHaveLength(2);
       await processor.stop();
     } finally {
@@ -369,11 +369,11 @@ describe("the emulator's merges, end to end", () => {
     const [a, b, d] = [await create('Ada'), await create('Bea'), await create('Dee')];
 
     const c = await merge(token, [a, b]);
-    expect(await until(async () => (await store.mergedFrom(merchantId, c)).length === 2 && store.mergedFrom(merchantId, c))).toEqual([a, b]);
+    expect(await until(async () => (await lineageOf(store, merchantId, c)).length === 2 && lineageOf(store, merchantId, c))).toEqual([a, b]);
     expect(await store.mergedInto(merchantId, a)).toBe(c);
 
     const e = await merge(token, [c, d]);
-    expect(await until(async () => (await store.mergedFrom(merchantId, e)).length === 4 && store.mergedFrom(merchantId, e))).toEqual([
+    expect(await until(async () => (await lineageOf(store, merchantId, e)).length === 4 && lineageOf(store, merchantId, e))).toEqual([
       a,
       b,
       c,
@@ -385,7 +385,7 @@ describe("the emulator's merges, end to end", () => {
     // Another seller in the same emulator sees none of it.
     const other = new SquareClient({ token: `merchant-${randomUUID()}`, baseUrl: emulatorUrl, maxRetries: 0 });
     const otherMerchant = (await other.locations.list()).locations![0]!.merchantId!;
-    expect(await store.mergedFrom(otherMerchant, e)).toEqual([]);
+    expect(await lineageOf(store, otherMerchant, e)).toEqual([]);
 
     // Both merges' customer.created and customer.deleted events were stored and applied, once each.
     const emitted = emulator.ctx.webhooks.events().filter(
