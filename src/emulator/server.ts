@@ -55,7 +55,8 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
   };
   const latencyMs = options.latencyMs ?? 0;
 
-  const app = Fastify({ logger: options.logger ?? false, bodyLimit: 1024 * 1024 });
+  // A client that gave up on a slow call can leave its connection mid-request; closing the emulator must not wait for it.
+  const app = Fastify({ logger: options.logger ?? false, bodyLimit: 1024 * 1024, forceCloseConnections: true });
 
   // Square answers malformed JSON with its own error body, and bodiless calls with an empty object.
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {

@@ -1,4 +1,5 @@
 import { SquareClient } from 'square';
+import { squareFetch } from './transport.js';
 
 export interface SquareConnection {
   /** Square's API root: production, sandbox, or any Square-compatible server such as the emulator. */
@@ -15,6 +16,7 @@ export function createSquareClient(connection: SquareConnection, token: string):
     baseUrl: connection.baseUrl,
     timeoutInSeconds: connection.timeoutInSeconds,
     maxRetries: connection.maxRetries,
+    fetch: squareFetch,
   });
 }
 

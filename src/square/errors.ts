@@ -15,7 +15,8 @@ export function squareFailure(error: unknown): GraphQLError {
   if (error instanceof SquareTimeoutError) {
     return new GraphQLError('Square did not answer in time.', { extensions: { code: 'UPSTREAM_ERROR', http: { status: 200 } } });
   }
-  if (error instanceof SquareError) return fromSquareErrors(error.statusCode, error.errors, error.message);
+  // Without a status Square never answered (refused connection, reset, DNS): the SDK's text would name our network, not Square's problem.
+  if (error instanceof SquareError && error.statusCode !== undefined) return fromSquareErrors(error.statusCode, error.errors, error.message);
   return new GraphQLError('Square could not be reached.', { extensions: { code: 'UPSTREAM_ERROR' } });
 }
 

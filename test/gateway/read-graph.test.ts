@@ -5,7 +5,7 @@ import {
   NodeLookupDocument,
   OrderWithCustomerDocument,
 } from '../gql/graphql.js';
-import { countCalls, useGateway } from '../support/gateway.js';
+import { countCalls, createTestGateway, useGateway } from '../support/gateway.js';
 import { arrangeMerchant, type ArrangedMerchant } from '../support/merchant.js';
 
 const stack = useGateway({ concurrency: 8 });
@@ -208,5 +208,30 @@ describe('failures upstream', () => {
     const result = await stack.gql(CustomerByIdDocument, { id: merchant.customers[5]!.id });
     await fetch(`${stack.emulatorUrl}/_emulator/faults`, { method: 'DELETE' });
     expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'RATE_LIMITED', square: { code: 'RATE_LIMITED' } });
+  });
+
+  it('says so when Square does not answer in time, and when it cannot be reached', async () => {
+    const impatient = createTestGateway(stack.emulatorUrl, { timeoutSeconds: 0.2 });
+    const unreachable = createTestGateway('http://127.0.0.1:9'); // the discard port: nothing listens there
+    try {
+      await fetch(`${stack.emulatorUrl}/_emulator/faults`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ path: '/v2/customers/bulk-retrieve', latency_ms: 1_000, count: 1 }),
+      });
+      const query = { query: 'query($id: ID!) { customer(id: $id) { squareId } }', variables: { id: merchant.customers[6]!.id } };
+      const ask = async (url: string) => {
+        const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(query) });
+        return (await response.json()) as { data: unknown; errors: Array<{ message: string; extensions: unknown }> };
+      };
+      const late = await ask(await impatient.listen());
+      expect(late.errors[0]).toMatchObject({ message: 'Square did not answer in time.', extensions: { code: 'UPSTREAM_ERROR' } });
+      const gone = await ask(await unreachable.listen());
+      expect(gone.errors[0]).toMatchObject({ message: 'Square could not be reached.', extensions: { code: 'UPSTREAM_ERROR' } });
+    } finally {
+      await fetch(`${stack.emulatorUrl}/_emulator/faults`, { method: 'DELETE' });
+      await impatient.close();
+      await unreachable.close();
+    }
   });
 });

@@ -43,6 +43,8 @@ export interface TestGatewayOptions {
   concurrency?: number;
   apiKeys?: ApiKeyRing;
   maxRetries?: number;
+  /** How long the gateway waits for each Square call (10 s by default). */
+  timeoutSeconds?: number;
   logging?: YogaLogger;
   /** Live updates over this Redis (pub/sub across instances); in-process without. */
   redisUrl?: string;
@@ -56,7 +58,7 @@ export function createTestGateway(squareBaseUrl: string, options: TestGatewayOpt
     authMode: options.authMode ?? 'server',
     squareToken: options.authMode === 'passthrough' ? undefined : SERVER_TOKEN,
     squareBaseUrl,
-    squareTimeoutSeconds: 10,
+    squareTimeoutSeconds: options.timeoutSeconds ?? 10,
     squareMaxRetries: options.maxRetries ?? 0,
     squareConcurrency: options.concurrency ?? 8,
     locationsTtlMs: 60_000,
