@@ -1,5 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
+import { GraphQLError, type ValidationContext } from 'graphql';
 import { createYoga, type YogaLogger } from 'graphql-yoga';
 import { schema } from '../schema/index.js';
 import type { EventStore } from '../store/index.js';
@@ -56,7 +58,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     schema,
     graphqlEndpoint: '/graphql',
     landingPage: false,
-    plugins: webhooks ? [webhooks.receiver.plugin] : [],
+    plugins: [queryArmor(), ...(webhooks ? [webhooks.receiver.plugin] : [])],
     logging: options.logging ?? true,
     graphiql: { title: 'Square GraphQL gateway', defaultQuery: EXAMPLE_QUERY },
     context: contextFactory({
@@ -98,6 +100,28 @@ export function createGateway(options: GatewayOptions): Gateway {
     },
   };
 }
+
+/**
+ * Guards checked while a document is parsed and validated, before any cost is computed:
+ * a flood of tokens, aliases or directives is refused cheaply. Cost, depth and breadth
+ * are the schema's own limits (src/schema/query-cost.ts), which know what `first` asks
+ * for. Field suggestions stay on: introspection is open, so they reveal nothing new.
+ */
+function queryArmor() {
+  // Reported as validation errors with our code, rather than thrown as armor's untyped "Syntax Error".
+  const tooComplex = { propagateOnRejection: false, onReject: [reportTooComplex] };
+  return EnvelopArmorPlugin({
+    maxTokens: { n: 5_000 },
+    maxAliases: { n: 30, ...tooComplex },
+    maxDirectives: { n: 50, ...tooComplex },
+    maxDepth: { enabled: false },
+    costLimit: { enabled: false },
+    blockFieldSuggestion: { enabled: false },
+  });
+}
+
+const reportTooComplex = (context: ValidationContext | null, error: GraphQLError) =>
+  context?.reportError(new GraphQLError(error.message.replace(/^Syntax Error: /, ''), { extensions: { code: 'QUERY_TOO_COMPLEX' } }));
 
 function gatewayWebhooks(
   options: GatewayWebhookOptions,

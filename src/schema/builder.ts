@@ -1,10 +1,12 @@
 import SchemaBuilder from '@pothos/core';
+import ComplexityPlugin from '@pothos/plugin-complexity';
 import ErrorsPlugin from '@pothos/plugin-errors';
 import RelayPlugin from '@pothos/plugin-relay';
 import ScopeAuthPlugin, { AuthScopeFailureType, type AuthFailure } from '@pothos/plugin-scope-auth';
 import { GraphQLError } from 'graphql';
 import type { Scope } from '../gateway/api-keys.js';
 import type { GatewayContext } from '../gateway/context.js';
+import { fieldCost, QUERY_LIMITS, queryTooComplex } from './query-cost.js';
 
 /** The scopes a failed check asked for, for the FORBIDDEN message. */
 function missingScopes(failure: AuthFailure): string[] {
@@ -33,7 +35,8 @@ export const builder = new SchemaBuilder<{
   AuthScopes: Record<Scope, boolean>;
 }>({
   // scope-auth first, so that no other plugin's wrapper runs for a caller without the scope.
-  plugins: [ScopeAuthPlugin, ErrorsPlugin, RelayPlugin],
+  plugins: [ScopeAuthPlugin, ErrorsPlugin, RelayPlugin, ComplexityPlugin],
+  complexity: { limit: QUERY_LIMITS, fieldComplexity: fieldCost, complexityError: queryTooComplex },
   scopeAuth: {
     authScopes: (ctx) => ctx.scopes,
     runScopesOnType: true,
