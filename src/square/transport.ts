@@ -4,7 +4,7 @@ import { Agent, request } from 'undici';
  * Keep-alive connections to Square, shared by every seller's client: a connection
  * carries no credentials (each request has its own Authorization header).
  */
-const dispatcher = new Agent({ keepAliveTimeout: 4_000 });
+const dispatcher = new Agent();
 
 /**
  * The SDK's HTTP transport: `fetch`'s contract over undici's `request`, which skips
