@@ -1,5 +1,5 @@
 import { cpus } from 'node:os';
-import { load, rssMiB, startProcess } from './lib.js';
+import { load, roundTo, rssMiB, startProcess } from './lib.js';
 
 const DEMO_TOKEN = 'EMULATOR-DEMO-TOKEN';
 const headers = { authorization: `Bearer ${DEMO_TOKEN}`, 'content-type': 'application/json' };
@@ -20,7 +20,7 @@ export async function benchEmulator(seconds: number) {
     /** Heap retained after a full collection, in MiB: what would grow if something leaked. */
     const retainedMiB = async () => {
       const stats = (await (await fetch(`${emulator.url}/_emulator/stats?gc=true`)).json()) as { heap_used_bytes: number };
-      return Math.round((stats.heap_used_bytes / 1048576) * 10) / 10;
+      return roundTo(stats.heap_used_bytes / 1048576);
     };
     const rssStart = rssMiB(pid);
     const heapStart = await retainedMiB();

@@ -1,6 +1,6 @@
 import { SquareClient } from 'square';
 import { arrangeMerchant } from '../test/support/merchant.js';
-import { cpuMs, percentile, rssMiB, startProcess, type Started } from './lib.js';
+import { cpuMs, percentile, roundTo, rssMiB, startProcess, type Started } from './lib.js';
 
 const DEMO_TOKEN = 'EMULATOR-DEMO-TOKEN';
 const LATENCY_MS = 20;
@@ -55,7 +55,7 @@ async function drive(url: string, { concurrency, seconds, count, onTick }: { con
   latencies.sort((a, b) => a - b);
   return {
     requests: latencies.length,
-    requestsPerSecond: Math.round((latencies.length / elapsed) * 10) / 10,
+    requestsPerSecond: roundTo(latencies.length / elapsed),
     p50: percentile(latencies, 50),
     p95: percentile(latencies, 95),
   };
@@ -129,7 +129,7 @@ export async function benchGatewayRead(longRunSeconds: number) {
     await drive(url, { concurrency: 4, count: 20 });
     const cpuBefore = cpuMs(gateway.child.pid!);
     const cpuRun = await drive(url, { concurrency: 4, count: 200 });
-    const cpuPerRequest = Math.round(((cpuMs(gateway.child.pid!) - cpuBefore) / cpuRun.requests) * 10) / 10;
+    const cpuPerRequest = roundTo((cpuMs(gateway.child.pid!) - cpuBefore) / cpuRun.requests);
 
     // Memory over a long run at concurrency 16 with latency.
     await setLatency(emulator.url, LATENCY_MS);
@@ -137,7 +137,7 @@ export async function benchGatewayRead(longRunSeconds: number) {
     const pid = gateway.child.pid!;
     const long = await drive(url, { concurrency: 16, seconds: longRunSeconds, onTick: () => samples.push(rssMiB(pid)) });
     const tenth = Math.max(1, Math.floor(samples.length / 6));
-    const mean = (xs: number[]) => Math.round((xs.reduce((a, b) => a + b, 0) / xs.length) * 10) / 10;
+    const mean = (xs: number[]) => roundTo(xs.reduce((a, b) => a + b, 0) / xs.length);
 
     return {
       query: 'customers(first: 50) { cards, giftCards, orders(first: 5) { payments } }',

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { SquareClient } from 'square';
 import { squareFetch } from '../src/square/transport.js';
-import { startProcess, type Started } from './lib.js';
+import { percentile, roundTo, startProcess, type Started } from './lib.js';
 
 const DEMO_TOKEN = 'EMULATOR-DEMO-TOKEN';
 const RUNS = 500;
@@ -20,8 +20,7 @@ const MUTATION = /* GraphQL */ `
 
 function stats(samples: number[]) {
   const sorted = [...samples].sort((a, b) => a - b);
-  const at = (p: number) => Math.round(sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]! * 100) / 100;
-  return { p50: at(0.5), p95: at(0.95) };
+  return { p50: percentile(sorted, 50, 2), p95: percentile(sorted, 95, 2) };
 }
 
 /**
@@ -45,8 +44,6 @@ async function timedInTurn<P extends string>(runs: Record<P, () => Promise<void>
   }
   return samples;
 }
-
-const round = (ms: number) => Math.round(ms * 100) / 100;
 
 /**
  * What the gateway adds to a charge: createPayment through the gateway against the
@@ -122,10 +119,10 @@ export async function benchGatewayWrite() {
         directSdkMs: sdk,
         directSdkGatewayTransportMs: sdkSameTransport,
         gatewayMs: gw,
-        addedMs: { p50: round(gw.p50 - sdk.p50), p95: round(gw.p95 - sdk.p95) },
-        addedOverSameTransportMs: { p50: round(gw.p50 - sdkSameTransport.p50), p95: round(gw.p95 - sdkSameTransport.p95) },
+        addedMs: { p50: roundTo(gw.p50 - sdk.p50, 2), p95: roundTo(gw.p95 - sdk.p95, 2) },
+        addedOverSameTransportMs: { p50: roundTo(gw.p50 - sdkSameTransport.p50, 2), p95: roundTo(gw.p95 - sdkSameTransport.p95, 2) },
         // The floor under any gateway here: a bare pass-through process, raw HTTP in and out.
-        bareProcessHopMs: { p50: round(viaProxy.p50 - raw.p50), p95: round(viaProxy.p95 - raw.p95) },
+        bareProcessHopMs: { p50: roundTo(viaProxy.p50 - raw.p50, 2), p95: roundTo(viaProxy.p95 - raw.p95, 2) },
       };
     }
     return { runs: RUNS, concurrency: 1, goal: 'added p50 ≤ 2 ms', ...results };

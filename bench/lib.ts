@@ -36,16 +36,22 @@ export function startProcess(script: string, env: Record<string, string>, patter
   });
 }
 
-/** The p-th percentile of ascending `sorted`, to 0.1. */
-export function percentile(sorted: number[], p: number): number {
-  return Math.round(sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]! * 10) / 10;
+/** `value` rounded to `decimals` places, as the benchmarks report figures. */
+export function roundTo(value: number, decimals = 1): number {
+  const scale = 10 ** decimals;
+  return Math.round(value * scale) / scale;
+}
+
+/** The p-th percentile of ascending `sorted`, to `decimals` places. */
+export function percentile(sorted: number[], p: number, decimals = 1): number {
+  return roundTo(sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!, decimals);
 }
 
 /** Resident memory of a process in MiB, from /proc. */
 export function rssMiB(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
-  return Math.round((kb / 1024) * 10) / 10;
+  return roundTo(kb / 1024);
 }
 
 /** CPU time (user+system) a process has used so far, in ms, from /proc. */
