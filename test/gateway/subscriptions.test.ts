@@ -276,18 +276,19 @@ describe.skipIf(!REDIS_URL)('live updates across gateway instances over Redis', 
     expect(await subscribersOf(topic, (count) => count >= 2)).toBeGreaterThanOrEqual(2);
 
     const paymentId = await payDirectly(stack, SERVER_TOKEN);
-    const count = async (s: SseSubscription) => {
-      await until(s, (d) => (d.paymentUpdated.squareId === paymentId ? true : undefined));
-      return 1 + (await s.drain(200)).filter((m) => m.data.paymentUpdated.squareId === paymentId).length;
-    };
-    const [onBCount, onACount] = await Promise.all([count(onB), count(onA)]);
-    expect(onBCount).toBe(onACount);
-    // Only A received the events; B heard of them through Redis alone.
     const { events } = (await (await fetch(`${stack.emulatorUrl}/_emulator/events`)).json()) as {
       events: Array<{ event_id: string; data: { id: string } }>;
     };
     const eventIds = events.filter((e) => e.data.id === paymentId).map((e) => e.event_id);
     expect(eventIds.length).toBeGreaterThan(0);
+    // Each subscriber hears every event of the payment, then nothing more of it.
+    const received = async (s: SseSubscription) => {
+      let heard = 0;
+      await until(s, (d) => (d.paymentUpdated.squareId === paymentId && ++heard === eventIds.length ? true : undefined));
+      return heard + (await s.drain(200)).filter((m) => m.data.paymentUpdated.squareId === paymentId).length;
+    };
+    expect(await Promise.all([received(onA), received(onB)])).toEqual([eventIds.length, eventIds.length]);
+    // Only A received the events; B heard of them through Redis alone.
     for (const id of eventIds) {
       expect(await stack.store!.event(id)).toBeDefined();
       expect(await bStore.event(id)).toBeUndefined();
