@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { countCalls, SERVER_TOKEN, useGateway } from '../support/gateway.js';
 import { arrangeMerchant, orderPaidByCard, type ArrangedMerchant } from '../support/merchant.js';
+import { eventually } from '../support/eventually.js';
 
 const stack = useGateway({ webhooks: true });
 let merchant: ArrangedMerchant;
@@ -21,13 +22,12 @@ async function merge(fromIds: string[]): Promise<string> {
 }
 
 /** Waits until the gateway has applied the merge's webhook. */
-async function untilMerged(customerId: string, count: number) {
-  for (let i = 0; i < 200; i++) {
+async function untilMerged(customerId: string, count: number): Promise<string[]> {
+  return eventually(`the merge into ${customerId}`, async () => {
     const result = await stack.gql(`query($id: ID!) { customer(id: $id) { mergedFrom } }`, { id: customerId });
-    if (result.data?.customer?.mergedFrom?.length === count) return result.data.customer.mergedFrom as string[];
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error(`the merge into ${customerId} never reached the gateway`);
+    const mergedFrom = result.data?.customer?.mergedFrom as string[] | undefined;
+    return mergedFrom?.length === count && mergedFrom;
+  });
 }
 
 const HISTORY = `query($id: ID!) { customer(id: $id) {

@@ -6,6 +6,7 @@ import type { Gateway } from '../../src/gateway/server.js';
 import { SqliteEventStore, type EventStore } from '../../src/store/index.js';
 import { createTestGateway, SERVER_TOKEN, useGateway, type TestStack } from '../support/gateway.js';
 import { CREATE_PAYMENT, key, newCard, newCustomer, newGiftCard, usd } from '../support/payments.js';
+import { eventually } from '../support/eventually.js';
 import { REDIS_URL, testPrefix } from '../support/redis.js';
 import { subscribeSse, type SseSubscription } from '../support/sse.js';
 
@@ -251,15 +252,7 @@ describe.skipIf(!REDIS_URL)('live updates across gateway instances over Redis', 
     bUrl = await b.listen();
     redis = new Redis(REDIS_URL!);
   });
-  /** Polls Redis' subscriber count of `topic` until `done` holds or 15 s passed; returns the last count. */
-  const subscribersOf = async (topic: string, done: (count: number) => boolean): Promise<number> => {
-    const deadline = Date.now() + 15_000;
-    for (;;) {
-      const [, count] = (await redis.pubsub('NUMSUB', topic)) as [string, number];
-      if (done(count) || Date.now() > deadline) return count;
-      await new Promise((r) => setTimeout(r, 20));
-    }
-  };
+  const subscribers = async (topic: string) => ((await redis.pubsub('NUMSUB', topic)) as [string, number])[1];
   afterAll(async () => {
     await b?.close();
     await bStore?.close();
@@ -273,7 +266,7 @@ describe.skipIf(!REDIS_URL)('live updates across gateway instances over Redis', 
     const onA = await subscribeSse(stack.url, PAYMENT_UPDATED);
     // Both instances' SUBSCRIBE has reached Redis before anything is published: the SSE
     // stream opens before the SUBSCRIBE completes, and on a loaded machine well before.
-    expect(await subscribersOf(topic, (count) => count >= 2)).toBeGreaterThanOrEqual(2);
+    await eventually('both instances subscribed in Redis', async () => (await subscribers(topic)) >= 2);
 
     const paymentId = await payDirectly(stack, SERVER_TOKEN);
     const { events } = (await (await fetch(`${stack.emulatorUrl}/_emulator/events`)).json()) as {
@@ -296,6 +289,6 @@ describe.skipIf(!REDIS_URL)('live updates across gateway instances over Redis', 
     onA.close();
     onB.close();
     // A subscriber that goes away leaves no subscription behind in Redis.
-    expect(await subscribersOf(topic, (count) => count === 0)).toBe(0);
+    await eventually('no subscription left in Redis', async () => (await subscribers(topic)) === 0);
   });
 });

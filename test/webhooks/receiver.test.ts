@@ -6,6 +6,7 @@ import { createGateway, type Gateway } from '../../src/gateway/server.js';
 import type { EventStore } from '../../src/store/index.js';
 import { EventProcessor, MAX_WEBHOOK_BODY_BYTES, webhookSignature, type AppliedEvent } from '../../src/webhooks/index.js';
 import { sqliteLocation, lineageOf, STORE_BACKENDS, type StoreLocation } from '../support/stores.js';
+import { eventually } from '../support/eventually.js';
 
 const KEY = 'test-signature-key';
 const NOTIFICATION_URL = 'https://gateway.example.com/webhooks/square';
@@ -45,16 +46,6 @@ function mergeEvent(fromIds: string[], toId: string, merchantId = 'MERCHANT1') {
       object: { customer: { id: toId }, event_context: { merge: { from_customer_ids: fromIds, to_customer_id: toId } } },
     },
   });
-}
-
-async function until<T>(check: () => Promise<T | undefined | false>, timeoutMs = 10_000): Promise<T> {
-  const started = Date.now();
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() - started > timeoutMs) throw new Error('timed out waiting');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
 }
 
 describe('the webhook signature', () => {
@@ -113,7 +104,7 @@ describe('the webhook receiver', () => {
     expect(response).toEqual({ status: 200, body: { received: true } });
     const stored = await store.event(merge.event_id);
     expect(stored).toMatchObject({ rawBody: raw, type: 'customer.created', merchantId: 'MERCHANT1' });
-    await until(async () => (await store.event(merge.event_id))?.appliedAt);
+    await eventually('the merge event applied', async () => (await store.event(merge.event_id))?.appliedAt);
     expect(await lineageOf(store, 'MERCHANT1', 'C1')).toEqual(['A1', 'B1']);
     expect(applied.map((e) => e.eventId)).toEqual([merge.event_id]);
     expect(applied[0]).toMatchObject({ merchantId: 'MERCHANT1', type: 'customer.created', body: merge });
@@ -204,7 +195,7 @@ describe('the webhook receiver', () => {
   it('records and acknowledges an event type it does not know, as a no-op', async () => {
     const e = event('loyalty.account.created');
     expect(await deliver(JSON.stringify(e))).toEqual({ status: 200, body: { received: true } });
-    await until(async () => (await store.event(e.event_id))?.appliedAt);
+    await eventually('the event applied', async () => (await store.event(e.event_id))?.appliedAt);
     expect(applied.map((a) => a.type)).toEqual(['loyalty.account.created']);
   });
 
@@ -213,7 +204,7 @@ describe('the webhook receiver', () => {
       data: { type: 'customer', id: 'Z', object: { event_context: { merge: { from_customer_ids: 'A', to_customer_id: 7 } } } },
     });
     expect((await deliver(JSON.stringify(e))).status).toBe(200);
-    await until(async () => (await store.event(e.event_id))?.appliedAt);
+    await eventually('the event applied', async () => (await store.event(e.event_id))?.appliedAt);
     expect(await lineageOf(store, 'MERCHANT1', 'Z')).toEqual([]);
   });
 
@@ -226,7 +217,7 @@ describe('the webhook receiver', () => {
     expect(answers.every((a) => a.status === 200)).toBe(true);
     expect(answers.filter((a) => !a.body.duplicate)).toHaveLength(1);
     expect(later.body).toEqual({ received: true, duplicate: true });
-    await until(async () => (await store.event(merge.event_id))?.appliedAt);
+    await eventually('the merge event applied', async () => (await store.event(merge.event_id))?.appliedAt);
     await gateway.webhooks!.processor.wake();
     expect(applied.filter((a) => a.eventId === merge.event_id)).toHaveLength(1);
     expect(await lineageOf(store, 'MERCHANT1', 'C2')).toEqual(['A2', 'B2']);
@@ -304,7 +295,7 @@ describe('processing across a restart', () => {
       const processor = new EventProcessor(flaky, { retryMs: 10, logger: { warn: () => {}, error: (...args) => errors.push(args) } });
       await processor.start();
       expect(await lineageOf(store, 'MERCHANT1', 'C')).toEqual([]);
-      await until(async () => (await store.event(e.event_id))?.appliedAt);
+      await eventually('the event applied', async () => (await store.event(e.event_id))?.appliedAt);
       expect(await lineageOf(store, 'MERCHANT1', 'C')).toEqual(['A', 'B']);
       expect(errors).toHaveLength(2);
       await processor.stop();
@@ -369,11 +360,11 @@ describe("the emulator's merges, end to end", () => {
     const [a, b, d] = [await create('Ada'), await create('Bea'), await create('Dee')];
 
     const c = await merge(token, [a, b]);
-    expect(await until(async () => (await lineageOf(store, merchantId, c)).length === 2 && lineageOf(store, merchantId, c))).toEqual([a, b]);
+    expect(await eventually('the lineage of c', async () => (await lineageOf(store, merchantId, c)).length === 2 && lineageOf(store, merchantId, c))).toEqual([a, b]);
     expect(await store.mergedInto(merchantId, a)).toBe(c);
 
     const e = await merge(token, [c, d]);
-    expect(await until(async () => (await lineageOf(store, merchantId, e)).length === 4 && lineageOf(store, merchantId, e))).toEqual([
+    expect(await eventually('the lineage of e', async () => (await lineageOf(store, merchantId, e)).length === 4 && lineageOf(store, merchantId, e))).toEqual([
       a,
       b,
       c,
@@ -392,7 +383,7 @@ describe("the emulator's merges, end to end", () => {
       (event) => event.merchant_id === merchantId,
     );
     expect(emitted.length).toBeGreaterThanOrEqual(2 + 2 + 2);
-    await until(async () => (await store.pendingEvents(1)).length === 0);
+    await eventually('no pending events', async () => (await store.pendingEvents(1)).length === 0);
     for (const event of emitted) expect((await store.event(event.event_id))?.appliedAt).toBeTruthy();
   });
 });
