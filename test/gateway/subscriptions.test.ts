@@ -266,7 +266,13 @@ describe.skipIf(!REDIS_URL)('live updates across gateway instances over Redis', 
     const onA = await subscribeSse(stack.url, PAYMENT_UPDATED);
     // Both instances' SUBSCRIBE has reached Redis before anything is published: the SSE
     // stream opens before the SUBSCRIBE completes, and on a loaded machine well before.
-    await eventually('both instances subscribed in Redis', async () => (await subscribers(topic)) >= 2);
+    await eventually('both instances subscribed in Redis', async () => {
+      // A subscription that ended (an error instead of a stream) would never subscribe: say so at once, with what it sent.
+      for (const [name, s] of [['A', onA], ['B', onB]] as const) {
+        if (s.completed) throw new Error(`instance ${name}'s subscription ended: ${JSON.stringify(await s.drain(0))}`);
+      }
+      return (await subscribers(topic)) >= 2;
+    });
 
     const paymentId = await payDirectly(stack, SERVER_TOKEN);
     const { events } = (await (await fetch(`${stack.emulatorUrl}/_emulator/events`)).json()) as {
