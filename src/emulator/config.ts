@@ -1,3 +1,4 @@
+import { parseRateLimit } from './rate-limit.js';
 import type { EmulatorOptions } from './server.js';
 
 export interface EmulatorProcessConfig extends EmulatorOptions {
@@ -21,6 +22,7 @@ export function emulatorConfig(env: NodeJS.ProcessEnv): EmulatorProcessConfig {
     dbPath: env.EMULATOR_DB || undefined,
     latencyMs: integer(env, 'EMULATOR_LATENCY_MS', 0),
     seed: env.EMULATOR_SEED !== 'false',
+    rateLimit: parseRateLimit(env.EMULATOR_RATE_LIMIT, env.EMULATOR_RATE_BURST ? integer(env, 'EMULATOR_RATE_BURST', 1) : undefined),
     webhooks: {
       url: env.EMULATOR_WEBHOOK_URL || undefined,
       signatureKey: env.EMULATOR_WEBHOOK_SIGNATURE_KEY || undefined,

@@ -2,6 +2,7 @@ import type { serialization } from 'square';
 import type { Db } from './db.js';
 import type { FaultTable } from './faults.js';
 import type { IdempotencyLedger } from './idempotency.js';
+import type { RateLimiter } from './rate-limit.js';
 import type { RequestLog } from './request-log.js';
 import { Collection } from './store.js';
 import type { WebhookDispatcher } from './webhooks.js';
@@ -29,6 +30,8 @@ export interface EmulatorContext {
   idempotency: IdempotencyLedger;
   webhooks: WebhookDispatcher;
   faults: FaultTable;
+  /** Square's per-seller throttling, when asked for. */
+  rateLimits: RateLimiter;
   requests: RequestLog;
   /** Runs `fn` in one SQLite transaction: a handler's writes land together or not at all. */
   tx<T>(fn: () => T): T;

@@ -48,6 +48,19 @@ export function registerControlPlane(app: FastifyInstance, ctx: EmulatorContext,
     return {};
   });
 
+  app.get('/_emulator/rate-limit', async () => {
+    const limit = ctx.rateLimits.settings;
+    return { rate_limit: limit ? { rate_per_second: limit.ratePerSecond, burst: limit.burst } : null };
+  });
+  app.put('/_emulator/rate-limit', async (request) => {
+    ctx.rateLimits.configure(request.body);
+    return {};
+  });
+  app.delete('/_emulator/rate-limit', async () => {
+    ctx.rateLimits.off();
+    return {};
+  });
+
   app.get('/_emulator/events', async () => ({ events: ctx.webhooks.events() }));
   app.delete('/_emulator/events', async () => {
     ctx.webhooks.clearEvents();

@@ -69,6 +69,12 @@ export const errors = {
     ),
   paymentMethod: (code: Code, detail: string, status = 400) =>
     SquareApiError.of(status, 'PAYMENT_METHOD_ERROR', code, detail),
+  rateLimited: (retryAfterSeconds: number) =>
+    new SquareApiError(
+      429,
+      [{ category: 'RATE_LIMIT_ERROR', code: 'RATE_LIMITED', detail: 'The rate limit for this seller was exceeded. Retry later.' }],
+      { retryAfterSeconds },
+    ),
   internal: (detail = 'An internal error occurred.') =>
     SquareApiError.of(500, 'API_ERROR', 'INTERNAL_SERVER_ERROR', detail),
 };

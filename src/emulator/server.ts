@@ -7,6 +7,7 @@ import { SquareApiError, errors } from './errors.js';
 import { FaultTable } from './faults.js';
 import { IdempotencyLedger } from './idempotency.js';
 import { Merchants } from './merchants.js';
+import { RateLimiter, type RateLimit } from './rate-limit.js';
 import { RequestLog } from './request-log.js';
 import { squareApiRoutes } from './routes/index.js';
 import { seedDemoData } from './seed.js';
@@ -18,6 +19,8 @@ export interface EmulatorOptions {
   /** Added to every Square API call, to make a local Square as slow as a remote one. */
   latencyMs?: number | undefined;
   webhooks?: WebhookConfig | undefined;
+  /** Throttle each merchant's Square API calls as Square does (429 RATE_LIMITED with Retry-After); off when absent. */
+  rateLimit?: RateLimit | undefined;
   /** Load the demo merchant's data (and again on every reset). */
   seed?: boolean | undefined;
   logger?: boolean | undefined;
@@ -49,6 +52,7 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
     idempotency: new IdempotencyLedger(db),
     webhooks: new WebhookDispatcher(options.webhooks),
     faults: new FaultTable(),
+    rateLimits: new RateLimiter(options.rateLimit),
     requests: new RequestLog(),
     tx: (fn) => db.transaction(fn)(),
     merchantFor: (token) => merchants.ensure(token),
@@ -79,6 +83,9 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
     const path = request.url.split('?')[0]!;
     const match = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '');
     if (match) request.merchant = { id: ctx.merchantFor(match[1]!), token: match[1]! };
+    // Square counts every call that reaches it, before any work; a throttled call costs nothing more.
+    const throttled = match && ctx.rateLimits.take(request.merchant.id);
+    if (throttled) return sendError(reply, errors.rateLimited(throttled.retryAfterSeconds));
     if (latencyMs > 0) await sleep(latencyMs);
     const fault = ctx.faults.take(request.method, path, request.merchant?.id, 'before');
     if (fault?.latency_ms) await sleep(fault.latency_ms);
