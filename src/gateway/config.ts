@@ -13,9 +13,13 @@ export interface GatewayConfig {
   /** Square's base URL; undefined means: start the built-in emulator and use it. */
   squareBaseUrl: string | undefined;
   squareTimeoutSeconds: number;
+  /** Retries of a Square call that is safe to repeat (after 408, 429 or 5xx), within the request's deadline. */
   squareMaxRetries: number;
-  /** Concurrent Square calls per seller token. */
-  squareConcurrency: number;
+  /** Each seller's Square budget: calls a second, and how many may be saved up for a burst. */
+  squareRatePerSecond: number;
+  squareBurst: number;
+  /** How long one GraphQL request may wait for Square in all; calls not made by then are dropped. */
+  requestDeadlineMs: number;
   /** How long a seller's location list is reused across requests. */
   locationsTtlMs: number;
   /** Key of the Square webhook subscription; webhooks are received only with one (or in demo mode). */
@@ -38,6 +42,14 @@ function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 0
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
   if (!Number.isInteger(value) || value < min) throw new Error(`${name} must be an integer ≥ ${min}, got "${raw}"`);
+  return value;
+}
+
+function positiveNumber(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} must be a number > 0, got "${raw}"`);
   return value;
 }
 
@@ -88,7 +100,9 @@ export function gatewayConfig(env: NodeJS.ProcessEnv): GatewayConfig {
     squareBaseUrl,
     squareTimeoutSeconds: integer(env, 'SQUARE_TIMEOUT_SECONDS', 30, 1),
     squareMaxRetries: integer(env, 'SQUARE_MAX_RETRIES', 2),
-    squareConcurrency: integer(env, 'SQUARE_CONCURRENCY', 8, 1),
+    squareRatePerSecond: positiveNumber(env, 'SQUARE_RATE_PER_SECOND', 20),
+    squareBurst: integer(env, 'SQUARE_BURST', 200, 1),
+    requestDeadlineMs: integer(env, 'REQUEST_DEADLINE_MS', 15_000, 1),
     locationsTtlMs: integer(env, 'LOCATIONS_TTL_MS', 300_000),
     webhookSignatureKey: env.SQUARE_WEBHOOK_SIGNATURE_KEY || undefined,
     webhookUrl: webhookUrl(env.SQUARE_WEBHOOK_URL),

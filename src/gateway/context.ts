@@ -1,9 +1,11 @@
 import { GraphQLError } from 'graphql';
 import type { SquareClient } from 'square';
+import { tokenKey, type SquareBudget } from '../square/budget.js';
+import { budgetedFetch, prioritized } from '../square/budgeted-fetch.js';
 import { createSquareClient, type SquareConnection } from '../square/client.js';
 import { createLoaders, type Loaders } from '../square/loaders.js';
-import { TokenLimiter } from '../square/limiter.js';
 import { LocationsCache } from '../square/locations-cache.js';
+import { squareFetch } from '../square/transport.js';
 import { presentedKey, SCOPES, type ApiKeyRing, type Scope } from './api-keys.js';
 import type { EventStore } from '../store/index.js';
 import type { AuthMode } from './config.js';
@@ -14,7 +16,10 @@ export interface GatewayContext {
   /** The SDK client for this request's seller. */
   square: SquareClient;
   loaders: Loaders;
-  /** Replaces `loaders` with empty ones: a subscription's context outlives many events, and each must read fresh. */
+  /**
+   * Replaces `loaders` (and `square`) with fresh ones and a new deadline: a subscription's
+   * context outlives many events, and each must read fresh within its own deadline.
+   */
   renewLoaders(): void;
   /** What this caller may do; checked by scope-auth on every field and mutation. */
   scopes: Record<Scope, boolean>;
@@ -47,7 +52,12 @@ export interface ContextFactoryOptions {
   authMode: AuthMode;
   /** Serves every caller in `server` mode. */
   serverToken: string | undefined;
-  concurrency: number;
+  /** Every seller's Square budget, shared by all requests (and, over Redis, all instances). */
+  budget: SquareBudget;
+  /** Retries of a Square call that is safe to repeat. */
+  maxRetries: number;
+  /** How long one request (or one subscription event) may wait for Square in all. */
+  deadlineMs: number;
   locationsTtlMs: number;
   /**
    * Gateway API keys. When given (server mode), every caller must present one and gets
@@ -75,7 +85,6 @@ function scopesOf(granted: ReadonlySet<Scope>): Record<Scope, boolean> {
  * caller's own in passthrough mode), and makes a client and loaders for it alone.
  */
 export function contextFactory(options: ContextFactoryOptions) {
-  const limiter = new TokenLimiter(options.concurrency);
   const locationsCache = new LocationsCache(options.locationsTtlMs);
 
   const grantedScopes = (request: Request): Record<Scope, boolean> => {
@@ -97,8 +106,15 @@ export function contextFactory(options: ContextFactoryOptions) {
       );
     }
     const scopes = grantedScopes(request);
-    const square = createSquareClient(options.connection, token);
-    const locations = () => locationsCache.get(token, square);
+    const seller = tokenKey(token);
+    const client = () => {
+      const deadline = requestDeadline(request.signal, options.deadlineMs);
+      const fetch = budgetedFetch(squareFetch, { budget: options.budget, seller, maxRetries: options.maxRetries, ...deadline });
+      return createSquareClient(options.connection, token, fetch);
+    };
+    const square = client();
+    // A client of its own each time the cache must ask Square, so that a subscription's listing has a deadline of its own too.
+    const locations = () => locationsCache.get(token, client);
     const merchantId = async () => {
       const id = (await locations())[0]?.merchantId;
       if (!id) throw new GraphQLError('Square did not say which seller this token belongs to.', { extensions: { code: 'UPSTREAM_ERROR' } });
@@ -111,20 +127,27 @@ export function contextFactory(options: ContextFactoryOptions) {
           mergedInto: async (customerId) => store.mergedInto(await merchantId(), customerId),
         }
       : NO_LINEAGE;
-    const loaders = () => createLoaders({ square, limit: limiter.for(token), locations, lineages: lineage.mergedFrom });
+    const loaders = (client: SquareClient) => createLoaders({ square: client, limit: prioritized, locations, lineages: lineage.mergedFrom });
     const context: GatewayContext = {
       square,
       scopes,
       merchantId,
       lineage,
       pubsub: options.pubsub,
-      loaders: loaders(),
-      renewLoaders: () => {
-        context.loaders = loaders();
+      loaders: loaders(square),
+      // graphql-yoga copies this object into its own context, so the renewal goes to whichever object it is called on.
+      renewLoaders(this: GatewayContext) {
+        this.square = client();
+        this.loaders = loaders(this.square);
       },
     };
     return context;
   };
+}
+
+/** Aborts when the client goes away or `ms` have passed (Node's timeout signals hold nothing once unreachable). */
+function requestDeadline(clientSignal: AbortSignal, ms: number): { signal: AbortSignal; deadline: number } {
+  return { signal: AbortSignal.any([clientSignal, AbortSignal.timeout(ms)]), deadline: performance.now() + ms };
 }
 
 function bearerToken(request: Request): string | undefined {

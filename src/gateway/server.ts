@@ -3,7 +3,9 @@ import type { AddressInfo } from 'node:net';
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { GraphQLError, type ValidationContext } from 'graphql';
 import { createYoga, type YogaLogger } from 'graphql-yoga';
+import { Redis } from 'ioredis';
 import { schema } from '../schema/index.js';
+import { LocalBucketStore, RedisBucketStore, SquareBudget } from '../square/budget.js';
 import type { EventStore } from '../store/index.js';
 import { DEFAULT_WEBHOOK_PATH, webhookReceiver, type EventProcessor, type WebhookReceiver } from '../webhooks/index.js';
 import type { ApiKeyRing } from './api-keys.js';
@@ -14,7 +16,14 @@ import { createGatewayPubSub, liveEventOf, type GatewayPubSub } from './pubsub.j
 
 export type GatewayOptions = Pick<
   GatewayConfig,
-  'authMode' | 'squareToken' | 'squareTimeoutSeconds' | 'squareMaxRetries' | 'squareConcurrency' | 'locationsTtlMs'
+  | 'authMode'
+  | 'squareToken'
+  | 'squareTimeoutSeconds'
+  | 'squareMaxRetries'
+  | 'squareRatePerSecond'
+  | 'squareBurst'
+  | 'requestDeadlineMs'
+  | 'locationsTtlMs'
 > &
   Partial<Pick<GatewayConfig, 'redisUrl' | 'pubsubPrefix'>> & {
   squareBaseUrl: string;
@@ -54,6 +63,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       if (event) pubsub.publish(applied.merchantId, event);
     });
   }
+  const budget = sellerBudget(options, () => yoga.logger);
   const yoga = createYoga<Record<string, unknown>, GatewayContext>({
     schema,
     graphqlEndpoint: '/graphql',
@@ -62,14 +72,12 @@ export function createGateway(options: GatewayOptions): Gateway {
     logging: options.logging ?? true,
     graphiql: { title: 'Square GraphQL gateway', defaultQuery: EXAMPLE_QUERY },
     context: contextFactory({
-      connection: {
-        baseUrl: options.squareBaseUrl,
-        timeoutInSeconds: options.squareTimeoutSeconds,
-        maxRetries: options.squareMaxRetries,
-      },
+      connection: { baseUrl: options.squareBaseUrl, timeoutInSeconds: options.squareTimeoutSeconds },
       authMode: options.authMode,
       serverToken: options.squareToken,
-      concurrency: options.squareConcurrency,
+      budget: budget.budget,
+      maxRetries: options.squareMaxRetries,
+      deadlineMs: options.requestDeadlineMs,
       locationsTtlMs: options.locationsTtlMs,
       apiKeys: options.apiKeys,
       lineage: options.webhooks?.store,
@@ -93,6 +101,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       await webhooks?.receiver.processor.stop();
       // Subscribers' streams complete before their connections close.
       await pubsub?.close();
+      await budget.close();
       await new Promise<void>((resolve, reject) => {
         server.closeAllConnections();
         server.close((error) => (error ? reject(error) : resolve()));
@@ -136,6 +145,34 @@ function gatewayWebhooks(
   };
   const receiver = webhookReceiver({ store: options.store, signatureKey: options.signatureKey, notificationUrl, path });
   return { receiver, notificationUrl };
+}
+
+/**
+ * Every seller's Square budget: in this process, or in Redis so that a fleet of instances
+ * spends one budget per seller rather than one each. When Redis cannot be reached the
+ * instance keeps a budget of its own meanwhile, and says so once a minute at most.
+ */
+function sellerBudget(options: GatewayOptions, logger: () => YogaLogger): { budget: SquareBudget; close(): Promise<void> } {
+  const settings = { ratePerSecond: options.squareRatePerSecond, burst: options.squareBurst };
+  const local = new LocalBucketStore(settings);
+  if (!options.redisUrl) return { budget: new SquareBudget(local, local), close: async () => {} };
+  // Fail fast while Redis is down: a budget answer that waits out an outage would hold every call.
+  const redis = new Redis(options.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false });
+  let warnedAt = -Infinity;
+  const onStoreError = (error: unknown) => {
+    if (performance.now() - warnedAt < 60_000) return;
+    warnedAt = performance.now();
+    logger().warn('the shared Square budget in Redis cannot be reached; this instance budgets on its own meanwhile:', error);
+  };
+  redis.on('error', onStoreError);
+  const store = new RedisBucketStore(redis, settings, options.pubsubPrefix);
+  return {
+    budget: new SquareBudget(store, local, onStoreError),
+    close: async () => {
+      if (redis.status === 'ready') await redis.quit().catch(() => redis.disconnect());
+      else redis.disconnect();
+    },
+  };
 }
 
 /**

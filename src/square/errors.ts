@@ -7,13 +7,14 @@ export type GatewayErrorCode =
   | 'FORBIDDEN'
   | 'BAD_USER_INPUT'
   | 'RATE_LIMITED'
+  | 'UPSTREAM_TIMEOUT'
   | 'UPSTREAM_ERROR';
 
 /** The GraphQL error for a failed Square call: our code, plus Square's own code and detail. */
 export function squareFailure(error: unknown): GraphQLError {
   if (error instanceof GraphQLError) return error;
   if (error instanceof SquareTimeoutError) {
-    return new GraphQLError('Square did not answer in time.', { extensions: { code: 'UPSTREAM_ERROR', http: { status: 200 } } });
+    return new GraphQLError('Square did not answer in time.', { extensions: { code: 'UPSTREAM_TIMEOUT', http: { status: 200 } } });
   }
   // Without a status Square never answered (refused connection, reset, DNS): the SDK's text would name our network, not Square's problem.
   if (error instanceof SquareError && error.statusCode !== undefined) return fromSquareErrors(error.statusCode, error.errors, error.message);
@@ -25,13 +26,15 @@ export function fromSquareErrors(statusCode: number | undefined, errors: Readonl
   const first = errors[0];
   return new GraphQLError(first?.detail ?? fallback, {
     extensions: {
-      code: codeFor(statusCode, first?.category),
+      code: codeFor(statusCode, first?.category, first?.code),
       square: { statusCode, code: first?.code, category: first?.category, field: first?.field },
     },
   });
 }
 
-function codeFor(status: number | undefined, category: string | undefined): GatewayErrorCode {
+function codeFor(status: number | undefined, category: string | undefined, code: string | undefined): GatewayErrorCode {
+  // Square's, or the gateway's own for a call its request's deadline left no time for (budgeted-fetch.ts).
+  if (code === 'GATEWAY_TIMEOUT') return 'UPSTREAM_TIMEOUT';
   if (status === 401 || category === 'AUTHENTICATION_ERROR') return status === 403 ? 'FORBIDDEN' : 'UNAUTHENTICATED';
   if (status === 403) return 'FORBIDDEN';
   if (status === 404) return 'NOT_FOUND';

@@ -1,7 +1,7 @@
 import DataLoader from 'dataloader';
 import type { Square, SquareClient } from 'square';
 import { fromSquareErrors, isNotFound, squareFailure } from './errors.js';
-import type { CappedCall } from './limiter.js';
+import type { PrioritizedCall } from './budgeted-fetch.js';
 import { chunk, collectPages } from './paging.js';
 
 /** Square's documented batch sizes. */
@@ -16,8 +16,8 @@ export const LIMITS = {
 
 export interface LoaderDeps {
   square: SquareClient;
-  /** The per-token cap every call of this request goes through. */
-  limit: CappedCall;
+  /** Marks calls whose answers lead to more calls; the seller's budget orders them first. */
+  limit: PrioritizedCall;
   /** The seller's locations, cached per token across requests. */
   locations: () => Promise<Square.Location[]>;
   /** Old ids of profiles merged into each customer, whose orders Square no longer finds under the new id. */
@@ -35,9 +35,9 @@ export type Loaders = ReturnType<typeof createLoaders>;
  */
 export function createLoaders({ square, limit, locations, lineages }: LoaderDeps) {
   const call = <T>(fn: () => Promise<T>) => limit(fn);
-  /** For calls whose answers lead to further calls: they go ahead of the leaves waiting for the cap. */
+  /** For calls whose answers lead to further calls: they go ahead of the leaves waiting for the seller's budget. */
   const callFirst = <T>(fn: () => Promise<T>) => limit(fn, { priority: 'first' });
-  /** For resolvers' own Square calls: the same cap, and Square's failure as a GraphQL error. */
+  /** For resolvers' own Square calls: Square's failure as a GraphQL error. */
   const callSquare = async <T>(fn: () => Promise<T>): Promise<T> => {
     try {
       return await limit(fn);
@@ -114,7 +114,12 @@ export function createLoaders({ square, limit, locations, lineages }: LoaderDeps
     const searchIds = [...new Set(lineage.flatMap((ids) => [...ids]))];
     const owned = new Map<string, Map<string, Square.Order>>(searchIds.map((id) => [id, new Map()]));
     const failed = new Map<string, Error>();
-    const locationIds = (await locations()).map((l) => l.id!).filter(Boolean);
+    let locationIds: string[];
+    try {
+      locationIds = (await locations()).map((l) => l.id!).filter(Boolean);
+    } catch (error) {
+      return customerIds.map(() => squareFailure(error));
+    }
     await Promise.all(
       chunk(searchIds, LIMITS.searchOrdersCustomerIds).flatMap((customers) =>
         chunk(locationIds, LIMITS.searchOrdersLocationIds).map(async (locs) => {
@@ -223,9 +228,9 @@ export function createLoaders({ square, limit, locations, lineages }: LoaderDeps
     refund,
     location,
     locations,
-    /** Runs any other Square call of this request under the same per-token cap, failures as GraphQL errors. */
+    /** Runs any other Square call of this request, failures as GraphQL errors. */
     call: callSquare,
-    /** The same cap, with Square's failure as thrown by the SDK, for mutations that turn it into typed errors. */
+    /** The same, with Square's failure as thrown by the SDK, for mutations that turn it into typed errors. */
     limited: call,
   };
 }

@@ -1,5 +1,5 @@
 import type { Square, SquareClient } from 'square';
-import { tokenKey } from './limiter.js';
+import { tokenKey } from './budget.js';
 
 /**
  * A seller's locations change rarely and every orders search needs them, so they are
@@ -13,11 +13,13 @@ export class LocationsCache {
     private readonly maxTokens = 10_000,
   ) {}
 
-  get(token: string, square: SquareClient): Promise<Square.Location[]> {
+  get(token: string, square: () => SquareClient): Promise<Square.Location[]> {
     const key = tokenKey(token);
     const cached = this.entries.get(key);
     if (cached && Date.now() - cached.at < this.ttlMs) return cached.locations;
-    const locations = square.locations.list().then((r) => r.locations ?? []);
+    const locations = square()
+      .locations.list()
+      .then((r) => r.locations ?? []);
     locations.catch(() => this.entries.delete(key));
     if (this.entries.size >= this.maxTokens) this.entries.delete(this.entries.keys().next().value!);
     this.entries.set(key, { at: Date.now(), locations });

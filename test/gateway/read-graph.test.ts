@@ -8,7 +8,7 @@ import {
 import { countCalls, createTestGateway, useGateway } from '../support/gateway.js';
 import { arrangeMerchant, type ArrangedMerchant } from '../support/merchant.js';
 
-const stack = useGateway({ concurrency: 8 });
+const stack = useGateway();
 let merchant: ArrangedMerchant;
 
 beforeAll(async () => {
@@ -225,7 +225,7 @@ describe('failures upstream', () => {
         return (await response.json()) as { data: unknown; errors: Array<{ message: string; extensions: unknown }> };
       };
       const late = await ask(await impatient.listen());
-      expect(late.errors[0]).toMatchObject({ message: 'Square did not answer in time.', extensions: { code: 'UPSTREAM_ERROR' } });
+      expect(late.errors[0]).toMatchObject({ message: 'Square did not answer in time.', extensions: { code: 'UPSTREAM_TIMEOUT' } });
       const gone = await ask(await unreachable.listen());
       expect(gone.errors[0]).toMatchObject({ message: 'Square could not be reached.', extensions: { code: 'UPSTREAM_ERROR' } });
     } finally {

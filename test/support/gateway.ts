@@ -40,7 +40,9 @@ const WEBHOOK_KEY = 'test-webhook-signature-key';
 /** The emulator and the gateway in front of it, both over real HTTP, for one test file. */
 export interface TestGatewayOptions {
   authMode?: AuthMode;
-  concurrency?: number;
+  /** The seller's Square budget; generous by default, so that only tests about it meet it. */
+  budget?: { ratePerSecond: number; burst: number };
+  deadlineMs?: number;
   apiKeys?: ApiKeyRing;
   maxRetries?: number;
   /** How long the gateway waits for each Square call (10 s by default). */
@@ -60,7 +62,9 @@ export function createTestGateway(squareBaseUrl: string, options: TestGatewayOpt
     squareBaseUrl,
     squareTimeoutSeconds: options.timeoutSeconds ?? 10,
     squareMaxRetries: options.maxRetries ?? 0,
-    squareConcurrency: options.concurrency ?? 8,
+    squareRatePerSecond: options.budget?.ratePerSecond ?? 10_000,
+    squareBurst: options.budget?.burst ?? 10_000,
+    requestDeadlineMs: options.deadlineMs ?? 15_000,
     locationsTtlMs: 60_000,
     apiKeys: options.apiKeys,
     logging: options.logging,

@@ -1,0 +1,110 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { BudgetRefusal, type Priority, type SquareBudget } from './budget.js';
+
+/**
+ * The priority of the Square calls made inside `run`: loaders mark the calls whose
+ * answers lead to more calls, and the transport reads it back when the SDK calls it.
+ */
+export const callPriority = new AsyncLocalStorage<Priority>();
+
+/** Runs one Square call (or several) at a priority; the budget applies when the SDK sends it. */
+export type PrioritizedCall = <T>(call: () => Promise<T>, options?: { priority?: 'first' }) => Promise<T>;
+
+export const prioritized: PrioritizedCall = (call, options) => callPriority.run(options?.priority ?? 'leaf', call);
+
+export interface RequestBudget {
+  budget: SquareBudget;
+  /** The seller's key (a hash of its token). */
+  seller: string;
+  /** Aborts when the request's deadline passes (reason: a TimeoutError) or its client goes away. */
+  signal: AbortSignal;
+  /** performance.now() of the deadline. */
+  deadline: number;
+  /** Retries of a call that is safe to repeat, after 408, 429 or 5xx. */
+  maxRetries: number;
+  /** Told of every answer Square gave (not of refused calls), for the cost a client sees. */
+  onCall?: (status: number) => void;
+}
+
+/** Reads sent as POST: repeating one changes nothing. */
+const READ_BY_POST = /\/(?:search[\w-]*|bulk-retrieve|batch-retrieve|calculate|from-gan|from-nonce)$/;
+
+/**
+ * A call is safe to repeat when repeating it cannot do twice what it did once: a read, or
+ * a write carrying an idempotency key (Square answers a repeat with the first result).
+ * Other writes (update, delete, complete, cancel, link) are settled by their callers.
+ */
+function retrySafe(method: string, url: string, body: unknown): boolean {
+  if (method === 'GET') return true;
+  if (READ_BY_POST.test(new URL(url).pathname)) return true;
+  return typeof body === 'string' && body.includes('"idempotency_key"');
+}
+
+/** Square's Retry-After, in milliseconds; a second when absent. */
+function retryAfterMs(response: Response): number {
+  const seconds = Number(response.headers.get('retry-after'));
+  return Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : 1000;
+}
+
+/** An answer in Square's own error shape for a call the gateway did not make, so that callers treat it like Square's. */
+function refusedResponse(refusal: BudgetRefusal): Response {
+  const spent = refusal.reason === 'spent';
+  const error = spent
+    ? { category: 'RATE_LIMIT_ERROR', code: 'RATE_LIMITED', detail: refusal.message }
+    : { category: 'API_ERROR', code: 'GATEWAY_TIMEOUT', detail: refusal.message };
+  return new Response(JSON.stringify({ errors: [error] }), {
+    status: spent ? 429 : 504,
+    headers: { 'content-type': 'application/json', ...(spent ? { 'retry-after': String(refusal.retryAfterSeconds) } : {}) },
+  });
+}
+
+const sleep = (ms: number, signal: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done, { once: true });
+  });
+
+/**
+ * The SDK's transport for one request: every attempt at a Square call, retries included,
+ * first spends a token of the seller's budget, so nothing reaches Square that the budget
+ * did not allow; a call still waiting when the request's deadline passes or its client
+ * leaves is never made. Retries are made here rather than by the SDK, so that no retry
+ * sleeps past the deadline and none repeats a write that is not safe to repeat; a 429
+ * (Square did nothing) is always safe to retry.
+ */
+export function budgetedFetch(base: typeof fetch, request: RequestBudget): typeof fetch {
+  const { budget, seller, signal } = request;
+  return async (input, init = {}) => {
+    const url = input instanceof Request ? input.url : String(input);
+    const safe = retrySafe((init.method ?? 'GET').toUpperCase(), url, init.body);
+    const priority = callPriority.getStore() ?? 'leaf';
+    const callSignal = init.signal ? AbortSignal.any([init.signal, signal]) : signal;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await budget.acquire(seller, priority, signal, request.deadline);
+      } catch (error) {
+        if (error instanceof BudgetRefusal) return refusedResponse(error);
+        throw error;
+      }
+      const response = await base(input, { ...init, signal: callSignal });
+      request.onCall?.(response.status);
+      const status = response.status;
+      if (status === 429) await budget.throttled(seller, retryAfterMs(response));
+      const retryable = status === 429 || (safe && (status === 408 || status >= 500));
+      if (!retryable || attempt >= request.maxRetries || signal.aborted) return response;
+      if (status !== 429) {
+        // Square's own advice for 5xx: back off exponentially; never past the deadline.
+        const backoff = 250 * 2 ** attempt * (0.8 + Math.random() * 0.4);
+        if (performance.now() + backoff >= request.deadline) return response;
+        await sleep(backoff, signal);
+        if (signal.aborted) return response;
+      }
+      await response.body?.cancel();
+    }
+  };
+}

@@ -1,0 +1,257 @@
+import { Redis } from 'ioredis';
+import { SquareClient } from 'square';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { LocalBucketStore, RedisBucketStore, SquareBudget, type BucketStore } from '../../src/square/budget.js';
+import { budgetedFetch } from '../../src/square/budgeted-fetch.js';
+import { squareFetch } from '../../src/square/transport.js';
+import { CustomerOverviewDocument } from '../gql/graphql.js';
+import { createTestGateway, SERVER_TOKEN, useGateway } from '../support/gateway.js';
+import { arrangeMerchant } from '../support/merchant.js';
+import { REDIS_URL, testPrefix } from '../support/redis.js';
+
+const settings = { ratePerSecond: 10, burst: 3 };
+
+describe('a seller’s bucket', () => {
+  it('lets a burst go at once, then one call per 1/rate, and never saves more than the burst', async () => {
+    let now = 0;
+    const store = new LocalBucketStore(settings, () => now);
+    expect([await store.take('s'), await store.take('s'), await store.take('s')]).toEqual([0, 0, 0]);
+    expect(await store.take('s')).toBe(100);
+    now = 100;
+    expect(await store.take('s')).toBe(0);
+    now = 60_000;
+    expect([await store.take('s'), await store.take('s'), await store.take('s'), await store.take('s')]).toEqual([0, 0, 0, 100]);
+    expect(await store.take('another seller')).toBe(0);
+  });
+
+  it('stops for Square’s Retry-After on a 429, halves the rate, and recovers it gradually', async () => {
+    let now = 0;
+    const store = new LocalBucketStore(settings, () => now);
+    await store.throttled('s', 1_000);
+    expect(await store.take('s')).toBe(1_000);
+    now = 1_000;
+    // Nothing saved up meanwhile, and the next token comes at about half the rate (recovering by 5% a second).
+    expect(await store.take('s')).toBe(Math.ceil(1_000 / (10 * 0.55)));
+    now = 1_200;
+    expect(await store.take('s')).toBe(0);
+    now = 60_000;
+    expect((await store.peek('s')).ratePerSecond).toBe(10);
+  });
+});
+
+describe('the queue of a seller’s calls', () => {
+  const deadline = (ms: number) => performance.now() + ms;
+  const live = new AbortController().signal;
+
+  it('lets calls that lead to more calls go first', async () => {
+    const store = new LocalBucketStore({ ratePerSecond: 1000, burst: 1 });
+    const budget = new SquareBudget(store, store);
+    const order: string[] = [];
+    await budget.acquire('s', 'leaf', live, deadline(5_000)); // spends the burst: the next ones queue
+    const waiting = [
+      budget.acquire('s', 'leaf', live, deadline(5_000)).then(() => order.push('ListCards A')),
+      budget.acquire('s', 'leaf', live, deadline(5_000)).then(() => order.push('ListCards B')),
+      budget.acquire('s', 'first', live, deadline(5_000)).then(() => order.push('SearchOrders')),
+    ];
+    await Promise.all(waiting);
+    expect(order).toEqual(['SearchOrders', 'ListCards A', 'ListCards B']);
+  });
+
+  it('refuses at once a call that could not be made before its request’s deadline', async () => {
+    const store = new LocalBucketStore({ ratePerSecond: 0.1, burst: 1 });
+    const budget = new SquareBudget(store, store);
+    await budget.acquire('s', 'leaf', live, deadline(1_000));
+    const started = performance.now();
+    await expect(budget.acquire('s', 'leaf', live, deadline(1_000))).rejects.toMatchObject({ reason: 'spent', retryAfterSeconds: 10 });
+    expect(performance.now() - started).toBeLessThan(500);
+  });
+
+  it('drops a waiting call whose client went away', async () => {
+    const store = new LocalBucketStore({ ratePerSecond: 0.5, burst: 1 });
+    const budget = new SquareBudget(store, store);
+    await budget.acquire('s', 'leaf', live, deadline(10_000));
+    const client = new AbortController();
+    const waiting = budget.acquire('s', 'leaf', client.signal, deadline(10_000));
+    client.abort();
+    await expect(waiting).rejects.toMatchObject({ reason: 'gone' });
+  });
+
+  it('answers from this instance’s own bucket while the shared store fails', async () => {
+    const failing: BucketStore = {
+      take: async () => Promise.reject(new Error('redis down')),
+      throttled: async () => Promise.reject(new Error('redis down')),
+      peek: async () => Promise.reject(new Error('redis down')),
+    };
+    const errors: unknown[] = [];
+    const budget = new SquareBudget(failing, new LocalBucketStore(settings), (e) => errors.push(e));
+    await budget.acquire('s', 'leaf', live, deadline(1_000));
+    expect(errors).toHaveLength(1);
+  });
+});
+
+describe.skipIf(!REDIS_URL)('one budget for every instance, in Redis', () => {
+  const prefix = testPrefix();
+  const clients: Redis[] = [];
+  const instance = () => {
+    const redis = new Redis(REDIS_URL!);
+    clients.push(redis);
+    return new RedisBucketStore(redis, { ratePerSecond: 0.01, burst: 10 }, prefix);
+  };
+  afterAll(async () => {
+    await Promise.all(clients.map((c) => c.quit()));
+  });
+
+  it('grants the burst once across two instances, and a 429 one of them heard stops both', async () => {
+    const [a, b] = [instance(), instance()];
+    const waits = [];
+    for (let i = 0; i < 10; i++) waits.push(await (i % 2 ? a : b).take('seller'), await (i % 2 ? b : a).take('seller'));
+    expect(waits.filter((w) => w === 0)).toHaveLength(10);
+    expect(waits.slice(-1)[0]).toBeGreaterThan(60_000);
+
+    await a.throttled('other seller', 5_000);
+    const wait = await b.take('other seller');
+    expect(wait).toBeGreaterThan(4_000);
+    expect(wait).toBeLessThanOrEqual(5_000);
+    expect((await b.peek('other seller')).ratePerSecond).toBeCloseTo(0.005, 3);
+  });
+});
+
+describe('Square calls through the budget', () => {
+  const stack = useGateway();
+  const faults = (body: unknown) =>
+    fetch(`${stack.emulatorUrl}/_emulator/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const emulatorLimit = (body: unknown) =>
+    fetch(`${stack.emulatorUrl}/_emulator/rate-limit`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  beforeAll(async () => {
+    await arrangeMerchant(stack.square(), { customers: 6, ordersPerCustomer: 1 });
+  });
+  afterEach(async () => {
+    await fetch(`${stack.emulatorUrl}/_emulator/faults`, { method: 'DELETE' });
+    await fetch(`${stack.emulatorUrl}/_emulator/rate-limit`, { method: 'DELETE' });
+  });
+  const gatewayWith = async (options: Parameters<typeof createTestGateway>[1]) => {
+    const gateway = createTestGateway(stack.emulatorUrl, options);
+    return { gateway, url: await gateway.listen() };
+  };
+  const overview = (url: string, signal?: AbortSignal) =>
+    fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: CUSTOMER_OVERVIEW, variables: { first: 6, ordersFirst: 5 } }),
+      signal,
+    });
+  const statuses = async () => {
+    const { requests } = (await (await fetch(`${stack.emulatorUrl}/_emulator/requests`)).json()) as { requests: Array<{ status: number }> };
+    return requests.map((r) => r.status);
+  };
+
+  it('keeps a seller within Square’s rate limit when the budget stays under it: no 429, every field answered', async () => {
+    await emulatorLimit({ rate_per_second: 20, burst: 5 });
+    // A little under Square's limit, as a deployment sets it: calls sent at exactly the limit can arrive closer together.
+    const { gateway, url } = await gatewayWith({ budget: { ratePerSecond: 16, burst: 4 } });
+    try {
+      await stack.clearCalls();
+      const result = (await (await overview(url)).json()) as { errors?: unknown[]; data: { customers: { edges: unknown[] } } };
+      expect(result.errors).toBeUndefined();
+      expect(result.data.customers.edges).toHaveLength(6);
+      const seen = await statuses();
+      expect(seen.length).toBeGreaterThan(5);
+      expect(seen.filter((s) => s === 429)).toEqual([]);
+    } finally {
+      await gateway.close();
+    }
+  });
+
+  it('on Square’s 429 waits the Retry-After and retries, within the budget', async () => {
+    const { gateway, url } = await gatewayWith({ maxRetries: 2 });
+    try {
+      await faults({ method: 'GET', path: '/v2/customers', status: 429, retry_after_seconds: 1, count: 1 });
+      await stack.clearCalls();
+      const started = performance.now();
+      const result = (await (await overview(url)).json()) as { errors?: unknown[] };
+      expect(result.errors).toBeUndefined();
+      expect(performance.now() - started).toBeGreaterThanOrEqual(1_000);
+      expect((await statuses()).slice(0, 2)).toEqual([429, 200]);
+    } finally {
+      await gateway.close();
+    }
+  });
+
+  it('fails fast with RATE_LIMITED the fields the budget cannot pay for before the deadline, and keeps the rest', async () => {
+    const { gateway, url } = await gatewayWith({ budget: { ratePerSecond: 0.1, burst: 3 }, deadlineMs: 2_000 });
+    try {
+      await stack.clearCalls();
+      const started = performance.now();
+      const result = (await (await overview(url)).json()) as {
+        errors: Array<{ path: Array<string | number>; extensions: { code: string } }>;
+        data: { customers: { edges: Array<{ node: { givenName: string } }> } };
+      };
+      expect(performance.now() - started).toBeLessThan(2_000);
+      expect(result.data.customers.edges).toHaveLength(6);
+      expect(result.data.customers.edges.every((e) => typeof e.node.givenName === 'string')).toBe(true);
+      expect(result.errors.length).toBeGreaterThan(0);
+      expect(new Set(result.errors.map((e) => e.extensions.code))).toEqual(new Set(['RATE_LIMITED']));
+      expect((await stack.calls()).length).toBe(3);
+    } finally {
+      await gateway.close();
+    }
+  });
+
+  it('makes no Square call for a request whose client went away', async () => {
+    const { gateway, url } = await gatewayWith({ budget: { ratePerSecond: 2, burst: 1 }, deadlineMs: 10_000 });
+    try {
+      await stack.clearCalls();
+      const client = new AbortController();
+      const asked = overview(url, client.signal).catch(() => undefined);
+      await new Promise((resolve) => setTimeout(resolve, 700));
+      client.abort();
+      await asked;
+      const before = (await stack.calls()).length;
+      expect(before).toBeLessThanOrEqual(3);
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      expect((await stack.calls()).length).toBe(before);
+    } finally {
+      await gateway.close();
+    }
+  });
+
+  describe('retries', () => {
+    const client = (maxRetries: number) => {
+      const budget = new SquareBudget(new LocalBucketStore({ ratePerSecond: 1000, burst: 1000 }), new LocalBucketStore(settings));
+      const fetch = budgetedFetch(squareFetch, {
+        budget,
+        seller: 'seller',
+        signal: new AbortController().signal,
+        deadline: performance.now() + 10_000,
+        maxRetries,
+      });
+      return new SquareClient({ token: SERVER_TOKEN, baseUrl: stack.emulatorUrl, maxRetries: 0, fetch });
+    };
+
+    it('repeats a read after a 5xx', async () => {
+      const [customer] = (await stack.square().customers.list()).data;
+      await faults({ method: 'GET', path: '/v2/customers/*', status: 500, count: 1 });
+      await stack.clearCalls();
+      expect((await client(2).customers.get({ customerId: customer!.id! })).customer?.id).toBe(customer!.id);
+      expect(await statuses()).toEqual([500, 200]);
+    });
+
+    it('never repeats a write that is not safe to repeat', async () => {
+      const created = await stack.square().customers.create({ givenName: 'Once', idempotencyKey: crypto.randomUUID() });
+      await faults({ method: 'DELETE', path: '/v2/customers/*', status: 500, count: 1 });
+      await stack.clearCalls();
+      await expect(client(2).customers.delete({ customerId: created.customer!.id! })).rejects.toMatchObject({ statusCode: 500 });
+      expect(await statuses()).toEqual([500]);
+    });
+
+    it('repeats a write that carries an idempotency key', async () => {
+      await faults({ method: 'POST', path: '/v2/customers', status: 503, count: 1 });
+      await stack.clearCalls();
+      const created = await client(1).customers.create({ givenName: 'Keyed', idempotencyKey: crypto.randomUUID() });
+      expect(created.customer?.givenName).toBe('Keyed');
+      expect(await statuses()).toEqual([503, 200]);
+    });
+  });
+});
+
+const CUSTOMER_OVERVIEW = (await import('graphql')).print(CustomerOverviewDocument);
