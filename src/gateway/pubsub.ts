@@ -94,8 +94,10 @@ async function release(client: Redis): Promise<void> {
 
 function overRedis(url: string, logger: PubSubLogger): Transport {
   // Without a retry limit a pending SUBSCRIBE waits out a Redis outage instead of failing;
-  // ioredis subscribes again after reconnecting.
-  const subscribeClient = new Redis(url, { maxRetriesPerRequest: null });
+  // ioredis subscribes again after reconnecting. No ready check: its INFO, sent after a
+  // SUBSCRIBE that went out first on a busy start, is refused in subscriber mode, and the
+  // connection then never became ready, leaving the subscription unmade.
+  const subscribeClient = new Redis(url, { maxRetriesPerRequest: null, enableReadyCheck: false });
   const publishClient = new Redis(url);
   watchConnection(subscribeClient, 'subscriber', logger);
   watchConnection(publishClient, 'publisher', logger);
