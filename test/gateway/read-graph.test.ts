@@ -233,6 +233,21 @@ describe('lookups by id', () => {
     ]);
   });
 
+  it('looks up the customers of nodes in one BulkRetrieveCustomers, and fails only the entry whose Square call failed', async () => {
+    const customerIds = merchant.customers.slice(0, 3).map((c) => globalId('Customer', c.id));
+    await stack.clearCalls();
+    await fetch(`${stack.emulatorUrl}/_emulator/faults`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ method: 'GET', path: '/v2/payments/*', status: 500, count: 1 }),
+    });
+    const result = await stack.gql(NodeLookupDocument, { ids: [...customerIds, globalId('Payment', 'failing')] });
+    await fetch(`${stack.emulatorUrl}/_emulator/faults`, { method: 'DELETE' });
+    expect(result.data!.nodes).toEqual([...customerIds.map((id) => ({ id, __typename: 'Customer' })), null]);
+    expect(result.errors!.map((e) => [e.path, e.extensions!.code])).toEqual([[['nodes', 3], 'UPSTREAM_ERROR']]);
+    expect(countCalls(await stack.calls())).toEqual({ BulkRetrieveCustomers: 1, GetPayment: 1 });
+  });
+
   it('gives null without an error for a well-formed id the seller does not have', async () => {
     for (const type of ['Customer', 'Card', 'GiftCard', 'Order', 'Payment', 'Refund', 'Location'] as const) {
       const result = await stack.gql(NodeByIdDocument, { id: globalId(type, 'doesnotexist') });
