@@ -25,7 +25,7 @@ function decodeOurs(id: string): { type: NodeTypeName; squareId: string } | unde
 }
 
 /** "a Customer", "an Order": a type name with its article. */
-export function aOrAn(type: string): string {
+function aOrAn(type: string): string {
   return `${/^[AEIOU]/.test(type) ? 'an' : 'a'} ${type}`;
 }
 

@@ -19,7 +19,6 @@ async function loadNode(id: string, argument: string, ctx: GatewayContext, info:
 builder.queryField('node', (t) =>
   t.field({
     type: builder.nodeInterfaceRef(),
-    nullable: true,
     description: 'Any object by its global id; null when nothing with that id exists.',
     args: { id: t.arg.id({ required: true, description: 'A global id, as read from an object’s id field.' }) },
     resolve: (_root, args, ctx, info) => loadNode(String(args.id), 'id', ctx, info),

@@ -32,7 +32,7 @@ const LIST_MULTIPLIER = 10;
  * (GetPayment, GetPaymentRefund). Lookups of customers and orders are batched 100
  * ids to a call and locations are cached, so fields reading them are not counted.
  */
-const SQUARE_CALLS: Record<string, 'once' | 'perItem'> = {
+export const SQUARE_CALLS: Record<string, 'once' | 'perItem'> = {
   'Customer.cards': 'once',
   'Customer.giftCards': 'once',
   'Customer.orders': 'once',
@@ -47,6 +47,13 @@ const SQUARE_CALLS: Record<string, 'once' | 'perItem'> = {
 };
 
 export function fieldCost(args: Record<string, unknown>, _ctx: GatewayContext, field: GraphQLField<unknown, GatewayContext, Record<string, unknown>>) {
+  // Refused here, while the whole operation is measured, so that no root field of it calls Square.
+  if (Array.isArray(args.ids) && args.ids.length > MAX_NODE_IDS) {
+    throw new GraphQLError(
+      `${field.name} takes at most ${MAX_NODE_IDS} ids; this operation passes ${args.ids.length}. Split them over several requests.`,
+      { extensions: { code: 'BAD_USER_INPUT', argument: 'ids', limit: MAX_NODE_IDS } },
+    );
+  }
   const multiplier = itemsPerObject(args, field);
   return { field: 1 + SQUARE_CALL_COST * squareCalls(args, field, multiplier), multiplier };
 }
@@ -55,16 +62,7 @@ export function fieldCost(args: Record<string, unknown>, _ctx: GatewayContext, f
 function itemsPerObject(args: Record<string, unknown>, field: GraphQLField<unknown, GatewayContext>): number {
   // Always an explicit multiplier: given a bare number the plugin multiplies any list field, a connection's edges too.
   if (field.args.some((arg) => arg.name === 'first')) return typeof args.first === 'number' ? Math.max(0, args.first) : DEFAULT_PAGE;
-  if (Array.isArray(args.ids)) {
-    // Refused here, while the whole operation is measured, so that no root field of it calls Square.
-    if (args.ids.length > MAX_NODE_IDS) {
-      throw new GraphQLError(
-        `${field.name} takes at most ${MAX_NODE_IDS} ids; this operation passes ${args.ids.length}. Split them over several requests.`,
-        { extensions: { code: 'BAD_USER_INPUT', argument: 'ids', limit: MAX_NODE_IDS } },
-      );
-    }
-    return args.ids.length;
-  }
+  if (Array.isArray(args.ids)) return args.ids.length;
   const type = getNullableType(field.type);
   // A connection's edges hold at most `first` items, already counted on the connection field.
   return isListType(type) && !getNamedType(type).name.endsWith('Edge') ? LIST_MULTIPLIER : 1;

@@ -1,8 +1,9 @@
-import { getIntrospectionQuery } from 'graphql';
+import { getIntrospectionQuery, isObjectType } from 'graphql';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { EXAMPLE_QUERY } from '../../src/gateway/example-query.js';
 import { globalId } from '../../src/schema/ids.js';
-import { MAX_NODE_IDS, QUERY_LIMITS, SQUARE_CALL_COST } from '../../src/schema/query-cost.js';
+import { schema } from '../../src/schema/index.js';
+import { MAX_NODE_IDS, QUERY_LIMITS, SQUARE_CALL_COST, SQUARE_CALLS } from '../../src/schema/query-cost.js';
 import { NodeLookupDocument, NodesInFragmentDocument, NodesTwiceDocument, PaymentsWithRefundsByIdsDocument } from '../gql/graphql.js';
 import { countCalls, useGateway } from '../support/gateway.js';
 import { arrangeMerchant } from '../support/merchant.js';
@@ -50,6 +51,14 @@ describe('what one operation may ask for', () => {
     const page = `customers(first: 100) { edges { node { orders(first: 100) { edges { node { id } } } } } }`;
     const error = await refused(`{ ${Array.from({ length: 10 }, (_, i) => `c${i}: ${page}`).join(' ')} }`);
     expect(error.extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', measure: 'complexity' });
+  });
+
+  it('counts Square calls on fields the graph has (a renamed field would silently cost nothing)', () => {
+    for (const name of Object.keys(SQUARE_CALLS)) {
+      const [type, field] = name.split('.') as [string, string];
+      const object = schema.getType(type);
+      expect(isObjectType(object) && object.getFields()[field], name).toBeTruthy();
+    }
   });
 
   it('refuses nesting deeper than the depth limit', async () => {
