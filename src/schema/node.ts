@@ -30,7 +30,7 @@ builder.queryField('nodes', (t) =>
     type: [builder.nodeInterfaceRef()],
     nullable: { list: false, items: true },
     description:
-      'Several objects by global id, in the order asked; an entry is null when nothing with that id exists, or null with an error when its id is malformed.',
+      'Several objects by global id, in the order asked; an entry is null when nothing with that id exists, and null with an error when its id is not an object’s id or its lookup failed.',
     args: {
       ids: t.arg.idList({ required: true, description: 'Global ids, as read from objects’ id fields: at most 100.' }),
     },
