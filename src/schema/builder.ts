@@ -62,14 +62,9 @@ export const builder = new SchemaBuilder<{
     idFieldOptions: {
       description: 'The object’s global id: opaque and stable, accepted by node(id) and by the root lookup of its type.',
     },
-    nodeQueryOptions: {
-      description: 'Any object by its global id; null when nothing with that id exists.',
-      args: { id: { description: 'A global id, as read from an object’s id field.' } },
-    },
-    nodesQueryOptions: {
-      description: 'Several objects by global id, in the order asked; an entry is null when nothing with that id exists.',
-      args: { ids: { description: 'Global ids, as read from objects’ id fields.' } },
-    },
+    // node and nodes are src/schema/node.ts: they decode ids themselves, so that a bad id fails only its own entry.
+    nodeQueryOptions: false,
+    nodesQueryOptions: false,
     pageInfoTypeOptions: { description: 'Where a page of a connection sits in the whole list, and the cursors to move on from it.' },
     hasNextPageFieldOptions: { description: 'True when more items follow this page; fetch them with after: endCursor.' },
     hasPreviousPageFieldOptions: { description: 'True when items come before this page.' },

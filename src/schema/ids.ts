@@ -7,18 +7,31 @@ const SQUARE_ID = /^[A-Za-z0-9:_-]{1,192}$/;
 const NODE_TYPES = ['Customer', 'Card', 'GiftCard', 'GiftCardActivity', 'Order', 'Payment', 'Refund', 'Location'] as const;
 export type NodeTypeName = (typeof NODE_TYPES)[number];
 
+/** The longest global id we make: the longest type name and Square id, base64-encoded. */
+const GLOBAL_ID_MAX_LENGTH = Math.ceil(('GiftCardActivity:'.length + 192) / 3) * 4;
+
 export function globalId(type: NodeTypeName, squareId: string): string {
   return encodeGlobalID(type, squareId);
 }
 
 /** The type and Square id inside one of our global ids, if `id` is one. */
 function decodeOurs(id: string): { type: NodeTypeName; squareId: string } | undefined {
-  if (!/^[A-Za-z0-9+/]+=*$/.test(id)) return undefined;
+  if (id.length > GLOBAL_ID_MAX_LENGTH || !/^[A-Za-z0-9+/]+=*$/.test(id)) return undefined;
   const text = Buffer.from(id, 'base64').toString('utf8');
   const colon = text.indexOf(':');
   const type = text.slice(0, colon) as NodeTypeName;
   const squareId = text.slice(colon + 1);
   return colon > 0 && NODE_TYPES.includes(type) && SQUARE_ID.test(squareId) ? { type, squareId } : undefined;
+}
+
+/** "a Customer", "an Order": a type name with its article. */
+function aOrAn(type: string): string {
+  return `${/^[AEIOU]/.test(type) ? 'an' : 'a'} ${type}`;
+}
+
+/** The caller's id as a message quotes it: escaped and cut short, so that no input can shape the message. */
+function quoted(id: string): string {
+  return JSON.stringify(id.length > 100 ? `${id.slice(0, 100)}…` : id);
 }
 
 /**
@@ -30,10 +43,25 @@ export function squareIdFrom(id: string, type: NodeTypeName, argument = 'id'): s
   const decoded = decodeOurs(id);
   if (decoded) {
     if (decoded.type === type) return decoded.squareId;
-    throw badId(`"${id}" is the id of a ${decoded.type}, not of a ${type}.`, argument);
+    throw badId(`${quoted(id)} is the id of ${aOrAn(decoded.type)}, not of ${aOrAn(type)}.`, argument);
   }
   if (SQUARE_ID.test(id)) return id;
-  throw badId(`"${id.slice(0, 100)}" is not a ${type} id: pass the object's id or its squareId.`, argument);
+  throw badId(`${quoted(id)} is not ${aOrAn(type)} id: pass the object's id or its squareId.`, argument);
+}
+
+/**
+ * `node` and `nodes` take global ids only: a Square id does not say which type it
+ * belongs to. `nodeTypes` are the types that can be fetched by id; anything else
+ * (junk, a Square id, the id of another type) is BAD_USER_INPUT naming the argument.
+ */
+export function nodeIdFrom(id: string, nodeTypes: readonly string[], argument: string): { type: NodeTypeName; squareId: string } {
+  const decoded = decodeOurs(id);
+  if (decoded && nodeTypes.includes(decoded.type)) return decoded;
+  const types = nodeTypes.join(', ').replace(/, ([^,]+)$/, ' or $1');
+  throw badId(
+    `${quoted(id)} is not an object's id: pass the id field of ${aOrAn(types)}. A squareId goes to the lookup of its type, e.g. customer(id:).`,
+    argument,
+  );
 }
 
 function badId(message: string, argument: string): GraphQLError {

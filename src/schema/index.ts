@@ -11,6 +11,7 @@ import './order.js';
 import './payment.js';
 import './refund.js';
 import './location.js';
+import './node.js';
 import './errors.js';
 import './mutations/customers.js';
 import './mutations/cards.js';

@@ -1,3 +1,4 @@
+import type { PothosOutputFieldConfig, SchemaTypes } from '@pothos/core';
 import type { ComplexityErrorFn } from '@pothos/plugin-complexity';
 import { GraphQLError, getNamedType, getNullableType, isListType, type GraphQLField } from 'graphql';
 import type { GatewayContext } from '../gateway/context.js';
@@ -5,28 +6,76 @@ import { DEFAULT_PAGE } from './connections.js';
 
 /**
  * What one operation may ask for, checked before anything runs. A query's cost
- * approximates the objects the gateway would fetch from Square for it: every field
- * costs 1 and what is selected under a list counts once per item it may hold — a
- * connection's `first` items (20 when omitted), `nodes` its ids, any other list 10.
- * The GraphiQL example costs about 1,300 and 50 customers with their cards, gift cards,
- * orders and payments about 28,000; one query over 100 customers’ 100 orders’ payments
- * costs over 1,100,000 and would drain the seller's Square rate limit, so it is refused.
+ * counts what Square pays for it: every Square call it may cause costs
+ * SQUARE_CALL_COST, and every field 1 for the gateway's own work; what is selected
+ * under a list counts once per item it may hold — a connection's `first` items (20
+ * when omitted), `nodes` its ids, any other list 10. The limit is about 4,000 Square
+ * calls: 50 customers with their cards, gift cards and 5 orders' payments may cause
+ * about 2,650 (cost about 150,000) and run; 100 customers' 100 orders' payments and
+ * refunds (over a million calls) are refused before the first one.
  */
-export const QUERY_LIMITS = { complexity: 100_000, depth: 15, breadth: 500 } as const;
+export const QUERY_LIMITS = { complexity: 200_000, depth: 15, breadth: 500 } as const;
+
+/** What one Square call costs, against 1 for a field. */
+export const SQUARE_CALL_COST = 50;
+
+/** The most ids one `nodes` takes: past that, a caller is paging through Square with someone else's rate limit. */
+export const MAX_NODE_IDS = 100;
 
 /** A list in the schema whose items a query may multiply by. */
 const LIST_MULTIPLIER = 10;
 
+/**
+ * Fields below the root that call Square for each object they are selected on
+ * (the README's call plan): `once` with one call per object (a list call, or a
+ * lookup Square has no batch form of), `perItem` with one call per item they hold
+ * (GetPayment, GetPaymentRefund). Lookups of customers and orders are batched 100
+ * ids to a call and locations are cached, so fields reading them are not counted.
+ */
+export const SQUARE_CALLS: Record<string, 'once' | 'perItem'> = {
+  'Customer.cards': 'once',
+  'Customer.giftCards': 'once',
+  'Customer.orders': 'once',
+  'Customer.payments': 'perItem',
+  'GiftCard.activities': 'once',
+  'GiftCardActivity.payment': 'once',
+  'Order.payments': 'perItem',
+  'Order.refunds': 'perItem',
+  'Payment.refunds': 'perItem',
+  'Refund.payment': 'once',
+  'Tender.payment': 'once',
+};
+
 export function fieldCost(args: Record<string, unknown>, _ctx: GatewayContext, field: GraphQLField<unknown, GatewayContext, Record<string, unknown>>) {
-  // Always an explicit multiplier: given a bare number the plugin multiplies any list field, a connection's edges too.
-  if (field.args.some((arg) => arg.name === 'first')) {
-    return { field: 1, multiplier: typeof args.first === 'number' ? Math.max(0, args.first) : DEFAULT_PAGE };
+  // Refused here, while the whole operation is measured, so that no root field of it calls Square.
+  if (Array.isArray(args.ids) && args.ids.length > MAX_NODE_IDS) {
+    throw new GraphQLError(
+      `${field.name} takes at most ${MAX_NODE_IDS} ids; this operation passes ${args.ids.length}. Split them over several requests.`,
+      { extensions: { code: 'BAD_USER_INPUT', argument: 'ids', limit: MAX_NODE_IDS } },
+    );
   }
-  if (Array.isArray(args.ids)) return { field: 1, multiplier: args.ids.length };
+  const multiplier = itemsPerObject(args, field);
+  return { field: 1 + SQUARE_CALL_COST * squareCalls(args, field, multiplier), multiplier };
+}
+
+/** How many items a field may hold, by which what is selected under it counts. */
+function itemsPerObject(args: Record<string, unknown>, field: GraphQLField<unknown, GatewayContext>): number {
+  // Always an explicit multiplier: given a bare number the plugin multiplies any list field, a connection's edges too.
+  if (field.args.some((arg) => arg.name === 'first')) return typeof args.first === 'number' ? Math.max(0, args.first) : DEFAULT_PAGE;
+  if (Array.isArray(args.ids)) return args.ids.length;
   const type = getNullableType(field.type);
   // A connection's edges hold at most `first` items, already counted on the connection field.
-  const list = isListType(type) && !getNamedType(type).name.endsWith('Edge');
-  return { field: 1, multiplier: list ? LIST_MULTIPLIER : 1 };
+  return isListType(type) && !getNamedType(type).name.endsWith('Edge') ? LIST_MULTIPLIER : 1;
+}
+
+/** Square calls a field may make for each object it is selected on. */
+function squareCalls(args: Record<string, unknown>, field: GraphQLField<unknown, GatewayContext>, items: number): number {
+  const { parentType, kind } = field.extensions.pothosConfig as PothosOutputFieldConfig<SchemaTypes>;
+  // `nodes` looks up each id on its own: GetPayment, for one, has no batch form.
+  if (Array.isArray(args.ids)) return items;
+  if (kind === 'Query' || kind === 'Mutation') return 1;
+  const calls = SQUARE_CALLS[`${parentType}.${field.name}`];
+  return calls === 'perItem' ? items : calls === 'once' ? 1 : 0;
 }
 
 /** The error a refused operation gets, naming the measure, its value and the limit. */

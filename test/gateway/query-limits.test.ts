@@ -1,8 +1,11 @@
-import { getIntrospectionQuery } from 'graphql';
+import { getIntrospectionQuery, isObjectType } from 'graphql';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { EXAMPLE_QUERY } from '../../src/gateway/example-query.js';
-import { QUERY_LIMITS } from '../../src/schema/query-cost.js';
-import { useGateway } from '../support/gateway.js';
+import { globalId } from '../../src/schema/ids.js';
+import { schema } from '../../src/schema/index.js';
+import { MAX_NODE_IDS, QUERY_LIMITS, SQUARE_CALL_COST, SQUARE_CALLS } from '../../src/schema/query-cost.js';
+import { NodeLookupDocument, NodesInFragmentDocument, NodesTwiceDocument, PaymentsWithRefundsByIdsDocument } from '../gql/graphql.js';
+import { countCalls, useGateway } from '../support/gateway.js';
 import { arrangeMerchant } from '../support/merchant.js';
 
 const stack = useGateway();
@@ -12,9 +15,9 @@ beforeAll(async () => {
 });
 
 /** Runs `query` and returns its first error, checking that nothing was answered and no Square call made. */
-async function refused(query: string) {
+async function refused(query: Parameters<typeof stack.gql>[0], variables?: Record<string, unknown>) {
   await stack.clearCalls();
-  const result = await stack.gql(query);
+  const result = await stack.gql(query, variables);
   // Refused while validating, there is no data; refused by cost, each root field is null with the error.
   expect(Object.values(result.data ?? {}).every((value) => value === null)).toBe(true);
   expect(result.errors?.length).toBeGreaterThan(0);
@@ -41,13 +44,21 @@ describe('what one operation may ask for', () => {
     );
     expect(error.extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', measure: 'complexity', limit: QUERY_LIMITS.complexity });
     expect(error.extensions!.value).toBeGreaterThan(1_000_000);
-    expect(error.message).toMatch(/costs \d+; the gateway allows at most 100000/);
+    expect(error.message).toMatch(new RegExp(`costs \\d+; the gateway allows at most ${QUERY_LIMITS.complexity}\\.`));
   });
 
   it('counts aliases as the selections they are', async () => {
     const page = `customers(first: 100) { edges { node { orders(first: 100) { edges { node { id } } } } } }`;
     const error = await refused(`{ ${Array.from({ length: 10 }, (_, i) => `c${i}: ${page}`).join(' ')} }`);
     expect(error.extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', measure: 'complexity' });
+  });
+
+  it('counts Square calls on fields the graph has (a renamed field would silently cost nothing)', () => {
+    for (const name of Object.keys(SQUARE_CALLS)) {
+      const [type, field] = name.split('.') as [string, string];
+      const object = schema.getType(type);
+      expect(isObjectType(object) && object.getFields()[field], name).toBeTruthy();
+    }
   });
 
   it('refuses nesting deeper than the depth limit', async () => {
@@ -62,5 +73,48 @@ describe('what one operation may ask for', () => {
     expect(aliases).toMatchObject({ message: 'Aliases limit of 30 exceeded, found 31.', extensions: { code: 'QUERY_TOO_COMPLEX' } });
     const tokens = await refused(`{ locations { ${Array.from({ length: 5_001 }, () => 'id').join(' ')} } }`);
     expect(tokens).toMatchObject({ message: 'Syntax Error: Token limit of 5000 exceeded.', extensions: { code: 'GRAPHQL_PARSE_FAILED' } });
+  });
+});
+
+describe('what nodes may ask Square for', () => {
+  /** Well-formed ids of payments the seller does not have: each would be a GetPayment. */
+  const paymentIds = (count: number) => Array.from({ length: count }, (_, i) => globalId('Payment', `nopayment${i}`));
+  const literal = (ids: string[]) => `[${ids.map((id) => JSON.stringify(id)).join(' ')}]`;
+
+  it('takes 100 ids, each one GetPayment', async () => {
+    await stack.clearCalls();
+    const result = await stack.gql(NodeLookupDocument, { ids: paymentIds(MAX_NODE_IDS) });
+    expect(result.errors).toBeUndefined();
+    expect(result.data!.nodes).toEqual(Array(MAX_NODE_IDS).fill(null));
+    expect(countCalls(await stack.calls())).toEqual({ GetPayment: MAX_NODE_IDS });
+  });
+
+  it('refuses more than 100 ids — as a variable, aliased, in a fragment or literal — before any Square call', async () => {
+    const ids = paymentIds(5_000);
+    for (const [document, variables] of [
+      [NodeLookupDocument, { ids }],
+      [NodesTwiceDocument, { ids }],
+      [NodesInFragmentDocument, { ids }],
+      [`{ nodes(ids: ${literal(paymentIds(MAX_NODE_IDS + 1))}) { id } }`, undefined],
+    ] as const) {
+      const error = await refused(document, variables);
+      expect(error.extensions).toEqual({ code: 'BAD_USER_INPUT', argument: 'ids', limit: MAX_NODE_IDS });
+      expect(error.message).toMatch(/^nodes takes at most 100 ids; this operation passes (5000|101)\. Split them over several requests\.$/);
+    }
+  });
+
+  it('counts each id as the Square call it is, and what each payment’s refunds cost, in variables and literals alike', async () => {
+    const ids = paymentIds(MAX_NODE_IDS);
+    // Four nodes of 100 payments with their refunds: 400 GetPayment and up to 4,000 GetPaymentRefund.
+    const perPayment = 1 + SQUARE_CALL_COST * 10 + 10;
+    const cost = 4 * (1 + SQUARE_CALL_COST * MAX_NODE_IDS + MAX_NODE_IDS * perPayment);
+    const nodes = `nodes(ids: ${literal(ids)}) { ... on Payment { refunds { id } } }`;
+    for (const [document, variables] of [
+      [PaymentsWithRefundsByIdsDocument, { ids }],
+      [`{ a: ${nodes} b: ${nodes} c: ${nodes} d: ${nodes} }`, undefined],
+    ] as const) {
+      const error = await refused(document, variables);
+      expect(error.extensions).toEqual({ code: 'QUERY_TOO_COMPLEX', measure: 'complexity', value: cost, limit: QUERY_LIMITS.complexity });
+    }
   });
 });

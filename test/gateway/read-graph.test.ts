@@ -2,9 +2,11 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import {
   CustomerByIdDocument,
   CustomerOverviewDocument,
+  NodeByIdDocument,
   NodeLookupDocument,
   OrderWithCustomerDocument,
 } from '../gql/graphql.js';
+import { globalId } from '../../src/schema/ids.js';
 import { countCalls, createTestGateway, useGateway } from '../support/gateway.js';
 import { arrangeMerchant, type ArrangedMerchant } from '../support/merchant.js';
 
@@ -177,6 +179,80 @@ describe('lookups by id', () => {
       const result = await stack.gql(CustomerByIdDocument, { id });
       expect(result.data!.customer).toBeNull();
       expect(result.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    }
+    const foreign = await stack.gql(CustomerByIdDocument, { id: orderGlobalId });
+    expect(foreign.errors![0]!.message).toBe(`"${orderGlobalId}" is the id of an Order, not of a Customer.`);
+  });
+
+  /** Ids that are no object's id: junk, Square's own id, ids of types that cannot be looked up, and ids meant to reach internals. */
+  const base64 = (text: string) => Buffer.from(text).toString('base64');
+  const badNodeIds = [
+    '__proto__',
+    'constructor',
+    '',
+    'not an id!',
+    base64('foobar'),
+    base64('Money:1'),
+    base64('__proto__:x'),
+    base64('GiftCardActivity:gcact_1'),
+    base64('Payment:'),
+    'K3Bxvv3WcGi3Ah7AHRQNSRTcNCeZY',
+    'A'.repeat(100_000),
+  ];
+
+  it('refuses any id that is not an object’s id in node with a plain BAD_USER_INPUT', async () => {
+    await stack.clearCalls();
+    for (const id of badNodeIds) {
+      const result = await stack.gql(NodeByIdDocument, { id });
+      expect(result.data).toEqual({ node: null });
+      expect(result.errors).toHaveLength(1);
+      const [error] = result.errors!;
+      expect(error!.extensions).toEqual({ code: 'BAD_USER_INPUT', argument: 'id' });
+      expect(error!.path).toEqual(['node']);
+      expect(error!.message).toMatch(/is not an object's id: pass the id field of a Card, Customer, GiftCard, Location, Order, Payment or Refund\./);
+      expect(error!.message).not.toMatch(/implemented|support|Invalid global ID|Unexpected/i);
+      expect(error!.message.length).toBeLessThan(400);
+    }
+    expect(await stack.calls()).toEqual([]);
+  });
+
+  it('fails only the entry of nodes whose id is bad, at its own path', async () => {
+    const customer = (await stack.gql(CustomerByIdDocument, { id: merchant.customers[3]!.id })).data!.customer!;
+    const orderId = globalId('Order', merchant.customers[3]!.orderIds[0]!);
+    const result = await stack.gql(NodeLookupDocument, { ids: [customer.id, '__proto__', orderId, base64('Money:1'), globalId('Payment', 'nope')] });
+    expect(result.data!.nodes).toEqual([
+      { id: customer.id, __typename: 'Customer' },
+      null,
+      { id: orderId, __typename: 'Order' },
+      null,
+      null,
+    ]);
+    expect(result.errors!.map((e) => [e.path, e.extensions])).toEqual([
+      [['nodes', 1], { code: 'BAD_USER_INPUT', argument: 'ids' }],
+      [['nodes', 3], { code: 'BAD_USER_INPUT', argument: 'ids' }],
+    ]);
+  });
+
+  it('looks up the customers of nodes in one BulkRetrieveCustomers, and fails only the entry whose Square call failed', async () => {
+    const customerIds = merchant.customers.slice(0, 3).map((c) => globalId('Customer', c.id));
+    await stack.clearCalls();
+    await fetch(`${stack.emulatorUrl}/_emulator/faults`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ method: 'GET', path: '/v2/payments/*', status: 500, count: 1 }),
+    });
+    const result = await stack.gql(NodeLookupDocument, { ids: [...customerIds, globalId('Payment', 'failing')] });
+    await fetch(`${stack.emulatorUrl}/_emulator/faults`, { method: 'DELETE' });
+    expect(result.data!.nodes).toEqual([...customerIds.map((id) => ({ id, __typename: 'Customer' })), null]);
+    expect(result.errors!.map((e) => [e.path, e.extensions!.code])).toEqual([[['nodes', 3], 'UPSTREAM_ERROR']]);
+    expect(countCalls(await stack.calls())).toEqual({ BulkRetrieveCustomers: 1, GetPayment: 1 });
+  });
+
+  it('gives null without an error for a well-formed id the seller does not have', async () => {
+    for (const type of ['Customer', 'Card', 'GiftCard', 'Order', 'Payment', 'Refund', 'Location'] as const) {
+      const result = await stack.gql(NodeByIdDocument, { id: globalId(type, 'doesnotexist') });
+      expect(result).toMatchObject({ data: { node: null } });
+      expect(result.errors).toBeUndefined();
     }
   });
 });
