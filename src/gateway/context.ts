@@ -111,7 +111,7 @@ export function contextFactory(options: ContextFactoryOptions) {
           mergedInto: async (customerId) => store.mergedInto(await merchantId(), customerId),
         }
       : NO_LINEAGE;
-    const loaders = () => createLoaders({ square, limit: limiter.for(token), locations, lineages: lineage.mergedFrom });
+    const loaders = () => createLoaders({ square, limit: limiter.for(token), locations, lineages: lineage.mergedFrom, mergedInto: lineage.mergedInto });
     const context: GatewayContext = {
       square,
       scopes,

@@ -2,7 +2,7 @@ import { GraphQLError } from 'graphql';
 import type { Square } from 'square';
 import type { GatewayContext } from '../gateway/context.js';
 import { builder } from './builder.js';
-import { squareConnection } from './connections.js';
+import { arrayConnection, squareConnection } from './connections.js';
 import { TimeRange, timeRange } from './customer.js';
 import { CardBrand, DiscountScope, DiscountType, OrderState, TaxScope, TaxType, TenderCardStatus, TenderType, CardEntryMethod } from './enums.js';
 import { squareIdFrom } from './ids.js';
@@ -233,7 +233,7 @@ const Tender = builder.objectRef<Square.Tender>('Tender').implement({
       type: CustomerRef,
       nullable: true,
       description: 'The customer who paid this tender, when known.',
-      resolve: (x, _args, ctx) => (x.customerId ? ctx.loaders.customer.load(x.customerId) : null),
+      resolve: (x, _args, ctx) => (x.customerId ? ctx.loaders.customerOrSurvivor.load(x.customerId) : null),
     }),
     payment: t.field({
       authScopes: { PAYMENTS_READ: true },
@@ -359,7 +359,7 @@ builder.node(OrderRef, {
       description: 'The order’s customer; for orders that name none (Square Online), the customer who paid.',
       resolve: async (o, _args, ctx) => {
         const id = await orderCustomerId(ctx, o);
-        return id ? ctx.loaders.customer.load(id) : null;
+        return id ? ctx.loaders.customerOrSurvivor.load(id) : null;
       },
     }),
     createdAt: t.field({
@@ -389,12 +389,34 @@ const OrderFilter = builder.inputType('OrderFilter', {
   fields: (t) => ({
     locationIds: t.idList({ required: false, description: 'At most 10; all the seller’s locations when absent.' }),
     states: t.field({ type: [OrderState], required: false, description: 'Only orders in one of these states.' }),
-    customerIds: t.idList({ required: false, description: 'At most 10; matches the order’s customer and its tenders’ customers.' }),
+    customerIds: t.idList({
+      required: false,
+      description:
+        'At most 10; matches the order’s customer and its tenders’ customers, and for a merged profile every id it has had: the surviving profile’s and those merged into it.',
+    }),
     createdAt: t.field({ type: TimeRange, required: false, description: 'Only orders created within this range.' }),
   }),
 });
 
 const MAX_IDS = 10;
+
+/**
+ * The orders of these customers, newest first, with those of every profile merged
+ * into them (or, for a merged-away id, into the profile it lives on as): Square's
+ * customer filter knows only the id an order was made under. Read through the same
+ * loader as Customer.orders, so that the two always agree.
+ */
+async function ordersOfCustomers(ctx: GatewayContext, customerIds: readonly string[]): Promise<Square.Order[]> {
+  const survivors = new Set(await Promise.all(customerIds.map((id) => ctx.loaders.survivorId(id))));
+  const orders = await Promise.all([...survivors].map((id) => ctx.loaders.ordersByCustomer.load(id)));
+  return [...new Map(orders.flat().map((o) => [o.id, o])).values()];
+}
+
+/** Whether a time lies in a range, both ends included, as Square's date_time_filter has it. */
+function within(at: string | undefined, range: { startAt?: string; endAt?: string }): boolean {
+  const time = Date.parse(at ?? '');
+  return (!range.startAt || time >= Date.parse(range.startAt)) && (!range.endAt || time <= Date.parse(range.endAt));
+}
 
 function idList(ids: readonly (string | number)[] | null | undefined, type: 'Location' | 'Customer', field: string) {
   if (!ids) return undefined;
@@ -431,33 +453,49 @@ builder.queryFields((t) => ({
       resolve: async (_root, args, ctx) => {
         const filter = args.filter;
         const customerIds = idList(filter?.customerIds, 'Customer', 'filter.customerIds');
-        const locationIds =
-          idList(filter?.locationIds, 'Location', 'filter.locationIds') ??
-          (await ctx.loaders.call(() => ctx.loaders.locations())).map((l) => l.id!);
+        const chosenLocations = idList(filter?.locationIds, 'Location', 'filter.locationIds');
+        const scope = ['orders', filter];
+        if (customerIds) {
+          const orders = await ordersOfCustomers(ctx, customerIds);
+          const states = filter?.states?.length ? new Set<string>(filter.states) : undefined;
+          const locations = chosenLocations && new Set(chosenLocations);
+          const created = filter?.createdAt ? timeRange(filter.createdAt) : {};
+          const matching = orders.filter(
+            (o) =>
+              (!states || states.has(o.state ?? '')) &&
+              (!locations || locations.has(o.locationId)) &&
+              within(o.createdAt, created),
+          );
+          return arrayConnection(args, matching, { scope, sortKey: (x) => x.createdAt, direction: 'DESC' });
+        }
+        const locationIds = chosenLocations ?? (await ctx.loaders.call(() => ctx.loaders.locations())).map((l) => l.id!);
         if (locationIds.length > MAX_IDS) {
           throw new GraphQLError(`The seller has more than ${MAX_IDS} locations: pass filter.locationIds.`, {
             extensions: { code: 'BAD_USER_INPUT', argument: 'filter.locationIds' },
           });
         }
-        return squareConnection(args, async (cursor) => {
-          const page = await ctx.loaders.call(() =>
-            ctx.square.orders.search({
-              locationIds,
-              cursor,
-              limit: 100,
-              query: {
-                filter: {
-                  ...(filter?.states?.length ? { stateFilter: { states: filter.states } } : {}),
-                  ...(customerIds ? { customerFilter: { customerIds } } : {}),
-                  ...(filter?.createdAt ? { dateTimeFilter: { createdAt: timeRange(filter.createdAt) } } : {}),
+        return squareConnection(
+          args,
+          async (cursor, limit) => {
+            const page = await ctx.loaders.call(() =>
+              ctx.square.orders.search({
+                locationIds,
+                cursor,
+                limit,
+                query: {
+                  filter: {
+                    ...(filter?.states?.length ? { stateFilter: { states: filter.states } } : {}),
+                    ...(filter?.createdAt ? { dateTimeFilter: { createdAt: timeRange(filter.createdAt) } } : {}),
+                  },
+                  sort: { sortField: 'CREATED_AT', sortOrder: 'DESC' },
                 },
-                sort: { sortField: 'CREATED_AT', sortOrder: 'DESC' },
-              },
-            }),
-          );
-          for (const o of page.orders ?? []) ctx.loaders.order.prime(o.id!, o);
-          return { items: page.orders ?? [], cursor: page.cursor };
-        });
+              }),
+            );
+            for (const o of page.orders ?? []) ctx.loaders.order.prime(o.id!, o);
+            return { items: page.orders ?? [], cursor: page.cursor };
+          },
+          { scope, sortKey: (x) => x.createdAt, direction: 'DESC' },
+        );
       },
     },
     OrderConnection,

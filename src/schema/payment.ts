@@ -120,7 +120,7 @@ builder.node(PaymentRef, {
       type: CustomerRef,
       nullable: true,
       description: 'The customer the payment names; null when it names none.',
-      resolve: (p, _args, ctx) => (p.customerId ? ctx.loaders.customer.load(p.customerId) : null),
+      resolve: (p, _args, ctx) => (p.customerId ? ctx.loaders.customerOrSurvivor.load(p.customerId) : null),
     }),
     order: t.field({
       authScopes: { ORDERS_READ: true },
@@ -207,20 +207,24 @@ builder.queryFields((t) => ({
         const filter = args.filter;
         const range = filter?.createdAt ? timeRange(filter.createdAt) : {};
         const locationId = filter?.locationId ? squareIdFrom(String(filter.locationId), 'Location', 'filter.locationId') : undefined;
-        return squareConnection(args, async (cursor) => {
-          const page = await ctx.loaders.call(() =>
-            ctx.square.payments.list({
-              cursor,
-              limit: 100,
-              sortOrder: 'DESC',
-              ...(locationId ? { locationId } : {}),
-              ...(range.startAt ? { beginTime: range.startAt } : {}),
-              ...(range.endAt ? { endTime: range.endAt } : {}),
-            }),
-          );
-          for (const p of page.data) ctx.loaders.payment.prime(p.id!, p);
-          return { items: page.data, cursor: page.response.cursor };
-        });
+        return squareConnection(
+          args,
+          async (cursor, limit) => {
+            const page = await ctx.loaders.call(() =>
+              ctx.square.payments.list({
+                cursor,
+                limit,
+                sortOrder: 'DESC',
+                ...(locationId ? { locationId } : {}),
+                ...(range.startAt ? { beginTime: range.startAt } : {}),
+                ...(range.endAt ? { endTime: range.endAt } : {}),
+              }),
+            );
+            for (const p of page.data) ctx.loaders.payment.prime(p.id!, p);
+            return { items: page.data, cursor: page.response.cursor };
+          },
+          { scope: ['payments', filter], sortKey: (x) => x.createdAt, direction: 'DESC' },
+        );
       },
     },
     PaymentConnection,

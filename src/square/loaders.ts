@@ -22,6 +22,8 @@ export interface LoaderDeps {
   locations: () => Promise<Square.Location[]>;
   /** Old ids of profiles merged into each customer, whose orders Square no longer finds under the new id. */
   lineages: (customerIds: readonly string[]) => Promise<Map<string, string[]>>;
+  /** The profile a merged-away customer lives on as; undefined when it was never merged away. */
+  mergedInto: (customerId: string) => Promise<string | undefined>;
 }
 
 export type Loaders = ReturnType<typeof createLoaders>;
@@ -33,7 +35,7 @@ export type Loaders = ReturnType<typeof createLoaders>;
  * loaders of the objects it carries. Built per request and per token, so nothing
  * read for one seller can reach another.
  */
-export function createLoaders({ square, limit, locations, lineages }: LoaderDeps) {
+export function createLoaders({ square, limit, locations, lineages, mergedInto }: LoaderDeps) {
   const call = <T>(fn: () => Promise<T>) => limit(fn);
   /** For calls whose answers lead to further calls: they go ahead of the leaves waiting for the cap. */
   const callFirst = <T>(fn: () => Promise<T>) => limit(fn, { priority: 'first' });
@@ -79,6 +81,34 @@ export function createLoaders({ square, limit, locations, lineages }: LoaderDeps
       return ids.map((id) => found.get(id) ?? null);
     },
     { maxBatchSize: LIMITS.bulkRetrieveCustomers * 10 },
+  );
+
+  /** Customers reached through the id of a profile since merged into them, and that old id. */
+  const reachedThrough = new WeakMap<Square.Customer, string>();
+
+  /**
+   * The customer with this id; for a profile merged away, the profile it was merged
+   * into (as learned from Square's customer.created webhooks), marked as reached
+   * through the old id. Orders, payments and tenders keep naming the old profile
+   * after a merge, so every customer reached from another object comes through here.
+   */
+  const customerOrSurvivor = new DataLoader<string, Square.Customer | null>(async (ids) =>
+    Promise.all(
+      ids.map(async (id) => {
+        try {
+          const found = await customer.load(id);
+          if (found) return found;
+          const survivorId = await mergedInto(id);
+          const survivor = survivorId ? await customer.load(survivorId) : null;
+          if (!survivor) return null;
+          const copy = { ...survivor };
+          reachedThrough.set(copy, id);
+          return copy;
+        } catch (error) {
+          return squareFailure(error);
+        }
+      }),
+    ),
   );
 
   const order = new DataLoader<string, Square.Order | null>(async (ids) => {
@@ -211,7 +241,12 @@ export function createLoaders({ square, limit, locations, lineages }: LoaderDeps
 
   return {
     customer,
+    customerOrSurvivor,
+    /** The merged-away id a customer from customerOrSurvivor was reached through; undefined when reached by its own. */
+    reachedThrough: (c: Square.Customer) => reachedThrough.get(c),
     mergedFrom,
+    /** The id of the profile a customer id lives on as: its own, or, merged away, the surviving profile's. */
+    survivorId: async (customerId: string) => (await mergedInto(customerId)) ?? customerId,
     order,
     ordersByCustomer,
     card,
