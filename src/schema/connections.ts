@@ -95,7 +95,7 @@ function pageInfo(edges: ReadonlyArray<{ cursor: string }>, hasPreviousPage: boo
  * payments). The list is put in a total order — sort key, then id — and a page
  * starts strictly after (or ends strictly before) its cursor's key.
  */
-export function arrayConnection<T extends Identified>(args: PageArgs, items: readonly T[], order: ListOrder<NoInfer<T>>) {
+export function arrayConnection<T extends Identified>(args: PageArgs, items: readonly T[], order: ListOrder<T>) {
   const scope = scopeHash(order.scope);
   const sign = order.direction === 'ASC' ? 1 : -1;
   const keyOf = (item: T) => ({ k: order.sortKey(item) ?? '', id: item.id ?? '' });
@@ -127,7 +127,7 @@ export function arrayConnection<T extends Identified>(args: PageArgs, items: rea
 export async function squareConnection<T extends Identified>(
   args: PageArgs,
   fetchPage: (cursor: string | undefined, limit: number) => Promise<{ items: T[]; cursor?: string | null | undefined }>,
-  order: ListOrder<NoInfer<T>>,
+  order: ListOrder<T>,
 ) {
   if (args.last != null || args.before != null) {
     throw new GraphQLError('This connection pages forward only: use first and after.', {
