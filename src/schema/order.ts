@@ -4,6 +4,7 @@ import type { GatewayContext } from '../gateway/context.js';
 import { builder } from './builder.js';
 import { arrayConnection, squareConnection } from './connections.js';
 import { TimeRange, timeRange } from './customer.js';
+import { idList, MAX_IDS, within } from './filters.js';
 import { CardBrand, DiscountScope, DiscountType, OrderState, TaxScope, TaxType, TenderCardStatus, TenderType, CardEntryMethod } from './enums.js';
 import { squareIdFrom } from './ids.js';
 import { Money } from './money.js';
@@ -398,36 +399,6 @@ const OrderFilter = builder.inputType('OrderFilter', {
   }),
 });
 
-const MAX_IDS = 10;
-
-/**
- * The orders of these customers, newest first, with those of every profile merged
- * into them (or, for a merged-away id, into the profile it lives on as): Square's
- * customer filter knows only the id an order was made under. Read through the same
- * loader as Customer.orders, so that the two always agree.
- */
-async function ordersOfCustomers(ctx: GatewayContext, customerIds: readonly string[]): Promise<Square.Order[]> {
-  const survivors = new Set(await Promise.all(customerIds.map((id) => ctx.loaders.survivorId(id))));
-  const orders = await Promise.all([...survivors].map((id) => ctx.loaders.ordersByCustomer.load(id)));
-  return [...new Map(orders.flat().map((o) => [o.id, o])).values()];
-}
-
-/** Whether a time lies in a range, both ends included, as Square's date_time_filter has it. */
-function within(at: string | undefined, range: { startAt?: string; endAt?: string }): boolean {
-  const time = Date.parse(at ?? '');
-  return (!range.startAt || time >= Date.parse(range.startAt)) && (!range.endAt || time <= Date.parse(range.endAt));
-}
-
-function idList(ids: readonly (string | number)[] | null | undefined, type: 'Location' | 'Customer', field: string) {
-  if (!ids) return undefined;
-  if (ids.length > MAX_IDS) {
-    throw new GraphQLError(`${field} takes at most ${MAX_IDS} ids (Square’s SearchOrders limit).`, {
-      extensions: { code: 'BAD_USER_INPUT', argument: field },
-    });
-  }
-  return ids.map((id) => squareIdFrom(String(id), type, field));
-}
-
 builder.queryFields((t) => ({
   order: t.field({
     authScopes: { ORDERS_READ: true },
@@ -456,7 +427,7 @@ builder.queryFields((t) => ({
         const chosenLocations = idList(filter?.locationIds, 'Location', 'filter.locationIds');
         const scope = ['orders', filter];
         if (customerIds) {
-          const orders = await ordersOfCustomers(ctx, customerIds);
+          const orders = await ctx.loaders.ordersOfCustomers(customerIds);
           const states = filter?.states?.length ? new Set<string>(filter.states) : undefined;
           const locations = chosenLocations && new Set(chosenLocations);
           const created = filter?.createdAt ? timeRange(filter.createdAt) : {};

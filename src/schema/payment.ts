@@ -2,7 +2,8 @@ import type { Square } from 'square';
 import type { GatewayContext } from '../gateway/context.js';
 import { builder } from './builder.js';
 import { cardFaceFields } from './card-face.js';
-import { squareConnection } from './connections.js';
+import { arrayConnection, squareConnection } from './connections.js';
+import { idList, within } from './filters.js';
 import {
   AvsStatus,
   CardEntryMethod,
@@ -184,6 +185,11 @@ const PaymentFilter = builder.inputType('PaymentFilter', {
   fields: (t) => ({
     locationId: t.id({ required: false, description: 'Only payments taken at this location: its global id or squareId.' }),
     createdAt: t.field({ type: TimeRange, required: false, description: 'Only payments created within this range.' }),
+    customerIds: t.idList({
+      required: false,
+      description:
+        'At most 10; the payments behind these customers’ orders (as Customer.payments), for a merged profile those of every id it has had.',
+    }),
   }),
 });
 
@@ -203,10 +209,18 @@ builder.queryFields((t) => ({
       nullable: true,
       description: 'The seller’s payments, newest first.',
       args: { filter: t.arg({ type: PaymentFilter, required: false, description: 'Only payments matching every condition given.' }) },
-      resolve: (_root, args, ctx) => {
+      resolve: async (_root, args, ctx) => {
         const filter = args.filter;
         const range = filter?.createdAt ? timeRange(filter.createdAt) : {};
         const locationId = filter?.locationId ? squareIdFrom(String(filter.locationId), 'Location', 'filter.locationId') : undefined;
+        const customerIds = idList(filter?.customerIds, 'Customer', 'filter.customerIds');
+        const scope = ['payments', filter];
+        if (customerIds) {
+          // ListPayments cannot filter by customer: these come from the customers' orders, as Customer.payments do.
+          const payments = await paymentsOfOrders(ctx, await ctx.loaders.ordersOfCustomers(customerIds));
+          const matching = payments.filter((p) => (!locationId || p.locationId === locationId) && within(p.createdAt, range));
+          return arrayConnection(args, matching, { scope, sortKey: (x) => x.createdAt, direction: 'DESC' });
+        }
         return squareConnection(
           args,
           async (cursor, limit) => {
@@ -223,7 +237,7 @@ builder.queryFields((t) => ({
             for (const p of page.data) ctx.loaders.payment.prime(p.id!, p);
             return { items: page.data, cursor: page.response.cursor };
           },
-          { scope: ['payments', filter], sortKey: (x) => x.createdAt, direction: 'DESC' },
+          { scope, sortKey: (x) => x.createdAt, direction: 'DESC' },
         );
       },
     },

@@ -239,14 +239,28 @@ export function createLoaders({ square, limit, locations, lineages, mergedInto }
     }
   });
 
+  /** The id of the profile a customer id lives on as: its own, or, merged away, the surviving profile's. */
+  const survivorId = async (customerId: string) => (await mergedInto(customerId)) ?? customerId;
+
+  /**
+   * The orders of these customers, with those of every profile merged into them (or,
+   * for a merged-away id, into the profile it lives on as): Square's customer filter
+   * knows only the id an order was made under. The loader behind Customer.orders, so
+   * that every way of asking gives the same answer.
+   */
+  const ordersOfCustomers = async (customerIds: readonly string[]): Promise<Square.Order[]> => {
+    const survivors = new Set(await Promise.all(customerIds.map(survivorId)));
+    const orders = await Promise.all([...survivors].map((id) => ordersByCustomer.load(id)));
+    return [...new Map(orders.flat().map((o) => [o.id, o])).values()];
+  };
+
   return {
     customer,
     customerOrSurvivor,
     /** The merged-away id a customer from customerOrSurvivor was reached through; undefined when reached by its own. */
     reachedThrough: (c: Square.Customer) => reachedThrough.get(c),
     mergedFrom,
-    /** The id of the profile a customer id lives on as: its own, or, merged away, the surviving profile's. */
-    survivorId: async (customerId: string) => (await mergedInto(customerId)) ?? customerId,
+    ordersOfCustomers,
     order,
     ordersByCustomer,
     card,

@@ -1,5 +1,11 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { CustomerOrdersPageDocument, CustomerPathsDocument, OrdersPageDocument } from '../gql/graphql.js';
+import {
+  CustomerOrdersPageDocument,
+  CustomerPathsDocument,
+  CustomerPaymentsPageDocument,
+  OrdersPageDocument,
+  PaymentsPageDocument,
+} from '../gql/graphql.js';
 import { useGateway } from '../support/gateway.js';
 import { arrangeMerchant, type ArrangedMerchant } from '../support/merchant.js';
 import { merge, untilMerged } from '../support/merges.js';
@@ -61,6 +67,18 @@ describe('one answer wherever a client starts after a merge', () => {
       filter: { customerIds: [ids.a], locationIds: [merchant.locationId], states: ['COMPLETED'], createdAt: { startAt: newest!.createdAt } },
     });
     expect(narrowed.data!.orders!.edges.map((e) => e.node.squareId)).toEqual([history[0]]);
+  });
+
+  it('payments(filter: {customerIds}) finds the whole history from any id of the lineage, as Customer.payments does', async () => {
+    const everything = new Set(merchant.customers.filter((c) => [ids.a, ids.b, ids.d].includes(c.id)).flatMap((c) => c.paymentIds));
+    const fromCustomer = await stack.gql(CustomerPaymentsPageDocument, { id: ids.e, first: 50 });
+    const history = fromCustomer.data!.customer!.payments!.edges.map((e) => e.node.squareId);
+    expect(new Set(history)).toEqual(everything);
+    for (const id of [ids.e, ids.b]) {
+      const result = await stack.gql(PaymentsPageDocument, { first: 50, filter: { customerIds: [id] } });
+      expect(result.errors).toBeUndefined();
+      expect(result.data!.payments!.edges.map((e) => e.node.squareId)).toEqual(history);
+    }
   });
 
   it('a profile never merged still finds only its own orders', async () => {

@@ -126,15 +126,25 @@ describe('pages that neither repeat nor skip', () => {
     );
   });
 
-  it('Customer.payments: a payment made between pages', async () => {
+  it('Customer.payments and payments(filter: {customerIds}): a payment made between pages', async () => {
     const square = stack.square();
+    const pay = async () => void (await orderPaidByCard(square, locationId, { customerId, cardId, cents: 999 }));
+    const now = async () => newestFirst((await square.payments.list({ limit: 100 })).data.filter((p) => p.customerId === customerId));
     await expectStablePages(
       reader(
         (after) => stack.gql(CustomerPaymentsPageDocument, { id: customerId, first: 2, after }),
         (d) => d.customer?.payments,
       ),
-      async () => void (await orderPaidByCard(square, locationId, { customerId, cardId, cents: 999 })),
-      async () => newestFirst((await square.payments.list({ limit: 100 })).data.filter((p) => p.customerId === customerId)),
+      pay,
+      now,
+    );
+    await expectStablePages(
+      reader(
+        (after) => stack.gql(PaymentsPageDocument, { first: 2, after, filter: { customerIds: [customerId] } }),
+        (d) => d.payments,
+      ),
+      pay,
+      now,
     );
   });
 
