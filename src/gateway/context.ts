@@ -127,7 +127,8 @@ export function contextFactory(options: ContextFactoryOptions) {
           mergedInto: async (customerId) => store.mergedInto(await merchantId(), customerId),
         }
       : NO_LINEAGE;
-    const loaders = (client: SquareClient) => createLoaders({ square: client, limit: prioritized, locations, lineages: lineage.mergedFrom });
+    const loaders = (client: SquareClient) =>
+      createLoaders({ square: client, limit: prioritized, locations, lineages: lineage.mergedFrom, mergedInto: lineage.mergedInto });
     const context: GatewayContext = {
       square,
       scopes,

@@ -33,7 +33,7 @@ builder.node(CardRef, {
       type: CustomerRef,
       nullable: true,
       description: 'The customer this card is saved for; null when that profile no longer exists.',
-      resolve: (c, _args, ctx) => (c.customerId ? ctx.loaders.customer.load(c.customerId) : null),
+      resolve: (c, _args, ctx) => (c.customerId ? ctx.loaders.customerOrSurvivor.load(c.customerId) : null),
     }),
   }),
 });

@@ -1,4 +1,4 @@
-import { resolveArrayConnection } from '@pothos/plugin-relay';
+import { createHash } from 'node:crypto';
 import { GraphQLError } from 'graphql';
 
 export const DEFAULT_PAGE = 20;
@@ -11,80 +11,166 @@ export interface PageArgs {
   before?: string | null | undefined;
 }
 
-function checkFirst(args: PageArgs): number {
-  const first = args.first ?? DEFAULT_PAGE;
-  if (!Number.isInteger(first) || first < 0 || first > MAX_PAGE) {
-    throw new GraphQLError(`first must be between 0 and ${MAX_PAGE}.`, { extensions: { code: 'BAD_USER_INPUT', argument: 'first' } });
-  }
-  return first;
+/**
+ * How a connection's list is ordered. Cursors are keyset cursors: they hold the
+ * sort key and id of their edge's item, so that items added or removed between two
+ * page requests never make a page repeat or skip one.
+ */
+export interface ListOrder<T> {
+  /** The connection and the arguments that shape its list: a cursor continues only the list it came from. */
+  scope: unknown;
+  /** The item's sort key; Square's timestamps compare as strings in time order. */
+  sortKey: (item: T) => string | null | undefined;
+  direction: 'ASC' | 'DESC';
 }
 
-/** A connection over a list the gateway already holds (a customer's orders, a gift card's activities). */
-export function arrayConnection<T>(args: PageArgs, items: readonly T[]) {
-  return resolveArrayConnection({ args: { ...args, first: checkFirst(args) } }, items);
+interface Identified {
+  id?: string | null | undefined;
 }
 
-interface SquareCursor {
-  /** Square's cursor of the page the edge is on (absent: the first page). */
+interface Cursor {
+  /** Hash of the list's scope. */
+  s: string;
+  /** Sort key and id of the edge's item. */
+  k: string;
+  id: string;
+  /** Square's cursor of the page to read on from; absent for the first page. */
   c?: string;
-  /** The edge's index on that page. */
-  o: number;
+  /** Items Square put before this one with the same sort key: seen, though the key alone cannot tell. */
+  t?: string[];
 }
 
-function encode(cursor: SquareCursor): string {
+type Argument = 'after' | 'before';
+
+function badCursor(argument: Argument): GraphQLError {
+  return new GraphQLError(`${argument} is not a cursor from this connection.`, { extensions: { code: 'BAD_USER_INPUT', argument } });
+}
+
+function checkCount(value: number, argument: 'first' | 'last'): number {
+  if (!Number.isInteger(value) || value < 0 || value > MAX_PAGE) {
+    throw new GraphQLError(`${argument} must be between 0 and ${MAX_PAGE}.`, { extensions: { code: 'BAD_USER_INPUT', argument } });
+  }
+  return value;
+}
+
+function scopeHash(scope: unknown): string {
+  return createHash('sha256').update(JSON.stringify(scope ?? null)).digest('base64url').slice(0, 16);
+}
+
+function encode(cursor: Cursor): string {
   return Buffer.from(JSON.stringify(cursor)).toString('base64url');
 }
 
-function decode(cursor: string): SquareCursor {
+const isString = (value: unknown): value is string => typeof value === 'string';
+
+function decode(cursor: string, scope: string, argument: Argument): Cursor {
   try {
-    const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as SquareCursor;
-    if (Number.isInteger(parsed.o) && parsed.o >= -1 && (parsed.c === undefined || typeof parsed.c === 'string')) return parsed;
+    const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Partial<Cursor> | null;
+    if (
+      parsed?.s === scope &&
+      isString(parsed.k) &&
+      isString(parsed.id) &&
+      (parsed.c === undefined || isString(parsed.c)) &&
+      (parsed.t === undefined || (Array.isArray(parsed.t) && parsed.t.every(isString)))
+    ) {
+      return parsed as Cursor;
+    }
   } catch {
-    // any other shape is not one of ours
+    // not JSON: not one of ours either
   }
-  throw new GraphQLError('after is not a cursor from this connection.', { extensions: { code: 'BAD_USER_INPUT', argument: 'after' } });
+  throw badCursor(argument);
+}
+
+function pageInfo(edges: ReadonlyArray<{ cursor: string }>, hasPreviousPage: boolean, hasNextPage: boolean) {
+  return {
+    hasNextPage,
+    hasPreviousPage,
+    startCursor: edges[0]?.cursor ?? null,
+    endCursor: edges[edges.length - 1]?.cursor ?? null,
+  };
 }
 
 /**
- * A forward connection over one of Square's cursor-paged endpoints. Pages are always
- * requested at the same size, so an edge's cursor (Square's page cursor plus the
- * edge's index on that page) leads back to exactly the next item.
+ * A connection over a list the gateway holds whole (a customer's orders and
+ * payments). The list is put in a total order — sort key, then id — and a page
+ * starts strictly after (or ends strictly before) its cursor's key.
  */
-export async function squareConnection<T>(
+export function arrayConnection<T extends Identified>(args: PageArgs, items: readonly T[], order: ListOrder<T>) {
+  const scope = scopeHash(order.scope);
+  const sign = order.direction === 'ASC' ? 1 : -1;
+  const keyOf = (item: T) => ({ k: order.sortKey(item) ?? '', id: item.id ?? '' });
+  const compare = (a: { k: string; id: string }, b: { k: string; id: string }) =>
+    sign * (a.k === b.k ? (a.id < b.id ? -1 : a.id > b.id ? 1 : 0) : a.k < b.k ? -1 : 1);
+  const sorted = [...items].sort((a, b) => compare(keyOf(a), keyOf(b)));
+
+  const after = args.after ? decode(args.after, scope, 'after') : undefined;
+  const before = args.before ? decode(args.before, scope, 'before') : undefined;
+  const indexOr = (index: number) => (index === -1 ? sorted.length : index);
+  const start = after ? indexOr(sorted.findIndex((item) => compare(keyOf(item), after) > 0)) : 0;
+  const end = Math.max(start, before ? indexOr(sorted.findIndex((item) => compare(keyOf(item), before) >= 0)) : sorted.length);
+  const backward = args.last != null && args.first == null;
+  const to = backward ? end : Math.min(end, start + checkCount(args.first ?? DEFAULT_PAGE, 'first'));
+  const from = args.last != null ? Math.max(start, to - checkCount(args.last, 'last')) : start;
+
+  const edges = sorted.slice(from, to).map((node) => ({ node, cursor: encode({ s: scope, ...keyOf(node) }) }));
+  return { edges, pageInfo: pageInfo(edges, from > 0, to < sorted.length) };
+}
+
+/**
+ * A forward connection over one of Square's cursor-paged endpoints. Each Square
+ * page is asked for exactly the edges still missing, so a page of the connection
+ * usually ends where Square's page ends and its endCursor carries Square's own
+ * cursor. Every edge's cursor also pins its item (sort key, id), and the next page
+ * drops whatever Square returns at or before that item: an edge in the middle of a
+ * Square page leads on correctly even after items were added or removed before it.
+ */
+export async function squareConnection<T extends Identified>(
   args: PageArgs,
-  fetchPage: (cursor: string | undefined) => Promise<{ items: T[]; cursor?: string | null | undefined }>,
+  fetchPage: (cursor: string | undefined, limit: number) => Promise<{ items: T[]; cursor?: string | null | undefined }>,
+  order: ListOrder<T>,
 ) {
   if (args.last != null || args.before != null) {
     throw new GraphQLError('This connection pages forward only: use first and after.', {
       extensions: { code: 'BAD_USER_INPUT', argument: args.last != null ? 'last' : 'before' },
     });
   }
-  const first = checkFirst(args);
-  const start = args.after ? decode(args.after) : { o: -1 };
+  const first = checkCount(args.first ?? DEFAULT_PAGE, 'first');
+  const scope = scopeHash(order.scope);
+  const pin = args.after ? decode(args.after, scope, 'after') : undefined;
+  const seen = new Set([...(pin?.t ?? []), ...(pin ? [pin.id] : [])]);
+  const keyOf = (item: T) => order.sortKey(item) ?? '';
+  const sortsBefore = (a: string, b: string) => (order.direction === 'ASC' ? a < b : a > b);
+  const alreadyPaged = (item: T) => pin !== undefined && (seen.has(item.id ?? '') || sortsBefore(keyOf(item), pin.k));
+
   const edges: Array<{ node: T; cursor: string }> = [];
-  let pageCursor = start.c;
-  let skip = start.o + 1;
+  let pageCursor = pin?.c;
   let hasNextPage = false;
-  while (first > 0) {
-    const page = await fetchPage(pageCursor);
-    const taken = page.items.slice(skip, skip + first - edges.length);
-    taken.forEach((node, i) => edges.push({ node, cursor: encode({ ...(pageCursor ? { c: pageCursor } : {}), o: skip + i }) }));
-    const leftOnPage = page.items.length > skip + taken.length;
+  while (edges.length < first) {
+    const page = await fetchPage(pageCursor, first - edges.length).catch((error: unknown) => {
+      // Square refuses a page cursor it did not make: that came from our caller's `after`.
+      const square = (error as GraphQLError).extensions?.square as { code?: string } | undefined;
+      if (pin?.c !== undefined && pageCursor === pin.c && square?.code === 'INVALID_CURSOR') throw badCursor('after');
+      throw error;
+    });
+    const fresh = page.items.filter((item) => !alreadyPaged(item));
+    const taken = fresh.slice(0, first - edges.length);
+    for (const node of taken) {
+      const index = page.items.indexOf(node);
+      const k = keyOf(node);
+      const lastOnPage = index === page.items.length - 1 && page.cursor;
+      const ties = page.items.slice(0, index).filter((item) => keyOf(item) === k).map((item) => item.id ?? '');
+      const cursor: Cursor = { s: scope, k, id: node.id ?? '' };
+      const resumeAt = lastOnPage ? page.cursor! : pageCursor;
+      if (resumeAt) cursor.c = resumeAt;
+      if (ties.length > 0) cursor.t = ties;
+      edges.push({ node, cursor: encode(cursor) });
+    }
     if (edges.length >= first) {
-      hasNextPage = leftOnPage || Boolean(page.cursor);
+      hasNextPage = fresh.length > taken.length || Boolean(page.cursor);
       break;
     }
     if (!page.cursor) break;
     pageCursor = page.cursor;
-    skip = 0;
   }
-  return {
-    edges,
-    pageInfo: {
-      hasNextPage,
-      hasPreviousPage: Boolean(args.after),
-      startCursor: edges[0]?.cursor ?? null,
-      endCursor: edges[edges.length - 1]?.cursor ?? null,
-    },
-  };
+  return { edges, pageInfo: pageInfo(edges, Boolean(args.after), hasNextPage) };
 }

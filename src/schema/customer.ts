@@ -1,5 +1,4 @@
 import type { Square } from 'square';
-import type { GatewayContext } from '../gateway/context.js';
 import { builder } from './builder.js';
 import { Address } from './address.js';
 import { arrayConnection, squareConnection } from './connections.js';
@@ -18,30 +17,11 @@ const CustomerPreferences = builder.objectRef<Square.CustomerPreferences>('Custo
   }),
 });
 
-/** Customers reached through the id of a profile that was merged into them, and that old id. */
-const reachedThrough = new WeakMap<Square.Customer, string>();
-
-/**
- * The customer with this id; for a profile merged away, the profile it was merged
- * into (as learned from Square's customer.created webhooks), marked as reached
- * through the old id.
- */
-async function customerOrSurvivor(ctx: GatewayContext, id: string): Promise<Square.Customer | null> {
-  const found = await ctx.loaders.customer.load(id);
-  if (found) return found;
-  const survivorId = await ctx.lineage.mergedInto(id);
-  const survivor = survivorId ? await ctx.loaders.customer.load(survivorId) : null;
-  if (!survivor) return null;
-  const copy = { ...survivor };
-  reachedThrough.set(copy, id);
-  return copy;
-}
-
 builder.node(CustomerRef, {
   authScopes: { CUSTOMERS_READ: true },
   description: 'A customer profile of the seller, with the cards, gift cards, orders and payments that belong to it.',
   id: { resolve: (c) => c.id! },
-  loadOne: (id, ctx) => customerOrSurvivor(ctx, id),
+  loadOne: (id, ctx) => ctx.loaders.customerOrSurvivor.load(id),
   fields: (t) => ({
     squareId: t.string({ nullable: false, description: 'Square’s own id for this customer.', resolve: (c) => c.id! }),
     mergedFrom: t.stringList({
@@ -54,7 +34,7 @@ builder.node(CustomerRef, {
       nullable: true,
       description:
         'When this customer was looked up by the id of a profile since merged into it, that old id; null when it was looked up by its own id.',
-      resolve: (c) => reachedThrough.get(c) ?? null,
+      resolve: (c, _args, ctx) => ctx.loaders.reachedThrough(c) ?? null,
     }),
     givenName: t.exposeString('givenName', { nullable: true, description: 'The customer’s given (first) name.' }),
     familyName: t.exposeString('familyName', { nullable: true, description: 'The customer’s family (last) name.' }),
@@ -142,7 +122,11 @@ builder.node(CustomerRef, {
         resolve: async (c, args, ctx) => {
           const orders = await ctx.loaders.ordersByCustomer.load(c.id!);
           const states = args.states;
-          return arrayConnection(args, states?.length ? orders.filter((o) => states.includes(o.state as never)) : orders);
+          return arrayConnection(args, states?.length ? orders.filter((o) => states.includes(o.state as never)) : orders, {
+            scope: ['Customer.orders', c.id, states],
+            sortKey: (x) => x.createdAt,
+            direction: 'DESC',
+          });
         },
       },
       OrderConnection,
@@ -154,7 +138,11 @@ builder.node(CustomerRef, {
         nullable: true,
         description: 'Payments behind this customer’s orders, newest first.',
         resolve: async (c, args, ctx) =>
-          arrayConnection(args, await paymentsOfOrders(ctx, await ctx.loaders.ordersByCustomer.load(c.id!))),
+          arrayConnection(args, await paymentsOfOrders(ctx, await ctx.loaders.ordersByCustomer.load(c.id!)), {
+            scope: ['Customer.payments', c.id],
+            sortKey: (x) => x.createdAt,
+            direction: 'DESC',
+          }),
       },
       PaymentConnection,
     ),
@@ -195,7 +183,7 @@ builder.queryFields((t) => ({
     description:
       'One customer by id or squareId; for a profile merged away, the customer it was merged into (see resolvedFromMergedId); null when the seller has no such customer.',
     args: { id: t.arg.id({ required: true, description: 'The customer’s global id or its squareId.' }) },
-    resolve: (_root, args, ctx) => customerOrSurvivor(ctx, squareIdFrom(String(args.id), 'Customer')),
+    resolve: (_root, args, ctx) => ctx.loaders.customerOrSurvivor.load(squareIdFrom(String(args.id), 'Customer')),
   }),
   customers: t.connection(
     {
@@ -213,12 +201,15 @@ builder.queryFields((t) => ({
       resolve: (_root, args, ctx) => {
         const filter = args.filter;
         const hasFilter = Boolean(filter && Object.values(filter).some((v) => v != null));
-        return squareConnection(args, async (cursor) => {
-          const page = hasFilter
-            ? await ctx.loaders.call(() =>
+        // Oldest first by creation time, which never changes: Square's default order is by name, which does.
+        return squareConnection(
+          args,
+          async (cursor, limit) => {
+            const page = hasFilter
+              ? await ctx.loaders.call(() =>
                   ctx.square.customers.search({
                     cursor,
-                    limit: 100n,
+                    limit: BigInt(limit),
                     query: {
                       filter: {
                         ...(filter?.emailAddress ? { emailAddress: textFilter(filter.emailAddress) } : {}),
@@ -226,13 +217,16 @@ builder.queryFields((t) => ({
                         ...(filter?.referenceId ? { referenceId: textFilter(filter.referenceId) } : {}),
                         ...(filter?.createdAt ? { createdAt: timeRange(filter.createdAt) } : {}),
                       },
+                      sort: { field: 'CREATED_AT', order: 'ASC' },
                     },
                   }),
                 )
-            : (await ctx.loaders.call(() => ctx.square.customers.list({ cursor, limit: 100 }))).response;
-          for (const customer of page.customers ?? []) ctx.loaders.customer.prime(customer.id!, customer);
-          return { items: page.customers ?? [], cursor: page.cursor };
-        });
+              : (await ctx.loaders.call(() => ctx.square.customers.list({ cursor, limit, sortField: 'CREATED_AT', sortOrder: 'ASC' }))).response;
+            for (const customer of page.customers ?? []) ctx.loaders.customer.prime(customer.id!, customer);
+            return { items: page.customers ?? [], cursor: page.cursor };
+          },
+          { scope: ['customers', hasFilter ? filter : null], sortKey: (c) => c.createdAt, direction: 'ASC' },
+        );
       },
     },
     CustomerConnection,

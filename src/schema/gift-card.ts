@@ -96,9 +96,15 @@ builder.node(GiftCardRef, {
       authScopes: { CUSTOMERS_READ: true },
       type: [CustomerRef],
       nullable: true,
-      description: 'Customers this gift card is linked to, as a card on file.',
-      resolve: async (g, _args, ctx) =>
-        (await Promise.all((g.customerIds ?? []).map((id) => ctx.loaders.customer.load(id)))).filter((c) => c !== null),
+      description: 'Customers this gift card is linked to, as a card on file; a profile merged away counts as the one it was merged into.',
+      resolve: async (g, _args, ctx) => {
+        const linked = await ctx.loaders.customerOrSurvivor.loadMany(g.customerIds ?? []);
+        const failure = linked.find((c) => c instanceof Error);
+        if (failure) throw failure;
+        const found = linked.filter((c): c is Square.Customer => c !== null && !(c instanceof Error));
+        // Two linked profiles merged into one are one customer now.
+        return [...new Map(found.map((c) => [c.id, c])).values()];
+      },
     }),
     activities: t.connection(
       {
@@ -107,12 +113,16 @@ builder.node(GiftCardRef, {
         nullable: true,
         description: 'What happened to this gift card, newest first.',
         resolve: (g, args, ctx) =>
-          squareConnection(args, async (cursor) => {
-            const page = await ctx.loaders.call(() =>
-              ctx.square.giftCards.activities.list({ giftCardId: g.id!, cursor, limit: 100, sortOrder: 'DESC' }),
-            );
-            return { items: page.data, cursor: page.response.cursor };
-          }),
+          squareConnection(
+            args,
+            async (cursor, limit) => {
+              const page = await ctx.loaders.call(() =>
+                ctx.square.giftCards.activities.list({ giftCardId: g.id!, cursor, limit, sortOrder: 'DESC' }),
+              );
+              return { items: page.data, cursor: page.response.cursor };
+            },
+            { scope: ['GiftCard.activities', g.id], sortKey: (x) => x.createdAt, direction: 'DESC' },
+          ),
       },
       GiftCardActivityConnection,
     ),

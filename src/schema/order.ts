@@ -2,8 +2,9 @@ import { GraphQLError } from 'graphql';
 import type { Square } from 'square';
 import type { GatewayContext } from '../gateway/context.js';
 import { builder } from './builder.js';
-import { squareConnection } from './connections.js';
+import { arrayConnection, squareConnection } from './connections.js';
 import { TimeRange, timeRange } from './customer.js';
+import { idList, MAX_IDS, within } from './filters.js';
 import { CardBrand, DiscountScope, DiscountType, OrderState, TaxScope, TaxType, TenderCardStatus, TenderType, CardEntryMethod } from './enums.js';
 import { squareIdFrom } from './ids.js';
 import { Money } from './money.js';
@@ -233,7 +234,7 @@ const Tender = builder.objectRef<Square.Tender>('Tender').implement({
       type: CustomerRef,
       nullable: true,
       description: 'The customer who paid this tender, when known.',
-      resolve: (x, _args, ctx) => (x.customerId ? ctx.loaders.customer.load(x.customerId) : null),
+      resolve: (x, _args, ctx) => (x.customerId ? ctx.loaders.customerOrSurvivor.load(x.customerId) : null),
     }),
     payment: t.field({
       authScopes: { PAYMENTS_READ: true },
@@ -359,7 +360,7 @@ builder.node(OrderRef, {
       description: 'The order’s customer; for orders that name none (Square Online), the customer who paid.',
       resolve: async (o, _args, ctx) => {
         const id = await orderCustomerId(ctx, o);
-        return id ? ctx.loaders.customer.load(id) : null;
+        return id ? ctx.loaders.customerOrSurvivor.load(id) : null;
       },
     }),
     createdAt: t.field({
@@ -389,22 +390,14 @@ const OrderFilter = builder.inputType('OrderFilter', {
   fields: (t) => ({
     locationIds: t.idList({ required: false, description: 'At most 10; all the seller’s locations when absent.' }),
     states: t.field({ type: [OrderState], required: false, description: 'Only orders in one of these states.' }),
-    customerIds: t.idList({ required: false, description: 'At most 10; matches the order’s customer and its tenders’ customers.' }),
+    customerIds: t.idList({
+      required: false,
+      description:
+        'At most 10; matches the order’s customer and its tenders’ customers, and for a merged profile every id it has had: the surviving profile’s and those merged into it.',
+    }),
     createdAt: t.field({ type: TimeRange, required: false, description: 'Only orders created within this range.' }),
   }),
 });
-
-const MAX_IDS = 10;
-
-function idList(ids: readonly (string | number)[] | null | undefined, type: 'Location' | 'Customer', field: string) {
-  if (!ids) return undefined;
-  if (ids.length > MAX_IDS) {
-    throw new GraphQLError(`${field} takes at most ${MAX_IDS} ids (Square’s SearchOrders limit).`, {
-      extensions: { code: 'BAD_USER_INPUT', argument: field },
-    });
-  }
-  return ids.map((id) => squareIdFrom(String(id), type, field));
-}
 
 builder.queryFields((t) => ({
   order: t.field({
@@ -431,33 +424,49 @@ builder.queryFields((t) => ({
       resolve: async (_root, args, ctx) => {
         const filter = args.filter;
         const customerIds = idList(filter?.customerIds, 'Customer', 'filter.customerIds');
-        const locationIds =
-          idList(filter?.locationIds, 'Location', 'filter.locationIds') ??
-          (await ctx.loaders.call(() => ctx.loaders.locations())).map((l) => l.id!);
+        const chosenLocations = idList(filter?.locationIds, 'Location', 'filter.locationIds');
+        const scope = ['orders', filter];
+        if (customerIds) {
+          const orders = await ctx.loaders.ordersOfCustomers(customerIds);
+          const states = filter?.states?.length ? new Set<string>(filter.states) : undefined;
+          const locations = chosenLocations && new Set(chosenLocations);
+          const created = filter?.createdAt ? timeRange(filter.createdAt) : {};
+          const matching = orders.filter(
+            (o) =>
+              (!states || states.has(o.state ?? '')) &&
+              (!locations || locations.has(o.locationId)) &&
+              within(o.createdAt, created),
+          );
+          return arrayConnection(args, matching, { scope, sortKey: (x) => x.createdAt, direction: 'DESC' });
+        }
+        const locationIds = chosenLocations ?? (await ctx.loaders.call(() => ctx.loaders.locations())).map((l) => l.id!);
         if (locationIds.length > MAX_IDS) {
           throw new GraphQLError(`The seller has more than ${MAX_IDS} locations: pass filter.locationIds.`, {
             extensions: { code: 'BAD_USER_INPUT', argument: 'filter.locationIds' },
           });
         }
-        return squareConnection(args, async (cursor) => {
-          const page = await ctx.loaders.call(() =>
-            ctx.square.orders.search({
-              locationIds,
-              cursor,
-              limit: 100,
-              query: {
-                filter: {
-                  ...(filter?.states?.length ? { stateFilter: { states: filter.states } } : {}),
-                  ...(customerIds ? { customerFilter: { customerIds } } : {}),
-                  ...(filter?.createdAt ? { dateTimeFilter: { createdAt: timeRange(filter.createdAt) } } : {}),
+        return squareConnection(
+          args,
+          async (cursor, limit) => {
+            const page = await ctx.loaders.call(() =>
+              ctx.square.orders.search({
+                locationIds,
+                cursor,
+                limit,
+                query: {
+                  filter: {
+                    ...(filter?.states?.length ? { stateFilter: { states: filter.states } } : {}),
+                    ...(filter?.createdAt ? { dateTimeFilter: { createdAt: timeRange(filter.createdAt) } } : {}),
+                  },
+                  sort: { sortField: 'CREATED_AT', sortOrder: 'DESC' },
                 },
-                sort: { sortField: 'CREATED_AT', sortOrder: 'DESC' },
-              },
-            }),
-          );
-          for (const o of page.orders ?? []) ctx.loaders.order.prime(o.id!, o);
-          return { items: page.orders ?? [], cursor: page.cursor };
-        });
+              }),
+            );
+            for (const o of page.orders ?? []) ctx.loaders.order.prime(o.id!, o);
+            return { items: page.orders ?? [], cursor: page.cursor };
+          },
+          { scope, sortKey: (x) => x.createdAt, direction: 'DESC' },
+        );
       },
     },
     OrderConnection,

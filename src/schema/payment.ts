@@ -2,7 +2,8 @@ import type { Square } from 'square';
 import type { GatewayContext } from '../gateway/context.js';
 import { builder } from './builder.js';
 import { cardFaceFields } from './card-face.js';
-import { squareConnection } from './connections.js';
+import { arrayConnection, squareConnection } from './connections.js';
+import { idList, within } from './filters.js';
 import {
   AvsStatus,
   CardEntryMethod,
@@ -120,7 +121,7 @@ builder.node(PaymentRef, {
       type: CustomerRef,
       nullable: true,
       description: 'The customer the payment names; null when it names none.',
-      resolve: (p, _args, ctx) => (p.customerId ? ctx.loaders.customer.load(p.customerId) : null),
+      resolve: (p, _args, ctx) => (p.customerId ? ctx.loaders.customerOrSurvivor.load(p.customerId) : null),
     }),
     order: t.field({
       authScopes: { ORDERS_READ: true },
@@ -184,6 +185,11 @@ const PaymentFilter = builder.inputType('PaymentFilter', {
   fields: (t) => ({
     locationId: t.id({ required: false, description: 'Only payments taken at this location: its global id or squareId.' }),
     createdAt: t.field({ type: TimeRange, required: false, description: 'Only payments created within this range.' }),
+    customerIds: t.idList({
+      required: false,
+      description:
+        'At most 10; the payments behind these customers’ orders (as Customer.payments), for a merged profile those of every id it has had.',
+    }),
   }),
 });
 
@@ -203,24 +209,36 @@ builder.queryFields((t) => ({
       nullable: true,
       description: 'The seller’s payments, newest first.',
       args: { filter: t.arg({ type: PaymentFilter, required: false, description: 'Only payments matching every condition given.' }) },
-      resolve: (_root, args, ctx) => {
+      resolve: async (_root, args, ctx) => {
         const filter = args.filter;
         const range = filter?.createdAt ? timeRange(filter.createdAt) : {};
         const locationId = filter?.locationId ? squareIdFrom(String(filter.locationId), 'Location', 'filter.locationId') : undefined;
-        return squareConnection(args, async (cursor) => {
-          const page = await ctx.loaders.call(() =>
-            ctx.square.payments.list({
-              cursor,
-              limit: 100,
-              sortOrder: 'DESC',
-              ...(locationId ? { locationId } : {}),
-              ...(range.startAt ? { beginTime: range.startAt } : {}),
-              ...(range.endAt ? { endTime: range.endAt } : {}),
-            }),
-          );
-          for (const p of page.data) ctx.loaders.payment.prime(p.id!, p);
-          return { items: page.data, cursor: page.response.cursor };
-        });
+        const customerIds = idList(filter?.customerIds, 'Customer', 'filter.customerIds');
+        const scope = ['payments', filter];
+        if (customerIds) {
+          // ListPayments cannot filter by customer: these come from the customers' orders, as Customer.payments do.
+          const payments = await paymentsOfOrders(ctx, await ctx.loaders.ordersOfCustomers(customerIds));
+          const matching = payments.filter((p) => (!locationId || p.locationId === locationId) && within(p.createdAt, range));
+          return arrayConnection(args, matching, { scope, sortKey: (x) => x.createdAt, direction: 'DESC' });
+        }
+        return squareConnection(
+          args,
+          async (cursor, limit) => {
+            const page = await ctx.loaders.call(() =>
+              ctx.square.payments.list({
+                cursor,
+                limit,
+                sortOrder: 'DESC',
+                ...(locationId ? { locationId } : {}),
+                ...(range.startAt ? { beginTime: range.startAt } : {}),
+                ...(range.endAt ? { endTime: range.endAt } : {}),
+              }),
+            );
+            for (const p of page.data) ctx.loaders.payment.prime(p.id!, p);
+            return { items: page.data, cursor: page.response.cursor };
+          },
+          { scope, sortKey: (x) => x.createdAt, direction: 'DESC' },
+        );
       },
     },
     PaymentConnection,

@@ -22,6 +22,8 @@ export interface LoaderDeps {
   locations: () => Promise<Square.Location[]>;
   /** Old ids of profiles merged into each customer, whose orders Square no longer finds under the new id. */
   lineages: (customerIds: readonly string[]) => Promise<Map<string, string[]>>;
+  /** The profile a merged-away customer lives on as; undefined when it was never merged away. */
+  mergedInto: (customerId: string) => Promise<string | undefined>;
 }
 
 export type Loaders = ReturnType<typeof createLoaders>;
@@ -33,7 +35,7 @@ export type Loaders = ReturnType<typeof createLoaders>;
  * loaders of the objects it carries. Built per request and per token, so nothing
  * read for one seller can reach another.
  */
-export function createLoaders({ square, limit, locations, lineages }: LoaderDeps) {
+export function createLoaders({ square, limit, locations, lineages, mergedInto }: LoaderDeps) {
   const call = <T>(fn: () => Promise<T>) => limit(fn);
   /** For calls whose answers lead to further calls: they go ahead of the leaves waiting for the seller's budget. */
   const callFirst = <T>(fn: () => Promise<T>) => limit(fn, { priority: 'first' });
@@ -79,6 +81,34 @@ export function createLoaders({ square, limit, locations, lineages }: LoaderDeps
       return ids.map((id) => found.get(id) ?? null);
     },
     { maxBatchSize: LIMITS.bulkRetrieveCustomers * 10 },
+  );
+
+  /** Customers reached through the id of a profile since merged into them, and that old id. */
+  const reachedThrough = new WeakMap<Square.Customer, string>();
+
+  /**
+   * The customer with this id; for a profile merged away, the profile it was merged
+   * into (as learned from Square's customer.created webhooks), marked as reached
+   * through the old id. Orders, payments and tenders keep naming the old profile
+   * after a merge, so every customer reached from another object comes through here.
+   */
+  const customerOrSurvivor = new DataLoader<string, Square.Customer | null>(async (ids) =>
+    Promise.all(
+      ids.map(async (id) => {
+        try {
+          const found = await customer.load(id);
+          if (found) return found;
+          const survivorId = await mergedInto(id);
+          const survivor = survivorId ? await customer.load(survivorId) : null;
+          if (!survivor) return null;
+          const copy = { ...survivor };
+          reachedThrough.set(copy, id);
+          return copy;
+        } catch (error) {
+          return squareFailure(error);
+        }
+      }),
+    ),
   );
 
   const order = new DataLoader<string, Square.Order | null>(async (ids) => {
@@ -214,9 +244,28 @@ export function createLoaders({ square, limit, locations, lineages }: LoaderDeps
     }
   });
 
+  /** The id of the profile a customer id lives on as: its own, or, merged away, the surviving profile's. */
+  const survivorId = async (customerId: string) => (await mergedInto(customerId)) ?? customerId;
+
+  /**
+   * The orders of these customers, with those of every profile merged into them (or,
+   * for a merged-away id, into the profile it lives on as): Square's customer filter
+   * knows only the id an order was made under. The loader behind Customer.orders, so
+   * that every way of asking gives the same answer.
+   */
+  const ordersOfCustomers = async (customerIds: readonly string[]): Promise<Square.Order[]> => {
+    const survivors = new Set(await Promise.all(customerIds.map(survivorId)));
+    const orders = await Promise.all([...survivors].map((id) => ordersByCustomer.load(id)));
+    return [...new Map(orders.flat().map((o) => [o.id, o])).values()];
+  };
+
   return {
     customer,
+    customerOrSurvivor,
+    /** The merged-away id a customer from customerOrSurvivor was reached through; undefined when reached by its own. */
+    reachedThrough: (c: Square.Customer) => reachedThrough.get(c),
     mergedFrom,
+    ordersOfCustomers,
     order,
     ordersByCustomer,
     card,

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { countCalls, SERVER_TOKEN, useGateway } from '../support/gateway.js';
+import { countCalls, useGateway } from '../support/gateway.js';
 import { arrangeMerchant, orderPaidByCard, type ArrangedMerchant } from '../support/merchant.js';
-import { eventually } from '../support/eventually.js';
+import { merge, untilMerged } from '../support/merges.js';
 
 const stack = useGateway({ webhooks: true });
 let merchant: ArrangedMerchant;
@@ -9,26 +9,6 @@ let merchant: ArrangedMerchant;
 beforeAll(async () => {
   merchant = await arrangeMerchant(stack.square(), { customers: 14, ordersPerCustomer: 1, giftCardsEvery: 100 });
 });
-
-/** A seller's merge of duplicate profiles in Square (the emulator's control plane stands in for the dashboard). */
-async function merge(fromIds: string[]): Promise<string> {
-  const response = await fetch(`${stack.emulatorUrl}/_emulator/customers/merge`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${SERVER_TOKEN}` },
-    body: JSON.stringify({ from_customer_ids: fromIds }),
-  });
-  expect(response.status).toBe(200);
-  return ((await response.json()) as { customer: { id: string } }).customer.id;
-}
-
-/** Waits until the gateway has applied the merge's webhook. */
-async function untilMerged(customerId: string, count: number): Promise<string[]> {
-  return eventually(`the merge into ${customerId}`, async () => {
-    const result = await stack.gql(`query($id: ID!) { customer(id: $id) { mergedFrom } }`, { id: customerId });
-    const mergedFrom = result.data?.customer?.mergedFrom as string[] | undefined;
-    return mergedFrom?.length === count && mergedFrom;
-  });
-}
 
 const HISTORY = `query($id: ID!) { customer(id: $id) {
   squareId resolvedFromMergedId mergedFrom
@@ -40,22 +20,22 @@ describe('merged customers keep their history', () => {
   it('shows the orders and payments made under the old ids, through chains of merges', async () => {
     const [a, b, d] = [merchant.customers[0]!, merchant.customers[1]!, merchant.customers[2]!];
     // Square's own search under the new id finds none of the old orders: the gap the gateway closes.
-    const c = await merge([a.id, b.id]);
+    const c = await merge(stack, [a.id, b.id]);
     const squareSays = await stack.square().orders.search({
       locationIds: [merchant.locationId],
       query: { filter: { customerFilter: { customerIds: [c] } } },
     });
     expect(squareSays.orders ?? []).toEqual([]);
 
-    expect(await untilMerged(c, 2)).toEqual([a.id, b.id]);
+    expect(await untilMerged(stack, c, 2)).toEqual([a.id, b.id]);
     const merged = (await stack.gql(HISTORY, { id: c })).data.customer;
     expect(new Set(merged.orders.edges.map((e: any) => e.node.squareId))).toEqual(new Set([...a.orderIds, ...b.orderIds]));
     expect(new Set(merged.payments.edges.map((e: any) => e.node.squareId))).toEqual(new Set([...a.paymentIds, ...b.paymentIds]));
 
     // A later order under the new id joins the history.
     const { order: newer } = await orderPaidByCard(stack.square(), merchant.locationId, { customerId: c, cardId: a.cardIds[0]!, cents: 999 });
-    const e = await merge([c, d.id]);
-    expect(await untilMerged(e, 4)).toEqual([a.id, b.id, c, d.id]);
+    const e = await merge(stack, [c, d.id]);
+    expect(await untilMerged(stack, e, 4)).toEqual([a.id, b.id, c, d.id]);
     const chain = (await stack.gql(HISTORY, { id: e })).data.customer;
     expect(new Set(chain.orders.edges.map((x: any) => x.node.squareId))).toEqual(
       new Set([...a.orderIds, ...b.orderIds, ...d.orderIds, newer.id]),
@@ -64,8 +44,8 @@ describe('merged customers keep their history', () => {
 
   it('resolves the id of a merged-away profile to the customer it lives on as, and says so', async () => {
     const [f, g] = [merchant.customers[3]!, merchant.customers[4]!];
-    const h = await merge([f.id, g.id]);
-    await untilMerged(h, 2);
+    const h = await merge(stack, [f.id, g.id]);
+    await untilMerged(stack, h, 2);
     const viaOldId = (await stack.gql(HISTORY, { id: f.id })).data.customer;
     expect(viaOldId).toMatchObject({ squareId: h, resolvedFromMergedId: f.id, mergedFrom: [f.id, g.id] });
     const viaOwnId = (await stack.gql(HISTORY, { id: h })).data.customer;
@@ -74,15 +54,15 @@ describe('merged customers keep their history', () => {
 
   it('searches a long lineage ten ids to a SearchOrders call, as Square allows', async () => {
     const sources = merchant.customers.slice(5, 14);
-    const survivor = await merge(sources.map((s) => s.id));
-    await untilMerged(survivor, 9);
+    const survivor = await merge(stack, sources.map((s) => s.id));
+    await untilMerged(stack, survivor, 9);
     // 9 old ids + the survivor: one call; one more merge makes 11 + 1 ids: two calls.
     await stack.clearCalls();
     await stack.gql(HISTORY, { id: survivor });
     expect(countCalls(await stack.calls()).SearchOrders).toBe(1);
     const extra = (await stack.square().customers.create({ givenName: 'Extra' })).customer!.id!;
-    const last = await merge([survivor, extra]);
-    await untilMerged(last, 11);
+    const last = await merge(stack, [survivor, extra]);
+    await untilMerged(stack, last, 11);
     await stack.clearCalls();
     const result = (await stack.gql(HISTORY, { id: last })).data.customer;
     expect(countCalls(await stack.calls()).SearchOrders).toBe(2);
