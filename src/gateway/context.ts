@@ -13,6 +13,8 @@ import type { GatewayPubSub } from './pubsub.js';
 export interface GatewayContext {
   /** The SDK client for this request's seller. */
   square: SquareClient;
+  /** How often a write is sent again once Square's state shows it did not take effect (SQUARE_MAX_RETRIES). */
+  writeRetries: number;
   loaders: Loaders;
   /** Replaces `loaders` with empty ones: a subscription's context outlives many events, and each must read fresh. */
   renewLoaders(): void;
@@ -114,6 +116,7 @@ export function contextFactory(options: ContextFactoryOptions) {
     const loaders = () => createLoaders({ square, limit: limiter.for(token), locations, lineages: lineage.mergedFrom });
     const context: GatewayContext = {
       square,
+      writeRetries: options.connection.maxRetries,
       scopes,
       merchantId,
       lineage,

@@ -5,7 +5,11 @@ export interface SquareConnection {
   /** Square's API root: production, sandbox, or any Square-compatible server such as the emulator. */
   baseUrl: string;
   timeoutInSeconds: number;
-  /** The SDK retries 408, 429 and 5xx itself (POST included); every write carries an idempotency key. */
+  /**
+   * How often the SDK retries a read answered with 408, 429 or 5xx. Writes pass `maxRetries: 0`
+   * per request, and the gateway sends one again only when that cannot take effect twice
+   * (src/schema/mutations/write.ts), up to this many times.
+   */
   maxRetries: number;
 }
 

@@ -43,3 +43,19 @@ function codeFor(status: number | undefined, category: string | undefined): Gate
 export function isNotFound(error: unknown): boolean {
   return error instanceof SquareError && error.statusCode === 404;
 }
+
+/**
+ * What a failed write tells about Square's state. `refused`: Square answered and did
+ * nothing. `not-applied`: rate limited, so Square did nothing and the write may be sent
+ * again. `unknown`: no answer, a timeout or a server error, which can come after the
+ * write committed; only Square's state can tell.
+ */
+export type WriteOutcome = 'refused' | 'not-applied' | 'unknown';
+
+export function writeOutcome(error: unknown): WriteOutcome {
+  if (error instanceof SquareTimeoutError) return 'unknown';
+  if (!(error instanceof SquareError)) return 'refused';
+  const status = error.statusCode;
+  if (status === undefined || status === 408 || status >= 500) return 'unknown';
+  return status === 429 ? 'not-applied' : 'refused';
+}

@@ -40,7 +40,7 @@ const RefundPaymentInput = builder.inputType('RefundPaymentInput', {
  */
 async function checkRefundable(ctx: GatewayContext, paymentId: string, amount: Square.Money): Promise<void> {
   const payment = await ctx.loaders.payment.load(paymentId);
-  if (!payment) throw new NotFoundError('No payment with this id exists for this seller.');
+  if (!payment) throw new NotFoundError('No payment with this id exists for this seller.', 'input.paymentId');
   if (payment.status !== 'COMPLETED')
     throw new ValidationError(
       payment.status === 'APPROVED'
@@ -83,14 +83,19 @@ builder.mutationFields((t) => ({
       const paymentId = idInput(input.paymentId, 'Payment', 'input.paymentId');
       const valid = validateInput(refundSchema, present(input));
       await checkRefundable(ctx, paymentId, input.amountMoney);
-      const { refund } = await squareWrite(ctx, () =>
-        ctx.square.refunds.refundPayment({
-          idempotencyKey: valid.idempotencyKey,
-          paymentId,
-          amountMoney: input.amountMoney,
-          ...(valid.reason !== undefined ? { reason: valid.reason } : {}),
-        }),
-      );
+      const { refund } = await squareWrite(ctx, {
+        send: (options) =>
+          ctx.square.refunds.refundPayment(
+            {
+              idempotencyKey: valid.idempotencyKey,
+              paymentId,
+              amountMoney: input.amountMoney,
+              ...(valid.reason !== undefined ? { reason: valid.reason } : {}),
+            },
+            options,
+          ),
+        settle: 'resend',
+      });
       ctx.loaders.refund.clear(refund!.id).prime(refund!.id, refund!);
       // The payment's refundedMoney and refunds changed: read anew rather than guess its new state.
       forgetPayment(ctx, paymentId, refund!.orderId);
