@@ -279,9 +279,9 @@ builder.mutationFields((t) => ({
     resolve: async (_root, { input }, ctx) => {
       const valid = validateInput(createSchema, input);
       const customerId = input.customerId != null ? idInput(input.customerId, 'Customer', 'input.customerId') : undefined;
-      const locationId = input.locationId != null ? idInput(input.locationId, 'Location', 'input.locationId') : await mainLocationId(ctx);
       // Square would link the order to any id; an order under a customer who does not exist would be lost.
       if (customerId) await requireCustomer(ctx, customerId, 'input.customerId');
+      const locationId = input.locationId != null ? idInput(input.locationId, 'Location', 'input.locationId') : await mainLocationId(ctx);
       const order: Square.Order = {
         locationId,
         customerId,

@@ -132,7 +132,7 @@ function typedFailure(error: unknown, fields: Record<string, string>): unknown {
   const code = first?.code ?? 'UNKNOWN';
   const squareField = first?.field ?? '';
   const field = fields[squareField] ?? (squareField ? `input.${snakeToCamel(squareField)}` : undefined);
-  const detail = inGraphNames(first?.detail ?? error.message, squareField, field);
+  const detail = inGraphNames(first?.detail ?? error.message, squareField, fields);
   if (first?.category === 'PAYMENT_METHOD_ERROR') {
     const payment = (error.body as { payment?: { id?: string } } | undefined)?.payment;
     return new PaymentDeclinedError(DECLINE_MESSAGES[code] ?? detail, code, payment?.id);
@@ -149,15 +149,17 @@ function typedFailure(error: unknown, fields: Record<string, string>): unknown {
 
 /**
  * Square's detail in the graph's names: "The source_id is not a valid card nonce" says
- * `sourceId`, or `cardId` where the input calls Square's field that; other snake_case
- * names become camelCase. Ids and tokens (next to `:` or `-`) stay as they are.
+ * `sourceId`, or `cardId` where the input calls Square's field that. Only names of fields
+ * change: a snake_case word may also be a value the client sent, such as an id.
  */
-function inGraphNames(detail: string, squareField: string, field: string | undefined): string {
-  const squareName = squareField.split('.').pop();
-  const graphName = field?.split('.').pop();
-  return detail.replace(/(?<![\w:-])[a-z][a-z0-9]*(?:_[a-z0-9]+)+(?![\w:-])/g, (name) =>
-    name === squareName && graphName ? graphName : snakeToCamel(name),
-  );
+function inGraphNames(detail: string, squareField: string, fields: Record<string, string>): string {
+  const names = new Map<string, string>();
+  for (const [square, input] of Object.entries(fields)) if (square) names.set(square.split('.').pop()!, input.split('.').pop()!);
+  for (const part of squareField.split('.')) if (!names.has(part)) names.set(part, snakeToCamel(part));
+  const own = squareField.split('.').pop()!;
+  const field = fields[squareField];
+  if (field) names.set(own, field.split('.').pop()!);
+  return detail.replace(/(?<![\w:-])[a-z][a-z0-9]*(?:_[a-z0-9]+)+(?![\w:-])/g, (name) => names.get(name) ?? name);
 }
 
 /**
