@@ -46,7 +46,7 @@ builder.mutationFields((t) => ({
   linkGiftCardToCustomer: t.field({
     type: GiftCardRef,
     description:
-      'Links a gift card to a customer as a gift card on file (Square LinkCustomerToGiftCard), so that it shows under Customer.giftCards and can pay for them. Linking again changes nothing.',
+      'Links a gift card to a customer as a gift card on file (Square LinkCustomerToGiftCard), so that it shows under Customer.giftCards and can pay for the customer’s purchases. Linking again changes nothing.',
     authScopes: { GIFTCARDS_WRITE: true },
     errors: mutationErrors('linkGiftCardToCustomer', GIFT_CARD_LINK_ERRORS, {
       name: 'giftCard',
@@ -77,7 +77,8 @@ builder.mutationFields((t) => ({
       const { giftCardId, customerId } = await ids(ctx, input);
       const { giftCard } = await squareWrite(ctx, {
         send: (options) => ctx.square.giftCards.unlinkCustomer({ giftCardId, customerId }, options),
-        // Sent again after it took effect, the unlink would be refused: the customer is no longer linked.
+        // Sent again after it took effect, the unlink would be refused: the customer is no longer linked. A customer never
+        // linked shows the same, and the card is as asked either way.
         settle: () => showsLink(ctx, giftCardId, customerId, false),
         fields: LINK_FIELDS,
       });

@@ -310,7 +310,7 @@ builder.mutationFields((t) => ({
   cancelPaymentByIdempotencyKey: t.field({
     type: 'Boolean',
     description:
-      'Voids the payment taken with an idempotency key when you never learned its outcome (Square CancelPaymentByIdempotencyKey), e.g. after a timeout. Succeeds also when no payment went through under that key.',
+      'Voids the payment taken with an idempotency key when you never learned its outcome (Square CancelPaymentByIdempotencyKey), e.g. after a timeout. It also succeeds when no payment went through under that key.',
     authScopes: { PAYMENTS_WRITE: true },
     errors: mutationErrors('cancelPaymentByIdempotencyKey', [ValidationError, ConflictError], {
       name: 'canceled',

@@ -32,6 +32,13 @@ const RefundPaymentInput = builder.inputType('RefundPaymentInput', {
   }),
 });
 
+/** Why a payment that is neither completed nor approved cannot be refunded, as the start of a sentence. */
+const NOT_REFUNDABLE: Record<string, string> = {
+  FAILED: 'This payment failed',
+  CANCELED: 'This payment was canceled',
+  PENDING: 'This payment is still pending',
+};
+
 /**
  * Refuses, without asking Square to refund, what Square would refuse anyway: a payment
  * that is not completed, another currency, more than the payment has left. One case is
@@ -45,7 +52,7 @@ async function checkRefundable(ctx: GatewayContext, paymentId: string, amount: S
     throw new ValidationError(
       payment.status === 'APPROVED'
         ? 'This payment is only approved: complete it with completePayment before refunding, or void it with cancelPayment.'
-        : `A ${payment.status?.toLowerCase() ?? 'unfinished'} payment cannot be refunded; only completed payments can.`,
+        : `${NOT_REFUNDABLE[payment.status ?? ''] ?? 'This payment is not completed'} and cannot be refunded; only completed payments can.`,
       'input.paymentId',
       payment.status === 'APPROVED' ? 'REFUND_ERROR_PAYMENT_NEEDS_COMPLETION' : 'PAYMENT_NOT_REFUNDABLE',
     );
