@@ -17,7 +17,7 @@ import {
   UnlinkGiftCardFromCustomerDocument,
   UpdateCustomerDocument,
 } from '../gql/graphql.js';
-import { clearFaults, failAfterCommit, failBeforeCommit } from '../support/faults.js';
+import { addFault, clearFaults, failAfterCommit, failBeforeCommit } from '../support/faults.js';
 import { useGateway, type TestStack } from '../support/gateway.js';
 import { key, newCard, newCustomer, newGiftCard, usd } from '../support/payments.js';
 
@@ -292,6 +292,15 @@ describe('writes the SDK would have retried blindly', () => {
     expect(await deletes()).toHaveLength(1);
   });
 
+  it('a rate-limited write did nothing and is sent again, without a read to settle it', async () => {
+    const id = await newCustomer(stack.square());
+    await addFault(stack, { method: 'DELETE', path: '/v2/customers/*', status: 429, code: 'RATE_LIMITED', category: 'RATE_LIMIT_ERROR', count: 1 });
+    await stack.clearCalls();
+    const result = await stack.gql(DeleteCustomerDocument, { input: { id } });
+    expect(result.data?.deleteCustomer).toEqual({ __typename: 'DeleteCustomerSuccess', deletedCustomerId: id });
+    expect(await stack.calls()).toEqual([`DELETE /v2/customers/${id}`, `DELETE /v2/customers/${id}`]);
+  });
+
   it('a delete answered 500 before it committed is sent again once Square shows the customer still there', async () => {
     const id = await newCustomer(stack.square());
     await failBeforeCommit(stack, 'DELETE', '/v2/customers/*');
@@ -299,6 +308,22 @@ describe('writes the SDK would have retried blindly', () => {
     const result = await stack.gql(DeleteCustomerDocument, { input: { id } });
     expect(result.data?.deleteCustomer).toEqual({ __typename: 'DeleteCustomerSuccess', deletedCustomerId: id });
     expect(await deletes()).toHaveLength(2);
+  });
+});
+
+describe('a payment that times out', () => {
+  const stack = useGateway({ timeoutSeconds: 1 });
+  afterEach(() => clearFaults(stack));
+
+  it('is sent again with its key while Square is still on the first attempt: one payment, reported', async () => {
+    await addFault(stack, { method: 'POST', path: '/v2/payments', latency_ms: 1500, count: 1 });
+    const referenceId = `slow-${key().slice(0, 8)}`;
+    const input = { sourceId: 'cnon:card-nonce-ok', amountMoney: usd(2300), referenceId, idempotencyKey: key() };
+    const result = await stack.gql(CreatePaymentDocument, { input });
+    expect(result.data?.createPayment).toMatchObject({ __typename: 'CreatePaymentSuccess', payment: { referenceId } });
+    // The first attempt ends after the gateway gave up on it; it must find the payment the second one took.
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect(await paymentsWithReference(stack.square(), referenceId)).toBe(1);
   });
 });
 

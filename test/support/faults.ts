@@ -11,7 +11,8 @@ export async function failBeforeCommit(stack: TestStack, method: string, path: s
   await addFault(stack, { method, path, status: 500, count: 1 });
 }
 
-async function addFault(stack: TestStack, fault: Record<string, unknown>): Promise<void> {
+/** Any fault the emulator's control plane takes (see README: POST /_emulator/faults). */
+export async function addFault(stack: TestStack, fault: Record<string, unknown>): Promise<void> {
   const response = await fetch(`${stack.emulatorUrl}/_emulator/faults`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
