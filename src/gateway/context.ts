@@ -15,6 +15,8 @@ import type { GatewayPubSub } from './pubsub.js';
 export interface GatewayContext {
   /** The SDK client for this request's seller. */
   square: SquareClient;
+  /** How often a write is sent again once Square's state shows it did not take effect (SQUARE_MAX_RETRIES). */
+  writeRetries: number;
   loaders: Loaders;
   /**
    * Replaces `loaders` (and `square`) with fresh ones and a new deadline: a subscription's
@@ -131,6 +133,7 @@ export function contextFactory(options: ContextFactoryOptions) {
       createLoaders({ square: client, limit: prioritized, locations, lineages: lineage.mergedFrom, mergedInto: lineage.mergedInto });
     const context: GatewayContext = {
       square,
+      writeRetries: options.maxRetries,
       scopes,
       merchantId,
       lineage,

@@ -35,7 +35,11 @@ export class PaymentDeclinedError extends GatewayError {
 }
 
 export class NotFoundError extends GatewayError {
-  constructor(message: string) {
+  constructor(
+    message: string,
+    /** The input that names the missing object, e.g. `input.customerId`; `input` when Square did not say which. */
+    readonly field = 'input',
+  ) {
     super(message, 'NOT_FOUND');
   }
 }
@@ -93,6 +97,12 @@ builder.objectType(NotFoundError, {
   description: 'An object the mutation names does not exist for this seller.',
   interfaces: [ErrorInterface],
   isTypeOf: (e) => e instanceof NotFoundError,
+  fields: (t) => ({
+    field: t.exposeString('field', {
+      nullable: false,
+      description: 'The input path that names the missing object, e.g. input.customerId; just input when Square did not say which.',
+    }),
+  }),
 });
 
 builder.objectType(ConflictError, {

@@ -46,3 +46,18 @@ function codeFor(status: number | undefined, category: string | undefined, code:
 export function isNotFound(error: unknown): boolean {
   return error instanceof SquareError && error.statusCode === 404;
 }
+
+/**
+ * What a failed write tells about Square's state. `refused`: Square answered and did
+ * nothing — a 429 too, which the transport already retried within the seller's budget
+ * (src/square/budgeted-fetch.ts). `unknown`: no answer, a timeout or a server error,
+ * which can come after the write committed; only Square's state can tell.
+ */
+export type WriteOutcome = 'refused' | 'unknown';
+
+export function writeOutcome(error: unknown): WriteOutcome {
+  if (error instanceof SquareTimeoutError) return 'unknown';
+  if (!(error instanceof SquareError)) return 'refused';
+  const status = error.statusCode;
+  return status === undefined || status === 408 || status >= 500 ? 'unknown' : 'refused';
+}

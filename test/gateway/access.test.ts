@@ -8,7 +8,7 @@ const ring = ApiKeyRing.parse(JSON.stringify({ keys: [reader.entry, writer.entry
 
 const stack = useGateway({ apiKeys: ring });
 
-const CREATE = `mutation { createCustomer(input: { givenName: "Scoped" }) { __typename ... on CreateCustomerSuccess { customer { squareId } } } }`;
+const CREATE = `mutation { createCustomer(input: { givenName: "Scoped", idempotencyKey: "access-scoped" }) { __typename ... on CreateCustomerSuccess { customer { squareId } } } }`;
 
 describe('gateway API keys', () => {
   it('keeps only hashes of keys', () => {

@@ -39,19 +39,24 @@ describe('customer mutations', () => {
 
   it('refuses bad input with a ValidationError naming the field, before calling Square', async () => {
     await stack.clearCalls();
-    const empty = await stack.gql(CREATE, { input: { note: 'no name at all' } });
+    const empty = await stack.gql(CREATE, { input: { note: 'no name at all', idempotencyKey: 'k1' } });
     expect(empty.data.createCustomer).toMatchObject({ __typename: 'ValidationError', field: 'input.givenName' });
-    const badEmail = await stack.gql(CREATE, { input: { givenName: 'X', emailAddress: 'not-an-email' } });
+    const badEmail = await stack.gql(CREATE, { input: { givenName: 'X', emailAddress: 'not-an-email', idempotencyKey: 'k2' } });
     expect(badEmail.data.createCustomer).toMatchObject({ __typename: 'ValidationError', field: 'input.emailAddress' });
     const longKey = await stack.gql(CREATE, { input: { givenName: 'X', idempotencyKey: 'k'.repeat(46) } });
     expect(longKey.data.createCustomer).toMatchObject({ __typename: 'ValidationError', field: 'input.idempotencyKey', code: 'VALUE_TOO_LONG' });
+    const emptyKey = await stack.gql(CREATE, { input: { givenName: 'X', idempotencyKey: '' } });
+    expect(emptyKey.data.createCustomer).toMatchObject({ __typename: 'ValidationError', field: 'input.idempotencyKey', code: 'VALUE_TOO_SHORT' });
+    // Without a key a lost answer could not be retried without a second profile, so the key is required.
+    const noKey = await stack.gql(CREATE, { input: { givenName: 'X' } });
+    expect(noKey.errors?.[0]?.message).toContain('idempotencyKey');
     const badId = await stack.gql(`mutation { deleteCustomer(input: { id: "not an id!" }) { __typename ... on ValidationError { field } } }`);
     expect(badId.data.deleteCustomer).toEqual({ __typename: 'ValidationError', field: 'input.id' });
     expect(await stack.calls()).toEqual([]);
   });
 
   it('passes Square’s own refusals through as ValidationError with the input field', async () => {
-    const result = await stack.gql(CREATE, { input: { givenName: 'X', phoneNumber: '12' } });
+    const result = await stack.gql(CREATE, { input: { givenName: 'X', phoneNumber: '12', idempotencyKey: 'bad-phone' } });
     expect(result.data.createCustomer).toMatchObject({ __typename: 'ValidationError', field: 'input.phoneNumber', code: 'INVALID_PHONE_NUMBER' });
   });
 });

@@ -2,8 +2,9 @@ import { randomUUID } from 'node:crypto';
 import type { Square } from 'square';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ApiKeyRing, generateKey } from '../../src/gateway/api-keys.js';
+import { ChargeCustomerDocument, CreateOrderDocument, CreatePaymentDocument, LinkGiftCardToCustomerDocument, PayOrderDocument } from '../gql/graphql.js';
 import { useGateway } from '../support/gateway.js';
-import { newGiftCard } from '../support/payments.js';
+import { newCard, newGiftCard } from '../support/payments.js';
 
 const stack = useGateway();
 
@@ -263,6 +264,44 @@ describe('payOrder', () => {
   });
 });
 
+describe('paying an order, as createOrder’s description says', () => {
+  const lines = [{ name: 'Soup', quantity: '2', basePriceMoney: { amount: '650', currency: 'USD' as const } }];
+  const newOrder = async () => {
+    const created = await stack.gql(CreateOrderDocument, { input: { customerId, lineItems: lines, idempotencyKey: key() } });
+    if (created.data?.createOrder?.__typename !== 'CreateOrderSuccess') throw new Error(JSON.stringify(created));
+    return created.data.createOrder.order;
+  };
+
+  it('charge with the order: a charge of its total completes it, and payOrder has nothing left to pay', async () => {
+    await newCard(stack.square(), customerId);
+    const order = await newOrder();
+    const charged = await stack.gql(ChargeCustomerDocument, {
+      input: { customerId, orderId: order.squareId, amountMoney: { amount: order.totalMoney!.amount, currency: 'USD' }, idempotencyKey: key() },
+    });
+    expect(charged.data?.chargeCustomer).toMatchObject({
+      __typename: 'ChargeCustomerSuccess',
+      payment: { status: 'COMPLETED', order: { squareId: order.squareId, state: 'COMPLETED' } },
+    });
+    if (charged.data?.chargeCustomer?.__typename !== 'ChargeCustomerSuccess') return;
+    const paid = await stack.gql(PayOrderDocument, {
+      input: { orderId: order.squareId, paymentIds: [charged.data.chargeCustomer.payment.squareId], idempotencyKey: key() },
+    });
+    expect(paid.data?.payOrder).toMatchObject({ __typename: 'ValidationError', field: 'input.orderId' });
+  });
+
+  it('create, then pay: payments with autocomplete false stay approved until payOrder captures them and completes the order', async () => {
+    const order = await newOrder();
+    const input = { sourceId: 'cnon:card-nonce-ok', orderId: order.squareId, autocomplete: false, idempotencyKey: key() };
+    const approved = await stack.gql(CreatePaymentDocument, { input: { ...input, amountMoney: { amount: order.totalMoney!.amount, currency: 'USD' } } });
+    expect(approved.data?.createPayment).toMatchObject({ __typename: 'CreatePaymentSuccess', payment: { status: 'APPROVED', order: { state: 'OPEN' } } });
+    if (approved.data?.createPayment?.__typename !== 'CreatePaymentSuccess') return;
+    const paid = await stack.gql(PayOrderDocument, {
+      input: { orderId: order.squareId, paymentIds: [approved.data.createPayment.payment.squareId], idempotencyKey: key() },
+    });
+    expect(paid.data?.payOrder).toMatchObject({ __typename: 'PayOrderSuccess', order: { squareId: order.squareId, state: 'COMPLETED' } });
+  });
+});
+
 describe('gift card links', () => {
   const LINK = `mutation($input: GiftCardCustomerInput!) {
     linkGiftCardToCustomer(input: $input) {
@@ -311,10 +350,10 @@ describe('gift card links', () => {
 
   it('reports unknown gift cards and customers as NotFoundError, malformed ids without calling Square', async () => {
     const giftCardId = await activeGiftCard();
-    const noCard = await stack.gql(LINK, { input: { giftCardId: 'gftc:nosuchcard', customerId } });
-    expect(noCard.data.linkGiftCardToCustomer).toMatchObject({ __typename: 'NotFoundError', code: 'NOT_FOUND' });
-    const noCustomer = await stack.gql(LINK, { input: { giftCardId, customerId: 'NO_SUCH_CUSTOMER' } });
-    expect(noCustomer.data.linkGiftCardToCustomer).toMatchObject({ __typename: 'NotFoundError' });
+    const noCard = await stack.gql(LinkGiftCardToCustomerDocument, { input: { giftCardId: 'gftc:nosuchcard', customerId } });
+    expect(noCard.data?.linkGiftCardToCustomer).toMatchObject({ __typename: 'NotFoundError', code: 'NOT_FOUND', field: 'input.giftCardId' });
+    const noCustomer = await stack.gql(LinkGiftCardToCustomerDocument, { input: { giftCardId, customerId: 'NO_SUCH_CUSTOMER' } });
+    expect(noCustomer.data?.linkGiftCardToCustomer).toMatchObject({ __typename: 'NotFoundError', field: 'input.customerId' });
 
     await stack.clearCalls();
     const bad = await stack.gql(LINK, { input: { giftCardId: 'gftc:bad id!', customerId } });

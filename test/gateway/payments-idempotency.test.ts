@@ -1,19 +1,8 @@
 import type { SquareClient } from 'square';
 import { afterEach, describe, expect, it } from 'vitest';
-import { useGateway, type TestStack } from '../support/gateway.js';
+import { clearFaults, failAfterCommit } from '../support/faults.js';
+import { useGateway } from '../support/gateway.js';
 import { CHARGE_CUSTOMER, CREATE_PAYMENT, REFUND_PAYMENT, key, newCard, newCustomer, usd } from '../support/payments.js';
-
-/** Makes the emulator apply the next matching write and then fail to answer it. */
-async function failAfterCommit(stack: TestStack, path: string, mode: 'drop' | '500'): Promise<void> {
-  const response = await fetch(`${stack.emulatorUrl}/_emulator/faults`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ method: 'POST', path, after_commit: mode, count: 1 }),
-  });
-  expect(response.ok).toBe(true);
-}
-
-const clearFaults = (stack: TestStack) => fetch(`${stack.emulatorUrl}/_emulator/faults`, { method: 'DELETE' });
 
 /** Every payment the emulator holds with this reference id, however many attempts made it. */
 async function paymentsWithReference(square: SquareClient, referenceId: string): Promise<string[]> {
@@ -26,10 +15,21 @@ describe('a response lost after Square took the payment', () => {
   const stack = useGateway();
   afterEach(() => clearFaults(stack));
 
-  it('fails the first attempt; the retry with the same key returns the one payment Square took', async () => {
+  it('the gateway learns the outcome by sending the payment again with its key, and reports the one payment Square took', async () => {
+    const referenceId = `drop-${key().slice(0, 8)}`;
+    const input = { sourceId: 'cnon:card-nonce-ok', amountMoney: usd(4100), referenceId, idempotencyKey: key() };
+    await failAfterCommit(stack, 'POST', '/v2/payments', 'drop');
+
+    const result = await stack.gql(CREATE_PAYMENT, { input });
+    expect(result.data.createPayment).toMatchObject({ __typename: 'CreatePaymentSuccess', payment: { status: 'COMPLETED', referenceId } });
+    expect(await paymentsWithReference(stack.square(), referenceId)).toEqual([result.data.createPayment.payment.squareId]);
+  });
+
+  it('when the second answer is lost too, the client hears UPSTREAM_ERROR; its retry with the same key returns the one payment', async () => {
     const referenceId = `drop-${key().slice(0, 8)}`;
     const input = { sourceId: 'cnon:card-nonce-ok', amountMoney: usd(4200), referenceId, idempotencyKey: key() };
-    await failAfterCommit(stack, '/v2/payments', 'drop');
+    await failAfterCommit(stack, 'POST', '/v2/payments', 'drop');
+    await failAfterCommit(stack, 'POST', '/v2/payments', 'drop');
 
     const lost = await stack.gql(CREATE_PAYMENT, { input });
     expect(lost.data?.createPayment ?? null).toBeNull();
@@ -51,27 +51,31 @@ describe('a response lost after Square took the payment', () => {
     await newCard(stack.square(), customerId);
     const referenceId = `charge-${key().slice(0, 8)}`;
     const input = { customerId, amountMoney: usd(1800), referenceId, idempotencyKey: key() };
-    await failAfterCommit(stack, '/v2/payments', 'drop');
-    expect((await stack.gql(CHARGE_CUSTOMER, { input })).errors).toBeDefined();
+    await failAfterCommit(stack, 'POST', '/v2/payments', 'drop');
+    const first = await stack.gql(CHARGE_CUSTOMER, { input });
+    expect(first.data.chargeCustomer).toMatchObject({ __typename: 'ChargeCustomerSuccess', payment: { amountMoney: { amount: '1800' } } });
 
     const changed = await stack.gql(CHARGE_CUSTOMER, { input: { ...input, amountMoney: usd(1900) } });
     expect(changed.data.chargeCustomer).toMatchObject({ __typename: 'ConflictError', code: 'IDEMPOTENCY_KEY_REUSED' });
     const same = await stack.gql(CHARGE_CUSTOMER, { input });
     expect(same.data.chargeCustomer).toMatchObject({ __typename: 'ChargeCustomerSuccess', payment: { amountMoney: { amount: '1800' } } });
+    expect(same.data.chargeCustomer.payment.squareId).toBe(first.data.chargeCustomer.payment.squareId);
     expect(await paymentsWithReference(stack.square(), referenceId)).toEqual([same.data.chargeCustomer.payment.squareId]);
   });
 
-  it('a retried full refund whose answer was lost returns the refund, though nothing is left to refund', async () => {
+  it('a full refund whose answer was lost is reported, and so is a retry of it, though nothing is left to refund', async () => {
     const paid = await stack.gql(CREATE_PAYMENT, { input: { sourceId: 'cnon:card-nonce-ok', amountMoney: usd(900), idempotencyKey: key() } });
     const paymentId = paid.data.createPayment.payment.squareId;
     const input = { paymentId, amountMoney: usd(900), idempotencyKey: key() };
-    await failAfterCommit(stack, '/v2/refunds', 'drop');
-    expect((await stack.gql(REFUND_PAYMENT, { input })).errors?.[0]?.extensions?.code).toBe('UPSTREAM_ERROR');
+    await failAfterCommit(stack, 'POST', '/v2/refunds', 'drop');
+    const first = await stack.gql(REFUND_PAYMENT, { input });
+    expect(first.data.refundPayment).toMatchObject({ __typename: 'RefundPaymentSuccess', refund: { payment: { refundedMoney: { amount: '900' } } } });
 
     const retry = await stack.gql(REFUND_PAYMENT, { input });
     expect(retry.data.refundPayment).toMatchObject({ __typename: 'RefundPaymentSuccess', refund: { payment: { refundedMoney: { amount: '900' } } } });
     const { payment } = await stack.square().payments.get({ paymentId });
-    expect(payment?.refundIds).toEqual([retry.data.refundPayment.refund.squareId]);
+    expect(payment?.refundIds).toEqual([first.data.refundPayment.refund.squareId]);
+    expect(retry.data.refundPayment.refund.squareId).toBe(first.data.refundPayment.refund.squareId);
   });
 });
 
@@ -81,7 +85,7 @@ describe('the gateway’s own retries', () => {
 
   it('retry a payment answered with 500 after it was taken, and Square keeps one payment', async () => {
     const referenceId = `retry-${key().slice(0, 8)}`;
-    await failAfterCommit(stack, '/v2/payments', '500');
+    await failAfterCommit(stack, 'POST', '/v2/payments', '500');
     const result = await stack.gql(CREATE_PAYMENT, {
       input: { sourceId: 'cnon:card-nonce-ok', amountMoney: usd(3100), referenceId, idempotencyKey: key() },
     });

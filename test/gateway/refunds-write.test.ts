@@ -90,7 +90,11 @@ describe('refundPayment', () => {
       code: 'REFUND_ERROR_PAYMENT_NEEDS_COMPLETION',
     });
     const failed = await stack.gql(REFUND_PAYMENT, { input: refundInput(declined.data.createPayment.paymentId, 100) });
-    expect(failed.data.refundPayment).toMatchObject({ __typename: 'ValidationError', code: 'PAYMENT_NOT_REFUNDABLE' });
+    expect(failed.data.refundPayment).toMatchObject({
+      __typename: 'ValidationError',
+      code: 'PAYMENT_NOT_REFUNDABLE',
+      message: 'This payment failed and cannot be refunded; only completed payments can.',
+    });
     const euros = await stack.gql(REFUND_PAYMENT, { input: { ...refundInput(completed.id, 100), amountMoney: { amount: '100', currency: 'EUR' } } });
     expect(euros.data.refundPayment).toMatchObject({ __typename: 'ValidationError', field: 'input.amountMoney.currency' });
     const unknown = await stack.gql(REFUND_PAYMENT, { input: refundInput('NOSUCHPAYMENT', 100) });

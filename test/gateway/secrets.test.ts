@@ -37,7 +37,7 @@ describe('secrets stay out of logs and errors', () => {
     const token = 'cnon:card-nonce-declined';
     const result = await stack.gql(
       `mutation($input: CreateCustomerInput!) { createCustomer(input: $input) { __typename ... on Error { message } } }`,
-      { input: { givenName: 'X', note: token, phoneNumber: '1' } },
+      { input: { givenName: 'X', note: token, phoneNumber: '1', idempotencyKey: 'secrets-refused' } },
       { token: SELLER_TOKEN },
     );
     expect(result.data.createCustomer.__typename).toBe('ValidationError');

@@ -4,7 +4,7 @@ import { builder } from '../builder.js';
 import { AddressInput } from '../address.js';
 import { ConflictError, ConsentRequiredError, NotFoundError, PaymentDeclinedError, ValidationError } from '../errors.js';
 import { CardRef } from '../refs.js';
-import { IDEMPOTENCY_KEY_MAX, idInput, idempotencyKey, mutationErrors, present, squareWrite, validateInput } from './write.js';
+import { IDEMPOTENCY_KEY_MAX, idInput, idempotencyKey, mutationErrors, present, requireCustomer, squareWrite, unlessNotFound, validateInput } from './write.js';
 
 /** Square's limits on the card fields a seller may set (Card in its spec). */
 const saveCardSchema = z.object({
@@ -77,23 +77,27 @@ builder.mutationFields((t) => ({
       if (input.customerConsent !== true) throw new ConsentRequiredError();
       const customerId = idInput(input.customerId, 'Customer', 'input.customerId');
       const valid = validateInput(saveCardSchema, present(input));
-      const { card } = await squareWrite(
-        ctx,
-        () =>
-          ctx.square.cards.create({
-            idempotencyKey: valid.idempotencyKey,
-            sourceId: valid.sourceId,
-            ...(input.verificationToken ? { verificationToken: input.verificationToken } : {}),
-            card: {
-              customerId,
-              ...(valid.cardholderName !== undefined ? { cardholderName: valid.cardholderName } : {}),
-              ...(valid.referenceId !== undefined ? { referenceId: valid.referenceId } : {}),
-              ...(input.billingAddress ? { billingAddress: present(input.billingAddress) as Square.Address } : {}),
+      await requireCustomer(ctx, customerId, 'input.customerId');
+      const { card } = await squareWrite(ctx, {
+        send: (options) =>
+          ctx.square.cards.create(
+            {
+              idempotencyKey: valid.idempotencyKey,
+              sourceId: valid.sourceId,
+              ...(input.verificationToken ? { verificationToken: input.verificationToken } : {}),
+              card: {
+                customerId,
+                ...(valid.cardholderName !== undefined ? { cardholderName: valid.cardholderName } : {}),
+                ...(valid.referenceId !== undefined ? { referenceId: valid.referenceId } : {}),
+                ...(input.billingAddress ? { billingAddress: present(input.billingAddress) as Square.Address } : {}),
+              },
             },
-          }),
-        CARD_FIELDS,
-        [input.sourceId, input.verificationToken],
-      );
+            options,
+          ),
+        settle: 'resend',
+        fields: CARD_FIELDS,
+        secrets: [input.sourceId, input.verificationToken],
+      });
       ctx.loaders.card.clear(card!.id!).prime(card!.id!, card!);
       ctx.loaders.cardsByCustomer.clear(customerId);
       return card!;
@@ -108,7 +112,14 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: DisableCardInput, required: true, description: 'Which card.' }) },
     resolve: async (_root, { input }, ctx) => {
       const cardId = idInput(input.cardId, 'Card', 'input.cardId');
-      const { card } = await squareWrite(ctx, () => ctx.square.cards.disable({ cardId }), { card_id: 'input.cardId' });
+      const { card } = await squareWrite(ctx, {
+        send: (options) => ctx.square.cards.disable({ cardId }, options),
+        settle: async () => {
+          const current = (await unlessNotFound(ctx.square.cards.get({ cardId })))?.card;
+          return current?.enabled === false ? { card: current } : undefined;
+        },
+        fields: { '': 'input.cardId', card_id: 'input.cardId' },
+      });
       ctx.loaders.card.clear(cardId).prime(cardId, card!);
       if (card!.customerId) ctx.loaders.cardsByCustomer.clear(card!.customerId);
       return card!;

@@ -4,8 +4,8 @@ import { builder } from '../builder.js';
 import { AddressInput } from '../address.js';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.js';
 import { CustomerRef } from '../refs.js';
-import { IDEMPOTENCY_KEY_MAX, idInput, idempotencyKey, mutationErrors, present, squareWrite, validateInput } from './write.js';
-
+import type { GatewayContext } from '../../gateway/context.js';
+import { IDEMPOTENCY_KEY_MAX, idInput, idempotencyKey, mutationErrors, present, squareWrite, unlessNotFound, validateInput } from './write.js';
 
 const ProfileInput = {
   givenName: z.string().max(300).optional(),
@@ -23,7 +23,7 @@ const ProfileInput = {
 };
 
 const createSchema = z
-  .object({ ...ProfileInput, idempotencyKey: idempotencyKey(IDEMPOTENCY_KEY_MAX.createCustomer).optional() })
+  .object({ ...ProfileInput, idempotencyKey: idempotencyKey(IDEMPOTENCY_KEY_MAX.createCustomer) })
   .refine((c) => c.givenName || c.familyName || c.companyName || c.emailAddress || c.phoneNumber, {
     message: 'Give at least one of givenName, familyName, companyName, emailAddress or phoneNumber.',
     path: ['givenName'],
@@ -43,8 +43,9 @@ const CreateCustomerInput = builder.inputType('CreateCustomerInput', {
     birthday: t.string({ required: false, description: 'YYYY-MM-DD, or MM-DD when the year is unknown.' }),
     address: t.field({ type: AddressInput, required: false, description: 'The customer’s postal address.' }),
     idempotencyKey: t.string({
-      required: false,
-      description: 'Optional, up to 45 characters: send the same key again to retry without creating a second profile.',
+      required: true,
+      description:
+        'Your unique key for this profile, 1 to 45 characters: send the same input again with the same key to retry without creating a second profile.',
     }),
   }),
 });
@@ -81,6 +82,31 @@ const DeleteCustomerInput = builder.inputType('DeleteCustomerInput', {
 
 const CUSTOMER_ERRORS = [ValidationError, NotFoundError, ConflictError];
 
+/** Update and delete name the customer by input.id; Square's refusals about it name no field. */
+const NAMED_BY_ID = { '': 'input.id', customer_id: 'input.id' };
+
+/** The customer as Square has it now, read past this request's loaders; undefined when there is none. */
+async function retrieveCustomer(ctx: GatewayContext, customerId: string): Promise<Square.Customer | undefined> {
+  return (await unlessNotFound(ctx.square.customers.get({ customerId })))?.customer;
+}
+
+/**
+ * Whether the profile shows every change asked for, as Square stores it: an empty or
+ * null text clears a field, a birthday without a year is kept as 0000-MM-DD, and an
+ * address changes only in the parts given (without a recipient's name).
+ */
+function hasChanges(customer: Square.Customer, changes: Record<string, unknown>): boolean {
+  const stored = (value: unknown) => (value === '' || value == null ? undefined : value);
+  return Object.entries(changes).every(([field, value]) => {
+    if (field === 'address') {
+      const { firstName: _first, lastName: _last, ...given } = value as Square.Address;
+      return Object.entries(given).every(([part, v]) => stored(customer.address?.[part as keyof Square.Address]) === stored(v));
+    }
+    const want = field === 'birthday' && typeof value === 'string' && /^\d{2}-\d{2}$/.test(value) ? `0000-${value}` : stored(value);
+    return stored(customer[field as keyof Square.Customer]) === want;
+  });
+}
+
 builder.mutationFields((t) => ({
   createCustomer: t.field({
     type: CustomerRef,
@@ -90,9 +116,11 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: CreateCustomerInput, required: true, description: 'The new profile.' }) },
     resolve: async (_root, { input }, ctx) => {
       const valid = validateInput(createSchema, present(input));
-      const { customer } = await squareWrite(ctx, () =>
-        ctx.square.customers.create({ ...valid, ...(input.address ? { address: present(input.address) as Square.Address } : {}) }),
-      );
+      const { customer } = await squareWrite(ctx, {
+        send: (options) =>
+          ctx.square.customers.create({ ...valid, ...(input.address ? { address: present(input.address) as Square.Address } : {}) }, options),
+        settle: 'resend',
+      });
       return customer!;
     },
   }),
@@ -106,14 +134,17 @@ builder.mutationFields((t) => ({
       const { id, version, address, ...fields } = input;
       const customerId = idInput(id, 'Customer', 'input.id');
       validateInput(z.object(ProfileInput), present(fields));
-      const { customer } = await squareWrite(ctx, () =>
-        ctx.square.customers.update({
-          customerId,
-          ...(version != null ? { version } : {}),
-          ...(fields as Record<string, string | null>),
-          ...(address ? { address: present(address) as Square.Address } : {}),
-        }),
-      );
+      const changes = { ...(fields as Record<string, string | null>), ...(address ? { address: present(address) as Square.Address } : {}) };
+      const { customer } = await squareWrite(ctx, {
+        send: (options) => ctx.square.customers.update({ customerId, ...(version != null ? { version } : {}), ...changes }, options),
+        // Sent again after it took effect, the update would meet its own new version (ConflictError) or bump the version twice.
+        settle: async () => {
+          const current = await retrieveCustomer(ctx, customerId);
+          const advanced = version == null || BigInt(current?.version ?? -1n) > BigInt(version);
+          return current && advanced && hasChanges(current, changes) ? { customer: current } : undefined;
+        },
+        fields: NAMED_BY_ID,
+      });
       ctx.loaders.customer.clear(customerId);
       return customer!;
     },
@@ -126,7 +157,12 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: DeleteCustomerInput, required: true, description: 'Which profile.' }) },
     resolve: async (_root, { input }, ctx) => {
       const customerId = idInput(input.id, 'Customer', 'input.id');
-      await squareWrite(ctx, () => ctx.square.customers.delete({ customerId, ...(input.version != null ? { version: input.version } : {}) }));
+      await squareWrite(ctx, {
+        send: (options) => ctx.square.customers.delete({ customerId, ...(input.version != null ? { version: input.version } : {}) }, options),
+        // Sent again after it took effect, the delete would find no customer: gone is the outcome asked for.
+        settle: async () => ((await retrieveCustomer(ctx, customerId)) ? undefined : {}),
+        fields: NAMED_BY_ID,
+      });
       ctx.loaders.customer.clear(customerId);
       return customerId;
     },

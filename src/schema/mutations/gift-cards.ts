@@ -3,7 +3,7 @@ import type { GatewayContext } from '../../gateway/context.js';
 import { builder } from '../builder.js';
 import { NotFoundError, ValidationError } from '../errors.js';
 import { GiftCardRef } from '../refs.js';
-import { idInput, mutationErrors, squareWrite } from './write.js';
+import { idInput, mutationErrors, requireCustomer, squareWrite, unlessNotFound } from './write.js';
 
 const GiftCardCustomerInput = builder.inputType('GiftCardCustomerInput', {
   description: 'A gift card and a customer, to link as a gift card on file or to unlink.',
@@ -15,11 +15,24 @@ const GiftCardCustomerInput = builder.inputType('GiftCardCustomerInput', {
 
 const GIFT_CARD_LINK_ERRORS = [ValidationError, NotFoundError];
 
-function ids(input: { giftCardId: string | number; customerId: string | number }) {
-  return {
-    giftCardId: idInput(input.giftCardId, 'GiftCard', 'input.giftCardId'),
-    customerId: idInput(input.customerId, 'Customer', 'input.customerId'),
-  };
+/** The ids as Square's, once the customer is known to exist. */
+async function ids(ctx: GatewayContext, input: { giftCardId: string | number; customerId: string | number }) {
+  const giftCardId = idInput(input.giftCardId, 'GiftCard', 'input.giftCardId');
+  const customerId = idInput(input.customerId, 'Customer', 'input.customerId');
+  await requireCustomer(ctx, customerId, 'input.customerId');
+  return { giftCardId, customerId };
+}
+
+/** Square's gift card answers name the card as gift_card_id and the customer as customer_id. */
+const LINK_FIELDS = { gift_card_id: 'input.giftCardId', id: 'input.giftCardId' };
+
+/**
+ * Settles a link or unlink with an unknown outcome: the card as Square has it now, when
+ * its customers show the change (`linked` says which way).
+ */
+async function showsLink(ctx: GatewayContext, giftCardId: string, customerId: string, linked: boolean) {
+  const giftCard = (await unlessNotFound(ctx.square.giftCards.get({ id: giftCardId })))?.giftCard;
+  return giftCard && (giftCard.customerIds ?? []).includes(customerId) === linked ? { giftCard } : undefined;
 }
 
 /** The card's customers changed: later reads in this request see the card Square returned, and the customer's fresh list. */
@@ -33,7 +46,7 @@ builder.mutationFields((t) => ({
   linkGiftCardToCustomer: t.field({
     type: GiftCardRef,
     description:
-      'Links a gift card to a customer as a gift card on file (Square LinkCustomerToGiftCard), so that it shows under Customer.giftCards and can pay for them. Linking again changes nothing.',
+      'Links a gift card to a customer as a gift card on file (Square LinkCustomerToGiftCard), so that it shows under Customer.giftCards and can pay for the customer’s purchases. Linking again changes nothing.',
     authScopes: { GIFTCARDS_WRITE: true },
     errors: mutationErrors('linkGiftCardToCustomer', GIFT_CARD_LINK_ERRORS, {
       name: 'giftCard',
@@ -41,8 +54,12 @@ builder.mutationFields((t) => ({
     }),
     args: { input: t.arg({ type: GiftCardCustomerInput, required: true, description: 'The gift card and the customer.' }) },
     resolve: async (_root, { input }, ctx) => {
-      const { giftCardId, customerId } = ids(input);
-      const { giftCard } = await squareWrite(ctx, () => ctx.square.giftCards.linkCustomer({ giftCardId, customerId }));
+      const { giftCardId, customerId } = await ids(ctx, input);
+      const { giftCard } = await squareWrite(ctx, {
+        send: (options) => ctx.square.giftCards.linkCustomer({ giftCardId, customerId }, options),
+        settle: () => showsLink(ctx, giftCardId, customerId, true),
+        fields: LINK_FIELDS,
+      });
       return linksChanged(ctx, customerId, giftCard!);
     },
   }),
@@ -57,8 +74,14 @@ builder.mutationFields((t) => ({
     }),
     args: { input: t.arg({ type: GiftCardCustomerInput, required: true, description: 'The gift card and the customer.' }) },
     resolve: async (_root, { input }, ctx) => {
-      const { giftCardId, customerId } = ids(input);
-      const { giftCard } = await squareWrite(ctx, () => ctx.square.giftCards.unlinkCustomer({ giftCardId, customerId }));
+      const { giftCardId, customerId } = await ids(ctx, input);
+      const { giftCard } = await squareWrite(ctx, {
+        send: (options) => ctx.square.giftCards.unlinkCustomer({ giftCardId, customerId }, options),
+        // Sent again after it took effect, the unlink would be refused: the customer is no longer linked. A customer never
+        // linked shows the same, and the card is as asked either way.
+        settle: () => showsLink(ctx, giftCardId, customerId, false),
+        fields: LINK_FIELDS,
+      });
       return linksChanged(ctx, customerId, giftCard!);
     },
   }),

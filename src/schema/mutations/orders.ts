@@ -6,7 +6,7 @@ import { DiscountScope, DiscountType, TaxScope, TaxType } from '../enums.js';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.js';
 import { MoneyInput } from '../money.js';
 import { OrderRef } from '../refs.js';
-import { IDEMPOTENCY_KEY_MAX, SQUARE_ID, idInput, idempotencyKey, mutationErrors, squareWrite, validateInput } from './write.js';
+import { IDEMPOTENCY_KEY_MAX, SQUARE_ID, idInput, idempotencyKey, mutationErrors, requireCustomer, squareWrite, validateInput } from './write.js';
 
 // ---------------------------------------------------------------------------------------------
 // Checks before any Square call. Absent and null both mean "not given": nulls become undefined,
@@ -136,7 +136,7 @@ function orderField(error: unknown): unknown {
 /** The seller's main location: the first Square lists. */
 async function mainLocationId(ctx: GatewayContext): Promise<string> {
   const [main] = await ctx.loaders.call(() => ctx.loaders.locations());
-  if (!main?.id) throw new NotFoundError('The seller has no location to create the order at.');
+  if (!main?.id) throw new NotFoundError('The seller has no location to create the order at.', 'input.locationId');
   return main.id;
 }
 
@@ -272,18 +272,16 @@ builder.mutationFields((t) => ({
   createOrder: t.field({
     type: OrderRef,
     description:
-      'Creates an OPEN order (Square CreateOrder), priced by Square. Link it to a customer with customerId; pay it with payments taken against it and payOrder.',
+      'Creates an OPEN order (Square CreateOrder), priced by Square; customerId links it to a customer. Pay it one of two ways. Charge with the order: createPayment or chargeCustomer with orderId and the order’s totalMoney (autocomplete true, the default) takes the money and completes the order, and nothing else is needed. Create, then pay: take payments with orderId and autocomplete false (they are only approved), then payOrder with their ids captures them together and completes the order.',
     authScopes: { ORDERS_WRITE: true },
     errors: mutationErrors('createOrder', ORDER_ERRORS, { name: 'order', description: 'The new order, with Square’s totals.' }),
     args: { input: t.arg({ type: CreateOrderInput, required: true, description: 'The new order.' }) },
     resolve: async (_root, { input }, ctx) => {
       const valid = validateInput(createSchema, input);
       const customerId = input.customerId != null ? idInput(input.customerId, 'Customer', 'input.customerId') : undefined;
-      const locationId = input.locationId != null ? idInput(input.locationId, 'Location', 'input.locationId') : await mainLocationId(ctx);
       // Square would link the order to any id; an order under a customer who does not exist would be lost.
-      if (customerId && !(await ctx.loaders.customer.load(customerId))) {
-        throw new NotFoundError('No customer with this id exists for this seller.');
-      }
+      if (customerId) await requireCustomer(ctx, customerId, 'input.customerId');
+      const locationId = input.locationId != null ? idInput(input.locationId, 'Location', 'input.locationId') : await mainLocationId(ctx);
       const order: Square.Order = {
         locationId,
         customerId,
@@ -297,7 +295,10 @@ builder.mutationFields((t) => ({
         taxes: valid.taxes,
         discounts: valid.discounts,
       };
-      const created = await squareWrite(ctx, () => ctx.square.orders.create({ order, idempotencyKey: valid.idempotencyKey })).catch(
+      const created = await squareWrite(ctx, {
+        send: (options) => ctx.square.orders.create({ order, idempotencyKey: valid.idempotencyKey }, options),
+        settle: 'resend',
+      }).catch(
         (error: unknown) => {
           throw orderField(error);
         },
@@ -309,7 +310,7 @@ builder.mutationFields((t) => ({
   payOrder: t.field({
     type: OrderRef,
     description:
-      'Pays an order with payments taken against it (Square PayOrder): APPROVED payments are captured, and the order is COMPLETED.',
+      'Pays an order with payments taken against it with autocomplete false (Square PayOrder): those APPROVED payments are captured together, and the order is COMPLETED. A payment with autocomplete true that covers the total has completed the order already, and payOrder then refuses it as no longer OPEN.',
     authScopes: { $all: { PAYMENTS_WRITE: true, ORDERS_WRITE: true } },
     errors: mutationErrors('payOrder', ORDER_ERRORS, { name: 'order', description: 'The paid order, with its tenders.' }),
     args: { input: t.arg({ type: PayOrderInput, required: true, description: 'The order and the payments.' }) },
@@ -317,9 +318,13 @@ builder.mutationFields((t) => ({
       const orderId = idInput(input.orderId, 'Order', 'input.orderId');
       const paymentIds = input.paymentIds.map((id, i) => idInput(id, 'Payment', `input.paymentIds.${i}`));
       const valid = validateInput(paySchema, { ...input, paymentIds });
-      const { order } = await squareWrite(ctx, () =>
-        ctx.square.orders.pay({ orderId, paymentIds, orderVersion: valid.orderVersion, idempotencyKey: valid.idempotencyKey }),
-      );
+      const { order } = await squareWrite(ctx, {
+        send: (options) =>
+          ctx.square.orders.pay({ orderId, paymentIds, orderVersion: valid.orderVersion, idempotencyKey: valid.idempotencyKey }, options),
+        settle: 'resend',
+        // A refusal naming no field is about the order (not OPEN, or not found).
+        fields: { '': 'input.orderId' },
+      });
       // Square captured the listed payments and canceled the order's other approved ones.
       ctx.loaders.payment.clearAll();
       orderChanged(ctx, order!);

@@ -5,7 +5,18 @@ import { builder } from '../builder.js';
 import { ConflictError, NotFoundError, PaymentDeclinedError, ValidationError } from '../errors.js';
 import { MoneyInput } from '../money.js';
 import { PaymentRef } from '../refs.js';
-import { IDEMPOTENCY_KEY_MAX, idInput, idempotencyKey, mutationErrors, positiveMoney, present, squareWrite, validateInput } from './write.js';
+import {
+  IDEMPOTENCY_KEY_MAX,
+  idInput,
+  idempotencyKey,
+  mutationErrors,
+  positiveMoney,
+  present,
+  requireCustomer,
+  squareWrite,
+  unlessNotFound,
+  validateInput,
+} from './write.js';
 
 /** A tip or app fee: zero is allowed (Square treats it as none), negative is not. */
 const extraMoney = z.object({ amount: z.bigint().nonnegative('amount must not be negative'), currency: z.string() });
@@ -74,10 +85,12 @@ async function takePayment(
   request: Square.CreatePaymentRequest,
   fields: Record<string, string> = {},
 ): Promise<Square.Payment> {
-  const { payment } = await squareWrite(ctx, () => ctx.square.payments.create(request), fields, [
-    request.sourceId,
-    request.verificationToken,
-  ]);
+  const { payment } = await squareWrite(ctx, {
+    send: (options) => ctx.square.payments.create(request, options),
+    settle: 'resend',
+    fields,
+    secrets: [request.sourceId, request.verificationToken],
+  });
   paymentChanged(ctx, payment!);
   return payment!;
 }
@@ -123,7 +136,8 @@ const paymentFieldInputs = {
     'Your unique key for this payment, 1 to 45 characters. Send the same key again to retry safely: Square returns the payment it already took instead of charging twice.',
   note: 'A note for the seller, up to 500 characters.',
   referenceId: 'Your own reference, e.g. an invoice number; up to 40 characters.',
-  orderId: 'The order this payment pays for (its id or squareId); without one Square creates an order for the payment.',
+  orderId:
+    'The order this payment pays for (its id or squareId); without one Square creates an order for the payment. A captured payment of the order’s total completes the order: payOrder is only for payments taken with autocomplete false.',
   locationId: 'Where the payment is taken (id or squareId); the seller’s main location when omitted.',
 };
 
@@ -152,7 +166,7 @@ const CreatePaymentInput = builder.inputType('CreatePaymentInput', {
       required: false,
       defaultValue: true,
       description:
-        'True (the default) captures the payment at once; false only authorizes it, to be completed with completePayment or voided with cancelPayment.',
+        'True (the default) captures the payment at once; false only authorizes it, to be captured with completePayment (or, with orderId, payOrder) or voided with cancelPayment.',
     }),
     referenceId: t.string({ required: false, description: paymentFieldInputs.referenceId }),
     note: t.string({ required: false, description: paymentFieldInputs.note }),
@@ -205,6 +219,16 @@ const CancelPaymentByIdempotencyKeyInput = builder.inputType('CancelPaymentByIde
   }),
 });
 
+/**
+ * Settles a complete or cancel with an unknown outcome: sent again after it took effect,
+ * it would be refused, since the payment is no longer APPROVED. The payment as Square has
+ * it now, when it is in the state asked for.
+ */
+async function paymentIn(ctx: GatewayContext, paymentId: string, status: 'COMPLETED' | 'CANCELED') {
+  const payment = (await unlessNotFound(ctx.square.payments.get({ paymentId })))?.payment;
+  return payment?.status === status ? { payment } : undefined;
+}
+
 /** Complete and cancel name no field when they refuse a payment's state: the payment is what is wrong. */
 const PAYMENT_STATE_FIELDS = { '': 'input.paymentId', payment_id: 'input.paymentId', version_token: 'input.versionToken' };
 
@@ -219,6 +243,7 @@ builder.mutationFields((t) => ({
     resolve: async (_root, { input }, ctx) => {
       const request = paymentRequest(input);
       checkSource(input.sourceId, request.customerId ?? undefined);
+      if (request.customerId) await requireCustomer(ctx, request.customerId, 'input.customerId');
       return takePayment(ctx, {
         ...request,
         sourceId: input.sourceId,
@@ -236,6 +261,7 @@ builder.mutationFields((t) => ({
     resolve: async (_root, { input }, ctx) => {
       const request = paymentRequest(input);
       const customerId = request.customerId!;
+      await requireCustomer(ctx, customerId, 'input.customerId');
       const cardId = input.cardId != null ? idInput(input.cardId, 'Card', 'input.cardId') : await latestCard(ctx, customerId);
       return takePayment(ctx, { ...request, sourceId: cardId }, { source_id: 'input.cardId' });
     },
@@ -252,11 +278,11 @@ builder.mutationFields((t) => ({
     resolve: async (_root, { input }, ctx) => {
       const paymentId = idInput(input.paymentId, 'Payment', 'input.paymentId');
       const versionToken = input.versionToken ?? undefined;
-      const { payment } = await squareWrite(
-        ctx,
-        () => ctx.square.payments.complete({ paymentId, ...(versionToken ? { versionToken } : {}) }),
-        PAYMENT_STATE_FIELDS,
-      );
+      const { payment } = await squareWrite(ctx, {
+        send: (options) => ctx.square.payments.complete({ paymentId, ...(versionToken ? { versionToken } : {}) }, options),
+        settle: () => paymentIn(ctx, paymentId, 'COMPLETED'),
+        fields: PAYMENT_STATE_FIELDS,
+      });
       paymentChanged(ctx, payment!);
       return payment!;
     },
@@ -272,7 +298,11 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: CancelPaymentInput, required: true, description: 'Which payment.' }) },
     resolve: async (_root, { input }, ctx) => {
       const paymentId = idInput(input.paymentId, 'Payment', 'input.paymentId');
-      const { payment } = await squareWrite(ctx, () => ctx.square.payments.cancel({ paymentId }), PAYMENT_STATE_FIELDS);
+      const { payment } = await squareWrite(ctx, {
+        send: (options) => ctx.square.payments.cancel({ paymentId }, options),
+        settle: () => paymentIn(ctx, paymentId, 'CANCELED'),
+        fields: PAYMENT_STATE_FIELDS,
+      });
       paymentChanged(ctx, payment!);
       return payment!;
     },
@@ -280,7 +310,7 @@ builder.mutationFields((t) => ({
   cancelPaymentByIdempotencyKey: t.field({
     type: 'Boolean',
     description:
-      'Voids the payment taken with an idempotency key when you never learned its outcome (Square CancelPaymentByIdempotencyKey), e.g. after a timeout. Succeeds also when no payment went through under that key.',
+      'Voids the payment taken with an idempotency key when you never learned its outcome (Square CancelPaymentByIdempotencyKey), e.g. after a timeout. It also succeeds when no payment went through under that key.',
     authScopes: { PAYMENTS_WRITE: true },
     errors: mutationErrors('cancelPaymentByIdempotencyKey', [ValidationError, ConflictError], {
       name: 'canceled',
@@ -292,8 +322,10 @@ builder.mutationFields((t) => ({
         z.object({ idempotencyKey: idempotencyKey(IDEMPOTENCY_KEY_MAX.cancelPaymentByIdempotencyKey) }),
         input,
       );
-      await squareWrite(ctx, () => ctx.square.payments.cancelByIdempotencyKey({ idempotencyKey: key }), {
-        '': 'input.idempotencyKey',
+      await squareWrite(ctx, {
+        send: (options) => ctx.square.payments.cancelByIdempotencyKey({ idempotencyKey: key }, options),
+        settle: 'resend',
+        fields: { '': 'input.idempotencyKey' },
       });
       // Square does not say which payment it voided, so nothing read before can be trusted.
       ctx.loaders.payment.clearAll();

@@ -32,6 +32,13 @@ const RefundPaymentInput = builder.inputType('RefundPaymentInput', {
   }),
 });
 
+/** Why a payment that is neither completed nor approved cannot be refunded, as the start of a sentence. */
+const NOT_REFUNDABLE: Record<string, string> = {
+  FAILED: 'This payment failed',
+  CANCELED: 'This payment was canceled',
+  PENDING: 'This payment is still pending',
+};
+
 /**
  * Refuses, without asking Square to refund, what Square would refuse anyway: a payment
  * that is not completed, another currency, more than the payment has left. One case is
@@ -40,12 +47,12 @@ const RefundPaymentInput = builder.inputType('RefundPaymentInput', {
  */
 async function checkRefundable(ctx: GatewayContext, paymentId: string, amount: Square.Money): Promise<void> {
   const payment = await ctx.loaders.payment.load(paymentId);
-  if (!payment) throw new NotFoundError('No payment with this id exists for this seller.');
+  if (!payment) throw new NotFoundError('No payment with this id exists for this seller.', 'input.paymentId');
   if (payment.status !== 'COMPLETED')
     throw new ValidationError(
       payment.status === 'APPROVED'
         ? 'This payment is only approved: complete it with completePayment before refunding, or void it with cancelPayment.'
-        : `A ${payment.status?.toLowerCase() ?? 'unfinished'} payment cannot be refunded; only completed payments can.`,
+        : `${NOT_REFUNDABLE[payment.status ?? ''] ?? 'This payment is not completed'} and cannot be refunded; only completed payments can.`,
       'input.paymentId',
       payment.status === 'APPROVED' ? 'REFUND_ERROR_PAYMENT_NEEDS_COMPLETION' : 'PAYMENT_NOT_REFUNDABLE',
     );
@@ -83,14 +90,19 @@ builder.mutationFields((t) => ({
       const paymentId = idInput(input.paymentId, 'Payment', 'input.paymentId');
       const valid = validateInput(refundSchema, present(input));
       await checkRefundable(ctx, paymentId, input.amountMoney);
-      const { refund } = await squareWrite(ctx, () =>
-        ctx.square.refunds.refundPayment({
-          idempotencyKey: valid.idempotencyKey,
-          paymentId,
-          amountMoney: input.amountMoney,
-          ...(valid.reason !== undefined ? { reason: valid.reason } : {}),
-        }),
-      );
+      const { refund } = await squareWrite(ctx, {
+        send: (options) =>
+          ctx.square.refunds.refundPayment(
+            {
+              idempotencyKey: valid.idempotencyKey,
+              paymentId,
+              amountMoney: input.amountMoney,
+              ...(valid.reason !== undefined ? { reason: valid.reason } : {}),
+            },
+            options,
+          ),
+        settle: 'resend',
+      });
       ctx.loaders.refund.clear(refund!.id).prime(refund!.id, refund!);
       // The payment's refundedMoney and refunds changed: read anew rather than guess its new state.
       forgetPayment(ctx, paymentId, refund!.orderId);

@@ -1,7 +1,8 @@
+import { GraphQLError } from 'graphql';
 import { SquareError } from 'square';
 import { z } from 'zod';
 import type { GatewayContext } from '../../gateway/context.js';
-import { squareFailure } from '../../square/errors.js';
+import { isNotFound, squareFailure, writeOutcome } from '../../square/errors.js';
 import { squareIdFrom, type NodeTypeName } from '../ids.js';
 import { ConflictError, NotFoundError, PaymentDeclinedError, ValidationError } from '../errors.js';
 
@@ -22,22 +23,83 @@ export const idempotencyKey = (max: number) =>
 
 const snakeToCamel = (path: string) => path.replace(/_([a-z0-9])/g, (_m, c: string) => c.toUpperCase());
 
+/** Options that make the SDK send a write once: whether to send it again is the gateway's decision (see squareWrite). */
+const ONE_ATTEMPT = { maxRetries: 0 };
+
+export interface Write<T> {
+  /** Sends the write once; `options` go to the SDK method as its request options. */
+  send: (options: typeof ONE_ATTEMPT) => Promise<T>;
+  /**
+   * How a write whose outcome is unknown is settled. `'resend'`: it carries an idempotency
+   * key, so Square answers the same request with the first attempt's result if that took
+   * effect. Otherwise a read of Square's state: the result when the write took effect,
+   * undefined when it did not.
+   */
+  settle: 'resend' | (() => Promise<NoInfer<T> | undefined>);
+  /** Square's field names → the input's where they differ; `''` names the input of a refusal that names no field. */
+  fields?: Record<string, string>;
+  /** Input that must never reach a message, such as payment tokens. */
+  secrets?: ReadonlyArray<string | null | undefined>;
+}
+
 /**
- * Runs a Square write and reports Square's refusals as typed results: declines,
- * missing objects, conflicts and invalid input. Authentication, permission, rate
- * limit and server failures stay top-level GraphQL errors, since no input fixes them.
- * `fields` maps Square's field names to the input's where they differ.
+ * Runs a Square write exactly once and reports what Square did. The SDK never retries
+ * it: after a lost answer, a timeout or a 5xx its blind retry ran into the first
+ * attempt's result (a second customer, or a NotFoundError for a delete that worked).
+ * Instead an unknown outcome is settled by `write.settle`, and the write is sent again
+ * only when that cannot take effect twice, up to SQUARE_MAX_RETRIES times.
+ *
+ * Square's refusals become typed results: declines, missing objects, conflicts and
+ * invalid input. Authentication, permission, rate limit and server failures stay
+ * top-level GraphQL errors, since no input fixes them.
  */
-export async function squareWrite<T>(
-  ctx: GatewayContext,
-  call: () => Promise<T>,
-  fields: Record<string, string> = {},
-  secrets: ReadonlyArray<string | null | undefined> = [],
-): Promise<T> {
+export async function squareWrite<T>(ctx: GatewayContext, write: Write<T>): Promise<T> {
   try {
-    return await ctx.loaders.limited(call);
+    return await exactlyOnce(ctx, write);
   } catch (error) {
-    throw redact(typedFailure(error, fields), secrets);
+    throw redact(typedFailure(error, write.fields ?? {}), write.secrets ?? []);
+  }
+}
+
+async function exactlyOnce<T>(ctx: GatewayContext, write: Write<T>): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    let failure: unknown;
+    try {
+      return await ctx.loaders.limited(() => write.send(ONE_ATTEMPT));
+    } catch (error) {
+      failure = error;
+    }
+    if (writeOutcome(failure) === 'refused') throw failure;
+    if (write.settle !== 'resend') {
+      const result = await stateAfter(ctx, write.settle, failure);
+      if (result !== undefined) return result;
+    }
+    // A keyed write is sent again at least once even without retries: Square's answer to it is the only way to learn its outcome.
+    const settlingByResend = write.settle === 'resend' && attempt === 0;
+    if (attempt >= ctx.writeRetries && !settlingByResend) throw failure;
+    await new Promise((resolve) => setTimeout(resolve, backoffMs(attempt)));
+  }
+}
+
+/** Square's state after a write with an unknown outcome; when even that cannot be read, the outcome stays unknown. */
+async function stateAfter<T>(ctx: GatewayContext, read: () => Promise<T | undefined>, failure: unknown): Promise<T | undefined> {
+  try {
+    return await ctx.loaders.limited(read);
+  } catch {
+    throw failure;
+  }
+}
+
+/** Exponential, with jitter so that writes that failed together are not sent again together. */
+const backoffMs = (attempt: number) => Math.min(200 * 2 ** attempt, 5000) * (0.75 + Math.random() / 2);
+
+/** For a settling read: the object, or undefined when Square has none with that id. */
+export async function unlessNotFound<T>(read: Promise<T>): Promise<T | undefined> {
+  try {
+    return await read;
+  } catch (error) {
+    if (isNotFound(error)) return undefined;
+    throw error;
   }
 }
 
@@ -66,22 +128,51 @@ function typedFailure(error: unknown, fields: Record<string, string>): unknown {
   if (!(error instanceof SquareError)) return squareFailure(error);
   const first = error.errors[0];
   const status = error.statusCode ?? 0;
-  const detail = first?.detail ?? error.message;
   const code = first?.code ?? 'UNKNOWN';
+  const squareField = first?.field ?? '';
+  const field = fields[squareField] ?? (squareField ? `input.${snakeToCamel(squareField)}` : undefined);
+  const detail = inGraphNames(first?.detail ?? error.message, squareField, fields);
   if (first?.category === 'PAYMENT_METHOD_ERROR') {
     const payment = (error.body as { payment?: { id?: string } } | undefined)?.payment;
     return new PaymentDeclinedError(DECLINE_MESSAGES[code] ?? detail, code, payment?.id);
   }
-  if (status === 404) return new NotFoundError(detail);
+  if (status === 404) return new NotFoundError(detail, field ?? 'input');
   if (status === 409 || code === 'CONFLICT' || code === 'VERSION_MISMATCH' || code === 'IDEMPOTENCY_KEY_REUSED') {
     return new ConflictError(detail, code);
   }
   if (status === 400 && (first?.category === 'INVALID_REQUEST_ERROR' || first?.category === 'REFUND_ERROR')) {
-    const squareField = first.field ?? '';
-    const field = fields[squareField] ?? (squareField ? `input.${snakeToCamel(squareField)}` : 'input');
-    return new ValidationError(detail, field, code);
+    return new ValidationError(detail, field ?? 'input', code);
   }
   return squareFailure(error);
+}
+
+/**
+ * Square's detail in the graph's names: "The source_id is not a valid card nonce" says
+ * `sourceId`, or `cardId` where the input calls Square's field that. Only names of fields
+ * change: a snake_case word may also be a value the client sent, such as an id.
+ */
+function inGraphNames(detail: string, squareField: string, fields: Record<string, string>): string {
+  const names = new Map<string, string>();
+  for (const [square, input] of Object.entries(fields)) if (square) names.set(square.split('.').pop()!, input.split('.').pop()!);
+  for (const part of squareField.split('.')) if (!names.has(part)) names.set(part, snakeToCamel(part));
+  const own = squareField.split('.').pop()!;
+  const field = fields[squareField];
+  if (field) names.set(own, field.split('.').pop()!);
+  return detail.replace(/(?<![\w:-])[a-z][a-z0-9]*(?:_[a-z0-9]+)+(?![\w:-])/g, (name) => names.get(name) ?? name);
+}
+
+/**
+ * A customer a mutation names must exist before anything is written or any money moves:
+ * Square takes a payment or an order under any customer id. The check reads customers,
+ * so it needs CUSTOMERS_READ; without it a key could learn through writes which ids exist.
+ */
+export async function requireCustomer(ctx: GatewayContext, customerId: string, field: string): Promise<void> {
+  if (!ctx.scopes.CUSTOMERS_READ) {
+    throw new GraphQLError(`This API key lacks the scope CUSTOMERS_READ, which ${field} needs: the gateway checks that the customer exists.`, {
+      extensions: { code: 'FORBIDDEN', scopes: ['CUSTOMERS_READ'] },
+    });
+  }
+  if (!(await ctx.loaders.customer.load(customerId))) throw new NotFoundError('No customer with this id exists for this seller.', field);
 }
 
 /** Checks a mutation's input before any Square call; the first problem becomes a ValidationError naming its path. */
