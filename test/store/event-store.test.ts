@@ -59,6 +59,60 @@ for (const backend of STORE_BACKENDS) {
       expect((await store.event(events[0]!.event_id))!.appliedAt).not.toBeNull();
     });
 
+    it('keeps ids with U+0000, lone surrogates and backslashes intact and apart', async () => {
+      const { store } = await fresh();
+      // '\ud800x' and '\udbffx' would both be written as '\ufffdx'; 'a\\u0000' is the escape's own spelling.
+      const ids = ['a\u0000b', '\ud800x', '\udbffx', 'y\udc00', 'a\\u0000b', 'back\\slash\\', 'plain'];
+      const events = ids.map((id) => ({ event_id: id, merchant_id: `M\u0000${id}`, type: `t\ud800${id}` }));
+      for (const event of events) expect(await store.recordEvent(event, '{}')).toBe('new');
+      for (const event of events) expect(await store.recordEvent(event, '{}')).toBe('duplicate');
+      const pending = await store.pendingEvents(100);
+      expect(pending.map((e) => [e.eventId, e.merchantId, e.type])).toEqual(events.map((e) => [e.event_id, e.merchant_id, e.type]));
+      for (const id of ids) expect((await store.event(id))?.eventId).toBe(id);
+      expect(await store.markApplied('\ud800x')).toBe(true);
+      expect((await store.event('\udbffx'))!.appliedAt).toBeNull();
+
+      const merchant = 'M\u0000';
+      await store.recordMerge(merchant, ['\ud800x', 'a\u0000b'], 'C\\\u0000', 'a\u0000b');
+      await store.recordMerge(merchant, ['\udbffx'], 'D', 'e');
+      expect(await lineageOf(store, merchant, 'C\\\u0000')).toEqual(['\ud800x', 'a\u0000b']);
+      expect(await lineageOf(store, merchant, 'D')).toEqual(['\udbffx']);
+      expect(await store.mergedInto(merchant, '\ud800x')).toBe('C\\\u0000');
+      expect(await store.mergedInto(merchant, 'a\\u0000b')).toBeUndefined();
+      expect(await lineageOf(store, 'M', 'C\\\u0000')).toEqual([]);
+    });
+
+    it('holds a failed event back until its retry is due, and parks it for good', async () => {
+      const { store } = await fresh();
+      const [first, second, third] = [envelope(), envelope(), envelope()];
+      for (const event of [first, second, third]) await store.recordEvent(event, '{}');
+      expect(await store.nextRetryInMs()).toBeUndefined();
+
+      await store.recordFailure(first.event_id, 'refused: \u0000 in "id"', 60_000);
+      expect((await store.pendingEvents(10)).map((e) => e.eventId)).toEqual([second.event_id, third.event_id]);
+      const failed = (await store.event(first.event_id))!;
+      expect(failed).toMatchObject({ attempts: 1, lastError: 'refused: \u0000 in "id"', appliedAt: null, parkedAt: null });
+      expect(Date.parse(failed.nextAttemptAt!) - Date.now()).toBeGreaterThan(50_000);
+      expect(await store.nextRetryInMs()).toBeGreaterThan(50_000);
+
+      await store.recordFailure(second.event_id, 'flaky', 0);
+      expect((await store.pendingEvents(10)).map((e) => e.eventId)).toEqual([second.event_id, third.event_id]);
+      expect(await store.nextRetryInMs()).toBe(0);
+
+      await store.recordFailure(first.event_id, 'refused again', undefined);
+      const parked = (await store.event(first.event_id))!;
+      expect(parked).toMatchObject({ attempts: 2, lastError: 'refused again', nextAttemptAt: null, appliedAt: null });
+      expect(Date.parse(parked.parkedAt!)).toBeGreaterThan(Date.now() - 60_000);
+      expect((await store.parkedEvents(10)).map((e) => e.eventId)).toEqual([first.event_id]);
+      expect((await store.pendingEvents(10)).map((e) => e.eventId)).toEqual([second.event_id, third.event_id]);
+
+      // An event another instance applied meanwhile stays applied.
+      expect(await store.markApplied(third.event_id)).toBe(true);
+      await store.recordFailure(third.event_id, 'late', undefined);
+      expect(await store.event(third.event_id)).toMatchObject({ attempts: 0, lastError: null, parkedAt: null });
+      expect(await store.parkedEvents(10)).toHaveLength(1);
+    });
+
     it('follows merge chains both ways: A+B→C, then C+D→E', async () => {
       const { store } = await fresh();
       const merchant = `M-${randomUUID()}`;
@@ -138,7 +192,7 @@ describe.skipIf(!DATABASE_URL)('PostgreSQL migrations', () => {
       await client.connect();
       try {
         const { rows } = await client.query(`SELECT version FROM ${location.schema}.schema_migrations ORDER BY version`);
-        expect(rows).toEqual([{ version: 1 }]);
+        expect(rows).toEqual([{ version: 1 }, { version: 2 }]);
       } finally {
         await client.end();
       }
