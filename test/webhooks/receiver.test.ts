@@ -404,6 +404,35 @@ describe('processing across a restart', () => {
       await location.drop();
     }
   });
+
+  it('counts no attempt while the store itself is down, so an outage parks nothing', async () => {
+    const location = sqliteLocation();
+    const store = await location.open();
+    try {
+      const e = event('payment.updated');
+      await store.recordEvent(e, JSON.stringify(e));
+      let down = true;
+      const refused = () => Promise.reject(new Error('connection refused'));
+      const outage: EventStore = Object.create(store, {
+        markApplied: { value: (id: string) => (down ? refused() : store.markApplied(id)) },
+        recordFailure: {
+          value: (id: string, error: string, retryInMs: number | undefined) => (down ? refused() : store.recordFailure(id, error, retryInMs)),
+        },
+      });
+      const errors: unknown[] = [];
+      const processor = new EventProcessor(outage, { retryMs: 10, maxAttempts: 1, logger: { warn: () => {}, error: (...args) => errors.push(args) } });
+      await processor.start();
+      await eventually('a few passes failing on the store', async () => errors.length >= 3);
+      expect(await store.event(e.event_id)).toMatchObject({ attempts: 0, parkedAt: null, appliedAt: null });
+      down = false;
+      await eventually('the event applied', async () => (await store.event(e.event_id))?.appliedAt);
+      expect(await store.event(e.event_id)).toMatchObject({ attempts: 0, parkedAt: null });
+      await processor.stop();
+    } finally {
+      await store.close();
+      await location.drop();
+    }
+  });
 });
 
 describe("the emulator's merges, end to end", () => {
