@@ -35,10 +35,12 @@ export const APPLY_BACKOFF_MS = 2_000;
 const PARKED_LISTED_AT_START = 10;
 
 /**
- * Longest customer id taken from a merge. Square's are 26 characters; PostgreSQL's index of
- * merges cannot hold one of some 2,700 bytes, so a longer one would fail there and not on SQLite.
+ * Longest customer id taken from a merge; Square's have 26 characters. PostgreSQL's index of
+ * merges holds at most 2,704 bytes of seller and customer id, which the receiver's 255-character
+ * seller id and this always fit, even stored escaped (text.ts, up to 6 bytes a character):
+ * a longer id could fail there and not on SQLite.
  */
-const MAX_CUSTOMER_ID_LENGTH = 255;
+const MAX_CUSTOMER_ID_LENGTH = 100;
 
 const isCustomerId = (id: unknown): id is string => typeof id === 'string' && id !== '' && id.length <= MAX_CUSTOMER_ID_LENGTH;
 

@@ -216,8 +216,8 @@ describe('the webhook receiver', () => {
     await eventually('the event applied', async () => (await store.event(e.event_id))?.appliedAt);
     expect(await lineageOf(store, 'MERCHANT1', 'Z')).toEqual([]);
 
-    // An id no Square customer has, which PostgreSQL's index of merges could not even hold, is as malformed.
-    const long = mergeEvent(['A', 'x'.repeat(256)], 'Z');
+    // An id far longer than Square's, which PostgreSQL's index of merges might not hold, is as malformed.
+    const long = mergeEvent(['A', 'x'.repeat(101)], 'Z');
     expect((await deliver(JSON.stringify(long))).status).toBe(200);
     await eventually('the event applied', async () => (await store.event(long.event_id))?.appliedAt);
     expect(await lineageOf(store, 'MERCHANT1', 'Z')).toEqual([]);
@@ -298,14 +298,18 @@ describe('processing across a restart', () => {
         const raw = JSON.stringify(poison);
         expect(raw).toContain('\\u0000');
         expect((await postSigned(base, raw)).status).toBe(200);
+        // The longest ids accepted, all escaped, still fit PostgreSQL's index of merges.
+        const widest = mergeEvent(['\ud800'.repeat(100)], '\u0000'.repeat(100), '\u0000'.repeat(255));
+        expect((await postSigned(base, JSON.stringify(widest))).status).toBe(200);
         const good = Array.from({ length: 100 }, () => event('payment.updated'));
         for (const e of good) expect((await postSigned(base, JSON.stringify(e))).status).toBe(200);
 
-        await eventually('all 101 events applied', async () => (await store.pendingEvents(1)).length === 0);
+        await eventually('all 102 events applied', async () => (await store.pendingEvents(1)).length === 0);
         for (const e of good) expect((await store.event(e.event_id))?.appliedAt).toBeTruthy();
         expect(await store.event(poison.event_id)).toMatchObject({ rawBody: raw, attempts: 0, parkedAt: null, appliedAt: expect.any(String) });
         expect(await lineageOf(store, 'MERCHANT1', 'C\u0000')).toEqual(['A\u0000', '\ud800']);
         expect(await store.mergedInto('MERCHANT1', '\ud800')).toBe('C\u0000');
+        expect(await lineageOf(store, '\u0000'.repeat(255), '\u0000'.repeat(100))).toEqual(['\ud800'.repeat(100)]);
         expect(await store.parkedEvents(10)).toEqual([]);
       } finally {
         await gateway.close();
