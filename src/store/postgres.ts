@@ -107,12 +107,12 @@ export class PostgresEventStore implements EventStore {
     return rows.map(toEvent);
   }
 
-  async markApplied(eventId: string): Promise<boolean> {
-    const { rowCount } = await this.pool.query(
-      'UPDATE webhook_events SET applied_at = now() WHERE event_id = $1 AND applied_at IS NULL',
-      [toStorable(eventId)],
+  async markApplied(eventIds: readonly string[]): Promise<string[]> {
+    const { rows } = await this.pool.query<{ event_id: string }>(
+      'UPDATE webhook_events SET applied_at = now() WHERE event_id = ANY($1::text[]) AND applied_at IS NULL RETURNING event_id',
+      [eventIds.map(toStorable)],
     );
-    return rowCount === 1;
+    return rows.map((row) => fromStorable(row.event_id));
   }
 
   async recordFailure(eventId: string, error: string, retryInMs: number | undefined): Promise<void> {

@@ -137,8 +137,9 @@ export class SqliteEventStore implements EventStore {
     return this.statements.pending.all({ now: new Date().toISOString(), limit }).map(toEvent);
   }
 
-  async markApplied(eventId: string): Promise<boolean> {
-    return this.statements.markApplied.run(new Date().toISOString(), toStorable(eventId)).changes === 1;
+  async markApplied(eventIds: readonly string[]): Promise<string[]> {
+    const now = new Date().toISOString();
+    return this.db.transaction(() => eventIds.filter((id) => this.statements.markApplied.run(now, toStorable(id)).changes === 1))();
   }
 
   async recordFailure(eventId: string, error: string, retryInMs: number | undefined): Promise<void> {

@@ -41,8 +41,11 @@ export interface EventStore {
   recordEvent(event: EventEnvelope, rawBody: string): Promise<'new' | 'duplicate'>;
   /** Events due to be applied, oldest first: not applied, not parked, and not waiting out a retry's backoff. */
   pendingEvents(limit: number): Promise<StoredEvent[]>;
-  /** Marks the event applied; true only for the call that did so (another instance may race to the same event). */
-  markApplied(eventId: string): Promise<boolean>;
+  /**
+   * Marks the events applied, in one commit; returns those this call marked (another instance
+   * may race to the same events, and only one marks each).
+   */
+  markApplied(eventIds: readonly string[]): Promise<string[]>;
   /** Counts a failed attempt to apply the event, with its error: due again in `retryInMs`, or parked when undefined. */
   recordFailure(eventId: string, error: string, retryInMs: number | undefined): Promise<void>;
   /** Milliseconds until the earliest failed event is due again (0 when one is due now); undefined when none waits. */

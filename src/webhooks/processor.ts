@@ -55,7 +55,7 @@ function mergeOf(body: unknown): { fromIds: string[]; toId: string } | undefined
 
 /**
  * Applies stored webhook events after they were acknowledged: one pass at a time, oldest
- * first, each marked applied once its effect is stored. Whatever is pending when the
+ * first, a batch at a time, each marked applied once its effect is stored. Whatever is pending when the
  * processor starts (acknowledged before a crash) is applied then. Applying is idempotent,
  * so an event applied but not yet marked when the process died is simply applied again.
  *
@@ -133,10 +133,7 @@ export class EventProcessor {
         for (;;) {
           if (this.stopped) return;
           const batch = await this.store.pendingEvents(this.batchSize);
-          for (const event of batch) {
-            if (this.stopped) return;
-            await this.apply(event);
-          }
+          await this.apply(batch);
           if (batch.length < this.batchSize) break;
         }
         const retryInMs = await this.store.nextRetryInMs();
@@ -150,27 +147,34 @@ export class EventProcessor {
     } while (this.again);
   }
 
-  private async apply(event: StoredEvent): Promise<void> {
-    let body: unknown;
-    let marked: boolean;
-    try {
-      body = JSON.parse(event.rawBody);
-      if (event.type === 'customer.created') {
-        const merge = mergeOf(body);
-        if (merge) await this.store.recordMerge(event.merchantId, merge.fromIds, merge.toId, event.eventId);
-      }
-      marked = await this.store.markApplied(event.eventId);
-    } catch (error) {
-      await this.setAside(event, error);
-      return;
-    }
-    if (!marked) return;
-    const applied: AppliedEvent = { eventId: event.eventId, merchantId: event.merchantId, type: event.type, body };
-    for (const listener of this.listeners) {
+  /**
+   * Stores each event's effect, then marks those that took effect applied in one commit (the
+   * mark, one per event, was most of the work) and tells the listeners of those this instance marked.
+   */
+  private async apply(batch: StoredEvent[]): Promise<void> {
+    const done: AppliedEvent[] = [];
+    for (const event of batch) {
       try {
-        await listener(applied);
+        const body: unknown = JSON.parse(event.rawBody);
+        if (event.type === 'customer.created') {
+          const merge = mergeOf(body);
+          if (merge) await this.store.recordMerge(event.merchantId, merge.fromIds, merge.toId, event.eventId);
+        }
+        done.push({ eventId: event.eventId, merchantId: event.merchantId, type: event.type, body });
       } catch (error) {
-        this.logger.warn(`webhook listener failed on ${event.type} ${event.eventId}:`, error);
+        await this.setAside(event, error);
+      }
+    }
+    if (done.length === 0) return;
+    const marked = new Set(await this.store.markApplied(done.map((applied) => applied.eventId)));
+    for (const applied of done) {
+      if (!marked.has(applied.eventId)) continue;
+      for (const listener of this.listeners) {
+        try {
+          await listener(applied);
+        } catch (error) {
+          this.logger.warn(`webhook listener failed on ${applied.type} ${applied.eventId}:`, error);
+        }
       }
     }
   }

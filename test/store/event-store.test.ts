@@ -52,11 +52,24 @@ for (const backend of STORE_BACKENDS) {
       const events = [envelope(), envelope('payment.updated'), envelope('gift_card.updated')];
       for (const event of events) await store.recordEvent(event, JSON.stringify(event));
       expect((await store.pendingEvents(2)).map((e) => e.eventId)).toEqual(events.slice(0, 2).map((e) => e.event_id));
-      expect(await store.markApplied(events[0]!.event_id)).toBe(true);
-      expect(await store.markApplied(events[0]!.event_id)).toBe(false);
-      expect(await store.markApplied('no-such-event')).toBe(false);
+      expect(await store.markApplied([events[0]!.event_id])).toEqual([events[0]!.event_id]);
+      expect(await store.markApplied([events[0]!.event_id])).toEqual([]);
+      expect(await store.markApplied(['no-such-event'])).toEqual([]);
       expect((await store.pendingEvents(10)).map((e) => e.eventId)).toEqual(events.slice(1).map((e) => e.event_id));
       expect((await store.event(events[0]!.event_id))!.appliedAt).not.toBeNull();
+    });
+
+    it('marks a batch applied at once, returning only what this call marked, even with deliveries racing', async () => {
+      const { store } = await fresh();
+      const events = Array.from({ length: 50 }, () => envelope('payment.updated'));
+      for (const event of events) await store.recordEvent(event, '{}');
+      const ids = events.map((e) => e.event_id);
+      expect(await store.markApplied(ids.slice(0, 10))).toEqual(ids.slice(0, 10));
+      // Two instances with overlapping batches: each event is marked by exactly one of them.
+      const [a, b] = await Promise.all([store.markApplied(ids.slice(5, 40)), store.markApplied([...ids.slice(30), 'no-such-event'])]);
+      expect([...a, ...b].sort()).toEqual(ids.slice(10).sort());
+      expect(await store.pendingEvents(100)).toEqual([]);
+      expect(await store.markApplied([])).toEqual([]);
     });
 
     it('keeps ids with U+0000, lone surrogates and backslashes intact and apart', async () => {
@@ -69,7 +82,7 @@ for (const backend of STORE_BACKENDS) {
       const pending = await store.pendingEvents(100);
       expect(pending.map((e) => [e.eventId, e.merchantId, e.type])).toEqual(events.map((e) => [e.event_id, e.merchant_id, e.type]));
       for (const id of ids) expect((await store.event(id))?.eventId).toBe(id);
-      expect(await store.markApplied('\ud800x')).toBe(true);
+      expect(await store.markApplied(['\ud800x'])).toEqual(['\ud800x']);
       expect((await store.event('\udbffx'))!.appliedAt).toBeNull();
 
       const merchant = 'M\u0000';
@@ -107,7 +120,7 @@ for (const backend of STORE_BACKENDS) {
       expect((await store.pendingEvents(10)).map((e) => e.eventId)).toEqual([second.event_id, third.event_id]);
 
       // An event another instance applied meanwhile stays applied.
-      expect(await store.markApplied(third.event_id)).toBe(true);
+      expect(await store.markApplied([third.event_id])).toEqual([third.event_id]);
       await store.recordFailure(third.event_id, 'late', undefined);
       expect(await store.event(third.event_id)).toMatchObject({ attempts: 0, lastError: null, parkedAt: null });
       expect(await store.parkedEvents(10)).toHaveLength(1);

@@ -409,6 +409,29 @@ describe('processing across a restart', () => {
     }
   });
 
+  it('marks a batch of events applied in one store call, and tells the listeners of each in order', async () => {
+    const location = sqliteLocation();
+    const store = await location.open();
+    try {
+      const events = Array.from({ length: 250 }, (_, n) => (n % 50 === 0 ? mergeEvent([`A${n}`], `C${n}`) : event('payment.updated')));
+      for (const e of events) await store.recordEvent(e, JSON.stringify(e));
+      const batches: number[] = [];
+      const counting: EventStore = Object.create(store, {
+        markApplied: { value: (ids: string[]) => (batches.push(ids.length), store.markApplied(ids)) },
+      });
+      const processor = new EventProcessor(counting, { batchSize: 100 });
+      const seen: string[] = [];
+      processor.onApplied((e) => void seen.push(e.eventId));
+      await processor.start();
+      expect(batches).toEqual([100, 100, 50]);
+      expect(seen).toEqual(events.map((e) => e.event_id));
+      expect(await lineageOf(store, 'MERCHANT1', 'C200')).toEqual(['A200']);
+    } finally {
+      await store.close();
+      await location.drop();
+    }
+  });
+
   it('counts no attempt while the store itself is down, so an outage parks nothing', async () => {
     const location = sqliteLocation();
     const store = await location.open();
@@ -418,7 +441,7 @@ describe('processing across a restart', () => {
       let down = true;
       const refused = () => Promise.reject(new Error('connection refused'));
       const outage: EventStore = Object.create(store, {
-        markApplied: { value: (id: string) => (down ? refused() : store.markApplied(id)) },
+        markApplied: { value: (ids: string[]) => (down ? refused() : store.markApplied(ids)) },
         recordFailure: {
           value: (id: string, error: string, retryInMs: number | undefined) => (down ? refused() : store.recordFailure(id, error, retryInMs)),
         },
