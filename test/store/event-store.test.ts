@@ -1,8 +1,11 @@
+import Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { EventStore } from '../../src/store/index.js';
-import { DATABASE_URL, postgresLocation, lineageOf, STORE_BACKENDS, type StoreLocation } from '../support/stores.js';
+import { DATABASE_URL, postgresLocation, lineageOf, sqliteLocation, STORE_BACKENDS, type StoreLocation } from '../support/stores.js';
 
 function envelope(type = 'customer.created', merchantId = `M-${randomUUID()}`) {
   return { event_id: randomUUID(), merchant_id: merchantId, type };
@@ -194,6 +197,71 @@ for (const backend of STORE_BACKENDS) {
     });
   });
 }
+
+/** Tables as migration 1 left them, holding an event and a merge whose ids have a backslash (stored as they were, then). */
+const VERSION_1 = (types: { seq: string; time: string; received: string; now: string }) => `
+  CREATE TABLE webhook_events (
+    seq ${types.seq} PRIMARY KEY, event_id TEXT NOT NULL UNIQUE, merchant_id TEXT NOT NULL, type TEXT NOT NULL,
+    received_at ${types.received}, raw_body TEXT NOT NULL, applied_at ${types.time});
+  CREATE INDEX webhook_events_pending ON webhook_events (seq) WHERE applied_at IS NULL;
+  CREATE TABLE customer_merges (
+    seq ${types.seq} PRIMARY KEY, merchant_id TEXT NOT NULL, from_customer_id TEXT NOT NULL, to_customer_id TEXT NOT NULL,
+    event_id TEXT NOT NULL, UNIQUE (merchant_id, from_customer_id));
+  INSERT INTO webhook_events (event_id, merchant_id, type, received_at, raw_body, applied_at)
+  VALUES ('E\\1', 'M\\', 'customer.created', ${types.now}, '{"a":"\\u0000"}', NULL), ('E2', 'M', 'payment.updated', ${types.now}, '{}', ${types.now});
+  INSERT INTO customer_merges (merchant_id, from_customer_id, to_customer_id, event_id) VALUES ('M\\', 'A\\', 'C', 'E\\1');`;
+
+async function expectMigratedFromVersion1(store: EventStore): Promise<void> {
+  expect(await store.pendingEvents(10)).toEqual([
+    expect.objectContaining({ eventId: 'E\\1', merchantId: 'M\\', rawBody: '{"a":"\\u0000"}', attempts: 0, parkedAt: null }),
+  ]);
+  expect((await store.event('E2'))!.appliedAt).not.toBeNull();
+  expect(await lineageOf(store, 'M\\', 'C')).toEqual(['A\\']);
+  expect(await store.mergedInto('M\\', 'A\\')).toBe('C');
+  expect(await store.recordEvent({ event_id: 'E\\1', merchant_id: 'M\\', type: 'customer.created' }, '{}')).toBe('duplicate');
+}
+
+describe('migration 2', () => {
+  it('keeps what a version 1 SQLite database held, ids with backslashes included', async () => {
+    const location = sqliteLocation();
+    try {
+      mkdirSync(dirname(location.path), { recursive: true });
+      const db = new Database(location.path);
+      db.exec(VERSION_1({ seq: 'INTEGER', time: 'TEXT', received: 'TEXT NOT NULL', now: `'${new Date().toISOString()}'` }));
+      db.pragma('user_version = 1');
+      db.close();
+      const store = await location.open();
+      try {
+        await expectMigratedFromVersion1(store);
+      } finally {
+        await store.close();
+      }
+    } finally {
+      await location.drop();
+    }
+  });
+
+  it.skipIf(!DATABASE_URL)('keeps what a version 1 PostgreSQL schema held, ids with backslashes included', async () => {
+    const location = postgresLocation();
+    const client = new pg.Client({ connectionString: DATABASE_URL });
+    await client.connect();
+    try {
+      await client.query(`CREATE SCHEMA ${location.schema}; SET search_path = ${location.schema}`);
+      await client.query(VERSION_1({ seq: 'BIGSERIAL', time: 'TIMESTAMPTZ', received: 'TIMESTAMPTZ NOT NULL DEFAULT now()', now: 'now()' }));
+      await client.query('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())');
+      await client.query('INSERT INTO schema_migrations (version) VALUES (1)');
+      const store = await location.open();
+      try {
+        await expectMigratedFromVersion1(store);
+      } finally {
+        await store.close();
+      }
+    } finally {
+      await client.end();
+      await location.drop();
+    }
+  });
+});
 
 describe.skipIf(!DATABASE_URL)('PostgreSQL migrations', () => {
   it('run once when several gateway instances start together', async () => {
