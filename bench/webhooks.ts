@@ -4,12 +4,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import pg from 'pg';
-import { load, startProcess, type LoadResult } from './lib.js';
+import { load, percentile, roundTo, startProcess } from './lib.js';
 
 const KEY = 'bench-signature-key';
 /** What the signature covers; the bench posts to the gateway's real address, as a proxy in front of it would. */
 const NOTIFICATION_URL = 'https://gateway.example.com/webhooks/square';
 const CONNECTIONS = 16;
+/** Merges into customer ids with this prefix fail to apply (bench/poison-gateway.ts). */
+const POISON_PREFIX = 'POISON-';
+/** One event in this many fails to apply. */
+const POISON_EVERY = 100;
+/** Longest wait, after the load, for every event to have been applied or tried. */
+const SETTLE_MS = 60_000;
 
 /** A payment.updated notification of Square's size (~1.5 KB), new event id each time. */
 function paymentEvent(): string {
@@ -53,12 +59,39 @@ function paymentEvent(): string {
   });
 }
 
+/** A merge that the bench gateway's store refuses (see poison-gateway.ts). */
+function poisonEvent(): string {
+  const to = `${POISON_PREFIX}${randomUUID()}`;
+  return JSON.stringify({
+    merchant_id: 'BENCH-MERCHANT',
+    type: 'customer.created',
+    event_id: randomUUID(),
+    created_at: new Date().toISOString(),
+    data: { type: 'customer', id: to, object: { customer: { id: to }, event_context: { merge: { from_customer_ids: ['A', 'B'], to_customer_id: to } } } },
+  });
+}
+
+/** One stored event's fate; times in ms since the epoch. */
+interface EventTimes {
+  poison: boolean;
+  receivedAt: number;
+  appliedAt: number | null;
+  attempts: number;
+  parked: boolean;
+}
+
 interface Target {
   name: 'sqlite' | 'postgres';
   env: Record<string, string>;
-  count(): Promise<number>;
+  events(): Promise<EventTimes[]>;
   cleanup(): Promise<void>;
 }
+
+/** Each stored event's fate, with the database's times as ms since the epoch (`epochMs` of a column). */
+const eventTimesSql = (table: string, epochMs: (column: string) => string) =>
+  `SELECT type = 'customer.created' AS poison, ${epochMs('received_at')} AS "receivedAt", ${epochMs('applied_at')} AS "appliedAt",
+          attempts, parked_at IS NOT NULL AS parked
+   FROM ${table}`;
 
 function sqliteTarget(): Target {
   const dir = mkdtempSync(join(tmpdir(), 'bench-webhooks-'));
@@ -67,10 +100,12 @@ function sqliteTarget(): Target {
     name: 'sqlite',
     // Empty wins over a DATABASE_URL in the bench's own environment.
     env: { GATEWAY_DB: path, DATABASE_URL: '' },
-    count: async () => {
+    events: async () => {
       const db = new Database(path, { readonly: true });
       try {
-        return (db.prepare('SELECT count(*) AS n FROM webhook_events').get() as { n: number }).n;
+        const sql = eventTimesSql('webhook_events', (column) => `(julianday(${column}) - 2440587.5) * 86400000`);
+        const rows = db.prepare(sql).all() as Array<Omit<EventTimes, 'poison' | 'parked'> & { poison: 0 | 1; parked: 0 | 1 }>;
+        return rows.map((row) => ({ ...row, poison: row.poison === 1, parked: row.parked === 1 }));
       } finally {
         db.close();
       }
@@ -89,7 +124,10 @@ async function postgresTarget(databaseUrl: string): Promise<Target> {
   return {
     name: 'postgres',
     env: { DATABASE_URL: url.toString() },
-    count: async () => Number((await admin.query(`SELECT count(*) AS n FROM ${schema}.webhook_events`)).rows[0].n),
+    events: async () => {
+      const { rows } = await admin.query(eventTimesSql(`${schema}.webhook_events`, (column) => `extract(epoch FROM ${column}) * 1000`));
+      return rows.map((row) => ({ ...row, receivedAt: Number(row.receivedAt), appliedAt: row.appliedAt === null ? null : Number(row.appliedAt) }));
+    },
     cleanup: async () => {
       await admin.query(`DROP SCHEMA ${schema} CASCADE`);
       await admin.end();
@@ -97,21 +135,49 @@ async function postgresTarget(databaseUrl: string): Promise<Target> {
   };
 }
 
-async function run(target: Target, seconds: number): Promise<LoadResult & { stored: number; acknowledged: number }> {
+/** Waits until every stored event has been applied or tried (the poison ones wait out their backoff). */
+async function settled(target: Target): Promise<EventTimes[]> {
+  const deadline = Date.now() + SETTLE_MS;
+  for (;;) {
+    const events = await target.events();
+    if (events.every((event) => event.appliedAt !== null || event.attempts > 0)) return events;
+    if (Date.now() > deadline) throw new Error(`${target.name}: events still unapplied ${SETTLE_MS} ms after the load`);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+}
+
+/** Apply figures from the store's own times: from the first event received to the last applied. */
+function applyFigures(target: Target, events: EventTimes[]) {
+  const good = events.filter((event) => !event.poison);
+  const poison = events.filter((event) => event.poison);
+  if (poison.some((event) => event.appliedAt !== null)) throw new Error(`${target.name}: a poison event was applied`);
+  const applied = good.map((event) => event.appliedAt!);
+  const firstReceived = Math.min(...events.map((event) => event.receivedAt));
+  const lags = good.map((event) => event.appliedAt! - event.receivedAt).sort((a, b) => a - b);
+  return {
+    applied: good.length,
+    appliedPerSecond: Math.round(good.length / ((Math.max(...applied) - firstReceived) / 1000)),
+    lagAfterAckMs: { p50: percentile(lags, 50), p99: percentile(lags, 99), max: roundTo(lags.at(-1)!) },
+    poison: { events: poison.length, triedAtLeastOnce: poison.filter((event) => event.attempts > 0).length, parked: poison.filter((event) => event.parked).length },
+  };
+}
+
+async function run(target: Target, seconds: number) {
   const gateway = await startProcess(
-    'src/main.ts',
+    'bench/poison-gateway.ts',
     {
       PORT: '0',
-      SQUARE_BASE_URL: 'http://127.0.0.1:9',
       GATEWAY_AUTH: 'passthrough',
       SQUARE_WEBHOOK_SIGNATURE_KEY: KEY,
       SQUARE_WEBHOOK_URL: NOTIFICATION_URL,
+      BENCH_POISON_PREFIX: POISON_PREFIX,
       ...target.env,
     },
     /GraphQL gateway:\s+(http:\/\/\S+)/,
   );
   try {
     const origin = new URL(gateway.url).origin;
+    let sent = 0;
     const result = await load({
       url: origin,
       connections: CONNECTIONS,
@@ -121,7 +187,7 @@ async function run(target: Target, seconds: number): Promise<LoadResult & { stor
           method: 'POST',
           path: '/webhooks/square',
           setupRequest: (request) => {
-            const body = paymentEvent();
+            const body = ++sent % POISON_EVERY === 0 ? poisonEvent() : paymentEvent();
             const signature = createHmac('sha256', KEY).update(NOTIFICATION_URL + body).digest('base64');
             return {
               ...request,
@@ -133,19 +199,31 @@ async function run(target: Target, seconds: number): Promise<LoadResult & { stor
       ],
     });
     const acknowledged = result.requests - result.non2xx - result.errors;
-    return { ...result, acknowledged, stored: await target.count() };
+    const loadEnded = Date.now();
+    const events = await settled(target);
+    return {
+      ingest: { ...result, acknowledged, stored: events.length },
+      apply: { ...applyFigures(target, events), settledAfterLoadMs: Date.now() - loadEnded },
+    };
   } finally {
     await gateway.stop();
   }
 }
 
 /**
- * Webhook ingest: signed, distinct events posted by 16 connections for `seconds`;
- * each 200 means the event was committed (fsynced) to the store before the answer.
- * Embedded SQLite, then PostgreSQL when DATABASE_URL is set.
+ * Webhooks, ingest and apply: signed, distinct events posted by 16 connections for `seconds`,
+ * one in 100 a poison event that fails to apply; each 200 means the event was committed
+ * (fsynced) to the store before the answer. Then, from the store's own times: how fast the
+ * others were applied after their acknowledgement, with the poison ones failing and retried
+ * beside them. Embedded SQLite, then PostgreSQL when DATABASE_URL is set.
  */
 export async function benchWebhooks(seconds: number) {
-  const results: Record<string, unknown> = { connections: CONNECTIONS, seconds, bodyBytes: Buffer.byteLength(paymentEvent()) };
+  const results: Record<string, unknown> = {
+    connections: CONNECTIONS,
+    seconds,
+    bodyBytes: Buffer.byteLength(paymentEvent()),
+    poisonShare: 1 / POISON_EVERY,
+  };
   const targets: Array<() => Promise<Target>> = [async () => sqliteTarget()];
   const databaseUrl = process.env.DATABASE_URL;
   if (databaseUrl) targets.push(() => postgresTarget(databaseUrl));
@@ -156,10 +234,10 @@ export async function benchWebhooks(seconds: number) {
   for (const make of targets) {
     const target = await make();
     try {
-      const outcome = await run(target, seconds);
+      const { ingest, apply } = await run(target, seconds);
       // An event answered 200 must be in the store; more stored than answered is fine (answers cut off at the end).
-      if (outcome.stored < outcome.acknowledged) throw new Error(`${target.name}: ${outcome.acknowledged} acknowledged, ${outcome.stored} stored`);
-      results[target.name] = { eventsPerSecond: outcome.requestsPerSecond, ...outcome };
+      if (ingest.stored < ingest.acknowledged) throw new Error(`${target.name}: ${ingest.acknowledged} acknowledged, ${ingest.stored} stored`);
+      results[target.name] = { ingest: { eventsPerSecond: ingest.requestsPerSecond, ...ingest }, apply };
     } finally {
       await target.cleanup();
     }

@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { fromStorable, toStorable } from './text.js';
 import { lineagesOf, MAX_MERGE_DEPTH, toStoredEvent, type EventEnvelope, type EventRow, type EventStore, type StoredEvent } from './types.js';
 
 /** Schema versions in order, each applied once in its own transaction and recorded in `schema_migrations`. */
@@ -24,6 +25,27 @@ const MIGRATIONS: Array<{ version: number; sql: string }> = [
             UNIQUE (merchant_id, from_customer_id)
           );
           CREATE INDEX customer_merges_to ON customer_merges (merchant_id, to_customer_id);`,
+  },
+  {
+    // Failed attempts, and parking; ids from here on are kept escaped (text.ts), so a backslash already stored gets its escape.
+    version: 2,
+    sql: `ALTER TABLE webhook_events
+            ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0,
+            ADD COLUMN last_error TEXT,
+            ADD COLUMN next_attempt_at TIMESTAMPTZ,
+            ADD COLUMN parked_at TIMESTAMPTZ;
+          DROP INDEX webhook_events_pending;
+          CREATE INDEX webhook_events_pending ON webhook_events (seq) WHERE applied_at IS NULL AND parked_at IS NULL;
+          CREATE INDEX webhook_events_parked ON webhook_events (seq) WHERE parked_at IS NOT NULL;
+          UPDATE webhook_events
+          SET event_id = replace(event_id, chr(92), repeat(chr(92), 2)), merchant_id = replace(merchant_id, chr(92), repeat(chr(92), 2)),
+              type = replace(type, chr(92), repeat(chr(92), 2))
+          WHERE strpos(event_id || merchant_id || type, chr(92)) > 0;
+          UPDATE customer_merges
+          SET merchant_id = replace(merchant_id, chr(92), repeat(chr(92), 2)),
+              from_customer_id = replace(from_customer_id, chr(92), repeat(chr(92), 2)),
+              to_customer_id = replace(to_customer_id, chr(92), repeat(chr(92), 2)), event_id = replace(event_id, chr(92), repeat(chr(92), 2))
+          WHERE strpos(merchant_id || from_customer_id || to_customer_id || event_id, chr(92)) > 0;`,
   },
 ];
 
@@ -70,29 +92,55 @@ export class PostgresEventStore implements EventStore {
     const { rowCount } = await this.pool.query(
       `INSERT INTO webhook_events (event_id, merchant_id, type, raw_body) VALUES ($1, $2, $3, $4)
        ON CONFLICT (event_id) DO NOTHING`,
-      [event.event_id, event.merchant_id, event.type, rawBody],
+      [toStorable(event.event_id), toStorable(event.merchant_id), toStorable(event.type), rawBody],
     );
     return rowCount === 1 ? 'new' : 'duplicate';
   }
 
   async pendingEvents(limit: number): Promise<StoredEvent[]> {
     const { rows } = await this.pool.query<Row>(
-      'SELECT * FROM webhook_events WHERE applied_at IS NULL ORDER BY seq LIMIT $1',
+      `SELECT * FROM webhook_events
+       WHERE applied_at IS NULL AND parked_at IS NULL AND (next_attempt_at IS NULL OR next_attempt_at <= now())
+       ORDER BY seq LIMIT $1`,
       [limit],
     );
     return rows.map(toEvent);
   }
 
-  async markApplied(eventId: string): Promise<boolean> {
-    const { rowCount } = await this.pool.query(
-      'UPDATE webhook_events SET applied_at = now() WHERE event_id = $1 AND applied_at IS NULL',
-      [eventId],
+  async markApplied(eventIds: readonly string[]): Promise<string[]> {
+    const { rows } = await this.pool.query<{ event_id: string }>(
+      'UPDATE webhook_events SET applied_at = now() WHERE event_id = ANY($1::text[]) AND applied_at IS NULL RETURNING event_id',
+      [eventIds.map(toStorable)],
     );
-    return rowCount === 1;
+    return rows.map((row) => fromStorable(row.event_id));
+  }
+
+  async recordFailure(eventId: string, error: string, retryInMs: number | undefined): Promise<void> {
+    await this.pool.query(
+      `UPDATE webhook_events SET attempts = attempts + 1, last_error = $2,
+         next_attempt_at = now() + $3::float8 * interval '1 millisecond', parked_at = CASE WHEN $3::float8 IS NULL THEN now() END
+       WHERE event_id = $1 AND applied_at IS NULL`,
+      [toStorable(eventId), toStorable(error), retryInMs ?? null],
+    );
+  }
+
+  async nextRetryInMs(): Promise<number | undefined> {
+    // Measured against the database's clock, which also decides when an event is due.
+    const { rows } = await this.pool.query<{ ms: string | null }>(
+      `SELECT extract(epoch FROM min(next_attempt_at) - now()) * 1000 AS ms FROM webhook_events
+       WHERE applied_at IS NULL AND parked_at IS NULL`,
+    );
+    const ms = rows[0]?.ms;
+    return ms === null || ms === undefined ? undefined : Math.max(0, Number(ms));
+  }
+
+  async parkedEvents(limit: number): Promise<StoredEvent[]> {
+    const { rows } = await this.pool.query<Row>('SELECT * FROM webhook_events WHERE parked_at IS NOT NULL ORDER BY seq LIMIT $1', [limit]);
+    return rows.map(toEvent);
   }
 
   async event(eventId: string): Promise<StoredEvent | undefined> {
-    const { rows } = await this.pool.query<Row>('SELECT * FROM webhook_events WHERE event_id = $1', [eventId]);
+    const { rows } = await this.pool.query<Row>('SELECT * FROM webhook_events WHERE event_id = $1', [toStorable(eventId)]);
     return rows[0] && toEvent(rows[0]);
   }
 
@@ -102,7 +150,7 @@ export class PostgresEventStore implements EventStore {
       `INSERT INTO customer_merges (merchant_id, from_customer_id, to_customer_id, event_id)
        SELECT $1, f.id, $3, $4 FROM unnest($2::text[]) WITH ORDINALITY AS f(id, n) WHERE f.id <> $3 ORDER BY f.n
        ON CONFLICT (merchant_id, from_customer_id) DO NOTHING`,
-      [merchantId, fromIds, toId, eventId],
+      [toStorable(merchantId), fromIds.map(toStorable), toStorable(toId), toStorable(eventId)],
     );
   }
 
@@ -117,7 +165,7 @@ export class PostgresEventStore implements EventStore {
        )
        SELECT a.root, m.from_customer_id AS id FROM customer_merges m JOIN ancestors a ON a.id = m.from_customer_id
        WHERE m.merchant_id = $1 AND m.from_customer_id <> a.root ORDER BY m.seq`,
-      [merchantId, customerIds],
+      [toStorable(merchantId), customerIds.map(toStorable)],
     );
     return lineagesOf(customerIds, rows);
   }
@@ -131,9 +179,9 @@ export class PostgresEventStore implements EventStore {
          WHERE m.merchant_id = $1 AND f.depth < $3
        )
        SELECT id FROM forward ORDER BY depth DESC LIMIT 1`,
-      [merchantId, customerId, MAX_MERGE_DEPTH],
+      [toStorable(merchantId), toStorable(customerId), MAX_MERGE_DEPTH],
     );
-    return rows[0]?.id;
+    return rows[0] && fromStorable(rows[0].id);
   }
 
   async close(): Promise<void> {

@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { fromStorable, toStorable } from './text.js';
 import { lineagesOf, MAX_MERGE_DEPTH, toStoredEvent, type EventEnvelope, type EventRow, type EventStore, type StoredEvent } from './types.js';
 
 /** Schema versions in order; `PRAGMA user_version` records how many have been applied. */
@@ -24,6 +25,22 @@ const MIGRATIONS = [
      UNIQUE (merchant_id, from_customer_id)
    );
    CREATE INDEX customer_merges_to ON customer_merges (merchant_id, to_customer_id);`,
+  // Failed attempts, and parking; ids from here on are kept escaped (text.ts), so a backslash already stored gets its escape.
+  `ALTER TABLE webhook_events ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;
+   ALTER TABLE webhook_events ADD COLUMN last_error TEXT;
+   ALTER TABLE webhook_events ADD COLUMN next_attempt_at TEXT;
+   ALTER TABLE webhook_events ADD COLUMN parked_at TEXT;
+   DROP INDEX webhook_events_pending;
+   CREATE INDEX webhook_events_pending ON webhook_events (seq) WHERE applied_at IS NULL AND parked_at IS NULL;
+   CREATE INDEX webhook_events_parked ON webhook_events (seq) WHERE parked_at IS NOT NULL;
+   UPDATE webhook_events
+   SET event_id = replace(event_id, char(92), char(92, 92)), merchant_id = replace(merchant_id, char(92), char(92, 92)),
+       type = replace(type, char(92), char(92, 92))
+   WHERE instr(event_id || merchant_id || type, char(92)) > 0;
+   UPDATE customer_merges
+   SET merchant_id = replace(merchant_id, char(92), char(92, 92)), from_customer_id = replace(from_customer_id, char(92), char(92, 92)),
+       to_customer_id = replace(to_customer_id, char(92), char(92, 92)), event_id = replace(event_id, char(92), char(92, 92))
+   WHERE instr(merchant_id || from_customer_id || to_customer_id || event_id, char(92)) > 0;`,
 ];
 
 type Row = EventRow<string>;
@@ -50,10 +67,20 @@ export class SqliteEventStore implements EventStore {
         `INSERT INTO webhook_events (event_id, merchant_id, type, received_at, raw_body)
          VALUES (?, ?, ?, ?, ?) ON CONFLICT (event_id) DO NOTHING`,
       ),
-      pending: db.prepare<[number], Row>(
-        'SELECT * FROM webhook_events WHERE applied_at IS NULL ORDER BY seq LIMIT ?',
+      pending: db.prepare<{ now: string; limit: number }, Row>(
+        `SELECT * FROM webhook_events
+         WHERE applied_at IS NULL AND parked_at IS NULL AND (next_attempt_at IS NULL OR next_attempt_at <= :now)
+         ORDER BY seq LIMIT :limit`,
       ),
       markApplied: db.prepare('UPDATE webhook_events SET applied_at = ? WHERE event_id = ? AND applied_at IS NULL'),
+      recordFailure: db.prepare<{ id: string; error: string; next: string | null; parked: string | null }>(
+        `UPDATE webhook_events SET attempts = attempts + 1, last_error = :error, next_attempt_at = :next, parked_at = :parked
+         WHERE event_id = :id AND applied_at IS NULL`,
+      ),
+      nextRetry: db.prepare<[], { at: string | null }>(
+        'SELECT min(next_attempt_at) AS at FROM webhook_events WHERE applied_at IS NULL AND parked_at IS NULL',
+      ),
+      parked: db.prepare<[number], Row>('SELECT * FROM webhook_events WHERE parked_at IS NOT NULL ORDER BY seq LIMIT ?'),
       event: db.prepare<[string], Row>('SELECT * FROM webhook_events WHERE event_id = ?'),
       insertMerge: db.prepare(
         `INSERT INTO customer_merges (merchant_id, from_customer_id, to_customer_id, event_id)
@@ -97,9 +124,9 @@ export class SqliteEventStore implements EventStore {
 
   async recordEvent(event: EventEnvelope, rawBody: string): Promise<'new' | 'duplicate'> {
     const { changes } = this.statements.insertEvent.run(
-      event.event_id,
-      event.merchant_id,
-      event.type,
+      toStorable(event.event_id),
+      toStorable(event.merchant_id),
+      toStorable(event.type),
       new Date().toISOString(),
       rawBody,
     );
@@ -107,30 +134,53 @@ export class SqliteEventStore implements EventStore {
   }
 
   async pendingEvents(limit: number): Promise<StoredEvent[]> {
-    return this.statements.pending.all(limit).map(toEvent);
+    return this.statements.pending.all({ now: new Date().toISOString(), limit }).map(toEvent);
   }
 
-  async markApplied(eventId: string): Promise<boolean> {
-    return this.statements.markApplied.run(new Date().toISOString(), eventId).changes === 1;
+  async markApplied(eventIds: readonly string[]): Promise<string[]> {
+    const now = new Date().toISOString();
+    return this.db.transaction(() => eventIds.filter((id) => this.statements.markApplied.run(now, toStorable(id)).changes === 1))();
+  }
+
+  async recordFailure(eventId: string, error: string, retryInMs: number | undefined): Promise<void> {
+    const now = Date.now();
+    this.statements.recordFailure.run({
+      id: toStorable(eventId),
+      error: toStorable(error),
+      next: retryInMs === undefined ? null : new Date(now + retryInMs).toISOString(),
+      parked: retryInMs === undefined ? new Date(now).toISOString() : null,
+    });
+  }
+
+  async nextRetryInMs(): Promise<number | undefined> {
+    const at = this.statements.nextRetry.get()?.at;
+    return at ? Math.max(0, Date.parse(at) - Date.now()) : undefined;
+  }
+
+  async parkedEvents(limit: number): Promise<StoredEvent[]> {
+    return this.statements.parked.all(limit).map(toEvent);
   }
 
   async event(eventId: string): Promise<StoredEvent | undefined> {
-    const row = this.statements.event.get(eventId);
+    const row = this.statements.event.get(toStorable(eventId));
     return row && toEvent(row);
   }
 
   async recordMerge(merchantId: string, fromIds: readonly string[], toId: string, eventId: string): Promise<void> {
+    const [merchant, to, event] = [toStorable(merchantId), toStorable(toId), toStorable(eventId)];
     this.db.transaction(() => {
-      for (const fromId of fromIds) if (fromId !== toId) this.statements.insertMerge.run(merchantId, fromId, toId, eventId);
+      for (const fromId of fromIds) if (fromId !== toId) this.statements.insertMerge.run(merchant, toStorable(fromId), to, event);
     })();
   }
 
   async mergedFrom(merchantId: string, customerIds: readonly string[]): Promise<Map<string, string[]>> {
-    return lineagesOf(customerIds, this.statements.mergedFrom.all({ merchant: merchantId, ids: JSON.stringify(customerIds) }));
+    const ids = JSON.stringify(customerIds.map(toStorable));
+    return lineagesOf(customerIds, this.statements.mergedFrom.all({ merchant: toStorable(merchantId), ids }));
   }
 
   async mergedInto(merchantId: string, customerId: string): Promise<string | undefined> {
-    return this.statements.mergedInto.get({ merchant: merchantId, id: customerId, depth: MAX_MERGE_DEPTH })?.id;
+    const row = this.statements.mergedInto.get({ merchant: toStorable(merchantId), id: toStorable(customerId), depth: MAX_MERGE_DEPTH });
+    return row && fromStorable(row.id);
   }
 
   async close(): Promise<void> {

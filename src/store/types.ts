@@ -1,3 +1,5 @@
+import { fromStorable } from './text.js';
+
 /** The fields of a Square webhook envelope that the store keys and indexes events by. */
 export interface EventEnvelope {
   event_id: string;
@@ -5,7 +7,12 @@ export interface EventEnvelope {
   type: string;
 }
 
-/** An event as stored: the raw body exactly as received (its signature can be checked again), and when it was applied. */
+/**
+ * An event as stored: the raw body exactly as received (its signature can be checked again),
+ * when it was applied, and its failed attempts to apply. The body is kept as text: the receiver
+ * accepts only UTF-8 JSON, whose text cannot hold U+0000 or a lone surrogate (in strings they
+ * are `\u` escapes), so any body that passed the signature check stores byte for byte.
+ */
 export interface StoredEvent {
   eventId: string;
   merchantId: string;
@@ -15,6 +22,13 @@ export interface StoredEvent {
   rawBody: string;
   /** ISO 8601; null while the event waits to be applied. */
   appliedAt: string | null;
+  /** Failed attempts to apply it. */
+  attempts: number;
+  lastError: string | null;
+  /** ISO 8601; after a failed attempt, when the event is due again. */
+  nextAttemptAt: string | null;
+  /** ISO 8601; set once it failed too often, and then never tried again. */
+  parkedAt: string | null;
 }
 
 /**
@@ -25,10 +39,19 @@ export interface StoredEvent {
 export interface EventStore {
   /** Stores the event unless its id is already stored (one atomic insert-if-absent). */
   recordEvent(event: EventEnvelope, rawBody: string): Promise<'new' | 'duplicate'>;
-  /** Events not yet applied, oldest first. */
+  /** Events due to be applied, oldest first: not applied, not parked, and not waiting out a retry's backoff. */
   pendingEvents(limit: number): Promise<StoredEvent[]>;
-  /** Marks the event applied; true only for the call that did so (another instance may race to the same event). */
-  markApplied(eventId: string): Promise<boolean>;
+  /**
+   * Marks the events applied, in one commit; returns those this call marked (another instance
+   * may race to the same events, and only one marks each).
+   */
+  markApplied(eventIds: readonly string[]): Promise<string[]>;
+  /** Counts a failed attempt to apply the event, with its error: due again in `retryInMs`, or parked when undefined. */
+  recordFailure(eventId: string, error: string, retryInMs: number | undefined): Promise<void>;
+  /** Milliseconds until the earliest failed event is due again (0 when one is due now); undefined when none waits. */
+  nextRetryInMs(): Promise<number | undefined>;
+  /** Parked events (failed too often, no longer applied), oldest first. */
+  parkedEvents(limit: number): Promise<StoredEvent[]>;
   event(eventId: string): Promise<StoredEvent | undefined>;
   /** Records `fromIds → toId`; recording the same merge again changes nothing. */
   recordMerge(merchantId: string, fromIds: readonly string[], toId: string, eventId: string): Promise<void>;
@@ -54,22 +77,31 @@ export interface EventRow<Time> {
   received_at: Time;
   raw_body: string;
   applied_at: Time | null;
+  attempts: number;
+  last_error: string | null;
+  next_attempt_at: Time | null;
+  parked_at: Time | null;
 }
 
-/** The rows of a lineage query (one per root and ancestor) grouped per asked-for customer. */
+/** The rows of a lineage query (one per root and ancestor, ids as stored) grouped per asked-for customer. */
 export function lineagesOf(customerIds: readonly string[], rows: ReadonlyArray<{ root: string; id: string }>): Map<string, string[]> {
   const lineages = new Map<string, string[]>(customerIds.map((id) => [id, []]));
-  for (const row of rows) lineages.get(row.root)?.push(row.id);
+  for (const row of rows) lineages.get(fromStorable(row.root))?.push(fromStorable(row.id));
   return lineages;
 }
 
 export function toStoredEvent<Time>(row: EventRow<Time>, iso: (time: Time) => string): StoredEvent {
+  const isoOrNull = (time: Time | null) => (time === null ? null : iso(time));
   return {
-    eventId: row.event_id,
-    merchantId: row.merchant_id,
-    type: row.type,
+    eventId: fromStorable(row.event_id),
+    merchantId: fromStorable(row.merchant_id),
+    type: fromStorable(row.type),
     receivedAt: iso(row.received_at),
     rawBody: row.raw_body,
-    appliedAt: row.applied_at === null ? null : iso(row.applied_at),
+    appliedAt: isoOrNull(row.applied_at),
+    attempts: row.attempts,
+    lastError: row.last_error === null ? null : fromStorable(row.last_error),
+    nextAttemptAt: isoOrNull(row.next_attempt_at),
+    parkedAt: isoOrNull(row.parked_at),
   };
 }

@@ -1,8 +1,11 @@
+import Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { EventStore } from '../../src/store/index.js';
-import { DATABASE_URL, postgresLocation, lineageOf, STORE_BACKENDS, type StoreLocation } from '../support/stores.js';
+import { DATABASE_URL, postgresLocation, lineageOf, sqliteLocation, STORE_BACKENDS, type StoreLocation } from '../support/stores.js';
 
 function envelope(type = 'customer.created', merchantId = `M-${randomUUID()}`) {
   return { event_id: randomUUID(), merchant_id: merchantId, type };
@@ -52,11 +55,78 @@ for (const backend of STORE_BACKENDS) {
       const events = [envelope(), envelope('payment.updated'), envelope('gift_card.updated')];
       for (const event of events) await store.recordEvent(event, JSON.stringify(event));
       expect((await store.pendingEvents(2)).map((e) => e.eventId)).toEqual(events.slice(0, 2).map((e) => e.event_id));
-      expect(await store.markApplied(events[0]!.event_id)).toBe(true);
-      expect(await store.markApplied(events[0]!.event_id)).toBe(false);
-      expect(await store.markApplied('no-such-event')).toBe(false);
+      expect(await store.markApplied([events[0]!.event_id])).toEqual([events[0]!.event_id]);
+      expect(await store.markApplied([events[0]!.event_id])).toEqual([]);
+      expect(await store.markApplied(['no-such-event'])).toEqual([]);
       expect((await store.pendingEvents(10)).map((e) => e.eventId)).toEqual(events.slice(1).map((e) => e.event_id));
       expect((await store.event(events[0]!.event_id))!.appliedAt).not.toBeNull();
+    });
+
+    it('marks a batch applied at once, returning only what this call marked, even with deliveries racing', async () => {
+      const { store } = await fresh();
+      const events = Array.from({ length: 50 }, () => envelope('payment.updated'));
+      for (const event of events) await store.recordEvent(event, '{}');
+      const ids = events.map((e) => e.event_id);
+      expect(await store.markApplied(ids.slice(0, 10))).toEqual(ids.slice(0, 10));
+      // Two instances with overlapping batches: each event is marked by exactly one of them.
+      const [a, b] = await Promise.all([store.markApplied(ids.slice(5, 40)), store.markApplied([...ids.slice(30), 'no-such-event'])]);
+      expect([...a, ...b].sort()).toEqual(ids.slice(10).sort());
+      expect(await store.pendingEvents(100)).toEqual([]);
+      expect(await store.markApplied([])).toEqual([]);
+    });
+
+    it('keeps ids with U+0000, lone surrogates and backslashes intact and apart', async () => {
+      const { store } = await fresh();
+      // '\ud800x' and '\udbffx' would both be written as '\ufffdx'; 'a\\u0000' is the escape's own spelling.
+      const ids = ['a\u0000b', '\ud800x', '\udbffx', 'y\udc00', 'a\\u0000b', 'back\\slash\\', 'plain'];
+      const events = ids.map((id) => ({ event_id: id, merchant_id: `M\u0000${id}`, type: `t\ud800${id}` }));
+      for (const event of events) expect(await store.recordEvent(event, '{}')).toBe('new');
+      for (const event of events) expect(await store.recordEvent(event, '{}')).toBe('duplicate');
+      const pending = await store.pendingEvents(100);
+      expect(pending.map((e) => [e.eventId, e.merchantId, e.type])).toEqual(events.map((e) => [e.event_id, e.merchant_id, e.type]));
+      for (const id of ids) expect((await store.event(id))?.eventId).toBe(id);
+      expect(await store.markApplied(['\ud800x'])).toEqual(['\ud800x']);
+      expect((await store.event('\udbffx'))!.appliedAt).toBeNull();
+
+      const merchant = 'M\u0000';
+      await store.recordMerge(merchant, ['\ud800x', 'a\u0000b'], 'C\\\u0000', 'a\u0000b');
+      await store.recordMerge(merchant, ['\udbffx'], 'D', 'e');
+      expect(await lineageOf(store, merchant, 'C\\\u0000')).toEqual(['\ud800x', 'a\u0000b']);
+      expect(await lineageOf(store, merchant, 'D')).toEqual(['\udbffx']);
+      expect(await store.mergedInto(merchant, '\ud800x')).toBe('C\\\u0000');
+      expect(await store.mergedInto(merchant, 'a\\u0000b')).toBeUndefined();
+      expect(await lineageOf(store, 'M', 'C\\\u0000')).toEqual([]);
+    });
+
+    it('holds a failed event back until its retry is due, and parks it for good', async () => {
+      const { store } = await fresh();
+      const [first, second, third] = [envelope(), envelope(), envelope()];
+      for (const event of [first, second, third]) await store.recordEvent(event, '{}');
+      expect(await store.nextRetryInMs()).toBeUndefined();
+
+      await store.recordFailure(first.event_id, 'refused: \u0000 in "id"', 60_000);
+      expect((await store.pendingEvents(10)).map((e) => e.eventId)).toEqual([second.event_id, third.event_id]);
+      const failed = (await store.event(first.event_id))!;
+      expect(failed).toMatchObject({ attempts: 1, lastError: 'refused: \u0000 in "id"', appliedAt: null, parkedAt: null });
+      expect(Date.parse(failed.nextAttemptAt!) - Date.now()).toBeGreaterThan(50_000);
+      expect(await store.nextRetryInMs()).toBeGreaterThan(50_000);
+
+      await store.recordFailure(second.event_id, 'flaky', 0);
+      expect((await store.pendingEvents(10)).map((e) => e.eventId)).toEqual([second.event_id, third.event_id]);
+      expect(await store.nextRetryInMs()).toBe(0);
+
+      await store.recordFailure(first.event_id, 'refused again', undefined);
+      const parked = (await store.event(first.event_id))!;
+      expect(parked).toMatchObject({ attempts: 2, lastError: 'refused again', nextAttemptAt: null, appliedAt: null });
+      expect(Date.parse(parked.parkedAt!)).toBeGreaterThan(Date.now() - 60_000);
+      expect((await store.parkedEvents(10)).map((e) => e.eventId)).toEqual([first.event_id]);
+      expect((await store.pendingEvents(10)).map((e) => e.eventId)).toEqual([second.event_id, third.event_id]);
+
+      // An event another instance applied meanwhile stays applied.
+      expect(await store.markApplied([third.event_id])).toEqual([third.event_id]);
+      await store.recordFailure(third.event_id, 'late', undefined);
+      expect(await store.event(third.event_id)).toMatchObject({ attempts: 0, lastError: null, parkedAt: null });
+      expect(await store.parkedEvents(10)).toHaveLength(1);
     });
 
     it('follows merge chains both ways: A+B→C, then C+D→E', async () => {
@@ -128,6 +198,71 @@ for (const backend of STORE_BACKENDS) {
   });
 }
 
+/** Tables as migration 1 left them, holding an event and a merge whose ids have a backslash (stored as they were, then). */
+const VERSION_1 = (types: { seq: string; time: string; received: string; now: string }) => `
+  CREATE TABLE webhook_events (
+    seq ${types.seq} PRIMARY KEY, event_id TEXT NOT NULL UNIQUE, merchant_id TEXT NOT NULL, type TEXT NOT NULL,
+    received_at ${types.received}, raw_body TEXT NOT NULL, applied_at ${types.time});
+  CREATE INDEX webhook_events_pending ON webhook_events (seq) WHERE applied_at IS NULL;
+  CREATE TABLE customer_merges (
+    seq ${types.seq} PRIMARY KEY, merchant_id TEXT NOT NULL, from_customer_id TEXT NOT NULL, to_customer_id TEXT NOT NULL,
+    event_id TEXT NOT NULL, UNIQUE (merchant_id, from_customer_id));
+  INSERT INTO webhook_events (event_id, merchant_id, type, received_at, raw_body, applied_at)
+  VALUES ('E\\1', 'M\\', 'customer.created', ${types.now}, '{"a":"\\u0000"}', NULL), ('E2', 'M', 'payment.updated', ${types.now}, '{}', ${types.now});
+  INSERT INTO customer_merges (merchant_id, from_customer_id, to_customer_id, event_id) VALUES ('M\\', 'A\\', 'C', 'E\\1');`;
+
+async function expectMigratedFromVersion1(store: EventStore): Promise<void> {
+  expect(await store.pendingEvents(10)).toEqual([
+    expect.objectContaining({ eventId: 'E\\1', merchantId: 'M\\', rawBody: '{"a":"\\u0000"}', attempts: 0, parkedAt: null }),
+  ]);
+  expect((await store.event('E2'))!.appliedAt).not.toBeNull();
+  expect(await lineageOf(store, 'M\\', 'C')).toEqual(['A\\']);
+  expect(await store.mergedInto('M\\', 'A\\')).toBe('C');
+  expect(await store.recordEvent({ event_id: 'E\\1', merchant_id: 'M\\', type: 'customer.created' }, '{}')).toBe('duplicate');
+}
+
+describe('migration 2', () => {
+  it('keeps what a version 1 SQLite database held, ids with backslashes included', async () => {
+    const location = sqliteLocation();
+    try {
+      mkdirSync(dirname(location.path), { recursive: true });
+      const db = new Database(location.path);
+      db.exec(VERSION_1({ seq: 'INTEGER', time: 'TEXT', received: 'TEXT NOT NULL', now: `'${new Date().toISOString()}'` }));
+      db.pragma('user_version = 1');
+      db.close();
+      const store = await location.open();
+      try {
+        await expectMigratedFromVersion1(store);
+      } finally {
+        await store.close();
+      }
+    } finally {
+      await location.drop();
+    }
+  });
+
+  it.skipIf(!DATABASE_URL)('keeps what a version 1 PostgreSQL schema held, ids with backslashes included', async () => {
+    const location = postgresLocation();
+    const client = new pg.Client({ connectionString: DATABASE_URL });
+    await client.connect();
+    try {
+      await client.query(`CREATE SCHEMA ${location.schema}; SET search_path = ${location.schema}`);
+      await client.query(VERSION_1({ seq: 'BIGSERIAL', time: 'TIMESTAMPTZ', received: 'TIMESTAMPTZ NOT NULL DEFAULT now()', now: 'now()' }));
+      await client.query('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())');
+      await client.query('INSERT INTO schema_migrations (version) VALUES (1)');
+      const store = await location.open();
+      try {
+        await expectMigratedFromVersion1(store);
+      } finally {
+        await store.close();
+      }
+    } finally {
+      await client.end();
+      await location.drop();
+    }
+  });
+});
+
 describe.skipIf(!DATABASE_URL)('PostgreSQL migrations', () => {
   it('run once when several gateway instances start together', async () => {
     const location = postgresLocation();
@@ -138,7 +273,7 @@ describe.skipIf(!DATABASE_URL)('PostgreSQL migrations', () => {
       await client.connect();
       try {
         const { rows } = await client.query(`SELECT version FROM ${location.schema}.schema_migrations ORDER BY version`);
-        expect(rows).toEqual([{ version: 1 }]);
+        expect(rows).toEqual([{ version: 1 }, { version: 2 }]);
       } finally {
         await client.end();
       }

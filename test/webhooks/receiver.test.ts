@@ -28,6 +28,15 @@ function webhookGateway(store: EventStore, options: { notificationUrl?: string; 
   });
 }
 
+/** Posts `raw` to a gateway's receiver, signed as Square signs it. */
+function postSigned(base: string, raw: string): Promise<Response> {
+  return fetch(`${base}/webhooks/square`, {
+    method: 'POST',
+    headers: { 'x-square-hmacsha256-signature': webhookSignature(KEY, NOTIFICATION_URL, Buffer.from(raw)) },
+    body: raw,
+  });
+}
+
 function event(type = 'customer.created', extra: Record<string, unknown> = {}) {
   return {
     merchant_id: 'MERCHANT1',
@@ -208,6 +217,12 @@ describe('the webhook receiver', () => {
     expect((await deliver(JSON.stringify(e))).status).toBe(200);
     await eventually('the event applied', async () => (await store.event(e.event_id))?.appliedAt);
     expect(await lineageOf(store, 'MERCHANT1', 'Z')).toEqual([]);
+
+    // An id far longer than Square's, which PostgreSQL's index of merges might not hold, is as malformed.
+    const long = mergeEvent(['A', 'x'.repeat(101)], 'Z');
+    expect((await deliver(JSON.stringify(long))).status).toBe(200);
+    await eventually('the event applied', async () => (await store.event(long.event_id))?.appliedAt);
+    expect(await lineageOf(store, 'MERCHANT1', 'Z')).toEqual([]);
   });
 
   it('acknowledges a redelivered event and applies it once', async () => {
@@ -245,15 +260,7 @@ describe('processing across a restart', () => {
         // The crash comes right after the acknowledgement: nothing gets applied in this life.
         await gateway.webhooks!.processor.stop();
         const events = [mergeEvent(['A', 'B'], 'C'), event('payment.updated'), mergeEvent(['C', 'D'], 'E')];
-        for (const e of events) {
-          const raw = JSON.stringify(e);
-          const response = await fetch(`${base}/webhooks/square`, {
-            method: 'POST',
-            headers: { 'x-square-hmacsha256-signature': webhookSignature(KEY, NOTIFICATION_URL, Buffer.from(raw)) },
-            body: raw,
-          });
-          expect(response.status).toBe(200);
-        }
+        for (const e of events) expect((await postSigned(base, JSON.stringify(e))).status).toBe(200);
         await gateway.close();
         await store.close();
 
@@ -281,6 +288,103 @@ describe('processing across a restart', () => {
     });
   }
 
+  for (const backend of STORE_BACKENDS) {
+    it.skipIf(backend.skip)(`applies on ${backend.name} a signed merge event with U+0000 in its ids, and the 100 events after it`, async () => {
+      const location = backend.fresh();
+      const store = await location.open();
+      const gateway = webhookGateway(store);
+      try {
+        const base = new URL(await gateway.listen()).origin;
+        const poison = mergeEvent(['A\u0000', '\ud800'], 'C\u0000');
+        poison.event_id = `\u0000${poison.event_id}`;
+        const raw = JSON.stringify(poison);
+        expect(raw).toContain('\\u0000');
+        expect((await postSigned(base, raw)).status).toBe(200);
+        // The longest ids accepted, all escaped, still fit PostgreSQL's index of merges.
+        const widest = mergeEvent(['\ud800'.repeat(100)], '\u0000'.repeat(100), '\u0000'.repeat(255));
+        expect((await postSigned(base, JSON.stringify(widest))).status).toBe(200);
+        const good = Array.from({ length: 100 }, () => event('payment.updated'));
+        for (const e of good) expect((await postSigned(base, JSON.stringify(e))).status).toBe(200);
+
+        await eventually('all 102 events applied', async () => (await store.pendingEvents(1)).length === 0);
+        for (const e of good) expect((await store.event(e.event_id))?.appliedAt).toBeTruthy();
+        expect(await store.event(poison.event_id)).toMatchObject({ rawBody: raw, attempts: 0, parkedAt: null, appliedAt: expect.any(String) });
+        expect(await lineageOf(store, 'MERCHANT1', 'C\u0000')).toEqual(['A\u0000', '\ud800']);
+        expect(await store.mergedInto('MERCHANT1', '\ud800')).toBe('C\u0000');
+        expect(await lineageOf(store, '\u0000'.repeat(255), '\u0000'.repeat(100))).toEqual(['\ud800'.repeat(100)]);
+        expect(await store.parkedEvents(10)).toEqual([]);
+      } finally {
+        await gateway.close();
+        await store.close();
+        await location.drop();
+      }
+    });
+
+    it.skipIf(backend.skip)(
+      `retries a failing event on ${backend.name} with backoff, parks it, applies every later event, and does not block on it after a restart`,
+      async () => {
+        const location = backend.fresh();
+        let store = await location.open();
+        try {
+          const poison = mergeEvent(['A', 'B'], 'POISON');
+          const good = Array.from({ length: 100 }, () => event('payment.updated'));
+          for (const e of [poison, ...good]) await store.recordEvent(e, JSON.stringify(e));
+          const attemptsAt: number[] = [];
+          const refusing: EventStore = Object.create(store, {
+            recordMerge: {
+              value: (merchantId: string, fromIds: string[], toId: string, eventId: string) => {
+                if (toId !== 'POISON') return store.recordMerge(merchantId, fromIds, toId, eventId);
+                attemptsAt.push(Date.now());
+                return Promise.reject(new Error('refused by the store'));
+              },
+            },
+          });
+          const logged: { warn: string[]; error: string[] } = { warn: [], error: [] };
+          const logger = { warn: (...args: unknown[]) => logged.warn.push(args.join(' ')), error: (...args: unknown[]) => logged.error.push(args.join(' ')) };
+          const processor = new EventProcessor(refusing, { logger, maxAttempts: 3, backoffMs: 200 });
+          const seen: string[] = [];
+          processor.onApplied((e) => void seen.push(e.eventId));
+          await processor.start();
+          // The first pass applies everything after the failing event, which is still to be tried again.
+          expect(seen).toEqual(good.map((e) => e.event_id));
+          expect(await store.event(poison.event_id)).toMatchObject({ lastError: 'refused by the store', parkedAt: null });
+
+          const parked = await eventually('the failing event parked', async () => (await store.event(poison.event_id))?.parkedAt && store.event(poison.event_id));
+          expect(parked).toMatchObject({ attempts: 3, lastError: 'refused by the store', appliedAt: null, nextAttemptAt: null });
+          expect(attemptsAt).toHaveLength(3);
+          // Backoff doubles: 200 ms, then 400 ms.
+          expect(attemptsAt[1]! - attemptsAt[0]!).toBeGreaterThanOrEqual(190);
+          expect(attemptsAt[2]! - attemptsAt[1]!).toBeGreaterThanOrEqual(390);
+          expect(logged.warn.filter((line) => line.includes(poison.event_id))).toHaveLength(2);
+          expect(logged.error).toEqual([expect.stringMatching(new RegExp(`"${poison.event_id}".*parked after 3 failed attempts.*refused by the store`))]);
+          expect((await store.parkedEvents(10)).map((e) => e.eventId)).toEqual([poison.event_id]);
+          expect(seen).not.toContain(poison.event_id);
+          await processor.stop();
+
+          // After a restart the parked event is named in the log and not tried again; new events are applied.
+          await store.close();
+          store = await location.open();
+          const restarted: string[] = [];
+          const again = new EventProcessor(store, { logger: { warn: (...args) => restarted.push(args.join(' ')), error: () => {} } });
+          const after = event('payment.updated');
+          await store.recordEvent(after, JSON.stringify(after));
+          const applied: string[] = [];
+          again.onApplied((e) => void applied.push(e.eventId));
+          await again.start();
+          expect(applied).toEqual([after.event_id]);
+          expect(restarted).toEqual([expect.stringContaining(`1 webhook events are parked`)]);
+          expect(restarted[0]).toContain(JSON.stringify(poison.event_id));
+          expect(await store.event(poison.event_id)).toMatchObject({ attempts: 3, appliedAt: null });
+          expect(await lineageOf(store, 'MERCHANT1', 'POISON')).toEqual([]);
+          await again.stop();
+        } finally {
+          await store.close();
+          await location.drop();
+        }
+      },
+    );
+  }
+
   it('keeps events pending while the store fails, and applies them once it answers again', async () => {
     const location = sqliteLocation();
     const store = await location.open();
@@ -300,6 +404,58 @@ describe('processing across a restart', () => {
       await eventually('the event applied', async () => (await store.event(e.event_id))?.appliedAt);
       expect(await lineageOf(store, 'MERCHANT1', 'C')).toEqual(['A', 'B']);
       expect(errors).toHaveLength(2);
+      await processor.stop();
+    } finally {
+      await store.close();
+      await location.drop();
+    }
+  });
+
+  it('marks a batch of events applied in one store call, and tells the listeners of each in order', async () => {
+    const location = sqliteLocation();
+    const store = await location.open();
+    try {
+      const events = Array.from({ length: 250 }, (_, n) => (n % 50 === 0 ? mergeEvent([`A${n}`], `C${n}`) : event('payment.updated')));
+      for (const e of events) await store.recordEvent(e, JSON.stringify(e));
+      const batches: number[] = [];
+      const counting: EventStore = Object.create(store, {
+        markApplied: { value: (ids: string[]) => (batches.push(ids.length), store.markApplied(ids)) },
+      });
+      const processor = new EventProcessor(counting, { batchSize: 100 });
+      const seen: string[] = [];
+      processor.onApplied((e) => void seen.push(e.eventId));
+      await processor.start();
+      expect(batches).toEqual([100, 100, 50]);
+      expect(seen).toEqual(events.map((e) => e.event_id));
+      expect(await lineageOf(store, 'MERCHANT1', 'C200')).toEqual(['A200']);
+    } finally {
+      await store.close();
+      await location.drop();
+    }
+  });
+
+  it('counts no attempt while the store itself is down, so an outage parks nothing', async () => {
+    const location = sqliteLocation();
+    const store = await location.open();
+    try {
+      const e = event('payment.updated');
+      await store.recordEvent(e, JSON.stringify(e));
+      let down = true;
+      const refused = () => Promise.reject(new Error('connection refused'));
+      const outage: EventStore = Object.create(store, {
+        markApplied: { value: (ids: string[]) => (down ? refused() : store.markApplied(ids)) },
+        recordFailure: {
+          value: (id: string, error: string, retryInMs: number | undefined) => (down ? refused() : store.recordFailure(id, error, retryInMs)),
+        },
+      });
+      const errors: unknown[] = [];
+      const processor = new EventProcessor(outage, { retryMs: 10, maxAttempts: 1, logger: { warn: () => {}, error: (...args) => errors.push(args) } });
+      await processor.start();
+      await eventually('a few passes failing on the store', async () => errors.length >= 3);
+      expect(await store.event(e.event_id)).toMatchObject({ attempts: 0, parkedAt: null, appliedAt: null });
+      down = false;
+      await eventually('the event applied', async () => (await store.event(e.event_id))?.appliedAt);
+      expect(await store.event(e.event_id)).toMatchObject({ attempts: 0, parkedAt: null });
       await processor.stop();
     } finally {
       await store.close();
