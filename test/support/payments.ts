@@ -36,7 +36,7 @@ export const REFUND_PAYMENT = `mutation($input: RefundPaymentInput!) { refundPay
   ... on RefundPaymentSuccess { refund { id squareId status reason amountMoney { amount currency } payment { squareId refundedMoney { amount } } } }
   ${ERRORS} } }`;
 
-export const usd = (amount: number | string) => ({ amount: String(amount), currency: 'USD' });
+export const usd = (amount: number | string) => ({ amount: String(amount), currency: 'USD' as const });
 export const key = () => randomUUID();
 
 /** A new customer profile, made straight through Square. */
