@@ -119,8 +119,9 @@ export function contextFactory(options: ContextFactoryOptions) {
       lineage,
       pubsub: options.pubsub,
       loaders: loaders(),
-      renewLoaders: () => {
-        context.loaders = loaders();
+      // graphql-yoga copies this object into its own context, so the renewal goes to whichever object it is called on.
+      renewLoaders(this: GatewayContext) {
+        this.loaders = loaders();
       },
     };
     return context;

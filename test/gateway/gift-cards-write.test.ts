@@ -1,4 +1,5 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { print } from 'graphql';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiKeyRing, generateKey } from '../../src/gateway/api-keys.js';
 import {
   ActivateGiftCardDocument,
@@ -7,12 +8,14 @@ import {
   DecrementGiftCardBalanceDocument,
   GiftCardHistoryDocument,
   GiftCardListDocument,
+  GiftCardLiveDocument,
   IncrementGiftCardBalanceDocument,
   LoadGiftCardDocument,
   RedeemGiftCardDocument,
 } from '../gql/graphql.js';
 import { countCalls, useGateway, type TestStack } from '../support/gateway.js';
 import { key, newCustomer, usd, writes } from '../support/payments.js';
+import { subscribeSse, type SseSubscription } from '../support/sse.js';
 
 const stack = useGateway();
 let locationId: string;
@@ -329,5 +332,28 @@ describe('scopes of gift card writes', () => {
     expect(writes(await scoped.calls())).toEqual(['POST /v2/gift-cards']);
     const list = await scoped.gql(GiftCardListDocument, {}, { token: writer.key });
     expect(list.errors?.[0]).toMatchObject({ extensions: { code: 'FORBIDDEN', scopes: ['GIFTCARDS_READ'] } });
+  });
+});
+
+describe('live gift card updates', () => {
+  const live = useGateway({ webhooks: true });
+  let subscription: SseSubscription | undefined;
+  afterAll(() => subscription?.close());
+
+  it('tells a giftCardUpdated subscriber of each step made through the gateway', async () => {
+    const card = await pendingCard(live);
+    const location = (await live.square().locations.list()).locations![0]!.id!;
+    subscription = await subscribeSse(live.url, print(GiftCardLiveDocument), { id: card.id });
+    expect(subscription.status).toBe(200);
+    await live.gql(ActivateGiftCardDocument, { input: { ...paidElsewhere(card.id, 2000), locationId: location } });
+    await live.gql(RedeemGiftCardDocument, { input: { giftCardId: card.id, locationId: location, amountMoney: usd(500), idempotencyKey: key() } });
+    const seen: Array<{ state: string; balanceMoney: { amount: string } }> = [];
+    while (!seen.some((c) => c.balanceMoney.amount === '1500')) {
+      const message = await subscription.next(10_000);
+      expect(message.errors).toBeUndefined();
+      seen.push(message.data.giftCardUpdated);
+    }
+    expect(seen[0]).toMatchObject({ squareId: card.squareId, state: 'ACTIVE' });
+    expect(seen.at(-1)).toEqual({ squareId: card.squareId, state: 'ACTIVE', balanceMoney: { amount: '1500' } });
   });
 });
