@@ -13,7 +13,7 @@ import {
   LoadGiftCardDocument,
   RedeemGiftCardDocument,
 } from '../gql/graphql.js';
-import { countCalls, useGateway, type TestStack } from '../support/gateway.js';
+import { countCalls, SERVER_TOKEN, useGateway, type TestStack } from '../support/gateway.js';
 import { key, newCustomer, usd, writes } from '../support/payments.js';
 import { subscribeSse, type SseSubscription } from '../support/sse.js';
 
@@ -153,6 +153,33 @@ describe('the gift card life cycle', () => {
 
     expect(await activityTypes(pending.id)).toEqual([]);
     expect(await activityTypes(active.id)).toEqual(['DEACTIVATE', 'ACTIVATE']);
+  });
+
+  it('leaves a card Square blocked for a chargeback alone until Square unblocks it; it can still be deactivated', async () => {
+    const card = await activeCard(3000);
+    const chargeback = async (action: 'block' | 'unblock') => {
+      const response = await fetch(`${stack.emulatorUrl}/_emulator/gift-cards/${card.squareId}/${action}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${SERVER_TOKEN}` },
+      });
+      expect(response.status).toBe(200);
+    };
+    await chargeback('block');
+    const redeem = await stack.gql(RedeemGiftCardDocument, { input: { giftCardId: card.id, locationId, amountMoney: usd(100), idempotencyKey: key() } });
+    expect(redeem.data?.redeemGiftCard).toEqual({
+      __typename: 'GiftCardStateError',
+      state: 'BLOCKED',
+      code: 'INVALID_GIFT_CARD_STATE',
+      message: 'A blocked gift card cannot be redeemed: Square blocks a card while a chargeback on it is open, and unblocks it when the chargeback is settled.',
+    });
+    await chargeback('unblock');
+    const afterwards = await stack.gql(RedeemGiftCardDocument, { input: { giftCardId: card.id, locationId, amountMoney: usd(100), idempotencyKey: key() } });
+    expect(afterwards.data?.redeemGiftCard).toMatchObject({ activity: { giftCard: { state: 'ACTIVE', balanceMoney: { amount: '2900' } } } });
+
+    await chargeback('block');
+    const deactivated = await stack.gql(DeactivateGiftCardDocument, { input: { giftCardId: card.id, locationId, idempotencyKey: key() } });
+    expect(deactivated.data?.deactivateGiftCard).toMatchObject({ activity: { giftCard: { state: 'DEACTIVATED' } } });
+    expect(await activityTypes(card.id)).toEqual(['DEACTIVATE', 'BLOCK', 'REDEEM', 'UNBLOCK', 'BLOCK', 'ACTIVATE']);
   });
 
   it('refuses to take off more than the balance, and takes nothing', async () => {
