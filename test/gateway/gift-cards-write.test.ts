@@ -14,7 +14,7 @@ import {
   RedeemGiftCardDocument,
 } from '../gql/graphql.js';
 import { countCalls, SERVER_TOKEN, useGateway, type TestStack } from '../support/gateway.js';
-import { key, newCustomer, usd, writes } from '../support/payments.js';
+import { key, newCustomer, newGiftCard, usd, writes } from '../support/payments.js';
 import { subscribeSse, type SseSubscription } from '../support/sse.js';
 
 const stack = useGateway();
@@ -359,6 +359,23 @@ describe('scopes of gift card writes', () => {
     expect(writes(await scoped.calls())).toEqual(['POST /v2/gift-cards']);
     const list = await scoped.gql(GiftCardListDocument, {}, { token: writer.key });
     expect(list.errors?.[0]).toMatchObject({ extensions: { code: 'FORBIDDEN', scopes: ['GIFTCARDS_READ'] } });
+  });
+
+  it('tells a key without GIFTCARDS_READ that the balance is short, but not what it is', async () => {
+    const location = (await scoped.square().locations.list()).locations![0]!.id!;
+    const giftCardId = await newGiftCard(scoped.square(), 1000);
+    const short = await scoped.gql(
+      RedeemGiftCardDocument,
+      { input: { giftCardId, locationId: location, amountMoney: usd(5000), idempotencyKey: key() } },
+      { token: writer.key },
+    );
+    expect(short.data?.redeemGiftCard).toEqual({
+      __typename: 'InsufficientBalanceError',
+      code: 'INSUFFICIENT_FUNDS',
+      message: 'The gift card’s balance is less than the $50.00 asked for.',
+      balanceMoney: null,
+    });
+    expect(short.errors?.[0]).toMatchObject({ path: ['redeemGiftCard', 'balanceMoney'], extensions: { code: 'FORBIDDEN', scopes: ['GIFTCARDS_READ'] } });
   });
 });
 
