@@ -48,6 +48,16 @@ async function activeCard(cents: number): Promise<{ id: string; squareId: string
   return card;
 }
 
+/** Makes the emulator fail the next matching call as the fault says (see the control plane). */
+async function injectFault(fault: Record<string, unknown>): Promise<void> {
+  const response = await fetch(`${stack.emulatorUrl}/_emulator/faults`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(fault),
+  });
+  expect(response.ok).toBe(true);
+}
+
 async function activityTypes(giftCardId: string): Promise<string[]> {
   const history = await stack.gql(GiftCardHistoryDocument, { id: giftCardId });
   return history.data!.giftCard!.activities!.edges.map((e) => e.node.type);
@@ -218,6 +228,37 @@ describe('the gift card life cycle', () => {
 
     const other = await stack.gql(RedeemGiftCardDocument, { input: { ...input, amountMoney: usd(100) } });
     expect(other.data?.redeemGiftCard).toMatchObject({ __typename: 'ConflictError', code: 'IDEMPOTENCY_KEY_REUSED' });
+  });
+
+  it('records one activity when the answer to the first attempt was lost, and the retry returns it', async () => {
+    const card = await activeCard(5000);
+    await injectFault({ method: 'POST', path: '/v2/gift-cards/activities', after_commit: 'drop', count: 1 });
+    const input = { giftCardId: card.id, locationId, amountMoney: usd(700), idempotencyKey: key() };
+    const lost = await stack.gql(RedeemGiftCardDocument, { input });
+    expect(lost.errors?.[0]?.extensions?.code).toBe('UPSTREAM_ERROR');
+    const retry = await stack.gql(RedeemGiftCardDocument, { input });
+    expect(retry.data?.redeemGiftCard).toMatchObject({ __typename: 'RedeemGiftCardSuccess', activity: { giftCard: { balanceMoney: { amount: '4300' } } } });
+    expect(await activityTypes(card.id)).toEqual(['REDEEM', 'ACTIVATE']);
+  });
+
+  it('reports a load over Square’s limit as a ValidationError on the amount', async () => {
+    const card = await activeCard(1000);
+    await injectFault({
+      method: 'POST',
+      path: '/v2/gift-cards/activities',
+      status: 400,
+      category: 'PAYMENT_METHOD_ERROR',
+      code: 'PAYMENT_LIMIT_EXCEEDED',
+      detail: 'The gift card balance would exceed the maximum.',
+      count: 1,
+    });
+    const load = await stack.gql(LoadGiftCardDocument, { input: paidElsewhere(card.id, 500_000) });
+    expect(load.data?.loadGiftCard).toEqual({
+      __typename: 'ValidationError',
+      field: 'input.amountMoney.amount',
+      code: 'PAYMENT_LIMIT_EXCEEDED',
+      message: 'The gift card balance would exceed the maximum.',
+    });
   });
 
   it('refuses bad input naming the field, before any Square call', async () => {

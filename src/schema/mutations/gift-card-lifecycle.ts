@@ -59,8 +59,17 @@ function giftCardIdInput(value: string | number): string {
 // ---------------------------------------------------------------------------------------------
 // Square's answers.
 
-const DETAIL_FIELDS = ['amount_money', 'amount_money.amount', 'amount_money.currency', 'order_id', 'line_item_uid', 'buyer_payment_instrument_ids', 'reference_id', 'reason'];
-const snakeToCamel = (path: string) => path.replace(/_([a-z0-9])/g, (_m, c: string) => c.toUpperCase());
+/** The fields of an activity's details, Square's name and the input's. */
+const DETAIL_FIELDS = [
+  ['amount_money', 'amountMoney'],
+  ['amount_money.amount', 'amountMoney.amount'],
+  ['amount_money.currency', 'amountMoney.currency'],
+  ['order_id', 'orderId'],
+  ['line_item_uid', 'lineItemUid'],
+  ['buyer_payment_instrument_ids', 'buyerPaymentInstrumentIds'],
+  ['reference_id', 'referenceId'],
+  ['reason', 'reason'],
+] as const;
 
 /** Square's field names in a CreateGiftCardActivity request, as the inputs' flat fields. */
 const ACTIVITY_FIELDS: Record<string, string> = Object.fromEntries([
@@ -68,7 +77,7 @@ const ACTIVITY_FIELDS: Record<string, string> = Object.fromEntries([
   ['gift_card_activity.gift_card_id', 'input.giftCardId'],
   ['gift_card_activity.location_id', 'input.locationId'],
   ...Object.keys(GIFT_CARD_STEPS).flatMap((step) =>
-    DETAIL_FIELDS.map((f) => [`gift_card_activity.${step.toLowerCase()}_activity_details.${f}`, `input.${snakeToCamel(f)}`]),
+    DETAIL_FIELDS.map(([square, input]) => [`gift_card_activity.${step.toLowerCase()}_activity_details.${square}`, `input.${input}`]),
   ),
 ]);
 
