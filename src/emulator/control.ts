@@ -1,8 +1,9 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { EmulatorContext } from './context.js';
 import { errors } from './errors.js';
 import { mergeCustomers } from './routes/customers.js';
+import { chargebackBlock } from './routes/gift-card-activities.js';
 import type { Emulator } from './server.js';
 import { parse } from './validation.js';
 
@@ -12,6 +13,13 @@ const webhookSettings = z.object({
   retry_base_ms: z.number().int().min(1).optional(),
   max_attempts: z.number().int().min(1).max(100).optional(),
 });
+
+/** The merchant a control call acts for: the one its bearer token stands for, as in Square's API. */
+function merchantOf(ctx: EmulatorContext, request: FastifyRequest): string {
+  const token = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '')?.[1];
+  if (!token) throw errors.unauthorized();
+  return ctx.merchantFor(token);
+}
 
 /** The emulator's own control plane under `/_emulator/`: not Square's API, for tests and demos. */
 export function registerControlPlane(app: FastifyInstance, ctx: EmulatorContext, emulator: Emulator): void {
@@ -82,9 +90,15 @@ export function registerControlPlane(app: FastifyInstance, ctx: EmulatorContext,
   });
 
   app.post('/_emulator/customers/merge', async (request) => {
-    const token = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '')?.[1];
-    if (!token) throw errors.unauthorized();
+    const merchantId = merchantOf(ctx, request);
     const body = parse(z.object({ from_customer_ids: z.array(z.string().min(1)).min(2).max(100) }), request.body);
-    return { customer: mergeCustomers(ctx, ctx.merchantFor(token), body.from_customer_ids) };
+    return { customer: mergeCustomers(ctx, merchantId, body.from_customer_ids) };
   });
+
+  // What Square does to a gift card during a chargeback, which no API call can: BLOCK, then UNBLOCK.
+  for (const [action, blocked] of [['block', true], ['unblock', false]] as const) {
+    app.post<{ Params: { gift_card_id: string } }>(`/_emulator/gift-cards/:gift_card_id/${action}`, async (request) => ({
+      gift_card: chargebackBlock(ctx, merchantOf(ctx, request), request.params.gift_card_id, blocked),
+    }));
+  }
 }

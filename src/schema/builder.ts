@@ -96,7 +96,7 @@ builder.queryType({ description: 'Read a Square seller’s customers, cards, gif
 
 builder.mutationType({
   description:
-    'Change a Square seller’s data: customers, cards on file, payments, refunds, orders and gift card links. Every money-moving write takes your idempotency key, so a retry never charges twice.',
+    'Change a Square seller’s data: customers, cards on file, payments, refunds, orders and gift cards. Every money-moving write takes your idempotency key, so a retry never charges twice.',
 });
 
 builder.subscriptionType({

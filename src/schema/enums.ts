@@ -18,6 +18,16 @@ export const CustomerCreationSource = squareEnum(
 export const GiftCardType = squareEnum('GiftCardType', Square.GiftCardType, 'A physical plastic gift card or a digital one.');
 export const GiftCardState = squareEnum('GiftCardState', Square.GiftCardStatus, 'Where a gift card is in its life: pending activation, active, deactivated or blocked.');
 export const GiftCardActivityType = squareEnum('GiftCardActivityType', Square.GiftCardActivityType, 'What a gift card activity did to its card.');
+export const GiftCardIncrementReason = squareEnum(
+  'GiftCardIncrementReason',
+  Square.GiftCardActivityAdjustIncrementReason,
+  'Why money is added to a gift card outside an activation, load or refund.',
+);
+export const GiftCardDecrementReason = squareEnum(
+  'GiftCardDecrementReason',
+  Square.GiftCardActivityAdjustDecrementReason,
+  'Why money is taken off a gift card outside a redemption.',
+);
 export const OrderState = squareEnum('OrderState', Square.OrderState, 'Where an order is in its life.');
 export const TenderType = squareEnum('TenderType', Square.TenderType, 'How a tender of an order was paid.');
 export const TenderCardStatus = squareEnum('TenderCardStatus', Square.TenderCardDetailsStatus, 'Where a card tender is in authorization and capture.');

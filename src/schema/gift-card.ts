@@ -1,10 +1,36 @@
+import { GraphQLError } from 'graphql';
 import type { Square } from 'square';
+import { LIMITS } from '../square/loaders.js';
 import { builder } from './builder.js';
 import { squareConnection } from './connections.js';
 import { GiftCardActivityType, GiftCardState, GiftCardType } from './enums.js';
 import { squareIdFrom } from './ids.js';
 import { Money } from './money.js';
-import { CustomerRef, GiftCardActivityConnection, GiftCardActivityRef, GiftCardRef, LocationRef, PaymentRef } from './refs.js';
+import {
+  CustomerRef,
+  GiftCardActivityConnection,
+  GiftCardActivityRef,
+  GiftCardConnection,
+  GiftCardRef,
+  LocationRef,
+  PaymentRef,
+} from './refs.js';
+
+/**
+ * Digits only: a gift card account number (Square's have 16 digits), never a gift card
+ * id, since Square's ids start with gftc: and global ids are base64 of "GiftCard:gftc:…".
+ */
+const GAN = /^\d{8,20}$/;
+
+/**
+ * Where a GAN is passed as a gift card id: the way to look it up instead. The GAN is not
+ * repeated, since whoever knows it can spend the card and error messages end up in logs.
+ */
+export function ganHint(value: string): string | undefined {
+  return GAN.test(value)
+    ? 'This looks like a gift card account number (GAN), not a gift card id: look the card up with giftCardByGan(gan:), then use its id or squareId.'
+    : undefined;
+}
 
 /** Square keeps the payment behind a redemption inside the type-specific details. */
 function activityPaymentId(a: Square.GiftCardActivity): string | undefined {
@@ -61,6 +87,12 @@ builder.objectType(GiftCardActivityRef, {
       nullable: true,
       description: 'When the activity took place.',
       resolve: (a) => a.createdAt ?? null,
+    }),
+    giftCard: t.field({
+      type: GiftCardRef,
+      nullable: true,
+      description: 'The gift card the activity belongs to, as it stands now.',
+      resolve: (a, _args, ctx) => (a.giftCardId ? ctx.loaders.giftCard.load(a.giftCardId) : null),
     }),
   }),
 });
@@ -129,15 +161,62 @@ builder.node(GiftCardRef, {
   }),
 });
 
+const GiftCardFilter = builder.inputType('GiftCardFilter', {
+  description: 'Which gift cards to list (Square’s ListGiftCards filters); every condition given must hold.',
+  fields: (t) => ({
+    state: t.field({ type: GiftCardState, required: false, description: 'Only gift cards in this state.' }),
+    type: t.field({ type: GiftCardType, required: false, description: 'Only physical or only digital gift cards.' }),
+    customerId: t.id({ required: false, description: 'Only gift cards on file for this customer (id or squareId).' }),
+  }),
+});
+
 builder.queryFields((t) => ({
   giftCard: t.field({
     authScopes: { GIFTCARDS_READ: true },
     type: GiftCardRef,
     nullable: true,
-    description: 'One gift card by id or squareId.',
+    description: 'One gift card by id or squareId; for the account number on the card, use giftCardByGan.',
     args: { id: t.arg.id({ required: true, description: 'The gift card’s global id or its squareId (gftc:…).' }) },
-    resolve: (_root, args, ctx) => ctx.loaders.giftCard.load(squareIdFrom(String(args.id), 'GiftCard')),
+    resolve: (_root, args, ctx) => {
+      const hint = ganHint(String(args.id));
+      if (hint) throw new GraphQLError(hint, { extensions: { code: 'BAD_USER_INPUT', argument: 'id' } });
+      return ctx.loaders.giftCard.load(squareIdFrom(String(args.id), 'GiftCard'));
+    },
   }),
+  giftCards: t.connection(
+    {
+      authScopes: { GIFTCARDS_READ: true },
+      type: GiftCardRef,
+      nullable: true,
+      description: 'The seller’s gift cards; with a filter, those that match it.',
+      args: {
+        filter: t.arg({ type: GiftCardFilter, required: false, description: 'Only gift cards matching every condition given; all when absent.' }),
+      },
+      resolve: (_root, args, ctx) => {
+        const { state, type, customerId } = args.filter ?? {};
+        const customer = customerId != null ? squareIdFrom(String(customerId), 'Customer', 'filter.customerId') : undefined;
+        return squareConnection(
+          args,
+          async (cursor, limit) => {
+            const page = await ctx.loaders.call(() =>
+              ctx.square.giftCards.list({
+                cursor,
+                limit: Math.min(limit, LIMITS.listGiftCardsPage),
+                ...(state ? { state } : {}),
+                ...(type ? { type } : {}),
+                ...(customer ? { customerId: customer } : {}),
+              }),
+            );
+            for (const giftCard of page.data) ctx.loaders.giftCard.prime(giftCard.id!, giftCard);
+            return { items: page.data, cursor: page.response.cursor };
+          },
+          // Square lists gift cards oldest first.
+          { scope: ['giftCards', state, type, customer], sortKey: (g) => g.createdAt, direction: 'ASC' },
+        );
+      },
+    },
+    GiftCardConnection,
+  ),
   giftCardByGan: t.field({
     authScopes: { GIFTCARDS_READ: true },
     type: GiftCardRef,

@@ -47,3 +47,11 @@ export const GiftCardActivityConnection = builder.connectionObject(
   },
   { description: 'A gift card activity in a page of activities, with its cursor.' },
 );
+export const GiftCardConnection = builder.connectionObject(
+  {
+    type: GiftCardRef,
+    name: 'GiftCardConnection',
+    description: 'A page of gift cards, in the order Square lists them.',
+  },
+  { description: 'A gift card in a page of gift cards, with its cursor.' },
+);

@@ -127,6 +127,31 @@ describe('CreateGiftCardActivity', () => {
     expect(stored()).toMatchObject({ state: 'DEACTIVATED', balance_money: usd(1000) });
   });
 
+  it('blocks a card as a chargeback does (control plane), allowing only deactivation until it is unblocked', async () => {
+    const { token, post, activate, merchantId, card, stored } = await giftCard();
+    const control = (action: string, as: string | null = token) => square.raw('POST', `/_emulator/gift-cards/${card.id}/${action}`, { token: as });
+    expect((await control('block')).status).toBe(400); // a PENDING card has nothing to block
+    await activate(1000);
+    expect((await control('block', null)).status).toBe(401);
+    const blocked = await control('block');
+    expect(blocked.body.gift_card).toMatchObject({ state: 'BLOCKED', balance_money: usd(1000) });
+    const load = { type: 'LOAD', load_activity_details: { amount_money: usd(100), buyer_payment_instrument_ids: ['x'] } };
+    expect((await post(load)).body.errors[0]).toMatchObject({ code: 'BAD_REQUEST' });
+    expect((await post({ type: 'BLOCK', block_activity_details: { reason: 'CHARGEBACK_BLOCK' } })).status).toBe(400);
+    expect((await control('unblock')).body.gift_card).toMatchObject({ state: 'ACTIVE' });
+    expect((await control('unblock')).status).toBe(400);
+    expect((await post(load)).status).toBe(200);
+    const history = square.emulator.ctx.stores.giftCardActivities.all(merchantId).filter((s) => s.doc.gift_card_id === card.id);
+    expect(history.map((s) => [s.doc.type, s.doc.block_activity_details ?? s.doc.unblock_activity_details])).toEqual([
+      ['ACTIVATE', undefined],
+      ['BLOCK', { reason: 'CHARGEBACK_BLOCK' }],
+      ['UNBLOCK', { reason: 'CHARGEBACK_UNBLOCK' }],
+      ['LOAD', undefined],
+    ]);
+    expect(stored()).toMatchObject({ state: 'ACTIVE', balance_money: usd(1100) });
+    expect((await square.raw('POST', '/_emulator/gift-cards/gftc:nosuchcard/block', { token })).status).toBe(404);
+  });
+
   it('refuses redemptions and decrements beyond the balance with INSUFFICIENT_FUNDS', async () => {
     const { post, activate, stored } = await giftCard();
     await activate(1000);

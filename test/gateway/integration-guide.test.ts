@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { ActivateGiftCardDocument, CreateGiftCardDocument } from '../gql/graphql.js';
 import { useGateway } from '../support/gateway.js';
 
 /**
  * Square's guide to integrating the Customers API with the Cards, Gift Cards, Payments
- * and Orders APIs, flow by flow, through the gateway only. The one exception is making
- * a gift card, which the gateway does not offer: it is arranged with Square's API.
+ * and Orders APIs, flow by flow, through the gateway only.
  */
 const stack = useGateway();
 
@@ -181,19 +181,14 @@ describe('Square’s guide: integrate the Customers API with other Square APIs, 
   });
 
   it('links a gift card to the customer and pays with the gift card on file', async () => {
-    // The gateway makes no gift cards: one is bought and activated through Square's API.
-    const square = stack.square();
-    const { giftCard } = await square.giftCards.create({ idempotencyKey: key(), locationId, giftCard: { type: 'DIGITAL' } });
-    const giftCardId = giftCard!.id!;
-    await square.giftCards.activities.create({
-      idempotencyKey: key(),
-      giftCardActivity: {
-        type: 'ACTIVATE',
-        locationId,
-        giftCardId,
-        activateActivityDetails: { amountMoney: { amount: 5000n, currency: 'USD' }, buyerPaymentInstrumentIds: ['cash'] },
-      },
+    // A digital gift card, sold for cash and activated with what was paid.
+    const created = await stack.gql(CreateGiftCardDocument, { input: { locationId, idempotencyKey: key() } });
+    if (created.data?.createGiftCard?.__typename !== 'CreateGiftCardSuccess') throw new Error(JSON.stringify(created));
+    const giftCardId = created.data.createGiftCard.giftCard.squareId;
+    const activated = await stack.gql(ActivateGiftCardDocument, {
+      input: { giftCardId, locationId, amountMoney: { amount: '5000', currency: 'USD' }, buyerPaymentInstrumentIds: ['cash'], idempotencyKey: key() },
     });
+    expect(activated.data?.activateGiftCard).toMatchObject({ activity: { giftCard: { state: 'ACTIVE' } } });
 
     const linked = await gql(
       `mutation($input: GiftCardCustomerInput!) { linkGiftCardToCustomer(input: $input) {

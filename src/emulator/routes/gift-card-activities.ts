@@ -6,6 +6,7 @@ import { SquareApiError, errors } from '../errors.js';
 import { newId } from '../ids.js';
 import { paginate } from '../pagination.js';
 import { parse, shapes } from '../validation.js';
+import { mainLocationId } from './locations.js';
 
 type GiftCard = serialization.GiftCard.Raw;
 type Activity = serialization.GiftCardActivity.Raw;
@@ -414,6 +415,20 @@ export function refundToGiftCard(
     money,
     balance: (balance) => balance + input.amountMoney.amount,
   }).giftCard;
+}
+
+/**
+ * The BLOCK or UNBLOCK activity Square records itself when a chargeback on the card's
+ * purchase opens, or is settled in the seller's favour; its API can create neither.
+ * A blocked card keeps its balance but no balance-changing activity is allowed.
+ */
+export function chargebackBlock(ctx: EmulatorContext, merchantId: string, giftCardId: string, blocked: boolean): GiftCard {
+  const card = ctx.stores.giftCards.get(merchantId, giftCardId);
+  if (!card) throw errors.notFound(`Gift card with id ${giftCardId} not found.`, 'gift_card_id');
+  const change: Change = blocked
+    ? { type: 'BLOCK', details: { block_activity_details: { reason: 'CHARGEBACK_BLOCK' } }, from: ['ACTIVE'], to: 'BLOCKED', balance: (b) => b }
+    : { type: 'UNBLOCK', details: { unblock_activity_details: { reason: 'CHARGEBACK_UNBLOCK' } }, from: ['BLOCKED'], to: 'ACTIVE', balance: (b) => b };
+  return applyChange(ctx, merchantId, card, mainLocationId(ctx, merchantId), change).giftCard;
 }
 
 /** Gift Card Activities API: the ledger behind every gift card's balance and state. */

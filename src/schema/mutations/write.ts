@@ -14,6 +14,7 @@ export const IDEMPOTENCY_KEY_MAX = {
   saveCard: 45,
   createOrder: 192,
   payOrder: 192,
+  createGiftCard: 128,
   giftCardActivity: 128,
   createCustomer: 45,
 } as const;
