@@ -8,7 +8,7 @@ import { DEFAULT_PAGE } from './connections.js';
  * approximates the objects the gateway would fetch from Square for it: every field
  * costs 1 and what is selected under a list counts once per item it may hold — a
  * connection's `first` items (20 when omitted), `nodes` its ids, any other list 10.
- * The GraphiQL example costs about 1,300 and 50 customers with their cards, gift cards,
+ * The GraphiQL example costs about 900 and 50 customers with their cards, gift cards,
  * orders and payments about 28,000; one query over 100 customers’ 100 orders’ payments
  * costs over 1,100,000 and would drain the seller's Square rate limit, so it is refused.
  */
