@@ -12,6 +12,7 @@ import type { ApiKeyRing } from './api-keys.js';
 import type { GatewayConfig } from './config.js';
 import { contextFactory, type GatewayContext } from './context.js';
 import { EXAMPLE_QUERY } from './example-query.js';
+import { gatewayGraphiQL } from './graphiql.js';
 import { createGatewayPubSub, liveEventOf, type GatewayPubSub } from './pubsub.js';
 
 export type GatewayOptions = Pick<
@@ -33,6 +34,8 @@ export type GatewayOptions = Pick<
   logging?: YogaLogger | boolean | undefined;
   /** Receive Square's webhook notifications into this store. */
   webhooks?: GatewayWebhookOptions | undefined;
+  /** The variables GraphiQL opens the example query with, e.g. `{ customerId }` of a customer who has everything. */
+  exampleVariables?: Record<string, unknown> | undefined;
 };
 
 export interface GatewayWebhookOptions {
@@ -64,13 +67,15 @@ export function createGateway(options: GatewayOptions): Gateway {
     });
   }
   const budget = sellerBudget(options, () => yoga.logger);
+  const graphiql = gatewayGraphiQL({ query: EXAMPLE_QUERY, variables: options.exampleVariables });
   const yoga = createYoga<Record<string, unknown>, GatewayContext>({
     schema,
     graphqlEndpoint: '/graphql',
     landingPage: false,
-    plugins: [queryArmor(), ...(webhooks ? [webhooks.receiver.plugin] : [])],
+    plugins: [queryArmor(), graphiql.plugin, ...(webhooks ? [webhooks.receiver.plugin] : [])],
     logging: options.logging ?? true,
-    graphiql: { title: 'Square GraphQL gateway', defaultQuery: EXAMPLE_QUERY },
+    graphiql: { title: 'Square GraphQL gateway' },
+    renderGraphiQL: graphiql.render,
     context: contextFactory({
       connection: { baseUrl: options.squareBaseUrl, timeoutInSeconds: options.squareTimeoutSeconds },
       authMode: options.authMode,

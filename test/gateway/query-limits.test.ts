@@ -6,12 +6,13 @@ import { schema } from '../../src/schema/index.js';
 import { MAX_NODE_IDS, QUERY_LIMITS, SQUARE_CALL_COST, SQUARE_CALLS } from '../../src/schema/query-cost.js';
 import { NodeLookupDocument, NodesInFragmentDocument, NodesTwiceDocument, PaymentsWithRefundsByIdsDocument } from '../gql/graphql.js';
 import { countCalls, useGateway } from '../support/gateway.js';
-import { arrangeMerchant } from '../support/merchant.js';
+import { arrangeMerchant, type ArrangedMerchant } from '../support/merchant.js';
 
 const stack = useGateway();
+let merchant: ArrangedMerchant;
 
 beforeAll(async () => {
-  await arrangeMerchant(stack.square(), { customers: 3, ordersPerCustomer: 1 });
+  merchant = await arrangeMerchant(stack.square(), { customers: 3, ordersPerCustomer: 1 });
 });
 
 /** Runs `query` and returns its first error, checking that nothing was answered and no Square call made. */
@@ -27,13 +28,13 @@ async function refused(query: Parameters<typeof stack.gql>[0], variables?: Recor
 
 describe('what one operation may ask for', () => {
   it('runs the GraphiQL example, a page of 50 customers with everything nested, and introspection', async () => {
-    for (const query of [
-      EXAMPLE_QUERY,
-      `{ customers(first: 50) { edges { node { id cards { id last4 } giftCards { gan balanceMoney { formatted } }
-         orders(first: 5) { edges { node { id totalMoney { formatted } payments { id status cardDetails { card { last4 } } } } } } } } } }`,
-      getIntrospectionQuery(),
-    ]) {
-      const result = await stack.gql(query);
+    for (const [query, variables] of [
+      [EXAMPLE_QUERY, { customerId: merchant.customers[0]!.id }],
+      [`{ customers(first: 50) { edges { node { id cards { id last4 } giftCards { gan balanceMoney { formatted } }
+         orders(first: 5) { edges { node { id totalMoney { formatted } payments { id status cardDetails { card { last4 } } } } } } } } } }`],
+      [getIntrospectionQuery()],
+    ] as const) {
+      const result = await stack.gql(query, variables);
       expect(result.errors).toBeUndefined();
     }
   });

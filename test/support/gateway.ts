@@ -52,13 +52,16 @@ export interface TestGatewayOptions {
   redisUrl?: string;
   /** Topic prefix; tests sharing a Redis use a random one so that runs never cross. */
   pubsubPrefix?: string;
+  /** The server token (SERVER_TOKEN by default), e.g. the demo merchant's. */
+  squareToken?: string;
+  exampleVariables?: Record<string, unknown>;
 }
 
 /** A gateway in front of `squareBaseUrl` as the tests configure it; `store` receives webhooks (signed with the test key). */
 export function createTestGateway(squareBaseUrl: string, options: TestGatewayOptions = {}, store?: EventStore): Gateway {
   return createGateway({
     authMode: options.authMode ?? 'server',
-    squareToken: options.authMode === 'passthrough' ? undefined : SERVER_TOKEN,
+    squareToken: options.authMode === 'passthrough' ? undefined : (options.squareToken ?? SERVER_TOKEN),
     squareBaseUrl,
     squareTimeoutSeconds: options.timeoutSeconds ?? 10,
     squareMaxRetries: options.maxRetries ?? 0,
@@ -70,6 +73,7 @@ export function createTestGateway(squareBaseUrl: string, options: TestGatewayOpt
     logging: options.logging,
     redisUrl: options.redisUrl,
     pubsubPrefix: options.pubsubPrefix,
+    exampleVariables: options.exampleVariables,
     ...(store ? { webhooks: { store, signatureKey: WEBHOOK_KEY } } : {}),
   });
 }
