@@ -9,7 +9,7 @@ import { IdempotencyLedger } from './idempotency.js';
 import { Merchants } from './merchants.js';
 import { RequestLog } from './request-log.js';
 import { squareApiRoutes } from './routes/index.js';
-import { seedDemoData } from './seed.js';
+import { DEMO_TOKEN, seedDemoData } from './seed.js';
 import { WebhookDispatcher, type WebhookConfig } from './webhooks.js';
 
 export interface EmulatorOptions {
@@ -119,8 +119,9 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
 
   await app.register(squareApiRoutes(ctx));
 
+  // An emulator file that already holds the demo merchant keeps it as it is: seeding again would repeat its history.
   const seed = async () => {
-    if (options.seed) await seedDemoData(app, ctx);
+    if (options.seed && !merchants.has(DEMO_TOKEN)) await seedDemoData(app, ctx);
   };
 
   const emulator: Emulator = {
