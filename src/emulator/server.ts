@@ -28,6 +28,8 @@ export interface Emulator {
   ctx: EmulatorContext;
   /** Wipes every merchant's data, then re-seeds the demo merchant when seeding is on. */
   reset(): Promise<void>;
+  /** Calls `listener` after every reset: what describes the emulator's data, like the demo gateway's events, goes with it. */
+  onReset(listener: () => void): void;
   /** Starts listening and returns the base URL to give the SDK. */
   listen(port?: number, host?: string): Promise<string>;
   close(): Promise<void>;
@@ -124,6 +126,7 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
     if (options.seed && !merchants.has(DEMO_TOKEN)) await seedDemoData(app, ctx);
   };
 
+  const resetListeners: Array<() => void> = [];
   const emulator: Emulator = {
     app,
     ctx,
@@ -135,6 +138,10 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
       ctx.webhooks.clearEvents();
       await seed();
       ctx.requests.clear();
+      for (const listener of resetListeners) listener();
+    },
+    onReset(listener) {
+      resetListeners.push(listener);
     },
     async listen(port = 0, host = '127.0.0.1') {
       const address = await app.listen({ port, host });
