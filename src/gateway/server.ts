@@ -11,6 +11,7 @@ import type { GatewayConfig } from './config.js';
 import { contextFactory, type GatewayContext } from './context.js';
 import { EXAMPLE_QUERY } from './example-query.js';
 import { createGatewayPubSub, liveEventOf, type GatewayPubSub } from './pubsub.js';
+import { rootPage } from './root-page.js';
 
 export type GatewayOptions = Pick<
   GatewayConfig,
@@ -58,7 +59,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     schema,
     graphqlEndpoint: '/graphql',
     landingPage: false,
-    plugins: [queryArmor(), ...(webhooks ? [webhooks.receiver.plugin] : [])],
+    plugins: [rootPage('/graphql'), queryArmor(), ...(webhooks ? [webhooks.receiver.plugin] : [])],
     logging: options.logging ?? true,
     graphiql: { title: 'Square GraphQL gateway', defaultQuery: EXAMPLE_QUERY },
     context: contextFactory({
