@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SquareClient } from 'square';
@@ -58,6 +58,16 @@ describe('demo data', () => {
     expect(orders!.length).toBeGreaterThan(0);
     const payments = (await square.payments.list()).data.filter((p) => p.customerId === DEMO_CUSTOMER_ID);
     expect(payments.length).toBeGreaterThan(0);
+  });
+
+  it('has every id and GAN the README names for pasting', async () => {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const section = readme.slice(readme.indexOf('### Demo data'), readme.indexOf('\n### ', readme.indexOf('### Demo data') + 1));
+    const named = [...section.matchAll(/`([\w:]{13,})`/g)].map((m) => m[1]!).filter((token) => /\d/.test(token));
+    expect(named.length).toBeGreaterThan(10);
+    expect(named).toContain(DEMO_CUSTOMER_ID);
+    const data = JSON.stringify(demoData(await demoEmulator()));
+    expect(named.filter((token) => !data.includes(`"${token}"`))).toEqual([]);
   });
 
   it('never shares an id with an object made later through the API', async () => {
