@@ -47,7 +47,12 @@ const signatureKey = config.webhookSignatureKey ?? (emulator ? randomBytes(24).t
 // The demo's events describe the emulator's customers, so they live as long as the emulator's data does:
 // in memory and reset with it, or in a file beside an emulator file, unless GATEWAY_DB names one.
 const sqlitePath = config.gatewayDb ?? (emulatorSettings && !emulatorSettings.dbPath ? ':memory:' : DEFAULT_GATEWAY_DB);
-const store = signatureKey ? await openStore({ databaseUrl: config.databaseUrl, sqlitePath }) : undefined;
+// The message names the setting, never the URL, which may hold a password.
+const store = signatureKey
+  ? await openStore({ databaseUrl: config.databaseUrl, sqlitePath }).catch((error: Error) =>
+      exitWith(`The event store could not be opened (${config.databaseUrl ? 'DATABASE_URL' : 'GATEWAY_DB'}): ${error.message}`),
+    )
+  : undefined;
 if (emulator && store instanceof SqliteEventStore && sqlitePath === ':memory:') emulator.onReset(() => store.clear());
 const webhooks = store && signatureKey ? { store, signatureKey, notificationUrl: config.webhookUrl, path: config.webhookPath } : undefined;
 

@@ -83,6 +83,14 @@ describe('npm start explains what stops it', () => {
     expect(auth.stderr).toBe('GATEWAY_AUTH must be "server" or "passthrough", got "open"\n');
     expect(latency.stderr).toBe('EMULATOR_LATENCY_MS must be a non-negative integer, got "-5"\n');
   });
+
+  it('names DATABASE_URL, and does not print it, when the event store cannot be reached', async () => {
+    const result = await run(MAIN, { PORT: '0', EMULATOR_PORT: '0', DATABASE_URL: 'postgres://postgres:s3cret@127.0.0.1:1/none' });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^The event store could not be opened \(DATABASE_URL\): .*ECONNREFUSED.*\n$/);
+    expect(result.stderr).not.toContain('s3cret');
+    expect(result.stdout).toBe('');
+  });
 });
 
 describe('npm start in demo mode', () => {
