@@ -1,4 +1,4 @@
-import { gatewayConfig } from '../src/gateway/config.js';
+import { DEFAULT_GATEWAY_DB, gatewayConfig } from '../src/gateway/config.js';
 import { createGateway } from '../src/gateway/server.js';
 import { openStore, type EventStore } from '../src/store/index.js';
 
@@ -10,7 +10,7 @@ import { openStore, type EventStore } from '../src/store/index.js';
  */
 const poisonPrefix = process.env.BENCH_POISON_PREFIX!;
 const config = gatewayConfig(process.env);
-const store = await openStore({ databaseUrl: config.databaseUrl, sqlitePath: config.gatewayDb });
+const store = await openStore({ databaseUrl: config.databaseUrl, sqlitePath: config.gatewayDb ?? DEFAULT_GATEWAY_DB });
 const refusing: EventStore = Object.create(store, {
   recordMerge: {
     value: (merchantId: string, fromIds: readonly string[], toId: string, eventId: string) =>

@@ -1,58 +1,77 @@
 import { randomBytes } from 'node:crypto';
-import { emulatorConfig } from './emulator/config.js';
-import { DEMO_TOKEN } from './emulator/seed.js';
+import { emulatorConfig, type EmulatorProcessConfig } from './emulator/config.js';
+import { DEMO_CUSTOMER_ID, DEMO_TOKEN } from './emulator/seed.js';
 import { createEmulator, type Emulator } from './emulator/server.js';
 import { ApiKeyRing } from './gateway/api-keys.js';
-import { gatewayConfig } from './gateway/config.js';
+import { DEFAULT_GATEWAY_DB, gatewayConfig } from './gateway/config.js';
 import { createGateway } from './gateway/server.js';
-import { openStore } from './store/index.js';
+import { exitWith, listenOn, readConfig } from './startup.js';
+import { openStore, SqliteEventStore } from './store/index.js';
 
 /**
  * `npm start`. With SQUARE_ACCESS_TOKEN (or SQUARE_BASE_URL) the gateway serves that
  * Square. Without, it first starts the built-in emulator with the demo merchant and
  * points the gateway at it over HTTP, exactly as it would at Square.
  */
-const config = gatewayConfig(process.env);
-const apiKeys = ApiKeyRing.fromEnv(process.env);
+const config = readConfig(() => gatewayConfig(process.env));
+const apiKeys = readConfig(() => ApiKeyRing.fromEnv(process.env));
 if (config.authMode === 'server' && config.squareToken && !apiKeys) {
-  console.error(
+  exitWith(
     'SQUARE_ACCESS_TOKEN is set in server mode: every caller would act with it, so callers need gateway API keys.\n' +
       'Set GATEWAY_API_KEYS or GATEWAY_API_KEYS_FILE (create keys with npm run keys:create), or use GATEWAY_AUTH=passthrough.',
   );
-  process.exit(1);
 }
 let emulator: Emulator | undefined;
-let squareBaseUrl = config.squareBaseUrl;
+let emulatorSettings: EmulatorProcessConfig | undefined;
+let squareBaseUrl: string;
 let squareToken = config.squareToken;
 
-if (!squareBaseUrl) {
-  const emulatorSettings = emulatorConfig(process.env);
-  emulator = await createEmulator(emulatorSettings);
-  squareBaseUrl = await emulator.listen(emulatorSettings.port, emulatorSettings.host);
+if (config.squareBaseUrl) squareBaseUrl = config.squareBaseUrl;
+else {
+  const settings = readConfig(() => emulatorConfig(process.env));
+  const demo = await createEmulator(settings);
+  squareBaseUrl = await listenOn(() => demo.listen(settings.port, settings.host), {
+    ...settings, portVariable: 'EMULATOR_PORT', hostVariable: 'EMULATOR_HOST', command: 'npm start',
+  });
+  emulator = demo;
+  emulatorSettings = settings;
   if (config.authMode === 'server') squareToken = DEMO_TOKEN;
-  console.log(`Square emulator with demo data: ${squareBaseUrl}  (demo token ${DEMO_TOKEN})`);
 }
 
 // Webhooks need the subscription's key, and its URL since the signature covers it. The demo makes
 // up a key and lets the emulator post to the gateway's own address, so a merge there shows here.
 if (config.webhookSignatureKey && !config.webhookUrl && !emulator) {
-  console.error('SQUARE_WEBHOOK_SIGNATURE_KEY is set without SQUARE_WEBHOOK_URL: Square signs the notification URL, set it exactly.');
-  process.exit(1);
+  exitWith('SQUARE_WEBHOOK_SIGNATURE_KEY is set without SQUARE_WEBHOOK_URL: Square signs the notification URL, set it exactly.');
 }
 const signatureKey = config.webhookSignatureKey ?? (emulator ? randomBytes(24).toString('base64url') : undefined);
-const store = signatureKey ? await openStore({ databaseUrl: config.databaseUrl, sqlitePath: config.gatewayDb }) : undefined;
+// The demo's events describe the emulator's customers, so they live as long as the emulator's data does:
+// in memory and reset with it, or in a file beside an emulator file, unless GATEWAY_DB names one.
+const sqlitePath = config.gatewayDb ?? (emulatorSettings && !emulatorSettings.dbPath ? ':memory:' : DEFAULT_GATEWAY_DB);
+// The message names the setting, never the URL, which may hold a password.
+const store = signatureKey
+  ? await openStore({ databaseUrl: config.databaseUrl, sqlitePath }).catch((error: Error) =>
+      exitWith(`The event store could not be opened (${config.databaseUrl ? 'DATABASE_URL' : 'GATEWAY_DB'}): ${error.message}`),
+    )
+  : undefined;
+if (emulator && store instanceof SqliteEventStore && sqlitePath === ':memory:') emulator.onReset(() => store.clear());
 const webhooks = store && signatureKey ? { store, signatureKey, notificationUrl: config.webhookUrl, path: config.webhookPath } : undefined;
 
-const gateway = createGateway({ ...config, squareBaseUrl, squareToken, apiKeys, webhooks });
-const url = await gateway.listen(config.port, config.host);
+// GraphiQL opens on the example for the demo's featured customer, who has cards, gift cards, orders and payments.
+const exampleVariables = emulator ? { customerId: DEMO_CUSTOMER_ID } : undefined;
+const gateway = createGateway({ ...config, squareBaseUrl, squareToken, apiKeys, webhooks, exampleVariables });
+const url = await listenOn(() => gateway.listen(config.port, config.host), {
+  ...config, portVariable: 'PORT', hostVariable: 'HOST', command: 'npm start',
+});
 if (gateway.webhooks) emulator?.ctx.webhooks.configure({ url: gateway.webhooks.notificationUrl(), signatureKey });
+// Printed only once both servers listen, so that a start that fails never looks as if it had worked.
+if (emulator) console.log(`Square emulator with demo data: ${squareBaseUrl}  (demo token ${DEMO_TOKEN})`);
 console.log(`GraphQL gateway:  ${url}`);
 console.log(`GraphiQL:         open ${url} in a browser`);
 if (config.authMode === 'passthrough') console.log('Auth: passthrough — send "Authorization: Bearer <Square token>".');
 else if (apiKeys) console.log(`Auth: ${apiKeys.size} gateway API key(s) — send "x-api-key: gk_…".`);
 else console.log('Auth: demo mode, no gateway API keys configured — every caller has every scope.');
 if (gateway.webhooks) {
-  const where = config.databaseUrl ? 'PostgreSQL' : config.gatewayDb;
+  const where = config.databaseUrl ? 'PostgreSQL' : sqlitePath === ':memory:' ? 'memory, reset with the emulator' : sqlitePath;
   console.log(`Square webhooks:  ${gateway.webhooks.notificationUrl()}  (events kept in ${where})`);
 } else console.log('Square webhooks:  off (set SQUARE_WEBHOOK_SIGNATURE_KEY and SQUARE_WEBHOOK_URL)');
 // The Redis URL may hold a password, so it is not printed.

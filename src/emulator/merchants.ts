@@ -10,12 +10,19 @@ import { merchantIdForToken, newId } from './ids.js';
 export class Merchants {
   private readonly known = new Set<string>();
   private readonly insertStmt;
+  private readonly existsStmt;
 
   constructor(
     private readonly db: Db,
     private readonly stores: Stores,
   ) {
     this.insertStmt = db.prepare('INSERT OR IGNORE INTO merchants (merchant_id, created_at) VALUES (?, ?)');
+    this.existsStmt = db.prepare('SELECT 1 FROM merchants WHERE merchant_id = ?');
+  }
+
+  /** Whether the token's merchant is in the database (an emulator file keeps it across restarts). */
+  has(token: string): boolean {
+    return this.existsStmt.get(merchantIdForToken(token)) !== undefined;
   }
 
   /** Forgets what was provisioned, after the database was wiped. */

@@ -1,9 +1,20 @@
 import type { FastifyInstance } from 'fastify';
 import type { EmulatorContext } from './context.js';
+import { withSeededIds } from './ids.js';
 import { newLocation } from './merchants.js';
 
 /** The token whose merchant holds the demo data; `npm start` uses it. */
 export const DEMO_TOKEN = 'EMULATOR-DEMO-TOKEN';
+
+/**
+ * The demo merchant's featured customer (Amelia Earhart): cards on file, a linked gift card,
+ * orders and payments. Every seed makes the same ids, so README examples and saved queries
+ * can name it; test/emulator/seed.test.ts checks that the seed still makes it.
+ */
+export const DEMO_CUSTOMER_ID = 'S19C2BAZ9MXHJHNRTC35H3GJWZ';
+
+/** What the demo's ids are drawn from; changing it changes every demo id the README names. */
+const ID_SEED = 'square-graphql-gateway demo merchant';
 
 const GIVEN = ['Amelia', 'Noah', 'Olivia', 'Liam', 'Emma', 'Mateo', 'Sofia', 'Lucas', 'Isabella', 'Ethan', 'Mia', 'Aarav',
   'Chloe', 'Hiroshi', 'Zoe', 'Omar', 'Grace', 'Diego', 'Hannah', 'Kwame', 'Lily', 'Ravi', 'Nora', 'Jonas', 'Elena',
@@ -18,7 +29,7 @@ const MENU: Array<[name: string, cents: number]> = [
   ['Drip Coffee (1 lb bag)', 1800],
 ];
 
-/** A small deterministic generator, so that every seed tells the same story (ids aside). */
+/** A small deterministic generator, so that every seed tells the same story. */
 function prng(seed: number) {
   let a = seed;
   return () => {
@@ -52,7 +63,9 @@ export async function seedDemoData(app: FastifyInstance, ctx: EmulatorContext): 
     return response.json() as T;
   };
 
-  await ctx.webhooks.silently(async () => {
+  // Fastify finishes loading outside the seeded context, so that nothing it starts keeps drawing seeded ids.
+  await app.ready();
+  await withSeededIds(ID_SEED, () => ctx.webhooks.silently(async () => {
     const { locations } = await call<{ locations: Array<{ id: string; merchant_id: string }> }>('GET', '/v2/locations');
     const main = locations[0]!;
     const second = newLocation(main.merchant_id, new Date().toISOString(), {
@@ -206,5 +219,5 @@ export async function seedDemoData(app: FastifyInstance, ctx: EmulatorContext): 
       customer_id: customers[10]!.id,
       note: 'Catering deposit',
     });
-  });
+  }));
 }

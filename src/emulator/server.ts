@@ -10,7 +10,7 @@ import { Merchants } from './merchants.js';
 import { RateLimiter, type RateLimit } from './rate-limit.js';
 import { RequestLog } from './request-log.js';
 import { squareApiRoutes } from './routes/index.js';
-import { seedDemoData } from './seed.js';
+import { DEMO_TOKEN, seedDemoData } from './seed.js';
 import { WebhookDispatcher, type WebhookConfig } from './webhooks.js';
 
 export interface EmulatorOptions {
@@ -31,6 +31,8 @@ export interface Emulator {
   ctx: EmulatorContext;
   /** Wipes every merchant's data, then re-seeds the demo merchant when seeding is on. */
   reset(): Promise<void>;
+  /** Calls `listener` after every reset: what describes the emulator's data, like the demo gateway's events, goes with it. */
+  onReset(listener: () => void): void;
   /** Starts listening and returns the base URL to give the SDK. */
   listen(port?: number, host?: string): Promise<string>;
   close(): Promise<void>;
@@ -126,10 +128,12 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
 
   await app.register(squareApiRoutes(ctx));
 
+  // An emulator file that already holds the demo merchant keeps it as it is: seeding again would repeat its history.
   const seed = async () => {
-    if (options.seed) await seedDemoData(app, ctx);
+    if (options.seed && !merchants.has(DEMO_TOKEN)) await seedDemoData(app, ctx);
   };
 
+  const resetListeners: Array<() => void> = [];
   const emulator: Emulator = {
     app,
     ctx,
@@ -141,6 +145,10 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
       ctx.webhooks.clearEvents();
       await seed();
       ctx.requests.clear();
+      for (const listener of resetListeners) listener();
+    },
+    onReset(listener) {
+      resetListeners.push(listener);
     },
     async listen(port = 0, host = '127.0.0.1') {
       const address = await app.listen({ port, host });

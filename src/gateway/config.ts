@@ -3,6 +3,9 @@ import { DEFAULT_WEBHOOK_PATH } from '../webhooks/index.js';
 
 export type AuthMode = 'server' | 'passthrough';
 
+/** The event store's SQLite file when GATEWAY_DB is unset, outside the in-memory demo. */
+export const DEFAULT_GATEWAY_DB = './data/gateway.db';
+
 export interface GatewayConfig {
   port: number;
   host: string;
@@ -27,8 +30,8 @@ export interface GatewayConfig {
   /** The subscription's notification URL, exactly as Square signs it. */
   webhookUrl: string | undefined;
   webhookPath: string;
-  /** The embedded event store's SQLite file. */
-  gatewayDb: string;
+  /** The embedded event store's SQLite file; unset, `npm start` picks one (in memory for the demo emulator). */
+  gatewayDb: string | undefined;
   /** PostgreSQL for the event store instead of SQLite. */
   databaseUrl: string | undefined;
   /** Redis for live updates across gateway instances; in-process pub/sub without. */
@@ -107,7 +110,7 @@ export function gatewayConfig(env: NodeJS.ProcessEnv): GatewayConfig {
     webhookSignatureKey: env.SQUARE_WEBHOOK_SIGNATURE_KEY || undefined,
     webhookUrl: webhookUrl(env.SQUARE_WEBHOOK_URL),
     webhookPath: webhookPath(env.WEBHOOK_PATH),
-    gatewayDb: env.GATEWAY_DB || './data/gateway.db',
+    gatewayDb: env.GATEWAY_DB || undefined,
     databaseUrl: env.DATABASE_URL || undefined,
     redisUrl: redisUrl(env.REDIS_URL),
     pubsubPrefix: env.PUBSUB_PREFIX ?? '',

@@ -14,6 +14,7 @@ import { contextFactory, type GatewayContext } from './context.js';
 import { EXAMPLE_QUERY } from './example-query.js';
 import { gatewayGraphiQL } from './graphiql.js';
 import { createGatewayPubSub, liveEventOf, type GatewayPubSub } from './pubsub.js';
+import { rootPage } from './root-page.js';
 
 export type GatewayOptions = Pick<
   GatewayConfig,
@@ -72,7 +73,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     schema,
     graphqlEndpoint: '/graphql',
     landingPage: false,
-    plugins: [queryArmor(), graphiql.plugin, ...(webhooks ? [webhooks.receiver.plugin] : [])],
+    plugins: [rootPage('/graphql'), queryArmor(), graphiql.plugin, ...(webhooks ? [webhooks.receiver.plugin] : [])],
     logging: options.logging ?? true,
     graphiql: { title: 'Square GraphQL gateway' },
     renderGraphiQL: graphiql.render,

@@ -183,6 +183,11 @@ export class SqliteEventStore implements EventStore {
     return row && fromStorable(row.id);
   }
 
+  /** Forgets every event and merge: the demo's in-memory store, when the emulator whose customers it describes is reset. */
+  clear(): void {
+    this.db.exec('DELETE FROM webhook_events; DELETE FROM customer_merges;');
+  }
+
   async close(): Promise<void> {
     if (this.db.open) this.db.close();
   }
