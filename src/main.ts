@@ -43,7 +43,8 @@ const signatureKey = config.webhookSignatureKey ?? (emulator ? randomBytes(24).t
 const store = signatureKey ? await openStore({ databaseUrl: config.databaseUrl, sqlitePath: config.gatewayDb }) : undefined;
 const webhooks = store && signatureKey ? { store, signatureKey, notificationUrl: config.webhookUrl, path: config.webhookPath } : undefined;
 
-const gateway = createGateway({ ...config, squareBaseUrl, squareToken, apiKeys, webhooks });
+const cors = { origins: config.corsOrigins, loopback: emulator !== undefined };
+const gateway = createGateway({ ...config, squareBaseUrl, squareToken, apiKeys, webhooks, cors });
 const url = await gateway.listen(config.port, config.host);
 if (gateway.webhooks) emulator?.ctx.webhooks.configure({ url: gateway.webhooks.notificationUrl(), signatureKey });
 console.log(`GraphQL gateway:  ${url}`);

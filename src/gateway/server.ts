@@ -9,8 +9,12 @@ import { DEFAULT_WEBHOOK_PATH, webhookReceiver, type EventProcessor, type Webhoo
 import type { ApiKeyRing } from './api-keys.js';
 import type { GatewayConfig } from './config.js';
 import { contextFactory, type GatewayContext } from './context.js';
+import { corsOption, type CorsPolicy } from './cors.js';
+import { errorCodes } from './error-codes.js';
 import { EXAMPLE_QUERY } from './example-query.js';
+import { inputErrors } from './input-errors.js';
 import { createGatewayPubSub, liveEventOf, type GatewayPubSub } from './pubsub.js';
+import { requestGuards } from './request-guards.js';
 
 export type GatewayOptions = Pick<
   GatewayConfig,
@@ -24,6 +28,8 @@ export type GatewayOptions = Pick<
   logging?: YogaLogger | boolean | undefined;
   /** Receive Square's webhook notifications into this store. */
   webhooks?: GatewayWebhookOptions | undefined;
+  /** Browser pages on other origins allowed to call; none without. */
+  cors?: CorsPolicy | undefined;
 };
 
 export interface GatewayWebhookOptions {
@@ -32,6 +38,8 @@ export interface GatewayWebhookOptions {
   /** The URL Square signs notifications with; absent, the gateway's own loopback address (a Square on this machine, like the demo emulator). */
   notificationUrl?: string | undefined;
   path?: string | undefined;
+  /** How long a notification's body may take to arrive (Square's own 10 s by default). */
+  bodyTimeoutMs?: number | undefined;
 }
 
 export interface Gateway {
@@ -58,7 +66,16 @@ export function createGateway(options: GatewayOptions): Gateway {
     schema,
     graphqlEndpoint: '/graphql',
     landingPage: false,
-    plugins: [queryArmor(), ...(webhooks ? [webhooks.receiver.plugin] : [])],
+    plugins: [
+      queryArmor(),
+      requestGuards({ maxTokens: MAX_TOKENS }),
+      inputErrors(),
+      errorCodes(),
+      ...(webhooks ? [webhooks.receiver.plugin] : []),
+    ],
+    cors: corsOption(options.cors),
+    // Nothing here takes file uploads.
+    multipart: false,
     logging: options.logging ?? true,
     graphiql: { title: 'Square GraphQL gateway', defaultQuery: EXAMPLE_QUERY },
     context: contextFactory({
@@ -107,11 +124,13 @@ export function createGateway(options: GatewayOptions): Gateway {
  * are the schema's own limits (src/schema/query-cost.ts), which know what `first` asks
  * for. Field suggestions stay on: introspection is open, so they reveal nothing new.
  */
+const MAX_TOKENS = 5_000;
+
 function queryArmor() {
   // Reported as validation errors with our code, rather than thrown as armor's untyped "Syntax Error".
   const tooComplex = { propagateOnRejection: false, onReject: [reportTooComplex] };
   return EnvelopArmorPlugin({
-    maxTokens: { n: 5_000 },
+    maxTokens: { n: MAX_TOKENS },
     maxAliases: { n: 30, ...tooComplex },
     maxDirectives: { n: 50, ...tooComplex },
     maxDepth: { enabled: false },
@@ -134,7 +153,13 @@ function gatewayWebhooks(
     if (!address) throw new Error('the gateway is not listening, so it has no webhook URL yet');
     return `http://127.0.0.1:${address.port}${path}`;
   };
-  const receiver = webhookReceiver({ store: options.store, signatureKey: options.signatureKey, notificationUrl, path });
+  const receiver = webhookReceiver({
+    store: options.store,
+    signatureKey: options.signatureKey,
+    notificationUrl,
+    path,
+    bodyTimeoutMs: options.bodyTimeoutMs,
+  });
   return { receiver, notificationUrl };
 }
 
