@@ -12,6 +12,7 @@ const CLOSING = new Set<string>([TokenKind.BRACE_R, TokenKind.BRACKET_R, TokenKi
  * inside yoga or graphql-js as a 500: GraphQL parameters that are not JSON
  * (`GET /graphql?variables={bad`), and documents nested deeper than MAX_NESTING
  * (a list literal 2,000 deep). `maxTokens` bounds the nesting scan as it bounds parsing.
+ * Syntax errors keep their position but not the string literal they stopped at.
  */
 export function requestGuards({ maxTokens }: { maxTokens: number }): Plugin {
   return {
@@ -32,10 +33,26 @@ export function requestGuards({ maxTokens }: { maxTokens: number }): Plugin {
     onParse({ parseFn, setParseFn }) {
       setParseFn((source, options) => {
         checkNesting(typeof source === 'string' ? new Source(source) : source, maxTokens);
-        return parseFn(source, options);
+        try {
+          return parseFn(source, options);
+        } catch (error) {
+          throw error instanceof GraphQLError ? withoutStringToken(error) : error;
+        }
       });
     },
   };
+}
+
+/** graphql-js ends a syntax error with the unexpected token, a string literal quoted whole: a nonce written inline. */
+const QUOTED_STRING_TOKEN = /\b(BlockString|String) "[\s\S]*"\.$/;
+
+function withoutStringToken(error: GraphQLError): GraphQLError {
+  if (!QUOTED_STRING_TOKEN.test(error.message)) return error;
+  return new GraphQLError(error.message.replace(QUOTED_STRING_TOKEN, '$1.'), {
+    source: error.source,
+    positions: error.positions,
+    extensions: error.extensions,
+  });
 }
 
 function checkNesting(source: Source, maxTokens: number): void {

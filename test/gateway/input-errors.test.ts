@@ -49,6 +49,22 @@ describe('input the gateway refuses before anything runs', () => {
   });
 });
 
+describe('errors that would quote the document or an argument', () => {
+  it('keep a syntax error’s position but not the string literal it stopped at', async () => {
+    const result = await stack.gql(`{ customer(id: "x" "${NONCE}") { id } }`);
+    expect(result.errors).toEqual([
+      expect.objectContaining({ message: 'Syntax Error: Expected Name, found String.', extensions: { code: 'GRAPHQL_PARSE_FAILED' } }),
+    ]);
+    expect(result.errors![0]!).toHaveProperty('locations', [{ line: 1, column: 20 }]);
+  });
+
+  it('mask a field error raised without a code, which may quote an argument', async () => {
+    const result = await stack.gql(`query($ids: [ID!]!) { nodes(ids: $ids) { id } }`, { ids: [NONCE] });
+    for (const error of result.errors ?? []) expect(error.extensions?.code).toEqual(expect.any(String));
+    expect(JSON.stringify(result.errors ?? [])).not.toContain(NONCE);
+  });
+});
+
 describe('variable and inline value errors', () => {
   it('name the path and the expected form of a variable, with BAD_USER_INPUT, never quoting a nonce or token', async () => {
     await stack.clearCalls();
