@@ -132,7 +132,19 @@ describe('variable and inline value errors', () => {
   });
 });
 
-describe('amounts beyond int64', () => {
+describe('amounts at and beyond int64', () => {
+  it('takes the largest int64 amount through the gateway and Square, every digit kept', async () => {
+    const result = await stack.gql(CREATE_PAYMENT, payment(usd(INT64_MAX), { sourceId: 'cnon:card-nonce-ok' }));
+    expect(result.errors).toBeUndefined();
+    expect(result.data.createPayment).toMatchObject({
+      __typename: 'CreatePaymentSuccess',
+      payment: { amountMoney: { amount: INT64_MAX, currency: 'USD' }, totalMoney: { amount: INT64_MAX } },
+    });
+    const squareId = result.data.createPayment.payment.squareId as string;
+    expect((await stack.square().payments.get({ paymentId: squareId })).payment?.amountMoney?.amount).toBe(BigInt(INT64_MAX));
+  });
+
+
   it('are refused by the gateway, inline or as variables, before any Square call', async () => {
     await stack.clearCalls();
     for (const amount of ['9223372036854775808', '-9223372036854775809', '123456789012345678901234567890']) {
