@@ -66,6 +66,9 @@ export function createGateway(options: GatewayOptions): Gateway {
     schema,
     graphqlEndpoint: '/graphql',
     landingPage: false,
+    cors: corsOption(options.cors),
+    // Nothing here takes file uploads: multipart bodies are refused (415) unparsed.
+    multipart: false,
     plugins: [
       queryArmor(),
       requestGuards({ maxTokens: MAX_TOKENS }),
@@ -73,9 +76,6 @@ export function createGateway(options: GatewayOptions): Gateway {
       errorCodes(),
       ...(webhooks ? [webhooks.receiver.plugin] : []),
     ],
-    cors: corsOption(options.cors),
-    // Nothing here takes file uploads.
-    multipart: false,
     logging: options.logging ?? true,
     graphiql: { title: 'Square GraphQL gateway', defaultQuery: EXAMPLE_QUERY },
     context: contextFactory({

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { useGateway } from '../support/gateway.js';
 import { CREATE_PAYMENT, key, usd } from '../support/payments.js';
+import { subscribeSse } from '../support/sse.js';
 
 const stack = useGateway();
 
@@ -39,6 +40,15 @@ describe('input the gateway refuses before anything runs', () => {
     expect(status).toBe(400);
     expect(body.errors).toEqual([{ message: 'The "variables" or "extensions" parameter is not valid JSON.', extensions: { code: 'BAD_REQUEST' } }]);
     expect(text).not.toContain(NONCE);
+  });
+
+  it('refuses a multipart body unparsed, since nothing here takes file uploads', async () => {
+    const response = await fetch(stack.url, {
+      method: 'POST',
+      headers: { 'content-type': 'multipart/form-data; boundary=x' },
+      body: `--x\r\ncontent-disposition: form-data; name="operations"\r\n\r\n{"query":"{ __typename }"}\r\n--x--\r\n`,
+    });
+    expect(response.status).toBe(415);
   });
 
   it('answers a POST body that is not JSON with 400 BAD_REQUEST, without the parser message that quotes it', async () => {
@@ -114,6 +124,21 @@ describe('variable and inline value errors', () => {
     const list = await stack.gql(`{ nodes(ids: ["a", { id: "${NONCE}" }]) { id } }`);
     expect(list.errors![0]).toMatchObject({ message: 'Invalid value at "ids[1]": Expected an ID: a string (or an Int).' });
     expect(JSON.stringify(list)).not.toContain(NONCE);
+  });
+
+  it('are worded the same for a subscription, before it starts', async () => {
+    const subscription = await subscribeSse(stack.url, 'subscription($id: ID!) { customerUpdated(customerId: $id) { id } }', {
+      id: { nonce: NONCE },
+    });
+    const message = await subscription.next();
+    subscription.close();
+    expect(message.errors).toEqual([
+      expect.objectContaining({
+        message: 'Variable "$id" got an invalid value: Expected an ID: a string (or an Int).',
+        extensions: { code: 'BAD_USER_INPUT', field: 'id' },
+      }),
+    ]);
+    expect(JSON.stringify(message)).not.toContain(NONCE);
   });
 
   it('give a missing or null required variable BAD_USER_INPUT', async () => {
