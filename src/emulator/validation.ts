@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { SquareApiError, type SquareErrorBody } from './errors.js';
+import { SquareApiError, errors, type SquareErrorBody } from './errors.js';
 import { wireInteger } from './json.js';
 
 type Issue = z.core.$ZodIssue;
@@ -83,6 +83,14 @@ function amount(min = INT64_MIN) {
   return z
     .preprocess((v) => (typeof v === 'number' && Number.isInteger(v) ? BigInt(v) : v), z.bigint().min(min).max(INT64_MAX))
     .transform(wireInteger);
+}
+
+/** An amount the emulator computes (a total, a balance), in wire form; past int64 it is refused, as Square holds no more. */
+export function computedAmount(amount: bigint): number | bigint {
+  if (amount > INT64_MAX || amount < INT64_MIN) {
+    throw errors.invalid('VALUE_TOO_HIGH', 'An amount this request adds up to is beyond the 64-bit range of Square amounts.');
+  }
+  return wireInteger(amount);
 }
 
 /** Reusable pieces of Square request shapes. */

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { SquareError } from 'square';
 import { describe, expect, it } from 'vitest';
 import { useEmulator } from '../support/emulator.js';
 import { paymentMerchant } from '../support/fixtures.js';
@@ -52,5 +53,34 @@ describe('amounts across the whole int64 range', () => {
     const sum = await create(`${INT64_MAX}`, '1');
     expect(sum.status).toBe(400);
     expect(sum.body.errors[0]).toMatchObject({ code: 'VALUE_TOO_HIGH', field: 'amount_money.amount' });
+  });
+
+  it('refuses an order or a gift card balance that would add up past int64, storing nothing', async () => {
+    const { client } = paymentMerchant(square);
+    const locationId = (await client.locations.list()).locations![0]!.id!;
+    const order = client.orders.create({
+      idempotencyKey: randomUUID(),
+      order: { locationId, lineItems: [{ name: 'Too much', quantity: '2', basePriceMoney: { amount: INT64_MAX, currency: 'USD' } }] },
+    });
+    await expect(order).rejects.toSatisfy((e) => e instanceof SquareError && e.statusCode === 400 && e.errors[0]?.code === 'VALUE_TOO_HIGH');
+    expect((await client.orders.search({ locationIds: [locationId] })).orders ?? []).toEqual([]);
+
+    const { giftCard } = await client.giftCards.create({ idempotencyKey: randomUUID(), locationId, giftCard: { type: 'DIGITAL' } });
+    const activity = (type: 'ACTIVATE' | 'LOAD', amount: bigint) =>
+      client.giftCards.activities.create({
+        idempotencyKey: randomUUID(),
+        giftCardActivity: {
+          type,
+          locationId,
+          giftCardId: giftCard!.id!,
+          [type === 'ACTIVATE' ? 'activateActivityDetails' : 'loadActivityDetails']: {
+            amountMoney: { amount, currency: 'USD' },
+            buyerPaymentInstrumentIds: ['cash'],
+          },
+        },
+      });
+    await activity('ACTIVATE', INT64_MAX);
+    await expect(activity('LOAD', 1n)).rejects.toSatisfy((e) => e instanceof SquareError && e.errors[0]?.code === 'VALUE_TOO_HIGH');
+    expect((await client.giftCards.get({ id: giftCard!.id! })).giftCard?.balanceMoney?.amount).toBe(INT64_MAX);
   });
 });

@@ -4,9 +4,8 @@ import { z } from 'zod';
 import { now, type EmulatorContext } from '../context.js';
 import { SquareApiError, errors } from '../errors.js';
 import { newId } from '../ids.js';
-import { wireInteger } from '../json.js';
 import { paginate } from '../pagination.js';
-import { parse, shapes } from '../validation.js';
+import { computedAmount, parse, shapes } from '../validation.js';
 
 type GiftCard = serialization.GiftCard.Raw;
 type Activity = serialization.GiftCardActivity.Raw;
@@ -125,7 +124,7 @@ function applyChange(ctx: EmulatorContext, merchantId: string, card: GiftCard, l
     if (balance < 0) {
       throw errors.paymentMethod('INSUFFICIENT_FUNDS', `Gift card ${card.id} has insufficient funds.`);
     }
-    const balanceMoney: Money = { amount: wireInteger(balance), currency };
+    const balanceMoney: Money = { amount: computedAmount(balance), currency };
     const updated: GiftCard = { ...card, state: change.to ?? card.state!, balance_money: balanceMoney };
     const activity: Activity = {
       id: newId.giftCardActivity(),
@@ -201,7 +200,7 @@ function purchase(
   }
   const price = item.base_price_money;
   const amount: Money = item.total_money ?? {
-    amount: wireInteger(BigInt(price?.amount ?? 0) * BigInt(item.quantity)),
+    amount: computedAmount(BigInt(price?.amount ?? 0) * BigInt(item.quantity)),
     currency: price?.currency ?? 'USD',
   };
   if (details.amount_money && BigInt(details.amount_money.amount) !== BigInt(amount.amount ?? 0)) {

@@ -4,10 +4,10 @@ import { z } from 'zod';
 import { now, type EmulatorContext } from '../context.js';
 import { SquareApiError, errors } from '../errors.js';
 import { newId } from '../ids.js';
-import { stringifyJson, wireInteger } from '../json.js';
+import { stringifyJson } from '../json.js';
 import { priceOrder, type PricingContext } from '../order-totals.js';
 import { paginate } from '../pagination.js';
-import { parse, shapes } from '../validation.js';
+import { computedAmount, parse, shapes } from '../validation.js';
 import { cancelPaymentRecord, completePaymentRecord } from './payments.js';
 
 type Order = serialization.Order.Raw;
@@ -776,7 +776,7 @@ function tenderOf(order: Order, payment: Payment): Tender {
     location_id: payment.location_id ?? order.location_id,
     transaction_id: order.id!,
     created_at: now(),
-    amount_money: payment.total_money ?? { amount: wireInteger(amount), currency },
+    amount_money: payment.total_money ?? { amount: computedAmount(amount), currency },
     type: giftCard ? 'SQUARE_GIFT_CARD' : (TENDER_TYPES[payment.source_type ?? ''] ?? 'OTHER'),
     payment_id: payment.id!,
   };
@@ -784,7 +784,7 @@ function tenderOf(order: Order, payment: Payment): Tender {
   if (payment.tip_money) tender.tip_money = payment.tip_money;
   if (payment.processing_fee?.length)
     tender.processing_fee_money = {
-      amount: wireInteger(payment.processing_fee.reduce((acc, fee) => acc + BigInt(fee.amount_money?.amount ?? 0), 0n)),
+      amount: computedAmount(payment.processing_fee.reduce((acc, fee) => acc + BigInt(fee.amount_money?.amount ?? 0), 0n)),
       currency,
     };
   if (payment.customer_id) tender.customer_id = payment.customer_id;

@@ -4,11 +4,10 @@ import { z } from 'zod';
 import { now, type EmulatorContext } from '../context.js';
 import { SquareApiError, errors, type SquareErrorBody } from '../errors.js';
 import { newId, sha256 } from '../ids.js';
-import { wireInteger } from '../json.js';
 import { paginate } from '../pagination.js';
 import { Collection, type Stored } from '../store.js';
 import { testSource, type Decline, type TestCard } from '../test-values.js';
-import { INT64_MAX, parse, shapes } from '../validation.js';
+import { INT64_MAX, computedAmount, parse, shapes } from '../validation.js';
 import { cardFingerprint } from './cards.js';
 import { redeemGiftCard, refundToGiftCard } from './gift-card-activities.js';
 import { sandboxNonceGiftCard } from './gift-cards.js';
@@ -346,7 +345,7 @@ export function listPage<T extends { created_at?: string | null; updated_at?: st
 
 export const amountOf = (money: Money | null | undefined): bigint => BigInt(money?.amount ?? 0);
 export const money = (amount: bigint, currency: Currency): { amount: number | bigint; currency: Currency } => ({
-  amount: wireInteger(amount),
+  amount: computedAmount(amount),
   currency,
 });
 
