@@ -58,7 +58,8 @@ const webhooks = store && signatureKey ? { store, signatureKey, notificationUrl:
 
 // GraphiQL opens on the example for the demo's featured customer, who has cards, gift cards, orders and payments.
 const exampleVariables = emulator ? { customerId: DEMO_CUSTOMER_ID } : undefined;
-const gateway = createGateway({ ...config, squareBaseUrl, squareToken, apiKeys, webhooks, exampleVariables });
+const cors = { origins: config.corsOrigins, loopback: emulator !== undefined };
+const gateway = createGateway({ ...config, squareBaseUrl, squareToken, apiKeys, webhooks, exampleVariables, cors });
 const url = await listenOn(() => gateway.listen(config.port, config.host), {
   ...config, portVariable: 'PORT', hostVariable: 'HOST', command: 'npm start',
 });

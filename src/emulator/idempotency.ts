@@ -1,6 +1,7 @@
 import type { Db } from './db.js';
 import { SquareApiError, errors } from './errors.js';
 import { sha256 } from './ids.js';
+import { parseJson, stringifyJson } from './json.js';
 
 export interface Reply {
   status: number;
@@ -35,7 +36,7 @@ export class IdempotencyLedger {
       const prior = this.findStmt.get(merchantId, endpoint, key);
       if (prior) {
         if (prior.fingerprint !== fingerprint) throw errors.idempotencyKeyReused();
-        return { status: prior.status, body: JSON.parse(prior.response) };
+        return { status: prior.status, body: parseJson(prior.response) };
       }
       let reply: Reply;
       try {
@@ -44,7 +45,7 @@ export class IdempotencyLedger {
         if (!(error instanceof SquareApiError) || !error.recorded) throw error;
         reply = { status: error.status, body: error.toBody() };
       }
-      this.saveStmt.run(merchantId, endpoint, key, fingerprint, reply.status, JSON.stringify(reply.body));
+      this.saveStmt.run(merchantId, endpoint, key, fingerprint, reply.status, stringifyJson(reply.body));
       return reply;
     })();
   }
@@ -53,7 +54,9 @@ export class IdempotencyLedger {
 /** JSON with sorted keys, so that the same request always has the same fingerprint. */
 function canonicalJson(value: unknown): string {
   return JSON.stringify(value, (_key, v: unknown) =>
-    v && typeof v === 'object' && !Array.isArray(v)
+    typeof v === 'bigint'
+      ? `${v}n`
+      : v && typeof v === 'object' && !Array.isArray(v)
       ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : 1)))
       : v,
   );

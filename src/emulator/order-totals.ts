@@ -1,6 +1,7 @@
 import type { serialization } from 'square';
 import { errors } from './errors.js';
 import { newId } from './ids.js';
+import { computedAmount } from './validation.js';
 
 type Order = serialization.Order.Raw;
 type LineItem = serialization.OrderLineItem.Raw;
@@ -117,7 +118,7 @@ interface Target {
 export function priceOrder(input: Order, pricing: PricingContext): Order {
   const order = structuredClone(input);
   const currency = pricing.currency;
-  const money = (amount: bigint): Money => ({ amount: Number(amount), currency });
+  const money = (amount: bigint): Money => ({ amount: computedAmount(amount), currency });
   const checkCurrency = (m: Money | null | undefined, path: string) => {
     if (m && m.currency !== currency)
       throw errors.invalidValue(path, `Money at ${path} is in ${m.currency}; this location uses ${currency}.`);

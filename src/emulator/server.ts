@@ -6,6 +6,7 @@ import { openDb, wipe } from './db.js';
 import { SquareApiError, errors } from './errors.js';
 import { FaultTable } from './faults.js';
 import { IdempotencyLedger } from './idempotency.js';
+import { parseJson, stringifyJson } from './json.js';
 import { Merchants } from './merchants.js';
 import { RateLimiter, type RateLimit } from './rate-limit.js';
 import { RequestLog } from './request-log.js';
@@ -69,12 +70,13 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
     const text = String(body);
     if (text.trim() === '') return done(null, undefined);
     try {
-      done(null, JSON.parse(text));
+      done(null, parseJson(text));
     } catch (error) {
       done(errors.badRequest(`The request body is not valid JSON: ${(error as Error).message}`), undefined);
     }
   });
 
+  app.setReplySerializer((payload) => stringifyJson(payload));
   app.setErrorHandler((error, _request, reply) => sendError(reply, toSquareError(error)));
   app.setNotFoundHandler((request, reply) =>
     sendError(reply, errors.notFound(`No such endpoint: ${request.method} ${request.url.split('?')[0]}`)),
@@ -108,7 +110,7 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
     }
     if (fault?.after_commit === '500') {
       reply.code(500);
-      return JSON.stringify(errors.internal('Injected fault after the write was committed.').toBody());
+      return stringifyJson(errors.internal('Injected fault after the write was committed.').toBody());
     }
     return payload;
   });

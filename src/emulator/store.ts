@@ -1,4 +1,5 @@
 import type { Db } from './db.js';
+import { parseJson, stringifyJson } from './json.js';
 
 /** A stored document with the insertion sequence the store assigned to it. */
 export interface Stored<T> {
@@ -35,17 +36,17 @@ export class Collection<T extends object> {
 
   getWithSeq(merchantId: string, id: string): Stored<T> | undefined {
     const row = this.getStmt.get(merchantId, this.kind, id);
-    return row && { seq: row.seq, doc: JSON.parse(row.doc) as T };
+    return row && { seq: row.seq, doc: parseJson(row.doc) as T };
   }
 
   insert(merchantId: string, id: string, doc: T): T {
-    this.insertStmt.run(merchantId, this.kind, id, JSON.stringify(doc));
+    this.insertStmt.run(merchantId, this.kind, id, stringifyJson(doc));
     return doc;
   }
 
   /** Replaces an existing document; returns false when there is none. */
   put(merchantId: string, id: string, doc: T): boolean {
-    return this.updateStmt.run(JSON.stringify(doc), merchantId, this.kind, id).changes > 0;
+    return this.updateStmt.run(stringifyJson(doc), merchantId, this.kind, id).changes > 0;
   }
 
   delete(merchantId: string, id: string): boolean {
@@ -54,6 +55,6 @@ export class Collection<T extends object> {
 
   /** Every document of this merchant, oldest first. */
   all(merchantId: string): Stored<T>[] {
-    return this.allStmt.all(merchantId, this.kind).map((row) => ({ seq: row.seq, doc: JSON.parse(row.doc) as T }));
+    return this.allStmt.all(merchantId, this.kind).map((row) => ({ seq: row.seq, doc: parseJson(row.doc) as T }));
   }
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { SquareApiError, type SquareErrorBody } from './errors.js';
+import { SquareApiError, errors, type SquareErrorBody } from './errors.js';
+import { wireInteger } from './json.js';
 
 type Issue = z.core.$ZodIssue;
 
@@ -23,6 +24,7 @@ function toSquareError(issue: Issue, input: unknown): SquareErrorBody {
       const expected: Record<string, SquareErrorBody['code']> = {
         string: 'EXPECTED_STRING',
         number: 'EXPECTED_INTEGER',
+        bigint: 'EXPECTED_INTEGER',
         int: 'EXPECTED_INTEGER',
         boolean: 'EXPECTED_BOOLEAN',
         object: 'EXPECTED_OBJECT',
@@ -69,9 +71,32 @@ export function parse<S extends z.ZodType>(schema: S, input: unknown): z.output<
   );
 }
 
+const INT64_MIN = -(2n ** 63n);
+export const INT64_MAX = 2n ** 63n - 1n;
+
+/**
+ * An int64 amount: Square's amounts are 64-bit. The body parser reads an integer past 2^53
+ * as a bigint (src/emulator/json.ts), and the amount stays in that form; arithmetic on
+ * amounts goes through BigInt.
+ */
+function amount(min = INT64_MIN) {
+  return z
+    .preprocess((v) => (typeof v === 'number' && Number.isInteger(v) ? BigInt(v) : v), z.bigint().min(min).max(INT64_MAX))
+    .transform(wireInteger);
+}
+
+/** An amount the emulator computes (a total, a balance), in wire form; past int64 it is refused, as Square holds no more. */
+export function computedAmount(amount: bigint): number | bigint {
+  if (amount > INT64_MAX || amount < INT64_MIN) {
+    throw errors.invalid('VALUE_TOO_HIGH', 'An amount this request adds up to is beyond the 64-bit range of Square amounts.');
+  }
+  return wireInteger(amount);
+}
+
 /** Reusable pieces of Square request shapes. */
 export const shapes = {
-  money: z.object({ amount: z.number().int(), currency: z.string().length(3) }),
+  amount,
+  money: z.object({ amount: amount(), currency: z.string().length(3) }),
   /** Query parameters arrive as strings; Square accepts `limit=10`. */
   queryInt: z.coerce.number().int(),
   queryBool: z.enum(['true', 'false']).transform((v) => v === 'true'),

@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { newId } from './ids.js';
+import { stringifyJson } from './json.js';
 
 export interface WebhookConfig {
   /** Notification URL; the signature covers it, so it must be exactly what the receiver expects. */
@@ -96,7 +97,7 @@ export class WebhookDispatcher {
     this.recent.push(event);
     if (this.recent.length > 1000) this.recent.shift();
     // Delivered after the current handler's transaction has committed.
-    setImmediate(() => void this.deliver(event, JSON.stringify(event), 0, new Date().toISOString()));
+    setImmediate(() => void this.deliver(event, stringifyJson(event), 0, new Date().toISOString()));
     return event;
   }
 

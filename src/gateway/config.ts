@@ -1,5 +1,6 @@
 import { SQUARE_BASE_URLS } from '../square/client.js';
 import { DEFAULT_WEBHOOK_PATH } from '../webhooks/index.js';
+import { corsOrigins } from './cors.js';
 
 export type AuthMode = 'server' | 'passthrough';
 
@@ -38,6 +39,8 @@ export interface GatewayConfig {
   redisUrl: string | undefined;
   /** Put before every pub/sub topic, so that deployments sharing one Redis stay apart. */
   pubsubPrefix: string;
+  /** Origins allowed to call from a browser (CORS), or `*`; demo mode adds this machine's. */
+  corsOrigins: readonly string[] | '*';
 }
 
 function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 0): number {
@@ -114,5 +117,6 @@ export function gatewayConfig(env: NodeJS.ProcessEnv): GatewayConfig {
     databaseUrl: env.DATABASE_URL || undefined,
     redisUrl: redisUrl(env.REDIS_URL),
     pubsubPrefix: env.PUBSUB_PREFIX ?? '',
+    corsOrigins: corsOrigins(env.CORS_ORIGINS),
   };
 }

@@ -11,9 +11,13 @@ import { DEFAULT_WEBHOOK_PATH, webhookReceiver, type EventProcessor, type Webhoo
 import type { ApiKeyRing } from './api-keys.js';
 import type { GatewayConfig } from './config.js';
 import { contextFactory, type GatewayContext } from './context.js';
+import { corsOption, type CorsPolicy } from './cors.js';
+import { errorCodes } from './error-codes.js';
 import { EXAMPLE_QUERY } from './example-query.js';
 import { gatewayGraphiQL } from './graphiql.js';
+import { inputErrors } from './input-errors.js';
 import { createGatewayPubSub, liveEventOf, type GatewayPubSub } from './pubsub.js';
+import { requestGuards } from './request-guards.js';
 import { rootPage } from './root-page.js';
 
 export type GatewayOptions = Pick<
@@ -37,6 +41,8 @@ export type GatewayOptions = Pick<
   webhooks?: GatewayWebhookOptions | undefined;
   /** The variables GraphiQL opens the example query with, e.g. `{ customerId }` of a customer who has everything. */
   exampleVariables?: Record<string, unknown> | undefined;
+  /** Browser pages on other origins allowed to call; none without. */
+  cors?: CorsPolicy | undefined;
 };
 
 export interface GatewayWebhookOptions {
@@ -45,6 +51,8 @@ export interface GatewayWebhookOptions {
   /** The URL Square signs notifications with; absent, the gateway's own loopback address (a Square on this machine, like the demo emulator). */
   notificationUrl?: string | undefined;
   path?: string | undefined;
+  /** How long a notification's body may take to arrive (Square's own 10 s by default). */
+  bodyTimeoutMs?: number | undefined;
 }
 
 export interface Gateway {
@@ -73,7 +81,18 @@ export function createGateway(options: GatewayOptions): Gateway {
     schema,
     graphqlEndpoint: '/graphql',
     landingPage: false,
-    plugins: [rootPage('/graphql'), queryArmor(), graphiql.plugin, ...(webhooks ? [webhooks.receiver.plugin] : [])],
+    cors: corsOption(options.cors),
+    // Nothing here takes file uploads: multipart bodies are refused (415) unparsed.
+    multipart: false,
+    plugins: [
+      rootPage('/graphql'),
+      queryArmor(),
+      requestGuards({ maxTokens: MAX_TOKENS }),
+      inputErrors(),
+      errorCodes(),
+      graphiql.plugin,
+      ...(webhooks ? [webhooks.receiver.plugin] : []),
+    ],
     logging: options.logging ?? true,
     graphiql: { title: 'Square GraphQL gateway' },
     renderGraphiQL: graphiql.render,
@@ -122,11 +141,13 @@ export function createGateway(options: GatewayOptions): Gateway {
  * are the schema's own limits (src/schema/query-cost.ts), which know what `first` asks
  * for. Field suggestions stay on: introspection is open, so they reveal nothing new.
  */
+const MAX_TOKENS = 5_000;
+
 function queryArmor() {
   // Reported as validation errors with our code, rather than thrown as armor's untyped "Syntax Error".
   const tooComplex = { propagateOnRejection: false, onReject: [reportTooComplex] };
   return EnvelopArmorPlugin({
-    maxTokens: { n: 5_000 },
+    maxTokens: { n: MAX_TOKENS },
     maxAliases: { n: 30, ...tooComplex },
     maxDirectives: { n: 50, ...tooComplex },
     maxDepth: { enabled: false },
@@ -149,7 +170,13 @@ function gatewayWebhooks(
     if (!address) throw new Error('the gateway is not listening, so it has no webhook URL yet');
     return `http://127.0.0.1:${address.port}${path}`;
   };
-  const receiver = webhookReceiver({ store: options.store, signatureKey: options.signatureKey, notificationUrl, path });
+  const receiver = webhookReceiver({
+    store: options.store,
+    signatureKey: options.signatureKey,
+    notificationUrl,
+    path,
+    bodyTimeoutMs: options.bodyTimeoutMs,
+  });
   return { receiver, notificationUrl };
 }
 

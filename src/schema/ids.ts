@@ -29,10 +29,11 @@ function aOrAn(type: string): string {
   return `${/^[AEIOU]/.test(type) ? 'an' : 'a'} ${type}`;
 }
 
-/** The caller's id as a message quotes it: escaped and cut short, so that no input can shape the message. */
-function quoted(id: string): string {
-  return JSON.stringify(id.length > 100 ? `${id.slice(0, 100)}…` : id);
-}
+/**
+ * What a message says of the caller's id. Never the id itself: a card nonce or a token
+ * pasted into the wrong field must not come back in an error, nor reach a log.
+ */
+const given = (argument: string) => `The ${argument} given`;
 
 /**
  * Root lookups take either a global id (an object's `id`) or Square's own id (its
@@ -43,10 +44,10 @@ export function squareIdFrom(id: string, type: NodeTypeName, argument = 'id'): s
   const decoded = decodeOurs(id);
   if (decoded) {
     if (decoded.type === type) return decoded.squareId;
-    throw badId(`${quoted(id)} is the id of ${aOrAn(decoded.type)}, not of ${aOrAn(type)}.`, argument);
+    throw badId(`${given(argument)} is the id of ${aOrAn(decoded.type)}, not of ${aOrAn(type)}.`, argument);
   }
   if (SQUARE_ID.test(id)) return id;
-  throw badId(`${quoted(id)} is not ${aOrAn(type)} id: pass the object's id or its squareId.`, argument);
+  throw badId(`${given(argument)} is not ${aOrAn(type)} id: pass the object's id or its squareId.`, argument);
 }
 
 /**
@@ -59,7 +60,7 @@ export function nodeIdFrom(id: string, nodeTypes: readonly string[], argument: s
   if (decoded && nodeTypes.includes(decoded.type)) return decoded;
   const types = nodeTypes.join(', ').replace(/, ([^,]+)$/, ' or $1');
   throw badId(
-    `${quoted(id)} is not an object's id: pass the id field of ${aOrAn(types)}. A squareId goes to the lookup of its type, e.g. customer(id:).`,
+    `${given(argument === 'ids' ? 'id in ids' : argument)} is not an object's id: pass the id field of ${aOrAn(types)}. A squareId goes to the lookup of its type, e.g. customer(id:).`,
     argument,
   );
 }

@@ -5,6 +5,8 @@ import { verifyWebhookSignature } from './signature.js';
 
 /** Square's notifications are small; anything past this is not one. */
 export const MAX_WEBHOOK_BODY_BYTES = 1024 * 1024;
+/** Square waits 10 seconds for an answer; a body still arriving after that is not Square's. */
+export const WEBHOOK_BODY_TIMEOUT_MS = 10_000;
 /** Longest id or type accepted into the store. */
 const MAX_FIELD_LENGTH = 255;
 
@@ -18,6 +20,7 @@ export interface WebhookReceiverOptions {
   notificationUrl: () => string;
   path: string;
   maxBodyBytes?: number | undefined;
+  bodyTimeoutMs?: number | undefined;
 }
 
 export interface WebhookReceiver {
@@ -35,19 +38,30 @@ function refuse(status: number, code: string, message: string, headers?: Record<
   return reply(status, { error: { code, message } }, headers);
 }
 
-/** The raw body, or undefined once it is longer than `max` bytes (declared or actual). */
-async function readBody(request: Request, max: number): Promise<Uint8Array | undefined> {
-  if (Number(request.headers.get('content-length') ?? 0) > max) return undefined;
+/** The raw body; `too-large` once it is longer than `max` bytes (declared or actual); `timeout` when not all of it came within `timeoutMs`. */
+async function readBody(request: Request, max: number, timeoutMs: number): Promise<Uint8Array | 'too-large' | 'timeout'> {
+  if (Number(request.headers.get('content-length') ?? 0) > max) return 'too-large';
   if (!request.body) return new Uint8Array();
+  const reader = request.body.getReader();
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<'timeout'>((resolve) => {
+    timer = setTimeout(() => resolve('timeout'), timeoutMs);
+  });
+  try {
+    const body = await Promise.race([readAll(reader, max), deadline]);
+    if (typeof body === 'string') void reader.cancel().catch(() => undefined);
+    return body;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function readAll(reader: ReadableStreamDefaultReader<Uint8Array>, max: number): Promise<Uint8Array | 'too-large'> {
   const chunks: Uint8Array[] = [];
   let size = 0;
-  const reader = request.body.getReader();
   for (let next = await reader.read(); !next.done; next = await reader.read()) {
     size += next.value.byteLength;
-    if (size > max) {
-      await reader.cancel();
-      return undefined;
-    }
+    if (size > max) return 'too-large';
     chunks.push(next.value);
   }
   return Buffer.concat(chunks);
@@ -85,6 +99,7 @@ function envelopeOf(raw: Uint8Array): { event: EventEnvelope; text: string } | {
  */
 export function webhookReceiver(options: WebhookReceiverOptions): WebhookReceiver {
   const max = options.maxBodyBytes ?? MAX_WEBHOOK_BODY_BYTES;
+  const timeoutMs = options.bodyTimeoutMs ?? WEBHOOK_BODY_TIMEOUT_MS;
   let logger: Pick<YogaLogger, 'warn' | 'error'> = console;
   const processor = new EventProcessor(options.store, {
     logger: { warn: (...args) => logger.warn(...args), error: (...args) => logger.error(...args) },
@@ -99,16 +114,20 @@ export function webhookReceiver(options: WebhookReceiverOptions): WebhookReceive
         endResponse(refuse(405, 'METHOD_NOT_ALLOWED', 'Webhook notifications are POSTed.', { allow: 'POST' }));
         return;
       }
-      let raw: Uint8Array | undefined;
+      let raw: Awaited<ReturnType<typeof readBody>>;
       try {
-        raw = await readBody(request, max);
+        raw = await readBody(request, max, timeoutMs);
       } catch {
         endResponse(refuse(400, 'BODY_UNREADABLE', 'The body could not be read to its end.'));
         return;
       }
-      if (!raw) {
-        // The rest of the body is not read: the connection closes rather than carry it.
+      // The rest of the body is not read: the connection closes rather than carry it.
+      if (raw === 'too-large') {
         endResponse(refuse(413, 'PAYLOAD_TOO_LARGE', `The body exceeds ${max} bytes.`, { connection: 'close' }));
+        return;
+      }
+      if (raw === 'timeout') {
+        endResponse(refuse(408, 'BODY_TIMEOUT', `The body did not arrive within ${timeoutMs / 1000} seconds.`, { connection: 'close' }));
         return;
       }
       const signature = request.headers.get('x-square-hmacsha256-signature');

@@ -5,7 +5,7 @@ import { now, type EmulatorContext } from '../context.js';
 import { SquareApiError, errors } from '../errors.js';
 import { newId } from '../ids.js';
 import { paginate } from '../pagination.js';
-import { parse, shapes } from '../validation.js';
+import { computedAmount, parse, shapes } from '../validation.js';
 import { mainLocationId } from './locations.js';
 
 type GiftCard = serialization.GiftCard.Raw;
@@ -15,7 +15,7 @@ type GiftCardState = serialization.GiftCardStatus.Raw;
 type Money = serialization.Money.Raw;
 
 /** Square writes every amount on an activity as a positive integer; the type says which way it goes. */
-const amountMoney = z.object({ amount: z.number().int().min(1), currency: z.enum(Square.Currency) });
+const amountMoney = z.object({ amount: shapes.amount(1n), currency: z.enum(Square.Currency) });
 
 const text = z.string().max(255);
 
@@ -97,7 +97,7 @@ interface Change {
   from: readonly GiftCardState[];
   to?: GiftCardState;
   money?: Money;
-  balance: (current: number) => number;
+  balance: (current: bigint) => bigint;
 }
 
 
@@ -121,11 +121,11 @@ function applyChange(ctx: EmulatorContext, merchantId: string, card: GiftCard, l
         `The gift card holds ${currency}, not ${change.money.currency}.`,
       );
     }
-    const balance = change.balance(Number(card.balance_money!.amount));
+    const balance = change.balance(BigInt(card.balance_money!.amount ?? 0));
     if (balance < 0) {
       throw errors.paymentMethod('INSUFFICIENT_FUNDS', `Gift card ${card.id} has insufficient funds.`);
     }
-    const balanceMoney: Money = { amount: balance, currency };
+    const balanceMoney: Money = { amount: computedAmount(balance), currency };
     const updated: GiftCard = { ...card, state: change.to ?? card.state!, balance_money: balanceMoney };
     const activity: Activity = {
       id: newId.giftCardActivity(),
@@ -145,7 +145,7 @@ function applyChange(ctx: EmulatorContext, merchantId: string, card: GiftCard, l
       id: activity.id!,
       object: { gift_card_activity: activity },
     });
-    const changed = updated.state !== card.state || balance !== Number(card.balance_money!.amount);
+    const changed = updated.state !== card.state || balance !== BigInt(card.balance_money!.amount ?? 0);
     if (changed) {
       ctx.stores.giftCards.put(merchantId, updated.id!, updated);
       ctx.webhooks.emit({ merchantId, type: 'gift_card.updated', id: updated.id!, object: { gift_card: updated } });
@@ -201,21 +201,21 @@ function purchase(
   }
   const price = item.base_price_money;
   const amount: Money = item.total_money ?? {
-    amount: Number(price?.amount ?? 0) * Number(item.quantity),
+    amount: computedAmount(BigInt(price?.amount ?? 0) * BigInt(item.quantity)),
     currency: price?.currency ?? 'USD',
   };
-  if (details.amount_money && Number(details.amount_money.amount) !== Number(amount.amount)) {
+  if (details.amount_money && BigInt(details.amount_money.amount) !== BigInt(amount.amount ?? 0)) {
     throw errors.invalidValue(`${field}.amount_money`, 'amount_money does not match the order line item.');
   }
-  return { amount, details: { ...details, amount_money: { amount: Number(amount.amount), currency: amount.currency! } } };
+  return { amount, details: { ...details, amount_money: { amount: amount.amount ?? 0, currency: amount.currency! } } };
 }
 
 /** The REFUND activities already made against a REDEEM activity, in minor units. */
-function refundedFor(ctx: EmulatorContext, merchantId: string, redeemActivityId: string): number {
+function refundedFor(ctx: EmulatorContext, merchantId: string, redeemActivityId: string): bigint {
   return ctx.stores.giftCardActivities
     .all(merchantId)
     .filter(({ doc }) => doc.refund_activity_details?.redeem_activity_id === redeemActivityId)
-    .reduce((sum, { doc }) => sum + Number(doc.refund_activity_details?.amount_money?.amount ?? 0), 0);
+    .reduce((sum, { doc }) => sum + BigInt(doc.refund_activity_details?.amount_money?.amount ?? 0), 0n);
 }
 
 function refundAmountInvalid(): SquareApiError {
@@ -240,8 +240,8 @@ function changeFor(ctx: EmulatorContext, merchantId: string, card: GiftCard, inp
     }
   }
   const field = `gift_card_activity.${key}`;
-  const add = (money: Money) => (balance: number) => balance + Number(money.amount);
-  const subtract = (money: Money) => (balance: number) => balance - Number(money.amount);
+  const add = (money: Money) => (balance: bigint) => balance + BigInt(money.amount ?? 0);
+  const subtract = (money: Money) => (balance: bigint) => balance - BigInt(money.amount ?? 0);
   switch (type) {
     case 'ACTIVATE':
     case 'LOAD': {
@@ -271,7 +271,7 @@ function changeFor(ctx: EmulatorContext, merchantId: string, card: GiftCard, inp
     case 'CLEAR_BALANCE': {
       const details = input.clear_balance_activity_details;
       if (!details) throw errors.missing(field);
-      return { type, details: { clear_balance_activity_details: details }, from: ['ACTIVE'], balance: () => 0 };
+      return { type, details: { clear_balance_activity_details: details }, from: ['ACTIVE'], balance: () => 0n };
     }
     case 'DEACTIVATE': {
       const details = input.deactivate_activity_details;
@@ -306,8 +306,8 @@ function changeFor(ctx: EmulatorContext, merchantId: string, card: GiftCard, inp
           `${details.redeem_activity_id} is not a REDEEM activity of gift card ${card.id}.`,
         );
       }
-      const redeemed = Number(redeem.redeem_activity_details!.amount_money.amount);
-      if (refundedFor(ctx, merchantId, redeem.id!) + details.amount_money.amount > redeemed) throw refundAmountInvalid();
+      const redeemed = BigInt(redeem.redeem_activity_details!.amount_money.amount ?? 0);
+      if (refundedFor(ctx, merchantId, redeem.id!) + BigInt(details.amount_money.amount) > redeemed) throw refundAmountInvalid();
       const paymentId = redeem.redeem_activity_details!.payment_id;
       return {
         type,
@@ -362,7 +362,7 @@ function giftCardById(ctx: EmulatorContext, merchantId: string, giftCardId: stri
 export function redeemGiftCard(
   ctx: EmulatorContext,
   merchantId: string,
-  input: { giftCardId: string; amountMoney: { amount: number; currency: string }; paymentId: string; locationId: string; referenceId?: string },
+  input: { giftCardId: string; amountMoney: { amount: bigint | number; currency: string }; paymentId: string; locationId: string; referenceId?: string },
 ): GiftCard {
   const card = giftCardById(ctx, merchantId, input.giftCardId);
   const money = input.amountMoney as Money;
@@ -378,7 +378,7 @@ export function redeemGiftCard(
     },
     from: ['ACTIVE'],
     money,
-    balance: (balance) => balance - input.amountMoney.amount,
+    balance: (balance) => balance - BigInt(input.amountMoney.amount),
   }).giftCard;
 }
 
@@ -390,7 +390,7 @@ export function redeemGiftCard(
 export function refundToGiftCard(
   ctx: EmulatorContext,
   merchantId: string,
-  input: { giftCardId: string; amountMoney: { amount: number; currency: string }; paymentId: string; refundId?: string; locationId: string },
+  input: { giftCardId: string; amountMoney: { amount: bigint | number; currency: string }; paymentId: string; refundId?: string; locationId: string },
 ): GiftCard {
   const card = giftCardById(ctx, merchantId, input.giftCardId);
   const money = input.amountMoney as Money;
@@ -398,8 +398,8 @@ export function refundToGiftCard(
     .all(merchantId)
     .find(({ doc }) => doc.gift_card_id === card.id && doc.redeem_activity_details?.payment_id === input.paymentId)?.doc;
   if (redeem) {
-    const redeemed = Number(redeem.redeem_activity_details!.amount_money.amount);
-    if (refundedFor(ctx, merchantId, redeem.id!) + input.amountMoney.amount > redeemed) throw refundAmountInvalid();
+    const redeemed = BigInt(redeem.redeem_activity_details!.amount_money.amount ?? 0);
+    if (refundedFor(ctx, merchantId, redeem.id!) + BigInt(input.amountMoney.amount) > redeemed) throw refundAmountInvalid();
   }
   return applyChange(ctx, merchantId, card, input.locationId, {
     type: 'REFUND',
@@ -413,7 +413,7 @@ export function refundToGiftCard(
     from: ['PENDING', 'ACTIVE'],
     to: 'ACTIVE',
     money,
-    balance: (balance) => balance + input.amountMoney.amount,
+    balance: (balance) => balance + BigInt(input.amountMoney.amount),
   }).giftCard;
 }
 

@@ -4,9 +4,10 @@ import { z } from 'zod';
 import { now, type EmulatorContext } from '../context.js';
 import { SquareApiError, errors } from '../errors.js';
 import { newId } from '../ids.js';
+import { stringifyJson } from '../json.js';
 import { priceOrder, type PricingContext } from '../order-totals.js';
 import { paginate } from '../pagination.js';
-import { parse, shapes } from '../validation.js';
+import { computedAmount, parse, shapes } from '../validation.js';
 import { cancelPaymentRecord, completePaymentRecord } from './payments.js';
 
 type Order = serialization.Order.Raw;
@@ -710,7 +711,7 @@ export function createOrderForPayment(ctx: EmulatorContext, merchantId: string, 
         name: 'Custom Amount',
         quantity: '1',
         item_type: 'CUSTOM_AMOUNT',
-        base_price_money: { amount: Number(payment.amount_money?.amount ?? 0), currency: payment.amount_money?.currency ?? 'USD' },
+        base_price_money: { amount: payment.amount_money?.amount ?? 0, currency: payment.amount_money?.currency ?? 'USD' },
       },
     ],
   };
@@ -775,7 +776,7 @@ function tenderOf(order: Order, payment: Payment): Tender {
     location_id: payment.location_id ?? order.location_id,
     transaction_id: order.id!,
     created_at: now(),
-    amount_money: payment.total_money ?? { amount: Number(amount), currency },
+    amount_money: payment.total_money ?? { amount: computedAmount(amount), currency },
     type: giftCard ? 'SQUARE_GIFT_CARD' : (TENDER_TYPES[payment.source_type ?? ''] ?? 'OTHER'),
     payment_id: payment.id!,
   };
@@ -783,7 +784,7 @@ function tenderOf(order: Order, payment: Payment): Tender {
   if (payment.tip_money) tender.tip_money = payment.tip_money;
   if (payment.processing_fee?.length)
     tender.processing_fee_money = {
-      amount: payment.processing_fee.reduce((acc, fee) => acc + Number(fee.amount_money?.amount ?? 0), 0),
+      amount: computedAmount(payment.processing_fee.reduce((acc, fee) => acc + BigInt(fee.amount_money?.amount ?? 0), 0n)),
       currency,
     };
   if (payment.customer_id) tender.customer_id = payment.customer_id;
@@ -848,7 +849,7 @@ export function addRefundToOrder(
   if (refund.payment_id) entry.tender_id = refund.payment_id;
   const refunds = order.refunds ?? [];
   const index = refunds.findIndex((r) => r.id === refund.id);
-  if (index >= 0 && JSON.stringify(refunds[index]) === JSON.stringify(entry)) return order;
+  if (index >= 0 && stringifyJson(refunds[index]) === stringifyJson(entry)) return order;
   order.refunds = index >= 0 ? refunds.map((r, i) => (i === index ? entry : r)) : [...refunds, entry];
   return saveOrder(ctx, merchantId, order);
 }

@@ -7,7 +7,7 @@ import { newId, sha256 } from '../ids.js';
 import { paginate } from '../pagination.js';
 import { Collection, type Stored } from '../store.js';
 import { testSource, type Decline, type TestCard } from '../test-values.js';
-import { parse, shapes } from '../validation.js';
+import { INT64_MAX, computedAmount, parse, shapes } from '../validation.js';
 import { cardFingerprint } from './cards.js';
 import { redeemGiftCard, refundToGiftCard } from './gift-card-activities.js';
 import { sandboxNonceGiftCard } from './gift-cards.js';
@@ -47,7 +47,7 @@ const EXTERNAL_TYPES = [
   'OTHER',
 ] as const;
 
-export const moneySchema = z.object({ amount: z.number().int(), currency: z.enum(CURRENCIES) });
+export const moneySchema = z.object({ amount: shapes.amount(), currency: z.enum(CURRENCIES) });
 const addressSchema = z.object({
   address_line_1: z.string().optional(),
   address_line_2: z.string().optional(),
@@ -186,7 +186,7 @@ export function registerPayments(app: FastifyInstance, ctx: EmulatorContext): vo
           !offlineOnly &&
           doc.location_id === locationId &&
           inWindow(doc) &&
-          (query.total === undefined || amountOf(doc.total_money) === query.total) &&
+          (query.total === undefined || amountOf(doc.total_money) === BigInt(query.total)) &&
           (query.last_4 === undefined || doc.card_details?.card?.last_4 === query.last_4) &&
           (query.card_brand === undefined || doc.card_details?.card?.card_brand === query.card_brand),
       );
@@ -343,8 +343,11 @@ export function listPage<T extends { created_at?: string | null; updated_at?: st
   return { items: page.items.map((s) => s.doc), ...(page.cursor && { cursor: page.cursor }) };
 }
 
-export const amountOf = (money: Money | null | undefined): number => Number(money?.amount ?? 0);
-export const money = (amount: number, currency: Currency): { amount: number; currency: Currency } => ({ amount, currency });
+export const amountOf = (money: Money | null | undefined): bigint => BigInt(money?.amount ?? 0);
+export const money = (amount: bigint, currency: Currency): { amount: number | bigint; currency: Currency } => ({
+  amount: computedAmount(amount),
+  currency,
+});
 
 function createPayment(ctx: EmulatorContext, merchantId: string, body: CreateBody, remember: (id: string) => void): Payment {
   const locationId = body.location_id ?? mainLocationId(ctx, merchantId);
@@ -371,10 +374,11 @@ function createPayment(ctx: EmulatorContext, merchantId: string, body: CreateBod
 
   const funding = resolveSource(ctx, merchantId, body);
   const autocomplete = body.autocomplete ?? true;
-  let amount = body.amount_money.amount;
-  const tip = body.tip_money?.amount ?? 0;
+  let amount = amountOf(body.amount_money);
+  const tip = amountOf(body.tip_money);
   if (funding.type !== 'CASH' && funding.type !== 'EXTERNAL' && amount + tip <= 0)
     throw errors.tooLow('amount_money.amount', 'The payment amount must be greater than 0.');
+  if (amount + tip > INT64_MAX) throw errors.tooHigh('amount_money.amount', 'The payment total (amount and tip) must fit in 64 bits.');
   if (body.accept_partial_authorization && autocomplete)
     throw errors.invalidValue('accept_partial_authorization', 'accept_partial_authorization cannot be true when autocomplete is true.');
   if (!autocomplete && funding.type === 'BANK_ACCOUNT')
@@ -390,7 +394,7 @@ function createPayment(ctx: EmulatorContext, merchantId: string, body: CreateBod
     if (ms < DELAY_RANGE_MS.min) throw errors.tooLow('delay_duration', 'delay_duration must be at least 1 minute.');
     if (ms > DELAY_RANGE_MS.max) throw errors.tooHigh('delay_duration', 'delay_duration must be at most 7 days.');
   }
-  const feeCap = Math.floor((amount + tip) * 0.9);
+  const feeCap = ((amount + tip) * 9n) / 10n;
   if (body.app_fee_money && body.app_fee_money.amount > feeCap)
     throw SquareApiError.of(400, 'INVALID_REQUEST_ERROR', 'INVALID_FEES', 'The app fee cannot be more than 90% of the total amount.', 'app_fee_money.amount');
   if (funding.type === 'CASH') {
@@ -477,7 +481,7 @@ function createPayment(ctx: EmulatorContext, merchantId: string, body: CreateBod
       break;
     case 'CASH': {
       const supplied = body.cash_details!.buyer_supplied_money;
-      payment.cash_details = { buyer_supplied_money: supplied, change_back_money: money(supplied.amount - total, currency) };
+      payment.cash_details = { buyer_supplied_money: supplied, change_back_money: money(amountOf(supplied) - total, currency) };
       break;
     }
     case 'EXTERNAL':
@@ -524,7 +528,7 @@ function chargeGiftCard(
   merchantId: string,
   giftCardId: string,
   payment: Payment,
-  amount: number,
+  amount: bigint,
   referenceId?: string,
 ): Decline | undefined {
   try {
@@ -693,7 +697,7 @@ function markCompleted(payment: Payment, at: string): void {
     // Square's card-not-present rate: 2.9% + 30¢, assessed at capture.
     const total = amountOf(payment.total_money);
     payment.processing_fee = [
-      { effective_at: at, type: 'INITIAL', amount_money: money(Math.round(total * 0.029) + 30, payment.total_money!.currency!) },
+      { effective_at: at, type: 'INITIAL', amount_money: money((total * 29n + 500n) / 1000n + 30n, payment.total_money!.currency!) },
     ];
   }
 }
@@ -752,14 +756,14 @@ function updatePayment(
   }
   if (changes.delay_action && !payment.delay_action)
     throw errors.invalidValue('payment.delay_action', 'Only card payments have a delay_action.');
-  const amount = changes.amount_money?.amount ?? amountOf(payment.amount_money);
-  const tip = changes.tip_money?.amount ?? amountOf(payment.tip_money);
+  const amount = amountOf(changes.amount_money ?? payment.amount_money);
+  const tip = amountOf(changes.tip_money ?? payment.tip_money);
   const total = amount + tip;
   const previous = amountOf(payment.total_money);
   if (payment.source_type !== 'CASH' && payment.source_type !== 'EXTERNAL' && total <= 0)
     throw errors.tooLow('payment.amount_money.amount', 'The payment amount must be greater than 0.');
-  const fee = changes.app_fee_money?.amount ?? amountOf(payment.app_fee_money);
-  if (fee > Math.floor(total * 0.9))
+  const fee = amountOf(changes.app_fee_money ?? payment.app_fee_money);
+  if (fee > (total * 9n) / 10n)
     throw SquareApiError.of(400, 'INVALID_REQUEST_ERROR', 'INVALID_FEES', 'The app fee cannot be more than 90% of the total amount.', 'payment.app_fee_money.amount');
   if (payment.cash_details && amountOf(payment.cash_details.buyer_supplied_money) < total)
     throw errors.tooHigh('payment.amount_money.amount', 'The total is more than the cash the buyer supplied.');

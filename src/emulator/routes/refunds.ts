@@ -147,7 +147,7 @@ function refundPayment(ctx: EmulatorContext, merchantId: string, body: RefundBod
     status: settlesLater ? 'PENDING' : 'COMPLETED',
     location_id: payment.location_id,
     destination_type: payment.source_type,
-    amount_money: money(body.amount_money.amount, currency),
+    amount_money: money(amountOf(body.amount_money), currency),
     app_fee_money: body.app_fee_money,
     payment_id: payment.id,
     order_id: payment.order_id,
@@ -159,14 +159,14 @@ function refundPayment(ctx: EmulatorContext, merchantId: string, body: RefundBod
   if (giftCardId)
     refundToGiftCard(ctx, merchantId, {
       giftCardId,
-      amountMoney: money(body.amount_money.amount, currency),
+      amountMoney: money(amountOf(body.amount_money), currency),
       paymentId: payment.id!,
       refundId: id,
       locationId: payment.location_id!,
     });
   ctx.stores.refunds.insert(merchantId, id, refund);
   payment.refund_ids = [...(payment.refund_ids ?? []), id];
-  payment.refunded_money = money(amountOf(payment.refunded_money) + body.amount_money.amount, currency);
+  payment.refunded_money = money(amountOf(payment.refunded_money) + amountOf(body.amount_money), currency);
   savePayment(ctx, merchantId, payment);
   if (payment.order_id) addRefundToOrder(ctx, merchantId, payment.order_id, refund);
   emitRefund(ctx, merchantId, 'refund.created', refund);
@@ -183,7 +183,7 @@ function unlinkedRefund(ctx: EmulatorContext, merchantId: string, body: RefundBo
   if (!location) throw errors.notFound(`Location with id ${body.location_id} not found.`, 'location_id');
   const currency = (location.currency ?? 'USD') as Currency;
   assertCurrency(body.amount_money, currency, 'amount_money.currency');
-  const amount = body.amount_money.amount;
+  const amount = amountOf(body.amount_money);
   let destination: serialization.DestinationDetails.Raw;
   if (body.destination_id === 'CASH') {
     if (!body.cash_details) throw errors.missing('cash_details');
@@ -192,7 +192,7 @@ function unlinkedRefund(ctx: EmulatorContext, merchantId: string, body: RefundBo
     if (supplied.amount < amount)
       throw errors.tooLow('cash_details.seller_supplied_money.amount', 'The seller supplied less money than the refund amount.');
     destination = {
-      cash_details: { seller_supplied_money: money(supplied.amount, currency), change_back_money: money(supplied.amount - amount, currency) },
+      cash_details: { seller_supplied_money: money(amountOf(supplied), currency), change_back_money: money(amountOf(supplied) - amount, currency) },
     };
   } else if (body.destination_id === 'EXTERNAL') {
     if (!body.external_details) throw errors.missing('external_details');

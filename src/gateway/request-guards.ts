@@ -1,0 +1,67 @@
+import { GraphQLError, Lexer, Source, TokenKind } from 'graphql';
+import { createGraphQLError, type Plugin } from 'graphql-yoga';
+
+/** Brackets, braces and parentheses open at once; past this graphql-js's recursive parser would overflow the stack. */
+export const MAX_NESTING = 64;
+
+const OPENING = new Set<string>([TokenKind.BRACE_L, TokenKind.BRACKET_L, TokenKind.PAREN_L]);
+const CLOSING = new Set<string>([TokenKind.BRACE_R, TokenKind.BRACKET_R, TokenKind.PAREN_R]);
+
+/**
+ * Requests refused as the caller's mistakes (400, with a code) rather than failing
+ * inside yoga or graphql-js as a 500: GraphQL parameters that are not JSON
+ * (`GET /graphql?variables={bad`), and documents nested deeper than MAX_NESTING
+ * (a list literal 2,000 deep). `maxTokens` bounds the nesting scan as it bounds parsing.
+ * Syntax errors keep their position but not the string literal they stopped at.
+ */
+export function requestGuards({ maxTokens }: { maxTokens: number }): Plugin {
+  return {
+    onRequestParse({ requestParser, setRequestParser }) {
+      if (!requestParser) return;
+      const parse = requestParser;
+      setRequestParser(async (request) => {
+        try {
+          return await parse(request);
+        } catch (error) {
+          if (error instanceof GraphQLError && !error.extensions.originalError) throw error;
+          // JSON.parse's message quotes the text it choked on, which may hold a card nonce: only ours goes out.
+          const message = error instanceof GraphQLError ? error.message : 'The "variables" or "extensions" parameter is not valid JSON.';
+          throw createGraphQLError(message, { extensions: { code: 'BAD_REQUEST', http: { status: 400 } } });
+        }
+      });
+    },
+    onParse({ parseFn, setParseFn }) {
+      setParseFn((source, options) => {
+        checkNesting(typeof source === 'string' ? new Source(source) : source, maxTokens);
+        try {
+          return parseFn(source, options);
+        } catch (error) {
+          throw error instanceof GraphQLError ? withoutStringToken(error) : error;
+        }
+      });
+    },
+  };
+}
+
+/** graphql-js ends a syntax error with the unexpected token, a string literal quoted whole: a nonce written inline. */
+const QUOTED_STRING_TOKEN = /\b(BlockString|String) "[\s\S]*"\.$/;
+
+function withoutStringToken(error: GraphQLError): GraphQLError {
+  if (!QUOTED_STRING_TOKEN.test(error.message)) return error;
+  return new GraphQLError(error.message.replace(QUOTED_STRING_TOKEN, '$1.'), {
+    source: error.source,
+    positions: error.positions,
+    extensions: error.extensions,
+  });
+}
+
+function checkNesting(source: Source, maxTokens: number): void {
+  const lexer = new Lexer(source);
+  let depth = 0;
+  for (let token = lexer.advance(), count = 1; token.kind !== TokenKind.EOF && count <= maxTokens; token = lexer.advance(), count++) {
+    if (OPENING.has(token.kind) && ++depth > MAX_NESTING) {
+      throw new GraphQLError(`Syntax Error: Nesting limit of ${MAX_NESTING} exceeded.`, { source, positions: [token.start] });
+    }
+    if (CLOSING.has(token.kind)) depth--;
+  }
+}
