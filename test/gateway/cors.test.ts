@@ -2,6 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { gatewayConfig } from '../../src/gateway/config.js';
 import type { CorsPolicy } from '../../src/gateway/cors.js';
 import { createGateway, type Gateway } from '../../src/gateway/server.js';
+import { NO_SQUARE } from '../support/gateway.js';
 
 const gateways: Gateway[] = [];
 afterAll(() => Promise.all(gateways.map((g) => g.close())));
@@ -9,16 +10,7 @@ afterAll(() => Promise.all(gateways.map((g) => g.close())));
 /** A gateway with `cors` (Square is never called here); returns its /graphql URL. */
 async function gatewayWith(cors: CorsPolicy | undefined): Promise<string> {
   const gateway = createGateway({
-    authMode: 'server',
-    squareToken: 'unused',
-    squareBaseUrl: 'http://127.0.0.1:9',
-    squareTimeoutSeconds: 1,
-    squareMaxRetries: 0,
-    squareRatePerSecond: 100,
-    squareBurst: 100,
-    requestDeadlineMs: 1_000,
-    locationsTtlMs: 0,
-    logging: false,
+    ...NO_SQUARE,
     cors,
   });
   gateways.push(gateway);

@@ -6,7 +6,7 @@ import { afterAll, beforeAll } from 'vitest';
 import { createEmulator, type Emulator, type EmulatorOptions } from '../../src/emulator/server.js';
 import type { ApiKeyRing } from '../../src/gateway/api-keys.js';
 import type { AuthMode } from '../../src/gateway/config.js';
-import { createGateway, type Gateway } from '../../src/gateway/server.js';
+import { createGateway, type Gateway, type GatewayOptions } from '../../src/gateway/server.js';
 import { SqliteEventStore, type EventStore } from '../../src/store/index.js';
 
 export interface GraphQLResult<T> {
@@ -35,6 +35,20 @@ export interface TestStack {
 }
 
 export const SERVER_TOKEN = 'gateway-test-token';
+
+/** Settings of a gateway whose tests never reach Square (webhooks, CORS): its Square is the discard port. */
+export const NO_SQUARE = {
+  authMode: 'server',
+  squareToken: 'unused',
+  squareBaseUrl: 'http://127.0.0.1:9',
+  squareTimeoutSeconds: 1,
+  squareMaxRetries: 0,
+  squareRatePerSecond: 100,
+  squareBurst: 100,
+  requestDeadlineMs: 1_000,
+  locationsTtlMs: 0,
+  logging: false,
+} as const satisfies GatewayOptions;
 const WEBHOOK_KEY = 'test-webhook-signature-key';
 
 /** The emulator and the gateway in front of it, both over real HTTP, for one test file. */

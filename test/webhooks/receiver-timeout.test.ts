@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGateway, type Gateway } from '../../src/gateway/server.js';
 import { SqliteEventStore, type EventStore } from '../../src/store/index.js';
 import { webhookSignature } from '../../src/webhooks/index.js';
+import { NO_SQUARE } from '../support/gateway.js';
 
 const KEY = 'test-signature-key';
 const NOTIFICATION_URL = 'https://gateway.example.com/webhooks/square';
@@ -33,16 +34,7 @@ describe('a webhook body that arrives too slowly', () => {
   beforeAll(async () => {
     store = new SqliteEventStore(':memory:');
     gateway = createGateway({
-      authMode: 'server',
-      squareToken: 'unused',
-      squareBaseUrl: 'http://127.0.0.1:9',
-      squareTimeoutSeconds: 1,
-      squareMaxRetries: 0,
-      squareRatePerSecond: 100,
-      squareBurst: 100,
-      requestDeadlineMs: 1_000,
-      locationsTtlMs: 0,
-      logging: false,
+      ...NO_SQUARE,
       webhooks: { store, signatureKey: KEY, notificationUrl: NOTIFICATION_URL, bodyTimeoutMs: BODY_TIMEOUT_MS },
     });
     port = Number(new URL(await gateway.listen()).port);

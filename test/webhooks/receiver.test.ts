@@ -7,6 +7,7 @@ import type { EventStore } from '../../src/store/index.js';
 import { EventProcessor, MAX_WEBHOOK_BODY_BYTES, webhookSignature, type AppliedEvent } from '../../src/webhooks/index.js';
 import { sqliteLocation, lineageOf, STORE_BACKENDS, type StoreLocation } from '../support/stores.js';
 import { eventually } from '../support/eventually.js';
+import { NO_SQUARE } from '../support/gateway.js';
 
 const KEY = 'test-signature-key';
 const NOTIFICATION_URL = 'https://gateway.example.com/webhooks/square';
@@ -14,16 +15,7 @@ const NOTIFICATION_URL = 'https://gateway.example.com/webhooks/square';
 /** A gateway that receives webhooks into `store`; Square itself is never called here. */
 function webhookGateway(store: EventStore, options: { notificationUrl?: string; path?: string } = {}): Gateway {
   return createGateway({
-    authMode: 'server',
-    squareToken: 'unused',
-    squareBaseUrl: 'http://127.0.0.1:9',
-    squareTimeoutSeconds: 1,
-    squareMaxRetries: 0,
-    squareRatePerSecond: 100,
-    squareBurst: 100,
-    requestDeadlineMs: 1_000,
-    locationsTtlMs: 0,
-    logging: false,
+    ...NO_SQUARE,
     webhooks: { store, signatureKey: KEY, notificationUrl: NOTIFICATION_URL, ...options },
   });
 }

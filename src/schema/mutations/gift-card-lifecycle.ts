@@ -193,33 +193,31 @@ const CreateGiftCardInput = builder.inputType('CreateGiftCardInput', {
   }),
 });
 
-const ActivateGiftCardInput = builder.inputType('ActivateGiftCardInput', {
-  description: 'The first money on a pending gift card: either a paid Square order’s GIFT_CARD line item, or an amount paid elsewhere with the buyer’s payment instruments.',
-  fields: (t) => ({
-    giftCardId: t.id({ required: true, description: fieldDescriptions.giftCardId }),
-    locationId: t.id({ required: true, description: fieldDescriptions.locationId }),
-    amountMoney: t.field({ type: MoneyInput, required: false, description: fieldDescriptions.purchaseAmount }),
-    orderId: t.id({ required: false, description: fieldDescriptions.orderId }),
-    lineItemUid: t.string({ required: false, description: fieldDescriptions.lineItemUid }),
-    buyerPaymentInstrumentIds: t.stringList({ required: false, description: fieldDescriptions.buyerPaymentInstrumentIds }),
-    referenceId: t.string({ required: false, description: fieldDescriptions.referenceId }),
-    idempotencyKey: t.string({ required: true, description: fieldDescriptions.idempotencyKey }),
-  }),
-});
+/** Money bought onto a gift card (ACTIVATE, LOAD): the same inputs, whichever step. */
+const purchaseInput = (name: string, description: string) =>
+  builder.inputType(name, {
+    description,
+    fields: (t) => ({
+      giftCardId: t.id({ required: true, description: fieldDescriptions.giftCardId }),
+      locationId: t.id({ required: true, description: fieldDescriptions.locationId }),
+      amountMoney: t.field({ type: MoneyInput, required: false, description: fieldDescriptions.purchaseAmount }),
+      orderId: t.id({ required: false, description: fieldDescriptions.orderId }),
+      lineItemUid: t.string({ required: false, description: fieldDescriptions.lineItemUid }),
+      buyerPaymentInstrumentIds: t.stringList({ required: false, description: fieldDescriptions.buyerPaymentInstrumentIds }),
+      referenceId: t.string({ required: false, description: fieldDescriptions.referenceId }),
+      idempotencyKey: t.string({ required: true, description: fieldDescriptions.idempotencyKey }),
+    }),
+  });
 
-const LoadGiftCardInput = builder.inputType('LoadGiftCardInput', {
-  description: 'More money on an active gift card: either a paid Square order’s GIFT_CARD line item, or an amount paid elsewhere with the buyer’s payment instruments.',
-  fields: (t) => ({
-    giftCardId: t.id({ required: true, description: fieldDescriptions.giftCardId }),
-    locationId: t.id({ required: true, description: fieldDescriptions.locationId }),
-    amountMoney: t.field({ type: MoneyInput, required: false, description: fieldDescriptions.purchaseAmount }),
-    orderId: t.id({ required: false, description: fieldDescriptions.orderId }),
-    lineItemUid: t.string({ required: false, description: fieldDescriptions.lineItemUid }),
-    buyerPaymentInstrumentIds: t.stringList({ required: false, description: fieldDescriptions.buyerPaymentInstrumentIds }),
-    referenceId: t.string({ required: false, description: fieldDescriptions.referenceId }),
-    idempotencyKey: t.string({ required: true, description: fieldDescriptions.idempotencyKey }),
-  }),
-});
+const ActivateGiftCardInput = purchaseInput(
+  'ActivateGiftCardInput',
+  'The first money on a pending gift card: either a paid Square order’s GIFT_CARD line item, or an amount paid elsewhere with the buyer’s payment instruments.',
+);
+
+const LoadGiftCardInput = purchaseInput(
+  'LoadGiftCardInput',
+  'More money on an active gift card: either a paid Square order’s GIFT_CARD line item, or an amount paid elsewhere with the buyer’s payment instruments.',
+);
 
 const IncrementGiftCardBalanceInput = builder.inputType('IncrementGiftCardBalanceInput', {
   description: 'Money added to an active gift card by the seller, outside a sale (Square ADJUST_INCREMENT).',
