@@ -47,6 +47,19 @@ async function liveObjects<T>(ctx: GatewayContext, source: LiveSource<T>): Promi
   );
 }
 
+/**
+ * Every id a watched customer's payments and orders may carry: the profile it lives on as
+ * (after a merge, the survivor), and every profile merged into that one, whose old orders
+ * keep the old id. Without a customer, undefined: everything matches.
+ */
+async function customerIds(ctx: GatewayContext, id: string | number | null | undefined): Promise<Set<string | null | undefined> | undefined> {
+  if (id == null) return undefined;
+  const given = squareIdFrom(String(id), 'Customer', 'customerId');
+  const survivor = (await ctx.lineage.mergedInto(given)) ?? given;
+  const merged = (await ctx.lineage.mergedFrom([survivor])).get(survivor) ?? [];
+  return new Set([given, survivor, ...merged]);
+}
+
 builder.subscriptionFields((t) => ({
   paymentUpdated: t.field({
     authScopes: { PAYMENTS_READ: true },
@@ -57,13 +70,13 @@ builder.subscriptionFields((t) => ({
       customerId: t.arg.id({ required: false, description: 'Only payments of this customer (its id or squareId).' }),
       locationId: t.arg.id({ required: false, description: 'Only payments taken at this location (its id or squareId).' }),
     },
-    subscribe: (_root, args, ctx) => {
-      const customerId = args.customerId ? squareIdFrom(String(args.customerId), 'Customer', 'customerId') : undefined;
+    subscribe: async (_root, args, ctx) => {
       const locationId = args.locationId ? squareIdFrom(String(args.locationId), 'Location', 'locationId') : undefined;
+      const customers = await customerIds(ctx, args.customerId);
       return liveObjects<Square.Payment>(ctx, {
         types: new Set(['payment.created', 'payment.updated']),
         load: (c, event) => c.loaders.payment.load(event.objectId),
-        matches: (p) => (!customerId || p.customerId === customerId) && (!locationId || p.locationId === locationId),
+        matches: (p) => (!customers || customers.has(p.customerId)) && (!locationId || p.locationId === locationId),
       });
     },
     resolve: (payment) => payment,
@@ -78,14 +91,14 @@ builder.subscriptionFields((t) => ({
       customerId: t.arg.id({ required: false, description: 'Only orders of this customer, on the order or on a tender (its id or squareId).' }),
       locationId: t.arg.id({ required: false, description: 'Only orders of this location (its id or squareId).' }),
     },
-    subscribe: (_root, args, ctx) => {
-      const customerId = args.customerId ? squareIdFrom(String(args.customerId), 'Customer', 'customerId') : undefined;
+    subscribe: async (_root, args, ctx) => {
       const locationId = args.locationId ? squareIdFrom(String(args.locationId), 'Location', 'locationId') : undefined;
+      const customers = await customerIds(ctx, args.customerId);
       const owners = (o: Square.Order) => [o.customerId, ...(o.tenders ?? []).map((tender) => tender.customerId)];
       return liveObjects<Square.Order>(ctx, {
         types: new Set(['order.created', 'order.updated', 'order.fulfillment.updated']),
         load: (c, event) => c.loaders.order.load(event.objectId),
-        matches: (o) => (!customerId || owners(o).includes(customerId)) && (!locationId || o.locationId === locationId),
+        matches: (o) => (!customers || owners(o).some((id) => customers.has(id))) && (!locationId || o.locationId === locationId),
       });
     },
     resolve: (order) => order,

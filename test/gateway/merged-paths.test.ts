@@ -1,5 +1,8 @@
+import { print } from 'graphql';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
+  OrdersOfCustomerDocument,
+  PaymentsOfCustomerDocument,
   CustomerOrdersPageDocument,
   CustomerPathsDocument,
   CustomerPaymentsPageDocument,
@@ -9,7 +12,8 @@ import {
 import { useGateway } from '../support/gateway.js';
 import { arrangeMerchant, type ArrangedMerchant } from '../support/merchant.js';
 import { merge, untilMerged } from '../support/merges.js';
-import { key } from '../support/payments.js';
+import { key, newCard } from '../support/payments.js';
+import { subscribeSse, type SseSubscription } from '../support/sse.js';
 
 const stack = useGateway({ webhooks: true });
 let merchant: ArrangedMerchant;
@@ -87,5 +91,37 @@ describe('one answer wherever a client starts after a merge', () => {
     expect(new Set(result.data!.orders!.edges.map((e) => e.node.squareId))).toEqual(
       new Set([...untouched.orderIds, merchant.onlineOrder.orderId]),
     );
+  });
+
+  it('live updates for a merged-away id follow the survivor: its new payments and orders are delivered', async () => {
+    const open: SseSubscription[] = [];
+    try {
+      const payments = await subscribeSse(stack.url, print(PaymentsOfCustomerDocument), { customerId: ids.a });
+      const orders = await subscribeSse(stack.url, print(OrdersOfCustomerDocument), { customerId: ids.c });
+      open.push(payments, orders);
+      const square = stack.square();
+      const { order } = await square.orders.create({
+        idempotencyKey: key(),
+        order: { locationId: merchant.locationId, customerId: ids.e, lineItems: [{ name: 'Tea', quantity: '1', basePriceMoney: { amount: 300n, currency: 'USD' } }] },
+      });
+      const { payment } = await square.payments.create({
+        idempotencyKey: key(),
+        sourceId: await newCard(square, ids.e),
+        customerId: ids.e,
+        amountMoney: { amount: 300n, currency: 'USD' },
+        orderId: order!.id!,
+      });
+      const heard = async (s: SseSubscription, pick: (data: any) => string, id: string) => {
+        for (;;) {
+          const message = await s.next(10_000);
+          expect(message.errors).toBeUndefined();
+          if (pick(message.data) === id) return id;
+        }
+      };
+      expect(await heard(payments, (d) => d.paymentUpdated.squareId, payment!.id!)).toBe(payment!.id);
+      expect(await heard(orders, (d) => d.orderUpdated.squareId, order!.id!)).toBe(order!.id);
+    } finally {
+      open.forEach((s) => s.close());
+    }
   });
 });
