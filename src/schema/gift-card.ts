@@ -4,7 +4,7 @@ import { LIMITS } from '../square/loaders.js';
 import { builder } from './builder.js';
 import { squareConnection } from './connections.js';
 import { GiftCardActivityType, GiftCardState, GiftCardType } from './enums.js';
-import { squareIdFrom } from './ids.js';
+import { ganHint, squareIdFrom } from './ids.js';
 import { Money } from './money.js';
 import {
   CustomerRef,
@@ -15,22 +15,6 @@ import {
   LocationRef,
   PaymentRef,
 } from './refs.js';
-
-/**
- * Digits only: a gift card account number (Square's have 16 digits), never a gift card
- * id, since Square's ids start with gftc: and global ids are base64 of "GiftCard:gftc:…".
- */
-const GAN = /^\d{8,20}$/;
-
-/**
- * Where a GAN is passed as a gift card id: the way to look it up instead. The GAN is not
- * repeated, since whoever knows it can spend the card and error messages end up in logs.
- */
-export function ganHint(value: string): string | undefined {
-  return GAN.test(value)
-    ? 'This looks like a gift card account number (GAN), not a gift card id: look the card up with giftCardByGan(gan:), then use its id or squareId.'
-    : undefined;
-}
 
 /** Square keeps the payment behind a redemption inside the type-specific details. */
 function activityPaymentId(a: Square.GiftCardActivity): string | undefined {

@@ -58,11 +58,29 @@ export function squareIdFrom(id: string, type: NodeTypeName, argument = 'id'): s
 export function nodeIdFrom(id: string, nodeTypes: readonly string[], argument: string): { type: NodeTypeName; squareId: string } {
   const decoded = decodeOurs(id);
   if (decoded && nodeTypes.includes(decoded.type)) return decoded;
+  const hint = ganHint(id);
+  if (hint) throw badId(hint, argument);
   const types = nodeTypes.join(', ').replace(/, ([^,]+)$/, ' or $1');
   throw badId(
     `${given(argument === 'ids' ? 'id in ids' : argument)} is not an object's id: pass the id field of ${aOrAn(types)}. A squareId goes to the lookup of its type, e.g. customer(id:).`,
     argument,
   );
+}
+
+/**
+ * Digits only: a gift card account number (Square's have 16 digits), never a gift card
+ * id, since Square's ids start with gftc: and global ids are base64 of "GiftCard:gftc:…".
+ */
+const GAN = /^\d{8,20}$/;
+
+/**
+ * Where a GAN is passed as a gift card id: the way to look it up instead. The GAN is not
+ * repeated, since whoever knows it can spend the card and error messages end up in logs.
+ */
+export function ganHint(value: string): string | undefined {
+  return GAN.test(value)
+    ? 'This looks like a gift card account number (GAN), not a gift card id: look the card up with giftCardByGan(gan:), then use its id or squareId.'
+    : undefined;
 }
 
 function badId(message: string, argument: string): GraphQLError {

@@ -2,6 +2,8 @@ import { print } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiKeyRing, generateKey } from '../../src/gateway/api-keys.js';
 import {
+  NodeByIdDocument,
+  NodeLookupDocument,
   ActivateGiftCardDocument,
   CreateGiftCardDocument,
   DeactivateGiftCardDocument,
@@ -316,6 +318,17 @@ describe('giftCard(id:) with a gift card account number', () => {
       extensions: { code: 'BAD_USER_INPUT', argument: 'id' },
     });
     expect(result.errors?.[0]?.message).not.toContain('7783320000000000');
+    expect(await stack.calls()).toEqual([]);
+  });
+
+  it('gives node(id:) and nodes(ids:) the same hint', async () => {
+    await stack.clearCalls();
+    const single = await stack.gql(NodeByIdDocument, { id: '7783320000000000' });
+    const many = await stack.gql(NodeLookupDocument, { ids: ['7783320000000000'] });
+    for (const [result, argument] of [[single, 'id'], [many, 'ids']] as const) {
+      expect(result.errors?.[0]).toMatchObject({ message: expect.stringContaining('giftCardByGan(gan:)'), extensions: { code: 'BAD_USER_INPUT', argument } });
+      expect(result.errors?.[0]?.message).not.toContain('7783320000000000');
+    }
     expect(await stack.calls()).toEqual([]);
   });
 });

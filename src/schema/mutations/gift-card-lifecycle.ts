@@ -5,8 +5,8 @@ import { builder } from '../builder.js';
 import { GiftCardDecrementReason, GiftCardIncrementReason } from '../enums.js';
 import { ConflictError, GatewayError, NotFoundError, ValidationError } from '../errors.js';
 import { GIFT_CARD_STEPS, GiftCardStateError, InsufficientBalanceError, type GiftCardStep } from '../gift-card-errors.js';
-import { ganHint } from '../gift-card.js';
 import { MoneyInput } from '../money.js';
+import { ganHint } from '../ids.js';
 import { GiftCardActivityRef, GiftCardRef } from '../refs.js';
 import { IDEMPOTENCY_KEY_MAX, idInput, idempotencyKey, mutationErrors, positiveMoney, present, squareWrite, validateInput } from './write.js';
 
