@@ -82,7 +82,10 @@ if (gateway.webhooks || config.redisUrl) {
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
-    void Promise.all([gateway.close(), emulator?.close()])
+    // The gateway drains first: its requests in flight may still need the embedded emulator.
+    void gateway
+      .close()
+      .then(() => emulator?.close())
       .then(() => store?.close())
       .then(() => process.exit(0));
   });

@@ -59,7 +59,12 @@ export interface Gateway {
   server: Server;
   /** Starts listening; returns the GraphQL endpoint's URL. */
   listen(port?: number, host?: string): Promise<string>;
-  close(): Promise<void>;
+  /**
+   * Stops accepting, lets requests in flight finish for up to `graceMs` (then cuts them),
+   * ends live-update streams with `complete`, and lets go of the stores' connections.
+   * Webhook events received but not yet applied stay stored and are applied at the next start.
+   */
+  close(options?: { graceMs?: number }): Promise<void>;
   /** With the `webhooks` option: the processor applying received events, and the URL they must be signed with. */
   webhooks?: { processor: EventProcessor; notificationUrl(): string };
 }
@@ -122,18 +127,24 @@ export function createGateway(options: GatewayOptions): Gateway {
           resolve(`http://${host}:${address.port}/graphql`);
         });
       }),
-    close: async () => {
-      await webhooks?.receiver.processor.stop();
-      // Subscribers' streams complete before their connections close.
+    close: async ({ graceMs = DEFAULT_GRACE_MS } = {}) => {
+      // No new connections from here; idle keep-alive ones close now, busy ones when their response is sent.
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      // Subscribers' streams complete, so that their connections end like any finished response.
       await pubsub?.close();
+      const cut = setTimeout(() => server.closeAllConnections(), graceMs);
+      await closed;
+      clearTimeout(cut);
+      // After the last request: a webhook being received is stored (and acknowledged) before the processor stops.
+      await webhooks?.receiver.processor.stop();
       await budget.close();
-      await new Promise<void>((resolve, reject) => {
-        server.closeAllConnections();
-        server.close((error) => (error ? reject(error) : resolve()));
-      });
     },
   };
 }
+
+/** How long a closing gateway waits for requests in flight (SIGTERM in `npm start`). */
+const DEFAULT_GRACE_MS = 10_000;
 
 /**
  * Guards checked while a document is parsed and validated, before any cost is computed:
