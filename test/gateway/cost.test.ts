@@ -8,6 +8,7 @@ import { CreateCustomerDocument, CustomerByIdDocument, CustomerOverviewDocument 
 import { createTestGateway, useGateway, type TestStack } from '../support/gateway.js';
 import { eventually } from '../support/eventually.js';
 import { arrangeMerchant } from '../support/merchant.js';
+import { subscribeSse } from '../support/sse.js';
 import { REDIS_URL, testPrefix } from '../support/redis.js';
 
 // customer(id:) is one Square call (50) and a field (1); id, squareId and givenName a field each.
@@ -197,5 +198,26 @@ describe('budgets in the keys file', () => {
     const withDefault = ApiKeyRing.parse(JSON.stringify({ defaultBudget: { costPerSecond: 5, burst: 50 }, keys: [roomy.entry] }), 'k');
     expect(withDefault.find(roomy.key)!.budget).toEqual({ costPerSecond: 5, burst: 50 });
     expect(ApiKeyRing.parse(JSON.stringify({ keys: [roomy.entry] }), 'k').find(roomy.key)!.budget).toEqual(DEFAULT_KEY_BUDGET);
+  });
+});
+
+describe('a subscription and its key’s budget', () => {
+  const streamer = generateKey('streamer', ['ORDERS_READ']);
+  // orderUpdated { squareId } costs 2 (two fields; the event's read is not planned): one subscription, not two.
+  const stack = useGateway({
+    webhooks: true,
+    apiKeys: ApiKeyRing.parse(JSON.stringify({ keys: [{ ...streamer.entry, budget: { costPerSecond: 0.01, burst: 3 } }] }), 'test keys'),
+  });
+
+  it('is charged once, when it starts; one the key cannot pay for is THROTTLED', async () => {
+    const query = 'subscription { orderUpdated { squareId } }';
+    const first = await subscribeSse(stack.url, query, {}, { headers: { 'x-api-key': streamer.key } });
+    const second = await subscribeSse(stack.url, query, {}, { headers: { 'x-api-key': streamer.key } });
+    const refusal = await second.next();
+    expect(refusal.errors?.[0]?.extensions).toMatchObject({ code: 'THROTTLED', requestedQueryCost: 2 });
+    expect(costOf(refusal)).toMatchObject({ requestedQueryCost: 2, actualQueryCost: 0, apiKeyThrottleStatus: { currentlyAvailable: 1 } });
+    expect(first.completed).toBe(false);
+    first.close();
+    second.close();
   });
 });
