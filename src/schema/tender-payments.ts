@@ -65,15 +65,16 @@ export function tenderHeldSelection(info: GraphQLResolveInfo): Set<string> | und
 
 /**
  * The payment a tender stands for, with the fields `asked` for, or undefined when this
- * tender cannot answer them: it names no payment, or has no card details to tell the
- * card side and status (Square gives card details only to CARD tenders, while a gift
- * card payment has them too).
+ * tender cannot answer them: it names no payment, or has no card details (with the card)
+ * to tell the card side and status (Square gives card details only to CARD tenders,
+ * while a gift card payment has them too).
  */
 export function paymentFromTender(tender: Square.Tender, asked: ReadonlySet<string>): Square.Payment | undefined {
   const id = tender.paymentId ?? tender.id;
   if (!id || !tender.amountMoney) return undefined;
   const card = tender.cardDetails;
   if ((asked.has('status') || asked.has('cardDetails')) && !card?.status) return undefined;
+  if (asked.has('cardDetails') && !card?.card) return undefined;
   const total = tender.amountMoney;
   const tip = tender.tipMoney;
   return {
@@ -88,7 +89,7 @@ export function paymentFromTender(tender: Square.Tender, asked: ReadonlySet<stri
           cardDetails: {
             status: card.status,
             ...(card.entryMethod ? { entryMethod: card.entryMethod } : {}),
-            ...(card.card ? { card: { cardBrand: card.card.cardBrand, last4: card.card.last4 } } : {}),
+            card: { cardBrand: card.card?.cardBrand, last4: card.card?.last4 },
           },
         }
       : {}),

@@ -31,6 +31,7 @@ async function paidOrder(square: SquareClient, locationId: string, cents: number
 describe('payment fields an order’s tender holds', () => {
   let cardOrderId: string;
   let cashOrderId: string;
+  let splitOrderId: string;
 
   beforeAll(async () => {
     const square = stack.square();
@@ -38,6 +39,21 @@ describe('payment fields an order’s tender holds', () => {
     const customer = merchant.customers[0]!;
     cardOrderId = await paidOrder(square, merchant.locationId, 1250, { cardId: customer.cardIds[0]!, customerId: customer.id }, 175);
     cashOrderId = await paidOrder(square, merchant.locationId, 800, 'CASH');
+    const { order } = await square.orders.create({
+      idempotencyKey: randomUUID(),
+      order: { locationId: merchant.locationId, lineItems: [{ name: 'Beans', quantity: '1', basePriceMoney: { amount: 1000n, currency: 'USD' } }] },
+    });
+    splitOrderId = order!.id!;
+    for (const cents of [400n, 600n]) {
+      await square.payments.create({
+        idempotencyKey: randomUUID(),
+        orderId: splitOrderId,
+        locationId: merchant.locationId,
+        sourceId: customer.cardIds[0]!,
+        customerId: customer.id,
+        amountMoney: { amount: cents, currency: 'USD' },
+      });
+    }
   });
 
   it('are answered from the tender without GetPayment, with the values GetPayment gives', async () => {
@@ -71,5 +87,14 @@ describe('payment fields an order’s tender holds', () => {
     const result = await stack.gql(OrderPaymentsFromTendersDocument, { id: cashOrderId });
     expect(result.data!.order!.payments![0]).toMatchObject({ status: 'COMPLETED', cardDetails: null, totalMoney: { amount: '800' } });
     expect(countCalls(await stack.calls()).GetPayment).toBe(1);
+  });
+
+  it('an order paid in several payments needs their creation times to list them newest first: GetPayment answers Order.payments, the tenders each Tender.payment', async () => {
+    await stack.clearCalls();
+    const result = await stack.gql(OrderPaymentsFromTendersDocument, { id: splitOrderId });
+    const { payments, tenders } = result.data!.order!;
+    expect(countCalls(await stack.calls()).GetPayment).toBe(2);
+    expect(payments!.map((p) => p.totalMoney!.amount).sort()).toEqual(['400', '600']);
+    for (const tender of tenders) expect(tender.payment).toEqual(payments!.find((p) => p.squareId === tender.payment!.squareId));
   });
 });
