@@ -16,13 +16,29 @@ export const SCOPES = [
 ] as const;
 export type Scope = (typeof SCOPES)[number];
 
+/** How much query cost (src/schema/query-cost.ts) a key may spend: `costPerSecond` comes back each second, up to `burst` saved. */
+export interface KeyBudget {
+  costPerSecond: number;
+  burst: number;
+}
+
+/**
+ * For keys whose entry names no budget: a full bucket pays for any operation the query
+ * limits allow (cost 200,000), and it refills in 20 seconds.
+ */
+export const DEFAULT_KEY_BUDGET: KeyBudget = { costPerSecond: 10_000, burst: 200_000 };
+
+const budgetSchema = z.object({ costPerSecond: z.number().positive(), burst: z.number().positive() });
+
 const keyFileSchema = z.object({
+  defaultBudget: budgetSchema.optional(),
   keys: z
     .array(
       z.object({
         name: z.string().min(1),
         sha256: z.string().regex(/^[0-9a-f]{64}$/, 'the SHA-256 of the key, as 64 lowercase hex digits'),
         scopes: z.array(z.enum(SCOPES)).min(1),
+        budget: budgetSchema.optional(),
       }),
     )
     .min(1),
@@ -31,6 +47,9 @@ const keyFileSchema = z.object({
 export interface ApiKey {
   name: string;
   scopes: ReadonlySet<Scope>;
+  /** The SHA-256 of the key in hex, as in the keys file: names its budget, never the key itself. */
+  sha256: string;
+  budget: KeyBudget;
 }
 
 interface StoredKey extends ApiKey {
@@ -66,8 +85,15 @@ export class ApiKeyRing {
     if (!parsed.success) {
       throw new Error(`${source} is not a valid keys file: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
     }
+    const defaultBudget = parsed.data.defaultBudget ?? DEFAULT_KEY_BUDGET;
     return new ApiKeyRing(
-      parsed.data.keys.map((k) => ({ name: k.name, scopes: new Set(k.scopes), hash: Buffer.from(k.sha256, 'hex') })),
+      parsed.data.keys.map((k) => ({
+        name: k.name,
+        scopes: new Set(k.scopes),
+        sha256: k.sha256,
+        budget: k.budget ?? defaultBudget,
+        hash: Buffer.from(k.sha256, 'hex'),
+      })),
     );
   }
 
@@ -86,7 +112,7 @@ export class ApiKeyRing {
     const hash = hashKey(presented);
     let found: StoredKey | undefined;
     for (const key of this.keys) if (timingSafeEqual(key.hash, hash) && !found) found = key;
-    return found && { name: found.name, scopes: found.scopes };
+    return found && { name: found.name, scopes: found.scopes, sha256: found.sha256, budget: found.budget };
   }
 }
 

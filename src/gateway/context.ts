@@ -6,7 +6,8 @@ import { createSquareClient, type SquareConnection } from '../square/client.js';
 import { createLoaders, type Loaders } from '../square/loaders.js';
 import { LocationsCache } from '../square/locations-cache.js';
 import { squareFetch } from '../square/transport.js';
-import { presentedKey, SCOPES, type ApiKeyRing, type Scope } from './api-keys.js';
+import { presentedKey, SCOPES, type ApiKey, type ApiKeyRing, type Scope } from './api-keys.js';
+import { costOf } from './cost-extension.js';
 import type { EventStore } from '../store/index.js';
 import type { AuthMode } from './config.js';
 import type { GatewayPubSub } from './pubsub.js';
@@ -89,13 +90,13 @@ function scopesOf(granted: ReadonlySet<Scope>): Record<Scope, boolean> {
 export function contextFactory(options: ContextFactoryOptions) {
   const locationsCache = new LocationsCache(options.locationsTtlMs);
 
-  const grantedScopes = (request: Request): Record<Scope, boolean> => {
-    if (options.authMode === 'passthrough' || !options.apiKeys) return ALL_SCOPES;
+  const callerKey = (request: Request): ApiKey | undefined => {
+    if (options.authMode === 'passthrough' || !options.apiKeys) return undefined;
     const presented = presentedKey(request);
     if (!presented) throw unauthenticated('Send a gateway API key as "x-api-key: gk_…" or "Authorization: Bearer gk_…".');
     const key = options.apiKeys.find(presented);
     if (!key) throw unauthenticated('This gateway API key is not valid.');
-    return scopesOf(key.scopes);
+    return key;
   };
 
   return ({ request }: { request: Request }): GatewayContext => {
@@ -107,11 +108,15 @@ export function contextFactory(options: ContextFactoryOptions) {
           : 'The gateway has no Square access token configured.',
       );
     }
-    const scopes = grantedScopes(request);
+    const key = callerKey(request);
+    const scopes = key ? scopesOf(key.scopes) : ALL_SCOPES;
     const seller = tokenKey(token);
+    const cost = costOf(request);
+    cost.caller = { seller, key };
+    const onCall = () => cost.squareCalls++;
     const client = () => {
       const deadline = requestDeadline(request.signal, options.deadlineMs);
-      const fetch = budgetedFetch(squareFetch, { budget: options.budget, seller, maxRetries: options.maxRetries, ...deadline });
+      const fetch = budgetedFetch(squareFetch, { budget: options.budget, seller, maxRetries: options.maxRetries, onCall, ...deadline });
       return createSquareClient(options.connection, token, fetch);
     };
     const square = client();

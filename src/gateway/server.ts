@@ -12,6 +12,7 @@ import type { ApiKeyRing } from './api-keys.js';
 import type { GatewayConfig } from './config.js';
 import { contextFactory, type GatewayContext } from './context.js';
 import { corsOption, type CorsPolicy } from './cors.js';
+import { costExtension } from './cost-extension.js';
 import { errorCodes } from './error-codes.js';
 import { EXAMPLE_QUERY } from './example-query.js';
 import { gatewayGraphiQL } from './graphiql.js';
@@ -95,6 +96,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       requestGuards({ maxTokens: MAX_TOKENS }),
       inputErrors(),
       errorCodes(),
+      costExtension(budget.budget),
       graphiql.plugin,
       ...(webhooks ? [webhooks.receiver.plugin] : []),
     ],

@@ -10,6 +10,7 @@ import { squareIdFrom } from './ids.js';
 import { Money } from './money.js';
 import { paymentsOfOrders } from './payment.js';
 import { CustomerRef, LocationRef, OrderConnection, OrderRef, PaymentRef, RefundRef } from './refs.js';
+import { orderPaymentsFromTenders, paymentFromTender, tenderHeldSelection } from './tender-payments.js';
 
 const optionalMoney = <T>(pick: (x: T) => Square.Money | undefined) => (x: T) => pick(x) ?? null;
 
@@ -241,7 +242,11 @@ const Tender = builder.objectRef<Square.Tender>('Tender').implement({
       type: PaymentRef,
       nullable: true,
       description: 'The payment this tender stands for; null when Square links none.',
-      resolve: (x, _args, ctx) => (x.paymentId ? ctx.loaders.payment.load(x.paymentId) : null),
+      resolve: (x, _args, ctx, info) => {
+        if (!x.paymentId) return null;
+        const asked = tenderHeldSelection(info);
+        return (asked && paymentFromTender(x, asked)) ?? ctx.loaders.payment.load(x.paymentId);
+      },
     }),
   }),
 });
@@ -343,7 +348,7 @@ builder.node(OrderRef, {
       type: [PaymentRef],
       nullable: true,
       description: 'The payments behind this order’s tenders, newest first.',
-      resolve: (o, _args, ctx) => paymentsOfOrders(ctx, [o]),
+      resolve: (o, _args, ctx, info) => orderPaymentsFromTenders(o, info) ?? paymentsOfOrders(ctx, [o]),
     }),
     refunds: t.field({
       authScopes: { PAYMENTS_READ: true },

@@ -14,16 +14,27 @@ export interface BudgetSettings {
   burst: number;
 }
 
-/** Where buckets live: this process, or Redis so that every gateway instance spends one budget. */
+/**
+ * Where buckets live: this process, or Redis so that every gateway instance spends one budget.
+ * A bucket is a seller's (one token a Square call, the store's own settings) or, with
+ * `settings` given, any other, e.g. an API key's budget of query cost.
+ */
 export interface BucketStore {
-  /** Takes one token of the seller's bucket: 0 when granted, else the milliseconds until one may be. */
-  take(seller: string): Promise<number>;
+  /** Takes `amount` tokens (one by default): 0 when granted, else the milliseconds until they may be. */
+  take(id: string, amount?: number, settings?: BudgetSettings): Promise<number>;
   /** Square answered 429: no call for `retryAfterMs`, and a slower rate that recovers. */
   throttled(seller: string, retryAfterMs: number): Promise<void>;
-  /** What the seller's bucket holds now, for a client to see. */
-  peek(seller: string): Promise<{ tokens: number; ratePerSecond: number }>;
+  /** What a bucket holds now and may hold at most, for a client to see. */
+  peek(id: string, settings?: BudgetSettings): Promise<BucketStatus>;
   /** False while the store cannot answer at once (Redis connecting, or down): the fallback answers meanwhile. */
   available?(): boolean;
+}
+
+export interface BucketStatus {
+  tokens: number;
+  /** Tokens coming back each second now: the configured rate, or less after Square's 429s. */
+  ratePerSecond: number;
+  burst: number;
 }
 
 /** Of the configured rate, what a 429 leaves and the least it may fall to. */
@@ -62,28 +73,28 @@ export class LocalBucketStore implements BucketStore {
     private readonly maxSellers = 10_000,
   ) {}
 
-  private bucket(seller: string): Bucket {
+  private bucket(id: string, settings = this.settings): Bucket {
     const now = this.now();
-    let bucket = this.buckets.get(seller);
+    let bucket = this.buckets.get(id);
     if (bucket) {
-      this.buckets.delete(seller);
+      this.buckets.delete(id);
     } else {
-      bucket = { tokens: this.settings.burst, at: now, factor: 1, blockedUntil: 0 };
+      bucket = { tokens: settings.burst, at: now, factor: 1, blockedUntil: 0 };
       if (this.buckets.size >= this.maxSellers) this.buckets.delete(this.buckets.keys().next().value!);
     }
-    this.buckets.set(seller, bucket);
-    refill(bucket, now, this.settings);
+    this.buckets.set(id, bucket);
+    refill(bucket, now, settings);
     return bucket;
   }
 
-  async take(seller: string): Promise<number> {
-    const bucket = this.bucket(seller);
+  async take(id: string, amount = 1, settings = this.settings): Promise<number> {
+    const bucket = this.bucket(id, settings);
     if (bucket.blockedUntil > bucket.at) return Math.ceil(bucket.blockedUntil - bucket.at);
-    if (bucket.tokens >= 1) {
-      bucket.tokens -= 1;
+    if (bucket.tokens >= amount) {
+      bucket.tokens -= amount;
       return 0;
     }
-    return Math.ceil(((1 - bucket.tokens) / (this.settings.ratePerSecond * bucket.factor)) * 1000);
+    return Math.ceil(((amount - bucket.tokens) / (settings.ratePerSecond * bucket.factor)) * 1000);
   }
 
   async throttled(seller: string, retryAfterMs: number): Promise<void> {
@@ -93,19 +104,19 @@ export class LocalBucketStore implements BucketStore {
     bucket.tokens = Math.min(bucket.tokens, 0);
   }
 
-  async peek(seller: string) {
-    const bucket = this.bucket(seller);
-    return { tokens: Math.max(0, bucket.tokens), ratePerSecond: this.settings.ratePerSecond * bucket.factor };
+  async peek(id: string, settings = this.settings): Promise<BucketStatus> {
+    const bucket = this.bucket(id, settings);
+    return { tokens: Math.max(0, bucket.tokens), ratePerSecond: settings.ratePerSecond * bucket.factor, burst: settings.burst };
   }
 }
 
 /**
  * The same bucket in one Redis hash per seller, changed atomically by a script on Redis'
  * own clock, so that instances whose clocks differ still agree. ARGV: op, rate, burst,
- * retry-after ms. Returns the wait in ms (take), or tokens×1000 and rate×1000 (peek).
+ * retry-after ms, amount. Returns the wait in ms (take), or tokens×1000 and rate×1000 (peek).
  */
 const BUCKET_SCRIPT = `
-local rate, burst = tonumber(ARGV[2]), tonumber(ARGV[3])
+local rate, burst, amount = tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[5])
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local b = redis.call('HMGET', KEYS[1], 'tokens', 'at', 'factor', 'blocked')
@@ -117,10 +128,10 @@ local result = 0
 if ARGV[1] == 'take' then
   if blocked > now then
     result = blocked - now
-  elseif tokens >= 1 then
-    tokens = tokens - 1
+  elseif tokens >= amount then
+    tokens = tokens - amount
   else
-    result = math.ceil((1 - tokens) / (rate * factor) * 1000)
+    result = math.ceil((amount - tokens) / (rate * factor) * 1000)
   end
 elseif ARGV[1] == 'throttled' then
   blocked = math.max(blocked, now + tonumber(ARGV[4]))
@@ -148,22 +159,22 @@ export class RedisBucketStore implements BucketStore {
     return this.redis.status === 'ready';
   }
 
-  private run(seller: string, op: 'take' | 'throttled' | 'peek', retryAfterMs = 0): Promise<unknown> {
+  private run(id: string, op: 'take' | 'throttled' | 'peek', settings: BudgetSettings, retryAfterMs = 0, amount = 1): Promise<unknown> {
     const command = (this.redis as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>).squareBudget!;
-    return command.call(this.redis, `${this.prefix}square-budget:${seller}`, op, this.settings.ratePerSecond, this.settings.burst, retryAfterMs);
+    return command.call(this.redis, `${this.prefix}square-budget:${id}`, op, settings.ratePerSecond, settings.burst, retryAfterMs, amount);
   }
 
-  async take(seller: string): Promise<number> {
-    return Number(await this.run(seller, 'take'));
+  async take(id: string, amount = 1, settings = this.settings): Promise<number> {
+    return Number(await this.run(id, 'take', settings, 0, amount));
   }
 
   async throttled(seller: string, retryAfterMs: number): Promise<void> {
-    await this.run(seller, 'throttled', Math.ceil(retryAfterMs));
+    await this.run(seller, 'throttled', this.settings, Math.ceil(retryAfterMs));
   }
 
-  async peek(seller: string) {
-    const [tokens, rate] = (await this.run(seller, 'peek')) as [number, number];
-    return { tokens: tokens / 1000, ratePerSecond: rate / 1000 };
+  async peek(id: string, settings = this.settings): Promise<BucketStatus> {
+    const [tokens, rate] = (await this.run(id, 'peek', settings)) as [number, number];
+    return { tokens: tokens / 1000, ratePerSecond: rate / 1000, burst: settings.burst };
   }
 }
 
@@ -253,8 +264,17 @@ export class SquareBudget {
     return this.use((store) => store.throttled(seller, retryAfterMs));
   }
 
-  peek(seller: string) {
-    return this.use((store) => store.peek(seller));
+  /** A seller's bucket, or with `settings` another one kept in the same stores (an API key's). */
+  peek(id: string, settings?: BudgetSettings): Promise<BucketStatus> {
+    return this.use((store) => store.peek(id, settings));
+  }
+
+  /**
+   * Takes `amount` tokens of a bucket other than a seller's (an API key's budget of query
+   * cost) at once, without queueing: 0 when taken, else the milliseconds until they may be.
+   */
+  spend(id: string, amount: number, settings: BudgetSettings): Promise<number> {
+    return this.use((store) => store.take(id, amount, settings));
   }
 
   private take(seller: string): Promise<number> {

@@ -237,7 +237,7 @@ describe('the webhook receiver', () => {
     expect(response.status).toBe(405);
     expect(response.headers.get('allow')).toBe('POST');
     const graphql = await fetch(`${base}/graphql?query=${encodeURIComponent('{ __typename }')}`);
-    expect(await graphql.json()).toEqual({ data: { __typename: 'Query' } });
+    expect(await graphql.json()).toMatchObject({ data: { __typename: 'Query' } });
   });
 });
 
