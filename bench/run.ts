@@ -3,6 +3,7 @@ import { benchEmulator } from './emulator.js';
 import { benchGatewayRead } from './gateway-read.js';
 import { benchGatewayWrite } from './gateway-write.js';
 import { benchLiveUpdates } from './live-updates.js';
+import { benchReadPlan } from './read-plan.js';
 import { benchWebhooks } from './webhooks.js';
 
 /**
@@ -15,6 +16,7 @@ const BENCHES: Record<string, () => Promise<unknown>> = {
   'gateway-write': () => benchGatewayWrite(),
   webhooks: () => benchWebhooks(Number(process.env.BENCH_SECONDS ?? 10)),
   'live-updates': () => benchLiveUpdates(Number(process.env.BENCH_EVENTS ?? 300)),
+  'read-plan': () => benchReadPlan(),
 };
 
 const wanted = process.argv.slice(2);
