@@ -2,11 +2,11 @@ import { roundTo, type Started } from './lib.js';
 import { clearSquareCalls, countCalls, ensureCustomers, postGraphQL, READ_CALLS, squareCalls, startEmulator, startGateway, stopAll } from './stack.js';
 
 /** Payment fields only GetPayment has (receiptUrl), so every payment costs a call under any plan. */
-const FULL_PAYMENT = 'id status totalMoney { amount } receiptUrl';
+export const FULL_PAYMENT = 'id status totalMoney { amount } receiptUrl';
 /** Payment fields an order's tender already holds (issue 11): a plan may answer them without GetPayment. */
 const TENDER_PAYMENT = 'id squareId amountMoney { amount currency } status cardDetails { card { cardBrand last4 } }';
 
-const nestedQuery = (customers: number, paymentFields: string) => /* GraphQL */ `
+export const nestedQuery = (customers: number, paymentFields: string) => /* GraphQL */ `
   query ReadPlan {
     customers(first: ${customers}) {
       edges {
@@ -25,8 +25,14 @@ const nestedQuery = (customers: number, paymentFields: string) => /* GraphQL */ 
 /** Issue 11's goals: today's plan for the full query, tender planning's for tender-held fields only. */
 const GOALS = { full: { 20: 81, 50: 224 }, tenderOnly: { 20: 45, 50: 110 } } as const;
 
-interface Shown {
+export interface NestedAnswer {
   customers: { edges: Array<{ node: { orders: { edges: Array<{ node: { payments: unknown[] } }> } } }> };
+}
+
+/** Customers and payments an answer to `nestedQuery` shows. */
+export function shownBy(answer: NestedAnswer) {
+  const edges = answer.customers.edges;
+  return { customers: edges.length, payments: edges.reduce((n, e) => n + e.node.orders.edges.reduce((m, o) => m + o.node.payments.length, 0), 0) };
 }
 
 /**
@@ -42,9 +48,8 @@ async function coldCalls(emulatorUrl: string, customers: number, paymentFields: 
     const { body } = await postGraphQL(gateway.url, nestedQuery(customers, paymentFields));
     if (body.errors) throw new Error(`query failed: ${JSON.stringify(body.errors).slice(0, 500)}`);
     const calls = await squareCalls(emulatorUrl);
-    const shown = (body.data as Shown).customers.edges;
-    const payments = shown.reduce((n, e) => n + e.node.orders.edges.reduce((m, o) => m + o.node.payments.length, 0), 0);
-    return { calls: calls.length, byOperation: countCalls(calls, READ_CALLS), customers: shown.length, paymentsShown: payments };
+    const shown = shownBy(body.data as NestedAnswer);
+    return { calls: calls.length, byOperation: countCalls(calls, READ_CALLS), customers: shown.customers, paymentsShown: shown.payments };
   } finally {
     await gateway.stop();
   }
