@@ -49,7 +49,13 @@ async function coldCalls(emulatorUrl: string, customers: number, paymentFields: 
     if (body.errors) throw new Error(`query failed: ${JSON.stringify(body.errors).slice(0, 500)}`);
     const calls = await squareCalls(emulatorUrl);
     const shown = shownBy(body.data as NestedAnswer);
-    return { calls: calls.length, byOperation: countCalls(calls, READ_CALLS), customers: shown.customers, paymentsShown: shown.payments };
+    return {
+      calls: calls.length,
+      byOperation: countCalls(calls, READ_CALLS),
+      reportedActualQueryCost: body.extensions?.cost?.actualQueryCost ?? 'not reported',
+      customers: shown.customers,
+      paymentsShown: shown.payments,
+    };
   } finally {
     await gateway.stop();
   }

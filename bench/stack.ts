@@ -76,6 +76,8 @@ export const READ_CALLS = {
 export interface GraphQLBody {
   data?: unknown;
   errors?: Array<{ message: string; path?: Array<string | number>; extensions?: { code?: string } }>;
+  /** `cost.actualQueryCost`: the Square calls the gateway says it made, where it reports them. */
+  extensions?: { cost?: { actualQueryCost?: number } };
 }
 
 /** One GraphQL request; its wall time and answer. */

@@ -101,7 +101,9 @@ export async function benchStorm(seconds: number) {
     const defaults = gatewayConfig({});
 
     await phase(url, customerIds, WARM_UP_SECONDS);
+    await clearSquareCalls(emulator.url);
     const calm = await phase(url, customerIds, seconds);
+    const calmCalls = (await squareCalls(emulator.url)).length;
 
     await fetch(`${emulator.url}/_emulator/faults`, {
       method: 'POST',
@@ -128,7 +130,7 @@ export async function benchStorm(seconds: number) {
         squareMaxRetries: defaults.squareMaxRetries,
         crossRequestCache: 'off (CACHE_TTL_MS=0)',
       },
-      calm,
+      calm: { ...calm, squareCalls: calmCalls },
       storm: {
         ...storm,
         squareCalls: duringStorm.length,
