@@ -87,7 +87,8 @@ async function phase(url: string, customerIds: string[], seconds: number): Promi
  * gift cards and orders, first with a calm Square, then with half of Square's answers 429
  * with Retry-After 1. Reports answers a second (complete, or partial with RATE_LIMITED on
  * the refused fields) against the calm rate, p99 against the request deadline, and the
- * Square calls made after every client had its answer. The gateway runs with its default
+ * Square calls made after every client had its answer. Clients keep asking in the storm for
+ * longer than one request deadline, so that its rate is not one round of answers. The gateway runs with its default
  * settings and no cross-request cache, so that every request asks Square.
  */
 export async function benchStorm(seconds: number) {
@@ -111,7 +112,9 @@ export async function benchStorm(seconds: number) {
       body: JSON.stringify({ path: '/v2/**', status: 429, retry_after_seconds: 1, probability: 0.5 }),
     });
     await clearSquareCalls(emulator.url);
-    const storm = await phase(url, customerIds, seconds);
+    // Each client starts a second request even when its first runs to the deadline.
+    const stormSeconds = Math.max(seconds, defaults.requestDeadlineMs / 1000 + 1);
+    const storm = await phase(url, customerIds, stormSeconds);
     const duringStorm = await squareCalls(emulator.url);
     await sleep(SETTLE_MS);
     const inSettle = (await squareCalls(emulator.url)).length - duringStorm.length;
