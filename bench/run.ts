@@ -1,8 +1,12 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { benchEmulator } from './emulator.js';
+import { benchFleet } from './fleet.js';
 import { benchGatewayRead } from './gateway-read.js';
 import { benchGatewayWrite } from './gateway-write.js';
 import { benchLiveUpdates } from './live-updates.js';
+import { benchMesh } from './mesh.js';
+import { benchReadPlan } from './read-plan.js';
+import { benchStorm } from './storm.js';
 import { benchWebhooks } from './webhooks.js';
 
 /**
@@ -15,6 +19,10 @@ const BENCHES: Record<string, () => Promise<unknown>> = {
   'gateway-write': () => benchGatewayWrite(),
   webhooks: () => benchWebhooks(Number(process.env.BENCH_SECONDS ?? 10)),
   'live-updates': () => benchLiveUpdates(Number(process.env.BENCH_EVENTS ?? 300)),
+  'read-plan': () => benchReadPlan(),
+  mesh: () => benchMesh(Number(process.env.BENCH_SAMPLES ?? 10)),
+  storm: () => benchStorm(Number(process.env.BENCH_SECONDS ?? 10)),
+  fleet: () => benchFleet(Number(process.env.BENCH_SECONDS ?? 10)),
 };
 
 const wanted = process.argv.slice(2);
