@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Square } from 'square';
+import { serialization, type Square } from 'square';
 import { describe, expect, it } from 'vitest';
 import { useEmulator } from '../support/emulator.js';
 import { addCustomer, failure, newToken } from '../support/fixtures.js';
@@ -245,6 +245,35 @@ describe('Customer custom attributes', () => {
 
     await client.customers.delete({ customerId: other });
     expect(square.emulator.ctx.stores.customerAttributes.all(merchantId)).toEqual([]);
+  });
+
+  it('moves values to the profile a merge makes, each key from the first merged profile that has it', async () => {
+    const { client, define, customerId, token, merchantId } = merchant();
+    const [a, b] = [(await define()).key!, (await define()).key!];
+    const other = addCustomer(square, token, { given_name: 'Grace' });
+    const attrs = client.customers.customAttributes;
+    await attrs.upsert({ customerId, key: a, customAttribute: { value: 'first' } });
+    await attrs.upsert({ customerId: other, key: a, customAttribute: { value: 'second' } });
+    await attrs.upsert({ customerId: other, key: b, customAttribute: { value: 'only' } });
+    const response = await fetch(`${square.url}/_emulator/customers/merge`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ from_customer_ids: [customerId, other] }),
+    });
+    const merged = ((await response.json()) as { customer: { id: string } }).customer.id;
+    const values = (await attrs.list({ customerId: merged })).data.map((x) => [x.key, x.value]);
+    expect(values.sort()).toEqual([[a, 'first'], [b, 'only']].sort());
+    expect(square.emulator.ctx.stores.customerAttributes.all(merchantId).map((s) => s.doc.customer_id)).toEqual([merged, merged]);
+  });
+
+  it('sends events the SDK’s own webhook schemas accept', async () => {
+    const { client, define, customerId, merchantId } = merchant();
+    const { key } = await define();
+    await client.customers.customAttributes.upsert({ customerId, key: key!, customAttribute: { value: 'a' } });
+    const strict = { unrecognizedObjectKeys: 'fail', allowUnrecognizedEnumValues: false, skipValidation: false } as const;
+    const [created, updated] = events(merchantId);
+    expect(serialization.CustomerCustomAttributeDefinitionOwnedCreatedEvent.parse(created, strict).ok).toBe(true);
+    expect(serialization.CustomerCustomAttributeOwnedUpdatedEvent.parse(updated, strict).ok).toBe(true);
   });
 
   it('replays an upsert for the same idempotency key without a new version', async () => {

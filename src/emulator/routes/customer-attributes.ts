@@ -96,6 +96,20 @@ export function deleteCustomerAttributes(ctx: EmulatorContext, merchantId: strin
   }
 }
 
+/** A merge gives the new profile each key's value from the first merged profile that has one. */
+export function moveCustomerAttributes(ctx: EmulatorContext, merchantId: string, fromIds: string[], toId: string): void {
+  const { customerAttributes: attributes } = ctx.stores;
+  const all = attributes.all(merchantId);
+  for (const fromId of fromIds) {
+    for (const { doc } of all.filter((s) => s.doc.customer_id === fromId)) {
+      const key = doc.custom_attribute.key!;
+      if (!attributes.get(merchantId, attributeId(toId, key)))
+        attributes.insert(merchantId, attributeId(toId, key), { customer_id: toId, custom_attribute: doc.custom_attribute });
+    }
+    deleteCustomerAttributes(ctx, merchantId, fromId);
+  }
+}
+
 /**
  * Customer Custom Attributes API, values: upsert (one or in bulk, each with optional
  * idempotency and optimistic concurrency), list, retrieve, delete. Every value is checked

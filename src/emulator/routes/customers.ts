@@ -8,7 +8,7 @@ import { newId } from '../ids.js';
 import { paginate } from '../pagination.js';
 import type { Stored } from '../store.js';
 import { parse, shapes } from '../validation.js';
-import { deleteCustomerAttributes } from './customer-attributes.js';
+import { deleteCustomerAttributes, moveCustomerAttributes } from './customer-attributes.js';
 import { segmentMembership } from './customer-segments.js';
 
 type Customer = serialization.Customer.Raw;
@@ -239,8 +239,8 @@ export function customerExists(ctx: EmulatorContext, merchantId: string, id: str
 /**
  * Square's profile merge (done in the Seller Dashboard, so here through the control
  * plane): a new MERGE profile takes, field by field, the first non-empty value in the
- * order the ids are given; cards and gift cards move to it; the old profiles are
- * deleted. Orders and payments keep the old ids, as they do in Square.
+ * order the ids are given; cards, gift cards and custom attributes (per key, the first
+ * profile's value) move to it; the old profiles are deleted. Orders and payments keep the old ids, as they do in Square.
  */
 export function mergeCustomers(ctx: EmulatorContext, merchantId: string, ids: string[]): Customer {
   const { customers, cards, giftCards } = ctx.stores;
@@ -272,6 +272,7 @@ export function mergeCustomers(ctx: EmulatorContext, merchantId: string, ids: st
       const moved = [...new Set(linked.map((id) => (from.has(id) ? merged.id! : id)))];
       giftCards.put(merchantId, doc.id!, { ...doc, customer_ids: moved });
     }
+    moveCustomerAttributes(ctx, merchantId, ids, merged.id!);
     for (const id of ids) customers.delete(merchantId, id);
 
     // Square puts the merge context inside `data.object` of both events.
