@@ -105,6 +105,18 @@ describe('Customer custom attribute definitions', () => {
     ).toMatchObject({ status: 400, errors: [{ code: 'IDEMPOTENCY_KEY_REUSED' }] });
   });
 
+  it('replays an update for its idempotency key, for that definition only', async () => {
+    const { client, define } = merchant();
+    const [a, b] = [(await define()).key!, (await define()).key!];
+    const defs = client.customers.customAttributeDefinitions;
+    const update = (key: string) => defs.update({ key, idempotencyKey: 'upd-1', customAttributeDefinition: { name: 'Same' } });
+    const first = await update(a);
+    expect((await update(a)).customAttributeDefinition).toEqual(first.customAttributeDefinition);
+    expect((await defs.get({ key: a })).customAttributeDefinition?.version).toBe(2);
+    // The same key and body on another definition is another request: it runs (and meets the name already taken).
+    expect(await failure(update(b))).toMatchObject({ status: 409, errors: [{ code: 'CONFLICT', field: 'custom_attribute_definition.name' }] });
+  });
+
   it('pages definitions 20 at a time by default, and answers {} when there are none', async () => {
     const { client, define, token } = merchant();
     expect((await square.raw('GET', '/v2/customers/custom-attribute-definitions', { token })).body).toEqual({});

@@ -228,7 +228,7 @@ export function registerCustomerAttributeDefinitions(app: FastifyInstance, ctx: 
       return { status: 200, body: { custom_attribute_definition: definition } };
     };
     const result = body.idempotency_key
-      ? ctx.idempotency.run(merchantId, 'UpdateCustomerCustomAttributeDefinition', body.idempotency_key, request.body, update)
+      ? ctx.idempotency.run(merchantId, `UpdateCustomerCustomAttributeDefinition/${request.params.key}`, body.idempotency_key, request.body, update)
       : ctx.tx(update);
     return reply.code(result.status).send(result.body);
   });

@@ -13,7 +13,7 @@ type Customer = serialization.Customer.Raw;
 /** ListCustomerGroups: 1–50, default 50; out of range → VALUE_TOO_LOW / VALUE_TOO_HIGH. */
 const MAX_PAGE = 50;
 
-const groupSchema = z.object({ name: z.string().min(1).max(255) });
+const groupSchema = z.object({ name: z.string().min(1) });
 const createSchema = z.object({ idempotency_key: shapes.idempotencyKey(1, 45).optional(), group: groupSchema });
 const updateSchema = z.object({ group: groupSchema });
 const listQuery = z.object({ cursor: z.string().optional(), limit: shapes.queryInt.min(1).max(MAX_PAGE).optional() });
