@@ -7,6 +7,12 @@ import type { RequestLog } from './request-log.js';
 import { Collection } from './store.js';
 import type { WebhookDispatcher } from './webhooks.js';
 
+/** A customer's custom attribute as stored: the wire object and the profile it belongs to. */
+export interface CustomerAttribute {
+  customer_id: string;
+  custom_attribute: serialization.CustomAttribute.Raw;
+}
+
 /** The emulator's collections, one per kind of Square object, in Square's wire shape. */
 export function createStores(db: Db) {
   return {
@@ -18,6 +24,14 @@ export function createStores(db: Db) {
     payments: new Collection<serialization.Payment.Raw>(db, 'payment'),
     refunds: new Collection<serialization.PaymentRefund.Raw>(db, 'refund'),
     orders: new Collection<serialization.Order.Raw>(db, 'order'),
+    customerGroups: new Collection<serialization.CustomerGroup.Raw>(db, 'customer_group'),
+    /** Keyed by the definition's key. */
+    customerAttributeDefinitions: new Collection<serialization.CustomAttributeDefinition.Raw>(
+      db,
+      'customer_custom_attribute_definition',
+    ),
+    /** Keyed by `customer_id/key`. */
+    customerAttributes: new Collection<CustomerAttribute>(db, 'customer_custom_attribute'),
   };
 }
 

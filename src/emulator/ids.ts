@@ -52,6 +52,7 @@ function draw(kind: string, alphabet: string, length: number): string {
 /** Identifiers shaped like Square's so that ids look and sort as they do in the real API. */
 export const newId = {
   customer: () => draw('customer', UPPER, 26),
+  customerGroup: () => draw('customer_group', UPPER, 26),
   location: () => 'L' + draw('location', UPPER, 12),
   card: () => 'ccof:' + draw('card', MIXED, 24),
   giftCard: () => 'gftc:' + draw('gift_card', HEX, 32),

@@ -507,7 +507,7 @@ describe('SearchCustomers', () => {
     expect(res.body.errors[0]).toMatchObject({ category: 'INVALID_REQUEST_ERROR', code, field });
   });
 
-  it('answers BAD_REQUEST for a segment id, as none exist', async () => {
+  it('answers BAD_REQUEST for an unknown segment id', async () => {
     const res = await square.raw('POST', '/v2/customers/search', { body: { query: { filter: { segment_ids: { all: ['SEG1'] } } } } });
     expect(res.status).toBe(400);
     expect(res.body.errors[0]).toMatchObject({ code: 'BAD_REQUEST', detail: expect.stringContaining('SEG1') });

@@ -15,7 +15,8 @@ const CARDS_PAGE_SIZE = 25;
 
 const optionalText = (max: number) => z.string().max(max).optional();
 
-const addressSchema = z.object({
+/** Square's Address with the lengths CreateCard states; CreateCustomerCard takes the same. */
+export const billingAddressSchema = z.object({
   address_line_1: optionalText(500),
   address_line_2: optionalText(500),
   address_line_3: optionalText(500),
@@ -39,7 +40,7 @@ const createCardBody = z.object({
   card: z.object({
     customer_id: z.string().min(1),
     cardholder_name: optionalText(96),
-    billing_address: addressSchema.optional(),
+    billing_address: billingAddressSchema.optional(),
     reference_id: optionalText(128),
   }),
 });
@@ -100,8 +101,8 @@ export function createCardOnFile(ctx: EmulatorContext, merchantId: string, card:
   return doc;
 }
 
-/** The card a CreateCard `source_id` stands for, or the error Square gives for it. */
-function cardFromSource(sourceId: string, billingPostalCode: string | undefined): TestCard {
+/** The card a CreateCard `source_id` (or CreateCustomerCard `card_nonce`) stands for, or the error Square gives for it. */
+export function cardFromSource(sourceId: string, billingPostalCode: string | undefined): TestCard {
   const source = testSource(sourceId);
   if (source?.kind !== 'card_nonce') {
     throw SquareApiError.of(
@@ -178,13 +179,17 @@ export function registerCards(app: FastifyInstance, ctx: EmulatorContext): void 
     return ctx.tx(() => {
       const card = findCard(ctx, merchantId, request.params.card_id);
       // Square: disabling an already disabled card is allowed but has no effect.
-      if (!card.enabled) return { card };
-      const disabled: Card = { ...card, enabled: false, disabled_at: now(), version: Number(card.version ?? 1) + 1 };
-      cards.put(merchantId, disabled.id!, disabled);
-      ctx.webhooks.emit({ merchantId, type: 'card.disabled', id: disabled.id!, object: { card: disabled } });
-      return { card: disabled };
+      return { card: card.enabled ? disableCard(ctx, merchantId, card) : card };
     });
   });
+}
+
+/** Disables a card on file for good and announces it with `card.disabled`. */
+export function disableCard(ctx: EmulatorContext, merchantId: string, card: Card): Card {
+  const disabled: Card = { ...card, enabled: false, disabled_at: now(), version: Number(card.version ?? 1) + 1 };
+  ctx.stores.cards.put(merchantId, disabled.id!, disabled);
+  ctx.webhooks.emit({ merchantId, type: 'card.disabled', id: disabled.id!, object: { card: disabled } });
+  return disabled;
 }
 
 function findCard(ctx: EmulatorContext, merchantId: string, cardId: string): Card {

@@ -2,11 +2,14 @@ import type { FastifyInstance } from 'fastify';
 import { Square, type serialization } from 'square';
 import { z } from 'zod';
 import { now, type EmulatorContext } from '../context.js';
-import { SquareApiError, errors } from '../errors.js';
+import { mapEntries } from '../bulk.js';
+import { errors } from '../errors.js';
 import { newId } from '../ids.js';
 import { paginate } from '../pagination.js';
 import type { Stored } from '../store.js';
 import { parse, shapes } from '../validation.js';
+import { deleteCustomerAttributes, moveCustomerAttributes } from './customer-attributes.js';
+import { segmentMembership } from './customer-segments.js';
 
 type Customer = serialization.Customer.Raw;
 type Address = serialization.Address.Raw;
@@ -155,7 +158,7 @@ export function registerCustomers(app: FastifyInstance, ctx: EmulatorContext): v
   app.post('/v2/customers/search', async (request) => {
     const body = parse(searchSchema, request.body);
     const filter = body.query?.filter ?? {};
-    const matches = compileFilter(filter);
+    const matches = compileFilter(filter, (id) => segmentMembership(ctx, request.merchant.id, id));
     const found = customers.all(request.merchant.id).filter((s) => isPublic(s.doc) && matches(s.doc));
     const field = body.query?.sort?.field ?? 'DEFAULT';
     const order = body.query?.sort?.order ?? 'ASC';
@@ -236,8 +239,8 @@ export function customerExists(ctx: EmulatorContext, merchantId: string, id: str
 /**
  * Square's profile merge (done in the Seller Dashboard, so here through the control
  * plane): a new MERGE profile takes, field by field, the first non-empty value in the
- * order the ids are given; cards and gift cards move to it; the old profiles are
- * deleted. Orders and payments keep the old ids, as they do in Square.
+ * order the ids are given; cards, gift cards and custom attributes (per key, the first
+ * profile's value) move to it; the old profiles are deleted. Orders and payments keep the old ids, as they do in Square.
  */
 export function mergeCustomers(ctx: EmulatorContext, merchantId: string, ids: string[]): Customer {
   const { customers, cards, giftCards } = ctx.stores;
@@ -269,6 +272,7 @@ export function mergeCustomers(ctx: EmulatorContext, merchantId: string, ids: st
       const moved = [...new Set(linked.map((id) => (from.has(id) ? merged.id! : id)))];
       giftCards.put(merchantId, doc.id!, { ...doc, customer_ids: moved });
     }
+    moveCustomerAttributes(ctx, merchantId, ids, merged.id!);
     for (const id of ids) customers.delete(merchantId, id);
 
     // Square puts the merge context inside `data.object` of both events.
@@ -327,6 +331,7 @@ function deleteCustomer(ctx: EmulatorContext, merchantId: string, id: string, ve
   const customer = getCustomer(ctx, merchantId, id);
   checkVersion(customer, version);
   ctx.stores.customers.delete(merchantId, id);
+  deleteCustomerAttributes(ctx, merchantId, id);
   ctx.webhooks.emit({ merchantId, type: 'customer.deleted', id, object: { customer }, deleted: true });
 }
 
@@ -436,7 +441,10 @@ function pageBody(items: Stored<Customer>[], cursor: string | undefined, count: 
 }
 
 /** Everything in `filter` must hold (Square combines filters with AND). */
-function compileFilter(filter: SearchFilter): (customer: Customer) => boolean {
+function compileFilter(
+  filter: SearchFilter,
+  segmentOf: (id: string) => ((customer: Customer) => boolean) | undefined,
+): (customer: Customer) => boolean {
   const tests: Array<(c: Customer) => boolean> = [];
   const squash = (s: string) => s.toLowerCase().replace(/[^\p{L}\p{N}]/gu, '');
   const digits = (s: string) => s.replace(/\D/g, '');
@@ -504,9 +512,18 @@ function compileFilter(filter: SearchFilter): (customer: Customer) => boolean {
     });
   }
 
-  // The emulator has no segments or custom attribute definitions, so any id or key given is unknown.
-  const segment = [...(filter.segment_ids?.all ?? []), ...(filter.segment_ids?.any ?? []), ...(filter.segment_ids?.none ?? [])][0];
-  if (segment !== undefined) throw errors.badRequest(`Segment ID ${segment} is invalid.`);
+  const segments = filter.segment_ids;
+  if (segments) {
+    const membership = (id: string) => {
+      const member = segmentOf(id);
+      if (!member) throw errors.badRequest(`Segment ID ${id} is invalid.`);
+      return member;
+    };
+    const [all, any, none] = [segments.all, segments.any, segments.none].map((ids) => (ids ?? []).map(membership));
+    tests.push((c) => all!.every((m) => m(c)) && (any!.length === 0 || any!.some((m) => m(c))) && !none!.some((m) => m(c)));
+  }
+
+  // Filtering on custom attributes is not emulated: any key given is refused as unknown.
   if (filter.custom_attribute?.filters?.length)
     throw errors.badRequest('Custom attribute definition not found for the given key.');
 
@@ -533,21 +550,4 @@ function bulkMap(body: unknown): Record<string, unknown> {
 /** Ids as the keys of a bulk response (a repeated id is answered once). */
 function asKeys(list: string[]): Record<string, undefined> {
   return Object.fromEntries(list.map((id) => [id, undefined]));
-}
-
-/**
- * Runs one bulk item per entry: a Square error of one item becomes that item's
- * `{errors}` and the other items go ahead. Items check everything before they write.
- */
-function mapEntries<V>(items: Record<string, V>, run: (key: string, value: V) => Record<string, unknown>) {
-  const responses: Record<string, Record<string, unknown>> = {};
-  for (const [key, value] of Object.entries(items)) {
-    try {
-      responses[key] = run(key, value);
-    } catch (error) {
-      if (!(error instanceof SquareApiError)) throw error;
-      responses[key] = { errors: error.errors };
-    }
-  }
-  return responses;
 }
