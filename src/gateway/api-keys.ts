@@ -23,6 +23,7 @@ const keyFileSchema = z.object({
         name: z.string().min(1),
         sha256: z.string().regex(/^[0-9a-f]{64}$/, 'the SHA-256 of the key, as 64 lowercase hex digits'),
         scopes: z.array(z.enum(SCOPES)).min(1),
+        trustedDocumentsOnly: z.boolean().default(false),
       }),
     )
     .min(1),
@@ -31,6 +32,8 @@ const keyFileSchema = z.object({
 export interface ApiKey {
   name: string;
   scopes: ReadonlySet<Scope>;
+  /** May run only the trusted documents of the manifest, sent by id (a partner's key). */
+  trustedDocumentsOnly: boolean;
 }
 
 interface StoredKey extends ApiKey {
@@ -67,7 +70,12 @@ export class ApiKeyRing {
       throw new Error(`${source} is not a valid keys file: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
     }
     return new ApiKeyRing(
-      parsed.data.keys.map((k) => ({ name: k.name, scopes: new Set(k.scopes), hash: Buffer.from(k.sha256, 'hex') })),
+      parsed.data.keys.map((k) => ({
+        name: k.name,
+        scopes: new Set(k.scopes),
+        trustedDocumentsOnly: k.trustedDocumentsOnly,
+        hash: Buffer.from(k.sha256, 'hex'),
+      })),
     );
   }
 
@@ -86,7 +94,7 @@ export class ApiKeyRing {
     const hash = hashKey(presented);
     let found: StoredKey | undefined;
     for (const key of this.keys) if (timingSafeEqual(key.hash, hash) && !found) found = key;
-    return found && { name: found.name, scopes: found.scopes };
+    return found && { name: found.name, scopes: found.scopes, trustedDocumentsOnly: found.trustedDocumentsOnly };
   }
 }
 

@@ -16,9 +16,12 @@ import { errorCodes } from './error-codes.js';
 import { EXAMPLE_QUERY } from './example-query.js';
 import { gatewayGraphiQL } from './graphiql.js';
 import { inputErrors } from './input-errors.js';
+import { persistedOperations } from './persisted-operations.js';
+import { createPersistedQueryStore } from './persisted-query-store.js';
 import { createGatewayPubSub, liveEventOf, type GatewayPubSub } from './pubsub.js';
 import { requestGuards } from './request-guards.js';
 import { rootPage } from './root-page.js';
+import { TrustedDocuments } from './trusted-documents.js';
 
 export type GatewayOptions = Pick<
   GatewayConfig,
@@ -31,7 +34,10 @@ export type GatewayOptions = Pick<
   | 'requestDeadlineMs'
   | 'locationsTtlMs'
 > &
-  Partial<Pick<GatewayConfig, 'redisUrl' | 'pubsubPrefix'>> & {
+  Partial<Pick<GatewayConfig, 'redisUrl' | 'pubsubPrefix'>> &
+  Partial<Pick<GatewayConfig, 'persistedQueriesMax' | 'persistedQueriesTtlSeconds'>> & {
+  /** The documents a `trustedDocumentsOnly` key may run; the checked-in manifest by default. */
+  trustedDocuments?: TrustedDocuments | undefined;
   squareBaseUrl: string;
   /** Gateway API keys and their scopes; see ContextFactoryOptions.apiKeys. */
   apiKeys?: ApiKeyRing | undefined;
@@ -76,6 +82,12 @@ export function createGateway(options: GatewayOptions): Gateway {
     });
   }
   const budget = sellerBudget(options, () => yoga.logger);
+  const persistedQueries = createPersistedQueryStore({
+    redisUrl: options.redisUrl,
+    prefix: options.pubsubPrefix,
+    maxDocuments: options.persistedQueriesMax ?? 1000,
+    ttlSeconds: options.persistedQueriesTtlSeconds ?? 86_400,
+  });
   const graphiql = gatewayGraphiQL({ query: EXAMPLE_QUERY, variables: options.exampleVariables });
   const yoga = createYoga<Record<string, unknown>, GatewayContext>({
     schema,
@@ -86,6 +98,11 @@ export function createGateway(options: GatewayOptions): Gateway {
     multipart: false,
     plugins: [
       rootPage('/graphql'),
+      ...persistedOperations({
+        trusted: options.trustedDocuments ?? TrustedDocuments.load(),
+        store: persistedQueries,
+        apiKeys: options.authMode === 'server' ? options.apiKeys : undefined,
+      }),
       queryArmor(),
       requestGuards({ maxTokens: MAX_TOKENS }),
       inputErrors(),
@@ -127,6 +144,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       // Subscribers' streams complete before their connections close.
       await pubsub?.close();
       await budget.close();
+      await persistedQueries.close();
       await new Promise<void>((resolve, reject) => {
         server.closeAllConnections();
         server.close((error) => (error ? reject(error) : resolve()));
