@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
+import { useDeferStream } from '@graphql-yoga/plugin-defer-stream';
 import { GraphQLError, type ValidationContext } from 'graphql';
 import { createYoga, type YogaLogger } from 'graphql-yoga';
 import { Redis } from 'ioredis';
@@ -107,6 +108,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       requestGuards({ maxTokens: MAX_TOKENS }),
       inputErrors(),
       errorCodes(),
+      useDeferStream(),
       graphiql.plugin,
       ...(webhooks ? [webhooks.receiver.plugin] : []),
     ],
