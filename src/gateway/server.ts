@@ -1,7 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
-import { useDeferStream } from '@graphql-yoga/plugin-defer-stream';
 import { GraphQLError, type ValidationContext } from 'graphql';
 import { createYoga, type YogaLogger } from 'graphql-yoga';
 import { Redis } from 'ioredis';
@@ -16,6 +15,7 @@ import { corsOption, type CorsPolicy } from './cors.js';
 import { errorCodes } from './error-codes.js';
 import { EXAMPLE_QUERY } from './example-query.js';
 import { gatewayGraphiQL } from './graphiql.js';
+import { incrementalDelivery } from './incremental-delivery.js';
 import { inputErrors } from './input-errors.js';
 import { persistedOperations } from './persisted-operations.js';
 import { createPersistedQueryStore } from './persisted-query-store.js';
@@ -108,7 +108,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       requestGuards({ maxTokens: MAX_TOKENS }),
       inputErrors(),
       errorCodes(),
-      useDeferStream(),
+      ...incrementalDelivery(),
       graphiql.plugin,
       ...(webhooks ? [webhooks.receiver.plugin] : []),
     ],

@@ -132,6 +132,27 @@ describe('@defer', () => {
   });
 });
 
+describe('a client that accepts only JSON', () => {
+  it('gets the deferred and streamed parts put together into one result, as if it had sent no directive', async () => {
+    const plain = `{ customers(first: 3) { edges { node { givenName cards { squareId } giftCards { squareId } } } } }`;
+    const incremental = `{ customers(first: 3) { edges @stream(initialCount: 1) { node { givenName cards { squareId }
+      ... @defer { cards { last4 } } ... @defer { giftCards { squareId } } } } } }`;
+    const expected = (await (await post(plain, 'application/json')).json()) as Part;
+    for (const accept of ['application/json', 'application/graphql-response+json']) {
+      const response = await post(incremental, accept);
+      expect(response.status).toBe(200);
+      const whole = (await response.json()) as Part;
+      expect(whole.errors).toBeUndefined();
+      expect(whole.hasNext).toBeUndefined();
+      const withLast4 = expected.data.customers.edges.map((e: any, i: number) => ({
+        node: { ...e.node, cards: e.node.cards.map((c: any) => ({ ...c, last4: whole.data.customers.edges[i].node.cards[0].last4 })) },
+      }));
+      expect(whole.data.customers.edges).toEqual(withLast4);
+      expect(whole.data.customers.edges.every((e: any) => /^\d{4}$/.test(e.node.cards[0].last4))).toBe(true);
+    }
+  });
+});
+
 describe('@stream', () => {
   it('sends the first items of a list at once and the others as they come', async () => {
     const response = await post(`{ customers(first: 3) { edges @stream(initialCount: 1) { node { givenName } } } }`, 'multipart/mixed');

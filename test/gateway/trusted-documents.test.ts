@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { print } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { ApiKeyRing, generateKey } from '../../src/gateway/api-keys.js';
+import { gatewayConfig } from '../../src/gateway/config.js';
 import { DEFAULT_MANIFEST, documentId, TrustedDocuments } from '../../src/gateway/trusted-documents.js';
 import { CustomerByIdDocument } from '../gql/graphql.js';
 import { useGateway } from '../support/gateway.js';
@@ -43,6 +44,16 @@ describe('trusted documents manifest', () => {
     expect(TrustedDocuments.load().size).toBe(Object.keys(manifest).length);
   });
 
+  it('is read from TRUSTED_DOCUMENTS_FILE when set', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'manifest-'));
+    const document = '{ locations { name } }';
+    writeFileSync(join(dir, 'partner.json'), JSON.stringify({ [documentId(document)]: document }));
+    const own = TrustedDocuments.fromEnv({ TRUSTED_DOCUMENTS_FILE: join(dir, 'partner.json') });
+    expect(own.size).toBe(1);
+    expect(own.get(documentId(document))).toBe(document);
+    expect(TrustedDocuments.fromEnv({}).size).toBe(Object.keys(manifest).length);
+  });
+
   it('refuses a manifest whose id does not name its document', () => {
     const tampered = JSON.stringify({ [CUSTOMER_BY_ID]: '{ customers { edges { node { id } } } }' });
     expect(() => TrustedDocuments.parse(tampered, 'tampered.json')).toThrow(/not the SHA-256 of its document/);
@@ -66,6 +77,26 @@ describe('trusted documents manifest', () => {
     codegen();
     expect(readFileSync(path, 'utf8')).toBe(readFileSync(DEFAULT_MANIFEST, 'utf8'));
   }, 60_000);
+});
+
+describe('settings', () => {
+  it('reads trustedDocumentsOnly from the keys file (false when absent) and refuses anything but a boolean', () => {
+    expect(ring.find(partner.key)?.trustedDocumentsOnly).toBe(true);
+    expect(ring.find(frontEnd.key)?.trustedDocumentsOnly).toBe(false);
+    expect(() => ApiKeyRing.parse(JSON.stringify({ keys: [{ ...partner.entry, trustedDocumentsOnly: 'yes' }] }), 'keys.json')).toThrow(
+      /keys\.0\.trustedDocumentsOnly/,
+    );
+  });
+
+  it('reads the persisted query settings, and refuses values that are not whole numbers ≥ 1', () => {
+    expect(gatewayConfig({})).toMatchObject({ persistedQueriesMax: 1000, persistedQueriesTtlSeconds: 86_400 });
+    expect(gatewayConfig({ PERSISTED_QUERIES_MAX: '50', PERSISTED_QUERIES_TTL_SECONDS: '3600' })).toMatchObject({
+      persistedQueriesMax: 50,
+      persistedQueriesTtlSeconds: 3600,
+    });
+    expect(() => gatewayConfig({ PERSISTED_QUERIES_MAX: '0' })).toThrow(/PERSISTED_QUERIES_MAX must be an integer ≥ 1/);
+    expect(() => gatewayConfig({ PERSISTED_QUERIES_TTL_SECONDS: 'day' })).toThrow(/PERSISTED_QUERIES_TTL_SECONDS/);
+  });
 });
 
 describe('a trustedDocumentsOnly key', () => {
