@@ -113,6 +113,20 @@ describe('@defer', () => {
     expect(await stack.calls()).toEqual([]);
   });
 
+  it('words bad variables of a deferred query as any other (BAD_USER_INPUT naming the path), before any Square call', async () => {
+    await stack.clearCalls();
+    const response = await fetch(stack.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'multipart/mixed' },
+      body: JSON.stringify({ query: 'query($n: Int!) { customers(first: $n) { edges { node { ... @defer { givenName } } } } }', variables: { n: 'many' } }),
+    });
+    const parts: Part[] = [];
+    for await (const part of multipartParts(response)) parts.push(part);
+    expect(parts).toHaveLength(1);
+    expect(parts[0]!.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'n' });
+    expect(await stack.calls()).toEqual([]);
+  });
+
   it('gives errors in deferred parts a code too (a non-null field that resolved null, masked)', async () => {
     const yoga = createYoga({
       schema: createSchema({ typeDefs: 'type Query { ok: String, broken: String! }', resolvers: { Query: { ok: () => 'ok', broken: () => null } } }),

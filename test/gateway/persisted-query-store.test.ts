@@ -21,6 +21,20 @@ describe('automatic persisted queries in memory', () => {
   });
 });
 
+describe('automatic persisted queries while Redis cannot be reached', () => {
+  it('answers "not found" soon, so that the client sends its document, and registering fails quietly', async () => {
+    const store = createPersistedQueryStore({ redisUrl: 'redis://127.0.0.1:1', maxDocuments: 10, ttlSeconds: 60 });
+    try {
+      const started = performance.now();
+      await expect(store.set('a', '{ a }')).resolves.toBeUndefined();
+      await expect(store.get('a')).resolves.toBeUndefined();
+      expect(performance.now() - started).toBeLessThan(2_000);
+    } finally {
+      await store.close();
+    }
+  });
+});
+
 describe.skipIf(!REDIS_URL)('automatic persisted queries in Redis, shared by instances', () => {
   const prefix = testPrefix();
   const key = generateKey('front-end', ['MERCHANT_PROFILE_READ']);
