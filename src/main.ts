@@ -5,6 +5,7 @@ import { createEmulator, type Emulator } from './emulator/server.js';
 import { ApiKeyRing } from './gateway/api-keys.js';
 import { DEFAULT_GATEWAY_DB, gatewayConfig } from './gateway/config.js';
 import { createGateway } from './gateway/server.js';
+import { TrustedDocuments } from './gateway/trusted-documents.js';
 import { exitWith, listenOn, readConfig } from './startup.js';
 import { openStore, SqliteEventStore } from './store/index.js';
 
@@ -15,6 +16,7 @@ import { openStore, SqliteEventStore } from './store/index.js';
  */
 const config = readConfig(() => gatewayConfig(process.env));
 const apiKeys = readConfig(() => ApiKeyRing.fromEnv(process.env));
+const trustedDocuments = readConfig(() => TrustedDocuments.fromEnv(process.env));
 if (config.authMode === 'server' && config.squareToken && !apiKeys) {
   exitWith(
     'SQUARE_ACCESS_TOKEN is set in server mode: every caller would act with it, so callers need gateway API keys.\n' +
@@ -59,7 +61,7 @@ const webhooks = store && signatureKey ? { store, signatureKey, notificationUrl:
 // GraphiQL opens on the example for the demo's featured customer, who has cards, gift cards, orders and payments.
 const exampleVariables = emulator ? { customerId: DEMO_CUSTOMER_ID } : undefined;
 const cors = { origins: config.corsOrigins, loopback: emulator !== undefined };
-const gateway = createGateway({ ...config, squareBaseUrl, squareToken, apiKeys, webhooks, exampleVariables, cors });
+const gateway = createGateway({ ...config, squareBaseUrl, squareToken, apiKeys, trustedDocuments, webhooks, exampleVariables, cors });
 const url = await listenOn(() => gateway.listen(config.port, config.host), {
   ...config, portVariable: 'PORT', hostVariable: 'HOST', command: 'npm start',
 });

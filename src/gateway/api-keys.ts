@@ -39,6 +39,7 @@ const keyFileSchema = z.object({
         sha256: z.string().regex(/^[0-9a-f]{64}$/, 'the SHA-256 of the key, as 64 lowercase hex digits'),
         scopes: z.array(z.enum(SCOPES)).min(1),
         budget: budgetSchema.optional(),
+        trustedDocumentsOnly: z.boolean().default(false),
       }),
     )
     .min(1),
@@ -50,6 +51,8 @@ export interface ApiKey {
   /** The SHA-256 of the key in hex, as in the keys file: names its budget, never the key itself. */
   sha256: string;
   budget: KeyBudget;
+  /** May run only the trusted documents of the manifest, sent by id (a partner's key). */
+  trustedDocumentsOnly: boolean;
 }
 
 interface StoredKey extends ApiKey {
@@ -92,6 +95,7 @@ export class ApiKeyRing {
         scopes: new Set(k.scopes),
         sha256: k.sha256,
         budget: k.budget ?? defaultBudget,
+        trustedDocumentsOnly: k.trustedDocumentsOnly,
         hash: Buffer.from(k.sha256, 'hex'),
       })),
     );
@@ -112,7 +116,7 @@ export class ApiKeyRing {
     const hash = hashKey(presented);
     let found: StoredKey | undefined;
     for (const key of this.keys) if (timingSafeEqual(key.hash, hash) && !found) found = key;
-    return found && { name: found.name, scopes: found.scopes, sha256: found.sha256, budget: found.budget };
+    return found && { name: found.name, scopes: found.scopes, sha256: found.sha256, budget: found.budget, trustedDocumentsOnly: found.trustedDocumentsOnly };
   }
 }
 

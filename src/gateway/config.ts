@@ -39,6 +39,10 @@ export interface GatewayConfig {
   redisUrl: string | undefined;
   /** Put before every pub/sub topic, so that deployments sharing one Redis stay apart. */
   pubsubPrefix: string;
+  /** Automatic persisted queries kept in memory (without Redis), least recently used dropped first. */
+  persistedQueriesMax: number;
+  /** How long Redis keeps an automatic persisted query after it was last registered. */
+  persistedQueriesTtlSeconds: number;
   /** Origins allowed to call from a browser (CORS), or `*`; demo mode adds this machine's. */
   corsOrigins: readonly string[] | '*';
 }
@@ -117,6 +121,8 @@ export function gatewayConfig(env: NodeJS.ProcessEnv): GatewayConfig {
     databaseUrl: env.DATABASE_URL || undefined,
     redisUrl: redisUrl(env.REDIS_URL),
     pubsubPrefix: env.PUBSUB_PREFIX ?? '',
+    persistedQueriesMax: integer(env, 'PERSISTED_QUERIES_MAX', 1000, 1),
+    persistedQueriesTtlSeconds: integer(env, 'PERSISTED_QUERIES_TTL_SECONDS', 86_400, 1),
     corsOrigins: corsOrigins(env.CORS_ORIGINS),
   };
 }

@@ -11,9 +11,20 @@ import { isAsyncIterable, mapAsyncIterator, type Plugin, type YogaLogger } from 
  */
 export function errorCodes(): Plugin {
   let logger: Pick<YogaLogger, 'error'> = console;
-  const withCodes = <T extends ExecutionResult>(result: T): T => {
-    if (!result.errors?.some((error) => !error.extensions?.code || 'originalError' in (error.extensions ?? {}))) return result;
-    return { ...result, errors: result.errors.map((error) => withCode(error, logger)) };
+  const coded = (errors: ReadonlyArray<GraphQLError> | undefined) =>
+    errors?.some((error) => !error.extensions?.code || 'originalError' in (error.extensions ?? {}))
+      ? errors.map((error) => withCode(error, logger))
+      : errors;
+  // With @defer and @stream, the parts after the first carry their errors in `incremental`.
+  const withCodes = <T extends ExecutionResult & { incremental?: ReadonlyArray<{ errors?: ReadonlyArray<GraphQLError> }> }>(result: T): T => {
+    const errors = coded(result.errors);
+    const incremental = result.incremental?.map((part) => {
+      const partErrors = coded(part.errors);
+      return partErrors === part.errors ? part : { ...part, errors: partErrors };
+    });
+    const changed = errors !== result.errors || incremental?.some((part, i) => part !== result.incremental?.[i]);
+    if (!changed) return result;
+    return { ...result, errors, ...(incremental ? { incremental } : {}) };
   };
   return {
     onYogaInit({ yoga }) {

@@ -16,10 +16,14 @@ import { costExtension } from './cost-extension.js';
 import { errorCodes } from './error-codes.js';
 import { EXAMPLE_QUERY } from './example-query.js';
 import { gatewayGraphiQL } from './graphiql.js';
+import { incrementalDelivery } from './incremental-delivery.js';
 import { inputErrors } from './input-errors.js';
+import { persistedOperations } from './persisted-operations.js';
+import { createPersistedQueryStore } from './persisted-query-store.js';
 import { createGatewayPubSub, liveEventOf, type GatewayPubSub } from './pubsub.js';
 import { requestGuards } from './request-guards.js';
 import { rootPage } from './root-page.js';
+import { TrustedDocuments } from './trusted-documents.js';
 
 export type GatewayOptions = Pick<
   GatewayConfig,
@@ -32,7 +36,10 @@ export type GatewayOptions = Pick<
   | 'requestDeadlineMs'
   | 'locationsTtlMs'
 > &
-  Partial<Pick<GatewayConfig, 'redisUrl' | 'pubsubPrefix'>> & {
+  Partial<Pick<GatewayConfig, 'redisUrl' | 'pubsubPrefix'>> &
+  Partial<Pick<GatewayConfig, 'persistedQueriesMax' | 'persistedQueriesTtlSeconds'>> & {
+  /** The documents a `trustedDocumentsOnly` key may run; the checked-in manifest by default. */
+  trustedDocuments?: TrustedDocuments | undefined;
   squareBaseUrl: string;
   /** Gateway API keys and their scopes; see ContextFactoryOptions.apiKeys. */
   apiKeys?: ApiKeyRing | undefined;
@@ -82,6 +89,12 @@ export function createGateway(options: GatewayOptions): Gateway {
     });
   }
   const budget = sellerBudget(options, () => yoga.logger);
+  const persistedQueries = createPersistedQueryStore({
+    redisUrl: options.redisUrl,
+    prefix: options.pubsubPrefix,
+    maxDocuments: options.persistedQueriesMax ?? 1000,
+    ttlSeconds: options.persistedQueriesTtlSeconds ?? 86_400,
+  });
   const graphiql = gatewayGraphiQL({ query: EXAMPLE_QUERY, variables: options.exampleVariables });
   const yoga = createYoga<Record<string, unknown>, GatewayContext>({
     schema,
@@ -92,11 +105,17 @@ export function createGateway(options: GatewayOptions): Gateway {
     multipart: false,
     plugins: [
       rootPage('/graphql'),
+      ...persistedOperations({
+        trusted: options.trustedDocuments ?? TrustedDocuments.load(),
+        store: persistedQueries,
+        apiKeys: options.authMode === 'server' ? options.apiKeys : undefined,
+      }),
       queryArmor(),
       requestGuards({ maxTokens: MAX_TOKENS }),
       inputErrors(),
       errorCodes(),
       costExtension(budget.budget),
+      ...incrementalDelivery(),
       graphiql.plugin,
       ...(webhooks ? [webhooks.receiver.plugin] : []),
     ],
@@ -141,6 +160,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       // After the last request: a webhook being received is stored (and acknowledged) before the processor stops.
       await webhooks?.receiver.processor.stop();
       await budget.close();
+      await persistedQueries.close();
     },
   };
 }

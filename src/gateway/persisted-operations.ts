@@ -1,0 +1,89 @@
+import { usePersistedOperations } from '@graphql-yoga/plugin-persisted-operations';
+import { createGraphQLError, type GraphQLParams, type Plugin } from 'graphql-yoga';
+import { presentedKey, type ApiKeyRing } from './api-keys.js';
+import type { PersistedQueryStore } from './persisted-query-store.js';
+import { documentId, type TrustedDocuments } from './trusted-documents.js';
+
+export interface PersistedOperationsOptions {
+  trusted: TrustedDocuments;
+  /** Automatic persisted queries registered by callers free to send any document. */
+  store: PersistedQueryStore;
+  /** The keys that may say `trustedDocumentsOnly` (server mode); without them every caller is free. */
+  apiKeys: ApiKeyRing | undefined;
+}
+
+/**
+ * Operations sent by id. A `trustedDocumentsOnly` key runs only the manifest's documents:
+ * a document sent as text is refused before it is parsed, so it can make no Square call.
+ * Every other caller may also register its own documents as automatic persisted queries
+ * (Apollo's protocol: the id alone, and after PersistedQueryNotFound the id and the
+ * document), kept once the document has passed validation and its caller authentication.
+ */
+export function persistedOperations({ trusted, store, apiKeys }: PersistedOperationsOptions): Plugin[] {
+  const restricted = new WeakMap<Request, boolean>();
+  const isRestricted = (request: Request): boolean => {
+    let only = restricted.get(request);
+    if (only === undefined) {
+      const presented = presentedKey(request);
+      only = Boolean(presented && apiKeys?.find(presented)?.trustedDocumentsOnly);
+      restricted.set(request, only);
+    }
+    return only;
+  };
+  const pending = new WeakMap<Request, { id: string; document: string }>();
+  // Awaited, so that the id alone works as soon as this request has answered.
+  const registerRan = async (context: { request?: Request }) => {
+    const registration = context.request && pending.get(context.request);
+    if (registration) await store.set(registration.id, registration.document);
+  };
+
+  const registration: Plugin = {
+    onParams({ params, request }) {
+      const id = operationId(params);
+      if (!id || params.query === undefined || isRestricted(request)) return;
+      if (documentId(params.query) !== id) {
+        throw createGraphQLError('PersistedQueryMismatch: the id is not the SHA-256 of the document sent with it.', {
+          extensions: { code: 'PERSISTED_QUERY_MISMATCH', http: { status: 400 } },
+        });
+      }
+      pending.set(request, { id, document: params.query });
+    },
+    onExecute: ({ args }) => registerRan(args.contextValue),
+    onSubscribe: ({ args }) => registerRan(args.contextValue),
+  };
+
+  const byId = usePersistedOperations({
+    allowArbitraryOperations: (request) => !isRestricted(request),
+    extractPersistedOperationId: operationId,
+    getPersistedOperation: async (id, request) => trusted.get(id) ?? (isRestricted(request) ? undefined : await store.get(id)) ?? null,
+    customErrors: {
+      persistedQueryOnly: () => trustedOnly(),
+      keyNotFound: ({ request }) => (isRestricted(request) ? trustedOnly() : noDocument()),
+      notFound: ({ request }) =>
+        isRestricted(request)
+          ? createGraphQLError('No trusted document has this id: the ids are the keys of the gateway\'s persisted-operations.json.', {
+              extensions: { code: 'PERSISTED_QUERY_NOT_IN_LIST', http: { status: 400 } },
+            })
+          : // Apollo's clients send the document again on exactly this message.
+            createGraphQLError('PersistedQueryNotFound', { extensions: { code: 'PERSISTED_QUERY_NOT_FOUND', http: { status: 404 } } }),
+    },
+  });
+
+  return [registration, byId];
+}
+
+/** `documentId` (`sha256:<hex>` or bare hex, GraphQL over HTTP's persisted documents) or Apollo's `extensions.persistedQuery.sha256Hash`. */
+function operationId(params: GraphQLParams & { documentId?: unknown }): string | null {
+  if (typeof params.documentId === 'string') return params.documentId.replace(/^sha256:/, '');
+  const persisted = params.extensions?.persistedQuery as { version?: unknown; sha256Hash?: unknown } | undefined;
+  return persisted?.version === 1 && typeof persisted.sha256Hash === 'string' ? persisted.sha256Hash : null;
+}
+
+const trustedOnly = () =>
+  createGraphQLError(
+    'This API key runs only trusted documents: send the id of one (as "documentId", or as extensions.persistedQuery.sha256Hash), not a document.',
+    { extensions: { code: 'PERSISTED_QUERY_ONLY', http: { status: 403 } } },
+  );
+
+/** What yoga answers a request without a document, when no id stands in for one either. */
+const noDocument = () => createGraphQLError('Must provide query string.', { extensions: { code: 'BAD_REQUEST', http: { status: 400 } } });
