@@ -132,7 +132,7 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
 
   // An emulator file that already holds the demo merchant keeps it as it is: seeding again would repeat its history.
   const seed = async () => {
-    if (options.seed && !merchants.has(DEMO_TOKEN)) await seedDemoData(app, ctx);
+    if (options.seed && !merchants.has(DEMO_TOKEN)) await ctx.rateLimits.unthrottled(() => seedDemoData(app, ctx));
   };
 
   const resetListeners: Array<() => void> = [];

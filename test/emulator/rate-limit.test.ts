@@ -1,6 +1,8 @@
 import { SquareError } from 'square';
 import { afterEach, describe, expect, it } from 'vitest';
 import { emulatorConfig } from '../../src/emulator/config.js';
+import { DEMO_TOKEN } from '../../src/emulator/seed.js';
+import { createEmulator } from '../../src/emulator/server.js';
 import { RateLimiter } from '../../src/emulator/rate-limit.js';
 import { useEmulator } from '../support/emulator.js';
 
@@ -55,6 +57,20 @@ describe('per-merchant rate limit', () => {
     expect(((await refused.json()) as { errors: Array<{ field?: string }> }).errors[0]?.field).toBe('rate_per_second');
     await fetch(`${square.url}/_emulator/rate-limit`, { method: 'DELETE' });
     expect(await (await fetch(`${square.url}/_emulator/rate-limit`)).json()).toEqual({ rate_limit: null });
+  });
+});
+
+describe('a throttled emulator with demo data', () => {
+  it('seeds the demo merchant unthrottled, then throttles it like any other', async () => {
+    const emulator = await createEmulator({ seed: true, rateLimit: { ratePerSecond: 0.01, burst: 1 } });
+    try {
+      const url = await emulator.listen();
+      const call = () => fetch(`${url}/v2/locations`, { headers: { authorization: `Bearer ${DEMO_TOKEN}` } });
+      expect((await call()).status).toBe(200);
+      expect((await call()).status).toBe(429);
+    } finally {
+      await emulator.close();
+    }
   });
 });
 
