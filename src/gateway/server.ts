@@ -232,8 +232,8 @@ function squareCache(options: GatewayOptions, logger: () => YogaLogger): SquareC
   if (ttlMs === 0) return undefined;
   const settings = { ttlMs, maxEntries: options.cacheMaxEntries ?? 50_000 };
   if (!options.redisUrl) return new SquareCache(new MemoryCacheStore(settings));
-  // Fail fast while Redis is down: reads then go to Square, rather than wait for Redis.
-  const redis = new Redis(options.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false, enableAutoPipelining: true });
+  // Reads go to Square while Redis is not connected (RedisCacheStore.lookup); invalidations wait for it, up to one retry.
+  const redis = new Redis(options.redisUrl, { maxRetriesPerRequest: 1, enableAutoPipelining: true });
   let warnedAt = -Infinity;
   redis.on('error', (error) => {
     if (performance.now() - warnedAt < 60_000) return;

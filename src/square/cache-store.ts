@@ -95,6 +95,9 @@ export class MemoryCacheStore implements CacheStore {
  * hash's own expiry is only for cleaning up), so the TTL holds per entry.
  */
 export class RedisCacheStore implements CacheStore {
+  /** Entries kept before an invalidation that failed to reach Redis are not served by this instance. */
+  private distrustBefore = 0;
+
   constructor(
     private readonly redis: Redis,
     private readonly settings: CacheSettings,
@@ -111,11 +114,13 @@ export class RedisCacheStore implements CacheStore {
   }
 
   async lookup(object: string, field: string): Promise<Lookup> {
+    // Not waiting for Redis to come back: Square answers meanwhile.
+    if (this.redis.status !== 'ready') throw new Error('the cache in Redis is not connected');
     const key = this.key(object);
     const [raw, generation] = await this.redis.hmget(key, field, '_gen');
     if (raw) {
       const entry = decode(raw) as { at: number; value: unknown };
-      if (Date.now() - entry.at < this.settings.ttlMs) return { hit: true, value: entry.value };
+      if (Date.now() - entry.at < this.settings.ttlMs && entry.at > this.distrustBefore) return { hit: true, value: entry.value };
     }
     const version = generation ?? '';
     return {
@@ -132,7 +137,13 @@ export class RedisCacheStore implements CacheStore {
   async invalidate(objects: readonly string[]): Promise<void> {
     if (objects.length === 0) return;
     const keys = objects.map((o) => this.key(o));
-    await (this.redis as unknown as RedisWithScripts).cacheInvalidate(keys.length, ...keys, `${this.prefix}cache-clock`, Math.max(this.guardMs, this.settings.ttlMs));
+    try {
+      await (this.redis as unknown as RedisWithScripts).cacheInvalidate(keys.length, ...keys, `${this.prefix}cache-clock`, Math.max(this.guardMs, this.settings.ttlMs));
+    } catch (error) {
+      // This instance at least serves nothing that invalidation may have been meant for.
+      this.distrustBefore = Date.now();
+      throw error;
+    }
   }
 
   async close(): Promise<void> {
