@@ -1,4 +1,5 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { benchCache } from './cache.js';
 import { benchEmulator } from './emulator.js';
 import { benchGatewayRead } from './gateway-read.js';
 import { benchGatewayWrite } from './gateway-write.js';
@@ -15,6 +16,7 @@ const BENCHES: Record<string, () => Promise<unknown>> = {
   'gateway-write': () => benchGatewayWrite(),
   webhooks: () => benchWebhooks(Number(process.env.BENCH_SECONDS ?? 10)),
   'live-updates': () => benchLiveUpdates(Number(process.env.BENCH_EVENTS ?? 300)),
+  cache: () => benchCache(Number(process.env.BENCH_REPEATS ?? 200), Number(process.env.BENCH_CHANGES ?? 20)),
 };
 
 const wanted = process.argv.slice(2);

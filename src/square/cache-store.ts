@@ -35,7 +35,11 @@ interface Ticket {
   voided: boolean;
 }
 
-/** Cached objects in this process: a bounded LRU, holding copies so that no request can change another's. */
+/**
+ * Cached objects in this process: a bounded LRU. Each is a frozen copy, handed to every
+ * request that reads it as it is: copying it on each hit cost more than the rest of a
+ * warm page of 20 customers, and frozen, no request can change what another reads.
+ */
 export class MemoryCacheStore implements CacheStore {
   private readonly entries: LRUCache<string, { value: unknown }>;
   /** The entries of each object, to drop them together. */
@@ -58,7 +62,7 @@ export class MemoryCacheStore implements CacheStore {
   async lookup(object: string, field: string): Promise<Lookup> {
     const key = `${object}\n${field}`;
     const entry = this.entries.get(key);
-    if (entry) return { hit: true, value: structuredClone(entry.value) };
+    if (entry) return { hit: true, value: entry.value };
     const ticket: Ticket = { voided: false };
     const pending = this.tickets.get(object) ?? new Set();
     this.tickets.set(object, pending.add(ticket));
@@ -69,7 +73,7 @@ export class MemoryCacheStore implements CacheStore {
         pending.delete(ticket);
         if (pending.size === 0 && this.tickets.get(object) === pending) this.tickets.delete(object);
         if (value === undefined || ticket.voided) return;
-        this.entries.set(key, { value: structuredClone(value) });
+        this.entries.set(key, { value: deepFreeze(structuredClone(value)) });
         this.fields.set(object, (this.fields.get(object) ?? new Set()).add(key));
       },
     };
@@ -174,6 +178,14 @@ for _, key in ipairs(KEYS) do
   redis.call('PEXPIRE', key, ARGV[2])
 end
 return generation`;
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const inner of Object.values(value)) deepFreeze(inner);
+  }
+  return value;
+}
 
 /** Square's SDK gives money amounts as bigint, which JSON has no form for. */
 function encode(value: unknown): string {

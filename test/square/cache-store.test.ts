@@ -38,13 +38,15 @@ function storeContract(make: () => Promise<CacheStore>) {
 describe('the in-memory cache store', () => {
   storeContract(async () => new MemoryCacheStore(settings));
 
-  it('hands out copies, so that no request changes what another reads', async () => {
+  it('hands out frozen objects, so that no request changes what another reads', async () => {
     const store = new MemoryCacheStore(settings);
+    const filled = { givenName: 'Ada', address: { locality: 'London' } };
     const miss = await store.lookup('m:customer:1', 't:');
-    if (!miss.hit) await miss.fill({ givenName: 'Ada' });
-    const first = await store.lookup('m:customer:1', 't:');
-    if (first.hit) (first.value as { givenName: string }).givenName = 'changed';
-    expect(await store.lookup('m:customer:1', 't:')).toEqual({ hit: true, value: { givenName: 'Ada' } });
+    if (!miss.hit) await miss.fill(filled);
+    filled.address.locality = 'changed by the request that read it';
+    const hit = await store.lookup('m:customer:1', 't:');
+    expect(hit).toEqual({ hit: true, value: { givenName: 'Ada', address: { locality: 'London' } } });
+    if (hit.hit) expect(() => ((hit.value as typeof filled).address.locality = 'changed')).toThrow(TypeError);
   });
 });
 
