@@ -174,6 +174,9 @@ describe('a cache of Square reads, invalidated by Square’s webhooks', () => {
     const square = stack.square();
     const { payment } = await square.payments.create({ idempotencyKey: key(), sourceId: 'cnon:card-nonce-ok', amountMoney: { amount: 200n, currency: 'USD' }, autocomplete: false });
     await settled();
+    // Cached as APPROVED: the invalidation must come before the subscribers read.
+    const before = await stack.gql(CachedObjectsDocument, { paymentId: payment!.id!, orderId: a.orderId, cardId: a.cardId, giftCardId: a.giftCardId });
+    expect(before.data!.payment!.status).toBe('APPROVED');
     const subscribers = await Promise.all(
       Array.from({ length: 5 }, () => subscribeSse(stack.url, 'subscription { paymentUpdated { squareId status } }')),
     );
