@@ -63,6 +63,8 @@ export interface Gateway {
   /** Starts listening; returns the GraphQL endpoint's URL. */
   listen(port?: number, host?: string): Promise<string>;
   close(): Promise<void>;
+  /** Forgets every cached Square read, for when Square's data was replaced without events (the demo emulator's reset). */
+  forgetCachedReads(): Promise<void>;
   /** With the `webhooks` option: the processor applying received events, and the URL they must be signed with. */
   webhooks?: { processor: EventProcessor; notificationUrl(): string };
 }
@@ -123,6 +125,9 @@ export function createGateway(options: GatewayOptions): Gateway {
   return {
     server,
     webhooks: webhooks && { processor: webhooks.receiver.processor, notificationUrl: webhooks.notificationUrl },
+    forgetCachedReads: async () => {
+      await cache?.clear();
+    },
     listen: (port = 0, host = '127.0.0.1') =>
       new Promise((resolve, reject) => {
         server.once('error', reject);

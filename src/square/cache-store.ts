@@ -11,6 +11,8 @@ import { LRUCache } from 'lru-cache';
 export interface CacheStore {
   lookup(object: string, field: string): Promise<Lookup>;
   invalidate(objects: readonly string[]): Promise<void>;
+  /** Drops every entry, for when Square's data was replaced wholesale (the demo emulator's reset). */
+  clear(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -87,8 +89,14 @@ export class MemoryCacheStore implements CacheStore {
     }
   }
 
-  async close(): Promise<void> {
+  async clear(): Promise<void> {
     this.entries.clear();
+    for (const pending of this.tickets.values()) for (const ticket of pending) ticket.voided = true;
+    this.tickets.clear();
+  }
+
+  close(): Promise<void> {
+    return this.clear();
   }
 }
 
@@ -148,6 +156,15 @@ export class RedisCacheStore implements CacheStore {
       this.distrustBefore = Date.now();
       throw error;
     }
+  }
+
+  async clear(): Promise<void> {
+    let cursor = '0';
+    do {
+      const [next, keys] = await this.redis.scan(cursor, 'MATCH', `${this.prefix}cache:*`, 'COUNT', 1000);
+      if (keys.length > 0) await this.redis.del(...keys);
+      cursor = next;
+    } while (cursor !== '0');
   }
 
   async close(): Promise<void> {

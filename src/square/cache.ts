@@ -57,6 +57,12 @@ export class SquareCache {
     await this.store.invalidate(objects.map((object) => `${merchantId}:${object}`));
   }
 
+  /** Forgets everything, for when Square's data was replaced wholesale (the demo emulator's reset). */
+  clear(): Promise<void> {
+    this.flights.clear();
+    return this.store.clear();
+  }
+
   close(): Promise<void> {
     return this.store.close();
   }

@@ -57,39 +57,40 @@ export function createLoaders({ square, limit, locations, lineages, mergedInto, 
   /** One cached read per key, each missing one answered by `load`. */
   const cachedEach = <T>(keys: readonly string[], read: (key: string) => CachedRead, load: (key: string) => Promise<Answer<T>>) =>
     cache.many<T>(keys.map(read), (missing) => Promise.all(missing.map((i) => load(keys[i]!))));
-  const uncachedEach = <T>(keys: readonly string[], _read: unknown, load: (key: string) => Promise<Answer<T>>) => Promise.all(keys.map(load));
 
   /** A per-id Retrieve for objects Square cannot fetch in bulk; 404 is `null`. Kept across requests under `object`, if given. */
-  const retrieveEach = <T>(object: ((id: string) => string) | undefined, get: (id: string) => Promise<T | undefined>) =>
-    new DataLoader<string, T | null>(async (ids) =>
-      (object ? cachedEach : uncachedEach)<T>(ids, (id) => ({ object: object?.(id) ?? '' }), async (id) => {
-        try {
-          return (await call(() => get(id))) ?? null;
-        } catch (error) {
-          return isNotFound(error) ? null : squareFailure(error);
-        }
-      }),
+  const retrieveEach = <T>(object: ((id: string) => string) | undefined, get: (id: string) => Promise<T | undefined>) => {
+    const retrieve = async (id: string): Promise<Answer<T>> => {
+      try {
+        return (await call(() => get(id))) ?? null;
+      } catch (error) {
+        return isNotFound(error) ? null : squareFailure(error);
+      }
+    };
+    return new DataLoader<string, T | null>(async (ids) =>
+      object ? cachedEach<T>(ids, (id) => ({ object: object(id) }), retrieve) : Promise.all(ids.map(retrieve)),
     );
+  };
 
   const customer = new DataLoader<string, Square.Customer | null>(
     async (all) =>
       cache.many<Square.Customer>(all.map((id) => ({ object: cached.customer(id) })), async (missing) => {
-      const ids = missing.map((i) => all[i]!);
-      const found = new Map<string, Square.Customer | Error>();
-      await Promise.all(
-        chunk(ids, LIMITS.bulkRetrieveCustomers).map(async (batch) => {
-          try {
-            const { responses } = await callFirst(() => square.customers.bulkRetrieveCustomers({ customerIds: batch }));
-            for (const [id, result] of Object.entries(responses ?? {})) {
-              if (result.customer) found.set(id, result.customer);
-              else if (result.errors?.some((e) => e.code !== 'NOT_FOUND')) found.set(id, fromSquareErrors(undefined, result.errors));
+        const ids = missing.map((i) => all[i]!);
+        const found = new Map<string, Square.Customer | Error>();
+        await Promise.all(
+          chunk(ids, LIMITS.bulkRetrieveCustomers).map(async (batch) => {
+            try {
+              const { responses } = await callFirst(() => square.customers.bulkRetrieveCustomers({ customerIds: batch }));
+              for (const [id, result] of Object.entries(responses ?? {})) {
+                if (result.customer) found.set(id, result.customer);
+                else if (result.errors?.some((e) => e.code !== 'NOT_FOUND')) found.set(id, fromSquareErrors(undefined, result.errors));
+              }
+            } catch (error) {
+              for (const id of batch) found.set(id, squareFailure(error));
             }
-          } catch (error) {
-            for (const id of batch) found.set(id, squareFailure(error));
-          }
-        }),
-      );
-      return ids.map((id) => found.get(id) ?? null);
+          }),
+        );
+        return ids.map((id) => found.get(id) ?? null);
       }),
     { maxBatchSize: LIMITS.bulkRetrieveCustomers * 10 },
   );
@@ -124,19 +125,19 @@ export function createLoaders({ square, limit, locations, lineages, mergedInto, 
 
   const order = new DataLoader<string, Square.Order | null>(async (all) =>
     cache.many<Square.Order>(all.map((id) => ({ object: cached.order(id) })), async (missing) => {
-    const ids = missing.map((i) => all[i]!);
-    const found = new Map<string, Square.Order | Error>();
-    await Promise.all(
-      chunk(ids, LIMITS.batchRetrieveOrders).map(async (batch) => {
-        try {
-          const { orders } = await callFirst(() => square.orders.batchGet({ orderIds: batch }));
-          for (const o of orders ?? []) if (o.id) found.set(o.id, o);
-        } catch (error) {
-          for (const id of batch) found.set(id, squareFailure(error));
-        }
-      }),
-    );
-    return ids.map((id) => found.get(id) ?? null);
+      const ids = missing.map((i) => all[i]!);
+      const found = new Map<string, Square.Order | Error>();
+      await Promise.all(
+        chunk(ids, LIMITS.batchRetrieveOrders).map(async (batch) => {
+          try {
+            const { orders } = await callFirst(() => square.orders.batchGet({ orderIds: batch }));
+            for (const o of orders ?? []) if (o.id) found.set(o.id, o);
+          } catch (error) {
+            for (const id of batch) found.set(id, squareFailure(error));
+          }
+        }),
+      );
+      return ids.map((id) => found.get(id) ?? null);
     }),
   );
 

@@ -312,6 +312,16 @@ describe('a cache invalidated by the gateway’s own writes', () => {
       expect(fresh(await read())).toBe(true);
     });
   }
+
+  it('forgets every cached read when told that Square’s data was replaced (the demo emulator’s reset)', async () => {
+    const customerId = await newCustomer(stack.square(), 'Before the reset');
+    const read = async () => (await stack.gql(CachedCustomerDocument, { id: customerId })).data!.customer;
+    await expectCached(stack, read);
+    await stack.emulator.reset();
+    expect(await read()).not.toBeNull();
+    await stack.gateway.forgetCachedReads();
+    expect(await read()).toBeNull();
+  });
 });
 
 describe('cache keys', () => {

@@ -33,6 +33,17 @@ function storeContract(make: () => Promise<CacheStore>) {
     expect((await store.lookup('m:orders-of', 'a:1')).hit).toBe(false);
     expect((await store.lookup('m:orders-of', 'b:2')).hit).toBe(false);
   });
+
+  it('drops everything on clear', async () => {
+    const store = await make();
+    for (const object of ['m:card:1', 'm:orders-of']) {
+      const miss = await store.lookup(object, 't:');
+      if (!miss.hit) await miss.fill({ id: object });
+    }
+    await store.clear();
+    expect((await store.lookup('m:card:1', 't:')).hit).toBe(false);
+    expect((await store.lookup('m:orders-of', 't:')).hit).toBe(false);
+  });
 }
 
 describe('the in-memory cache store', () => {
