@@ -1,9 +1,12 @@
 import type { SquareClient } from 'square';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { gatewayConfig } from '../../src/gateway/config.js';
+import { createGateway, type Gateway } from '../../src/gateway/server.js';
+import { SqliteEventStore } from '../../src/store/index.js';
 import { CachedCustomerDocument, CachedCustomerNamesDocument, CachedObjectsDocument, CustomerOverviewDocument } from '../gql/graphql.js';
 import { trackWebhooks } from '../support/cache.js';
 import { eventually } from '../support/eventually.js';
-import { countCalls, useGateway, type TestStack } from '../support/gateway.js';
+import { countCalls, SERVER_TOKEN, useGateway, type TestStack } from '../support/gateway.js';
 import { orderPaidByCard } from '../support/merchant.js';
 import { CREATE_PAYMENT, key, newCard, newCustomer, newGiftCard, usd } from '../support/payments.js';
 import { subscribeSse } from '../support/sse.js';
@@ -354,5 +357,41 @@ describe('the TTL', () => {
     expect(await name()).toBe('Before');
     await new Promise((resolve) => setTimeout(resolve, 600));
     expect(await name()).toBe('After');
+  });
+});
+
+describe('the default', () => {
+  const stack = useGateway();
+  const store = new SqliteEventStore(':memory:');
+  const gateways: Gateway[] = [];
+  afterAll(async () => {
+    await Promise.all(gateways.map((g) => g.close()));
+    await store.close();
+  });
+  /** How many Square calls a repeat of one read makes on a gateway with CACHE_TTL_MS unset. */
+  const repeatCalls = async (withWebhooks: boolean) => {
+    const gateway = createGateway({
+      ...gatewayConfig({}),
+      squareToken: SERVER_TOKEN,
+      squareBaseUrl: stack.emulatorUrl,
+      logging: false,
+      ...(withWebhooks ? { webhooks: { store, signatureKey: 'key' } } : {}),
+    });
+    gateways.push(gateway);
+    const url = await gateway.listen();
+    const customerId = await newCustomer(stack.square(), 'Default');
+    const read = () => fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: `{ customer(id: "${customerId}") { givenName } }` }) });
+    await read();
+    await stack.clearCalls();
+    await read();
+    return (await stack.calls()).length;
+  };
+
+  it('keeps reads for five minutes when the gateway receives webhooks, and none without them', async () => {
+    expect(gatewayConfig({}).cacheTtlMs).toBeUndefined();
+    expect(gatewayConfig({ CACHE_TTL_MS: '0' }).cacheTtlMs).toBe(0);
+    expect(() => gatewayConfig({ CACHE_TTL_MS: '-1' })).toThrow('CACHE_TTL_MS must be an integer ≥ 0');
+    expect(await repeatCalls(true)).toBe(0);
+    expect(await repeatCalls(false)).toBe(1);
   });
 });
