@@ -1,4 +1,5 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { benchCache } from './cache.js';
 import { benchEmulator } from './emulator.js';
 import { benchFleet } from './fleet.js';
 import { benchGatewayRead } from './gateway-read.js';
@@ -23,6 +24,7 @@ const BENCHES: Record<string, () => Promise<unknown>> = {
   mesh: () => benchMesh(Number(process.env.BENCH_SAMPLES ?? 10)),
   storm: () => benchStorm(Number(process.env.BENCH_SECONDS ?? 10)),
   fleet: () => benchFleet(Number(process.env.BENCH_SECONDS ?? 10)),
+  cache: () => benchCache(Number(process.env.BENCH_REPEATS ?? 200), Number(process.env.BENCH_CHANGES ?? 20)),
 };
 
 const wanted = process.argv.slice(2);

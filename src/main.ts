@@ -65,6 +65,8 @@ const gateway = createGateway({ ...config, squareBaseUrl, squareToken, apiKeys, 
 const url = await listenOn(() => gateway.listen(config.port, config.host), {
   ...config, portVariable: 'PORT', hostVariable: 'HOST', command: 'npm start',
 });
+// A reset brings back the demo's data without a webhook for any of it.
+emulator?.onReset(() => void gateway.forgetCachedReads());
 if (gateway.webhooks) emulator?.ctx.webhooks.configure({ url: gateway.webhooks.notificationUrl(), signatureKey });
 // Printed only once both servers listen, so that a start that fails never looks as if it had worked.
 if (emulator) console.log(`Square emulator with demo data: ${squareBaseUrl}  (demo token ${DEMO_TOKEN})`);

@@ -26,6 +26,10 @@ export interface GatewayConfig {
   requestDeadlineMs: number;
   /** How long a seller's location list is reused across requests. */
   locationsTtlMs: number;
+  /** How long a cached Square read may be served without an invalidation; unset: 5 minutes with webhooks, else no cache. */
+  cacheTtlMs: number | undefined;
+  /** Cached Square reads kept in memory at most (without Redis). */
+  cacheMaxEntries: number;
   /** Key of the Square webhook subscription; webhooks are received only with one (or in demo mode). */
   webhookSignatureKey: string | undefined;
   /** The subscription's notification URL, exactly as Square signs it. */
@@ -114,6 +118,8 @@ export function gatewayConfig(env: NodeJS.ProcessEnv): GatewayConfig {
     squareBurst: integer(env, 'SQUARE_BURST', 200, 1),
     requestDeadlineMs: integer(env, 'REQUEST_DEADLINE_MS', 15_000, 1),
     locationsTtlMs: integer(env, 'LOCATIONS_TTL_MS', 300_000),
+    cacheTtlMs: env.CACHE_TTL_MS ? integer(env, 'CACHE_TTL_MS', 0) : undefined,
+    cacheMaxEntries: integer(env, 'CACHE_MAX_ENTRIES', 50_000, 1),
     webhookSignatureKey: env.SQUARE_WEBHOOK_SIGNATURE_KEY || undefined,
     webhookUrl: webhookUrl(env.SQUARE_WEBHOOK_URL),
     webhookPath: webhookPath(env.WEBHOOK_PATH),

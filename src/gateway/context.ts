@@ -3,6 +3,7 @@ import type { SquareClient } from 'square';
 import { tokenKey, type SquareBudget } from '../square/budget.js';
 import { budgetedFetch, prioritized } from '../square/budgeted-fetch.js';
 import { createSquareClient, type SquareConnection } from '../square/client.js';
+import { UNCACHED, type SquareCache } from '../square/cache.js';
 import { createLoaders, type Loaders } from '../square/loaders.js';
 import { LocationsCache } from '../square/locations-cache.js';
 import { squareFetch } from '../square/transport.js';
@@ -30,6 +31,8 @@ export interface GatewayContext {
   merchantId: () => Promise<string>;
   /** Customer merges the gateway learned from webhooks, for this seller. */
   lineage: SellerLineage;
+  /** Drops the seller's cached reads a write made stale (as src/square/staleness.ts names them). */
+  invalidate(objects: readonly string[]): Promise<void>;
   /** Square's events per seller, for subscriptions; absent when this gateway receives none. */
   pubsub: GatewayPubSub | undefined;
 }
@@ -62,6 +65,8 @@ export interface ContextFactoryOptions {
   /** How long one request (or one subscription event) may wait for Square in all. */
   deadlineMs: number;
   locationsTtlMs: number;
+  /** Square reads kept across requests; absent, every read goes to Square. */
+  cache?: SquareCache | undefined;
   /**
    * Gateway API keys. When given (server mode), every caller must present one and gets
    * its scopes; without them every caller gets every scope (demo mode), and in
@@ -134,14 +139,18 @@ export function contextFactory(options: ContextFactoryOptions) {
           mergedInto: async (customerId) => store.mergedInto(await merchantId(), customerId),
         }
       : NO_LINEAGE;
+    const cache = options.cache?.forSeller(merchantId, seller) ?? UNCACHED;
     const loaders = (client: SquareClient) =>
-      createLoaders({ square: client, limit: prioritized, locations, lineages: lineage.mergedFrom, mergedInto: lineage.mergedInto });
+      createLoaders({ square: client, limit: prioritized, locations, lineages: lineage.mergedFrom, mergedInto: lineage.mergedInto, cache });
     const context: GatewayContext = {
       square,
       writeRetries: options.maxRetries,
       scopes,
       merchantId,
       lineage,
+      invalidate: async (objects) => {
+        if (options.cache) await options.cache.invalidate(await merchantId(), objects);
+      },
       pubsub: options.pubsub,
       loaders: loaders(square),
       // graphql-yoga copies this object into its own context, so the renewal goes to whichever object it is called on.

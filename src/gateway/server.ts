@@ -6,6 +6,9 @@ import { createYoga, type YogaLogger } from 'graphql-yoga';
 import { Redis } from 'ioredis';
 import { schema } from '../schema/index.js';
 import { LocalBucketStore, RedisBucketStore, SquareBudget } from '../square/budget.js';
+import { MemoryCacheStore, RedisCacheStore } from '../square/cache-store.js';
+import { SquareCache } from '../square/cache.js';
+import { staleAfterEvent } from '../square/staleness.js';
 import type { EventStore } from '../store/index.js';
 import { DEFAULT_WEBHOOK_PATH, webhookReceiver, type EventProcessor, type WebhookReceiver } from '../webhooks/index.js';
 import type { ApiKeyRing } from './api-keys.js';
@@ -36,7 +39,7 @@ export type GatewayOptions = Pick<
   | 'requestDeadlineMs'
   | 'locationsTtlMs'
 > &
-  Partial<Pick<GatewayConfig, 'redisUrl' | 'pubsubPrefix'>> &
+  Partial<Pick<GatewayConfig, 'redisUrl' | 'pubsubPrefix' | 'cacheTtlMs' | 'cacheMaxEntries'>> &
   Partial<Pick<GatewayConfig, 'persistedQueriesMax' | 'persistedQueriesTtlSeconds'>> & {
   /** The documents a `trustedDocumentsOnly` key may run; the checked-in manifest by default. */
   trustedDocuments?: TrustedDocuments | undefined;
@@ -73,6 +76,8 @@ export interface Gateway {
    * Webhook events received but not yet applied stay stored and are applied at the next start.
    */
   close(options?: { graceMs?: number }): Promise<void>;
+  /** Forgets every cached Square read, for when Square's data was replaced without events (the demo emulator's reset). */
+  forgetCachedReads(): Promise<void>;
   /** With the `webhooks` option: the processor applying received events, and the URL they must be signed with. */
   webhooks?: { processor: EventProcessor; notificationUrl(): string };
 }
@@ -81,6 +86,11 @@ export interface Gateway {
 export function createGateway(options: GatewayOptions): Gateway {
   const webhooks = options.webhooks && gatewayWebhooks(options.webhooks, (): Server => server);
   const pubsub = livePubSub(options, () => yoga.logger);
+  const cache = squareCache(options, () => yoga.logger);
+  if (webhooks && cache) {
+    // Registered before the live updates' listener, so that subscribers read the object after its stale copies are gone.
+    webhooks.receiver.processor.onApplied((applied) => cache.invalidate(applied.merchantId, staleAfterEvent(applied.type, applied.body)));
+  }
   if (webhooks && pubsub) {
     // The processor calls this once per event across instances; Redis carries it to the others' subscribers.
     webhooks.receiver.processor.onApplied((applied) => {
@@ -130,6 +140,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       maxRetries: options.squareMaxRetries,
       deadlineMs: options.requestDeadlineMs,
       locationsTtlMs: options.locationsTtlMs,
+      cache,
       apiKeys: options.apiKeys,
       lineage: options.webhooks?.store,
       pubsub,
@@ -140,6 +151,9 @@ export function createGateway(options: GatewayOptions): Gateway {
   return {
     server,
     webhooks: webhooks && { processor: webhooks.receiver.processor, notificationUrl: webhooks.notificationUrl },
+    forgetCachedReads: async () => {
+      await cache?.clear();
+    },
     listen: (port = 0, host = '127.0.0.1') =>
       new Promise((resolve, reject) => {
         server.once('error', reject);
@@ -161,6 +175,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       await webhooks?.receiver.processor.stop();
       await budget.close();
       await persistedQueries.close();
+      await cache?.close();
     },
   };
 }
@@ -239,6 +254,31 @@ function sellerBudget(options: GatewayOptions, logger: () => YogaLogger): { budg
       else redis.disconnect();
     },
   };
+}
+
+/** How long cached reads live when CACHE_TTL_MS is unset and the gateway receives webhooks. */
+export const DEFAULT_CACHE_TTL_MS = 300_000;
+
+/**
+ * Square reads kept across requests: in this process (an LRU), or in Redis, shared by
+ * every instance, with no copy in front of it, so that an invalidation made by any
+ * instance holds for all at once. Only webhooks tell the gateway of changes made
+ * elsewhere, so without them there is no cache unless CACHE_TTL_MS asks for one.
+ */
+function squareCache(options: GatewayOptions, logger: () => YogaLogger): SquareCache | undefined {
+  const ttlMs = options.cacheTtlMs ?? (options.webhooks ? DEFAULT_CACHE_TTL_MS : 0);
+  if (ttlMs === 0) return undefined;
+  const settings = { ttlMs, maxEntries: options.cacheMaxEntries ?? 50_000 };
+  if (!options.redisUrl) return new SquareCache(new MemoryCacheStore(settings));
+  // Reads go to Square while Redis is not connected (RedisCacheStore.lookup); invalidations wait for it, up to one retry.
+  const redis = new Redis(options.redisUrl, { maxRetriesPerRequest: 1, enableAutoPipelining: true });
+  let warnedAt = -Infinity;
+  redis.on('error', (error) => {
+    if (performance.now() - warnedAt < 60_000) return;
+    warnedAt = performance.now();
+    logger().warn('the shared Square cache in Redis cannot be reached; reads go to Square meanwhile:', error);
+  });
+  return new SquareCache(new RedisCacheStore(redis, settings, options.pubsubPrefix ?? '', Math.max(options.requestDeadlineMs * 2, 60_000)));
 }
 
 /**

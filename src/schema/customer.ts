@@ -205,9 +205,9 @@ builder.queryFields((t) => ({
         return squareConnection(
           args,
           async (cursor, limit) => {
-            const page = hasFilter
-              ? await ctx.loaders.call(() =>
-                  ctx.square.customers.search({
+            const page = await ctx.loaders.customerPage({ filter: hasFilter ? filter : null, cursor, limit }, async () =>
+              hasFilter
+                ? ctx.square.customers.search({
                     cursor,
                     limit: BigInt(limit),
                     query: {
@@ -219,9 +219,9 @@ builder.queryFields((t) => ({
                       },
                       sort: { field: 'CREATED_AT', order: 'ASC' },
                     },
-                  }),
-                )
-              : (await ctx.loaders.call(() => ctx.square.customers.list({ cursor, limit, sortField: 'CREATED_AT', sortOrder: 'ASC' }))).response;
+                  })
+                : (await ctx.square.customers.list({ cursor, limit, sortField: 'CREATED_AT', sortOrder: 'ASC' })).response,
+            );
             for (const customer of page.customers ?? []) ctx.loaders.customer.prime(customer.id!, customer);
             return { items: page.customers ?? [], cursor: page.cursor };
           },

@@ -2,6 +2,8 @@ import DataLoader from 'dataloader';
 import type { Square, SquareClient } from 'square';
 import { fromSquareErrors, isNotFound, squareFailure } from './errors.js';
 import type { PrioritizedCall } from './budgeted-fetch.js';
+import { UNCACHED, type Answer, type CachedRead, type SellerCache } from './cache.js';
+import { cached } from './staleness.js';
 import { chunk, collectPages } from './paging.js';
 
 /** Square's documented batch sizes. */
@@ -24,6 +26,8 @@ export interface LoaderDeps {
   lineages: (customerIds: readonly string[]) => Promise<Map<string, string[]>>;
   /** The profile a merged-away customer lives on as; undefined when it was never merged away. */
   mergedInto: (customerId: string) => Promise<string | undefined>;
+  /** Square's answers kept across requests for this token; none by default. */
+  cache?: SellerCache | undefined;
 }
 
 export type Loaders = ReturnType<typeof createLoaders>;
@@ -33,9 +37,11 @@ export type Loaders = ReturnType<typeof createLoaders>;
  * kind of object made in one tick are batched into Square's bulk endpoints where
  * Square has them, deduplicated where it does not, and each result primes the
  * loaders of the objects it carries. Built per request and per token, so nothing
- * read for one seller can reach another.
+ * read for one seller can reach another. Square objects and lists (never GraphQL
+ * results: scopes are checked on every field) come from the cross-request cache when
+ * it holds them; what makes them stale is src/square/staleness.ts.
  */
-export function createLoaders({ square, limit, locations, lineages, mergedInto }: LoaderDeps) {
+export function createLoaders({ square, limit, locations, lineages, mergedInto, cache = UNCACHED }: LoaderDeps) {
   const call = <T>(fn: () => Promise<T>) => limit(fn);
   /** For calls whose answers lead to further calls: they go ahead of the leaves waiting for the seller's budget. */
   const callFirst = <T>(fn: () => Promise<T>) => limit(fn, { priority: 'first' });
@@ -48,38 +54,44 @@ export function createLoaders({ square, limit, locations, lineages, mergedInto }
     }
   };
 
-  /** A per-id Retrieve for objects Square cannot fetch in bulk; 404 is `null`. */
-  const retrieveEach = <T>(get: (id: string) => Promise<T | undefined>) =>
-    new DataLoader<string, T | null>(async (ids) =>
-      Promise.all(
-        ids.map(async (id) => {
-          try {
-            return (await call(() => get(id))) ?? null;
-          } catch (error) {
-            return isNotFound(error) ? null : squareFailure(error);
-          }
-        }),
-      ),
+  /** One cached read per key, each missing one answered by `load`. */
+  const cachedEach = <T>(keys: readonly string[], read: (key: string) => CachedRead, load: (key: string) => Promise<Answer<T>>) =>
+    cache.many<T>(keys.map(read), (missing) => Promise.all(missing.map((i) => load(keys[i]!))));
+
+  /** A per-id Retrieve for objects Square cannot fetch in bulk; 404 is `null`. Kept across requests under `object`, if given. */
+  const retrieveEach = <T>(object: ((id: string) => string) | undefined, get: (id: string) => Promise<T | undefined>) => {
+    const retrieve = async (id: string): Promise<Answer<T>> => {
+      try {
+        return (await call(() => get(id))) ?? null;
+      } catch (error) {
+        return isNotFound(error) ? null : squareFailure(error);
+      }
+    };
+    return new DataLoader<string, T | null>(async (ids) =>
+      object ? cachedEach<T>(ids, (id) => ({ object: object(id) }), retrieve) : Promise.all(ids.map(retrieve)),
     );
+  };
 
   const customer = new DataLoader<string, Square.Customer | null>(
-    async (ids) => {
-      const found = new Map<string, Square.Customer | Error>();
-      await Promise.all(
-        chunk(ids, LIMITS.bulkRetrieveCustomers).map(async (batch) => {
-          try {
-            const { responses } = await callFirst(() => square.customers.bulkRetrieveCustomers({ customerIds: batch }));
-            for (const [id, result] of Object.entries(responses ?? {})) {
-              if (result.customer) found.set(id, result.customer);
-              else if (result.errors?.some((e) => e.code !== 'NOT_FOUND')) found.set(id, fromSquareErrors(undefined, result.errors));
+    async (all) =>
+      cache.many<Square.Customer>(all.map((id) => ({ object: cached.customer(id) })), async (missing) => {
+        const ids = missing.map((i) => all[i]!);
+        const found = new Map<string, Square.Customer | Error>();
+        await Promise.all(
+          chunk(ids, LIMITS.bulkRetrieveCustomers).map(async (batch) => {
+            try {
+              const { responses } = await callFirst(() => square.customers.bulkRetrieveCustomers({ customerIds: batch }));
+              for (const [id, result] of Object.entries(responses ?? {})) {
+                if (result.customer) found.set(id, result.customer);
+                else if (result.errors?.some((e) => e.code !== 'NOT_FOUND')) found.set(id, fromSquareErrors(undefined, result.errors));
+              }
+            } catch (error) {
+              for (const id of batch) found.set(id, squareFailure(error));
             }
-          } catch (error) {
-            for (const id of batch) found.set(id, squareFailure(error));
-          }
-        }),
-      );
-      return ids.map((id) => found.get(id) ?? null);
-    },
+          }),
+        );
+        return ids.map((id) => found.get(id) ?? null);
+      }),
     { maxBatchSize: LIMITS.bulkRetrieveCustomers * 10 },
   );
 
@@ -111,20 +123,23 @@ export function createLoaders({ square, limit, locations, lineages, mergedInto }
     ),
   );
 
-  const order = new DataLoader<string, Square.Order | null>(async (ids) => {
-    const found = new Map<string, Square.Order | Error>();
-    await Promise.all(
-      chunk(ids, LIMITS.batchRetrieveOrders).map(async (batch) => {
-        try {
-          const { orders } = await callFirst(() => square.orders.batchGet({ orderIds: batch }));
-          for (const o of orders ?? []) if (o.id) found.set(o.id, o);
-        } catch (error) {
-          for (const id of batch) found.set(id, squareFailure(error));
-        }
-      }),
-    );
-    return ids.map((id) => found.get(id) ?? null);
-  });
+  const order = new DataLoader<string, Square.Order | null>(async (all) =>
+    cache.many<Square.Order>(all.map((id) => ({ object: cached.order(id) })), async (missing) => {
+      const ids = missing.map((i) => all[i]!);
+      const found = new Map<string, Square.Order | Error>();
+      await Promise.all(
+        chunk(ids, LIMITS.batchRetrieveOrders).map(async (batch) => {
+          try {
+            const { orders } = await callFirst(() => square.orders.batchGet({ orderIds: batch }));
+            for (const o of orders ?? []) if (o.id) found.set(o.id, o);
+          } catch (error) {
+            for (const id of batch) found.set(id, squareFailure(error));
+          }
+        }),
+      );
+      return ids.map((id) => found.get(id) ?? null);
+    }),
+  );
 
   /** The webhook store's merge records for every customer of the request, in one query. */
   const mergedFrom = new DataLoader<string, string[]>(async (customerIds) => {
@@ -142,13 +157,30 @@ export function createLoaders({ square, limit, locations, lineages, mergedInto }
   const ordersByCustomer = new DataLoader<string, Square.Order[]>(async (customerIds) => {
     const lineage = await Promise.all(customerIds.map(async (id) => new Set([id, ...(await mergedFrom.load(id))])));
     const searchIds = [...new Set(lineage.flatMap((ids) => [...ids]))];
+    const found = await cache.many<Square.Order[]>(
+      searchIds.map((id) => ({ object: cached.ordersOfCustomers, field: id })),
+      (missing) => searchOrders(missing.map((i) => searchIds[i]!)),
+    );
+    const byId = new Map(searchIds.map((id, i) => [id, found[i]!]));
+    for (const orders of found) if (Array.isArray(orders)) for (const o of orders) if (o.id) order.prime(o.id, o);
+    return lineage.map((ids) => {
+      const answers = [...ids].map((id) => byId.get(id));
+      const failure = answers.find((a) => a instanceof Error);
+      if (failure) return failure;
+      const orders = new Map(answers.flatMap((a) => (Array.isArray(a) ? a.map((o) => [o.id, o] as const) : [])));
+      return [...orders.values()].sort((a, b) => compareDesc(a.createdAt, b.createdAt));
+    });
+  });
+
+  /** The orders made under each of these exact customer ids (on the order or a tender), from SearchOrders. */
+  const searchOrders = async (searchIds: string[]): Promise<Array<Answer<Square.Order[]>>> => {
     const owned = new Map<string, Map<string, Square.Order>>(searchIds.map((id) => [id, new Map()]));
     const failed = new Map<string, Error>();
     let locationIds: string[];
     try {
       locationIds = (await locations()).map((l) => l.id!).filter(Boolean);
     } catch (error) {
-      return customerIds.map(() => squareFailure(error));
+      return searchIds.map(() => squareFailure(error));
     }
     await Promise.all(
       chunk(searchIds, LIMITS.searchOrdersCustomerIds).flatMap((customers) =>
@@ -169,7 +201,6 @@ export function createLoaders({ square, limit, locations, lineages, mergedInto }
               return { items: page.orders ?? [], cursor: page.cursor };
             });
             for (const o of found) {
-              if (o.id) order.prime(o.id, o);
               const owners = new Set([o.customerId, ...(o.tenders ?? []).map((t) => t.customerId)]);
               for (const id of customers) if (owners.has(id)) owned.get(id)!.set(o.id!, o);
             }
@@ -179,61 +210,61 @@ export function createLoaders({ square, limit, locations, lineages, mergedInto }
         }),
       ),
     );
-    return lineage.map((ids) => {
-      const failure = [...ids].map((id) => failed.get(id)).find(Boolean);
-      if (failure) return failure;
-      const orders = new Map([...ids].flatMap((id) => [...owned.get(id)!]));
-      return [...orders.values()].sort((a, b) => compareDesc(a.createdAt, b.createdAt));
-    });
-  });
+    return searchIds.map((id) => failed.get(id) ?? [...owned.get(id)!.values()]);
+  };
 
-  const card = retrieveEach(async (cardId) => (await square.cards.get({ cardId })).card);
+  const card = retrieveEach(cached.card, async (cardId) => (await square.cards.get({ cardId })).card);
 
   /** Every card of a customer, disabled ones included, so one ListCards serves both views. */
-  const cardsByCustomer = new DataLoader<string, Square.Card[]>(async (customerIds) =>
-    Promise.all(
-      customerIds.map(async (customerId) => {
+  const cardsByCustomer = new DataLoader<string, Square.Card[]>(async (customerIds) => {
+    const found = await cachedEach<Square.Card[]>(
+      customerIds,
+      (customerId) => ({ object: cached.cardsOfCustomers, field: customerId }),
+      async (customerId) => {
         try {
-          const cards = await collectPages(async (cursor) => {
+          return await collectPages(async (cursor) => {
             const page = await call(() => square.cards.list({ customerId, includeDisabled: true, cursor }));
             return { items: page.data, cursor: page.response.cursor };
           });
-          for (const c of cards) if (c.id) card.prime(c.id, c);
-          return cards;
         } catch (error) {
           return squareFailure(error);
         }
-      }),
-    ),
-  );
+      },
+    );
+    for (const cards of found) if (Array.isArray(cards)) for (const c of cards) if (c.id) card.prime(c.id, c);
+    return found.map((cards) => cards ?? []);
+  });
 
-  const giftCard = retrieveEach(async (id) => (await square.giftCards.get({ id })).giftCard);
+  const giftCard = retrieveEach(cached.giftCard, async (id) => (await square.giftCards.get({ id })).giftCard);
 
-  const giftCardsByCustomer = new DataLoader<string, Square.GiftCard[]>(async (customerIds) =>
-    Promise.all(
-      customerIds.map(async (customerId) => {
+  const giftCardsByCustomer = new DataLoader<string, Square.GiftCard[]>(async (customerIds) => {
+    const found = await cachedEach<Square.GiftCard[]>(
+      customerIds,
+      (customerId) => ({ object: cached.giftCardsOfCustomers, field: customerId }),
+      async (customerId) => {
         try {
-          const giftCards = await collectPages(async (cursor) => {
+          return await collectPages(async (cursor) => {
             const page = await call(() => square.giftCards.list({ customerId, cursor, limit: LIMITS.listGiftCardsPage }));
             return { items: page.data, cursor: page.response.cursor };
           });
-          for (const g of giftCards) if (g.id) giftCard.prime(g.id, g);
-          return giftCards;
         } catch (error) {
           return squareFailure(error);
         }
-      }),
-    ),
-  );
+      },
+    );
+    for (const giftCards of found) if (Array.isArray(giftCards)) for (const g of giftCards) if (g.id) giftCard.prime(g.id, g);
+    return found.map((giftCards) => giftCards ?? []);
+  });
 
-  const giftCardByGan = retrieveEach(async (gan) => {
+  // Not kept across requests: changes name gift cards by id, which a GAN's lookup does not know beforehand.
+  const giftCardByGan = retrieveEach(undefined, async (gan) => {
     const found = (await square.giftCards.getFromGan({ gan })).giftCard;
     if (found?.id) giftCard.prime(found.id, found);
     return found;
   });
 
-  const payment = retrieveEach(async (paymentId) => (await square.payments.get({ paymentId })).payment);
-  const refund = retrieveEach(async (refundId) => (await square.refunds.get({ refundId })).refund);
+  const payment = retrieveEach(cached.payment, async (paymentId) => (await square.payments.get({ paymentId })).payment);
+  const refund = retrieveEach(cached.refund, async (refundId) => (await square.refunds.get({ refundId })).refund);
 
   const location = new DataLoader<string, Square.Location | null>(async (ids) => {
     try {
@@ -243,6 +274,23 @@ export function createLoaders({ square, limit, locations, lineages, mergedInto }
       return ids.map(() => squareFailure(error));
     }
   });
+
+  /**
+   * A page of the seller's customers (ListCustomers, or SearchCustomers with a filter),
+   * kept across requests until any customer changes; `request` names the page.
+   */
+  const customerPage = async (request: object, read: () => Promise<CustomerPage>): Promise<CustomerPage> => {
+    const [page] = await cache.many<CustomerPage>([{ object: cached.customerPages, field: JSON.stringify(request) }], async () => {
+      try {
+        const { customers, cursor } = await callSquare(read);
+        return [{ customers, cursor }];
+      } catch (error) {
+        return [error as Error];
+      }
+    });
+    if (page instanceof Error) throw page;
+    return page!;
+  };
 
   /** The id of the profile a customer id lives on as: its own, or, merged away, the surviving profile's. */
   const survivorId = async (customerId: string) => (await mergedInto(customerId)) ?? customerId;
@@ -266,6 +314,7 @@ export function createLoaders({ square, limit, locations, lineages, mergedInto }
     reachedThrough: (c: Square.Customer) => reachedThrough.get(c),
     mergedFrom,
     ordersOfCustomers,
+    customerPage,
     order,
     ordersByCustomer,
     card,
@@ -282,6 +331,11 @@ export function createLoaders({ square, limit, locations, lineages, mergedInto }
     /** The same, with Square's failure as thrown by the SDK, for mutations that turn it into typed errors. */
     limited: call,
   };
+}
+
+export interface CustomerPage {
+  customers?: Square.Customer[] | undefined;
+  cursor?: string | undefined;
 }
 
 function compareDesc(a: string | undefined, b: string | undefined): number {

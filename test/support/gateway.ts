@@ -69,6 +69,8 @@ export interface TestGatewayOptions {
   /** The server token (SERVER_TOKEN by default), e.g. the demo merchant's. */
   squareToken?: string;
   exampleVariables?: Record<string, unknown>;
+  /** Square reads kept across requests for this long; off (0) unless a test is about the cache. */
+  cacheTtlMs?: number;
 }
 
 /** A gateway in front of `squareBaseUrl` as the tests configure it; `store` receives webhooks (signed with the test key). */
@@ -83,6 +85,7 @@ export function createTestGateway(squareBaseUrl: string, options: TestGatewayOpt
     squareBurst: options.budget?.burst ?? 10_000,
     requestDeadlineMs: options.deadlineMs ?? 15_000,
     locationsTtlMs: 60_000,
+    cacheTtlMs: options.cacheTtlMs ?? 0,
     apiKeys: options.apiKeys,
     logging: options.logging,
     redisUrl: options.redisUrl,

@@ -5,6 +5,7 @@ import { AddressInput } from '../address.js';
 import { ConflictError, ConsentRequiredError, NotFoundError, PaymentDeclinedError, ValidationError } from '../errors.js';
 import { CardRef } from '../refs.js';
 import { IDEMPOTENCY_KEY_MAX, idInput, idempotencyKey, mutationErrors, present, requireCustomer, squareWrite, unlessNotFound, validateInput } from './write.js';
+import { staleAfter } from '../../square/staleness.js';
 
 /** Square's limits on the card fields a seller may set (Card in its spec). */
 const saveCardSchema = z.object({
@@ -95,6 +96,7 @@ builder.mutationFields((t) => ({
             options,
           ),
         settle: 'resend',
+        stale: (r) => staleAfter.card(r?.card?.id),
         fields: CARD_FIELDS,
         secrets: [input.sourceId, input.verificationToken],
       });
@@ -119,6 +121,7 @@ builder.mutationFields((t) => ({
           return current?.enabled === false ? { card: current } : undefined;
         },
         fields: { '': 'input.cardId', card_id: 'input.cardId' },
+        stale: () => staleAfter.card(cardId),
       });
       ctx.loaders.card.clear(cardId).prime(cardId, card!);
       if (card!.customerId) ctx.loaders.cardsByCustomer.clear(card!.customerId);

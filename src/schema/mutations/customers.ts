@@ -6,6 +6,7 @@ import { ConflictError, NotFoundError, ValidationError } from '../errors.js';
 import { CustomerRef } from '../refs.js';
 import type { GatewayContext } from '../../gateway/context.js';
 import { IDEMPOTENCY_KEY_MAX, idInput, idempotencyKey, mutationErrors, present, squareWrite, unlessNotFound, validateInput } from './write.js';
+import { staleAfter } from '../../square/staleness.js';
 
 const ProfileInput = {
   givenName: z.string().max(300).optional(),
@@ -120,6 +121,7 @@ builder.mutationFields((t) => ({
         send: (options) =>
           ctx.square.customers.create({ ...valid, ...(input.address ? { address: present(input.address) as Square.Address } : {}) }, options),
         settle: 'resend',
+        stale: (r) => staleAfter.customer(r?.customer?.id),
       });
       return customer!;
     },
@@ -144,6 +146,7 @@ builder.mutationFields((t) => ({
           return current && advanced && hasChanges(current, changes) ? { customer: current } : undefined;
         },
         fields: NAMED_BY_ID,
+        stale: () => staleAfter.customer(customerId),
       });
       ctx.loaders.customer.clear(customerId);
       return customer!;
@@ -162,6 +165,7 @@ builder.mutationFields((t) => ({
         // Sent again after it took effect, the delete would find no customer: gone is the outcome asked for.
         settle: async () => ((await retrieveCustomer(ctx, customerId)) ? undefined : {}),
         fields: NAMED_BY_ID,
+        stale: () => staleAfter.customer(customerId),
       });
       ctx.loaders.customer.clear(customerId);
       return customerId;

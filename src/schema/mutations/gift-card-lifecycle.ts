@@ -9,6 +9,7 @@ import { MoneyInput } from '../money.js';
 import { ganHint } from '../ids.js';
 import { GiftCardActivityRef, GiftCardRef } from '../refs.js';
 import { IDEMPOTENCY_KEY_MAX, idInput, idempotencyKey, mutationErrors, positiveMoney, present, squareWrite, validateInput } from './write.js';
+import { staleAfter } from '../../square/staleness.js';
 
 // ---------------------------------------------------------------------------------------------
 // Checks before any Square call.
@@ -132,6 +133,7 @@ async function recordActivity(
         ctx.square.giftCards.activities.create({ idempotencyKey, giftCardActivity: { type: step, giftCardId, locationId, ...details } }, options),
       settle: 'resend',
       fields: ACTIVITY_FIELDS,
+      stale: () => staleAfter.giftCard(giftCardId),
     });
     forgetGiftCard(ctx, giftCardId);
     return giftCardActivity!;
@@ -286,6 +288,7 @@ builder.mutationFields((t) => ({
         send: (options) => ctx.square.giftCards.create({ idempotencyKey: key, locationId, giftCard: { type: 'DIGITAL' } }, options),
         settle: 'resend',
         fields: { location_id: 'input.locationId', idempotency_key: 'input.idempotencyKey' },
+        stale: (r) => staleAfter.giftCard(r?.giftCard?.id),
       });
       ctx.loaders.giftCard.clear(giftCard!.id!).prime(giftCard!.id!, giftCard!);
       return giftCard!;

@@ -4,6 +4,7 @@ import { builder } from '../builder.js';
 import { NotFoundError, ValidationError } from '../errors.js';
 import { GiftCardRef } from '../refs.js';
 import { idInput, mutationErrors, requireCustomer, squareWrite, unlessNotFound } from './write.js';
+import { staleAfter } from '../../square/staleness.js';
 
 const GiftCardCustomerInput = builder.inputType('GiftCardCustomerInput', {
   description: 'A gift card and a customer, to link as a gift card on file or to unlink.',
@@ -59,6 +60,7 @@ builder.mutationFields((t) => ({
         send: (options) => ctx.square.giftCards.linkCustomer({ giftCardId, customerId }, options),
         settle: () => showsLink(ctx, giftCardId, customerId, true),
         fields: LINK_FIELDS,
+        stale: () => staleAfter.giftCard(giftCardId),
       });
       return linksChanged(ctx, customerId, giftCard!);
     },
@@ -81,6 +83,7 @@ builder.mutationFields((t) => ({
         // linked shows the same, and the card is as asked either way.
         settle: () => showsLink(ctx, giftCardId, customerId, false),
         fields: LINK_FIELDS,
+        stale: () => staleAfter.giftCard(giftCardId),
       });
       return linksChanged(ctx, customerId, giftCard!);
     },

@@ -7,6 +7,7 @@ import { ConflictError, NotFoundError, ValidationError } from '../errors.js';
 import { MoneyInput } from '../money.js';
 import { OrderRef } from '../refs.js';
 import { IDEMPOTENCY_KEY_MAX, SQUARE_ID, idInput, idempotencyKey, mutationErrors, requireCustomer, squareWrite, validateInput } from './write.js';
+import { staleAfter } from '../../square/staleness.js';
 
 // ---------------------------------------------------------------------------------------------
 // Checks before any Square call. Absent and null both mean "not given": nulls become undefined,
@@ -298,6 +299,7 @@ builder.mutationFields((t) => ({
       const created = await squareWrite(ctx, {
         send: (options) => ctx.square.orders.create({ order, idempotencyKey: valid.idempotencyKey }, options),
         settle: 'resend',
+        stale: (r) => staleAfter.order(r?.order?.id),
       }).catch(
         (error: unknown) => {
           throw orderField(error);
@@ -324,6 +326,7 @@ builder.mutationFields((t) => ({
         settle: 'resend',
         // A refusal naming no field is about the order (not OPEN, or not found).
         fields: { '': 'input.orderId' },
+        stale: () => [...staleAfter.order(orderId), ...paymentIds.flatMap((id) => staleAfter.payment(id))],
       });
       // Square captured the listed payments and canceled the order's other approved ones.
       ctx.loaders.payment.clearAll();

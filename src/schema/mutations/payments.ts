@@ -17,6 +17,7 @@ import {
   unlessNotFound,
   validateInput,
 } from './write.js';
+import { staleAfter } from '../../square/staleness.js';
 
 /** A tip or app fee: zero is allowed (Square treats it as none), negative is not. */
 const extraMoney = z.object({ amount: z.bigint().nonnegative('amount must not be negative'), currency: z.string() });
@@ -90,6 +91,11 @@ async function takePayment(
     settle: 'resend',
     fields,
     secrets: [request.sourceId, request.verificationToken],
+    stale: (r) => [
+      ...staleAfter.payment(r?.payment?.id, r?.payment?.orderId ?? request.orderId),
+      // A gift card on file paid: its balance changed.
+      ...(request.sourceId.startsWith('gftc:') ? staleAfter.giftCard(request.sourceId) : []),
+    ],
   });
   paymentChanged(ctx, payment!);
   return payment!;
@@ -282,6 +288,7 @@ builder.mutationFields((t) => ({
         send: (options) => ctx.square.payments.complete({ paymentId, ...(versionToken ? { versionToken } : {}) }, options),
         settle: () => paymentIn(ctx, paymentId, 'COMPLETED'),
         fields: PAYMENT_STATE_FIELDS,
+        stale: (r) => staleAfter.payment(paymentId, r?.payment?.orderId),
       });
       paymentChanged(ctx, payment!);
       return payment!;
@@ -302,6 +309,7 @@ builder.mutationFields((t) => ({
         send: (options) => ctx.square.payments.cancel({ paymentId }, options),
         settle: () => paymentIn(ctx, paymentId, 'CANCELED'),
         fields: PAYMENT_STATE_FIELDS,
+        stale: (r) => staleAfter.payment(paymentId, r?.payment?.orderId),
       });
       paymentChanged(ctx, payment!);
       return payment!;
@@ -326,6 +334,8 @@ builder.mutationFields((t) => ({
         send: (options) => ctx.square.payments.cancelByIdempotencyKey({ idempotencyKey: key }, options),
         settle: 'resend',
         fields: { '': 'input.idempotencyKey' },
+        // Square does not say which payment it voided: its payment.updated event names it.
+        stale: () => staleAfter.payment(undefined),
       });
       // Square does not say which payment it voided, so nothing read before can be trusted.
       ctx.loaders.payment.clearAll();

@@ -7,6 +7,7 @@ import { formatMoney, MoneyInput } from '../money.js';
 import { RefundRef } from '../refs.js';
 import { forgetPayment } from './payments.js';
 import { IDEMPOTENCY_KEY_MAX, idInput, idempotencyKey, mutationErrors, positiveMoney, present, squareWrite, validateInput } from './write.js';
+import { staleAfter } from '../../square/staleness.js';
 
 const refundSchema = z.object({
   amountMoney: positiveMoney,
@@ -102,6 +103,7 @@ builder.mutationFields((t) => ({
             options,
           ),
         settle: 'resend',
+        stale: (r) => staleAfter.refund(r?.refund?.id, paymentId, r?.refund?.orderId),
       });
       ctx.loaders.refund.clear(refund!.id).prime(refund!.id, refund!);
       // The payment's refundedMoney and refunds changed: read anew rather than guess its new state.

@@ -41,6 +41,12 @@ export interface Write<T> {
   fields?: Record<string, string>;
   /** Input that must never reach a message, such as payment tokens. */
   secrets?: ReadonlyArray<string | null | undefined>;
+  /**
+   * The cached reads the write makes stale (src/square/staleness.ts's `staleAfter`), given
+   * its result, or undefined when its outcome stayed unknown: dropped before the mutation
+   * answers, so that the client (and anyone after it) reads what Square now holds.
+   */
+  stale: (result: NoInfer<T> | undefined) => readonly string[];
 }
 
 /**
@@ -55,11 +61,23 @@ export interface Write<T> {
  * top-level GraphQL errors, since no input fixes them.
  */
 export async function squareWrite<T>(ctx: GatewayContext, write: Write<T>): Promise<T> {
+  let result: T;
   try {
-    return await exactlyOnce(ctx, write);
+    result = await exactlyOnce(ctx, write);
   } catch (error) {
+    if (writeOutcome(error) === 'unknown') await forgetStale(ctx, write.stale(undefined));
     throw redact(typedFailure(error, write.fields ?? {}), write.secrets ?? []);
   }
+  await forgetStale(ctx, write.stale(result));
+  return result;
+}
+
+/**
+ * The write took effect (or may have): a cache that cannot be reached now misses the
+ * invalidation, and its entries live out their TTL; the write's answer stands.
+ */
+async function forgetStale(ctx: GatewayContext, objects: readonly string[]): Promise<void> {
+  await ctx.invalidate(objects).catch(() => {});
 }
 
 async function exactlyOnce<T>(ctx: GatewayContext, write: Write<T>): Promise<T> {

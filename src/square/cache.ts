@@ -1,0 +1,132 @@
+import type { CacheStore, Lookup } from './cache-store.js';
+
+/** One cached read: an object of src/square/staleness.ts, and which of its entries (a list's customer, a page's arguments). */
+export interface CachedRead {
+  object: string;
+  field?: string;
+}
+
+/** A Square answer: the object or list, null when Square has none, or the failure. Only the first kind is kept. */
+export type Answer<T> = T | null | Error;
+
+/**
+ * The cache as one request of one seller token sees it. `many` answers each read from
+ * the cache, or from one `load` of all the misses (given by index), which then fills
+ * the cache; reads that miss at the same time, in this request or any other of the
+ * token, share one Square call (so that every subscriber to one event reads once).
+ */
+export interface SellerCache {
+  many<T>(reads: readonly CachedRead[], load: (missing: number[]) => Promise<Array<Answer<T>>>): Promise<Array<Answer<T>>>;
+}
+
+/** No cache (CACHE_TTL_MS=0, or a seller it cannot key): every read goes to Square. */
+export const UNCACHED: SellerCache = {
+  many: (reads, load) => load(reads.map((_read, i) => i)),
+};
+
+/**
+ * Square reads shared across requests (and, over Redis, instances), per seller. Entries
+ * are keyed by Square's merchant id (what webhooks name) and a hash of the token that
+ * read them (so that no token reads what another token was allowed to read), and
+ * dropped by `invalidate` when src/square/staleness.ts says a change made them stale.
+ */
+export class SquareCache {
+  /** Reads under way: `${merchant}\n${object}` → entry → version seen → the shared answer. */
+  private readonly flights = new Map<string, Map<string, Promise<Answer<unknown>>>>();
+
+  constructor(private readonly store: CacheStore) {}
+
+  /** The cache for one token; `merchantId` names its seller (when it cannot be learned, reads are not cached). */
+  forSeller(merchantId: () => Promise<string>, tokenKey: string): SellerCache {
+    return {
+      many: async <T>(reads: readonly CachedRead[], load: (missing: number[]) => Promise<Array<Answer<T>>>) => {
+        let merchant: string;
+        try {
+          merchant = await merchantId();
+        } catch {
+          return UNCACHED.many(reads, load);
+        }
+        return this.many(merchant, tokenKey, reads, load);
+      },
+    };
+  }
+
+  /** Drops what a change of the seller's objects made stale, here and in the shared store, and forgets reads begun before it. */
+  async invalidate(merchantId: string, objects: readonly string[]): Promise<void> {
+    for (const object of objects) this.flights.delete(`${merchantId}\n${object}`);
+    await this.store.invalidate(objects.map((object) => `${merchantId}:${object}`));
+  }
+
+  /** Forgets everything, for when Square's data was replaced wholesale (the demo emulator's reset). */
+  clear(): Promise<void> {
+    this.flights.clear();
+    return this.store.clear();
+  }
+
+  close(): Promise<void> {
+    return this.store.close();
+  }
+
+  private async many<T>(
+    merchant: string,
+    tokenKey: string,
+    reads: readonly CachedRead[],
+    load: (missing: number[]) => Promise<Array<Answer<T>>>,
+  ): Promise<Array<Answer<T>>> {
+    const answers = new Array<Promise<Answer<T>>>(reads.length);
+    const missing: number[] = [];
+    const settle: Array<(answer: Answer<T>) => void> = [];
+    let lookups: Lookup[];
+    try {
+      lookups = await Promise.all(reads.map((read) => this.store.lookup(`${merchant}:${read.object}`, `${tokenKey}:${read.field ?? ''}`)));
+    } catch {
+      // The shared store cannot be reached: Square answers meanwhile.
+      return UNCACHED.many(reads, load);
+    }
+    lookups.forEach((lookup, i) => {
+      if (lookup.hit) {
+        answers[i] = Promise.resolve(lookup.value as T);
+        return;
+      }
+      const object = `${merchant}\n${reads[i]!.object}`;
+      const entry = `${tokenKey}:${reads[i]!.field ?? ''}\n${lookup.version}`;
+      const flights = this.flights.get(object) ?? new Map<string, Promise<Answer<unknown>>>();
+      const shared = flights.get(entry) as Promise<Answer<T>> | undefined;
+      if (shared) {
+        void lookup.fill(undefined);
+        // Another request's read failing (its deadline, its client gone) is not this one's answer.
+        answers[i] = shared.then((answer) => (answer instanceof Error ? this.loadOne(load, i) : answer));
+        return;
+      }
+      let resolve!: (answer: Answer<T>) => void;
+      const flight = new Promise<Answer<T>>((r) => (resolve = r));
+      this.flights.set(object, flights.set(entry, flight));
+      answers[i] = flight;
+      missing.push(i);
+      settle.push((answer) => {
+        if (flights.get(entry) === flight) flights.delete(entry);
+        if (flights.size === 0 && this.flights.get(object) === flights) this.flights.delete(object);
+        resolve(answer);
+        void lookup.fill(answer === null || answer instanceof Error ? undefined : answer).catch(() => {});
+      });
+    });
+    if (missing.length > 0) {
+      let loaded: Array<Answer<T>>;
+      try {
+        loaded = await load(missing);
+      } catch (error) {
+        loaded = missing.map(() => (error instanceof Error ? error : new Error(String(error))));
+      }
+      settle.forEach((done, j) => done(loaded[j] ?? null));
+    }
+    return Promise.all(answers);
+  }
+
+  private async loadOne<T>(load: (missing: number[]) => Promise<Array<Answer<T>>>, index: number): Promise<Answer<T>> {
+    try {
+      return (await load([index]))[0] ?? null;
+    } catch (error) {
+      return error instanceof Error ? error : new Error(String(error));
+    }
+  }
+}

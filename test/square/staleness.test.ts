@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { cached, INVALIDATING_EVENTS, staleAfterEvent } from '../../src/square/staleness.js';
+
+const event = (type: string, id: string, object: Record<string, unknown> = {}) => ({ type, data: { id, object } });
+
+/** Every event type the gateway receives, and what it must make stale (Square's payloads, trimmed to what counts). */
+const CASES: Array<[string, ReturnType<typeof event>, string[]]> = [
+  ['customer.created', event('customer.created', 'C1'), [cached.customer('C1'), cached.customerPages]],
+  ['customer.updated', event('customer.updated', 'C1'), [cached.customer('C1'), cached.customerPages]],
+  ['customer.deleted', event('customer.deleted', 'C1'), [cached.customer('C1'), cached.customerPages]],
+  [
+    'customer.created after a merge',
+    event('customer.created', 'C3', { event_context: { merge: { from_customer_ids: ['C1', 'C2'], to_customer_id: 'C3' } } }),
+    [cached.customer('C3'), cached.customerPages, cached.customer('C1'), cached.customer('C2'), cached.ordersOfCustomers],
+  ],
+  ['card.created', event('card.created', 'ccof:1', { card: { id: 'ccof:1', customer_id: 'C1' } }), [cached.card('ccof:1'), cached.cardsOfCustomers]],
+  ['card.updated', event('card.updated', 'ccof:1', { card: { id: 'ccof:1' } }), [cached.card('ccof:1'), cached.cardsOfCustomers]],
+  ['card.disabled', event('card.disabled', 'ccof:1', { card: { id: 'ccof:1' } }), [cached.card('ccof:1'), cached.cardsOfCustomers]],
+  ['card.forgotten', event('card.forgotten', 'ccof:1', { card: { id: 'ccof:1' } }), [cached.card('ccof:1'), cached.cardsOfCustomers]],
+  ['card.automatically_updated', event('card.automatically_updated', 'ccof:1', { card: { id: 'ccof:1' } }), [cached.card('ccof:1'), cached.cardsOfCustomers]],
+  ['payment.created', event('payment.created', 'P1', { payment: { id: 'P1', order_id: 'O1' } }), [cached.payment('P1'), cached.order('O1'), cached.ordersOfCustomers]],
+  ['payment.updated', event('payment.updated', 'P1', { payment: { id: 'P1', order_id: 'O1' } }), [cached.payment('P1'), cached.order('O1'), cached.ordersOfCustomers]],
+  [
+    'refund.created',
+    event('refund.created', 'R1', { refund: { id: 'R1', payment_id: 'P1', order_id: 'O1' } }),
+    [cached.refund('R1'), cached.payment('P1'), cached.order('O1'), cached.ordersOfCustomers],
+  ],
+  [
+    'refund.updated',
+    event('refund.updated', 'R1', { refund: { id: 'R1', payment_id: 'P1', order_id: 'O1' } }),
+    [cached.refund('R1'), cached.payment('P1'), cached.order('O1'), cached.ordersOfCustomers],
+  ],
+  // Square's order events carry no customer: every customer's order search is dropped.
+  ['order.created', event('order.created', 'O1', { order_created: { order_id: 'O1' } }), [cached.order('O1'), cached.ordersOfCustomers]],
+  ['order.updated', event('order.updated', 'O1', { order_updated: { order_id: 'O1' } }), [cached.order('O1'), cached.ordersOfCustomers]],
+  ['order.fulfillment.updated', event('order.fulfillment.updated', 'O1'), [cached.order('O1'), cached.ordersOfCustomers]],
+  ['gift_card.created', event('gift_card.created', 'gftc:1'), [cached.giftCard('gftc:1'), cached.giftCardsOfCustomers]],
+  ['gift_card.updated', event('gift_card.updated', 'gftc:1'), [cached.giftCard('gftc:1'), cached.giftCardsOfCustomers]],
+  ['gift_card.customer_linked', event('gift_card.customer_linked', 'gftc:1', { linked_customer_id: 'C1' }), [cached.giftCard('gftc:1'), cached.giftCardsOfCustomers]],
+  ['gift_card.customer_unlinked', event('gift_card.customer_unlinked', 'gftc:1', { unlinked_customer_id: 'C1' }), [cached.giftCard('gftc:1'), cached.giftCardsOfCustomers]],
+  [
+    'gift_card.activity.created',
+    event('gift_card.activity.created', 'gcact_1', { gift_card_activity: { id: 'gcact_1', gift_card_id: 'gftc:1' } }),
+    [cached.giftCard('gftc:1'), cached.giftCardsOfCustomers],
+  ],
+  [
+    'gift_card.activity.updated',
+    event('gift_card.activity.updated', 'gcact_1', { gift_card_activity: { id: 'gcact_1', gift_card_id: 'gftc:1' } }),
+    [cached.giftCard('gftc:1'), cached.giftCardsOfCustomers],
+  ],
+];
+
+describe('what each webhook event makes stale', () => {
+  it.each(CASES)('%s', (_name, body, stale) => {
+    expect(staleAfterEvent(body.type, body)).toEqual(stale);
+  });
+
+  it('covers every event type it knows, and no unknown one changes anything', () => {
+    expect(new Set(CASES.map(([, body]) => body.type))).toEqual(INVALIDATING_EVENTS);
+    expect(staleAfterEvent('location.created', event('location.created', 'L1'))).toEqual([]);
+    expect(staleAfterEvent('payment.updated', null)).toEqual([cached.ordersOfCustomers]);
+  });
+});
