@@ -15,6 +15,7 @@ import { corsOption, type CorsPolicy } from './cors.js';
 import { errorCodes } from './error-codes.js';
 import { EXAMPLE_QUERY } from './example-query.js';
 import { gatewayGraphiQL } from './graphiql.js';
+import { health } from './health.js';
 import { inputErrors } from './input-errors.js';
 import { createGatewayPubSub, liveEventOf, type GatewayPubSub } from './pubsub.js';
 import { requestGuards } from './request-guards.js';
@@ -86,6 +87,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     multipart: false,
     plugins: [
       rootPage('/graphql'),
+      health({ store: options.webhooks?.store, redis: budget.redis, squareBaseUrl: options.squareBaseUrl }),
       queryArmor(),
       requestGuards({ maxTokens: MAX_TOKENS }),
       inputErrors(),
@@ -185,7 +187,7 @@ function gatewayWebhooks(
  * spends one budget per seller rather than one each. When Redis cannot be reached the
  * instance keeps a budget of its own meanwhile, and says so once a minute at most.
  */
-function sellerBudget(options: GatewayOptions, logger: () => YogaLogger): { budget: SquareBudget; close(): Promise<void> } {
+function sellerBudget(options: GatewayOptions, logger: () => YogaLogger): { budget: SquareBudget; redis?: Redis; close(): Promise<void> } {
   const settings = { ratePerSecond: options.squareRatePerSecond, burst: options.squareBurst };
   const local = new LocalBucketStore(settings);
   if (!options.redisUrl) return { budget: new SquareBudget(local, local), close: async () => {} };
@@ -201,6 +203,7 @@ function sellerBudget(options: GatewayOptions, logger: () => YogaLogger): { budg
   const store = new RedisBucketStore(redis, settings, options.pubsubPrefix);
   return {
     budget: new SquareBudget(store, local, onStoreError),
+    redis,
     close: async () => {
       if (redis.status === 'ready') await redis.quit().catch(() => redis.disconnect());
       else redis.disconnect();
