@@ -13,9 +13,14 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# The files a clone has (committed or not, never ignored ones), and node_modules as hard links where the
-# filesystem allows: prune only unlinks. npm rewrites its hidden lockfile, so that one is a real copy.
-git ls-files -z --cached --others --exclude-standard | tar --null -T - -cf - | tar -xf - -C "$scratch"
+# The files a clone has (committed or not, never ignored ones; outside git, all but the build and the
+# dependencies), and node_modules as hard links where the filesystem allows: prune only unlinks. npm
+# rewrites its hidden lockfile, so that one is a real copy.
+if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+  git ls-files -z --cached --others --exclude-standard | tar --null -T - -cf - | tar -xf - -C "$scratch"
+else
+  tar --exclude=./node_modules --exclude=./dist --exclude=./data -cf - . | tar -xf - -C "$scratch"
+fi
 cp -al node_modules "$scratch/" 2>/dev/null || { rm -rf "$scratch/node_modules"; cp -a node_modules "$scratch/"; }
 cp --remove-destination node_modules/.package-lock.json "$scratch/node_modules/.package-lock.json"
 cd "$scratch"
