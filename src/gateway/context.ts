@@ -165,7 +165,12 @@ export function contextFactory(options: ContextFactoryOptions) {
 
 /** Aborts when the client goes away or `ms` have passed (Node's timeout signals hold nothing once unreachable). */
 function requestDeadline(clientSignal: AbortSignal, ms: number): { signal: AbortSignal; deadline: number } {
-  return { signal: AbortSignal.any([clientSignal, AbortSignal.timeout(ms)]), deadline: performance.now() + ms };
+  // On Node 24 the server adapter's request signal is not Node's own AbortSignal, which AbortSignal.any
+  // refuses (ERR_INVALID_ARG_TYPE); a native signal follows it instead.
+  const gone = new AbortController();
+  if (clientSignal.aborted) gone.abort(clientSignal.reason);
+  else clientSignal.addEventListener('abort', () => gone.abort(clientSignal.reason), { once: true });
+  return { signal: AbortSignal.any([gone.signal, AbortSignal.timeout(ms)]), deadline: performance.now() + ms };
 }
 
 function bearerToken(request: Request): string | undefined {

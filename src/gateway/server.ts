@@ -19,6 +19,7 @@ import { costExtension } from './cost-extension.js';
 import { errorCodes } from './error-codes.js';
 import { EXAMPLE_QUERY } from './example-query.js';
 import { gatewayGraphiQL } from './graphiql.js';
+import { health } from './health.js';
 import { incrementalDelivery } from './incremental-delivery.js';
 import { inputErrors } from './input-errors.js';
 import { persistedOperations } from './persisted-operations.js';
@@ -115,6 +116,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     multipart: false,
     plugins: [
       rootPage('/graphql'),
+      health({ store: options.webhooks?.store, redis: budget.redis, squareBaseUrl: options.squareBaseUrl }),
       ...persistedOperations({
         trusted: options.trustedDocuments ?? TrustedDocuments.load(),
         store: persistedQueries,
@@ -233,7 +235,7 @@ function gatewayWebhooks(
  * spends one budget per seller rather than one each. When Redis cannot be reached the
  * instance keeps a budget of its own meanwhile, and says so once a minute at most.
  */
-function sellerBudget(options: GatewayOptions, logger: () => YogaLogger): { budget: SquareBudget; close(): Promise<void> } {
+function sellerBudget(options: GatewayOptions, logger: () => YogaLogger): { budget: SquareBudget; redis?: Redis; close(): Promise<void> } {
   const settings = { ratePerSecond: options.squareRatePerSecond, burst: options.squareBurst };
   const local = new LocalBucketStore(settings);
   if (!options.redisUrl) return { budget: new SquareBudget(local, local), close: async () => {} };
@@ -249,6 +251,7 @@ function sellerBudget(options: GatewayOptions, logger: () => YogaLogger): { budg
   const store = new RedisBucketStore(redis, settings, options.pubsubPrefix);
   return {
     budget: new SquareBudget(store, local, onStoreError),
+    redis,
     close: async () => {
       if (redis.status === 'ready') await redis.quit().catch(() => redis.disconnect());
       else redis.disconnect();
