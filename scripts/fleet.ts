@@ -180,12 +180,16 @@ try {
   const spend = (count: number) =>
     `{ ${Array.from({ length: count }, (_, i) => `p${i}: payment(id: "fleet-${run}-${i}") { id }`).join(' ')} }`;
   const codes = (result: Awaited<ReturnType<typeof graphql>>) => (result.errors ?? []).map((error) => error.extensions?.code);
+  await fetch(`${square}/_emulator/requests`, { method: 'DELETE' });
   const onA = await graphql(a, seller, spend(6));
   const onB = await graphql(b, seller, spend(1));
   const { requests } = (await (await fetch(`${square}/_emulator/requests`)).json()) as { requests: Array<{ path: string }> };
-  const made = requests.filter((request) => request.path.startsWith(`/v2/payments/fleet-${run}-`)).length;
-  if (JSON.stringify(codes(onA)) !== '["RATE_LIMITED","RATE_LIMITED"]' || JSON.stringify(codes(onB)) !== '["RATE_LIMITED"]' || made !== 4) {
-    fail(`the seller's budget is not shared: A refused ${codes(onA)}, B refused ${codes(onB)}, Square got ${made} calls (expected 4)`);
+  // Every call for the seller counts: the payments, and the ListLocations that tells the cache whose they are.
+  const made = requests.length;
+  const paid = requests.filter((request) => request.path.startsWith(`/v2/payments/fleet-${run}-`)).length;
+  const refusedOnA = codes(onA);
+  if (made !== 4 || refusedOnA.length !== 6 - paid || refusedOnA.some((c) => c !== 'RATE_LIMITED') || JSON.stringify(codes(onB)) !== '["RATE_LIMITED"]') {
+    fail(`the seller's budget is not shared: A refused ${refusedOnA}, B refused ${codes(onB)}, Square got ${made} calls (expected 4)`);
   }
   console.log('shared budget: A spent the seller’s burst of 4 Square calls; B was refused RATE_LIMITED without calling Square');
   console.log('fleet: ok');
