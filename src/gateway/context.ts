@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { GraphQLError } from 'graphql';
 import type { SquareClient } from 'square';
 import { tokenKey, type SquareBudget } from '../square/budget.js';
@@ -170,7 +171,10 @@ function requestDeadline(clientSignal: AbortSignal, ms: number): { signal: Abort
   const gone = new AbortController();
   if (clientSignal.aborted) gone.abort(clientSignal.reason);
   else clientSignal.addEventListener('abort', () => gone.abort(clientSignal.reason), { once: true });
-  return { signal: AbortSignal.any([gone.signal, AbortSignal.timeout(ms)]), deadline: performance.now() + ms };
+  const signal = AbortSignal.any([gone.signal, AbortSignal.timeout(ms)]);
+  // Every call of the request waiting for budget or in flight listens to it: a page of 50 customers is 100 and more.
+  setMaxListeners(0, signal);
+  return { signal, deadline: performance.now() + ms };
 }
 
 function bearerToken(request: Request): string | undefined {
