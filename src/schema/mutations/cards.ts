@@ -80,7 +80,7 @@ builder.mutationFields((t) => ({
       const valid = validateInput(saveCardSchema, present(input));
       await requireCustomer(ctx, customerId, 'input.customerId');
       const { card } = await squareWrite(ctx, {
-        send: (options) =>
+        send: () =>
           ctx.square.cards.create(
             {
               idempotencyKey: valid.idempotencyKey,
@@ -93,7 +93,6 @@ builder.mutationFields((t) => ({
                 ...(input.billingAddress ? { billingAddress: present(input.billingAddress) as Square.Address } : {}),
               },
             },
-            options,
           ),
         settle: 'resend',
         stale: (r) => staleAfter.card(r?.card?.id),
@@ -115,7 +114,7 @@ builder.mutationFields((t) => ({
     resolve: async (_root, { input }, ctx) => {
       const cardId = idInput(input.cardId, 'Card', 'input.cardId');
       const { card } = await squareWrite(ctx, {
-        send: (options) => ctx.square.cards.disable({ cardId }, options),
+        send: () => ctx.square.cards.disable({ cardId }),
         settle: async () => {
           const current = (await unlessNotFound(ctx.square.cards.get({ cardId })))?.card;
           return current?.enabled === false ? { card: current } : undefined;

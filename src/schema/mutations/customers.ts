@@ -118,8 +118,8 @@ builder.mutationFields((t) => ({
     resolve: async (_root, { input }, ctx) => {
       const valid = validateInput(createSchema, present(input));
       const { customer } = await squareWrite(ctx, {
-        send: (options) =>
-          ctx.square.customers.create({ ...valid, ...(input.address ? { address: present(input.address) as Square.Address } : {}) }, options),
+        send: () =>
+          ctx.square.customers.create({ ...valid, ...(input.address ? { address: present(input.address) as Square.Address } : {}) }),
         settle: 'resend',
         stale: (r) => staleAfter.customer(r?.customer?.id),
       });
@@ -138,7 +138,7 @@ builder.mutationFields((t) => ({
       validateInput(z.object(ProfileInput), present(fields));
       const changes = { ...(fields as Record<string, string | null>), ...(address ? { address: present(address) as Square.Address } : {}) };
       const { customer } = await squareWrite(ctx, {
-        send: (options) => ctx.square.customers.update({ customerId, ...(version != null ? { version } : {}), ...changes }, options),
+        send: () => ctx.square.customers.update({ customerId, ...(version != null ? { version } : {}), ...changes }),
         // Sent again after it took effect, the update would meet its own new version (ConflictError) or bump the version twice.
         settle: async () => {
           const current = await retrieveCustomer(ctx, customerId);
@@ -161,7 +161,7 @@ builder.mutationFields((t) => ({
     resolve: async (_root, { input }, ctx) => {
       const customerId = idInput(input.id, 'Customer', 'input.id');
       await squareWrite(ctx, {
-        send: (options) => ctx.square.customers.delete({ customerId, ...(input.version != null ? { version: input.version } : {}) }, options),
+        send: () => ctx.square.customers.delete({ customerId, ...(input.version != null ? { version: input.version } : {}) }),
         // Sent again after it took effect, the delete would find no customer: gone is the outcome asked for.
         settle: async () => ((await retrieveCustomer(ctx, customerId)) ? undefined : {}),
         fields: NAMED_BY_ID,

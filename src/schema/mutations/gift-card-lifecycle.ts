@@ -129,8 +129,8 @@ async function recordActivity(
   const locationId = idInput(input.locationId, 'Location', 'input.locationId');
   try {
     const { giftCardActivity } = await squareWrite(ctx, {
-      send: (options) =>
-        ctx.square.giftCards.activities.create({ idempotencyKey, giftCardActivity: { type: step, giftCardId, locationId, ...details } }, options),
+      send: () =>
+        ctx.square.giftCards.activities.create({ idempotencyKey, giftCardActivity: { type: step, giftCardId, locationId, ...details } }),
       settle: 'resend',
       fields: ACTIVITY_FIELDS,
       stale: () => staleAfter.giftCard(giftCardId),
@@ -285,7 +285,7 @@ builder.mutationFields((t) => ({
       const locationId = idInput(input.locationId, 'Location', 'input.locationId');
       const { idempotencyKey: key } = validateInput(createSchema, input);
       const { giftCard } = await squareWrite(ctx, {
-        send: (options) => ctx.square.giftCards.create({ idempotencyKey: key, locationId, giftCard: { type: 'DIGITAL' } }, options),
+        send: () => ctx.square.giftCards.create({ idempotencyKey: key, locationId, giftCard: { type: 'DIGITAL' } }),
         settle: 'resend',
         fields: { location_id: 'input.locationId', idempotency_key: 'input.idempotencyKey' },
         stale: (r) => staleAfter.giftCard(r?.giftCard?.id),

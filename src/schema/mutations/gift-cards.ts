@@ -57,7 +57,7 @@ builder.mutationFields((t) => ({
     resolve: async (_root, { input }, ctx) => {
       const { giftCardId, customerId } = await ids(ctx, input);
       const { giftCard } = await squareWrite(ctx, {
-        send: (options) => ctx.square.giftCards.linkCustomer({ giftCardId, customerId }, options),
+        send: () => ctx.square.giftCards.linkCustomer({ giftCardId, customerId }),
         settle: () => showsLink(ctx, giftCardId, customerId, true),
         fields: LINK_FIELDS,
         stale: () => staleAfter.giftCard(giftCardId),
@@ -78,7 +78,7 @@ builder.mutationFields((t) => ({
     resolve: async (_root, { input }, ctx) => {
       const { giftCardId, customerId } = await ids(ctx, input);
       const { giftCard } = await squareWrite(ctx, {
-        send: (options) => ctx.square.giftCards.unlinkCustomer({ giftCardId, customerId }, options),
+        send: () => ctx.square.giftCards.unlinkCustomer({ giftCardId, customerId }),
         // Sent again after it took effect, the unlink would be refused: the customer is no longer linked. A customer never
         // linked shows the same, and the card is as asked either way.
         settle: () => showsLink(ctx, giftCardId, customerId, false),

@@ -297,7 +297,7 @@ builder.mutationFields((t) => ({
         discounts: valid.discounts,
       };
       const created = await squareWrite(ctx, {
-        send: (options) => ctx.square.orders.create({ order, idempotencyKey: valid.idempotencyKey }, options),
+        send: () => ctx.square.orders.create({ order, idempotencyKey: valid.idempotencyKey }),
         settle: 'resend',
         stale: (r) => staleAfter.order(r?.order?.id),
       }).catch(
@@ -321,8 +321,8 @@ builder.mutationFields((t) => ({
       const paymentIds = input.paymentIds.map((id, i) => idInput(id, 'Payment', `input.paymentIds.${i}`));
       const valid = validateInput(paySchema, { ...input, paymentIds });
       const { order } = await squareWrite(ctx, {
-        send: (options) =>
-          ctx.square.orders.pay({ orderId, paymentIds, orderVersion: valid.orderVersion, idempotencyKey: valid.idempotencyKey }, options),
+        send: () =>
+          ctx.square.orders.pay({ orderId, paymentIds, orderVersion: valid.orderVersion, idempotencyKey: valid.idempotencyKey }),
         settle: 'resend',
         // A refusal naming no field is about the order (not OPEN, or not found).
         fields: { '': 'input.orderId' },

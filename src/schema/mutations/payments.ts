@@ -87,7 +87,7 @@ async function takePayment(
   fields: Record<string, string> = {},
 ): Promise<Square.Payment> {
   const { payment } = await squareWrite(ctx, {
-    send: (options) => ctx.square.payments.create(request, options),
+    send: () => ctx.square.payments.create(request),
     settle: 'resend',
     fields,
     secrets: [request.sourceId, request.verificationToken],
@@ -285,7 +285,7 @@ builder.mutationFields((t) => ({
       const paymentId = idInput(input.paymentId, 'Payment', 'input.paymentId');
       const versionToken = input.versionToken ?? undefined;
       const { payment } = await squareWrite(ctx, {
-        send: (options) => ctx.square.payments.complete({ paymentId, ...(versionToken ? { versionToken } : {}) }, options),
+        send: () => ctx.square.payments.complete({ paymentId, ...(versionToken ? { versionToken } : {}) }),
         settle: () => paymentIn(ctx, paymentId, 'COMPLETED'),
         fields: PAYMENT_STATE_FIELDS,
         stale: (r) => staleAfter.payment(paymentId, r?.payment?.orderId),
@@ -306,7 +306,7 @@ builder.mutationFields((t) => ({
     resolve: async (_root, { input }, ctx) => {
       const paymentId = idInput(input.paymentId, 'Payment', 'input.paymentId');
       const { payment } = await squareWrite(ctx, {
-        send: (options) => ctx.square.payments.cancel({ paymentId }, options),
+        send: () => ctx.square.payments.cancel({ paymentId }),
         settle: () => paymentIn(ctx, paymentId, 'CANCELED'),
         fields: PAYMENT_STATE_FIELDS,
         stale: (r) => staleAfter.payment(paymentId, r?.payment?.orderId),
@@ -331,7 +331,7 @@ builder.mutationFields((t) => ({
         input,
       );
       await squareWrite(ctx, {
-        send: (options) => ctx.square.payments.cancelByIdempotencyKey({ idempotencyKey: key }, options),
+        send: () => ctx.square.payments.cancelByIdempotencyKey({ idempotencyKey: key }),
         settle: 'resend',
         fields: { '': 'input.idempotencyKey' },
         // Square does not say which payment it voided: its payment.updated event names it.

@@ -92,7 +92,7 @@ builder.mutationFields((t) => ({
       const valid = validateInput(refundSchema, present(input));
       await checkRefundable(ctx, paymentId, input.amountMoney);
       const { refund } = await squareWrite(ctx, {
-        send: (options) =>
+        send: () =>
           ctx.square.refunds.refundPayment(
             {
               idempotencyKey: valid.idempotencyKey,
@@ -100,7 +100,6 @@ builder.mutationFields((t) => ({
               amountMoney: input.amountMoney,
               ...(valid.reason !== undefined ? { reason: valid.reason } : {}),
             },
-            options,
           ),
         settle: 'resend',
         stale: (r) => staleAfter.refund(r?.refund?.id, paymentId, r?.refund?.orderId),

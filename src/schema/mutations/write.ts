@@ -24,12 +24,10 @@ export const idempotencyKey = (max: number) =>
 
 const snakeToCamel = (path: string) => path.replace(/_([a-z0-9])/g, (_m, c: string) => c.toUpperCase());
 
-/** Options that make the SDK send a write once: whether to send it again is the gateway's decision (see squareWrite). */
-const ONE_ATTEMPT = { maxRetries: 0 };
 
 export interface Write<T> {
-  /** Sends the write once; `options` go to the SDK method as its request options. */
-  send: (options: typeof ONE_ATTEMPT) => Promise<T>;
+  /** Sends the write once: the SDK never retries (src/square/client.ts); whether to send it again is decided here. */
+  send: () => Promise<T>;
   /**
    * How a write whose outcome is unknown is settled. `'resend'`: it carries an idempotency
    * key, so Square answers the same request with the first attempt's result if that took
@@ -84,7 +82,7 @@ async function exactlyOnce<T>(ctx: GatewayContext, write: Write<T>): Promise<T> 
   for (let attempt = 0; ; attempt++) {
     let failure: unknown;
     try {
-      return await ctx.loaders.limited(() => write.send(ONE_ATTEMPT));
+      return await ctx.loaders.limited(() => write.send());
     } catch (error) {
       failure = error;
     }
