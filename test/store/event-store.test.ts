@@ -211,14 +211,20 @@ const VERSION_1 = (types: { seq: string; time: string; received: string; now: st
   VALUES ('E\\1', 'M\\', 'customer.created', ${types.now}, '{"a":"\\u0000"}', NULL), ('E2', 'M', 'payment.updated', ${types.now}, '{}', ${types.now});
   INSERT INTO customer_merges (merchant_id, from_customer_id, to_customer_id, event_id) VALUES ('M\\', 'A\\', 'C', 'E\\1');`;
 
-async function expectMigratedFromVersion1(store: EventStore): Promise<void> {
-  expect(await store.pendingEvents(10)).toEqual([
-    expect.objectContaining({ eventId: 'E\\1', merchantId: 'M\\', rawBody: '{"a":"\\u0000"}', attempts: 0, parkedAt: null }),
-  ]);
-  expect((await store.event('E2'))!.appliedAt).not.toBeNull();
-  expect(await lineageOf(store, 'M\\', 'C')).toEqual(['A\\']);
-  expect(await store.mergedInto('M\\', 'A\\')).toBe('C');
-  expect(await store.recordEvent({ event_id: 'E\\1', merchant_id: 'M\\', type: 'customer.created' }, '{}')).toBe('duplicate');
+/** Opens the migrated store at `location` and checks that version 1's rows came through. */
+async function expectMigratedFromVersion1(location: StoreLocation): Promise<void> {
+  const store = await location.open();
+  try {
+    expect(await store.pendingEvents(10)).toEqual([
+      expect.objectContaining({ eventId: 'E\\1', merchantId: 'M\\', rawBody: '{"a":"\\u0000"}', attempts: 0, parkedAt: null }),
+    ]);
+    expect((await store.event('E2'))!.appliedAt).not.toBeNull();
+    expect(await lineageOf(store, 'M\\', 'C')).toEqual(['A\\']);
+    expect(await store.mergedInto('M\\', 'A\\')).toBe('C');
+    expect(await store.recordEvent({ event_id: 'E\\1', merchant_id: 'M\\', type: 'customer.created' }, '{}')).toBe('duplicate');
+  } finally {
+    await store.close();
+  }
 }
 
 describe('migration 2', () => {
@@ -230,12 +236,7 @@ describe('migration 2', () => {
       db.exec(VERSION_1({ seq: 'INTEGER', time: 'TEXT', received: 'TEXT NOT NULL', now: `'${new Date().toISOString()}'` }));
       db.pragma('user_version = 1');
       db.close();
-      const store = await location.open();
-      try {
-        await expectMigratedFromVersion1(store);
-      } finally {
-        await store.close();
-      }
+      await expectMigratedFromVersion1(location);
     } finally {
       await location.drop();
     }
@@ -250,12 +251,7 @@ describe('migration 2', () => {
       await client.query(VERSION_1({ seq: 'BIGSERIAL', time: 'TIMESTAMPTZ', received: 'TIMESTAMPTZ NOT NULL DEFAULT now()', now: 'now()' }));
       await client.query('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())');
       await client.query('INSERT INTO schema_migrations (version) VALUES (1)');
-      const store = await location.open();
-      try {
-        await expectMigratedFromVersion1(store);
-      } finally {
-        await store.close();
-      }
+      await expectMigratedFromVersion1(location);
     } finally {
       await client.end();
       await location.drop();
