@@ -13,6 +13,13 @@ export interface CustomerAttribute {
   custom_attribute: serialization.CustomAttribute.Raw;
 }
 
+/** A loyalty ledger event as stored: Square always sets these fields. */
+export type LoyaltyLedgerEvent = serialization.LoyaltyEvent.Raw & {
+  id: string;
+  type: serialization.LoyaltyEventType.Raw;
+  created_at: string;
+};
+
 /** The emulator's collections, one per kind of Square object, in Square's wire shape. */
 export function createStores(db: Db) {
   return {
@@ -32,6 +39,10 @@ export function createStores(db: Db) {
     ),
     /** Keyed by `customer_id/key`. */
     customerAttributes: new Collection<CustomerAttribute>(db, 'customer_custom_attribute'),
+    loyaltyPrograms: new Collection<serialization.LoyaltyProgram.Raw>(db, 'loyalty_program'),
+    loyaltyAccounts: new Collection<serialization.LoyaltyAccount.Raw>(db, 'loyalty_account'),
+    loyaltyRewards: new Collection<serialization.LoyaltyReward.Raw>(db, 'loyalty_reward'),
+    loyaltyEvents: new Collection<LoyaltyLedgerEvent>(db, 'loyalty_event'),
   };
 }
 

@@ -1,17 +1,46 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { EmulatorContext } from './context.js';
+import { putProgram, type ProgramSettings } from './domain/loyalty.js';
 import { errors } from './errors.js';
 import { mergeCustomers } from './routes/customers.js';
 import { chargebackBlock } from './routes/gift-card-activities.js';
 import type { Emulator } from './server.js';
-import { parse } from './validation.js';
+import { parse, shapes } from './validation.js';
 
 const webhookSettings = z.object({
   url: z.string().url().optional(),
   signature_key: z.string().min(1).optional(),
   retry_base_ms: z.number().int().min(1).optional(),
   max_attempts: z.number().int().min(1).max(100).optional(),
+});
+
+const taxMode = z.enum(['BEFORE_TAX', 'AFTER_TAX']);
+const loyaltyProgramSettings = z.object({
+  accrual_rules: z
+    .array(
+      z.object({
+        accrual_type: z.enum(['VISIT', 'SPEND', 'ITEM_VARIATION', 'CATEGORY']),
+        points: z.number().int().min(1),
+        visit_data: z.object({ minimum_amount_money: shapes.money.optional(), tax_mode: taxMode }).optional(),
+        spend_data: z.object({ amount_money: shapes.money, tax_mode: taxMode }).optional(),
+        item_variation_data: z.object({ item_variation_id: z.string().min(1) }).optional(),
+        category_data: z.object({ category_id: z.string().min(1) }).optional(),
+      }),
+    )
+    .min(1),
+  reward_tiers: z
+    .array(
+      z.object({
+        name: z.string().min(1),
+        points: z.number().int().min(1),
+        pricing_rule_reference: z.object({ object_id: z.string().min(1), catalog_version: z.number().int().optional() }),
+      }),
+    )
+    .min(1),
+  terminology: z.object({ one: z.string().min(1), other: z.string().min(1) }).optional(),
+  location_ids: z.array(z.string().min(1)).optional(),
+  expiration_policy: z.object({ expiration_duration: z.string().min(1) }).optional(),
 });
 
 /** The merchant a control call acts for: the one its bearer token stands for, as in Square's API. */
@@ -93,6 +122,13 @@ export function registerControlPlane(app: FastifyInstance, ctx: EmulatorContext,
     const merchantId = merchantOf(ctx, request);
     const body = parse(z.object({ from_customer_ids: z.array(z.string().min(1)).min(2).max(100) }), request.body);
     return { customer: mergeCustomers(ctx, merchantId, body.from_customer_ids) };
+  });
+
+  // Square's loyalty programs are set up in the Seller Dashboard, never through the API.
+  app.put('/_emulator/loyalty/program', async (request) => {
+    const settings = parse(loyaltyProgramSettings, request.body);
+    // Amounts past 2^53 stay bigints (src/emulator/json.ts); the SDK's Raw types only say number.
+    return { program: putProgram(ctx, merchantOf(ctx, request), settings as ProgramSettings) };
   });
 
   // What Square does to a gift card during a chargeback, which no API call can: BLOCK, then UNBLOCK.

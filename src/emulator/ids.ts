@@ -65,7 +65,13 @@ export const newId = {
   fingerprint: () => 'sq-1-' + draw('fingerprint', MIXED, 64),
   versionToken: () => draw('version_token', MIXED, 45),
   gan: () => '7783' + draw('gan', DIGITS, 12),
+  /** The Loyalty API's ids are UUIDs. */
+  loyalty: (kind: 'program' | 'reward_tier' | 'account' | 'mapping' | 'reward' | 'event') => uuid(draw(`loyalty_${kind}`, HEX, 32)),
 };
+
+function uuid(hex: string): string {
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
 
 /** Every bearer token is its own merchant; its id is derived so the same token always maps to the same merchant. */
 export function merchantIdForToken(token: string): string {

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { EmulatorContext } from './context.js';
 import { withSeededIds } from './ids.js';
+import { putProgram, type ProgramSettings } from './domain/loyalty.js';
 import { newLocation } from './merchants.js';
 
 /** The token whose merchant holds the demo data; `npm start` uses it. */
@@ -28,6 +29,16 @@ const MENU: Array<[name: string, cents: number]> = [
   ['Banana Bread', 425], ['Matcha Latte', 550], ['Bagel with Cream Cheese', 625], ['Granola Bowl', 950],
   ['Drip Coffee (1 lb bag)', 1800],
 ];
+
+/** The demo merchant's loyalty program: what a café would set up in Square's Dashboard. */
+const DEMO_LOYALTY_PROGRAM: ProgramSettings = {
+  accrual_rules: [{ accrual_type: 'SPEND', points: 1, spend_data: { amount_money: { amount: 100, currency: 'USD' }, tax_mode: 'BEFORE_TAX' } }],
+  reward_tiers: [
+    { name: 'Free drip coffee', points: 10, pricing_rule_reference: { object_id: 'DEMO-REWARD-DRIP-COFFEE' } },
+    { name: '$5 off your order', points: 40, pricing_rule_reference: { object_id: 'DEMO-REWARD-FIVE-OFF' } },
+  ],
+  terminology: { one: 'Star', other: 'Stars' },
+};
 
 /** A small deterministic generator, so that every seed tells the same story. */
 function prng(seed: number) {
@@ -219,5 +230,25 @@ export async function seedDemoData(app: FastifyInstance, ctx: EmulatorContext): 
       customer_id: customers[10]!.id,
       note: 'Catering deposit',
     });
+
+    // A loyalty program (a star per dollar, a free drink at 10), and the first customers enrolled with their orders' stars.
+    const program = putProgram(ctx, main.merchant_id, DEMO_LOYALTY_PROGRAM);
+    for (const [i, customer] of customers.slice(0, 6).entries()) {
+      const { loyalty_account: account } = await call<{ loyalty_account: { id: string } }>('POST', '/v2/loyalty/accounts', {
+        idempotency_key: key(),
+        loyalty_account: { program_id: program.id, mapping: { phone_number: `+1415555${String(1000 + i * 37).padStart(4, '0')}` } },
+      });
+      const { orders } = await call<{ orders?: Array<{ id: string; location_id: string; state: string }> }>('POST', '/v2/orders/search', {
+        location_ids: locationIds,
+        query: { filter: { customer_filter: { customer_ids: [customer.id] }, state_filter: { states: ['COMPLETED'] } } },
+      });
+      for (const order of orders ?? []) {
+        await call('POST', `/v2/loyalty/accounts/${account.id}/accumulate`, {
+          idempotency_key: key(),
+          location_id: order.location_id,
+          accumulate_points: { order_id: order.id },
+        });
+      }
+    }
   }));
 }

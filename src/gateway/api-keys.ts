@@ -13,6 +13,8 @@ export const SCOPES = [
   'GIFTCARDS_READ',
   'GIFTCARDS_WRITE',
   'MERCHANT_PROFILE_READ',
+  'LOYALTY_READ',
+  'LOYALTY_WRITE',
 ] as const;
 export type Scope = (typeof SCOPES)[number];
 

@@ -168,6 +168,8 @@ const OBJECT_ID: Record<string, (body: EventBody) => string | undefined> = {
   'gift_card.updated': dataId,
   'gift_card.customer_linked': dataId,
   'gift_card.customer_unlinked': dataId,
+  'loyalty.account.created': dataId,
+  'loyalty.account.updated': dataId,
   // Square has no call that reads one activity; subscribers load its gift card.
   'gift_card.activity.created': (body) => body.data?.object?.gift_card_activity?.gift_card_id,
 };

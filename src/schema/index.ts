@@ -11,6 +11,10 @@ import './order.js';
 import './payment.js';
 import './refund.js';
 import './location.js';
+import './loyalty-program.js';
+import './loyalty-account.js';
+import './loyalty-event.js';
+import './loyalty-reward.js';
 import './node.js';
 import './errors.js';
 import './mutations/customers.js';
@@ -20,6 +24,7 @@ import './mutations/refunds.js';
 import './mutations/orders.js';
 import './mutations/gift-cards.js';
 import './mutations/gift-card-lifecycle.js';
+import './mutations/loyalty.js';
 import './subscriptions.js';
 
 /** The gateway's schema: every type module above has added its part to the builder. */

@@ -37,8 +37,11 @@ export const SQUARE_CALLS: Record<string, 'once' | 'perItem'> = {
   'Customer.giftCards': 'once',
   'Customer.orders': 'once',
   'Customer.payments': 'perItem',
+  // Batched 30 customers a call; counted per customer, an upper bound.
+  'Customer.loyaltyAccount': 'once',
   'GiftCard.activities': 'once',
   'GiftCardActivity.payment': 'once',
+  'LoyaltyAccount.events': 'once',
   'Order.payments': 'perItem',
   'Order.refunds': 'perItem',
   'Payment.refunds': 'perItem',

@@ -14,6 +14,10 @@ export const OrderRef = builder.objectRef<Square.Order>('Order');
 export const PaymentRef = builder.objectRef<Square.Payment>('Payment');
 export const RefundRef = builder.objectRef<Square.PaymentRefund>('Refund');
 export const LocationRef = builder.objectRef<Square.Location>('Location');
+export const LoyaltyProgramRef = builder.objectRef<Square.LoyaltyProgram>('LoyaltyProgram');
+export const LoyaltyAccountRef = builder.objectRef<Square.LoyaltyAccount>('LoyaltyAccount');
+export const LoyaltyEventRef = builder.objectRef<Square.LoyaltyEvent>('LoyaltyEvent');
+export const LoyaltyRewardRef = builder.objectRef<Square.LoyaltyReward>('LoyaltyReward');
 
 export const OrderConnection = builder.connectionObject(
   {

@@ -24,7 +24,7 @@ interface LiveSource<T> {
  * filtered by the subscription's arguments. An event whose object cannot be read
  * (gone, or Square failed) is skipped; the next one brings the current state anyway.
  */
-async function liveObjects<T>(ctx: GatewayContext, source: LiveSource<T>): Promise<AsyncIterable<T>> {
+export async function liveObjects<T>(ctx: GatewayContext, source: LiveSource<T>): Promise<AsyncIterable<T>> {
   if (!ctx.pubsub) {
     throw new GraphQLError('Live updates need Square webhooks: configure SQUARE_WEBHOOK_SIGNATURE_KEY (or REDIS_URL).', {
       extensions: { code: 'SUBSCRIPTIONS_UNAVAILABLE' },
@@ -52,7 +52,7 @@ async function liveObjects<T>(ctx: GatewayContext, source: LiveSource<T>): Promi
  * (after a merge, the survivor), and every profile merged into that one, whose old orders
  * keep the old id. Without a customer, undefined: everything matches.
  */
-async function customerIds(ctx: GatewayContext, id: string | number | null | undefined): Promise<Set<string | null | undefined> | undefined> {
+export async function customerIds(ctx: GatewayContext, id: string | number | null | undefined): Promise<Set<string | null | undefined> | undefined> {
   if (id == null) return undefined;
   const given = squareIdFrom(String(id), 'Customer', 'customerId');
   const survivor = (await ctx.lineage.mergedInto(given)) ?? given;

@@ -14,6 +14,9 @@ export const LIMITS = {
   searchOrdersLocationIds: 10,
   searchOrdersPage: 1000,
   listGiftCardsPage: 200,
+  searchLoyaltyAccountsCustomerIds: 30,
+  searchLoyaltyAccountsPage: 200,
+  searchLoyaltyEventsPage: 30,
 } as const;
 
 export interface LoaderDeps {
@@ -292,6 +295,57 @@ export function createLoaders({ square, limit, locations, lineages, mergedInto, 
     return page!;
   };
 
+  const loyaltyAccount = retrieveEach(cached.loyaltyAccount, async (accountId) => (await square.loyalty.accounts.get({ accountId })).loyaltyAccount);
+
+  /** The seller's program (Square's keyword `main`); a seller without one has none. */
+  const loyaltyProgram = async (): Promise<Square.LoyaltyProgram | null> => {
+    const [program] = await cachedEach<Square.LoyaltyProgram>(['main'], () => ({ object: cached.loyaltyProgram }), async () => {
+      try {
+        return (await call(() => square.loyalty.programs.get({ programId: 'main' }))).program ?? null;
+      } catch (error) {
+        return isNotFound(error) ? null : squareFailure(error);
+      }
+    });
+    if (program instanceof Error) throw program;
+    return program ?? null;
+  };
+
+  /**
+   * Each customer's loyalty account: SearchLoyaltyAccounts takes 30 customer ids a call.
+   * Kept as `{ account }`, so that a customer without one is remembered too (most are).
+   */
+  const loyaltyAccountByCustomer = new DataLoader<string, Square.LoyaltyAccount | null>(async (customerIds) => {
+    const found = await cache.many<{ account?: Square.LoyaltyAccount }>(
+      customerIds.map((id) => ({ object: cached.loyaltyAccountsOfCustomers, field: id })),
+      async (missing) => {
+        const ids = missing.map((i) => customerIds[i]!);
+        const byCustomer = new Map<string, Square.LoyaltyAccount>();
+        const failed = new Map<string, Error>();
+        await Promise.all(
+          chunk(ids, LIMITS.searchLoyaltyAccountsCustomerIds).map(async (batch) => {
+            try {
+              const accounts = await collectPages(async (cursor) => {
+                const page = await call(() =>
+                  square.loyalty.accounts.search({ query: { customerIds: batch }, limit: LIMITS.searchLoyaltyAccountsPage, cursor }),
+                );
+                return { items: page.loyaltyAccounts ?? [], cursor: page.cursor };
+              });
+              for (const account of accounts) if (account.customerId) byCustomer.set(account.customerId, account);
+            } catch (error) {
+              for (const id of batch) failed.set(id, squareFailure(error));
+            }
+          }),
+        );
+        return ids.map((id) => failed.get(id) ?? { account: byCustomer.get(id) });
+      },
+    );
+    return found.map((entry) => {
+      if (entry instanceof Error) return entry;
+      if (entry?.account?.id) loyaltyAccount.prime(entry.account.id, entry.account);
+      return entry?.account ?? null;
+    });
+  });
+
   /** The id of the profile a customer id lives on as: its own, or, merged away, the surviving profile's. */
   const survivorId = async (customerId: string) => (await mergedInto(customerId)) ?? customerId;
 
@@ -326,6 +380,9 @@ export function createLoaders({ square, limit, locations, lineages, mergedInto, 
     refund,
     location,
     locations,
+    loyaltyProgram,
+    loyaltyAccount,
+    loyaltyAccountByCustomer,
     /** Runs any other Square call of this request, failures as GraphQL errors. */
     call: callSquare,
     /** The same, with Square's failure as thrown by the SDK, for mutations that turn it into typed errors. */

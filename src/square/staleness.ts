@@ -20,6 +20,11 @@ export const cached = {
   giftCard: (id: string) => `gift-card:${id}`,
   /** Every customer's ListGiftCards result. */
   giftCardsOfCustomers: 'gift-cards-of',
+  /** The seller's one loyalty program. */
+  loyaltyProgram: 'loyalty-program',
+  loyaltyAccount: (id: string) => `loyalty-account:${id}`,
+  /** Every customer's loyalty account (SearchLoyaltyAccounts by customer). */
+  loyaltyAccountsOfCustomers: 'loyalty-accounts-of',
 } as const;
 
 const some = (...objects: Array<string | false | undefined | null | '' | 0>) => objects.filter((o): o is string => Boolean(o));
@@ -43,6 +48,9 @@ export const staleAfter = {
   order: (id: string | undefined) => some(idOr(cached.order, id), cached.ordersOfCustomers),
   card: (id: string | undefined) => some(idOr(cached.card, id), cached.cardsOfCustomers),
   giftCard: (id: string | undefined) => some(idOr(cached.giftCard, id), cached.giftCardsOfCustomers),
+  /** Points, rewards and enrollment move an account's balance; its ledger events are never cached. */
+  loyaltyAccount: (id: string | undefined) => some(idOr(cached.loyaltyAccount, id), cached.loyaltyAccountsOfCustomers),
+  loyaltyProgram: () => [cached.loyaltyProgram],
 };
 
 interface EventBody {
@@ -83,6 +91,11 @@ const EVENTS: Record<string, (body: EventBody) => string[]> = {
   'gift_card.customer_unlinked': giftCardEvent,
   'gift_card.activity.created': giftCardActivityEvent,
   'gift_card.activity.updated': giftCardActivityEvent,
+  'loyalty.account.created': loyaltyAccountEvent,
+  'loyalty.account.updated': loyaltyAccountEvent,
+  'loyalty.account.deleted': loyaltyAccountEvent,
+  'loyalty.program.created': staleAfter.loyaltyProgram,
+  'loyalty.program.updated': staleAfter.loyaltyProgram,
 };
 
 /** Types the cache hears of; any other event changes nothing it holds. */
@@ -118,6 +131,10 @@ function orderEvent(body: EventBody): string[] {
 
 function giftCardEvent(body: EventBody): string[] {
   return staleAfter.giftCard(text(body.data?.id));
+}
+
+function loyaltyAccountEvent(body: EventBody): string[] {
+  return staleAfter.loyaltyAccount(text(body.data?.id));
 }
 
 function giftCardActivityEvent(body: EventBody): string[] {

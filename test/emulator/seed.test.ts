@@ -58,6 +58,13 @@ describe('demo data', () => {
     expect(orders!.length).toBeGreaterThan(0);
     const payments = (await square.payments.list()).data.filter((p) => p.customerId === DEMO_CUSTOMER_ID);
     expect(payments.length).toBeGreaterThan(0);
+    // Her loyalty account holds a star per dollar (before tax) of every completed order.
+    const { program } = await square.loyalty.programs.get({ programId: 'main' });
+    const { loyaltyAccounts } = await square.loyalty.accounts.search({ query: { customerIds: [DEMO_CUSTOMER_ID] } });
+    const completed = orders!.filter((o) => o.state === 'COMPLETED');
+    const stars = completed.reduce((sum, o) => sum + Math.floor(Number(o.totalMoney!.amount! - o.totalTaxMoney!.amount!) / 100), 0);
+    expect(stars).toBeGreaterThan(0);
+    expect(loyaltyAccounts).toMatchObject([{ programId: program!.id, balance: stars, lifetimePoints: stars }]);
   });
 
   it('has every id and GAN the README names for pasting', async () => {

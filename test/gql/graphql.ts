@@ -4,6 +4,20 @@ type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 /** Internal type. DO NOT USE DIRECTLY. */
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
 import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-node/core';
+/** Points a buyer earned: for a paid Square order (Square computes them by the program’s rules), or a number computed elsewhere. */
+export type AccumulateLoyaltyPointsInput = {
+  /** The loyalty account (its id or squareId). */
+  accountId: string | number;
+  /** Your unique key for this accrual, 1 to 128 characters: sending it again returns the first result instead of adding points twice. */
+  idempotencyKey: string;
+  /** Where the purchase was made (id or squareId). */
+  locationId: string | number;
+  /** A paid (COMPLETED) Square order; each order earns points once. Pass this or points. */
+  orderId?: string | number | null | undefined;
+  /** Points to add, at least 1, when the purchase is not a Square order. Pass this or orderId. */
+  points?: number | null | undefined;
+};
+
 /** The first money on a pending gift card: either a paid Square order’s GIFT_CARD line item, or an amount paid elsewhere with the buyer’s payment instruments. */
 export type ActivateGiftCardInput = {
   /** What the buyer paid onto the card, at least 1 in the smallest unit of the card’s currency. Required without orderId; with one, Square takes it from the line item (and refuses a different amount). */
@@ -559,6 +573,40 @@ export type LoadGiftCardInput = {
   referenceId?: string | null | undefined;
 };
 
+/** What earns points: a visit, money spent, a given item variation, or an item of a given category. */
+export type LoyaltyAccrualType =
+  | 'CATEGORY'
+  | 'ITEM_VARIATION'
+  | 'SPEND'
+  | 'VISIT';
+
+/** What changed a loyalty account’s points. */
+export type LoyaltyEventType =
+  | 'ACCUMULATE_POINTS'
+  | 'ACCUMULATE_PROMOTION_POINTS'
+  | 'ADJUST_POINTS'
+  | 'CREATE_REWARD'
+  | 'DELETE_REWARD'
+  | 'EXPIRE_POINTS'
+  | 'OTHER'
+  | 'REDEEM_REWARD';
+
+/** Whether buyers can earn and redeem points now. */
+export type LoyaltyProgramStatus =
+  | 'ACTIVE'
+  | 'INACTIVE';
+
+/** Where a reward is: issued (points locked), redeemed, or deleted (points given back). */
+export type LoyaltyRewardStatus =
+  | 'DELETED'
+  | 'ISSUED'
+  | 'REDEEMED';
+
+/** Whether taxes count toward the amount that earns points. */
+export type LoyaltyTaxMode =
+  | 'AFTER_TAX'
+  | 'BEFORE_TAX';
+
 /** An amount of money to charge, refund or price with. */
 export type MoneyInput = {
   /** The amount in the smallest currency unit, e.g. 2515 for $25.15; a string of digits or an Int. */
@@ -686,6 +734,20 @@ export type RedeemGiftCardInput = {
   locationId: string | number;
   /** Your own reference for this step, e.g. the id of the sale in your system; up to 255 characters. */
   referenceId?: string | null | undefined;
+};
+
+/** Points a buyer spends on a reward of the program: the reward is created (locking its points) and redeemed at once. */
+export type RedeemLoyaltyRewardInput = {
+  /** The loyalty account (its id or squareId). */
+  accountId: string | number;
+  /** Your unique key for this redemption, 1 to 120 characters: sending it again returns the same reward instead of spending points twice. */
+  idempotencyKey: string;
+  /** Where the reward is redeemed (id or squareId). */
+  locationId: string | number;
+  /** An OPEN Square order the reward is for, if any. */
+  orderId?: string | number | null | undefined;
+  /** The squareId of one of loyaltyProgram.rewardTiers. */
+  rewardTierId: string;
 };
 
 /** Money to give back from a completed payment, all of it or part. */
@@ -962,10 +1024,64 @@ export type NodeLookupQuery = { nodes: Array<
     | { __typename: 'Customer', id: string }
     | { __typename: 'GiftCard', id: string }
     | { __typename: 'Location', id: string }
+    | { __typename: 'LoyaltyAccount', id: string }
+    | { __typename: 'LoyaltyProgram', id: string }
     | { __typename: 'Order', id: string }
     | { __typename: 'Payment', id: string }
     | { __typename: 'Refund', id: string }
    | null> };
+
+export type LoyaltyProgramQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type LoyaltyProgramQuery = { loyaltyProgram: { id: string, squareId: string, status: LoyaltyProgramStatus, terminology: { one: string, other: string } | null, accrualRules: Array<{ accrualType: LoyaltyAccrualType, points: number, taxMode: LoyaltyTaxMode | null, spendAmount: { amount: string } | null }>, rewardTiers: Array<{ squareId: string, name: string, points: number }> } | null };
+
+export type CustomersWithLoyaltyQueryVariables = Exact<{
+  first?: number | null | undefined;
+}>;
+
+
+export type CustomersWithLoyaltyQuery = { customers: { edges: Array<{ node: { squareId: string, loyaltyAccount: { id: string, squareId: string, balance: number, lifetimePoints: number } | null } }> } | null };
+
+export type LoyaltyAccountHistoryQueryVariables = Exact<{
+  id: string | number;
+  first?: number | null | undefined;
+}>;
+
+
+export type LoyaltyAccountHistoryQuery = { loyaltyAccount: { balance: number, lifetimePoints: number, phoneNumber: string | null, customer: { squareId: string } | null, program: { squareId: string } | null, events: Array<{ type: LoyaltyEventType, points: number, reason: string | null, rewardSquareId: string | null, order: { squareId: string } | null, location: { squareId: string } | null }> | null } | null };
+
+export type AccumulateLoyaltyPointsMutationVariables = Exact<{
+  input: AccumulateLoyaltyPointsInput;
+}>;
+
+
+export type AccumulateLoyaltyPointsMutation = { accumulateLoyaltyPoints:
+    | { __typename: 'AccumulateLoyaltyPointsSuccess', loyaltyAccount: { balance: number, lifetimePoints: number } }
+    | { __typename: 'ConflictError', message: string, code: string }
+    | { __typename: 'NotFoundError', message: string, code: string, field: string }
+    | { __typename: 'ValidationError', message: string, code: string, field: string }
+   | null };
+
+export type RedeemLoyaltyRewardMutationVariables = Exact<{
+  input: RedeemLoyaltyRewardInput;
+}>;
+
+
+export type RedeemLoyaltyRewardMutation = { redeemLoyaltyReward:
+    | { __typename: 'ConflictError', message: string, code: string }
+    | { __typename: 'InsufficientPointsError', message: string, code: string, balance: number, required: number }
+    | { __typename: 'NotFoundError', message: string, code: string, field: string }
+    | { __typename: 'RedeemLoyaltyRewardSuccess', reward: { squareId: string, status: LoyaltyRewardStatus, points: number, rewardTier: { name: string } | null, account: { balance: number } | null } }
+    | { __typename: 'ValidationError', message: string, code: string }
+   | null };
+
+export type LoyaltyLiveSubscriptionVariables = Exact<{
+  customerId?: string | number | null | undefined;
+}>;
+
+
+export type LoyaltyLiveSubscription = { loyaltyAccountUpdated: { squareId: string, balance: number } };
 
 export type ReachedCustomerFragment = { squareId: string, resolvedFromMergedId: string | null };
 
@@ -1002,6 +1118,8 @@ export type NodeByIdQuery = { node:
     | { __typename: 'Customer', id: string }
     | { __typename: 'GiftCard', id: string }
     | { __typename: 'Location', id: string }
+    | { __typename: 'LoyaltyAccount', id: string }
+    | { __typename: 'LoyaltyProgram', id: string }
     | { __typename: 'Order', id: string }
     | { __typename: 'Payment', id: string }
     | { __typename: 'Refund', id: string }
@@ -1020,7 +1138,11 @@ export type NodesTwiceQuery = { a: Array<
     | { id: string }
     | { id: string }
     | { id: string }
+    | { id: string }
+    | { id: string }
    | null>, b: Array<
+    | { id: string }
+    | { id: string }
     | { id: string }
     | { id: string }
     | { id: string }
@@ -1043,9 +1165,13 @@ export type NodesInFragmentQuery = { nodes: Array<
     | { id: string }
     | { id: string }
     | { id: string }
+    | { id: string }
+    | { id: string }
    | null> };
 
 export type NodesOfFragment = { nodes: Array<
+    | { id: string }
+    | { id: string }
     | { id: string }
     | { id: string }
     | { id: string }
@@ -1165,6 +1291,8 @@ type WriteError_GiftCardStateError_Fragment = { __typename: 'GiftCardStateError'
 
 type WriteError_InsufficientBalanceError_Fragment = { __typename: 'InsufficientBalanceError', message: string, code: string };
 
+type WriteError_InsufficientPointsError_Fragment = { __typename: 'InsufficientPointsError', message: string, code: string };
+
 type WriteError_NotFoundError_Fragment = { __typename: 'NotFoundError', field: string, message: string, code: string };
 
 type WriteError_PaymentDeclinedError_Fragment = { __typename: 'PaymentDeclinedError', message: string, code: string };
@@ -1176,6 +1304,7 @@ export type WriteErrorFragment =
   | WriteError_ConsentRequiredError_Fragment
   | WriteError_GiftCardStateError_Fragment
   | WriteError_InsufficientBalanceError_Fragment
+  | WriteError_InsufficientPointsError_Fragment
   | WriteError_NotFoundError_Fragment
   | WriteError_PaymentDeclinedError_Fragment
   | WriteError_ValidationError_Fragment
@@ -1392,6 +1521,12 @@ export const GiftCardLiveDocument = {"kind":"Document","definitions":[{"kind":"O
 export const CustomerByIdDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"CustomerById"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"customer"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"squareId"}},{"kind":"Field","name":{"kind":"Name","value":"givenName"}}]}}]}}]} as unknown as DocumentNode<CustomerByIdQuery, CustomerByIdQueryVariables>;
 export const OrderWithCustomerDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"OrderWithCustomer"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"order"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"squareId"}},{"kind":"Field","name":{"kind":"Name","value":"customer"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"squareId"}}]}},{"kind":"Field","name":{"kind":"Name","value":"payments"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"squareId"}},{"kind":"Field","name":{"kind":"Name","value":"customer"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"squareId"}}]}}]}}]}}]}}]} as unknown as DocumentNode<OrderWithCustomerQuery, OrderWithCustomerQueryVariables>;
 export const NodeLookupDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"NodeLookup"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"ids"}},"type":{"kind":"NonNullType","type":{"kind":"ListType","type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"nodes"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"ids"},"value":{"kind":"Variable","name":{"kind":"Name","value":"ids"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"__typename"}}]}}]}}]} as unknown as DocumentNode<NodeLookupQuery, NodeLookupQueryVariables>;
+export const LoyaltyProgramDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"LoyaltyProgram"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"loyaltyProgram"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"squareId"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"terminology"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"one"}},{"kind":"Field","name":{"kind":"Name","value":"other"}}]}},{"kind":"Field","name":{"kind":"Name","value":"accrualRules"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"accrualType"}},{"kind":"Field","name":{"kind":"Name","value":"points"}},{"kind":"Field","name":{"kind":"Name","value":"spendAmount"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"amount"}}]}},{"kind":"Field","name":{"kind":"Name","value":"taxMode"}}]}},{"kind":"Field","name":{"kind":"Name","value":"rewardTiers"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"squareId"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"points"}}]}}]}}]}}]} as unknown as DocumentNode<LoyaltyProgramQuery, LoyaltyProgramQueryVariables>;
+export const CustomersWithLoyaltyDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"CustomersWithLoyalty"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"customers"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"squareId"}},{"kind":"Field","name":{"kind":"Name","value":"loyaltyAccount"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"squareId"}},{"kind":"Field","name":{"kind":"Name","value":"balance"}},{"kind":"Field","name":{"kind":"Name","value":"lifetimePoints"}}]}}]}}]}}]}}]}}]} as unknown as DocumentNode<CustomersWithLoyaltyQuery, CustomersWithLoyaltyQueryVariables>;
+export const LoyaltyAccountHistoryDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"LoyaltyAccountHistory"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"loyaltyAccount"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"balance"}},{"kind":"Field","name":{"kind":"Name","value":"lifetimePoints"}},{"kind":"Field","name":{"kind":"Name","value":"phoneNumber"}},{"kind":"Field","name":{"kind":"Name","value":"customer"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"squareId"}}]}},{"kind":"Field","name":{"kind":"Name","value":"program"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"squareId"}}]}},{"kind":"Field","name":{"kind":"Name","value":"events"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"type"}},{"kind":"Field","name":{"kind":"Name","value":"points"}},{"kind":"Field","name":{"kind":"Name","value":"reason"}},{"kind":"Field","name":{"kind":"Name","value":"rewardSquareId"}},{"kind":"Field","name":{"kind":"Name","value":"order"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"squareId"}}]}},{"kind":"Field","name":{"kind":"Name","value":"location"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"squareId"}}]}}]}}]}}]}}]} as unknown as DocumentNode<LoyaltyAccountHistoryQuery, LoyaltyAccountHistoryQueryVariables>;
+export const AccumulateLoyaltyPointsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"AccumulateLoyaltyPoints"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"AccumulateLoyaltyPointsInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"accumulateLoyaltyPoints"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"AccumulateLoyaltyPointsSuccess"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"loyaltyAccount"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"balance"}},{"kind":"Field","name":{"kind":"Name","value":"lifetimePoints"}}]}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Error"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"Field","name":{"kind":"Name","value":"code"}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ValidationError"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"field"}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"NotFoundError"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"field"}}]}}]}}]}}]} as unknown as DocumentNode<AccumulateLoyaltyPointsMutation, AccumulateLoyaltyPointsMutationVariables>;
+export const RedeemLoyaltyRewardDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"RedeemLoyaltyReward"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"RedeemLoyaltyRewardInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"redeemLoyaltyReward"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"RedeemLoyaltyRewardSuccess"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"reward"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"squareId"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"points"}},{"kind":"Field","name":{"kind":"Name","value":"rewardTier"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}}]}},{"kind":"Field","name":{"kind":"Name","value":"account"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"balance"}}]}}]}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Error"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"Field","name":{"kind":"Name","value":"code"}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"InsufficientPointsError"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"balance"}},{"kind":"Field","name":{"kind":"Name","value":"required"}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"NotFoundError"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"field"}}]}}]}}]}}]} as unknown as DocumentNode<RedeemLoyaltyRewardMutation, RedeemLoyaltyRewardMutationVariables>;
+export const LoyaltyLiveDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"subscription","name":{"kind":"Name","value":"LoyaltyLive"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"customerId"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"loyaltyAccountUpdated"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"customerId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"customerId"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"squareId"}},{"kind":"Field","name":{"kind":"Name","value":"balance"}}]}}]}}]} as unknown as DocumentNode<LoyaltyLiveSubscription, LoyaltyLiveSubscriptionVariables>;
 export const CustomerPathsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"CustomerPaths"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"orderId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"paymentId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"refundId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"order"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"orderId"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"customer"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"ReachedCustomer"}}]}},{"kind":"Field","name":{"kind":"Name","value":"tenders"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"customer"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"ReachedCustomer"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"payments"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"customer"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"ReachedCustomer"}}]}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"payment"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"paymentId"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"customer"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"ReachedCustomer"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"refund"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"refundId"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"payment"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"customer"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"ReachedCustomer"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"order"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"customer"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"ReachedCustomer"}}]}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"ReachedCustomer"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Customer"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"squareId"}},{"kind":"Field","name":{"kind":"Name","value":"resolvedFromMergedId"}}]}}]} as unknown as DocumentNode<CustomerPathsQuery, CustomerPathsQueryVariables>;
 export const PaymentsOfCustomerDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"subscription","name":{"kind":"Name","value":"PaymentsOfCustomer"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"customerId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"paymentUpdated"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"customerId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"customerId"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"squareId"}}]}}]}}]} as unknown as DocumentNode<PaymentsOfCustomerSubscription, PaymentsOfCustomerSubscriptionVariables>;
 export const OrdersOfCustomerDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"subscription","name":{"kind":"Name","value":"OrdersOfCustomer"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"customerId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"orderUpdated"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"customerId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"customerId"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"squareId"}}]}}]}}]} as unknown as DocumentNode<OrdersOfCustomerSubscription, OrdersOfCustomerSubscriptionVariables>;

@@ -48,6 +48,13 @@ const CASES: Array<[string, ReturnType<typeof event>, string[]]> = [
     event('gift_card.activity.updated', 'gcact_1', { gift_card_activity: { id: 'gcact_1', gift_card_id: 'gftc:1' } }),
     [cached.giftCard('gftc:1'), cached.giftCardsOfCustomers],
   ],
+  ...(['created', 'updated', 'deleted'] as const).map((what): [string, ReturnType<typeof event>, string[]] => [
+    `loyalty.account.${what}`,
+    event(`loyalty.account.${what}`, 'LA1', { loyalty_account: { id: 'LA1', customer_id: 'C1' } }),
+    [cached.loyaltyAccount('LA1'), cached.loyaltyAccountsOfCustomers],
+  ]),
+  ['loyalty.program.created', event('loyalty.program.created', 'LP1'), [cached.loyaltyProgram]],
+  ['loyalty.program.updated', event('loyalty.program.updated', 'LP1'), [cached.loyaltyProgram]],
 ];
 
 describe('what each webhook event makes stale', () => {

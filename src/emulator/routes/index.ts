@@ -10,6 +10,7 @@ import { registerCustomers } from './customers.js';
 import { registerGiftCardActivities } from './gift-card-activities.js';
 import { registerGiftCards } from './gift-cards.js';
 import { registerLocations } from './locations.js';
+import { registerLoyalty } from './loyalty.js';
 import { registerMerchants } from './merchants.js';
 import { registerOrders } from './orders.js';
 import { registerPayments } from './payments.js';
@@ -32,5 +33,6 @@ export function squareApiRoutes(ctx: EmulatorContext) {
     registerCards(app, ctx);
     registerGiftCards(app, ctx);
     registerGiftCardActivities(app, ctx);
+    registerLoyalty(app, ctx);
   };
 }

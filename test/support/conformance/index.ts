@@ -3,6 +3,7 @@ import { customerFamilyRoutes } from './customer-family.js';
 import { customerRoutes } from './customers.js';
 import { giftCardRoutes } from './gift-cards.js';
 import { locationRoutes } from './locations.js';
+import { loyaltyRoutes } from './loyalty.js';
 import { merchantRoutes } from './merchants.js';
 import { orderRoutes } from './orders.js';
 import { paymentRoutes } from './payments.js';
@@ -18,4 +19,5 @@ export const RESPONSE_ROUTES: ResponseRoute[] = [
   ...giftCardRoutes,
   ...paymentRoutes,
   ...orderRoutes,
+  ...loyaltyRoutes,
 ];

@@ -1,0 +1,280 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import type { EmulatorContext } from '../context.js';
+import {
+  accumulate,
+  adjust,
+  createAccount,
+  createReward,
+  deleteReward,
+  findAccount,
+  findOrder,
+  findProgram,
+  findReward,
+  pointsFor,
+  pointsForOrder,
+  programOf,
+  redeemReward,
+} from '../domain/loyalty.js';
+import { errors } from '../errors.js';
+import { paginate } from '../pagination.js';
+import { parse, shapes } from '../validation.js';
+
+/** Square's limits: SearchLoyaltyAccounts 1–200 (default 30), events and rewards 1–30 (default 30). */
+const MAX_ACCOUNTS_PAGE = 200;
+const MAX_EVENTS_PAGE = 30;
+const DEFAULT_PAGE = 30;
+/** Square caps each of SearchLoyaltyAccounts' filters at 30 values. */
+const MAX_FILTER_VALUES = 30;
+
+const key = shapes.idempotencyKey(1, 128);
+const id36 = z.string().min(1).max(36);
+const timestamp = z.string().refine((v) => !Number.isNaN(Date.parse(v)), 'Expected an RFC 3339 timestamp');
+
+const createAccountBody = z.object({
+  idempotency_key: key,
+  loyalty_account: z.object({
+    program_id: id36,
+    customer_id: z.string().min(1).nullish(),
+    mapping: z.object({ phone_number: z.string().min(1) }),
+  }),
+});
+const searchAccountsBody = z.object({
+  query: z
+    .object({
+      mappings: z.array(z.object({ phone_number: z.string().min(1) })).max(MAX_FILTER_VALUES).nullish(),
+      customer_ids: z.array(z.string().min(1)).max(MAX_FILTER_VALUES).nullish(),
+    })
+    .nullish(),
+  limit: z.number().int().min(1).max(MAX_ACCOUNTS_PAGE).nullish(),
+  cursor: z.string().nullish(),
+});
+const accumulateBody = z.object({
+  idempotency_key: key,
+  location_id: z.string().min(1),
+  accumulate_points: z.object({
+    loyalty_program_id: id36.nullish(),
+    points: z.number().int().min(1).nullish(),
+    order_id: z.string().min(1).nullish(),
+  }),
+});
+const adjustBody = z.object({
+  idempotency_key: key,
+  adjust_points: z.object({ loyalty_program_id: id36.nullish(), points: z.number().int(), reason: z.string().max(3500).nullish() }),
+  allow_negative_balance: z.boolean().nullish(),
+});
+const eventTypes = z.enum([
+  'ACCUMULATE_POINTS',
+  'CREATE_REWARD',
+  'REDEEM_REWARD',
+  'DELETE_REWARD',
+  'ADJUST_POINTS',
+  'EXPIRE_POINTS',
+  'OTHER',
+  'ACCUMULATE_PROMOTION_POINTS',
+]);
+const searchEventsBody = z.object({
+  query: z
+    .object({
+      filter: z
+        .object({
+          loyalty_account_filter: z.object({ loyalty_account_id: z.string().min(1) }).nullish(),
+          type_filter: z.object({ types: z.array(eventTypes) }).nullish(),
+          date_time_filter: z.object({ created_at: z.object({ start_at: timestamp.nullish(), end_at: timestamp.nullish() }) }).nullish(),
+          location_filter: z.object({ location_ids: z.array(z.string().min(1)) }).nullish(),
+          order_filter: z.object({ order_id: z.string().min(1) }).nullish(),
+        })
+        .nullish(),
+    })
+    .nullish(),
+  limit: z.number().int().min(1).max(MAX_EVENTS_PAGE).nullish(),
+  cursor: z.string().nullish(),
+});
+const calculateBody = z.object({
+  order_id: z.string().min(1).nullish(),
+  transaction_amount_money: shapes.money.nullish(),
+  loyalty_account_id: id36.nullish(),
+});
+const createRewardBody = z.object({
+  idempotency_key: key,
+  reward: z.object({ loyalty_account_id: id36, reward_tier_id: id36, order_id: z.string().min(1).nullish() }),
+});
+const searchRewardsBody = z.object({
+  query: z
+    .object({ loyalty_account_id: z.string().min(1), status: z.enum(['ISSUED', 'REDEEMED', 'DELETED']).nullish() })
+    .nullish(),
+  limit: z.number().int().min(1).max(MAX_EVENTS_PAGE).nullish(),
+  cursor: z.string().nullish(),
+});
+const redeemBody = z.object({ idempotency_key: key, location_id: z.string().min(1) });
+
+type AccountParams = { Params: { account_id: string } };
+type ProgramParams = { Params: { program_id: string } };
+type RewardParams = { Params: { reward_id: string } };
+
+/** Loyalty API: programs, accounts, points, rewards and the event ledger (promotions are not emulated). */
+export function registerLoyalty(app: FastifyInstance, ctx: EmulatorContext): void {
+  const { loyaltyAccounts, loyaltyEvents, loyaltyRewards } = ctx.stores;
+  const idempotent = (merchantId: string, endpoint: string, idempotencyKey: string, request: unknown, run: () => unknown) =>
+    ctx.idempotency.run(merchantId, endpoint, idempotencyKey, request, () => ({ status: 200, body: run() }));
+
+  app.get('/v2/loyalty/programs', async (request) => {
+    const program = programOf(ctx, request.merchant.id);
+    return program ? { programs: [program] } : {};
+  });
+
+  app.get<ProgramParams>('/v2/loyalty/programs/:program_id', async (request) => ({
+    program: findProgram(ctx, request.merchant.id, request.params.program_id),
+  }));
+
+  app.post<ProgramParams>('/v2/loyalty/programs/:program_id/calculate', async (request) => {
+    const merchantId = request.merchant.id;
+    const body = parse(calculateBody, request.body);
+    const program = findProgram(ctx, merchantId, request.params.program_id);
+    if (body.order_id && body.transaction_amount_money)
+      throw errors.invalid('CONFLICTING_PARAMETERS', 'Provide either order_id or transaction_amount_money, not both.');
+    if (body.loyalty_account_id) findAccount(ctx, merchantId, body.loyalty_account_id, 'loyalty_account_id');
+    if (body.order_id) return { points: pointsForOrder(program, findOrder(ctx, merchantId, body.order_id, 'order_id')), promotion_points: 0 };
+    if (!body.transaction_amount_money) throw errors.missing('order_id');
+    const total = BigInt(body.transaction_amount_money.amount);
+    // An amount alone carries no tax or items: SPEND and VISIT rules apply to it as given.
+    return { points: pointsFor(program, { total, tax: 0n }), promotion_points: 0 };
+  });
+
+  app.post('/v2/loyalty/accounts', async (request, reply) => {
+    const merchantId = request.merchant.id;
+    const body = parse(createAccountBody, request.body);
+    const result = idempotent(merchantId, 'CreateLoyaltyAccount', body.idempotency_key, request.body, () => ({
+      loyalty_account: createAccount(ctx, merchantId, {
+        program_id: body.loyalty_account.program_id,
+        phone_number: body.loyalty_account.mapping.phone_number,
+        customer_id: body.loyalty_account.customer_id,
+      }),
+    }));
+    return reply.code(result.status).send(result.body);
+  });
+
+  app.post('/v2/loyalty/accounts/search', async (request) => {
+    const merchantId = request.merchant.id;
+    const body = parse(searchAccountsBody, request.body);
+    const phones = body.query?.mappings?.map((m) => m.phone_number);
+    const customerIds = body.query?.customer_ids;
+    if (phones?.length && customerIds?.length)
+      throw errors.invalid('CONFLICTING_PARAMETERS', 'Search by mappings or by customer_ids, not both.', 'query');
+    const matches = loyaltyAccounts.all(merchantId).filter(({ doc }) => {
+      if (phones?.length) return phones.includes(doc.mapping?.phone_number ?? '');
+      if (customerIds?.length) return customerIds.includes(doc.customer_id ?? '');
+      return true;
+    });
+    const page = paginate({
+      items: matches,
+      key: ({ seq, doc }) => [doc.created_at ?? '', seq],
+      limit: body.limit ?? DEFAULT_PAGE,
+      cursor: body.cursor,
+      query: ['SearchLoyaltyAccounts', phones, customerIds],
+    });
+    return { loyalty_accounts: page.items.map((s) => s.doc), ...(page.cursor ? { cursor: page.cursor } : {}) };
+  });
+
+  app.get<AccountParams>('/v2/loyalty/accounts/:account_id', async (request) => ({
+    loyalty_account: findAccount(ctx, request.merchant.id, request.params.account_id),
+  }));
+
+  app.post<AccountParams>('/v2/loyalty/accounts/:account_id/accumulate', async (request, reply) => {
+    const merchantId = request.merchant.id;
+    const body = parse(accumulateBody, request.body);
+    const result = idempotent(merchantId, 'AccumulateLoyaltyPoints', body.idempotency_key, request.body, () => {
+      const events = accumulate(ctx, merchantId, request.params.account_id, { ...body.accumulate_points, location_id: body.location_id });
+      // `event` is the deprecated single-event field Square still fills.
+      return { events, ...(events[0] ? { event: events[0] } : {}) };
+    });
+    return reply.code(result.status).send(result.body);
+  });
+
+  app.post<AccountParams>('/v2/loyalty/accounts/:account_id/adjust', async (request, reply) => {
+    const merchantId = request.merchant.id;
+    const body = parse(adjustBody, request.body);
+    const result = idempotent(merchantId, 'AdjustLoyaltyPoints', body.idempotency_key, request.body, () => ({
+      event: adjust(ctx, merchantId, request.params.account_id, {
+        points: body.adjust_points.points,
+        reason: body.adjust_points.reason,
+        allowNegativeBalance: body.allow_negative_balance === true,
+      }),
+    }));
+    return reply.code(result.status).send(result.body);
+  });
+
+  app.post('/v2/loyalty/events/search', async (request) => {
+    const merchantId = request.merchant.id;
+    const body = parse(searchEventsBody, request.body);
+    const filter = body.query?.filter;
+    const createdAt = filter?.date_time_filter?.created_at;
+    const matches = loyaltyEvents.all(merchantId).filter(({ doc }) => {
+      if (filter?.loyalty_account_filter && doc.loyalty_account_id !== filter.loyalty_account_filter.loyalty_account_id) return false;
+      if (filter?.type_filter && !filter.type_filter.types.includes(doc.type)) return false;
+      if (filter?.location_filter && !filter.location_filter.location_ids.includes(doc.location_id ?? '')) return false;
+      if (filter?.order_filter) {
+        const orderId = doc.accumulate_points?.order_id ?? doc.redeem_reward?.order_id;
+        if (orderId !== filter.order_filter.order_id) return false;
+      }
+      const at = Date.parse(doc.created_at);
+      if (createdAt?.start_at && at < Date.parse(createdAt.start_at)) return false;
+      if (createdAt?.end_at && at >= Date.parse(createdAt.end_at)) return false;
+      return true;
+    });
+    const page = paginate({
+      items: matches,
+      key: ({ seq, doc }) => [doc.created_at, seq],
+      order: 'DESC',
+      limit: body.limit ?? DEFAULT_PAGE,
+      cursor: body.cursor,
+      query: ['SearchLoyaltyEvents', filter],
+    });
+    return { events: page.items.map((s) => s.doc), ...(page.cursor ? { cursor: page.cursor } : {}) };
+  });
+
+  app.post('/v2/loyalty/rewards', async (request, reply) => {
+    const merchantId = request.merchant.id;
+    const body = parse(createRewardBody, request.body);
+    const result = idempotent(merchantId, 'CreateLoyaltyReward', body.idempotency_key, request.body, () => ({
+      reward: createReward(ctx, merchantId, body.reward),
+    }));
+    return reply.code(result.status).send(result.body);
+  });
+
+  app.post('/v2/loyalty/rewards/search', async (request) => {
+    const merchantId = request.merchant.id;
+    const body = parse(searchRewardsBody, request.body);
+    const query = body.query;
+    const matches = loyaltyRewards
+      .all(merchantId)
+      .filter(({ doc }) => !query || (doc.loyalty_account_id === query.loyalty_account_id && (!query.status || doc.status === query.status)));
+    const page = paginate({
+      items: matches,
+      key: ({ seq, doc }) => [doc.updated_at ?? '', seq],
+      order: 'DESC',
+      limit: body.limit ?? DEFAULT_PAGE,
+      cursor: body.cursor,
+      query: ['SearchLoyaltyRewards', query],
+    });
+    return { rewards: page.items.map((s) => s.doc), ...(page.cursor ? { cursor: page.cursor } : {}) };
+  });
+
+  app.get<RewardParams>('/v2/loyalty/rewards/:reward_id', async (request) => ({
+    reward: findReward(ctx, request.merchant.id, request.params.reward_id),
+  }));
+
+  app.delete<RewardParams>('/v2/loyalty/rewards/:reward_id', async (request) => {
+    ctx.tx(() => deleteReward(ctx, request.merchant.id, request.params.reward_id));
+    return {};
+  });
+
+  app.post<RewardParams>('/v2/loyalty/rewards/:reward_id/redeem', async (request, reply) => {
+    const merchantId = request.merchant.id;
+    const body = parse(redeemBody, request.body);
+    const result = idempotent(merchantId, 'RedeemLoyaltyReward', body.idempotency_key, request.body, () => ({
+      event: redeemReward(ctx, merchantId, request.params.reward_id, body.location_id),
+    }));
+    return reply.code(result.status).send(result.body);
+  });
+}
