@@ -26,9 +26,7 @@ export class Clock {
   constructor(private readonly realMs: () => number = Date.now) {}
 
   nowMs(): number {
-    const ms = this.mode === 'frozen' ? this.frozenAtMs : this.realMs() + this.offsetMs;
-    this.latestMs = Math.max(this.latestMs, ms);
-    return ms;
+    return this.at(this.realMs());
   }
 
   now(): Date {
@@ -36,8 +34,9 @@ export class Clock {
   }
 
   read(): ClockReading {
-    const ms = this.nowMs();
-    return { now: new Date(ms).toISOString(), mode: this.mode, offset_ms: ms - this.realMs() };
+    const real = this.realMs();
+    const ms = this.at(real);
+    return { now: new Date(ms).toISOString(), mode: this.mode, offset_ms: ms - real };
   }
 
   /** Time stands still at `ms` until the clock is moved again. */
@@ -81,6 +80,13 @@ export class Clock {
     this.mode = 'real';
     this.offsetMs = 0;
     this.latestMs = -Infinity;
+  }
+
+  /** The clock's time when real time is `real`, remembered as handed out. */
+  private at(real: number): number {
+    const ms = this.mode === 'frozen' ? this.frozenAtMs : real + this.offsetMs;
+    this.latestMs = Math.max(this.latestMs, ms);
+    return ms;
   }
 
   private refuseBefore(ms: number, field: string): void {

@@ -1,6 +1,6 @@
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { timestamp } from './clock.js';
+import { clock, timestamp } from './clock.js';
 import { createStores, type EmulatorContext } from './context.js';
 import { registerControlPlane } from './control.js';
 import { openDb, wipe } from './db.js';
@@ -142,6 +142,8 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
     ctx,
     async reset() {
       wipe(db);
+      // Nothing dated is left: the clock may go back to real time.
+      clock.reset();
       merchants.reset();
       ctx.requests.clear();
       ctx.faults.clear();

@@ -3,6 +3,7 @@ import { Square, type serialization } from 'square';
 import { z } from 'zod';
 import { clock } from '../clock.js';
 import { now, type EmulatorContext } from '../context.js';
+import { delayElapsed } from '../delayed-capture.js';
 import { SquareApiError, errors, type SquareErrorBody } from '../errors.js';
 import { newId, sha256 } from '../ids.js';
 import { paginate } from '../pagination.js';
@@ -732,11 +733,10 @@ function cancelPayment(ctx: EmulatorContext, merchantId: string, payment: Paymen
 
 /** Applies an elapsed `delay_action`, as Square would have done at `delayed_until`. */
 function settle(ctx: EmulatorContext, merchantId: string, payment: Payment): Payment {
-  if (payment.status !== 'APPROVED' || !payment.delayed_until) return payment;
-  if (Date.parse(payment.delayed_until) > clock.nowMs()) return payment;
+  if (!delayElapsed(payment)) return payment;
   return payment.delay_action === 'COMPLETE'
-    ? completeApproved(ctx, merchantId, payment, payment.delayed_until)
-    : cancelPayment(ctx, merchantId, payment, payment.delayed_until);
+    ? completeApproved(ctx, merchantId, payment, payment.delayed_until!)
+    : cancelPayment(ctx, merchantId, payment, payment.delayed_until!);
 }
 
 function updatePayment(
