@@ -61,8 +61,9 @@ export class Clock {
   }
 
   /**
-   * Back to real time, unless that is before a time already handed out: then the clock keeps running
-   * from that time (mode `offset`) until real time catches up. Only `reset` forgets what was handed out.
+   * Back to real time, unless that is before a time already handed out: then the clock runs on at real
+   * speed from the latest time handed out (mode `offset`), so it stays that far ahead of real time.
+   * Only `reset` forgets what was handed out.
    */
   backToReal(): void {
     const real = this.realMs();

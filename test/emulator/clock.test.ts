@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
+import { Clock } from '../../src/emulator/clock.js';
 import { useEmulator } from '../support/emulator.js';
 import { failure, newToken, paymentMerchant } from '../support/fixtures.js';
 
@@ -140,6 +141,32 @@ describe('the emulator clock', () => {
     await clock('POST', { frozen_at: FROZEN_AT });
     await square.raw('POST', '/_emulator/reset');
     expect(await clock('GET')).toMatchObject({ mode: 'real', offset_ms: 0 });
+  });
+});
+
+describe('Clock, on a real time the test moves', () => {
+  it('stays as far ahead as it went after DELETE, running at real speed, until a reset', () => {
+    let real = 1_000;
+    const clock = new Clock(() => real);
+    clock.freeze(5_000);
+    expect(clock.nowMs()).toBe(5_000);
+    clock.backToReal();
+    expect(clock.read()).toEqual({ now: new Date(5_000).toISOString(), mode: 'offset', offset_ms: 4_000 });
+    real += 10_000;
+    expect(clock.nowMs()).toBe(15_000);
+    expect(() => clock.offset(0)).toThrow(/cannot move back/);
+    clock.reset();
+    expect(clock.read()).toEqual({ now: new Date(real).toISOString(), mode: 'real', offset_ms: 0 });
+  });
+
+  it('goes back to real time on DELETE once real time has passed everything handed out', () => {
+    let real = 1_000;
+    const clock = new Clock(() => real);
+    clock.freeze(2_000);
+    clock.nowMs();
+    real = 3_000;
+    clock.backToReal();
+    expect(clock.read()).toMatchObject({ mode: 'real', offset_ms: 0 });
   });
 });
 
