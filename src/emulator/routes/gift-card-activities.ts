@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { Square, type serialization } from 'square';
 import { z } from 'zod';
+import { clock } from '../clock.js';
 import { now, type EmulatorContext } from '../context.js';
 import { SquareApiError, errors } from '../errors.js';
 import { newId } from '../ids.js';
@@ -436,7 +437,7 @@ export function registerGiftCardActivities(app: FastifyInstance, ctx: EmulatorCo
   app.get('/v2/gift-cards/activities', async (request) => {
     const merchantId = request.merchant.id;
     const query = parse(listActivitiesQuery, request.query);
-    const end = query.end_time !== undefined ? Date.parse(query.end_time) : Date.now();
+    const end = query.end_time !== undefined ? Date.parse(query.end_time) : clock.nowMs();
     const begin = query.begin_time !== undefined ? Date.parse(query.begin_time) : end - ONE_YEAR_MS;
     const matching = ctx.stores.giftCardActivities.all(merchantId).filter(({ doc }) => {
       const at = Date.parse(doc.created_at!);

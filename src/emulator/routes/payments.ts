@@ -1,7 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import { Square, type serialization } from 'square';
 import { z } from 'zod';
+import { clock } from '../clock.js';
 import { now, type EmulatorContext } from '../context.js';
+import { delayElapsed } from '../delayed-capture.js';
 import { SquareApiError, errors, type SquareErrorBody } from '../errors.js';
 import { newId, sha256 } from '../ids.js';
 import { paginate } from '../pagination.js';
@@ -299,7 +301,7 @@ export function timeWindow(query: {
   updated_at_begin_time?: string | undefined;
   updated_at_end_time?: string | undefined;
 }): (doc: { created_at?: string | null; updated_at?: string | null }) => boolean {
-  const begin = instant(query.begin_time, 'begin_time') ?? Date.now() - YEAR_MS;
+  const begin = instant(query.begin_time, 'begin_time') ?? clock.nowMs() - YEAR_MS;
   const end = instant(query.end_time, 'end_time') ?? Infinity;
   const updatedBegin = instant(query.updated_at_begin_time, 'updated_at_begin_time') ?? -Infinity;
   const updatedEnd = instant(query.updated_at_end_time, 'updated_at_end_time') ?? Infinity;
@@ -731,11 +733,10 @@ function cancelPayment(ctx: EmulatorContext, merchantId: string, payment: Paymen
 
 /** Applies an elapsed `delay_action`, as Square would have done at `delayed_until`. */
 function settle(ctx: EmulatorContext, merchantId: string, payment: Payment): Payment {
-  if (payment.status !== 'APPROVED' || !payment.delayed_until) return payment;
-  if (Date.parse(payment.delayed_until) > Date.now()) return payment;
+  if (!delayElapsed(payment)) return payment;
   return payment.delay_action === 'COMPLETE'
-    ? completeApproved(ctx, merchantId, payment, payment.delayed_until)
-    : cancelPayment(ctx, merchantId, payment, payment.delayed_until);
+    ? completeApproved(ctx, merchantId, payment, payment.delayed_until!)
+    : cancelPayment(ctx, merchantId, payment, payment.delayed_until!);
 }
 
 function updatePayment(
