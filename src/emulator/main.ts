@@ -4,7 +4,7 @@ import { DEMO_TOKEN } from './seed.js';
 import { createEmulator } from './server.js';
 
 /** `npm run emulator`: a standalone Square emulator with the demo merchant. */
-const config = readConfig(() => emulatorConfig(process.env));
+const { config } = readConfig({ config: () => emulatorConfig(process.env) });
 const emulator = await createEmulator(config);
 const url = await listenOn(() => emulator.listen(config.port, config.host), {
   ...config, portVariable: 'EMULATOR_PORT', hostVariable: 'EMULATOR_HOST', command: 'npm run emulator',
