@@ -77,7 +77,7 @@ export function createLogger({ level, format, destination }: LoggerOptions): Log
     },
   };
   if (format === 'pretty' && !destination && prettyAvailable()) {
-    return pino({ ...options, transport: { target: 'pino-pretty', options: { translateTime: 'HH:MM:ss.l', ignore: 'pid,hostname' } } });
+    return pino({ ...options, transport: { target: 'pino-pretty', options: { translateTime: 'HH:MM:ss.l', ignore: 'pid,hostname', singleLine: true } } });
   }
   return destination ? pino(options, destination) : pino(options);
 }
