@@ -102,7 +102,11 @@ const variables = z.object({
   LOG_FORMAT: z.enum(['json', 'pretty'], { error: 'must be "json" or "pretty"' }).optional().describe('Log lines as JSON, or pretty for people; unset: pretty in demo mode.'),
 });
 
-/** The variables and the rules across them. Demo mode: neither a token nor a base URL, so `npm start` runs the emulator. */
+/**
+ * The variables and the rules across them. Demo mode: neither a token nor a base URL, so
+ * `npm start` runs the emulator. The rules read only variables that stay strings, so they
+ * are checked even when another variable is wrong, and every problem is reported at once.
+ */
 export const gatewayVariables = variables.superRefine((env, ctx) => {
   const demo = !env.SQUARE_ACCESS_TOKEN && !env.SQUARE_BASE_URL;
   if (env.GATEWAY_AUTH === 'server' && env.SQUARE_ACCESS_TOKEN && !env.GATEWAY_API_KEYS && !env.GATEWAY_API_KEYS_FILE) {
@@ -123,7 +127,7 @@ export const gatewayVariables = variables.superRefine((env, ctx) => {
   if (env.GATEWAY_API_KEYS && env.GATEWAY_API_KEYS_FILE) {
     ctx.addIssue({ code: 'custom', message: 'GATEWAY_API_KEYS and GATEWAY_API_KEYS_FILE are both set: set one.' });
   }
-});
+}, { when: () => true });
 
 /** The gateway's settings from its environment; every problem at once in a ConfigError. */
 export function gatewayConfig(env: NodeJS.ProcessEnv): GatewayConfig {

@@ -33,6 +33,14 @@ describe('the gateway configuration', () => {
     ]);
   });
 
+  it('checks the rules across variables even when a variable is wrong', () => {
+    expect(problems(() => gatewayConfig({ PORT: 'x', SQUARE_ACCESS_TOKEN: 'EAAA-token', SQUARE_WEBHOOK_SIGNATURE_KEY: 'whsec' }))).toEqual([
+      'PORT must be an integer from 0 to 65535, got "x"',
+      expect.stringMatching(/^SQUARE_ACCESS_TOKEN is set in server mode/),
+      expect.stringMatching(/^SQUARE_WEBHOOK_SIGNATURE_KEY is set without SQUARE_WEBHOOK_URL/),
+    ]);
+  });
+
   it('never repeats the value of a variable that may hold a password or a token', () => {
     expect(problems(() => gatewayConfig({ REDIS_URL: 'https://user:s3cret@cache.internal' }))).toEqual(['REDIS_URL must be a redis:// or rediss:// URL']);
   });
