@@ -107,7 +107,9 @@ const variables = z.object({
  * `npm start` runs the emulator. The rules read only variables that stay strings, so they
  * are checked even when another variable is wrong, and every problem is reported at once.
  */
-export const gatewayVariables = variables.superRefine((env, ctx) => {
+export const gatewayVariables = variables.superRefine(crossVariableRules, { when: () => true });
+
+function crossVariableRules(env: z.output<typeof variables>, ctx: z.RefinementCtx): void {
   const demo = !env.SQUARE_ACCESS_TOKEN && !env.SQUARE_BASE_URL;
   if (env.GATEWAY_AUTH === 'server' && env.SQUARE_ACCESS_TOKEN && !env.GATEWAY_API_KEYS && !env.GATEWAY_API_KEYS_FILE) {
     ctx.addIssue({
@@ -127,7 +129,7 @@ export const gatewayVariables = variables.superRefine((env, ctx) => {
   if (env.GATEWAY_API_KEYS && env.GATEWAY_API_KEYS_FILE) {
     ctx.addIssue({ code: 'custom', message: 'GATEWAY_API_KEYS and GATEWAY_API_KEYS_FILE are both set: set one.' });
   }
-}, { when: () => true });
+}
 
 /** The gateway's settings from its environment; every problem at once in a ConfigError. */
 export function gatewayConfig(env: NodeJS.ProcessEnv): GatewayConfig {
