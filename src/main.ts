@@ -4,6 +4,7 @@ import { DEMO_CUSTOMER_ID, DEMO_TOKEN } from './emulator/seed.js';
 import { createEmulator, type Emulator } from './emulator/server.js';
 import { ApiKeyRing } from './gateway/api-keys.js';
 import { DEFAULT_GATEWAY_DB, gatewayConfig } from './gateway/config.js';
+import { createLogger } from './gateway/logger.js';
 import { createGateway } from './gateway/server.js';
 import { TrustedDocuments } from './gateway/trusted-documents.js';
 import { exitWith, listenOn, readConfig } from './startup.js';
@@ -14,15 +15,14 @@ import { openStore, SqliteEventStore } from './store/index.js';
  * Square. Without, it first starts the built-in emulator with the demo merchant and
  * points the gateway at it over HTTP, exactly as it would at Square.
  */
-const config = readConfig(() => gatewayConfig(process.env));
-const apiKeys = readConfig(() => ApiKeyRing.fromEnv(process.env));
-const trustedDocuments = readConfig(() => TrustedDocuments.fromEnv(process.env));
-if (config.authMode === 'server' && config.squareToken && !apiKeys) {
-  exitWith(
-    'SQUARE_ACCESS_TOKEN is set in server mode: every caller would act with it, so callers need gateway API keys.\n' +
-      'Set GATEWAY_API_KEYS or GATEWAY_API_KEYS_FILE (create keys with npm run keys:create), or use GATEWAY_AUTH=passthrough.',
-  );
-}
+// Every part is read before any problem is reported, so that all of them are reported at once.
+const { config, apiKeys, trustedDocuments, emulatorSettings: settings } = readConfig({
+  config: () => gatewayConfig(process.env),
+  apiKeys: () => ApiKeyRing.fromEnv(process.env),
+  trustedDocuments: () => TrustedDocuments.fromEnv(process.env),
+  emulatorSettings: () => emulatorConfig(process.env),
+});
+const logger = createLogger({ level: config.logLevel, format: config.logFormat });
 let emulator: Emulator | undefined;
 let emulatorSettings: EmulatorProcessConfig | undefined;
 let squareBaseUrl: string;
@@ -30,7 +30,6 @@ let squareToken = config.squareToken;
 
 if (config.squareBaseUrl) squareBaseUrl = config.squareBaseUrl;
 else {
-  const settings = readConfig(() => emulatorConfig(process.env));
   const demo = await createEmulator(settings);
   squareBaseUrl = await listenOn(() => demo.listen(settings.port, settings.host), {
     ...settings, portVariable: 'EMULATOR_PORT', hostVariable: 'EMULATOR_HOST', command: 'npm start',
@@ -40,11 +39,7 @@ else {
   if (config.authMode === 'server') squareToken = DEMO_TOKEN;
 }
 
-// Webhooks need the subscription's key, and its URL since the signature covers it. The demo makes
-// up a key and lets the emulator post to the gateway's own address, so a merge there shows here.
-if (config.webhookSignatureKey && !config.webhookUrl && !emulator) {
-  exitWith('SQUARE_WEBHOOK_SIGNATURE_KEY is set without SQUARE_WEBHOOK_URL: Square signs the notification URL, set it exactly.');
-}
+// The demo makes up a webhook key and lets the emulator post to the gateway's own address, so a merge there shows here.
 const signatureKey = config.webhookSignatureKey ?? (emulator ? randomBytes(24).toString('base64url') : undefined);
 // The demo's events describe the emulator's customers, so they live as long as the emulator's data does:
 // in memory and reset with it, or in a file beside an emulator file, unless GATEWAY_DB names one.
@@ -61,7 +56,7 @@ const webhooks = store && signatureKey ? { store, signatureKey, notificationUrl:
 // GraphiQL opens on the example for the demo's featured customer, who has cards, gift cards, orders and payments.
 const exampleVariables = emulator ? { customerId: DEMO_CUSTOMER_ID } : undefined;
 const cors = { origins: config.corsOrigins, loopback: emulator !== undefined };
-const gateway = createGateway({ ...config, squareBaseUrl, squareToken, apiKeys, trustedDocuments, webhooks, exampleVariables, cors });
+const gateway = createGateway({ ...config, squareBaseUrl, squareToken, apiKeys, trustedDocuments, webhooks, exampleVariables, cors, logging: logger });
 const url = await listenOn(() => gateway.listen(config.port, config.host), {
   ...config, portVariable: 'PORT', hostVariable: 'HOST', command: 'npm start',
 });

@@ -10,13 +10,23 @@ export function exitWith(message: string): never {
   process.exit(1);
 }
 
-/** Reads configuration; the readers throw only messages meant for the user, which are printed as they are. */
-export function readConfig<T>(read: () => T): T {
-  try {
-    return read();
-  } catch (error) {
-    return exitWith((error as Error).message);
+/**
+ * Reads every part of the configuration before giving up on any, so that all the
+ * problems are printed at once, one plain line each (the readers throw only messages
+ * meant for the user).
+ */
+export function readConfig<T extends Record<string, () => unknown>>(readers: T): { [K in keyof T]: ReturnType<T[K]> } {
+  const problems: string[] = [];
+  const values: Record<string, unknown> = {};
+  for (const [name, read] of Object.entries(readers)) {
+    try {
+      values[name] = read();
+    } catch (error) {
+      problems.push((error as Error).message);
+    }
   }
+  if (problems.length > 0) exitWith(problems.join('\n'));
+  return values as { [K in keyof T]: ReturnType<T[K]> };
 }
 
 export interface Binding {

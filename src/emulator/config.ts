@@ -1,3 +1,5 @@
+import { z } from 'zod';
+import { boolean, integer, parseEnv, secret, url } from '../env-schema.js';
 import { parseRateLimit } from './rate-limit.js';
 import type { EmulatorOptions } from './server.js';
 
@@ -6,26 +8,41 @@ export interface EmulatorProcessConfig extends EmulatorOptions {
   host: string;
 }
 
-function integer(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 0) throw new Error(`${name} must be a non-negative integer, got "${raw}"`);
-  return value;
-}
+/** Every environment variable the emulator reads, one entry each (checked against the README like the gateway's). */
+export const emulatorVariables = z.object({
+  EMULATOR_PORT: integer(0, 65535).default(4010).describe('Emulator port; 0 picks a free one.'),
+  EMULATOR_HOST: z.string().default('127.0.0.1').describe('Emulator bind address.'),
+  EMULATOR_DB: z.string().optional().describe("SQLite file for the emulator's state; in memory without."),
+  EMULATOR_SEED: boolean().default(true).describe('false starts without the demo merchant.'),
+  EMULATOR_LATENCY_MS: integer(0).default(0).describe('Delay added to every Square API call.'),
+  EMULATOR_RATE_LIMIT: z.string().optional().describe('Throttle each merchant as Square does, e.g. 10/s.'),
+  EMULATOR_RATE_BURST: integer(0).optional().describe('Calls a merchant may make at once, with EMULATOR_RATE_LIMIT.'),
+  EMULATOR_WEBHOOK_URL: url(['http:', 'https:'], 'an http(s) URL').optional().describe('Where the emulator posts webhook events.'),
+  EMULATOR_WEBHOOK_SIGNATURE_KEY: z.string().optional().meta({ description: 'Key the emulator signs webhook events with.', ...secret }),
+});
 
-/** The emulator's settings from its environment variables (see README). */
+/** The variables and the rules across them. */
+const withRules = emulatorVariables.superRefine((env, ctx) => {
+  try {
+    parseRateLimit(env.EMULATOR_RATE_LIMIT, env.EMULATOR_RATE_BURST);
+  } catch (error) {
+    ctx.addIssue({ code: 'custom', message: (error as Error).message });
+  }
+  if (env.EMULATOR_RATE_BURST !== undefined && !env.EMULATOR_RATE_LIMIT) {
+    ctx.addIssue({ code: 'custom', message: 'EMULATOR_RATE_BURST is set without EMULATOR_RATE_LIMIT: set the rate too.' });
+  }
+});
+
+/** The emulator's settings from its environment variables; every problem at once in a ConfigError. */
 export function emulatorConfig(env: NodeJS.ProcessEnv): EmulatorProcessConfig {
+  const v = parseEnv(withRules, env);
   return {
-    port: integer(env, 'EMULATOR_PORT', 4010),
-    host: env.EMULATOR_HOST || '127.0.0.1',
-    dbPath: env.EMULATOR_DB || undefined,
-    latencyMs: integer(env, 'EMULATOR_LATENCY_MS', 0),
-    seed: env.EMULATOR_SEED !== 'false',
-    rateLimit: parseRateLimit(env.EMULATOR_RATE_LIMIT, env.EMULATOR_RATE_BURST ? integer(env, 'EMULATOR_RATE_BURST', 1) : undefined),
-    webhooks: {
-      url: env.EMULATOR_WEBHOOK_URL || undefined,
-      signatureKey: env.EMULATOR_WEBHOOK_SIGNATURE_KEY || undefined,
-    },
+    port: v.EMULATOR_PORT,
+    host: v.EMULATOR_HOST,
+    dbPath: v.EMULATOR_DB,
+    latencyMs: v.EMULATOR_LATENCY_MS,
+    seed: v.EMULATOR_SEED,
+    rateLimit: parseRateLimit(v.EMULATOR_RATE_LIMIT, v.EMULATOR_RATE_BURST),
+    webhooks: { url: v.EMULATOR_WEBHOOK_URL, signatureKey: v.EMULATOR_WEBHOOK_SIGNATURE_KEY },
   };
 }

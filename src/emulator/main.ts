@@ -4,12 +4,12 @@ import { USAGE, readCommandLine } from './cli.js';
 import { emulatorConfig } from './config.js';
 
 /** `square-emulator` (`npm run emulator` in this repository): a standalone Square emulator, with the demo merchant unless --no-seed. */
-const commandLine = readConfig(() => readCommandLine(process.argv.slice(2), process.env));
+const { commandLine } = readConfig({ commandLine: () => readCommandLine(process.argv.slice(2), process.env) });
 if (commandLine.help) {
   console.log(USAGE);
   process.exit(0);
 }
-const config = readConfig(() => emulatorConfig(commandLine.env));
+const { config } = readConfig({ config: () => emulatorConfig(commandLine.env) });
 // Loaded only now, so that --help and a mistyped flag answer at once.
 const [{ createEmulator }, { DEMO_TOKEN }] = await Promise.all([import('./server.js'), import('./seed.js')]);
 const emulator = await createEmulator(config);

@@ -1,3 +1,5 @@
+import { z } from 'zod';
+import { integer, parseEnv, positiveNumber, readBy, secret, url } from '../env-schema.js';
 import { SQUARE_BASE_URLS } from '../square/client.js';
 import { DEFAULT_WEBHOOK_PATH } from '../webhooks/index.js';
 import { corsOrigins } from './cors.js';
@@ -49,86 +51,115 @@ export interface GatewayConfig {
   persistedQueriesTtlSeconds: number;
   /** Origins allowed to call from a browser (CORS), or `*`; demo mode adds this machine's. */
   corsOrigins: readonly string[] | '*';
+  logLevel: LogLevel;
+  /** `pretty` for people (the demo), `json` for a log collector. */
+  logFormat: 'json' | 'pretty';
 }
 
-function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 0): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min) throw new Error(`${name} must be an integer ≥ ${min}, got "${raw}"`);
-  return value;
-}
+/** Levels of the gateway's log, most to least verbose, and `silent`. */
+export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
 
-function positiveNumber(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} must be a number > 0, got "${raw}"`);
-  return value;
-}
+/**
+ * Every environment variable the gateway reads: one entry each, its meaning in
+ * `describe` and its default in `default` (the README's Configuration table is checked
+ * against these by test/startup/configuration.test.ts). Rules across variables are in
+ * `gatewayVariables` below; the entry's value becomes a GatewayConfig field in `gatewayConfig`.
+ */
+const variables = z.object({
+  PORT: integer(0, 65535).default(4000).describe('Gateway port.'),
+  HOST: z.string().default('127.0.0.1').describe('Gateway bind address.'),
+  SQUARE_ACCESS_TOKEN: z.string().optional().meta({ description: 'Square token used in server mode.', ...secret }),
+  SQUARE_ENVIRONMENT: z.enum(['sandbox', 'production'], { error: 'must be "sandbox" or "production"' }).default('sandbox').describe('With a token: which Square.'),
+  SQUARE_BASE_URL: url(['http:', 'https:'], 'an http(s) URL').optional().describe('Any other Square-compatible base URL.'),
+  GATEWAY_AUTH: z.enum(['server', 'passthrough'], { error: 'must be "server" or "passthrough"' }).default('server').describe('Whose token serves a caller.'),
+  SQUARE_RATE_PER_SECOND: positiveNumber().default(20).describe("Each seller's Square budget: calls a second."),
+  SQUARE_BURST: integer(1).default(200).describe('Calls a seller may make at once after a quiet spell.'),
+  REQUEST_DEADLINE_MS: integer(1).default(15_000).describe('How long one GraphQL request may wait for Square in all.'),
+  SQUARE_TIMEOUT_SECONDS: integer(1).default(30).describe('Timeout of one Square call.'),
+  SQUARE_MAX_RETRIES: integer(0).default(2).describe('Retries of a Square call that is safe to repeat.'),
+  LOCATIONS_TTL_MS: integer(0).default(300_000).describe("How long a seller's location list is reused."),
+  CACHE_TTL_MS: integer(0).optional().describe('How long a cached Square read may be served; unset: 5 minutes with webhooks, else off.'),
+  CACHE_MAX_ENTRIES: integer(1).default(50_000).describe('Square reads kept in memory at most.'),
+  GATEWAY_API_KEYS: z.string().optional().meta({ description: 'Gateway API keys as JSON (hashes only).', ...secret }),
+  GATEWAY_API_KEYS_FILE: z.string().optional().describe('A file with the gateway API keys.'),
+  SQUARE_WEBHOOK_SIGNATURE_KEY: z.string().optional().meta({ description: "Signature key of Square's webhook subscription.", ...secret }),
+  SQUARE_WEBHOOK_URL: url(['http:', 'https:'], 'an http(s) URL').optional().describe("The subscription's notification URL, as Square signs it."),
+  WEBHOOK_PATH: z
+    .string()
+    .refine((path) => /^\/[\w\-./]*$/.test(path) && path !== '/graphql', { error: 'must be a path such as /webhooks/square (not /graphql)' })
+    .default(DEFAULT_WEBHOOK_PATH)
+    .describe('Path of the webhook receiver.'),
+  GATEWAY_DB: z.string().optional().describe("SQLite file of the webhook event store."),
+  DATABASE_URL: z.string().optional().meta({ description: 'PostgreSQL for the event store instead of SQLite.', ...secret }),
+  REDIS_URL: url(['redis:', 'rediss:'], 'a redis:// or rediss:// URL').optional().meta({ description: 'Redis shared by gateway instances.', ...secret }),
+  PUBSUB_PREFIX: z.string().default('').describe('Put before every Redis key and topic.'),
+  TRUSTED_DOCUMENTS_FILE: z.string().optional().describe('The trusted documents a trustedDocumentsOnly key may run.'),
+  PERSISTED_QUERIES_MAX: integer(1).default(1000).describe('Automatic persisted queries kept in memory.'),
+  PERSISTED_QUERIES_TTL_SECONDS: integer(1).default(86_400).describe('How long Redis keeps an automatic persisted query.'),
+  CORS_ORIGINS: readBy(corsOrigins).optional().describe('Origins allowed to call from a browser, or *.'),
+  LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info').describe('Least severe level logged.'),
+  LOG_FORMAT: z.enum(['json', 'pretty'], { error: 'must be "json" or "pretty"' }).optional().describe('Log lines as JSON, or pretty for people; unset: pretty in demo mode.'),
+});
 
-function webhookUrl(raw: string | undefined): string | undefined {
-  if (!raw) return undefined;
-  if (!URL.canParse(raw) || !/^https?:$/.test(new URL(raw).protocol)) {
-    throw new Error(`SQUARE_WEBHOOK_URL must be an http(s) URL, got "${raw}"`);
+/**
+ * The variables and the rules across them. Demo mode: neither a token nor a base URL, so
+ * `npm start` runs the emulator. The rules read only variables that stay strings, so they
+ * are checked even when another variable is wrong, and every problem is reported at once.
+ */
+export const gatewayVariables = variables.superRefine(crossVariableRules, { when: () => true });
+
+function crossVariableRules(env: z.output<typeof variables>, ctx: z.RefinementCtx): void {
+  const demo = !env.SQUARE_ACCESS_TOKEN && !env.SQUARE_BASE_URL;
+  if (env.GATEWAY_AUTH === 'server' && env.SQUARE_ACCESS_TOKEN && !env.GATEWAY_API_KEYS && !env.GATEWAY_API_KEYS_FILE) {
+    ctx.addIssue({
+      code: 'custom',
+      message:
+        'SQUARE_ACCESS_TOKEN is set in server mode: every caller would act with it, so callers need gateway API keys. ' +
+        'Set GATEWAY_API_KEYS or GATEWAY_API_KEYS_FILE (create keys with npm run keys:create), or use GATEWAY_AUTH=passthrough.',
+    });
   }
-  return raw;
-}
-
-function redisUrl(raw: string | undefined): string | undefined {
-  if (!raw) return undefined;
-  if (!URL.canParse(raw) || !/^rediss?:$/.test(new URL(raw).protocol)) {
-    throw new Error('REDIS_URL must be a redis:// or rediss:// URL');
+  // The demo makes up a key and has the emulator post to the gateway's own address; Square signs the URL it posts to.
+  if (env.SQUARE_WEBHOOK_SIGNATURE_KEY && !env.SQUARE_WEBHOOK_URL && !demo) {
+    ctx.addIssue({ code: 'custom', message: 'SQUARE_WEBHOOK_SIGNATURE_KEY is set without SQUARE_WEBHOOK_URL: Square signs the notification URL, set it exactly.' });
   }
-  return raw;
-}
-
-function webhookPath(raw: string | undefined): string {
-  const path = raw || DEFAULT_WEBHOOK_PATH;
-  if (!/^\/[\w\-./]*$/.test(path) || path === '/graphql') {
-    throw new Error(`WEBHOOK_PATH must be a path such as /webhooks/square (not /graphql), got "${raw}"`);
+  if (env.SQUARE_WEBHOOK_URL && !env.SQUARE_WEBHOOK_SIGNATURE_KEY && !demo) {
+    ctx.addIssue({ code: 'custom', message: 'SQUARE_WEBHOOK_URL is set without SQUARE_WEBHOOK_SIGNATURE_KEY: webhooks are received only with the subscription\'s key.' });
   }
-  return path;
+  if (env.GATEWAY_API_KEYS && env.GATEWAY_API_KEYS_FILE) {
+    ctx.addIssue({ code: 'custom', message: 'GATEWAY_API_KEYS and GATEWAY_API_KEYS_FILE are both set: set one.' });
+  }
 }
 
-/** The gateway's settings from its environment (every variable is in the README's table). */
+/** The gateway's settings from its environment; every problem at once in a ConfigError. */
 export function gatewayConfig(env: NodeJS.ProcessEnv): GatewayConfig {
-  const authMode = (env.GATEWAY_AUTH || 'server') as AuthMode;
-  if (authMode !== 'server' && authMode !== 'passthrough') {
-    throw new Error(`GATEWAY_AUTH must be "server" or "passthrough", got "${env.GATEWAY_AUTH}"`);
-  }
-  const squareToken = env.SQUARE_ACCESS_TOKEN || undefined;
-  let squareBaseUrl = env.SQUARE_BASE_URL || undefined;
-  if (!squareBaseUrl && squareToken) {
-    const environment = env.SQUARE_ENVIRONMENT || 'sandbox';
-    if (environment !== 'sandbox' && environment !== 'production') {
-      throw new Error(`SQUARE_ENVIRONMENT must be "sandbox" or "production", got "${environment}"`);
-    }
-    squareBaseUrl = SQUARE_BASE_URLS[environment];
-  }
+  const v = parseEnv(gatewayVariables, env);
+  const demo = !v.SQUARE_ACCESS_TOKEN && !v.SQUARE_BASE_URL;
   return {
-    port: integer(env, 'PORT', 4000),
-    host: env.HOST || '127.0.0.1',
-    authMode,
-    squareToken,
-    squareBaseUrl,
-    squareTimeoutSeconds: integer(env, 'SQUARE_TIMEOUT_SECONDS', 30, 1),
-    squareMaxRetries: integer(env, 'SQUARE_MAX_RETRIES', 2),
-    squareRatePerSecond: positiveNumber(env, 'SQUARE_RATE_PER_SECOND', 20),
-    squareBurst: integer(env, 'SQUARE_BURST', 200, 1),
-    requestDeadlineMs: integer(env, 'REQUEST_DEADLINE_MS', 15_000, 1),
-    locationsTtlMs: integer(env, 'LOCATIONS_TTL_MS', 300_000),
-    cacheTtlMs: env.CACHE_TTL_MS ? integer(env, 'CACHE_TTL_MS', 0) : undefined,
-    cacheMaxEntries: integer(env, 'CACHE_MAX_ENTRIES', 50_000, 1),
-    webhookSignatureKey: env.SQUARE_WEBHOOK_SIGNATURE_KEY || undefined,
-    webhookUrl: webhookUrl(env.SQUARE_WEBHOOK_URL),
-    webhookPath: webhookPath(env.WEBHOOK_PATH),
-    gatewayDb: env.GATEWAY_DB || undefined,
-    databaseUrl: env.DATABASE_URL || undefined,
-    redisUrl: redisUrl(env.REDIS_URL),
-    pubsubPrefix: env.PUBSUB_PREFIX ?? '',
-    persistedQueriesMax: integer(env, 'PERSISTED_QUERIES_MAX', 1000, 1),
-    persistedQueriesTtlSeconds: integer(env, 'PERSISTED_QUERIES_TTL_SECONDS', 86_400, 1),
-    corsOrigins: corsOrigins(env.CORS_ORIGINS),
+    port: v.PORT,
+    host: v.HOST,
+    authMode: v.GATEWAY_AUTH,
+    squareToken: v.SQUARE_ACCESS_TOKEN,
+    squareBaseUrl: v.SQUARE_BASE_URL ?? (v.SQUARE_ACCESS_TOKEN ? SQUARE_BASE_URLS[v.SQUARE_ENVIRONMENT] : undefined),
+    squareTimeoutSeconds: v.SQUARE_TIMEOUT_SECONDS,
+    squareMaxRetries: v.SQUARE_MAX_RETRIES,
+    squareRatePerSecond: v.SQUARE_RATE_PER_SECOND,
+    squareBurst: v.SQUARE_BURST,
+    requestDeadlineMs: v.REQUEST_DEADLINE_MS,
+    locationsTtlMs: v.LOCATIONS_TTL_MS,
+    cacheTtlMs: v.CACHE_TTL_MS,
+    cacheMaxEntries: v.CACHE_MAX_ENTRIES,
+    webhookSignatureKey: v.SQUARE_WEBHOOK_SIGNATURE_KEY,
+    webhookUrl: v.SQUARE_WEBHOOK_URL,
+    webhookPath: v.WEBHOOK_PATH,
+    gatewayDb: v.GATEWAY_DB,
+    databaseUrl: v.DATABASE_URL,
+    redisUrl: v.REDIS_URL,
+    pubsubPrefix: v.PUBSUB_PREFIX,
+    persistedQueriesMax: v.PERSISTED_QUERIES_MAX,
+    persistedQueriesTtlSeconds: v.PERSISTED_QUERIES_TTL_SECONDS,
+    corsOrigins: v.CORS_ORIGINS ?? [],
+    logLevel: v.LOG_LEVEL,
+    logFormat: v.LOG_FORMAT ?? (demo ? 'pretty' : 'json'),
   };
 }

@@ -6,12 +6,14 @@ import { budgetedFetch, prioritized } from '../square/budgeted-fetch.js';
 import { createSquareClient, type SquareConnection } from '../square/client.js';
 import { UNCACHED, type SquareCache } from '../square/cache.js';
 import { createLoaders, type Loaders } from '../square/loaders.js';
+import type { SquareCallOutcome, SquareEpisodes } from '../square/episodes.js';
 import { LocationsCache } from '../square/locations-cache.js';
 import { squareFetch } from '../square/transport.js';
 import { presentedKey, SCOPES, type ApiKey, type ApiKeyRing, type Scope } from './api-keys.js';
 import { costOf } from './cost-extension.js';
 import type { EventStore } from '../store/index.js';
 import type { AuthMode } from './config.js';
+import { currentLogger, type Logger } from './logger.js';
 import type { GatewayPubSub } from './pubsub.js';
 
 /** What every resolver of one request sees. */
@@ -36,6 +38,8 @@ export interface GatewayContext {
   invalidate(objects: readonly string[]): Promise<void>;
   /** Square's events per seller, for subscriptions; absent when this gateway receives none. */
   pubsub: GatewayPubSub | undefined;
+  /** This request's logger: its lines carry the request's id. */
+  logger: Logger;
 }
 
 /** What the webhook store knows of merged customer profiles (see src/store). */
@@ -78,6 +82,10 @@ export interface ContextFactoryOptions {
   lineage?: LineageStore | undefined;
   /** Where subscriptions hear of Square's events. */
   pubsub?: GatewayPubSub | undefined;
+  /** The gateway's logger; a request gets the child carrying its id. */
+  logger: Logger;
+  /** Square's failures, logged once per episode; shared by every request. */
+  episodes: SquareEpisodes;
 }
 
 const unauthenticated = (message: string) =>
@@ -120,9 +128,11 @@ export function contextFactory(options: ContextFactoryOptions) {
     const cost = costOf(request);
     cost.caller = { seller, key };
     const onCall = () => cost.squareCalls++;
+    const logger = currentLogger(options.logger);
+    const onOutcome = (outcome: SquareCallOutcome) => options.episodes.observe(seller, outcome, logger);
     const client = () => {
       const deadline = requestDeadline(request.signal, options.deadlineMs);
-      const fetch = budgetedFetch(squareFetch, { budget: options.budget, seller, maxRetries: options.maxRetries, onCall, ...deadline });
+      const fetch = budgetedFetch(squareFetch, { budget: options.budget, seller, maxRetries: options.maxRetries, onCall, onOutcome, ...deadline });
       return createSquareClient(options.connection, token, fetch);
     };
     const square = client();
@@ -153,6 +163,7 @@ export function contextFactory(options: ContextFactoryOptions) {
         if (options.cache) await options.cache.invalidate(await merchantId(), objects);
       },
       pubsub: options.pubsub,
+      logger,
       loaders: loaders(square),
       // graphql-yoga copies this object into its own context, so the renewal goes to whichever object it is called on.
       renewLoaders(this: GatewayContext) {

@@ -8,6 +8,7 @@ import { schema } from '../schema/index.js';
 import { LocalBucketStore, RedisBucketStore, SquareBudget } from '../square/budget.js';
 import { MemoryCacheStore, RedisCacheStore } from '../square/cache-store.js';
 import { SquareCache } from '../square/cache.js';
+import { SquareEpisodes } from '../square/episodes.js';
 import { staleAfterEvent } from '../square/staleness.js';
 import type { EventStore } from '../store/index.js';
 import { DEFAULT_WEBHOOK_PATH, webhookReceiver, type EventProcessor, type WebhookReceiver } from '../webhooks/index.js';
@@ -22,6 +23,7 @@ import { gatewayGraphiQL } from './graphiql.js';
 import { health } from './health.js';
 import { incrementalDelivery } from './incremental-delivery.js';
 import { inputErrors } from './input-errors.js';
+import { createLogger, withRequestLogs, yogaLogger, type Logger } from './logger.js';
 import { persistedOperations } from './persisted-operations.js';
 import { createPersistedQueryStore } from './persisted-query-store.js';
 import { createGatewayPubSub, liveEventOf, type GatewayPubSub } from './pubsub.js';
@@ -47,8 +49,8 @@ export type GatewayOptions = Pick<
   squareBaseUrl: string;
   /** Gateway API keys and their scopes; see ContextFactoryOptions.apiKeys. */
   apiKeys?: ApiKeyRing | undefined;
-  /** Where yoga logs (unexpected errors, mostly); its console logger by default. */
-  logging?: YogaLogger | boolean | undefined;
+  /** Where the gateway logs (src/gateway/logger.ts); `false`: nowhere. By default warnings and errors, as JSON to stdout. */
+  logging?: Logger | false | undefined;
   /** Receive Square's webhook notifications into this store. */
   webhooks?: GatewayWebhookOptions | undefined;
   /** The variables GraphiQL opens the example query with, e.g. `{ customerId }` of a customer who has everything. */
@@ -85,6 +87,10 @@ export interface Gateway {
 
 /** The GraphQL gateway over one Square (real or emulated): yoga on a plain Node HTTP server. */
 export function createGateway(options: GatewayOptions): Gateway {
+  const logger =
+    options.logging === false
+      ? createLogger({ level: 'silent', format: 'json' })
+      : (options.logging ?? createLogger({ level: 'warn', format: 'json' }));
   const webhooks = options.webhooks && gatewayWebhooks(options.webhooks, (): Server => server);
   const pubsub = livePubSub(options, () => yoga.logger);
   const cache = squareCache(options, () => yoga.logger);
@@ -131,7 +137,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       graphiql.plugin,
       ...(webhooks ? [webhooks.receiver.plugin] : []),
     ],
-    logging: options.logging ?? true,
+    logging: yogaLogger(logger),
     graphiql: { title: 'Square GraphQL gateway' },
     renderGraphiQL: graphiql.render,
     context: contextFactory({
@@ -146,9 +152,11 @@ export function createGateway(options: GatewayOptions): Gateway {
       apiKeys: options.apiKeys,
       lineage: options.webhooks?.store,
       pubsub,
+      logger,
+      episodes: new SquareEpisodes(),
     }),
   });
-  const server = createServer(yoga);
+  const server = createServer(withRequestLogs(yoga, logger));
   void webhooks?.receiver.processor.start();
   return {
     server,

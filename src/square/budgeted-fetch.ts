@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { BudgetRefusal, type Priority, type SquareBudget } from './budget.js';
+import type { SquareCallOutcome } from './episodes.js';
 
 /**
  * The priority of the Square calls made inside `run`: loaders mark the calls whose
@@ -24,6 +25,8 @@ export interface RequestBudget {
   maxRetries: number;
   /** Told of every answer Square gave (not of refused calls), for the cost a client sees. */
   onCall?: (status: number) => void;
+  /** Told of every attempt Square answered or failed to answer (not of refused calls, nor of ones the client gave up). */
+  onOutcome?: (outcome: SquareCallOutcome) => void;
 }
 
 /** Reads sent as POST: repeating one changes nothing. */
@@ -58,6 +61,9 @@ function refusedResponse(refusal: BudgetRefusal): Response {
   });
 }
 
+/** The call as a log line names it: method and path, never the query string. */
+const endpointOf = (method: string | undefined, url: string) => `${(method ?? 'GET').toUpperCase()} ${new URL(url).pathname}`;
+
 const sleep = (ms: number, signal: AbortSignal) =>
   new Promise<void>((resolve) => {
     const timer = setTimeout(done, ms);
@@ -91,8 +97,17 @@ export function budgetedFetch(base: typeof fetch, request: RequestBudget): typeo
         if (error instanceof BudgetRefusal) return refusedResponse(error);
         throw error;
       }
-      const response = await base(input, { ...init, signal: callSignal });
+      let response: Response;
+      try {
+        response = await base(input, { ...init, signal: callSignal });
+      } catch (error) {
+        // The SDK's own timeout aborts init.signal; the request's deadline aborts `signal` with a TimeoutError.
+        const timedOut = init.signal?.aborted || (signal.aborted && (signal.reason as Error | undefined)?.name === 'TimeoutError');
+        if (timedOut || !signal.aborted) request.onOutcome?.({ endpoint: endpointOf(init.method, url), failure: timedOut ? 'timeout' : 'unreachable' });
+        throw error;
+      }
       request.onCall?.(response.status);
+      request.onOutcome?.({ endpoint: endpointOf(init.method, url), status: response.status });
       const status = response.status;
       if (status === 429) await budget.throttled(seller, retryAfterMs(response));
       const retryable = status === 429 || (safe && (status === 408 || status >= 500));

@@ -9,8 +9,7 @@ import { eventually } from '../support/eventually.js';
 import { createTestGateway, useGateway } from '../support/gateway.js';
 import { REDIS_URL, testPrefix } from '../support/redis.js';
 
-const quiet = () => {};
-const logging = { debug: quiet, info: quiet, warn: quiet, error: quiet };
+const logging = false;
 const key = generateKey('health-test', ['CUSTOMERS_READ']);
 const stack = useGateway({ webhooks: true, apiKeys: ApiKeyRing.parse(JSON.stringify({ keys: [key.entry] }), 'test keys'), logging });
 

@@ -1,20 +1,12 @@
-import { inspect } from 'node:util';
-import type { YogaLogger } from 'graphql-yoga';
 import { describe, expect, it } from 'vitest';
 import { useGateway } from '../support/gateway.js';
-
-/** Everything the gateway logs, as text. */
-function capturingLogger(): YogaLogger & { text: () => string } {
-  const lines: string[] = [];
-  const log = (...args: unknown[]) => lines.push(args.map((a) => inspect(a, { depth: 8 })).join(' '));
-  return { debug: log, info: log, warn: log, error: log, text: () => lines.join('\n') };
-}
+import { capturedLogs } from '../support/logs.js';
 
 const SELLER_TOKEN = 'EAAAl-seller-secret-token-0123456789';
 
 describe('secrets stay out of logs and errors', () => {
-  const logger = capturingLogger();
-  const stack = useGateway({ authMode: 'passthrough', logging: logger });
+  const logs = capturedLogs();
+  const stack = useGateway({ authMode: 'passthrough', logging: logs.logger });
 
   it('never logs or echoes a seller token, even when Square fails', async () => {
     await stack.gql('{ customers(first: 1) { edges { node { id } } } }', {}, { token: SELLER_TOKEN });
@@ -29,8 +21,8 @@ describe('secrets stay out of logs and errors', () => {
       expect(JSON.stringify(result)).not.toContain(SELLER_TOKEN);
     }
     await fetch(`${stack.emulatorUrl}/_emulator/faults`, { method: 'DELETE' });
-    expect(logger.text()).not.toContain(SELLER_TOKEN);
-    expect(logger.text().length).toBeGreaterThan(0);
+    expect(logs.text()).not.toContain(SELLER_TOKEN);
+    expect(logs.text().length).toBeGreaterThan(0);
   });
 
   it('never echoes a card token given to a mutation that Square refuses', async () => {
@@ -42,6 +34,6 @@ describe('secrets stay out of logs and errors', () => {
     );
     expect(result.data.createCustomer.__typename).toBe('ValidationError');
     expect(JSON.stringify(result)).not.toContain(token);
-    expect(logger.text()).not.toContain(token);
+    expect(logs.text()).not.toContain(token);
   });
 });

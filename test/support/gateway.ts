@@ -1,11 +1,11 @@
 import { print, type DocumentNode } from 'graphql';
-import type { YogaLogger } from 'graphql-yoga';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { SquareClient } from 'square';
 import { afterAll, beforeAll } from 'vitest';
 import { createEmulator, type Emulator, type EmulatorOptions } from '../../src/emulator/server.js';
 import type { ApiKeyRing } from '../../src/gateway/api-keys.js';
 import type { AuthMode } from '../../src/gateway/config.js';
+import type { Logger } from '../../src/gateway/logger.js';
 import { createGateway, type Gateway, type GatewayOptions } from '../../src/gateway/server.js';
 import { SqliteEventStore, type EventStore } from '../../src/store/index.js';
 
@@ -61,7 +61,8 @@ export interface TestGatewayOptions {
   maxRetries?: number;
   /** How long the gateway waits for each Square call (10 s by default). */
   timeoutSeconds?: number;
-  logging?: YogaLogger;
+  /** Where the gateway logs (test/support/logs.ts captures it); warnings to stdout by default. */
+  logging?: Logger | false;
   /** Live updates over this Redis (pub/sub across instances); in-process without. */
   redisUrl?: string;
   /** Topic prefix; tests sharing a Redis use a random one so that runs never cross. */

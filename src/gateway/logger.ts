@@ -1,0 +1,144 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import type { YogaLogger } from 'graphql-yoga';
+import { pino, stdSerializers, type DestinationStream, type Logger } from 'pino';
+import type { LogLevel } from './config.js';
+
+export type { Logger };
+
+/**
+ * Fields that hold a secret wherever they appear in a logged object (one level deep too):
+ * tokens and API keys, payment nonces and verification tokens, card data. Nothing logs
+ * headers or bodies on purpose; these catch an object logged whole by mistake.
+ */
+const SECRET_FIELDS = [
+  'authorization',
+  '["x-api-key"]',
+  'token',
+  'accessToken',
+  'squareToken',
+  'serverToken',
+  'source_id',
+  'sourceId',
+  'verification_token',
+  'verificationToken',
+  'card_nonce',
+  'cardNonce',
+  'nonce',
+  'cvv',
+  'number',
+  'pan',
+  'gan',
+];
+const member = (field: string) => (field.startsWith('[') ? field : `.${field}`);
+export const REDACTED_PATHS = SECRET_FIELDS.flatMap((field) => [field, `*${member(field)}`, `*.*${member(field)}`]);
+
+/**
+ * Secrets inside text (an error's message or stack may quote a request): bearer tokens,
+ * gateway API keys, Square's nonces and verification tokens, and card or gift card numbers.
+ */
+const SECRET_TEXT: Array<[RegExp, string]> = [
+  [/\b(Bearer\s+)\S+/gi, '$1[Redacted]'],
+  [/\bgk_[\w-]+/g, 'gk_[Redacted]'],
+  [/\b(cnon|verf|ccof|cngh|gftc|fakeg|bnon):[\w-]+/gi, '$1:[Redacted]'],
+  [/\b\d(?:[ -]?\d){12,18}\b/g, '[Redacted number]'],
+];
+
+export function scrub(text: string): string {
+  return SECRET_TEXT.reduce((result, [pattern, replacement]) => result.replace(pattern, replacement), text);
+}
+
+function scrubStrings<T>(value: T): T {
+  if (typeof value === 'string') return scrub(value) as T;
+  if (Array.isArray(value)) return value.map(scrubStrings) as T;
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, scrubStrings(v)])) as T;
+  return value;
+}
+
+export interface LoggerOptions {
+  level: LogLevel;
+  /** `pretty` for people (pino-pretty, a dev dependency: JSON when it is not installed). */
+  format: 'json' | 'pretty';
+  /** Where lines go; stdout by default. Tests capture them here. */
+  destination?: DestinationStream | undefined;
+}
+
+/** The gateway's one logger: JSON lines (or pretty ones), secrets redacted by field and scrubbed from text. */
+export function createLogger({ level, format, destination }: LoggerOptions): Logger {
+  const options = {
+    level,
+    redact: { paths: REDACTED_PATHS, censor: '[Redacted]' },
+    serializers: { err: (error: Error) => scrubStrings(stdSerializers.err(error)) },
+    hooks: {
+      logMethod(this: Logger, args: Parameters<Logger['info']>, method: (...args: unknown[]) => void) {
+        method.apply(this, args.map((arg) => (typeof arg === 'string' ? scrub(arg) : arg)));
+      },
+    },
+  };
+  if (format === 'pretty' && !destination && prettyAvailable()) {
+    return pino({ ...options, transport: { target: 'pino-pretty', options: { translateTime: 'HH:MM:ss.l', ignore: 'pid,hostname', singleLine: true } } });
+  }
+  return destination ? pino(options, destination) : pino(options);
+}
+
+function prettyAvailable(): boolean {
+  try {
+    import.meta.resolve('pino-pretty');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The logger of the request being served (a child carrying its id), wherever in the request's work a line is written. */
+const requestLogger = new AsyncLocalStorage<Logger>();
+
+/** The current request's logger, or `base` outside any request (webhook processing, Redis, timers). */
+export const currentLogger = (base: Logger): Logger => requestLogger.getStore() ?? base;
+
+/** An incoming id is kept when it is short and plain, so that it can be followed across services without being a way in. */
+const SANE_REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
+
+export function requestIdOf(header: string | string[] | undefined): string {
+  return typeof header === 'string' && SANE_REQUEST_ID.test(header) ? header : randomUUID();
+}
+
+/** Probes are many and say nothing new: logged at debug only. */
+const PROBES = new Set(['/healthz', '/readyz']);
+
+/**
+ * Wraps the server's handler: every request gets an id (`x-request-id`, the caller's own
+ * when sane), a child logger carrying it for every line written while serving it, and
+ * one line when it ends. The line names the path only: a GET's query string may carry variables.
+ */
+export function withRequestLogs(handler: RequestListener, logger: Logger): RequestListener {
+  return (request: IncomingMessage, response: ServerResponse) => {
+    const requestId = requestIdOf(request.headers['x-request-id']);
+    response.setHeader('x-request-id', requestId);
+    const log = logger.child({ requestId });
+    const started = performance.now();
+    const path = (request.url ?? '/').split('?')[0];
+    response.once('close', () => {
+      const line = { method: request.method, path, status: response.statusCode, ms: Math.round(performance.now() - started) };
+      const ended = response.writableFinished ? 'request' : 'request ended by the client';
+      if (PROBES.has(path ?? '')) log.debug(line, ended);
+      else log.info(line, ended);
+    });
+    requestLogger.run(log, () => handler(request, response));
+  };
+}
+
+/** yoga's logger (and every component given it) writing to the current request's logger. */
+export function yogaLogger(base: Logger): YogaLogger {
+  const write =
+    (level: 'debug' | 'info' | 'warn' | 'error') =>
+    (...args: unknown[]) => {
+      const log = currentLogger(base);
+      const error = args.find((arg) => arg instanceof Error);
+      const message = args.filter((arg) => arg !== error).map((arg) => (typeof arg === 'string' ? arg : JSON.stringify(arg))).join(' ');
+      if (error) log[level]({ err: error }, message || error.message);
+      else log[level](message);
+    };
+  return { debug: write('debug'), info: write('info'), warn: write('warn'), error: write('error') };
+}

@@ -1,0 +1,116 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { emulatorConfig, emulatorVariables } from '../../src/emulator/config.js';
+import { ConfigError, variablesOf } from '../../src/env-schema.js';
+import { gatewayConfig, gatewayVariables } from '../../src/gateway/config.js';
+
+/** The problems a configuration has, as `npm start` prints them. */
+function problems(read: () => unknown): string[] {
+  try {
+    read();
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return [...(error as ConfigError).problems];
+  }
+  return [];
+}
+
+const WITH_KEYS = { SQUARE_ACCESS_TOKEN: 'EAAA-token', GATEWAY_API_KEYS: '{"keys":[]}' };
+
+describe('the gateway configuration', () => {
+  it('reports every bad variable at once, one line each, naming it and what it takes', () => {
+    expect(
+      problems(() =>
+        gatewayConfig({ PORT: '70000', SQUARE_BURST: '0', SQUARE_RATE_PER_SECOND: 'fast', GATEWAY_AUTH: 'open', LOG_LEVEL: 'loud', WEBHOOK_PATH: '/graphql' }),
+      ),
+    ).toEqual([
+      'PORT must be an integer from 0 to 65535, got "70000"',
+      'GATEWAY_AUTH must be "server" or "passthrough", got "open"',
+      'SQUARE_RATE_PER_SECOND must be a number > 0, got "fast"',
+      'SQUARE_BURST must be an integer ≥ 1, got "0"',
+      'WEBHOOK_PATH must be a path such as /webhooks/square (not /graphql), got "/graphql"',
+      'LOG_LEVEL must be one of trace, debug, info, warn, error, fatal, silent, got "loud"',
+    ]);
+  });
+
+  it('checks the rules across variables even when a variable is wrong', () => {
+    expect(problems(() => gatewayConfig({ PORT: 'x', SQUARE_ACCESS_TOKEN: 'EAAA-token', SQUARE_WEBHOOK_SIGNATURE_KEY: 'whsec' }))).toEqual([
+      'PORT must be an integer from 0 to 65535, got "x"',
+      expect.stringMatching(/^SQUARE_ACCESS_TOKEN is set in server mode/),
+      expect.stringMatching(/^SQUARE_WEBHOOK_SIGNATURE_KEY is set without SQUARE_WEBHOOK_URL/),
+    ]);
+  });
+
+  it('never repeats the value of a variable that may hold a password or a token', () => {
+    expect(problems(() => gatewayConfig({ REDIS_URL: 'https://user:s3cret@cache.internal' }))).toEqual(['REDIS_URL must be a redis:// or rediss:// URL']);
+  });
+
+  it('takes an empty variable as unset, and has a default for what it needs', () => {
+    const config = gatewayConfig({ PORT: '', SQUARE_BURST: '', LOG_LEVEL: '' });
+    expect(config).toMatchObject({ port: 4000, host: '127.0.0.1', authMode: 'server', squareBurst: 200, logLevel: 'info', squareBaseUrl: undefined });
+    expect(config.logFormat).toBe('pretty');
+  });
+
+  it('logs JSON outside demo mode, and picks Square by SQUARE_ENVIRONMENT with a token', () => {
+    expect(gatewayConfig(WITH_KEYS)).toMatchObject({ logFormat: 'json', squareBaseUrl: 'https://connect.squareupsandbox.com' });
+    expect(gatewayConfig({ ...WITH_KEYS, SQUARE_ENVIRONMENT: 'production' }).squareBaseUrl).toBe('https://connect.squareup.com');
+    expect(gatewayConfig({ ...WITH_KEYS, SQUARE_BASE_URL: 'http://127.0.0.1:4010', LOG_FORMAT: 'pretty' })).toMatchObject({
+      logFormat: 'pretty',
+      squareBaseUrl: 'http://127.0.0.1:4010',
+    });
+  });
+
+  it('refuses a server token no API key guards, which would let every caller act with it', () => {
+    expect(problems(() => gatewayConfig({ SQUARE_ACCESS_TOKEN: 'EAAA-token' }))).toEqual([expect.stringMatching(/^SQUARE_ACCESS_TOKEN is set in server mode: .*GATEWAY_API_KEYS/)]);
+    expect(problems(() => gatewayConfig({ SQUARE_ACCESS_TOKEN: 'EAAA-token', GATEWAY_AUTH: 'passthrough' }))).toEqual([]);
+    expect(problems(() => gatewayConfig({ ...WITH_KEYS, GATEWAY_API_KEYS_FILE: 'keys.json' }))).toEqual([
+      'GATEWAY_API_KEYS and GATEWAY_API_KEYS_FILE are both set: set one.',
+    ]);
+  });
+
+  it('wants the webhook URL with the signature key outside demo mode, where the demo makes its own', () => {
+    const key = { SQUARE_WEBHOOK_SIGNATURE_KEY: 'whsec' };
+    expect(problems(() => gatewayConfig({ ...WITH_KEYS, ...key }))).toEqual([
+      'SQUARE_WEBHOOK_SIGNATURE_KEY is set without SQUARE_WEBHOOK_URL: Square signs the notification URL, set it exactly.',
+    ]);
+    expect(problems(() => gatewayConfig({ ...WITH_KEYS, SQUARE_WEBHOOK_URL: 'https://gw.example.com/webhooks/square' }))).toEqual([
+      "SQUARE_WEBHOOK_URL is set without SQUARE_WEBHOOK_SIGNATURE_KEY: webhooks are received only with the subscription's key.",
+    ]);
+    expect(problems(() => gatewayConfig({ ...WITH_KEYS, ...key, SQUARE_WEBHOOK_URL: 'https://gw.example.com/webhooks/square' }))).toEqual([]);
+    expect(problems(() => gatewayConfig(key))).toEqual([]);
+  });
+});
+
+describe('the emulator configuration', () => {
+  it('reports every bad variable at once, and the rate rules after them', () => {
+    expect(problems(() => emulatorConfig({ EMULATOR_PORT: '-1', EMULATOR_SEED: 'no', EMULATOR_WEBHOOK_URL: 'ftp://x' }))).toEqual([
+      'EMULATOR_PORT must be an integer from 0 to 65535, got "-1"',
+      'EMULATOR_SEED must be "true" or "false", got "no"',
+      'EMULATOR_WEBHOOK_URL must be an http(s) URL, got "ftp://x"',
+    ]);
+    expect(problems(() => emulatorConfig({ EMULATOR_RATE_BURST: '5' }))).toEqual(['EMULATOR_RATE_BURST is set without EMULATOR_RATE_LIMIT: set the rate too.']);
+    expect(emulatorConfig({})).toMatchObject({ port: 4010, host: '127.0.0.1', seed: true, latencyMs: 0, rateLimit: undefined });
+  });
+});
+
+describe("the README's Configuration table", () => {
+  const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+  const table = readme.slice(readme.indexOf('\n## Configuration\n'), readme.indexOf('\n## ', readme.indexOf('\n## Configuration\n') + 1));
+  const rows = new Map([...table.matchAll(/^\| `([A-Z0-9_]+)` \| ([^|]*) \|/gm)].map(([, name, fallback]) => [name!, fallback!.trim()]));
+  const variables = [...variablesOf(gatewayVariables), ...variablesOf(emulatorVariables)];
+
+  it('has a row for every variable read, and none for a variable nothing reads', () => {
+    expect([...rows.keys()].sort()).toEqual(variables.map((v) => v.name).sort());
+  });
+
+  it("gives each variable's default as the schema has it", () => {
+    for (const variable of variables.filter((v) => v.default !== undefined)) {
+      const cell = rows.get(variable.name);
+      expect(cell, variable.name).toMatch(variable.default === '' ? /^empty/ : new RegExp(`^\`${variable.default!.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}\``));
+    }
+  });
+
+  it('describes every variable in the schema too', () => {
+    expect(variables.filter((v) => !v.description)).toEqual([]);
+  });
+});
