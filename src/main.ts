@@ -5,6 +5,7 @@ import { createEmulator, type Emulator } from './emulator/server.js';
 import { ApiKeyRing } from './gateway/api-keys.js';
 import { DEFAULT_GATEWAY_DB, gatewayConfig } from './gateway/config.js';
 import { createGateway } from './gateway/server.js';
+import { otlpTracing } from './gateway/tracing.js';
 import { TrustedDocuments } from './gateway/trusted-documents.js';
 import { exitWith, listenOn, readConfig } from './startup.js';
 import { openStore, SqliteEventStore } from './store/index.js';
@@ -61,7 +62,8 @@ const webhooks = store && signatureKey ? { store, signatureKey, notificationUrl:
 // GraphiQL opens on the example for the demo's featured customer, who has cards, gift cards, orders and payments.
 const exampleVariables = emulator ? { customerId: DEMO_CUSTOMER_ID } : undefined;
 const cors = { origins: config.corsOrigins, loopback: emulator !== undefined };
-const gateway = createGateway({ ...config, squareBaseUrl, squareToken, apiKeys, trustedDocuments, webhooks, exampleVariables, cors });
+const tracerProvider = otlpTracing(process.env);
+const gateway = createGateway({ ...config, squareBaseUrl, squareToken, apiKeys, trustedDocuments, webhooks, exampleVariables, cors, tracerProvider });
 const url = await listenOn(() => gateway.listen(config.port, config.host), {
   ...config, portVariable: 'PORT', hostVariable: 'HOST', command: 'npm start',
 });
@@ -91,6 +93,8 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
       .close()
       .then(() => emulator?.close())
       .then(() => store?.close())
+      // The spans of the last requests are exported before the process ends.
+      .then(() => tracerProvider?.shutdown())
       .then(() => process.exit(0));
   });
 }

@@ -49,6 +49,8 @@ export interface GatewayConfig {
   persistedQueriesTtlSeconds: number;
   /** Origins allowed to call from a browser (CORS), or `*`; demo mode adds this machine's. */
   corsOrigins: readonly string[] | '*';
+  /** Asked of `GET /metrics` as a Bearer token; without, /metrics is open to whoever reaches the port. */
+  metricsToken: string | undefined;
 }
 
 function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 0): number {
@@ -130,5 +132,6 @@ export function gatewayConfig(env: NodeJS.ProcessEnv): GatewayConfig {
     persistedQueriesMax: integer(env, 'PERSISTED_QUERIES_MAX', 1000, 1),
     persistedQueriesTtlSeconds: integer(env, 'PERSISTED_QUERIES_TTL_SECONDS', 86_400, 1),
     corsOrigins: corsOrigins(env.CORS_ORIGINS),
+    metricsToken: env.METRICS_TOKEN || undefined,
   };
 }

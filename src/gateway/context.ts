@@ -7,6 +7,7 @@ import { createSquareClient, type SquareConnection } from '../square/client.js';
 import { UNCACHED, type SquareCache } from '../square/cache.js';
 import { createLoaders, type Loaders } from '../square/loaders.js';
 import { LocationsCache } from '../square/locations-cache.js';
+import type { SquareObserver } from '../square/observer.js';
 import { squareFetch } from '../square/transport.js';
 import { presentedKey, SCOPES, type ApiKey, type ApiKeyRing, type Scope } from './api-keys.js';
 import { costOf } from './cost-extension.js';
@@ -78,6 +79,8 @@ export interface ContextFactoryOptions {
   lineage?: LineageStore | undefined;
   /** Where subscriptions hear of Square's events. */
   pubsub?: GatewayPubSub | undefined;
+  /** Metrics and traces of every Square call. */
+  observer?: SquareObserver | undefined;
 }
 
 const unauthenticated = (message: string) =>
@@ -122,7 +125,14 @@ export function contextFactory(options: ContextFactoryOptions) {
     const onCall = () => cost.squareCalls++;
     const client = () => {
       const deadline = requestDeadline(request.signal, options.deadlineMs);
-      const fetch = budgetedFetch(squareFetch, { budget: options.budget, seller, maxRetries: options.maxRetries, onCall, ...deadline });
+      const fetch = budgetedFetch(squareFetch, {
+        budget: options.budget,
+        seller,
+        maxRetries: options.maxRetries,
+        onCall,
+        observer: options.observer,
+        ...deadline,
+      });
       return createSquareClient(options.connection, token, fetch);
     };
     const square = client();

@@ -1,0 +1,116 @@
+import { context, SpanKind, SpanStatusCode, trace, type Span, type Tracer, type TracerProvider } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import { BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { getOperationAST, type DocumentNode, type ExecutionResult } from 'graphql';
+import { isAsyncIterable, type Plugin } from 'graphql-yoga';
+import type { SquareObserver } from '../square/observer.js';
+import type { GatewayMetrics } from './metrics.js';
+
+const TRACER_NAME = 'square-graphql-gateway';
+
+/**
+ * Traces exported over OTLP/HTTP when OTEL_EXPORTER_OTLP_ENDPOINT (or _TRACES_ENDPOINT) is
+ * set; the exporter reads OpenTelemetry's other standard variables itself (headers, timeout).
+ * Undefined otherwise: no provider, no plugin, no span.
+ */
+export function otlpTracing(env: NodeJS.ProcessEnv): BasicTracerProvider | undefined {
+  if (!env.OTEL_EXPORTER_OTLP_ENDPOINT && !env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) return undefined;
+  return new BasicTracerProvider({
+    resource: resourceFromAttributes({ 'service.name': env.OTEL_SERVICE_NAME || TRACER_NAME }),
+    spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter())],
+  });
+}
+
+let contextManaged = false;
+
+/**
+ * The gateway's spans, from `provider` (never a global one): a span per GraphQL operation,
+ * and as its child a span per Square call (see tracedSquareCalls). The operation's span is
+ * made active around its execution, so the calls its resolvers make find it as their parent.
+ */
+export function tracing(provider: TracerProvider, metrics: Pick<GatewayMetrics, 'operationLabel'>) {
+  if (!contextManaged) {
+    // Once per process: async context is what carries the operation's span to the SDK's calls.
+    context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+    contextManaged = true;
+  }
+  const tracer = provider.getTracer(TRACER_NAME);
+  const start = (document: DocumentNode, operationName: string | null | undefined): Span => {
+    const operation = getOperationAST(document, operationName);
+    const type = operation?.operation ?? 'unknown';
+    // The bounded label, as in the metrics: a client names its operations, and span names should not grow without bound.
+    const name = metrics.operationLabel(operation?.name?.value);
+    return tracer.startSpan(`${type} ${name}`, {
+      kind: SpanKind.SERVER,
+      attributes: { 'graphql.operation.type': type, 'graphql.operation.name': name },
+    });
+  };
+
+  const plugin: Plugin = {
+    onExecute({ args, executeFn, setExecuteFn }) {
+      const span = start(args.document, args.operationName);
+      setExecuteFn((executeArgs) => context.with(trace.setSpan(context.active(), span), () => executeFn(executeArgs)));
+      return {
+        onExecuteDone({ result }) {
+          if (!isAsyncIterable(result)) return end(span, result);
+          return { onNext: ({ result }) => outcome(span, result), onEnd: () => span.end() };
+        },
+      };
+    },
+    onSubscribe({ args, subscribeFn, setSubscribeFn }) {
+      const span = start(args.document, args.operationName);
+      setSubscribeFn((subscribeArgs) => context.with(trace.setSpan(context.active(), span), () => subscribeFn(subscribeArgs)));
+      // The span covers the subscription's start; a stream may last for hours.
+      return { onSubscribeResult: ({ result }) => end(span, isAsyncIterable(result) ? {} : result) };
+    },
+  };
+  return { plugin, squareCalls: (observer: SquareObserver) => tracedSquareCalls(observer, tracer) };
+}
+
+/** Marks a failed operation with its first error's code only: messages may hold ids. */
+function outcome(span: Span, result: ExecutionResult): void {
+  const first = result.errors?.[0];
+  if (!first) return;
+  const code = first.extensions?.code;
+  span.setAttribute('graphql.error.code', typeof code === 'string' ? code : 'ERROR');
+  span.setStatus({ code: SpanStatusCode.ERROR });
+}
+
+function end(span: Span, result: ExecutionResult): void {
+  outcome(span, result);
+  span.end();
+}
+
+/**
+ * A span per Square call, its retries included, as a child of the active span: the
+ * endpoint without ids, the last status, the retries and the seller's hash (never its token).
+ */
+function tracedSquareCalls(observer: SquareObserver, tracer: Tracer): SquareObserver {
+  return {
+    ...observer,
+    call: (endpoint, seller) => {
+      const method = endpoint.slice(0, endpoint.indexOf(' '));
+      const span = tracer.startSpan(`square ${endpoint}`, {
+        kind: SpanKind.CLIENT,
+        attributes: { 'http.request.method': method, 'square.endpoint': endpoint, 'square.seller': seller },
+      });
+      const observed = observer.call(endpoint, seller);
+      return {
+        answered: (status, seconds) => {
+          span.addEvent('answer', { 'http.response.status_code': status ?? 0, 'square.seconds': seconds });
+          observed.answered(status, seconds);
+        },
+        ended: (result) => {
+          span.setAttribute('square.retries', result.retries);
+          if (result.status !== undefined) span.setAttribute('http.response.status_code', result.status);
+          if (result.refused) span.setAttribute('square.budget.refused', result.refused);
+          if (result.status === undefined || result.status >= 400) span.setStatus({ code: SpanStatusCode.ERROR });
+          span.end();
+          observed.ended(result);
+        },
+      };
+    },
+  };
+}
