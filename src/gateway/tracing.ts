@@ -11,15 +11,18 @@ import type { GatewayMetrics } from './metrics.js';
 const TRACER_NAME = 'square-graphql-gateway';
 
 /**
- * Traces exported over OTLP/HTTP when OTEL_EXPORTER_OTLP_ENDPOINT (or _TRACES_ENDPOINT) is
- * set; the exporter reads OpenTelemetry's other standard variables itself (headers, timeout).
+ * Traces exported over OTLP/HTTP when OTEL_EXPORTER_OTLP_TRACES_ENDPOINT or
+ * OTEL_EXPORTER_OTLP_ENDPOINT (to which `/v1/traces` is added) is set; the exporter reads
+ * OpenTelemetry's other standard variables itself (headers, timeout, compression).
  * Undefined otherwise: no provider, no plugin, no span.
  */
 export function otlpTracing(env: NodeJS.ProcessEnv): BasicTracerProvider | undefined {
-  if (!env.OTEL_EXPORTER_OTLP_ENDPOINT && !env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) return undefined;
+  const base = env.OTEL_EXPORTER_OTLP_ENDPOINT;
+  const url = env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT || (base && `${base.replace(/\/+$/, '')}/v1/traces`);
+  if (!url) return undefined;
   return new BasicTracerProvider({
     resource: resourceFromAttributes({ 'service.name': env.OTEL_SERVICE_NAME || TRACER_NAME }),
-    spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter())],
+    spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter({ url }))],
   });
 }
 
