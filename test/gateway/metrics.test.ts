@@ -1,6 +1,9 @@
 import { print } from 'graphql';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { GatewayMetrics } from '../../src/gateway/metrics.js';
 import { tokenKey } from '../../src/square/budget.js';
+import { SqliteEventStore } from '../../src/store/index.js';
+import { EventProcessor } from '../../src/webhooks/index.js';
 import { CachedCustomerDocument, CustomerOverviewDocument, PaymentsOfCustomerDocument } from '../gql/graphql.js';
 import { trackWebhooks } from '../support/cache.js';
 import { eventually } from '../support/eventually.js';
@@ -123,5 +126,23 @@ describe('/metrics without a token', () => {
     const response = await fetch(new URL('/metrics', stack.url));
     expect(response.status).toBe(200);
     expect(sample(await response.text(), 'gateway_square_budget_refusals_total', { reason: 'spent' })).toBeGreaterThan(0);
+  });
+});
+
+describe('parked webhook events', () => {
+  it('are counted by type', async () => {
+    const store = new SqliteEventStore(':memory:');
+    store.recordMerge = () => Promise.reject(new Error('the merge cannot be stored'));
+    const merge = { data: { object: { event_context: { merge: { from_customer_ids: ['A'], to_customer_id: 'B' } } } } };
+    await store.recordEvent({ event_id: 'event-1', type: 'customer.created', merchant_id: 'M' }, JSON.stringify(merge));
+    const metrics = new GatewayMetrics();
+    const quiet = { warn: () => {}, error: () => {} };
+    const processor = new EventProcessor(store, { observer: metrics.webhooks, maxAttempts: 1, logger: quiet });
+    await processor.start();
+    await processor.stop();
+    await store.close();
+    const text = await metrics.render();
+    expect(sample(text, 'gateway_webhook_events_parked_total', { type: 'customer.created' })).toBe(1);
+    expect(sample(text, 'gateway_webhook_events_applied_total', { type: 'customer.created' })).toBe(0);
   });
 });
