@@ -63,7 +63,9 @@ const webhooks = store && signatureKey ? { store, signatureKey, notificationUrl:
 const exampleVariables = emulator ? { customerId: DEMO_CUSTOMER_ID } : undefined;
 const cors = { origins: config.corsOrigins, loopback: emulator !== undefined };
 const tracerProvider = otlpTracing(process.env);
-const gateway = createGateway({ ...config, squareBaseUrl, squareToken, apiKeys, trustedDocuments, webhooks, exampleVariables, cors, tracerProvider });
+const gateway = createGateway({
+  ...config, squareBaseUrl, squareToken, apiKeys, trustedDocuments, webhooks, exampleVariables, cors, tracerProvider, processMetrics: true,
+});
 const url = await listenOn(() => gateway.listen(config.port, config.host), {
   ...config, portVariable: 'PORT', hostVariable: 'HOST', command: 'npm start',
 });

@@ -1,4 +1,4 @@
-import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { CacheObserver, SquareObserver } from '../square/observer.js';
 import type { WebhookObserver } from '../webhooks/index.js';
 
@@ -37,6 +37,14 @@ export class GatewayMetrics {
   private readonly webhooksApplied = this.counter('gateway_webhook_events_applied_total', 'Webhook events this instance applied.', ['type']);
   private readonly webhooksParked = this.counter('gateway_webhook_events_parked_total', 'Webhook events that failed too often and are no longer tried.', ['type']);
   private readonly applyLag = this.histogram('gateway_webhook_apply_lag_seconds', 'Time from an event’s created_at at Square to its being applied here.', [], LAG_SECONDS);
+
+  /**
+   * `processMetrics` adds prom-client's metrics of the process (CPU, memory, event loop lag,
+   * GC): one process, one set, so only the gateway a process serves asks for them.
+   */
+  constructor({ processMetrics = false }: { processMetrics?: boolean } = {}) {
+    if (processMetrics) collectDefaultMetrics({ register: this.registry });
+  }
 
   /** Renders the registry in Prometheus' text format. */
   render(): Promise<string> {

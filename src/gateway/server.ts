@@ -59,6 +59,8 @@ export type GatewayOptions = Pick<
   exampleVariables?: Record<string, unknown> | undefined;
   /** Browser pages on other origins allowed to call; none without. */
   cors?: CorsPolicy | undefined;
+  /** Adds the process's metrics (CPU, memory, event loop, GC) to /metrics: for the one gateway of a process. */
+  processMetrics?: boolean | undefined;
   /** Where the gateway's spans go (see tracing.ts); no spans are made without. */
   tracerProvider?: TracerProvider | undefined;
 };
@@ -91,7 +93,7 @@ export interface Gateway {
 
 /** The GraphQL gateway over one Square (real or emulated): yoga on a plain Node HTTP server. */
 export function createGateway(options: GatewayOptions): Gateway {
-  const metrics = new GatewayMetrics();
+  const metrics = new GatewayMetrics({ processMetrics: options.processMetrics });
   const traces = options.tracerProvider && tracing(options.tracerProvider, metrics);
   const webhooks = options.webhooks && gatewayWebhooks(options.webhooks, (): Server => server, metrics);
   const pubsub = livePubSub(options, () => yoga.logger);

@@ -146,3 +146,10 @@ describe('parked webhook events', () => {
     expect(sample(text, 'gateway_webhook_events_applied_total', { type: 'customer.created' })).toBe(0);
   });
 });
+
+describe('process metrics', () => {
+  it('are added only when asked for', async () => {
+    expect(await new GatewayMetrics().render()).not.toContain('process_cpu_user_seconds_total');
+    expect(await new GatewayMetrics({ processMetrics: true }).render()).toContain('process_cpu_user_seconds_total');
+  });
+});
