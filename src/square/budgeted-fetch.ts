@@ -1,7 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { BudgetRefusal, type Priority, type SquareBudget } from './budget.js';
 import { squareEndpoint } from './endpoint.js';
-import type { SquareCallOutcome, SquareObserver } from './observer.js';
+import { ObservedCall, type SquareObserver } from './observer.js';
 
 /**
  * The priority of the Square calls made inside `run`: loaders mark the calls whose
@@ -83,54 +83,41 @@ const sleep = (ms: number, signal: AbortSignal) =>
  */
 export function budgetedFetch(base: typeof fetch, request: RequestBudget): typeof fetch {
   const { budget, seller, signal } = request;
-  return async (input, init = {}) => {
-    const url = input instanceof Request ? input.url : String(input);
-    const method = (init.method ?? 'GET').toUpperCase();
+  const attempts = async (input: Parameters<typeof fetch>[0], init: RequestInit, url: string, method: string, call: ObservedCall) => {
     const safe = retrySafe(method, url, init.body);
     const priority = callPriority.getStore() ?? 'leaf';
     const callSignal = init.signal ? AbortSignal.any([init.signal, signal]) : signal;
-    const observer = request.observer;
-    const observed = observer?.call(squareEndpoint(method, url), seller);
-    let outcome: SquareCallOutcome = { retries: 0 };
-    try {
-      for (let attempt = 0; ; attempt++) {
-        outcome = { retries: attempt };
-        const waitStart = performance.now();
-        try {
-          await budget.acquire(seller, priority, signal, request.deadline);
-        } catch (error) {
-          if (!(error instanceof BudgetRefusal)) throw error;
-          observer?.budgetRefused(error.reason);
-          outcome.refused = error.reason;
-          return refusedResponse(error);
-        }
-        const sent = performance.now();
-        observer?.budgetWaited((sent - waitStart) / 1000);
-        let response: Response;
-        try {
-          response = await base(input, { ...init, signal: callSignal });
-        } catch (error) {
-          observed?.answered(undefined, (performance.now() - sent) / 1000);
-          throw error;
-        }
-        const status = response.status;
-        outcome.status = status;
-        observed?.answered(status, (performance.now() - sent) / 1000);
-        request.onCall?.(status);
-        if (status === 429) await budget.throttled(seller, retryAfterMs(response));
-        const retryable = status === 429 || (safe && (status === 408 || status >= 500));
-        if (!retryable || attempt >= request.maxRetries || signal.aborted) return response;
-        if (status !== 429) {
-          // Square's own advice for 5xx: back off exponentially; never past the deadline.
-          const backoff = 250 * 2 ** attempt * (0.8 + Math.random() * 0.4);
-          if (performance.now() + backoff >= request.deadline) return response;
-          await sleep(backoff, signal);
-          if (signal.aborted) return response;
-        }
-        await response.body?.cancel();
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await call.budget(() => budget.acquire(seller, priority, signal, request.deadline));
+      } catch (error) {
+        if (error instanceof BudgetRefusal) return refusedResponse(error);
+        throw error;
       }
+      const response = await call.send(() => base(input, { ...init, signal: callSignal }));
+      request.onCall?.(response.status);
+      const status = response.status;
+      if (status === 429) await budget.throttled(seller, retryAfterMs(response));
+      const retryable = status === 429 || (safe && (status === 408 || status >= 500));
+      if (!retryable || attempt >= request.maxRetries || signal.aborted) return response;
+      if (status !== 429) {
+        // Square's own advice for 5xx: back off exponentially; never past the deadline.
+        const backoff = 250 * 2 ** attempt * (0.8 + Math.random() * 0.4);
+        if (performance.now() + backoff >= request.deadline) return response;
+        await sleep(backoff, signal);
+        if (signal.aborted) return response;
+      }
+      await response.body?.cancel();
+    }
+  };
+  return async (input, init = {}) => {
+    const url = input instanceof Request ? input.url : String(input);
+    const method = (init.method ?? 'GET').toUpperCase();
+    const call = new ObservedCall(request.observer, squareEndpoint(method, url), seller);
+    try {
+      return await attempts(input, init, url, method, call);
     } finally {
-      observed?.ended(outcome);
+      call.end();
     }
   };
 }

@@ -1,4 +1,4 @@
-import type { BudgetRefusal } from './budget.js';
+import { BudgetRefusal } from './budget.js';
 
 /**
  * What the gateway's metrics and traces hear of its Square calls (src/gateway/metrics.ts,
@@ -32,4 +32,52 @@ export interface SquareCallOutcome {
 export interface CacheObserver {
   /** `hit`: from the cache; `shared`: a read under way for another request; `miss`: Square is asked. */
   looked(kind: string, result: 'hit' | 'shared' | 'miss'): void;
+}
+
+/** One Square call as budgetedFetch makes it, told to an observer: each attempt's wait for the budget and answer, and its end. */
+export class ObservedCall {
+  private readonly call: SquareCallObserver | undefined;
+  private outcome: SquareCallOutcome = { retries: -1 };
+
+  constructor(
+    private readonly observer: SquareObserver | undefined,
+    endpoint: string,
+    seller: string,
+  ) {
+    this.call = observer?.call(endpoint, seller);
+  }
+
+  /** An attempt waits for a token of the budget. */
+  async budget(acquire: () => Promise<void>): Promise<void> {
+    this.outcome = { retries: this.outcome.retries + 1 };
+    const start = performance.now();
+    try {
+      await acquire();
+    } catch (error) {
+      if (error instanceof BudgetRefusal) {
+        this.outcome.refused = error.reason;
+        this.observer?.budgetRefused(error.reason);
+      }
+      throw error;
+    }
+    this.observer?.budgetWaited((performance.now() - start) / 1000);
+  }
+
+  /** The attempt is sent. */
+  async send(attempt: () => Promise<Response>): Promise<Response> {
+    const start = performance.now();
+    try {
+      const response = await attempt();
+      this.outcome.status = response.status;
+      this.call?.answered(response.status, (performance.now() - start) / 1000);
+      return response;
+    } catch (error) {
+      this.call?.answered(undefined, (performance.now() - start) / 1000);
+      throw error;
+    }
+  }
+
+  end(): void {
+    this.call?.ended({ ...this.outcome, retries: Math.max(0, this.outcome.retries) });
+  }
 }
