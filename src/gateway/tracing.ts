@@ -32,6 +32,8 @@ let contextManaged = false;
  * The gateway's spans, from `provider` (never a global one): a span per GraphQL operation,
  * and as its child a span per Square call (see tracedSquareCalls). The operation's span is
  * made active around its execution, so the calls its resolvers make find it as their parent.
+ * Not @envelop/opentelemetry: it records the errors' messages, which may name ids, and
+ * brings a second, 1.x OpenTelemetry SDK; these spans carry the error's code only.
  */
 export function tracing(provider: TracerProvider, metrics: Pick<GatewayMetrics, 'operationLabel'>) {
   if (!contextManaged) {
