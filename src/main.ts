@@ -62,7 +62,7 @@ const webhooks = store && signatureKey ? { store, signatureKey, notificationUrl:
 // GraphiQL opens on the example for the demo's featured customer, who has cards, gift cards, orders and payments.
 const exampleVariables = emulator ? { customerId: DEMO_CUSTOMER_ID } : undefined;
 const cors = { origins: config.corsOrigins, loopback: emulator !== undefined };
-const tracerProvider = otlpTracing(process.env);
+const tracerProvider = await otlpTracing(process.env);
 const gateway = createGateway({
   ...config, squareBaseUrl, squareToken, apiKeys, trustedDocuments, webhooks, exampleVariables, cors, tracerProvider, processMetrics: true,
 });

@@ -1,8 +1,6 @@
 import { context, SpanKind, SpanStatusCode, trace, type Span, type Tracer, type TracerProvider } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
-import { resourceFromAttributes } from '@opentelemetry/resources';
-import { BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import type { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
 import { getOperationAST, type DocumentNode, type ExecutionResult } from 'graphql';
 import { isAsyncIterable, type Plugin } from 'graphql-yoga';
 import type { SquareObserver } from '../square/observer.js';
@@ -14,12 +12,18 @@ const TRACER_NAME = 'square-graphql-gateway';
  * Traces exported over OTLP/HTTP when OTEL_EXPORTER_OTLP_TRACES_ENDPOINT or
  * OTEL_EXPORTER_OTLP_ENDPOINT (to which `/v1/traces` is added) is set; the exporter reads
  * OpenTelemetry's other standard variables itself (headers, timeout, compression).
- * Undefined otherwise: no provider, no plugin, no span.
+ * Undefined otherwise: no provider, no plugin, no span, and the SDK and exporter are not
+ * even loaded (they take a while to, and `npm start` should start fast).
  */
-export function otlpTracing(env: NodeJS.ProcessEnv): BasicTracerProvider | undefined {
+export async function otlpTracing(env: NodeJS.ProcessEnv): Promise<BasicTracerProvider | undefined> {
   const base = env.OTEL_EXPORTER_OTLP_ENDPOINT;
   const url = env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT || (base && `${base.replace(/\/+$/, '')}/v1/traces`);
   if (!url) return undefined;
+  const [{ BasicTracerProvider, BatchSpanProcessor }, { OTLPTraceExporter }, { resourceFromAttributes }] = await Promise.all([
+    import('@opentelemetry/sdk-trace-base'),
+    import('@opentelemetry/exporter-trace-otlp-http'),
+    import('@opentelemetry/resources'),
+  ]);
   return new BasicTracerProvider({
     resource: resourceFromAttributes({ 'service.name': env.OTEL_SERVICE_NAME || TRACER_NAME }),
     spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter({ url }))],

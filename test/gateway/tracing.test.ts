@@ -93,12 +93,12 @@ describe('traces', () => {
   });
   afterAll(() => new Promise<void>((resolve) => collector.close(() => resolve())));
 
-  it('are off without an OTLP endpoint', () => {
-    expect(otlpTracing({})).toBeUndefined();
+  it('are off without an OTLP endpoint', async () => {
+    expect(await otlpTracing({})).toBeUndefined();
   });
 
   it('are exported to OTEL_EXPORTER_OTLP_ENDPOINT with the service name', async () => {
-    const provider = otlpTracing({ OTEL_EXPORTER_OTLP_ENDPOINT: endpoint, OTEL_SERVICE_NAME: 'gateway-under-test' })!;
+    const provider = (await otlpTracing({ OTEL_EXPORTER_OTLP_ENDPOINT: endpoint, OTEL_SERVICE_NAME: 'gateway-under-test' }))!;
     const gateway = createTestGateway(stack.emulatorUrl, { tracerProvider: provider });
     try {
       const url = await gateway.listen();
