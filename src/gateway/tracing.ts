@@ -1,5 +1,6 @@
-import { context, SpanKind, SpanStatusCode, trace, type Span, type Tracer, type TracerProvider } from '@opentelemetry/api';
+import { context, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Span, type TextMapGetter, type Tracer, type TracerProvider } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import type { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
 import { getOperationAST, type DocumentNode, type ExecutionResult } from 'graphql';
 import { isAsyncIterable, type Plugin } from 'graphql-yoga';
@@ -32,10 +33,17 @@ export async function otlpTracing(env: NodeJS.ProcessEnv): Promise<BasicTracerPr
 
 let contextManaged = false;
 
+const traceContext = new W3CTraceContextPropagator();
+const headerGetter: TextMapGetter<Headers> = {
+  get: (headers, key) => headers.get(key) ?? undefined,
+  keys: (headers) => [...headers.keys()],
+};
+
 /**
  * The gateway's spans, from `provider` (never a global one): a span per GraphQL operation,
  * and as its child a span per Square call (see tracedSquareCalls). The operation's span is
- * made active around its execution, so the calls its resolvers make find it as their parent.
+ * made active around its execution, so the calls its resolvers make find it as their parent;
+ * a caller's W3C `traceparent` header makes it a child of the caller's span.
  * Not @envelop/opentelemetry: it records the errors' messages, which may name ids, and
  * brings a second, 1.x OpenTelemetry SDK; these spans carry the error's code only.
  */
@@ -46,20 +54,19 @@ export function tracing(provider: TracerProvider, metrics: Pick<GatewayMetrics, 
     contextManaged = true;
   }
   const tracer = provider.getTracer(TRACER_NAME);
-  const start = (document: DocumentNode, operationName: string | null | undefined): Span => {
+  const start = (request: Request, document: DocumentNode, operationName: string | null | undefined): Span => {
     const operation = getOperationAST(document, operationName);
     const type = operation?.operation ?? 'unknown';
     // The bounded label, as in the metrics: a client names its operations, and span names should not grow without bound.
     const name = metrics.operationLabel(operation?.name?.value);
-    return tracer.startSpan(`${type} ${name}`, {
-      kind: SpanKind.SERVER,
-      attributes: { 'graphql.operation.type': type, 'graphql.operation.name': name },
-    });
+    const caller = traceContext.extract(ROOT_CONTEXT, request.headers, headerGetter);
+    const attributes = { 'graphql.operation.type': type, 'graphql.operation.name': name };
+    return tracer.startSpan(`${type} ${name}`, { kind: SpanKind.SERVER, attributes }, caller);
   };
 
-  const plugin: Plugin = {
+  const plugin: Plugin<{ request: Request }> = {
     onExecute({ args, executeFn, setExecuteFn }) {
-      const span = start(args.document, args.operationName);
+      const span = start(args.contextValue.request, args.document, args.operationName);
       setExecuteFn((executeArgs) => context.with(trace.setSpan(context.active(), span), () => executeFn(executeArgs)));
       return {
         onExecuteDone({ result }) {
@@ -69,7 +76,7 @@ export function tracing(provider: TracerProvider, metrics: Pick<GatewayMetrics, 
       };
     },
     onSubscribe({ args, subscribeFn, setSubscribeFn }) {
-      const span = start(args.document, args.operationName);
+      const span = start(args.contextValue.request, args.document, args.operationName);
       setSubscribeFn((subscribeArgs) => context.with(trace.setSpan(context.active(), span), () => subscribeFn(subscribeArgs)));
       // The span covers the subscription's start; a stream may last for hours.
       return { onSubscribeResult: ({ result }) => end(span, isAsyncIterable(result) ? {} : result) };

@@ -34,6 +34,7 @@ describe('traces', () => {
     const spans = exporter.getFinishedSpans();
     const operation = operationSpan(spans);
     expect(operation.name).toBe('query CustomerOverview');
+    expect(operation.parentSpanContext).toBeUndefined();
     expect(operation.attributes).toMatchObject({ 'graphql.operation.type': 'query', 'graphql.operation.name': 'CustomerOverview' });
     expect(operation.status.code).not.toBe(SpanStatusCode.ERROR);
 
@@ -54,6 +55,16 @@ describe('traces', () => {
     // Never a token, and never an id of the seller's objects.
     const text = JSON.stringify(spans.map((span) => ({ name: span.name, attributes: span.attributes, events: span.events, status: span.status })));
     for (const secret of [SERVER_TOKEN, customerId, cardId]) expect(text).not.toContain(secret);
+  });
+
+  it('continues the trace of a caller that sends a W3C traceparent', async () => {
+    const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
+    const parentId = '00f067aa0ba902b7';
+    const result = await stack.gql(CustomerOverviewDocument, { first: 1, ordersFirst: 1 }, { headers: { traceparent: `00-${traceId}-${parentId}-01` } });
+    expect(result.errors).toBeUndefined();
+    const operation = operationSpan(exporter.getFinishedSpans());
+    expect(operation.spanContext().traceId).toBe(traceId);
+    expect(operation.parentSpanContext?.spanId).toBe(parentId);
   });
 
   it('says how often a call was retried, and what each attempt was answered', async () => {
