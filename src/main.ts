@@ -6,6 +6,7 @@ import { ApiKeyRing } from './gateway/api-keys.js';
 import { DEFAULT_GATEWAY_DB, gatewayConfig } from './gateway/config.js';
 import { createLogger } from './gateway/logger.js';
 import { createGateway } from './gateway/server.js';
+import { otlpTracing } from './gateway/tracing.js';
 import { TrustedDocuments } from './gateway/trusted-documents.js';
 import { exitWith, listenOn, readConfig } from './startup.js';
 import { openStore, SqliteEventStore } from './store/index.js';
@@ -56,7 +57,10 @@ const webhooks = store && signatureKey ? { store, signatureKey, notificationUrl:
 // GraphiQL opens on the example for the demo's featured customer, who has cards, gift cards, orders and payments.
 const exampleVariables = emulator ? { customerId: DEMO_CUSTOMER_ID } : undefined;
 const cors = { origins: config.corsOrigins, loopback: emulator !== undefined };
-const gateway = createGateway({ ...config, squareBaseUrl, squareToken, apiKeys, trustedDocuments, webhooks, exampleVariables, cors, logging: logger });
+const tracerProvider = await otlpTracing(process.env);
+const gateway = createGateway({
+  ...config, squareBaseUrl, squareToken, apiKeys, trustedDocuments, webhooks, exampleVariables, cors, logging: logger, tracerProvider, processMetrics: true,
+});
 const url = await listenOn(() => gateway.listen(config.port, config.host), {
   ...config, portVariable: 'PORT', hostVariable: 'HOST', command: 'npm start',
 });
@@ -86,6 +90,8 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
       .close()
       .then(() => emulator?.close())
       .then(() => store?.close())
+      // The spans of the last requests are exported before the process ends.
+      .then(() => tracerProvider?.shutdown())
       .then(() => process.exit(0));
   });
 }

@@ -54,6 +54,8 @@ export interface GatewayConfig {
   logLevel: LogLevel;
   /** `pretty` for people (the demo), `json` for a log collector. */
   logFormat: 'json' | 'pretty';
+  /** Asked of `GET /metrics` as a Bearer token; without, /metrics is open to whoever reaches the port. */
+  metricsToken: string | undefined;
 }
 
 /** Levels of the gateway's log, most to least verbose, and `silent`. */
@@ -100,6 +102,10 @@ const variables = z.object({
   CORS_ORIGINS: readBy(corsOrigins).optional().describe('Origins allowed to call from a browser, or *.'),
   LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info').describe('Least severe level logged.'),
   LOG_FORMAT: z.enum(['json', 'pretty'], { error: 'must be "json" or "pretty"' }).optional().describe('Log lines as JSON, or pretty for people; unset: pretty in demo mode.'),
+  METRICS_TOKEN: z.string().optional().meta({ description: 'Bearer token GET /metrics asks for.', ...secret }),
+  // OpenTelemetry's own variables: src/gateway/tracing.ts and its exporter read them from the environment; checked here.
+  OTEL_EXPORTER_OTLP_ENDPOINT: url(['http:', 'https:'], 'an http(s) URL').optional().describe('OTLP/HTTP collector to export traces to.'),
+  OTEL_SERVICE_NAME: z.string().default('square-graphql-gateway').describe("The service name on the gateway's spans."),
 });
 
 /**
@@ -161,5 +167,6 @@ export function gatewayConfig(env: NodeJS.ProcessEnv): GatewayConfig {
     corsOrigins: v.CORS_ORIGINS ?? [],
     logLevel: v.LOG_LEVEL,
     logFormat: v.LOG_FORMAT ?? (demo ? 'pretty' : 'json'),
+    metricsToken: v.METRICS_TOKEN,
   };
 }

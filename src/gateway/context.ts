@@ -8,6 +8,7 @@ import { UNCACHED, type SquareCache } from '../square/cache.js';
 import { createLoaders, type Loaders } from '../square/loaders.js';
 import type { SquareCallOutcome, SquareEpisodes } from '../square/episodes.js';
 import { LocationsCache } from '../square/locations-cache.js';
+import type { SquareObserver } from '../square/observer.js';
 import { squareFetch } from '../square/transport.js';
 import { presentedKey, SCOPES, type ApiKey, type ApiKeyRing, type Scope } from './api-keys.js';
 import { costOf } from './cost-extension.js';
@@ -86,6 +87,8 @@ export interface ContextFactoryOptions {
   logger: Logger;
   /** Square's failures, logged once per episode; shared by every request. */
   episodes: SquareEpisodes;
+  /** Metrics and traces of every Square call. */
+  observer?: SquareObserver | undefined;
 }
 
 const unauthenticated = (message: string) =>
@@ -132,7 +135,15 @@ export function contextFactory(options: ContextFactoryOptions) {
     const onOutcome = (outcome: SquareCallOutcome) => options.episodes.observe(seller, outcome, logger);
     const client = () => {
       const deadline = requestDeadline(request.signal, options.deadlineMs);
-      const fetch = budgetedFetch(squareFetch, { budget: options.budget, seller, maxRetries: options.maxRetries, onCall, onOutcome, ...deadline });
+      const fetch = budgetedFetch(squareFetch, {
+        budget: options.budget,
+        seller,
+        maxRetries: options.maxRetries,
+        onCall,
+        onOutcome,
+        observer: options.observer,
+        ...deadline,
+      });
       return createSquareClient(options.connection, token, fetch);
     };
     const square = client();

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { GraphQLError, type ValidationContext } from 'graphql';
 import { createYoga, type YogaLogger } from 'graphql-yoga';
+import type { TracerProvider } from '@opentelemetry/api';
 import { Redis } from 'ioredis';
 import { schema } from '../schema/index.js';
 import { LocalBucketStore, RedisBucketStore, SquareBudget } from '../square/budget.js';
@@ -24,11 +25,14 @@ import { health } from './health.js';
 import { incrementalDelivery } from './incremental-delivery.js';
 import { inputErrors } from './input-errors.js';
 import { createLogger, withRequestLogs, yogaLogger, type Logger } from './logger.js';
+import { GatewayMetrics } from './metrics.js';
+import { metricsPlugin } from './metrics-plugin.js';
 import { persistedOperations } from './persisted-operations.js';
 import { createPersistedQueryStore } from './persisted-query-store.js';
 import { createGatewayPubSub, liveEventOf, type GatewayPubSub } from './pubsub.js';
 import { requestGuards } from './request-guards.js';
 import { rootPage } from './root-page.js';
+import { tracing } from './tracing.js';
 import { TrustedDocuments } from './trusted-documents.js';
 
 export type GatewayOptions = Pick<
@@ -43,7 +47,7 @@ export type GatewayOptions = Pick<
   | 'locationsTtlMs'
 > &
   Partial<Pick<GatewayConfig, 'redisUrl' | 'pubsubPrefix' | 'cacheTtlMs' | 'cacheMaxEntries'>> &
-  Partial<Pick<GatewayConfig, 'persistedQueriesMax' | 'persistedQueriesTtlSeconds'>> & {
+  Partial<Pick<GatewayConfig, 'persistedQueriesMax' | 'persistedQueriesTtlSeconds' | 'metricsToken'>> & {
   /** The documents a `trustedDocumentsOnly` key may run; the checked-in manifest by default. */
   trustedDocuments?: TrustedDocuments | undefined;
   squareBaseUrl: string;
@@ -57,6 +61,10 @@ export type GatewayOptions = Pick<
   exampleVariables?: Record<string, unknown> | undefined;
   /** Browser pages on other origins allowed to call; none without. */
   cors?: CorsPolicy | undefined;
+  /** Adds the process's metrics (CPU, memory, event loop, GC) to /metrics: for the one gateway of a process. */
+  processMetrics?: boolean | undefined;
+  /** Where the gateway's spans go (see tracing.ts); no spans are made without. */
+  tracerProvider?: TracerProvider | undefined;
 };
 
 export interface GatewayWebhookOptions {
@@ -91,9 +99,11 @@ export function createGateway(options: GatewayOptions): Gateway {
     options.logging === false
       ? createLogger({ level: 'silent', format: 'json' })
       : (options.logging ?? createLogger({ level: 'warn', format: 'json' }));
-  const webhooks = options.webhooks && gatewayWebhooks(options.webhooks, (): Server => server);
+  const metrics = new GatewayMetrics({ processMetrics: options.processMetrics });
+  const traces = options.tracerProvider && tracing(options.tracerProvider, metrics);
+  const webhooks = options.webhooks && gatewayWebhooks(options.webhooks, (): Server => server, metrics);
   const pubsub = livePubSub(options, () => yoga.logger);
-  const cache = squareCache(options, () => yoga.logger);
+  const cache = squareCache(options, () => yoga.logger, metrics);
   if (webhooks && cache) {
     // Registered before the live updates' listener, so that subscribers read the object after its stale copies are gone.
     webhooks.receiver.processor.onApplied((applied) => cache.invalidate(applied.merchantId, staleAfterEvent(applied.type, applied.body)));
@@ -121,6 +131,8 @@ export function createGateway(options: GatewayOptions): Gateway {
     // Nothing here takes file uploads: multipart bodies are refused (415) unparsed.
     multipart: false,
     plugins: [
+      metricsPlugin(metrics, options.metricsToken),
+      ...(traces ? [traces.plugin] : []),
       rootPage('/graphql'),
       health({ store: options.webhooks?.store, redis: budget.redis, squareBaseUrl: options.squareBaseUrl }),
       ...persistedOperations({
@@ -154,6 +166,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       pubsub,
       logger,
       episodes: new SquareEpisodes(),
+      observer: traces ? traces.squareCalls(metrics.square) : metrics.square,
     }),
   });
   const server = createServer(withRequestLogs(yoga, logger));
@@ -220,6 +233,7 @@ const reportTooComplex = (context: ValidationContext | null, error: GraphQLError
 function gatewayWebhooks(
   options: GatewayWebhookOptions,
   server: () => Server,
+  metrics: GatewayMetrics,
 ): { receiver: WebhookReceiver; notificationUrl: () => string } {
   const path = options.path ?? DEFAULT_WEBHOOK_PATH;
   const notificationUrl = () => {
@@ -234,6 +248,7 @@ function gatewayWebhooks(
     notificationUrl,
     path,
     bodyTimeoutMs: options.bodyTimeoutMs,
+    observer: metrics.webhooks,
   });
   return { receiver, notificationUrl };
 }
@@ -276,11 +291,11 @@ export const DEFAULT_CACHE_TTL_MS = 300_000;
  * instance holds for all at once. Only webhooks tell the gateway of changes made
  * elsewhere, so without them there is no cache unless CACHE_TTL_MS asks for one.
  */
-function squareCache(options: GatewayOptions, logger: () => YogaLogger): SquareCache | undefined {
+function squareCache(options: GatewayOptions, logger: () => YogaLogger, metrics: GatewayMetrics): SquareCache | undefined {
   const ttlMs = options.cacheTtlMs ?? (options.webhooks ? DEFAULT_CACHE_TTL_MS : 0);
   if (ttlMs === 0) return undefined;
   const settings = { ttlMs, maxEntries: options.cacheMaxEntries ?? 50_000 };
-  if (!options.redisUrl) return new SquareCache(new MemoryCacheStore(settings));
+  if (!options.redisUrl) return new SquareCache(new MemoryCacheStore(settings), metrics.cache);
   // Reads go to Square while Redis is not connected (RedisCacheStore.lookup); invalidations wait for it, up to one retry.
   const redis = new Redis(options.redisUrl, { maxRetriesPerRequest: 1, enableAutoPipelining: true });
   let warnedAt = -Infinity;
@@ -289,7 +304,8 @@ function squareCache(options: GatewayOptions, logger: () => YogaLogger): SquareC
     warnedAt = performance.now();
     logger().warn('the shared Square cache in Redis cannot be reached; reads go to Square meanwhile:', error);
   });
-  return new SquareCache(new RedisCacheStore(redis, settings, options.pubsubPrefix ?? '', Math.max(options.requestDeadlineMs * 2, 60_000)));
+  const store = new RedisCacheStore(redis, settings, options.pubsubPrefix ?? '', Math.max(options.requestDeadlineMs * 2, 60_000));
+  return new SquareCache(store, metrics.cache);
 }
 
 /**

@@ -1,6 +1,8 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { BudgetRefusal, type Priority, type SquareBudget } from './budget.js';
+import { squareEndpoint } from './endpoint.js';
 import type { SquareCallOutcome } from './episodes.js';
+import { ObservedCall, type SquareObserver } from './observer.js';
 
 /**
  * The priority of the Square calls made inside `run`: loaders mark the calls whose
@@ -27,6 +29,8 @@ export interface RequestBudget {
   onCall?: (status: number) => void;
   /** Told of every attempt Square answered or failed to answer (not of refused calls, nor of ones the client gave up). */
   onOutcome?: (outcome: SquareCallOutcome) => void;
+  /** Metrics and traces of every call. */
+  observer?: SquareObserver | undefined;
 }
 
 /** Reads sent as POST: repeating one changes nothing. */
@@ -62,8 +66,6 @@ function refusedResponse(refusal: BudgetRefusal): Response {
 }
 
 /** The call as a log line names it: method and path, never the query string. */
-const endpointOf = (method: string | undefined, url: string) => `${(method ?? 'GET').toUpperCase()} ${new URL(url).pathname}`;
-
 const sleep = (ms: number, signal: AbortSignal) =>
   new Promise<void>((resolve) => {
     const timer = setTimeout(done, ms);
@@ -85,29 +87,28 @@ const sleep = (ms: number, signal: AbortSignal) =>
  */
 export function budgetedFetch(base: typeof fetch, request: RequestBudget): typeof fetch {
   const { budget, seller, signal } = request;
-  return async (input, init = {}) => {
-    const url = input instanceof Request ? input.url : String(input);
-    const safe = retrySafe((init.method ?? 'GET').toUpperCase(), url, init.body);
+  const attempts = async (input: Parameters<typeof fetch>[0], init: RequestInit, url: string, method: string, call: ObservedCall) => {
+    const safe = retrySafe(method, url, init.body);
     const priority = callPriority.getStore() ?? 'leaf';
     const callSignal = init.signal ? AbortSignal.any([init.signal, signal]) : signal;
     for (let attempt = 0; ; attempt++) {
       try {
-        await budget.acquire(seller, priority, signal, request.deadline);
+        await call.budget(() => budget.acquire(seller, priority, signal, request.deadline));
       } catch (error) {
         if (error instanceof BudgetRefusal) return refusedResponse(error);
         throw error;
       }
       let response: Response;
       try {
-        response = await base(input, { ...init, signal: callSignal });
+        response = await call.send(() => base(input, { ...init, signal: callSignal }));
       } catch (error) {
         // The SDK's own timeout aborts init.signal; the request's deadline aborts `signal` with a TimeoutError.
         const timedOut = init.signal?.aborted || (signal.aborted && (signal.reason as Error | undefined)?.name === 'TimeoutError');
-        if (timedOut || !signal.aborted) request.onOutcome?.({ endpoint: endpointOf(init.method, url), failure: timedOut ? 'timeout' : 'unreachable' });
+        if (timedOut || !signal.aborted) request.onOutcome?.({ endpoint: call.endpoint, failure: timedOut ? 'timeout' : 'unreachable' });
         throw error;
       }
       request.onCall?.(response.status);
-      request.onOutcome?.({ endpoint: endpointOf(init.method, url), status: response.status });
+      request.onOutcome?.({ endpoint: call.endpoint, status: response.status });
       const status = response.status;
       if (status === 429) await budget.throttled(seller, retryAfterMs(response));
       const retryable = status === 429 || (safe && (status === 408 || status >= 500));
@@ -120,6 +121,16 @@ export function budgetedFetch(base: typeof fetch, request: RequestBudget): typeo
         if (signal.aborted) return response;
       }
       await response.body?.cancel();
+    }
+  };
+  return async (input, init = {}) => {
+    const url = input instanceof Request ? input.url : String(input);
+    const method = (init.method ?? 'GET').toUpperCase();
+    const call = new ObservedCall(request.observer, squareEndpoint(method, url), seller);
+    try {
+      return await attempts(input, init, url, method, call);
+    } finally {
+      call.end();
     }
   };
 }

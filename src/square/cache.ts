@@ -1,4 +1,5 @@
 import type { CacheStore, Lookup } from './cache-store.js';
+import type { CacheObserver } from './observer.js';
 
 /** One cached read: an object of src/square/staleness.ts, and which of its entries (a list's customer, a page's arguments). */
 export interface CachedRead {
@@ -34,7 +35,10 @@ export class SquareCache {
   /** Reads under way: `${merchant}\n${object}` → entry → version seen → the shared answer. */
   private readonly flights = new Map<string, Map<string, Promise<Answer<unknown>>>>();
 
-  constructor(private readonly store: CacheStore) {}
+  constructor(
+    private readonly store: CacheStore,
+    private readonly observer?: CacheObserver,
+  ) {}
 
   /** The cache for one token; `merchantId` names its seller (when it cannot be learned, reads are not cached). */
   forSeller(merchantId: () => Promise<string>, tokenKey: string): SellerCache {
@@ -84,7 +88,10 @@ export class SquareCache {
       return UNCACHED.many(reads, load);
     }
     lookups.forEach((lookup, i) => {
+      // The kind of object, without its id: `customer:<id>` is a `customer`.
+      const kind = reads[i]!.object.split(':', 1)[0]!;
       if (lookup.hit) {
+        this.observer?.looked(kind, 'hit');
         answers[i] = Promise.resolve(lookup.value as T);
         return;
       }
@@ -92,6 +99,7 @@ export class SquareCache {
       const entry = `${tokenKey}:${reads[i]!.field ?? ''}\n${lookup.version}`;
       const flights = this.flights.get(object) ?? new Map<string, Promise<Answer<unknown>>>();
       const shared = flights.get(entry) as Promise<Answer<T>> | undefined;
+      this.observer?.looked(kind, shared ? 'shared' : 'miss');
       if (shared) {
         void lookup.fill(undefined);
         // Another request's read failing (its deadline, its client gone) is not this one's answer.

@@ -1,4 +1,4 @@
-export { EventProcessor, type AppliedEvent, type AppliedListener, type EventProcessorOptions } from './processor.js';
+export { EventProcessor, type AppliedEvent, type AppliedListener, type EventProcessorOptions, type WebhookObserver } from './processor.js';
 export {
   DEFAULT_WEBHOOK_PATH,
   MAX_WEBHOOK_BODY_BYTES,

@@ -15,8 +15,19 @@ export interface ProcessorLogger {
   error(...args: unknown[]): void;
 }
 
+/** What the gateway's metrics hear of webhook events (src/gateway/metrics.ts). */
+export interface WebhookObserver {
+  /** A verified notification was stored (`new`), or was one already stored (`duplicate`). */
+  received(type: string, outcome: 'new' | 'duplicate'): void;
+  /** This instance marked the event applied; `body` is Square's event, whose `created_at` says when it happened. */
+  applied(type: string, body: unknown): void;
+  /** The event failed too often and is no longer tried. */
+  parked(type: string): void;
+}
+
 export interface EventProcessorOptions {
   logger?: ProcessorLogger | undefined;
+  observer?: WebhookObserver | undefined;
   /** Events read from the store at a time. */
   batchSize?: number | undefined;
   /** Wait before trying again after the store failed. */
@@ -67,6 +78,7 @@ function mergeOf(body: unknown): { fromIds: string[]; toId: string } | undefined
 export class EventProcessor {
   private readonly listeners = new Set<AppliedListener>();
   private readonly logger: ProcessorLogger;
+  private readonly observer: WebhookObserver | undefined;
   private readonly batchSize: number;
   private readonly retryMs: number;
   private readonly maxAttempts: number;
@@ -82,6 +94,7 @@ export class EventProcessor {
     options: EventProcessorOptions = {},
   ) {
     this.logger = options.logger ?? console;
+    this.observer = options.observer;
     this.batchSize = options.batchSize ?? 100;
     this.retryMs = options.retryMs ?? 5_000;
     this.maxAttempts = options.maxAttempts ?? MAX_APPLY_ATTEMPTS;
@@ -170,6 +183,7 @@ export class EventProcessor {
     const marked = new Set(await this.store.markApplied(done.map((applied) => applied.eventId)));
     for (const applied of done) {
       if (!marked.has(applied.eventId)) continue;
+      this.observer?.applied(applied.type, applied.body);
       for (const listener of this.listeners) {
         try {
           await listener(applied);
@@ -191,6 +205,7 @@ export class EventProcessor {
     const what = `webhook event ${JSON.stringify(event.eventId)} (${JSON.stringify(event.type)})`;
     if (attempt >= this.maxAttempts) {
       await this.store.recordFailure(event.eventId, message, undefined);
+      this.observer?.parked(event.type);
       this.logger.error(`${what} parked after ${attempt} failed attempts; later events are applied. Last error: ${message}`);
       return;
     }

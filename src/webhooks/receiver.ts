@@ -1,6 +1,6 @@
 import type { Plugin, YogaLogger } from 'graphql-yoga';
 import type { EventEnvelope, EventStore } from '../store/index.js';
-import { EventProcessor } from './processor.js';
+import { EventProcessor, type WebhookObserver } from './processor.js';
 import { verifyWebhookSignature } from './signature.js';
 
 /** Square's notifications are small; anything past this is not one. */
@@ -21,6 +21,7 @@ export interface WebhookReceiverOptions {
   path: string;
   maxBodyBytes?: number | undefined;
   bodyTimeoutMs?: number | undefined;
+  observer?: WebhookObserver | undefined;
 }
 
 export interface WebhookReceiver {
@@ -102,6 +103,7 @@ export function webhookReceiver(options: WebhookReceiverOptions): WebhookReceive
   const timeoutMs = options.bodyTimeoutMs ?? WEBHOOK_BODY_TIMEOUT_MS;
   let logger: Pick<YogaLogger, 'warn' | 'error'> = console;
   const processor = new EventProcessor(options.store, {
+    observer: options.observer,
     logger: { warn: (...args) => logger.warn(...args), error: (...args) => logger.error(...args) },
   });
   const plugin: Plugin = {
@@ -150,6 +152,7 @@ export function webhookReceiver(options: WebhookReceiverOptions): WebhookReceive
         return;
       }
       endResponse(reply(200, outcome === 'new' ? { received: true } : { received: true, duplicate: true }));
+      options.observer?.received(envelope.event.type, outcome);
       // After the acknowledgement has gone out.
       if (outcome === 'new') setImmediate(() => void processor.wake());
     },

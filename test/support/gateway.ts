@@ -72,6 +72,8 @@ export interface TestGatewayOptions {
   exampleVariables?: Record<string, unknown>;
   /** Square reads kept across requests for this long; off (0) unless a test is about the cache. */
   cacheTtlMs?: number;
+  metricsToken?: string;
+  tracerProvider?: GatewayOptions['tracerProvider'];
 }
 
 /** A gateway in front of `squareBaseUrl` as the tests configure it; `store` receives webhooks (signed with the test key). */
@@ -92,6 +94,8 @@ export function createTestGateway(squareBaseUrl: string, options: TestGatewayOpt
     redisUrl: options.redisUrl,
     pubsubPrefix: options.pubsubPrefix,
     exampleVariables: options.exampleVariables,
+    metricsToken: options.metricsToken,
+    tracerProvider: options.tracerProvider,
     ...(store ? { webhooks: { store, signatureKey: WEBHOOK_KEY } } : {}),
   });
 }
