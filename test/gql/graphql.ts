@@ -960,6 +960,8 @@ export type NodeLookupQueryVariables = Exact<{
 export type NodeLookupQuery = { nodes: Array<
     | { __typename: 'Card', id: string }
     | { __typename: 'Customer', id: string }
+    | { __typename: 'CustomerGroup', id: string }
+    | { __typename: 'CustomerSegment', id: string }
     | { __typename: 'GiftCard', id: string }
     | { __typename: 'Location', id: string }
     | { __typename: 'Order', id: string }
@@ -1000,6 +1002,8 @@ export type NodeByIdQueryVariables = Exact<{
 export type NodeByIdQuery = { node:
     | { __typename: 'Card', id: string }
     | { __typename: 'Customer', id: string }
+    | { __typename: 'CustomerGroup', id: string }
+    | { __typename: 'CustomerSegment', id: string }
     | { __typename: 'GiftCard', id: string }
     | { __typename: 'Location', id: string }
     | { __typename: 'Order', id: string }
@@ -1020,7 +1024,11 @@ export type NodesTwiceQuery = { a: Array<
     | { id: string }
     | { id: string }
     | { id: string }
+    | { id: string }
+    | { id: string }
    | null>, b: Array<
+    | { id: string }
+    | { id: string }
     | { id: string }
     | { id: string }
     | { id: string }
@@ -1043,9 +1051,13 @@ export type NodesInFragmentQuery = { nodes: Array<
     | { id: string }
     | { id: string }
     | { id: string }
+    | { id: string }
+    | { id: string }
    | null> };
 
 export type NodesOfFragment = { nodes: Array<
+    | { id: string }
+    | { id: string }
     | { id: string }
     | { id: string }
     | { id: string }
