@@ -10,7 +10,7 @@ const KEY = z.string().regex(/^([a-zA-Z0-9_-]+:)?[a-zA-Z0-9_-]{1,60}$/, 'key is 
 
 const upsertSchema = z.object({
   key: KEY,
-  value: z.unknown().refine((v) => v !== null && v !== undefined, 'value must not be null: delete the attribute instead'),
+  value: z.unknown(),
   version: z.number().int().min(0, 'version is 0 or more').optional(),
   idempotencyKey: idempotencyKey(IDEMPOTENCY_KEY_MAX.upsertCustomerCustomAttribute),
 });
