@@ -48,6 +48,20 @@ const CASES: Array<[string, ReturnType<typeof event>, string[]]> = [
     event('gift_card.activity.updated', 'gcact_1', { gift_card_activity: { id: 'gcact_1', gift_card_id: 'gftc:1' } }),
     [cached.giftCard('gftc:1'), cached.giftCardsOfCustomers],
   ],
+  // Custom attribute events name the customer only inside the value's id: every customer's list is dropped.
+  ...(['owned', 'visible'] as const).flatMap((whose) =>
+    (['updated', 'deleted'] as const).map((action): [string, ReturnType<typeof event>, string[]] => {
+      const type = `customer.custom_attribute.${whose}.${action}`;
+      return [type, event(type, 'drink:C1', { custom_attribute: { key: 'drink', value: 'tea' } }), [cached.customAttributesOfCustomers]];
+    }),
+  ),
+  // A definition's name and visibility show on every value of it; deleting it deletes them.
+  ...(['owned', 'visible'] as const).flatMap((whose) =>
+    (['created', 'updated', 'deleted'] as const).map((action): [string, ReturnType<typeof event>, string[]] => {
+      const type = `customer.custom_attribute_definition.${whose}.${action}`;
+      return [type, event(type, 'drink', { custom_attribute_definition: { key: 'drink' } }), [cached.customAttributeDefinitions, cached.customAttributesOfCustomers]];
+    }),
+  ),
 ];
 
 describe('what each webhook event makes stale', () => {
