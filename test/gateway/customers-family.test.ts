@@ -12,6 +12,7 @@ import {
   UpsertCustomerCustomAttributeDocument,
 } from '../gql/graphql.js';
 import { globalId } from '../../src/schema/ids.js';
+import { failAfterCommit } from '../support/faults.js';
 import { countCalls, useGateway } from '../support/gateway.js';
 
 const reader = generateKey('reader', ['CUSTOMERS_READ']);
@@ -238,5 +239,24 @@ describe('group membership and custom attribute mutations', () => {
     const upsert = await stack.gql(UpsertCustomerCustomAttributeDocument, { input: { customerId: a.customerIds[0]!, key: 'visits', value: 1, idempotencyKey: 'r1' } }, { token: reader.key });
     expect(upsert.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', scopes: ['CUSTOMERS_WRITE'] });
     expect(await stack.calls()).toEqual([]);
+  });
+});
+
+describe('family writes whose answer is lost', () => {
+  it('settles a membership change by reading the profile, and an upsert by sending it again with its key: each takes effect once', async () => {
+    const customerId = a.customerIds[7]!;
+    await failAfterCommit(stack, 'PUT', `/v2/customers/${customerId}/groups/${a.wholesale}`, 'drop');
+    const added = await stack.gql(AddCustomerToGroupDocument, { input: { customerId, groupId: a.wholesale } }, asWriter);
+    expect(added.data!.addCustomerToGroup).toMatchObject({ __typename: 'AddCustomerToGroupSuccess', customer: { groups: [{ name: 'Wholesale' }] } });
+
+    await failAfterCommit(stack, 'POST', `/v2/customers/${customerId}/custom-attributes/favorite-drink`, '500');
+    const input = { customerId, key: 'favorite-drink', value: 'coffee', idempotencyKey: 'lost-answer' };
+    const upserted = await stack.gql(UpsertCustomerCustomAttributeDocument, { input }, asWriter);
+    // Sent twice, written once: the second attempt got the first one's answer, version 1.
+    expect(upserted.data!.upsertCustomerCustomAttribute).toMatchObject({ customAttribute: { value: 'coffee', version: 1 } });
+
+    await failAfterCommit(stack, 'DELETE', `/v2/customers/${customerId}/custom-attributes/favorite-drink`, 'drop');
+    const deleted = await stack.gql(DeleteCustomerCustomAttributeDocument, { input: { customerId, key: 'favorite-drink' } }, asWriter);
+    expect(deleted.data!.deleteCustomerCustomAttribute).toEqual({ __typename: 'DeleteCustomerCustomAttributeSuccess', deletedKey: 'favorite-drink' });
   });
 });
