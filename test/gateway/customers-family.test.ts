@@ -7,6 +7,7 @@ import {
   CustomerFamilyPageDocument,
   CustomerGroupLookupDocument,
   CustomerGroupsAndSegmentsDocument,
+  NodeByIdDocument,
   DeleteCustomerCustomAttributeDocument,
   RemoveCustomerFromGroupDocument,
   UpsertCustomerCustomAttributeDocument,
@@ -135,6 +136,10 @@ describe('the Customers family in the graph', () => {
     const unknown = await stack.gql(CustomerGroupLookupDocument, { id: 'NO-SUCH-GROUP', segmentId: 'gv2:NOPE' }, asWriter);
     expect(unknown.errors).toBeUndefined();
     expect(unknown.data).toEqual({ customerGroup: null, customerSegment: null });
+    for (const [type, squareId] of [['CustomerGroup', a.vip], ['CustomerSegment', segment!.id]] as const) {
+      const node = await stack.gql(NodeByIdDocument, { id: globalId(type, squareId) }, asWriter);
+      expect(node.data!.node).toEqual({ id: globalId(type, squareId), __typename: type });
+    }
     const wrongType = await stack.gql(CustomerGroupLookupDocument, { id: globalId('Customer', a.customerIds[0]!), segmentId: segment!.id }, asWriter);
     expect(wrongType.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'id' });
   });
