@@ -49,7 +49,6 @@ CustomerCustomAttributeRef.implement({
 
 builder.objectField(CustomerRef, 'customAttributes', (t) =>
   t.field({
-    authScopes: { CUSTOMERS_READ: true },
     type: [CustomerCustomAttributeRef],
     nullable: true,
     description: 'The custom attribute values set on this customer that this app can see, with their definitions’ names; empty when none.',

@@ -30,7 +30,6 @@ builder.node(CustomerGroupRef, {
 
 builder.objectField(CustomerRef, 'groups', (t) =>
   t.field({
-    authScopes: { CUSTOMERS_READ: true },
     type: [CustomerGroupRef],
     nullable: true,
     description: 'The groups this customer belongs to, in the order Square lists them on the profile; empty when none.',

@@ -31,7 +31,6 @@ builder.node(CustomerSegmentRef, {
 
 builder.objectField(CustomerRef, 'segments', (t) =>
   t.field({
-    authScopes: { CUSTOMERS_READ: true },
     type: [CustomerSegmentRef],
     nullable: true,
     description:
