@@ -29,6 +29,7 @@ export const builder = new SchemaBuilder<{
   Scalars: {
     BigInt: { Input: bigint; Output: bigint | number };
     DateTime: { Input: string; Output: string };
+    JSON: { Input: unknown; Output: unknown };
   };
   DefaultEdgesNullability: false;
   DefaultNodeNullability: false;

@@ -36,6 +36,12 @@ export const DiscountType = squareEnum('DiscountType', Square.OrderLineItemDisco
 export const DiscountScope = squareEnum('DiscountScope', Square.OrderLineItemDiscountScope, 'Whether a discount applies to one line item or the whole order.');
 export const TaxType = squareEnum('TaxType', Square.OrderLineItemTaxType, 'Whether a tax is added on top of prices or already included in them.');
 export const TaxScope = squareEnum('TaxScope', Square.OrderLineItemTaxScope, 'Whether a tax applies to one line item or the whole order.');
+export const CustomAttributeVisibility = squareEnum(
+  'CustomAttributeVisibility',
+  Square.CustomAttributeDefinitionVisibility,
+  'Who besides the app that defined a custom attribute may see it: nobody, other apps reading it, or other apps changing its values too.',
+);
+export const MerchantStatus = squareEnum('MerchantStatus', Square.MerchantStatus, 'Whether the seller’s Square account is active.');
 export const LocationStatus = squareEnum('LocationStatus', Square.LocationStatus, 'Whether a location can take payments.');
 export const LocationType = squareEnum('LocationType', Square.LocationType, 'A physical or a mobile location.');
 export const DelayAction = squareEnum('DelayAction', Square.PaymentOptionsDelayAction, 'What Square does with an approved payment nobody completed or canceled in time.');

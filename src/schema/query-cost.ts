@@ -34,6 +34,9 @@ const LIST_MULTIPLIER = 10;
  */
 export const SQUARE_CALLS: Record<string, 'once' | 'perItem'> = {
   'Customer.cards': 'once',
+  'Customer.customAttributes': 'once',
+  'CustomerGroup.customers': 'once',
+  'CustomerSegment.customers': 'once',
   'Customer.giftCards': 'once',
   'Customer.orders': 'once',
   'Customer.payments': 'perItem',

@@ -1,4 +1,4 @@
-import { Kind } from 'graphql';
+import { Kind, valueFromASTUntyped } from 'graphql';
 import { builder } from './builder.js';
 
 /**
@@ -47,4 +47,11 @@ builder.scalarType('DateTime', {
     }
     return value;
   },
+});
+
+builder.scalarType('JSON', {
+  description: 'Any JSON value (string, number, boolean, object, array or null), as Square holds it, e.g. a custom attribute’s value.',
+  serialize: (value) => value,
+  parseValue: (value) => value,
+  parseLiteral: (ast, variables) => valueFromASTUntyped(ast, variables),
 });

@@ -5,6 +5,7 @@ import type { PrioritizedCall } from './budgeted-fetch.js';
 import { UNCACHED, type Answer, type CachedRead, type SellerCache } from './cache.js';
 import { cached } from './staleness.js';
 import { chunk, collectPages } from './paging.js';
+import { createCustomersFamilyLoaders } from './customers-family-loaders.js';
 
 /** Square's documented batch sizes. */
 export const LIMITS = {
@@ -383,6 +384,7 @@ export function createLoaders({ square, limit, locations, lineages, mergedInto, 
     loyaltyProgram,
     loyaltyAccount,
     loyaltyAccountByCustomer,
+    ...createCustomersFamilyLoaders({ square, call, cache, retrieveEach }),
     /** Runs any other Square call of this request, failures as GraphQL errors. */
     call: callSquare,
     /** The same, with Square's failure as thrown by the SDK, for mutations that turn it into typed errors. */

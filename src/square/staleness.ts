@@ -25,6 +25,18 @@ export const cached = {
   loyaltyAccount: (id: string) => `loyalty-account:${id}`,
   /** Every customer's loyalty account (SearchLoyaltyAccounts by customer). */
   loyaltyAccountsOfCustomers: 'loyalty-accounts-of',
+  /** The seller's ListCustomerGroups (all pages); groups have no webhooks, so only the TTL renews it. */
+  customerGroups: 'customer-groups',
+  customerGroup: (id: string) => `customer-group:${id}`,
+  /** The seller's ListCustomerSegments (all pages); segments are made in the Seller Dashboard, with no webhooks. */
+  customerSegments: 'customer-segments',
+  customerSegment: (id: string) => `customer-segment:${id}`,
+  /** Every customer's ListCustomerCustomAttributes result, with definitions. */
+  customAttributesOfCustomers: 'custom-attributes-of',
+  /** The seller's ListCustomerCustomAttributeDefinitions (all pages). */
+  customAttributeDefinitions: 'custom-attribute-definitions',
+  /** RetrieveMerchant `me`; Square sends no webhook when a seller's profile changes, so only the TTL renews it. */
+  merchant: 'merchant',
 } as const;
 
 const some = (...objects: Array<string | false | undefined | null | '' | 0>) => objects.filter((o): o is string => Boolean(o));
@@ -51,6 +63,10 @@ export const staleAfter = {
   /** Points, rewards and enrollment move an account's balance; its ledger events are never cached. */
   loyaltyAccount: (id: string | undefined) => some(idOr(cached.loyaltyAccount, id), cached.loyaltyAccountsOfCustomers),
   loyaltyProgram: () => [cached.loyaltyProgram],
+  /** Custom attribute events name the customer only inside the value's id, so every customer's list is dropped. */
+  customAttribute: () => [cached.customAttributesOfCustomers],
+  /** A definition's name and visibility show on every value of it, and deleting it deletes them. */
+  customAttributeDefinition: () => [cached.customAttributeDefinitions, cached.customAttributesOfCustomers],
 };
 
 interface EventBody {
@@ -96,6 +112,17 @@ const EVENTS: Record<string, (body: EventBody) => string[]> = {
   'loyalty.account.deleted': loyaltyAccountEvent,
   'loyalty.program.created': staleAfter.loyaltyProgram,
   'loyalty.program.updated': staleAfter.loyaltyProgram,
+  // `owned`: of the gateway's own definitions; `visible`: of other apps' definitions it may read.
+  'customer.custom_attribute.owned.updated': staleAfter.customAttribute,
+  'customer.custom_attribute.owned.deleted': staleAfter.customAttribute,
+  'customer.custom_attribute.visible.updated': staleAfter.customAttribute,
+  'customer.custom_attribute.visible.deleted': staleAfter.customAttribute,
+  'customer.custom_attribute_definition.owned.created': staleAfter.customAttributeDefinition,
+  'customer.custom_attribute_definition.owned.updated': staleAfter.customAttributeDefinition,
+  'customer.custom_attribute_definition.owned.deleted': staleAfter.customAttributeDefinition,
+  'customer.custom_attribute_definition.visible.created': staleAfter.customAttributeDefinition,
+  'customer.custom_attribute_definition.visible.updated': staleAfter.customAttributeDefinition,
+  'customer.custom_attribute_definition.visible.deleted': staleAfter.customAttributeDefinition,
 };
 
 /** Types the cache hears of; any other event changes nothing it holds. */

@@ -52,4 +52,21 @@ describe('Customer segments', () => {
     expect(await search({ any: [byEmail!, withCards!] })).toEqual(['E', 'P']);
     expect(await search({ none: [byEmail!] })).toEqual(['P', 'U']);
   });
+
+  it('puts the segments a profile belongs to on it as segment_ids whenever Square’s API returns it', async () => {
+    const token = newToken();
+    const client = square.client(token);
+    const [byEmail, byPhone, withCards] = (await client.customers.segments.list()).data.map((s) => s.id!);
+    const both = addCustomer(square, token, { given_name: 'B', email_address: 'b@example.com', phone_number: '+14155550101' });
+    const none = addCustomer(square, token, { given_name: 'N' });
+    expect((await client.customers.get({ customerId: both })).customer!.segmentIds).toEqual([byEmail, byPhone]);
+    expect((await client.customers.get({ customerId: none })).customer!.segmentIds).toBeUndefined();
+    await client.cards.create({ idempotencyKey: 'card', sourceId: 'cnon:card-nonce-ok', card: { customerId: none } });
+    const { responses } = await client.customers.bulkRetrieveCustomers({ customerIds: [both, none] });
+    expect(responses![none]!.customer!.segmentIds).toEqual([withCards]);
+    const listed = (await client.customers.list()).data.find((c) => c.id === both)!;
+    expect(listed.segmentIds).toEqual([byEmail, byPhone]);
+    const { customer } = await client.customers.update({ customerId: both, emailAddress: null });
+    expect(customer!.segmentIds).toEqual([byPhone]);
+  });
 });

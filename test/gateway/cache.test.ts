@@ -154,6 +154,44 @@ describe('a cache of Square reads, invalidated by Square’s webhooks', () => {
       fresh: ([g, c]) => g.balanceMoney.amount === '5700' && c.giftCards[0]?.balanceMoney.amount === '5700',
     },
     {
+      // Groups have no webhooks: the group made here is not in the cached list, so it is retrieved by id.
+      events: ['customer.updated'],
+      change: async (square) => {
+        const { group } = await square.customers.groups.create({ group: { name: 'Regulars' } });
+        await square.customers.groups.add({ customerId: a.customerId, groupId: group!.id! });
+      },
+      read: customer,
+      fresh: (c) => c.groups.some((g: { name: string }) => g.name === 'Regulars'),
+    },
+    {
+      events: ['customer.custom_attribute_definition.owned.created', 'customer.custom_attribute.owned.updated'],
+      change: async (square) => {
+        await square.customers.customAttributeDefinitions.create({
+          customAttributeDefinition: {
+            key: 'drink',
+            name: 'Drink',
+            description: 'Their usual',
+            schema: { $ref: 'https://developer-production-s.squarecdn.com/schemas/v1/common.json#squareup.common.String' },
+          },
+        });
+        await square.customers.customAttributes.upsert({ customerId: a.customerId, key: 'drink', customAttribute: { value: 'tea' } });
+      },
+      read: customer,
+      fresh: (c) => c.customAttributes.some((x: { key: string; value: unknown }) => x.key === 'drink' && x.value === 'tea'),
+    },
+    {
+      events: ['customer.custom_attribute_definition.owned.updated'],
+      change: async (square) => void (await square.customers.customAttributeDefinitions.update({ key: 'drink', customAttributeDefinition: { name: 'Usual drink' } })),
+      read: customer,
+      fresh: (c) => c.customAttributes[0]?.name === 'Usual drink',
+    },
+    {
+      events: ['customer.custom_attribute.owned.deleted'],
+      change: async (square) => void (await square.customers.customAttributes.delete({ customerId: a.customerId, key: 'drink' })),
+      read: customer,
+      fresh: (c) => c.customAttributes.length === 0,
+    },
+    {
       events: ['customer.deleted'],
       change: async (square) => void (await square.customers.delete({ customerId: a.customerId })),
       read: async () => (await stack.gql(CachedCustomerDocument, { id: a.customerId })).data!.customer,

@@ -55,6 +55,20 @@ const CASES: Array<[string, ReturnType<typeof event>, string[]]> = [
   ]),
   ['loyalty.program.created', event('loyalty.program.created', 'LP1'), [cached.loyaltyProgram]],
   ['loyalty.program.updated', event('loyalty.program.updated', 'LP1'), [cached.loyaltyProgram]],
+  // Custom attribute events name the customer only inside the value's id: every customer's list is dropped.
+  ...(['owned', 'visible'] as const).flatMap((whose) =>
+    (['updated', 'deleted'] as const).map((action): [string, ReturnType<typeof event>, string[]] => {
+      const type = `customer.custom_attribute.${whose}.${action}`;
+      return [type, event(type, 'drink:C1', { custom_attribute: { key: 'drink', value: 'tea' } }), [cached.customAttributesOfCustomers]];
+    }),
+  ),
+  // A definition's name and visibility show on every value of it; deleting it deletes them.
+  ...(['owned', 'visible'] as const).flatMap((whose) =>
+    (['created', 'updated', 'deleted'] as const).map((action): [string, ReturnType<typeof event>, string[]] => {
+      const type = `customer.custom_attribute_definition.${whose}.${action}`;
+      return [type, event(type, 'drink', { custom_attribute_definition: { key: 'drink' } }), [cached.customAttributeDefinitions, cached.customAttributesOfCustomers]];
+    }),
+  ),
 ];
 
 describe('what each webhook event makes stale', () => {

@@ -41,6 +41,16 @@ function segmentsOf(ctx: EmulatorContext, merchantId: string): Segment[] {
   }));
 }
 
+/** Customers with an enabled card on file, the members of *Cards on file*. */
+function cardHoldersOf(ctx: EmulatorContext, merchantId: string): Set<string> {
+  return new Set(
+    ctx.stores.cards
+      .all(merchantId)
+      .filter(({ doc }) => doc.enabled)
+      .map(({ doc }) => doc.customer_id!),
+  );
+}
+
 /**
  * Membership of one of the merchant's segments, for SearchCustomers' `segment_ids` filter;
  * undefined when the merchant has no such segment.
@@ -52,13 +62,21 @@ export function segmentMembership(
 ): ((customer: Customer) => boolean) | undefined {
   const segment = SEGMENTS.find(({ name }) => segmentId(merchantId, name) === id);
   if (!segment) return undefined;
-  const cardHolders = new Set(
-    ctx.stores.cards
-      .all(merchantId)
-      .filter(({ doc }) => doc.enabled)
-      .map(({ doc }) => doc.customer_id!),
-  );
+  const cardHolders = cardHoldersOf(ctx, merchantId);
   return (customer) => segment.member(customer, cardHolders);
+}
+
+/**
+ * A profile as Square reads it back: with the segments it belongs to as `segment_ids`
+ * (left out when none), computed on each read since membership follows the profile.
+ * Webhook payloads go without them, as Square's do.
+ */
+export function withSegmentIds(ctx: EmulatorContext, merchantId: string): (customer: Customer) => Customer {
+  const cardHolders = cardHoldersOf(ctx, merchantId);
+  return (customer) => {
+    const ids = SEGMENTS.filter(({ member }) => member(customer, cardHolders)).map(({ name }) => segmentId(merchantId, name));
+    return ids.length > 0 ? { ...customer, segment_ids: ids } : customer;
+  };
 }
 
 /** Customer Segments API: list and retrieve the merchant's (static) segments. */

@@ -9,7 +9,7 @@ import { paginate } from '../pagination.js';
 import type { Stored } from '../store.js';
 import { parse, shapes } from '../validation.js';
 import { deleteCustomerAttributes, moveCustomerAttributes } from './customer-attributes.js';
-import { segmentMembership } from './customer-segments.js';
+import { segmentMembership, withSegmentIds } from './customer-segments.js';
 
 type Customer = serialization.Customer.Raw;
 type Address = serialization.Address.Raw;
@@ -142,7 +142,7 @@ export function registerCustomers(app: FastifyInstance, ctx: EmulatorContext): v
       cursor: q.cursor,
       query: { endpoint: 'ListCustomers', field, order },
     });
-    return pageBody(page.items, page.cursor, q.count ? visible.length : undefined);
+    return pageBody(page.items.map((s) => s.doc).map(withSegmentIds(ctx, request.merchant.id)), page.cursor, q.count ? visible.length : undefined);
   });
 
   app.post('/v2/customers', async (request, reply) => {
@@ -170,7 +170,7 @@ export function registerCustomers(app: FastifyInstance, ctx: EmulatorContext): v
       cursor: body.cursor,
       query: { endpoint: 'SearchCustomers', filter, field, order },
     });
-    return pageBody(page.items, page.cursor, body.count ? found.length : undefined);
+    return pageBody(page.items.map((s) => s.doc).map(withSegmentIds(ctx, request.merchant.id)), page.cursor, body.count ? found.length : undefined);
   });
 
   app.post('/v2/customers/bulk-create', async (request) => {
@@ -190,7 +190,8 @@ export function registerCustomers(app: FastifyInstance, ctx: EmulatorContext): v
 
   app.post('/v2/customers/bulk-retrieve', async (request) => {
     const { customer_ids } = parse(idsSchema, request.body);
-    const responses = mapEntries(asKeys(customer_ids), (id) => ({ customer: getCustomer(ctx, request.merchant.id, id) }));
+    const read = withSegmentIds(ctx, request.merchant.id);
+    const responses = mapEntries(asKeys(customer_ids), (id) => ({ customer: read(getCustomer(ctx, request.merchant.id, id)) }));
     return { responses };
   });
 
@@ -216,7 +217,7 @@ export function registerCustomers(app: FastifyInstance, ctx: EmulatorContext): v
   });
 
   app.get<{ Params: { customer_id: string } }>('/v2/customers/:customer_id', async (request) => ({
-    customer: getCustomer(ctx, request.merchant.id, request.params.customer_id),
+    customer: withSegmentIds(ctx, request.merchant.id)(getCustomer(ctx, request.merchant.id, request.params.customer_id)),
   }));
 
   app.put<{ Params: { customer_id: string } }>('/v2/customers/:customer_id', async (request) => {
@@ -311,7 +312,7 @@ function createCustomer(ctx: EmulatorContext, merchantId: string, fields: Profil
   customer.version = 0;
   ctx.stores.customers.insert(merchantId, customer.id!, customer);
   ctx.webhooks.emit({ merchantId, type: 'customer.created', id: customer.id!, object: { customer } });
-  return customer;
+  return withSegmentIds(ctx, merchantId)(customer);
 }
 
 function updateCustomer(ctx: EmulatorContext, merchantId: string, id: string, fields: Update): Customer {
@@ -324,7 +325,7 @@ function updateCustomer(ctx: EmulatorContext, merchantId: string, id: string, fi
   customer.updated_at = now();
   ctx.stores.customers.put(merchantId, id, customer);
   ctx.webhooks.emit({ merchantId, type: 'customer.updated', id, object: { customer } });
-  return customer;
+  return withSegmentIds(ctx, merchantId)(customer);
 }
 
 function deleteCustomer(ctx: EmulatorContext, merchantId: string, id: string, version: number | undefined): void {
@@ -432,9 +433,9 @@ function sortKey(field: (typeof SORT_FIELDS)[number]) {
 }
 
 /** Square sends `{}` rather than an empty array when nothing matches. */
-function pageBody(items: Stored<Customer>[], cursor: string | undefined, count: number | undefined) {
+function pageBody(items: Customer[], cursor: string | undefined, count: number | undefined) {
   const body: { customers?: Customer[]; cursor?: string; count?: number } = {};
-  if (items.length > 0) body.customers = items.map((s) => s.doc);
+  if (items.length > 0) body.customers = items;
   if (cursor) body.cursor = cursor;
   if (count !== undefined) body.count = count;
   return body;

@@ -17,6 +17,7 @@ export const IDEMPOTENCY_KEY_MAX = {
   createGiftCard: 128,
   giftCardActivity: 128,
   createCustomer: 45,
+  upsertCustomerCustomAttribute: 45,
 } as const;
 
 export const idempotencyKey = (max: number) =>
