@@ -49,6 +49,14 @@ export interface GatewayConfig {
   persistedQueriesTtlSeconds: number;
   /** Origins allowed to call from a browser (CORS), or `*`; demo mode adds this machine's. */
   corsOrigins: readonly string[] | '*';
+  /** How far back a reconnecting live-update subscriber may resume (Last-Event-ID): the age and number of the events it missed. */
+  liveReplayWindowSeconds: number;
+  liveReplayMaxEvents: number;
+  /** Largest request body taken on /graphql and the webhook receiver; past it, 413. */
+  maxBodyBytes: number;
+  /** GraphiQL at GET /graphql, and schema introspection: on, except against Square's production environment. */
+  graphiql: boolean;
+  introspection: boolean;
 }
 
 function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 0): number {
@@ -91,6 +99,13 @@ function webhookPath(raw: string | undefined): string {
   return path;
 }
 
+function flag(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (raw !== 'true' && raw !== 'false') throw new Error(`${name} must be "true" or "false", got "${raw}"`);
+  return raw === 'true';
+}
+
 /** The gateway's settings from its environment (every variable is in the README's table). */
 export function gatewayConfig(env: NodeJS.ProcessEnv): GatewayConfig {
   const authMode = (env.GATEWAY_AUTH || 'server') as AuthMode;
@@ -130,5 +145,10 @@ export function gatewayConfig(env: NodeJS.ProcessEnv): GatewayConfig {
     persistedQueriesMax: integer(env, 'PERSISTED_QUERIES_MAX', 1000, 1),
     persistedQueriesTtlSeconds: integer(env, 'PERSISTED_QUERIES_TTL_SECONDS', 86_400, 1),
     corsOrigins: corsOrigins(env.CORS_ORIGINS),
+    liveReplayWindowSeconds: integer(env, 'LIVE_REPLAY_WINDOW_SECONDS', 86_400),
+    liveReplayMaxEvents: integer(env, 'LIVE_REPLAY_MAX_EVENTS', 1000),
+    maxBodyBytes: integer(env, 'MAX_BODY_BYTES', 1024 * 1024, 1),
+    graphiql: flag(env, 'GRAPHIQL', squareBaseUrl !== SQUARE_BASE_URLS.production),
+    introspection: flag(env, 'INTROSPECTION', squareBaseUrl !== SQUARE_BASE_URLS.production),
   };
 }

@@ -22,6 +22,8 @@ import { gatewayGraphiQL } from './graphiql.js';
 import { health } from './health.js';
 import { incrementalDelivery } from './incremental-delivery.js';
 import { inputErrors } from './input-errors.js';
+import { liveEventIds } from './live-event-ids.js';
+import { LiveReplay } from './live-replay.js';
 import { persistedOperations } from './persisted-operations.js';
 import { createPersistedQueryStore } from './persisted-query-store.js';
 import { createGatewayPubSub, liveEventOf, type GatewayPubSub } from './pubsub.js';
@@ -41,7 +43,8 @@ export type GatewayOptions = Pick<
   | 'locationsTtlMs'
 > &
   Partial<Pick<GatewayConfig, 'redisUrl' | 'pubsubPrefix' | 'cacheTtlMs' | 'cacheMaxEntries'>> &
-  Partial<Pick<GatewayConfig, 'persistedQueriesMax' | 'persistedQueriesTtlSeconds'>> & {
+  Partial<Pick<GatewayConfig, 'persistedQueriesMax' | 'persistedQueriesTtlSeconds'>> &
+  Partial<Pick<GatewayConfig, 'liveReplayWindowSeconds' | 'liveReplayMaxEvents' | 'maxBodyBytes' | 'graphiql' | 'introspection'>> & {
   /** The documents a `trustedDocumentsOnly` key may run; the checked-in manifest by default. */
   trustedDocuments?: TrustedDocuments | undefined;
   squareBaseUrl: string;
@@ -130,6 +133,8 @@ export function createGateway(options: GatewayOptions): Gateway {
       ...incrementalDelivery(),
       graphiql.plugin,
       ...(webhooks ? [webhooks.receiver.plugin] : []),
+      // Last: it numbers each subscription result as the other plugins left it.
+      liveEventIds(),
     ],
     logging: options.logging ?? true,
     graphiql: { title: 'Square GraphQL gateway' },
@@ -290,9 +295,13 @@ function squareCache(options: GatewayOptions, logger: () => YogaLogger): SquareC
  */
 function livePubSub(options: GatewayOptions, logger: () => YogaLogger): GatewayPubSub | undefined {
   if (!options.webhooks && !options.redisUrl) return undefined;
+  const store = options.webhooks?.store;
   return createGatewayPubSub({
     redisUrl: options.redisUrl,
     prefix: options.pubsubPrefix,
     logger: { warn: (...args) => logger().warn(...args) },
+    replay:
+      store &&
+      new LiveReplay(store, { windowMs: (options.liveReplayWindowSeconds ?? 86_400) * 1000, maxEvents: options.liveReplayMaxEvents ?? 1000 }),
   });
 }

@@ -6,6 +6,8 @@ export interface AppliedEvent {
   merchantId: string;
   type: string;
   body: unknown;
+  /** Its place in the order events were applied (EventStore.markApplied). */
+  sequence: number;
 }
 
 export type AppliedListener = (event: AppliedEvent) => void | Promise<void>;
@@ -153,7 +155,7 @@ export class EventProcessor {
    * an fsync each) held the apply rate on PostgreSQL to a fraction of the ingest rate.
    */
   private async apply(batch: StoredEvent[]): Promise<void> {
-    const done: AppliedEvent[] = [];
+    const done: Array<Omit<AppliedEvent, 'sequence'>> = [];
     for (const event of batch) {
       try {
         const body: unknown = JSON.parse(event.rawBody);
@@ -167,9 +169,11 @@ export class EventProcessor {
       }
     }
     if (done.length === 0) return;
-    const marked = new Set(await this.store.markApplied(done.map((applied) => applied.eventId)));
-    for (const applied of done) {
-      if (!marked.has(applied.eventId)) continue;
+    const marked = await this.store.markApplied(done.map((applied) => applied.eventId));
+    for (const event of done) {
+      const sequence = marked.get(event.eventId);
+      if (sequence === undefined) continue;
+      const applied = { ...event, sequence };
       for (const listener of this.listeners) {
         try {
           await listener(applied);

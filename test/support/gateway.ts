@@ -71,6 +71,8 @@ export interface TestGatewayOptions {
   exampleVariables?: Record<string, unknown>;
   /** Square reads kept across requests for this long; off (0) unless a test is about the cache. */
   cacheTtlMs?: number;
+  /** Any other gateway option, as `npm start` would set it from its configuration. */
+  gateway?: Partial<GatewayOptions>;
 }
 
 /** A gateway in front of `squareBaseUrl` as the tests configure it; `store` receives webhooks (signed with the test key). */
@@ -92,6 +94,7 @@ export function createTestGateway(squareBaseUrl: string, options: TestGatewayOpt
     pubsubPrefix: options.pubsubPrefix,
     exampleVariables: options.exampleVariables,
     ...(store ? { webhooks: { store, signatureKey: WEBHOOK_KEY } } : {}),
+    ...options.gateway,
   });
 }
 
