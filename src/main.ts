@@ -88,7 +88,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
     // The gateway drains first: its requests in flight may still need the embedded emulator.
     void gateway
-      .close()
+      .close({ drainDelayMs: config.shutdownDelayMs })
       .then(() => emulator?.close())
       .then(() => store?.close())
       .then(() => process.exit(0));

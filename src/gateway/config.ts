@@ -57,6 +57,8 @@ export interface GatewayConfig {
   /** GraphiQL at GET /graphql, and schema introspection: on, except against Square's production environment. */
   graphiql: boolean;
   introspection: boolean;
+  /** After SIGTERM: how long the gateway goes on serving, `/readyz` answering 503, before it stops accepting. */
+  shutdownDelayMs: number;
 }
 
 function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 0): number {
@@ -150,5 +152,6 @@ export function gatewayConfig(env: NodeJS.ProcessEnv): GatewayConfig {
     maxBodyBytes: integer(env, 'MAX_BODY_BYTES', 1024 * 1024, 1),
     graphiql: flag(env, 'GRAPHIQL', squareBaseUrl !== SQUARE_BASE_URLS.production),
     introspection: flag(env, 'INTROSPECTION', squareBaseUrl !== SQUARE_BASE_URLS.production),
+    shutdownDelayMs: integer(env, 'SHUTDOWN_DELAY_MS', 0),
   };
 }

@@ -78,8 +78,10 @@ export interface Gateway {
    * Stops accepting, lets requests in flight finish for up to `graceMs` (then cuts them),
    * ends live-update streams with `complete`, and lets go of the stores' connections.
    * Webhook events received but not yet applied stay stored and are applied at the next start.
+   * From the call on `/readyz` answers 503; with `drainDelayMs` the gateway first goes on serving
+   * that long, so that load balancers probing it stop sending requests before it refuses them.
    */
-  close(options?: { graceMs?: number }): Promise<void>;
+  close(options?: { graceMs?: number; drainDelayMs?: number }): Promise<void>;
   /** Forgets every cached Square read, for when Square's data was replaced without events (the demo emulator's reset). */
   forgetCachedReads(): Promise<void>;
   /** With the `webhooks` option: the processor applying received events, and the URL they must be signed with. */
@@ -119,7 +121,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     multipart: false,
     plugins: [
       rootPage('/graphql'),
-      health({ store: options.webhooks?.store, redis: budget.redis, squareBaseUrl: options.squareBaseUrl }),
+      health({ store: options.webhooks?.store, redis: budget.redis, squareBaseUrl: options.squareBaseUrl, draining: () => draining }),
       ...persistedOperations({
         trusted: options.trustedDocuments ?? TrustedDocuments.load(),
         store: persistedQueries,
@@ -154,6 +156,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     }),
   });
   const server = createServer(yoga);
+  let draining = false;
   void webhooks?.receiver.processor.start();
   return {
     server,
@@ -169,7 +172,9 @@ export function createGateway(options: GatewayOptions): Gateway {
           resolve(`http://${host}:${address.port}/graphql`);
         });
       }),
-    close: async ({ graceMs = DEFAULT_GRACE_MS } = {}) => {
+    close: async ({ graceMs = DEFAULT_GRACE_MS, drainDelayMs = 0 } = {}) => {
+      draining = true;
+      if (drainDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, drainDelayMs));
       // No new connections from here; idle keep-alive ones close now, busy ones when their response is sent.
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
