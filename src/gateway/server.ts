@@ -90,7 +90,8 @@ export interface Gateway {
 
 /** The GraphQL gateway over one Square (real or emulated): yoga on a plain Node HTTP server. */
 export function createGateway(options: GatewayOptions): Gateway {
-  const webhooks = options.webhooks && gatewayWebhooks(options.webhooks, (): Server => server);
+  const maxBodyBytes = options.maxBodyBytes ?? MAX_BODY_BYTES;
+  const webhooks = options.webhooks && gatewayWebhooks(options.webhooks, maxBodyBytes, (): Server => server);
   const pubsub = livePubSub(options, () => yoga.logger);
   const cache = squareCache(options, () => yoga.logger);
   if (webhooks && cache) {
@@ -128,7 +129,7 @@ export function createGateway(options: GatewayOptions): Gateway {
         apiKeys: options.authMode === 'server' ? options.apiKeys : undefined,
       }),
       queryArmor(),
-      requestGuards({ maxTokens: MAX_TOKENS }),
+      requestGuards({ maxTokens: MAX_TOKENS, maxBodyBytes }),
       inputErrors(),
       errorCodes(),
       costExtension(budget.budget),
@@ -192,6 +193,9 @@ export function createGateway(options: GatewayOptions): Gateway {
   };
 }
 
+/** Largest request body (GraphQL or webhook) when MAX_BODY_BYTES is unset: far above any real operation or Square notification. */
+const MAX_BODY_BYTES = 1024 * 1024;
+
 /** How long a closing gateway waits for requests in flight (SIGTERM in `npm start`). */
 const DEFAULT_GRACE_MS = 10_000;
 
@@ -221,6 +225,7 @@ const reportTooComplex = (context: ValidationContext | null, error: GraphQLError
 
 function gatewayWebhooks(
   options: GatewayWebhookOptions,
+  maxBodyBytes: number,
   server: () => Server,
 ): { receiver: WebhookReceiver; notificationUrl: () => string } {
   const path = options.path ?? DEFAULT_WEBHOOK_PATH;
@@ -235,6 +240,7 @@ function gatewayWebhooks(
     signatureKey: options.signatureKey,
     notificationUrl,
     path,
+    maxBodyBytes,
     bodyTimeoutMs: options.bodyTimeoutMs,
   });
   return { receiver, notificationUrl };
