@@ -16,12 +16,14 @@ import type { GatewayConfig } from './config.js';
 import { contextFactory, type GatewayContext } from './context.js';
 import { corsOption, type CorsPolicy } from './cors.js';
 import { costExtension } from './cost-extension.js';
+import { csrfPrevention } from './csrf.js';
 import { errorCodes } from './error-codes.js';
 import { EXAMPLE_QUERY } from './example-query.js';
 import { gatewayGraphiQL } from './graphiql.js';
 import { health } from './health.js';
 import { incrementalDelivery } from './incremental-delivery.js';
 import { inputErrors } from './input-errors.js';
+import { introspectionOff } from './introspection.js';
 import { liveEventIds } from './live-event-ids.js';
 import { LiveReplay } from './live-replay.js';
 import { persistedOperations } from './persisted-operations.js';
@@ -91,6 +93,7 @@ export interface Gateway {
 /** The GraphQL gateway over one Square (real or emulated): yoga on a plain Node HTTP server. */
 export function createGateway(options: GatewayOptions): Gateway {
   const maxBodyBytes = options.maxBodyBytes ?? MAX_BODY_BYTES;
+  const [graphiqlOn, introspection] = [options.graphiql ?? true, options.introspection ?? true];
   const webhooks = options.webhooks && gatewayWebhooks(options.webhooks, maxBodyBytes, (): Server => server);
   const pubsub = livePubSub(options, () => yoga.logger);
   const cache = squareCache(options, () => yoga.logger);
@@ -122,25 +125,27 @@ export function createGateway(options: GatewayOptions): Gateway {
     multipart: false,
     plugins: [
       rootPage('/graphql'),
+      csrfPrevention(),
       health({ store: options.webhooks?.store, redis: budget.redis, squareBaseUrl: options.squareBaseUrl, draining: () => draining }),
       ...persistedOperations({
         trusted: options.trustedDocuments ?? TrustedDocuments.load(),
         store: persistedQueries,
         apiKeys: options.authMode === 'server' ? options.apiKeys : undefined,
       }),
-      queryArmor(),
+      queryArmor({ introspection }),
+      ...(introspection ? [] : [introspectionOff()]),
       requestGuards({ maxTokens: MAX_TOKENS, maxBodyBytes }),
       inputErrors(),
       errorCodes(),
       costExtension(budget.budget),
       ...incrementalDelivery(),
-      graphiql.plugin,
+      ...(graphiqlOn ? [graphiql.plugin] : []),
       ...(webhooks ? [webhooks.receiver.plugin] : []),
       // Last: it numbers each subscription result as the other plugins left it.
       liveEventIds(),
     ],
     logging: options.logging ?? true,
-    graphiql: { title: 'Square GraphQL gateway' },
+    graphiql: graphiqlOn && { title: 'Square GraphQL gateway' },
     renderGraphiQL: graphiql.render,
     context: contextFactory({
       connection: { baseUrl: options.squareBaseUrl, timeoutInSeconds: options.squareTimeoutSeconds },
@@ -203,11 +208,12 @@ const DEFAULT_GRACE_MS = 10_000;
  * Guards checked while a document is parsed and validated, before any cost is computed:
  * a flood of tokens, aliases or directives is refused cheaply. Cost, depth and breadth
  * are the schema's own limits (src/schema/query-cost.ts), which know what `first` asks
- * for. Field suggestions stay on: introspection is open, so they reveal nothing new.
+ * for. Field suggestions ("Did you mean …?") are on only while introspection is, since
+ * without it they would still spell the schema out.
  */
 const MAX_TOKENS = 5_000;
 
-function queryArmor() {
+function queryArmor({ introspection }: { introspection: boolean }) {
   // Reported as validation errors with our code, rather than thrown as armor's untyped "Syntax Error".
   const tooComplex = { propagateOnRejection: false, onReject: [reportTooComplex] };
   return EnvelopArmorPlugin({
@@ -216,7 +222,7 @@ function queryArmor() {
     maxDirectives: { n: 50, ...tooComplex },
     maxDepth: { enabled: false },
     costLimit: { enabled: false },
-    blockFieldSuggestion: { enabled: false },
+    blockFieldSuggestion: { enabled: !introspection },
   });
 }
 
