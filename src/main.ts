@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { emulatorConfig, type EmulatorProcessConfig } from './emulator/config.js';
 import { DEMO_CUSTOMER_ID, DEMO_TOKEN } from './emulator/seed.js';
 import { createEmulator, type Emulator } from './emulator/server.js';
+import { watchKeysFile } from './gateway/api-keys-file.js';
 import { ApiKeyRing } from './gateway/api-keys.js';
 import { DEFAULT_GATEWAY_DB, gatewayConfig } from './gateway/config.js';
 import { createGateway } from './gateway/server.js';
@@ -23,6 +24,10 @@ if (config.authMode === 'server' && config.squareToken && !apiKeys) {
       'Set GATEWAY_API_KEYS or GATEWAY_API_KEYS_FILE (create keys with npm run keys:create), or use GATEWAY_AUTH=passthrough.',
   );
 }
+// A keys file is read again when it changes, or on SIGHUP; revoked keys are refused from then on.
+const keysFile = apiKeys && !process.env.GATEWAY_API_KEYS ? process.env.GATEWAY_API_KEYS_FILE : undefined;
+const keysWatch = apiKeys && keysFile ? watchKeysFile(apiKeys, keysFile, console) : undefined;
+if (keysWatch) process.on('SIGHUP', () => void keysWatch.reload());
 let emulator: Emulator | undefined;
 let emulatorSettings: EmulatorProcessConfig | undefined;
 let squareBaseUrl: string;
@@ -87,6 +92,7 @@ if (gateway.webhooks || config.redisUrl) {
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
     // The gateway drains first: its requests in flight may still need the embedded emulator.
+    keysWatch?.close();
     void gateway
       .close({ drainDelayMs: config.shutdownDelayMs })
       .then(() => emulator?.close())

@@ -24,6 +24,7 @@ import { health } from './health.js';
 import { incrementalDelivery } from './incremental-delivery.js';
 import { inputErrors } from './input-errors.js';
 import { introspectionOff } from './introspection.js';
+import { endRevokedSubscriptions } from './key-revocation.js';
 import { liveEventIds } from './live-event-ids.js';
 import { LiveReplay } from './live-replay.js';
 import { persistedOperations } from './persisted-operations.js';
@@ -141,6 +142,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       ...incrementalDelivery(),
       ...(graphiqlOn ? [graphiql.plugin] : []),
       ...(webhooks ? [webhooks.receiver.plugin] : []),
+      ...(options.apiKeys && options.authMode === 'server' ? [endRevokedSubscriptions(options.apiKeys)] : []),
       // Last: it numbers each subscription result as the other plugins left it.
       liveEventIds(),
     ],
