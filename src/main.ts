@@ -76,7 +76,7 @@ if (gateway.webhooks) emulator?.ctx.webhooks.configure({ url: gateway.webhooks.n
 // Printed only once both servers listen, so that a start that fails never looks as if it had worked.
 if (emulator) console.log(`Square emulator with demo data: ${squareBaseUrl}  (demo token ${DEMO_TOKEN})`);
 console.log(`GraphQL gateway:  ${url}`);
-console.log(`GraphiQL:         open ${url} in a browser`);
+if (config.graphiql) console.log(`GraphiQL:         open ${url} in a browser`);
 if (config.authMode === 'passthrough') console.log('Auth: passthrough — send "Authorization: Bearer <Square token>".');
 else if (apiKeys) console.log(`Auth: ${apiKeys.size} gateway API key(s) — send "x-api-key: gk_…".`);
 else console.log('Auth: demo mode, no gateway API keys configured — every caller has every scope.');
