@@ -42,7 +42,8 @@ async function liveObjects<T>(ctx: GatewayContext, source: LiveSource<T>): Promi
     });
   }
   const lastSeen = lastEventIdOf((ctx as GatewayContext & Partial<YogaInitialContext>).request);
-  if (lastSeen !== undefined && !pubsub.replay) {
+  const { replay } = pubsub;
+  if (lastSeen !== undefined && !replay) {
     throw new GraphQLError('This gateway keeps no event store to resume from: subscribe without Last-Event-ID.', {
       extensions: { code: 'REPLAY_UNAVAILABLE' },
     });
@@ -58,8 +59,10 @@ async function liveObjects<T>(ctx: GatewayContext, source: LiveSource<T>): Promi
       return null;
     }
   };
+  const stream =
+    lastSeen === undefined || !replay ? events : await resumed(events, () => pubsub.listening(merchantId), () => replay.missedSince(merchantId, lastSeen));
   return pipe(
-    lastSeen === undefined || !pubsub.replay ? events : await resumed(events, () => pubsub.listening(merchantId), () => pubsub.replay!.missedSince(merchantId, lastSeen)),
+    stream,
     filter((event: LiveEvent) => source.types.has(event.type) && (source.wanted?.(event) ?? true)),
     map(load),
     filter((delivered: Delivered<T> | null): delivered is Delivered<T> => delivered !== null && (source.matches?.(delivered.object) ?? true)),
