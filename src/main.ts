@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { emulatorConfig, type EmulatorProcessConfig } from './emulator/config.js';
 import { DEMO_CUSTOMER_ID, DEMO_TOKEN } from './emulator/seed.js';
 import { createEmulator, type Emulator } from './emulator/server.js';
+import { watchKeysFile } from './gateway/api-keys-file.js';
 import { ApiKeyRing } from './gateway/api-keys.js';
 import { DEFAULT_GATEWAY_DB, gatewayConfig } from './gateway/config.js';
 import { createLogger } from './gateway/logger.js';
@@ -24,6 +25,10 @@ const { config, apiKeys, trustedDocuments, emulatorSettings: settings } = readCo
   emulatorSettings: () => emulatorConfig(process.env),
 });
 const logger = createLogger({ level: config.logLevel, format: config.logFormat });
+// A keys file is read again when it changes, or on SIGHUP; revoked keys are refused from then on.
+const keysFile = apiKeys && !process.env.GATEWAY_API_KEYS ? process.env.GATEWAY_API_KEYS_FILE : undefined;
+const keysWatch = apiKeys && keysFile ? watchKeysFile(apiKeys, keysFile, logger) : undefined;
+if (keysWatch) process.on('SIGHUP', () => void keysWatch.reload());
 let emulator: Emulator | undefined;
 let emulatorSettings: EmulatorProcessConfig | undefined;
 let squareBaseUrl: string;
@@ -70,7 +75,7 @@ if (gateway.webhooks) emulator?.ctx.webhooks.configure({ url: gateway.webhooks.n
 // Printed only once both servers listen, so that a start that fails never looks as if it had worked.
 if (emulator) console.log(`Square emulator with demo data: ${squareBaseUrl}  (demo token ${DEMO_TOKEN})`);
 console.log(`GraphQL gateway:  ${url}`);
-console.log(`GraphiQL:         open ${url} in a browser`);
+if (config.graphiql) console.log(`GraphiQL:         open ${url} in a browser`);
 if (config.authMode === 'passthrough') console.log('Auth: passthrough — send "Authorization: Bearer <Square token>".');
 else if (apiKeys) console.log(`Auth: ${apiKeys.size} gateway API key(s) — send "x-api-key: gk_…".`);
 else console.log('Auth: demo mode, no gateway API keys configured — every caller has every scope.');
@@ -86,8 +91,9 @@ if (gateway.webhooks || config.redisUrl) {
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
     // The gateway drains first: its requests in flight may still need the embedded emulator.
+    keysWatch?.close();
     void gateway
-      .close()
+      .close({ drainDelayMs: config.shutdownDelayMs })
       .then(() => emulator?.close())
       .then(() => store?.close())
       // The spans of the last requests are exported before the process ends.

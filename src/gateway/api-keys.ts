@@ -42,6 +42,8 @@ const keyFileSchema = z.object({
         scopes: z.array(z.enum(SCOPES)).min(1),
         budget: budgetSchema.optional(),
         trustedDocumentsOnly: z.boolean().default(false),
+        /** Refused from the next request on, its open subscriptions ended; kept in the file as a record. */
+        revoked: z.boolean().default(false),
       }),
     )
     .min(1),
@@ -74,10 +76,13 @@ export function generateKey(name: string, scopes: Scope[]): { key: string; entry
 /**
  * The gateway's API keys, kept only as SHA-256 hashes. A presented key is compared
  * with every stored hash in constant time, so timing tells nothing about which or
- * how much of a key matched.
+ * how much of a key matched. The keys can be replaced while the gateway runs (a keys
+ * file reloaded, see api-keys-file.ts): every request from then on sees the new ones.
  */
 export class ApiKeyRing {
-  private constructor(private readonly keys: StoredKey[]) {}
+  private readonly listeners = new Set<() => void>();
+
+  private constructor(private keys: StoredKey[]) {}
 
   static parse(json: string, source: string): ApiKeyRing {
     let raw: unknown;
@@ -92,7 +97,7 @@ export class ApiKeyRing {
     }
     const defaultBudget = parsed.data.defaultBudget ?? DEFAULT_KEY_BUDGET;
     return new ApiKeyRing(
-      parsed.data.keys.map((k) => ({
+      parsed.data.keys.filter((k) => !k.revoked).map((k) => ({
         name: k.name,
         scopes: new Set(k.scopes),
         sha256: k.sha256,
@@ -112,6 +117,23 @@ export class ApiKeyRing {
 
   get size(): number {
     return this.keys.length;
+  }
+
+  /** Takes `other`'s keys in place of its own, and tells the listeners. */
+  replaceWith(other: ApiKeyRing): void {
+    this.keys = other.keys;
+    for (const listener of this.listeners) listener();
+  }
+
+  /** Called after each replacement; returns a function that removes the listener. */
+  onChange(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Whether a key with this SHA-256 (hex) is valid now. */
+  has(sha256: string): boolean {
+    return this.keys.some((key) => key.sha256 === sha256);
   }
 
   find(presented: string): ApiKey | undefined {

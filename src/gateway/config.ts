@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { integer, parseEnv, positiveNumber, readBy, secret, url } from '../env-schema.js';
+import { boolean, integer, parseEnv, positiveNumber, readBy, secret, url } from '../env-schema.js';
 import { SQUARE_BASE_URLS } from '../square/client.js';
 import { DEFAULT_WEBHOOK_PATH } from '../webhooks/index.js';
 import { corsOrigins } from './cors.js';
@@ -56,6 +56,16 @@ export interface GatewayConfig {
   logFormat: 'json' | 'pretty';
   /** Asked of `GET /metrics` as a Bearer token; without, /metrics is open to whoever reaches the port. */
   metricsToken: string | undefined;
+  /** How far back a reconnecting live-update subscriber may resume (Last-Event-ID): the age and number of the events it missed. */
+  liveReplayWindowSeconds: number;
+  liveReplayMaxEvents: number;
+  /** Largest request body taken on /graphql and the webhook receiver; past it, 413. */
+  maxBodyBytes: number;
+  /** GraphiQL at GET /graphql, and schema introspection: on, except against Square's production environment. */
+  graphiql: boolean;
+  introspection: boolean;
+  /** After SIGTERM: how long the gateway goes on serving, `/readyz` answering 503, before it stops accepting. */
+  shutdownDelayMs: number;
 }
 
 /** Levels of the gateway's log, most to least verbose, and `silent`. */
@@ -102,6 +112,12 @@ const variables = z.object({
   CORS_ORIGINS: readBy(corsOrigins).optional().describe('Origins allowed to call from a browser, or *.'),
   LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info').describe('Least severe level logged.'),
   LOG_FORMAT: z.enum(['json', 'pretty'], { error: 'must be "json" or "pretty"' }).optional().describe('Log lines as JSON, or pretty for people; unset: pretty in demo mode.'),
+  LIVE_REPLAY_WINDOW_SECONDS: integer(0).default(86_400).describe('How old an event a reconnecting subscriber may still get.'),
+  LIVE_REPLAY_MAX_EVENTS: integer(0).default(1000).describe('How many missed events a reconnecting subscriber may get.'),
+  MAX_BODY_BYTES: integer(1).default(1024 * 1024).describe('Largest request body taken on /graphql and the webhook receiver.'),
+  GRAPHIQL: boolean().optional().describe("GraphiQL at GET /graphql; unset: on, except against Square's production environment."),
+  INTROSPECTION: boolean().optional().describe("Schema introspection; unset: on, except against Square's production environment."),
+  SHUTDOWN_DELAY_MS: integer(0).default(0).describe('After SIGTERM, how long to go on serving with /readyz at 503.'),
   METRICS_TOKEN: z.string().optional().meta({ description: 'Bearer token GET /metrics asks for.', ...secret }),
   // OpenTelemetry's own variables: src/gateway/tracing.ts and its exporter read them from the environment; checked here.
   OTEL_EXPORTER_OTLP_ENDPOINT: url(['http:', 'https:'], 'an http(s) URL').optional().describe('OTLP/HTTP collector to export traces to.'),
@@ -141,12 +157,15 @@ function crossVariableRules(env: z.output<typeof variables>, ctx: z.RefinementCt
 export function gatewayConfig(env: NodeJS.ProcessEnv): GatewayConfig {
   const v = parseEnv(gatewayVariables, env);
   const demo = !v.SQUARE_ACCESS_TOKEN && !v.SQUARE_BASE_URL;
+  const squareBaseUrl = v.SQUARE_BASE_URL ?? (v.SQUARE_ACCESS_TOKEN ? SQUARE_BASE_URLS[v.SQUARE_ENVIRONMENT] : undefined);
+  // A production gateway does not show its schema to strangers unless told to.
+  const againstProduction = squareBaseUrl === SQUARE_BASE_URLS.production;
   return {
     port: v.PORT,
     host: v.HOST,
     authMode: v.GATEWAY_AUTH,
     squareToken: v.SQUARE_ACCESS_TOKEN,
-    squareBaseUrl: v.SQUARE_BASE_URL ?? (v.SQUARE_ACCESS_TOKEN ? SQUARE_BASE_URLS[v.SQUARE_ENVIRONMENT] : undefined),
+    squareBaseUrl,
     squareTimeoutSeconds: v.SQUARE_TIMEOUT_SECONDS,
     squareMaxRetries: v.SQUARE_MAX_RETRIES,
     squareRatePerSecond: v.SQUARE_RATE_PER_SECOND,
@@ -168,5 +187,11 @@ export function gatewayConfig(env: NodeJS.ProcessEnv): GatewayConfig {
     logLevel: v.LOG_LEVEL,
     logFormat: v.LOG_FORMAT ?? (demo ? 'pretty' : 'json'),
     metricsToken: v.METRICS_TOKEN,
+    liveReplayWindowSeconds: v.LIVE_REPLAY_WINDOW_SECONDS,
+    liveReplayMaxEvents: v.LIVE_REPLAY_MAX_EVENTS,
+    maxBodyBytes: v.MAX_BODY_BYTES,
+    graphiql: v.GRAPHIQL ?? !againstProduction,
+    introspection: v.INTROSPECTION ?? !againstProduction,
+    shutdownDelayMs: v.SHUTDOWN_DELAY_MS,
   };
 }

@@ -13,6 +13,8 @@ export interface HealthOptions {
   /** The connection the shared Square budget (and so the fleet) depends on, with REDIS_URL. */
   redis?: Pick<Redis, 'ping'> | undefined;
   squareBaseUrl: string;
+  /** True once the gateway is closing: it is unready whatever its dependencies say, so that balancers send it no more. */
+  draining?: (() => boolean) | undefined;
 }
 
 export type CheckResult = 'ok' | 'unreachable' | 'timed out';
@@ -47,6 +49,7 @@ export function health(options: HealthOptions): Plugin {
         );
       if (url.pathname === '/healthz') return reply(200, { status: 'ok' });
       if (url.pathname !== '/readyz') return;
+      if (options.draining?.()) return reply(503, { status: 'draining' });
       const results = Object.fromEntries(await Promise.all(checks.map(async ([name, check]) => [name, await check()] as const)));
       const ready = Object.values(results).every((result) => result === 'ok');
       return reply(ready ? 200 : 503, { status: ready ? 'ready' : 'unready', checks: results });

@@ -12,6 +12,8 @@ export interface LiveEvent {
   /** The object to load: the event's `data.id`; for a gift card activity, its gift card. */
   objectId: string;
   eventId: string;
+  /** Its place in the order events were applied: the SSE event id a reconnecting subscriber resumes after. */
+  sequence: number;
   /** A merge's old profile ids (`customer.created` with `event_context.merge`), so watchers of an old id follow it. */
   mergedFrom?: string[];
 }
@@ -26,6 +28,12 @@ export interface GatewayPubSubOptions {
   /** Put before every topic, so that deployments (or test runs) sharing one Redis never hear each other. */
   prefix?: string | undefined;
   logger?: PubSubLogger | undefined;
+  replay?: LiveHistory | undefined;
+}
+
+/** The seller's events applied after the given sequence; throws a typed error when that is too far back. */
+export interface LiveHistory {
+  missedSince(merchantId: string, sequence: number): Promise<LiveEvent[]>;
 }
 
 /** Events a subscriber may fall behind by before the oldest are dropped for it. */
@@ -36,6 +44,10 @@ export interface GatewayPubSub {
   publish(merchantId: string, event: LiveEvent): void;
   /** The seller's events from now on, until the iterator is returned or the pub/sub closed. */
   subscribe(merchantId: string): AsyncIterableIterator<LiveEvent>;
+  /** Resolves once events published for the seller reach the subscriptions started before this call (Redis confirmed the topic). */
+  listening(merchantId: string): Promise<void>;
+  /** What reconnecting subscribers missed, when the gateway keeps an event store (live-replay.ts). */
+  replay: LiveHistory | undefined;
   /** Ends every subscription, then lets go of Redis. */
   close(): Promise<void>;
 }
@@ -43,6 +55,7 @@ export interface GatewayPubSub {
 interface Transport {
   target: EventTarget;
   publish(topic: string, event: LiveEvent): void;
+  listening(topic: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -51,6 +64,7 @@ function inProcess(): Transport {
   return {
     target,
     publish: (topic, event) => void target.dispatchEvent(new CustomEvent(topic, { detail: event })),
+    listening: async () => {},
     close: async () => {},
   };
 }
@@ -110,6 +124,10 @@ function overRedis(url: string, logger: PubSubLogger): Transport {
     publish: (topic, event) => {
       publishClient.publish(topic, JSON.stringify(event)).catch((error: unknown) => logger.warn(`redis publish to ${topic} failed:`, error));
     },
+    // Redis answers one connection's commands in order: once this SUBSCRIBE is confirmed, so is the target's before it.
+    listening: async (topic) => {
+      await subscribeClient.subscribe(topic);
+    },
     close: async () => {
       await Promise.all([release(subscribeClient), release(publishClient)]);
     },
@@ -130,6 +148,8 @@ export function createGatewayPubSub(options: GatewayPubSubOptions = {}): Gateway
   let closed = false;
   return {
     publish: (merchantId, event) => transport.publish(topic(merchantId), event),
+    listening: (merchantId) => transport.listening(topic(merchantId)),
+    replay: options.replay,
     subscribe: (merchantId) => {
       const name = topic(merchantId);
       const events: Repeater<LiveEvent> = new Repeater<LiveEvent>(async (push, stop) => {
@@ -189,7 +209,7 @@ export function liveEventOf(applied: AppliedEvent): LiveEvent | undefined {
   const body = (applied.body ?? {}) as EventBody;
   const objectId = OBJECT_ID[applied.type]?.(body);
   if (typeof objectId !== 'string' || objectId === '') return undefined;
-  const event: LiveEvent = { type: applied.type, objectId, eventId: applied.eventId };
+  const event: LiveEvent = { type: applied.type, objectId, eventId: applied.eventId, sequence: applied.sequence };
   const fromIds = body.data?.object?.event_context?.merge?.from_customer_ids;
   if (applied.type === 'customer.created' && Array.isArray(fromIds)) {
     event.mergedFrom = fromIds.filter((id): id is string => typeof id === 'string');

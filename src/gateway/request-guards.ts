@@ -1,5 +1,6 @@
 import { GraphQLError, Lexer, Source, TokenKind } from 'graphql';
 import { createGraphQLError, type Plugin } from 'graphql-yoga';
+import { readAtMost } from '../webhooks/index.js';
 
 /** Brackets, braces and parentheses open at once; past this graphql-js's recursive parser would overflow the stack. */
 export const MAX_NESTING = 64;
@@ -13,15 +14,17 @@ const CLOSING = new Set<string>([TokenKind.BRACE_R, TokenKind.BRACKET_R, TokenKi
  * (`GET /graphql?variables={bad`), and documents nested deeper than MAX_NESTING
  * (a list literal 2,000 deep). `maxTokens` bounds the nesting scan as it bounds parsing.
  * Syntax errors keep their position but not the string literal they stopped at.
+ * A body past `maxBodyBytes`, declared or streamed, is refused (413) before it is parsed.
  */
-export function requestGuards({ maxTokens }: { maxTokens: number }): Plugin {
+export function requestGuards({ maxTokens, maxBodyBytes }: { maxTokens: number; maxBodyBytes: number }): Plugin {
   return {
     onRequestParse({ requestParser, setRequestParser }) {
       if (!requestParser) return;
       const parse = requestParser;
       setRequestParser(async (request) => {
+        const bounded = await withinLimit(request, maxBodyBytes);
         try {
-          return await parse(request);
+          return await parse(bounded);
         } catch (error) {
           if (error instanceof GraphQLError && !error.extensions.originalError) throw error;
           // JSON.parse's message quotes the text it choked on, which may hold a card nonce: only ours goes out.
@@ -41,6 +44,23 @@ export function requestGuards({ maxTokens }: { maxTokens: number }): Plugin {
       });
     },
   };
+}
+
+function tooLarge(maxBodyBytes: number): GraphQLError {
+  // The rest of the body is not read: the connection closes rather than carry it.
+  return createGraphQLError(`The request body exceeds ${maxBodyBytes} bytes.`, {
+    extensions: { code: 'PAYLOAD_TOO_LARGE', http: { status: 413, headers: { connection: 'close' } } },
+  });
+}
+
+/** The request with its body read, within the limit; one without a body as it is. */
+async function withinLimit(request: Request, maxBodyBytes: number): Promise<Request> {
+  if (!request.body) return request;
+  if (Number(request.headers.get('content-length') ?? 0) > maxBodyBytes) throw tooLarge(maxBodyBytes);
+  const body = await readAtMost(request.body.getReader(), maxBodyBytes);
+  if (body === 'too-large') throw tooLarge(maxBodyBytes);
+  // readAtMost's Buffer.concat allocates a plain ArrayBuffer, never a shared one.
+  return new Request(request.url, { method: request.method, headers: request.headers, body: body as Uint8Array<ArrayBuffer> });
 }
 
 /** graphql-js ends a syntax error with the unexpected token, a string literal quoted whole: a nonce written inline. */

@@ -18,6 +18,7 @@ import type { GatewayConfig } from './config.js';
 import { contextFactory, type GatewayContext } from './context.js';
 import { corsOption, type CorsPolicy } from './cors.js';
 import { costExtension } from './cost-extension.js';
+import { csrfPrevention } from './csrf.js';
 import { errorCodes } from './error-codes.js';
 import { EXAMPLE_QUERY } from './example-query.js';
 import { gatewayGraphiQL } from './graphiql.js';
@@ -27,6 +28,10 @@ import { inputErrors } from './input-errors.js';
 import { createLogger, withRequestLogs, yogaLogger, type Logger } from './logger.js';
 import { GatewayMetrics } from './metrics.js';
 import { metricsPlugin } from './metrics-plugin.js';
+import { introspectionOff } from './introspection.js';
+import { endRevokedSubscriptions } from './key-revocation.js';
+import { liveEventIds } from './live-event-ids.js';
+import { LiveReplay } from './live-replay.js';
 import { persistedOperations } from './persisted-operations.js';
 import { createPersistedQueryStore } from './persisted-query-store.js';
 import { createGatewayPubSub, liveEventOf, type GatewayPubSub } from './pubsub.js';
@@ -47,7 +52,8 @@ export type GatewayOptions = Pick<
   | 'locationsTtlMs'
 > &
   Partial<Pick<GatewayConfig, 'redisUrl' | 'pubsubPrefix' | 'cacheTtlMs' | 'cacheMaxEntries'>> &
-  Partial<Pick<GatewayConfig, 'persistedQueriesMax' | 'persistedQueriesTtlSeconds' | 'metricsToken'>> & {
+  Partial<Pick<GatewayConfig, 'persistedQueriesMax' | 'persistedQueriesTtlSeconds' | 'metricsToken'>> &
+  Partial<Pick<GatewayConfig, 'liveReplayWindowSeconds' | 'liveReplayMaxEvents' | 'maxBodyBytes' | 'graphiql' | 'introspection'>> & {
   /** The documents a `trustedDocumentsOnly` key may run; the checked-in manifest by default. */
   trustedDocuments?: TrustedDocuments | undefined;
   squareBaseUrl: string;
@@ -85,8 +91,10 @@ export interface Gateway {
    * Stops accepting, lets requests in flight finish for up to `graceMs` (then cuts them),
    * ends live-update streams with `complete`, and lets go of the stores' connections.
    * Webhook events received but not yet applied stay stored and are applied at the next start.
+   * From the call on `/readyz` answers 503; with `drainDelayMs` the gateway first goes on serving
+   * that long, so that load balancers probing it stop sending requests before it refuses them.
    */
-  close(options?: { graceMs?: number }): Promise<void>;
+  close(options?: { graceMs?: number; drainDelayMs?: number }): Promise<void>;
   /** Forgets every cached Square read, for when Square's data was replaced without events (the demo emulator's reset). */
   forgetCachedReads(): Promise<void>;
   /** With the `webhooks` option: the processor applying received events, and the URL they must be signed with. */
@@ -95,13 +103,15 @@ export interface Gateway {
 
 /** The GraphQL gateway over one Square (real or emulated): yoga on a plain Node HTTP server. */
 export function createGateway(options: GatewayOptions): Gateway {
+  const maxBodyBytes = options.maxBodyBytes ?? MAX_BODY_BYTES;
+  const [graphiqlOn, introspection] = [options.graphiql ?? true, options.introspection ?? true];
   const logger =
     options.logging === false
       ? createLogger({ level: 'silent', format: 'json' })
       : (options.logging ?? createLogger({ level: 'warn', format: 'json' }));
   const metrics = new GatewayMetrics({ processMetrics: options.processMetrics });
   const traces = options.tracerProvider && tracing(options.tracerProvider, metrics);
-  const webhooks = options.webhooks && gatewayWebhooks(options.webhooks, (): Server => server, metrics);
+  const webhooks = options.webhooks && gatewayWebhooks(options.webhooks, maxBodyBytes, (): Server => server, metrics);
   const pubsub = livePubSub(options, () => yoga.logger);
   const cache = squareCache(options, () => yoga.logger, metrics);
   if (webhooks && cache) {
@@ -134,23 +144,28 @@ export function createGateway(options: GatewayOptions): Gateway {
       metricsPlugin(metrics, options.metricsToken),
       ...(traces ? [traces.plugin] : []),
       rootPage('/graphql'),
-      health({ store: options.webhooks?.store, redis: budget.redis, squareBaseUrl: options.squareBaseUrl }),
+      csrfPrevention(),
+      health({ store: options.webhooks?.store, redis: budget.redis, squareBaseUrl: options.squareBaseUrl, draining: () => draining }),
       ...persistedOperations({
         trusted: options.trustedDocuments ?? TrustedDocuments.load(),
         store: persistedQueries,
         apiKeys: options.authMode === 'server' ? options.apiKeys : undefined,
       }),
-      queryArmor(),
-      requestGuards({ maxTokens: MAX_TOKENS }),
+      queryArmor({ introspection }),
+      ...(introspection ? [] : [introspectionOff()]),
+      requestGuards({ maxTokens: MAX_TOKENS, maxBodyBytes }),
       inputErrors(),
       errorCodes(),
       costExtension(budget.budget),
       ...incrementalDelivery(),
-      graphiql.plugin,
+      ...(graphiqlOn ? [graphiql.plugin] : []),
       ...(webhooks ? [webhooks.receiver.plugin] : []),
+      ...(options.apiKeys && options.authMode === 'server' ? [endRevokedSubscriptions(options.apiKeys)] : []),
+      // Last: it numbers each subscription result as the other plugins left it.
+      liveEventIds(),
     ],
     logging: yogaLogger(logger),
-    graphiql: { title: 'Square GraphQL gateway' },
+    graphiql: graphiqlOn && { title: 'Square GraphQL gateway' },
     renderGraphiQL: graphiql.render,
     context: contextFactory({
       connection: { baseUrl: options.squareBaseUrl, timeoutInSeconds: options.squareTimeoutSeconds },
@@ -170,6 +185,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     }),
   });
   const server = createServer(withRequestLogs(yoga, logger));
+  let draining = false;
   void webhooks?.receiver.processor.start();
   return {
     server,
@@ -185,7 +201,9 @@ export function createGateway(options: GatewayOptions): Gateway {
           resolve(`http://${host}:${address.port}/graphql`);
         });
       }),
-    close: async ({ graceMs = DEFAULT_GRACE_MS } = {}) => {
+    close: async ({ graceMs = DEFAULT_GRACE_MS, drainDelayMs = 0 } = {}) => {
+      draining = true;
+      if (drainDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, drainDelayMs));
       // No new connections from here; idle keep-alive ones close now, busy ones when their response is sent.
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
@@ -203,6 +221,9 @@ export function createGateway(options: GatewayOptions): Gateway {
   };
 }
 
+/** Largest request body (GraphQL or webhook) when MAX_BODY_BYTES is unset: far above any real operation or Square notification. */
+const MAX_BODY_BYTES = 1024 * 1024;
+
 /** How long a closing gateway waits for requests in flight (SIGTERM in `npm start`). */
 const DEFAULT_GRACE_MS = 10_000;
 
@@ -210,11 +231,12 @@ const DEFAULT_GRACE_MS = 10_000;
  * Guards checked while a document is parsed and validated, before any cost is computed:
  * a flood of tokens, aliases or directives is refused cheaply. Cost, depth and breadth
  * are the schema's own limits (src/schema/query-cost.ts), which know what `first` asks
- * for. Field suggestions stay on: introspection is open, so they reveal nothing new.
+ * for. Field suggestions ("Did you mean …?") are on only while introspection is, since
+ * without it they would still spell the schema out.
  */
 const MAX_TOKENS = 5_000;
 
-function queryArmor() {
+function queryArmor({ introspection }: { introspection: boolean }) {
   // Reported as validation errors with our code, rather than thrown as armor's untyped "Syntax Error".
   const tooComplex = { propagateOnRejection: false, onReject: [reportTooComplex] };
   return EnvelopArmorPlugin({
@@ -223,7 +245,7 @@ function queryArmor() {
     maxDirectives: { n: 50, ...tooComplex },
     maxDepth: { enabled: false },
     costLimit: { enabled: false },
-    blockFieldSuggestion: { enabled: false },
+    blockFieldSuggestion: { enabled: !introspection },
   });
 }
 
@@ -232,6 +254,7 @@ const reportTooComplex = (context: ValidationContext | null, error: GraphQLError
 
 function gatewayWebhooks(
   options: GatewayWebhookOptions,
+  maxBodyBytes: number,
   server: () => Server,
   metrics: GatewayMetrics,
 ): { receiver: WebhookReceiver; notificationUrl: () => string } {
@@ -247,6 +270,7 @@ function gatewayWebhooks(
     signatureKey: options.signatureKey,
     notificationUrl,
     path,
+    maxBodyBytes,
     bodyTimeoutMs: options.bodyTimeoutMs,
     observer: metrics.webhooks,
   });
@@ -314,9 +338,13 @@ function squareCache(options: GatewayOptions, logger: () => YogaLogger, metrics:
  */
 function livePubSub(options: GatewayOptions, logger: () => YogaLogger): GatewayPubSub | undefined {
   if (!options.webhooks && !options.redisUrl) return undefined;
+  const store = options.webhooks?.store;
   return createGatewayPubSub({
     redisUrl: options.redisUrl,
     prefix: options.pubsubPrefix,
     logger: { warn: (...args) => logger().warn(...args) },
+    replay:
+      store &&
+      new LiveReplay(store, { windowMs: (options.liveReplayWindowSeconds ?? 86_400) * 1000, maxEvents: options.liveReplayMaxEvents ?? 1000 }),
   });
 }

@@ -2,7 +2,7 @@ import { GraphQLError } from 'graphql';
 import type { Square } from 'square';
 import { builder } from './builder.js';
 import { squareIdFrom } from './ids.js';
-import { customerIds, liveObjects } from './subscriptions.js';
+import { customerIds, deliver, liveObjects } from './subscriptions.js';
 import { CustomerRef, LoyaltyAccountRef, LoyaltyEventRef, LoyaltyProgramRef } from './refs.js';
 
 /** SearchLoyaltyEvents answers at most 30 events a call. */
@@ -94,6 +94,6 @@ builder.subscriptionFields((t) => ({
         matches: (a) => !customers || customers.has(a.customerId),
       });
     },
-    resolve: (account) => account,
+    resolve: (delivered, _args, ctx) => deliver(delivered, ctx),
   }),
 }));

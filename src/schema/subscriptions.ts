@@ -1,7 +1,9 @@
 import { GraphQLError } from 'graphql';
-import { filter, map, pipe } from 'graphql-yoga';
+import { filter, map, pipe, Repeater, type YogaInitialContext } from 'graphql-yoga';
 import type { Square } from 'square';
 import type { GatewayContext } from '../gateway/context.js';
+import { deliveringEvent } from '../gateway/live-event-ids.js';
+import { lastEventIdOf } from '../gateway/live-replay.js';
 import type { LiveEvent } from '../gateway/pubsub.js';
 import { builder } from './builder.js';
 import { squareIdFrom } from './ids.js';
@@ -18,33 +20,97 @@ interface LiveSource<T> {
   matches?: (object: T) => boolean;
 }
 
+/** An object delivered, with the sequence of the event that changed it (its SSE id). */
+interface Delivered<T> {
+  object: T;
+  sequence: number;
+}
+
 /**
  * One subscription's objects: its own seller's events only (the topic is the seller's),
  * those of the listed types, each object read fresh through renewed loaders and
  * filtered by the subscription's arguments. An event whose object cannot be read
  * (gone, or Square failed) is skipped; the next one brings the current state anyway.
+ * A subscriber that says which event it saw last (Last-Event-ID) first gets the events
+ * it missed, read back from the event store, then the live ones.
  */
-export async function liveObjects<T>(ctx: GatewayContext, source: LiveSource<T>): Promise<AsyncIterable<T>> {
-  if (!ctx.pubsub) {
+export async function liveObjects<T>(ctx: GatewayContext, source: LiveSource<T>): Promise<AsyncIterable<Delivered<T>>> {
+  const { pubsub } = ctx;
+  if (!pubsub) {
     throw new GraphQLError('Live updates need Square webhooks: configure SQUARE_WEBHOOK_SIGNATURE_KEY (or REDIS_URL).', {
       extensions: { code: 'SUBSCRIPTIONS_UNAVAILABLE' },
     });
   }
-  const events = ctx.pubsub.subscribe(await ctx.merchantId());
-  const load = async (event: LiveEvent): Promise<T | null> => {
+  const lastSeen = lastEventIdOf((ctx as GatewayContext & Partial<YogaInitialContext>).request);
+  const { replay } = pubsub;
+  if (lastSeen !== undefined && !replay) {
+    throw new GraphQLError('This gateway keeps no event store to resume from: subscribe without Last-Event-ID.', {
+      extensions: { code: 'REPLAY_UNAVAILABLE' },
+    });
+  }
+  const merchantId = await ctx.merchantId();
+  const events = pubsub.subscribe(merchantId);
+  const load = async (event: LiveEvent): Promise<Delivered<T> | null> => {
     ctx.renewLoaders();
     try {
-      return await source.load(ctx, event);
+      const object = await source.load(ctx, event);
+      return object === null ? null : { object, sequence: event.sequence };
     } catch {
       return null;
     }
   };
+  const stream =
+    lastSeen === undefined || !replay ? events : await resumed(events, () => pubsub.listening(merchantId), () => replay.missedSince(merchantId, lastSeen));
   return pipe(
-    events,
+    stream,
     filter((event: LiveEvent) => source.types.has(event.type) && (source.wanted?.(event) ?? true)),
     map(load),
-    filter((object: T | null): object is T => object !== null && (source.matches?.(object) ?? true)),
+    filter((delivered: Delivered<T> | null): delivered is Delivered<T> => delivered !== null && (source.matches?.(delivered.object) ?? true)),
   );
+}
+
+/**
+ * The events missed, then the live ones, with no gap and no repeat at the seam: the live
+ * subscription starts (and is confirmed) first, then the store is read, and live events
+ * already replayed are dropped. A replay refused (too far back) ends the live subscription.
+ */
+async function resumed(
+  live: AsyncIterableIterator<LiveEvent>,
+  listening: () => Promise<void>,
+  missed: () => Promise<LiveEvent[]>,
+): Promise<AsyncIterable<LiveEvent>> {
+  // The first pull starts the subscription; its event is taken once the replay is out.
+  const first = live.next();
+  let replay: LiveEvent[];
+  try {
+    await listening();
+    replay = await missed();
+  } catch (error) {
+    await live.return?.();
+    throw error;
+  }
+  const replayed = new Set(replay.map((event) => event.sequence));
+  return new Repeater<LiveEvent>(async (push, stop) => {
+    let stopped = false;
+    void stop.then(() => {
+      stopped = true;
+      void live.return?.();
+    });
+    for (const event of replay) {
+      if (stopped) return;
+      await push(event);
+    }
+    for (let next = await first; !next.done && !stopped; next = await live.next()) {
+      if (!replayed.has(next.value.sequence)) await push(next.value);
+    }
+    stop();
+  });
+}
+
+/** The resolver's half of a delivery: the event's sequence goes out as the SSE id, beside the object. */
+export function deliver<T>(delivered: Delivered<T>, ctx: GatewayContext): T {
+  deliveringEvent(ctx, delivered.sequence);
+  return delivered.object;
 }
 
 /**
@@ -79,7 +145,7 @@ builder.subscriptionFields((t) => ({
         matches: (p) => (!customers || customers.has(p.customerId)) && (!locationId || p.locationId === locationId),
       });
     },
-    resolve: (payment) => payment,
+    resolve: (delivered, _args, ctx) => deliver(delivered, ctx),
   }),
   orderUpdated: t.field({
     authScopes: { ORDERS_READ: true },
@@ -101,7 +167,7 @@ builder.subscriptionFields((t) => ({
         matches: (o) => (!customers || owners(o).some((id) => customers.has(id))) && (!locationId || o.locationId === locationId),
       });
     },
-    resolve: (order) => order,
+    resolve: (delivered, _args, ctx) => deliver(delivered, ctx),
   }),
   customerUpdated: t.field({
     authScopes: { CUSTOMERS_READ: true },
@@ -128,7 +194,7 @@ builder.subscriptionFields((t) => ({
         load: (c, event) => c.loaders.customer.load(event.objectId),
       });
     },
-    resolve: (customer) => customer,
+    resolve: (delivered, _args, ctx) => deliver(delivered, ctx),
   }),
   giftCardUpdated: t.field({
     authScopes: { GIFTCARDS_READ: true },
@@ -153,6 +219,6 @@ builder.subscriptionFields((t) => ({
         load: (c, event) => c.loaders.giftCard.load(event.objectId),
       });
     },
-    resolve: (giftCard) => giftCard,
+    resolve: (delivered, _args, ctx) => deliver(delivered, ctx),
   }),
 }));

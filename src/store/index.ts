@@ -2,7 +2,7 @@ import { PostgresEventStore } from './postgres.js';
 import { SqliteEventStore } from './sqlite.js';
 import type { EventStore } from './types.js';
 
-export type { EventEnvelope, EventStore, StoredEvent } from './types.js';
+export type { AppliedEventRecord, EventEnvelope, EventStore, StoredEvent } from './types.js';
 export { PostgresEventStore } from './postgres.js';
 export { SqliteEventStore } from './sqlite.js';
 

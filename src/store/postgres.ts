@@ -1,6 +1,17 @@
 import pg from 'pg';
 import { fromStorable, toStorable } from './text.js';
-import { lineagesOf, MAX_MERGE_DEPTH, toStoredEvent, type EventEnvelope, type EventRow, type EventStore, type StoredEvent } from './types.js';
+import {
+  lineagesOf,
+  MAX_MERGE_DEPTH,
+  toAppliedRecord,
+  toStoredEvent,
+  type AppliedEventRecord,
+  type EventEnvelope,
+  type EventRow,
+  type EventStore,
+  type ReplayRow,
+  type StoredEvent,
+} from './types.js';
 
 /** Schema versions in order, each applied once in its own transaction and recorded in `schema_migrations`. */
 const MIGRATIONS: Array<{ version: number; sql: string }> = [
@@ -47,10 +58,22 @@ const MIGRATIONS: Array<{ version: number; sql: string }> = [
               to_customer_id = replace(to_customer_id, chr(92), repeat(chr(92), 2)), event_id = replace(event_id, chr(92), repeat(chr(92), 2))
           WHERE strpos(merchant_id || from_customer_id || to_customer_id || event_id, chr(92)) > 0;`,
   },
+  {
+    // The order events were applied in, which live update subscribers resume from; events applied before stay unnumbered.
+    version: 3,
+    sql: `ALTER TABLE webhook_events ADD COLUMN applied_seq BIGINT;
+          CREATE UNIQUE INDEX webhook_events_applied ON webhook_events (applied_seq) WHERE applied_seq IS NOT NULL;
+          CREATE INDEX webhook_events_replay ON webhook_events (merchant_id, applied_seq) WHERE applied_seq IS NOT NULL;`,
+  },
 ];
 
 /** Held while migrating, so gateway instances starting together migrate one after the other. */
 const MIGRATION_LOCK = 0x5371_7761_7265; // "Square" in ASCII, an arbitrary database-wide key
+/**
+ * Held while a batch is marked applied and numbered, until its commit: batches are numbered in
+ * the order they commit, so no reader ever sees sequence n+1 before n becomes visible.
+ */
+const APPLY_LOCK = MIGRATION_LOCK + 1;
 
 type Row = EventRow<Date>;
 const toEvent = (row: Row) => toStoredEvent(row, (t) => t.toISOString());
@@ -107,12 +130,42 @@ export class PostgresEventStore implements EventStore {
     return rows.map(toEvent);
   }
 
-  async markApplied(eventIds: readonly string[]): Promise<string[]> {
-    const { rows } = await this.pool.query<{ event_id: string }>(
-      'UPDATE webhook_events SET applied_at = now() WHERE event_id = ANY($1::text[]) AND applied_at IS NULL RETURNING event_id',
-      [eventIds.map(toStorable)],
+  async markApplied(eventIds: readonly string[]): Promise<Map<string, number>> {
+    if (eventIds.length === 0) return new Map();
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      try {
+        await client.query('SELECT pg_advisory_xact_lock($1)', [APPLY_LOCK]);
+        const { rows } = await client.query<{ event_id: string; applied_seq: string }>(
+          `WITH last AS (SELECT coalesce(max(applied_seq), 0) AS seq FROM webhook_events),
+           todo AS (
+             SELECT w.seq, row_number() OVER (ORDER BY u.n) AS k
+             FROM unnest($1::text[]) WITH ORDINALITY AS u(id, n) JOIN webhook_events w ON w.event_id = u.id
+             WHERE w.applied_at IS NULL
+           )
+           UPDATE webhook_events w SET applied_at = now(), applied_seq = last.seq + todo.k FROM todo, last
+           WHERE w.seq = todo.seq RETURNING w.event_id, w.applied_seq`,
+          [eventIds.map(toStorable)],
+        );
+        await client.query('COMMIT');
+        return new Map(rows.sort((a, b) => Number(a.applied_seq) - Number(b.applied_seq)).map((row) => [fromStorable(row.event_id), Number(row.applied_seq)]));
+      } catch (error) {
+        await client.query('ROLLBACK');
+        throw error;
+      }
+    } finally {
+      client.release();
+    }
+  }
+
+  async appliedAfter(merchantId: string, sequence: number, limit: number): Promise<AppliedEventRecord[]> {
+    const { rows } = await this.pool.query<ReplayRow<Date>>(
+      `SELECT applied_seq, event_id, type, raw_body, applied_at FROM webhook_events
+       WHERE merchant_id = $1 AND applied_seq > $2 ORDER BY applied_seq LIMIT $3`,
+      [toStorable(merchantId), sequence, limit],
     );
-    return rows.map((row) => fromStorable(row.event_id));
+    return rows.map((row) => toAppliedRecord(row, (t) => t.toISOString()));
   }
 
   async recordFailure(eventId: string, error: string, retryInMs: number | undefined): Promise<void> {

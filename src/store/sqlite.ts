@@ -2,7 +2,18 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fromStorable, toStorable } from './text.js';
-import { lineagesOf, MAX_MERGE_DEPTH, toStoredEvent, type EventEnvelope, type EventRow, type EventStore, type StoredEvent } from './types.js';
+import {
+  lineagesOf,
+  MAX_MERGE_DEPTH,
+  toAppliedRecord,
+  toStoredEvent,
+  type AppliedEventRecord,
+  type EventEnvelope,
+  type EventRow,
+  type EventStore,
+  type ReplayRow,
+  type StoredEvent,
+} from './types.js';
 
 /** Schema versions in order; `PRAGMA user_version` records how many have been applied. */
 const MIGRATIONS = [
@@ -41,6 +52,10 @@ const MIGRATIONS = [
    SET merchant_id = replace(merchant_id, char(92), char(92, 92)), from_customer_id = replace(from_customer_id, char(92), char(92, 92)),
        to_customer_id = replace(to_customer_id, char(92), char(92, 92)), event_id = replace(event_id, char(92), char(92, 92))
    WHERE instr(merchant_id || from_customer_id || to_customer_id || event_id, char(92)) > 0;`,
+  // The order events were applied in, which live update subscribers resume from; events applied before stay unnumbered.
+  `ALTER TABLE webhook_events ADD COLUMN applied_seq INTEGER;
+   CREATE UNIQUE INDEX webhook_events_applied ON webhook_events (applied_seq) WHERE applied_seq IS NOT NULL;
+   CREATE INDEX webhook_events_replay ON webhook_events (merchant_id, applied_seq) WHERE applied_seq IS NOT NULL;`,
 ];
 
 type Row = EventRow<string>;
@@ -72,7 +87,12 @@ export class SqliteEventStore implements EventStore {
          WHERE applied_at IS NULL AND parked_at IS NULL AND (next_attempt_at IS NULL OR next_attempt_at <= :now)
          ORDER BY seq LIMIT :limit`,
       ),
-      markApplied: db.prepare('UPDATE webhook_events SET applied_at = ? WHERE event_id = ? AND applied_at IS NULL'),
+      lastApplied: db.prepare<[], { seq: number | null }>('SELECT max(applied_seq) AS seq FROM webhook_events'),
+      markApplied: db.prepare('UPDATE webhook_events SET applied_at = ?, applied_seq = ? WHERE event_id = ? AND applied_at IS NULL'),
+      appliedAfter: db.prepare<{ merchant: string; after: number; limit: number }, ReplayRow>(
+        `SELECT applied_seq, event_id, type, raw_body, applied_at FROM webhook_events
+         WHERE merchant_id = :merchant AND applied_seq > :after ORDER BY applied_seq LIMIT :limit`,
+      ),
       recordFailure: db.prepare<{ id: string; error: string; next: string | null; parked: string | null }>(
         `UPDATE webhook_events SET attempts = attempts + 1, last_error = :error, next_attempt_at = :next, parked_at = :parked
          WHERE event_id = :id AND applied_at IS NULL`,
@@ -137,9 +157,21 @@ export class SqliteEventStore implements EventStore {
     return this.statements.pending.all({ now: new Date().toISOString(), limit }).map(toEvent);
   }
 
-  async markApplied(eventIds: readonly string[]): Promise<string[]> {
+  async markApplied(eventIds: readonly string[]): Promise<Map<string, number>> {
     const now = new Date().toISOString();
-    return this.db.transaction(() => eventIds.filter((id) => this.statements.markApplied.run(now, toStorable(id)).changes === 1))();
+    // IMMEDIATE: another process on the same file numbers its batch before or after this one, never beside it.
+    return this.db
+      .transaction(() => {
+        const marked = new Map<string, number>();
+        let next = (this.statements.lastApplied.get()?.seq ?? 0) + 1;
+        for (const id of eventIds) if (this.statements.markApplied.run(now, next, toStorable(id)).changes === 1) marked.set(id, next++);
+        return marked;
+      })
+      .immediate();
+  }
+
+  async appliedAfter(merchantId: string, sequence: number, limit: number): Promise<AppliedEventRecord[]> {
+    return this.statements.appliedAfter.all({ merchant: toStorable(merchantId), after: sequence, limit }).map((row) => toAppliedRecord(row, (t) => t));
   }
 
   async recordFailure(eventId: string, error: string, retryInMs: number | undefined): Promise<void> {

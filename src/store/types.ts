@@ -31,6 +31,16 @@ export interface StoredEvent {
   parkedAt: string | null;
 }
 
+/** An applied event as replayed to live update subscribers. */
+export interface AppliedEventRecord {
+  sequence: number;
+  eventId: string;
+  type: string;
+  rawBody: string;
+  /** ISO 8601. */
+  appliedAt: string;
+}
+
 /**
  * The gateway's durable memory of Square's webhook stream: every event by its id, and
  * the customer merges they told of. Seller-scoped throughout: a customer id means
@@ -43,9 +53,13 @@ export interface EventStore {
   pendingEvents(limit: number): Promise<StoredEvent[]>;
   /**
    * Marks the events applied, in one commit; returns those this call marked (another instance
-   * may race to the same events, and only one marks each).
+   * may race to the same events, and only one marks each), each with its applied sequence:
+   * numbers that grow with every commit of any instance, in the given order within a call, so
+   * that "after n" names exactly the events applied since n (see `appliedAfter`).
    */
-  markApplied(eventIds: readonly string[]): Promise<string[]>;
+  markApplied(eventIds: readonly string[]): Promise<Map<string, number>>;
+  /** The seller's events applied after the given sequence, in the order applied, at most `limit`: what a live update subscriber missed. */
+  appliedAfter(merchantId: string, sequence: number, limit: number): Promise<AppliedEventRecord[]>;
   /** Counts a failed attempt to apply the event, with its error: due again in `retryInMs`, or parked when undefined. */
   recordFailure(eventId: string, error: string, retryInMs: number | undefined): Promise<void>;
   /** Milliseconds until the earliest failed event is due again (0 when one is due now); undefined when none waits. */
@@ -104,4 +118,18 @@ export function toStoredEvent<Time>(row: EventRow<Time>, iso: (time: Time) => st
     nextAttemptAt: isoOrNull(row.next_attempt_at),
     parkedAt: isoOrNull(row.parked_at),
   };
+}
+
+/** The columns of an applied event that a replay reads. */
+export interface ReplayRow<Time = string> {
+  applied_seq: number | string;
+  event_id: string;
+  type: string;
+  raw_body: string;
+  applied_at: Time;
+}
+
+export function toAppliedRecord<Time>(row: ReplayRow<Time>, iso: (time: Time) => string): AppliedEventRecord {
+  // PostgreSQL's BIGINT arrives as text; a sequence stays far below 2^53.
+  return { sequence: Number(row.applied_seq), eventId: fromStorable(row.event_id), type: fromStorable(row.type), rawBody: row.raw_body, appliedAt: iso(row.applied_at) };
 }

@@ -2,6 +2,7 @@ export { EventProcessor, type AppliedEvent, type AppliedListener, type EventProc
 export {
   DEFAULT_WEBHOOK_PATH,
   MAX_WEBHOOK_BODY_BYTES,
+  readAtMost,
   webhookReceiver,
   type WebhookReceiver,
   type WebhookReceiverOptions,

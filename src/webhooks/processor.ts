@@ -6,6 +6,8 @@ export interface AppliedEvent {
   merchantId: string;
   type: string;
   body: unknown;
+  /** Its place in the order events were applied (EventStore.markApplied). */
+  sequence: number;
 }
 
 export type AppliedListener = (event: AppliedEvent) => void | Promise<void>;
@@ -166,7 +168,7 @@ export class EventProcessor {
    * an fsync each) held the apply rate on PostgreSQL to a fraction of the ingest rate.
    */
   private async apply(batch: StoredEvent[]): Promise<void> {
-    const done: AppliedEvent[] = [];
+    const done: Array<Omit<AppliedEvent, 'sequence'>> = [];
     for (const event of batch) {
       try {
         const body: unknown = JSON.parse(event.rawBody);
@@ -180,9 +182,11 @@ export class EventProcessor {
       }
     }
     if (done.length === 0) return;
-    const marked = new Set(await this.store.markApplied(done.map((applied) => applied.eventId)));
-    for (const applied of done) {
-      if (!marked.has(applied.eventId)) continue;
+    const marked = await this.store.markApplied(done.map((applied) => applied.eventId));
+    for (const event of done) {
+      const sequence = marked.get(event.eventId);
+      if (sequence === undefined) continue;
+      const applied = { ...event, sequence };
       this.observer?.applied(applied.type, applied.body);
       for (const listener of this.listeners) {
         try {

@@ -49,7 +49,7 @@ async function readBody(request: Request, max: number, timeoutMs: number): Promi
     timer = setTimeout(() => resolve('timeout'), timeoutMs);
   });
   try {
-    const body = await Promise.race([readAll(reader, max), deadline]);
+    const body = await Promise.race([readAtMost(reader, max), deadline]);
     if (typeof body === 'string') void reader.cancel().catch(() => undefined);
     return body;
   } finally {
@@ -57,7 +57,8 @@ async function readBody(request: Request, max: number, timeoutMs: number): Promi
   }
 }
 
-async function readAll(reader: ReadableStreamDefaultReader<Uint8Array>, max: number): Promise<Uint8Array | 'too-large'> {
+/** A body read to its end, or `too-large` as soon as it passes `max` bytes (the rest left unread). */
+export async function readAtMost(reader: ReadableStreamDefaultReader<Uint8Array>, max: number): Promise<Uint8Array | 'too-large'> {
   const chunks: Uint8Array[] = [];
   let size = 0;
   for (let next = await reader.read(); !next.done; next = await reader.read()) {

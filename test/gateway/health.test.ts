@@ -65,6 +65,21 @@ describe('GET /readyz', () => {
     expect(await stack.calls()).toEqual([]);
   });
 
+  it('answers 503 "draining" once the gateway closes, serving on for the drain delay, then takes no connection', async () => {
+    const gateway = createTestGateway(stack.emulatorUrl, { logging });
+    const url = await gateway.listen();
+    expect((await probe(url, '/readyz')).status).toBe(200);
+    const closing = gateway.close({ drainDelayMs: 600 });
+    const draining = await probe(url, '/readyz');
+    expect([draining.status, draining.body]).toEqual([503, { status: 'draining' }]);
+    // Still serving meanwhile: requests the balancer sent before it noticed are answered.
+    expect((await probe(url, '/healthz')).status).toBe(200);
+    const served = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ __typename }"}' });
+    expect(await served.json()).toMatchObject({ data: { __typename: 'Query' } });
+    await closing;
+    await expect(probe(url, '/readyz')).rejects.toThrow();
+  });
+
   it('names Square when it cannot be reached', async () => {
     await withGateway(`http://127.0.0.1:${await closedPort()}`, {}, async (url) => {
       const unready = await probe(url, '/readyz');

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { CSRF_HEADER } from '../../src/gateway/csrf.js';
 import { useGateway } from '../support/gateway.js';
 import { CREATE_PAYMENT, key, usd } from '../support/payments.js';
 import { subscribeSse } from '../support/sse.js';
@@ -36,7 +37,7 @@ describe('input the gateway refuses before anything runs', () => {
 
   it('answers GET with variables that are not JSON with 400 BAD_REQUEST, quoting nothing', async () => {
     const query = `?query=${encodeURIComponent('query($id: ID!) { node(id: $id) { id } }')}&variables=${encodeURIComponent(`{"id":"${NONCE}`)}`;
-    const { status, text, body } = await raw({ method: 'GET', query });
+    const { status, text, body } = await raw({ method: 'GET', query, headers: { [CSRF_HEADER]: '1' } });
     expect(status).toBe(400);
     expect(body.errors).toEqual([{ message: 'The "variables" or "extensions" parameter is not valid JSON.', extensions: { code: 'BAD_REQUEST' } }]);
     expect(text).not.toContain(NONCE);
@@ -45,7 +46,8 @@ describe('input the gateway refuses before anything runs', () => {
   it('refuses a multipart body unparsed, since nothing here takes file uploads', async () => {
     const response = await fetch(stack.url, {
       method: 'POST',
-      headers: { 'content-type': 'multipart/form-data; boundary=x' },
+      // With the CSRF header, which a form cannot send (a form's multipart body is refused 403 before this).
+      headers: { 'content-type': 'multipart/form-data; boundary=x', [CSRF_HEADER]: '1' },
       body: `--x\r\ncontent-disposition: form-data; name="operations"\r\n\r\n{"query":"{ __typename }"}\r\n--x--\r\n`,
     });
     expect(response.status).toBe(415);

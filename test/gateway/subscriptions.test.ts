@@ -213,11 +213,11 @@ describe('subscription scopes', () => {
 });
 
 describe('what subscribers hear of an event', () => {
-  const applied = (type: string, data: unknown) => ({ eventId: 'evt-1', merchantId: 'M1', type, body: { type, data } });
+  const applied = (type: string, data: unknown) => ({ eventId: 'evt-1', merchantId: 'M1', type, body: { type, data }, sequence: 7 });
 
   it('names the object to load, never carries its body, and ignores events no subscription listens to', () => {
     const payment = liveEventOf(applied('payment.updated', { id: 'pay-1', object: { payment: { id: 'pay-1', note: 'secret' } } }));
-    expect(payment).toEqual({ type: 'payment.updated', objectId: 'pay-1', eventId: 'evt-1' });
+    expect(payment).toEqual({ type: 'payment.updated', objectId: 'pay-1', eventId: 'evt-1', sequence: 7 });
     const activity = { id: 'gca-1', object: { gift_card_activity: { gift_card_id: 'gftc:1' } } };
     expect(liveEventOf(applied('gift_card.activity.created', activity))).toMatchObject({ objectId: 'gftc:1' });
     const merge = { id: 'C', object: { customer: { id: 'C' }, event_context: { merge: { from_customer_ids: ['A', 'B'], to_customer_id: 'C' } } } };

@@ -7,6 +7,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { EventStore } from '../../src/store/index.js';
 import { DATABASE_URL, postgresLocation, lineageOf, sqliteLocation, STORE_BACKENDS, type StoreLocation } from '../support/stores.js';
 
+/** The event ids a markApplied call marked, in the order it numbered them. */
+const marked = async (store: EventStore, ids: string[]) => [...(await store.markApplied(ids)).keys()];
+
 function envelope(type = 'customer.created', merchantId = `M-${randomUUID()}`) {
   return { event_id: randomUUID(), merchant_id: merchantId, type };
 }
@@ -55,9 +58,9 @@ for (const backend of STORE_BACKENDS) {
       const events = [envelope(), envelope('payment.updated'), envelope('gift_card.updated')];
       for (const event of events) await store.recordEvent(event, JSON.stringify(event));
       expect((await store.pendingEvents(2)).map((e) => e.eventId)).toEqual(events.slice(0, 2).map((e) => e.event_id));
-      expect(await store.markApplied([events[0]!.event_id])).toEqual([events[0]!.event_id]);
-      expect(await store.markApplied([events[0]!.event_id])).toEqual([]);
-      expect(await store.markApplied(['no-such-event'])).toEqual([]);
+      expect(await marked(store, [events[0]!.event_id])).toEqual([events[0]!.event_id]);
+      expect(await marked(store, [events[0]!.event_id])).toEqual([]);
+      expect(await marked(store, ['no-such-event'])).toEqual([]);
       expect((await store.pendingEvents(10)).map((e) => e.eventId)).toEqual(events.slice(1).map((e) => e.event_id));
       expect((await store.event(events[0]!.event_id))!.appliedAt).not.toBeNull();
     });
@@ -67,12 +70,42 @@ for (const backend of STORE_BACKENDS) {
       const events = Array.from({ length: 50 }, () => envelope('payment.updated'));
       for (const event of events) await store.recordEvent(event, '{}');
       const ids = events.map((e) => e.event_id);
-      expect(await store.markApplied(ids.slice(0, 10))).toEqual(ids.slice(0, 10));
+      expect(await marked(store, ids.slice(0, 10))).toEqual(ids.slice(0, 10));
       // Two instances with overlapping batches: each event is marked by exactly one of them.
-      const [a, b] = await Promise.all([store.markApplied(ids.slice(5, 40)), store.markApplied([...ids.slice(30), 'no-such-event'])]);
+      const [a, b] = await Promise.all([marked(store, ids.slice(5, 40)), marked(store, [...ids.slice(30), 'no-such-event'])]);
       expect([...a, ...b].sort()).toEqual(ids.slice(10).sort());
       expect(await store.pendingEvents(100)).toEqual([]);
-      expect(await store.markApplied([])).toEqual([]);
+      expect(await marked(store, [])).toEqual([]);
+    });
+
+    it('numbers applied events in the order they were applied, across calls and racing instances, and reads a seller’s back', async () => {
+      const { store } = await fresh();
+      const [merchant, other] = [`M-${randomUUID()}`, `M-${randomUUID()}`];
+      const events = Array.from({ length: 30 }, (_, i) => envelope('payment.updated', i % 3 === 2 ? other : merchant));
+      for (const event of events) await store.recordEvent(event, JSON.stringify({ n: event.event_id }));
+      const ids = events.map((e) => e.event_id);
+      // Given out of arrival order: numbered in the order given.
+      const first = await store.markApplied([ids[1]!, ids[0]!]);
+      expect([...first.entries()]).toEqual([[ids[1], 1], [ids[0], 2]]);
+      const [a, b] = await Promise.all([store.markApplied(ids.slice(2, 20)), store.markApplied(ids.slice(15))]);
+      const sequences = [...a.values(), ...b.values()];
+      expect(new Set(sequences).size).toBe(28);
+      expect(sequences.sort((x, y) => x - y)).toEqual(Array.from({ length: 28 }, (_, i) => i + 3));
+      // One call's events hold consecutive numbers in its order: the other call numbered its batch wholly before or after.
+      for (const call of [a, b]) {
+        const numbers = [...call.values()];
+        expect(numbers).toEqual(numbers.map((_, i) => numbers[0]! + i));
+      }
+
+      const all = new Map([...first, ...a, ...b]);
+      const replay = await store.appliedAfter(merchant, 2, 100);
+      const expected = ids.filter((id, i) => i % 3 !== 2 && all.get(id)! > 2).sort((x, y) => all.get(x)! - all.get(y)!);
+      expect(replay.map((e) => e.eventId)).toEqual(expected);
+      expect(replay.map((e) => e.sequence)).toEqual(expected.map((id) => all.get(id)));
+      expect(replay[0]).toMatchObject({ type: 'payment.updated', rawBody: JSON.stringify({ n: expected[0] }) });
+      expect(Date.parse(replay[0]!.appliedAt)).toBeGreaterThan(Date.now() - 60_000);
+      expect(await store.appliedAfter(merchant, 2, 3)).toEqual(replay.slice(0, 3));
+      expect(await store.appliedAfter(merchant, 1000, 10)).toEqual([]);
     });
 
     it('keeps ids with U+0000, lone surrogates and backslashes intact and apart', async () => {
@@ -85,7 +118,7 @@ for (const backend of STORE_BACKENDS) {
       const pending = await store.pendingEvents(100);
       expect(pending.map((e) => [e.eventId, e.merchantId, e.type])).toEqual(events.map((e) => [e.event_id, e.merchant_id, e.type]));
       for (const id of ids) expect((await store.event(id))?.eventId).toBe(id);
-      expect(await store.markApplied(['\ud800x'])).toEqual(['\ud800x']);
+      expect(await marked(store, ['\ud800x'])).toEqual(['\ud800x']);
       expect((await store.event('\udbffx'))!.appliedAt).toBeNull();
 
       const merchant = 'M\u0000';
@@ -123,7 +156,7 @@ for (const backend of STORE_BACKENDS) {
       expect((await store.pendingEvents(10)).map((e) => e.eventId)).toEqual([second.event_id, third.event_id]);
 
       // An event another instance applied meanwhile stays applied.
-      expect(await store.markApplied([third.event_id])).toEqual([third.event_id]);
+      expect(await marked(store, [third.event_id])).toEqual([third.event_id]);
       await store.recordFailure(third.event_id, 'late', undefined);
       expect(await store.event(third.event_id)).toMatchObject({ attempts: 0, lastError: null, parkedAt: null });
       expect(await store.parkedEvents(10)).toHaveLength(1);
@@ -219,6 +252,9 @@ async function expectMigratedFromVersion1(location: StoreLocation): Promise<void
       expect.objectContaining({ eventId: 'E\\1', merchantId: 'M\\', rawBody: '{"a":"\\u0000"}', attempts: 0, parkedAt: null }),
     ]);
     expect((await store.event('E2'))!.appliedAt).not.toBeNull();
+    // Applied before events were numbered: not replayable, and the numbering starts afresh.
+    expect(await store.appliedAfter('M', 0, 10)).toEqual([]);
+    expect([...(await store.markApplied(['E\\1'])).values()]).toEqual([1]);
     expect(await lineageOf(store, 'M\\', 'C')).toEqual(['A\\']);
     expect(await store.mergedInto('M\\', 'A\\')).toBe('C');
     expect(await store.recordEvent({ event_id: 'E\\1', merchant_id: 'M\\', type: 'customer.created' }, '{}')).toBe('duplicate');
@@ -227,7 +263,7 @@ async function expectMigratedFromVersion1(location: StoreLocation): Promise<void
   }
 }
 
-describe('migration 2', () => {
+describe('migrations 2 and 3', () => {
   it('keeps what a version 1 SQLite database held, ids with backslashes included', async () => {
     const location = sqliteLocation();
     try {
@@ -269,7 +305,7 @@ describe.skipIf(!DATABASE_URL)('PostgreSQL migrations', () => {
       await client.connect();
       try {
         const { rows } = await client.query(`SELECT version FROM ${location.schema}.schema_migrations ORDER BY version`);
-        expect(rows).toEqual([{ version: 1 }, { version: 2 }]);
+        expect(rows).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }]);
       } finally {
         await client.end();
       }

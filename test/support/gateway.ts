@@ -74,6 +74,8 @@ export interface TestGatewayOptions {
   cacheTtlMs?: number;
   metricsToken?: string;
   tracerProvider?: GatewayOptions['tracerProvider'];
+  /** Any other gateway option, as `npm start` would set it from its configuration. */
+  gateway?: Partial<GatewayOptions>;
 }
 
 /** A gateway in front of `squareBaseUrl` as the tests configure it; `store` receives webhooks (signed with the test key). */
@@ -97,6 +99,7 @@ export function createTestGateway(squareBaseUrl: string, options: TestGatewayOpt
     metricsToken: options.metricsToken,
     tracerProvider: options.tracerProvider,
     ...(store ? { webhooks: { store, signatureKey: WEBHOOK_KEY } } : {}),
+    ...options.gateway,
   });
 }
 

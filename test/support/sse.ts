@@ -7,6 +7,8 @@ export interface SseSubscription<T = any> {
   next(timeoutMs?: number): Promise<GraphQLResult<T>>;
   /** Waits `ms` and returns every message that arrived meanwhile (unread ones included): for "nothing came" checks. */
   drain(ms: number): Promise<Array<GraphQLResult<T>>>;
+  /** The SSE `id:` of the message next() returned last (what EventSource would send back as Last-Event-ID). */
+  readonly lastEventId: string | undefined;
   /** True once the server sent `event: complete` or closed the stream. */
   readonly completed: boolean;
   close(): void;
@@ -36,6 +38,8 @@ export async function subscribeSse<T = any>(
     signal: abort.signal,
   });
   const queue: Array<GraphQLResult<T>> = [];
+  const ids: Array<string | undefined> = [];
+  let lastEventId: string | undefined;
   const waiting: Array<() => void> = [];
   let completed = false;
   let opened = () => {};
@@ -53,6 +57,7 @@ export async function subscribeSse<T = any>(
     if (event === 'next') {
       opened();
       queue.push(JSON.parse(data) as GraphQLResult<T>);
+      ids.push(lines.find((l) => l.startsWith('id:'))?.slice(3).trim());
     } else if (event === 'complete') completed = true;
     wake();
   };
@@ -82,6 +87,9 @@ export async function subscribeSse<T = any>(
     get completed() {
       return completed;
     },
+    get lastEventId() {
+      return lastEventId;
+    },
     async next(timeoutMs = 5_000) {
       const deadline = Date.now() + timeoutMs;
       while (queue.length === 0) {
@@ -96,10 +104,12 @@ export async function subscribeSse<T = any>(
           });
         });
       }
+      lastEventId = ids.shift();
       return queue.shift()!;
     },
     async drain(ms) {
       await new Promise((resolve) => setTimeout(resolve, ms));
+      lastEventId = ids.splice(0).at(-1) ?? lastEventId;
       return queue.splice(0);
     },
     close: () => abort.abort(),
