@@ -1,7 +1,7 @@
 import { setMaxListeners } from 'node:events';
 import { GraphQLError } from 'graphql';
 import type { SquareClient } from 'square';
-import { tokenKey, type SquareBudget } from '../square/budget.js';
+import { tokenKey, type BucketStatus, type SquareBudget } from '../square/budget.js';
 import { budgetedFetch, prioritized } from '../square/budgeted-fetch.js';
 import { createSquareClient, type SquareConnection } from '../square/client.js';
 import { UNCACHED, type SquareCache } from '../square/cache.js';
@@ -120,9 +120,10 @@ export function contextFactory(options: ContextFactoryOptions) {
     const cost = costOf(request);
     cost.caller = { seller, key };
     const onCall = () => cost.squareCalls++;
+    const onBudget = (status: BucketStatus) => (cost.sellerBudget = status);
     const client = () => {
       const deadline = requestDeadline(request.signal, options.deadlineMs);
-      const fetch = budgetedFetch(squareFetch, { budget: options.budget, seller, maxRetries: options.maxRetries, onCall, ...deadline });
+      const fetch = budgetedFetch(squareFetch, { budget: options.budget, seller, maxRetries: options.maxRetries, onCall, onBudget, ...deadline });
       return createSquareClient(options.connection, token, fetch);
     };
     const square = client();
