@@ -115,18 +115,19 @@ function take(bucket: Bucket, amount: number, settings: BudgetSettings): number 
  * accepts fewer, in proportion. So:
  * - The 429s within one Retry-After window are one throttling: the first opens it and
  *   decides, the others are only counted.
- * - A decrease halves the rate (not below MIN_FACTOR of the configured one) and drops
+ * - A decrease halves the rate, not below MIN_FACTOR of the configured one, and drops
  *   what was saved up, which Square's empty bucket would refuse too.
  * - When the calls a second Square accepted fell with the last decrease, its refusals do
  *   not follow the rate: the rate goes back to where the episode started, and no decrease
- *   follows while the share refused stays the storm's. During a storm a refused call's
- *   token comes back, since Square did not count it against any limit.
+ *   follows while the share refused stays the storm's.
+ * A refused call keeps costing its token, in a storm too: the budget is what the
+ * operator lets the gateway send Square, 429s included, so that a fleet under Square's
+ * limit stays under it whatever this judges.
  * The call itself waits out its Retry-After before its retry (budgetedFetch), holding
  * nothing meanwhile; the seller's other calls go on.
  */
-function refuse(bucket: Bucket, now: number, retryAfterMs: number, settings: BudgetSettings): void {
+function refuse(bucket: Bucket, now: number, retryAfterMs: number): void {
   bucket.refused += 1;
-  if (bucket.storm > 0) bucket.tokens = Math.min(settings.burst, bucket.tokens + 1);
   if (now < bucket.window) return;
   const share = bucket.refused / Math.max(bucket.sent, bucket.refused);
   const accepted = (Math.max(0, bucket.sent - bucket.refused) * 1000) / Math.max(1, now - bucket.opened);
@@ -195,7 +196,7 @@ export class LocalBucketStore implements BucketStore {
   }
 
   async throttled(seller: string, retryAfterMs: number): Promise<void> {
-    refuse(this.bucket(seller), this.now(), retryAfterMs, this.settings);
+    refuse(this.bucket(seller), this.now(), retryAfterMs);
   }
 
   async peek(id: string, settings = this.settings): Promise<BucketStatus> {
@@ -232,7 +233,6 @@ elseif ARGV[1] == 'give' then
   b.tokens = math.min(burst, b.tokens + amount)
 elseif ARGV[1] == 'throttled' then
   b.refused = b.refused + 1
-  if b.storm > 0 then b.tokens = math.min(burst, b.tokens + 1) end
   if now >= b.window then
     local share = b.refused / math.max(b.sent, b.refused)
     local accepted = math.max(0, b.sent - b.refused) * 1000 / math.max(1, now - b.opened)
