@@ -68,8 +68,9 @@ interface Bucket {
   opened: number;
   sent: number;
   refused: number;
-  /** Calls a second Square accepted before the last decrease; -1 when not measured. */
+  /** Calls a second Square accepted, and the share it refused, before the last decrease; -1 when not measured. */
   accepted: number;
+  share: number;
   /** The factor this episode of 429s started from. */
   base: number;
   /** Share of calls Square refuses whatever the rate (a storm, not a limit); 0 when none seen. */
@@ -85,6 +86,7 @@ const freshBucket = (settings: BudgetSettings, now: number): Bucket => ({
   sent: 0,
   refused: 0,
   accepted: -1,
+  share: -1,
   base: 1,
   storm: 0,
 });
@@ -111,23 +113,26 @@ function take(bucket: Bucket, amount: number, settings: BudgetSettings): number 
  * cures, or for reasons of its own (a storm), which it does not: 429s on a fixed share
  * of calls whatever the rate, where lowering the rate would only lose answers. Both are
  * told apart by what a decrease does: against a limit Square accepts as many calls a
- * second after it as before (its limit), fewer attempts being refused; in a storm it
- * accepts fewer, in proportion. So:
+ * second after it as before (its limit), fewer attempts being refused; below it (429s
+ * of calls that reached Square bunched) the share refused falls with the rate; in a
+ * storm Square accepts fewer calls, in proportion, and refuses the same share. So:
  * - The 429s within one Retry-After window are one throttling: the first opens it and
  *   decides, the others are only counted.
  * - A decrease halves the rate, not below MIN_FACTOR of the configured one, and drops
  *   what was saved up, which Square's empty bucket would refuse too.
- * - When the calls a second Square accepted fell with the last decrease, its refusals do
- *   not follow the rate: the rate goes back to where the episode started, and no decrease
- *   follows while the share refused stays the storm's.
- * A refused call keeps costing its token, in a storm too: the budget is what the
- * operator lets the gateway send Square, 429s included, so that a fleet under Square's
- * limit stays under it whatever this judges.
+ * - When the calls a second Square accepted fell with the last decrease and the share it
+ *   refused did not, its refusals do not follow the rate: the rate goes back to where the episode started, and no decrease
+ *   follows while the share refused stays the storm's. During a storm a refused call's
+ *   token comes back: Square counted it against no limit (a token bucket like the
+ *   emulator's spends nothing on a call it refuses), and charging it would halve what
+ *   the seller gets answered. Should Square's limit speak too, the share refused rises
+ *   past the storm's and the decreases resume.
  * The call itself waits out its Retry-After before its retry (budgetedFetch), holding
  * nothing meanwhile; the seller's other calls go on.
  */
-function refuse(bucket: Bucket, now: number, retryAfterMs: number): void {
+function refuse(bucket: Bucket, now: number, retryAfterMs: number, settings: BudgetSettings): void {
   bucket.refused += 1;
+  if (bucket.storm > 0) bucket.tokens = Math.min(settings.burst, bucket.tokens + 1);
   if (now < bucket.window) return;
   const share = bucket.refused / Math.max(bucket.sent, bucket.refused);
   const accepted = (Math.max(0, bucket.sent - bucket.refused) * 1000) / Math.max(1, now - bucket.opened);
@@ -136,7 +141,7 @@ function refuse(bucket: Bucket, now: number, retryAfterMs: number): void {
     bucket.storm = 0;
     bucket.base = bucket.factor;
   }
-  if (!fresh && bucket.accepted >= 0 && accepted < bucket.accepted * HELPED) {
+  if (!fresh && bucket.accepted >= 0 && accepted < bucket.accepted * HELPED && share >= bucket.share * HELPED) {
     bucket.factor = Math.max(bucket.factor, bucket.base);
     bucket.storm = share;
     bucket.accepted = -1;
@@ -145,6 +150,7 @@ function refuse(bucket: Bucket, now: number, retryAfterMs: number): void {
   } else {
     // The first decrease of an episode has nothing to be compared with: the calm before it says nothing of Square's limit.
     bucket.accepted = fresh ? -1 : accepted;
+    bucket.share = share;
     bucket.factor = Math.max(MIN_FACTOR, bucket.factor * BACKOFF);
     bucket.tokens = Math.min(bucket.tokens, 0);
   }
@@ -196,7 +202,7 @@ export class LocalBucketStore implements BucketStore {
   }
 
   async throttled(seller: string, retryAfterMs: number): Promise<void> {
-    refuse(this.bucket(seller), this.now(), retryAfterMs);
+    refuse(this.bucket(seller), this.now(), retryAfterMs, this.settings);
   }
 
   async peek(id: string, settings = this.settings): Promise<BucketStatus> {
@@ -213,9 +219,9 @@ const BUCKET_SCRIPT = `
 local rate, burst, amount = tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[5])
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local f = {'tokens', 'at', 'factor', 'window', 'opened', 'sent', 'refused', 'accepted', 'base', 'storm'}
+local f = {'tokens', 'at', 'factor', 'window', 'opened', 'sent', 'refused', 'accepted', 'share', 'base', 'storm'}
 local v = redis.call('HMGET', KEYS[1], unpack(f))
-local b = {tokens = burst, at = now, factor = 1, window = 0, opened = now, sent = 0, refused = 0, accepted = -1, base = 1, storm = 0}
+local b = {tokens = burst, at = now, factor = 1, window = 0, opened = now, sent = 0, refused = 0, accepted = -1, share = -1, base = 1, storm = 0}
 for i, name in ipairs(f) do b[name] = tonumber(v[i]) or b[name] end
 local seconds = math.max(0, now - b.at) / 1000
 b.factor = math.min(1, b.factor + ${RECOVERY_PER_SECOND} * seconds)
@@ -233,6 +239,7 @@ elseif ARGV[1] == 'give' then
   b.tokens = math.min(burst, b.tokens + amount)
 elseif ARGV[1] == 'throttled' then
   b.refused = b.refused + 1
+  if b.storm > 0 then b.tokens = math.min(burst, b.tokens + 1) end
   if now >= b.window then
     local share = b.refused / math.max(b.sent, b.refused)
     local accepted = math.max(0, b.sent - b.refused) * 1000 / math.max(1, now - b.opened)
@@ -241,7 +248,7 @@ elseif ARGV[1] == 'throttled' then
       b.storm = 0
       b.base = b.factor
     end
-    if not fresh and b.accepted >= 0 and accepted < b.accepted * ${HELPED} then
+    if not fresh and b.accepted >= 0 and accepted < b.accepted * ${HELPED} and share >= b.share * ${HELPED} then
       b.factor = math.max(b.factor, b.base)
       b.storm = share
       b.accepted = -1
@@ -249,6 +256,7 @@ elseif ARGV[1] == 'throttled' then
       b.accepted = -1
     else
       if fresh then b.accepted = -1 else b.accepted = accepted end
+      b.share = share
       b.factor = math.max(${MIN_FACTOR}, b.factor * ${BACKOFF})
       b.tokens = math.min(b.tokens, 0)
     end

@@ -89,17 +89,25 @@ describe('a seller’s bucket', () => {
     expect(rates.map(roughly)).toEqual([500, 250, 250, 250, 250]);
   });
 
-  it('in a storm (Square refuses half of the calls whatever the rate) goes back to the rate it had, and stays', async () => {
+  it('in a storm (Square refuses half of the calls whatever the rate) goes back to the rate it had, gives refused calls their token back, and stays', async () => {
     const { at, pass } = clock();
     const store = new LocalBucketStore(fast, () => at.now);
     const rates = await windows(store, 6, (sent) => Math.round(sent / 2), pass);
     // Two decreases, the second of which lost as many of Square's answers as it saved attempts: back to the full rate.
     expect(rates.map(roughly)).toEqual([500, 250, 1000, 1000, 1000, 1000]);
-    // A window of the storm, decreasing nothing, keeps what was saved up for the calls coming back from their Retry-After.
+    // A window of the storm decreases nothing and keeps what was saved up; each refused call's token comes back.
     const saved = (await store.peek('s')).tokens;
-    expect(saved).toBeGreaterThan(0);
     await store.throttled('s', 100);
-    expect(await store.peek('s')).toEqual({ tokens: saved, ratePerSecond: 1000, burst: 1000 });
+    await store.throttled('s', 100);
+    expect(await store.peek('s')).toEqual({ tokens: saved + 2, ratePerSecond: 1000, burst: 1000 });
+  });
+
+  it('below Square’s limit (429s of bunched calls, fewer at a lower rate) is no storm: keeps decreasing', async () => {
+    const { at, pass } = clock();
+    const store = new LocalBucketStore(fast, () => at.now);
+    // Square accepts fewer calls at a lower rate, but refuses a smaller share of them too.
+    const rates = await windows(store, 4, (sent) => Math.round((sent * sent) / 250), pass);
+    expect(rates.map(roughly)).toEqual([500, 250, 250, 250]);
   });
 
   it('forgets what it learned of a storm after 10 s without a 429', async () => {
