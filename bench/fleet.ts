@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { loadavg } from 'node:os';
 import { percentile, roundTo, type Started } from './lib.js';
 import { CUSTOMER_QUERY } from './storm.js';
 import { clearSquareCalls, ensureCustomers, postGraphQL, sleep, squareCalls, startEmulator, startGateway, stopAll } from './stack.js';
@@ -50,6 +51,7 @@ export async function benchFleet(seconds: number) {
 
     const stop = new AbortController();
     const latencies: number[] = [];
+    const rates: number[] = [];
     let measuring = false;
     const outcomes = { complete: 0, partial: 0, failed: 0 };
     const clients = customerIds.map(async (id, i) => {
@@ -59,6 +61,8 @@ export async function benchFleet(seconds: number) {
           const { ms, status, body } = await postGraphQL(url, CUSTOMER_QUERY, { id }, stop.signal);
           if (!measuring) continue;
           latencies.push(ms);
+          const rate = (body.extensions?.cost as { throttleStatus?: { restoreRate: number } } | undefined)?.throttleStatus?.restoreRate;
+          if (rate !== undefined) rates.push(rate);
           const shown = status === 200 && (body.data as { customer: unknown } | undefined)?.customer;
           outcomes[!shown ? 'failed' : body.errors ? 'partial' : 'complete']++;
         } catch (error) {
@@ -68,6 +72,7 @@ export async function benchFleet(seconds: number) {
     });
 
     await sleep(WARM_UP_SECONDS * 1000);
+    const warmUp429 = (await squareCalls(emulator.url)).filter((c) => c.status === 429).length;
     await clearSquareCalls(emulator.url);
     measuring = true;
     const from = performance.now();
@@ -81,6 +86,7 @@ export async function benchFleet(seconds: number) {
     const throttled = calls.filter((c) => c.status === 429).length;
     const answered = calls.length - throttled;
     latencies.sort((a, b) => a - b);
+    rates.sort((a, b) => a - b);
     return {
       instances: INSTANCES,
       clients: CLIENTS,
@@ -95,6 +101,11 @@ export async function benchFleet(seconds: number) {
       achievedCallsPerSecond: roundTo(answered / window),
       achievedVsLimit: roundTo(answered / window / SQUARE_LIMIT_PER_SECOND, 2),
       goalAchievedVsLimit: 0.9,
+      squareAnswered429InWarmUp: warmUp429,
+      // `extensions.cost.throttleStatus.restoreRate` of the answers: the shared rate as the fleet adapted it.
+      sellerRatePerSecond: { min: rates[0] ?? 0, p50: percentile(rates, 50) },
+      // The machine's load over the last minute: when the gateways' own CPU is short, they cannot spend the budget.
+      loadAverage: roundTo(loadavg()[0]!),
       requests: { ...outcomes, perSecond: roundTo((outcomes.complete + outcomes.partial) / window, 1), p50: percentile(latencies, 50), p99: percentile(latencies, 99) },
     };
   } finally {

@@ -1,7 +1,7 @@
 import { setMaxListeners } from 'node:events';
 import { GraphQLError } from 'graphql';
 import type { SquareClient } from 'square';
-import { tokenKey, type SquareBudget } from '../square/budget.js';
+import { tokenKey, type BucketStatus, type SquareBudget } from '../square/budget.js';
 import { budgetedFetch, prioritized } from '../square/budgeted-fetch.js';
 import { createSquareClient, type SquareConnection } from '../square/client.js';
 import { UNCACHED, type SquareCache } from '../square/cache.js';
@@ -133,6 +133,7 @@ export function contextFactory(options: ContextFactoryOptions) {
     const onCall = () => cost.squareCalls++;
     const logger = currentLogger(options.logger);
     const onOutcome = (outcome: SquareCallOutcome) => options.episodes.observe(seller, outcome, logger);
+    const onBudget = (status: BucketStatus) => (cost.sellerBudget = status);
     const client = () => {
       const deadline = requestDeadline(request.signal, options.deadlineMs);
       const fetch = budgetedFetch(squareFetch, {
@@ -141,6 +142,7 @@ export function contextFactory(options: ContextFactoryOptions) {
         maxRetries: options.maxRetries,
         onCall,
         onOutcome,
+        onBudget,
         observer: options.observer,
         ...deadline,
       });

@@ -1,7 +1,7 @@
 import { complexityFromQuery } from '@pothos/plugin-complexity';
-import { getOperationAST, GraphQLError, Kind, type ExecutionArgs, type ExecutionResult } from 'graphql';
+import { getOperationAST, GraphQLError, Kind, type ExecutionArgs, type ExecutionResult, type FragmentDefinitionNode } from 'graphql';
 import { isAsyncIterable, type Plugin } from 'graphql-yoga';
-import { QUERY_LIMITS } from '../schema/query-cost.js';
+import { QUERY_LIMITS, requestedQueryCost, SQUARE_CALL_COST } from '../schema/query-cost.js';
 import type { BucketStatus, SquareBudget } from '../square/budget.js';
 import type { ApiKey } from './api-keys.js';
 
@@ -13,6 +13,11 @@ export interface RequestCost {
   squareCalls: number;
   /** Who is calling, once the request's context knows: its seller's budget and its API key. */
   caller?: { seller: string; key?: ApiKey | undefined };
+  /** Of `requested`, what the key was charged and not yet given back. */
+  charged?: number;
+  /** The buckets as this request last saw them, so that its response need not ask the store again. */
+  sellerBudget?: BucketStatus;
+  keyBudget?: BucketStatus;
 }
 
 const costs = new WeakMap<Request, RequestCost>();
@@ -37,24 +42,20 @@ function throttleStatus(status: BucketStatus) {
 
 /**
  * The operation's cost as the complexity plugin measures it before running it (the same
- * fieldCost), for the selected operation only, and whether the plugin lets it run;
- * undefined when it cannot be measured (a bad variable, too many ids).
+ * fieldCost), for the selected operation only, less what tenders answer (requestedQueryCost),
+ * and whether the plugin lets it run; undefined when it cannot be measured (a bad variable,
+ * too many ids).
  */
 function requestedCost(args: ExecutionArgs): { cost: number; runs: boolean } | undefined {
   const operation = getOperationAST(args.document, args.operationName);
   if (!operation) return undefined;
-  const document = {
-    ...args.document,
-    definitions: args.document.definitions.filter((d) => d.kind === Kind.FRAGMENT_DEFINITION || d === operation),
-  };
+  const fragments = args.document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION);
+  const variables = (args.variableValues ?? {}) as Record<string, unknown>;
   try {
-    const measured = complexityFromQuery(document, {
-      schema: args.schema,
-      ctx: args.contextValue as object,
-      variables: (args.variableValues ?? {}) as Record<string, unknown>,
-    });
+    const measured = complexityFromQuery({ ...args.document, definitions: [...fragments, operation] }, { schema: args.schema, ctx: args.contextValue as object, variables });
     const runs = measured.complexity <= QUERY_LIMITS.complexity && measured.depth <= QUERY_LIMITS.depth && measured.breadth <= QUERY_LIMITS.breadth;
-    return { cost: measured.complexity, runs };
+    const byName = Object.fromEntries(fragments.map((f) => [f.name.value, f]));
+    return { cost: requestedQueryCost(measured.complexity, args.schema, operation, byName, variables), runs };
   } catch {
     return undefined;
   }
@@ -81,16 +82,23 @@ function throttled(cost: number, key: ApiKey, available: number, waitMs: number)
   );
 }
 
+/** The request of an operation's context (absent for operations run outside HTTP). */
+const requestOf = (args: ExecutionArgs) => (args.contextValue as { request?: Request }).request;
+
 /**
  * `extensions.cost` on every response, and each API key's budget of query cost. Before
  * an operation runs its cost is measured and taken from the caller's key's bucket; a
- * key without enough left is refused with THROTTLED before any Square call. Every
- * response then says what the operation was measured at, how many Square calls it made,
- * and the state of the seller's Square budget (and of the key's, when it has one).
+ * key without enough left is refused with THROTTLED before any Square call. Once a query
+ * or mutation is done, what it did not spend is given back: it keeps SQUARE_CALL_COST for
+ * each Square call it made (the key budgets Square's rate, which reads answered by the
+ * cache or by tenders do not touch). Every response, every part of an incremental one and
+ * every event of a subscription then says what the operation was measured at, how many
+ * Square calls it made (a subscription event: that event's own), and the state of the
+ * seller's Square budget (and of the key's, when it has one).
  */
 export function costExtension(budget: SquareBudget): Plugin {
   const charge = async (args: ExecutionArgs, refuse: (result: ExecutionResult) => void) => {
-    const request = (args.contextValue as { request?: Request }).request;
+    const request = requestOf(args);
     if (!request) return;
     const cost = costOf(request);
     const measured = requestedCost(args);
@@ -99,17 +107,30 @@ export function costExtension(budget: SquareBudget): Plugin {
     const key = cost.caller?.key;
     // An operation the query limits refuse makes no Square call, and costs the key nothing.
     if (!key || !measured.runs || requested === 0) return;
-    const wait = requested > key.budget.burst ? Infinity : await budget.spend(keyBucket(key), requested, keySettings(key));
-    if (wait === 0) return;
-    const available = Number.isFinite(wait) ? (await budget.peek(keyBucket(key), keySettings(key))).tokens : 0;
-    refuse({ errors: [throttled(requested, key, available, wait)] });
+    if (requested > key.budget.burst) {
+      refuse({ errors: [throttled(requested, key, 0, Infinity)] });
+      return;
+    }
+    const { wait, status } = await budget.spend(keyBucket(key), requested, keySettings(key));
+    cost.keyBudget = status;
+    if (wait === 0) cost.charged = requested;
+    else refuse({ errors: [throttled(requested, key, status.tokens, wait)] });
   };
 
-  const withCost = async <T extends ExecutionResult>(result: T, cost: RequestCost): Promise<T> => {
+  /** Gives the key back what the operation was charged beyond the Square calls it made; once. */
+  const settle = async (cost: RequestCost) => {
+    const key = cost.caller?.key;
+    const unused = Math.max(0, (cost.charged ?? 0) - cost.squareCalls * SQUARE_CALL_COST);
+    cost.charged = 0;
+    if (key && unused > 0) cost.keyBudget = await budget.give(keyBucket(key), unused, keySettings(key));
+  };
+
+  const withCost = async <T extends ExecutionResult>(result: T, cost: RequestCost, squareCalls = cost.squareCalls): Promise<T> => {
     const { caller } = cost;
+    // The buckets as this request's own calls and charge left them; the store is asked only when it made none.
     const [seller, key] = await Promise.all([
-      caller && budget.peek(caller.seller),
-      caller?.key && budget.peek(keyBucket(caller.key), keySettings(caller.key)),
+      caller && (cost.sellerBudget ?? budget.peek(caller.seller)),
+      caller?.key && (cost.keyBudget ?? budget.peek(keyBucket(caller.key), keySettings(caller.key))),
     ]);
     return {
       ...result,
@@ -117,7 +138,7 @@ export function costExtension(budget: SquareBudget): Plugin {
         ...result.extensions,
         cost: {
           requestedQueryCost: cost.requested,
-          actualQueryCost: cost.squareCalls,
+          actualQueryCost: squareCalls,
           // Only a caller who got through authentication learns of the seller's budget.
           throttleStatus: seller ? throttleStatus(seller) : null,
           ...(key ? { apiKeyThrottleStatus: throttleStatus(key) } : {}),
@@ -127,12 +148,47 @@ export function costExtension(budget: SquareBudget): Plugin {
   };
 
   return {
-    onExecute: ({ args, setResultAndStopExecution }) => charge(args, setResultAndStopExecution),
-    onSubscribe: ({ args, setResultAndStopExecution }) => charge(args, setResultAndStopExecution),
+    onExecute: ({ args, setResultAndStopExecution }) => {
+      const pending = charge(args, setResultAndStopExecution);
+      return pending.then(() => ({
+        // The parts of @defer and @stream: each tells the cost so far, the last one the request's final cost.
+        onExecuteDone: ({ result }) => {
+          const request = requestOf(args);
+          if (!request || !isAsyncIterable(result)) return;
+          const cost = costOf(request);
+          return {
+            onNext: async ({ result: part, setResult }) => {
+              if ((part as { hasNext?: boolean }).hasNext === false) await settle(cost);
+              setResult(await withCost(part, cost));
+            },
+          };
+        },
+      }));
+    },
+    onSubscribe: ({ args, setResultAndStopExecution }) => {
+      const pending = charge(args, setResultAndStopExecution);
+      return pending.then(() => ({
+        // Each event tells the Square calls of its own reads; the subscription was charged once, when it started.
+        onSubscribeResult: ({ result }) => {
+          const request = requestOf(args);
+          if (!request || !isAsyncIterable(result)) return;
+          const cost = costOf(request);
+          let before = cost.squareCalls;
+          return {
+            onNext: async ({ result: event, setResult }) => {
+              const calls = cost.squareCalls - before;
+              before = cost.squareCalls;
+              setResult(await withCost(event, cost, calls));
+            },
+          };
+        },
+      }));
+    },
     async onResultProcess({ request, result, setResult }) {
-      // A stream's parts (subscriptions) go out as they come; the cost is told on whole responses.
+      // Streams (incremental parts, subscription events) were told their cost part by part, above.
       if (isAsyncIterable(result)) return;
       const cost = costOf(request);
+      await settle(cost);
       setResult(Array.isArray(result) ? await Promise.all(result.map((r) => withCost(r, cost))) : await withCost(result, cost));
     },
   };

@@ -1,8 +1,24 @@
 import type { PothosOutputFieldConfig, SchemaTypes } from '@pothos/core';
 import type { ComplexityErrorFn } from '@pothos/plugin-complexity';
-import { GraphQLError, getNamedType, getNullableType, isListType, type GraphQLField } from 'graphql';
+import {
+  getArgumentValues,
+  getNamedType,
+  getNullableType,
+  GraphQLError,
+  isInterfaceType,
+  isListType,
+  isObjectType,
+  Kind,
+  type FragmentDefinitionNode,
+  type GraphQLField,
+  type GraphQLNamedType,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+  type SelectionSetNode,
+} from 'graphql';
 import type { GatewayContext } from '../gateway/context.js';
 import { DEFAULT_PAGE } from './connections.js';
+import { selectsOnlyTenderHeld } from './tender-payments.js';
 
 /**
  * What one operation may ask for, checked before anything runs. A query's cost
@@ -82,6 +98,54 @@ function squareCalls(args: Record<string, unknown>, field: GraphQLField<unknown,
   if (kind === 'Query' || kind === 'Mutation') return 1;
   const calls = SQUARE_CALLS[`${parentType}.${field.name}`];
   return calls === 'perItem' ? items : calls === 'once' ? 1 : 0;
+}
+
+/**
+ * The operation's cost as a client is told it and its API key is charged: the query
+ * limits' measure (`measured`, from the plugin and fieldCost) less the GetPayment of each
+ * `Tender.payment` that selects only fields the tender holds, which its resolver answers
+ * without Square (tender-payments.ts). The limits themselves keep counting those calls, as
+ * an upper bound: the plugin gives fieldCost no selection to look at.
+ */
+export function requestedQueryCost(
+  measured: number,
+  schema: GraphQLSchema,
+  operation: OperationDefinitionNode,
+  fragments: Readonly<Record<string, FragmentDefinitionNode>>,
+  variables: Record<string, unknown>,
+): number {
+  const root = schema.getRootType(operation.operation);
+  if (!root) return measured;
+  const walk = { schema, fragments, variables };
+  return Math.max(0, measured - SQUARE_CALL_COST * tenderHeldPayments(walk, operation.selectionSet, root, 1));
+}
+
+interface Walk {
+  schema: GraphQLSchema;
+  fragments: Readonly<Record<string, FragmentDefinitionNode>>;
+  variables: Record<string, unknown>;
+}
+
+/** How many tender-held `Tender.payment`s a selection may hold, multiplied by the lists around them as the limits multiply. */
+function tenderHeldPayments(walk: Walk, selectionSet: SelectionSetNode, type: GraphQLNamedType, items: number): number {
+  let payments = 0;
+  for (const selection of selectionSet.selections) {
+    if (selection.kind === Kind.FIELD) {
+      const field = isObjectType(type) || isInterfaceType(type) ? type.getFields()[selection.name.value] : undefined;
+      if (!field || !selection.selectionSet) continue;
+      if (type.name === 'Tender' && field.name === 'payment') {
+        if (selectsOnlyTenderHeld(walk.fragments, selection.selectionSet)) payments += items;
+        continue;
+      }
+      const multiplier = itemsPerObject(getArgumentValues(field, selection, walk.variables), field);
+      payments += tenderHeldPayments(walk, selection.selectionSet, getNamedType(field.type), items * multiplier);
+    } else {
+      const fragment = selection.kind === Kind.INLINE_FRAGMENT ? selection : walk.fragments[selection.name.value];
+      const on = fragment?.typeCondition ? walk.schema.getType(fragment.typeCondition.name.value) : type;
+      if (fragment && on) payments += tenderHeldPayments(walk, fragment.selectionSet, on, items);
+    }
+  }
+  return payments;
 }
 
 /** The error a refused operation gets, naming the measure, its value and the limit. */

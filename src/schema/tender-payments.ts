@@ -1,4 +1,4 @@
-import { Kind, type GraphQLResolveInfo, type SelectionSetNode } from 'graphql';
+import { Kind, type FragmentDefinitionNode, type GraphQLResolveInfo, type SelectionSetNode } from 'graphql';
 import type { Square } from 'square';
 
 /**
@@ -31,7 +31,7 @@ const PAYMENT_STATUS: Record<string, string> = { AUTHORIZED: 'APPROVED', CAPTURE
  * Fields under @skip or @include count as selected.
  */
 function selectsOnlyHeld(
-  info: GraphQLResolveInfo,
+  fragments: Readonly<Record<string, FragmentDefinitionNode>>,
   selections: readonly SelectionSetNode[],
   held: { readonly [field: string]: Held },
   asked?: Set<string>,
@@ -43,10 +43,10 @@ function selectsOnlyHeld(
         const rule = held[name];
         if (!rule) return false;
         asked?.add(name);
-        if (rule !== true && selection.selectionSet && !selectsOnlyHeld(info, [selection.selectionSet], rule)) return false;
+        if (rule !== true && selection.selectionSet && !selectsOnlyHeld(fragments, [selection.selectionSet], rule)) return false;
       } else {
-        const fragment = selection.kind === Kind.INLINE_FRAGMENT ? selection : info.fragments[selection.name.value];
-        if (!fragment || !selectsOnlyHeld(info, [fragment.selectionSet], held, asked)) return false;
+        const fragment = selection.kind === Kind.INLINE_FRAGMENT ? selection : fragments[selection.name.value];
+        if (!fragment || !selectsOnlyHeld(fragments, [fragment.selectionSet], held, asked)) return false;
       }
     }
   }
@@ -60,7 +60,12 @@ function selectsOnlyHeld(
 export function tenderHeldSelection(info: GraphQLResolveInfo): Set<string> | undefined {
   const sets = info.fieldNodes.flatMap((node) => (node.selectionSet ? [node.selectionSet] : []));
   const asked = new Set<string>();
-  return selectsOnlyHeld(info, sets, TENDER_HELD, asked) ? asked : undefined;
+  return selectsOnlyHeld(info.fragments, sets, TENDER_HELD, asked) ? asked : undefined;
+}
+
+/** Whether a payment's selection asks only for what a tender holds, for an estimate made before anything runs. */
+export function selectsOnlyTenderHeld(fragments: Readonly<Record<string, FragmentDefinitionNode>>, selection: SelectionSetNode): boolean {
+  return selectsOnlyHeld(fragments, [selection], TENDER_HELD);
 }
 
 /**

@@ -6,8 +6,7 @@ import type { Redis } from 'ioredis';
  * 10 calls a second) and answers 429 past it. Every Square call the gateway makes for a
  * seller spends one token of that seller's bucket: `ratePerSecond` tokens come back each
  * second, up to `burst` saved, so one query may fan out at once while a stream of them
- * cannot drain the seller. A 429 halves the seller's rate and stops its calls for the
- * Retry-After; the rate then recovers by `RECOVERY_PER_SECOND` of itself each second.
+ * cannot drain the seller. How the rate adapts to Square's 429s: see `refuse` below.
  */
 export interface BudgetSettings {
   ratePerSecond: number;
@@ -20,9 +19,11 @@ export interface BudgetSettings {
  * `settings` given, any other, e.g. an API key's budget of query cost.
  */
 export interface BucketStore {
-  /** Takes `amount` tokens (one by default): 0 when granted, else the milliseconds until they may be. */
-  take(id: string, amount?: number, settings?: BudgetSettings): Promise<number>;
-  /** Square answered 429: no call for `retryAfterMs`, and a slower rate that recovers. */
+  /** Takes `amount` tokens (one by default): wait 0 when granted, else the milliseconds until they may be; and the bucket after. */
+  take(id: string, amount?: number, settings?: BudgetSettings): Promise<Taken>;
+  /** Gives back `amount` tokens taken and not used (never past the burst); the bucket after. */
+  give(id: string, amount: number, settings?: BudgetSettings): Promise<BucketStatus>;
+  /** Square answered 429 to one of the seller's calls, asking for `retryAfterMs` of quiet. */
   throttled(seller: string, retryAfterMs: number): Promise<void>;
   /** What a bucket holds now and may hold at most, for a client to see. */
   peek(id: string, settings?: BudgetSettings): Promise<BucketStatus>;
@@ -37,11 +38,23 @@ export interface BucketStatus {
   burst: number;
 }
 
-/** Of the configured rate, what a 429 leaves and the least it may fall to. */
+export interface Taken {
+  /** 0 when the tokens were taken, else the milliseconds until they may be. */
+  wait: number;
+  status: BucketStatus;
+}
+
+/** Of the configured rate, what one decrease leaves of the current one, and the least it may fall to. */
 const BACKOFF = 0.5;
-const MIN_FACTOR = 0.05;
-/** The rate's recovery after a 429, as a fraction of the configured rate each second: full within ~10 s. */
+const MIN_FACTOR = 0.25;
+/** The rate's recovery after a decrease, as a fraction of the configured rate each second: full within ~15 s. */
 const RECOVERY_PER_SECOND = 0.05;
+/** After this long without a 429, what was learned of the last ones is forgotten. */
+const EPISODE_MS = 10_000;
+/** A decrease helped when Square kept accepting at least this share of the calls a second it accepted before it. */
+const HELPED = 0.75;
+/** During a storm, a share of 429s this much above the storm's own is Square's limit speaking too. */
+const STORM_MARGIN = 0.2;
 
 interface Bucket {
   tokens: number;
@@ -49,20 +62,109 @@ interface Bucket {
   at: number;
   /** Of the configured rate, what the seller may spend now (1 until Square throttles). */
   factor: number;
-  blockedUntil: number;
+  /** End of the Retry-After the 429 that opened the current window asked for: later 429s within it are one throttling. */
+  window: number;
+  /** When that window opened; tokens taken and calls refused since. */
+  opened: number;
+  sent: number;
+  refused: number;
+  /** Calls a second Square accepted, and the share it refused, before the last decrease; -1 when not measured. */
+  accepted: number;
+  share: number;
+  /** The factor this episode of 429s started from. */
+  base: number;
+  /** Share of calls Square refuses whatever the rate (a storm, not a limit); 0 when none seen. */
+  storm: number;
+}
+
+const freshBucket = (settings: BudgetSettings, now: number): Bucket => ({
+  tokens: settings.burst,
+  at: now,
+  factor: 1,
+  window: 0,
+  opened: now,
+  sent: 0,
+  refused: 0,
+  accepted: -1,
+  share: -1,
+  base: 1,
+  storm: 0,
+});
+
+/** One bucket brought up to `now`; the same arithmetic as the Redis script below. */
+function refill(bucket: Bucket, now: number, settings: BudgetSettings): void {
+  const seconds = Math.max(0, now - bucket.at) / 1000;
+  bucket.factor = Math.min(1, bucket.factor + RECOVERY_PER_SECOND * seconds);
+  bucket.tokens = Math.min(settings.burst, bucket.tokens + seconds * settings.ratePerSecond * bucket.factor);
+  bucket.at = now;
+}
+
+function take(bucket: Bucket, amount: number, settings: BudgetSettings): number {
+  if (bucket.tokens >= amount) {
+    bucket.tokens -= amount;
+    bucket.sent += amount;
+    return 0;
+  }
+  return Math.ceil(((amount - bucket.tokens) / (settings.ratePerSecond * bucket.factor)) * 1000);
 }
 
 /**
- * One bucket brought up to `now`; the same arithmetic as the Redis script below. Nothing
- * is saved up while Square's Retry-After runs, so that its end brings no burst that Square
- * would throttle again.
+ * A 429. Square may refuse because the seller is over its limit, which a lower rate
+ * cures, or for reasons of its own (a storm), which it does not: 429s on a fixed share
+ * of calls whatever the rate, where lowering the rate would only lose answers. Both are
+ * told apart by what a decrease does: against a limit Square accepts as many calls a
+ * second after it as before (its limit), fewer attempts being refused; below it (429s
+ * of calls that reached Square bunched) the share refused falls with the rate; in a
+ * storm Square accepts fewer calls, in proportion, and refuses the same share. So:
+ * - The 429s within one Retry-After window are one throttling: the first opens it and
+ *   decides, the others are only counted.
+ * - A decrease halves the rate, not below MIN_FACTOR of the configured one, and drops
+ *   what was saved up, which Square's empty bucket would refuse too.
+ * - When the calls a second Square accepted fell with the last decrease and the share it
+ *   refused did not, its refusals do not follow the rate: the rate goes back to where the episode started, and no decrease
+ *   follows while the share refused stays the storm's. During a storm a refused call's
+ *   token comes back: Square counted it against no limit (a token bucket like the
+ *   emulator's spends nothing on a call it refuses), and charging it would halve what
+ *   the seller gets answered. Should Square's limit speak too, the share refused rises
+ *   past the storm's and the decreases resume.
+ * The call itself waits out its Retry-After before its retry (budgetedFetch), holding
+ * nothing meanwhile; the seller's other calls go on.
  */
-function refill(bucket: Bucket, now: number, settings: BudgetSettings): void {
-  bucket.factor = Math.min(1, bucket.factor + (RECOVERY_PER_SECOND * Math.max(0, now - bucket.at)) / 1000);
-  const saving = Math.max(0, now - Math.max(bucket.at, Math.min(bucket.blockedUntil, now))) / 1000;
-  bucket.tokens = Math.min(settings.burst, bucket.tokens + saving * settings.ratePerSecond * bucket.factor);
-  bucket.at = now;
+function refuse(bucket: Bucket, now: number, retryAfterMs: number, settings: BudgetSettings): void {
+  bucket.refused += 1;
+  if (bucket.storm > 0) bucket.tokens = Math.min(settings.burst, bucket.tokens + 1);
+  if (now < bucket.window) return;
+  const share = bucket.refused / Math.max(bucket.sent, bucket.refused);
+  const accepted = (Math.max(0, bucket.sent - bucket.refused) * 1000) / Math.max(1, now - bucket.opened);
+  const fresh = bucket.window === 0 || now - bucket.window > EPISODE_MS;
+  if (fresh) {
+    bucket.storm = 0;
+    bucket.base = bucket.factor;
+  }
+  if (!fresh && bucket.accepted >= 0 && accepted < bucket.accepted * HELPED && share >= bucket.share * HELPED) {
+    bucket.factor = Math.max(bucket.factor, bucket.base);
+    bucket.storm = share;
+    bucket.accepted = -1;
+  } else if (bucket.storm > 0 && share <= bucket.storm + STORM_MARGIN) {
+    bucket.accepted = -1;
+  } else {
+    // The first decrease of an episode has nothing to be compared with: the calm before it says nothing of Square's limit.
+    bucket.accepted = fresh ? -1 : accepted;
+    bucket.share = share;
+    bucket.factor = Math.max(MIN_FACTOR, bucket.factor * BACKOFF);
+    bucket.tokens = Math.min(bucket.tokens, 0);
+  }
+  bucket.window = now + retryAfterMs;
+  bucket.opened = now;
+  bucket.sent = 0;
+  bucket.refused = 0;
 }
+
+const statusOf = (bucket: Bucket, settings: BudgetSettings): BucketStatus => ({
+  tokens: Math.max(0, bucket.tokens),
+  ratePerSecond: settings.ratePerSecond * bucket.factor,
+  burst: settings.burst,
+});
 
 export class LocalBucketStore implements BucketStore {
   private readonly buckets = new Map<string, Bucket>();
@@ -79,7 +181,7 @@ export class LocalBucketStore implements BucketStore {
     if (bucket) {
       this.buckets.delete(id);
     } else {
-      bucket = { tokens: settings.burst, at: now, factor: 1, blockedUntil: 0 };
+      bucket = freshBucket(settings, now);
       if (this.buckets.size >= this.maxSellers) this.buckets.delete(this.buckets.keys().next().value!);
     }
     this.buckets.set(id, bucket);
@@ -87,63 +189,94 @@ export class LocalBucketStore implements BucketStore {
     return bucket;
   }
 
-  async take(id: string, amount = 1, settings = this.settings): Promise<number> {
+  async take(id: string, amount = 1, settings = this.settings): Promise<Taken> {
     const bucket = this.bucket(id, settings);
-    if (bucket.blockedUntil > bucket.at) return Math.ceil(bucket.blockedUntil - bucket.at);
-    if (bucket.tokens >= amount) {
-      bucket.tokens -= amount;
-      return 0;
-    }
-    return Math.ceil(((amount - bucket.tokens) / (settings.ratePerSecond * bucket.factor)) * 1000);
+    const wait = take(bucket, amount, settings);
+    return { wait, status: statusOf(bucket, settings) };
+  }
+
+  async give(id: string, amount: number, settings = this.settings): Promise<BucketStatus> {
+    const bucket = this.bucket(id, settings);
+    bucket.tokens = Math.min(settings.burst, bucket.tokens + amount);
+    return statusOf(bucket, settings);
   }
 
   async throttled(seller: string, retryAfterMs: number): Promise<void> {
-    const bucket = this.bucket(seller);
-    bucket.blockedUntil = Math.max(bucket.blockedUntil, bucket.at + retryAfterMs);
-    bucket.factor = Math.max(MIN_FACTOR, bucket.factor * BACKOFF);
-    bucket.tokens = Math.min(bucket.tokens, 0);
+    refuse(this.bucket(seller), this.now(), retryAfterMs, this.settings);
   }
 
   async peek(id: string, settings = this.settings): Promise<BucketStatus> {
-    const bucket = this.bucket(id, settings);
-    return { tokens: Math.max(0, bucket.tokens), ratePerSecond: settings.ratePerSecond * bucket.factor, burst: settings.burst };
+    return statusOf(this.bucket(id, settings), settings);
   }
 }
 
 /**
  * The same bucket in one Redis hash per seller, changed atomically by a script on Redis'
  * own clock, so that instances whose clocks differ still agree. ARGV: op, rate, burst,
- * retry-after ms, amount. Returns the wait in ms (take), or tokens×1000 and rate×1000 (peek).
+ * retry-after ms, amount. Returns {wait ms, tokens×1000, rate×1000}.
  */
 const BUCKET_SCRIPT = `
 local rate, burst, amount = tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[5])
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local b = redis.call('HMGET', KEYS[1], 'tokens', 'at', 'factor', 'blocked')
-local tokens, at, factor, blocked = tonumber(b[1]) or burst, tonumber(b[2]) or now, tonumber(b[3]) or 1, tonumber(b[4]) or 0
-factor = math.min(1, factor + ${RECOVERY_PER_SECOND} * math.max(0, now - at) / 1000)
-local saving = math.max(0, now - math.max(at, math.min(blocked, now))) / 1000
-tokens = math.min(burst, tokens + saving * rate * factor)
-local result = 0
+local f = {'tokens', 'at', 'factor', 'window', 'opened', 'sent', 'refused', 'accepted', 'share', 'base', 'storm'}
+local v = redis.call('HMGET', KEYS[1], unpack(f))
+local b = {tokens = burst, at = now, factor = 1, window = 0, opened = now, sent = 0, refused = 0, accepted = -1, share = -1, base = 1, storm = 0}
+for i, name in ipairs(f) do b[name] = tonumber(v[i]) or b[name] end
+local seconds = math.max(0, now - b.at) / 1000
+b.factor = math.min(1, b.factor + ${RECOVERY_PER_SECOND} * seconds)
+b.tokens = math.min(burst, b.tokens + seconds * rate * b.factor)
+b.at = now
+local wait = 0
 if ARGV[1] == 'take' then
-  if blocked > now then
-    result = blocked - now
-  elseif tokens >= amount then
-    tokens = tokens - amount
+  if b.tokens >= amount then
+    b.tokens = b.tokens - amount
+    b.sent = b.sent + amount
   else
-    result = math.ceil((amount - tokens) / (rate * factor) * 1000)
+    wait = math.ceil((amount - b.tokens) / (rate * b.factor) * 1000)
   end
+elseif ARGV[1] == 'give' then
+  b.tokens = math.min(burst, b.tokens + amount)
 elseif ARGV[1] == 'throttled' then
-  blocked = math.max(blocked, now + tonumber(ARGV[4]))
-  factor = math.max(${MIN_FACTOR}, factor * ${BACKOFF})
-  tokens = math.min(tokens, 0)
-else
-  return {math.floor(math.max(0, tokens) * 1000), math.floor(rate * factor * 1000)}
+  b.refused = b.refused + 1
+  if b.storm > 0 then b.tokens = math.min(burst, b.tokens + 1) end
+  if now >= b.window then
+    local share = b.refused / math.max(b.sent, b.refused)
+    local accepted = math.max(0, b.sent - b.refused) * 1000 / math.max(1, now - b.opened)
+    local fresh = b.window == 0 or now - b.window > ${EPISODE_MS}
+    if fresh then
+      b.storm = 0
+      b.base = b.factor
+    end
+    if not fresh and b.accepted >= 0 and accepted < b.accepted * ${HELPED} and share >= b.share * ${HELPED} then
+      b.factor = math.max(b.factor, b.base)
+      b.storm = share
+      b.accepted = -1
+    elseif b.storm > 0 and share <= b.storm + ${STORM_MARGIN} then
+      b.accepted = -1
+    else
+      if fresh then b.accepted = -1 else b.accepted = accepted end
+      b.share = share
+      b.factor = math.max(${MIN_FACTOR}, b.factor * ${BACKOFF})
+      b.tokens = math.min(b.tokens, 0)
+    end
+    b.window = now + tonumber(ARGV[4])
+    b.opened = now
+    b.sent = 0
+    b.refused = 0
+  end
 end
-redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'at', now, 'factor', tostring(factor), 'blocked', blocked)
--- A bucket that would be full again by then carries no state worth keeping.
-redis.call('PEXPIRE', KEYS[1], math.ceil(burst / (rate * ${MIN_FACTOR}) * 1000) + math.max(0, blocked - now) + 1000)
-return result
+if ARGV[1] ~= 'peek' then
+  local args = {}
+  for _, name in ipairs(f) do
+    args[#args + 1] = name
+    args[#args + 1] = tostring(b[name])
+  end
+  redis.call('HSET', KEYS[1], unpack(args))
+  -- A bucket that would be full again by then, and whose 429s are forgotten, carries no state worth keeping.
+  redis.call('PEXPIRE', KEYS[1], math.ceil(burst / (rate * ${MIN_FACTOR}) * 1000) + math.max(0, b.window - now) + ${EPISODE_MS})
+end
+return {wait, math.floor(math.max(0, b.tokens) * 1000), math.floor(rate * b.factor * 1000)}
 `;
 
 export class RedisBucketStore implements BucketStore {
@@ -159,13 +292,19 @@ export class RedisBucketStore implements BucketStore {
     return this.redis.status === 'ready';
   }
 
-  private run(id: string, op: 'take' | 'throttled' | 'peek', settings: BudgetSettings, retryAfterMs = 0, amount = 1): Promise<unknown> {
+  private async run(id: string, op: 'take' | 'give' | 'throttled' | 'peek', settings: BudgetSettings, retryAfterMs = 0, amount = 1): Promise<Taken> {
     const command = (this.redis as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>).squareBudget!;
-    return command.call(this.redis, `${this.prefix}square-budget:${id}`, op, settings.ratePerSecond, settings.burst, retryAfterMs, amount);
+    const key = `${this.prefix}square-budget:${id}`;
+    const [wait, tokens, rate] = (await command.call(this.redis, key, op, settings.ratePerSecond, settings.burst, retryAfterMs, amount)) as [number, number, number];
+    return { wait, status: { tokens: tokens / 1000, ratePerSecond: rate / 1000, burst: settings.burst } };
   }
 
-  async take(id: string, amount = 1, settings = this.settings): Promise<number> {
-    return Number(await this.run(id, 'take', settings, 0, amount));
+  take(id: string, amount = 1, settings = this.settings): Promise<Taken> {
+    return this.run(id, 'take', settings, 0, amount);
+  }
+
+  async give(id: string, amount: number, settings = this.settings): Promise<BucketStatus> {
+    return (await this.run(id, 'give', settings, 0, amount)).status;
   }
 
   async throttled(seller: string, retryAfterMs: number): Promise<void> {
@@ -173,8 +312,7 @@ export class RedisBucketStore implements BucketStore {
   }
 
   async peek(id: string, settings = this.settings): Promise<BucketStatus> {
-    const [tokens, rate] = (await this.run(id, 'peek', settings)) as [number, number];
-    return { tokens: tokens / 1000, ratePerSecond: rate / 1000, burst: settings.burst };
+    return (await this.run(id, 'peek', settings)).status;
   }
 }
 
@@ -201,7 +339,7 @@ interface Waiter {
   priority: Priority;
   /** performance.now() past which the waiter's request has given up. */
   deadline: number;
-  resolve(): void;
+  resolve(status: BucketStatus): void;
   reject(refusal: BudgetRefusal): void;
 }
 
@@ -224,16 +362,19 @@ export class SquareBudget {
     private readonly onStoreError: (error: unknown) => void = () => {},
   ) {}
 
-  /** Waits for one of the seller's tokens; rejects with a BudgetRefusal when the call should not be made. */
-  acquire(seller: string, priority: Priority, signal: AbortSignal, deadline: number): Promise<void> {
+  /**
+   * Waits for one of the seller's tokens, and resolves with the seller's bucket once it is
+   * taken; rejects with a BudgetRefusal when the call should not be made.
+   */
+  acquire(seller: string, priority: Priority, signal: AbortSignal, deadline: number): Promise<BucketStatus> {
     if (signal.aborted) return Promise.reject(refusalFor(signal));
-    return new Promise<void>((resolve, reject) => {
+    return new Promise<BucketStatus>((resolve, reject) => {
       const waiter: Waiter = {
         priority,
         deadline,
-        resolve: () => {
+        resolve: (status) => {
           signal.removeEventListener('abort', onAbort);
-          resolve();
+          resolve(status);
         },
         reject: (refusal) => {
           signal.removeEventListener('abort', onAbort);
@@ -271,13 +412,18 @@ export class SquareBudget {
 
   /**
    * Takes `amount` tokens of a bucket other than a seller's (an API key's budget of query
-   * cost) at once, without queueing: 0 when taken, else the milliseconds until they may be.
+   * cost) at once, without queueing: wait 0 when taken, else the milliseconds until they may be.
    */
-  spend(id: string, amount: number, settings: BudgetSettings): Promise<number> {
+  spend(id: string, amount: number, settings: BudgetSettings): Promise<Taken> {
     return this.use((store) => store.take(id, amount, settings));
   }
 
-  private take(seller: string): Promise<number> {
+  /** Gives back to such a bucket `amount` tokens spent and not used. */
+  give(id: string, amount: number, settings: BudgetSettings): Promise<BucketStatus> {
+    return this.use((store) => store.give(id, amount, settings));
+  }
+
+  private take(seller: string): Promise<Taken> {
     return this.use((store) => store.take(seller));
   }
 
@@ -295,10 +441,10 @@ export class SquareBudget {
   private async drain(seller: string, queue: Waiter[]): Promise<void> {
     try {
       while (queue.length > 0) {
-        const wait = await this.take(seller);
+        const { wait, status } = await this.take(seller);
         if (queue.length === 0) break;
         if (wait === 0) {
-          queue.shift()!.resolve();
+          queue.shift()!.resolve(status);
           continue;
         }
         // Those who cannot be served before their deadline hear so now, not when it passes.

@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { BudgetRefusal, type Priority, type SquareBudget } from './budget.js';
+import { BudgetRefusal, type BucketStatus, type Priority, type SquareBudget } from './budget.js';
 import { squareEndpoint } from './endpoint.js';
 import type { SquareCallOutcome } from './episodes.js';
 import { ObservedCall, type SquareObserver } from './observer.js';
@@ -31,6 +31,8 @@ export interface RequestBudget {
   onOutcome?: (outcome: SquareCallOutcome) => void;
   /** Metrics and traces of every call. */
   observer?: SquareObserver | undefined;
+  /** Told of the seller's bucket each time a call of the request takes a token, so that its response can show it without asking again. */
+  onBudget?: (status: BucketStatus) => void;
 }
 
 /** Reads sent as POST: repeating one changes nothing. */
@@ -83,7 +85,9 @@ const sleep = (ms: number, signal: AbortSignal) =>
  * did not allow; a call still waiting when the request's deadline passes or its client
  * leaves is never made. Retries are made here rather than by the SDK, so that no retry
  * sleeps past the deadline and none repeats a write that is not safe to repeat; a 429
- * (Square did nothing) is always safe to retry.
+ * (Square did nothing) is always safe to retry, once its Retry-After has passed: the call
+ * sleeps it out holding no token and no place in the seller's queue, while the seller's
+ * other calls go on at the rate the budget sets (see `refuse` in budget.ts).
  */
 export function budgetedFetch(base: typeof fetch, request: RequestBudget): typeof fetch {
   const { budget, seller, signal } = request;
@@ -93,7 +97,8 @@ export function budgetedFetch(base: typeof fetch, request: RequestBudget): typeo
     const callSignal = init.signal ? AbortSignal.any([init.signal, signal]) : signal;
     for (let attempt = 0; ; attempt++) {
       try {
-        await call.budget(() => budget.acquire(seller, priority, signal, request.deadline));
+        const status = await call.budget(() => budget.acquire(seller, priority, signal, request.deadline));
+        request.onBudget?.(status);
       } catch (error) {
         if (error instanceof BudgetRefusal) return refusedResponse(error);
         throw error;
@@ -113,13 +118,11 @@ export function budgetedFetch(base: typeof fetch, request: RequestBudget): typeo
       if (status === 429) await budget.throttled(seller, retryAfterMs(response));
       const retryable = status === 429 || (safe && (status === 408 || status >= 500));
       if (!retryable || attempt >= request.maxRetries || signal.aborted) return response;
-      if (status !== 429) {
-        // Square's own advice for 5xx: back off exponentially; never past the deadline.
-        const backoff = 250 * 2 ** attempt * (0.8 + Math.random() * 0.4);
-        if (performance.now() + backoff >= request.deadline) return response;
-        await sleep(backoff, signal);
-        if (signal.aborted) return response;
-      }
+      // Square's Retry-After after a 429; its own advice for 5xx: back off exponentially. Never past the deadline.
+      const pause = status === 429 ? retryAfterMs(response) : 250 * 2 ** attempt * (0.8 + Math.random() * 0.4);
+      if (performance.now() + pause >= request.deadline) return response;
+      await sleep(pause, signal);
+      if (signal.aborted) return response;
       await response.body?.cancel();
     }
   };

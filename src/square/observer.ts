@@ -49,11 +49,12 @@ export class ObservedCall {
   }
 
   /** An attempt waits for a token of the budget. */
-  async budget(acquire: () => Promise<void>): Promise<void> {
+  async budget<T>(acquire: () => Promise<T>): Promise<T> {
     this.outcome = { retries: this.outcome.retries + 1 };
     const start = performance.now();
+    let granted: T;
     try {
-      await acquire();
+      granted = await acquire();
     } catch (error) {
       if (error instanceof BudgetRefusal) {
         this.outcome.refused = error.reason;
@@ -62,6 +63,7 @@ export class ObservedCall {
       throw error;
     }
     this.observer?.budgetWaited((performance.now() - start) / 1000);
+    return granted;
   }
 
   /** The attempt is sent. */

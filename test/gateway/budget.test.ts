@@ -11,31 +11,112 @@ import { REDIS_URL, testPrefix } from '../support/redis.js';
 
 const settings = { ratePerSecond: 10, burst: 3 };
 
+const waits = async (store: BucketStore, n: number, id = 's') => {
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) out.push((await store.take(id)).wait);
+  return out;
+};
+
+/**
+ * Drives a bucket through windows of Square's answers: each opens with a 429; halfway
+ * through it the seller takes what its rate gave it meanwhile, and Square refuses
+ * `refused(sent)` of those calls; the next 429 comes just after the window.
+ */
+const windows = async (store: BucketStore, count: number, refused: (sent: number) => number, pass: (ms: number) => Promise<void>, windowMs = 100) => {
+  const rates: number[] = [];
+  for (let i = 0; i < count; i++) {
+    await store.throttled('s', windowMs);
+    await pass(windowMs / 2);
+    const sent = (await waits(store, Math.floor(((await store.peek('s')).ratePerSecond * windowMs) / 2 / 1000))).filter((w) => w === 0).length;
+    for (let r = 1; r < refused(sent); r++) await store.throttled('s', windowMs);
+    rates.push((await store.peek('s')).ratePerSecond);
+    await pass(windowMs / 2 + 10);
+  }
+  return rates;
+};
+const fast = { ratePerSecond: 1_000, burst: 1_000 };
+/** A rate to the nearest 50 a second: it recovers a little between windows. */
+const roughly = (rate: number) => Math.round(rate / 50) * 50;
+const clock = () => {
+  const at = { now: 0 };
+  return { at, pass: async (ms: number) => void (at.now += ms) };
+};
+
 describe('a seller’s bucket', () => {
   it('lets a burst go at once, then one call per 1/rate, and never saves more than the burst', async () => {
     let now = 0;
     const store = new LocalBucketStore(settings, () => now);
-    expect([await store.take('s'), await store.take('s'), await store.take('s')]).toEqual([0, 0, 0]);
-    expect(await store.take('s')).toBe(100);
+    expect(await waits(store, 3)).toEqual([0, 0, 0]);
+    expect(await waits(store, 1)).toEqual([100]);
     now = 100;
-    expect(await store.take('s')).toBe(0);
+    expect(await waits(store, 1)).toEqual([0]);
     now = 60_000;
-    expect([await store.take('s'), await store.take('s'), await store.take('s'), await store.take('s')]).toEqual([0, 0, 0, 100]);
-    expect(await store.take('another seller')).toBe(0);
+    expect(await waits(store, 4)).toEqual([0, 0, 0, 100]);
+    expect(await waits(store, 1, 'another seller')).toEqual([0]);
   });
 
-  it('stops for Square’s Retry-After on a 429, halves the rate, and recovers it gradually', async () => {
+  it('tells what it holds with each take, as peek does', async () => {
+    const store = new LocalBucketStore(settings, () => 0);
+    expect((await store.take('s')).status).toEqual({ tokens: 2, ratePerSecond: 10, burst: 3 });
+    expect(await store.peek('s')).toEqual({ tokens: 2, ratePerSecond: 10, burst: 3 });
+    expect(await store.give('s', 5)).toEqual({ tokens: 3, ratePerSecond: 10, burst: 3 });
+  });
+
+  it('on a 429 halves the rate once per Retry-After window and drops what was saved, without stopping the seller’s calls', async () => {
     let now = 0;
     const store = new LocalBucketStore(settings, () => now);
     await store.throttled('s', 1_000);
-    expect(await store.take('s')).toBe(1_000);
-    now = 1_000;
-    // Nothing saved up meanwhile, and the next token comes at about half the rate (recovering by 5% a second).
-    expect(await store.take('s')).toBe(Math.ceil(1_000 / (10 * 0.55)));
-    now = 1_200;
-    expect(await store.take('s')).toBe(0);
+    // Further 429s within the window are the same throttling: they do not compound.
+    await store.throttled('s', 1_000);
+    await store.throttled('s', 1_000);
+    expect(await store.peek('s')).toEqual({ tokens: 0, ratePerSecond: 5, burst: 3 });
+    // The next call waits for one token at half the rate, not for the Retry-After.
+    expect(await waits(store, 1)).toEqual([200]);
+    now = 200;
+    expect(await waits(store, 1)).toEqual([0]);
+    // The rate recovers by 5% of the configured one a second.
+    now = 2_200;
+    expect((await store.peek('s')).ratePerSecond).toBeCloseTo(6.1, 5);
     now = 60_000;
     expect((await store.peek('s')).ratePerSecond).toBe(10);
+  });
+
+  it('against Square’s limit (it accepts as many calls after a decrease as before) keeps decreasing, down to a quarter of the rate', async () => {
+    const { at, pass } = clock();
+    const store = new LocalBucketStore(fast, () => at.now);
+    // Square accepts 10 calls a window, however many are sent.
+    const rates = await windows(store, 5, (sent) => sent - 10, pass);
+    expect(rates.map(roughly)).toEqual([500, 250, 250, 250, 250]);
+  });
+
+  it('in a storm (Square refuses half of the calls whatever the rate) goes back to the rate it had, gives refused calls their token back, and stays', async () => {
+    const { at, pass } = clock();
+    const store = new LocalBucketStore(fast, () => at.now);
+    const rates = await windows(store, 6, (sent) => Math.round(sent / 2), pass);
+    // Two decreases, the second of which lost as many of Square's answers as it saved attempts: back to the full rate.
+    expect(rates.map(roughly)).toEqual([500, 250, 1000, 1000, 1000, 1000]);
+    // A window of the storm decreases nothing and keeps what was saved up; each refused call's token comes back.
+    const saved = (await store.peek('s')).tokens;
+    await store.throttled('s', 100);
+    await store.throttled('s', 100);
+    expect(await store.peek('s')).toEqual({ tokens: saved + 2, ratePerSecond: 1000, burst: 1000 });
+  });
+
+  it('below Square’s limit (429s of bunched calls, fewer at a lower rate) is no storm: keeps decreasing', async () => {
+    const { at, pass } = clock();
+    const store = new LocalBucketStore(fast, () => at.now);
+    // Square accepts fewer calls at a lower rate, but refuses a smaller share of them too.
+    const rates = await windows(store, 4, (sent) => Math.round((sent * sent) / 250), pass);
+    expect(rates.map(roughly)).toEqual([500, 250, 250, 250]);
+  });
+
+  it('forgets what it learned of a storm after 10 s without a 429', async () => {
+    const { at, pass } = clock();
+    const store = new LocalBucketStore(fast, () => at.now);
+    await windows(store, 3, (sent) => Math.round(sent / 2), pass);
+    at.now += 11_000;
+    await store.throttled('s', 100);
+    expect((await store.peek('s')).ratePerSecond).toBe(500);
   });
 });
 
@@ -79,6 +160,7 @@ describe('the queue of a seller’s calls', () => {
   it('answers from this instance’s own bucket while the shared store fails', async () => {
     const failing: BucketStore = {
       take: async () => Promise.reject(new Error('redis down')),
+      give: async () => Promise.reject(new Error('redis down')),
       throttled: async () => Promise.reject(new Error('redis down')),
       peek: async () => Promise.reject(new Error('redis down')),
     };
@@ -101,18 +183,33 @@ describe.skipIf(!REDIS_URL)('one budget for every instance, in Redis', () => {
     await Promise.all(clients.map((c) => c.quit()));
   });
 
-  it('grants the burst once across two instances, and a 429 one of them heard stops both', async () => {
+  it('grants the burst once across two instances, and a 429 one of them heard slows both', async () => {
     const [a, b] = [instance(), instance()];
     const waits = [];
-    for (let i = 0; i < 10; i++) waits.push(await (i % 2 ? a : b).take('seller'), await (i % 2 ? b : a).take('seller'));
+    for (let i = 0; i < 10; i++) waits.push((await (i % 2 ? a : b).take('seller')).wait, (await (i % 2 ? b : a).take('seller')).wait);
     expect(waits.filter((w) => w === 0)).toHaveLength(10);
     expect(waits.slice(-1)[0]).toBeGreaterThan(60_000);
 
     await a.throttled('other seller', 5_000);
-    const wait = await b.take('other seller');
-    expect(wait).toBeGreaterThan(4_000);
-    expect(wait).toBeLessThanOrEqual(5_000);
-    expect((await b.peek('other seller')).ratePerSecond).toBeCloseTo(0.005, 3);
+    const { wait, status } = await b.take('other seller');
+    // Not stopped for the Retry-After: one token at half the rate.
+    expect(wait).toBeGreaterThan(199_000);
+    expect(wait).toBeLessThanOrEqual(200_000);
+    expect(status).toMatchObject({ tokens: 0, burst: 10 });
+    expect(status.ratePerSecond).toBeCloseTo(0.005, 3);
+  });
+
+  it('keeps the same arithmetic as this process’s bucket, through a storm', async () => {
+    const client = new Redis(REDIS_URL!);
+    clients.push(client);
+    const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+    // Windows long enough for a loaded machine to make its calls within them.
+    const slow = { ratePerSecond: 100, burst: 100 };
+    const drive = (store: BucketStore) => windows(store, 4, (sent) => Math.round(sent / 2), sleep, 400);
+    const [inRedis, here] = [await drive(new RedisBucketStore(client, slow, prefix)), await drive(new LocalBucketStore(slow))];
+    const roughly = (rate: number) => Math.round(rate / 5) * 5;
+    expect(inRedis.map(roughly)).toEqual(here.map(roughly));
+    expect(here.map(roughly)).toEqual([50, 25, 100, 100]);
   });
 });
 

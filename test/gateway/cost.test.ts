@@ -1,10 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import { complexityFromQuery } from '@pothos/plugin-complexity';
 import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ApiKeyRing, DEFAULT_KEY_BUDGET, generateKey } from '../../src/gateway/api-keys.js';
 import { schema } from '../../src/schema/index.js';
-import { CreateCustomerDocument, CustomerByIdDocument, CustomerOverviewDocument } from '../gql/graphql.js';
+import { SQUARE_CALL_COST } from '../../src/schema/query-cost.js';
+import { SquareBudget } from '../../src/square/budget.js';
+import {
+  CreateCustomerDocument,
+  CustomerByIdDocument,
+  CustomerOverviewDocument,
+  TenderPaymentsDocument,
+  TenderPaymentsWithReceiptDocument,
+} from '../gql/graphql.js';
 import { createTestGateway, useGateway, type TestStack } from '../support/gateway.js';
 import { eventually } from '../support/eventually.js';
 import { arrangeMerchant } from '../support/merchant.js';
@@ -18,6 +26,7 @@ const everything = ['CUSTOMERS_READ', 'CUSTOMERS_WRITE', 'PAYMENTS_READ', 'ORDER
 const roomy = generateKey('roomy', [...everything]);
 const tight = generateKey('tight', ['CUSTOMERS_READ']);
 const other = generateKey('other', ['CUSTOMERS_READ']);
+const frugal = generateKey('frugal', [...everything]);
 const keysFile = JSON.stringify({
   defaultBudget: { costPerSecond: 100_000, burst: 200_000 },
   keys: [
@@ -25,6 +34,7 @@ const keysFile = JSON.stringify({
     // Room for one CustomerById (54) but not two; nothing comes back within a test.
     { ...tight.entry, budget: { costPerSecond: 0.01, burst: 100 } },
     { ...other.entry, budget: { costPerSecond: 0.01, burst: 100 } },
+    { ...frugal.entry, budget: { costPerSecond: 0.01, burst: 100_000 } },
   ],
 });
 const apiKeys = () => ApiKeyRing.parse(keysFile, 'test keys');
@@ -52,7 +62,9 @@ describe('extensions.cost', () => {
     const result = await stack.gql(CustomerOverviewDocument, { first: 3, ordersFirst: 5 }, as(roomy));
     expect(result.errors).toBeUndefined();
     const cost = costOf(result)!;
-    expect(cost.requestedQueryCost).toBe(complexityFromQuery(CustomerOverviewDocument, { schema, variables: { first: 3, ordersFirst: 5 } }).complexity);
+    // The limits' measure, less the GetPayments of the tenders' payments (3 customers × 5 orders × 10 tenders), which select only tender-held fields.
+    const measured = complexityFromQuery(CustomerOverviewDocument, { schema, variables: { first: 3, ordersFirst: 5 } }).complexity;
+    expect(cost.requestedQueryCost).toBe(measured - 3 * 5 * 10 * SQUARE_CALL_COST);
     expect(cost.actualQueryCost).toBeGreaterThan(5);
     expect(cost.actualQueryCost).toBe((await stack.calls()).length);
 
@@ -79,6 +91,55 @@ describe('extensions.cost', () => {
     expect(cost.requestedQueryCost).toBe(complexityFromQuery(CreateCustomerDocument, { schema, variables }).complexity);
     expect(cost.actualQueryCost).toBe((await stack.calls()).length);
     expect(cost.actualQueryCost).toBeGreaterThan(0);
+  });
+
+  it('counts no GetPayment for a tender’s payment that selects only what the tender holds, as its resolver makes none', async () => {
+    const variables = { id: 'no-such-order' };
+    const measured = (document: typeof TenderPaymentsDocument) => complexityFromQuery(document, { schema, variables }).complexity;
+    const held = costOf(await stack.gql(TenderPaymentsDocument, variables, as(roomy)))!;
+    // `tenders` may hold 10: the query limits count a GetPayment for each, the cost a client is told none.
+    expect(held.requestedQueryCost).toBe(measured(TenderPaymentsDocument) - 10 * SQUARE_CALL_COST);
+    const withReceipt = costOf(await stack.gql(TenderPaymentsWithReceiptDocument, variables, as(roomy)))!;
+    expect(withReceipt.requestedQueryCost).toBe(measured(TenderPaymentsWithReceiptDocument));
+  });
+
+  it('on each part of a deferred response, the last with the request’s final Square calls', async () => {
+    await stack.clearCalls();
+    const response = await fetch(stack.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'text/event-stream', 'x-api-key': roomy.key },
+      body: JSON.stringify({ query: '{ customers(first: 3) { edges { node { givenName ... @defer { cards { squareId } giftCards { squareId } } } } } }' }),
+    });
+    const parts = (await response.text())
+      .split('\n\n')
+      .filter((e) => e.startsWith('event: next'))
+      .map((e) => JSON.parse(e.slice(e.indexOf('data: ') + 6)) as { hasNext: boolean; extensions?: { cost: Cost } });
+    expect(parts.length).toBeGreaterThan(1);
+    expect(parts.at(-1)!.hasNext).toBe(false);
+    const costs = parts.map((p) => p.extensions?.cost);
+    expect(costs.every((c) => c && c.requestedQueryCost === costs[0]!.requestedQueryCost && c.requestedQueryCost > 0)).toBe(true);
+    // ListCustomers, then a ListCards and a ListGiftCards per customer.
+    expect(costs[0]!.actualQueryCost).toBeGreaterThanOrEqual(1);
+    expect(costs.at(-1)!.actualQueryCost).toBe((await stack.calls()).length);
+    expect(costs.at(-1)!.actualQueryCost).toBe(7);
+    expect(costs.at(-1)!.throttleStatus).toMatchObject({ maximumAvailable: 1_000 });
+  });
+
+  describe('throttleStatus', () => {
+    afterEach(() => vi.restoreAllMocks());
+
+    it('is the bucket as the request’s own calls and charge left it: the store is asked again only for a request that made no call', async () => {
+      const peek = vi.spyOn(SquareBudget.prototype, 'peek');
+      const made = costOf(await stack.gql(CustomerByIdDocument, { id: customerId }, as(roomy)))!;
+      expect(made.actualQueryCost).toBe(1);
+      expect(made.throttleStatus).toMatchObject({ maximumAvailable: 1_000 });
+      expect(made.apiKeyThrottleStatus).toMatchObject({ maximumAvailable: 200_000 });
+      expect(peek).not.toHaveBeenCalled();
+
+      const none = costOf(await stack.gql('{ __typename }', undefined, as(roomy)))!;
+      expect(none).toMatchObject({ actualQueryCost: 0, throttleStatus: made.throttleStatus });
+      expect(peek).toHaveBeenCalledTimes(1);
+    });
   });
 
   it('on error responses: a syntax error, an invalid document, an unknown key, a query too complex', async () => {
@@ -114,7 +175,10 @@ describe('each API key’s budget', () => {
   it('refuses an operation costing more than the key has left with THROTTLED and a retry hint, before any Square call; another key is not touched', async () => {
     const first = await stack.gql(CustomerByIdDocument, { id: customerId }, as(tight));
     expect(first.errors).toBeUndefined();
-    expect(costOf(first)!.apiKeyThrottleStatus).toEqual({ maximumAvailable: 100, currentlyAvailable: 100 - CUSTOMER_BY_ID_COST, restoreRate: 0.01 });
+    // Charged 54 up front, it keeps 50 for its one Square call and gives the rest back.
+    const left = 100 - costOf(first)!.actualQueryCost * SQUARE_CALL_COST;
+    expect(left).toBe(50);
+    expect(costOf(first)!.apiKeyThrottleStatus).toEqual({ maximumAvailable: 100, currentlyAvailable: left, restoreRate: 0.01 });
 
     await stack.clearCalls();
     const response = await fetch(stack.url, {
@@ -125,7 +189,7 @@ describe('each API key’s budget', () => {
     expect(response.status).toBe(200);
     const refused = (await response.json()) as { data?: unknown; errors: Array<{ extensions: Record<string, unknown> }>; extensions: unknown };
     expect(refused.data).toBeUndefined();
-    const retryAfterSeconds = Math.ceil((CUSTOMER_BY_ID_COST - (100 - CUSTOMER_BY_ID_COST)) / 0.01);
+    const retryAfterSeconds = Math.ceil((CUSTOMER_BY_ID_COST - left) / 0.01);
     expect(refused.errors[0]!.extensions).toMatchObject({ code: 'THROTTLED', requestedQueryCost: CUSTOMER_BY_ID_COST });
     expect(refused.errors[0]!.extensions.retryAfterSeconds).toBeGreaterThanOrEqual(retryAfterSeconds - 1);
     expect(refused.errors[0]!.extensions.retryAfterSeconds).toBeLessThanOrEqual(retryAfterSeconds);
@@ -136,6 +200,17 @@ describe('each API key’s budget', () => {
     const otherKey = await stack.gql(CustomerByIdDocument, { id: customerId }, as(other));
     expect(otherKey.errors).toBeUndefined();
     expect(otherKey.data?.customer?.squareId).toBe(customerId);
+  });
+
+  it('gives back, once the operation is done, what it was charged beyond its Square calls', async () => {
+    const result = await stack.gql(CustomerOverviewDocument, { first: 1, ordersFirst: 5 }, as(frugal));
+    expect(result.errors).toBeUndefined();
+    const cost = costOf(result)!;
+    expect(cost.requestedQueryCost).toBeGreaterThan(cost.actualQueryCost * SQUARE_CALL_COST);
+    expect(cost.apiKeyThrottleStatus!.currentlyAvailable).toBe(100_000 - cost.actualQueryCost * SQUARE_CALL_COST);
+    // An operation Square could answer without a call is given all of it back.
+    const free = costOf(await stack.gql('{ __typename }', undefined, as(frugal)))!;
+    expect(free.apiKeyThrottleStatus!.currentlyAvailable).toBe(100_000 - cost.actualQueryCost * SQUARE_CALL_COST);
   });
 
   it('refuses an operation costing more than the key’s burst, with no retry hint (waiting would not help)', async () => {
@@ -184,7 +259,7 @@ describe.skipIf(!REDIS_URL)('an API key’s budget across instances, in Redis', 
     expect(first.errors).toBeUndefined();
     const second = await ask(urls[1]!);
     expect(second.errors?.[0]?.extensions.code).toBe('THROTTLED');
-    expect(second.extensions.cost.apiKeyThrottleStatus?.currentlyAvailable).toBe(100 - CUSTOMER_BY_ID_COST);
+    expect(second.extensions.cost.apiKeyThrottleStatus?.currentlyAvailable).toBe(100 - first.extensions.cost.actualQueryCost * SQUARE_CALL_COST);
   });
 });
 
@@ -219,5 +294,33 @@ describe('a subscription and its key’s budget', () => {
     expect(first.completed).toBe(false);
     first.close();
     second.close();
+  });
+});
+
+describe('a subscription’s events', () => {
+  const stack = useGateway({ webhooks: true });
+
+  it('each carry the Square calls of their own reads', async () => {
+    const square = stack.square();
+    const locationId = (await square.locations.list()).locations![0]!.id!;
+    const subscription = await subscribeSse(stack.url, 'subscription { orderUpdated { squareId state } }');
+    const costs: Cost[] = [];
+    try {
+      for (const name of ['First', 'Second']) {
+        const { order } = await square.orders.create({
+          idempotencyKey: randomUUID(),
+          order: { locationId, lineItems: [{ name, quantity: '1', basePriceMoney: { amount: 100n, currency: 'USD' } }] },
+        });
+        const event = await subscription.next(10_000);
+        expect(event.data?.orderUpdated?.squareId).toBe(order!.id);
+        costs.push(costOf(event)!);
+      }
+    } finally {
+      subscription.close();
+    }
+    // Each event reads its order once (BatchRetrieveOrders): the second tells its own call, not the sum.
+    expect(costs.map((c) => c.actualQueryCost)).toEqual([1, 1]);
+    expect(costs[0]!.requestedQueryCost).toBe(3);
+    expect(costs[0]!.throttleStatus).toMatchObject({ maximumAvailable: 10_000 });
   });
 });
