@@ -23,6 +23,8 @@ export function createStores(db: Db) {
     giftCardActivities: new Collection<serialization.GiftCardActivity.Raw>(db, 'gift_card_activity'),
     payments: new Collection<serialization.Payment.Raw>(db, 'payment'),
     refunds: new Collection<serialization.PaymentRefund.Raw>(db, 'refund'),
+    /** The payment each CreatePayment idempotency key made, for CancelPaymentByIdempotencyKey; never part of a Payment. */
+    paymentKeys: new Collection<{ payment_id: string }>(db, 'payment_idempotency_key'),
     orders: new Collection<serialization.Order.Raw>(db, 'order'),
     customerGroups: new Collection<serialization.CustomerGroup.Raw>(db, 'customer_group'),
     /** Keyed by the definition's key. */

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { EmulatorContext } from './context.js';
 import { errors } from './errors.js';
 import { mergeCustomers } from './routes/customers.js';
-import { chargebackBlock } from './routes/gift-card-activities.js';
+import { chargebackBlock } from './domain/gift-card-activities.js';
 import type { Emulator } from './server.js';
 import { parse } from './validation.js';
 

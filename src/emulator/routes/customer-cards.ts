@@ -3,7 +3,8 @@ import { z } from 'zod';
 import type { EmulatorContext } from '../context.js';
 import { errors } from '../errors.js';
 import { parse } from '../validation.js';
-import { billingAddressSchema, cardFromSource, createCardOnFile, disableCard } from './cards.js';
+import { cardFromSource, createCardOnFile, disableCard } from '../domain/cards.js';
+import { billingAddressSchema } from './cards.js';
 
 const createBody = z.object({
   card_nonce: z.string().min(1).max(16384),

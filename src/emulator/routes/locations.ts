@@ -18,8 +18,3 @@ export function registerLocations(app: FastifyInstance, ctx: EmulatorContext): v
     return { location };
   });
 }
-
-/** The merchant's main location id: where objects go when a request names none. */
-export function mainLocationId(ctx: EmulatorContext, merchantId: string): string {
-  return ctx.stores.locations.all(merchantId)[0]!.doc.id!;
-}

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { EmulatorContext } from '../context.js';
 import { errors } from '../errors.js';
 import { parse, shapes } from '../validation.js';
-import { mainLocationId } from './locations.js';
+import { mainLocationId } from '../domain/locations.js';
 
 type Merchant = serialization.Merchant.Raw;
 
