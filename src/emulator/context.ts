@@ -67,7 +67,4 @@ declare module 'fastify' {
   }
 }
 
-/** Square's timestamps: RFC 3339 in UTC with milliseconds. */
-export function now(): string {
-  return new Date().toISOString();
-}
+export { timestamp as now } from './clock.js';

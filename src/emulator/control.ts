@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { registerClockControl } from './clock-control.js';
 import type { EmulatorContext } from './context.js';
 import { errors } from './errors.js';
 import { mergeCustomers } from './routes/customers.js';
@@ -43,6 +44,8 @@ export function registerControlPlane(app: FastifyInstance, ctx: EmulatorContext,
       events_kept: ctx.webhooks.events().length,
     };
   });
+
+  registerClockControl(app, ctx);
 
   app.post('/_emulator/reset', async () => {
     await emulator.reset();

@@ -1,17 +1,24 @@
+#!/usr/bin/env node
 import { listenOn, readConfig } from '../startup.js';
+import { USAGE, readCommandLine } from './cli.js';
 import { emulatorConfig } from './config.js';
-import { DEMO_TOKEN } from './seed.js';
-import { createEmulator } from './server.js';
 
-/** `npm run emulator`: a standalone Square emulator with the demo merchant. */
-const config = readConfig(() => emulatorConfig(process.env));
+/** `square-emulator` (`npm run emulator` in this repository): a standalone Square emulator, with the demo merchant unless --no-seed. */
+const commandLine = readConfig(() => readCommandLine(process.argv.slice(2), process.env));
+if (commandLine.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
+const config = readConfig(() => emulatorConfig(commandLine.env));
+// Loaded only now, so that --help and a mistyped flag answer at once.
+const [{ createEmulator }, { DEMO_TOKEN }] = await Promise.all([import('./server.js'), import('./seed.js')]);
 const emulator = await createEmulator(config);
 const url = await listenOn(() => emulator.listen(config.port, config.host), {
   ...config, portVariable: 'EMULATOR_PORT', hostVariable: 'EMULATOR_HOST', command: 'npm run emulator',
 });
 console.log(`Square emulator listening on ${url}`);
-console.log(`  demo merchant token: ${DEMO_TOKEN}`);
-console.log(`  control plane:       ${url}/_emulator/requests`);
+if (config.seed) console.log(`  demo merchant token: ${DEMO_TOKEN}`);
+console.log(`  control plane:       ${url}/_emulator/requests, /_emulator/clock, … (see README)`);
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => void emulator.close().then(() => process.exit(0)));

@@ -1,4 +1,5 @@
 import type { serialization } from 'square';
+import { timestamp } from './clock.js';
 import type { Db } from './db.js';
 import type { Stores } from './context.js';
 import { merchantIdForToken, newId } from './ids.js';
@@ -34,7 +35,7 @@ export class Merchants {
     const merchantId = merchantIdForToken(token);
     if (this.known.has(merchantId)) return merchantId;
     this.db.transaction(() => {
-      const createdAt = new Date().toISOString();
+      const createdAt = timestamp();
       if (this.insertStmt.run(merchantId, createdAt).changes > 0) {
         const location = mainLocation(merchantId, createdAt);
         this.stores.locations.insert(merchantId, location.id!, location);

@@ -30,6 +30,7 @@ export class RateLimiter {
 
   constructor(
     limit?: RateLimit,
+    // Throttling counts calls per real second, whatever the emulator's clock says.
     private readonly now: () => number = () => performance.now(),
   ) {
     this.limit = limit;

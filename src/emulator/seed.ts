@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { timestamp } from './clock.js';
 import type { EmulatorContext } from './context.js';
 import { withSeededIds } from './ids.js';
 import { newLocation } from './merchants.js';
@@ -68,7 +69,7 @@ export async function seedDemoData(app: FastifyInstance, ctx: EmulatorContext): 
   await withSeededIds(ID_SEED, () => ctx.webhooks.silently(async () => {
     const { locations } = await call<{ locations: Array<{ id: string; merchant_id: string }> }>('GET', '/v2/locations');
     const main = locations[0]!;
-    const second = newLocation(main.merchant_id, new Date().toISOString(), {
+    const second = newLocation(main.merchant_id, timestamp(), {
       name: 'Mission Street Kiosk',
       address: { address_line_1: '2100 Mission St', locality: 'San Francisco', administrative_district_level_1: 'CA', postal_code: '94110', country: 'US' },
     });

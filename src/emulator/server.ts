@@ -1,5 +1,6 @@
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { clock, timestamp } from './clock.js';
 import { createStores, type EmulatorContext } from './context.js';
 import { registerControlPlane } from './control.js';
 import { openDb, wipe } from './db.js';
@@ -124,7 +125,7 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
       query,
       status: reply.statusCode,
       merchant_id: request.merchant?.id ?? null,
-      at: new Date().toISOString(),
+      at: timestamp(),
     });
   });
 
@@ -141,6 +142,8 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
     ctx,
     async reset() {
       wipe(db);
+      // Nothing dated is left: the clock may go back to real time.
+      clock.reset();
       merchants.reset();
       ctx.requests.clear();
       ctx.faults.clear();

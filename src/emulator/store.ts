@@ -17,6 +17,7 @@ export class Collection<T extends object> {
   private readonly updateStmt;
   private readonly deleteStmt;
   private readonly allStmt;
+  private readonly merchantsStmt;
 
   constructor(db: Db, readonly kind: string) {
     this.getStmt = db.prepare<[string, string, string], { seq: number; doc: string }>(
@@ -28,6 +29,7 @@ export class Collection<T extends object> {
     this.allStmt = db.prepare<[string, string], { seq: number; doc: string }>(
       'SELECT seq, doc FROM docs WHERE merchant_id = ? AND kind = ? ORDER BY seq',
     );
+    this.merchantsStmt = db.prepare<[string], { merchant_id: string }>('SELECT DISTINCT merchant_id FROM docs WHERE kind = ?');
   }
 
   get(merchantId: string, id: string): T | undefined {
@@ -56,5 +58,10 @@ export class Collection<T extends object> {
   /** Every document of this merchant, oldest first. */
   all(merchantId: string): Stored<T>[] {
     return this.allStmt.all(merchantId, this.kind).map((row) => ({ seq: row.seq, doc: parseJson(row.doc) as T }));
+  }
+
+  /** The merchants holding a document of this kind: for what no one merchant's call asks for, like a sweep. */
+  merchantIds(): string[] {
+    return this.merchantsStmt.all(this.kind).map((row) => row.merchant_id);
   }
 }

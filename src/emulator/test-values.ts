@@ -29,6 +29,7 @@ const VISA: TestCard = {
   last4: '1111',
   bin: '411111',
   expMonth: 12,
+  // Sandbox test cards never expire: three years past the real year the process started, whatever the emulator's clock says.
   expYear: new Date().getUTCFullYear() + 3,
   cardType: 'CREDIT',
   prepaidType: 'NOT_PREPAID',

@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto';
+import { timestamp } from './clock.js';
 import { newId } from './ids.js';
 import { stringifyJson } from './json.js';
 
@@ -88,7 +89,7 @@ export class WebhookDispatcher {
       merchant_id: input.merchantId,
       type: input.type,
       event_id: newId.event(),
-      created_at: new Date().toISOString(),
+      created_at: timestamp(),
       data: { type: input.dataType ?? input.type.split('.')[0]!, id: input.id },
     };
     if (input.locationId) event.location_id = input.locationId;
@@ -97,7 +98,7 @@ export class WebhookDispatcher {
     this.recent.push(event);
     if (this.recent.length > 1000) this.recent.shift();
     // Delivered after the current handler's transaction has committed.
-    setImmediate(() => void this.deliver(event, stringifyJson(event), 0, new Date().toISOString()));
+    setImmediate(() => void this.deliver(event, stringifyJson(event), 0, timestamp()));
     return event;
   }
 

@@ -1,4 +1,5 @@
 import type { serialization } from 'square';
+import { clock } from '../clock.js';
 import { now, type EmulatorContext } from '../context.js';
 import { SquareApiError, errors } from '../errors.js';
 import { newId } from '../ids.js';
@@ -389,7 +390,7 @@ export function listGiftCardActivities(
     sort_order?: 'ASC' | 'DESC' | undefined;
   },
 ) {
-  const end = query.end_time != null ? Date.parse(query.end_time) : Date.now();
+  const end = query.end_time != null ? Date.parse(query.end_time) : clock.nowMs();
   const begin = query.begin_time != null ? Date.parse(query.begin_time) : end - ONE_YEAR_MS;
   const matching = ctx.stores.giftCardActivities.all(merchantId).filter(({ doc }) => {
     const at = Date.parse(doc.created_at!);

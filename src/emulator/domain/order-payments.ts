@@ -1,5 +1,6 @@
 import type { serialization } from 'square';
 import { now, type EmulatorContext } from '../context.js';
+import { delayElapsed } from '../delayed-capture.js';
 import { SquareApiError, errors, type SquareErrorBody } from '../errors.js';
 import { newId } from '../ids.js';
 import { stringifyJson } from '../json.js';
@@ -140,11 +141,10 @@ export function cancelPayment(ctx: EmulatorContext, merchantId: string, payment:
 
 /** Applies an elapsed `delay_action`, as Square would have done at `delayed_until`. */
 export function settle(ctx: EmulatorContext, merchantId: string, payment: Payment): Payment {
-  if (payment.status !== 'APPROVED' || !payment.delayed_until) return payment;
-  if (Date.parse(payment.delayed_until) > Date.now()) return payment;
+  if (!delayElapsed(payment)) return payment;
   return payment.delay_action === 'COMPLETE'
-    ? completeApproved(ctx, merchantId, payment, payment.delayed_until)
-    : cancelPayment(ctx, merchantId, payment, payment.delayed_until);
+    ? completeApproved(ctx, merchantId, payment, payment.delayed_until!)
+    : cancelPayment(ctx, merchantId, payment, payment.delayed_until!);
 }
 
 /** A payment event carries a copy of the payment as it is at that moment. */

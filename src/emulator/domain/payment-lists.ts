@@ -1,6 +1,7 @@
-import type { Stored } from '../store.js';
+import { clock } from '../clock.js';
 import { errors } from '../errors.js';
 import { paginate } from '../pagination.js';
+import type { Stored } from '../store.js';
 import { instant } from '../timestamps.js';
 
 /** What ListPayments and ListPaymentRefunds share: their time filters, page size and order. */
@@ -31,7 +32,7 @@ export function timeWindow(query: {
   updated_at_begin_time?: string | undefined;
   updated_at_end_time?: string | undefined;
 }): (doc: { created_at?: string | null; updated_at?: string | null }) => boolean {
-  const begin = instant(query.begin_time, 'begin_time') ?? Date.now() - YEAR_MS;
+  const begin = instant(query.begin_time, 'begin_time') ?? clock.nowMs() - YEAR_MS;
   const end = instant(query.end_time, 'end_time') ?? Infinity;
   const updatedBegin = instant(query.updated_at_begin_time, 'updated_at_begin_time') ?? -Infinity;
   const updatedEnd = instant(query.updated_at_end_time, 'updated_at_end_time') ?? Infinity;
