@@ -6,6 +6,7 @@ import { errors } from './errors.js';
 import { mergeCustomers } from './routes/customers.js';
 import { chargebackBlock } from './domain/gift-card-activities.js';
 import type { Emulator } from './server.js';
+import { bearerToken } from './square-api.js';
 import { parse } from './validation.js';
 
 const webhookSettings = z.object({
@@ -17,7 +18,7 @@ const webhookSettings = z.object({
 
 /** The merchant a control call acts for: the one its bearer token stands for, as in Square's API. */
 function merchantOf(ctx: EmulatorContext, request: FastifyRequest): string {
-  const token = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '')?.[1];
+  const token = bearerToken(request.headers.authorization);
   if (!token) throw errors.unauthorized();
   return ctx.merchantFor(token);
 }

@@ -54,7 +54,7 @@ const listCardsQuery = z.object({
 export function registerCards(app: FastifyInstance, ctx: EmulatorContext): void {
   const { cards, customers } = ctx.stores;
 
-  app.get('/v2/cards', async (request) => {
+  app.get('/cards', async (request) => {
     const merchantId = request.merchant.id;
     const query = parse(listCardsQuery, request.query);
     const includeDisabled = query.include_disabled ?? false;
@@ -76,7 +76,7 @@ export function registerCards(app: FastifyInstance, ctx: EmulatorContext): void 
     return { cards: page.items.map((s) => s.doc), ...(page.cursor ? { cursor: page.cursor } : {}) };
   });
 
-  app.post('/v2/cards', async (request, reply) => {
+  app.post('/cards', async (request, reply) => {
     const merchantId = request.merchant.id;
     const body = parse(createCardBody, request.body);
     const result = ctx.idempotency.run(merchantId, 'CreateCard', body.idempotency_key, body, () => {
@@ -96,11 +96,11 @@ export function registerCards(app: FastifyInstance, ctx: EmulatorContext): void 
     return reply.code(result.status).send(result.body);
   });
 
-  app.get<{ Params: { card_id: string } }>('/v2/cards/:card_id', async (request) => ({
+  app.get<{ Params: { card_id: string } }>('/cards/:card_id', async (request) => ({
     card: findCard(ctx, request.merchant.id, request.params.card_id),
   }));
 
-  app.post<{ Params: { card_id: string } }>('/v2/cards/:card_id/disable', async (request) => {
+  app.post<{ Params: { card_id: string } }>('/cards/:card_id/disable', async (request) => {
     const merchantId = request.merchant.id;
     return ctx.tx(() => {
       const card = findCard(ctx, merchantId, request.params.card_id);

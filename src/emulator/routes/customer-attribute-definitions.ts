@@ -151,7 +151,7 @@ function emit(ctx: EmulatorContext, merchantId: string, action: string, definiti
 export function registerCustomerAttributeDefinitions(app: FastifyInstance, ctx: EmulatorContext): void {
   const { customerAttributeDefinitions: definitions, customerAttributes: attributes } = ctx.stores;
 
-  app.get('/v2/customers/custom-attribute-definitions', async (request) => {
+  app.get('/customers/custom-attribute-definitions', async (request) => {
     const q = parse(listQuery, request.query);
     const page = paginate({
       items: definitions.all(request.merchant.id),
@@ -164,7 +164,7 @@ export function registerCustomerAttributeDefinitions(app: FastifyInstance, ctx: 
     return { custom_attribute_definitions: page.items.map((s) => s.doc), ...(page.cursor ? { cursor: page.cursor } : {}) };
   });
 
-  app.post('/v2/customers/custom-attribute-definitions', async (request, reply) => {
+  app.post('/customers/custom-attribute-definitions', async (request, reply) => {
     const merchantId = request.merchant.id;
     const body = parse(writeSchema, request.body);
     const create = () => {
@@ -196,14 +196,14 @@ export function registerCustomerAttributeDefinitions(app: FastifyInstance, ctx: 
     return reply.code(result.status).send(result.body);
   });
 
-  app.get<KeyParams>('/v2/customers/custom-attribute-definitions/:key', async (request) => {
+  app.get<KeyParams>('/customers/custom-attribute-definitions/:key', async (request) => {
     const { version } = parse(getQuery, request.query);
     const definition = findDefinition(ctx, request.merchant.id, request.params.key);
     checkReadVersion(Number(definition.version ?? 1), version);
     return { custom_attribute_definition: definition };
   });
 
-  app.put<KeyParams>('/v2/customers/custom-attribute-definitions/:key', async (request, reply) => {
+  app.put<KeyParams>('/customers/custom-attribute-definitions/:key', async (request, reply) => {
     const merchantId = request.merchant.id;
     const body = parse(writeSchema, request.body);
     const update = () => {
@@ -233,7 +233,7 @@ export function registerCustomerAttributeDefinitions(app: FastifyInstance, ctx: 
     return reply.code(result.status).send(result.body);
   });
 
-  app.delete<KeyParams>('/v2/customers/custom-attribute-definitions/:key', async (request) => {
+  app.delete<KeyParams>('/customers/custom-attribute-definitions/:key', async (request) => {
     const merchantId = request.merchant.id;
     ctx.tx(() => {
       const definition = findDefinition(ctx, merchantId, request.params.key);

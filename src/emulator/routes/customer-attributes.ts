@@ -118,7 +118,7 @@ export function moveCustomerAttributes(ctx: EmulatorContext, merchantId: string,
 export function registerCustomerAttributes(app: FastifyInstance, ctx: EmulatorContext): void {
   const { customerAttributes: attributes } = ctx.stores;
 
-  app.get<{ Params: { customer_id: string } }>('/v2/customers/:customer_id/custom-attributes', async (request) => {
+  app.get<{ Params: { customer_id: string } }>('/customers/:customer_id/custom-attributes', async (request) => {
     const merchantId = request.merchant.id;
     const { customer_id: customerId } = request.params;
     const q = parse(listQuery, request.query);
@@ -137,7 +137,7 @@ export function registerCustomerAttributes(app: FastifyInstance, ctx: EmulatorCo
     };
   });
 
-  app.get<AttributeParams>('/v2/customers/:customer_id/custom-attributes/:key', async (request) => {
+  app.get<AttributeParams>('/customers/:customer_id/custom-attributes/:key', async (request) => {
     const merchantId = request.merchant.id;
     const q = parse(getQuery, request.query);
     const attribute = findAttribute(ctx, merchantId, request.params.customer_id, request.params.key);
@@ -145,7 +145,7 @@ export function registerCustomerAttributes(app: FastifyInstance, ctx: EmulatorCo
     return { custom_attribute: render(ctx, merchantId, attribute, q.with_definition ?? false) };
   });
 
-  app.post<AttributeParams>('/v2/customers/:customer_id/custom-attributes/:key', async (request, reply) => {
+  app.post<AttributeParams>('/customers/:customer_id/custom-attributes/:key', async (request, reply) => {
     const merchantId = request.merchant.id;
     const { customer_id: customerId, key } = request.params;
     const body = parse(upsertSchema, request.body);
@@ -156,7 +156,7 @@ export function registerCustomerAttributes(app: FastifyInstance, ctx: EmulatorCo
     return reply.code(result.status).send(result.body);
   });
 
-  app.delete<AttributeParams>('/v2/customers/:customer_id/custom-attributes/:key', async (request) => {
+  app.delete<AttributeParams>('/customers/:customer_id/custom-attributes/:key', async (request) => {
     const merchantId = request.merchant.id;
     const { customer_id: customerId, key } = request.params;
     ctx.tx(() => {
@@ -174,7 +174,7 @@ export function registerCustomerAttributes(app: FastifyInstance, ctx: EmulatorCo
     return {};
   });
 
-  app.post('/v2/customers/custom-attributes/bulk-upsert', async (request) => {
+  app.post('/customers/custom-attributes/bulk-upsert', async (request) => {
     const merchantId = request.merchant.id;
     const { values } = parse(bulkSchema, request.body);
     const size = Object.keys(values).length;

@@ -30,7 +30,7 @@ type MembershipParams = { Params: { customer_id: string; group_id: string } };
 export function registerCustomerGroups(app: FastifyInstance, ctx: EmulatorContext): void {
   const { customerGroups: groups, customers } = ctx.stores;
 
-  app.get('/v2/customers/groups', async (request) => {
+  app.get('/customers/groups', async (request) => {
     const q = parse(listQuery, request.query);
     const page = paginate({
       items: groups.all(request.merchant.id),
@@ -45,7 +45,7 @@ export function registerCustomerGroups(app: FastifyInstance, ctx: EmulatorContex
     };
   });
 
-  app.post('/v2/customers/groups', async (request, reply) => {
+  app.post('/customers/groups', async (request, reply) => {
     const merchantId = request.merchant.id;
     const body = parse(createSchema, request.body);
     const create = () => {
@@ -60,11 +60,11 @@ export function registerCustomerGroups(app: FastifyInstance, ctx: EmulatorContex
     return reply.code(result.status).send(result.body);
   });
 
-  app.get<GroupParams>('/v2/customers/groups/:group_id', async (request) => ({
+  app.get<GroupParams>('/customers/groups/:group_id', async (request) => ({
     group: findGroup(ctx, request.merchant.id, request.params.group_id),
   }));
 
-  app.put<GroupParams>('/v2/customers/groups/:group_id', async (request) => {
+  app.put<GroupParams>('/customers/groups/:group_id', async (request) => {
     const merchantId = request.merchant.id;
     const { group: fields } = parse(updateSchema, request.body);
     return ctx.tx(() => {
@@ -74,7 +74,7 @@ export function registerCustomerGroups(app: FastifyInstance, ctx: EmulatorContex
     });
   });
 
-  app.delete<GroupParams>('/v2/customers/groups/:group_id', async (request) => {
+  app.delete<GroupParams>('/customers/groups/:group_id', async (request) => {
     const merchantId = request.merchant.id;
     ctx.tx(() => {
       const { id } = findGroup(ctx, merchantId, request.params.group_id);
@@ -86,7 +86,7 @@ export function registerCustomerGroups(app: FastifyInstance, ctx: EmulatorContex
     return {};
   });
 
-  app.put<MembershipParams>('/v2/customers/:customer_id/groups/:group_id', async (request) => {
+  app.put<MembershipParams>('/customers/:customer_id/groups/:group_id', async (request) => {
     const merchantId = request.merchant.id;
     ctx.tx(() => {
       const customer = findCustomer(ctx, merchantId, request.params.customer_id);
@@ -98,7 +98,7 @@ export function registerCustomerGroups(app: FastifyInstance, ctx: EmulatorContex
     return {};
   });
 
-  app.delete<MembershipParams>('/v2/customers/:customer_id/groups/:group_id', async (request) => {
+  app.delete<MembershipParams>('/customers/:customer_id/groups/:group_id', async (request) => {
     const merchantId = request.merchant.id;
     ctx.tx(() => {
       const customer = findCustomer(ctx, merchantId, request.params.customer_id);

@@ -129,7 +129,7 @@ const notFound = (id: string) => errors.notFound(`Customer with ID \`${id}\` not
 export function registerCustomers(app: FastifyInstance, ctx: EmulatorContext): void {
   const { customers } = ctx.stores;
 
-  app.get('/v2/customers', async (request) => {
+  app.get('/customers', async (request) => {
     const q = parse(listQuery, request.query);
     const visible = customers.all(request.merchant.id).filter((s) => isPublic(s.doc));
     const field = q.sort_field ?? 'DEFAULT';
@@ -145,7 +145,7 @@ export function registerCustomers(app: FastifyInstance, ctx: EmulatorContext): v
     return pageBody(page.items, page.cursor, q.count ? visible.length : undefined);
   });
 
-  app.post('/v2/customers', async (request, reply) => {
+  app.post('/customers', async (request, reply) => {
     const merchantId = request.merchant.id;
     const body = parse(createSchema, request.body);
     const create = () => ({ status: 200, body: { customer: createCustomer(ctx, merchantId, body) } });
@@ -155,7 +155,7 @@ export function registerCustomers(app: FastifyInstance, ctx: EmulatorContext): v
     return reply.code(result.status).send(result.body);
   });
 
-  app.post('/v2/customers/search', async (request) => {
+  app.post('/customers/search', async (request) => {
     const body = parse(searchSchema, request.body);
     const filter = body.query?.filter ?? {};
     const matches = compileFilter(filter, (id) => segmentMembership(ctx, request.merchant.id, id));
@@ -173,7 +173,7 @@ export function registerCustomers(app: FastifyInstance, ctx: EmulatorContext): v
     return pageBody(page.items, page.cursor, body.count ? found.length : undefined);
   });
 
-  app.post('/v2/customers/bulk-create', async (request) => {
+  app.post('/customers/bulk-create', async (request) => {
     const merchantId = request.merchant.id;
     const items = bulkMap(request.body);
     const responses = ctx.tx(() =>
@@ -188,13 +188,13 @@ export function registerCustomers(app: FastifyInstance, ctx: EmulatorContext): v
     return { responses };
   });
 
-  app.post('/v2/customers/bulk-retrieve', async (request) => {
+  app.post('/customers/bulk-retrieve', async (request) => {
     const { customer_ids } = parse(idsSchema, request.body);
     const responses = mapEntries(asKeys(customer_ids), (id) => ({ customer: getCustomer(ctx, request.merchant.id, id) }));
     return { responses };
   });
 
-  app.post('/v2/customers/bulk-update', async (request) => {
+  app.post('/customers/bulk-update', async (request) => {
     const items = bulkMap(request.body);
     const responses = ctx.tx(() =>
       mapEntries(items, (id, data) => ({
@@ -204,7 +204,7 @@ export function registerCustomers(app: FastifyInstance, ctx: EmulatorContext): v
     return { responses };
   });
 
-  app.post('/v2/customers/bulk-delete', async (request) => {
+  app.post('/customers/bulk-delete', async (request) => {
     const { customer_ids } = parse(idsSchema, request.body);
     const responses = ctx.tx(() =>
       mapEntries(asKeys(customer_ids), (id) => {
@@ -215,16 +215,16 @@ export function registerCustomers(app: FastifyInstance, ctx: EmulatorContext): v
     return { responses };
   });
 
-  app.get<{ Params: { customer_id: string } }>('/v2/customers/:customer_id', async (request) => ({
+  app.get<{ Params: { customer_id: string } }>('/customers/:customer_id', async (request) => ({
     customer: getCustomer(ctx, request.merchant.id, request.params.customer_id),
   }));
 
-  app.put<{ Params: { customer_id: string } }>('/v2/customers/:customer_id', async (request) => {
+  app.put<{ Params: { customer_id: string } }>('/customers/:customer_id', async (request) => {
     const fields = parse(updateSchema, request.body);
     return { customer: ctx.tx(() => updateCustomer(ctx, request.merchant.id, request.params.customer_id, fields)) };
   });
 
-  app.delete<{ Params: { customer_id: string } }>('/v2/customers/:customer_id', async (request) => {
+  app.delete<{ Params: { customer_id: string } }>('/customers/:customer_id', async (request) => {
     const { version } = parse(z.object({ version: shapes.queryInt.optional() }), request.query);
     ctx.tx(() => deleteCustomer(ctx, request.merchant.id, request.params.customer_id, version));
     return {};

@@ -71,12 +71,12 @@ const listActivitiesQuery = z.object({
 
 /** Gift Card Activities API: the ledger behind every gift card's balance and state. */
 export function registerGiftCardActivities(app: FastifyInstance, ctx: EmulatorContext): void {
-  app.get('/v2/gift-cards/activities', async (request) => {
+  app.get('/gift-cards/activities', async (request) => {
     const query = parse(listActivitiesQuery, request.query);
     return listGiftCardActivities(ctx, request.merchant.id, query);
   });
 
-  app.post('/v2/gift-cards/activities', async (request, reply) => {
+  app.post('/gift-cards/activities', async (request, reply) => {
     const merchantId = request.merchant.id;
     const body = parse(createActivityBody, request.body);
     const scope = { merchantId, endpoint: 'CreateGiftCardActivity', key: body.idempotency_key, request: body };

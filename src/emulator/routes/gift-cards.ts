@@ -31,7 +31,7 @@ const customerBody = z.object({ customer_id: z.string().min(1).max(191) });
 export function registerGiftCards(app: FastifyInstance, ctx: EmulatorContext): void {
   const { giftCards, customers, locations } = ctx.stores;
 
-  app.get('/v2/gift-cards', async (request) => {
+  app.get('/gift-cards', async (request) => {
     const merchantId = request.merchant.id;
     const query = parse(listGiftCardsQuery, request.query);
     const matching = giftCards
@@ -53,7 +53,7 @@ export function registerGiftCards(app: FastifyInstance, ctx: EmulatorContext): v
     return { gift_cards: page.items.map((s) => s.doc), ...(page.cursor ? { cursor: page.cursor } : {}) };
   });
 
-  app.post('/v2/gift-cards', async (request, reply) => {
+  app.post('/gift-cards', async (request, reply) => {
     const merchantId = request.merchant.id;
     const body = parse(createGiftCardBody, request.body);
     const result = ctx.idempotency.run(merchantId, 'CreateGiftCard', body.idempotency_key, body, () => {
@@ -71,7 +71,7 @@ export function registerGiftCards(app: FastifyInstance, ctx: EmulatorContext): v
     return reply.code(result.status).send(result.body);
   });
 
-  app.post('/v2/gift-cards/from-gan', async (request) => {
+  app.post('/gift-cards/from-gan', async (request) => {
     const merchantId = request.merchant.id;
     const { gan } = parse(z.object({ gan: z.string().min(1).max(255) }), request.body);
     if (gan === TEST_GIFT_CARD_GAN) return { gift_card: sandboxNonceGiftCard(ctx, merchantId) };
@@ -80,7 +80,7 @@ export function registerGiftCards(app: FastifyInstance, ctx: EmulatorContext): v
     return { gift_card: card };
   });
 
-  app.post('/v2/gift-cards/from-nonce', async (request) => {
+  app.post('/gift-cards/from-nonce', async (request) => {
     const merchantId = request.merchant.id;
     const { nonce } = parse(z.object({ nonce: z.string().min(1) }), request.body);
     const source = testSource(nonce);
@@ -90,11 +90,11 @@ export function registerGiftCards(app: FastifyInstance, ctx: EmulatorContext): v
     return { gift_card: sandboxNonceGiftCard(ctx, merchantId) };
   });
 
-  app.get<{ Params: { id: string } }>('/v2/gift-cards/:id', async (request) => ({
+  app.get<{ Params: { id: string } }>('/gift-cards/:id', async (request) => ({
     gift_card: findGiftCard(ctx, request.merchant.id, request.params.id, 'id'),
   }));
 
-  app.post<{ Params: { gift_card_id: string } }>('/v2/gift-cards/:gift_card_id/link-customer', async (request) => {
+  app.post<{ Params: { gift_card_id: string } }>('/gift-cards/:gift_card_id/link-customer', async (request) => {
     const merchantId = request.merchant.id;
     const { customer_id: customerId } = parse(customerBody, request.body);
     return ctx.tx(() => {
@@ -113,7 +113,7 @@ export function registerGiftCards(app: FastifyInstance, ctx: EmulatorContext): v
     });
   });
 
-  app.post<{ Params: { gift_card_id: string } }>('/v2/gift-cards/:gift_card_id/unlink-customer', async (request) => {
+  app.post<{ Params: { gift_card_id: string } }>('/gift-cards/:gift_card_id/unlink-customer', async (request) => {
     const merchantId = request.merchant.id;
     const { customer_id: customerId } = parse(customerBody, request.body);
     return ctx.tx(() => {

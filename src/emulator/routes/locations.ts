@@ -6,11 +6,11 @@ import { errors } from '../errors.js';
 export function registerLocations(app: FastifyInstance, ctx: EmulatorContext): void {
   const { locations } = ctx.stores;
 
-  app.get('/v2/locations', async (request) => ({
+  app.get('/locations', async (request) => ({
     locations: locations.all(request.merchant.id).map((s) => s.doc),
   }));
 
-  app.get<{ Params: { location_id: string } }>('/v2/locations/:location_id', async (request) => {
+  app.get<{ Params: { location_id: string } }>('/locations/:location_id', async (request) => {
     const merchantId = request.merchant.id;
     const { location_id: id } = request.params;
     const location = id === 'main' ? locations.all(merchantId)[0]?.doc : locations.get(merchantId, id);

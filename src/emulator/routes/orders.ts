@@ -219,7 +219,7 @@ const searchBody = z.object({
  * order-totals.ts; payments add tenders and refunds through the exports below.
  */
 export function registerOrders(app: FastifyInstance, ctx: EmulatorContext): void {
-  app.post('/v2/orders', async (request, reply) => {
+  app.post('/orders', async (request, reply) => {
     const merchantId = request.merchant.id;
     const body = parse(createBody, request.body);
     return ctx.idempotency.send(reply, { merchantId, endpoint: 'CreateOrder', key: body.idempotency_key, request: body }, () => ({
@@ -227,22 +227,22 @@ export function registerOrders(app: FastifyInstance, ctx: EmulatorContext): void
     }));
   });
 
-  app.post('/v2/orders/calculate', async (request) => ({
+  app.post('/orders/calculate', async (request) => ({
     order: calculateOrder(ctx, request.merchant.id, parse(calculateBody, request.body) as serialization.CalculateOrderRequest.Raw),
   }));
 
-  app.get<{ Params: { order_id: string } }>('/v2/orders/:order_id', async (request) => ({
+  app.get<{ Params: { order_id: string } }>('/orders/:order_id', async (request) => ({
     order: requireOrder(ctx, request.merchant.id, request.params.order_id),
   }));
 
-  app.post('/v2/orders/batch-retrieve', async (request) => {
+  app.post('/orders/batch-retrieve', async (request) => {
     const orders = batchRetrieveOrders(ctx, request.merchant.id, parse(batchRetrieveBody, request.body));
     return orders.length ? { orders } : {};
   });
 
-  app.post('/v2/orders/search', async (request) => searchOrders(ctx, request.merchant.id, parse(searchBody, request.body)));
+  app.post('/orders/search', async (request) => searchOrders(ctx, request.merchant.id, parse(searchBody, request.body)));
 
-  app.put<{ Params: { order_id: string } }>('/v2/orders/:order_id', async (request) => {
+  app.put<{ Params: { order_id: string } }>('/orders/:order_id', async (request) => {
     const merchantId = request.merchant.id;
     const orderId = request.params.order_id;
     const body = parse(updateBody, request.body);
@@ -253,7 +253,7 @@ export function registerOrders(app: FastifyInstance, ctx: EmulatorContext): void
     return { order: requireOrder(ctx, merchantId, orderId) };
   });
 
-  app.post<{ Params: { order_id: string } }>('/v2/orders/:order_id/pay', async (request, reply) => {
+  app.post<{ Params: { order_id: string } }>('/orders/:order_id/pay', async (request, reply) => {
     const merchantId = request.merchant.id;
     const orderId = request.params.order_id;
     const body = parse(payBody, request.body);
@@ -263,7 +263,7 @@ export function registerOrders(app: FastifyInstance, ctx: EmulatorContext): void
     }));
   });
 
-  app.post('/v2/orders/clone', async (request) => {
+  app.post('/orders/clone', async (request) => {
     const merchantId = request.merchant.id;
     const body = parse(cloneBody, request.body);
     const { body: cloned } = ctx.idempotency.answer(

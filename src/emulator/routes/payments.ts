@@ -111,7 +111,7 @@ const listSchema = z.object({
 
 /** Payments API: create (every sandbox source), get, list, update, complete, cancel, cancel by idempotency key. */
 export function registerPayments(app: FastifyInstance, ctx: EmulatorContext): void {
-  app.post('/v2/payments', async (request, reply) => {
+  app.post('/payments', async (request, reply) => {
     const merchantId = request.merchant.id;
     const body = parse(createSchema, request.body);
     return ctx.idempotency.send(reply, { merchantId, endpoint: 'CreatePayment', key: body.idempotency_key, request: body }, () => ({
@@ -119,13 +119,13 @@ export function registerPayments(app: FastifyInstance, ctx: EmulatorContext): vo
     }));
   });
 
-  app.get('/v2/payments', async (request) => listPayments(ctx, request.merchant.id, parse(listSchema, request.query)));
+  app.get('/payments', async (request) => listPayments(ctx, request.merchant.id, parse(listSchema, request.query)));
 
-  app.get<{ Params: { payment_id: string } }>('/v2/payments/:payment_id', async (request) => ({
+  app.get<{ Params: { payment_id: string } }>('/payments/:payment_id', async (request) => ({
     payment: ctx.tx(() => requirePayment(ctx, request.merchant.id, request.params.payment_id)),
   }));
 
-  app.put<{ Params: { payment_id: string } }>('/v2/payments/:payment_id', async (request, reply) => {
+  app.put<{ Params: { payment_id: string } }>('/payments/:payment_id', async (request, reply) => {
     const merchantId = request.merchant.id;
     const paymentId = request.params.payment_id;
     const body = parse(updateSchema, request.body);
@@ -133,16 +133,16 @@ export function registerPayments(app: FastifyInstance, ctx: EmulatorContext): vo
     return ctx.idempotency.send(reply, scope, () => ({ payment: updatePayment(ctx, merchantId, paymentId, body.payment ?? {}) }));
   });
 
-  app.post<{ Params: { payment_id: string } }>('/v2/payments/:payment_id/complete', async (request) => {
+  app.post<{ Params: { payment_id: string } }>('/payments/:payment_id/complete', async (request) => {
     const { version_token } = parse(z.object({ version_token: z.string().optional() }), request.body);
     return { payment: ctx.tx(() => completePayment(ctx, request.merchant.id, request.params.payment_id, version_token)) };
   });
 
-  app.post<{ Params: { payment_id: string } }>('/v2/payments/:payment_id/cancel', async (request) => ({
+  app.post<{ Params: { payment_id: string } }>('/payments/:payment_id/cancel', async (request) => ({
     payment: ctx.tx(() => cancelPaymentRecord(ctx, request.merchant.id, request.params.payment_id)),
   }));
 
-  app.post('/v2/payments/cancel', async (request) => {
+  app.post('/payments/cancel', async (request) => {
     const { idempotency_key } = parse(z.object({ idempotency_key: shapes.idempotencyKey(1, 45) }), request.body);
     ctx.tx(() => cancelPaymentByIdempotencyKey(ctx, request.merchant.id, idempotency_key));
     return {};

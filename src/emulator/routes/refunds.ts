@@ -38,7 +38,7 @@ const listSchema = z.object({
 
 /** Refunds API: refund a payment (or record an unlinked refund), get, list. */
 export function registerRefunds(app: FastifyInstance, ctx: EmulatorContext): void {
-  app.post('/v2/refunds', async (request, reply) => {
+  app.post('/refunds', async (request, reply) => {
     const merchantId = request.merchant.id;
     const body = parse(refundSchema, request.body);
     if (body.amount_money.amount <= 0)
@@ -50,9 +50,9 @@ export function registerRefunds(app: FastifyInstance, ctx: EmulatorContext): voi
     }));
   });
 
-  app.get('/v2/refunds', async (request) => listRefunds(ctx, request.merchant.id, parse(listSchema, request.query)));
+  app.get('/refunds', async (request) => listRefunds(ctx, request.merchant.id, parse(listSchema, request.query)));
 
-  app.get<{ Params: { refund_id: string } }>('/v2/refunds/:refund_id', async (request) => ({
+  app.get<{ Params: { refund_id: string } }>('/refunds/:refund_id', async (request) => ({
     refund: ctx.tx(() => retrieveRefund(ctx, request.merchant.id, request.params.refund_id)),
   }));
 }
