@@ -1,5 +1,5 @@
 import type { serialization } from 'square';
-import { SquareApiError } from './errors.js';
+import { SquareApiError, errors } from './errors.js';
 import { computedAmount } from './validation.js';
 
 type Money = serialization.Money.Raw;
@@ -24,4 +24,11 @@ export function assertCurrency(m: { currency?: string | null }, currency: Curren
       `Only ${currency} is accepted here, but the amount was provided in ${m.currency}.`,
       field,
     );
+}
+
+/** The SDK's Money has both parts optional; a request's Money needs both. */
+export function requireMoney(m: Money | null | undefined, field: string): void {
+  if (!m) return;
+  if (m.amount == null) throw errors.missing(`${field}.amount`);
+  if (m.currency == null) throw errors.missing(`${field}.currency`);
 }

@@ -2,7 +2,7 @@ import type { serialization } from 'square';
 import { now, type EmulatorContext } from '../context.js';
 import { SquareApiError, errors, type SquareErrorBody } from '../errors.js';
 import { newId, sha256 } from '../ids.js';
-import { amountOf, assertCurrency, money } from '../money.js';
+import { amountOf, assertCurrency, money, requireMoney } from '../money.js';
 import { testSource, type Decline, type TestCard } from '../test-values.js';
 import { instant } from '../timestamps.js';
 import { INT64_MAX } from '../validation.js';
@@ -81,6 +81,8 @@ const partialWithExtras: Decline = {
 export function createPayment(ctx: EmulatorContext, merchantId: string, body: CreateBody): Payment {
   // CancelPaymentByIdempotencyKey finds the payment by the key that made it.
   const remember = (id: string) => ctx.stores.paymentKeys.insert(merchantId, body.idempotency_key, { payment_id: id });
+  // The spec (and so the SDK) marks amount_money optional; Square refuses a payment without it.
+  if (!body.amount_money) throw errors.missing('amount_money');
   const locationId = body.location_id ?? mainLocationId(ctx, merchantId);
   const location = ctx.stores.locations.get(merchantId, locationId);
   if (!location) throw errors.notFound(`Location with id ${locationId} not found.`, 'location_id');
@@ -92,6 +94,7 @@ export function createPayment(ctx: EmulatorContext, merchantId: string, body: Cr
     ['cash_details.buyer_supplied_money', body.cash_details?.buyer_supplied_money],
     ['external_details.source_fee_money', body.external_details?.source_fee_money],
   ] as const) {
+    requireMoney(m, field);
     if (m) assertCurrency(m, currency, `${field}.currency`);
   }
   if (amountOf(body.amount_money) < 0n) throw errors.tooLow('amount_money.amount', 'The amount must not be negative.');

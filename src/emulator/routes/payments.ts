@@ -1,14 +1,13 @@
 import type { FastifyInstance } from 'fastify';
-import { Square, type serialization } from 'square';
+import { Square, serialization } from 'square';
 import { z } from 'zod';
 import type { EmulatorContext } from '../context.js';
 import { cancelPaymentRecord, requirePayment } from '../domain/order-payments.js';
 import { cancelPaymentByIdempotencyKey, completePayment, createPayment, listPayments, updatePayment } from '../domain/payments.js';
-import { parse, shapes } from '../validation.js';
+import { parse, parseRequest, shapes, type FieldRules } from '../validation.js';
 
 const CURRENCIES = Object.values(Square.Currency) as [serialization.Currency.Raw, ...serialization.Currency.Raw[]];
 
-const COUNTRIES = Object.values(Square.Country) as [serialization.Country.Raw, ...serialization.Country.Raw[]];
 
 const EXTERNAL_TYPES = [
   'CHECK',
@@ -27,23 +26,6 @@ const EXTERNAL_TYPES = [
 
 export const moneySchema = z.object({ amount: shapes.amount(), currency: z.enum(CURRENCIES) });
 
-const addressSchema = z.object({
-  address_line_1: z.string().optional(),
-  address_line_2: z.string().optional(),
-  address_line_3: z.string().optional(),
-  locality: z.string().optional(),
-  sublocality: z.string().optional(),
-  sublocality_2: z.string().optional(),
-  sublocality_3: z.string().optional(),
-  administrative_district_level_1: z.string().optional(),
-  administrative_district_level_2: z.string().optional(),
-  administrative_district_level_3: z.string().optional(),
-  postal_code: z.string().optional(),
-  country: z.enum(COUNTRIES).optional(),
-  first_name: z.string().optional(),
-  last_name: z.string().optional(),
-});
-
 export const externalDetailsSchema = z.object({
   type: z.enum(EXTERNAL_TYPES),
   source: z.string().max(255),
@@ -51,32 +33,21 @@ export const externalDetailsSchema = z.object({
   source_fee_money: moneySchema.optional(),
 });
 
-const createSchema = z.object({
-  source_id: z.string().min(1),
-  idempotency_key: shapes.idempotencyKey(1, 45),
-  amount_money: moneySchema,
-  tip_money: moneySchema.optional(),
-  app_fee_money: moneySchema.optional(),
-  delay_duration: z.string().optional(),
-  delay_action: z.enum(['CANCEL', 'COMPLETE']).optional(),
-  autocomplete: z.boolean().optional(),
-  order_id: z.string().optional(),
-  customer_id: z.string().max(191).optional(),
-  location_id: z.string().optional(),
-  team_member_id: z.string().max(192).optional(),
-  reference_id: z.string().max(40).optional(),
-  verification_token: z.string().optional(),
-  accept_partial_authorization: z.boolean().optional(),
-  buyer_email_address: z.string().max(255).optional(),
-  buyer_phone_number: z.string().optional(),
-  billing_address: addressSchema.optional(),
-  shipping_address: addressSchema.optional(),
-  note: z.string().max(500).optional(),
-  statement_description_identifier: z.string().max(20).optional(),
-  cash_details: z.object({ buyer_supplied_money: moneySchema }).optional(),
-  external_details: externalDetailsSchema.optional(),
-  customer_details: z.object({ customer_initiated: z.boolean().optional(), seller_keyed_in: z.boolean().optional() }).optional(),
-});
+/** What Square states for CreatePayment beyond the SDK's schema. */
+const CREATE_RULES: FieldRules = {
+  idempotency_key: { min: 1, max: 45 },
+  source_id: { min: 1 },
+  customer_id: { max: 191 },
+  team_member_id: { max: 192 },
+  reference_id: { max: 40 },
+  buyer_email_address: { max: 255 },
+  note: { max: 500 },
+  statement_description_identifier: { max: 20 },
+  delay_action: { oneOf: ['CANCEL', 'COMPLETE'] },
+  'external_details.type': { oneOf: EXTERNAL_TYPES },
+  'external_details.source': { max: 255 },
+  'external_details.source_id': { max: 255 },
+};
 
 const updateSchema = z.object({
   idempotency_key: shapes.idempotencyKey(1, 45),
@@ -113,7 +84,7 @@ const listSchema = z.object({
 export function registerPayments(app: FastifyInstance, ctx: EmulatorContext): void {
   app.post('/payments', async (request, reply) => {
     const merchantId = request.merchant.id;
-    const body = parse(createSchema, request.body);
+    const body = parseRequest(serialization.CreatePaymentRequest, request.body, CREATE_RULES);
     return ctx.idempotency.send(reply, { merchantId, endpoint: 'CreatePayment', key: body.idempotency_key, request: body }, () => ({
       payment: createPayment(ctx, merchantId, body),
     }));
