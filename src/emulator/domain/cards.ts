@@ -85,8 +85,3 @@ export function disableCard(ctx: EmulatorContext, merchantId: string, card: Card
   return disabled;
 }
 
-export function findCard(ctx: EmulatorContext, merchantId: string, cardId: string): Card {
-  const card = ctx.stores.cards.get(merchantId, cardId);
-  if (!card) throw errors.notFound(`Card with id ${cardId} not found.`, 'card_id');
-  return card;
-}

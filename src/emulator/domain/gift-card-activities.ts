@@ -292,12 +292,6 @@ export function createGiftCardActivity(
   return applyChange(ctx, merchantId, card, input.location_id, changeFor(ctx, merchantId, card, input));
 }
 
-function giftCardById(ctx: EmulatorContext, merchantId: string, giftCardId: string): GiftCard {
-  const card = ctx.stores.giftCards.get(merchantId, giftCardId);
-  if (!card) throw errors.notFound(`Gift card with id ${giftCardId} not found.`, 'source_id');
-  return card;
-}
-
 /**
  * The REDEEM activity Square records when a payment takes money from a gift card.
  * Runs inside the caller's transaction; throws (recording nothing) when the card is
@@ -308,7 +302,7 @@ export function redeemGiftCard(
   merchantId: string,
   input: { giftCardId: string; amountMoney: { amount: bigint | number; currency: string }; paymentId: string; locationId: string; referenceId?: string },
 ): GiftCard {
-  const card = giftCardById(ctx, merchantId, input.giftCardId);
+  const card = ctx.stores.giftCards.require(merchantId, input.giftCardId, 'source_id');
   const money = input.amountMoney as Money;
   return applyChange(ctx, merchantId, card, input.locationId, {
     type: 'REDEEM',
@@ -336,7 +330,7 @@ export function refundToGiftCard(
   merchantId: string,
   input: { giftCardId: string; amountMoney: { amount: bigint | number; currency: string }; paymentId: string; refundId?: string; locationId: string },
 ): GiftCard {
-  const card = giftCardById(ctx, merchantId, input.giftCardId);
+  const card = ctx.stores.giftCards.require(merchantId, input.giftCardId, 'source_id');
   const money = input.amountMoney as Money;
   const redeem = ctx.stores.giftCardActivities
     .all(merchantId)

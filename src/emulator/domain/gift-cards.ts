@@ -103,12 +103,6 @@ export function sandboxNonceGiftCard(ctx: EmulatorContext, merchantId: string): 
   });
 }
 
-export function findGiftCard(ctx: EmulatorContext, merchantId: string, id: string, field: string): GiftCard {
-  const card = ctx.stores.giftCards.get(merchantId, id);
-  if (!card) throw errors.notFound(`Gift card with id ${id} not found.`, field);
-  return card;
-}
-
 /** Saves a changed `customer_ids` list (dropped when empty, as Square does) and announces it. */
 export function saveLinks(
   ctx: EmulatorContext,

@@ -7,7 +7,7 @@ import { stringifyJson } from '../json.js';
 import { amountOf, money } from '../money.js';
 import { computedAmount } from '../validation.js';
 import { refundToGiftCard } from './gift-card-activities.js';
-import { close, createOrder, requireOrder, saveOrder, reprice, type OrderInput } from './orders.js';
+import { close, createOrder, saveOrder, reprice, type OrderInput } from './orders.js';
 
 /**
  * Where orders and payments meet, for both APIs: a payment's life after it is taken
@@ -180,7 +180,7 @@ export function payOrder(
   paymentIds: string[],
   orderVersion: number | undefined,
 ): Order {
-  const order = requireOrder(ctx, merchantId, orderId);
+  const order = ctx.stores.orders.require(merchantId, orderId);
   if (orderVersion !== undefined && orderVersion !== order.version)
     throw errors.versionMismatch(`The order's version is ${order.version}, not ${orderVersion}.`, 'order_version');
   if (order.state !== 'OPEN') throw errors.badRequest(`Order ${orderId} is ${order.state} and cannot be paid.`);
@@ -213,7 +213,7 @@ export function payOrder(
     if (doc.order_id === orderId && doc.status === 'APPROVED' && !paymentIds.includes(doc.id!))
       cancelPaymentRecord(ctx, merchantId, doc.id!);
   }
-  const paid = requireOrder(ctx, merchantId, orderId);
+  const paid = ctx.stores.orders.require(merchantId, orderId);
   if (paid.state !== 'OPEN') return paid;
   const at = now();
   close(paid, 'COMPLETED', at);
@@ -244,7 +244,7 @@ export function createOrderForPayment(ctx: EmulatorContext, merchantId: string, 
 
 /** Refuses a payment that cannot be taken against the order, with Square's errors. */
 export function assertOrderPayable(ctx: EmulatorContext, merchantId: string, orderId: string, payment: Payment): Order {
-  const order = requireOrder(ctx, merchantId, orderId, 'order_id');
+  const order = ctx.stores.orders.require(merchantId, orderId, 'order_id');
   if (order.state !== 'OPEN')
     throw SquareApiError.of(400, 'INVALID_REQUEST_ERROR', 'BAD_REQUEST', `Order ${orderId} is ${order.state} and cannot take payments.`, 'order_id');
   if (payment.location_id && payment.location_id !== order.location_id)
@@ -332,7 +332,7 @@ function tenderOf(order: Order, payment: Payment): Tender {
  * the order when its tenders cover the total.
  */
 export function addPaymentTender(ctx: EmulatorContext, merchantId: string, orderId: string, payment: Payment): Order {
-  const order = requireOrder(ctx, merchantId, orderId, 'order_id');
+  const order = ctx.stores.orders.require(merchantId, orderId, 'order_id');
   if ((order.tenders ?? []).some((t) => t.payment_id === payment.id)) return order;
   order.tenders = [...(order.tenders ?? []), tenderOf(order, payment)];
   const at = now();
@@ -359,7 +359,7 @@ export function addRefundToOrder(
   orderId: string,
   refund: serialization.PaymentRefund.Raw,
 ): Order {
-  const order = requireOrder(ctx, merchantId, orderId, 'order_id');
+  const order = ctx.stores.orders.require(merchantId, orderId, 'order_id');
   const entry: serialization.Refund.Raw = {
     id: refund.id,
     location_id: refund.location_id ?? order.location_id,

@@ -40,24 +40,12 @@ export function compact<T>(value: unknown): T {
 // ---------------------------------------------------------------------------------------------
 // Orders
 
-export function requireLocation(ctx: EmulatorContext, merchantId: string, locationId: string, field: string) {
-  const location = ctx.stores.locations.get(merchantId, locationId);
-  if (!location) throw errors.notFound(`Location ${locationId} not found.`, field);
-  return location;
-}
-
 function pricingOf(location: serialization.Location.Raw): PricingContext {
   return { currency: location.currency ?? 'USD', country: location.country ?? 'US' };
 }
 
-export function requireOrder(ctx: EmulatorContext, merchantId: string, orderId: string, field?: string): Order {
-  const order = ctx.stores.orders.get(merchantId, orderId);
-  if (!order) throw errors.notFound(`Order ${orderId} not found.`, field);
-  return order;
-}
-
 export function reprice(ctx: EmulatorContext, merchantId: string, order: Order): Order {
-  return priceOrder(order, pricingOf(requireLocation(ctx, merchantId, order.location_id, 'order.location_id')));
+  return priceOrder(order, pricingOf(ctx.stores.locations.require(merchantId, order.location_id, 'order.location_id')));
 }
 
 /** A new order from request fields: ids and uids assigned, version 1, not yet priced. */
@@ -78,7 +66,7 @@ function buildOrder(input: OrderInput, at: string): Order {
 }
 
 export function createOrder(ctx: EmulatorContext, merchantId: string, input: OrderInput): Order {
-  const location = requireLocation(ctx, merchantId, input.location_id, 'order.location_id');
+  const location = ctx.stores.locations.require(merchantId, input.location_id, 'order.location_id');
   if (input.state && input.state !== 'OPEN' && input.state !== 'DRAFT')
     throw errors.invalidValue('order.state', `An order can only be created in the OPEN or DRAFT state, not ${input.state}.`);
   if ((input.fulfillments?.length ?? 0) > 1)
@@ -131,7 +119,7 @@ export function calculateOrder(ctx: EmulatorContext, merchantId: string, body: s
   const reward = body.proposed_rewards?.[0];
   if (reward) throw errors.invalidValue('proposed_rewards[0].reward_tier_id', `Reward tier ${reward.reward_tier_id} not found.`);
   const input = compact<OrderInput>(body.order);
-  const location = requireLocation(ctx, merchantId, input.location_id, 'order.location_id');
+  const location = ctx.stores.locations.require(merchantId, input.location_id, 'order.location_id');
   const order = buildOrder(input, now());
   delete order.id;
   return priceOrder(order, pricingOf(location));
@@ -305,7 +293,7 @@ const TRANSITIONS: Record<string, readonly string[]> = {
 };
 
 export function updateOrder(ctx: EmulatorContext, merchantId: string, orderId: string, body: UpdateOrderBody): Order {
-  const existing = requireOrder(ctx, merchantId, orderId);
+  const existing = ctx.stores.orders.require(merchantId, orderId);
   const { version, state, location_id: locationId, ...fields } = compact<Partial<Order>>(body.order);
   if (version !== existing.version)
     throw errors.versionMismatch(
@@ -346,7 +334,7 @@ function notUpdatable(order: Order): SquareApiError {
 // CloneOrder
 
 export function cloneOrder(ctx: EmulatorContext, merchantId: string, orderId: string, version: number | undefined): Order {
-  const source = requireOrder(ctx, merchantId, orderId, 'order_id');
+  const source = ctx.stores.orders.require(merchantId, orderId, 'order_id');
   if (version !== undefined && version !== source.version)
     throw errors.versionMismatch(`The order's version is ${source.version}, not ${version}.`, 'version');
   // Fresh uids for everything, with the line items' references following their taxes and discounts.

@@ -28,7 +28,11 @@ import {
 } from './order-payments.js';
 import { listPage, timeWindow, type ListQuery } from './payment-lists.js';
 
-/** The Payments API's operations: create (every sandbox source), list, update, cancel by idempotency key. */
+/**
+ * The Payments API's operations: create (every sandbox source), list, update, cancel by idempotency key.
+ * Longer than most modules: CreatePayment is one flow — resolve the source, check Square's rules for
+ * it, build the payment per funding type, charge a gift card — and reads best in one place.
+ */
 
 type Payment = serialization.Payment.Raw;
 type Card = serialization.Card.Raw;

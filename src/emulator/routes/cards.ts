@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { Square } from 'square';
 import { z } from 'zod';
 import type { EmulatorContext } from '../context.js';
-import { cardFromSource, createCardOnFile, disableCard, findCard } from '../domain/cards.js';
+import { cardFromSource, createCardOnFile, disableCard } from '../domain/cards.js';
 import { SquareApiError } from '../errors.js';
 import { paginate } from '../pagination.js';
 import { parse, shapes } from '../validation.js';
@@ -97,13 +97,13 @@ export function registerCards(app: FastifyInstance, ctx: EmulatorContext): void 
   });
 
   app.get<{ Params: { card_id: string } }>('/cards/:card_id', async (request) => ({
-    card: findCard(ctx, request.merchant.id, request.params.card_id),
+    card: ctx.stores.cards.require(request.merchant.id, request.params.card_id, 'card_id'),
   }));
 
   app.post<{ Params: { card_id: string } }>('/cards/:card_id/disable', async (request) => {
     const merchantId = request.merchant.id;
     return ctx.tx(() => {
-      const card = findCard(ctx, merchantId, request.params.card_id);
+      const card = ctx.stores.cards.require(merchantId, request.params.card_id, 'card_id');
       // Square: disabling an already disabled card is allowed but has no effect.
       return { card: card.enabled ? disableCard(ctx, merchantId, card) : card };
     });

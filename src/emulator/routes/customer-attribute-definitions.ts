@@ -60,12 +60,6 @@ export function checkWriteVersion(current: number, given: number | null | undefi
   throw errors.versionMismatch(`The ${what} is at version ${current}, not at the version ${given} given in the request.`);
 }
 
-export function findDefinition(ctx: EmulatorContext, merchantId: string, key: string): Definition {
-  const definition = ctx.stores.customerAttributeDefinitions.get(merchantId, key);
-  if (!definition) throw errors.notFound(`Custom attribute definition with key \`${key}\` not found.`, 'key');
-  return definition;
-}
-
 /**
  * The data types Square offers: a `$ref` to one of its common schemas, or a Selection
  * (the only schema a definition may change later). Selection options get an id each
@@ -198,7 +192,7 @@ export function registerCustomerAttributeDefinitions(app: FastifyInstance, ctx: 
 
   app.get<KeyParams>('/customers/custom-attribute-definitions/:key', async (request) => {
     const { version } = parse(getQuery, request.query);
-    const definition = findDefinition(ctx, request.merchant.id, request.params.key);
+    const definition = ctx.stores.customerAttributeDefinitions.require(request.merchant.id, request.params.key, 'key');
     checkReadVersion(Number(definition.version ?? 1), version);
     return { custom_attribute_definition: definition };
   });
@@ -207,7 +201,7 @@ export function registerCustomerAttributeDefinitions(app: FastifyInstance, ctx: 
     const merchantId = request.merchant.id;
     const body = parse(writeSchema, request.body);
     const update = () => {
-      const existing = findDefinition(ctx, merchantId, request.params.key);
+      const existing = ctx.stores.customerAttributeDefinitions.require(merchantId, request.params.key, 'key');
       const fields = body.custom_attribute_definition;
       checkWriteVersion(Number(existing.version ?? 1), fields.version, 'custom attribute definition');
       if (fields.schema && !('$schema' in (existing.schema ?? {})))
@@ -236,7 +230,7 @@ export function registerCustomerAttributeDefinitions(app: FastifyInstance, ctx: 
   app.delete<KeyParams>('/customers/custom-attribute-definitions/:key', async (request) => {
     const merchantId = request.merchant.id;
     ctx.tx(() => {
-      const definition = findDefinition(ctx, merchantId, request.params.key);
+      const definition = ctx.stores.customerAttributeDefinitions.require(merchantId, request.params.key, 'key');
       // Square deletes the attribute from every profile along with its definition.
       for (const { doc } of attributes.all(merchantId)) {
         if (doc.custom_attribute.key === definition.key) attributes.delete(merchantId, attributeId(doc.customer_id, definition.key!));

@@ -123,8 +123,6 @@ type SearchFilter = NonNullable<NonNullable<z.output<typeof searchSchema>['query
 const idsSchema = z.object({ customer_ids: z.array(z.string()).min(1).max(MAX_BULK) });
 const mapSchema = z.object({ customers: z.record(z.string(), z.unknown()) });
 
-const notFound = (id: string) => errors.notFound(`Customer with ID \`${id}\` not found.`);
-
 /** Customers API: CRUD, search, the four bulk endpoints, and customer.created/updated/deleted webhooks. */
 export function registerCustomers(app: FastifyInstance, ctx: EmulatorContext): void {
   const { customers } = ctx.stores;
@@ -190,7 +188,7 @@ export function registerCustomers(app: FastifyInstance, ctx: EmulatorContext): v
 
   app.post('/customers/bulk-retrieve', async (request) => {
     const { customer_ids } = parse(idsSchema, request.body);
-    const responses = mapEntries(asKeys(customer_ids), (id) => ({ customer: getCustomer(ctx, request.merchant.id, id) }));
+    const responses = mapEntries(asKeys(customer_ids), (id) => ({ customer: ctx.stores.customers.require(request.merchant.id, id) }));
     return { responses };
   });
 
@@ -216,7 +214,7 @@ export function registerCustomers(app: FastifyInstance, ctx: EmulatorContext): v
   });
 
   app.get<{ Params: { customer_id: string } }>('/customers/:customer_id', async (request) => ({
-    customer: getCustomer(ctx, request.merchant.id, request.params.customer_id),
+    customer: ctx.stores.customers.require(request.merchant.id, request.params.customer_id),
   }));
 
   app.put<{ Params: { customer_id: string } }>('/customers/:customer_id', async (request) => {
@@ -247,7 +245,7 @@ export function mergeCustomers(ctx: EmulatorContext, merchantId: string, ids: st
   if (new Set(ids).size !== ids.length)
     throw errors.invalidValue('from_customer_ids', 'The customer IDs to merge must be distinct.');
   return ctx.tx(() => {
-    const sources = ids.map((id) => getCustomer(ctx, merchantId, id));
+    const sources = ids.map((id) => ctx.stores.customers.require(merchantId, id));
     const at = now();
     const merged: Customer = { id: newId.customer(), created_at: at, updated_at: at };
     for (const field of [...STRING_FIELDS, 'address', 'tax_ids'] as const) {
@@ -291,12 +289,6 @@ export function mergeCustomers(ctx: EmulatorContext, merchantId: string, ids: st
   });
 }
 
-function getCustomer(ctx: EmulatorContext, merchantId: string, id: string): Customer {
-  const customer = ctx.stores.customers.get(merchantId, id);
-  if (!customer) throw notFound(id);
-  return customer;
-}
-
 function createCustomer(ctx: EmulatorContext, merchantId: string, fields: Profile): Customer {
   validateProfile(fields);
   if (!PUBLIC_FIELDS.some((f) => fields[f]))
@@ -315,7 +307,7 @@ function createCustomer(ctx: EmulatorContext, merchantId: string, fields: Profil
 }
 
 function updateCustomer(ctx: EmulatorContext, merchantId: string, id: string, fields: Update): Customer {
-  const existing = getCustomer(ctx, merchantId, id);
+  const existing = ctx.stores.customers.require(merchantId, id);
   checkVersion(existing, fields.version);
   validateProfile(fields);
   const customer: Customer = structuredClone(existing);
@@ -328,7 +320,7 @@ function updateCustomer(ctx: EmulatorContext, merchantId: string, id: string, fi
 }
 
 function deleteCustomer(ctx: EmulatorContext, merchantId: string, id: string, version: number | undefined): void {
-  const customer = getCustomer(ctx, merchantId, id);
+  const customer = ctx.stores.customers.require(merchantId, id);
   checkVersion(customer, version);
   ctx.stores.customers.delete(merchantId, id);
   deleteCustomerAttributes(ctx, merchantId, id);

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { EmulatorContext } from '../context.js';
-import { findByGan, findGiftCard, ganFor, insertGiftCard, sandboxNonceGiftCard, saveLinks } from '../domain/gift-cards.js';
+import { findByGan, ganFor, insertGiftCard, sandboxNonceGiftCard, saveLinks } from '../domain/gift-cards.js';
 import { errors } from '../errors.js';
 import { paginate } from '../pagination.js';
 import { TEST_GIFT_CARD_GAN, testSource } from '../test-values.js';
@@ -91,14 +91,14 @@ export function registerGiftCards(app: FastifyInstance, ctx: EmulatorContext): v
   });
 
   app.get<{ Params: { id: string } }>('/gift-cards/:id', async (request) => ({
-    gift_card: findGiftCard(ctx, request.merchant.id, request.params.id, 'id'),
+    gift_card: ctx.stores.giftCards.require(request.merchant.id, request.params.id, 'id'),
   }));
 
   app.post<{ Params: { gift_card_id: string } }>('/gift-cards/:gift_card_id/link-customer', async (request) => {
     const merchantId = request.merchant.id;
     const { customer_id: customerId } = parse(customerBody, request.body);
     return ctx.tx(() => {
-      const card = findGiftCard(ctx, merchantId, request.params.gift_card_id, 'gift_card_id');
+      const card = ctx.stores.giftCards.require(merchantId, request.params.gift_card_id, 'gift_card_id');
       if (!customers.get(merchantId, customerId)) {
         throw errors.notFound(`Customer with id ${customerId} not found.`, 'customer_id');
       }
@@ -117,7 +117,7 @@ export function registerGiftCards(app: FastifyInstance, ctx: EmulatorContext): v
     const merchantId = request.merchant.id;
     const { customer_id: customerId } = parse(customerBody, request.body);
     return ctx.tx(() => {
-      const card = findGiftCard(ctx, merchantId, request.params.gift_card_id, 'gift_card_id');
+      const card = ctx.stores.giftCards.require(merchantId, request.params.gift_card_id, 'gift_card_id');
       const linked = card.customer_ids ?? [];
       if (!linked.includes(customerId)) {
         throw errors.invalidValue('customer_id', `Customer ${customerId} is not linked to gift card ${card.id}.`);

@@ -9,7 +9,6 @@ import {
   cloneOrder,
   compact,
   createOrder,
-  requireOrder,
   searchOrders,
   updateOrder,
 } from '../domain/orders.js';
@@ -232,7 +231,7 @@ export function registerOrders(app: FastifyInstance, ctx: EmulatorContext): void
   }));
 
   app.get<{ Params: { order_id: string } }>('/orders/:order_id', async (request) => ({
-    order: requireOrder(ctx, request.merchant.id, request.params.order_id),
+    order: ctx.stores.orders.require(request.merchant.id, request.params.order_id),
   }));
 
   app.post('/orders/batch-retrieve', async (request) => {
@@ -250,7 +249,7 @@ export function registerOrders(app: FastifyInstance, ctx: EmulatorContext): void
       updateOrder(ctx, merchantId, orderId, body as serialization.UpdateOrderRequest.Raw),
     );
     // Square answers a repeated update with the order's latest version.
-    return { order: requireOrder(ctx, merchantId, orderId) };
+    return { order: ctx.stores.orders.require(merchantId, orderId) };
   });
 
   app.post<{ Params: { order_id: string } }>('/orders/:order_id/pay', async (request, reply) => {
@@ -271,6 +270,6 @@ export function registerOrders(app: FastifyInstance, ctx: EmulatorContext): void
       () => cloneOrder(ctx, merchantId, body.order_id, body.version ?? undefined),
     );
     // Square answers a repeated clone with the clone's latest version.
-    return { order: requireOrder(ctx, merchantId, (cloned as { id: string }).id) };
+    return { order: ctx.stores.orders.require(merchantId, (cloned as { id: string }).id) };
   });
 }

@@ -8,7 +8,6 @@ import { parse, parseRequest, shapes, type FieldRules } from '../validation.js';
 
 const CURRENCIES = Object.values(Square.Currency) as [serialization.Currency.Raw, ...serialization.Currency.Raw[]];
 
-
 const EXTERNAL_TYPES = [
   'CHECK',
   'BANK_TRANSFER',
