@@ -8,7 +8,7 @@ import { parse, parseRequest, shapes, type FieldRules } from '../validation.js';
 
 const CURRENCIES = Object.values(Square.Currency) as [serialization.Currency.Raw, ...serialization.Currency.Raw[]];
 
-const EXTERNAL_TYPES = [
+export const EXTERNAL_TYPES = [
   'CHECK',
   'BANK_TRANSFER',
   'OTHER_GIFT_CARD',
@@ -23,14 +23,7 @@ const EXTERNAL_TYPES = [
   'OTHER',
 ] as const;
 
-export const moneySchema = z.object({ amount: shapes.amount(), currency: z.enum(CURRENCIES) });
-
-export const externalDetailsSchema = z.object({
-  type: z.enum(EXTERNAL_TYPES),
-  source: z.string().max(255),
-  source_id: z.string().max(255).optional(),
-  source_fee_money: moneySchema.optional(),
-});
+const moneySchema = z.object({ amount: shapes.amount(), currency: z.enum(CURRENCIES) });
 
 /** What Square states for CreatePayment beyond the SDK's schema. */
 const CREATE_RULES: FieldRules = {

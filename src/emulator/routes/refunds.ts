@@ -1,26 +1,23 @@
 import type { FastifyInstance } from 'fastify';
+import { serialization } from 'square';
 import { z } from 'zod';
 import type { EmulatorContext } from '../context.js';
 import { listRefunds, refundPayment, retrieveRefund, unlinkedRefund } from '../domain/refunds.js';
 import { errors } from '../errors.js';
-import { parse, shapes } from '../validation.js';
-import { externalDetailsSchema, moneySchema } from './payments.js';
+import { amountOf, requireMoney } from '../money.js';
+import { parse, parseRequest, shapes, type FieldRules } from '../validation.js';
+import { EXTERNAL_TYPES } from './payments.js';
 
-const refundSchema = z.object({
-  idempotency_key: shapes.idempotencyKey(1, 45),
-  amount_money: moneySchema,
-  app_fee_money: moneySchema.optional(),
-  payment_id: z.string().optional(),
-  destination_id: z.string().optional(),
-  unlinked: z.boolean().optional(),
-  location_id: z.string().max(50).optional(),
-  customer_id: z.string().optional(),
-  reason: z.string().max(192).optional(),
-  payment_version_token: z.string().optional(),
-  team_member_id: z.string().max(192).optional(),
-  cash_details: z.object({ seller_supplied_money: moneySchema }).optional(),
-  external_details: externalDetailsSchema.optional(),
-});
+/** What Square states for RefundPayment beyond the SDK's schema. */
+const REFUND_RULES: FieldRules = {
+  idempotency_key: { min: 1, max: 45 },
+  location_id: { max: 50 },
+  reason: { max: 192 },
+  team_member_id: { max: 192 },
+  'external_details.type': { oneOf: EXTERNAL_TYPES },
+  'external_details.source': { max: 255 },
+  'external_details.source_id': { max: 255 },
+};
 
 const listSchema = z.object({
   begin_time: z.string().optional(),
@@ -40,10 +37,12 @@ const listSchema = z.object({
 export function registerRefunds(app: FastifyInstance, ctx: EmulatorContext): void {
   app.post('/refunds', async (request, reply) => {
     const merchantId = request.merchant.id;
-    const body = parse(refundSchema, request.body);
-    if (body.amount_money.amount <= 0)
+    const body = parseRequest(serialization.RefundPaymentRequest, request.body, REFUND_RULES);
+    requireMoney(body.amount_money, 'amount_money');
+    requireMoney(body.app_fee_money, 'app_fee_money');
+    if (amountOf(body.amount_money) <= 0n)
       throw errors.tooLow('amount_money.amount', 'The refund amount must be greater than 0.');
-    if (body.app_fee_money && body.app_fee_money.amount < 0)
+    if (amountOf(body.app_fee_money) < 0n)
       throw errors.tooLow('app_fee_money.amount', 'The app fee must not be negative.');
     return ctx.idempotency.send(reply, { merchantId, endpoint: 'RefundPayment', key: body.idempotency_key, request: body }, () => ({
       refund: body.unlinked ? unlinkedRefund(ctx, merchantId, body) : refundPayment(ctx, merchantId, body),
