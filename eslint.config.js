@@ -1,5 +1,10 @@
 import js from '@eslint/js';
+import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescript';
+import importX from 'eslint-plugin-import-x';
 import tseslint from 'typescript-eslint';
+
+/** The gateway's side of `src`; the emulator (`src/emulator`) is the other, and neither imports the other. */
+const GATEWAY = ['./src/gateway', './src/schema', './src/square', './src/store', './src/webhooks'];
 
 export default tseslint.config(
   { ignores: ['node_modules/', 'dist/', 'data/', 'test/gql/'] },
@@ -10,6 +15,28 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/consistent-type-imports': 'error',
       'no-console': 'off',
+    },
+  },
+  {
+    // Module boundaries. Tests, bench and scripts drive both sides, and so do `src/main.ts` and
+    // `src/startup.ts`, which start both: the zones below cover neither.
+    files: ['src/**/*.ts'],
+    plugins: { 'import-x': importX },
+    settings: {
+      'import-x/parsers': { '@typescript-eslint/parser': ['.ts'] },
+      'import-x/resolver-next': [createTypeScriptImportResolver()],
+    },
+    rules: {
+      'import-x/no-cycle': 'error',
+      'import-x/no-restricted-paths': [
+        'error',
+        {
+          zones: [
+            { target: GATEWAY, from: './src/emulator', message: 'The gateway talks to Square (or the emulator) over HTTP only.' },
+            { target: './src/emulator', from: GATEWAY, message: 'The emulator stands alone: it shares no code with the gateway.' },
+          ],
+        },
+      ],
     },
   },
   {

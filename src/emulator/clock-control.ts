@@ -3,8 +3,8 @@ import { z } from 'zod';
 import { clock } from './clock.js';
 import type { EmulatorContext } from './context.js';
 import { settleElapsedDelays } from './delayed-capture.js';
+import { requirePayment } from './domain/order-payments.js';
 import { errors } from './errors.js';
-import { requirePayment } from './routes/payments.js';
 import { parse } from './validation.js';
 
 const move = z.object({

@@ -23,25 +23,28 @@ export type LoyaltyLedgerEvent = serialization.LoyaltyEvent.Raw & {
 /** The emulator's collections, one per kind of Square object, in Square's wire shape. */
 export function createStores(db: Db) {
   return {
-    locations: new Collection<serialization.Location.Raw>(db, 'location'),
-    customers: new Collection<serialization.Customer.Raw>(db, 'customer'),
-    cards: new Collection<serialization.Card.Raw>(db, 'card'),
-    giftCards: new Collection<serialization.GiftCard.Raw>(db, 'gift_card'),
-    giftCardActivities: new Collection<serialization.GiftCardActivity.Raw>(db, 'gift_card_activity'),
-    payments: new Collection<serialization.Payment.Raw>(db, 'payment'),
-    refunds: new Collection<serialization.PaymentRefund.Raw>(db, 'refund'),
-    orders: new Collection<serialization.Order.Raw>(db, 'order'),
-    customerGroups: new Collection<serialization.CustomerGroup.Raw>(db, 'customer_group'),
+    locations: new Collection<serialization.Location.Raw>(db, 'location', 'Location'),
+    customers: new Collection<serialization.Customer.Raw>(db, 'customer', 'Customer'),
+    cards: new Collection<serialization.Card.Raw>(db, 'card', 'Card'),
+    giftCards: new Collection<serialization.GiftCard.Raw>(db, 'gift_card', 'Gift card'),
+    giftCardActivities: new Collection<serialization.GiftCardActivity.Raw>(db, 'gift_card_activity', 'Gift card activity'),
+    payments: new Collection<serialization.Payment.Raw>(db, 'payment', 'Payment'),
+    refunds: new Collection<serialization.PaymentRefund.Raw>(db, 'refund', 'Refund'),
+    /** The payment each CreatePayment idempotency key made, for CancelPaymentByIdempotencyKey; never part of a Payment. */
+    paymentKeys: new Collection<{ payment_id: string }>(db, 'payment_idempotency_key'),
+    orders: new Collection<serialization.Order.Raw>(db, 'order', 'Order'),
+    customerGroups: new Collection<serialization.CustomerGroup.Raw>(db, 'customer_group', 'Customer group'),
     /** Keyed by the definition's key. */
     customerAttributeDefinitions: new Collection<serialization.CustomAttributeDefinition.Raw>(
       db,
       'customer_custom_attribute_definition',
+      'Custom attribute definition',
     ),
     /** Keyed by `customer_id/key`. */
     customerAttributes: new Collection<CustomerAttribute>(db, 'customer_custom_attribute'),
     loyaltyPrograms: new Collection<serialization.LoyaltyProgram.Raw>(db, 'loyalty_program'),
-    loyaltyAccounts: new Collection<serialization.LoyaltyAccount.Raw>(db, 'loyalty_account'),
-    loyaltyRewards: new Collection<serialization.LoyaltyReward.Raw>(db, 'loyalty_reward'),
+    loyaltyAccounts: new Collection<serialization.LoyaltyAccount.Raw>(db, 'loyalty_account', 'Loyalty account'),
+    loyaltyRewards: new Collection<serialization.LoyaltyReward.Raw>(db, 'loyalty_reward', 'Loyalty reward'),
     loyaltyEvents: new Collection<LoyaltyLedgerEvent>(db, 'loyalty_event'),
   };
 }

@@ -5,8 +5,9 @@ import type { EmulatorContext } from './context.js';
 import { putProgram, type ProgramSettings } from './domain/loyalty.js';
 import { errors } from './errors.js';
 import { mergeCustomers } from './routes/customers.js';
-import { chargebackBlock } from './routes/gift-card-activities.js';
+import { chargebackBlock } from './domain/gift-card-activities.js';
 import type { Emulator } from './server.js';
+import { bearerToken } from './square-api.js';
 import { parse, shapes } from './validation.js';
 
 const webhookSettings = z.object({
@@ -46,7 +47,7 @@ const loyaltyProgramSettings = z.object({
 
 /** The merchant a control call acts for: the one its bearer token stands for, as in Square's API. */
 function merchantOf(ctx: EmulatorContext, request: FastifyRequest): string {
-  const token = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '')?.[1];
+  const token = bearerToken(request.headers.authorization);
   if (!token) throw errors.unauthorized();
   return ctx.merchantFor(token);
 }

@@ -1,3 +1,4 @@
+import type { FastifyReply } from 'fastify';
 import type { serialization } from 'square';
 
 /** One entry of Square's `errors` array, exactly as it goes over the wire. */
@@ -78,3 +79,9 @@ export const errors = {
   internal: (detail = 'An internal error occurred.') =>
     SquareApiError.of(500, 'API_ERROR', 'INTERNAL_SERVER_ERROR', detail),
 };
+
+/** Answers with a Square error body, and Retry-After when the error carries one. */
+export function sendError(reply: FastifyReply, error: SquareApiError) {
+  if (error.options.retryAfterSeconds !== undefined) reply.header('Retry-After', String(error.options.retryAfterSeconds));
+  return reply.code(error.status).type('application/json').send(error.toBody());
+}

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SquareApiError } from './errors.js';
 import { parse } from './validation.js';
 
 export const faultSchema = z.object({
@@ -73,4 +74,23 @@ export class FaultTable {
     }
     return undefined;
   }
+}
+
+/** The Square error a fault answers with: its status's usual category and code unless it names its own. */
+export function faultError(status: number, code?: string, category?: string, detail?: string, retryAfter?: number) {
+  const byStatus: Record<number, [string, string]> = {
+    429: ['RATE_LIMIT_ERROR', 'RATE_LIMITED'],
+    503: ['API_ERROR', 'SERVICE_UNAVAILABLE'],
+    504: ['API_ERROR', 'GATEWAY_TIMEOUT'],
+    401: ['AUTHENTICATION_ERROR', 'UNAUTHORIZED'],
+    403: ['AUTHENTICATION_ERROR', 'FORBIDDEN'],
+    404: ['INVALID_REQUEST_ERROR', 'NOT_FOUND'],
+  };
+  const [defaultCategory, defaultCode] =
+    byStatus[status] ?? (status >= 500 ? ['API_ERROR', 'INTERNAL_SERVER_ERROR'] : ['INVALID_REQUEST_ERROR', 'BAD_REQUEST']);
+  return new SquareApiError(
+    status,
+    [{ category: (category ?? defaultCategory) as never, code: (code ?? defaultCode) as never, detail: detail ?? 'Injected fault.' }],
+    retryAfter === undefined ? {} : { retryAfterSeconds: retryAfter },
+  );
 }

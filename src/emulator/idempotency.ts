@@ -1,7 +1,17 @@
+import type { FastifyReply } from 'fastify';
 import type { Db } from './db.js';
 import { SquareApiError, errors } from './errors.js';
 import { sha256 } from './ids.js';
 import { parseJson, stringifyJson } from './json.js';
+
+/** Whose key it is and what it was sent with: keys are scoped per merchant and endpoint. */
+export interface IdempotencyScope {
+  merchantId: string;
+  endpoint: string;
+  key: string | null | undefined;
+  /** What the key was sent with; another request under the same key is IDEMPOTENCY_KEY_REUSED. */
+  request: unknown;
+}
 
 export interface Reply {
   status: number;
@@ -27,6 +37,21 @@ export class IdempotencyLedger {
     this.saveStmt = db.prepare(
       'INSERT INTO idempotency (merchant_id, endpoint, key, fingerprint, status, response) VALUES (?, ?, ?, ?, ?, ?)',
     );
+  }
+
+  /**
+   * A write's answer: through `run` under its key, or, where Square makes the key optional
+   * and none is given, once in a transaction. `create` gives the 200 body.
+   */
+  answer(scope: IdempotencyScope, create: () => unknown): Reply {
+    const make = (): Reply => ({ status: 200, body: create() });
+    return scope.key ? this.run(scope.merchantId, scope.endpoint, scope.key, scope.request, make) : this.db.transaction(make)();
+  }
+
+  /** Sends `answer`'s reply: the stored status and body of the first request under the key. */
+  send(reply: FastifyReply, scope: IdempotencyScope, create: () => unknown): FastifyReply {
+    const result = this.answer(scope, create);
+    return reply.code(result.status).send(result.body);
   }
 
   /** Runs `create` once per (merchant, endpoint, key) inside one transaction. */

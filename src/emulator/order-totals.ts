@@ -1,3 +1,7 @@
+/**
+ * Square's order pricing as one algorithm (line items, modifiers, discounts, taxes, service charges,
+ * apportioning and rounding): longer than most modules because its phases depend on each other.
+ */
 import type { serialization } from 'square';
 import { errors } from './errors.js';
 import { newId } from './ids.js';

@@ -1,17 +1,16 @@
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { clock, timestamp } from './clock.js';
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import { clock } from './clock.js';
 import { createStores, type EmulatorContext } from './context.js';
 import { registerControlPlane } from './control.js';
 import { openDb, wipe } from './db.js';
-import { SquareApiError, errors } from './errors.js';
+import { SquareApiError, errors, sendError } from './errors.js';
 import { FaultTable } from './faults.js';
 import { IdempotencyLedger } from './idempotency.js';
 import { parseJson, stringifyJson } from './json.js';
 import { Merchants } from './merchants.js';
 import { RateLimiter, type RateLimit } from './rate-limit.js';
 import { RequestLog } from './request-log.js';
-import { squareApiRoutes } from './routes/index.js';
+import { squareApi } from './square-api.js';
 import { DEMO_TOKEN, seedDemoData } from './seed.js';
 import { WebhookDispatcher, type WebhookConfig } from './webhooks.js';
 
@@ -40,12 +39,6 @@ export interface Emulator {
   close(): Promise<void>;
 }
 
-/** The version this emulator implements, echoed when a caller sends none. */
-export const SPEC_VERSION = '2025-08-20';
-
-/** Where the SDK's `Square-Version` default and every Square API path live. */
-const SQUARE_API_PREFIX = '/v2/';
-
 export async function createEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
   const db = openDb(options.dbPath);
   const stores = createStores(db);
@@ -61,7 +54,6 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
     tx: (fn) => db.transaction(fn)(),
     merchantFor: (token) => merchants.ensure(token),
   };
-  const latencyMs = options.latencyMs ?? 0;
 
   // A client that gave up on a slow call can leave its connection mid-request; closing the emulator must not wait for it.
   const app = Fastify({ logger: options.logger ?? false, bodyLimit: 1024 * 1024, forceCloseConnections: true });
@@ -83,53 +75,7 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
     sendError(reply, errors.notFound(`No such endpoint: ${request.method} ${request.url.split('?')[0]}`)),
   );
 
-  app.addHook('onRequest', async (request, reply) => {
-    if (!request.url.startsWith(SQUARE_API_PREFIX)) return;
-    const path = request.url.split('?')[0]!;
-    const match = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '');
-    if (match) request.merchant = { id: ctx.merchantFor(match[1]!), token: match[1]! };
-    // Square counts every call that reaches it, before any work; a throttled call costs nothing more.
-    const throttled = match && ctx.rateLimits.take(request.merchant.id);
-    if (throttled) return sendError(reply, errors.rateLimited(throttled.retryAfterSeconds));
-    if (latencyMs > 0) await sleep(latencyMs);
-    const fault = ctx.faults.take(request.method, path, request.merchant?.id, 'before');
-    if (fault?.latency_ms) await sleep(fault.latency_ms);
-    if (fault?.status !== undefined) {
-      return sendError(reply, faultError(fault.status, fault.code, fault.category, fault.detail, fault.retry_after_seconds));
-    }
-    if (!match) return sendError(reply, errors.unauthorized());
-  });
-
-  app.addHook('onSend', async (request, reply, payload) => {
-    if (!request.url.startsWith(SQUARE_API_PREFIX)) return payload;
-    reply.header('Square-Version', request.headers['square-version'] ?? SPEC_VERSION);
-    if (reply.statusCode >= 400 || !request.merchant) return payload;
-    const fault = ctx.faults.take(request.method, request.url.split('?')[0]!, request.merchant.id, 'after_commit');
-    if (fault?.after_commit === 'drop') {
-      request.raw.socket.destroy();
-      return payload;
-    }
-    if (fault?.after_commit === '500') {
-      reply.code(500);
-      return stringifyJson(errors.internal('Injected fault after the write was committed.').toBody());
-    }
-    return payload;
-  });
-
-  app.addHook('onResponse', async (request, reply) => {
-    if (!request.url.startsWith(SQUARE_API_PREFIX)) return;
-    const [path, query = ''] = request.url.split('?');
-    ctx.requests.add({
-      method: request.method,
-      path: path!,
-      query,
-      status: reply.statusCode,
-      merchant_id: request.merchant?.id ?? null,
-      at: timestamp(),
-    });
-  });
-
-  await app.register(squareApiRoutes(ctx));
+  await app.register(squareApi(ctx, { latencyMs: options.latencyMs ?? 0 }), { prefix: '/v2' });
 
   // An emulator file that already holds the demo merchant keeps it as it is: seeding again would repeat its history.
   const seed = async () => {
@@ -171,24 +117,6 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
   return emulator;
 }
 
-function faultError(status: number, code?: string, category?: string, detail?: string, retryAfter?: number) {
-  const byStatus: Record<number, [string, string]> = {
-    429: ['RATE_LIMIT_ERROR', 'RATE_LIMITED'],
-    503: ['API_ERROR', 'SERVICE_UNAVAILABLE'],
-    504: ['API_ERROR', 'GATEWAY_TIMEOUT'],
-    401: ['AUTHENTICATION_ERROR', 'UNAUTHORIZED'],
-    403: ['AUTHENTICATION_ERROR', 'FORBIDDEN'],
-    404: ['INVALID_REQUEST_ERROR', 'NOT_FOUND'],
-  };
-  const [defaultCategory, defaultCode] =
-    byStatus[status] ?? (status >= 500 ? ['API_ERROR', 'INTERNAL_SERVER_ERROR'] : ['INVALID_REQUEST_ERROR', 'BAD_REQUEST']);
-  return new SquareApiError(
-    status,
-    [{ category: (category ?? defaultCategory) as never, code: (code ?? defaultCode) as never, detail: detail ?? 'Injected fault.' }],
-    retryAfter === undefined ? {} : { retryAfterSeconds: retryAfter },
-  );
-}
-
 function toSquareError(error: unknown): SquareApiError {
   if (error instanceof SquareApiError) return error;
   const fastifyError = error as { statusCode?: number; code?: string; message?: string };
@@ -199,11 +127,6 @@ function toSquareError(error: unknown): SquareApiError {
   if (fastifyError.statusCode && fastifyError.statusCode < 500)
     return errors.badRequest(fastifyError.message ?? 'Bad request.');
   return errors.internal();
-}
-
-function sendError(reply: FastifyReply, error: SquareApiError) {
-  if (error.options.retryAfterSeconds !== undefined) reply.header('Retry-After', String(error.options.retryAfterSeconds));
-  return reply.code(error.status).type('application/json').send(error.toBody());
 }
 
 export type { FastifyRequest };

@@ -1,4 +1,5 @@
 import type { Db } from './db.js';
+import { errors } from './errors.js';
 import { parseJson, stringifyJson } from './json.js';
 
 /** A stored document with the insertion sequence the store assigned to it. */
@@ -19,7 +20,12 @@ export class Collection<T extends object> {
   private readonly allStmt;
   private readonly merchantsStmt;
 
-  constructor(db: Db, readonly kind: string) {
+  /** `label` names the object in Square's 404 (`Gift card with ID \`…\` not found.`). */
+  constructor(
+    db: Db,
+    readonly kind: string,
+    private readonly label = kind,
+  ) {
     this.getStmt = db.prepare<[string, string, string], { seq: number; doc: string }>(
       'SELECT seq, doc FROM docs WHERE merchant_id = ? AND kind = ? AND id = ?',
     );
@@ -34,6 +40,13 @@ export class Collection<T extends object> {
 
   get(merchantId: string, id: string): T | undefined {
     return this.getWithSeq(merchantId, id)?.doc;
+  }
+
+  /** The document, or Square's 404 NOT_FOUND naming the object and, when given, the request field that named it. */
+  require(merchantId: string, id: string, field?: string): T {
+    const doc = this.get(merchantId, id);
+    if (!doc) throw errors.notFound(`${this.label} with ID \`${id}\` not found.`, field);
+    return doc;
   }
 
   getWithSeq(merchantId: string, id: string): Stored<T> | undefined {

@@ -1,3 +1,4 @@
+import type { serialization } from 'square';
 import { z } from 'zod';
 import { SquareApiError, errors, type SquareErrorBody } from './errors.js';
 import { wireInteger } from './json.js';
@@ -102,3 +103,103 @@ export const shapes = {
   queryBool: z.enum(['true', 'false']).transform((v) => v === 'true'),
   idempotencyKey: (min: number, max?: number) => (max ? z.string().min(min).max(max) : z.string().min(min)),
 };
+
+/** One of the SDK's serialization schemas (`serialization.CreatePaymentRequest`, …), as far as checking a request needs it. */
+interface RequestSchema<Raw> {
+  parse(
+    raw: unknown,
+    options: { unrecognizedObjectKeys: 'fail'; allowUnrecognizedEnumValues: false; allowUnrecognizedUnionMembers: false; skipValidation: false },
+  ): { ok: true } | { ok: false; errors: Array<{ path: string[]; message: string }> };
+  json(parsed: never): { ok: true; value: Raw } | { ok: false };
+}
+
+/**
+ * What Square states for an API's string fields that the SDK's schemas do not carry, by dotted path
+ * (`billing_address.postal_code`): lengths, and the values of fields the SDK types as plain strings.
+ */
+export type FieldRules = Record<string, { min?: number; max?: number; oneOf?: readonly string[] }>;
+
+/** What the SDK says it expected, as Square's error code for the mistake. */
+const EXPECTED: Record<string, serialization.ErrorCode.Raw> = {
+  string: 'EXPECTED_STRING',
+  number: 'EXPECTED_INTEGER',
+  'bigint | number': 'EXPECTED_INTEGER',
+  boolean: 'EXPECTED_BOOLEAN',
+  object: 'EXPECTED_OBJECT',
+  list: 'EXPECTED_ARRAY',
+  enum: 'INVALID_ENUM_VALUE',
+};
+
+/** `['line_items', '[0]', 'name']` as Square writes it: `line_items[0].name`. */
+const fieldOf = (path: readonly string[]) => path.reduce((acc, p) => (p.startsWith('[') || !acc ? acc + p : `${acc}.${p}`), '');
+
+function sdkIssue(issue: { path: string[]; message: string }): SquareErrorBody {
+  const base = { category: 'INVALID_REQUEST_ERROR' as const };
+  const key = /^(Missing required|Unexpected) key "(.+)"$/.exec(issue.message);
+  if (key) {
+    const missing = key[1] === 'Missing required';
+    const field = fieldOf(missing ? [...issue.path, key[2]!] : issue.path);
+    return missing
+      ? { ...base, code: 'MISSING_REQUIRED_PARAMETER', detail: `Field must be set: ${field}`, field }
+      : { ...base, code: 'UNKNOWN_BODY_PARAMETER', detail: `Unknown field: ${field}`, field };
+  }
+  const field = fieldOf(issue.path);
+  const expected = /^Expected (.+?)\. Received/.exec(issue.message)?.[1] ?? '';
+  return { ...base, code: EXPECTED[expected] ?? 'INVALID_VALUE', detail: `${issue.message} (${field})`, field };
+}
+
+/** Square's int64 amounts: every `amount` of a request must fit, whatever object holds it. */
+function amountIssues(value: unknown, path: string[]): SquareErrorBody[] {
+  if (Array.isArray(value)) return value.flatMap((v, i) => amountIssues(v, [...path, `[${i}]`]));
+  if (value === null || typeof value !== 'object') return [];
+  return Object.entries(value).flatMap(([key, v]): SquareErrorBody[] => {
+    const field = [...path, key];
+    if (key === 'amount' && (typeof v === 'number' || typeof v === 'bigint')) {
+      if (typeof v === 'number' && !Number.isInteger(v))
+        return [{ category: 'INVALID_REQUEST_ERROR', code: 'EXPECTED_INTEGER', detail: `Amounts are integers: ${fieldOf(field)}`, field: fieldOf(field) }];
+      const big = BigInt(v);
+      const code = big > INT64_MAX ? 'VALUE_TOO_HIGH' : big < INT64_MIN ? 'VALUE_TOO_LOW' : undefined;
+      return code ? [{ category: 'INVALID_REQUEST_ERROR', code, detail: `Amounts are 64-bit: ${fieldOf(field)}`, field: fieldOf(field) }] : [];
+    }
+    return amountIssues(v, field);
+  });
+}
+
+function ruleIssues(input: unknown, rules: FieldRules): SquareErrorBody[] {
+  return Object.entries(rules).flatMap(([path, { min, max, oneOf }]): SquareErrorBody[] => {
+    const value = path.split('.').reduce<unknown>((v, key) => (v !== null && typeof v === 'object' ? (v as Record<string, unknown>)[key] : undefined), input);
+    if (typeof value !== 'string') return [];
+    const base = { category: 'INVALID_REQUEST_ERROR' as const, field: path };
+    if (max !== undefined && value.length > max)
+      return [{ ...base, code: 'VALUE_TOO_LONG', detail: `Field ${path} must be at most ${max} characters long` }];
+    if (min !== undefined && value.length < min)
+      return [{ ...base, code: 'VALUE_TOO_SHORT', detail: `Field ${path} must be at least ${min} characters long` }];
+    if (oneOf && !oneOf.includes(value))
+      return [{ ...base, code: 'INVALID_ENUM_VALUE', detail: `Field ${path} must be one of ${oneOf.join(', ')}` }];
+    return [];
+  });
+}
+
+/**
+ * Checks a request body against the SDK's own schema for it: an unknown field, a wrong type and an
+ * unknown enum value get Square's codes (UNKNOWN_BODY_PARAMETER, EXPECTED_STRING, INVALID_ENUM_VALUE, …)
+ * with `field`, as do amounts beyond int64 and what the API's `rules` state. The body is returned as it
+ * came, in Square's wire form.
+ */
+export function parseRequest<Raw>(schema: RequestSchema<Raw>, input: unknown, rules: FieldRules = {}): Raw {
+  const body = input ?? {};
+  // The SDK reads an amount with BigInt(), which throws on a fraction: amounts are checked first.
+  const issues = amountIssues(body, []);
+  if (issues.length === 0) {
+    const result = schema.parse(body, {
+      unrecognizedObjectKeys: 'fail',
+      allowUnrecognizedEnumValues: false,
+      allowUnrecognizedUnionMembers: false,
+      skipValidation: false,
+    });
+    if (!result.ok) issues.push(...result.errors.map(sdkIssue));
+  }
+  issues.push(...ruleIssues(body, rules));
+  if (issues.length > 0) throw new SquareApiError(400, issues);
+  return body as Raw;
+}

@@ -6,6 +6,7 @@ import { CustomerCreationSource, OrderState } from './enums.js';
 import { squareIdFrom } from './ids.js';
 import { paymentsOfOrders } from './payment.js';
 import { CardRef, CustomerConnection, CustomerRef, GiftCardRef, OrderConnection, OrderRef, PaymentConnection, PaymentRef } from './refs.js';
+import { TimeRange, timeRange } from './time-range.js';
 
 const CustomerPreferences = builder.objectRef<Square.CustomerPreferences>('CustomerPreferences').implement({
   description: 'What a customer agreed to receive.',
@@ -157,14 +158,6 @@ const TextFilter = builder.inputType('CustomerTextFilter', {
   }),
 });
 
-const TimeRange = builder.inputType('TimeRange', {
-  description: 'A time range; either end may be left open.',
-  fields: (t) => ({
-    startAt: t.field({ type: 'DateTime', required: false, description: 'The earliest time in the range; unbounded when absent.' }),
-    endAt: t.field({ type: 'DateTime', required: false, description: 'The latest time in the range; unbounded when absent.' }),
-  }),
-});
-
 const CustomerFilter = builder.inputType('CustomerFilter', {
   description: 'Find customers by contact details, reference or creation time (Square’s SearchCustomers).',
   fields: (t) => ({
@@ -236,9 +229,3 @@ builder.queryFields((t) => ({
 function textFilter(f: { exact?: string | null; fuzzy?: string | null }) {
   return { ...(f.exact != null ? { exact: f.exact } : {}), ...(f.fuzzy != null ? { fuzzy: f.fuzzy } : {}) };
 }
-
-export function timeRange(r: { startAt?: string | null; endAt?: string | null }) {
-  return { ...(r.startAt ? { startAt: r.startAt } : {}), ...(r.endAt ? { endAt: r.endAt } : {}) };
-}
-
-export { TimeRange };

@@ -3,7 +3,7 @@ import type { Square } from 'square';
 import type { GatewayContext } from '../gateway/context.js';
 import { builder } from './builder.js';
 import { arrayConnection, squareConnection } from './connections.js';
-import { TimeRange, timeRange } from './customer.js';
+import { TimeRange, timeRange } from './time-range.js';
 import { idList, MAX_IDS, within } from './filters.js';
 import { CardBrand, DiscountScope, DiscountType, OrderState, TaxScope, TaxType, TenderCardStatus, TenderType, CardEntryMethod } from './enums.js';
 import { squareIdFrom } from './ids.js';

@@ -16,7 +16,7 @@ import {
 import { squareIdFrom } from './ids.js';
 import { Money } from './money.js';
 import { CustomerRef, LocationRef, OrderRef, PaymentConnection, PaymentRef, RefundRef } from './refs.js';
-import { TimeRange, timeRange } from './customer.js';
+import { TimeRange, timeRange } from './time-range.js';
 
 /** The payments behind orders' tenders, newest first, each fetched once however many orders share it. */
 export async function paymentsOfOrders(ctx: GatewayContext, orders: readonly Square.Order[]): Promise<Square.Payment[]> {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildCardDoc } from '../../src/emulator/routes/cards.js';
+import { buildCardDoc } from '../../src/emulator/domain/cards.js';
 import { DEMO_CARDS } from '../../src/emulator/test-values.js';
 import { useEmulator } from '../support/emulator.js';
 import { addCustomer, eventsFor, failure, newToken } from '../support/fixtures.js';

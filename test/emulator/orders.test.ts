@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { serialization } from 'square';
 import { describe, expect, it } from 'vitest';
 import { newId } from '../../src/emulator/ids.js';
-import { addPaymentTender, addRefundToOrder, assertOrderPayable, createOrderForPayment } from '../../src/emulator/routes/orders.js';
+import { addPaymentTender, addRefundToOrder, assertOrderPayable, createOrderForPayment } from '../../src/emulator/domain/order-payments.js';
 import { useEmulator } from '../support/emulator.js';
 
 const square = useEmulator();

@@ -315,6 +315,13 @@ describe('CreatePayment validation', () => {
     ['a malformed email', { buyer_email_address: 'nobody' }, 'INVALID_EMAIL_ADDRESS', 'buyer_email_address'],
     ['a malformed phone number', { buyer_phone_number: '555-1234' }, 'INVALID_PHONE_NUMBER', 'buyer_phone_number'],
     ['a 21-character statement identifier', { statement_description_identifier: 's'.repeat(21) }, 'VALUE_TOO_LONG', 'statement_description_identifier'],
+    ['an unknown field', { tip_percent: 15 }, 'UNKNOWN_BODY_PARAMETER', 'tip_percent'],
+    ['a number for a string', { reference_id: 42 }, 'EXPECTED_STRING', 'reference_id'],
+    ['a string for a boolean', { autocomplete: 'no' }, 'EXPECTED_BOOLEAN', 'autocomplete'],
+    ['an unknown currency', { amount_money: { amount: 100, currency: 'XYZ' } }, 'INVALID_ENUM_VALUE', 'amount_money.currency'],
+    ['a fractional amount', { amount_money: { amount: 1.5, currency: 'USD' } }, 'EXPECTED_INTEGER', 'amount_money.amount'],
+    ['a nested wrong type', { billing_address: { locality: 7 } }, 'EXPECTED_STRING', 'billing_address.locality'],
+    ['an unknown nested field', { billing_address: { planet: 'Mars' } }, 'UNKNOWN_BODY_PARAMETER', 'billing_address.planet'],
   ])('answers 400 for %s', async (_name, patch, code, field) => {
     expect(await create({ ...base(), ...patch })).toMatchObject({ category: 'INVALID_REQUEST_ERROR', code, field });
   });

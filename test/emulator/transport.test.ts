@@ -64,6 +64,23 @@ describe('control plane', () => {
     expect((await square.raw('GET', '/v2/locations')).status).toBe(200);
   });
 
+  it('applies faults, auth and the request log to Square’s API alone, never to the control plane', async () => {
+    await fetch(`${square.url}/_emulator/requests`, { method: 'DELETE' });
+    await fetch(`${square.url}/_emulator/faults`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ path: '/**', status: 503 }),
+    });
+    expect((await square.raw('GET', '/v2/locations')).status).toBe(503);
+    const stats = await fetch(`${square.url}/_emulator/stats`);
+    expect(stats.status).toBe(200);
+    expect(stats.headers.get('square-version')).toBeNull();
+    const cleared = await fetch(`${square.url}/_emulator/faults`, { method: 'DELETE' });
+    expect(cleared.status).toBe(200);
+    const { requests } = (await (await fetch(`${square.url}/_emulator/requests`)).json()) as { requests: any[] };
+    expect(requests.map((r) => [r.path, r.status])).toEqual([['/v2/locations', 503]]);
+  });
+
   it('adds injected latency to matching calls', async () => {
     await fetch(`${square.url}/_emulator/faults`, {
       method: 'POST',

@@ -72,17 +72,7 @@ export function putProgram(ctx: EmulatorContext, merchantId: string, settings: P
   });
 }
 
-export function findAccount(ctx: EmulatorContext, merchantId: string, id: string, field = 'account_id'): Account {
-  const account = ctx.stores.loyaltyAccounts.get(merchantId, id);
-  if (!account) throw errors.notFound(`Loyalty account with ID \`${id}\` not found.`, field);
-  return account;
-}
 
-export function findReward(ctx: EmulatorContext, merchantId: string, id: string): Reward {
-  const reward = ctx.stores.loyaltyRewards.get(merchantId, id);
-  if (!reward) throw errors.notFound(`Loyalty reward with ID \`${id}\` not found.`, 'reward_id');
-  return reward;
-}
 
 /** Square keeps loyalty phone numbers in E.164. */
 const E164 = /^\+[1-9]\d{7,14}$/;
@@ -184,11 +174,6 @@ export function pointsForOrder(program: Program, order: Order): number {
   return pointsFor(program, { total: amountOf(order.total_money), tax: amountOf(order.total_tax_money), order });
 }
 
-export function findOrder(ctx: EmulatorContext, merchantId: string, orderId: string, field: string): Order {
-  const order = ctx.stores.orders.get(merchantId, orderId);
-  if (!order) throw errors.notFound(`Order with ID \`${orderId}\` not found.`, field);
-  return order;
-}
 
 interface LedgerEntry {
   type: serialization.LoyaltyEventType.Raw;
@@ -232,7 +217,7 @@ export function accumulate(
   accountId: string,
   input: { order_id?: string | null; points?: number | null; loyalty_program_id?: string | null; location_id: string },
 ): LoyaltyEvent[] {
-  const account = findAccount(ctx, merchantId, accountId);
+  const account = ctx.stores.loyaltyAccounts.require(merchantId, accountId, 'account_id');
   const program = findProgram(ctx, merchantId, account.program_id);
   if (!ctx.stores.locations.get(merchantId, input.location_id))
     throw errors.notFound(`Location with ID \`${input.location_id}\` not found.`, 'location_id');
@@ -246,7 +231,7 @@ export function accumulate(
       .some(({ doc }) => doc.type === 'ACCUMULATE_POINTS' && doc.accumulate_points?.order_id === orderId);
     if (already)
       throw SquareApiError.of(409, 'INVALID_REQUEST_ERROR', 'CONFLICT', 'Points were already accumulated for this order.', 'accumulate_points.order_id');
-    const order = findOrder(ctx, merchantId, orderId, 'accumulate_points.order_id');
+    const order = ctx.stores.orders.require(merchantId, orderId, 'accumulate_points.order_id');
     // Square only rewards purchases: the order must be paid.
     if (order.state !== 'COMPLETED') throw errors.badRequest('Points can only be accumulated for a paid (COMPLETED) order.');
     points = pointsForOrder(program, order);
@@ -271,7 +256,7 @@ export function adjust(
   accountId: string,
   input: { points: number; reason?: string | null; allowNegativeBalance: boolean },
 ): LoyaltyEvent {
-  const account = findAccount(ctx, merchantId, accountId);
+  const account = ctx.stores.loyaltyAccounts.require(merchantId, accountId, 'account_id');
   if (input.points === 0) throw errors.invalidValue('adjust_points.points', 'The adjustment must not be 0 points.');
   if (!input.allowNegativeBalance && (account.balance ?? 0) + input.points < 0)
     throw errors.badRequest('The adjustment would make the balance negative; set allow_negative_balance to allow it.');
@@ -288,12 +273,12 @@ export function createReward(
   merchantId: string,
   input: { loyalty_account_id: string; reward_tier_id: string; order_id?: string | null },
 ): Reward {
-  const account = findAccount(ctx, merchantId, input.loyalty_account_id, 'reward.loyalty_account_id');
+  const account = ctx.stores.loyaltyAccounts.require(merchantId, input.loyalty_account_id, 'reward.loyalty_account_id');
   const program = findProgram(ctx, merchantId, account.program_id);
   const tier = program.reward_tiers?.find((t) => t.id === input.reward_tier_id);
   if (!tier) throw errors.notFound(`Reward tier with ID \`${input.reward_tier_id}\` not found.`, 'reward.reward_tier_id');
   if (input.order_id) {
-    const order = findOrder(ctx, merchantId, input.order_id, 'reward.order_id');
+    const order = ctx.stores.orders.require(merchantId, input.order_id, 'reward.order_id');
     if (order.state !== 'OPEN') throw errors.badRequest('A reward can only be added to an OPEN order.');
   }
   if ((account.balance ?? 0) < tier.points)
@@ -319,14 +304,14 @@ export function createReward(
 }
 
 export function redeemReward(ctx: EmulatorContext, merchantId: string, rewardId: string, locationId: string): LoyaltyEvent {
-  const reward = findReward(ctx, merchantId, rewardId);
+  const reward = ctx.stores.loyaltyRewards.require(merchantId, rewardId, 'reward_id');
   if (!ctx.stores.locations.get(merchantId, locationId))
     throw errors.notFound(`Location with ID \`${locationId}\` not found.`, 'location_id');
   if (reward.status !== 'ISSUED') throw errors.badRequest(`The reward is ${reward.status} and cannot be redeemed.`);
   const at = now();
   const redeemed: Reward = { ...reward, status: 'REDEEMED', redeemed_at: at, updated_at: at };
   ctx.stores.loyaltyRewards.put(merchantId, rewardId, redeemed);
-  const account = findAccount(ctx, merchantId, reward.loyalty_account_id);
+  const account = ctx.stores.loyaltyAccounts.require(merchantId, reward.loyalty_account_id, 'account_id');
   return record(ctx, merchantId, account, {
     type: 'REDEEM_REWARD',
     detail: {
@@ -343,11 +328,11 @@ export function redeemReward(ctx: EmulatorContext, merchantId: string, rewardId:
 
 /** Gives a reward's points back; a redeemed reward is final. */
 export function deleteReward(ctx: EmulatorContext, merchantId: string, rewardId: string): void {
-  const reward = findReward(ctx, merchantId, rewardId);
+  const reward = ctx.stores.loyaltyRewards.require(merchantId, rewardId, 'reward_id');
   if (reward.status === 'REDEEMED') throw errors.badRequest('A redeemed reward cannot be deleted.');
   if (reward.status === 'DELETED') throw errors.notFound(`Loyalty reward with ID \`${rewardId}\` not found.`, 'reward_id');
   ctx.stores.loyaltyRewards.put(merchantId, rewardId, { ...reward, status: 'DELETED', updated_at: now() });
-  const account = findAccount(ctx, merchantId, reward.loyalty_account_id);
+  const account = ctx.stores.loyaltyAccounts.require(merchantId, reward.loyalty_account_id, 'account_id');
   record(ctx, merchantId, account, {
     type: 'DELETE_REWARD',
     detail: { delete_reward: { loyalty_program_id: account.program_id, reward_id: rewardId, points: reward.points ?? 0 } },

@@ -60,12 +60,6 @@ export function checkWriteVersion(current: number, given: number | null | undefi
   throw errors.versionMismatch(`The ${what} is at version ${current}, not at the version ${given} given in the request.`);
 }
 
-export function findDefinition(ctx: EmulatorContext, merchantId: string, key: string): Definition {
-  const definition = ctx.stores.customerAttributeDefinitions.get(merchantId, key);
-  if (!definition) throw errors.notFound(`Custom attribute definition with key \`${key}\` not found.`, 'key');
-  return definition;
-}
-
 /**
  * The data types Square offers: a `$ref` to one of its common schemas, or a Selection
  * (the only schema a definition may change later). Selection options get an id each
@@ -151,7 +145,7 @@ function emit(ctx: EmulatorContext, merchantId: string, action: string, definiti
 export function registerCustomerAttributeDefinitions(app: FastifyInstance, ctx: EmulatorContext): void {
   const { customerAttributeDefinitions: definitions, customerAttributes: attributes } = ctx.stores;
 
-  app.get('/v2/customers/custom-attribute-definitions', async (request) => {
+  app.get('/customers/custom-attribute-definitions', async (request) => {
     const q = parse(listQuery, request.query);
     const page = paginate({
       items: definitions.all(request.merchant.id),
@@ -164,7 +158,7 @@ export function registerCustomerAttributeDefinitions(app: FastifyInstance, ctx: 
     return { custom_attribute_definitions: page.items.map((s) => s.doc), ...(page.cursor ? { cursor: page.cursor } : {}) };
   });
 
-  app.post('/v2/customers/custom-attribute-definitions', async (request, reply) => {
+  app.post('/customers/custom-attribute-definitions', async (request, reply) => {
     const merchantId = request.merchant.id;
     const body = parse(writeSchema, request.body);
     const create = () => {
@@ -196,18 +190,18 @@ export function registerCustomerAttributeDefinitions(app: FastifyInstance, ctx: 
     return reply.code(result.status).send(result.body);
   });
 
-  app.get<KeyParams>('/v2/customers/custom-attribute-definitions/:key', async (request) => {
+  app.get<KeyParams>('/customers/custom-attribute-definitions/:key', async (request) => {
     const { version } = parse(getQuery, request.query);
-    const definition = findDefinition(ctx, request.merchant.id, request.params.key);
+    const definition = ctx.stores.customerAttributeDefinitions.require(request.merchant.id, request.params.key, 'key');
     checkReadVersion(Number(definition.version ?? 1), version);
     return { custom_attribute_definition: definition };
   });
 
-  app.put<KeyParams>('/v2/customers/custom-attribute-definitions/:key', async (request, reply) => {
+  app.put<KeyParams>('/customers/custom-attribute-definitions/:key', async (request, reply) => {
     const merchantId = request.merchant.id;
     const body = parse(writeSchema, request.body);
     const update = () => {
-      const existing = findDefinition(ctx, merchantId, request.params.key);
+      const existing = ctx.stores.customerAttributeDefinitions.require(merchantId, request.params.key, 'key');
       const fields = body.custom_attribute_definition;
       checkWriteVersion(Number(existing.version ?? 1), fields.version, 'custom attribute definition');
       if (fields.schema && !('$schema' in (existing.schema ?? {})))
@@ -233,10 +227,10 @@ export function registerCustomerAttributeDefinitions(app: FastifyInstance, ctx: 
     return reply.code(result.status).send(result.body);
   });
 
-  app.delete<KeyParams>('/v2/customers/custom-attribute-definitions/:key', async (request) => {
+  app.delete<KeyParams>('/customers/custom-attribute-definitions/:key', async (request) => {
     const merchantId = request.merchant.id;
     ctx.tx(() => {
-      const definition = findDefinition(ctx, merchantId, request.params.key);
+      const definition = ctx.stores.customerAttributeDefinitions.require(merchantId, request.params.key, 'key');
       // Square deletes the attribute from every profile along with its definition.
       for (const { doc } of attributes.all(merchantId)) {
         if (doc.custom_attribute.key === definition.key) attributes.delete(merchantId, attributeId(doc.customer_id, definition.key!));

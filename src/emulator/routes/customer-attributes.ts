@@ -11,7 +11,6 @@ import {
   attributeId,
   checkReadVersion,
   checkWriteVersion,
-  findDefinition,
   validateValue,
 } from './customer-attribute-definitions.js';
 
@@ -38,13 +37,9 @@ const getQuery = z.object({ with_definition: shapes.queryBool.optional(), versio
 type Upsert = z.output<typeof attributeFields>;
 type AttributeParams = { Params: { customer_id: string; key: string } };
 
-function requireCustomer(ctx: EmulatorContext, merchantId: string, id: string): void {
-  if (!ctx.stores.customers.get(merchantId, id)) throw errors.notFound(`Customer with ID \`${id}\` not found.`, 'customer_id');
-}
-
 /** An attribute as Square answers it: visibility is always the definition's current one. */
 function render(ctx: EmulatorContext, merchantId: string, attribute: Attribute, withDefinition: boolean): Attribute {
-  const definition = findDefinition(ctx, merchantId, attribute.key!);
+  const definition = ctx.stores.customerAttributeDefinitions.require(merchantId, attribute.key!, 'key');
   return {
     ...attribute,
     visibility: definition.visibility ?? 'VISIBILITY_HIDDEN',
@@ -53,16 +48,16 @@ function render(ctx: EmulatorContext, merchantId: string, attribute: Attribute, 
 }
 
 function findAttribute(ctx: EmulatorContext, merchantId: string, customerId: string, key: string): Attribute {
-  requireCustomer(ctx, merchantId, customerId);
-  findDefinition(ctx, merchantId, key);
+  ctx.stores.customers.require(merchantId, customerId, 'customer_id');
+  ctx.stores.customerAttributeDefinitions.require(merchantId, key, 'key');
   const stored = ctx.stores.customerAttributes.get(merchantId, attributeId(customerId, key));
   if (!stored) throw errors.notFound(`Custom attribute \`${key}\` not found for customer \`${customerId}\`.`, 'key');
   return stored.custom_attribute;
 }
 
 function upsert(ctx: EmulatorContext, merchantId: string, customerId: string, key: string, fields: Upsert): Attribute {
-  requireCustomer(ctx, merchantId, customerId);
-  const definition = findDefinition(ctx, merchantId, key);
+  ctx.stores.customers.require(merchantId, customerId, 'customer_id');
+  const definition = ctx.stores.customerAttributeDefinitions.require(merchantId, key, 'key');
   validateValue(definition, fields.value, 'custom_attribute.value');
   const id = attributeId(customerId, key);
   const existing = ctx.stores.customerAttributes.get(merchantId, id)?.custom_attribute;
@@ -118,11 +113,11 @@ export function moveCustomerAttributes(ctx: EmulatorContext, merchantId: string,
 export function registerCustomerAttributes(app: FastifyInstance, ctx: EmulatorContext): void {
   const { customerAttributes: attributes } = ctx.stores;
 
-  app.get<{ Params: { customer_id: string } }>('/v2/customers/:customer_id/custom-attributes', async (request) => {
+  app.get<{ Params: { customer_id: string } }>('/customers/:customer_id/custom-attributes', async (request) => {
     const merchantId = request.merchant.id;
     const { customer_id: customerId } = request.params;
     const q = parse(listQuery, request.query);
-    requireCustomer(ctx, merchantId, customerId);
+    ctx.stores.customers.require(merchantId, customerId, 'customer_id');
     const page = paginate({
       items: attributes.all(merchantId).filter(({ doc }) => doc.customer_id === customerId),
       key: ({ seq }) => [seq],
@@ -137,7 +132,7 @@ export function registerCustomerAttributes(app: FastifyInstance, ctx: EmulatorCo
     };
   });
 
-  app.get<AttributeParams>('/v2/customers/:customer_id/custom-attributes/:key', async (request) => {
+  app.get<AttributeParams>('/customers/:customer_id/custom-attributes/:key', async (request) => {
     const merchantId = request.merchant.id;
     const q = parse(getQuery, request.query);
     const attribute = findAttribute(ctx, merchantId, request.params.customer_id, request.params.key);
@@ -145,7 +140,7 @@ export function registerCustomerAttributes(app: FastifyInstance, ctx: EmulatorCo
     return { custom_attribute: render(ctx, merchantId, attribute, q.with_definition ?? false) };
   });
 
-  app.post<AttributeParams>('/v2/customers/:customer_id/custom-attributes/:key', async (request, reply) => {
+  app.post<AttributeParams>('/customers/:customer_id/custom-attributes/:key', async (request, reply) => {
     const merchantId = request.merchant.id;
     const { customer_id: customerId, key } = request.params;
     const body = parse(upsertSchema, request.body);
@@ -156,7 +151,7 @@ export function registerCustomerAttributes(app: FastifyInstance, ctx: EmulatorCo
     return reply.code(result.status).send(result.body);
   });
 
-  app.delete<AttributeParams>('/v2/customers/:customer_id/custom-attributes/:key', async (request) => {
+  app.delete<AttributeParams>('/customers/:customer_id/custom-attributes/:key', async (request) => {
     const merchantId = request.merchant.id;
     const { customer_id: customerId, key } = request.params;
     ctx.tx(() => {
@@ -174,7 +169,7 @@ export function registerCustomerAttributes(app: FastifyInstance, ctx: EmulatorCo
     return {};
   });
 
-  app.post('/v2/customers/custom-attributes/bulk-upsert', async (request) => {
+  app.post('/customers/custom-attributes/bulk-upsert', async (request) => {
     const merchantId = request.merchant.id;
     const { values } = parse(bulkSchema, request.body);
     const size = Object.keys(values).length;

@@ -3,7 +3,8 @@ import { z } from 'zod';
 import type { EmulatorContext } from '../context.js';
 import { errors } from '../errors.js';
 import { parse } from '../validation.js';
-import { billingAddressSchema, cardFromSource, createCardOnFile, disableCard } from './cards.js';
+import { cardFromSource, createCardOnFile, disableCard } from '../domain/cards.js';
+import { billingAddressSchema } from './cards.js';
 
 const createBody = z.object({
   card_nonce: z.string().min(1).max(16384),
@@ -20,7 +21,7 @@ type CardParams = { Params: { customer_id: string; card_id: string } };
  * DisableCard does, and no longer shows in ListCards.
  */
 export function registerCustomerCards(app: FastifyInstance, ctx: EmulatorContext): void {
-  app.post<{ Params: { customer_id: string } }>('/v2/customers/:customer_id/cards', async (request, reply) => {
+  app.post<{ Params: { customer_id: string } }>('/customers/:customer_id/cards', async (request, reply) => {
     const merchantId = request.merchant.id;
     const customerId = request.params.customer_id;
     const body = parse(createBody, request.body);
@@ -39,7 +40,7 @@ export function registerCustomerCards(app: FastifyInstance, ctx: EmulatorContext
     return reply.code(result.status).send(result.body);
   });
 
-  app.delete<CardParams>('/v2/customers/:customer_id/cards/:card_id', async (request) => {
+  app.delete<CardParams>('/customers/:customer_id/cards/:card_id', async (request) => {
     const merchantId = request.merchant.id;
     const { customer_id: customerId, card_id: cardId } = request.params;
     ctx.tx(() => {

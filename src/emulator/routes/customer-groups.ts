@@ -2,7 +2,6 @@ import type { FastifyInstance } from 'fastify';
 import type { serialization } from 'square';
 import { z } from 'zod';
 import { now, type EmulatorContext } from '../context.js';
-import { errors } from '../errors.js';
 import { newId } from '../ids.js';
 import { paginate } from '../pagination.js';
 import { parse, shapes } from '../validation.js';
@@ -30,7 +29,7 @@ type MembershipParams = { Params: { customer_id: string; group_id: string } };
 export function registerCustomerGroups(app: FastifyInstance, ctx: EmulatorContext): void {
   const { customerGroups: groups, customers } = ctx.stores;
 
-  app.get('/v2/customers/groups', async (request) => {
+  app.get('/customers/groups', async (request) => {
     const q = parse(listQuery, request.query);
     const page = paginate({
       items: groups.all(request.merchant.id),
@@ -45,7 +44,7 @@ export function registerCustomerGroups(app: FastifyInstance, ctx: EmulatorContex
     };
   });
 
-  app.post('/v2/customers/groups', async (request, reply) => {
+  app.post('/customers/groups', async (request, reply) => {
     const merchantId = request.merchant.id;
     const body = parse(createSchema, request.body);
     const create = () => {
@@ -60,24 +59,24 @@ export function registerCustomerGroups(app: FastifyInstance, ctx: EmulatorContex
     return reply.code(result.status).send(result.body);
   });
 
-  app.get<GroupParams>('/v2/customers/groups/:group_id', async (request) => ({
-    group: findGroup(ctx, request.merchant.id, request.params.group_id),
+  app.get<GroupParams>('/customers/groups/:group_id', async (request) => ({
+    group: ctx.stores.customerGroups.require(request.merchant.id, request.params.group_id, 'group_id'),
   }));
 
-  app.put<GroupParams>('/v2/customers/groups/:group_id', async (request) => {
+  app.put<GroupParams>('/customers/groups/:group_id', async (request) => {
     const merchantId = request.merchant.id;
     const { group: fields } = parse(updateSchema, request.body);
     return ctx.tx(() => {
-      const group: Group = { ...findGroup(ctx, merchantId, request.params.group_id), ...fields, updated_at: now() };
+      const group: Group = { ...ctx.stores.customerGroups.require(merchantId, request.params.group_id, 'group_id'), ...fields, updated_at: now() };
       groups.put(merchantId, group.id!, group);
       return { group };
     });
   });
 
-  app.delete<GroupParams>('/v2/customers/groups/:group_id', async (request) => {
+  app.delete<GroupParams>('/customers/groups/:group_id', async (request) => {
     const merchantId = request.merchant.id;
     ctx.tx(() => {
-      const { id } = findGroup(ctx, merchantId, request.params.group_id);
+      const { id } = ctx.stores.customerGroups.require(merchantId, request.params.group_id, 'group_id');
       for (const { doc } of customers.all(merchantId)) {
         if (doc.group_ids?.includes(id!)) setGroups(ctx, merchantId, doc, doc.group_ids.filter((g) => g !== id));
       }
@@ -86,11 +85,11 @@ export function registerCustomerGroups(app: FastifyInstance, ctx: EmulatorContex
     return {};
   });
 
-  app.put<MembershipParams>('/v2/customers/:customer_id/groups/:group_id', async (request) => {
+  app.put<MembershipParams>('/customers/:customer_id/groups/:group_id', async (request) => {
     const merchantId = request.merchant.id;
     ctx.tx(() => {
-      const customer = findCustomer(ctx, merchantId, request.params.customer_id);
-      const { id } = findGroup(ctx, merchantId, request.params.group_id);
+      const customer = ctx.stores.customers.require(merchantId, request.params.customer_id, 'customer_id');
+      const { id } = ctx.stores.customerGroups.require(merchantId, request.params.group_id, 'group_id');
       const current = customer.group_ids ?? [];
       // Adding a member twice changes nothing, as in Square.
       if (!current.includes(id!)) setGroups(ctx, merchantId, customer, [...current, id!]);
@@ -98,28 +97,16 @@ export function registerCustomerGroups(app: FastifyInstance, ctx: EmulatorContex
     return {};
   });
 
-  app.delete<MembershipParams>('/v2/customers/:customer_id/groups/:group_id', async (request) => {
+  app.delete<MembershipParams>('/customers/:customer_id/groups/:group_id', async (request) => {
     const merchantId = request.merchant.id;
     ctx.tx(() => {
-      const customer = findCustomer(ctx, merchantId, request.params.customer_id);
-      const { id } = findGroup(ctx, merchantId, request.params.group_id);
+      const customer = ctx.stores.customers.require(merchantId, request.params.customer_id, 'customer_id');
+      const { id } = ctx.stores.customerGroups.require(merchantId, request.params.group_id, 'group_id');
       const current = customer.group_ids ?? [];
       if (current.includes(id!)) setGroups(ctx, merchantId, customer, current.filter((g) => g !== id));
     });
     return {};
   });
-}
-
-function findGroup(ctx: EmulatorContext, merchantId: string, id: string): Group {
-  const group = ctx.stores.customerGroups.get(merchantId, id);
-  if (!group) throw errors.notFound(`Customer group with ID \`${id}\` not found.`, 'group_id');
-  return group;
-}
-
-function findCustomer(ctx: EmulatorContext, merchantId: string, id: string): Customer {
-  const customer = ctx.stores.customers.get(merchantId, id);
-  if (!customer) throw errors.notFound(`Customer with ID \`${id}\` not found.`, 'customer_id');
-  return customer;
 }
 
 /** Square leaves `group_ids` out of a profile that belongs to no group. */

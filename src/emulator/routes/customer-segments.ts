@@ -81,7 +81,7 @@ export function withSegmentIds(ctx: EmulatorContext, merchantId: string): (custo
 
 /** Customer Segments API: list and retrieve the merchant's (static) segments. */
 export function registerCustomerSegments(app: FastifyInstance, ctx: EmulatorContext): void {
-  app.get('/v2/customers/segments', async (request) => {
+  app.get('/customers/segments', async (request) => {
     const q = parse(listQuery, request.query);
     const page = paginate({
       items: segmentsOf(ctx, request.merchant.id).map((doc, seq) => ({ doc, seq })),
@@ -93,7 +93,7 @@ export function registerCustomerSegments(app: FastifyInstance, ctx: EmulatorCont
     return { segments: page.items.map((s) => s.doc), ...(page.cursor ? { cursor: page.cursor } : {}) };
   });
 
-  app.get<{ Params: { segment_id: string } }>('/v2/customers/segments/:segment_id', async (request) => {
+  app.get<{ Params: { segment_id: string } }>('/customers/segments/:segment_id', async (request) => {
     const { segment_id: id } = request.params;
     const segment = segmentsOf(ctx, request.merchant.id).find((s) => s.id === id);
     if (!segment) throw errors.notFound(`Segment with ID \`${id}\` not found.`, 'segment_id');

@@ -123,13 +123,11 @@ type SearchFilter = NonNullable<NonNullable<z.output<typeof searchSchema>['query
 const idsSchema = z.object({ customer_ids: z.array(z.string()).min(1).max(MAX_BULK) });
 const mapSchema = z.object({ customers: z.record(z.string(), z.unknown()) });
 
-const notFound = (id: string) => errors.notFound(`Customer with ID \`${id}\` not found.`);
-
 /** Customers API: CRUD, search, the four bulk endpoints, and customer.created/updated/deleted webhooks. */
 export function registerCustomers(app: FastifyInstance, ctx: EmulatorContext): void {
   const { customers } = ctx.stores;
 
-  app.get('/v2/customers', async (request) => {
+  app.get('/customers', async (request) => {
     const q = parse(listQuery, request.query);
     const visible = customers.all(request.merchant.id).filter((s) => isPublic(s.doc));
     const field = q.sort_field ?? 'DEFAULT';
@@ -145,7 +143,7 @@ export function registerCustomers(app: FastifyInstance, ctx: EmulatorContext): v
     return pageBody(page.items.map((s) => s.doc).map(withSegmentIds(ctx, request.merchant.id)), page.cursor, q.count ? visible.length : undefined);
   });
 
-  app.post('/v2/customers', async (request, reply) => {
+  app.post('/customers', async (request, reply) => {
     const merchantId = request.merchant.id;
     const body = parse(createSchema, request.body);
     const create = () => ({ status: 200, body: { customer: createCustomer(ctx, merchantId, body) } });
@@ -155,7 +153,7 @@ export function registerCustomers(app: FastifyInstance, ctx: EmulatorContext): v
     return reply.code(result.status).send(result.body);
   });
 
-  app.post('/v2/customers/search', async (request) => {
+  app.post('/customers/search', async (request) => {
     const body = parse(searchSchema, request.body);
     const filter = body.query?.filter ?? {};
     const matches = compileFilter(filter, (id) => segmentMembership(ctx, request.merchant.id, id));
@@ -173,7 +171,7 @@ export function registerCustomers(app: FastifyInstance, ctx: EmulatorContext): v
     return pageBody(page.items.map((s) => s.doc).map(withSegmentIds(ctx, request.merchant.id)), page.cursor, body.count ? found.length : undefined);
   });
 
-  app.post('/v2/customers/bulk-create', async (request) => {
+  app.post('/customers/bulk-create', async (request) => {
     const merchantId = request.merchant.id;
     const items = bulkMap(request.body);
     const responses = ctx.tx(() =>
@@ -188,14 +186,14 @@ export function registerCustomers(app: FastifyInstance, ctx: EmulatorContext): v
     return { responses };
   });
 
-  app.post('/v2/customers/bulk-retrieve', async (request) => {
+  app.post('/customers/bulk-retrieve', async (request) => {
     const { customer_ids } = parse(idsSchema, request.body);
     const read = withSegmentIds(ctx, request.merchant.id);
-    const responses = mapEntries(asKeys(customer_ids), (id) => ({ customer: read(getCustomer(ctx, request.merchant.id, id)) }));
+    const responses = mapEntries(asKeys(customer_ids), (id) => ({ customer: read(ctx.stores.customers.require(request.merchant.id, id)) }));
     return { responses };
   });
 
-  app.post('/v2/customers/bulk-update', async (request) => {
+  app.post('/customers/bulk-update', async (request) => {
     const items = bulkMap(request.body);
     const responses = ctx.tx(() =>
       mapEntries(items, (id, data) => ({
@@ -205,7 +203,7 @@ export function registerCustomers(app: FastifyInstance, ctx: EmulatorContext): v
     return { responses };
   });
 
-  app.post('/v2/customers/bulk-delete', async (request) => {
+  app.post('/customers/bulk-delete', async (request) => {
     const { customer_ids } = parse(idsSchema, request.body);
     const responses = ctx.tx(() =>
       mapEntries(asKeys(customer_ids), (id) => {
@@ -216,16 +214,16 @@ export function registerCustomers(app: FastifyInstance, ctx: EmulatorContext): v
     return { responses };
   });
 
-  app.get<{ Params: { customer_id: string } }>('/v2/customers/:customer_id', async (request) => ({
-    customer: withSegmentIds(ctx, request.merchant.id)(getCustomer(ctx, request.merchant.id, request.params.customer_id)),
+  app.get<{ Params: { customer_id: string } }>('/customers/:customer_id', async (request) => ({
+    customer: withSegmentIds(ctx, request.merchant.id)(ctx.stores.customers.require(request.merchant.id, request.params.customer_id)),
   }));
 
-  app.put<{ Params: { customer_id: string } }>('/v2/customers/:customer_id', async (request) => {
+  app.put<{ Params: { customer_id: string } }>('/customers/:customer_id', async (request) => {
     const fields = parse(updateSchema, request.body);
     return { customer: ctx.tx(() => updateCustomer(ctx, request.merchant.id, request.params.customer_id, fields)) };
   });
 
-  app.delete<{ Params: { customer_id: string } }>('/v2/customers/:customer_id', async (request) => {
+  app.delete<{ Params: { customer_id: string } }>('/customers/:customer_id', async (request) => {
     const { version } = parse(z.object({ version: shapes.queryInt.optional() }), request.query);
     ctx.tx(() => deleteCustomer(ctx, request.merchant.id, request.params.customer_id, version));
     return {};
@@ -248,7 +246,7 @@ export function mergeCustomers(ctx: EmulatorContext, merchantId: string, ids: st
   if (new Set(ids).size !== ids.length)
     throw errors.invalidValue('from_customer_ids', 'The customer IDs to merge must be distinct.');
   return ctx.tx(() => {
-    const sources = ids.map((id) => getCustomer(ctx, merchantId, id));
+    const sources = ids.map((id) => ctx.stores.customers.require(merchantId, id));
     const at = now();
     const merged: Customer = { id: newId.customer(), created_at: at, updated_at: at };
     for (const field of [...STRING_FIELDS, 'address', 'tax_ids'] as const) {
@@ -292,12 +290,6 @@ export function mergeCustomers(ctx: EmulatorContext, merchantId: string, ids: st
   });
 }
 
-function getCustomer(ctx: EmulatorContext, merchantId: string, id: string): Customer {
-  const customer = ctx.stores.customers.get(merchantId, id);
-  if (!customer) throw notFound(id);
-  return customer;
-}
-
 function createCustomer(ctx: EmulatorContext, merchantId: string, fields: Profile): Customer {
   validateProfile(fields);
   if (!PUBLIC_FIELDS.some((f) => fields[f]))
@@ -316,7 +308,7 @@ function createCustomer(ctx: EmulatorContext, merchantId: string, fields: Profil
 }
 
 function updateCustomer(ctx: EmulatorContext, merchantId: string, id: string, fields: Update): Customer {
-  const existing = getCustomer(ctx, merchantId, id);
+  const existing = ctx.stores.customers.require(merchantId, id);
   checkVersion(existing, fields.version);
   validateProfile(fields);
   const customer: Customer = structuredClone(existing);
@@ -329,7 +321,7 @@ function updateCustomer(ctx: EmulatorContext, merchantId: string, id: string, fi
 }
 
 function deleteCustomer(ctx: EmulatorContext, merchantId: string, id: string, version: number | undefined): void {
-  const customer = getCustomer(ctx, merchantId, id);
+  const customer = ctx.stores.customers.require(merchantId, id);
   checkVersion(customer, version);
   ctx.stores.customers.delete(merchantId, id);
   deleteCustomerAttributes(ctx, merchantId, id);

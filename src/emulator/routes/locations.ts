@@ -6,20 +6,15 @@ import { errors } from '../errors.js';
 export function registerLocations(app: FastifyInstance, ctx: EmulatorContext): void {
   const { locations } = ctx.stores;
 
-  app.get('/v2/locations', async (request) => ({
+  app.get('/locations', async (request) => ({
     locations: locations.all(request.merchant.id).map((s) => s.doc),
   }));
 
-  app.get<{ Params: { location_id: string } }>('/v2/locations/:location_id', async (request) => {
+  app.get<{ Params: { location_id: string } }>('/locations/:location_id', async (request) => {
     const merchantId = request.merchant.id;
     const { location_id: id } = request.params;
     const location = id === 'main' ? locations.all(merchantId)[0]?.doc : locations.get(merchantId, id);
     if (!location) throw errors.notFound(`Location with id ${id} not found.`, 'location_id');
     return { location };
   });
-}
-
-/** The merchant's main location id: where objects go when a request names none. */
-export function mainLocationId(ctx: EmulatorContext, merchantId: string): string {
-  return ctx.stores.locations.all(merchantId)[0]!.doc.id!;
 }

@@ -7,10 +7,7 @@ import {
   createAccount,
   createReward,
   deleteReward,
-  findAccount,
-  findOrder,
   findProgram,
-  findReward,
   pointsFor,
   pointsForOrder,
   programOf,
@@ -115,46 +112,43 @@ type RewardParams = { Params: { reward_id: string } };
 /** Loyalty API: programs, accounts, points, rewards and the event ledger (promotions are not emulated). */
 export function registerLoyalty(app: FastifyInstance, ctx: EmulatorContext): void {
   const { loyaltyAccounts, loyaltyEvents, loyaltyRewards } = ctx.stores;
-  const idempotent = (merchantId: string, endpoint: string, idempotencyKey: string, request: unknown, run: () => unknown) =>
-    ctx.idempotency.run(merchantId, endpoint, idempotencyKey, request, () => ({ status: 200, body: run() }));
 
-  app.get('/v2/loyalty/programs', async (request) => {
+  app.get('/loyalty/programs', async (request) => {
     const program = programOf(ctx, request.merchant.id);
     return program ? { programs: [program] } : {};
   });
 
-  app.get<ProgramParams>('/v2/loyalty/programs/:program_id', async (request) => ({
+  app.get<ProgramParams>('/loyalty/programs/:program_id', async (request) => ({
     program: findProgram(ctx, request.merchant.id, request.params.program_id),
   }));
 
-  app.post<ProgramParams>('/v2/loyalty/programs/:program_id/calculate', async (request) => {
+  app.post<ProgramParams>('/loyalty/programs/:program_id/calculate', async (request) => {
     const merchantId = request.merchant.id;
     const body = parse(calculateBody, request.body);
     const program = findProgram(ctx, merchantId, request.params.program_id);
     if (body.order_id && body.transaction_amount_money)
       throw errors.invalid('CONFLICTING_PARAMETERS', 'Provide either order_id or transaction_amount_money, not both.');
-    if (body.loyalty_account_id) findAccount(ctx, merchantId, body.loyalty_account_id, 'loyalty_account_id');
-    if (body.order_id) return { points: pointsForOrder(program, findOrder(ctx, merchantId, body.order_id, 'order_id')), promotion_points: 0 };
+    if (body.loyalty_account_id) ctx.stores.loyaltyAccounts.require(merchantId, body.loyalty_account_id, 'loyalty_account_id');
+    if (body.order_id) return { points: pointsForOrder(program, ctx.stores.orders.require(merchantId, body.order_id, 'order_id')), promotion_points: 0 };
     if (!body.transaction_amount_money) throw errors.missing('order_id');
     const total = BigInt(body.transaction_amount_money.amount);
     // An amount alone carries no tax or items: SPEND and VISIT rules apply to it as given.
     return { points: pointsFor(program, { total, tax: 0n }), promotion_points: 0 };
   });
 
-  app.post('/v2/loyalty/accounts', async (request, reply) => {
+  app.post('/loyalty/accounts', async (request, reply) => {
     const merchantId = request.merchant.id;
     const body = parse(createAccountBody, request.body);
-    const result = idempotent(merchantId, 'CreateLoyaltyAccount', body.idempotency_key, request.body, () => ({
+    return ctx.idempotency.send(reply, { merchantId, endpoint: 'CreateLoyaltyAccount', key: body.idempotency_key, request: request.body }, () => ({
       loyalty_account: createAccount(ctx, merchantId, {
         program_id: body.loyalty_account.program_id,
         phone_number: body.loyalty_account.mapping.phone_number,
         customer_id: body.loyalty_account.customer_id,
       }),
     }));
-    return reply.code(result.status).send(result.body);
   });
 
-  app.post('/v2/loyalty/accounts/search', async (request) => {
+  app.post('/loyalty/accounts/search', async (request) => {
     const merchantId = request.merchant.id;
     const body = parse(searchAccountsBody, request.body);
     const phones = body.query?.mappings?.map((m) => m.phone_number);
@@ -176,35 +170,33 @@ export function registerLoyalty(app: FastifyInstance, ctx: EmulatorContext): voi
     return { loyalty_accounts: page.items.map((s) => s.doc), ...(page.cursor ? { cursor: page.cursor } : {}) };
   });
 
-  app.get<AccountParams>('/v2/loyalty/accounts/:account_id', async (request) => ({
-    loyalty_account: findAccount(ctx, request.merchant.id, request.params.account_id),
+  app.get<AccountParams>('/loyalty/accounts/:account_id', async (request) => ({
+    loyalty_account: ctx.stores.loyaltyAccounts.require(request.merchant.id, request.params.account_id, 'account_id'),
   }));
 
-  app.post<AccountParams>('/v2/loyalty/accounts/:account_id/accumulate', async (request, reply) => {
+  app.post<AccountParams>('/loyalty/accounts/:account_id/accumulate', async (request, reply) => {
     const merchantId = request.merchant.id;
     const body = parse(accumulateBody, request.body);
-    const result = idempotent(merchantId, 'AccumulateLoyaltyPoints', body.idempotency_key, request.body, () => {
+    return ctx.idempotency.send(reply, { merchantId, endpoint: 'AccumulateLoyaltyPoints', key: body.idempotency_key, request: request.body }, () => {
       const events = accumulate(ctx, merchantId, request.params.account_id, { ...body.accumulate_points, location_id: body.location_id });
       // `event` is the deprecated single-event field Square still fills.
       return { events, ...(events[0] ? { event: events[0] } : {}) };
     });
-    return reply.code(result.status).send(result.body);
   });
 
-  app.post<AccountParams>('/v2/loyalty/accounts/:account_id/adjust', async (request, reply) => {
+  app.post<AccountParams>('/loyalty/accounts/:account_id/adjust', async (request, reply) => {
     const merchantId = request.merchant.id;
     const body = parse(adjustBody, request.body);
-    const result = idempotent(merchantId, 'AdjustLoyaltyPoints', body.idempotency_key, request.body, () => ({
+    return ctx.idempotency.send(reply, { merchantId, endpoint: 'AdjustLoyaltyPoints', key: body.idempotency_key, request: request.body }, () => ({
       event: adjust(ctx, merchantId, request.params.account_id, {
         points: body.adjust_points.points,
         reason: body.adjust_points.reason,
         allowNegativeBalance: body.allow_negative_balance === true,
       }),
     }));
-    return reply.code(result.status).send(result.body);
   });
 
-  app.post('/v2/loyalty/events/search', async (request) => {
+  app.post('/loyalty/events/search', async (request) => {
     const merchantId = request.merchant.id;
     const body = parse(searchEventsBody, request.body);
     const filter = body.query?.filter;
@@ -233,16 +225,15 @@ export function registerLoyalty(app: FastifyInstance, ctx: EmulatorContext): voi
     return { events: page.items.map((s) => s.doc), ...(page.cursor ? { cursor: page.cursor } : {}) };
   });
 
-  app.post('/v2/loyalty/rewards', async (request, reply) => {
+  app.post('/loyalty/rewards', async (request, reply) => {
     const merchantId = request.merchant.id;
     const body = parse(createRewardBody, request.body);
-    const result = idempotent(merchantId, 'CreateLoyaltyReward', body.idempotency_key, request.body, () => ({
+    return ctx.idempotency.send(reply, { merchantId, endpoint: 'CreateLoyaltyReward', key: body.idempotency_key, request: request.body }, () => ({
       reward: createReward(ctx, merchantId, body.reward),
     }));
-    return reply.code(result.status).send(result.body);
   });
 
-  app.post('/v2/loyalty/rewards/search', async (request) => {
+  app.post('/loyalty/rewards/search', async (request) => {
     const merchantId = request.merchant.id;
     const body = parse(searchRewardsBody, request.body);
     const query = body.query;
@@ -260,21 +251,20 @@ export function registerLoyalty(app: FastifyInstance, ctx: EmulatorContext): voi
     return { rewards: page.items.map((s) => s.doc), ...(page.cursor ? { cursor: page.cursor } : {}) };
   });
 
-  app.get<RewardParams>('/v2/loyalty/rewards/:reward_id', async (request) => ({
-    reward: findReward(ctx, request.merchant.id, request.params.reward_id),
+  app.get<RewardParams>('/loyalty/rewards/:reward_id', async (request) => ({
+    reward: ctx.stores.loyaltyRewards.require(request.merchant.id, request.params.reward_id, 'reward_id'),
   }));
 
-  app.delete<RewardParams>('/v2/loyalty/rewards/:reward_id', async (request) => {
+  app.delete<RewardParams>('/loyalty/rewards/:reward_id', async (request) => {
     ctx.tx(() => deleteReward(ctx, request.merchant.id, request.params.reward_id));
     return {};
   });
 
-  app.post<RewardParams>('/v2/loyalty/rewards/:reward_id/redeem', async (request, reply) => {
+  app.post<RewardParams>('/loyalty/rewards/:reward_id/redeem', async (request, reply) => {
     const merchantId = request.merchant.id;
     const body = parse(redeemBody, request.body);
-    const result = idempotent(merchantId, 'RedeemLoyaltyReward', body.idempotency_key, request.body, () => ({
+    return ctx.idempotency.send(reply, { merchantId, endpoint: 'RedeemLoyaltyReward', key: body.idempotency_key, request: request.body }, () => ({
       event: redeemReward(ctx, merchantId, request.params.reward_id, body.location_id),
     }));
-    return reply.code(result.status).send(result.body);
   });
 }

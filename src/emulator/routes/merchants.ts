@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { EmulatorContext } from '../context.js';
 import { errors } from '../errors.js';
 import { parse, shapes } from '../validation.js';
-import { mainLocationId } from './locations.js';
+import { mainLocationId } from '../domain/locations.js';
 
 type Merchant = serialization.Merchant.Raw;
 
@@ -17,13 +17,13 @@ const listQuery = z.object({ cursor: shapes.queryInt.optional() });
  * those of the main location the emulator provisions.
  */
 export function registerMerchants(app: FastifyInstance, ctx: EmulatorContext): void {
-  app.get('/v2/merchants', async (request) => {
+  app.get('/merchants', async (request) => {
     // The cursor is an integer in Square's spec; with one merchant there is never a next page.
     parse(listQuery, request.query);
     return { merchant: [merchantOf(ctx, request.merchant.id)] };
   });
 
-  app.get<{ Params: { merchant_id: string } }>('/v2/merchants/:merchant_id', async (request) => {
+  app.get<{ Params: { merchant_id: string } }>('/merchants/:merchant_id', async (request) => {
     const { merchant_id: id } = request.params;
     if (id !== 'me' && id !== request.merchant.id)
       throw errors.notFound(`Merchant with ID \`${id}\` not found.`, 'merchant_id');

@@ -1,45 +1,23 @@
 import type { FastifyInstance } from 'fastify';
-import type { serialization } from 'square';
+import { serialization } from 'square';
 import { z } from 'zod';
-import { now, type EmulatorContext } from '../context.js';
-import { SquareApiError, errors } from '../errors.js';
-import { newId } from '../ids.js';
-import { parse, shapes } from '../validation.js';
-import { refundToGiftCard } from './gift-card-activities.js';
-import { addRefundToOrder } from './orders.js';
-import {
-  amountOf,
-  assertCurrency,
-  checkVersion,
-  externalDetailsSchema,
-  listPage,
-  money,
-  moneySchema,
-  paymentGiftCardId,
-  requirePayment,
-  savePayment,
-  timeWindow,
-} from './payments.js';
+import type { EmulatorContext } from '../context.js';
+import { listRefunds, refundPayment, retrieveRefund, unlinkedRefund } from '../domain/refunds.js';
+import { errors } from '../errors.js';
+import { amountOf, requireMoney } from '../money.js';
+import { parse, parseRequest, shapes, type FieldRules } from '../validation.js';
+import { EXTERNAL_TYPES } from './payments.js';
 
-type Refund = serialization.PaymentRefund.Raw;
-type Currency = serialization.Currency.Raw;
-
-const refundSchema = z.object({
-  idempotency_key: shapes.idempotencyKey(1, 45),
-  amount_money: moneySchema,
-  app_fee_money: moneySchema.optional(),
-  payment_id: z.string().optional(),
-  destination_id: z.string().optional(),
-  unlinked: z.boolean().optional(),
-  location_id: z.string().max(50).optional(),
-  customer_id: z.string().optional(),
-  reason: z.string().max(192).optional(),
-  payment_version_token: z.string().optional(),
-  team_member_id: z.string().max(192).optional(),
-  cash_details: z.object({ seller_supplied_money: moneySchema }).optional(),
-  external_details: externalDetailsSchema.optional(),
-});
-type RefundBody = z.output<typeof refundSchema>;
+/** What Square states for RefundPayment beyond the SDK's schema. */
+const REFUND_RULES: FieldRules = {
+  idempotency_key: { min: 1, max: 45 },
+  location_id: { max: 50 },
+  reason: { max: 192 },
+  team_member_id: { max: 192 },
+  'external_details.type': { oneOf: EXTERNAL_TYPES },
+  'external_details.source': { max: 255 },
+  'external_details.source_id': { max: 255 },
+};
 
 const listSchema = z.object({
   begin_time: z.string().optional(),
@@ -55,193 +33,25 @@ const listSchema = z.object({
   updated_at_end_time: z.string().optional(),
 });
 
-/**
- * Refunds API. Card and bank refunds are answered PENDING, as Square's sandbox does, and read back
- * COMPLETED from then on (refund.updated); cash, external and gift card refunds complete at once.
- */
+/** Refunds API: refund a payment (or record an unlinked refund), get, list. */
 export function registerRefunds(app: FastifyInstance, ctx: EmulatorContext): void {
-  const { refunds } = ctx.stores;
-
-  app.post('/v2/refunds', async (request, reply) => {
+  app.post('/refunds', async (request, reply) => {
     const merchantId = request.merchant.id;
-    const body = parse(refundSchema, request.body);
-    if (body.amount_money.amount <= 0)
+    const body = parseRequest(serialization.RefundPaymentRequest, request.body, REFUND_RULES);
+    requireMoney(body.amount_money, 'amount_money');
+    requireMoney(body.app_fee_money, 'app_fee_money');
+    if (amountOf(body.amount_money) <= 0n)
       throw errors.tooLow('amount_money.amount', 'The refund amount must be greater than 0.');
-    if (body.app_fee_money && body.app_fee_money.amount < 0)
+    if (amountOf(body.app_fee_money) < 0n)
       throw errors.tooLow('app_fee_money.amount', 'The app fee must not be negative.');
-    const result = ctx.idempotency.run(merchantId, 'RefundPayment', body.idempotency_key, body, () => ({
-      status: 200,
-      body: { refund: body.unlinked ? unlinkedRefund(ctx, merchantId, body) : refundPayment(ctx, merchantId, body) },
+    return ctx.idempotency.send(reply, { merchantId, endpoint: 'RefundPayment', key: body.idempotency_key, request: body }, () => ({
+      refund: body.unlinked ? unlinkedRefund(ctx, merchantId, body) : refundPayment(ctx, merchantId, body),
     }));
-    return reply.code(result.status).send(result.body);
   });
 
-  app.get('/v2/refunds', async (request) => {
-    const merchantId = request.merchant.id;
-    const query = parse(listSchema, request.query);
-    const inWindow = timeWindow(query);
-    const sourceTypes = new Map(ctx.stores.payments.all(merchantId).map((s) => [s.doc.id, s.doc.source_type]));
-    const items = ctx.tx(() => refunds.all(merchantId).map((s) => ({ seq: s.seq, doc: settle(ctx, merchantId, s.doc) })))
-      .filter(({ doc }) => {
-        const sourceType = doc.payment_id ? sourceTypes.get(doc.payment_id) : doc.destination_type;
-        return (
-          inWindow(doc) &&
-          (query.location_id === undefined || doc.location_id === query.location_id) &&
-          (query.status === undefined || doc.status === query.status) &&
-          (query.source_type === undefined || sourceType === query.source_type)
-        );
-      });
-    const page = listPage(items, query);
-    return { refunds: page.items, ...(page.cursor && { cursor: page.cursor }) };
-  });
+  app.get('/refunds', async (request) => listRefunds(ctx, request.merchant.id, parse(listSchema, request.query)));
 
-  app.get<{ Params: { refund_id: string } }>('/v2/refunds/:refund_id', async (request) => {
-    const merchantId = request.merchant.id;
-    const { refund_id: id } = request.params;
-    const refund = refunds.get(merchantId, id);
-    if (!refund) throw errors.notFound(`Refund with id ${id} not found.`);
-    return { refund: ctx.tx(() => settle(ctx, merchantId, refund)) };
-  });
-}
-
-function refundPayment(ctx: EmulatorContext, merchantId: string, body: RefundBody): Refund {
-  if (!body.payment_id) throw errors.missing('payment_id');
-  for (const field of ['location_id', 'customer_id', 'destination_id', 'cash_details', 'external_details'] as const) {
-    if (body[field] !== undefined)
-      throw errors.invalidValue(field, `${field} is only allowed for unlinked refunds (unlinked=true).`);
-  }
-  const payment = requirePayment(ctx, merchantId, body.payment_id, 'payment_id');
-  checkVersion(payment, body.payment_version_token, 'payment_version_token');
-  const currency = payment.total_money!.currency!;
-  assertCurrency(body.amount_money, currency, 'amount_money.currency');
-  const refundError = (code: 'REFUND_ERROR_PAYMENT_NEEDS_COMPLETION' | 'PAYMENT_NOT_REFUNDABLE' | 'REFUND_AMOUNT_INVALID', detail: string) =>
-    SquareApiError.of(400, 'REFUND_ERROR', code, detail);
-  if (payment.status === 'APPROVED')
-    throw refundError('REFUND_ERROR_PAYMENT_NEEDS_COMPLETION', `Payment ${payment.id} must be completed before it can be refunded.`);
-  if (payment.status !== 'COMPLETED')
-    throw refundError('PAYMENT_NOT_REFUNDABLE', `Payment ${payment.id} is ${payment.status} and cannot be refunded.`);
-  const remaining = amountOf(payment.total_money) - amountOf(payment.refunded_money);
-  if (body.amount_money.amount > remaining)
-    throw refundError(
-      'REFUND_AMOUNT_INVALID',
-      `The requested refund amount exceeds the amount available to refund (${remaining}).`,
-    );
-  if (body.app_fee_money) {
-    assertCurrency(body.app_fee_money, currency, 'app_fee_money.currency');
-    if (!payment.app_fee_money || body.app_fee_money.amount > body.amount_money.amount)
-      throw SquareApiError.of(
-        400,
-        'INVALID_REQUEST_ERROR',
-        'INVALID_FEES',
-        'app_fee_money needs an app fee on the payment and cannot exceed amount_money.',
-        'app_fee_money',
-      );
-  }
-
-  const id = newId.refund(payment.id!);
-  const createdAt = now();
-  const giftCardId = paymentGiftCardId(ctx, merchantId, payment);
-  const settlesLater = (payment.source_type === 'CARD' && !giftCardId) || payment.source_type === 'BANK_ACCOUNT';
-  const refund: Refund = {
-    id,
-    status: settlesLater ? 'PENDING' : 'COMPLETED',
-    location_id: payment.location_id,
-    destination_type: payment.source_type,
-    amount_money: money(amountOf(body.amount_money), currency),
-    app_fee_money: body.app_fee_money,
-    payment_id: payment.id,
-    order_id: payment.order_id,
-    reason: body.reason,
-    created_at: createdAt,
-    updated_at: createdAt,
-    team_member_id: body.team_member_id,
-  };
-  if (giftCardId)
-    refundToGiftCard(ctx, merchantId, {
-      giftCardId,
-      amountMoney: money(amountOf(body.amount_money), currency),
-      paymentId: payment.id!,
-      refundId: id,
-      locationId: payment.location_id!,
-    });
-  ctx.stores.refunds.insert(merchantId, id, refund);
-  payment.refund_ids = [...(payment.refund_ids ?? []), id];
-  payment.refunded_money = money(amountOf(payment.refunded_money) + amountOf(body.amount_money), currency);
-  savePayment(ctx, merchantId, payment);
-  if (payment.order_id) addRefundToOrder(ctx, merchantId, payment.order_id, refund);
-  emitRefund(ctx, merchantId, 'refund.created', refund);
-  return refund;
-}
-
-/** A refund of money Square never took: recorded as cash handed back or paid out elsewhere. */
-function unlinkedRefund(ctx: EmulatorContext, merchantId: string, body: RefundBody): Refund {
-  if (body.payment_id !== undefined)
-    throw errors.invalidValue('payment_id', 'payment_id must not be set for unlinked refunds.');
-  if (!body.destination_id) throw errors.missing('destination_id');
-  if (!body.location_id) throw errors.missing('location_id');
-  const location = ctx.stores.locations.get(merchantId, body.location_id);
-  if (!location) throw errors.notFound(`Location with id ${body.location_id} not found.`, 'location_id');
-  const currency = (location.currency ?? 'USD') as Currency;
-  assertCurrency(body.amount_money, currency, 'amount_money.currency');
-  const amount = amountOf(body.amount_money);
-  let destination: serialization.DestinationDetails.Raw;
-  if (body.destination_id === 'CASH') {
-    if (!body.cash_details) throw errors.missing('cash_details');
-    const supplied = body.cash_details.seller_supplied_money;
-    assertCurrency(supplied, currency, 'cash_details.seller_supplied_money.currency');
-    if (supplied.amount < amount)
-      throw errors.tooLow('cash_details.seller_supplied_money.amount', 'The seller supplied less money than the refund amount.');
-    destination = {
-      cash_details: { seller_supplied_money: money(amountOf(supplied), currency), change_back_money: money(amountOf(supplied) - amount, currency) },
-    };
-  } else if (body.destination_id === 'EXTERNAL') {
-    if (!body.external_details) throw errors.missing('external_details');
-    destination = { external_details: body.external_details };
-  } else {
-    throw SquareApiError.of(
-      400,
-      'INVALID_REQUEST_ERROR',
-      'UNSUPPORTED_SOURCE_TYPE',
-      'The emulator records unlinked refunds to CASH or EXTERNAL destinations only.',
-      'destination_id',
-    );
-  }
-  const createdAt = now();
-  const refund: Refund = {
-    id: newId.refund(newId.payment()),
-    status: 'COMPLETED',
-    location_id: body.location_id,
-    unlinked: true,
-    destination_type: body.destination_id,
-    destination_details: destination,
-    amount_money: money(amount, currency),
-    reason: body.reason,
-    created_at: createdAt,
-    updated_at: createdAt,
-    team_member_id: body.team_member_id,
-  };
-  ctx.stores.refunds.insert(merchantId, refund.id, refund);
-  emitRefund(ctx, merchantId, 'refund.created', refund);
-  return refund;
-}
-
-/** A card or bank refund is PENDING only until it is next looked at. */
-function settle(ctx: EmulatorContext, merchantId: string, refund: Refund): Refund {
-  if (refund.status !== 'PENDING') return refund;
-  refund.status = 'COMPLETED';
-  refund.updated_at = now();
-  ctx.stores.refunds.put(merchantId, refund.id, refund);
-  if (refund.order_id) addRefundToOrder(ctx, merchantId, refund.order_id, refund);
-  emitRefund(ctx, merchantId, 'refund.updated', refund);
-  return refund;
-}
-
-function emitRefund(ctx: EmulatorContext, merchantId: string, type: string, refund: Refund): void {
-  ctx.webhooks.emit({
-    merchantId,
-    type,
-    id: refund.id,
-    object: { refund: structuredClone(refund) },
-    locationId: refund.location_id ?? undefined,
-  });
+  app.get<{ Params: { refund_id: string } }>('/refunds/:refund_id', async (request) => ({
+    refund: ctx.tx(() => retrieveRefund(ctx, request.merchant.id, request.params.refund_id)),
+  }));
 }

@@ -1,0 +1,75 @@
+import type { FastifyInstance } from 'fastify';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { timestamp } from './clock.js';
+import type { EmulatorContext } from './context.js';
+import { errors, sendError } from './errors.js';
+import { faultError } from './faults.js';
+import { stringifyJson } from './json.js';
+import { squareApiRoutes } from './routes/index.js';
+
+/** The version this emulator implements, echoed when a caller sends none. */
+const SPEC_VERSION = '2025-08-20';
+
+/** The token of an `Authorization: Bearer …` header: each token is a merchant, in Square's API and the control plane alike. */
+export function bearerToken(authorization: string | undefined): string | undefined {
+  return /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '')?.[1];
+}
+
+/**
+ * Square's API, mounted under `/v2` as one encapsulated plugin: authentication, throttling,
+ * latency, injected faults, the Square-Version header and the request log apply to its calls
+ * alone, never to the emulator's own `/_emulator` control plane.
+ */
+export function squareApi(ctx: EmulatorContext, options: { latencyMs: number }) {
+  return async (app: FastifyInstance) => {
+    const pathOf = (url: string) => url.split('?')[0]!;
+
+    app.addHook('onRequest', async (request, reply) => {
+      const token = bearerToken(request.headers.authorization);
+      if (token) request.merchant = { id: ctx.merchantFor(token), token };
+      // Square counts every call that reaches it, before any work; a throttled call costs nothing more.
+      const throttled = token && ctx.rateLimits.take(request.merchant.id);
+      if (throttled) return sendError(reply, errors.rateLimited(throttled.retryAfterSeconds));
+      if (options.latencyMs > 0) await sleep(options.latencyMs);
+      const fault = ctx.faults.take(request.method, pathOf(request.url), request.merchant?.id, 'before');
+      if (fault?.latency_ms) await sleep(fault.latency_ms);
+      if (fault?.status !== undefined) {
+        return sendError(reply, faultError(fault.status, fault.code, fault.category, fault.detail, fault.retry_after_seconds));
+      }
+      if (!token) return sendError(reply, errors.unauthorized());
+    });
+
+    app.addHook('onSend', async (request, reply, payload) => {
+      reply.header('Square-Version', request.headers['square-version'] ?? SPEC_VERSION);
+      if (reply.statusCode >= 400 || !request.merchant) return payload;
+      const fault = ctx.faults.take(request.method, pathOf(request.url), request.merchant.id, 'after_commit');
+      if (fault?.after_commit === 'drop') {
+        request.raw.socket.destroy();
+        return payload;
+      }
+      if (fault?.after_commit === '500') {
+        reply.code(500);
+        return stringifyJson(errors.internal('Injected fault after the write was committed.').toBody());
+      }
+      return payload;
+    });
+
+    app.addHook('onResponse', async (request, reply) => {
+      const [path, query = ''] = request.url.split('?');
+      ctx.requests.add({
+        method: request.method,
+        path: path!,
+        query,
+        status: reply.statusCode,
+        merchant_id: request.merchant?.id ?? null,
+        at: timestamp(),
+      });
+    });
+
+    app.setNotFoundHandler((request, reply) =>
+      sendError(reply, errors.notFound(`No such endpoint: ${request.method} ${pathOf(request.url)}`)),
+    );
+
+    await app.register(squareApiRoutes(ctx));
+  };
+}
