@@ -65,6 +65,8 @@ export const newId = {
   fingerprint: () => 'sq-1-' + draw('fingerprint', MIXED, 64),
   versionToken: () => draw('version_token', MIXED, 45),
   gan: () => '7783' + draw('gan', DIGITS, 12),
+  catalogObject: () => draw('catalog_object', UPPER, 24),
+  inventoryChange: () => draw('inventory_change', UPPER, 26),
 };
 
 /** Every bearer token is its own merchant; its id is derived so the same token always maps to the same merchant. */

@@ -5,9 +5,11 @@ import { now, type EmulatorContext } from '../context.js';
 import { SquareApiError, errors } from '../errors.js';
 import { newId } from '../ids.js';
 import { stringifyJson } from '../json.js';
+import { catalogFiller } from '../catalog-pricing.js';
+import { recordSale } from '../inventory.js';
 import { priceOrder, type PricingContext } from '../order-totals.js';
 import { paginate } from '../pagination.js';
-import { computedAmount, parse, shapes } from '../validation.js';
+import { compact, computedAmount, parse, shapes } from '../validation.js';
 import { cancelPaymentRecord, completePaymentRecord } from './payments.js';
 
 type Order = serialization.Order.Raw;
@@ -203,17 +205,6 @@ const searchBody = z.object({
 });
 type SearchBody = z.output<typeof searchBody>;
 
-/** Drops nulls and undefined from parsed input, so stored orders only carry fields that are set. */
-function compact<T>(value: unknown): T {
-  if (Array.isArray(value)) return value.map((v) => compact(v)) as T;
-  if (value === null || typeof value !== 'object') return value as T;
-  return Object.fromEntries(
-    Object.entries(value)
-      .filter(([, v]) => v !== null && v !== undefined)
-      .map(([k, v]) => [k, compact(v)]),
-  ) as T;
-}
-
 // ---------------------------------------------------------------------------------------------
 // Routes
 
@@ -244,7 +235,7 @@ export function registerOrders(app: FastifyInstance, ctx: EmulatorContext): void
     const at = now();
     const order = buildOrder(input, at);
     delete order.id;
-    return { order: priceOrder(order, pricingOf(location)) };
+    return { order: priceOrder(order, pricingOf(ctx, merchantId, location)) };
   });
 
   app.get<{ Params: { order_id: string } }>('/v2/orders/:order_id', async (request) => ({
@@ -305,8 +296,8 @@ function requireLocation(ctx: EmulatorContext, merchantId: string, locationId: s
   return location;
 }
 
-function pricingOf(location: serialization.Location.Raw): PricingContext {
-  return { currency: location.currency ?? 'USD', country: location.country ?? 'US' };
+function pricingOf(ctx: EmulatorContext, merchantId: string, location: serialization.Location.Raw): PricingContext {
+  return { currency: location.currency ?? 'USD', country: location.country ?? 'US', fromCatalog: catalogFiller(ctx, merchantId) };
 }
 
 function requireOrder(ctx: EmulatorContext, merchantId: string, orderId: string, field?: string): Order {
@@ -316,7 +307,7 @@ function requireOrder(ctx: EmulatorContext, merchantId: string, orderId: string,
 }
 
 function reprice(ctx: EmulatorContext, merchantId: string, order: Order): Order {
-  return priceOrder(order, pricingOf(requireLocation(ctx, merchantId, order.location_id, 'order.location_id')));
+  return priceOrder(order, pricingOf(ctx, merchantId, requireLocation(ctx, merchantId, order.location_id, 'order.location_id')));
 }
 
 /** A new order from request fields: ids and uids assigned, version 1, not yet priced. */
@@ -342,7 +333,7 @@ function createOrder(ctx: EmulatorContext, merchantId: string, input: OrderInput
     throw errors.invalidValue('order.state', `An order can only be created in the OPEN or DRAFT state, not ${input.state}.`);
   if ((input.fulfillments?.length ?? 0) > 1)
     throw errors.invalidValue('order.fulfillments', 'Orders can only be created with at most one fulfillment.');
-  const order = priceOrder(buildOrder(input, now()), pricingOf(location));
+  const order = priceOrder(buildOrder(input, now()), pricingOf(ctx, merchantId, location));
   ctx.stores.orders.insert(merchantId, order.id!, order);
   emitCreated(ctx, merchantId, order);
   return order;
@@ -362,7 +353,9 @@ function emitCreated(ctx: EmulatorContext, merchantId: string, order: Order): vo
 /** Stores a changed order under the next version and tells webhook subscribers. */
 function saveOrder(ctx: EmulatorContext, merchantId: string, changed: Order, at = now()): Order {
   const order = reprice(ctx, merchantId, { ...changed, version: (changed.version ?? 0) + 1, updated_at: at });
+  const before = ctx.stores.orders.get(merchantId, order.id!);
   ctx.stores.orders.put(merchantId, order.id!, order);
+  if (order.state === 'COMPLETED' && before?.state !== 'COMPLETED') recordSale(ctx, merchantId, order);
   const { id, version, location_id, state, created_at, updated_at } = order;
   ctx.webhooks.emit({
     merchantId,
