@@ -139,12 +139,11 @@ export function relatedObjects(ctx: EmulatorContext, merchantId: string, objects
 }
 
 /**
- * The merchant's next catalog version: Square's versions are timestamps in milliseconds,
- * here made strictly greater than any version already given out.
+ * The merchant's next catalog version. Square's are timestamps; here they count up from 1,
+ * so that the demo catalog has the same versions at every start. Clients only compare them.
  */
-function nextVersion(ctx: EmulatorContext, merchantId: string, at: string): number {
-  const latest = ctx.stores.catalogObjects.all(merchantId).reduce((max, s) => Math.max(max, Number(s.doc.version ?? 0)), 0);
-  return Math.max(Date.parse(at), latest + 1);
+function nextVersion(ctx: EmulatorContext, merchantId: string): number {
+  return ctx.stores.catalogObjects.all(merchantId).reduce((max, s) => Math.max(max, Number(s.doc.version ?? 0)), 0) + 1;
 }
 
 function announce(ctx: EmulatorContext, merchantId: string, updatedAt: string): void {
@@ -240,7 +239,7 @@ export function upsertObjects(ctx: EmulatorContext, merchantId: string, input: A
   }
 
   const at = now();
-  const version = nextVersion(ctx, merchantId, at);
+  const version = nextVersion(ctx, merchantId);
   const saved = new Map<string, CatalogObject>();
   const pending = new Map(flat.map((f) => [mapIds(f.object.id, mapping), f]));
   const typeOf = (id: string) => {
@@ -313,7 +312,7 @@ function markDeleted(ctx: EmulatorContext, merchantId: string, object: CatalogOb
  */
 export function deleteObjects(ctx: EmulatorContext, merchantId: string, ids: string[]): { deleted_object_ids: string[]; deleted_at: string } {
   const at = now();
-  const version = nextVersion(ctx, merchantId, at);
+  const version = nextVersion(ctx, merchantId);
   const deleted: string[] = [];
   for (const id of new Set(ids)) {
     const object = liveObject(ctx, merchantId, id);
