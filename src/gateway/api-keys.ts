@@ -13,6 +13,10 @@ export const SCOPES = [
   'GIFTCARDS_READ',
   'GIFTCARDS_WRITE',
   'MERCHANT_PROFILE_READ',
+  'ITEMS_READ',
+  'ITEMS_WRITE',
+  'INVENTORY_READ',
+  'INVENTORY_WRITE',
 ] as const;
 export type Scope = (typeof SCOPES)[number];
 

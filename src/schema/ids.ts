@@ -4,7 +4,7 @@ import { GraphQLError } from 'graphql';
 /** Every Square id we have seen: letters, digits and `:_-`, as in `ccof:…`, `gftc:…` and refund ids. */
 const SQUARE_ID = /^[A-Za-z0-9:_-]{1,192}$/;
 
-const NODE_TYPES = ['Customer', 'Card', 'GiftCard', 'GiftCardActivity', 'Order', 'Payment', 'Refund', 'Location'] as const;
+const NODE_TYPES = ['Customer', 'Card', 'GiftCard', 'GiftCardActivity', 'Order', 'Payment', 'Refund', 'Location', 'CatalogItem'] as const;
 export type NodeTypeName = (typeof NODE_TYPES)[number];
 
 /** The longest global id we make: the longest type name and Square id, base64-encoded. */

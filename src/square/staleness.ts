@@ -20,6 +20,10 @@ export const cached = {
   giftCard: (id: string) => `gift-card:${id}`,
   /** Every customer's ListGiftCards result. */
   giftCardsOfCustomers: 'gift-cards-of',
+  /** Every catalog object and SearchCatalogItems page: Square's catalog.version.updated names no object. */
+  catalog: 'catalog',
+  /** Every variation's counts at every location. */
+  inventory: 'inventory',
 } as const;
 
 const some = (...objects: Array<string | false | undefined | null | '' | 0>) => objects.filter((o): o is string => Boolean(o));
@@ -43,6 +47,8 @@ export const staleAfter = {
   order: (id: string | undefined) => some(idOr(cached.order, id), cached.ordersOfCustomers),
   card: (id: string | undefined) => some(idOr(cached.card, id), cached.cardsOfCustomers),
   giftCard: (id: string | undefined) => some(idOr(cached.giftCard, id), cached.giftCardsOfCustomers),
+  catalog: () => [cached.catalog],
+  inventory: () => [cached.inventory],
 };
 
 interface EventBody {
@@ -83,6 +89,8 @@ const EVENTS: Record<string, (body: EventBody) => string[]> = {
   'gift_card.customer_unlinked': giftCardEvent,
   'gift_card.activity.created': giftCardActivityEvent,
   'gift_card.activity.updated': giftCardActivityEvent,
+  'catalog.version.updated': () => staleAfter.catalog(),
+  'inventory.count.updated': () => staleAfter.inventory(),
 };
 
 /** Types the cache hears of; any other event changes nothing it holds. */
