@@ -48,6 +48,9 @@ const CASES: Array<[string, ReturnType<typeof event>, string[]]> = [
     event('gift_card.activity.updated', 'gcact_1', { gift_card_activity: { id: 'gcact_1', gift_card_id: 'gftc:1' } }),
     [cached.giftCard('gftc:1'), cached.giftCardsOfCustomers],
   ],
+  // Square's catalog event names no object: the whole catalog is read again.
+  ['catalog.version.updated', event('catalog.version.updated', '', { catalog_version: { updated_at: '2026-01-01T00:00:00Z' } }), [cached.catalog]],
+  ['inventory.count.updated', event('inventory.count.updated', 'E1', { inventory_counts: [{ catalog_object_id: 'V1' }] }), [cached.inventory]],
 ];
 
 describe('what each webhook event makes stale', () => {
