@@ -27,6 +27,7 @@ import './mutations/refunds.js';
 import './mutations/orders.js';
 import './mutations/gift-cards.js';
 import './mutations/gift-card-lifecycle.js';
+import './mutations/catalog.js';
 import './subscriptions.js';
 
 /** The gateway's schema: every type module above has added its part to the builder. */

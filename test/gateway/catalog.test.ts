@@ -1,6 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { CatalogItemLookupDocument, OrderLineVariationsDocument, StorefrontDocument } from '../gql/graphql.js';
+import {
+  AdjustInventoryDocument,
+  CatalogItemLookupDocument,
+  OrderLineVariationsDocument,
+  StorefrontDocument,
+  UpsertCatalogItemDocument,
+} from '../gql/graphql.js';
 import { trackWebhooks } from '../support/cache.js';
 import { arrangeStorefront } from '../support/catalog.js';
 import { eventually } from '../support/eventually.js';
@@ -88,5 +94,44 @@ describe('the catalog in the graph', () => {
       { name: 'Item 003', catalogItemVariation: { name: 'Large', sku: null, item: { name: 'Item 003' } } },
       { name: 'Tip jar', catalogItemVariation: null },
     ]);
+  });
+
+  it('creates and changes an item with its variations, refusing a stale version, and adjusts its stock', async () => {
+    const created = await stack.gql(UpsertCatalogItemDocument, {
+      input: {
+        idempotencyKey: randomUUID(),
+        name: 'Zucchini bread',
+        variations: [{ name: 'Slice', price: { amount: '450', currency: 'USD' }, trackInventory: true }],
+      },
+    });
+    const result = created.data!.upsertCatalogItem;
+    if (result.__typename !== 'UpsertCatalogItemSuccess') throw new Error(JSON.stringify(created));
+    const item = result.item;
+    expect(item).toMatchObject({ name: 'Zucchini bread', variations: [{ name: 'Slice', price: { amount: '450' } }] });
+    const slice = item.variations[0]!.squareId;
+    const { object } = await stack.square().catalog.object.get({ objectId: item.squareId });
+    const renamed = await stack.gql(UpsertCatalogItemDocument, {
+      input: {
+        idempotencyKey: randomUUID(),
+        id: item.squareId,
+        version: String(object!.version),
+        name: 'Zucchini loaf',
+        variations: [{ squareId: slice, name: 'Slice', price: { amount: '500', currency: 'USD' } }, { name: 'Whole loaf', price: { amount: '2400', currency: 'USD' } }],
+      },
+    });
+    expect(renamed.data!.upsertCatalogItem).toMatchObject({ item: { name: 'Zucchini loaf', variations: [{ squareId: slice, price: { amount: '500' } }, { name: 'Whole loaf' }] } });
+    const stale = await stack.gql(UpsertCatalogItemDocument, {
+      input: { idempotencyKey: randomUUID(), id: item.squareId, version: String(object!.version), name: 'Stale', variations: [{ name: 'Slice' }] },
+    });
+    expect(stale.data!.upsertCatalogItem.__typename).toBe('ConflictError');
+
+    const adjust = (quantity: string, fromState = 'NONE') =>
+      stack.gql(AdjustInventoryDocument, { input: { idempotencyKey: randomUUID(), variationId: slice, locationId, fromState, toState: 'IN_STOCK', quantity } });
+    expect((await adjust('6')).data!.adjustInventory).toMatchObject({ __typename: 'AdjustInventorySuccess', counts: [{ state: 'IN_STOCK', quantity: '6' }] });
+    expect((await adjust('-1')).data!.adjustInventory.__typename).toBe('ValidationError');
+    const missing = await stack.gql(AdjustInventoryDocument, {
+      input: { idempotencyKey: randomUUID(), variationId: 'MISSING', locationId, fromState: 'NONE', toState: 'IN_STOCK', quantity: '1' },
+    });
+    expect(missing.data!.adjustInventory.__typename).toBe('NotFoundError');
   });
 });
