@@ -104,7 +104,7 @@ describe('the catalog in the graph', () => {
         variations: [{ name: 'Slice', price: { amount: '450', currency: 'USD' }, trackInventory: true }],
       },
     });
-    const result = created.data!.upsertCatalogItem;
+    const result = created.data!.upsertCatalogItem!;
     if (result.__typename !== 'UpsertCatalogItemSuccess') throw new Error(JSON.stringify(created));
     const item = result.item;
     expect(item).toMatchObject({ name: 'Zucchini bread', variations: [{ name: 'Slice', price: { amount: '450' } }] });
@@ -123,15 +123,15 @@ describe('the catalog in the graph', () => {
     const stale = await stack.gql(UpsertCatalogItemDocument, {
       input: { idempotencyKey: randomUUID(), id: item.squareId, version: String(object!.version), name: 'Stale', variations: [{ name: 'Slice' }] },
     });
-    expect(stale.data!.upsertCatalogItem.__typename).toBe('ConflictError');
+    expect(stale.data!.upsertCatalogItem!.__typename).toBe('ConflictError');
 
     const adjust = (quantity: string, fromState = 'NONE') =>
       stack.gql(AdjustInventoryDocument, { input: { idempotencyKey: randomUUID(), variationId: slice, locationId, fromState, toState: 'IN_STOCK', quantity } });
     expect((await adjust('6')).data!.adjustInventory).toMatchObject({ __typename: 'AdjustInventorySuccess', counts: [{ state: 'IN_STOCK', quantity: '6' }] });
-    expect((await adjust('-1')).data!.adjustInventory.__typename).toBe('ValidationError');
+    expect((await adjust('-1')).data!.adjustInventory!.__typename).toBe('ValidationError');
     const missing = await stack.gql(AdjustInventoryDocument, {
       input: { idempotencyKey: randomUUID(), variationId: 'MISSING', locationId, fromState: 'NONE', toState: 'IN_STOCK', quantity: '1' },
     });
-    expect(missing.data!.adjustInventory.__typename).toBe('NotFoundError');
+    expect(missing.data!.adjustInventory!.__typename).toBe('NotFoundError');
   });
 });
