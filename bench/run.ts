@@ -8,6 +8,7 @@ import { benchLiveUpdates } from './live-updates.js';
 import { benchMesh } from './mesh.js';
 import { benchReadPlan } from './read-plan.js';
 import { benchStorm } from './storm.js';
+import { benchStorefront } from './storefront.js';
 import { benchWebhooks } from './webhooks.js';
 
 /**
@@ -24,6 +25,7 @@ const BENCHES: Record<string, () => Promise<unknown>> = {
   mesh: () => benchMesh(Number(process.env.BENCH_SAMPLES ?? 10)),
   storm: () => benchStorm(Number(process.env.BENCH_SECONDS ?? 10)),
   fleet: () => benchFleet(Number(process.env.BENCH_SECONDS ?? 10)),
+  storefront: () => benchStorefront(Number(process.env.BENCH_REPEATS ?? 50)),
   cache: () => benchCache(Number(process.env.BENCH_REPEATS ?? 200), Number(process.env.BENCH_CHANGES ?? 20)),
 };
 

@@ -19,6 +19,21 @@ export type LoyaltyLedgerEvent = serialization.LoyaltyEvent.Raw & {
   type: serialization.LoyaltyEventType.Raw;
   created_at: string;
 };
+/**
+ * A catalog object of the kinds the emulator keeps, in Square's wire shape. The SDK's union
+ * by `type` is too narrow to build objects up field by field, so its data fields sit side by side.
+ */
+export interface CatalogObject extends serialization.CatalogObjectBase.Raw {
+  type: string;
+  item_data?: serialization.CatalogItem.Raw | null;
+  item_variation_data?: serialization.CatalogItemVariation.Raw | null;
+  category_data?: serialization.CatalogCategory.Raw | null;
+  image_data?: serialization.CatalogImage.Raw | null;
+  tax_data?: serialization.CatalogTax.Raw | null;
+  discount_data?: serialization.CatalogDiscount.Raw | null;
+  modifier_list_data?: serialization.CatalogModifierList.Raw | null;
+  modifier_data?: serialization.CatalogModifier.Raw | null;
+}
 
 /** The emulator's collections, one per kind of Square object, in Square's wire shape. */
 export function createStores(db: Db) {
@@ -46,6 +61,11 @@ export function createStores(db: Db) {
     loyaltyAccounts: new Collection<serialization.LoyaltyAccount.Raw>(db, 'loyalty_account', 'Loyalty account'),
     loyaltyRewards: new Collection<serialization.LoyaltyReward.Raw>(db, 'loyalty_reward', 'Loyalty reward'),
     loyaltyEvents: new Collection<LoyaltyLedgerEvent>(db, 'loyalty_event'),
+    /** Flat: an item's variations and a modifier list's modifiers are objects of their own (src/emulator/catalog.ts). */
+    catalogObjects: new Collection<CatalogObject>(db, 'catalog_object'),
+    /** Keyed by `catalog_object_id/location_id/state`. */
+    inventoryCounts: new Collection<serialization.InventoryCount.Raw>(db, 'inventory_count'),
+    inventoryChanges: new Collection<serialization.InventoryChange.Raw>(db, 'inventory_change'),
   };
 }
 

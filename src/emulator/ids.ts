@@ -67,6 +67,8 @@ export const newId = {
   gan: () => '7783' + draw('gan', DIGITS, 12),
   /** The Loyalty API's ids are UUIDs. */
   loyalty: (kind: 'program' | 'reward_tier' | 'account' | 'mapping' | 'reward' | 'event') => uuid(draw(`loyalty_${kind}`, HEX, 32)),
+  catalogObject: () => draw('catalog_object', UPPER, 24),
+  inventoryChange: () => draw('inventory_change', UPPER, 26),
 };
 
 function uuid(hex: string): string {

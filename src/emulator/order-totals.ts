@@ -3,6 +3,7 @@
  * apportioning and rounding): longer than most modules because its phases depend on each other.
  */
 import type { serialization } from 'square';
+import { catalogNotFound } from './catalog-pricing.js';
 import { errors } from './errors.js';
 import { newId } from './ids.js';
 import { computedAmount } from './validation.js';
@@ -91,6 +92,8 @@ export interface PricingContext {
   currency: serialization.Currency.Raw;
   /** Location country: in the US, Canada and Japan inclusive tax is deducted from `gross_sales_money`. */
   country: string;
+  /** Fills in what line items, modifiers, taxes and discounts named by `catalog_object_id` take from the catalog. */
+  fromCatalog: (order: Order) => void;
 }
 
 const INCLUSIVE_TAX_OUTSIDE_GROSS = new Set(['US', 'CA', 'JP']);
@@ -121,6 +124,7 @@ interface Target {
  */
 export function priceOrder(input: Order, pricing: PricingContext): Order {
   const order = structuredClone(input);
+  pricing.fromCatalog(order);
   const currency = pricing.currency;
   const money = (amount: bigint): Money => ({ amount: computedAmount(amount), currency });
   const checkCurrency = (m: Money | null | undefined, path: string) => {
@@ -151,7 +155,6 @@ export function priceOrder(input: Order, pricing: PricingContext): Order {
   const gross: Fraction[] = [];
   lineItems.forEach((item, i) => {
     const path = `order.line_items[${i}]`;
-    if (item.catalog_object_id) throw catalogNotFound(item.catalog_object_id, `${path}.catalog_object_id`, 'Item variation');
     item.item_type ??= 'ITEM';
     const quantity = parseQuantity(item, path);
     if (!item.base_price_money) throw errors.missing(`${path}.base_price_money`);
@@ -162,7 +165,6 @@ export function priceOrder(input: Order, pricing: PricingContext): Order {
     (item.modifiers ?? []).forEach((modifier, m) => {
       const at = `${path}.modifiers[${m}]`;
       modifier.uid ??= newId.uid();
-      if (modifier.catalog_object_id) throw catalogNotFound(modifier.catalog_object_id, `${at}.catalog_object_id`, 'Modifier');
       if (!modifier.base_price_money) throw errors.missing(`${at}.base_price_money`);
       checkCurrency(modifier.base_price_money, `${at}.base_price_money`);
       const count = modifier.quantity == null ? ONE : parseDecimal(modifier.quantity)?.value;
@@ -318,7 +320,6 @@ function percentageOf(text: string | null | undefined, path: string, max?: numbe
 
 function validateTaxes(taxes: Tax[]): void {
   taxes.forEach((tax, i) => {
-    if (tax.catalog_object_id) throw catalogNotFound(tax.catalog_object_id, `order.taxes[${i}].catalog_object_id`, 'Tax');
     percentageOf(tax.percentage, `order.taxes[${i}].percentage`);
   });
 }
@@ -326,7 +327,6 @@ function validateTaxes(taxes: Tax[]): void {
 function validateDiscounts(discounts: Discount[], checkCurrency: (m: Money | null | undefined, path: string) => void): void {
   discounts.forEach((discount, i) => {
     const path = `order.discounts[${i}]`;
-    if (discount.catalog_object_id) throw catalogNotFound(discount.catalog_object_id, `${path}.catalog_object_id`, 'Discount');
     if (!discount.type) throw errors.missing(`${path}.type`);
     if (isPercentage(discount)) {
       if (discount.amount_money) throw errors.invalidValue(`${path}.amount_money`, 'A percentage discount cannot set amount_money.');
@@ -337,11 +337,6 @@ function validateDiscounts(discounts: Discount[], checkCurrency: (m: Money | nul
       checkCurrency(discount.amount_money, `${path}.amount_money`);
     }
   });
-}
-
-/** The emulator has no Catalog API, so every catalog reference is to an object it does not know. */
-function catalogNotFound(id: string, field: string, kind: string) {
-  return errors.notFound(`${kind} with catalog object ID \`${id}\` not found.`, field);
 }
 
 const isPercentage = (d: Discount) => d.type === 'FIXED_PERCENTAGE' || d.type === 'VARIABLE_PERCENTAGE';

@@ -25,11 +25,14 @@ const FAMILY = ['Earhart', 'Okafor', 'Nguyen', 'Schmidt', 'Rossi', 'Garcia', 'Ko
   'Murphy', 'Patel', 'Dubois', 'Sato', 'Andersen', 'Farouk', 'Kim', 'Alvarez', 'Becker', 'Mensah', 'Chen', 'Iyer',
   'Lindqvist', 'Weber', 'Popescu', 'Cohen', 'Raman', 'Novak'];
 const STREETS = ['Market St', 'Valencia St', 'Castro St', 'Mission St', 'Folsom St', 'Irving St', 'Clement St'];
-const MENU: Array<[name: string, cents: number]> = [
-  ['Flat White', 450], ['Cortado', 400], ['Cold Brew', 500], ['Croissant', 375], ['Avocado Toast', 1100],
-  ['Banana Bread', 425], ['Matcha Latte', 550], ['Bagel with Cream Cheese', 625], ['Granola Bowl', 950],
-  ['Drip Coffee (1 lb bag)', 1800],
+/** The café's menu; drinks come in two sizes (Large is 75¢ more) and take the milk modifiers, bakery stock is tracked. */
+const MENU: Array<[name: string, cents: number, kind: 'drink' | 'bakery' | 'kitchen' | 'retail']> = [
+  ['Flat White', 450, 'drink'], ['Cortado', 400, 'drink'], ['Cold Brew', 500, 'drink'], ['Croissant', 375, 'bakery'],
+  ['Avocado Toast', 1100, 'kitchen'], ['Banana Bread', 425, 'bakery'], ['Matcha Latte', 550, 'drink'],
+  ['Bagel with Cream Cheese', 625, 'bakery'], ['Granola Bowl', 950, 'kitchen'], ['Drip Coffee (1 lb bag)', 1800, 'retail'],
 ];
+/** Units of each tracked item in stock at the main location. */
+const OPENING_STOCK = '40';
 
 /** The demo merchant's loyalty program: what a café would set up in Square's Dashboard. */
 const DEMO_LOYALTY_PROGRAM: ProgramSettings = {
@@ -157,10 +160,11 @@ export async function seedDemoData(app: FastifyInstance, ctx: EmulatorContext): 
       if (g < 5) await call('POST', `/v2/gift-cards/${gift_card.id}/link-customer`, { customer_id: customers[g * 2]!.id });
     }
 
+    const catalog = await seedCatalog(call, key, main.id, second.id!);
     const lineItems = () =>
       Array.from({ length: 1 + Math.floor(random() * 3) }, () => {
-        const [name, cents] = pick(MENU);
-        return { name, quantity: String(1 + Math.floor(random() * 2)), base_price_money: { amount: cents, currency: 'USD' } };
+        const [name] = pick(MENU);
+        return { catalog_object_id: catalog.regular.get(name)!, quantity: String(1 + Math.floor(random() * 2)) };
       });
     const createOrder = async (customerId: string | undefined, locationId: string, source = 'Mission Coffee Counter') => {
       const { order } = await call<{ order: { id: string; total_money: { amount: number } } }>('POST', '/v2/orders', {
@@ -170,7 +174,7 @@ export async function seedDemoData(app: FastifyInstance, ctx: EmulatorContext): 
           ...(customerId ? { customer_id: customerId } : {}),
           source: { name: source },
           line_items: lineItems(),
-          taxes: [{ uid: 'sf-sales-tax', name: 'SF Sales Tax', percentage: '8.625', scope: 'ORDER' }],
+          taxes: [{ uid: 'sf-sales-tax', catalog_object_id: catalog.taxId, scope: 'ORDER' }],
         },
       });
       return order;
@@ -252,4 +256,100 @@ export async function seedDemoData(app: FastifyInstance, ctx: EmulatorContext): 
       }
     }
   }));
+}
+
+type Call = <T = unknown>(method: 'GET' | 'POST' | 'PUT', url: string, payload?: unknown) => Promise<T>;
+
+const slug = (name: string) => name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/-$/, '');
+
+/**
+ * The café's catalog: categories, the SF sales tax, a staff discount, the milk modifier
+ * list, an image per item, the menu's items with their variations, and opening stock of
+ * the tracked items at the main location (the kiosk does not track stock). Returns what
+ * the demo orders are made of.
+ */
+async function seedCatalog(call: Call, key: () => string, mainId: string, kioskId: string) {
+  const price = (cents: number) => ({ amount: cents, currency: 'USD' });
+  const category = { drink: '#coffee', bakery: '#bakery', kitchen: '#kitchen', retail: '#coffee' };
+  const objects: unknown[] = [
+    { type: 'CATEGORY', id: '#coffee', category_data: { name: 'Coffee & Tea' } },
+    { type: 'CATEGORY', id: '#bakery', category_data: { name: 'Bakery' } },
+    { type: 'CATEGORY', id: '#kitchen', category_data: { name: 'Kitchen' } },
+    { type: 'TAX', id: '#sf-sales-tax', tax_data: { name: 'SF Sales Tax', percentage: '8.625', inclusion_type: 'ADDITIVE', applies_to_custom_amounts: true, enabled: true } },
+    { type: 'DISCOUNT', id: '#staff', discount_data: { name: 'Staff discount', discount_type: 'FIXED_PERCENTAGE', percentage: '20' } },
+    {
+      type: 'MODIFIER_LIST',
+      id: '#milk',
+      modifier_list_data: {
+        name: 'Milk',
+        selection_type: 'SINGLE',
+        modifiers: [
+          ['Whole milk', 0],
+          ['Oat milk', 75],
+          ['Almond milk', 75],
+        ].map(([name, cents], i) => ({ type: 'MODIFIER', id: `#milk-${i}`, modifier_data: { name, price_money: price(cents as number), ordinal: i } })),
+      },
+    },
+  ];
+  for (const [name, cents, kind] of MENU) {
+    const id = slug(name);
+    const tracked = kind === 'bakery' || kind === 'retail';
+    const variation = (size: string, amount: number, ordinal: number) => ({
+      type: 'ITEM_VARIATION',
+      id: `#${id}-${size.toLowerCase()}`,
+      item_variation_data: {
+        name: size,
+        ordinal,
+        pricing_type: 'FIXED_PRICING',
+        price_money: price(amount),
+        sku: `${id.slice(0, 12).toUpperCase()}-${size[0]}`,
+        ...(tracked
+          ? {
+              track_inventory: true,
+              inventory_alert_type: 'LOW_QUANTITY',
+              inventory_alert_threshold: 5,
+              location_overrides: [{ location_id: kioskId, track_inventory: false }],
+            }
+          : {}),
+      },
+    });
+    objects.push({ type: 'IMAGE', id: `#${id}-image`, image_data: { name, url: `https://images.example.com/cafe/${id}.jpg`, caption: name } });
+    objects.push({
+      type: 'ITEM',
+      id: `#${id}`,
+      item_data: {
+        name,
+        product_type: 'REGULAR',
+        categories: [{ id: category[kind] }],
+        tax_ids: ['#sf-sales-tax'],
+        image_ids: [`#${id}-image`],
+        ...(kind === 'drink' ? { modifier_list_info: [{ modifier_list_id: '#milk', enabled: true }] } : {}),
+        variations: kind === 'drink' ? [variation('Regular', cents, 0), variation('Large', cents + 75, 1)] : [variation('Regular', cents, 0)],
+      },
+    });
+  }
+  const { id_mappings } = await call<{ id_mappings: Array<{ client_object_id: string; object_id: string }> }>(
+    'POST',
+    '/v2/catalog/batch-upsert',
+    { idempotency_key: key(), batches: [{ objects }] },
+  );
+  const ids = new Map(id_mappings.map((m) => [m.client_object_id, m.object_id]));
+  const tracked = MENU.filter(([, , kind]) => kind === 'bakery' || kind === 'retail');
+  await call('POST', '/v2/inventory/changes/batch-create', {
+    idempotency_key: key(),
+    changes: tracked.map(([name]) => ({
+      type: 'PHYSICAL_COUNT',
+      physical_count: {
+        catalog_object_id: ids.get(`#${slug(name)}-regular`),
+        state: 'IN_STOCK',
+        location_id: mainId,
+        quantity: OPENING_STOCK,
+        occurred_at: new Date().toISOString(),
+      },
+    })),
+  });
+  return {
+    regular: new Map(MENU.map(([name]) => [name, ids.get(`#${slug(name)}-regular`)!])),
+    taxId: ids.get('#sf-sales-tax')!,
+  };
 }

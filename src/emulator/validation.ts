@@ -94,6 +94,27 @@ export function computedAmount(amount: bigint): number | bigint {
   return wireInteger(amount);
 }
 
+/** Drops nulls and undefined from parsed input (Square takes null as absent), so stored objects only carry fields that are set. */
+export function compact<T>(value: unknown): T {
+  if (Array.isArray(value)) return value.map((v) => compact(v)) as T;
+  if (value === null || typeof value !== 'object') return value as T;
+  return Object.fromEntries(
+    Object.entries(value)
+      .filter(([, v]) => v !== null && v !== undefined)
+      .map(([k, v]) => [k, compact(v)]),
+  ) as T;
+}
+
+/** A parsed request with its nulls dropped: what `withoutNulls` gives. */
+export type WithoutNulls<T> = T extends Array<infer U>
+  ? Array<WithoutNulls<U>>
+  : T extends object
+    ? { [K in keyof T]: WithoutNulls<Exclude<T[K], null>> }
+    : T;
+
+/** `compact`, typed after its input. */
+export const withoutNulls = <T>(value: T): WithoutNulls<T> => compact(value);
+
 /** Reusable pieces of Square request shapes. */
 export const shapes = {
   amount,

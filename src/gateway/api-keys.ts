@@ -15,6 +15,10 @@ export const SCOPES = [
   'MERCHANT_PROFILE_READ',
   'LOYALTY_READ',
   'LOYALTY_WRITE',
+  'ITEMS_READ',
+  'ITEMS_WRITE',
+  'INVENTORY_READ',
+  'INVENTORY_WRITE',
 ] as const;
 export type Scope = (typeof SCOPES)[number];
 

@@ -17,6 +17,7 @@ const NODE_TYPES = [
   'CustomerSegment',
   'LoyaltyAccount',
   'LoyaltyProgram',
+  'CatalogItem',
 ] as const;
 export type NodeTypeName = (typeof NODE_TYPES)[number];
 

@@ -20,6 +20,13 @@ import './loyalty-program.js';
 import './loyalty-account.js';
 import './loyalty-event.js';
 import './loyalty-reward.js';
+import './catalog-item.js';
+import './catalog-item-variation.js';
+import './catalog-category.js';
+import './catalog-image.js';
+import './catalog-modifier-list.js';
+import './catalog-modifier.js';
+import './inventory-count.js';
 import './node.js';
 import './errors.js';
 import './mutations/customers.js';
@@ -32,6 +39,7 @@ import './mutations/orders.js';
 import './mutations/gift-cards.js';
 import './mutations/gift-card-lifecycle.js';
 import './mutations/loyalty.js';
+import './mutations/catalog.js';
 import './subscriptions.js';
 
 /** The gateway's schema: every type module above has added its part to the builder. */

@@ -21,7 +21,7 @@ const OrderSource = builder.objectRef<Square.OrderSource>('OrderSource').impleme
   }),
 });
 
-const OrderLineItem = builder.objectRef<Square.OrderLineItem>('OrderLineItem').implement({
+export const OrderLineItem = builder.objectRef<Square.OrderLineItem>('OrderLineItem').implement({
   description: 'One line of an order: an item, its quantity and what it costs after discounts and taxes.',
   fields: (t) => ({
     uid: t.exposeString('uid', { nullable: true, description: 'Identifies this line within its order.' }),

@@ -3,6 +3,7 @@ import type { Square, SquareClient } from 'square';
 import { fromSquareErrors, isNotFound, squareFailure } from './errors.js';
 import type { PrioritizedCall } from './budgeted-fetch.js';
 import { UNCACHED, type Answer, type CachedRead, type SellerCache } from './cache.js';
+import { createCatalogLoaders } from './catalog-loaders.js';
 import { cached } from './staleness.js';
 import { chunk, collectPages } from './paging.js';
 import { createCustomersFamilyLoaders } from './customers-family-loaders.js';
@@ -385,6 +386,7 @@ export function createLoaders({ square, limit, locations, lineages, mergedInto, 
     loyaltyAccount,
     loyaltyAccountByCustomer,
     ...createCustomersFamilyLoaders({ square, call, cache, retrieveEach }),
+    ...createCatalogLoaders({ square, call, callFirst, callSquare, cache }),
     /** Runs any other Square call of this request, failures as GraphQL errors. */
     call: callSquare,
     /** The same, with Square's failure as thrown by the SDK, for mutations that turn it into typed errors. */

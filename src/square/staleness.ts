@@ -37,6 +37,10 @@ export const cached = {
   customAttributeDefinitions: 'custom-attribute-definitions',
   /** RetrieveMerchant `me`; Square sends no webhook when a seller's profile changes, so only the TTL renews it. */
   merchant: 'merchant',
+  /** Every catalog object and SearchCatalogItems page: Square's catalog.version.updated names no object. */
+  catalog: 'catalog',
+  /** Every variation's counts at every location. */
+  inventory: 'inventory',
 } as const;
 
 const some = (...objects: Array<string | false | undefined | null | '' | 0>) => objects.filter((o): o is string => Boolean(o));
@@ -67,6 +71,8 @@ export const staleAfter = {
   customAttribute: () => [cached.customAttributesOfCustomers],
   /** A definition's name and visibility show on every value of it, and deleting it deletes them. */
   customAttributeDefinition: () => [cached.customAttributeDefinitions, cached.customAttributesOfCustomers],
+  catalog: () => [cached.catalog],
+  inventory: () => [cached.inventory],
 };
 
 interface EventBody {
@@ -123,6 +129,8 @@ const EVENTS: Record<string, (body: EventBody) => string[]> = {
   'customer.custom_attribute_definition.visible.created': staleAfter.customAttributeDefinition,
   'customer.custom_attribute_definition.visible.updated': staleAfter.customAttributeDefinition,
   'customer.custom_attribute_definition.visible.deleted': staleAfter.customAttributeDefinition,
+  'catalog.version.updated': () => staleAfter.catalog(),
+  'inventory.count.updated': () => staleAfter.inventory(),
 };
 
 /** Types the cache hears of; any other event changes nothing it holds. */

@@ -67,6 +67,26 @@ describe('demo data', () => {
     expect(loyaltyAccounts).toMatchObject([{ programId: program!.id, balance: stars, lifetimePoints: stars }]);
   });
 
+  it('has a café catalog its orders are made of, with tracked stock sold by those orders at the main location', async () => {
+    const emulator = await demoEmulator();
+    const square = new SquareClient({ token: DEMO_TOKEN, baseUrl: await emulator.listen() });
+    const { items } = await square.catalog.searchItems({});
+    expect(items).toHaveLength(10);
+    const latte = items!.find((i) => i.type === 'ITEM' && i.itemData?.name === 'Matcha Latte') as { itemData: { variations: unknown[]; modifierListInfo: unknown[] } };
+    expect(latte.itemData.variations).toHaveLength(2);
+    expect(latte.itemData.modifierListInfo).toHaveLength(1);
+    const types = (await square.catalog.search({})).objects!.map((o) => o.type);
+    for (const type of ['CATEGORY', 'TAX', 'DISCOUNT', 'MODIFIER_LIST', 'IMAGE']) expect(types).toContain(type);
+    const { locations } = await square.locations.list();
+    const { orders } = await square.orders.search({ locationIds: locations!.map((l) => l.id!) });
+    expect(orders!.flatMap((o) => o.lineItems ?? []).filter((li) => li.catalogObjectId).length).toBeGreaterThan(50);
+    const sold = (await square.inventory.batchGetChanges({ types: ['ADJUSTMENT'], states: ['SOLD'] })).data;
+    expect(sold.length).toBeGreaterThan(0);
+    const counts = (await square.inventory.batchGetCounts({ locationIds: [locations![0]!.id!], states: ['IN_STOCK'] })).data;
+    expect(counts).toHaveLength(4);
+    expect(counts.some((c) => Number(c.quantity) < 40)).toBe(true);
+  });
+
   it('has every id and GAN the README names for pasting', async () => {
     const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
     const section = readme.slice(readme.indexOf('### Demo data'), readme.indexOf('\n### ', readme.indexOf('### Demo data') + 1));

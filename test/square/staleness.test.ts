@@ -69,6 +69,9 @@ const CASES: Array<[string, ReturnType<typeof event>, string[]]> = [
       return [type, event(type, 'drink', { custom_attribute_definition: { key: 'drink' } }), [cached.customAttributeDefinitions, cached.customAttributesOfCustomers]];
     }),
   ),
+  // Square's catalog event names no object: the whole catalog is read again.
+  ['catalog.version.updated', event('catalog.version.updated', '', { catalog_version: { updated_at: '2026-01-01T00:00:00Z' } }), [cached.catalog]],
+  ['inventory.count.updated', event('inventory.count.updated', 'E1', { inventory_counts: [{ catalog_object_id: 'V1' }] }), [cached.inventory]],
 ];
 
 describe('what each webhook event makes stale', () => {

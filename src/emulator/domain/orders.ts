@@ -2,9 +2,12 @@ import type { serialization } from 'square';
 import { now, type EmulatorContext } from '../context.js';
 import { errors, type SquareApiError } from '../errors.js';
 import { newId } from '../ids.js';
+import { catalogFiller } from '../catalog-pricing.js';
+import { recordSale } from '../inventory.js';
 import { priceOrder, type PricingContext } from '../order-totals.js';
 import { paginate } from '../pagination.js';
 import { instant } from '../timestamps.js';
+import { compact } from '../validation.js';
 
 /**
  * The Orders API's operations: create, calculate, update (sparse, with fields_to_clear),
@@ -26,26 +29,15 @@ const CLOSED_STATES: readonly string[] = ['COMPLETED', 'CANCELED'];
 
 const SORT_FIELDS = { CREATED_AT: 'created_at', UPDATED_AT: 'updated_at', CLOSED_AT: 'closed_at' } as const;
 
-/** Drops nulls and undefined from parsed input, so stored orders only carry fields that are set. */
-export function compact<T>(value: unknown): T {
-  if (Array.isArray(value)) return value.map((v) => compact(v)) as T;
-  if (value === null || typeof value !== 'object') return value as T;
-  return Object.fromEntries(
-    Object.entries(value)
-      .filter(([, v]) => v !== null && v !== undefined)
-      .map(([k, v]) => [k, compact(v)]),
-  ) as T;
-}
-
 // ---------------------------------------------------------------------------------------------
 // Orders
 
-function pricingOf(location: serialization.Location.Raw): PricingContext {
-  return { currency: location.currency ?? 'USD', country: location.country ?? 'US' };
+function pricingOf(ctx: EmulatorContext, merchantId: string, location: serialization.Location.Raw): PricingContext {
+  return { currency: location.currency ?? 'USD', country: location.country ?? 'US', fromCatalog: catalogFiller(ctx, merchantId) };
 }
 
 export function reprice(ctx: EmulatorContext, merchantId: string, order: Order): Order {
-  return priceOrder(order, pricingOf(ctx.stores.locations.require(merchantId, order.location_id, 'order.location_id')));
+  return priceOrder(order, pricingOf(ctx, merchantId, ctx.stores.locations.require(merchantId, order.location_id, 'order.location_id')));
 }
 
 /** A new order from request fields: ids and uids assigned, version 1, not yet priced. */
@@ -71,7 +63,7 @@ export function createOrder(ctx: EmulatorContext, merchantId: string, input: Ord
     throw errors.invalidValue('order.state', `An order can only be created in the OPEN or DRAFT state, not ${input.state}.`);
   if ((input.fulfillments?.length ?? 0) > 1)
     throw errors.invalidValue('order.fulfillments', 'Orders can only be created with at most one fulfillment.');
-  const order = priceOrder(buildOrder(input, now()), pricingOf(location));
+  const order = priceOrder(buildOrder(input, now()), pricingOf(ctx, merchantId, location));
   ctx.stores.orders.insert(merchantId, order.id!, order);
   emitCreated(ctx, merchantId, order);
   return order;
@@ -91,7 +83,9 @@ function emitCreated(ctx: EmulatorContext, merchantId: string, order: Order): vo
 /** Stores a changed order under the next version and tells webhook subscribers. */
 export function saveOrder(ctx: EmulatorContext, merchantId: string, changed: Order, at = now()): Order {
   const order = reprice(ctx, merchantId, { ...changed, version: (changed.version ?? 0) + 1, updated_at: at });
+  const before = ctx.stores.orders.get(merchantId, order.id!);
   ctx.stores.orders.put(merchantId, order.id!, order);
+  if (order.state === 'COMPLETED' && before?.state !== 'COMPLETED') recordSale(ctx, merchantId, order);
   const { id, version, location_id, state, created_at, updated_at } = order;
   ctx.webhooks.emit({
     merchantId,
@@ -115,14 +109,14 @@ export function close(order: Order, state: 'COMPLETED' | 'CANCELED', at: string)
 
 /** CalculateOrder: the order priced as CreateOrder would price it, stored nowhere. */
 export function calculateOrder(ctx: EmulatorContext, merchantId: string, body: serialization.CalculateOrderRequest.Raw): Order {
-  // The emulator has no Loyalty API, so no reward tier exists.
+  // The discounts of loyalty rewards are not emulated (README): a proposed reward is refused rather than priced wrong.
   const reward = body.proposed_rewards?.[0];
-  if (reward) throw errors.invalidValue('proposed_rewards[0].reward_tier_id', `Reward tier ${reward.reward_tier_id} not found.`);
+  if (reward) throw errors.invalidValue('proposed_rewards[0].reward_tier_id', 'Pricing loyalty rewards into an order is not emulated.');
   const input = compact<OrderInput>(body.order);
   const location = ctx.stores.locations.require(merchantId, input.location_id, 'order.location_id');
   const order = buildOrder(input, now());
   delete order.id;
-  return priceOrder(order, pricingOf(location));
+  return priceOrder(order, pricingOf(ctx, merchantId, location));
 }
 
 /** BatchRetrieveOrders: the orders found, unknown ids left out. */

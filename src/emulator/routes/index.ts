@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { EmulatorContext } from '../context.js';
 import { registerCards } from './cards.js';
+import { registerCatalog } from './catalog.js';
 import { registerCustomerAttributeDefinitions } from './customer-attribute-definitions.js';
 import { registerCustomerAttributes } from './customer-attributes.js';
 import { registerCustomerCards } from './customer-cards.js';
@@ -9,6 +10,7 @@ import { registerCustomerSegments } from './customer-segments.js';
 import { registerCustomers } from './customers.js';
 import { registerGiftCardActivities } from './gift-card-activities.js';
 import { registerGiftCards } from './gift-cards.js';
+import { registerInventory } from './inventory.js';
 import { registerLocations } from './locations.js';
 import { registerLoyalty } from './loyalty.js';
 import { registerMerchants } from './merchants.js';
@@ -34,5 +36,7 @@ export function squareApiRoutes(ctx: EmulatorContext) {
     registerGiftCards(app, ctx);
     registerGiftCardActivities(app, ctx);
     registerLoyalty(app, ctx);
+    registerCatalog(app, ctx);
+    registerInventory(app, ctx);
   };
 }

@@ -7,12 +7,11 @@ import {
   batchRetrieveOrders,
   calculateOrder,
   cloneOrder,
-  compact,
   createOrder,
   searchOrders,
   updateOrder,
 } from '../domain/orders.js';
-import { parse, shapes } from '../validation.js';
+import { compact, parse, shapes } from '../validation.js';
 
 const ORDER_STATES = ['OPEN', 'COMPLETED', 'CANCELED', 'DRAFT'] as const;
 

@@ -1,4 +1,5 @@
 import { cardRoutes } from './cards.js';
+import { catalogRoutes, inventoryRoutes } from './catalog.js';
 import { customerFamilyRoutes } from './customer-family.js';
 import { customerRoutes } from './customers.js';
 import { giftCardRoutes } from './gift-cards.js';
@@ -20,4 +21,6 @@ export const RESPONSE_ROUTES: ResponseRoute[] = [
   ...paymentRoutes,
   ...orderRoutes,
   ...loyaltyRoutes,
+  ...catalogRoutes,
+  ...inventoryRoutes,
 ];

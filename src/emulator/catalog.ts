@@ -1,0 +1,329 @@
+import { now, type CatalogObject, type EmulatorContext } from './context.js';
+import { errors } from './errors.js';
+import { newId } from './ids.js';
+import { isDecimal } from './quantities.js';
+
+/**
+ * Catalog API domain: objects, their versions, upserts with `#temporary` ids and nested
+ * children, deletes and related objects. Objects are stored flat: an item's variations
+ * and a modifier list's modifiers are objects of their own, nested again when read.
+ */
+
+/** The kinds of catalog object the emulator keeps (Square has more: pricing rules, item options, ...). */
+export const CATALOG_TYPES = ['ITEM', 'ITEM_VARIATION', 'CATEGORY', 'IMAGE', 'TAX', 'DISCOUNT', 'MODIFIER_LIST', 'MODIFIER'] as const;
+export type CatalogType = (typeof CATALOG_TYPES)[number];
+
+/** Types that exist only inside a parent; listing and searching leave them out unless asked for. */
+const NESTED_TYPES: readonly string[] = ['ITEM_VARIATION', 'MODIFIER'];
+export const TOP_LEVEL_TYPES = CATALOG_TYPES.filter((t) => !NESTED_TYPES.includes(t));
+
+/** Square's published limits (CatalogInfo). */
+export const CATALOG_LIMITS = {
+  batch_upsert_max_objects_per_batch: 1000,
+  batch_upsert_max_total_objects: 10000,
+  batch_retrieve_max_object_ids: 1000,
+  search_max_page_limit: 1000,
+  batch_delete_max_object_ids: 200,
+  update_item_taxes_max_item_ids: 1000,
+  update_item_taxes_max_taxes_to_enable: 1000,
+  update_item_taxes_max_taxes_to_disable: 1000,
+  update_item_modifier_lists_max_item_ids: 1000,
+  update_item_modifier_lists_max_modifier_lists_to_enable: 1000,
+  update_item_modifier_lists_max_modifier_lists_to_disable: 1000,
+};
+
+/** The field of an object's type-specific data: ITEM_VARIATION → item_variation_data. */
+export function dataField(type: string): keyof CatalogObject {
+  return `${type.toLowerCase()}_data` as keyof CatalogObject;
+}
+
+/** The data of an object, whatever its type. */
+export function dataOf(object: CatalogObject): Record<string, unknown> | undefined {
+  return object[dataField(object.type)] as Record<string, unknown> | undefined;
+}
+
+interface Nesting {
+  childType: CatalogType;
+  list: 'variations' | 'modifiers';
+  parentField: 'item_id' | 'modifier_list_id';
+}
+
+/** Parents and the children Square nests in them. */
+const NESTING: Partial<Record<string, Nesting>> = {
+  ITEM: { childType: 'ITEM_VARIATION', list: 'variations', parentField: 'item_id' },
+  MODIFIER_LIST: { childType: 'MODIFIER', list: 'modifiers', parentField: 'modifier_list_id' },
+};
+
+const PARENT_OF: Partial<Record<string, { parentType: string; parentField: Nesting['parentField'] }>> = {
+  ITEM_VARIATION: { parentType: 'ITEM', parentField: 'item_id' },
+  MODIFIER: { parentType: 'MODIFIER_LIST', parentField: 'modifier_list_id' },
+};
+
+function parentId(object: CatalogObject): string | undefined {
+  const parent = PARENT_OF[object.type];
+  return parent && (dataOf(object)?.[parent.parentField] as string | undefined);
+}
+
+/** The ids an object refers to, with the type each must have. */
+function references(object: CatalogObject): Array<{ id: string; type: string; field: string }> {
+  const refs: Array<{ id: string; type: string; field: string }> = [];
+  const add = (id: string | null | undefined, type: string, field: string) => {
+    if (id) refs.push({ id, type, field });
+  };
+  const item = object.item_data;
+  if (item) {
+    add(item.category_id, 'CATEGORY', 'item_data.category_id');
+    (item.categories ?? []).forEach((c, i) => add(c.id, 'CATEGORY', `item_data.categories[${i}].id`));
+    add(item.reporting_category?.id, 'CATEGORY', 'item_data.reporting_category.id');
+    (item.tax_ids ?? []).forEach((id, i) => add(id, 'TAX', `item_data.tax_ids[${i}]`));
+    (item.modifier_list_info ?? []).forEach((m, i) => add(m.modifier_list_id, 'MODIFIER_LIST', `item_data.modifier_list_info[${i}].modifier_list_id`));
+  }
+  add(object.item_variation_data?.item_id, 'ITEM', 'item_variation_data.item_id');
+  add(object.modifier_data?.modifier_list_id, 'MODIFIER_LIST', 'modifier_data.modifier_list_id');
+  const images = (dataOf(object)?.image_ids as string[] | undefined) ?? [];
+  images.forEach((id, i) => add(id, 'IMAGE', `${String(dataField(object.type))}.image_ids[${i}]`));
+  return refs;
+}
+
+/** A live (not deleted) object of the merchant, or undefined. */
+export function liveObject(ctx: EmulatorContext, merchantId: string, id: string): CatalogObject | undefined {
+  const object = ctx.stores.catalogObjects.get(merchantId, id);
+  return object && !object.is_deleted ? object : undefined;
+}
+
+/** Every object of the merchant in insertion order, deleted ones only when asked. */
+export function allObjects(ctx: EmulatorContext, merchantId: string, includeDeleted = false): Array<{ seq: number; doc: CatalogObject }> {
+  return ctx.stores.catalogObjects.all(merchantId).filter((s) => includeDeleted || !s.doc.is_deleted);
+}
+
+function childrenOf(ctx: EmulatorContext, merchantId: string, parent: CatalogObject, includeDeleted: boolean): CatalogObject[] {
+  const nesting = NESTING[parent.type];
+  if (!nesting) return [];
+  const ordinal = (o: CatalogObject) => Number(dataOf(o)?.ordinal ?? 0);
+  return allObjects(ctx, merchantId, includeDeleted)
+    .filter((s) => s.doc.type === nesting.childType && parentId(s.doc) === parent.id)
+    .map((s) => s.doc)
+    .sort((a, b) => ordinal(a) - ordinal(b));
+}
+
+/** An object as Square returns it: an item with its variations, a modifier list with its modifiers. */
+export function assemble(ctx: EmulatorContext, merchantId: string, object: CatalogObject, includeDeleted = false): CatalogObject {
+  const nesting = NESTING[object.type];
+  if (!nesting) return object;
+  const field = dataField(object.type);
+  const children = childrenOf(ctx, merchantId, object, includeDeleted && !!object.is_deleted);
+  const data = { ...(object[field] as Record<string, unknown>) };
+  if (children.length > 0) data[nesting.list] = children;
+  return { ...object, [field]: data };
+}
+
+/**
+ * The objects the given ones refer to (categories, taxes, modifier lists, images, a
+ * variation's item) that are not among them, as Square's `related_objects`.
+ */
+export function relatedObjects(ctx: EmulatorContext, merchantId: string, objects: CatalogObject[]): CatalogObject[] {
+  const given = new Set(objects.map((o) => o.id));
+  const related = new Map<string, CatalogObject>();
+  const visit = (object: CatalogObject) => {
+    for (const ref of references(object)) {
+      if (given.has(ref.id) || related.has(ref.id)) continue;
+      const found = liveObject(ctx, merchantId, ref.id);
+      if (found) related.set(ref.id, assemble(ctx, merchantId, found));
+    }
+  };
+  for (const object of objects) {
+    visit(object);
+    for (const child of (dataOf(object)?.variations as CatalogObject[] | undefined) ?? []) visit(child);
+  }
+  return [...related.values()];
+}
+
+/**
+ * The merchant's next catalog version. Square's are timestamps; here they count up from 1,
+ * so that the demo catalog has the same versions at every start. Clients only compare them.
+ */
+function nextVersion(ctx: EmulatorContext, merchantId: string): number {
+  return ctx.stores.catalogObjects.all(merchantId).reduce((max, s) => Math.max(max, Number(s.doc.version ?? 0)), 0) + 1;
+}
+
+function announce(ctx: EmulatorContext, merchantId: string, updatedAt: string): void {
+  ctx.webhooks.emit({
+    merchantId,
+    type: 'catalog.version.updated',
+    id: '',
+    dataType: 'catalog_version',
+    object: { catalog_version: { updated_at: updatedAt } },
+  });
+}
+
+const invalid = (field: string, detail: string) => errors.invalidValue(field, detail);
+
+/** Checks what Square checks of each kind of object's own data. */
+function validateData(object: CatalogObject, field: string): void {
+  switch (object.type) {
+    case 'ITEM_VARIATION': {
+      const data = object.item_variation_data!;
+      const pricing = data.pricing_type ?? (data.price_money ? 'FIXED_PRICING' : 'VARIABLE_PRICING');
+      if (pricing === 'FIXED_PRICING' && !data.price_money) throw errors.missing(`${field}.item_variation_data.price_money`);
+      data.pricing_type = pricing;
+      return;
+    }
+    case 'TAX': {
+      const percentage = object.tax_data!.percentage;
+      if (percentage != null && !isDecimal(percentage))
+        throw invalid(`${field}.tax_data.percentage`, `Invalid percentage: ${percentage}`);
+      return;
+    }
+    case 'DISCOUNT': {
+      const data = object.discount_data!;
+      if (!data.discount_type) throw errors.missing(`${field}.discount_data.discount_type`);
+      if (data.discount_type === 'FIXED_PERCENTAGE' && (data.percentage == null || !isDecimal(data.percentage)))
+        throw invalid(`${field}.discount_data.percentage`, 'A FIXED_PERCENTAGE discount needs a percentage such as "10".');
+      if (data.discount_type === 'FIXED_AMOUNT' && !data.amount_money)
+        throw errors.missing(`${field}.discount_data.amount_money`);
+      return;
+    }
+    default:
+      return;
+  }
+}
+
+/** Replaces every `#temporary` id of `mapping` found anywhere in `value`. */
+function mapIds<T>(value: T, mapping: Map<string, string>): T {
+  if (typeof value === 'string') return (mapping.get(value) ?? value) as T;
+  if (Array.isArray(value)) return value.map((v) => mapIds(v, mapping)) as T;
+  if (value !== null && typeof value === 'object')
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, mapIds(v, mapping)])) as T;
+  return value;
+}
+
+export interface UpsertResult {
+  objects: CatalogObject[];
+  id_mappings: Array<{ client_object_id: string; object_id: string }>;
+  updated_at: string;
+}
+
+/**
+ * Inserts or updates objects in one catalog version. New objects carry an id starting
+ * with `#`, replaced by a generated one everywhere in the request (`id_mappings`);
+ * updates may name the version they read and are refused with VERSION_MISMATCH when it
+ * is no longer the latest. An item's variations (a modifier list's modifiers) are
+ * upserted with it, get their parent's id, and any it had that the request leaves out
+ * are deleted, as Square does.
+ */
+export function upsertObjects(ctx: EmulatorContext, merchantId: string, input: Array<{ object: CatalogObject; field: string }>): UpsertResult {
+  // Children become objects of their own, pointing at their parent.
+  const flat: Array<{ object: CatalogObject; field: string; topLevel: boolean }> = [];
+  const childIdsOf = new Map<string, string[]>();
+  for (const { object, field } of input) {
+    flat.push({ object, field, topLevel: true });
+    const nesting = NESTING[object.type];
+    const data = dataOf(object);
+    const children = data?.[nesting?.list ?? ''] as CatalogObject[] | undefined;
+    if (!nesting || !children) continue;
+    childIdsOf.set(object.id, children.map((c) => c.id));
+    children.forEach((child, i) => {
+      const at = `${field}.${String(dataField(object.type))}.${nesting.list}[${i}]`;
+      if (child.type !== nesting.childType) throw invalid(`${at}.type`, `Expected ${nesting.childType}.`);
+      const childData = dataOf(child) ?? {};
+      flat.push({ object: { ...child, [dataField(child.type)]: { ...childData, [nesting.parentField]: object.id } }, field: at, topLevel: false });
+    });
+  }
+
+  const mapping = new Map<string, string>();
+  const seen = new Set<string>();
+  for (const { object, field } of flat) {
+    if (seen.has(object.id)) throw invalid(`${field}.id`, `The id ${object.id} appears more than once in the request.`);
+    seen.add(object.id);
+    if (object.id.startsWith('#')) mapping.set(object.id, newId.catalogObject());
+  }
+
+  const at = now();
+  const version = nextVersion(ctx, merchantId);
+  const saved = new Map<string, CatalogObject>();
+  const pending = new Map(flat.map((f) => [mapIds(f.object.id, mapping), f]));
+  const typeOf = (id: string) => {
+    const p = pending.get(id);
+    return p ? p.object.type : liveObject(ctx, merchantId, id)?.type;
+  };
+
+  for (const { object: raw, field, topLevel } of flat) {
+    const object = mapIds(raw, mapping);
+    const existing = ctx.stores.catalogObjects.get(merchantId, object.id);
+    if (!raw.id.startsWith('#')) {
+      if (!existing || existing.is_deleted)
+        throw errors.notFound(`Object ${raw.id} not found; a new object takes an id starting with #.`, `${field}.id`);
+      if (existing.type !== object.type)
+        throw invalid(`${field}.type`, `Object ${object.id} is a ${existing.type}; its type cannot change.`);
+      if (object.version != null && Number(object.version) !== Number(existing.version))
+        // Square's ErrorCode enum has no VERSION_MISMATCH; a stale version is a CONFLICT, as for customers and orders.
+        throw errors.versionMismatch(
+          `Object version ${object.version} does not match the latest version ${existing.version} of ${object.id}.`,
+          `${field}.version`,
+        );
+    }
+    if (!dataOf(object)) throw errors.missing(`${field}.${String(dataField(object.type))}`);
+    validateData(object, field);
+    for (const ref of references(object)) {
+      const type = typeOf(ref.id);
+      if (type !== ref.type)
+        throw invalid(`${field}.${ref.field}`, `${ref.id} does not name a ${ref.type} in this catalog.`);
+    }
+    const nesting = NESTING[object.type];
+    const data = { ...dataOf(object) };
+    if (nesting) delete data[nesting.list];
+    const stored: CatalogObject = {
+      ...object,
+      [dataField(object.type)]: data,
+      version,
+      updated_at: at,
+      is_deleted: false,
+      present_at_all_locations: object.present_at_all_locations ?? true,
+    };
+    if (existing) ctx.stores.catalogObjects.put(merchantId, stored.id, stored);
+    else ctx.stores.catalogObjects.insert(merchantId, stored.id, stored);
+    if (topLevel) saved.set(stored.id, stored);
+  }
+
+  // Children an upserted parent no longer lists are deleted with it.
+  for (const [parent, childIds] of childIdsOf) {
+    const parentObject = ctx.stores.catalogObjects.get(merchantId, mapIds(parent, mapping))!;
+    const kept = new Set(childIds.map((id) => mapIds(id, mapping)));
+    for (const child of childrenOf(ctx, merchantId, parentObject, false))
+      if (!kept.has(child.id)) markDeleted(ctx, merchantId, child, version, at);
+  }
+
+  announce(ctx, merchantId, at);
+  return {
+    objects: [...saved.values()].map((o) => assemble(ctx, merchantId, o)),
+    id_mappings: [...mapping].map(([client, id]) => ({ client_object_id: client, object_id: id })),
+    updated_at: at,
+  };
+}
+
+function markDeleted(ctx: EmulatorContext, merchantId: string, object: CatalogObject, version: number, at: string): void {
+  ctx.stores.catalogObjects.put(merchantId, object.id, { ...object, is_deleted: true, version, updated_at: at });
+}
+
+/**
+ * Deletes objects and what depends on them (an item's variations, a modifier list's
+ * modifiers). Unknown and already deleted ids are passed over. Deleted objects are kept
+ * with `is_deleted`, as searches with `include_deleted_objects` still find them.
+ */
+export function deleteObjects(ctx: EmulatorContext, merchantId: string, ids: string[]): { deleted_object_ids: string[]; deleted_at: string } {
+  const at = now();
+  const version = nextVersion(ctx, merchantId);
+  const deleted: string[] = [];
+  for (const id of new Set(ids)) {
+    const object = liveObject(ctx, merchantId, id);
+    if (!object) continue;
+    for (const child of childrenOf(ctx, merchantId, object, false)) {
+      markDeleted(ctx, merchantId, child, version, at);
+      deleted.push(child.id);
+    }
+    markDeleted(ctx, merchantId, object, version, at);
+    deleted.push(object.id);
+  }
+  if (deleted.length > 0) announce(ctx, merchantId, at);
+  return { deleted_object_ids: deleted, deleted_at: at };
+}

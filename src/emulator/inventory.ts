@@ -1,0 +1,226 @@
+import type { serialization } from 'square';
+import { liveObject } from './catalog.js';
+import { now, type EmulatorContext } from './context.js';
+import { errors } from './errors.js';
+import { newId } from './ids.js';
+import { paginate, type Page } from './pagination.js';
+import { formatQuantity, parseQuantity } from './quantities.js';
+
+/**
+ * Inventory API domain: counts per variation, location and state, moved by physical
+ * counts and adjustments, each kept as a change in the history.
+ */
+
+type Count = serialization.InventoryCount.Raw;
+type Change = serialization.InventoryChange.Raw;
+type Adjustment = serialization.InventoryAdjustment.Raw;
+type PhysicalCount = serialization.InventoryPhysicalCount.Raw;
+export type InventoryState = serialization.InventoryState.Raw;
+
+/** States Square moves stock into but keeps no count of. */
+const UNCOUNTED: readonly string[] = ['NONE', 'SOLD', 'UNLINKED_RETURN'];
+
+/** Square's page sizes: counts 1,000 by default, changes 100; both at most 1,000. */
+export const COUNTS_PAGE = 1000;
+export const CHANGES_PAGE = 100;
+
+const countKey = (objectId: string, locationId: string, state: string) => `${objectId}/${locationId}/${state}`;
+
+/** A change as a request gives it, before ids and timestamps. */
+export type ChangeInput =
+  | { type: 'PHYSICAL_COUNT'; physical_count: Omit<PhysicalCount, 'id' | 'created_at'> }
+  | { type: 'ADJUSTMENT'; adjustment: Omit<Adjustment, 'id' | 'created_at'> & { location_id?: string | null } };
+
+function currentQuantity(ctx: EmulatorContext, merchantId: string, objectId: string, locationId: string, state: string): bigint {
+  const count = ctx.stores.inventoryCounts.get(merchantId, countKey(objectId, locationId, state));
+  return count ? parseQuantity(count.quantity ?? '0')! : 0n;
+}
+
+/** The IN_STOCK quantity of a variation at the given locations (all when none are given). */
+export function inStock(ctx: EmulatorContext, merchantId: string, objectId: string, locationIds?: readonly string[]): bigint | undefined {
+  const counts = ctx.stores.inventoryCounts
+    .all(merchantId)
+    .filter(({ doc }) => doc.catalog_object_id === objectId && doc.state === 'IN_STOCK' && (!locationIds?.length || locationIds.includes(doc.location_id!)));
+  if (counts.length === 0) return undefined;
+  return counts.reduce((total, { doc }) => total + parseQuantity(doc.quantity ?? '0')!, 0n);
+}
+
+/**
+ * Where an adjustment happens. Square's newer versions (and the SDK) name it
+ * `from_location_id`/`to_location_id`, the 2025-08-20 spec `location_id`; both are read, and
+ * as transfers between locations are not emulated, the two must agree.
+ */
+function adjustmentLocation(adjustment: Omit<Adjustment, 'id' | 'created_at'> & { location_id?: string | null }): string | undefined {
+  const { from_location_id: from, to_location_id: to, location_id: either } = adjustment;
+  if (from && to && from !== to) return undefined;
+  return from ?? to ?? either ?? undefined;
+}
+
+function validate(ctx: EmulatorContext, merchantId: string, change: ChangeInput, path: string) {
+  const detail =
+    change.type === 'PHYSICAL_COUNT'
+      ? change.physical_count
+      : { ...change.adjustment, location_id: adjustmentLocation(change.adjustment) ?? change.adjustment.from_location_id };
+  const at = `${path}.${change.type === 'PHYSICAL_COUNT' ? 'physical_count' : 'adjustment'}`;
+  const object = liveObject(ctx, merchantId, detail.catalog_object_id!);
+  if (!object) throw errors.notFound(`Catalog object ${detail.catalog_object_id} not found.`, `${at}.catalog_object_id`);
+  if (object.type !== 'ITEM_VARIATION')
+    throw errors.invalidValue(`${at}.catalog_object_id`, `Only item variations have inventory; ${object.id} is a ${object.type}.`);
+  if (!ctx.stores.locations.get(merchantId, detail.location_id!))
+    throw errors.notFound(`Location ${detail.location_id} not found.`, `${at}.location_id`);
+  const quantity = parseQuantity(detail.quantity!);
+  if (quantity === undefined || quantity < 0n)
+    throw errors.invalidValue(`${at}.quantity`, `Invalid quantity ${detail.quantity}: a non-negative decimal with at most 5 places.`);
+  if (change.type === 'ADJUSTMENT') {
+    const { from_state: from, to_state: to } = change.adjustment;
+    if (from === to) throw errors.invalidValue(`${at}.to_state`, 'An adjustment moves stock between two different states.');
+    if (!adjustmentLocation(change.adjustment))
+      throw errors.invalidValue(`${at}.to_location_id`, 'Transfers between locations are not emulated; from_location_id and to_location_id must agree.');
+  } else if (UNCOUNTED.includes(change.physical_count.state!)) {
+    throw errors.invalidValue(`${at}.state`, `A physical count cannot be taken of ${change.physical_count.state}.`);
+  }
+  return quantity;
+}
+
+/**
+ * Applies physical counts (which set a state's quantity) and adjustments (which move
+ * quantity from one state to another) in order, records each in the history, and
+ * announces the counts it changed with `inventory.count.updated`.
+ */
+export function applyChanges(ctx: EmulatorContext, merchantId: string, inputs: ChangeInput[], path = 'changes'): { changes: Change[]; counts: Count[] } {
+  const at = now();
+  const touched = new Map<string, Count>();
+  const move = (objectId: string, locationId: string, state: string, set: (q: bigint) => bigint) => {
+    if (UNCOUNTED.includes(state)) return;
+    const key = countKey(objectId, locationId, state);
+    const count: Count = {
+      catalog_object_id: objectId,
+      catalog_object_type: 'ITEM_VARIATION',
+      state: state as InventoryState,
+      location_id: locationId,
+      quantity: formatQuantity(set(currentQuantity(ctx, merchantId, objectId, locationId, state))),
+      calculated_at: at,
+      is_estimated: false,
+    };
+    if (!ctx.stores.inventoryCounts.put(merchantId, key, count)) ctx.stores.inventoryCounts.insert(merchantId, key, count);
+    touched.set(key, count);
+  };
+  const changes = inputs.map((input, i): Change => {
+    const quantity = validate(ctx, merchantId, input, `${path}[${i}]`);
+    const id = newId.inventoryChange();
+    if (input.type === 'PHYSICAL_COUNT') {
+      const count = { ...input.physical_count, id, catalog_object_type: 'ITEM_VARIATION', created_at: at };
+      move(count.catalog_object_id!, count.location_id!, count.state!, () => quantity);
+      return { type: 'PHYSICAL_COUNT', physical_count: count };
+    }
+    const { location_id: _either, ...fields } = input.adjustment;
+    const locationId = adjustmentLocation(input.adjustment)!;
+    const adjustment: Adjustment = {
+      ...fields,
+      id,
+      from_location_id: locationId,
+      to_location_id: locationId,
+      catalog_object_type: 'ITEM_VARIATION',
+      created_at: at,
+    };
+    move(adjustment.catalog_object_id!, locationId, adjustment.from_state!, (q) => q - quantity);
+    move(adjustment.catalog_object_id!, locationId, adjustment.to_state!, (q) => q + quantity);
+    return { type: 'ADJUSTMENT', adjustment };
+  });
+  for (const change of changes) ctx.stores.inventoryChanges.insert(merchantId, (change.physical_count ?? change.adjustment)!.id!, change);
+  const counts = [...touched.values()];
+  if (counts.length > 0)
+    ctx.webhooks.emit({
+      merchantId,
+      type: 'inventory.count.updated',
+      id: newId.event(),
+      dataType: 'inventory_counts',
+      object: { inventory_counts: counts },
+    });
+  return { changes, counts };
+}
+
+export interface CountFilter {
+  catalog_object_ids?: string[] | undefined;
+  location_ids?: string[] | undefined;
+  states?: string[] | undefined;
+  updated_after?: string | undefined;
+  limit?: number | undefined;
+  cursor?: string | undefined;
+}
+
+export function findCounts(ctx: EmulatorContext, merchantId: string, filter: CountFilter): Page<Count> {
+  const { limit, cursor, ...query } = filter;
+  const after = query.updated_after ? Date.parse(query.updated_after) : undefined;
+  const items = ctx.stores.inventoryCounts.all(merchantId).filter(
+    ({ doc }) =>
+      (!query.catalog_object_ids || query.catalog_object_ids.includes(doc.catalog_object_id!)) &&
+      (!query.location_ids || query.location_ids.includes(doc.location_id!)) &&
+      (!query.states || query.states.includes(doc.state!)) &&
+      (after === undefined || Date.parse(doc.calculated_at!) > after),
+  );
+  const page = paginate({ items, key: (s) => [s.seq], limit: limit ?? COUNTS_PAGE, cursor, query });
+  return { ...page, items: page.items.map((s) => s.doc) };
+}
+
+export interface ChangeFilter extends CountFilter {
+  types?: string[] | undefined;
+  updated_before?: string | undefined;
+}
+
+export function findChanges(ctx: EmulatorContext, merchantId: string, filter: ChangeFilter): Page<Change> {
+  const { limit, cursor, ...query } = filter;
+  const types = query.types ?? ['PHYSICAL_COUNT', 'ADJUSTMENT'];
+  const after = query.updated_after ? Date.parse(query.updated_after) : undefined;
+  const before = query.updated_before ? Date.parse(query.updated_before) : undefined;
+  const items = ctx.stores.inventoryChanges.all(merchantId).filter(({ doc }) => {
+    const detail = (doc.physical_count ?? doc.adjustment)!;
+    const states = doc.adjustment ? [doc.adjustment.from_state, doc.adjustment.to_state] : [doc.physical_count!.state];
+    const created = Date.parse(detail.created_at!);
+    return (
+      types.includes(doc.type!) &&
+      (!query.catalog_object_ids || query.catalog_object_ids.includes(detail.catalog_object_id!)) &&
+      (!query.location_ids || query.location_ids.includes(doc.physical_count?.location_id ?? doc.adjustment!.from_location_id!)) &&
+      (!query.states || states.some((s) => query.states!.includes(s!))) &&
+      (after === undefined || created > after) &&
+      (before === undefined || created < before)
+    );
+  });
+  const page = paginate({
+    items,
+    key: (s) => [(s.doc.physical_count ?? s.doc.adjustment)!.occurred_at!, s.seq],
+    limit: limit ?? CHANGES_PAGE,
+    cursor,
+    query,
+  });
+  return { ...page, items: page.items.map((s) => s.doc) };
+}
+
+/**
+ * Paying for an order sells its stock: each line item of a variation that tracks
+ * inventory moves its quantity from IN_STOCK to SOLD at the order's location.
+ */
+export function recordSale(ctx: EmulatorContext, merchantId: string, order: serialization.Order.Raw): void {
+  const sold: ChangeInput[] = [];
+  for (const item of order.line_items ?? []) {
+    const variation = item.catalog_object_id ? liveObject(ctx, merchantId, item.catalog_object_id) : undefined;
+    const data = variation?.item_variation_data;
+    if (!data) continue;
+    const override = data.location_overrides?.find((o) => o.location_id === order.location_id);
+    if (!(override?.track_inventory ?? data.track_inventory)) continue;
+    sold.push({
+      type: 'ADJUSTMENT',
+      adjustment: {
+        from_state: 'IN_STOCK',
+        to_state: 'SOLD',
+        from_location_id: order.location_id,
+        to_location_id: order.location_id,
+        catalog_object_id: variation.id,
+        quantity: item.quantity,
+        occurred_at: order.closed_at ?? now(),
+        transaction_id: order.id,
+      },
+    });
+  }
+  if (sold.length > 0) applyChanges(ctx, merchantId, sold, 'order.line_items');
+}

@@ -1,0 +1,323 @@
+import { randomUUID } from 'node:crypto';
+import type { Square } from 'square';
+import { describe, expect, it } from 'vitest';
+import { useEmulator } from '../support/emulator.js';
+import { failure, newToken, usd } from '../support/fixtures.js';
+
+const square = useEmulator();
+
+type Item = Square.CatalogObject.Item;
+type Variation = Square.CatalogObject.ItemVariation;
+
+const variation = (id: string, name: string, cents: number, extra: Partial<Square.CatalogItemVariation> = {}): Variation => ({
+  type: 'ITEM_VARIATION',
+  id,
+  itemVariationData: { name, priceMoney: usd(cents), pricingType: 'FIXED_PRICING', ...extra },
+});
+
+/** A merchant with a small café catalog: two categories, a tax, a discount, a milk modifier list, two items. */
+async function cafe() {
+  const token = newToken();
+  const client = square.client(token);
+  const locationId = (await client.locations.list()).locations![0]!.id!;
+  const { objects, idMappings } = await client.catalog.batchUpsert({
+    idempotencyKey: randomUUID(),
+    batches: [
+      {
+        objects: [
+          { type: 'CATEGORY', id: '#drinks', categoryData: { name: 'Drinks' } },
+          { type: 'CATEGORY', id: '#food', categoryData: { name: 'Food' } },
+          { type: 'TAX', id: '#tax', taxData: { name: 'Sales tax', percentage: '10', inclusionType: 'ADDITIVE' } },
+          { type: 'DISCOUNT', id: '#staff', discountData: { name: 'Staff', discountType: 'FIXED_PERCENTAGE', percentage: '50' } },
+          {
+            type: 'MODIFIER_LIST',
+            id: '#milk',
+            modifierListData: {
+              name: 'Milk',
+              modifiers: [
+                { type: 'MODIFIER', id: '#oat', modifierData: { name: 'Oat milk', priceMoney: usd(75) } },
+                { type: 'MODIFIER', id: '#whole', modifierData: { name: 'Whole milk', priceMoney: usd(0) } },
+              ],
+            },
+          },
+          {
+            type: 'ITEM',
+            id: '#latte',
+            itemData: {
+              name: 'Latte',
+              description: 'Espresso with steamed milk',
+              categories: [{ id: '#drinks' }],
+              taxIds: ['#tax'],
+              modifierListInfo: [{ modifierListId: '#milk' }],
+              variations: [variation('#latte-s', 'Small', 400, { sku: 'LAT-S', trackInventory: true }), variation('#latte-l', 'Large', 500)],
+            },
+          },
+          {
+            type: 'ITEM',
+            id: '#croissant',
+            itemData: { name: 'Croissant', categories: [{ id: '#food' }], variations: [variation('#croissant-r', 'Regular', 350)] },
+          },
+        ],
+      },
+    ],
+  });
+  const ids = Object.fromEntries(idMappings!.map((m) => [m.clientObjectId!.slice(1), m.objectId!]));
+  return { token, client, locationId, objects: objects!, ids };
+}
+
+describe('UpsertCatalogObject and BatchUpsertCatalogObjects', () => {
+  it('creates objects with generated ids, maps #temporary ids everywhere and nests variations under their item', async () => {
+    const { objects, ids } = await cafe();
+    expect(Object.keys(ids).sort()).toEqual(
+      ['croissant', 'croissant-r', 'drinks', 'food', 'latte', 'latte-l', 'latte-s', 'milk', 'oat', 'staff', 'tax', 'whole'].sort(),
+    );
+    for (const id of Object.values(ids)) expect(id).toMatch(/^[A-Z0-9]{24}$/);
+    const latte = objects.find((o) => o.id === ids.latte) as Item;
+    expect(latte).toMatchObject({
+      type: 'ITEM',
+      isDeleted: false,
+      presentAtAllLocations: true,
+      itemData: { name: 'Latte', categories: [{ id: ids.drinks }], taxIds: [ids.tax], modifierListInfo: [{ modifierListId: ids.milk }] },
+    });
+    expect(typeof latte.version).toBe('bigint');
+    expect(latte.itemData!.variations!.map((v) => [v.id, (v as Variation).itemVariationData!.itemId])).toEqual([
+      [ids['latte-s'], ids.latte],
+      [ids['latte-l'], ids.latte],
+    ]);
+    const events = square.emulator.ctx.webhooks.events().filter((e) => e.type === 'catalog.version.updated');
+    expect(events.at(-1)).toMatchObject({ data: { type: 'catalog_version', object: { catalog_version: { updated_at: expect.any(String) } } } });
+  });
+
+  it('updates at the latest version only, refusing a stale one, and drops variations the item no longer lists', async () => {
+    const { client, ids } = await cafe();
+    const latte = (await client.catalog.object.get({ objectId: ids.latte! })).object as Item;
+    const [small] = latte.itemData!.variations!;
+    const updated = (
+      await client.catalog.object.upsert({
+        idempotencyKey: randomUUID(),
+        object: { ...latte, itemData: { ...latte.itemData, name: 'Caffè latte', variations: [small!] } },
+      })
+    ).catalogObject as Item;
+    expect(updated.version! > latte.version!).toBe(true);
+    expect(updated.itemData).toMatchObject({ name: 'Caffè latte', variations: [{ id: ids['latte-s'] }] });
+    expect((await client.catalog.batchGet({ objectIds: [ids['latte-l']!] })).objects).toBeUndefined();
+
+    const stale = await failure(
+      client.catalog.object.upsert({ idempotencyKey: randomUUID(), object: { ...latte, itemData: { name: 'Stale' } } }),
+    );
+    expect(stale).toMatchObject({ status: 409, errors: [{ code: 'CONFLICT', field: 'object.version' }] });
+  });
+
+  it('answers the same idempotency key with the same objects and refuses it for another request', async () => {
+    const { client } = await cafe();
+    const key = randomUUID();
+    const object: Square.CatalogObject = { type: 'CATEGORY', id: '#tea', categoryData: { name: 'Tea' } };
+    const first = await client.catalog.object.upsert({ idempotencyKey: key, object });
+    expect(await client.catalog.object.upsert({ idempotencyKey: key, object })).toEqual(first);
+    const reused = await failure(client.catalog.object.upsert({ idempotencyKey: key, object: { ...object, categoryData: { name: 'Other' } } }));
+    expect(reused).toMatchObject({ status: 400, errors: [{ code: 'IDEMPOTENCY_KEY_REUSED' }] });
+  });
+
+  it('refuses unknown ids, dangling references, missing prices and batches over the limits', async () => {
+    const { client, token, ids } = await cafe();
+    const upsert = (object: Square.CatalogObject) => failure(client.catalog.object.upsert({ idempotencyKey: randomUUID(), object }));
+    expect(await upsert({ type: 'CATEGORY', id: 'NOPE', categoryData: { name: 'x' } })).toMatchObject({
+      status: 404,
+      errors: [{ code: 'NOT_FOUND', field: 'object.id' }],
+    });
+    expect(await upsert({ type: 'ITEM', id: '#i', itemData: { name: 'x', taxIds: [ids.drinks!] } })).toMatchObject({
+      status: 400,
+      errors: [{ code: 'INVALID_VALUE', field: 'object.item_data.tax_ids[0]' }],
+    });
+    expect(await upsert({ type: 'ITEM', id: '#i', itemData: { name: 'x', variations: [{ type: 'ITEM_VARIATION', id: '#v', itemVariationData: { pricingType: 'FIXED_PRICING' } }] } })).toMatchObject({
+      status: 400,
+      errors: [{ code: 'MISSING_REQUIRED_PARAMETER', field: 'object.item_data.variations[0].item_variation_data.price_money' }],
+    });
+    expect(await upsert({ type: 'DISCOUNT', id: '#d', discountData: { name: 'x' } })).toMatchObject({
+      errors: [{ code: 'MISSING_REQUIRED_PARAMETER', field: 'object.discount_data.discount_type' }],
+    });
+    expect(await upsert({ type: 'CATEGORY', id: '#c' })).toMatchObject({ errors: [{ code: 'MISSING_REQUIRED_PARAMETER', field: 'object.category_data' }] });
+    const raw = (body: unknown) => square.raw('POST', '/v2/catalog/batch-upsert', { token, body });
+    const many = Array.from({ length: 1001 }, (_, i) => ({ type: 'CATEGORY', id: `#c${i}`, category_data: { name: `c${i}` } }));
+    expect((await raw({ idempotency_key: 'k', batches: [{ objects: many }] })).body.errors[0]).toMatchObject({
+      code: 'ARRAY_LENGTH_TOO_LONG',
+      field: 'batches.0.objects',
+    });
+    expect((await raw({ idempotency_key: 'k', batches: [] })).body.errors[0]).toMatchObject({ code: 'ARRAY_LENGTH_TOO_SHORT' });
+    expect((await raw({ idempotency_key: 'k', batches: [{ objects: [{ type: 'PRICING_RULE', id: '#p' }] }] })).body.errors[0]).toMatchObject({
+      code: 'INVALID_ENUM_VALUE',
+    });
+  });
+});
+
+describe('RetrieveCatalogObject, BatchRetrieveCatalogObjects and ListCatalog', () => {
+  it('retrieves an item with its related categories, taxes and modifier lists, and a variation with its item', async () => {
+    const { client, ids } = await cafe();
+    const { object, relatedObjects } = await client.catalog.object.get({ objectId: ids.latte!, includeRelatedObjects: true });
+    expect(object).toMatchObject({ id: ids.latte, type: 'ITEM' });
+    expect(relatedObjects!.map((o) => o.id).sort()).toEqual([ids.drinks, ids.tax, ids.milk].sort());
+    const milk = relatedObjects!.find((o) => o.id === ids.milk) as Square.CatalogObject.ModifierList;
+    expect(milk.modifierListData!.modifiers!.map((m) => m.id)).toEqual([ids.oat, ids.whole]);
+    const small = await client.catalog.object.get({ objectId: ids['latte-s']!, includeRelatedObjects: true });
+    expect(small.relatedObjects!.map((o) => o.id)).toEqual([ids.latte]);
+    expect((await client.catalog.object.get({ objectId: ids.latte! })).relatedObjects).toBeUndefined();
+    expect(await failure(client.catalog.object.get({ objectId: 'MISSING' }))).toMatchObject({ status: 404, errors: [{ code: 'NOT_FOUND' }] });
+  });
+
+  it('batch-retrieves the ids it knows, deleted ones only when asked', async () => {
+    const { client, ids } = await cafe();
+    await client.catalog.object.delete({ objectId: ids.croissant! });
+    const found = await client.catalog.batchGet({ objectIds: [ids.latte!, ids.croissant!, 'MISSING'], includeRelatedObjects: true });
+    expect(found.objects!.map((o) => o.id)).toEqual([ids.latte]);
+    expect(found.relatedObjects!.length).toBe(3);
+    const withDeleted = await client.catalog.batchGet({ objectIds: [ids.croissant!], includeDeletedObjects: true });
+    expect(withDeleted.objects).toMatchObject([{ id: ids.croissant, isDeleted: true, itemData: { variations: [{ id: ids['croissant-r'], isDeleted: true }] } }]);
+    expect(await failure(client.catalog.batchGet({ objectIds: [] }))).toMatchObject({ status: 400, errors: [{ code: 'ARRAY_LENGTH_TOO_SHORT' }] });
+  });
+
+  it('lists top-level objects by type, 100 a page with a cursor', async () => {
+    const { client, token } = await cafe();
+    const categories = Array.from({ length: 120 }, (_, i) => ({ type: 'CATEGORY' as const, id: `#c${i}`, categoryData: { name: `Cat ${i}` } }));
+    await client.catalog.batchUpsert({ idempotencyKey: randomUUID(), batches: [{ objects: categories }] });
+    const first = await square.raw('GET', '/v2/catalog/list?types=category', { token });
+    expect(first.body.objects).toHaveLength(100);
+    const second = await square.raw('GET', `/v2/catalog/list?types=CATEGORY&cursor=${first.body.cursor}`, { token });
+    expect(second.body.objects).toHaveLength(22);
+    expect(second.body.cursor).toBeUndefined();
+    const all: string[] = [];
+    for await (const object of await client.catalog.list({ types: 'ITEM,TAX' })) all.push(object.type);
+    expect(all.sort()).toEqual(['ITEM', 'ITEM', 'TAX']);
+    const variations = await client.catalog.list({ types: 'ITEM_VARIATION' });
+    expect(variations.data).toHaveLength(3);
+    expect(await failure(client.catalog.list({ types: 'ITEM', cursor: 'bogus' }))).toMatchObject({ status: 400, errors: [{ code: 'INVALID_CURSOR' }] });
+  });
+
+  it('publishes its limits', async () => {
+    const { limits } = await square.client().catalog.info();
+    expect(limits).toMatchObject({ batchUpsertMaxObjectsPerBatch: 1000, batchDeleteMaxObjectIds: 200, searchMaxPageLimit: 1000 });
+  });
+});
+
+describe('SearchCatalogObjects', () => {
+  it('finds objects by type and by text, prefix, exact, set and item-for-tax queries', async () => {
+    const { client, ids } = await cafe();
+    const search = async (request: Square.SearchCatalogObjectsRequest) => ((await client.catalog.search(request)).objects ?? []).map((o) => o.id);
+    expect((await search({ objectTypes: ['CATEGORY'] })).sort()).toEqual([ids.drinks, ids.food].sort());
+    expect(await search({ objectTypes: ['ITEM'], query: { textQuery: { keywords: ['steamed', 'espresso'] } } })).toEqual([ids.latte]);
+    expect(await search({ query: { prefixQuery: { attributeName: 'name', attributePrefix: 'cro' } } })).toEqual([ids.croissant]);
+    expect(await search({ objectTypes: ['ITEM_VARIATION'], query: { exactQuery: { attributeName: 'sku', attributeValue: 'lat-s' } } })).toEqual([ids['latte-s']]);
+    expect((await search({ query: { setQuery: { attributeName: 'name', attributeValues: ['drinks', 'FOOD'] } } })).sort()).toEqual([ids.drinks, ids.food].sort());
+    expect(await search({ query: { itemsForTaxQuery: { taxIds: [ids.tax!] } } })).toEqual([ids.latte]);
+    expect(await search({ objectTypes: ['ITEM'], query: { sortedAttributeQuery: { attributeName: 'name', sortOrder: 'DESC' } } })).toEqual([ids.latte, ids.croissant]);
+  });
+
+  it('pages, includes related and deleted objects when asked, and reports the latest time', async () => {
+    const { client, ids } = await cafe();
+    const first = await client.catalog.search({ objectTypes: ['ITEM', 'CATEGORY'], limit: 2, includeRelatedObjects: true });
+    expect(first.objects).toHaveLength(2);
+    expect(first.cursor).toBeDefined();
+    expect(first.latestTime).toBeDefined();
+    const rest = await client.catalog.search({ objectTypes: ['ITEM', 'CATEGORY'], limit: 2, includeRelatedObjects: true, cursor: first.cursor! });
+    expect(rest.objects).toHaveLength(2);
+    expect(rest.relatedObjects!.map((o) => o.id)).toContain(ids.tax);
+    await client.catalog.object.delete({ objectId: ids.food! });
+    expect((await client.catalog.search({ objectTypes: ['CATEGORY'] })).objects!.map((o) => o.id)).toEqual([ids.drinks]);
+    expect((await client.catalog.search({ objectTypes: ['CATEGORY'], includeDeletedObjects: true })).objects).toHaveLength(2);
+  });
+
+  it('refuses two expressions at once, a bad cursor and too many keywords', async () => {
+    const { client } = await cafe();
+    const twice = client.catalog.search({ query: { prefixQuery: { attributeName: 'name', attributePrefix: 'a' }, textQuery: { keywords: ['abc'] } } });
+    expect(await failure(twice)).toMatchObject({ status: 400, errors: [{ code: 'INVALID_VALUE', field: 'query' }] });
+    expect(await failure(client.catalog.search({ cursor: 'nope' }))).toMatchObject({ errors: [{ code: 'INVALID_CURSOR' }] });
+    expect(await failure(client.catalog.search({ query: { textQuery: { keywords: ['a', 'b', 'c', 'd'] } } }))).toMatchObject({
+      errors: [{ code: 'ARRAY_LENGTH_TOO_LONG' }],
+    });
+  });
+});
+
+describe('SearchCatalogItems', () => {
+  it('filters by text (also in variations), category, location and product type, sorted by name', async () => {
+    const { client, ids, locationId } = await cafe();
+    const items = async (request: Square.SearchCatalogItemsRequest) => ((await client.catalog.searchItems(request)).items ?? []).map((o) => o.id);
+    expect(await items({})).toEqual([ids.croissant, ids.latte]);
+    expect(await items({ sortOrder: 'DESC' })).toEqual([ids.latte, ids.croissant]);
+    expect(await items({ textFilter: 'LAT-S' })).toEqual([ids.latte]);
+    expect(await items({ categoryIds: [ids.food!] })).toEqual([ids.croissant]);
+    expect(await items({ enabledLocationIds: [locationId] })).toHaveLength(2);
+    const croissant = (await client.catalog.object.get({ objectId: ids.croissant! })).object!;
+    await client.catalog.object.upsert({ idempotencyKey: randomUUID(), object: { ...croissant, absentAtLocationIds: [locationId] } });
+    expect(await items({ enabledLocationIds: [locationId] })).toEqual([ids.latte]);
+    expect(await items({ productTypes: ['REGULAR'] })).toHaveLength(2);
+    expect(await items({ productTypes: ['EVENT'] })).toEqual([]);
+    const paged = await client.catalog.searchItems({ limit: 1, sortOrder: 'DESC' });
+    expect((await client.catalog.searchItems({ limit: 1, cursor: paged.cursor!, sortOrder: 'DESC' })).items!.map((i) => i.id)).toEqual([ids.croissant]);
+  });
+
+  it('finds tracked variations out of stock or low, and refuses a limit over 100', async () => {
+    const { client, ids, locationId } = await cafe();
+    const out = await client.catalog.searchItems({ stockLevels: ['OUT'] });
+    expect(out.items!.map((i) => i.id)).toEqual([ids.latte]);
+    expect(out.matchedVariationIds).toEqual([ids['latte-s']]);
+    await client.inventory.batchCreateChanges({
+      idempotencyKey: randomUUID(),
+      changes: [{ type: 'PHYSICAL_COUNT', physicalCount: { catalogObjectId: ids['latte-s']!, state: 'IN_STOCK', locationId, quantity: '3', occurredAt: new Date().toISOString() } }],
+    });
+    expect((await client.catalog.searchItems({ stockLevels: ['OUT'] })).items).toBeUndefined();
+    expect(await failure(client.catalog.searchItems({ limit: 101 }))).toMatchObject({ status: 400, errors: [{ code: 'VALUE_TOO_HIGH', field: 'limit' }] });
+  });
+});
+
+describe('DeleteCatalogObject and BatchDeleteCatalogObjects', () => {
+  it('deletes an item with its variations and answers NOT_FOUND after', async () => {
+    const { client, ids } = await cafe();
+    const deleted = await client.catalog.object.delete({ objectId: ids.latte! });
+    expect(deleted.deletedObjectIds!.sort()).toEqual([ids.latte, ids['latte-s'], ids['latte-l']].sort());
+    expect(deleted.deletedAt).toBeDefined();
+    expect(await failure(client.catalog.object.get({ objectId: ids['latte-s']! }))).toMatchObject({ status: 404 });
+    expect(await failure(client.catalog.object.delete({ objectId: ids.latte! }))).toMatchObject({ status: 404, errors: [{ code: 'NOT_FOUND' }] });
+  });
+
+  it('batch-deletes the ids it knows, at most 200', async () => {
+    const { client, ids } = await cafe();
+    const deleted = await client.catalog.batchDelete({ objectIds: [ids.milk!, ids.tax!, 'MISSING'] });
+    expect(deleted.deletedObjectIds!.sort()).toEqual([ids.milk, ids.oat, ids.whole, ids.tax].sort());
+    const tooMany = Array.from({ length: 201 }, (_, i) => `id${i}`);
+    expect(await failure(client.catalog.batchDelete({ objectIds: tooMany }))).toMatchObject({ status: 400, errors: [{ code: 'ARRAY_LENGTH_TOO_LONG' }] });
+  });
+});
+
+describe('Orders priced from the catalog', () => {
+  it('takes names and prices from variations and modifiers, and rates from catalog taxes and discounts', async () => {
+    const { client, ids, locationId } = await cafe();
+    const { order } = await client.orders.create({
+      idempotencyKey: randomUUID(),
+      order: {
+        locationId,
+        lineItems: [
+          { catalogObjectId: ids['latte-l']!, quantity: '2', modifiers: [{ catalogObjectId: ids.oat! }] },
+          { catalogObjectId: ids['croissant-r']!, quantity: '1' },
+        ],
+        taxes: [{ uid: 'tax', catalogObjectId: ids.tax!, scope: 'ORDER' }],
+        discounts: [{ uid: 'staff', catalogObjectId: ids.staff!, scope: 'ORDER' }],
+      },
+    });
+    expect(order!.lineItems).toMatchObject([
+      { name: 'Latte', variationName: 'Large', basePriceMoney: usd(500), grossSalesMoney: usd(1150) },
+      { name: 'Croissant', variationName: 'Regular', basePriceMoney: usd(350) },
+    ]);
+    expect(order!.lineItems![0]!.modifiers).toMatchObject([{ name: 'Oat milk', basePriceMoney: usd(75) }]);
+    expect(order!.taxes).toMatchObject([{ name: 'Sales tax', percentage: '10', type: 'ADDITIVE' }]);
+    expect(order!.discounts).toMatchObject([{ name: 'Staff', type: 'FIXED_PERCENTAGE', percentage: '50' }]);
+    // (1150 + 350) × 50% = 750, plus 10% tax = 825.
+    expect(order!.totalMoney).toEqual(usd(825));
+  });
+
+  it('answers NOT_FOUND for a catalog id that is not a variation', async () => {
+    const { client, ids, locationId } = await cafe();
+    const create = (catalogObjectId: string) =>
+      failure(client.orders.create({ idempotencyKey: randomUUID(), order: { locationId, lineItems: [{ catalogObjectId, quantity: '1' }] } }));
+    expect(await create(ids.latte!)).toMatchObject({ status: 404, errors: [{ code: 'NOT_FOUND', field: 'order.line_items[0].catalog_object_id' }] });
+    expect(await create('MISSING')).toMatchObject({ status: 404 });
+  });
+});
