@@ -236,7 +236,8 @@ describe('the webhook receiver', () => {
     const response = await fetch(`${base}/webhooks/square`);
     expect(response.status).toBe(405);
     expect(response.headers.get('allow')).toBe('POST');
-    const graphql = await fetch(`${base}/graphql?query=${encodeURIComponent('{ __typename }')}`);
+    // A plain GET needs the CSRF header (src/gateway/csrf.ts).
+    const graphql = await fetch(`${base}/graphql?query=${encodeURIComponent('{ __typename }')}`, { headers: { 'x-graphql-yoga-csrf': '1' } });
     expect(await graphql.json()).toMatchObject({ data: { __typename: 'Query' } });
   });
 });
