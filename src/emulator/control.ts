@@ -4,7 +4,7 @@ import { registerClockControl } from './clock-control.js';
 import type { EmulatorContext } from './context.js';
 import { putProgram, type ProgramSettings } from './domain/loyalty.js';
 import { errors } from './errors.js';
-import { mergeCustomers } from './routes/customers.js';
+import { mergeCustomers } from './domain/customers.js';
 import { chargebackBlock } from './domain/gift-card-activities.js';
 import type { Emulator } from './server.js';
 import { bearerToken } from './square-api.js';

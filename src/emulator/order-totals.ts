@@ -3,7 +3,7 @@
  * apportioning and rounding): longer than most modules because its phases depend on each other.
  */
 import type { serialization } from 'square';
-import { catalogNotFound } from './catalog-pricing.js';
+import { catalogNotFound } from './domain/catalog-pricing.js';
 import { errors } from './errors.js';
 import { newId } from './ids.js';
 import { computedAmount } from './validation.js';

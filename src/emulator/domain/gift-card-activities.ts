@@ -7,6 +7,12 @@ import { paginate } from '../pagination.js';
 import { computedAmount } from '../validation.js';
 import { mainLocationId } from './locations.js';
 
+/**
+ * The Gift Card Activities API's operations, and the activities other APIs record (a payment's
+ * REDEEM, a refund's REFUND, a chargeback's BLOCK). Longer than most modules: the table of what
+ * each activity type does to a card (`changeFor`) is one switch that reads best whole.
+ */
+
 type GiftCard = serialization.GiftCard.Raw;
 
 type Activity = serialization.GiftCardActivity.Raw;

@@ -2,6 +2,7 @@ import type { serialization } from 'square';
 import { now, type EmulatorContext, type LoyaltyLedgerEvent } from '../context.js';
 import { SquareApiError, errors } from '../errors.js';
 import { newId } from '../ids.js';
+import { createCustomer } from './customers.js';
 
 type Program = serialization.LoyaltyProgram.Raw;
 type AccrualRule = serialization.LoyaltyProgramAccrualRule.Raw;
@@ -120,19 +121,7 @@ export function createAccount(
 function customerForPhone(ctx: EmulatorContext, merchantId: string, phone: string): string {
   const match = ctx.stores.customers.all(merchantId).find(({ doc }) => doc.phone_number && digits(doc.phone_number) === digits(phone));
   if (match) return match.doc.id!;
-  const at = now();
-  const customer: serialization.Customer.Raw = {
-    id: newId.customer(),
-    created_at: at,
-    updated_at: at,
-    phone_number: phone,
-    preferences: { email_unsubscribed: false },
-    creation_source: 'LOYALTY',
-    version: 0,
-  };
-  ctx.stores.customers.insert(merchantId, customer.id!, customer);
-  ctx.webhooks.emit({ merchantId, type: 'customer.created', id: customer.id!, object: { customer } });
-  return customer.id!;
+  return createCustomer(ctx, merchantId, { phone_number: phone }, 'LOYALTY').id!;
 }
 
 /** Money as a bigint whatever form the wire gave it (amounts past 2^53 arrive as bigints). */

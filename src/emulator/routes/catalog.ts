@@ -10,8 +10,8 @@ import {
   liveObject,
   relatedObjects,
   upsertObjects,
-} from '../catalog.js';
-import { searchItems, searchObjects } from '../catalog-search.js';
+} from '../domain/catalog.js';
+import { searchItems, searchObjects } from '../domain/catalog-search.js';
 import type { CatalogObject, EmulatorContext } from '../context.js';
 import { errors } from '../errors.js';
 import { paginate } from '../pagination.js';

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { EmulatorContext } from '../context.js';
 import { errors } from '../errors.js';
-import { CHANGES_PAGE, COUNTS_PAGE, applyChanges, findChanges, findCounts, type ChangeInput } from '../inventory.js';
+import { CHANGES_PAGE, COUNTS_PAGE, applyChanges, findChanges, findCounts, type ChangeInput } from '../domain/inventory.js';
 import type { Page } from '../pagination.js';
 import { parse, shapes, withoutNulls } from '../validation.js';
 

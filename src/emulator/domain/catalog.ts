@@ -1,7 +1,7 @@
-import { now, type CatalogObject, type EmulatorContext } from './context.js';
-import { errors } from './errors.js';
-import { newId } from './ids.js';
-import { isDecimal } from './quantities.js';
+import { now, type CatalogObject, type EmulatorContext } from '../context.js';
+import { errors } from '../errors.js';
+import { newId } from '../ids.js';
+import { isDecimal } from '../quantities.js';
 
 /**
  * Catalog API domain: objects, their versions, upserts with `#temporary` ids and nested

@@ -1,7 +1,7 @@
 import type { serialization } from 'square';
 import { liveObject } from './catalog.js';
-import type { CatalogObject, EmulatorContext } from './context.js';
-import { errors } from './errors.js';
+import type { CatalogObject, EmulatorContext } from '../context.js';
+import { errors } from '../errors.js';
 
 type Order = serialization.Order.Raw;
 
