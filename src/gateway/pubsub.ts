@@ -16,6 +16,8 @@ export interface LiveEvent {
   sequence: number;
   /** A merge's old profile ids (`customer.created` with `event_context.merge`), so watchers of an old id follow it. */
   mergedFrom?: string[];
+  /** The variation and location of each count an `inventory.count.updated` changed, so watchers of one pair skip the rest unread. */
+  counted?: Array<{ variationId: string; locationId: string }>;
 }
 
 export interface PubSubLogger {
@@ -190,6 +192,8 @@ const OBJECT_ID: Record<string, (body: EventBody) => string | undefined> = {
   'gift_card.customer_unlinked': dataId,
   'loyalty.account.created': dataId,
   'loyalty.account.updated': dataId,
+  // The event carries counts, not one object: subscribers read the counts of the pairs they watch.
+  'inventory.count.updated': (body) => body.data?.object?.inventory_counts?.[0]?.catalog_object_id,
   // Square has no call that reads one activity; subscribers load its gift card.
   'gift_card.activity.created': (body) => body.data?.object?.gift_card_activity?.gift_card_id,
 };
@@ -200,6 +204,7 @@ interface EventBody {
     object?: {
       gift_card_activity?: { gift_card_id?: string };
       event_context?: { merge?: { from_customer_ids?: unknown } };
+      inventory_counts?: Array<{ catalog_object_id?: string; location_id?: string }>;
     };
   };
 }
@@ -213,6 +218,10 @@ export function liveEventOf(applied: AppliedEvent): LiveEvent | undefined {
   const fromIds = body.data?.object?.event_context?.merge?.from_customer_ids;
   if (applied.type === 'customer.created' && Array.isArray(fromIds)) {
     event.mergedFrom = fromIds.filter((id): id is string => typeof id === 'string');
+  }
+  if (applied.type === 'inventory.count.updated') {
+    const pairs = (body.data?.object?.inventory_counts ?? []).map((c) => ({ variationId: c.catalog_object_id, locationId: c.location_id }));
+    event.counted = pairs.filter((c): c is { variationId: string; locationId: string } => typeof c.variationId === 'string' && typeof c.locationId === 'string');
   }
   return event;
 }

@@ -1,5 +1,8 @@
+import type { Square } from 'square';
 import { builder } from './builder.js';
+import { squareIdFrom } from './ids.js';
 import { InventoryCountRef, LocationRef } from './refs.js';
+import { deliver, liveObjects } from './subscriptions.js';
 
 builder.objectType(InventoryCountRef, {
   authScopes: { INVENTORY_READ: true },
@@ -21,3 +24,27 @@ builder.objectType(InventoryCountRef, {
     }),
   }),
 });
+
+builder.subscriptionFields((t) => ({
+  inventoryCountUpdated: t.field({
+    authScopes: { INVENTORY_READ: true },
+    type: [InventoryCountRef],
+    nullable: false,
+    description:
+      'The stock of one item variation at one location each time it changes (inventory.count.updated): a count or adjustment, or a sale of a tracked item. Delivers every counted state, read fresh.',
+    args: {
+      locationId: t.arg.id({ required: true, description: 'The location (its id or squareId).' }),
+      catalogItemVariationId: t.arg.id({ required: true, description: 'The squareId of the item variation.' }),
+    },
+    subscribe: (_root, args, ctx) => {
+      const locationId = squareIdFrom(String(args.locationId), 'Location', 'locationId');
+      const variationId = String(args.catalogItemVariationId);
+      return liveObjects<Square.InventoryCount[]>(ctx, {
+        types: new Set(['inventory.count.updated']),
+        wanted: (event) => event.counted?.some((c) => c.variationId === variationId && c.locationId === locationId) ?? false,
+        load: (c) => c.loaders.inventoryAt(variationId, locationId),
+      });
+    },
+    resolve: (delivered, _args, ctx) => deliver(delivered, ctx),
+  }),
+}));

@@ -1,8 +1,11 @@
 import { randomUUID } from 'node:crypto';
+import { print } from 'graphql';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   AdjustInventoryDocument,
   CatalogItemLookupDocument,
+  DeleteCatalogObjectDocument,
+  InventoryLiveDocument,
   OrderLineVariationsDocument,
   StorefrontDocument,
   UpsertCatalogItemDocument,
@@ -11,6 +14,7 @@ import { trackWebhooks } from '../support/cache.js';
 import { arrangeStorefront } from '../support/catalog.js';
 import { eventually } from '../support/eventually.js';
 import { useGateway } from '../support/gateway.js';
+import { subscribeSse } from '../support/sse.js';
 
 describe('the catalog in the graph', () => {
   const stack = useGateway({ webhooks: true, cacheTtlMs: 600_000 });
@@ -133,5 +137,60 @@ describe('the catalog in the graph', () => {
       input: { idempotencyKey: randomUUID(), variationId: 'MISSING', locationId, fromState: 'NONE', toState: 'IN_STOCK', quantity: '1' },
     });
     expect(missing.data!.adjustInventory!.__typename).toBe('NotFoundError');
+  });
+
+  it('deletes an item with its variations, and reports a missing or malformed id as typed errors', async () => {
+    const created = await stack.gql(UpsertCatalogItemDocument, {
+      input: { idempotencyKey: randomUUID(), name: 'Scone', variations: [{ name: 'Plain' }, { name: 'Cheese' }] },
+    });
+    const result = created.data!.upsertCatalogItem!;
+    if (result.__typename !== 'UpsertCatalogItemSuccess') throw new Error(JSON.stringify(created));
+    const { squareId, variations } = result.item;
+    expect((await stack.gql(CatalogItemLookupDocument, { id: squareId })).data!.catalogItem).toMatchObject({ name: 'Scone' });
+
+    const deleted = await stack.gql(DeleteCatalogObjectDocument, { input: { id: squareId } });
+    const outcome = deleted.data!.deleteCatalogObject!;
+    if (outcome.__typename !== 'DeleteCatalogObjectSuccess') throw new Error(JSON.stringify(deleted));
+    const [first, ...dependants] = outcome.deletedIds;
+    expect(first).toBe(squareId);
+    expect(dependants.sort()).toEqual(variations.map((v) => v.squareId).sort());
+    expect((await stack.gql(CatalogItemLookupDocument, { id: squareId })).data!.catalogItem).toBeNull();
+    await expect(stack.square().catalog.object.get({ objectId: variations[0]!.squareId })).rejects.toMatchObject({ statusCode: 404 });
+
+    const again = await stack.gql(DeleteCatalogObjectDocument, { input: { id: squareId } });
+    expect(again.data!.deleteCatalogObject).toMatchObject({ __typename: 'NotFoundError' });
+    const malformed = await stack.gql(DeleteCatalogObjectDocument, { input: { id: 'not an id!' } });
+    expect(malformed.data!.deleteCatalogObject).toMatchObject({ __typename: 'ValidationError' });
+  });
+
+  it('streams one variation’s stock at one location as Square’s inventory.count.updated arrives', async () => {
+    const watched = ids.get('#s1')!;
+    const live = await subscribeSse(stack.url, print(InventoryLiveDocument), { locationId, catalogItemVariationId: watched });
+    try {
+      const waste = (variationId: string, quantity: string) =>
+        stack.square().inventory.batchCreateChanges({
+          idempotencyKey: randomUUID(),
+          changes: [
+            {
+              type: 'ADJUSTMENT',
+              adjustment: { catalogObjectId: variationId, fromState: 'IN_STOCK', toState: 'WASTE', fromLocationId: locationId, toLocationId: locationId, quantity, occurredAt: new Date().toISOString() },
+            },
+          ],
+        });
+      // Another variation's change is not delivered: the first message is the watched one's.
+      await waste(ids.get('#s2')!, '5');
+      await waste(watched, '3');
+      const next = await live.next();
+      expect(next.errors).toBeUndefined();
+      expect(next.data!.inventoryCountUpdated).toEqual(
+        expect.arrayContaining([
+          { state: 'IN_STOCK', quantity: '9' },
+          { state: 'WASTE', quantity: '3' },
+        ]),
+      );
+      expect(await live.drain(300)).toEqual([]);
+    } finally {
+      live.close();
+    }
   });
 });

@@ -222,6 +222,17 @@ describe('what subscribers hear of an event', () => {
     expect(liveEventOf(applied('gift_card.activity.created', activity))).toMatchObject({ objectId: 'gftc:1' });
     const merge = { id: 'C', object: { customer: { id: 'C' }, event_context: { merge: { from_customer_ids: ['A', 'B'], to_customer_id: 'C' } } } };
     expect(liveEventOf(applied('customer.created', merge))).toMatchObject({ objectId: 'C', mergedFrom: ['A', 'B'] });
+    const counts = { id: 'x', object: { inventory_counts: [{ catalog_object_id: 'V1', location_id: 'L1', state: 'IN_STOCK', quantity: '3' }, { catalog_object_id: 'V1', location_id: 'L1', state: 'WASTE', quantity: '1' }] } };
+    expect(liveEventOf(applied('inventory.count.updated', counts))).toEqual({
+      type: 'inventory.count.updated',
+      objectId: 'V1',
+      eventId: 'evt-1',
+      sequence: 7,
+      counted: [
+        { variationId: 'V1', locationId: 'L1' },
+        { variationId: 'V1', locationId: 'L1' },
+      ],
+    });
     expect(liveEventOf(applied('card.created', { id: 'ccof:1' }))).toBeUndefined();
     expect(liveEventOf(applied('payment.created', {}))).toBeUndefined();
   });

@@ -5,7 +5,7 @@ import { builder } from '../builder.js';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.js';
 import { MoneyInput } from '../money.js';
 import { CatalogItemRef, InventoryCountRef } from '../refs.js';
-import { idInput, idempotencyKey, mutationErrors, squareWrite, validateInput } from './write.js';
+import { idInput, idempotencyKey, mutationErrors, squareWrite, unlessNotFound, validateInput } from './write.js';
 
 /** Square's idempotency keys for catalog upserts and inventory changes: 1 to 128 characters. */
 const KEY_MAX = 128;
@@ -32,6 +32,13 @@ const UpsertCatalogItemInput = builder.inputType('UpsertCatalogItemInput', {
     description: t.string({ required: false, description: 'The item’s description, as plain text.' }),
     categoryId: t.id({ required: false, description: 'The squareId of the item’s category.' }),
     variations: t.field({ type: [CatalogVariationInput], required: true, description: 'Every variation the item is to have (at least one).' }),
+  }),
+});
+
+const DeleteCatalogObjectInput = builder.inputType('DeleteCatalogObjectInput', {
+  description: 'The catalog object to delete (Square DeleteCatalogObject): deleting an item deletes its variations too.',
+  fields: (t) => ({
+    id: t.id({ required: true, description: 'The object to delete: an item’s id, or the squareId of any catalog object.' }),
   }),
 });
 
@@ -96,6 +103,30 @@ builder.mutationFields((t) => ({
       });
       ctx.loaders.catalogObject.clearAll();
       return catalogObject!;
+    },
+  }),
+  deleteCatalogObject: t.field({
+    type: ['ID'],
+    authScopes: { ITEMS_WRITE: true },
+    description: 'Deletes a catalog object and what depends on it, such as an item’s variations (Square DeleteCatalogObject).',
+    errors: mutationErrors('deleteCatalogObject', [ValidationError, NotFoundError], {
+      name: 'deletedIds',
+      description: 'The squareIds of every object deleted: the one named, then what went with it.',
+    }),
+    args: { input: t.arg({ type: DeleteCatalogObjectInput, required: true, description: 'Which object.' }) },
+    resolve: async (_root, { input }, ctx) => {
+      const objectId = idInput(input.id, 'CatalogItem', 'input.id');
+      const { deletedObjectIds } = await squareWrite(ctx, {
+        send: () => ctx.square.catalog.object.delete({ objectId }),
+        // Sent again after it took effect, the delete would find nothing: gone is the outcome asked for,
+        // though which dependants went with it is then unknown.
+        settle: async () => ((await unlessNotFound(ctx.square.catalog.object.get({ objectId }))) ? undefined : { deletedObjectIds: [objectId] }),
+        fields: { object_id: 'input.id' },
+        stale: () => staleAfter.catalog(),
+      });
+      ctx.loaders.catalogObject.clearAll();
+      // Square lists the dependants first; the object named leads here.
+      return [objectId, ...(deletedObjectIds ?? []).filter((id) => id !== objectId)];
     },
   }),
   adjustInventory: t.field({
