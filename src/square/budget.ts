@@ -75,6 +75,8 @@ interface Bucket {
   base: number;
   /** Share of calls Square refuses whatever the rate (a storm, not a limit); 0 when none seen. */
   storm: number;
+  /** Until when the seller's new calls wait out a 429 of its limit: nothing is taken, nor saved up. */
+  paused: number;
 }
 
 const freshBucket = (settings: BudgetSettings, now: number): Bucket => ({
@@ -89,17 +91,23 @@ const freshBucket = (settings: BudgetSettings, now: number): Bucket => ({
   share: -1,
   base: 1,
   storm: 0,
+  paused: 0,
 });
 
-/** One bucket brought up to `now`; the same arithmetic as the Redis script below. */
+/**
+ * One bucket brought up to `now`; the same arithmetic as the Redis script below. Nothing
+ * is saved up during a pause, so that its end brings no burst that Square would refuse again.
+ */
 function refill(bucket: Bucket, now: number, settings: BudgetSettings): void {
   const seconds = Math.max(0, now - bucket.at) / 1000;
+  const saving = Math.max(0, now - Math.max(bucket.at, Math.min(bucket.paused, now))) / 1000;
   bucket.factor = Math.min(1, bucket.factor + RECOVERY_PER_SECOND * seconds);
-  bucket.tokens = Math.min(settings.burst, bucket.tokens + seconds * settings.ratePerSecond * bucket.factor);
+  bucket.tokens = Math.min(settings.burst, bucket.tokens + saving * settings.ratePerSecond * bucket.factor);
   bucket.at = now;
 }
 
 function take(bucket: Bucket, amount: number, settings: BudgetSettings): number {
+  if (bucket.paused > bucket.at) return Math.ceil(bucket.paused - bucket.at);
   if (bucket.tokens >= amount) {
     bucket.tokens -= amount;
     bucket.sent += amount;
@@ -118,8 +126,11 @@ function take(bucket: Bucket, amount: number, settings: BudgetSettings): number 
  * storm Square accepts fewer calls, in proportion, and refuses the same share. So:
  * - The 429s within one Retry-After window are one throttling: the first opens it and
  *   decides, the others are only counted.
- * - A decrease halves the rate, not below MIN_FACTOR of the configured one, and drops
- *   what was saved up, which Square's empty bucket would refuse too.
+ * - A decrease halves the rate, not below MIN_FACTOR of the configured one, drops what
+ *   was saved up, which Square's empty bucket would refuse too, and pauses the seller's
+ *   new calls for the Retry-After: Square's limit refuses them meanwhile anyway, and the
+ *   pause absorbs the bunched calls of instances that fell behind (a fleet short of CPU
+ *   sends its calls late and together, and a slower rate alone does not spread them).
  * - When the calls a second Square accepted fell with the last decrease and the share it
  *   refused did not, its refusals do not follow the rate: the rate goes back to where the episode started, and no decrease
  *   follows while the share refused stays the storm's. During a storm a refused call's
@@ -128,7 +139,7 @@ function take(bucket: Bucket, amount: number, settings: BudgetSettings): number 
  *   the seller gets answered. Should Square's limit speak too, the share refused rises
  *   past the storm's and the decreases resume.
  * The call itself waits out its Retry-After before its retry (budgetedFetch), holding
- * nothing meanwhile; the seller's other calls go on.
+ * nothing meanwhile. In a storm nothing pauses: the seller's other calls go on.
  */
 function refuse(bucket: Bucket, now: number, retryAfterMs: number, settings: BudgetSettings): void {
   bucket.refused += 1;
@@ -153,9 +164,11 @@ function refuse(bucket: Bucket, now: number, retryAfterMs: number, settings: Bud
     bucket.share = share;
     bucket.factor = Math.max(MIN_FACTOR, bucket.factor * BACKOFF);
     bucket.tokens = Math.min(bucket.tokens, 0);
+    bucket.paused = now + retryAfterMs;
   }
-  bucket.window = now + retryAfterMs;
-  bucket.opened = now;
+  // After a pause the window lasts one Retry-After more, so that the calls at the new rate are what the next decision judges.
+  bucket.opened = Math.max(now, bucket.paused);
+  bucket.window = bucket.opened + retryAfterMs;
   bucket.sent = 0;
   bucket.refused = 0;
 }
@@ -219,17 +232,20 @@ const BUCKET_SCRIPT = `
 local rate, burst, amount = tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[5])
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local f = {'tokens', 'at', 'factor', 'window', 'opened', 'sent', 'refused', 'accepted', 'share', 'base', 'storm'}
+local f = {'tokens', 'at', 'factor', 'window', 'opened', 'sent', 'refused', 'accepted', 'share', 'base', 'storm', 'paused'}
 local v = redis.call('HMGET', KEYS[1], unpack(f))
-local b = {tokens = burst, at = now, factor = 1, window = 0, opened = now, sent = 0, refused = 0, accepted = -1, share = -1, base = 1, storm = 0}
+local b = {tokens = burst, at = now, factor = 1, window = 0, opened = now, sent = 0, refused = 0, accepted = -1, share = -1, base = 1, storm = 0, paused = 0}
 for i, name in ipairs(f) do b[name] = tonumber(v[i]) or b[name] end
 local seconds = math.max(0, now - b.at) / 1000
+local saving = math.max(0, now - math.max(b.at, math.min(b.paused, now))) / 1000
 b.factor = math.min(1, b.factor + ${RECOVERY_PER_SECOND} * seconds)
-b.tokens = math.min(burst, b.tokens + seconds * rate * b.factor)
+b.tokens = math.min(burst, b.tokens + saving * rate * b.factor)
 b.at = now
 local wait = 0
 if ARGV[1] == 'take' then
-  if b.tokens >= amount then
+  if b.paused > now then
+    wait = math.ceil(b.paused - now)
+  elseif b.tokens >= amount then
     b.tokens = b.tokens - amount
     b.sent = b.sent + amount
   else
@@ -259,9 +275,10 @@ elseif ARGV[1] == 'throttled' then
       b.share = share
       b.factor = math.max(${MIN_FACTOR}, b.factor * ${BACKOFF})
       b.tokens = math.min(b.tokens, 0)
+      b.paused = now + tonumber(ARGV[4])
     end
-    b.window = now + tonumber(ARGV[4])
-    b.opened = now
+    b.opened = math.max(now, b.paused)
+    b.window = b.opened + tonumber(ARGV[4])
     b.sent = 0
     b.refused = 0
   end

@@ -18,14 +18,18 @@ const waits = async (store: BucketStore, n: number, id = 's') => {
 };
 
 /**
- * Drives a bucket through windows of Square's answers: each opens with a 429; halfway
- * through it the seller takes what its rate gave it meanwhile, and Square refuses
- * `refused(sent)` of those calls; the next 429 comes just after the window.
+ * Drives a bucket through windows of Square's answers: each opens with a 429 asking for
+ * `windowMs` of quiet, which pauses the seller when it decreases the rate and then lasts
+ * `windowMs` more; halfway through what is left of it the seller takes what its rate gave
+ * it meanwhile, and Square refuses `refused(sent)` of those calls; the next 429 comes
+ * just after the window.
  */
 const windows = async (store: BucketStore, count: number, refused: (sent: number) => number, pass: (ms: number) => Promise<void>, windowMs = 100) => {
   const rates: number[] = [];
   for (let i = 0; i < count; i++) {
+    const before = (await store.peek('s')).ratePerSecond;
     await store.throttled('s', windowMs);
+    if ((await store.peek('s')).ratePerSecond < before) await pass(windowMs);
     await pass(windowMs / 2);
     const sent = (await waits(store, Math.floor(((await store.peek('s')).ratePerSecond * windowMs) / 2 / 1000))).filter((w) => w === 0).length;
     for (let r = 1; r < refused(sent); r++) await store.throttled('s', windowMs);
@@ -62,7 +66,7 @@ describe('a seller’s bucket', () => {
     expect(await store.give('s', 5)).toEqual({ tokens: 3, ratePerSecond: 10, burst: 3 });
   });
 
-  it('on a 429 halves the rate once per Retry-After window and drops what was saved, without stopping the seller’s calls', async () => {
+  it('on a 429 of Square’s limit halves the rate once per Retry-After window, drops what was saved and pauses the seller’s calls for the Retry-After', async () => {
     let now = 0;
     const store = new LocalBucketStore(settings, () => now);
     await store.throttled('s', 1_000);
@@ -70,10 +74,20 @@ describe('a seller’s bucket', () => {
     await store.throttled('s', 1_000);
     await store.throttled('s', 1_000);
     expect(await store.peek('s')).toEqual({ tokens: 0, ratePerSecond: 5, burst: 3 });
-    // The next call waits for one token at half the rate, not for the Retry-After.
-    expect(await waits(store, 1)).toEqual([200]);
-    now = 200;
+    // New calls wait out the Retry-After, and nothing is saved up meanwhile.
+    expect(await waits(store, 1)).toEqual([1_000]);
+    now = 500;
+    expect(await waits(store, 1)).toEqual([500]);
+    now = 1_000;
+    // Then one token at the new rate (recovering by 5% of the configured one a second): no burst.
+    expect(await waits(store, 1)).toEqual([182]);
+    now = 1_182;
     expect(await waits(store, 1)).toEqual([0]);
+    // A 429 within the window after the pause (one Retry-After more) neither halves nor pauses again.
+    now = 1_500;
+    await store.throttled('s', 1_000);
+    expect(await waits(store, 1)).toEqual([0]);
+    expect((await store.peek('s')).ratePerSecond).toBeCloseTo(5.75, 5);
     // The rate recovers by 5% of the configured one a second.
     now = 2_200;
     expect((await store.peek('s')).ratePerSecond).toBeCloseTo(6.1, 5);
@@ -100,6 +114,8 @@ describe('a seller’s bucket', () => {
     await store.throttled('s', 100);
     await store.throttled('s', 100);
     expect(await store.peek('s')).toEqual({ tokens: saved + 2, ratePerSecond: 1000, burst: 1000 });
+    // Nor does it pause the seller's calls.
+    expect(await waits(store, 1)).toEqual([0]);
   });
 
   it('below Square’s limit (429s of bunched calls, fewer at a lower rate) is no storm: keeps decreasing', async () => {
@@ -183,7 +199,7 @@ describe.skipIf(!REDIS_URL)('one budget for every instance, in Redis', () => {
     await Promise.all(clients.map((c) => c.quit()));
   });
 
-  it('grants the burst once across two instances, and a 429 one of them heard slows both', async () => {
+  it('grants the burst once across two instances, and a 429 one of them heard pauses and slows both', async () => {
     const [a, b] = [instance(), instance()];
     const waits = [];
     for (let i = 0; i < 10; i++) waits.push((await (i % 2 ? a : b).take('seller')).wait, (await (i % 2 ? b : a).take('seller')).wait);
@@ -192,9 +208,9 @@ describe.skipIf(!REDIS_URL)('one budget for every instance, in Redis', () => {
 
     await a.throttled('other seller', 5_000);
     const { wait, status } = await b.take('other seller');
-    // Not stopped for the Retry-After: one token at half the rate.
-    expect(wait).toBeGreaterThan(199_000);
-    expect(wait).toBeLessThanOrEqual(200_000);
+    // Paused for the Retry-After, at half the rate after it.
+    expect(wait).toBeGreaterThan(4_000);
+    expect(wait).toBeLessThanOrEqual(5_000);
     expect(status).toMatchObject({ tokens: 0, burst: 10 });
     expect(status.ratePerSecond).toBeCloseTo(0.005, 3);
   });
@@ -209,7 +225,7 @@ describe.skipIf(!REDIS_URL)('one budget for every instance, in Redis', () => {
     const [inRedis, here] = [await drive(new RedisBucketStore(client, slow, prefix)), await drive(new LocalBucketStore(slow))];
     const roughly = (rate: number) => Math.round(rate / 5) * 5;
     expect(inRedis.map(roughly)).toEqual(here.map(roughly));
-    expect(here.map(roughly)).toEqual([50, 25, 100, 100]);
+    expect(here.map(roughly)).toEqual([55, 30, 100, 100]);
   });
 });
 
