@@ -1,13 +1,8 @@
 import { SquareClient } from 'square';
-import { createEmulator } from '../src/emulator/server.js';
-import { createGateway } from '../src/gateway/server.js';
-import { SqliteEventStore } from '../src/store/index.js';
 import { percentile, roundTo } from './lib.js';
+import { LATENCY_MS, webhookStack } from './webhook-stack.js';
 
 const DEMO_TOKEN = 'EMULATOR-DEMO-TOKEN';
-const KEY = 'bench-cache-signature-key';
-/** Square's own latency, as the other read benchmarks assume it. */
-const LATENCY_MS = 20;
 
 const QUERY = /* GraphQL */ `
   query Bench {
@@ -39,24 +34,9 @@ const CUSTOMER = /* GraphQL */ `query($id: ID!) { customer(id: $id) { givenName 
  *   gateway had applied the change's webhook.
  */
 export async function benchCache(repeats: number, changes: number) {
-  const emulator = await createEmulator({ seed: true, latencyMs: LATENCY_MS });
-  const emulatorUrl = await emulator.listen();
-  const store = new SqliteEventStore(':memory:');
-  const gateway = createGateway({
-    authMode: 'server',
-    squareToken: DEMO_TOKEN,
-    squareBaseUrl: emulatorUrl,
-    squareTimeoutSeconds: 30,
-    squareMaxRetries: 2,
-    squareRatePerSecond: 1_000_000,
-    squareBurst: 1_000_000,
-    requestDeadlineMs: 15_000,
-    locationsTtlMs: 300_000,
-    logging: false,
-    webhooks: { store, signatureKey: KEY },
-  });
-  const url = await gateway.listen();
-  emulator.ctx.webhooks.configure({ url: gateway.webhooks!.notificationUrl(), signatureKey: KEY, retryBaseMs: 50 });
+  const stack = await webhookStack({ seed: true, token: DEMO_TOKEN });
+  const { emulatorUrl, gateway, url } = stack;
+  stack.deliverWebhooks();
   const applied = new Map<string, number>();
   gateway.webhooks!.processor.onApplied((event) => void applied.set(event.eventId, performance.now()));
 
@@ -119,9 +99,7 @@ export async function benchCache(repeats: number, changes: number) {
       },
     };
   } finally {
-    await gateway.close();
-    await emulator.close();
-    await store.close();
+    await stack.close();
   }
 }
 

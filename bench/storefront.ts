@@ -1,15 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { SquareClient } from 'square';
-import { createEmulator } from '../src/emulator/server.js';
-import { createGateway } from '../src/gateway/server.js';
-import { SqliteEventStore } from '../src/store/index.js';
 import { arrangeStorefront } from '../test/support/catalog.js';
 import { percentile, roundTo } from './lib.js';
+import { LATENCY_MS, webhookStack } from './webhook-stack.js';
 
 const TOKEN = 'bench-storefront-token';
-const KEY = 'bench-storefront-signature-key';
-/** Square's own latency, as the other read benchmarks assume it. */
-const LATENCY_MS = 20;
 const ITEMS = 50;
 
 const QUERY = /* GraphQL */ `
@@ -72,28 +67,13 @@ async function member(square: SquareClient, locationId: string, phone: string): 
  * loyalty balance: the Square calls the balance adds.
  */
 export async function benchStorefront(repeats: number) {
-  const emulator = await createEmulator({ seed: false, latencyMs: LATENCY_MS });
-  const emulatorUrl = await emulator.listen();
-  const store = new SqliteEventStore(':memory:');
-  const gateway = createGateway({
-    authMode: 'server',
-    squareToken: TOKEN,
-    squareBaseUrl: emulatorUrl,
-    squareTimeoutSeconds: 30,
-    squareMaxRetries: 2,
-    squareRatePerSecond: 1_000_000,
-    squareBurst: 1_000_000,
-    requestDeadlineMs: 15_000,
-    locationsTtlMs: 300_000,
-    logging: false,
-    webhooks: { store, signatureKey: KEY },
-  });
-  const url = await gateway.listen();
+  const stack = await webhookStack({ seed: false, token: TOKEN });
+  const { emulatorUrl, url } = stack;
   try {
     const square = new SquareClient({ token: TOKEN, baseUrl: emulatorUrl });
     const locationId = (await square.locations.list()).locations![0]!.id!;
     await arrangeStorefront(square, locationId, ITEMS);
-    emulator.ctx.webhooks.configure({ url: gateway.webhooks!.notificationUrl(), signatureKey: KEY });
+    stack.deliverWebhooks();
     const squareCalls = async () => {
       const { requests } = (await (await fetch(`${emulatorUrl}/_emulator/requests`)).json()) as { requests: Array<{ method: string; path: string }> };
       await fetch(`${emulatorUrl}/_emulator/requests`, { method: 'DELETE' });
@@ -143,8 +123,6 @@ export async function benchStorefront(repeats: number) {
       },
     };
   } finally {
-    await gateway.close();
-    await emulator.close();
-    await store.close();
+    await stack.close();
   }
 }

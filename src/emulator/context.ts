@@ -62,7 +62,7 @@ export function createStores(db: Db) {
     loyaltyRewards: new Collection<serialization.LoyaltyReward.Raw>(db, 'loyalty_reward', 'Loyalty reward'),
     loyaltyEvents: new Collection<LoyaltyLedgerEvent>(db, 'loyalty_event'),
     /** Flat: an item's variations and a modifier list's modifiers are objects of their own (src/emulator/domain/catalog.ts). */
-    catalogObjects: new Collection<CatalogObject>(db, 'catalog_object'),
+    catalogObjects: new Collection<CatalogObject>(db, 'catalog_object', 'Catalog object'),
     /** Keyed by `catalog_object_id/location_id/state`. */
     inventoryCounts: new Collection<serialization.InventoryCount.Raw>(db, 'inventory_count'),
     inventoryChanges: new Collection<serialization.InventoryChange.Raw>(db, 'inventory_change'),

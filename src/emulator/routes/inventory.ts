@@ -122,15 +122,10 @@ export function registerInventory(app: FastifyInstance, ctx: EmulatorContext): v
   });
 
   /** The single-object reads answer NOT_FOUND for an object the catalog does not have. */
-  const requireObject = (merchantId: string, objectId: string) => {
-    if (!ctx.stores.catalogObjects.get(merchantId, objectId))
-      throw errors.notFound(`Catalog object ${objectId} not found.`, 'catalog_object_id');
-  };
-
   app.get<{ Params: { catalog_object_id: string } }>('/inventory/:catalog_object_id', async (request) => {
     const merchantId = request.merchant.id;
     const query = parse(byObjectQuery, request.query);
-    requireObject(merchantId, request.params.catalog_object_id);
+    ctx.stores.catalogObjects.require(merchantId, request.params.catalog_object_id, 'catalog_object_id');
     const page = findCounts(ctx, merchantId, {
       catalog_object_ids: [request.params.catalog_object_id],
       location_ids: query.location_ids?.split(','),
@@ -143,7 +138,7 @@ export function registerInventory(app: FastifyInstance, ctx: EmulatorContext): v
   app.get<{ Params: { catalog_object_id: string } }>('/inventory/:catalog_object_id/changes', async (request) => {
     const merchantId = request.merchant.id;
     const query = parse(byObjectQuery, request.query);
-    requireObject(merchantId, request.params.catalog_object_id);
+    ctx.stores.catalogObjects.require(merchantId, request.params.catalog_object_id, 'catalog_object_id');
     const page = findChanges(ctx, merchantId, {
       catalog_object_ids: [request.params.catalog_object_id],
       location_ids: query.location_ids?.split(','),
