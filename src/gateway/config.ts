@@ -6,6 +6,9 @@ import { corsOrigins } from './cors.js';
 
 export type AuthMode = 'server' | 'passthrough';
 
+/** Largest request body (GraphQL or webhook) when MAX_BODY_BYTES is unset: far above any real operation or Square notification. */
+export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+
 /** The event store's SQLite file when GATEWAY_DB is unset, outside the in-memory demo. */
 export const DEFAULT_GATEWAY_DB = './data/gateway.db';
 
@@ -114,7 +117,7 @@ const variables = z.object({
   LOG_FORMAT: z.enum(['json', 'pretty'], { error: 'must be "json" or "pretty"' }).optional().describe('Log lines as JSON, or pretty for people; unset: pretty in demo mode.'),
   LIVE_REPLAY_WINDOW_SECONDS: integer(0).default(86_400).describe('How old an event a reconnecting subscriber may still get.'),
   LIVE_REPLAY_MAX_EVENTS: integer(0).default(1000).describe('How many missed events a reconnecting subscriber may get.'),
-  MAX_BODY_BYTES: integer(1).default(1024 * 1024).describe('Largest request body taken on /graphql and the webhook receiver.'),
+  MAX_BODY_BYTES: integer(1).default(DEFAULT_MAX_BODY_BYTES).describe('Largest request body taken on /graphql and the webhook receiver.'),
   GRAPHIQL: boolean().optional().describe("GraphiQL at GET /graphql; unset: on, except against Square's production environment."),
   INTROSPECTION: boolean().optional().describe("Schema introspection; unset: on, except against Square's production environment."),
   SHUTDOWN_DELAY_MS: integer(0).default(0).describe('After SIGTERM, how long to go on serving with /readyz at 503.'),

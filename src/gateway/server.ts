@@ -14,7 +14,7 @@ import { staleAfterEvent } from '../square/staleness.js';
 import type { EventStore } from '../store/index.js';
 import { DEFAULT_WEBHOOK_PATH, webhookReceiver, type EventProcessor, type WebhookReceiver } from '../webhooks/index.js';
 import type { ApiKeyRing } from './api-keys.js';
-import type { GatewayConfig } from './config.js';
+import { DEFAULT_MAX_BODY_BYTES, type GatewayConfig } from './config.js';
 import { contextFactory, type GatewayContext } from './context.js';
 import { corsOption, type CorsPolicy } from './cors.js';
 import { costExtension } from './cost-extension.js';
@@ -103,7 +103,7 @@ export interface Gateway {
 
 /** The GraphQL gateway over one Square (real or emulated): yoga on a plain Node HTTP server. */
 export function createGateway(options: GatewayOptions): Gateway {
-  const maxBodyBytes = options.maxBodyBytes ?? MAX_BODY_BYTES;
+  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const [graphiqlOn, introspection] = [options.graphiql ?? true, options.introspection ?? true];
   const logger =
     options.logging === false
@@ -220,9 +220,6 @@ export function createGateway(options: GatewayOptions): Gateway {
     },
   };
 }
-
-/** Largest request body (GraphQL or webhook) when MAX_BODY_BYTES is unset: far above any real operation or Square notification. */
-const MAX_BODY_BYTES = 1024 * 1024;
 
 /** How long a closing gateway waits for requests in flight (SIGTERM in `npm start`). */
 const DEFAULT_GRACE_MS = 10_000;
