@@ -72,21 +72,24 @@ const url = await listenOn(() => gateway.listen(config.port, config.host), {
 // A reset brings back the demo's data without a webhook for any of it.
 emulator?.onReset(() => void gateway.forgetCachedReads());
 if (gateway.webhooks) emulator?.ctx.webhooks.configure({ url: gateway.webhooks.notificationUrl(), signatureKey });
-// Printed only once both servers listen, so that a start that fails never looks as if it had worked.
-if (emulator) console.log(`Square emulator with demo data: ${squareBaseUrl}  (demo token ${DEMO_TOKEN})`);
-console.log(`GraphQL gateway:  ${url}`);
-if (config.graphiql) console.log(`GraphiQL:         open ${url} in a browser`);
-if (config.authMode === 'passthrough') console.log('Auth: passthrough — send "Authorization: Bearer <Square token>".');
-else if (apiKeys) console.log(`Auth: ${apiKeys.size} gateway API key(s) — send "x-api-key: gk_…".`);
-else console.log('Auth: demo mode, no gateway API keys configured — every caller has every scope.');
+// Printed only once both servers listen, so that a start that fails never looks as if it had worked,
+// and in one write, so that whoever reads the first line from a pipe has them all.
+const banner: string[] = [];
+if (emulator) banner.push(`Square emulator with demo data: ${squareBaseUrl}  (demo token ${DEMO_TOKEN})`);
+banner.push(`GraphQL gateway:  ${url}`);
+if (config.graphiql) banner.push(`GraphiQL:         open ${url} in a browser`);
+if (config.authMode === 'passthrough') banner.push('Auth: passthrough — send "Authorization: Bearer <Square token>".');
+else if (apiKeys) banner.push(`Auth: ${apiKeys.size} gateway API key(s) — send "x-api-key: gk_…".`);
+else banner.push('Auth: demo mode, no gateway API keys configured — every caller has every scope.');
 if (gateway.webhooks) {
   const where = config.databaseUrl ? 'PostgreSQL' : sqlitePath === ':memory:' ? 'memory, reset with the emulator' : sqlitePath;
-  console.log(`Square webhooks:  ${gateway.webhooks.notificationUrl()}  (events kept in ${where})`);
-} else console.log('Square webhooks:  off (set SQUARE_WEBHOOK_SIGNATURE_KEY and SQUARE_WEBHOOK_URL)');
+  banner.push(`Square webhooks:  ${gateway.webhooks.notificationUrl()}  (events kept in ${where})`);
+} else banner.push('Square webhooks:  off (set SQUARE_WEBHOOK_SIGNATURE_KEY and SQUARE_WEBHOOK_URL)');
 // The Redis URL may hold a password, so it is not printed.
 if (gateway.webhooks || config.redisUrl) {
-  console.log(`Live updates:     subscriptions over SSE at ${url}  (${config.redisUrl ? 'Redis pub/sub across instances' : 'in-process pub/sub'})`);
-} else console.log('Live updates:     off (they need Square webhooks, or REDIS_URL to hear another instance’s)');
+  banner.push(`Live updates:     subscriptions over SSE at ${url}  (${config.redisUrl ? 'Redis pub/sub across instances' : 'in-process pub/sub'})`);
+} else banner.push('Live updates:     off (they need Square webhooks, or REDIS_URL to hear another instance’s)');
+console.log(banner.join('\n'));
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {

@@ -16,9 +16,12 @@ const emulator = await createEmulator(config);
 const url = await listenOn(() => emulator.listen(config.port, config.host), {
   ...config, portVariable: 'EMULATOR_PORT', hostVariable: 'EMULATOR_HOST', command: 'npm run emulator',
 });
-console.log(`Square emulator listening on ${url}`);
-if (config.seed) console.log(`  demo merchant token: ${DEMO_TOKEN}`);
-console.log(`  control plane:       ${url}/_emulator/requests, /_emulator/clock, … (see README)`);
+// One write, so that whoever waits for the URL line on a pipe also has the token line.
+console.log([
+  `Square emulator listening on ${url}`,
+  ...(config.seed ? [`  demo merchant token: ${DEMO_TOKEN}`] : []),
+  `  control plane:       ${url}/_emulator/requests, /_emulator/clock, … (see README)`,
+].join('\n'));
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => void emulator.close().then(() => process.exit(0)));

@@ -143,7 +143,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     plugins: [
       metricsPlugin(metrics, options.metricsToken),
       ...(traces ? [traces.plugin] : []),
-      rootPage('/graphql'),
+      rootPage('/graphql', { graphiql: graphiqlOn }),
       csrfPrevention(),
       health({ store: options.webhooks?.store, redis: budget.redis, squareBaseUrl: options.squareBaseUrl, draining: () => draining }),
       ...persistedOperations({

@@ -77,4 +77,12 @@ describe('introspection and GraphiQL turned off (INTROSPECTION=false, GRAPHIQL=f
     expect(page.type).not.toMatch(/text\/html/);
     expect(page.text).not.toMatch(/graphiql/i);
   });
+
+  it('answers GET / with where the endpoint is, and neither sends anyone to GraphiQL nor mentions it', async () => {
+    const root = await fetch(new URL('/', stack.url), { redirect: 'manual', headers: { accept: 'text/html' } });
+    expect([root.status, root.headers.get('location')]).toEqual([200, null]);
+    const text = await root.text();
+    expect(text).toContain('/graphql');
+    expect(text).not.toMatch(/graphiql/i);
+  });
 });
