@@ -38,7 +38,8 @@ function compareKeys(a: SortKey, b: SortKey): number {
  */
 export function paginate<T>(req: PageRequest<T>): Page<T> {
   const dir = req.order === 'DESC' ? -1 : 1;
-  const queryHash = sha256(JSON.stringify(req.query ?? null)).slice(0, 16);
+  // Amounts in a query may be bigints, which JSON.stringify refuses.
+  const queryHash = sha256(JSON.stringify(req.query ?? null, (_key, v: unknown) => (typeof v === 'bigint' ? v.toString() : v))).slice(0, 16);
   const after = req.cursor ? decodeCursor(req.cursor, queryHash) : undefined;
   const keyed = req.items.map((item) => ({ item, key: req.key(item) }));
   keyed.sort((a, b) => dir * compareKeys(a.key, b.key));

@@ -122,8 +122,41 @@ export const shapes = {
   /** Query parameters arrive as strings; Square accepts `limit=10`. */
   queryInt: z.coerce.number().int(),
   queryBool: z.enum(['true', 'false']).transform((v) => v === 'true'),
+  queryBigInt: z.coerce.bigint(),
   idempotencyKey: (min: number, max?: number) => (max ? z.string().min(min).max(max) : z.string().min(min)),
 };
+
+/** Square's wire name for one of the SDK's camelCase fields: `beginTime` → `begin_time`, `last4` → `last_4`. */
+type WireName<S extends string, Prev extends string = ''> = S extends `${infer H}${infer T}`
+  ? `${H extends Lowercase<H>
+      ? H extends Uppercase<H>
+        ? Prev extends '' | `${number}` ? H : `_${H}`
+        : H
+      : `_${Lowercase<H>}`}${WireName<T, H>}`
+  : '';
+
+/**
+ * How to read each query parameter of one of the SDK's request types (`Square.ListPaymentsRequest`),
+ * named as the SDK names it. The SDK serializes query parameters by hand and has no schema for them,
+ * so this is checked against its request type instead: a parameter the SDK does not send, or one read
+ * as another type than the SDK's, does not compile, and every parameter the SDK sends must be read.
+ */
+export type QuerySpec<Request> = { [K in keyof Request & string]-?: z.ZodType<NonNullable<Request[K]>> };
+
+/** The query a `QuerySpec` reads, under Square's wire names. */
+export type ParsedQuery<Spec extends Record<string, z.ZodType>> = { [K in keyof Spec & string as WireName<K>]?: z.output<Spec[K]> };
+
+const wireName = (name: string) => name.replace(/[A-Z]|(?<=[a-z])\d/g, (c) => `_${c.toLowerCase()}`);
+
+/**
+ * The schema of a request's query parameters, read as `spec` says and kept under Square's wire names,
+ * for `parse`: `querySchema<Square.ListPaymentsRequest>()({ beginTime: z.string(), … })`. Parameters
+ * the SDK does not know are ignored, as Square ignores them.
+ */
+export function querySchema<Request>(): <Spec extends QuerySpec<Request>>(spec: Spec) => z.ZodType<ParsedQuery<Spec>> {
+  return (spec) =>
+    z.object(Object.fromEntries(Object.entries(spec).map(([name, schema]) => [wireName(name), (schema as z.ZodType).optional()]))) as never;
+}
 
 /** One of the SDK's serialization schemas (`serialization.CreatePaymentRequest`, …), as far as checking a request needs it. */
 interface RequestSchema<Raw> {

@@ -41,7 +41,7 @@ type Currency = serialization.Currency.Raw;
 type CreateBody = serialization.CreatePaymentRequest.Raw;
 interface ListPaymentsFilters {
   location_id?: string | undefined;
-  total?: number | undefined;
+  total?: bigint | undefined;
   last_4?: string | undefined;
   card_brand?: string | undefined;
   is_offline_payment?: boolean | undefined;
@@ -473,7 +473,7 @@ export function listPayments(ctx: EmulatorContext, merchantId: string, query: Li
         !offlineOnly &&
         doc.location_id === locationId &&
         inWindow(doc) &&
-        (query.total === undefined || amountOf(doc.total_money) === BigInt(query.total)) &&
+        (query.total === undefined || amountOf(doc.total_money) === query.total) &&
         (query.last_4 === undefined || doc.card_details?.card?.last_4 === query.last_4) &&
         (query.card_brand === undefined || doc.card_details?.card?.card_brand === query.card_brand),
     );

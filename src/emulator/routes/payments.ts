@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { EmulatorContext } from '../context.js';
 import { cancelPaymentRecord, requirePayment } from '../domain/order-payments.js';
 import { cancelPaymentByIdempotencyKey, completePayment, createPayment, listPayments, updatePayment } from '../domain/payments.js';
-import { parse, parseRequest, shapes, type FieldRules } from '../validation.js';
+import { parse, parseRequest, querySchema, shapes, type FieldRules } from '../validation.js';
 
 const CURRENCIES = Object.values(Square.Currency) as [serialization.Currency.Raw, ...serialization.Currency.Raw[]];
 
@@ -54,22 +54,22 @@ const updateSchema = z.object({
     .optional(),
 });
 
-const listSchema = z.object({
-  begin_time: z.string().optional(),
-  end_time: z.string().optional(),
-  sort_order: z.enum(['ASC', 'DESC']).optional(),
-  sort_field: z.enum(['CREATED_AT', 'OFFLINE_CREATED_AT', 'UPDATED_AT']).optional(),
-  cursor: z.string().optional(),
-  location_id: z.string().optional(),
-  total: shapes.queryInt.optional(),
-  last_4: z.string().optional(),
-  card_brand: z.string().optional(),
-  limit: shapes.queryInt.optional(),
-  is_offline_payment: shapes.queryBool.optional(),
-  offline_begin_time: z.string().optional(),
-  offline_end_time: z.string().optional(),
-  updated_at_begin_time: z.string().optional(),
-  updated_at_end_time: z.string().optional(),
+const listSchema = querySchema<Square.ListPaymentsRequest>()({
+  beginTime: z.string(),
+  endTime: z.string(),
+  sortOrder: z.enum(['ASC', 'DESC']),
+  sortField: z.enum(['CREATED_AT', 'OFFLINE_CREATED_AT', 'UPDATED_AT']),
+  cursor: z.string(),
+  locationId: z.string(),
+  total: shapes.queryBigInt,
+  last4: z.string(),
+  cardBrand: z.string(),
+  limit: shapes.queryInt,
+  isOfflinePayment: shapes.queryBool,
+  offlineBeginTime: z.string(),
+  offlineEndTime: z.string(),
+  updatedAtBeginTime: z.string(),
+  updatedAtEndTime: z.string(),
 });
 
 /** Payments API: create (every sandbox source), get, list, update, complete, cancel, cancel by idempotency key. */
