@@ -40,9 +40,8 @@ builder.objectType(CatalogItemVariationRef, {
     inventory: t.field({
       authScopes: { INVENTORY_READ: true },
       type: [InventoryCountRef],
-      nullable: false,
       description:
-        'The variation’s stock at one location, one count per state Square keeps (IN_STOCK, WASTE, …); empty when nothing was ever counted there. Read for every variation of a request in one BatchRetrieveInventoryCounts per location.',
+        'The variation’s stock at one location, one count per state Square keeps (IN_STOCK, WASTE, …); empty when nothing was ever counted there; null with an error when it could not be read (e.g. without INVENTORY_READ), the rest of the item standing. Read for every variation of a request in one BatchRetrieveInventoryCounts per location.',
       args: { locationId: t.arg.id({ required: true, description: 'The location’s squareId.' }) },
       resolve: (v, args, ctx) => ctx.loaders.inventoryAt(v.id!, String(args.locationId)),
     }),

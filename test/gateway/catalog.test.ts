@@ -67,7 +67,7 @@ describe('the catalog in the graph', () => {
     });
     await eventually('the new count is served', async () => {
       const first = (await storefront()).data!.catalogItems!.edges[0]!.node.variations[0]!;
-      return first.inventory.some((c) => c.state === 'IN_STOCK' && c.quantity === '10');
+      return first.inventory!.some((c) => c.state === 'IN_STOCK' && c.quantity === '10');
     });
   });
 

@@ -980,7 +980,7 @@ export type StorefrontQueryVariables = Exact<{
 }>;
 
 
-export type StorefrontQuery = { catalogItems: { edges: Array<{ node: { id: string, squareId: string, name: string | null, category: { name: string | null } | null, images: Array<{ url: string | null }>, modifierLists: Array<{ name: string | null, modifiers: Array<{ name: string | null, price: { amount: string } | null }> }>, variations: Array<{ squareId: string, name: string | null, price: { amount: string, currency: Currency } | null, inventory: Array<{ state: string, quantity: string }> }> } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } | null };
+export type StorefrontQuery = { catalogItems: { edges: Array<{ node: { id: string, squareId: string, name: string | null, category: { name: string | null } | null, images: Array<{ url: string | null }>, modifierLists: Array<{ name: string | null, modifiers: Array<{ name: string | null, price: { amount: string } | null }> }>, variations: Array<{ squareId: string, name: string | null, price: { amount: string, currency: Currency } | null, inventory: Array<{ state: string, quantity: string }> | null }> } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } | null };
 
 export type CatalogItemLookupQueryVariables = Exact<{
   id: string | number;
