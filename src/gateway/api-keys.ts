@@ -1,6 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { bearerToken } from './bearer.js';
 
 /** Gateway scopes mirror Square's OAuth permissions, so that a key grants what a token would. */
 export const SCOPES = [
@@ -152,6 +153,6 @@ export class ApiKeyRing {
 export function presentedKey(request: Request): string | undefined {
   const header = request.headers.get('x-api-key');
   if (header) return header.trim();
-  const bearer = /^Bearer\s+(gk_\S+)\s*$/i.exec(request.headers.get('authorization') ?? '')?.[1];
-  return bearer;
+  const bearer = bearerToken(request.headers.get('authorization'));
+  return bearer?.startsWith('gk_') ? bearer : undefined;
 }

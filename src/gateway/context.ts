@@ -16,6 +16,7 @@ import type { EventStore } from '../store/index.js';
 import type { AuthMode } from './config.js';
 import { currentLogger, type Logger } from './logger.js';
 import type { GatewayPubSub } from './pubsub.js';
+import { bearerToken } from './bearer.js';
 
 /** What every resolver of one request sees. */
 export interface GatewayContext {
@@ -117,7 +118,7 @@ export function contextFactory(options: ContextFactoryOptions) {
   };
 
   return ({ request }: { request: Request }): GatewayContext => {
-    const token = options.authMode === 'passthrough' ? bearerToken(request) : options.serverToken;
+    const token = options.authMode === 'passthrough' ? bearerToken(request.headers.get('authorization')) : options.serverToken;
     if (!token) {
       throw unauthenticated(
         options.authMode === 'passthrough'
@@ -199,8 +200,4 @@ function requestDeadline(clientSignal: AbortSignal, ms: number): { signal: Abort
   // Every call of the request waiting for budget or in flight listens to it: a page of 50 customers is 100 and more.
   setMaxListeners(0, signal);
   return { signal, deadline: performance.now() + ms };
-}
-
-function bearerToken(request: Request): string | undefined {
-  return /^Bearer\s+(\S+)\s*$/i.exec(request.headers.get('authorization') ?? '')?.[1];
 }

@@ -2,6 +2,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { getOperationAST, type DocumentNode, type ExecutionResult } from 'graphql';
 import { isAsyncIterable, type Plugin } from 'graphql-yoga';
 import type { GatewayMetrics, OperationType } from './metrics.js';
+import { bearerToken } from './bearer.js';
 
 export const METRICS_PATH = '/metrics';
 
@@ -88,7 +89,7 @@ function errorCode(result: ExecutionResult): string | undefined {
 function bearerMatches(token: string): (authorization: string | null) => boolean {
   const expected = createHash('sha256').update(token).digest();
   return (authorization) => {
-    const presented = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '')?.[1];
+    const presented = bearerToken(authorization);
     return presented !== undefined && timingSafeEqual(createHash('sha256').update(presented).digest(), expected);
   };
 }
