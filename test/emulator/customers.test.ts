@@ -500,7 +500,7 @@ describe('SearchCustomers', () => {
     [{ query: { filter: { created_at: { start_at: 'yesterday' } } } }, 'INVALID_TIME', 'query.filter.created_at.start_at'],
     [{ query: { filter: { updated_at: { start_at: '2024-02-01T00:00:00Z', end_at: '2024-01-01T00:00:00Z' } } } }, 'INVALID_TIME_RANGE', 'query.filter.updated_at'],
     [{ query: { sort: { field: 'NAME' } } }, 'INVALID_ENUM_VALUE', 'query.sort.field'],
-    [{ query: { filter: { creation_source: { values: ['NOWHERE'] } } } }, 'INVALID_ENUM_VALUE', 'query.filter.creation_source.values.0'],
+    [{ query: { filter: { creation_source: { values: ['NOWHERE'] } } } }, 'INVALID_ENUM_VALUE', 'query.filter.creation_source.values[0]'],
   ])('refuses %j with %s', async (body, code, field) => {
     const res = await square.raw('POST', '/v2/customers/search', { body });
     expect(res.status).toBe(400);
