@@ -375,7 +375,7 @@ export function searchCustomers(
   body: WithoutNulls<serialization.SearchCustomersRequest.Raw>,
 ) {
   // The spec bounds `limit` to 1–100; the SDK's schema carries no range.
-  if (body.limit !== undefined && body.limit < 1) throw errors.tooLow('limit', `Field limit must be at least 1`);
+  if (body.limit !== undefined && body.limit < 1) throw errors.tooLow('limit', 'Field limit must be at least 1');
   if (body.limit !== undefined && body.limit > MAX_PAGE) throw errors.tooHigh('limit', `Field limit must be at most ${MAX_PAGE}`);
   const filter = body.query?.filter ?? {};
   const matches = compileFilter(filter, (id) => segmentMembership(ctx, merchantId, id));
