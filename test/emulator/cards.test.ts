@@ -134,6 +134,12 @@ describe('CreateCard', () => {
       [{ ...ok, card: {} }, 'MISSING_REQUIRED_PARAMETER', 'card.customer_id'],
       [{ ...ok, card: { customer_id: customerId, cardholder_name: 'x'.repeat(97) } }, 'VALUE_TOO_LONG', 'card.cardholder_name'],
       [{ ...ok, card: { customer_id: customerId, reference_id: 'x'.repeat(129) } }, 'VALUE_TOO_LONG', 'card.reference_id'],
+      [{ ...ok, source_id: 'x'.repeat(16385) }, 'VALUE_TOO_LONG', 'source_id'],
+      [{ ...ok, autopay: true }, 'UNKNOWN_BODY_PARAMETER', 'autopay'],
+      [{ ...ok, card: { customer_id: customerId, nickname: 'x' } }, 'UNKNOWN_BODY_PARAMETER', 'card.nickname'],
+      [{ ...ok, card: { customer_id: customerId, exp_month: '12' } }, 'EXPECTED_INTEGER', 'card.exp_month'],
+      [{ ...ok, card: { customer_id: customerId, billing_address: { country: 'XX' } } }, 'INVALID_ENUM_VALUE', 'card.billing_address.country'],
+      [{ ...ok, card: { customer_id: customerId, card_brand: 'DINERS' } }, 'INVALID_ENUM_VALUE', 'card.card_brand'],
     ];
     for (const [body, code, field] of cases) {
       const res = await post(body);
@@ -253,6 +259,9 @@ describe('ListCards', () => {
     expect(other.body.errors[0]).toMatchObject({ code: 'INVALID_CURSOR' });
     const sort = await square.raw('GET', '/v2/cards?sort_order=UP', { token });
     expect(sort.body.errors[0]).toMatchObject({ code: 'INVALID_ENUM_VALUE', field: 'sort_order' });
+    const disabled = await square.raw('GET', '/v2/cards?include_disabled=yes', { token });
+    expect(disabled.status).toBe(400);
+    expect(disabled.body.errors[0]).toMatchObject({ field: 'include_disabled' });
   });
 });
 

@@ -55,6 +55,21 @@ describe('CreateCustomerCard (deprecated)', () => {
   });
 });
 
+describe("CreateCustomerCard checked with Square's schema", () => {
+  it.each([
+    [{ card_nonce: 'cnon:card-nonce-ok', cvv: '111' }, 'UNKNOWN_BODY_PARAMETER', 'cvv'],
+    [{ card_nonce: 42 }, 'EXPECTED_STRING', 'card_nonce'],
+    [{ card_nonce: 'cnon:card-nonce-ok', billing_address: { country: 'XX' } }, 'INVALID_ENUM_VALUE', 'billing_address.country'],
+    [{ card_nonce: 'cnon:card-nonce-ok', cardholder_name: 'x'.repeat(97) }, 'VALUE_TOO_LONG', 'cardholder_name'],
+  ])('refuses %j with %s', async (body, code, field) => {
+    const { client, customerId, token } = merchant();
+    const res = await square.raw('POST', `/v2/customers/${customerId}/cards`, { token, body });
+    expect(res.status).toBe(400);
+    expect(res.body.errors[0]).toMatchObject({ category: 'INVALID_REQUEST_ERROR', code, field });
+    expect((await client.cards.list({ includeDisabled: true })).data).toEqual([]);
+  });
+});
+
 describe('DeleteCustomerCard (deprecated)', () => {
   it('disables the card in the Cards API, with card.disabled; a second delete is NOT_FOUND', async () => {
     const { client, customerId } = merchant();

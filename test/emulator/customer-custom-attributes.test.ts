@@ -117,6 +117,27 @@ describe('Customer custom attribute definitions', () => {
     expect(await failure(update(b))).toMatchObject({ status: 409, errors: [{ code: 'CONFLICT', field: 'custom_attribute_definition.name' }] });
   });
 
+  it("checks definition writes and reads with Square's schemas", async () => {
+    const { token, define } = merchant();
+    const { key } = await define();
+    const base = '/v2/customers/custom-attribute-definitions';
+    for (const [method, path, body, code, field] of [
+      ['POST', base, { custom_attribute_definition: { key: 'k', schema: TYPE('String'), colour: 'red' } }, 'UNKNOWN_BODY_PARAMETER', 'custom_attribute_definition.colour'],
+      ['POST', base, { custom_attribute_definition: { key: 'k', schema: 'String' } }, 'EXPECTED_OBJECT', 'custom_attribute_definition.schema'],
+      ['POST', base, { custom_attribute_definition: { key: 'k', schema: TYPE('String') }, idempotency_key: 'x'.repeat(46) }, 'VALUE_TOO_LONG', 'idempotency_key'],
+      ['POST', base, { custom_attribute_definition: { key: '', schema: TYPE('String') } }, 'VALUE_TOO_SHORT', 'custom_attribute_definition.key'],
+      ['PUT', `${base}/${key}`, { custom_attribute_definition: { description: 'x'.repeat(256) } }, 'VALUE_TOO_LONG', 'custom_attribute_definition.description'],
+      ['PUT', `${base}/${key}`, { custom_attribute_definition: { visibility: 'PUBLIC' } }, 'INVALID_ENUM_VALUE', 'custom_attribute_definition.visibility'],
+      ['PUT', `${base}/${key}`, { custom_attribute_definition: { version: 'one' } }, 'EXPECTED_INTEGER', 'custom_attribute_definition.version'],
+      ['GET', `${base}/${key}?version=first`, undefined, 'EXPECTED_INTEGER', 'version'],
+      ['GET', `${base}?limit=0`, undefined, 'VALUE_TOO_LOW', 'limit'],
+    ] as const) {
+      const res = await square.raw(method, path, { token, body });
+      expect({ status: res.status, error: res.body.errors?.[0] }).toMatchObject({ status: 400, error: { category: 'INVALID_REQUEST_ERROR', code, field } });
+    }
+    expect((await square.raw('GET', `${base}/${key}`, { token })).body.custom_attribute_definition.version).toBe(1);
+  });
+
   it('pages definitions 20 at a time by default, and answers {} when there are none', async () => {
     const { client, define, token } = merchant();
     expect((await square.raw('GET', '/v2/customers/custom-attribute-definitions', { token })).body).toEqual({});
@@ -299,6 +320,51 @@ describe('Customer custom attributes', () => {
       status: 400,
       errors: [{ code: 'IDEMPOTENCY_KEY_REUSED' }],
     });
+  });
+});
+
+describe("custom attribute requests checked with Square's schemas", () => {
+  it('refuses malformed upserts and reads with Square’s codes, and writes nothing', async () => {
+    const { client, define, customerId, token } = merchant();
+    const { key } = await define();
+    const path = `/v2/customers/${customerId}/custom-attributes`;
+    for (const [method, url, body, code, field] of [
+      ['POST', `${path}/${key}`, { custom_attribute: { value: 'a', colour: 'red' } }, 'UNKNOWN_BODY_PARAMETER', 'custom_attribute.colour'],
+      ['POST', `${path}/${key}`, { custom_attribute: { value: 'a', version: '1' } }, 'EXPECTED_INTEGER', 'custom_attribute.version'],
+      ['POST', `${path}/${key}`, { custom_attribute: { value: 'a', visibility: 'PUBLIC' } }, 'INVALID_ENUM_VALUE', 'custom_attribute.visibility'],
+      ['POST', `${path}/${key}`, { custom_attribute: { value: 'a' }, idempotency_key: 'x'.repeat(46) }, 'VALUE_TOO_LONG', 'idempotency_key'],
+      ['POST', `${path}/${key}`, {}, 'MISSING_REQUIRED_PARAMETER', 'custom_attribute'],
+      ['GET', `${path}?with_definitions=yes`, undefined, 'INVALID_ENUM_VALUE', 'with_definitions'],
+      ['GET', `${path}?limit=101`, undefined, 'VALUE_TOO_HIGH', 'limit'],
+      ['GET', `${path}/${key}?version=v1`, undefined, 'EXPECTED_INTEGER', 'version'],
+      ['POST', '/v2/customers/custom-attributes/bulk-upsert', { values: { a: { customer_id: customerId, custom_attribute: { key }, extra: 1 } } }, 'UNKNOWN_BODY_PARAMETER', 'values.a.extra'],
+      ['POST', '/v2/customers/custom-attributes/bulk-upsert', { values: 'a' }, 'EXPECTED_OBJECT', 'values'],
+    ] as const) {
+      const res = await square.raw(method, url, { token, body });
+      expect({ status: res.status, error: res.body.errors?.[0] }).toMatchObject({ status: 400, error: { category: 'INVALID_REQUEST_ERROR', code, field } });
+    }
+    expect((await client.customers.customAttributes.list({ customerId })).data).toEqual([]);
+  });
+
+  it('checks each bulk entry’s lengths on its own', async () => {
+    const { define, customerId, token } = merchant();
+    const { key } = await define();
+    const res = await square.raw('POST', '/v2/customers/custom-attributes/bulk-upsert', {
+      token,
+      body: {
+        values: {
+          long: { customer_id: customerId, custom_attribute: { key, value: 'a' }, idempotency_key: 'x'.repeat(46) },
+          noCustomer: { customer_id: '', custom_attribute: { key, value: 'a' } },
+          noKey: { customer_id: customerId, custom_attribute: { value: 'a' } },
+          ok: { customer_id: customerId, custom_attribute: { key, value: 'b' } },
+        },
+      },
+    });
+    expect(res.status).toBe(200);
+    expect(res.body.values.long.errors[0]).toMatchObject({ code: 'VALUE_TOO_LONG', field: 'idempotency_key' });
+    expect(res.body.values.noCustomer.errors[0]).toMatchObject({ code: 'VALUE_TOO_SHORT', field: 'customer_id' });
+    expect(res.body.values.noKey.errors[0]).toMatchObject({ code: 'MISSING_REQUIRED_PARAMETER', field: 'custom_attribute.key' });
+    expect(res.body.values.ok.custom_attribute).toMatchObject({ key, value: 'b', version: 1 });
   });
 });
 

@@ -64,6 +64,23 @@ describe('Customer groups', () => {
     }
   });
 
+  it("checks CreateCustomerGroup, UpdateCustomerGroup and ListCustomerGroups with Square's schemas", async () => {
+    const { token, createGroup } = merchant();
+    const group = await createGroup('Regulars');
+    for (const [method, path, body, code, field] of [
+      ['POST', '/v2/customers/groups', { group: { name: 'A', colour: 'red' } }, 'UNKNOWN_BODY_PARAMETER', 'group.colour'],
+      ['POST', '/v2/customers/groups', { idempotency_key: 5, group: { name: 'A' } }, 'EXPECTED_STRING', 'idempotency_key'],
+      ['POST', '/v2/customers/groups', { group: 'A' }, 'EXPECTED_OBJECT', 'group'],
+      ['PUT', `/v2/customers/groups/${group.id}`, { group: { name: 'B' }, version: 1 }, 'UNKNOWN_BODY_PARAMETER', 'version'],
+      ['PUT', `/v2/customers/groups/${group.id}`, { group: { name: '' } }, 'VALUE_TOO_SHORT', 'group.name'],
+      ['GET', '/v2/customers/groups?limit=many', undefined, 'EXPECTED_INTEGER', 'limit'],
+    ] as const) {
+      const res = await square.raw(method, path, { token, body });
+      expect({ status: res.status, error: res.body.errors?.[0] }).toMatchObject({ status: 400, error: { category: 'INVALID_REQUEST_ERROR', code, field } });
+    }
+    expect((await square.client(token).customers.groups.get({ groupId: group.id! })).group).toEqual(group);
+  });
+
   it('replays a create for the same idempotency key and refuses the key for another group', async () => {
     const { client } = merchant();
     const first = await client.customers.groups.create({ idempotencyKey: 'g-1', group: { name: 'A' } });

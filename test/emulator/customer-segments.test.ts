@@ -28,6 +28,9 @@ describe('Customer segments', () => {
     expect(first.response.cursor).toBeDefined();
     const res = await square.raw('GET', '/v2/customers/segments?limit=51', { token });
     expect(res.body.errors[0]).toMatchObject({ code: 'VALUE_TOO_HIGH', field: 'limit' });
+    const notInteger = await square.raw('GET', '/v2/customers/segments?limit=1.5', { token });
+    expect(notInteger.status).toBe(400);
+    expect(notInteger.body.errors[0]).toMatchObject({ code: 'EXPECTED_INTEGER', field: 'limit' });
     const foreign = (await square.client().customers.segments.list()).data[0]!.id!;
     for (const segmentId of ['gv2:NOPE', foreign]) {
       expect(await failure(client.customers.segments.get({ segmentId }))).toMatchObject({

@@ -500,7 +500,7 @@ describe('SearchCustomers', () => {
     [{ query: { filter: { created_at: { start_at: 'yesterday' } } } }, 'INVALID_TIME', 'query.filter.created_at.start_at'],
     [{ query: { filter: { updated_at: { start_at: '2024-02-01T00:00:00Z', end_at: '2024-01-01T00:00:00Z' } } } }, 'INVALID_TIME_RANGE', 'query.filter.updated_at'],
     [{ query: { sort: { field: 'NAME' } } }, 'INVALID_ENUM_VALUE', 'query.sort.field'],
-    [{ query: { filter: { creation_source: { values: ['NOWHERE'] } } } }, 'INVALID_ENUM_VALUE', 'query.filter.creation_source.values.0'],
+    [{ query: { filter: { creation_source: { values: ['NOWHERE'] } } } }, 'INVALID_ENUM_VALUE', 'query.filter.creation_source.values[0]'],
   ])('refuses %j with %s', async (body, code, field) => {
     const res = await square.raw('POST', '/v2/customers/search', { body });
     expect(res.status).toBe(400);
@@ -596,6 +596,82 @@ describe('bulk endpoints', () => {
     expect(responses?.MISSING?.errors?.[0]).toMatchObject({ code: 'NOT_FOUND' });
     expect((await client.customers.list()).data.map((c) => c.id)).toEqual([b.id]);
     expect(events(merchantId, 'customer.deleted').map((e) => [e.data.id, e.data.deleted])).toEqual([[a.id, true]]);
+  });
+});
+
+describe("requests checked with Square's schemas", () => {
+  it.each([
+    ['POST', '/v2/customers', { given_name: 'a', favourite_colour: 'red' }, 'UNKNOWN_BODY_PARAMETER', 'favourite_colour'],
+    ['POST', '/v2/customers', { given_name: 'a', address: { street: 'x' } }, 'UNKNOWN_BODY_PARAMETER', 'address.street'],
+    ['POST', '/v2/customers/search', { count: 'yes' }, 'EXPECTED_BOOLEAN', 'count'],
+    ['POST', '/v2/customers/search', { limit: '10' }, 'EXPECTED_INTEGER', 'limit'],
+    ['POST', '/v2/customers/search', { query: { filter: { name: 'a' } } }, 'UNKNOWN_BODY_PARAMETER', 'query.filter.name'],
+    ['POST', '/v2/customers/search', { query: { sort: { order: 'UP' } } }, 'INVALID_ENUM_VALUE', 'query.sort.order'],
+    ['POST', '/v2/customers/bulk-create', { customers: { k1: { given_name: 'a', colour: 'red' } } }, 'UNKNOWN_BODY_PARAMETER', 'customers.k1.colour'],
+    ['POST', '/v2/customers/bulk-create', { customers: [] }, 'EXPECTED_OBJECT', 'customers'],
+    ['POST', '/v2/customers/bulk-delete', { customer_ids: [7] }, 'EXPECTED_STRING', 'customer_ids[0]'],
+    ['POST', '/v2/customers/bulk-delete', { customer_ids: ['A'], force: true }, 'UNKNOWN_BODY_PARAMETER', 'force'],
+  ])('%s %s %j → %s', async (method, path, body, code, field) => {
+    const res = await square.raw(method, path, { body });
+    expect(res.status).toBe(400);
+    expect(res.body.errors[0]).toMatchObject({ category: 'INVALID_REQUEST_ERROR', code, field });
+  });
+
+  it('answers EXPECTED_ARRAY for a list given as something else', async () => {
+    // The SDK's list schema reports this mistake without its path, so no `field` is asserted.
+    for (const [path, body] of [
+      ['/v2/customers/search', { query: { filter: { group_ids: { any: 'G1' } } } }],
+      ['/v2/customers/bulk-retrieve', { customer_ids: 'A' }],
+    ] as const) {
+      const res = await square.raw('POST', path, { body });
+      expect(res.status).toBe(400);
+      expect(res.body.errors[0]).toMatchObject({ category: 'INVALID_REQUEST_ERROR', code: 'EXPECTED_ARRAY' });
+    }
+  });
+
+  it('checks UpdateCustomer and BulkUpdateCustomers the same way', async () => {
+    const { client, token } = merchant();
+    const a = await create(client, { givenName: 'A' });
+    const put = (body: unknown) => square.raw('PUT', `/v2/customers/${a.id}`, { token, body });
+    expect((await put({ version: 'zero' })).body.errors[0]).toMatchObject({ code: 'EXPECTED_INTEGER', field: 'version' });
+    expect((await put({ id: 'OTHER' })).body.errors[0]).toMatchObject({ code: 'UNKNOWN_BODY_PARAMETER', field: 'id' });
+    expect((await put({ address: { country: 'XX' } })).body.errors[0]).toMatchObject({ code: 'INVALID_ENUM_VALUE', field: 'address.country' });
+    expect((await put({ nickname: 'x'.repeat(101) })).body.errors[0]).toMatchObject({ code: 'VALUE_TOO_LONG', field: 'nickname' });
+    const bulk = await square.raw('POST', '/v2/customers/bulk-update', { token, body: { customers: { [a.id!]: { note: 1 } } } });
+    expect(bulk.body.errors[0]).toMatchObject({ code: 'EXPECTED_STRING', field: `customers.${a.id}.note` });
+    expect((await client.customers.get({ customerId: a.id! })).customer).toEqual(a);
+  });
+
+  it('checks lengths profile by profile in the bulk endpoints: a profile over a limit gets its own error', async () => {
+    const { client, token } = merchant();
+    const a = await create(client, { givenName: 'A' });
+    const created = await square.raw('POST', '/v2/customers/bulk-create', {
+      token,
+      body: { customers: { long: { given_name: 'x'.repeat(301) }, ok: { given_name: 'Ok' } } },
+    });
+    expect(created.status).toBe(200);
+    expect(created.body.responses.long.errors[0]).toMatchObject({ code: 'VALUE_TOO_LONG', field: 'given_name' });
+    expect(created.body.responses.ok.customer.given_name).toBe('Ok');
+    const updated = await square.raw('POST', '/v2/customers/bulk-update', {
+      token,
+      body: { customers: { [a.id!]: { reference_id: 'x'.repeat(101) } } },
+    });
+    expect(updated.body.responses[a.id!].errors[0]).toMatchObject({ code: 'VALUE_TOO_LONG', field: 'reference_id' });
+  });
+
+  it('reads DeleteCustomer’s version as an int64 and refuses one that is not an integer', async () => {
+    const { client, token } = merchant();
+    const a = await create(client, { givenName: 'A' });
+    const bad = await square.raw('DELETE', `/v2/customers/${a.id}?version=latest`, { token });
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors[0]).toMatchObject({ code: 'EXPECTED_INTEGER', field: 'version' });
+    await expectError(client.customers.delete({ customerId: a.id!, version: 1n }), 409, 'CONFLICT', 'version');
+    await client.customers.delete({ customerId: a.id!, version: 0n });
+    await expectError(client.customers.get({ customerId: a.id! }), 404, 'NOT_FOUND');
+  });
+
+  it('refuses a malformed ListCustomers query', async () => {
+    expect((await square.raw('GET', '/v2/customers?sort_order=UP')).body.errors[0]).toMatchObject({ code: 'INVALID_ENUM_VALUE', field: 'sort_order' });
   });
 });
 

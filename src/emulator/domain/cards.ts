@@ -2,9 +2,14 @@ import type { serialization } from 'square';
 import { now, type EmulatorContext } from '../context.js';
 import { SquareApiError, errors } from '../errors.js';
 import { newId, sha256 } from '../ids.js';
+import { paginate } from '../pagination.js';
 import { testSource, type TestCard } from '../test-values.js';
+import type { WithoutNulls } from '../validation.js';
 
 type Card = serialization.Card.Raw;
+
+/** ListCards has no limit parameter: Square answers 25 cards a page. */
+const CARDS_PAGE_SIZE = 25;
 
 export interface CardFields {
   customer_id: string;
@@ -85,3 +90,81 @@ export function disableCard(ctx: EmulatorContext, merchantId: string, card: Card
   return disabled;
 }
 
+
+export function listCards(
+  ctx: EmulatorContext,
+  merchantId: string,
+  query: { cursor?: string; customer_id?: string; include_disabled?: boolean; reference_id?: string; sort_order?: 'ASC' | 'DESC' },
+) {
+  const includeDisabled = query.include_disabled ?? false;
+  const matching = ctx.stores.cards.all(merchantId).filter(
+    ({ doc }) =>
+      (includeDisabled || doc.enabled) &&
+      (query.customer_id === undefined || doc.customer_id === query.customer_id) &&
+      (query.reference_id === undefined || doc.reference_id === query.reference_id),
+  );
+  const { cursor, ...filters } = query;
+  const page = paginate({
+    items: matching,
+    key: ({ seq, doc }) => [doc.created_at ?? '', seq],
+    order: query.sort_order ?? 'ASC',
+    limit: CARDS_PAGE_SIZE,
+    cursor,
+    query: filters,
+  });
+  return { cards: page.items.map((s) => s.doc), ...(page.cursor ? { cursor: page.cursor } : {}) };
+}
+
+/**
+ * CreateCard: the request's `card` is a whole Card, but only the customer, cardholder name,
+ * billing address and reference id are the caller's; the rest comes from the card itself.
+ */
+export function createCard(ctx: EmulatorContext, merchantId: string, body: WithoutNulls<serialization.CreateCardRequest.Raw>): Card {
+  const { card } = body;
+  // Optional in the Card object, but a card on file belongs to a customer.
+  if (!card.customer_id) throw errors.missing('card.customer_id');
+  const customerId = card.customer_id;
+  if (!ctx.stores.customers.get(merchantId, customerId)) {
+    throw SquareApiError.of(404, 'INVALID_REQUEST_ERROR', 'CUSTOMER_NOT_FOUND', `Customer with id ${customerId} not found.`, 'card.customer_id');
+  }
+  const testCard = cardFromSource(body.source_id, card.billing_address?.postal_code);
+  return createCardOnFile(ctx, merchantId, testCard, {
+    customer_id: customerId,
+    cardholder_name: card.cardholder_name,
+    billing_address: card.billing_address,
+    reference_id: card.reference_id,
+  });
+}
+
+/** DisableCard: disabling an already disabled card is allowed but has no effect, as in Square. */
+export function disableCardById(ctx: EmulatorContext, merchantId: string, cardId: string): Card {
+  const card = ctx.stores.cards.require(merchantId, cardId, 'card_id');
+  return card.enabled ? disableCard(ctx, merchantId, card) : card;
+}
+
+/** The Customers API's deprecated CreateCustomerCard: a card on file for the customer in the path. */
+export function createCustomerCard(
+  ctx: EmulatorContext,
+  merchantId: string,
+  customerId: string,
+  body: WithoutNulls<serialization.customers.CreateCustomerCardRequest.Raw>,
+): Card {
+  if (!ctx.stores.customers.get(merchantId, customerId))
+    throw errors.notFound(`Customer with ID \`${customerId}\` not found.`, 'customer_id');
+  const card = cardFromSource(body.card_nonce, body.billing_address?.postal_code);
+  return createCardOnFile(ctx, merchantId, card, {
+    customer_id: customerId,
+    cardholder_name: body.cardholder_name,
+    billing_address: body.billing_address,
+  });
+}
+
+/** The Customers API's deprecated DeleteCustomerCard: the card is disabled, as DisableCard does, and no longer shows in ListCards. */
+export function deleteCustomerCard(ctx: EmulatorContext, merchantId: string, customerId: string, cardId: string): void {
+  if (!ctx.stores.customers.get(merchantId, customerId))
+    throw errors.notFound(`Customer with ID \`${customerId}\` not found.`, 'customer_id');
+  const card = ctx.stores.cards.get(merchantId, cardId);
+  if (!card || card.customer_id !== customerId || !card.enabled)
+    throw errors.notFound(`Card with ID \`${cardId}\` not found for customer \`${customerId}\`.`, 'card_id');
+  disableCard(ctx, merchantId, card);
+}

@@ -2,9 +2,11 @@ import type { serialization } from 'square';
 import { now, type EmulatorContext } from '../context.js';
 import { errors } from '../errors.js';
 import { newId } from '../ids.js';
+import { paginate } from '../pagination.js';
 import type { Stored } from '../store.js';
-import { deleteCustomerAttributes, moveCustomerAttributes } from '../routes/customer-attributes.js';
-import { withSegmentIds } from '../routes/customer-segments.js';
+import type { WithoutNulls } from '../validation.js';
+import { deleteCustomerAttributes, moveCustomerAttributes } from './customer-attributes.js';
+import { segmentMembership, withSegmentIds } from './customer-segments.js';
 
 /**
  * The Customers API's operations: create, update and delete with their webhooks, the
@@ -30,25 +32,15 @@ export interface Profile {
   birthday?: Text;
   tax_ids?: { eu_vat?: Text } | null;
 }
-export type Update = Profile & { version?: number | null };
+export type Update = Profile & { version?: bigint | number | null };
 
-type IdFilter = { all?: string[] | null; any?: string[] | null; none?: string[] | null } | null;
-type TextFilter = { exact?: Text; fuzzy?: Text } | null;
-type TimeRange = { start_at?: Text; end_at?: Text } | null;
 /** SearchCustomers' `query.filter`, as the route has checked it. */
-export interface SearchFilter {
-  creation_source?: { values?: serialization.CustomerCreationSource.Raw[] | null; rule?: 'INCLUDE' | 'EXCLUDE' | null } | null;
-  created_at?: TimeRange;
-  updated_at?: TimeRange;
-  email_address?: TextFilter;
-  phone_number?: TextFilter;
-  reference_id?: TextFilter;
-  group_ids?: IdFilter;
-  segment_ids?: IdFilter;
-  custom_attribute?: { filters?: unknown[] | null } | null;
-}
+export type SearchFilter = WithoutNulls<serialization.CustomerFilter.Raw>;
+type SortField = serialization.CustomerSortField.Raw;
+type SortOrder = serialization.SortOrder.Raw;
 
-export const SORT_FIELDS = ['DEFAULT', 'CREATED_AT'] as const;
+/** Both ListCustomers and SearchCustomers: 1–100, default 100. */
+const MAX_PAGE = 100;
 
 const STRING_FIELDS = [
   'given_name',
@@ -154,7 +146,7 @@ export function updateCustomer(ctx: EmulatorContext, merchantId: string, id: str
   return withSegmentIds(ctx, merchantId)(customer);
 }
 
-export function deleteCustomer(ctx: EmulatorContext, merchantId: string, id: string, version: number | undefined): void {
+export function deleteCustomer(ctx: EmulatorContext, merchantId: string, id: string, version: bigint | undefined): void {
   const customer = ctx.stores.customers.require(merchantId, id);
   checkVersion(customer, version);
   ctx.stores.customers.delete(merchantId, id);
@@ -162,9 +154,9 @@ export function deleteCustomer(ctx: EmulatorContext, merchantId: string, id: str
   ctx.webhooks.emit({ merchantId, type: 'customer.deleted', id, object: { customer }, deleted: true });
 }
 
-function checkVersion(customer: Customer, version: number | null | undefined): void {
+function checkVersion(customer: Customer, version: bigint | number | null | undefined): void {
   const current = Number(customer.version ?? 0);
-  if (version !== undefined && version !== null && version !== current)
+  if (version !== undefined && version !== null && BigInt(version) !== BigInt(current))
     throw errors.versionMismatch(
       `The customer ${customer.id} is at version ${current}, not at the version ${version} given in the request.`,
     );
@@ -242,7 +234,7 @@ function normalizeBirthday(value: string): string {
   return /^\d{2}-\d{2}$/.test(value) ? `0000-${value}` : value;
 }
 
-export function isPublic(customer: Customer): boolean {
+function isPublic(customer: Customer): boolean {
   return PUBLIC_FIELDS.some((f) => customer[f]);
 }
 
@@ -250,7 +242,7 @@ export function isPublic(customer: Customer): boolean {
  * DEFAULT sorts by given and family name; a profile with neither falls back to
  * company, email, then phone (compared case-insensitively). The store's seq breaks ties.
  */
-export function sortKey(field: (typeof SORT_FIELDS)[number]) {
+function sortKey(field: SortField) {
   return ({ seq, doc }: Stored<Customer>): [string, number] => {
     if (field === 'CREATED_AT') return [doc.created_at ?? '', seq];
     const name = [doc.given_name, doc.family_name].filter(Boolean).join(' ');
@@ -259,7 +251,7 @@ export function sortKey(field: (typeof SORT_FIELDS)[number]) {
 }
 
 /** Everything in `filter` must hold (Square combines filters with AND). */
-export function compileFilter(
+function compileFilter(
   filter: SearchFilter,
   segmentOf: (id: string) => ((customer: Customer) => boolean) | undefined,
 ): (customer: Customer) => boolean {
@@ -353,4 +345,64 @@ function e164(phone: string): string {
   const digits = phone.replace(/\D/g, '');
   if (phone.trim().startsWith('+')) return `+${digits}`;
   return digits.length === 10 ? `+1${digits}` : `+${digits}`;
+}
+
+/** ListCustomers: the profiles that list and search show, in the order asked. */
+export function listCustomers(
+  ctx: EmulatorContext,
+  merchantId: string,
+  query: { cursor?: string; limit?: number; sort_field?: SortField; sort_order?: SortOrder; count?: boolean },
+) {
+  const visible = ctx.stores.customers.all(merchantId).filter((s) => isPublic(s.doc));
+  const field = query.sort_field ?? 'DEFAULT';
+  const order = query.sort_order ?? 'ASC';
+  const page = paginate({
+    items: visible,
+    key: sortKey(field),
+    order,
+    limit: query.limit ?? MAX_PAGE,
+    cursor: query.cursor,
+    query: { endpoint: 'ListCustomers', field, order },
+  });
+  const read = withSegmentIds(ctx, merchantId);
+  return pageBody(page.items.map((s) => read(s.doc)), page.cursor, query.count ? visible.length : undefined);
+}
+
+/** SearchCustomers, after the route has checked the request. */
+export function searchCustomers(
+  ctx: EmulatorContext,
+  merchantId: string,
+  body: WithoutNulls<serialization.SearchCustomersRequest.Raw>,
+) {
+  // The spec bounds `limit` to 1–100; the SDK's schema carries no range.
+  if (body.limit !== undefined && body.limit < 1) throw errors.tooLow('limit', 'Field limit must be at least 1');
+  if (body.limit !== undefined && body.limit > MAX_PAGE) throw errors.tooHigh('limit', `Field limit must be at most ${MAX_PAGE}`);
+  const filter = body.query?.filter ?? {};
+  const matches = compileFilter(filter, (id) => segmentMembership(ctx, merchantId, id));
+  const found = ctx.stores.customers.all(merchantId).filter((s) => isPublic(s.doc) && matches(s.doc));
+  const field = body.query?.sort?.field ?? 'DEFAULT';
+  const order = body.query?.sort?.order ?? 'ASC';
+  const page = paginate({
+    items: found,
+    key: sortKey(field),
+    order,
+    limit: Number(body.limit ?? MAX_PAGE),
+    cursor: body.cursor,
+    query: { endpoint: 'SearchCustomers', filter, field, order },
+  });
+  const read = withSegmentIds(ctx, merchantId);
+  return pageBody(page.items.map((s) => read(s.doc)), page.cursor, body.count ? found.length : undefined);
+}
+
+/** Square sends `{}` rather than an empty array when nothing matches. */
+function pageBody(items: Customer[], cursor: string | undefined, count: number | undefined) {
+  const body: { customers?: Customer[]; cursor?: string; count?: number } = {};
+  if (items.length > 0) body.customers = items;
+  if (cursor) body.cursor = cursor;
+  if (count !== undefined) body.count = count;
+  return body;
+}
+
+export function retrieveCustomer(ctx: EmulatorContext, merchantId: string, id: string): Customer {
+  return withSegmentIds(ctx, merchantId)(ctx.stores.customers.require(merchantId, id));
 }

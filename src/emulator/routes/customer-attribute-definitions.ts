@@ -1,189 +1,48 @@
-import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
-import { Square, type serialization } from 'square';
+import { serialization, type Square } from 'square';
 import { z } from 'zod';
-import { now, type EmulatorContext } from '../context.js';
-import { SquareApiError, errors } from '../errors.js';
-import { paginate } from '../pagination.js';
-import { parse, shapes } from '../validation.js';
+import type { EmulatorContext } from '../context.js';
+import {
+  ATTRIBUTE_PAGE,
+  createDefinition,
+  deleteDefinition,
+  listDefinitions,
+  retrieveDefinition,
+  updateDefinition,
+} from '../domain/customer-attribute-definitions.js';
+import { parse, parseRequest, querySchema, shapes, withoutNulls, type FieldRules } from '../validation.js';
 
-type Definition = serialization.CustomAttributeDefinition.Raw;
-
-/** List endpoints of custom attributes and their definitions: 1–100, default 20. */
-export const ATTRIBUTE_PAGE = { max: 100, default: 20 };
-
-const VISIBILITIES = Object.values(Square.CustomAttributeDefinitionVisibility) as [
-  serialization.CustomAttributeDefinitionVisibility.Raw,
-  ...serialization.CustomAttributeDefinitionVisibility.Raw[],
-];
-
-/** Square: up to 60 alphanumeric characters, periods, underscores and hyphens. */
-const KEY = /^[A-Za-z0-9._-]{1,60}$/;
-const SQUARE_TYPE = /^https:\/\/developer-production-s\.squarecdn\.com\/schemas\/v1\/common\.json#squareup\.common\.(\w+)$/;
-const SELECTION_META = /\/meta-schemas\/v1\/selection\.json$/;
-
-const definitionFields = z.object({
-  key: z.string().regex(KEY).optional(),
-  schema: z.record(z.string(), z.unknown()).optional(),
-  name: z.string().max(255).optional(),
-  description: z.string().max(255).optional(),
-  visibility: z.enum(VISIBILITIES).optional(),
-  version: z.number().int().optional(),
-});
-const writeSchema = z.object({
-  custom_attribute_definition: definitionFields,
-  idempotency_key: shapes.idempotencyKey(1, 45).optional(),
-});
-const listQuery = z.object({
-  cursor: z.string().optional(),
-  limit: shapes.queryInt.min(1).max(ATTRIBUTE_PAGE.max).optional(),
-});
-const getQuery = z.object({ version: shapes.queryInt.optional() });
-
-type Fields = z.output<typeof definitionFields>;
-type KeyParams = { Params: { key: string } };
-
-/** The store id of a customer's attribute. */
-export const attributeId = (customerId: string, key: string) => `${customerId}/${key}`;
-
-const conflict = (detail: string, field: string) => SquareApiError.of(409, 'INVALID_REQUEST_ERROR', 'CONFLICT', detail, field);
-
-/** A strongly consistent read: Square refuses a version it has not reached yet. */
-export function checkReadVersion(current: number, asked: number | undefined): void {
-  if (asked !== undefined && asked > current)
-    throw errors.badRequest(`Version ${asked} is higher than the current version ${current}.`);
-}
-
-/** An optimistic-concurrency write: -1 or no version means "whatever is current". */
-export function checkWriteVersion(current: number, given: number | null | undefined, what: string): void {
-  if (given === undefined || given === null || given === -1 || given === current) return;
-  throw errors.versionMismatch(`The ${what} is at version ${current}, not at the version ${given} given in the request.`);
-}
-
-/**
- * The data types Square offers: a `$ref` to one of its common schemas, or a Selection
- * (the only schema a definition may change later). Selection options get an id each
- * (`items.enum`, in the order of `items.names`), kept when an option keeps its name.
- */
-function normalizeSchema(schema: Record<string, unknown>, previous?: Record<string, unknown>): Record<string, unknown> {
-  const field = 'custom_attribute_definition.schema';
-  const ref = typeof schema.$ref === 'string' ? SQUARE_TYPE.exec(schema.$ref)?.[1] : undefined;
-  if (ref && ref !== 'Selection' && VALIDATORS[ref]) return { $ref: schema.$ref };
-  if (typeof schema.$schema !== 'string' || !SELECTION_META.test(schema.$schema))
-    throw errors.invalidValue(field, 'The schema must reference one of Square’s custom attribute data types.');
-  const items = (schema.items ?? {}) as { names?: unknown };
-  const names = items.names;
-  if (!Array.isArray(names) || names.length === 0 || !names.every((n) => typeof n === 'string' && n.length > 0))
-    throw errors.invalidValue(`${field}.items.names`, 'A Selection needs at least one named option.');
-  if (new Set(names).size !== names.length) throw errors.invalidValue(`${field}.items.names`, 'Option names must be unique.');
-  const maxItems = schema.maxItems ?? 1;
-  if (typeof maxItems !== 'number' || !Number.isInteger(maxItems) || maxItems < 1 || maxItems > names.length)
-    throw errors.invalidValue(`${field}.maxItems`, 'maxItems must be between 1 and the number of options.');
-  const old = (previous?.items ?? {}) as { names?: string[]; enum?: string[] };
-  const ids = names.map((name: string) => old.enum?.[old.names?.indexOf(name) ?? -1] ?? randomUUID());
-  return { $schema: schema.$schema, type: 'array', uniqueItems: true, maxItems, items: { names, enum: ids } };
-}
-
-const isDate = (v: string) => /^\d{4}-\d{2}-\d{2}$/.test(v) && new Date(`${v}T00:00:00Z`).toISOString().startsWith(v);
-const VALIDATORS: Record<string, (value: unknown) => boolean> = {
-  String: (v) => typeof v === 'string' && v.length <= 1000,
-  Email: (v) => typeof v === 'string' && /^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(v),
-  PhoneNumber: (v) => typeof v === 'string' && /^\+[1-9]\d{1,14}$/.test(v),
-  // Square's Number is a decimal in a string, with up to 5 digits after the point.
-  Number: (v) => typeof v === 'string' && /^-?\d{1,15}(\.\d{1,5})?$/.test(v),
-  Boolean: (v) => typeof v === 'boolean',
-  Date: (v) => typeof v === 'string' && isDate(v),
-  DateTime: (v) => typeof v === 'string' && /^\d{4}-\d{2}-\d{2}T/.test(v) && !Number.isNaN(Date.parse(v)),
-  Duration: (v) => typeof v === 'string' && /^P(?!$)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?$/.test(v),
-  Address: (v) => v !== null && typeof v === 'object' && !Array.isArray(v),
+/** What Square states for a definition write beyond the SDK's schema (create and update alike). */
+const WRITE_RULES: FieldRules = {
+  idempotency_key: { max: 45 },
+  'custom_attribute_definition.key': { min: 1 },
+  'custom_attribute_definition.name': { max: 255 },
+  'custom_attribute_definition.description': { max: 255 },
 };
 
-/** Refuses a value that does not conform to the definition's schema, as Square does on every write. */
-export function validateValue(definition: Definition, value: unknown, field: string): void {
-  const schema = (definition.schema ?? {}) as { $ref?: string; maxItems?: number; items?: { enum?: string[] } };
-  const type = schema.$ref ? SQUARE_TYPE.exec(schema.$ref)?.[1] : 'Selection';
-  const ok =
-    type === 'Selection'
-      ? Array.isArray(value) &&
-        new Set(value).size === value.length &&
-        value.length <= (schema.maxItems ?? 1) &&
-        value.every((v) => schema.items?.enum?.includes(v as string))
-      : VALIDATORS[type ?? '']?.(value) === true;
-  if (!ok) throw errors.invalidValue(field, `The value does not conform to the ${type} schema of \`${definition.key}\`.`);
-}
+const listQuery = querySchema<Square.customers.ListCustomAttributeDefinitionsRequest>()({
+  cursor: z.string(),
+  limit: shapes.queryInt.min(1).max(ATTRIBUTE_PAGE.max),
+});
+const getQuery = querySchema<Omit<Square.customers.GetCustomAttributeDefinitionsRequest, 'key'>>()({ version: shapes.queryInt });
 
-function requireNamedIfVisible(fields: Fields | Definition): void {
-  if ((fields.visibility ?? 'VISIBILITY_HIDDEN') === 'VISIBILITY_HIDDEN') return;
-  for (const name of ['name', 'description'] as const)
-    if (!fields[name]) throw errors.missing(`custom_attribute_definition.${name}`);
-}
+type KeyParams = { Params: { key: string } };
 
-function checkUniqueName(ctx: EmulatorContext, merchantId: string, definition: Definition): void {
-  const taken = ctx.stores.customerAttributeDefinitions
-    .all(merchantId)
-    .some(({ doc }) => doc.key !== definition.key && doc.name !== undefined && doc.name === definition.name);
-  if (taken) throw conflict(`A custom attribute definition named \`${definition.name}\` exists.`, 'custom_attribute_definition.name');
-}
-
-function emit(ctx: EmulatorContext, merchantId: string, action: string, definition: Definition, deleted = false): void {
-  ctx.webhooks.emit({
-    merchantId,
-    type: `customer.custom_attribute_definition.owned.${action}`,
-    dataType: 'custom_attribute_definition',
-    id: definition.key!,
-    object: { custom_attribute_definition: definition },
-    deleted,
-  });
-}
-
-/**
- * Customer Custom Attributes API, definitions: create, list, retrieve, update, delete.
- * The emulator serves one application, so every definition is the caller's own: keys
- * are simple keys, and visibility only decides what other apps would see (it is kept
- * and copied onto each attribute).
- */
+/** Customer Custom Attributes API, definitions: create, list, retrieve, update, delete. */
 export function registerCustomerAttributeDefinitions(app: FastifyInstance, ctx: EmulatorContext): void {
-  const { customerAttributeDefinitions: definitions, customerAttributes: attributes } = ctx.stores;
-
-  app.get('/customers/custom-attribute-definitions', async (request) => {
-    const q = parse(listQuery, request.query);
-    const page = paginate({
-      items: definitions.all(request.merchant.id),
-      key: ({ seq }) => [seq],
-      limit: q.limit ?? ATTRIBUTE_PAGE.default,
-      cursor: q.cursor,
-      query: 'ListCustomerCustomAttributeDefinitions',
-    });
-    if (page.items.length === 0) return {};
-    return { custom_attribute_definitions: page.items.map((s) => s.doc), ...(page.cursor ? { cursor: page.cursor } : {}) };
-  });
+  app.get('/customers/custom-attribute-definitions', async (request) =>
+    listDefinitions(ctx, request.merchant.id, parse(listQuery, request.query)),
+  );
 
   app.post('/customers/custom-attribute-definitions', async (request, reply) => {
     const merchantId = request.merchant.id;
-    const body = parse(writeSchema, request.body);
-    const create = () => {
-      const fields = body.custom_attribute_definition;
-      if (!fields.key) throw errors.missing('custom_attribute_definition.key');
-      if (!fields.schema) throw errors.missing('custom_attribute_definition.schema');
-      requireNamedIfVisible(fields);
-      if (definitions.get(merchantId, fields.key))
-        throw conflict(`A custom attribute definition with key \`${fields.key}\` exists.`, 'custom_attribute_definition.key');
-      const at = now();
-      const definition: Definition = {
-        key: fields.key,
-        schema: normalizeSchema(fields.schema),
-        ...(fields.name !== undefined ? { name: fields.name } : {}),
-        ...(fields.description !== undefined ? { description: fields.description } : {}),
-        visibility: fields.visibility ?? 'VISIBILITY_HIDDEN',
-        version: 1,
-        updated_at: at,
-        created_at: at,
-      };
-      checkUniqueName(ctx, merchantId, definition);
-      definitions.insert(merchantId, fields.key, definition);
-      emit(ctx, merchantId, 'created', definition);
-      return { status: 200, body: { custom_attribute_definition: definition } };
-    };
+    const body = withoutNulls(
+      parseRequest(serialization.customers.CreateCustomerCustomAttributeDefinitionRequest, request.body, WRITE_RULES),
+    );
+    const create = () => ({
+      status: 200,
+      body: { custom_attribute_definition: createDefinition(ctx, merchantId, body.custom_attribute_definition) },
+    });
     const result = body.idempotency_key
       ? ctx.idempotency.run(merchantId, 'CreateCustomerCustomAttributeDefinition', body.idempotency_key, request.body, create)
       : ctx.tx(create);
@@ -192,52 +51,27 @@ export function registerCustomerAttributeDefinitions(app: FastifyInstance, ctx: 
 
   app.get<KeyParams>('/customers/custom-attribute-definitions/:key', async (request) => {
     const { version } = parse(getQuery, request.query);
-    const definition = ctx.stores.customerAttributeDefinitions.require(request.merchant.id, request.params.key, 'key');
-    checkReadVersion(Number(definition.version ?? 1), version);
-    return { custom_attribute_definition: definition };
+    return { custom_attribute_definition: retrieveDefinition(ctx, request.merchant.id, request.params.key, version) };
   });
 
   app.put<KeyParams>('/customers/custom-attribute-definitions/:key', async (request, reply) => {
     const merchantId = request.merchant.id;
-    const body = parse(writeSchema, request.body);
-    const update = () => {
-      const existing = ctx.stores.customerAttributeDefinitions.require(merchantId, request.params.key, 'key');
-      const fields = body.custom_attribute_definition;
-      checkWriteVersion(Number(existing.version ?? 1), fields.version, 'custom attribute definition');
-      if (fields.schema && !('$schema' in (existing.schema ?? {})))
-        throw errors.invalidValue('custom_attribute_definition.schema', 'Only the schema of a Selection can be changed.');
-      const definition: Definition = {
-        ...existing,
-        ...(fields.name !== undefined ? { name: fields.name } : {}),
-        ...(fields.description !== undefined ? { description: fields.description } : {}),
-        ...(fields.visibility !== undefined ? { visibility: fields.visibility } : {}),
-        ...(fields.schema ? { schema: normalizeSchema(fields.schema, existing.schema ?? undefined) } : {}),
-        version: Number(existing.version ?? 1) + 1,
-        updated_at: now(),
-      };
-      requireNamedIfVisible(definition);
-      checkUniqueName(ctx, merchantId, definition);
-      definitions.put(merchantId, definition.key!, definition);
-      emit(ctx, merchantId, 'updated', definition);
-      return { status: 200, body: { custom_attribute_definition: definition } };
-    };
+    const { key } = request.params;
+    const body = withoutNulls(
+      parseRequest(serialization.customers.UpdateCustomerCustomAttributeDefinitionRequest, request.body, WRITE_RULES),
+    );
+    const update = () => ({
+      status: 200,
+      body: { custom_attribute_definition: updateDefinition(ctx, merchantId, key, body.custom_attribute_definition) },
+    });
     const result = body.idempotency_key
-      ? ctx.idempotency.run(merchantId, `UpdateCustomerCustomAttributeDefinition/${request.params.key}`, body.idempotency_key, request.body, update)
+      ? ctx.idempotency.run(merchantId, `UpdateCustomerCustomAttributeDefinition/${key}`, body.idempotency_key, request.body, update)
       : ctx.tx(update);
     return reply.code(result.status).send(result.body);
   });
 
   app.delete<KeyParams>('/customers/custom-attribute-definitions/:key', async (request) => {
-    const merchantId = request.merchant.id;
-    ctx.tx(() => {
-      const definition = ctx.stores.customerAttributeDefinitions.require(merchantId, request.params.key, 'key');
-      // Square deletes the attribute from every profile along with its definition.
-      for (const { doc } of attributes.all(merchantId)) {
-        if (doc.custom_attribute.key === definition.key) attributes.delete(merchantId, attributeId(doc.customer_id, definition.key!));
-      }
-      definitions.delete(merchantId, definition.key!);
-      emit(ctx, merchantId, 'deleted', definition, true);
-    });
+    ctx.tx(() => deleteDefinition(ctx, request.merchant.id, request.params.key));
     return {};
   });
 }

@@ -1,0 +1,76 @@
+import type { serialization } from 'square';
+import type { EmulatorContext } from '../context.js';
+import { errors } from '../errors.js';
+import { sha256 } from '../ids.js';
+
+type Segment = serialization.CustomerSegment.Raw;
+type Customer = serialization.Customer.Raw;
+
+/**
+ * Sellers define segments (Smart Groups) in the Seller Dashboard, never through the API,
+ * so every emulated merchant has the same three, with rules simple enough to compute on
+ * each read. Their ids are derived from the merchant, so they are stable across resets.
+ */
+const SEGMENTS: ReadonlyArray<{ name: string; member: (customer: Customer, cardHolders: Set<string>) => boolean }> = [
+  { name: 'Reachable by email', member: (c) => Boolean(c.email_address) && c.preferences?.email_unsubscribed !== true },
+  { name: 'Reachable by phone', member: (c) => Boolean(c.phone_number) },
+  { name: 'Cards on file', member: (c, cardHolders) => cardHolders.has(c.id!) },
+];
+
+function segmentId(merchantId: string, name: string): string {
+  const digest = Buffer.from(sha256(`${merchantId}|segment|${name}`), 'hex');
+  return 'gv2:' + digest.toString('base64url').replace(/[-_]/g, 'X').slice(0, 26).toUpperCase();
+}
+
+/** The merchant's segments, dated from the merchant's creation (`createdAt`) when known. */
+export function segmentsOf(merchantId: string, createdAt: string | undefined): Segment[] {
+  return SEGMENTS.map(({ name }) => ({
+    id: segmentId(merchantId, name),
+    name,
+    ...(createdAt ? { created_at: createdAt, updated_at: createdAt } : {}),
+  }));
+}
+
+export function retrieveSegment(merchantId: string, createdAt: string | undefined, id: string): Segment {
+  const segment = segmentsOf(merchantId, createdAt).find((s) => s.id === id);
+  if (!segment) throw errors.notFound(`Segment with ID \`${id}\` not found.`, 'segment_id');
+  return segment;
+}
+
+/** Customers with an enabled card on file, the members of *Cards on file*. */
+function cardHoldersOf(ctx: EmulatorContext, merchantId: string): Set<string> {
+  return new Set(
+    ctx.stores.cards
+      .all(merchantId)
+      .filter(({ doc }) => doc.enabled)
+      .map(({ doc }) => doc.customer_id!),
+  );
+}
+
+/**
+ * Membership of one of the merchant's segments, for SearchCustomers' `segment_ids` filter;
+ * undefined when the merchant has no such segment.
+ */
+export function segmentMembership(
+  ctx: EmulatorContext,
+  merchantId: string,
+  id: string,
+): ((customer: Customer) => boolean) | undefined {
+  const segment = SEGMENTS.find(({ name }) => segmentId(merchantId, name) === id);
+  if (!segment) return undefined;
+  const cardHolders = cardHoldersOf(ctx, merchantId);
+  return (customer) => segment.member(customer, cardHolders);
+}
+
+/**
+ * A profile as Square reads it back: with the segments it belongs to as `segment_ids`
+ * (left out when none), computed on each read since membership follows the profile.
+ * Webhook payloads go without them, as Square's do.
+ */
+export function withSegmentIds(ctx: EmulatorContext, merchantId: string): (customer: Customer) => Customer {
+  const cardHolders = cardHoldersOf(ctx, merchantId);
+  return (customer) => {
+    const ids = SEGMENTS.filter(({ member }) => member(customer, cardHolders)).map(({ name }) => segmentId(merchantId, name));
+    return ids.length > 0 ? { ...customer, segment_ids: ids } : customer;
+  };
+}
