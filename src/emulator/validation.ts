@@ -121,7 +121,8 @@ export const shapes = {
   money: z.object({ amount: amount(), currency: z.string().length(3) }),
   /** Query parameters arrive as strings; Square accepts `limit=10`. */
   queryInt: z.coerce.number().int(),
-  queryBool: z.enum(['true', 'false']).transform((v) => v === 'true'),
+  /** `true` or `false`; anything else is EXPECTED_BOOLEAN, as Square answers. */
+  queryBool: z.preprocess((v) => (v === 'true' ? true : v === 'false' ? false : v), z.boolean()),
   queryBigInt: z.coerce.bigint(),
   idempotencyKey: (min: number, max?: number) => (max ? z.string().min(min).max(max) : z.string().min(min)),
 };
@@ -234,6 +235,42 @@ function ruleIssues(input: unknown, rules: FieldRules): SquareErrorBody[] {
   });
 }
 
+const STRICT = { unrecognizedObjectKeys: 'fail', allowUnrecognizedEnumValues: false, allowUnrecognizedUnionMembers: false, skipValidation: false } as const;
+
+type SdkError = { path: string[]; message: string };
+
+const sdkErrors = (schema: RequestSchema<unknown>, body: unknown): SdkError[] => {
+  const result = schema.parse(body, STRICT);
+  return result.ok ? [] : result.errors;
+};
+
+/** The SDK's list schema reports a value that is not a list without its path (it drops the breadcrumbs it is given). */
+const unplacedList = (error: SdkError) => error.path.length === 0 && error.message.startsWith('Expected list.');
+
+/** Every place in `value` holding something other than a list, with the value as it would be with a list there. */
+function nonLists(value: unknown, path: string[] = []): Array<{ path: string[]; replaced: () => unknown }> {
+  if (value === null || typeof value !== 'object') return [];
+  return Object.entries(value).flatMap(([key, v]) => {
+    const here = Array.isArray(value) ? `[${key}]` : key;
+    const replace = (inner: () => unknown) => () => (Array.isArray(value) ? value.map((x, i) => (String(i) === key ? inner() : x)) : { ...value, [key]: inner() });
+    const own = Array.isArray(v) ? [] : [{ path: [...path, here], replaced: replace(() => []) }];
+    return [...own, ...nonLists(v, [...path, here]).map((n) => ({ path: n.path, replaced: replace(n.replaced) }))];
+  });
+}
+
+/**
+ * Finds where the lists were that the SDK found missing: each place whose value, made a list, takes
+ * one such error away. Only run for a request already refused, so its cost is no one's but the caller's.
+ */
+function listsMisplaced(schema: RequestSchema<unknown>, body: unknown): SdkError[] {
+  const count = (errors: SdkError[]) => errors.filter(unplacedList).length;
+  const before = count(sdkErrors(schema, body));
+  const found = nonLists(body)
+    .filter((place) => count(sdkErrors(schema, place.replaced())) < before)
+    .map((place) => ({ path: place.path, message: 'Expected list.' }));
+  return found.length > 0 ? found : [{ path: [], message: 'Expected list.' }];
+}
+
 /**
  * Checks a request body against the SDK's own schema for it: an unknown field, a wrong type and an
  * unknown enum value get Square's codes (UNKNOWN_BODY_PARAMETER, EXPECTED_STRING, INVALID_ENUM_VALUE, …)
@@ -245,13 +282,8 @@ export function parseRequest<Raw>(schema: RequestSchema<Raw>, input: unknown, ru
   // The SDK reads an amount with BigInt(), which throws on a fraction: amounts are checked first.
   const issues = amountIssues(body, []);
   if (issues.length === 0) {
-    const result = schema.parse(body, {
-      unrecognizedObjectKeys: 'fail',
-      allowUnrecognizedEnumValues: false,
-      allowUnrecognizedUnionMembers: false,
-      skipValidation: false,
-    });
-    if (!result.ok) issues.push(...result.errors.map(sdkIssue));
+    const errors = sdkErrors(schema, body);
+    issues.push(...errors.flatMap((error) => (unplacedList(error) ? listsMisplaced(schema, body) : [error])).map(sdkIssue));
   }
   issues.push(...ruleIssues(body, rules));
   if (issues.length > 0) throw new SquareApiError(400, issues);

@@ -261,7 +261,7 @@ describe('ListCards', () => {
     expect(sort.body.errors[0]).toMatchObject({ code: 'INVALID_ENUM_VALUE', field: 'sort_order' });
     const disabled = await square.raw('GET', '/v2/cards?include_disabled=yes', { token });
     expect(disabled.status).toBe(400);
-    expect(disabled.body.errors[0]).toMatchObject({ field: 'include_disabled' });
+    expect(disabled.body.errors[0]).toMatchObject({ code: 'EXPECTED_BOOLEAN', field: 'include_disabled' });
   });
 });
 

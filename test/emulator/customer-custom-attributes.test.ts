@@ -334,7 +334,7 @@ describe("custom attribute requests checked with Square's schemas", () => {
       ['POST', `${path}/${key}`, { custom_attribute: { value: 'a', visibility: 'PUBLIC' } }, 'INVALID_ENUM_VALUE', 'custom_attribute.visibility'],
       ['POST', `${path}/${key}`, { custom_attribute: { value: 'a' }, idempotency_key: 'x'.repeat(46) }, 'VALUE_TOO_LONG', 'idempotency_key'],
       ['POST', `${path}/${key}`, {}, 'MISSING_REQUIRED_PARAMETER', 'custom_attribute'],
-      ['GET', `${path}?with_definitions=yes`, undefined, 'INVALID_ENUM_VALUE', 'with_definitions'],
+      ['GET', `${path}?with_definitions=yes`, undefined, 'EXPECTED_BOOLEAN', 'with_definitions'],
       ['GET', `${path}?limit=101`, undefined, 'VALUE_TOO_HIGH', 'limit'],
       ['GET', `${path}/${key}?version=v1`, undefined, 'EXPECTED_INTEGER', 'version'],
       ['POST', '/v2/customers/custom-attributes/bulk-upsert', { values: { a: { customer_id: customerId, custom_attribute: { key }, extra: 1 } } }, 'UNKNOWN_BODY_PARAMETER', 'values.a.extra'],
