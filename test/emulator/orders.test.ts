@@ -910,6 +910,7 @@ describe('request validation', () => {
         'INVALID_VALUE',
         'order.line_items[0].metadata',
       ],
+      ['a fulfillment without a type', (m) => draft(m, { fulfillments: [{ state: 'PROPOSED' }] }), 'MISSING_REQUIRED_PARAMETER', 'order.fulfillments[0].type'],
       ['a 256-character metadata value', (m) => draft(m, { metadata: { note: 'v'.repeat(256) } }), 'VALUE_TOO_LONG', 'order.metadata.note'],
     ]);
   });

@@ -42,6 +42,10 @@ export function reprice(ctx: EmulatorContext, merchantId: string, order: Order):
 
 /** A new order from request fields: ids and uids assigned, version 1, not yet priced. */
 function buildOrder(input: OrderInput, at: string): Order {
+  // The spec leaves a fulfillment's type optional, as UpdateOrder's sparse entries omit it; a new one needs it.
+  input.fulfillments?.forEach((f, i) => {
+    if (!f.type) throw errors.missing(`order.fulfillments[${i}].type`);
+  });
   const { state, version: _version, ...fields } = input;
   const order = {
     ...fields,
