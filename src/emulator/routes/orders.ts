@@ -100,7 +100,11 @@ const CALCULATE_RULES: FieldRules = {
 
 const PAY_RULES: FieldRules = { idempotency_key: { min: 1, max: 192 } };
 
-/** The list sizes and page size Square states in prose for BatchRetrieveOrders and SearchOrders. */
+/**
+ * BatchRetrieveOrders' and SearchOrders' list sizes and page size, which the spec states in prose
+ * (at most 100 order ids, 10 locations, customers or sources, 1000 orders a page); an empty list of
+ * ids, locations or states would ask for nothing and is refused.
+ */
 const batchRetrieveLimits = z.looseObject({ order_ids: z.array(z.string()).min(1).max(100) });
 
 const searchLimits = z.looseObject({
