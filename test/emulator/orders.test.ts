@@ -246,7 +246,7 @@ describe('order totals', () => {
     await fails({ line_items: [{ quantity: '1', catalog_object_id: 'BEMYCSMIJL46OCDV4KYIKXIB' }] }, 404, 'NOT_FOUND', 'order.line_items[0].catalog_object_id');
     await fails({ state: 'COMPLETED' }, 400, 'INVALID_VALUE', 'order.state');
     await fails({ location_id: 'LNOPE' }, 404, 'NOT_FOUND', 'order.location_id');
-    await fails({ line_items: [{ base_price_money: usd(1) }] }, 400, 'MISSING_REQUIRED_PARAMETER', 'order.line_items.0.quantity');
+    await fails({ line_items: [{ base_price_money: usd(1) }] }, 400, 'MISSING_REQUIRED_PARAMETER', 'order.line_items[0].quantity');
     await fails({ reference_id: 'x'.repeat(41) }, 400, 'VALUE_TOO_LONG', 'order.reference_id');
   });
 });
@@ -862,5 +862,113 @@ describe('orders through the Payments API', () => {
       order_id: orderId,
     });
     expect(refused.status).toBe(400);
+  });
+});
+
+describe('request validation', () => {
+  type M = Awaited<ReturnType<typeof merchant>>;
+  type Case = [string, (m: M) => Record<string, unknown>, string, string];
+  const draft = (m: M, order: Record<string, unknown>) => ({ order: { location_id: m.locationId, ...order } });
+
+  const check = async (path: (orderId: string) => string, method: string, cases: Case[]) => {
+    const m = await merchant();
+    const order = await m.create({ line_items: [item(100, '1', { uid: 'li' })] });
+    for (const [name, body, code, field] of cases) {
+      const r = await m.call(method, path(order.id), body(m));
+      expect(r.status, name).toBe(400);
+      expect(r.body.errors[0], name).toMatchObject({ category: 'INVALID_REQUEST_ERROR', code, field });
+    }
+    return { m, order };
+  };
+
+  it('checks CreateOrder against the SDK schema and Square’s limits, in lists too', async () => {
+    const line = (extra: Record<string, unknown>) => ({ line_items: [item(100, '1', extra)] });
+    await check(() => '/v2/orders', 'POST', [
+      ['an unknown field', (m) => draft(m, { table: 7 }), 'UNKNOWN_BODY_PARAMETER', 'order.table'],
+      ['an unknown field of a line item', (m) => draft(m, line({ colour: 'red' })), 'UNKNOWN_BODY_PARAMETER', 'order.line_items[0].colour'],
+      ['a number for a string', (m) => draft(m, { ticket_name: 7 }), 'EXPECTED_STRING', 'order.ticket_name'],
+      ['a number for a quantity', (m) => draft(m, line({ quantity: 1 })), 'EXPECTED_STRING', 'order.line_items[0].quantity'],
+      ['a string for a tax', (m) => draft(m, { taxes: ['none'] }), 'EXPECTED_OBJECT', 'order.taxes[0]'],
+      ['an unknown state', (m) => draft(m, { state: 'PAID' }), 'INVALID_ENUM_VALUE', 'order.state'],
+      ['an unknown item type', (m) => draft(m, line({ item_type: 'SERVICE' })), 'INVALID_ENUM_VALUE', 'order.line_items[0].item_type'],
+      ['an unknown currency', (m) => draft(m, line({ base_price_money: { amount: 1, currency: 'XYZ' } })), 'INVALID_ENUM_VALUE', 'order.line_items[0].base_price_money.currency'],
+      ['a 193-character idempotency key', (m) => ({ ...draft(m, {}), idempotency_key: 'k'.repeat(193) }), 'VALUE_TOO_LONG', 'idempotency_key'],
+      ['a 31-character ticket name', (m) => draft(m, { ticket_name: 't'.repeat(31) }), 'VALUE_TOO_LONG', 'order.ticket_name'],
+      ['a 513-character line item name', (m) => draft(m, line({ name: 'n'.repeat(513) })), 'VALUE_TOO_LONG', 'order.line_items[0].name'],
+      ['a 13-character quantity', (m) => draft(m, line({ quantity: '1'.repeat(13) })), 'VALUE_TOO_LONG', 'order.line_items[0].quantity'],
+      ['a 256-character modifier name', (m) => draft(m, line({ modifiers: [{ name: 'n'.repeat(256) }] })), 'VALUE_TOO_LONG', 'order.line_items[0].modifiers[0].name'],
+      [
+        'a 256-character recipient name',
+        (m) => draft(m, { fulfillments: [{ type: 'PICKUP', pickup_details: { recipient: { display_name: 'n'.repeat(256) } } }] }),
+        'VALUE_TOO_LONG',
+        'order.fulfillments[0].pickup_details.recipient.display_name',
+      ],
+      ['a metadata key with a space', (m) => draft(m, { metadata: { 'table no': '7' } }), 'INVALID_VALUE', 'order.metadata.table no'],
+      [
+        'eleven metadata entries on a line item',
+        (m) => draft(m, line({ metadata: Object.fromEntries(Array.from({ length: 11 }, (_, i) => [`k${i}`, 'v'])) })),
+        'INVALID_VALUE',
+        'order.line_items[0].metadata',
+      ],
+      ['a fulfillment without a type', (m) => draft(m, { fulfillments: [{ state: 'PROPOSED' }] }), 'MISSING_REQUIRED_PARAMETER', 'order.fulfillments[0].type'],
+      ['a 256-character metadata value', (m) => draft(m, { metadata: { note: 'v'.repeat(256) } }), 'VALUE_TOO_LONG', 'order.metadata.note'],
+    ]);
+  });
+
+  it('checks CalculateOrder, BatchRetrieveOrders and CloneOrder', async () => {
+    await check(() => '/v2/orders/calculate', 'POST', [
+      ['an unknown field', (m) => ({ ...draft(m, {}), coupon: 'X' }), 'UNKNOWN_BODY_PARAMETER', 'coupon'],
+      ['a string for the order', () => ({ order: 'x' }), 'EXPECTED_OBJECT', 'order'],
+      ['an 11-character tax percentage', (m) => draft(m, { taxes: [{ percentage: '1'.repeat(11) }] }), 'VALUE_TOO_LONG', 'order.taxes[0].percentage'],
+      ['an empty reward id', (m) => ({ ...draft(m, {}), proposed_rewards: [{ id: '', reward_tier_id: 't' }] }), 'VALUE_TOO_SHORT', 'proposed_rewards[0].id'],
+    ]);
+    await check(() => '/v2/orders/batch-retrieve', 'POST', [
+      ['an unknown field', () => ({ order_ids: ['a'], ids: ['a'] }), 'UNKNOWN_BODY_PARAMETER', 'ids'],
+      ['a number for an id', () => ({ order_ids: [5] }), 'EXPECTED_STRING', 'order_ids[0]'],
+    ]);
+    await check(() => '/v2/orders/clone', 'POST', [
+      ['an unknown field', () => ({ order_id: 'o', state: 'OPEN' }), 'UNKNOWN_BODY_PARAMETER', 'state'],
+      ['a number for the id', () => ({ order_id: 5 }), 'EXPECTED_STRING', 'order_id'],
+      ['a string for the version', () => ({ order_id: 'o', version: 'one' }), 'EXPECTED_INTEGER', 'version'],
+    ]);
+  });
+
+  it('checks SearchOrders’ query object', async () => {
+    const search = (m: M, fields: Record<string, unknown>) => ({ location_ids: [m.locationId], ...fields });
+    await check(() => '/v2/orders/search', 'POST', [
+      ['an unknown filter', (m) => search(m, { query: { filter: { total_filter: {} } } }), 'UNKNOWN_BODY_PARAMETER', 'query.filter.total_filter'],
+      ['an unknown sort field', (m) => search(m, { query: { sort: { sort_field: 'TOTAL' } } }), 'INVALID_ENUM_VALUE', 'query.sort.sort_field'],
+      ['an unknown state', (m) => search(m, { query: { filter: { state_filter: { states: ['PAID'] } } } }), 'INVALID_ENUM_VALUE', 'query.filter.state_filter.states[0]'],
+      ['a string for the limit', (m) => search(m, { limit: '10' }), 'EXPECTED_INTEGER', 'limit'],
+      ['a string for return_entries', (m) => search(m, { return_entries: 'yes' }), 'EXPECTED_BOOLEAN', 'return_entries'],
+      [
+        'eleven customer ids',
+        (m) => search(m, { query: { filter: { customer_filter: { customer_ids: Array.from({ length: 11 }, (_, i) => `C${i}`) } } } }),
+        'ARRAY_LENGTH_TOO_LONG',
+        'query.filter.customer_filter.customer_ids',
+      ],
+    ]);
+  });
+
+  it('checks UpdateOrder’s sparse order, which needs neither location_id nor every quantity', async () => {
+    const { m, order } = await check((id) => `/v2/orders/${id}`, 'PUT', [
+      ['an unknown field', () => ({ order: { version: 1, colour: 'red' } }), 'UNKNOWN_BODY_PARAMETER', 'order.colour'],
+      ['a string for the version', () => ({ order: { version: '1' } }), 'EXPECTED_INTEGER', 'order.version'],
+      ['a number to clear', () => ({ order: { version: 1 }, fields_to_clear: [5] }), 'EXPECTED_STRING', 'fields_to_clear[0]'],
+      ['an unknown state', () => ({ order: { version: 1, state: 'PAID' } }), 'INVALID_ENUM_VALUE', 'order.state'],
+      ['a 61-character uid', () => ({ order: { version: 1, line_items: [{ uid: 'u'.repeat(61) }] } }), 'VALUE_TOO_LONG', 'order.line_items[0].uid'],
+    ]);
+    const noted = await m.call('PUT', `/v2/orders/${order.id}`, { order: { version: 1, line_items: [{ uid: 'li', note: 'no ice' }] } });
+    expect(noted.status, JSON.stringify(noted.body)).toBe(200);
+    expect(noted.body.order.line_items[0]).toMatchObject({ uid: 'li', quantity: '1', note: 'no ice' });
+  });
+
+  it('checks PayOrder', async () => {
+    await check((id) => `/v2/orders/${id}/pay`, 'POST', [
+      ['an unknown field', () => ({ idempotency_key: 'k', tip: 1 }), 'UNKNOWN_BODY_PARAMETER', 'tip'],
+      ['a number for a payment id', () => ({ idempotency_key: 'k', payment_ids: [5] }), 'EXPECTED_STRING', 'payment_ids[0]'],
+      ['a string for the version', () => ({ idempotency_key: 'k', order_version: 'one' }), 'EXPECTED_INTEGER', 'order_version'],
+      ['a 193-character idempotency key', () => ({ idempotency_key: 'k'.repeat(193) }), 'VALUE_TOO_LONG', 'idempotency_key'],
+    ]);
   });
 });

@@ -469,6 +469,39 @@ describe('UpdatePayment', () => {
   });
 });
 
+describe('UpdatePayment, CompletePayment and CancelPaymentByIdempotencyKey validation', () => {
+  const key = () => randomUUID();
+
+  it.each([
+    ['UpdatePayment', 'an unknown payment field', { idempotency_key: key(), payment: { tip: 1 } }, 'UNKNOWN_BODY_PARAMETER', 'payment.tip'],
+    ['UpdatePayment', 'an unknown field', { idempotency_key: key(), amount_money: { amount: 1, currency: 'USD' } }, 'UNKNOWN_BODY_PARAMETER', 'amount_money'],
+    ['UpdatePayment', 'a number for the version token', { idempotency_key: key(), payment: { version_token: 5 } }, 'EXPECTED_STRING', 'payment.version_token'],
+    ['UpdatePayment', 'an unknown currency', { idempotency_key: key(), payment: { tip_money: { amount: 1, currency: 'XYZ' } } }, 'INVALID_ENUM_VALUE', 'payment.tip_money.currency'],
+    ['UpdatePayment', 'a bad delay_action', { idempotency_key: key(), payment: { delay_action: 'LATER' } }, 'INVALID_ENUM_VALUE', 'payment.delay_action'],
+    ['UpdatePayment', 'a 46-character idempotency key', { idempotency_key: 'k'.repeat(46), payment: {} }, 'VALUE_TOO_LONG', 'idempotency_key'],
+    ['UpdatePayment', 'a 193-character team member id', { idempotency_key: key(), payment: { team_member_id: 't'.repeat(193) } }, 'VALUE_TOO_LONG', 'payment.team_member_id'],
+    ['UpdatePayment', 'money without a currency', { idempotency_key: key(), payment: { tip_money: { amount: 1 } } }, 'MISSING_REQUIRED_PARAMETER', 'payment.tip_money.currency'],
+    ['CompletePayment', 'an unknown field', { version: 'v' }, 'UNKNOWN_BODY_PARAMETER', 'version'],
+    ['CompletePayment', 'a number for the version token', { version_token: 5 }, 'EXPECTED_STRING', 'version_token'],
+  ])('%s answers 400 for %s', async (api, _name, body, code, field) => {
+    const { pay, token } = merchant();
+    const payment = await pay({ autocomplete: false });
+    const [method, path] = api === 'UpdatePayment' ? ['PUT', `/v2/payments/${payment.id}`] : ['POST', `/v2/payments/${payment.id}/complete`];
+    const res = await square.raw(method, path, { token, body });
+    expect(res.body.errors[0]).toMatchObject({ category: 'INVALID_REQUEST_ERROR', code, field });
+  });
+
+  it.each([
+    ['an unknown field', { idempotency_key: 'k', payment_id: 'p' }, 'UNKNOWN_BODY_PARAMETER', 'payment_id'],
+    ['a number for the key', { idempotency_key: 5 }, 'EXPECTED_STRING', 'idempotency_key'],
+    ['an empty key', { idempotency_key: '' }, 'VALUE_TOO_SHORT', 'idempotency_key'],
+    ['no key', {}, 'MISSING_REQUIRED_PARAMETER', 'idempotency_key'],
+  ])('CancelPaymentByIdempotencyKey answers 400 for %s', async (_name, body, code, field) => {
+    const res = await square.raw('POST', '/v2/payments/cancel', { token: newToken(), body });
+    expect(res.body.errors[0]).toMatchObject({ category: 'INVALID_REQUEST_ERROR', code, field });
+  });
+});
+
 describe('ListPayments', () => {
   it('lists the main location’s payments newest first, with filters', async () => {
     const { pay, client, merchantId } = merchant();

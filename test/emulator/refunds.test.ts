@@ -175,6 +175,21 @@ describe('ListPaymentRefunds', () => {
     expect(res.body.errors[0]).toMatchObject({ code: 'INVALID_VALUE', field: 'end_time' });
   });
 
+  it.each([
+    ['sort_order=UP', 'INVALID_ENUM_VALUE', 'sort_order'],
+    ['sort_field=AMOUNT', 'INVALID_ENUM_VALUE', 'sort_field'],
+    ['limit=ten', 'EXPECTED_INTEGER', 'limit'],
+    ['limit=0', 'VALUE_TOO_LOW', 'limit'],
+  ])('answers 400 for %s', async (query, code, field) => {
+    const res = await square.raw('GET', `/v2/refunds?${query}`, {});
+    expect(res.status).toBe(400);
+    expect(res.body.errors[0]).toMatchObject({ category: 'INVALID_REQUEST_ERROR', code, field });
+  });
+
+  it('ignores query parameters the API does not have, as Square does', async () => {
+    expect((await square.raw('GET', '/v2/refunds?colour=red', {})).body).toEqual({ refunds: [] });
+  });
+
   it('pages with stable cursors and ignores limits over 100', async () => {
     const { pay, client, merchantId, token } = merchant();
     const payment = await pay({ sourceId: 'CASH', amountMoney: usd(100_000), cashDetails: { buyerSuppliedMoney: usd(100_000) } });

@@ -42,6 +42,10 @@ export function reprice(ctx: EmulatorContext, merchantId: string, order: Order):
 
 /** A new order from request fields: ids and uids assigned, version 1, not yet priced. */
 function buildOrder(input: OrderInput, at: string): Order {
+  // The spec leaves a fulfillment's type optional, as UpdateOrder's sparse entries omit it; a new one needs it.
+  input.fulfillments?.forEach((f, i) => {
+    if (!f.type) throw errors.missing(`order.fulfillments[${i}].type`);
+  });
   const { state, version: _version, ...fields } = input;
   const order = {
     ...fields,
@@ -102,6 +106,30 @@ export function close(order: Order, state: 'COMPLETED' | 'CANCELED', at: string)
   order.state = state;
   order.closed_at = at;
   if (state === 'COMPLETED' && order.line_items) order.line_items = order.line_items.filter((li) => !/^0+(\.0+)?$/.test(li.quantity));
+}
+
+/**
+ * Square's limits on the metadata of an order and its parts, which its schema gives in prose only:
+ * up to 10 entries a field, keys of 1 to 60 characters in [a-zA-Z0-9_-], values of up to 255.
+ */
+export function checkMetadata(value: unknown, path: string): void {
+  if (Array.isArray(value)) return value.forEach((v, i) => checkMetadata(v, `${path}[${i}]`));
+  if (value === null || typeof value !== 'object') return;
+  for (const [key, v] of Object.entries(value)) {
+    const field = path ? `${path}.${key}` : key;
+    if (key !== 'metadata' || v === null || typeof v !== 'object') {
+      checkMetadata(v, field);
+      continue;
+    }
+    const entries = Object.entries(v as Record<string, unknown>);
+    if (entries.length > 10) throw errors.invalidValue(field, 'An application can have up to 10 entries per metadata field.');
+    for (const [name, text] of entries) {
+      if (!/^[a-zA-Z0-9_-]{1,60}$/.test(name))
+        throw errors.invalidValue(`${field}.${name}`, 'Metadata keys are 1 to 60 characters of a-z, A-Z, 0-9, _ and -.');
+      if (typeof text === 'string' && text.length > 255)
+        throw errors.invalid('VALUE_TOO_LONG', 'Metadata values are at most 255 characters long.', `${field}.${name}`);
+    }
+  }
 }
 
 // ---------------------------------------------------------------------------------------------

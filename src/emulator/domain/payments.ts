@@ -401,6 +401,7 @@ export function updatePayment(
   for (const field of ['amount_money', 'tip_money', 'app_fee_money'] as const) {
     const given = changes[field];
     if (!given) continue;
+    requireMoney(given, `payment.${field}`);
     assertCurrency(given, currency, `payment.${field}.currency`);
     if (amountOf(given) < 0n) throw errors.tooLow(`payment.${field}.amount`, 'The amount must not be negative.');
   }

@@ -1,14 +1,13 @@
 import type { FastifyInstance } from 'fastify';
-import type { serialization } from 'square';
-import { z } from 'zod';
+import type { Square, serialization } from 'square';
 import type { EmulatorContext } from '../context.js';
 import { errors } from '../errors.js';
-import { parse, shapes } from '../validation.js';
+import { parse, querySchema, shapes } from '../validation.js';
 import { mainLocationId } from '../domain/locations.js';
 
 type Merchant = serialization.Merchant.Raw;
 
-const listQuery = z.object({ cursor: shapes.queryInt.optional() });
+const listQuery = querySchema<Square.ListMerchantsRequest>()({ cursor: shapes.queryInt });
 
 /**
  * Merchants API: a token belongs to exactly one merchant, so ListMerchants answers that

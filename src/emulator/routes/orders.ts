@@ -1,215 +1,167 @@
 import type { FastifyInstance } from 'fastify';
-import type { serialization } from 'square';
+import { serialization } from 'square';
 import { z } from 'zod';
 import type { EmulatorContext } from '../context.js';
 import { payOrder } from '../domain/order-payments.js';
 import {
   batchRetrieveOrders,
   calculateOrder,
+  checkMetadata,
   cloneOrder,
   createOrder,
   searchOrders,
   updateOrder,
 } from '../domain/orders.js';
-import { compact, parse, shapes } from '../validation.js';
+import { SquareApiError, errors } from '../errors.js';
+import { compact, parse, parseRequest, type FieldRules } from '../validation.js';
 
-const ORDER_STATES = ['OPEN', 'COMPLETED', 'CANCELED', 'DRAFT'] as const;
-
-const text = (max: number) => z.string().max(max).nullish();
-
-const uid = text(60);
-
-const money = shapes.money.nullish();
-
-const catalogVersion = z.number().int().nullish();
-
-const metadata = z
-  .record(z.string().regex(/^[a-zA-Z0-9_-]{1,60}$/), z.string().max(255))
-  .refine((m) => Object.keys(m).length <= 10, 'An application can have up to 10 entries per metadata field.')
-  .nullish();
-
-const appliedTax = z.object({ uid, tax_uid: z.string().min(1).max(60) });
-
-const appliedDiscount = z.object({ uid, discount_uid: z.string().min(1).max(60) });
-
-const looseObject = z.record(z.string(), z.unknown()).nullish();
-
-const lineItem = z.object({
-  uid,
-  name: text(512),
-  quantity: z.string().min(1).max(12),
-  quantity_unit: z
-    .object({
-      measurement_unit: looseObject,
-      precision: z.number().int().min(0).max(5).nullish(),
-      catalog_object_id: text(192),
-      catalog_version: catalogVersion,
-    })
-    .nullish(),
-  note: text(2000),
-  catalog_object_id: text(192),
-  catalog_version: catalogVersion,
-  variation_name: text(400),
-  item_type: z.enum(['ITEM', 'CUSTOM_AMOUNT', 'GIFT_CARD']).nullish(),
-  metadata,
-  modifiers: z
-    .array(
-      z.object({
-        uid,
-        catalog_object_id: text(192),
-        catalog_version: catalogVersion,
-        name: text(255),
-        quantity: text(12),
-        base_price_money: money,
-        metadata,
-      }),
-    )
-    .nullish(),
-  applied_taxes: z.array(appliedTax).nullish(),
-  applied_discounts: z.array(appliedDiscount).nullish(),
-  base_price_money: money,
+/** A fulfillment recipient's limits, the same for pickups, shipments and deliveries. */
+const recipient = (details: string): FieldRules => ({
+  [`${details}.recipient.customer_id`]: { max: 191 },
+  [`${details}.recipient.display_name`]: { max: 255 },
+  [`${details}.recipient.email_address`]: { max: 255 },
+  [`${details}.recipient.phone_number`]: { max: 17 },
 });
 
-const tax = z.object({
-  uid,
-  catalog_object_id: text(192),
-  catalog_version: catalogVersion,
-  name: text(255),
-  type: z.enum(['ADDITIVE', 'INCLUSIVE']).nullish(),
-  percentage: text(10),
-  metadata,
-  scope: z.enum(['LINE_ITEM', 'ORDER']).nullish(),
-});
+/** What Square states for an order's fields beyond the SDK's schema; `[]` stands for each element of a list. */
+const ORDER_RULES: FieldRules = {
+  location_id: { min: 1 },
+  reference_id: { max: 40 },
+  customer_id: { max: 191 },
+  ticket_name: { max: 30 },
+  'line_items[].uid': { max: 60 },
+  'line_items[].name': { max: 512 },
+  'line_items[].quantity': { min: 1, max: 12 },
+  'line_items[].note': { max: 2000 },
+  'line_items[].catalog_object_id': { max: 192 },
+  'line_items[].variation_name': { max: 400 },
+  'line_items[].modifiers[].uid': { max: 60 },
+  'line_items[].modifiers[].catalog_object_id': { max: 192 },
+  'line_items[].modifiers[].name': { max: 255 },
+  'line_items[].applied_taxes[].uid': { max: 60 },
+  'line_items[].applied_taxes[].tax_uid': { min: 1, max: 60 },
+  'line_items[].applied_discounts[].uid': { max: 60 },
+  'line_items[].applied_discounts[].discount_uid': { min: 1, max: 60 },
+  'line_items[].applied_service_charges[].uid': { max: 60 },
+  'line_items[].applied_service_charges[].service_charge_uid': { min: 1, max: 60 },
+  'line_items[].pricing_blocklists.blocked_discounts[].uid': { max: 60 },
+  'line_items[].pricing_blocklists.blocked_discounts[].discount_uid': { max: 60 },
+  'line_items[].pricing_blocklists.blocked_discounts[].discount_catalog_object_id': { max: 192 },
+  'line_items[].pricing_blocklists.blocked_taxes[].uid': { max: 60 },
+  'line_items[].pricing_blocklists.blocked_taxes[].tax_uid': { max: 60 },
+  'line_items[].pricing_blocklists.blocked_taxes[].tax_catalog_object_id': { max: 192 },
+  'taxes[].uid': { max: 60 },
+  'taxes[].catalog_object_id': { max: 192 },
+  'taxes[].name': { max: 255 },
+  'taxes[].percentage': { max: 10 },
+  'discounts[].uid': { max: 60 },
+  'discounts[].catalog_object_id': { max: 192 },
+  'discounts[].name': { max: 255 },
+  'discounts[].percentage': { max: 10 },
+  'service_charges[].uid': { max: 60 },
+  'service_charges[].name': { max: 512 },
+  'service_charges[].catalog_object_id': { max: 192 },
+  'service_charges[].percentage': { max: 10 },
+  'service_charges[].applied_taxes[].uid': { max: 60 },
+  'service_charges[].applied_taxes[].tax_uid': { min: 1, max: 60 },
+  'fulfillments[].uid': { max: 60 },
+  ...recipient('fulfillments[].pickup_details'),
+  'fulfillments[].pickup_details.note': { max: 500 },
+  'fulfillments[].pickup_details.cancel_reason': { max: 100 },
+  'fulfillments[].pickup_details.curbside_pickup_details.curbside_details': { max: 250 },
+  ...recipient('fulfillments[].shipment_details'),
+  'fulfillments[].shipment_details.carrier': { max: 50 },
+  'fulfillments[].shipment_details.shipping_note': { max: 500 },
+  'fulfillments[].shipment_details.shipping_type': { max: 50 },
+  'fulfillments[].shipment_details.tracking_number': { max: 100 },
+  'fulfillments[].shipment_details.tracking_url': { max: 2000 },
+  'fulfillments[].shipment_details.cancel_reason': { max: 100 },
+  'fulfillments[].shipment_details.failure_reason': { max: 100 },
+  ...recipient('fulfillments[].delivery_details'),
+  'fulfillments[].delivery_details.note': { max: 550 },
+  'fulfillments[].delivery_details.cancel_reason': { max: 100 },
+  'fulfillments[].delivery_details.dropoff_notes': { max: 550 },
+  'fulfillments[].delivery_details.courier_provider_name': { max: 255 },
+  'fulfillments[].delivery_details.courier_support_phone_number': { max: 17 },
+  'fulfillments[].delivery_details.square_delivery_id': { max: 50 },
+  'fulfillments[].delivery_details.external_delivery_id': { max: 50 },
+};
 
-const discount = z.object({
-  uid,
-  catalog_object_id: text(192),
-  catalog_version: catalogVersion,
-  name: text(255),
-  type: z.enum(['FIXED_PERCENTAGE', 'FIXED_AMOUNT', 'VARIABLE_PERCENTAGE', 'VARIABLE_AMOUNT']).nullish(),
-  percentage: text(10),
-  amount_money: money,
-  metadata,
-  scope: z.enum(['LINE_ITEM', 'ORDER']).nullish(),
-});
+const orderRules = Object.fromEntries(Object.entries(ORDER_RULES).map(([path, rule]) => [`order.${path}`, rule]));
 
-const serviceCharge = z.object({
-  uid,
-  name: text(512),
-  catalog_object_id: text(192),
-  catalog_version: catalogVersion,
-  percentage: text(10),
-  amount_money: money,
-  calculation_phase: z
-    .enum(['SUBTOTAL_PHASE', 'TOTAL_PHASE', 'APPORTIONED_PERCENTAGE_PHASE', 'APPORTIONED_AMOUNT_PHASE'])
-    .nullish(),
-  taxable: z.boolean().nullish(),
-  applied_taxes: z.array(appliedTax).nullish(),
-  metadata,
-  treatment_type: z.enum(['LINE_ITEM_TREATMENT', 'APPORTIONED_TREATMENT']).nullish(),
-  scope: z.enum(['LINE_ITEM', 'ORDER']).nullish(),
-});
+/** CreateOrder and UpdateOrder. */
+const WRITE_RULES: FieldRules = { ...orderRules, idempotency_key: { max: 192 } };
 
-const fulfillment = z.object({
-  uid,
-  type: z.enum(['PICKUP', 'SHIPMENT', 'DELIVERY']),
-  state: z.enum(['PROPOSED', 'RESERVED', 'PREPARED', 'COMPLETED', 'CANCELED', 'FAILED']).nullish(),
-  line_item_application: z.enum(['ALL', 'ENTRY_LIST']).nullish(),
-  entries: z.array(z.record(z.string(), z.unknown())).nullish(),
-  metadata,
-  pickup_details: looseObject,
-  shipment_details: looseObject,
-  delivery_details: looseObject,
-});
+const CALCULATE_RULES: FieldRules = {
+  ...orderRules,
+  'proposed_rewards[].id': { min: 1 },
+  'proposed_rewards[].reward_tier_id': { min: 1 },
+};
 
-const fullOrder = z.object({
-  location_id: z.string().min(1),
-  reference_id: text(40),
-  source: z.object({ name: z.string().nullish() }).nullish(),
-  customer_id: text(191),
-  line_items: z.array(lineItem).nullish(),
-  taxes: z.array(tax).nullish(),
-  discounts: z.array(discount).nullish(),
-  service_charges: z.array(serviceCharge).nullish(),
-  fulfillments: z.array(fulfillment).nullish(),
-  metadata,
-  state: z.enum(ORDER_STATES).nullish(),
-  version: z.number().int().nullish(),
-  ticket_name: text(30),
-  pricing_options: z
-    .object({ auto_apply_discounts: z.boolean().nullish(), auto_apply_taxes: z.boolean().nullish() })
-    .nullish(),
-});
+const PAY_RULES: FieldRules = { idempotency_key: { min: 1, max: 192 } };
 
-/** UpdateOrder's sparse order: the version is required, and entries may name only the fields they change. */
-const sparseOrder = fullOrder.extend({
-  location_id: z.string().min(1).nullish(),
-  version: z.number().int(),
-  line_items: z.array(lineItem.partial({ quantity: true })).nullish(),
-  fulfillments: z.array(fulfillment.partial({ type: true })).nullish(),
-});
+/**
+ * BatchRetrieveOrders' and SearchOrders' list sizes and page size, which the spec states in prose
+ * (at most 100 order ids, 10 locations, customers or sources, 1000 orders a page); an empty list of
+ * ids, locations or states would ask for nothing and is refused.
+ */
+const batchRetrieveLimits = z.looseObject({ order_ids: z.array(z.string()).min(1).max(100) });
 
-const createBody = z.object({ order: fullOrder, idempotency_key: z.string().max(192).nullish() });
-
-const calculateBody = z.object({
-  order: fullOrder,
-  proposed_rewards: z.array(z.object({ id: z.string().min(1), reward_tier_id: z.string().min(1) })).nullish(),
-});
-
-const batchRetrieveBody = z.object({ location_id: z.string().nullish(), order_ids: z.array(z.string()).min(1).max(100) });
-
-const updateBody = z.object({
-  order: sparseOrder,
-  fields_to_clear: z.array(z.string()).nullish(),
-  idempotency_key: z.string().max(192).nullish(),
-});
-
-const payBody = z.object({
-  idempotency_key: z.string().min(1).max(192),
-  order_version: z.number().int().nullish(),
-  payment_ids: z.array(z.string()).nullish(),
-});
-
-const cloneBody = z.object({
-  order_id: z.string().min(1),
-  version: z.number().int().nullish(),
-  idempotency_key: z.string().max(192).nullish(),
-});
-
-const timeRange = z.object({ start_at: z.string().nullish(), end_at: z.string().nullish() }).nullish();
-
-const searchBody = z.object({
+const searchLimits = z.looseObject({
   location_ids: z.array(z.string()).min(1).max(10),
-  cursor: z.string().nullish(),
+  limit: z.number().int().min(1).max(1000).nullish(),
   query: z
-    .object({
+    .looseObject({
       filter: z
-        .object({
-          state_filter: z.object({ states: z.array(z.enum(ORDER_STATES)).min(1) }).nullish(),
-          date_time_filter: z.object({ created_at: timeRange, updated_at: timeRange, closed_at: timeRange }).nullish(),
-          fulfillment_filter: z
-            .object({
-              fulfillment_types: z.array(z.enum(['PICKUP', 'SHIPMENT', 'DELIVERY'])).nullish(),
-              fulfillment_states: z
-                .array(z.enum(['PROPOSED', 'RESERVED', 'PREPARED', 'COMPLETED', 'CANCELED', 'FAILED']))
-                .nullish(),
-            })
-            .nullish(),
-          source_filter: z.object({ source_names: z.array(z.string()).max(10).nullish() }).nullish(),
-          customer_filter: z.object({ customer_ids: z.array(z.string()).max(10).nullish() }).nullish(),
-        })
-        .nullish(),
-      sort: z
-        .object({
-          sort_field: z.enum(['CREATED_AT', 'UPDATED_AT', 'CLOSED_AT']),
-          sort_order: z.enum(['DESC', 'ASC']).nullish(),
+        .looseObject({
+          state_filter: z.looseObject({ states: z.array(z.string()).min(1) }).nullish(),
+          source_filter: z.looseObject({ source_names: z.array(z.string()).max(10).nullish() }).nullish(),
+          customer_filter: z.looseObject({ customer_ids: z.array(z.string()).max(10).nullish() }).nullish(),
         })
         .nullish(),
     })
     .nullish(),
-  limit: z.number().int().min(1).max(1000).nullish(),
-  return_entries: z.boolean().nullish(),
 });
+
+const valueAt = (body: unknown, path: string) =>
+  path.split('.').reduce<unknown>((v, key) => (v !== null && typeof v === 'object' ? (v as Record<string, unknown>)[key] : undefined), body);
+
+/** A rule's `[]` spelled out for each element the request has: `order.line_items[].name` → `order.line_items.0.name`, … */
+function spellOut(template: string, body: unknown): string[] {
+  const lists = template.split('[].');
+  const last = lists.pop()!;
+  const prefixes = lists.reduce<string[]>(
+    (acc, list) =>
+      acc.flatMap((prefix) => {
+        const value = valueAt(body, prefix + list);
+        return Array.isArray(value) ? value.map((_, i) => `${prefix}${list}.${i}.`) : [];
+      }),
+    [''],
+  );
+  return prefixes.map((prefix) => prefix + last);
+}
+
+/**
+ * `parseRequest` for the Orders API, whose limits are mostly on list elements: rules reach them by
+ * index, and the fields of their errors are written as Square writes them (`order.line_items[0].name`).
+ * UpdateOrder's order is sparse (Square's own example names neither location_id nor every line item's
+ * quantity), so with `sparse` the fields the Order schema requires are not required in it.
+ */
+function parseOrders<Raw>(schema: Parameters<typeof parseRequest<Raw>>[0], input: unknown, rules: FieldRules, sparse = false): Raw {
+  const body = input ?? {};
+  const spelled = Object.fromEntries(Object.entries(rules).flatMap(([path, rule]) => spellOut(path, body).map((p) => [p, rule])));
+  try {
+    parseRequest(schema, body, spelled);
+  } catch (error) {
+    if (!(error instanceof SquareApiError)) throw error;
+    const issues = error.errors
+      .filter((e) => !(sparse && e.code === 'MISSING_REQUIRED_PARAMETER' && e.field?.startsWith('order.')))
+      .map((e) => (e.field ? { ...e, field: e.field.replace(/\.(\d+)(?=\.|$)/g, '[$1]') } : e));
+    if (issues.length > 0) throw new SquareApiError(error.status, issues);
+  }
+  checkMetadata(body, '');
+  return body as Raw;
+}
 
 /**
  * Orders API: create, retrieve, batch retrieve, search, update (sparse, with
@@ -219,14 +171,14 @@ const searchBody = z.object({
 export function registerOrders(app: FastifyInstance, ctx: EmulatorContext): void {
   app.post('/orders', async (request, reply) => {
     const merchantId = request.merchant.id;
-    const body = parse(createBody, request.body);
+    const body = parseOrders(serialization.CreateOrderRequest, request.body, WRITE_RULES);
     return ctx.idempotency.send(reply, { merchantId, endpoint: 'CreateOrder', key: body.idempotency_key, request: body }, () => ({
       order: createOrder(ctx, merchantId, compact(body.order)),
     }));
   });
 
   app.post('/orders/calculate', async (request) => ({
-    order: calculateOrder(ctx, request.merchant.id, parse(calculateBody, request.body) as serialization.CalculateOrderRequest.Raw),
+    order: calculateOrder(ctx, request.merchant.id, parseOrders(serialization.CalculateOrderRequest, request.body, CALCULATE_RULES)),
   }));
 
   app.get<{ Params: { order_id: string } }>('/orders/:order_id', async (request) => ({
@@ -234,18 +186,26 @@ export function registerOrders(app: FastifyInstance, ctx: EmulatorContext): void
   }));
 
   app.post('/orders/batch-retrieve', async (request) => {
-    const orders = batchRetrieveOrders(ctx, request.merchant.id, parse(batchRetrieveBody, request.body));
+    const body = parseOrders(serialization.BatchGetOrdersRequest, request.body, {});
+    parse(batchRetrieveLimits, body);
+    const orders = batchRetrieveOrders(ctx, request.merchant.id, body);
     return orders.length ? { orders } : {};
   });
 
-  app.post('/orders/search', async (request) => searchOrders(ctx, request.merchant.id, parse(searchBody, request.body)));
+  app.post('/orders/search', async (request) => {
+    const body = parseOrders(serialization.SearchOrdersRequest, request.body, {});
+    parse(searchLimits, body);
+    return searchOrders(ctx, request.merchant.id, body);
+  });
 
   app.put<{ Params: { order_id: string } }>('/orders/:order_id', async (request) => {
     const merchantId = request.merchant.id;
     const orderId = request.params.order_id;
-    const body = parse(updateBody, request.body);
+    const body = parseOrders(serialization.UpdateOrderRequest, request.body, WRITE_RULES, true);
+    // The order's version is what a sparse update cannot do without: it is how Square refuses a stale one.
+    if (body.order?.version == null) throw errors.missing('order.version');
     ctx.idempotency.answer({ merchantId, endpoint: 'UpdateOrder', key: body.idempotency_key, request: { orderId, body } }, () =>
-      updateOrder(ctx, merchantId, orderId, body as serialization.UpdateOrderRequest.Raw),
+      updateOrder(ctx, merchantId, orderId, body),
     );
     // Square answers a repeated update with the order's latest version.
     return { order: ctx.stores.orders.require(merchantId, orderId) };
@@ -254,7 +214,7 @@ export function registerOrders(app: FastifyInstance, ctx: EmulatorContext): void
   app.post<{ Params: { order_id: string } }>('/orders/:order_id/pay', async (request, reply) => {
     const merchantId = request.merchant.id;
     const orderId = request.params.order_id;
-    const body = parse(payBody, request.body);
+    const body = parseOrders(serialization.PayOrderRequest, request.body, PAY_RULES);
     const scope = { merchantId, endpoint: 'PayOrder', key: body.idempotency_key, request: { orderId, body } };
     return ctx.idempotency.send(reply, scope, () => ({
       order: payOrder(ctx, merchantId, orderId, body.payment_ids ?? [], body.order_version ?? undefined),
@@ -263,7 +223,7 @@ export function registerOrders(app: FastifyInstance, ctx: EmulatorContext): void
 
   app.post('/orders/clone', async (request) => {
     const merchantId = request.merchant.id;
-    const body = parse(cloneBody, request.body);
+    const body = parseOrders(serialization.CloneOrderRequest, request.body, {});
     const { body: cloned } = ctx.idempotency.answer(
       { merchantId, endpoint: 'CloneOrder', key: body.idempotency_key, request: body },
       () => cloneOrder(ctx, merchantId, body.order_id, body.version ?? undefined),

@@ -1,12 +1,10 @@
 import type { FastifyInstance } from 'fastify';
-import { Square, serialization } from 'square';
+import { serialization, type Square } from 'square';
 import { z } from 'zod';
 import type { EmulatorContext } from '../context.js';
 import { cancelPaymentRecord, requirePayment } from '../domain/order-payments.js';
 import { cancelPaymentByIdempotencyKey, completePayment, createPayment, listPayments, updatePayment } from '../domain/payments.js';
 import { parse, parseRequest, querySchema, shapes, type FieldRules } from '../validation.js';
-
-const CURRENCIES = Object.values(Square.Currency) as [serialization.Currency.Raw, ...serialization.Currency.Raw[]];
 
 export const EXTERNAL_TYPES = [
   'CHECK',
@@ -22,8 +20,6 @@ export const EXTERNAL_TYPES = [
   'FOOD_VOUCHER',
   'OTHER',
 ] as const;
-
-const moneySchema = z.object({ amount: shapes.amount(), currency: z.enum(CURRENCIES) });
 
 /** What Square states for CreatePayment beyond the SDK's schema. */
 const CREATE_RULES: FieldRules = {
@@ -41,18 +37,14 @@ const CREATE_RULES: FieldRules = {
   'external_details.source_id': { max: 255 },
 };
 
-const updateSchema = z.object({
-  idempotency_key: shapes.idempotencyKey(1, 45),
-  payment: z
-    .object({
-      amount_money: moneySchema.optional(),
-      tip_money: moneySchema.optional(),
-      app_fee_money: moneySchema.optional(),
-      delay_action: z.enum(['CANCEL', 'COMPLETE']).optional(),
-      version_token: z.string().optional(),
-    })
-    .optional(),
-});
+/** What Square states for UpdatePayment beyond the SDK's schema. */
+const UPDATE_RULES: FieldRules = {
+  idempotency_key: { min: 1, max: 45 },
+  'payment.team_member_id': { max: 192 },
+  'payment.delay_action': { oneOf: ['CANCEL', 'COMPLETE'] },
+};
+
+const CANCEL_RULES: FieldRules = { idempotency_key: { min: 1, max: 45 } };
 
 const listSchema = querySchema<Square.ListPaymentsRequest>()({
   beginTime: z.string(),
@@ -91,14 +83,14 @@ export function registerPayments(app: FastifyInstance, ctx: EmulatorContext): vo
   app.put<{ Params: { payment_id: string } }>('/payments/:payment_id', async (request, reply) => {
     const merchantId = request.merchant.id;
     const paymentId = request.params.payment_id;
-    const body = parse(updateSchema, request.body);
+    const body = parseRequest(serialization.UpdatePaymentRequest, request.body, UPDATE_RULES);
     const scope = { merchantId, endpoint: 'UpdatePayment', key: body.idempotency_key, request: { paymentId, body } };
     return ctx.idempotency.send(reply, scope, () => ({ payment: updatePayment(ctx, merchantId, paymentId, body.payment ?? {}) }));
   });
 
   app.post<{ Params: { payment_id: string } }>('/payments/:payment_id/complete', async (request) => {
-    const { version_token } = parse(z.object({ version_token: z.string().optional() }), request.body);
-    return { payment: ctx.tx(() => completePayment(ctx, request.merchant.id, request.params.payment_id, version_token)) };
+    const { version_token } = parseRequest(serialization.CompletePaymentRequest, request.body);
+    return { payment: ctx.tx(() => completePayment(ctx, request.merchant.id, request.params.payment_id, version_token ?? undefined)) };
   });
 
   app.post<{ Params: { payment_id: string } }>('/payments/:payment_id/cancel', async (request) => ({
@@ -106,7 +98,7 @@ export function registerPayments(app: FastifyInstance, ctx: EmulatorContext): vo
   }));
 
   app.post('/payments/cancel', async (request) => {
-    const { idempotency_key } = parse(z.object({ idempotency_key: shapes.idempotencyKey(1, 45) }), request.body);
+    const { idempotency_key } = parseRequest(serialization.CancelPaymentByIdempotencyKeyRequest, request.body, CANCEL_RULES);
     ctx.tx(() => cancelPaymentByIdempotencyKey(ctx, request.merchant.id, idempotency_key));
     return {};
   });

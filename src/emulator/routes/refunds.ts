@@ -1,11 +1,11 @@
 import type { FastifyInstance } from 'fastify';
-import { serialization } from 'square';
+import { serialization, type Square } from 'square';
 import { z } from 'zod';
 import type { EmulatorContext } from '../context.js';
 import { listRefunds, refundPayment, retrieveRefund, unlinkedRefund } from '../domain/refunds.js';
 import { errors } from '../errors.js';
 import { amountOf, requireMoney } from '../money.js';
-import { parse, parseRequest, shapes, type FieldRules } from '../validation.js';
+import { parse, parseRequest, querySchema, shapes, type FieldRules } from '../validation.js';
 import { EXTERNAL_TYPES } from './payments.js';
 
 /** What Square states for RefundPayment beyond the SDK's schema. */
@@ -19,18 +19,19 @@ const REFUND_RULES: FieldRules = {
   'external_details.source_id': { max: 255 },
 };
 
-const listSchema = z.object({
-  begin_time: z.string().optional(),
-  end_time: z.string().optional(),
-  sort_order: z.enum(['ASC', 'DESC']).optional(),
-  sort_field: z.enum(['CREATED_AT', 'UPDATED_AT']).optional(),
-  cursor: z.string().optional(),
-  location_id: z.string().optional(),
-  status: z.string().optional(),
-  source_type: z.string().optional(),
-  limit: shapes.queryInt.optional(),
-  updated_at_begin_time: z.string().optional(),
-  updated_at_end_time: z.string().optional(),
+const listSchema = querySchema<Square.ListRefundsRequest>()({
+  beginTime: z.string(),
+  endTime: z.string(),
+  // Plain strings in the SDK; the spec lists their values.
+  sortOrder: z.enum(['ASC', 'DESC']),
+  sortField: z.enum(['CREATED_AT', 'UPDATED_AT']),
+  cursor: z.string(),
+  locationId: z.string(),
+  status: z.string(),
+  sourceType: z.string(),
+  limit: shapes.queryInt,
+  updatedAtBeginTime: z.string(),
+  updatedAtEndTime: z.string(),
 });
 
 /** Refunds API: refund a payment (or record an unlinked refund), get, list. */
