@@ -170,7 +170,8 @@ interface RequestSchema<Raw> {
 
 /**
  * What Square states for an API's string fields that the SDK's schemas do not carry, by dotted path
- * (`billing_address.postal_code`): lengths, and the values of fields the SDK types as plain strings.
+ * (`billing_address.postal_code`, `[]` for each element of a list: `line_items[].name`): lengths, and
+ * the values of fields the SDK types as plain strings.
  */
 export type FieldRules = Record<string, { min?: number; max?: number; oneOf?: readonly string[] }>;
 
@@ -220,19 +221,35 @@ function amountIssues(value: unknown, path: string[]): SquareErrorBody[] {
   });
 }
 
+/** The values at a rule's path, with their fields as Square writes them: `line_items[].name` → `line_items[0].name`, … */
+function valuesAt(input: unknown, path: string): Array<{ field: string; value: unknown }> {
+  return path.split('.').reduce<Array<{ field: string; value: unknown }>>(
+    (found, segment) =>
+      found.flatMap(({ field, value }) => {
+        const key = segment.endsWith('[]') ? segment.slice(0, -2) : segment;
+        const inner = value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined;
+        const name = field ? `${field}.${key}` : key;
+        if (!segment.endsWith('[]')) return [{ field: name, value: inner }];
+        return Array.isArray(inner) ? inner.map((item, i) => ({ field: `${name}[${i}]`, value: item })) : [];
+      }),
+    [{ field: '', value: input }],
+  );
+}
+
 function ruleIssues(input: unknown, rules: FieldRules): SquareErrorBody[] {
-  return Object.entries(rules).flatMap(([path, { min, max, oneOf }]): SquareErrorBody[] => {
-    const value = path.split('.').reduce<unknown>((v, key) => (v !== null && typeof v === 'object' ? (v as Record<string, unknown>)[key] : undefined), input);
-    if (typeof value !== 'string') return [];
-    const base = { category: 'INVALID_REQUEST_ERROR' as const, field: path };
-    if (max !== undefined && value.length > max)
-      return [{ ...base, code: 'VALUE_TOO_LONG', detail: `Field ${path} must be at most ${max} characters long` }];
-    if (min !== undefined && value.length < min)
-      return [{ ...base, code: 'VALUE_TOO_SHORT', detail: `Field ${path} must be at least ${min} characters long` }];
-    if (oneOf && !oneOf.includes(value))
-      return [{ ...base, code: 'INVALID_ENUM_VALUE', detail: `Field ${path} must be one of ${oneOf.join(', ')}` }];
-    return [];
-  });
+  return Object.entries(rules).flatMap(([path, { min, max, oneOf }]) =>
+    valuesAt(input, path).flatMap(({ field, value }): SquareErrorBody[] => {
+      if (typeof value !== 'string') return [];
+      const base = { category: 'INVALID_REQUEST_ERROR' as const, field };
+      if (max !== undefined && value.length > max)
+        return [{ ...base, code: 'VALUE_TOO_LONG', detail: `Field ${field} must be at most ${max} characters long` }];
+      if (min !== undefined && value.length < min)
+        return [{ ...base, code: 'VALUE_TOO_SHORT', detail: `Field ${field} must be at least ${min} characters long` }];
+      if (oneOf && !oneOf.includes(value))
+        return [{ ...base, code: 'INVALID_ENUM_VALUE', detail: `Field ${field} must be one of ${oneOf.join(', ')}` }];
+      return [];
+    }),
+  );
 }
 
 const STRICT = { unrecognizedObjectKeys: 'fail', allowUnrecognizedEnumValues: false, allowUnrecognizedUnionMembers: false, skipValidation: false } as const;
@@ -262,28 +279,37 @@ function nonLists(value: unknown, path: string[] = []): Array<{ path: string[]; 
  * Finds where the lists were that the SDK found missing: each place whose value, made a list, takes
  * one such error away. Only run for a request already refused, so its cost is no one's but the caller's.
  */
-function listsMisplaced(schema: RequestSchema<unknown>, body: unknown): SdkError[] {
-  const count = (errors: SdkError[]) => errors.filter(unplacedList).length;
-  const before = count(sdkErrors(schema, body));
+function listsMisplaced(schema: RequestSchema<unknown>, body: unknown, first: SdkError): SdkError[] {
+  const unplaced = (errors: SdkError[]) => errors.filter(unplacedList);
+  const before = unplaced(sdkErrors(schema, body)).length;
   const found = nonLists(body)
-    .filter((place) => count(sdkErrors(schema, place.replaced())) < before)
-    .map((place) => ({ path: place.path, message: 'Expected list.' }));
-  return found.length > 0 ? found : [{ path: [], message: 'Expected list.' }];
+    .filter((place) => unplaced(sdkErrors(schema, place.replaced())).length < before)
+    .map((place) => place.path);
+  // A list in place of an object above the field takes the error away too: the deepest place is the field.
+  const within = (inner: string[], outer: string[]) => inner.length > outer.length && outer.every((p, i) => inner[i] === p);
+  const deepest = found.filter((path) => !found.some((other) => within(other, path)));
+  return deepest.length > 0 ? deepest.map((path) => ({ path, message: first.message })) : [first];
 }
 
 /**
  * Checks a request body against the SDK's own schema for it: an unknown field, a wrong type and an
  * unknown enum value get Square's codes (UNKNOWN_BODY_PARAMETER, EXPECTED_STRING, INVALID_ENUM_VALUE, …)
  * with `field`, as do amounts beyond int64 and what the API's `rules` state. The body is returned as it
- * came, in Square's wire form.
+ * came, in Square's wire form. `sparse` names an object sent as a partial change (UpdateOrder's `order`),
+ * in which the fields its schema requires may be left out.
  */
-export function parseRequest<Raw>(schema: RequestSchema<Raw>, input: unknown, rules: FieldRules = {}): Raw {
+export function parseRequest<Raw>(schema: RequestSchema<Raw>, input: unknown, rules: FieldRules = {}, { sparse }: { sparse?: string } = {}): Raw {
   const body = input ?? {};
   // The SDK reads an amount with BigInt(), which throws on a fraction: amounts are checked first.
   const issues = amountIssues(body, []);
   if (issues.length === 0) {
     const errors = sdkErrors(schema, body);
-    issues.push(...errors.flatMap((error) => (unplacedList(error) ? listsMisplaced(schema, body) : [error])).map(sdkIssue));
+    const unplaced = errors.find(unplacedList);
+    issues.push(
+      ...[...errors.filter((error) => !unplacedList(error)), ...(unplaced ? listsMisplaced(schema, body, unplaced) : [])]
+        .map(sdkIssue)
+        .filter((issue) => !(sparse && issue.code === 'MISSING_REQUIRED_PARAMETER' && issue.field?.startsWith(`${sparse}.`))),
+    );
   }
   issues.push(...ruleIssues(body, rules));
   if (issues.length > 0) throw new SquareApiError(400, issues);

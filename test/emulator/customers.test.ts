@@ -618,14 +618,13 @@ describe("requests checked with Square's schemas", () => {
   });
 
   it('answers EXPECTED_ARRAY for a list given as something else', async () => {
-    // The SDK's list schema reports this mistake without its path, so no `field` is asserted.
-    for (const [path, body] of [
-      ['/v2/customers/search', { query: { filter: { group_ids: { any: 'G1' } } } }],
-      ['/v2/customers/bulk-retrieve', { customer_ids: 'A' }],
+    for (const [path, body, field] of [
+      ['/v2/customers/search', { query: { filter: { group_ids: { any: 'G1' } } } }, 'query.filter.group_ids.any'],
+      ['/v2/customers/bulk-retrieve', { customer_ids: 'A' }, 'customer_ids'],
     ] as const) {
       const res = await square.raw('POST', path, { body });
       expect(res.status).toBe(400);
-      expect(res.body.errors[0]).toMatchObject({ category: 'INVALID_REQUEST_ERROR', code: 'EXPECTED_ARRAY' });
+      expect(res.body.errors).toEqual([expect.objectContaining({ category: 'INVALID_REQUEST_ERROR', code: 'EXPECTED_ARRAY', field })]);
     }
   });
 

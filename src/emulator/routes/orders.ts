@@ -12,7 +12,7 @@ import {
   searchOrders,
   updateOrder,
 } from '../domain/orders.js';
-import { SquareApiError, errors } from '../errors.js';
+import { errors } from '../errors.js';
 import { compact, parse, parseRequest, type FieldRules } from '../validation.js';
 
 /** A fulfillment recipient's limits, the same for pickups, shipments and deliveries. */
@@ -123,44 +123,15 @@ const searchLimits = z.looseObject({
     .nullish(),
 });
 
-const valueAt = (body: unknown, path: string) =>
-  path.split('.').reduce<unknown>((v, key) => (v !== null && typeof v === 'object' ? (v as Record<string, unknown>)[key] : undefined), body);
-
-/** A rule's `[]` spelled out for each element the request has: `order.line_items[].name` → `order.line_items.0.name`, … */
-function spellOut(template: string, body: unknown): string[] {
-  const lists = template.split('[].');
-  const last = lists.pop()!;
-  const prefixes = lists.reduce<string[]>(
-    (acc, list) =>
-      acc.flatMap((prefix) => {
-        const value = valueAt(body, prefix + list);
-        return Array.isArray(value) ? value.map((_, i) => `${prefix}${list}.${i}.`) : [];
-      }),
-    [''],
-  );
-  return prefixes.map((prefix) => prefix + last);
-}
-
 /**
- * `parseRequest` for the Orders API, whose limits are mostly on list elements: rules reach them by
- * index, and the fields of their errors are written as Square writes them (`order.line_items[0].name`).
- * UpdateOrder's order is sparse (Square's own example names neither location_id nor every line item's
- * quantity), so with `sparse` the fields the Order schema requires are not required in it.
+ * `parseRequest` for the Orders API, with Square's metadata rules. UpdateOrder's order is sparse
+ * (Square's own example names neither location_id nor every line item's quantity): there the fields
+ * the Order schema requires are not required.
  */
 function parseOrders<Raw>(schema: Parameters<typeof parseRequest<Raw>>[0], input: unknown, rules: FieldRules, sparse = false): Raw {
-  const body = input ?? {};
-  const spelled = Object.fromEntries(Object.entries(rules).flatMap(([path, rule]) => spellOut(path, body).map((p) => [p, rule])));
-  try {
-    parseRequest(schema, body, spelled);
-  } catch (error) {
-    if (!(error instanceof SquareApiError)) throw error;
-    const issues = error.errors
-      .filter((e) => !(sparse && e.code === 'MISSING_REQUIRED_PARAMETER' && e.field?.startsWith('order.')))
-      .map((e) => (e.field ? { ...e, field: e.field.replace(/\.(\d+)(?=\.|$)/g, '[$1]') } : e));
-    if (issues.length > 0) throw new SquareApiError(error.status, issues);
-  }
+  const body = parseRequest(schema, input, rules, sparse ? { sparse: 'order' } : {});
   checkMetadata(body, '');
-  return body as Raw;
+  return body;
 }
 
 /**
