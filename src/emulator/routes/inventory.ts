@@ -6,7 +6,7 @@ import { errors } from '../errors.js';
 import { CHANGES_PAGE, COUNTS_PAGE, applyChanges, findChanges, findCounts, type ChangeInput } from '../domain/inventory.js';
 import type { Page } from '../pagination.js';
 import { parse, parseRequest, querySchema, withoutNulls, type FieldRules } from '../validation.js';
-import { checkElements } from './element-rules.js';
+import { checkElement } from './element-rules.js';
 
 /** Square takes at most 100 changes in one BatchChangeInventory. */
 const MAX_CHANGES = 100;
@@ -87,7 +87,7 @@ export function registerInventory(app: FastifyInstance, ctx: EmulatorContext): v
   const batchChange = async (request: { merchant: { id: string }; body: unknown }) => {
     const merchantId = request.merchant.id;
     const body = parseRequest(serialization.BatchChangeInventoryRequest, legacyLocation(request.body), KEY_RULES);
-    checkElements(serialization.InventoryChange, body.changes, 'changes', CHANGE_RULES);
+    body.changes?.forEach((change, i) => checkElement(serialization.InventoryChange, change, `changes[${i}]`, CHANGE_RULES));
     if ((body.changes?.length ?? 0) > MAX_CHANGES)
       throw errors.invalid('ARRAY_LENGTH_TOO_LONG', `A batch takes at most ${MAX_CHANGES} changes.`, 'changes');
     const changes = (body.changes ?? []).map((c, i) => toChangeInput(c, `changes[${i}]`));
