@@ -182,6 +182,10 @@ describe('Request checks', () => {
     expect((await post('search', { begin_time: 'last week' })).body.errors[0]).toMatchObject({ code: 'INVALID_VALUE', field: 'begin_time' });
     expect((await post('search-catalog-items', { stock_levels: ['NONE'] })).body.errors[0]).toMatchObject({ code: 'INVALID_ENUM_VALUE', field: 'stock_levels[0]' });
     expect((await post('search-catalog-items', { text: 'tea' })).body.errors[0]).toMatchObject({ code: 'UNKNOWN_BODY_PARAMETER', field: 'text' });
+    expect((await post('search-catalog-items', { custom_attribute_filters: [{ key: 'origin', string_filter: 'Kenya' }] })).body.errors[0]).toMatchObject({
+      code: 'INVALID_VALUE',
+      field: 'custom_attribute_filters',
+    });
     const get = (path: string) => square.raw('GET', `/v2/catalog/${path}`, { token });
     expect((await get(`object/${ids.drinks}?include_related_objects=yes`)).body.errors[0]).toMatchObject({
       code: 'INVALID_ENUM_VALUE',

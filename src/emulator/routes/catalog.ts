@@ -205,6 +205,9 @@ export function registerCatalog(app: FastifyInstance, ctx: EmulatorContext): voi
     const merchantId = request.merchant.id;
     const body = parseRequest(serialization.SearchCatalogItemsRequest, request.body);
     parse(searchItemsLimits, body);
+    // A filter the emulator cannot apply is refused rather than ignored, as for SearchCatalogObjects' query expressions.
+    if (body.custom_attribute_filters?.length)
+      throw errors.invalidValue('custom_attribute_filters', 'The emulator does not filter by custom attributes.');
     const found = searchItems(ctx, merchantId, { ...withoutNulls(body), limit: body.limit ?? ITEMS_PAGE });
     return {
       ...(found.items.length ? { items: found.items } : {}),
