@@ -144,9 +144,54 @@ describe('UpsertCatalogObject and BatchUpsertCatalogObjects', () => {
       field: 'batches.0.objects',
     });
     expect((await raw({ idempotency_key: 'k', batches: [] })).body.errors[0]).toMatchObject({ code: 'ARRAY_LENGTH_TOO_SHORT' });
+    // PRICING_RULE is one of Square's types, so its schema takes it; the emulator keeps no pricing rules and says so.
     expect((await raw({ idempotency_key: 'k', batches: [{ objects: [{ type: 'PRICING_RULE', id: '#p' }] }] })).body.errors[0]).toMatchObject({
-      code: 'INVALID_ENUM_VALUE',
+      code: 'INVALID_VALUE',
+      field: 'batches[0].objects[0].type',
     });
+    expect((await raw({ idempotency_key: 'k', batches: [{ objects: [{ type: 'WIDGET', id: '#w' }] }] })).body.errors[0]).toMatchObject({
+      code: 'INVALID_ENUM_VALUE',
+      field: 'batches[0].objects[0].type',
+    });
+  });
+});
+
+describe('Request checks', () => {
+  it('answers Square’s codes for unknown fields, wrong types, bad enums, long strings and malformed queries', async () => {
+    const { token, ids } = await cafe();
+    const post = (path: string, body: unknown) => square.raw('POST', `/v2/catalog/${path}`, { token, body });
+    const upsert = async (object: unknown) => (await post('object', { idempotency_key: randomUUID(), object })).body.errors[0];
+    const item = (itemData: Record<string, unknown>) => ({ type: 'ITEM', id: '#i', item_data: { name: 'Tea', ...itemData } });
+    expect(await upsert(item({ colour: 'green' }))).toMatchObject({ code: 'UNKNOWN_BODY_PARAMETER', field: 'object.item_data.colour' });
+    expect(await upsert({ ...item({}), version: 'latest' })).toMatchObject({ code: 'EXPECTED_INTEGER', field: 'object.version' });
+    expect(await upsert(item({ name: 7 }))).toMatchObject({ code: 'EXPECTED_STRING', field: 'object.item_data.name' });
+    expect(await upsert(item({ product_type: 'GADGET' }))).toMatchObject({ code: 'INVALID_ENUM_VALUE', field: 'object.item_data.product_type' });
+    expect(await upsert(item({ abbreviation: 'a'.repeat(25) }))).toMatchObject({ code: 'VALUE_TOO_LONG', field: 'object.item_data.abbreviation' });
+    const longVariation = { type: 'ITEM_VARIATION', id: '#v', item_variation_data: { name: 'Cup', user_data: 'u'.repeat(256) } };
+    const batch = await post('batch-upsert', { idempotency_key: randomUUID(), batches: [{ objects: [item({ variations: [longVariation] })] }] });
+    expect(batch.body.errors[0]).toMatchObject({ code: 'VALUE_TOO_LONG', field: 'batches[0].objects[0].item_data.variations[0].item_variation_data.user_data' });
+    expect((await post('batch-retrieve', { object_ids: [ids.drinks], include_related_objects: 'yes' })).body.errors[0]).toMatchObject({
+      code: 'EXPECTED_BOOLEAN',
+      field: 'include_related_objects',
+    });
+    expect((await post('search', { object_types: ['WIDGET'] })).body.errors[0]).toMatchObject({ code: 'INVALID_ENUM_VALUE', field: 'object_types[0]' });
+    expect((await post('search', { query: { range_query: { attribute_name: 'price' } } })).body.errors[0]).toMatchObject({
+      code: 'INVALID_VALUE',
+      field: 'query.range_query',
+    });
+    expect((await post('search', { begin_time: 'last week' })).body.errors[0]).toMatchObject({ code: 'INVALID_VALUE', field: 'begin_time' });
+    expect((await post('search-catalog-items', { stock_levels: ['NONE'] })).body.errors[0]).toMatchObject({ code: 'INVALID_ENUM_VALUE', field: 'stock_levels[0]' });
+    expect((await post('search-catalog-items', { text: 'tea' })).body.errors[0]).toMatchObject({ code: 'UNKNOWN_BODY_PARAMETER', field: 'text' });
+    expect((await post('search-catalog-items', { custom_attribute_filters: [{ key: 'origin', string_filter: 'Kenya' }] })).body.errors[0]).toMatchObject({
+      code: 'INVALID_VALUE',
+      field: 'custom_attribute_filters',
+    });
+    const get = (path: string) => square.raw('GET', `/v2/catalog/${path}`, { token });
+    expect((await get(`object/${ids.drinks}?include_related_objects=yes`)).body.errors[0]).toMatchObject({
+      code: 'INVALID_ENUM_VALUE',
+      field: 'include_related_objects',
+    });
+    expect((await get('list?catalog_version=latest')).body.errors[0]).toMatchObject({ code: 'EXPECTED_INTEGER', field: 'catalog_version' });
   });
 });
 

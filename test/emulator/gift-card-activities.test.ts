@@ -202,11 +202,16 @@ describe('CreateGiftCardActivity', () => {
     await expectError({ type: 'BLOCK', block_activity_details: { reason: 'CHARGEBACK_BLOCK' } }, 'INVALID_VALUE', 'gift_card_activity.type');
     await expectError({ type: 'IMPORT' }, 'INVALID_VALUE', 'gift_card_activity.type');
     await expectError({ type: 'SPEND' }, 'INVALID_ENUM_VALUE', 'gift_card_activity.type');
+    await expectError({ type: 'LOAD', load_activity_details: { amount_money: usd(100), tip: 1 } }, 'UNKNOWN_BODY_PARAMETER', 'gift_card_activity.load_activity_details.tip');
+    await expectError({ type: 'LOAD', location_id: 5 }, 'EXPECTED_STRING', 'gift_card_activity.location_id');
+    // The SDK's schema reports a list of the wrong type without its path, so `field` is not checked here.
+    await expectError({ type: 'LOAD', load_activity_details: { buyer_payment_instrument_ids: 'cash' } }, 'EXPECTED_ARRAY');
     await expectError({ type: undefined }, 'MISSING_REQUIRED_PARAMETER', 'gift_card_activity.type');
     await expectError({ type: 'LOAD', location_id: undefined, load_activity_details: {} }, 'MISSING_REQUIRED_PARAMETER', 'gift_card_activity.location_id');
     await activate(1000);
     await expectError({ type: 'CLEAR_BALANCE', clear_balance_activity_details: { reason: 'UNKNOWN_REASON' } }, 'INVALID_ENUM_VALUE');
-    await expectError({ type: 'DEACTIVATE', deactivate_activity_details: { reason: 'CHARGEBACK_DEACTIVATE' } }, 'INVALID_ENUM_VALUE');
+    await expectError({ type: 'DEACTIVATE', deactivate_activity_details: { reason: 'CHARGEBACK_DEACTIVATE' } }, 'INVALID_ENUM_VALUE', 'gift_card_activity.deactivate_activity_details.reason');
+    await expectError({ type: 'DEACTIVATE', deactivate_activity_details: { reason: 'BORED' } }, 'INVALID_ENUM_VALUE', 'gift_card_activity.deactivate_activity_details.reason');
     await expectError({ type: 'ADJUST_INCREMENT', adjust_increment_activity_details: { amount_money: usd(1) } }, 'MISSING_REQUIRED_PARAMETER', 'gift_card_activity.adjust_increment_activity_details.reason');
     await expectError({ type: 'REDEEM', redeem_activity_details: { amount_money: { amount: 100, currency: 'EUR' } } }, 'CURRENCY_MISMATCH');
     await expectError({ type: 'REFUND', refund_activity_details: { amount_money: usd(1) } }, 'MISSING_REQUIRED_PARAMETER', 'gift_card_activity.refund_activity_details.redeem_activity_id');
@@ -306,6 +311,7 @@ describe('ListGiftCardActivities', () => {
     const get = (query: string) => square.raw('GET', `/v2/gift-cards/activities?${query}`, { token });
     expect((await get('limit=101')).body.errors[0]).toMatchObject({ code: 'VALUE_TOO_HIGH', field: 'limit' });
     expect((await get('limit=0')).body.errors[0]).toMatchObject({ code: 'VALUE_TOO_LOW', field: 'limit' });
+    expect((await get('limit=many')).body.errors[0]).toMatchObject({ code: 'EXPECTED_INTEGER', field: 'limit' });
     expect((await get('begin_time=yesterday')).body.errors[0]).toMatchObject({ code: 'INVALID_VALUE', field: 'begin_time' });
     expect((await get('type=SPEND')).body.errors[0]).toMatchObject({ code: 'INVALID_ENUM_VALUE', field: 'type' });
     expect((await get('sort_order=NEWEST')).body.errors[0]).toMatchObject({ code: 'INVALID_ENUM_VALUE', field: 'sort_order' });

@@ -84,6 +84,9 @@ describe('CreateGiftCard', () => {
       [{ ...ok, gift_card: {} }, 'MISSING_REQUIRED_PARAMETER', 'gift_card.type'],
       [{ ...ok, gift_card: { type: 'PLASTIC' } }, 'INVALID_ENUM_VALUE', 'gift_card.type'],
       [{ ...ok, gift_card: { type: 'DIGITAL', gan_source: 'MINE' } }, 'INVALID_ENUM_VALUE', 'gift_card.gan_source'],
+      [{ ...ok, gift_card: { type: 'DIGITAL', colour: 'red' } }, 'UNKNOWN_BODY_PARAMETER', 'gift_card.colour'],
+      [{ ...ok, location_id: 7 }, 'EXPECTED_STRING', 'location_id'],
+      [{ ...ok, location_id: '' }, 'VALUE_TOO_SHORT', 'location_id'],
     ];
     for (const [body, code, field] of cases) {
       const res = await post(body);
@@ -118,8 +121,12 @@ describe('RetrieveGiftCard, FromGAN, FromNonce', () => {
     const stranger = square.client();
     expect(await failure(stranger.giftCards.get({ id: card.id! }))).toMatchObject({ status: 404 });
     expect(await failure(stranger.giftCards.getFromGan({ gan: card.gan! }))).toMatchObject({ status: 404 });
-    const res = await square.raw('POST', '/v2/gift-cards/from-gan', { body: {} });
-    expect(res.body.errors[0]).toMatchObject({ code: 'MISSING_REQUIRED_PARAMETER', field: 'gan' });
+    const fromGan = (body: unknown) => square.raw('POST', '/v2/gift-cards/from-gan', { body });
+    expect((await fromGan({})).body.errors[0]).toMatchObject({ code: 'MISSING_REQUIRED_PARAMETER', field: 'gan' });
+    expect((await fromGan({ gan: 'x'.repeat(256) })).body.errors[0]).toMatchObject({ code: 'VALUE_TOO_LONG', field: 'gan' });
+    expect((await fromGan({ gan: card.gan, pin: '1234' })).body.errors[0]).toMatchObject({ code: 'UNKNOWN_BODY_PARAMETER', field: 'pin' });
+    const fromNonce = await square.raw('POST', '/v2/gift-cards/from-nonce', { body: { nonce: 42 } });
+    expect(fromNonce.body.errors[0]).toMatchObject({ code: 'EXPECTED_STRING', field: 'nonce' });
   });
 
   it('resolves cnon:gift-card-nonce-ok to the merchant’s sandbox card, ACTIVE with $100 from an ACTIVATE activity', async () => {
@@ -172,6 +179,7 @@ describe('ListGiftCards', () => {
     expect((await get('limit=ten')).body.errors[0]).toMatchObject({ code: 'EXPECTED_INTEGER', field: 'limit' });
     expect((await get('cursor=nope')).body.errors[0]).toMatchObject({ code: 'INVALID_CURSOR' });
     expect((await get('state=GONE')).body.errors[0]).toMatchObject({ code: 'INVALID_ENUM_VALUE', field: 'state' });
+    expect((await get('type=PLASTIC')).body.errors[0]).toMatchObject({ code: 'INVALID_ENUM_VALUE', field: 'type' });
   });
 
   it('filters by type, state and linked customer', async () => {
@@ -243,5 +251,8 @@ describe('LinkCustomerToGiftCard and UnlinkCustomerFromGiftCard', () => {
     expect(await failure(stranger.giftCards.linkCustomer({ giftCardId: card.id!, customerId }))).toMatchObject({ status: 404 });
     const res = await square.raw('POST', `/v2/gift-cards/${card.id}/link-customer`, { token, body: { customer_id: 'x'.repeat(192) } });
     expect(res.body.errors[0]).toMatchObject({ code: 'VALUE_TOO_LONG', field: 'customer_id' });
+    const unlink = (body: unknown) => square.raw('POST', `/v2/gift-cards/${card.id}/unlink-customer`, { token, body });
+    expect((await unlink({ customer_id: ['x'] })).body.errors[0]).toMatchObject({ code: 'EXPECTED_STRING', field: 'customer_id' });
+    expect((await unlink({ customer_id: customerId, reason: 'x' })).body.errors[0]).toMatchObject({ code: 'UNKNOWN_BODY_PARAMETER', field: 'reason' });
   });
 });

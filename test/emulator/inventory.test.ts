@@ -82,13 +82,45 @@ describe('BatchChangeInventory', () => {
     expect(await refusal([elsewhere])).toMatchObject({ status: 404, errors: [{ field: 'changes[0].physical_count.location_id' }] });
     expect(await refusal([{ type: 'ADJUSTMENT' }])).toMatchObject({ errors: [{ code: 'MISSING_REQUIRED_PARAMETER', field: 'changes[0].adjustment' }] });
     const post = (body: unknown) => square.raw('POST', '/v2/inventory/changes/batch-create', { token, body });
+    // TRANSFER is in the 2025-08-20 spec but gone from the SDK's (newer) schema, which Square's answers follow.
     expect((await post({ idempotency_key: 'k', changes: [{ type: 'TRANSFER' }] })).body.errors[0]).toMatchObject({
-      code: 'INVALID_VALUE',
+      code: 'INVALID_ENUM_VALUE',
       field: 'changes[0].type',
     });
     expect((await post({ changes: [] })).body.errors[0]).toMatchObject({ code: 'MISSING_REQUIRED_PARAMETER', field: 'idempotency_key' });
     const many = Array.from({ length: 101 }, () => ({ type: 'PHYSICAL_COUNT', physical_count: { catalog_object_id: blue, state: 'IN_STOCK', location_id: locationId, quantity: '1', occurred_at: at() } }));
     expect((await post({ idempotency_key: 'k', changes: many })).body.errors[0]).toMatchObject({ code: 'ARRAY_LENGTH_TOO_LONG' });
+  });
+});
+
+describe('Request checks', () => {
+  it('answers Square’s codes for unknown fields, wrong types, bad enums, long strings, missing details and malformed queries', async () => {
+    const { token, blue, locationId } = await shop();
+    const post = (path: string, body: unknown) => square.raw('POST', `/v2/inventory/${path}`, { token, body });
+    const counted = { catalog_object_id: blue, state: 'IN_STOCK', location_id: locationId, quantity: '1', occurred_at: at() };
+    const changeError = async (physical_count: Record<string, unknown>) =>
+      (await post('changes/batch-create', { idempotency_key: randomUUID(), changes: [{ type: 'PHYSICAL_COUNT', physical_count }] })).body.errors[0];
+    expect(await changeError({ ...counted, colour: 'blue' })).toMatchObject({ code: 'UNKNOWN_BODY_PARAMETER', field: 'changes[0].physical_count.colour' });
+    expect(await changeError({ ...counted, quantity: 1 })).toMatchObject({ code: 'EXPECTED_STRING', field: 'changes[0].physical_count.quantity' });
+    expect(await changeError({ ...counted, state: 'LOST' })).toMatchObject({ code: 'INVALID_ENUM_VALUE', field: 'changes[0].physical_count.state' });
+    expect(await changeError({ ...counted, reference_id: 'r'.repeat(256) })).toMatchObject({ code: 'VALUE_TOO_LONG', field: 'changes[0].physical_count.reference_id' });
+    expect(await changeError({ ...counted, occurred_at: undefined })).toMatchObject({ code: 'MISSING_REQUIRED_PARAMETER', field: 'changes[0].physical_count.occurred_at' });
+    expect(await changeError({ ...counted, occurred_at: 'today' })).toMatchObject({ code: 'INVALID_VALUE', field: 'changes[0].physical_count.occurred_at' });
+    expect((await post('counts/batch-retrieve', { states: ['IN_STOCK'], sort: 'ASC' })).body.errors[0]).toMatchObject({ code: 'UNKNOWN_BODY_PARAMETER', field: 'sort' });
+    expect((await post('counts/batch-retrieve', { limit: 0 })).body.errors[0]).toMatchObject({ code: 'VALUE_TOO_LOW', field: 'limit' });
+    expect((await post('changes/batch-retrieve', { types: ['TRANSFER'] })).body.errors[0]).toMatchObject({ code: 'INVALID_ENUM_VALUE', field: 'types[0]' });
+    expect((await post('changes/batch-retrieve', { updated_before: 'yesterday' })).body.errors[0]).toMatchObject({ code: 'INVALID_VALUE', field: 'updated_before' });
+    const twice = await square.raw('GET', `/v2/inventory/${blue}?location_ids=a&location_ids=b`, { token });
+    expect(twice.body.errors[0]).toMatchObject({ code: 'EXPECTED_STRING', field: 'location_ids' });
+  });
+
+  it('reads the 2025-08-20 spec’s adjustment.location_id as from_location_id', async () => {
+    const { token, client, blue, locationId, change, count } = await shop();
+    await change([count(blue, '3')]);
+    const adjustment = { catalog_object_id: blue, from_state: 'IN_STOCK', to_state: 'WASTE', location_id: locationId, quantity: '1', occurred_at: at() };
+    const res = await square.raw('POST', '/v2/inventory/changes/batch-create', { token, body: { idempotency_key: randomUUID(), changes: [{ type: 'ADJUSTMENT', adjustment }] } });
+    expect(res.body.changes[0].adjustment).toMatchObject({ from_location_id: locationId, to_location_id: locationId });
+    expect((await client.inventory.get({ catalogObjectId: blue })).data.find((c) => c.state === 'IN_STOCK')!.quantity).toBe('2');
   });
 });
 

@@ -253,3 +253,45 @@ describe('Rewards', () => {
     expect(await failure(client.loyalty.rewards.get({ rewardId: 'nope' }))).toMatchObject({ status: 404, errors: [{ field: 'reward_id' }] });
   });
 });
+
+describe('Request checks', () => {
+  it('answers Square’s codes for unknown fields, wrong types, bad enums, long strings and numbers out of range', async () => {
+    const { token, program, locationId, enroll } = await loyaltyMerchant();
+    const account = await enroll('+14155550190');
+    const post = async (path: string, body: unknown) => (await square.raw('POST', `/v2/loyalty/${path}`, { token, body })).body.errors[0];
+    const key = () => randomUUID();
+    const newAccount = { program_id: program.id, mapping: { phone_number: '+14155550191' } };
+    expect(await post('accounts', { idempotency_key: key(), loyalty_account: { ...newAccount, nickname: 'Al' } })).toMatchObject({
+      code: 'UNKNOWN_BODY_PARAMETER',
+      field: 'loyalty_account.nickname',
+    });
+    expect(await post('accounts', { idempotency_key: key(), loyalty_account: { ...newAccount, program_id: 'p'.repeat(37) } })).toMatchObject({
+      code: 'VALUE_TOO_LONG',
+      field: 'loyalty_account.program_id',
+    });
+    const adjustPoints = (adjust_points: unknown) => post(`accounts/${account.id}/adjust`, { idempotency_key: key(), adjust_points });
+    expect(await adjustPoints({ points: '5' })).toMatchObject({ code: 'EXPECTED_INTEGER', field: 'adjust_points.points' });
+    expect(await adjustPoints({ points: 1.5 })).toMatchObject({ code: 'EXPECTED_INTEGER', field: 'adjust_points.points' });
+    expect(await adjustPoints({ points: 5, reason: 'r'.repeat(3501) })).toMatchObject({ code: 'VALUE_TOO_LONG', field: 'adjust_points.reason' });
+    const accumulatePoints = (accumulate_points: unknown) =>
+      post(`accounts/${account.id}/accumulate`, { idempotency_key: key(), location_id: locationId, accumulate_points });
+    expect(await accumulatePoints({ points: 0 })).toMatchObject({ code: 'VALUE_TOO_LOW', field: 'accumulate_points.points' });
+    expect(await post('events/search', { query: { filter: { type_filter: { types: ['EARN'] } } } })).toMatchObject({
+      code: 'INVALID_ENUM_VALUE',
+      field: 'query.filter.type_filter.types[0]',
+    });
+    expect(await post('events/search', { limit: 31 })).toMatchObject({ code: 'VALUE_TOO_HIGH', field: 'limit' });
+    expect(await post('rewards/search', { query: { loyalty_account_id: account.id, status: 'USED' } })).toMatchObject({
+      code: 'INVALID_ENUM_VALUE',
+      field: 'query.status',
+    });
+    expect(await post(`programs/${program.id}/calculate`, { transaction_amount_money: { amount: 100, currency: 'DOLLARS' } })).toMatchObject({
+      code: 'INVALID_ENUM_VALUE',
+      field: 'transaction_amount_money.currency',
+    });
+    expect(await post('rewards', { idempotency_key: key(), reward: { loyalty_account_id: account.id, reward_tier_id: 7 } })).toMatchObject({
+      code: 'EXPECTED_STRING',
+      field: 'reward.reward_tier_id',
+    });
+  });
+});

@@ -216,6 +216,9 @@ export function upsertObjects(ctx: EmulatorContext, merchantId: string, input: A
   const flat: Array<{ object: CatalogObject; field: string; topLevel: boolean }> = [];
   const childIdsOf = new Map<string, string[]>();
   for (const { object, field } of input) {
+    // Square's schema takes every kind of object; those the emulator does not keep are refused by name, not ignored.
+    if (!(CATALOG_TYPES as readonly string[]).includes(object.type))
+      throw invalid(`${field}.type`, `${object.type} objects are not emulated; the emulator keeps ${CATALOG_TYPES.join(', ')}.`);
     flat.push({ object, field, topLevel: true });
     const nesting = NESTING[object.type];
     const data = dataOf(object);

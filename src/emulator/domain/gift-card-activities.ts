@@ -248,7 +248,10 @@ function changeFor(ctx: EmulatorContext, merchantId: string, card: GiftCard, inp
     case 'REFUND': {
       const details = input.refund_activity_details;
       if (!details) throw errors.missing(field);
-      const redeem = ctx.stores.giftCardActivities.get(merchantId, details.redeem_activity_id ?? '');
+      // Optional in the schema, as Square fills them on the REFUND it records for a payment; a request must give both.
+      if (details.redeem_activity_id == null) throw errors.missing(`${field}.redeem_activity_id`);
+      if (details.amount_money == null) throw errors.missing(`${field}.amount_money`);
+      const redeem = ctx.stores.giftCardActivities.get(merchantId, details.redeem_activity_id);
       if (redeem?.type !== 'REDEEM' || redeem.gift_card_id !== card.id) {
         throw errors.invalidValue(
           `${field}.redeem_activity_id`,
@@ -256,7 +259,7 @@ function changeFor(ctx: EmulatorContext, merchantId: string, card: GiftCard, inp
         );
       }
       const redeemed = BigInt(redeem.redeem_activity_details!.amount_money.amount ?? 0);
-      const refunding = details.amount_money!;
+      const refunding = details.amount_money;
       if (refundedFor(ctx, merchantId, redeem.id!) + BigInt(refunding.amount ?? 0) > redeemed) throw refundAmountInvalid();
       const paymentId = redeem.redeem_activity_details!.payment_id;
       return {
@@ -285,12 +288,23 @@ function changeFor(ctx: EmulatorContext, merchantId: string, card: GiftCard, inp
   }
 }
 
+/** Square writes every amount on an activity as a positive integer; the type says which way it goes. */
+function requirePositiveAmounts(input: GiftCardActivityInput): void {
+  for (const [key, details] of Object.entries(input)) {
+    if (!key.endsWith('_activity_details') || details === null || typeof details !== 'object') continue;
+    const money = (details as { amount_money?: Money | null }).amount_money;
+    if (money?.amount != null && BigInt(money.amount) < 1n)
+      throw errors.tooLow(`gift_card_activity.${key}.amount_money.amount`, 'Gift card activity amounts must be positive.');
+  }
+}
+
 /** CreateGiftCardActivity's work without the HTTP layer: the sandbox gift card is activated through it. */
 export function createGiftCardActivity(
   ctx: EmulatorContext,
   merchantId: string,
   input: GiftCardActivityInput,
 ): { activity: Activity; giftCard: GiftCard } {
+  requirePositiveAmounts(input);
   if (!ctx.stores.locations.get(merchantId, input.location_id)) {
     throw errors.notFound(`Location with id ${input.location_id} not found.`, 'gift_card_activity.location_id');
   }

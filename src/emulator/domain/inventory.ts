@@ -29,7 +29,7 @@ const countKey = (objectId: string, locationId: string, state: string) => `${obj
 /** A change as a request gives it, before ids and timestamps. */
 export type ChangeInput =
   | { type: 'PHYSICAL_COUNT'; physical_count: Omit<PhysicalCount, 'id' | 'created_at'> }
-  | { type: 'ADJUSTMENT'; adjustment: Omit<Adjustment, 'id' | 'created_at'> & { location_id?: string | null } };
+  | { type: 'ADJUSTMENT'; adjustment: Omit<Adjustment, 'id' | 'created_at'> };
 
 function currentQuantity(ctx: EmulatorContext, merchantId: string, objectId: string, locationId: string, state: string): bigint {
   const count = ctx.stores.inventoryCounts.get(merchantId, countKey(objectId, locationId, state));
@@ -46,15 +46,20 @@ export function inStock(ctx: EmulatorContext, merchantId: string, objectId: stri
 }
 
 /**
- * Where an adjustment happens. Square's newer versions (and the SDK) name it
- * `from_location_id`/`to_location_id`, the 2025-08-20 spec `location_id`; both are read, and
- * as transfers between locations are not emulated, the two must agree.
+ * Where an adjustment happens: as transfers between locations are not emulated, its
+ * `from_location_id` and `to_location_id` must agree when both are given.
  */
-function adjustmentLocation(adjustment: Omit<Adjustment, 'id' | 'created_at'> & { location_id?: string | null }): string | undefined {
-  const { from_location_id: from, to_location_id: to, location_id: either } = adjustment;
+function adjustmentLocation(adjustment: Omit<Adjustment, 'id' | 'created_at'>): string | undefined {
+  const { from_location_id: from, to_location_id: to } = adjustment;
   if (from && to && from !== to) return undefined;
-  return from ?? to ?? either ?? undefined;
+  return from ?? to ?? undefined;
 }
+
+/** What a change must name, though the SDK's schema has every field optional (they are read-only in responses too). */
+const REQUIRED = {
+  PHYSICAL_COUNT: ['catalog_object_id', 'state', 'location_id', 'quantity', 'occurred_at'],
+  ADJUSTMENT: ['catalog_object_id', 'from_state', 'to_state', 'quantity', 'occurred_at'],
+} as const;
 
 function validate(ctx: EmulatorContext, merchantId: string, change: ChangeInput, path: string) {
   const detail =
@@ -62,6 +67,9 @@ function validate(ctx: EmulatorContext, merchantId: string, change: ChangeInput,
       ? change.physical_count
       : { ...change.adjustment, location_id: adjustmentLocation(change.adjustment) ?? change.adjustment.from_location_id };
   const at = `${path}.${change.type === 'PHYSICAL_COUNT' ? 'physical_count' : 'adjustment'}`;
+  for (const name of REQUIRED[change.type]) if (detail[name as keyof typeof detail] == null) throw errors.missing(`${at}.${name}`);
+  if (change.type === 'ADJUSTMENT' && detail.location_id == null) throw errors.missing(`${at}.from_location_id`);
+  if (Number.isNaN(Date.parse(detail.occurred_at!))) throw errors.invalidValue(`${at}.occurred_at`, 'occurred_at is an RFC 3339 timestamp.');
   const object = liveObject(ctx, merchantId, detail.catalog_object_id!);
   if (!object) throw errors.notFound(`Catalog object ${detail.catalog_object_id} not found.`, `${at}.catalog_object_id`);
   if (object.type !== 'ITEM_VARIATION')
@@ -113,10 +121,9 @@ export function applyChanges(ctx: EmulatorContext, merchantId: string, inputs: C
       move(count.catalog_object_id!, count.location_id!, count.state!, () => quantity);
       return { type: 'PHYSICAL_COUNT', physical_count: count };
     }
-    const { location_id: _either, ...fields } = input.adjustment;
     const locationId = adjustmentLocation(input.adjustment)!;
     const adjustment: Adjustment = {
-      ...fields,
+      ...input.adjustment,
       id,
       from_location_id: locationId,
       to_location_id: locationId,

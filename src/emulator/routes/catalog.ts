@@ -1,94 +1,99 @@
 import type { FastifyInstance } from 'fastify';
+import { serialization, type Square } from 'square';
 import { z } from 'zod';
 import {
   CATALOG_LIMITS,
-  CATALOG_TYPES,
   TOP_LEVEL_TYPES,
   allObjects,
   assemble,
+  dataOf,
   deleteObjects,
   liveObject,
   relatedObjects,
   upsertObjects,
 } from '../domain/catalog.js';
-import { searchItems, searchObjects } from '../domain/catalog-search.js';
+import { searchItems, searchObjects, type CatalogQuery } from '../domain/catalog-search.js';
 import type { CatalogObject, EmulatorContext } from '../context.js';
 import { errors } from '../errors.js';
 import { paginate } from '../pagination.js';
-import { parse, shapes, withoutNulls } from '../validation.js';
+import { parse, parseRequest, querySchema, shapes, withoutNulls, type FieldRules } from '../validation.js';
+import { checkElement } from './element-rules.js';
 
 /** Square's page sizes: ListCatalog 100 a page; SearchCatalogObjects 100 unless told (up to 1,000); SearchCatalogItems 100 at most. */
 const LIST_PAGE = 100;
 const SEARCH_PAGE = 100;
 const ITEMS_PAGE = 100;
 
-const nestedObject = z.looseObject({ type: z.string(), id: z.string().min(1), version: z.number().int().nullish() });
-const catalogObject = z.looseObject({
-  type: z.enum(CATALOG_TYPES),
-  id: z.string().min(1),
-  version: z.number().int().nullish(),
-  present_at_all_locations: z.boolean().nullish(),
-  item_data: z.looseObject({ variations: z.array(nestedObject).nullish() }).nullish(),
-  modifier_list_data: z.looseObject({ modifiers: z.array(nestedObject).nullish() }).nullish(),
-});
+const KEY_RULES: FieldRules = { idempotency_key: { min: 1, max: 128 } };
 
-const idempotencyKey = shapes.idempotencyKey(1, 128);
-const upsertBody = z.object({ idempotency_key: idempotencyKey, object: catalogObject });
-const batchUpsertBody = z.object({
-  idempotency_key: idempotencyKey,
-  batches: z
-    .array(z.object({ objects: z.array(catalogObject).min(1).max(CATALOG_LIMITS.batch_upsert_max_objects_per_batch) }))
-    .min(1),
+/** What the spec states of a catalog object's fields beyond the SDK's schema, for the types the emulator keeps. */
+const OBJECT_RULES: FieldRules = {
+  id: { min: 1 },
+  'item_data.name': { max: 512 },
+  'item_data.description': { max: 4096 },
+  'item_data.description_html': { max: 65535 },
+  'item_data.description_plaintext': { max: 65535 },
+  'item_data.abbreviation': { max: 24 },
+  'item_variation_data.user_data': { max: 255 },
+  'category_data.name': { max: 255 },
+  'tax_data.name': { max: 255 },
+  'discount_data.name': { max: 255 },
+  'modifier_list_data.name': { max: 255 },
+  'modifier_list_data.internal_name': { max: 512 },
+  'modifier_data.name': { max: 255 },
+};
+
+/** Checks an object and the variations or modifiers nested in it against OBJECT_RULES. */
+function checkObject(object: CatalogObject, at: string): void {
+  checkElement(serialization.CatalogObject, object, at, OBJECT_RULES);
+  for (const list of ['variations', 'modifiers'] as const) {
+    const children = dataOf(object)?.[list] as CatalogObject[] | null | undefined;
+    children?.forEach((child, i) => checkObject(child, `${at}.${String(object.type).toLowerCase()}_data.${list}[${i}]`));
+  }
+}
+
+/**
+ * The counts Square's CatalogInfo limits allow, which neither the SDK's schemas nor the spec's
+ * properties carry (their descriptions state them).
+ */
+const nonEmpty = z.array(z.unknown()).min(1);
+const ids = (max: number) => nonEmpty.max(max);
+const batchUpsertLimits = z.looseObject({
+  batches: z.array(z.looseObject({ objects: ids(CATALOG_LIMITS.batch_upsert_max_objects_per_batch) })).min(1),
 });
-const batchRetrieveBody = z.object({
-  object_ids: z.array(z.string()).min(1).max(CATALOG_LIMITS.batch_retrieve_max_object_ids),
-  include_related_objects: z.boolean().nullish(),
-  include_deleted_objects: z.boolean().nullish(),
-  catalog_version: z.number().int().nullish(),
-});
-const batchDeleteBody = z.object({ object_ids: z.array(z.string()).min(1).max(CATALOG_LIMITS.batch_delete_max_object_ids) });
-const retrieveQuery = z.object({
-  include_related_objects: shapes.queryBool.optional(),
-  catalog_version: shapes.queryInt.optional(),
-  include_category_path_to_root: shapes.queryBool.optional(),
-});
-const listQuery = z.object({
-  types: z.string().optional(),
-  cursor: z.string().optional(),
-  catalog_version: shapes.queryInt.optional(),
-});
-const attributeName = z.string().min(1);
-const searchBody = z.object({
-  cursor: z.string().nullish(),
-  object_types: z.array(z.string()).nullish(),
-  include_deleted_objects: z.boolean().nullish(),
-  include_related_objects: z.boolean().nullish(),
+const batchRetrieveLimits = z.looseObject({ object_ids: ids(CATALOG_LIMITS.batch_retrieve_max_object_ids) });
+const batchDeleteLimits = z.looseObject({ object_ids: ids(CATALOG_LIMITS.batch_delete_max_object_ids) });
+const searchLimits = z.looseObject({
   begin_time: z.iso.datetime({ offset: true }).nullish(),
-  limit: z.number().int().nullish(),
   query: z
-    .object({
-      exact_query: z.object({ attribute_name: attributeName, attribute_value: z.string() }).nullish(),
-      set_query: z.object({ attribute_name: attributeName, attribute_values: z.array(z.string()).min(1) }).nullish(),
-      prefix_query: z.object({ attribute_name: attributeName, attribute_prefix: z.string().min(1) }).nullish(),
-      text_query: z.object({ keywords: z.array(z.string()).min(1).max(3) }).nullish(),
-      sorted_attribute_query: z.object({ attribute_name: attributeName, sort_order: z.enum(['ASC', 'DESC']).nullish() }).nullish(),
-      items_for_tax_query: z.object({ tax_ids: z.array(z.string()).min(1).max(1000) }).nullish(),
-      items_for_modifier_list_query: z.object({ modifier_list_ids: z.array(z.string()).min(1).max(1000) }).nullish(),
+    .looseObject({
+      set_query: z.looseObject({ attribute_values: nonEmpty }).nullish(),
+      prefix_query: z.looseObject({ attribute_prefix: z.string().min(1) }).nullish(),
+      text_query: z.looseObject({ keywords: ids(3) }).nullish(),
+      items_for_tax_query: z.looseObject({ tax_ids: ids(1000) }).nullish(),
+      items_for_modifier_list_query: z.looseObject({ modifier_list_ids: ids(1000) }).nullish(),
     })
-    .strict()
     .nullish(),
 });
-const searchItemsBody = z.object({
-  text_filter: z.string().nullish(),
-  category_ids: z.array(z.string()).nullish(),
-  stock_levels: z.array(z.enum(['OUT', 'LOW'])).nullish(),
-  enabled_location_ids: z.array(z.string()).nullish(),
-  cursor: z.string().nullish(),
-  limit: z.number().int().min(1).max(ITEMS_PAGE).nullish(),
-  sort_order: z.enum(['ASC', 'DESC']).nullish(),
-  product_types: z.array(z.string()).nullish(),
-  archived_state: z.enum(['ARCHIVED_STATE_NOT_ARCHIVED', 'ARCHIVED_STATE_ARCHIVED', 'ARCHIVED_STATE_ALL']).nullish(),
+const searchItemsLimits = z.looseObject({ limit: z.number().int().min(1).max(ITEMS_PAGE).nullish() });
+
+/** The query expressions SearchCatalogObjects answers here; Square's others are refused rather than ignored. */
+const EMULATED_QUERIES: ReadonlySet<string> = new Set<keyof CatalogQuery>([
+  'exact_query',
+  'set_query',
+  'prefix_query',
+  'text_query',
+  'sorted_attribute_query',
+  'items_for_tax_query',
+  'items_for_modifier_list_query',
+]);
+
+const retrieveQuery = querySchema<Omit<Square.catalog.GetObjectRequest, 'objectId'>>()({
+  includeRelatedObjects: shapes.queryBool,
+  catalogVersion: shapes.queryBigInt,
+  includeCategoryPathToRoot: shapes.queryBool,
 });
+const listQuery = querySchema<Square.ListCatalogRequest>()({ types: z.string(), cursor: z.string(), catalogVersion: shapes.queryBigInt });
 
 const withRelated = (objects: CatalogObject[], related: CatalogObject[]) => ({
   ...(objects.length ? { objects } : {}),
@@ -106,7 +111,8 @@ export function registerCatalog(app: FastifyInstance, ctx: EmulatorContext): voi
 
   app.post('/catalog/object', async (request, reply) => {
     const merchantId = request.merchant.id;
-    const body = parse(upsertBody, request.body);
+    const body = parseRequest(serialization.catalog.object.UpsertCatalogObjectRequest, request.body, KEY_RULES);
+    checkObject(body.object as CatalogObject, 'object');
     const result = ctx.idempotency.run(merchantId, 'UpsertCatalogObject', body.idempotency_key, body, () => {
       const upserted = upsertObjects(ctx, merchantId, [{ object: body.object as CatalogObject, field: 'object' }]);
       return {
@@ -119,7 +125,9 @@ export function registerCatalog(app: FastifyInstance, ctx: EmulatorContext): voi
 
   app.post('/catalog/batch-upsert', async (request, reply) => {
     const merchantId = request.merchant.id;
-    const body = parse(batchUpsertBody, request.body);
+    const body = parseRequest(serialization.BatchUpsertCatalogObjectsRequest, request.body, KEY_RULES);
+    parse(batchUpsertLimits, body);
+    body.batches.forEach((b, i) => b.objects.forEach((o, j) => checkObject(o as CatalogObject, `batches[${i}].objects[${j}]`)));
     const total = body.batches.reduce((n, b) => n + b.objects.length, 0);
     if (total > CATALOG_LIMITS.batch_upsert_max_total_objects)
       throw errors.tooHigh('batches', `A batch upsert takes at most ${CATALOG_LIMITS.batch_upsert_max_total_objects} objects in all.`);
@@ -150,7 +158,8 @@ export function registerCatalog(app: FastifyInstance, ctx: EmulatorContext): voi
 
   app.post('/catalog/batch-retrieve', async (request) => {
     const merchantId = request.merchant.id;
-    const body = parse(batchRetrieveBody, request.body);
+    const body = parseRequest(serialization.BatchGetCatalogObjectsRequest, request.body);
+    parse(batchRetrieveLimits, body);
     const objects = [...new Set(body.object_ids)]
       .map((id) => ctx.stores.catalogObjects.get(merchantId, id))
       .filter((o): o is CatalogObject => !!o && (!o.is_deleted || !!body.include_deleted_objects))
@@ -175,13 +184,16 @@ export function registerCatalog(app: FastifyInstance, ctx: EmulatorContext): voi
 
   app.post('/catalog/search', async (request) => {
     const merchantId = request.merchant.id;
-    const body = parse(searchBody, request.body);
+    const body = parseRequest(serialization.SearchCatalogObjectsRequest, request.body);
+    parse(searchLimits, body);
     const query = body.query ? withoutNulls(body.query) : undefined;
     if (query && Object.keys(query).length > 1)
       throw errors.invalidValue('query', 'A catalog query takes one expression at most.');
+    for (const expression of Object.keys(query ?? {}))
+      if (!EMULATED_QUERIES.has(expression)) throw errors.invalidValue(`query.${expression}`, `The emulator does not answer ${expression}.`);
     // Square ignores a limit that is not positive or above the maximum.
     const limit = body.limit && body.limit > 0 && body.limit <= CATALOG_LIMITS.search_max_page_limit ? body.limit : SEARCH_PAGE;
-    const found = searchObjects(ctx, merchantId, { ...withoutNulls(body), query, limit });
+    const found = searchObjects(ctx, merchantId, { ...withoutNulls(body), query: query as CatalogQuery | undefined, limit });
     return {
       ...withRelated(found.items, body.include_related_objects ? relatedObjects(ctx, merchantId, found.items) : []),
       ...(found.cursor ? { cursor: found.cursor } : {}),
@@ -191,7 +203,11 @@ export function registerCatalog(app: FastifyInstance, ctx: EmulatorContext): voi
 
   app.post('/catalog/search-catalog-items', async (request) => {
     const merchantId = request.merchant.id;
-    const body = parse(searchItemsBody, request.body);
+    const body = parseRequest(serialization.SearchCatalogItemsRequest, request.body);
+    parse(searchItemsLimits, body);
+    // A filter the emulator cannot apply is refused rather than ignored, as for SearchCatalogObjects' query expressions.
+    if (body.custom_attribute_filters?.length)
+      throw errors.invalidValue('custom_attribute_filters', 'The emulator does not filter by custom attributes.');
     const found = searchItems(ctx, merchantId, { ...withoutNulls(body), limit: body.limit ?? ITEMS_PAGE });
     return {
       ...(found.items.length ? { items: found.items } : {}),
@@ -211,7 +227,8 @@ export function registerCatalog(app: FastifyInstance, ctx: EmulatorContext): voi
 
   app.post('/catalog/batch-delete', async (request) => {
     const merchantId = request.merchant.id;
-    const body = parse(batchDeleteBody, request.body);
+    const body = parseRequest(serialization.BatchDeleteCatalogObjectsRequest, request.body);
+    parse(batchDeleteLimits, body);
     return ctx.tx(() => {
       const deleted = deleteObjects(ctx, merchantId, body.object_ids);
       return deleted.deleted_object_ids.length ? deleted : { deleted_at: deleted.deleted_at };

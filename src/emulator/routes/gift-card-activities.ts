@@ -1,72 +1,32 @@
 import type { FastifyInstance } from 'fastify';
-import { Square, type serialization } from 'square';
+import { Square, serialization } from 'square';
 import { z } from 'zod';
 import type { EmulatorContext } from '../context.js';
 import { createGiftCardActivity, listGiftCardActivities } from '../domain/gift-card-activities.js';
-import { parse, shapes } from '../validation.js';
+import { parse, parseRequest, querySchema, shapes, type FieldRules } from '../validation.js';
 
-/** Square writes every amount on an activity as a positive integer; the type says which way it goes. */
-const amountMoney = z.object({ amount: shapes.amount(1n), currency: z.enum(Square.Currency) });
-
-const text = z.string().max(255);
-
-const purchaseDetails = z.object({
-  amount_money: amountMoney.optional(),
-  order_id: z.string().min(1).optional(),
-  line_item_uid: z.string().min(1).optional(),
-  reference_id: text.optional(),
-  buyer_payment_instrument_ids: z.array(z.string().max(255)).optional(),
-});
-
-const ACTIVITY_TYPES = Object.values(Square.GiftCardActivityType) as [
-  serialization.GiftCardActivityType.Raw,
-  ...serialization.GiftCardActivityType.Raw[],
-];
-
-/** The activity of a CreateGiftCardActivity request; read-only reasons (UNKNOWN_REASON, ...) are refused. */
-const activityInput = z.object({
-  type: z.enum(ACTIVITY_TYPES),
-  location_id: z.string().min(1),
-  gift_card_id: z.string().min(1).optional(),
-  gift_card_gan: z.string().min(1).optional(),
-  activate_activity_details: purchaseDetails.optional(),
-  load_activity_details: purchaseDetails.optional(),
-  redeem_activity_details: z.object({ amount_money: amountMoney, reference_id: text.optional() }).optional(),
-  clear_balance_activity_details: z.object({ reason: z.enum(['SUSPICIOUS_ACTIVITY', 'REUSE_GIFTCARD']) }).optional(),
-  deactivate_activity_details: z.object({ reason: z.enum(['SUSPICIOUS_ACTIVITY']) }).optional(),
-  adjust_increment_activity_details: z
-    .object({ amount_money: amountMoney, reason: z.enum(['COMPLIMENTARY', 'SUPPORT_ISSUE', 'TRANSACTION_VOIDED']) })
-    .optional(),
-  adjust_decrement_activity_details: z
-    .object({
-      amount_money: amountMoney,
-      reason: z.enum(['SUSPICIOUS_ACTIVITY', 'BALANCE_ACCIDENTALLY_INCREASED', 'SUPPORT_ISSUE', 'PURCHASE_WAS_REFUNDED']),
-    })
-    .optional(),
-  refund_activity_details: z
-    .object({ redeem_activity_id: z.string().min(1), amount_money: amountMoney, reference_id: text.optional() })
-    .optional(),
-  unlinked_activity_refund_activity_details: z
-    .object({ amount_money: amountMoney, reference_id: text.optional() })
-    .optional(),
-});
-
-const createActivityBody = z.object({
-  idempotency_key: shapes.idempotencyKey(1, 128),
-  gift_card_activity: activityInput,
-});
+/**
+ * What Square states for CreateGiftCardActivity beyond the SDK's schema: lengths, and the reasons a
+ * request may give (UNKNOWN_REASON and CHARGEBACK_DEACTIVATE are read-only, set by Square itself).
+ */
+const CREATE_RULES: FieldRules = {
+  idempotency_key: { min: 1, max: 128 },
+  'gift_card_activity.clear_balance_activity_details.reason': { oneOf: ['SUSPICIOUS_ACTIVITY', 'REUSE_GIFTCARD'] },
+  'gift_card_activity.deactivate_activity_details.reason': { oneOf: ['SUSPICIOUS_ACTIVITY'] },
+};
 
 const rfc3339 = z.string().refine((v) => !Number.isNaN(Date.parse(v)), 'Expected an RFC 3339 timestamp');
 
-const listActivitiesQuery = z.object({
-  gift_card_id: z.string().optional(),
-  type: z.enum(ACTIVITY_TYPES).optional(),
-  location_id: z.string().optional(),
-  begin_time: rfc3339.optional(),
-  end_time: rfc3339.optional(),
-  limit: shapes.queryInt.min(1).max(100).optional(),
-  cursor: z.string().optional(),
-  sort_order: z.enum(['ASC', 'DESC']).optional(),
+// The SDK types `type` and `sort_order` as plain strings; Square reads them as its enums.
+const listActivitiesQuery = querySchema<Square.giftCards.ListActivitiesRequest>()({
+  giftCardId: z.string(),
+  type: z.enum(Square.GiftCardActivityType),
+  locationId: z.string(),
+  beginTime: rfc3339,
+  endTime: rfc3339,
+  limit: shapes.queryInt.min(1).max(100),
+  cursor: z.string(),
+  sortOrder: z.enum(['ASC', 'DESC']),
 });
 
 /** Gift Card Activities API: the ledger behind every gift card's balance and state. */
@@ -78,7 +38,7 @@ export function registerGiftCardActivities(app: FastifyInstance, ctx: EmulatorCo
 
   app.post('/gift-cards/activities', async (request, reply) => {
     const merchantId = request.merchant.id;
-    const body = parse(createActivityBody, request.body);
+    const body = parseRequest(serialization.giftCards.CreateGiftCardActivityRequest, request.body, CREATE_RULES);
     const scope = { merchantId, endpoint: 'CreateGiftCardActivity', key: body.idempotency_key, request: body };
     return ctx.idempotency.send(reply, scope, () => ({
       gift_card_activity: createGiftCardActivity(ctx, merchantId, body.gift_card_activity).activity,

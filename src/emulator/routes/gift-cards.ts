@@ -1,31 +1,27 @@
 import type { FastifyInstance } from 'fastify';
+import { serialization, type Square } from 'square';
 import { z } from 'zod';
 import type { EmulatorContext } from '../context.js';
 import { findByGan, ganFor, insertGiftCard, sandboxNonceGiftCard, saveLinks } from '../domain/gift-cards.js';
 import { errors } from '../errors.js';
 import { paginate } from '../pagination.js';
 import { TEST_GIFT_CARD_GAN, testSource } from '../test-values.js';
-import { parse, shapes } from '../validation.js';
+import { parse, parseRequest, querySchema, shapes, type FieldRules } from '../validation.js';
 
-const createGiftCardBody = z.object({
-  idempotency_key: shapes.idempotencyKey(1, 128),
-  location_id: z.string().min(1),
-  gift_card: z.object({
-    type: z.enum(['PHYSICAL', 'DIGITAL']),
-    gan_source: z.enum(['SQUARE', 'OTHER']).optional(),
-    gan: z.string().min(1).max(255).optional(),
-  }),
+/** What Square states for the Gift Cards API's requests beyond the SDK's schemas. */
+const CREATE_RULES: FieldRules = { idempotency_key: { min: 1, max: 128 }, location_id: { min: 1 } };
+const GAN_RULES: FieldRules = { gan: { min: 1, max: 255 } };
+const NONCE_RULES: FieldRules = { nonce: { min: 1 } };
+const CUSTOMER_RULES: FieldRules = { customer_id: { min: 1, max: 191 } };
+
+// The SDK types `type` and `state` as plain strings; Square reads them as its enums.
+const listGiftCardsQuery = querySchema<Square.ListGiftCardsRequest>()({
+  type: z.enum(['PHYSICAL', 'DIGITAL']),
+  state: z.enum(['ACTIVE', 'DEACTIVATED', 'BLOCKED', 'PENDING']),
+  limit: shapes.queryInt.min(1).max(200),
+  cursor: z.string(),
+  customerId: z.string(),
 });
-
-const listGiftCardsQuery = z.object({
-  type: z.enum(['PHYSICAL', 'DIGITAL']).optional(),
-  state: z.enum(['ACTIVE', 'DEACTIVATED', 'BLOCKED', 'PENDING']).optional(),
-  limit: shapes.queryInt.min(1).max(200).optional(),
-  cursor: z.string().optional(),
-  customer_id: z.string().optional(),
-});
-
-const customerBody = z.object({ customer_id: z.string().min(1).max(191) });
 
 /** Gift Cards API: digital and physical gift cards, lookups by GAN and nonce, and gift cards on file. */
 export function registerGiftCards(app: FastifyInstance, ctx: EmulatorContext): void {
@@ -55,7 +51,7 @@ export function registerGiftCards(app: FastifyInstance, ctx: EmulatorContext): v
 
   app.post('/gift-cards', async (request, reply) => {
     const merchantId = request.merchant.id;
-    const body = parse(createGiftCardBody, request.body);
+    const body = parseRequest(serialization.CreateGiftCardRequest, request.body, CREATE_RULES);
     const result = ctx.idempotency.run(merchantId, 'CreateGiftCard', body.idempotency_key, body, () => {
       if (!locations.get(merchantId, body.location_id)) {
         throw errors.notFound(`Location with id ${body.location_id} not found.`, 'location_id');
@@ -73,7 +69,7 @@ export function registerGiftCards(app: FastifyInstance, ctx: EmulatorContext): v
 
   app.post('/gift-cards/from-gan', async (request) => {
     const merchantId = request.merchant.id;
-    const { gan } = parse(z.object({ gan: z.string().min(1).max(255) }), request.body);
+    const { gan } = parseRequest(serialization.GetGiftCardFromGanRequest, request.body, GAN_RULES);
     if (gan === TEST_GIFT_CARD_GAN) return { gift_card: sandboxNonceGiftCard(ctx, merchantId) };
     const card = findByGan(ctx, merchantId, gan);
     if (!card) throw errors.notFound(`Gift card with GAN ${gan} not found.`, 'gan');
@@ -82,7 +78,7 @@ export function registerGiftCards(app: FastifyInstance, ctx: EmulatorContext): v
 
   app.post('/gift-cards/from-nonce', async (request) => {
     const merchantId = request.merchant.id;
-    const { nonce } = parse(z.object({ nonce: z.string().min(1) }), request.body);
+    const { nonce } = parseRequest(serialization.GetGiftCardFromNonceRequest, request.body, NONCE_RULES);
     const source = testSource(nonce);
     if (source?.kind !== 'gift_card_nonce' || source.decline) {
       throw errors.notFound('No gift card was found for the nonce.', 'nonce');
@@ -96,7 +92,7 @@ export function registerGiftCards(app: FastifyInstance, ctx: EmulatorContext): v
 
   app.post<{ Params: { gift_card_id: string } }>('/gift-cards/:gift_card_id/link-customer', async (request) => {
     const merchantId = request.merchant.id;
-    const { customer_id: customerId } = parse(customerBody, request.body);
+    const { customer_id: customerId } = parseRequest(serialization.LinkCustomerToGiftCardRequest, request.body, CUSTOMER_RULES);
     return ctx.tx(() => {
       const card = ctx.stores.giftCards.require(merchantId, request.params.gift_card_id, 'gift_card_id');
       if (!customers.get(merchantId, customerId)) {
@@ -115,7 +111,7 @@ export function registerGiftCards(app: FastifyInstance, ctx: EmulatorContext): v
 
   app.post<{ Params: { gift_card_id: string } }>('/gift-cards/:gift_card_id/unlink-customer', async (request) => {
     const merchantId = request.merchant.id;
-    const { customer_id: customerId } = parse(customerBody, request.body);
+    const { customer_id: customerId } = parseRequest(serialization.UnlinkCustomerFromGiftCardRequest, request.body, CUSTOMER_RULES);
     return ctx.tx(() => {
       const card = ctx.stores.giftCards.require(merchantId, request.params.gift_card_id, 'gift_card_id');
       const linked = card.customer_ids ?? [];

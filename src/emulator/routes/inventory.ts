@@ -1,75 +1,77 @@
 import type { FastifyInstance } from 'fastify';
+import { serialization, type Square } from 'square';
 import { z } from 'zod';
 import type { EmulatorContext } from '../context.js';
 import { errors } from '../errors.js';
 import { CHANGES_PAGE, COUNTS_PAGE, applyChanges, findChanges, findCounts, type ChangeInput } from '../domain/inventory.js';
 import type { Page } from '../pagination.js';
-import { parse, shapes, withoutNulls } from '../validation.js';
+import { parse, parseRequest, querySchema, withoutNulls, type FieldRules } from '../validation.js';
+import { checkElement } from './element-rules.js';
 
 /** Square takes at most 100 changes in one BatchChangeInventory. */
 const MAX_CHANGES = 100;
 
-const STATES = [
-  'CUSTOM', 'IN_STOCK', 'SOLD', 'RETURNED_BY_CUSTOMER', 'RESERVED_FOR_SALE', 'SOLD_ONLINE', 'ORDERED_FROM_VENDOR',
-  'RECEIVED_FROM_VENDOR', 'IN_TRANSIT_TO', 'NONE', 'WASTE', 'UNLINKED_RETURN', 'COMPOSED', 'DECOMPOSED', 'IN_TRANSIT',
-] as const;
-const state = z.enum(STATES);
-const timestamp = z.iso.datetime({ offset: true });
-const id = z.string().min(1).max(191);
+const KEY_RULES: FieldRules = { idempotency_key: { min: 1, max: 128 } };
 
-const common = {
-  reference_id: z.string().max(255).nullish(),
-  catalog_object_id: id,
-  catalog_object_type: z.string().nullish(),
-  quantity: z.string().min(1),
-  occurred_at: timestamp,
-  team_member_id: z.string().nullish(),
+/** The spec's lengths for what a request may set on each change. */
+const detailRules = (detail: 'physical_count' | 'adjustment'): FieldRules => ({
+  [`${detail}.reference_id`]: { max: 255 },
+  [`${detail}.catalog_object_id`]: { max: 100 },
+  [`${detail}.catalog_object_type`]: { max: 14 },
+  [`${detail}.quantity`]: { max: 26 },
+  [`${detail}.team_member_id`]: { max: 100 },
+  [`${detail}.employee_id`]: { max: 100 },
+  [`${detail}.occurred_at`]: { max: 34 },
+});
+const CHANGE_RULES: FieldRules = {
+  ...detailRules('physical_count'),
+  ...detailRules('adjustment'),
+  'physical_count.location_id': { max: 100 },
+  'adjustment.from_location_id': { max: 100 },
+  'adjustment.to_location_id': { max: 100 },
+  'adjustment.transaction_id': { max: 255 },
+  'adjustment.refund_id': { max: 255 },
+  'adjustment.purchase_order_id': { max: 100 },
+  'adjustment.goods_receipt_id': { max: 100 },
 };
-const change = z.object({
-  type: z.enum(['PHYSICAL_COUNT', 'ADJUSTMENT', 'TRANSFER']),
-  physical_count: z.object({ ...common, state, location_id: id }).nullish(),
-  adjustment: z
-    .object({
-      ...common,
-      from_state: state,
-      to_state: state,
-      location_id: id.nullish(),
-      from_location_id: id.nullish(),
-      to_location_id: id.nullish(),
-    })
-    .nullish(),
-});
-const batchChangeBody = z.object({
-  idempotency_key: shapes.idempotencyKey(1, 128),
-  changes: z.array(change).max(MAX_CHANGES).nullish(),
-  ignore_unchanged_counts: z.boolean().nullish(),
-});
-const ids = z.array(z.string()).nullish();
-const countsBody = z.object({
-  catalog_object_ids: ids,
-  location_ids: ids,
-  states: z.array(state).nullish(),
+
+const timestamp = z.iso.datetime({ offset: true });
+
+/** What Square checks of the retrieve requests beyond the SDK's schema: times are RFC 3339, pages 1 to 1,000. */
+const retrieveLimits = z.looseObject({
   updated_after: timestamp.nullish(),
-  cursor: z.string().nullish(),
+  updated_before: timestamp.nullish(),
   limit: z.number().int().min(1).max(1000).nullish(),
 });
-const changesBody = countsBody.extend({
-  types: z.array(z.enum(['PHYSICAL_COUNT', 'ADJUSTMENT'])).nullish(),
-  updated_before: timestamp.nullish(),
-});
-const byObjectQuery = z.object({ location_ids: z.string().optional(), cursor: z.string().optional() });
 
-function toChangeInput(input: z.output<typeof change>, path: string): ChangeInput {
-  if (input.type === 'TRANSFER') throw errors.invalidValue(`${path}.type`, 'Transfers between locations are not emulated.');
+const byObjectQuery = querySchema<Omit<Square.GetInventoryRequest, 'catalogObjectId'>>()({ locationIds: z.string(), cursor: z.string() });
+
+/**
+ * The 2025-08-20 spec's `adjustment.location_id`, which the SDK's newer schema no longer has, read as
+ * the `from_location_id` it became (transfers between locations are not emulated, so `to` is the same).
+ */
+function legacyLocation(body: unknown): unknown {
+  const changes = (body as { changes?: unknown } | null)?.changes;
+  if (!Array.isArray(changes)) return body;
+  return {
+    ...(body as object),
+    changes: changes.map((change: unknown) => {
+      const adjustment = (change as { adjustment?: Record<string, unknown> } | null)?.adjustment;
+      if (adjustment?.location_id == null) return change;
+      const { location_id: locationId, ...rest } = adjustment;
+      return { ...(change as object), adjustment: { from_location_id: locationId, ...rest } };
+    }),
+  };
+}
+
+function toChangeInput(input: serialization.InventoryChange.Raw, path: string): ChangeInput {
+  if (input.type == null) throw errors.missing(`${path}.type`);
   if (input.type === 'PHYSICAL_COUNT') {
     if (!input.physical_count) throw errors.missing(`${path}.physical_count`);
     return { type: 'PHYSICAL_COUNT', physical_count: withoutNulls(input.physical_count) };
   }
   if (!input.adjustment) throw errors.missing(`${path}.adjustment`);
-  const adjustment = withoutNulls(input.adjustment);
-  if (!adjustment.location_id && !adjustment.from_location_id && !adjustment.to_location_id)
-    throw errors.missing(`${path}.adjustment.from_location_id`);
-  return { type: 'ADJUSTMENT', adjustment };
+  return { type: 'ADJUSTMENT', adjustment: withoutNulls(input.adjustment) };
 }
 
 const paged = <T>(name: string, page: Page<T>) => ({
@@ -84,7 +86,10 @@ const paged = <T>(name: string, page: Page<T>) => ({
 export function registerInventory(app: FastifyInstance, ctx: EmulatorContext): void {
   const batchChange = async (request: { merchant: { id: string }; body: unknown }) => {
     const merchantId = request.merchant.id;
-    const body = parse(batchChangeBody, request.body);
+    const body = parseRequest(serialization.BatchChangeInventoryRequest, legacyLocation(request.body), KEY_RULES);
+    body.changes?.forEach((change, i) => checkElement(serialization.InventoryChange, change, `changes[${i}]`, CHANGE_RULES));
+    if ((body.changes?.length ?? 0) > MAX_CHANGES)
+      throw errors.invalid('ARRAY_LENGTH_TOO_LONG', `A batch takes at most ${MAX_CHANGES} changes.`, 'changes');
     const changes = (body.changes ?? []).map((c, i) => toChangeInput(c, `changes[${i}]`));
     const result = ctx.idempotency.run(merchantId, 'BatchChangeInventory', body.idempotency_key, body, () => {
       const applied = applyChanges(ctx, merchantId, changes);
@@ -98,13 +103,19 @@ export function registerInventory(app: FastifyInstance, ctx: EmulatorContext): v
   app.post('/inventory/changes/batch-create', batchChange);
   app.post('/inventory/batch-change', batchChange);
 
-  const batchCounts = async (request: { merchant: { id: string }; body: unknown }) =>
-    paged('counts', findCounts(ctx, request.merchant.id, withoutNulls(parse(countsBody, request.body))));
+  const batchCounts = async (request: { merchant: { id: string }; body: unknown }) => {
+    const body = parseRequest(serialization.BatchGetInventoryCountsRequest, request.body);
+    parse(retrieveLimits, body);
+    return paged('counts', findCounts(ctx, request.merchant.id, withoutNulls(body)));
+  };
   app.post('/inventory/counts/batch-retrieve', batchCounts);
   app.post('/inventory/batch-retrieve-counts', batchCounts);
 
-  const batchChanges = async (request: { merchant: { id: string }; body: unknown }) =>
-    paged('changes', findChanges(ctx, request.merchant.id, withoutNulls(parse(changesBody, request.body))));
+  const batchChanges = async (request: { merchant: { id: string }; body: unknown }) => {
+    const body = parseRequest(serialization.BatchRetrieveInventoryChangesRequest, request.body);
+    parse(retrieveLimits, body);
+    return paged('changes', findChanges(ctx, request.merchant.id, withoutNulls(body)));
+  };
   app.post('/inventory/changes/batch-retrieve', batchChanges);
   app.post('/inventory/batch-retrieve-changes', batchChanges);
 

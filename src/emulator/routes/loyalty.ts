@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { serialization } from 'square';
 import { z } from 'zod';
 import type { EmulatorContext } from '../context.js';
 import {
@@ -15,7 +16,7 @@ import {
 } from '../domain/loyalty.js';
 import { errors } from '../errors.js';
 import { paginate } from '../pagination.js';
-import { parse, shapes } from '../validation.js';
+import { parse, parseRequest, type FieldRules } from '../validation.js';
 
 /** Square's limits: SearchLoyaltyAccounts 1–200 (default 30), events and rewards 1–30 (default 30). */
 const MAX_ACCOUNTS_PAGE = 200;
@@ -24,86 +25,43 @@ const DEFAULT_PAGE = 30;
 /** Square caps each of SearchLoyaltyAccounts' filters at 30 values. */
 const MAX_FILTER_VALUES = 30;
 
-const key = shapes.idempotencyKey(1, 128);
-const id36 = z.string().min(1).max(36);
-const timestamp = z.string().refine((v) => !Number.isNaN(Date.parse(v)), 'Expected an RFC 3339 timestamp');
+/** What the spec states of the Loyalty API's strings beyond the SDK's schemas. */
+const KEY = { idempotency_key: { min: 1, max: 128 } };
+const ID = { min: 1, max: 36 };
+const CREATE_ACCOUNT_RULES: FieldRules = { ...KEY, 'loyalty_account.program_id': ID };
+const ACCUMULATE_RULES: FieldRules = { ...KEY, location_id: { min: 1 }, 'accumulate_points.loyalty_program_id': { max: 36 } };
+const ADJUST_RULES: FieldRules = { ...KEY, 'adjust_points.loyalty_program_id': { max: 36 }, 'adjust_points.reason': { max: 3500 } };
+const SEARCH_EVENTS_RULES: FieldRules = {
+  'query.filter.loyalty_account_filter.loyalty_account_id': { min: 1 },
+  'query.filter.order_filter.order_id': { min: 1 },
+};
+const CALCULATE_RULES: FieldRules = { order_id: { min: 1 }, loyalty_account_id: ID };
+const CREATE_REWARD_RULES: FieldRules = { ...KEY, 'reward.loyalty_account_id': ID, 'reward.reward_tier_id': ID };
+const SEARCH_REWARDS_RULES: FieldRules = { 'query.loyalty_account_id': { min: 1 } };
+const REDEEM_RULES: FieldRules = { ...KEY, location_id: { min: 1 } };
 
-const createAccountBody = z.object({
-  idempotency_key: key,
-  loyalty_account: z.object({
-    program_id: id36,
-    customer_id: z.string().min(1).nullish(),
-    mapping: z.object({ phone_number: z.string().min(1) }),
-  }),
-});
-const searchAccountsBody = z.object({
+/** Numbers and counts Square checks that the SDK's schemas type only as numbers and lists. */
+const page = (max: number) => z.looseObject({ limit: z.number().int().min(1).max(max).nullish() });
+const timestamp = z.string().refine((v) => !Number.isNaN(Date.parse(v)), 'Expected an RFC 3339 timestamp');
+const accountsLimits = page(MAX_ACCOUNTS_PAGE).extend({
   query: z
-    .object({
-      mappings: z.array(z.object({ phone_number: z.string().min(1) })).max(MAX_FILTER_VALUES).nullish(),
-      customer_ids: z.array(z.string().min(1)).max(MAX_FILTER_VALUES).nullish(),
-    })
+    .looseObject({ mappings: z.array(z.unknown()).max(MAX_FILTER_VALUES).nullish(), customer_ids: z.array(z.unknown()).max(MAX_FILTER_VALUES).nullish() })
     .nullish(),
-  limit: z.number().int().min(1).max(MAX_ACCOUNTS_PAGE).nullish(),
-  cursor: z.string().nullish(),
 });
-const accumulateBody = z.object({
-  idempotency_key: key,
-  location_id: z.string().min(1),
-  accumulate_points: z.object({
-    loyalty_program_id: id36.nullish(),
-    points: z.number().int().min(1).nullish(),
-    order_id: z.string().min(1).nullish(),
-  }),
-});
-const adjustBody = z.object({
-  idempotency_key: key,
-  adjust_points: z.object({ loyalty_program_id: id36.nullish(), points: z.number().int(), reason: z.string().max(3500).nullish() }),
-  allow_negative_balance: z.boolean().nullish(),
-});
-const eventTypes = z.enum([
-  'ACCUMULATE_POINTS',
-  'CREATE_REWARD',
-  'REDEEM_REWARD',
-  'DELETE_REWARD',
-  'ADJUST_POINTS',
-  'EXPIRE_POINTS',
-  'OTHER',
-  'ACCUMULATE_PROMOTION_POINTS',
-]);
-const searchEventsBody = z.object({
+const eventsLimits = page(MAX_EVENTS_PAGE).extend({
   query: z
-    .object({
+    .looseObject({
       filter: z
-        .object({
-          loyalty_account_filter: z.object({ loyalty_account_id: z.string().min(1) }).nullish(),
-          type_filter: z.object({ types: z.array(eventTypes) }).nullish(),
-          date_time_filter: z.object({ created_at: z.object({ start_at: timestamp.nullish(), end_at: timestamp.nullish() }) }).nullish(),
-          location_filter: z.object({ location_ids: z.array(z.string().min(1)) }).nullish(),
-          order_filter: z.object({ order_id: z.string().min(1) }).nullish(),
+        .looseObject({
+          date_time_filter: z.looseObject({ created_at: z.looseObject({ start_at: timestamp.nullish(), end_at: timestamp.nullish() }) }).nullish(),
         })
         .nullish(),
     })
     .nullish(),
-  limit: z.number().int().min(1).max(MAX_EVENTS_PAGE).nullish(),
-  cursor: z.string().nullish(),
 });
-const calculateBody = z.object({
-  order_id: z.string().min(1).nullish(),
-  transaction_amount_money: shapes.money.nullish(),
-  loyalty_account_id: id36.nullish(),
-});
-const createRewardBody = z.object({
-  idempotency_key: key,
-  reward: z.object({ loyalty_account_id: id36, reward_tier_id: id36, order_id: z.string().min(1).nullish() }),
-});
-const searchRewardsBody = z.object({
-  query: z
-    .object({ loyalty_account_id: z.string().min(1), status: z.enum(['ISSUED', 'REDEEMED', 'DELETED']).nullish() })
-    .nullish(),
-  limit: z.number().int().min(1).max(MAX_EVENTS_PAGE).nullish(),
-  cursor: z.string().nullish(),
-});
-const redeemBody = z.object({ idempotency_key: key, location_id: z.string().min(1) });
+const rewardsLimits = page(MAX_EVENTS_PAGE);
+const accumulateLimits = z.looseObject({ accumulate_points: z.looseObject({ points: z.number().int().min(1).nullish() }) });
+const adjustLimits = z.looseObject({ adjust_points: z.looseObject({ points: z.number().int() }) });
 
 type AccountParams = { Params: { account_id: string } };
 type ProgramParams = { Params: { program_id: string } };
@@ -124,13 +82,14 @@ export function registerLoyalty(app: FastifyInstance, ctx: EmulatorContext): voi
 
   app.post<ProgramParams>('/loyalty/programs/:program_id/calculate', async (request) => {
     const merchantId = request.merchant.id;
-    const body = parse(calculateBody, request.body);
+    const body = parseRequest(serialization.loyalty.programs.CalculateLoyaltyPointsRequest, request.body, CALCULATE_RULES);
     const program = findProgram(ctx, merchantId, request.params.program_id);
     if (body.order_id && body.transaction_amount_money)
       throw errors.invalid('CONFLICTING_PARAMETERS', 'Provide either order_id or transaction_amount_money, not both.');
     if (body.loyalty_account_id) ctx.stores.loyaltyAccounts.require(merchantId, body.loyalty_account_id, 'loyalty_account_id');
     if (body.order_id) return { points: pointsForOrder(program, ctx.stores.orders.require(merchantId, body.order_id, 'order_id')), promotion_points: 0 };
     if (!body.transaction_amount_money) throw errors.missing('order_id');
+    if (body.transaction_amount_money.amount == null) throw errors.missing('transaction_amount_money.amount');
     const total = BigInt(body.transaction_amount_money.amount);
     // An amount alone carries no tax or items: SPEND and VISIT rules apply to it as given.
     return { points: pointsFor(program, { total, tax: 0n }), promotion_points: 0 };
@@ -138,11 +97,16 @@ export function registerLoyalty(app: FastifyInstance, ctx: EmulatorContext): voi
 
   app.post('/loyalty/accounts', async (request, reply) => {
     const merchantId = request.merchant.id;
-    const body = parse(createAccountBody, request.body);
+    const body = parseRequest(serialization.loyalty.accounts.CreateLoyaltyAccountRequest, request.body, CREATE_ACCOUNT_RULES);
+    // Optional in the schema, which also describes accounts Square returns; an account is created for a phone number.
+    const { mapping } = body.loyalty_account;
+    if (mapping == null) throw errors.missing('loyalty_account.mapping');
+    const phoneNumber = mapping.phone_number;
+    if (phoneNumber == null) throw errors.missing('loyalty_account.mapping.phone_number');
     return ctx.idempotency.send(reply, { merchantId, endpoint: 'CreateLoyaltyAccount', key: body.idempotency_key, request: request.body }, () => ({
       loyalty_account: createAccount(ctx, merchantId, {
         program_id: body.loyalty_account.program_id,
-        phone_number: body.loyalty_account.mapping.phone_number,
+        phone_number: phoneNumber,
         customer_id: body.loyalty_account.customer_id,
       }),
     }));
@@ -150,7 +114,8 @@ export function registerLoyalty(app: FastifyInstance, ctx: EmulatorContext): voi
 
   app.post('/loyalty/accounts/search', async (request) => {
     const merchantId = request.merchant.id;
-    const body = parse(searchAccountsBody, request.body);
+    const body = parseRequest(serialization.loyalty.accounts.SearchLoyaltyAccountsRequest, request.body);
+    parse(accountsLimits, body);
     const phones = body.query?.mappings?.map((m) => m.phone_number);
     const customerIds = body.query?.customer_ids;
     if (phones?.length && customerIds?.length)
@@ -176,7 +141,8 @@ export function registerLoyalty(app: FastifyInstance, ctx: EmulatorContext): voi
 
   app.post<AccountParams>('/loyalty/accounts/:account_id/accumulate', async (request, reply) => {
     const merchantId = request.merchant.id;
-    const body = parse(accumulateBody, request.body);
+    const body = parseRequest(serialization.loyalty.accounts.AccumulateLoyaltyPointsRequest, request.body, ACCUMULATE_RULES);
+    parse(accumulateLimits, body);
     return ctx.idempotency.send(reply, { merchantId, endpoint: 'AccumulateLoyaltyPoints', key: body.idempotency_key, request: request.body }, () => {
       const events = accumulate(ctx, merchantId, request.params.account_id, { ...body.accumulate_points, location_id: body.location_id });
       // `event` is the deprecated single-event field Square still fills.
@@ -186,7 +152,8 @@ export function registerLoyalty(app: FastifyInstance, ctx: EmulatorContext): voi
 
   app.post<AccountParams>('/loyalty/accounts/:account_id/adjust', async (request, reply) => {
     const merchantId = request.merchant.id;
-    const body = parse(adjustBody, request.body);
+    const body = parseRequest(serialization.loyalty.accounts.AdjustLoyaltyPointsRequest, request.body, ADJUST_RULES);
+    parse(adjustLimits, body);
     return ctx.idempotency.send(reply, { merchantId, endpoint: 'AdjustLoyaltyPoints', key: body.idempotency_key, request: request.body }, () => ({
       event: adjust(ctx, merchantId, request.params.account_id, {
         points: body.adjust_points.points,
@@ -198,7 +165,8 @@ export function registerLoyalty(app: FastifyInstance, ctx: EmulatorContext): voi
 
   app.post('/loyalty/events/search', async (request) => {
     const merchantId = request.merchant.id;
-    const body = parse(searchEventsBody, request.body);
+    const body = parseRequest(serialization.SearchLoyaltyEventsRequest, request.body, SEARCH_EVENTS_RULES);
+    parse(eventsLimits, body);
     const filter = body.query?.filter;
     const createdAt = filter?.date_time_filter?.created_at;
     const matches = loyaltyEvents.all(merchantId).filter(({ doc }) => {
@@ -227,7 +195,7 @@ export function registerLoyalty(app: FastifyInstance, ctx: EmulatorContext): voi
 
   app.post('/loyalty/rewards', async (request, reply) => {
     const merchantId = request.merchant.id;
-    const body = parse(createRewardBody, request.body);
+    const body = parseRequest(serialization.loyalty.rewards.CreateLoyaltyRewardRequest, request.body, CREATE_REWARD_RULES);
     return ctx.idempotency.send(reply, { merchantId, endpoint: 'CreateLoyaltyReward', key: body.idempotency_key, request: request.body }, () => ({
       reward: createReward(ctx, merchantId, body.reward),
     }));
@@ -235,7 +203,8 @@ export function registerLoyalty(app: FastifyInstance, ctx: EmulatorContext): voi
 
   app.post('/loyalty/rewards/search', async (request) => {
     const merchantId = request.merchant.id;
-    const body = parse(searchRewardsBody, request.body);
+    const body = parseRequest(serialization.loyalty.rewards.SearchLoyaltyRewardsRequest, request.body, SEARCH_REWARDS_RULES);
+    parse(rewardsLimits, body);
     const query = body.query;
     const matches = loyaltyRewards
       .all(merchantId)
@@ -262,7 +231,7 @@ export function registerLoyalty(app: FastifyInstance, ctx: EmulatorContext): voi
 
   app.post<RewardParams>('/loyalty/rewards/:reward_id/redeem', async (request, reply) => {
     const merchantId = request.merchant.id;
-    const body = parse(redeemBody, request.body);
+    const body = parseRequest(serialization.loyalty.rewards.RedeemLoyaltyRewardRequest, request.body, REDEEM_RULES);
     return ctx.idempotency.send(reply, { merchantId, endpoint: 'RedeemLoyaltyReward', key: body.idempotency_key, request: request.body }, () => ({
       event: redeemReward(ctx, merchantId, request.params.reward_id, body.location_id),
     }));
