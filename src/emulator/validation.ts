@@ -175,6 +175,10 @@ interface RequestSchema<Raw> {
  */
 export type FieldRules = Record<string, { min?: number; max?: number; oneOf?: readonly string[] }>;
 
+/** `rules` of an object, for that object where it sits in a request (`order`, `changes[]`). */
+export const rulesUnder = (at: string, rules: FieldRules): FieldRules =>
+  Object.fromEntries(Object.entries(rules).map(([path, rule]) => [`${at}.${path}`, rule]));
+
 /** What the SDK says it expected, as Square's error code for the mistake. */
 const EXPECTED: Record<string, serialization.ErrorCode.Raw> = {
   string: 'EXPECTED_STRING',
@@ -191,9 +195,10 @@ const fieldOf = (path: readonly string[]) => path.reduce((acc, p) => (p.startsWi
 
 function sdkIssue(issue: { path: string[]; message: string }): SquareErrorBody {
   const base = { category: 'INVALID_REQUEST_ERROR' as const };
-  const key = /^(Missing required|Unexpected) key "(.+)"$/.exec(issue.message);
+  // A union's discriminant (a catalog object's `type`) is a required field like any other to Square.
+  const key = /^(Missing required|Unexpected) key "(.+)"$/.exec(issue.message) ?? /^(Missing) discriminant \("(.+)"\)$/.exec(issue.message);
   if (key) {
-    const missing = key[1] === 'Missing required';
+    const missing = key[1] !== 'Unexpected';
     const field = fieldOf(missing ? [...issue.path, key[2]!] : issue.path);
     return missing
       ? { ...base, code: 'MISSING_REQUIRED_PARAMETER', detail: `Field must be set: ${field}`, field }

@@ -174,6 +174,10 @@ describe('Request checks', () => {
       code: 'EXPECTED_BOOLEAN',
       field: 'include_related_objects',
     });
+    expect((await post('object', { idempotency_key: randomUUID(), object: { id: '#untyped' } })).body.errors[0]).toMatchObject({
+      code: 'MISSING_REQUIRED_PARAMETER',
+      field: 'object.type',
+    });
     expect((await post('search', { object_types: ['WIDGET'] })).body.errors[0]).toMatchObject({ code: 'INVALID_ENUM_VALUE', field: 'object_types[0]' });
     expect((await post('search', { query: { range_query: { attribute_name: 'price' } } })).body.errors[0]).toMatchObject({
       code: 'INVALID_VALUE',
@@ -188,7 +192,7 @@ describe('Request checks', () => {
     });
     const get = (path: string) => square.raw('GET', `/v2/catalog/${path}`, { token });
     expect((await get(`object/${ids.drinks}?include_related_objects=yes`)).body.errors[0]).toMatchObject({
-      code: 'INVALID_ENUM_VALUE',
+      code: 'EXPECTED_BOOLEAN',
       field: 'include_related_objects',
     });
     expect((await get('list?catalog_version=latest')).body.errors[0]).toMatchObject({ code: 'EXPECTED_INTEGER', field: 'catalog_version' });

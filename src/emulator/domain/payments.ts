@@ -28,6 +28,22 @@ import {
 } from './order-payments.js';
 import { listPage, timeWindow, type ListQuery } from './payment-lists.js';
 
+/** The kinds of EXTERNAL payment (and refund) Square records: `external_details.type`. */
+export const EXTERNAL_TYPES = [
+  'CHECK',
+  'BANK_TRANSFER',
+  'OTHER_GIFT_CARD',
+  'CRYPTO',
+  'SQUARE_CASH',
+  'SOCIAL',
+  'EXTERNAL',
+  'EMONEY',
+  'CARD',
+  'STORED_BALANCE',
+  'FOOD_VOUCHER',
+  'OTHER',
+] as const;
+
 /**
  * The Payments API's operations: create (every sandbox source), list, update, cancel by idempotency key.
  * Longer than most modules: CreatePayment is one flow — resolve the source, check Square's rules for

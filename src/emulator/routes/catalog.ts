@@ -6,7 +6,6 @@ import {
   TOP_LEVEL_TYPES,
   allObjects,
   assemble,
-  dataOf,
   deleteObjects,
   liveObject,
   relatedObjects,
@@ -16,8 +15,7 @@ import { searchItems, searchObjects, type CatalogQuery } from '../domain/catalog
 import type { CatalogObject, EmulatorContext } from '../context.js';
 import { errors } from '../errors.js';
 import { paginate } from '../pagination.js';
-import { parse, parseRequest, querySchema, shapes, withoutNulls, type FieldRules } from '../validation.js';
-import { checkElement } from './element-rules.js';
+import { parse, parseRequest, rulesUnder, querySchema, shapes, withoutNulls, type FieldRules } from '../validation.js';
 
 /** Square's page sizes: ListCatalog 100 a page; SearchCatalogObjects 100 unless told (up to 1,000); SearchCatalogItems 100 at most. */
 const LIST_PAGE = 100;
@@ -43,14 +41,15 @@ const OBJECT_RULES: FieldRules = {
   'modifier_data.name': { max: 255 },
 };
 
-/** Checks an object and the variations or modifiers nested in it against OBJECT_RULES. */
-function checkObject(object: CatalogObject, at: string): void {
-  checkElement(serialization.CatalogObject, object, at, OBJECT_RULES);
-  for (const list of ['variations', 'modifiers'] as const) {
-    const children = dataOf(object)?.[list] as CatalogObject[] | null | undefined;
-    children?.forEach((child, i) => checkObject(child, `${at}.${String(object.type).toLowerCase()}_data.${list}[${i}]`));
-  }
-}
+/** OBJECT_RULES for the objects at `at`, and for the variations and modifiers nested in them. */
+const objectRules = (at: string): FieldRules => ({
+  ...KEY_RULES,
+  ...rulesUnder(at, OBJECT_RULES),
+  ...rulesUnder(`${at}.item_data.variations[]`, OBJECT_RULES),
+  ...rulesUnder(`${at}.modifier_list_data.modifiers[]`, OBJECT_RULES),
+});
+const UPSERT_RULES = objectRules('object');
+const BATCH_UPSERT_RULES = objectRules('batches[].objects[]');
 
 /**
  * The counts Square's CatalogInfo limits allow, which neither the SDK's schemas nor the spec's
@@ -111,8 +110,7 @@ export function registerCatalog(app: FastifyInstance, ctx: EmulatorContext): voi
 
   app.post('/catalog/object', async (request, reply) => {
     const merchantId = request.merchant.id;
-    const body = parseRequest(serialization.catalog.object.UpsertCatalogObjectRequest, request.body, KEY_RULES);
-    checkObject(body.object as CatalogObject, 'object');
+    const body = parseRequest(serialization.catalog.object.UpsertCatalogObjectRequest, request.body, UPSERT_RULES);
     const result = ctx.idempotency.run(merchantId, 'UpsertCatalogObject', body.idempotency_key, body, () => {
       const upserted = upsertObjects(ctx, merchantId, [{ object: body.object as CatalogObject, field: 'object' }]);
       return {
@@ -125,9 +123,8 @@ export function registerCatalog(app: FastifyInstance, ctx: EmulatorContext): voi
 
   app.post('/catalog/batch-upsert', async (request, reply) => {
     const merchantId = request.merchant.id;
-    const body = parseRequest(serialization.BatchUpsertCatalogObjectsRequest, request.body, KEY_RULES);
+    const body = parseRequest(serialization.BatchUpsertCatalogObjectsRequest, request.body, BATCH_UPSERT_RULES);
     parse(batchUpsertLimits, body);
-    body.batches.forEach((b, i) => b.objects.forEach((o, j) => checkObject(o as CatalogObject, `batches[${i}].objects[${j}]`)));
     const total = body.batches.reduce((n, b) => n + b.objects.length, 0);
     if (total > CATALOG_LIMITS.batch_upsert_max_total_objects)
       throw errors.tooHigh('batches', `A batch upsert takes at most ${CATALOG_LIMITS.batch_upsert_max_total_objects} objects in all.`);

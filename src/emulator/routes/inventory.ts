@@ -5,8 +5,7 @@ import type { EmulatorContext } from '../context.js';
 import { errors } from '../errors.js';
 import { CHANGES_PAGE, COUNTS_PAGE, applyChanges, findChanges, findCounts, type ChangeInput } from '../domain/inventory.js';
 import type { Page } from '../pagination.js';
-import { parse, parseRequest, querySchema, withoutNulls, type FieldRules } from '../validation.js';
-import { checkElement } from './element-rules.js';
+import { parse, parseRequest, rulesUnder, querySchema, withoutNulls, type FieldRules } from '../validation.js';
 
 /** Square takes at most 100 changes in one BatchChangeInventory. */
 const MAX_CHANGES = 100;
@@ -34,6 +33,8 @@ const CHANGE_RULES: FieldRules = {
   'adjustment.purchase_order_id': { max: 100 },
   'adjustment.goods_receipt_id': { max: 100 },
 };
+
+const BATCH_CHANGE_RULES: FieldRules = { ...KEY_RULES, ...rulesUnder('changes[]', CHANGE_RULES) };
 
 const timestamp = z.iso.datetime({ offset: true });
 
@@ -86,8 +87,7 @@ const paged = <T>(name: string, page: Page<T>) => ({
 export function registerInventory(app: FastifyInstance, ctx: EmulatorContext): void {
   const batchChange = async (request: { merchant: { id: string }; body: unknown }) => {
     const merchantId = request.merchant.id;
-    const body = parseRequest(serialization.BatchChangeInventoryRequest, legacyLocation(request.body), KEY_RULES);
-    body.changes?.forEach((change, i) => checkElement(serialization.InventoryChange, change, `changes[${i}]`, CHANGE_RULES));
+    const body = parseRequest(serialization.BatchChangeInventoryRequest, legacyLocation(request.body), BATCH_CHANGE_RULES);
     if ((body.changes?.length ?? 0) > MAX_CHANGES)
       throw errors.invalid('ARRAY_LENGTH_TOO_LONG', `A batch takes at most ${MAX_CHANGES} changes.`, 'changes');
     const changes = (body.changes ?? []).map((c, i) => toChangeInput(c, `changes[${i}]`));

@@ -1,11 +1,9 @@
 import type { FastifyInstance } from 'fastify';
-import type { Square, serialization } from 'square';
+import type { Square } from 'square';
 import type { EmulatorContext } from '../context.js';
 import { errors } from '../errors.js';
 import { parse, querySchema, shapes } from '../validation.js';
-import { mainLocationId } from '../domain/locations.js';
-
-type Merchant = serialization.Merchant.Raw;
+import { merchantOf } from '../domain/merchants.js';
 
 const listQuery = querySchema<Square.ListMerchantsRequest>()({ cursor: shapes.queryInt });
 
@@ -28,26 +26,4 @@ export function registerMerchants(app: FastifyInstance, ctx: EmulatorContext): v
       throw errors.notFound(`Merchant with ID \`${id}\` not found.`, 'merchant_id');
     return { merchant: merchantOf(ctx, request.merchant.id) };
   });
-}
-
-/** When the emulator first saw the merchant's token. */
-export function merchantCreatedAt(ctx: EmulatorContext, merchantId: string): string | undefined {
-  return ctx.db
-    .prepare<[string], { created_at: string }>('SELECT created_at FROM merchants WHERE merchant_id = ?')
-    .get(merchantId)?.created_at;
-}
-
-function merchantOf(ctx: EmulatorContext, merchantId: string): Merchant {
-  const created = merchantCreatedAt(ctx, merchantId);
-  const main = ctx.stores.locations.get(merchantId, mainLocationId(ctx, merchantId))!;
-  return {
-    id: merchantId,
-    business_name: main.business_name ?? 'Emulated Seller',
-    country: main.country ?? 'US',
-    language_code: main.language_code ?? 'en-US',
-    currency: main.currency ?? 'USD',
-    status: 'ACTIVE',
-    main_location_id: main.id!,
-    ...(created ? { created_at: created } : {}),
-  };
 }

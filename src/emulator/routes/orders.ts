@@ -13,7 +13,7 @@ import {
   updateOrder,
 } from '../domain/orders.js';
 import { errors } from '../errors.js';
-import { compact, parse, parseRequest, type FieldRules } from '../validation.js';
+import { compact, parse, parseRequest, rulesUnder, type FieldRules } from '../validation.js';
 
 /** A fulfillment recipient's limits, the same for pickups, shipments and deliveries. */
 const recipient = (details: string): FieldRules => ({
@@ -87,7 +87,7 @@ const ORDER_RULES: FieldRules = {
   'fulfillments[].delivery_details.external_delivery_id': { max: 50 },
 };
 
-const orderRules = Object.fromEntries(Object.entries(ORDER_RULES).map(([path, rule]) => [`order.${path}`, rule]));
+const orderRules = rulesUnder('order', ORDER_RULES);
 
 /** CreateOrder and UpdateOrder. */
 const WRITE_RULES: FieldRules = { ...orderRules, idempotency_key: { max: 192 } };

@@ -3,23 +3,9 @@ import { serialization, type Square } from 'square';
 import { z } from 'zod';
 import type { EmulatorContext } from '../context.js';
 import { cancelPaymentRecord, requirePayment } from '../domain/order-payments.js';
-import { cancelPaymentByIdempotencyKey, completePayment, createPayment, listPayments, updatePayment } from '../domain/payments.js';
+import { EXTERNAL_TYPES, cancelPaymentByIdempotencyKey, completePayment, createPayment, listPayments, updatePayment } from '../domain/payments.js';
 import { parse, parseRequest, querySchema, shapes, type FieldRules } from '../validation.js';
 
-export const EXTERNAL_TYPES = [
-  'CHECK',
-  'BANK_TRANSFER',
-  'OTHER_GIFT_CARD',
-  'CRYPTO',
-  'SQUARE_CASH',
-  'SOCIAL',
-  'EXTERNAL',
-  'EMONEY',
-  'CARD',
-  'STORED_BALANCE',
-  'FOOD_VOUCHER',
-  'OTHER',
-] as const;
 
 /** What Square states for CreatePayment beyond the SDK's schema. */
 const CREATE_RULES: FieldRules = {

@@ -6,7 +6,7 @@ import { listRefunds, refundPayment, retrieveRefund, unlinkedRefund } from '../d
 import { errors } from '../errors.js';
 import { amountOf, requireMoney } from '../money.js';
 import { parse, parseRequest, querySchema, shapes, type FieldRules } from '../validation.js';
-import { EXTERNAL_TYPES } from './payments.js';
+import { EXTERNAL_TYPES } from '../domain/payments.js';
 
 /** What Square states for RefundPayment beyond the SDK's schema. */
 const REFUND_RULES: FieldRules = {
