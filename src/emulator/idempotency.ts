@@ -55,7 +55,7 @@ export class IdempotencyLedger {
   }
 
   /** Runs `create` once per (merchant, endpoint, key) inside one transaction. */
-  run(merchantId: string, endpoint: string, key: string, request: unknown, create: () => Reply): Reply {
+  private run(merchantId: string, endpoint: string, key: string, request: unknown, create: () => Reply): Reply {
     const fingerprint = sha256(canonicalJson(request));
     return this.db.transaction((): Reply => {
       const prior = this.findStmt.get(merchantId, endpoint, key);

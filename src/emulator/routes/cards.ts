@@ -28,11 +28,9 @@ export function registerCards(app: FastifyInstance, ctx: EmulatorContext): void 
   app.post('/cards', async (request, reply) => {
     const merchantId = request.merchant.id;
     const body = withoutNulls(parseRequest(serialization.CreateCardRequest, request.body, CREATE_RULES));
-    const result = ctx.idempotency.run(merchantId, 'CreateCard', body.idempotency_key, body, () => ({
-      status: 200,
-      body: { card: createCard(ctx, merchantId, body) },
+    return ctx.idempotency.send(reply, { merchantId, endpoint: 'CreateCard', key: body.idempotency_key, request: body }, () => ({
+      card: createCard(ctx, merchantId, body),
     }));
-    return reply.code(result.status).send(result.body);
   });
 
   app.get<{ Params: { card_id: string } }>('/cards/:card_id', async (request) => ({

@@ -111,14 +111,10 @@ export function registerCatalog(app: FastifyInstance, ctx: EmulatorContext): voi
   app.post('/catalog/object', async (request, reply) => {
     const merchantId = request.merchant.id;
     const body = parseRequest(serialization.catalog.object.UpsertCatalogObjectRequest, request.body, UPSERT_RULES);
-    const result = ctx.idempotency.run(merchantId, 'UpsertCatalogObject', body.idempotency_key, body, () => {
+    return ctx.idempotency.send(reply, { merchantId, endpoint: 'UpsertCatalogObject', key: body.idempotency_key, request: body }, () => {
       const upserted = upsertObjects(ctx, merchantId, [{ object: body.object as CatalogObject, field: 'object' }]);
-      return {
-        status: 200,
-        body: { catalog_object: upserted.objects[0], ...(upserted.id_mappings.length ? { id_mappings: upserted.id_mappings } : {}) },
-      };
+      return { catalog_object: upserted.objects[0], ...(upserted.id_mappings.length ? { id_mappings: upserted.id_mappings } : {}) };
     });
-    return reply.code(result.status).send(result.body);
   });
 
   app.post('/catalog/batch-upsert', async (request, reply) => {
@@ -128,19 +124,15 @@ export function registerCatalog(app: FastifyInstance, ctx: EmulatorContext): voi
     const total = body.batches.reduce((n, b) => n + b.objects.length, 0);
     if (total > CATALOG_LIMITS.batch_upsert_max_total_objects)
       throw errors.tooHigh('batches', `A batch upsert takes at most ${CATALOG_LIMITS.batch_upsert_max_total_objects} objects in all.`);
-    const result = ctx.idempotency.run(merchantId, 'BatchUpsertCatalogObjects', body.idempotency_key, body, () => {
+    return ctx.idempotency.send(reply, { merchantId, endpoint: 'BatchUpsertCatalogObjects', key: body.idempotency_key, request: body }, () => {
       const input = body.batches.flatMap((b, i) => b.objects.map((o, j) => ({ object: o as CatalogObject, field: `batches[${i}].objects[${j}]` })));
       const upserted = upsertObjects(ctx, merchantId, input);
       return {
-        status: 200,
-        body: {
-          objects: upserted.objects,
-          updated_at: upserted.updated_at,
-          ...(upserted.id_mappings.length ? { id_mappings: upserted.id_mappings } : {}),
-        },
+        objects: upserted.objects,
+        updated_at: upserted.updated_at,
+        ...(upserted.id_mappings.length ? { id_mappings: upserted.id_mappings } : {}),
       };
     });
-    return reply.code(result.status).send(result.body);
   });
 
   app.get<{ Params: { object_id: string } }>('/catalog/object/:object_id', async (request) => {

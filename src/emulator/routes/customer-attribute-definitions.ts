@@ -39,14 +39,10 @@ export function registerCustomerAttributeDefinitions(app: FastifyInstance, ctx: 
     const body = withoutNulls(
       parseRequest(serialization.customers.CreateCustomerCustomAttributeDefinitionRequest, request.body, WRITE_RULES),
     );
-    const create = () => ({
-      status: 200,
-      body: { custom_attribute_definition: createDefinition(ctx, merchantId, body.custom_attribute_definition) },
-    });
-    const result = body.idempotency_key
-      ? ctx.idempotency.run(merchantId, 'CreateCustomerCustomAttributeDefinition', body.idempotency_key, request.body, create)
-      : ctx.tx(create);
-    return reply.code(result.status).send(result.body);
+    const scope = { merchantId, endpoint: 'CreateCustomerCustomAttributeDefinition', key: body.idempotency_key, request: request.body };
+    return ctx.idempotency.send(reply, scope, () => ({
+      custom_attribute_definition: createDefinition(ctx, merchantId, body.custom_attribute_definition),
+    }));
   });
 
   app.get<KeyParams>('/customers/custom-attribute-definitions/:key', async (request) => {
@@ -60,14 +56,10 @@ export function registerCustomerAttributeDefinitions(app: FastifyInstance, ctx: 
     const body = withoutNulls(
       parseRequest(serialization.customers.UpdateCustomerCustomAttributeDefinitionRequest, request.body, WRITE_RULES),
     );
-    const update = () => ({
-      status: 200,
-      body: { custom_attribute_definition: updateDefinition(ctx, merchantId, key, body.custom_attribute_definition) },
-    });
-    const result = body.idempotency_key
-      ? ctx.idempotency.run(merchantId, `UpdateCustomerCustomAttributeDefinition/${key}`, body.idempotency_key, request.body, update)
-      : ctx.tx(update);
-    return reply.code(result.status).send(result.body);
+    const scope = { merchantId, endpoint: `UpdateCustomerCustomAttributeDefinition/${key}`, key: body.idempotency_key, request: request.body };
+    return ctx.idempotency.send(reply, scope, () => ({
+      custom_attribute_definition: updateDefinition(ctx, merchantId, key, body.custom_attribute_definition),
+    }));
   });
 
   app.delete<KeyParams>('/customers/custom-attribute-definitions/:key', async (request) => {

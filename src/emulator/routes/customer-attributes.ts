@@ -45,11 +45,8 @@ export function registerCustomerAttributes(app: FastifyInstance, ctx: EmulatorCo
     const merchantId = request.merchant.id;
     const { customer_id: customerId, key } = request.params;
     const body = withoutNulls(parseRequest(serialization.customers.UpsertCustomerCustomAttributeRequest, request.body, UPSERT_RULES));
-    const run = () => ({ status: 200, body: { custom_attribute: upsertAttribute(ctx, merchantId, customerId, key, body.custom_attribute) } });
-    const result = body.idempotency_key
-      ? ctx.idempotency.run(merchantId, `UpsertCustomerCustomAttribute/${customerId}/${key}`, body.idempotency_key, request.body, run)
-      : ctx.tx(run);
-    return reply.code(result.status).send(result.body);
+    const scope = { merchantId, endpoint: `UpsertCustomerCustomAttribute/${customerId}/${key}`, key: body.idempotency_key, request: request.body };
+    return ctx.idempotency.send(reply, scope, () => ({ custom_attribute: upsertAttribute(ctx, merchantId, customerId, key, body.custom_attribute) }));
   });
 
   app.delete<AttributeParams>('/customers/:customer_id/custom-attributes/:key', async (request) => {
@@ -73,13 +70,11 @@ export function registerCustomerAttributes(app: FastifyInstance, ctx: EmulatorCo
         // Each entry names its attribute in the body, where the single upsert has it in the path.
         const key = item.custom_attribute.key;
         if (key === undefined) throw errors.missing('custom_attribute.key');
-        const run = () => ({
-          status: 200,
-          body: { customer_id: item.customer_id, custom_attribute: upsertAttribute(ctx, merchantId, item.customer_id, key, item.custom_attribute) },
-        });
-        const endpoint = `UpsertCustomerCustomAttribute/${item.customer_id}/${key}`;
-        return (item.idempotency_key ? ctx.idempotency.run(merchantId, endpoint, item.idempotency_key, raw, run) : run())
-          .body as Record<string, unknown>;
+        const scope = { merchantId, endpoint: `UpsertCustomerCustomAttribute/${item.customer_id}/${key}`, key: item.idempotency_key, request: raw };
+        return ctx.idempotency.answer(scope, () => ({
+          customer_id: item.customer_id,
+          custom_attribute: upsertAttribute(ctx, merchantId, item.customer_id, key, item.custom_attribute),
+        })).body as Record<string, unknown>;
       }),
     );
     return { values: responses };

@@ -22,11 +22,9 @@ export function registerCustomerCards(app: FastifyInstance, ctx: EmulatorContext
     const customerId = request.params.customer_id;
     const body = withoutNulls(parseRequest(serialization.customers.CreateCustomerCardRequest, request.body, CREATE_RULES));
     // Square: calls with the same nonce return the card made by the first, so the nonce is the idempotency key.
-    const result = ctx.idempotency.run(merchantId, `CreateCustomerCard/${customerId}`, body.card_nonce, {}, () => ({
-      status: 200,
-      body: { card: createCustomerCard(ctx, merchantId, customerId, body) },
+    return ctx.idempotency.send(reply, { merchantId, endpoint: `CreateCustomerCard/${customerId}`, key: body.card_nonce, request: {} }, () => ({
+      card: createCustomerCard(ctx, merchantId, customerId, body),
     }));
-    return reply.code(result.status).send(result.body);
   });
 
   app.delete<CardParams>('/customers/:customer_id/cards/:card_id', async (request) => {

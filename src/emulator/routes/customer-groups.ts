@@ -35,11 +35,8 @@ export function registerCustomerGroups(app: FastifyInstance, ctx: EmulatorContex
   app.post('/customers/groups', async (request, reply) => {
     const merchantId = request.merchant.id;
     const body = parseRequest(serialization.customers.CreateCustomerGroupRequest, request.body, GROUP_RULES);
-    const create = () => ({ status: 200, body: { group: createGroup(ctx, merchantId, body.group.name) } });
-    const result = body.idempotency_key
-      ? ctx.idempotency.run(merchantId, 'CreateCustomerGroup', body.idempotency_key, request.body, create)
-      : ctx.tx(create);
-    return reply.code(result.status).send(result.body);
+    const scope = { merchantId, endpoint: 'CreateCustomerGroup', key: body.idempotency_key, request: request.body };
+    return ctx.idempotency.send(reply, scope, () => ({ group: createGroup(ctx, merchantId, body.group.name) }));
   });
 
   app.get<GroupParams>('/customers/groups/:group_id', async (request) => ({

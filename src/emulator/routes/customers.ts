@@ -58,11 +58,8 @@ export function registerCustomers(app: FastifyInstance, ctx: EmulatorContext): v
   app.post('/customers', async (request, reply) => {
     const merchantId = request.merchant.id;
     const body = parseRequest(serialization.CreateCustomerRequest, request.body, PROFILE_RULES);
-    const create = () => ({ status: 200, body: { customer: createCustomer(ctx, merchantId, body) } });
-    const result = body.idempotency_key
-      ? ctx.idempotency.run(merchantId, 'CreateCustomer', body.idempotency_key, request.body, create)
-      : ctx.tx(create);
-    return reply.code(result.status).send(result.body);
+    const scope = { merchantId, endpoint: 'CreateCustomer', key: body.idempotency_key, request: request.body };
+    return ctx.idempotency.send(reply, scope, () => ({ customer: createCustomer(ctx, merchantId, body) }));
   });
 
   app.post('/customers/search', async (request) =>
@@ -77,9 +74,8 @@ export function registerCustomers(app: FastifyInstance, ctx: EmulatorContext): v
       mapEntries(customers, (key, data) => {
         // Lengths are checked profile by profile, so that a bad one gets its own errors.
         const fields = parseRequest(serialization.BulkCreateCustomerData, data, PROFILE_RULES);
-        return ctx.idempotency.run(merchantId, 'BulkCreateCustomers', key, data, () => ({
-          status: 200,
-          body: { customer: createCustomer(ctx, merchantId, fields) },
+        return ctx.idempotency.answer({ merchantId, endpoint: 'BulkCreateCustomers', key, request: data }, () => ({
+          customer: createCustomer(ctx, merchantId, fields),
         })).body as Record<string, unknown>;
       }),
     );

@@ -52,7 +52,7 @@ export function registerGiftCards(app: FastifyInstance, ctx: EmulatorContext): v
   app.post('/gift-cards', async (request, reply) => {
     const merchantId = request.merchant.id;
     const body = parseRequest(serialization.CreateGiftCardRequest, request.body, CREATE_RULES);
-    const result = ctx.idempotency.run(merchantId, 'CreateGiftCard', body.idempotency_key, body, () => {
+    return ctx.idempotency.send(reply, { merchantId, endpoint: 'CreateGiftCard', key: body.idempotency_key, request: body }, () => {
       if (!locations.get(merchantId, body.location_id)) {
         throw errors.notFound(`Location with id ${body.location_id} not found.`, 'location_id');
       }
@@ -62,9 +62,8 @@ export function registerGiftCards(app: FastifyInstance, ctx: EmulatorContext): v
         gan_source: body.gift_card.gan_source ?? 'SQUARE',
         gan,
       });
-      return { status: 200, body: { gift_card: card } };
+      return { gift_card: card };
     });
-    return reply.code(result.status).send(result.body);
   });
 
   app.post('/gift-cards/from-gan', async (request) => {

@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { serialization, type Square } from 'square';
 import { z } from 'zod';
 import type { EmulatorContext } from '../context.js';
@@ -85,20 +85,16 @@ const paged = <T>(name: string, page: Page<T>) => ({
  * changes by object, location and state. Transfers between locations are not emulated.
  */
 export function registerInventory(app: FastifyInstance, ctx: EmulatorContext): void {
-  const batchChange = async (request: { merchant: { id: string }; body: unknown }) => {
+  const batchChange = async (request: FastifyRequest, reply: FastifyReply) => {
     const merchantId = request.merchant.id;
     const body = parseRequest(serialization.BatchChangeInventoryRequest, legacyLocation(request.body), BATCH_CHANGE_RULES);
     if ((body.changes?.length ?? 0) > MAX_CHANGES)
       throw errors.invalid('ARRAY_LENGTH_TOO_LONG', `A batch takes at most ${MAX_CHANGES} changes.`, 'changes');
     const changes = (body.changes ?? []).map((c, i) => toChangeInput(c, `changes[${i}]`));
-    const result = ctx.idempotency.run(merchantId, 'BatchChangeInventory', body.idempotency_key, body, () => {
+    return ctx.idempotency.send(reply, { merchantId, endpoint: 'BatchChangeInventory', key: body.idempotency_key, request: body }, () => {
       const applied = applyChanges(ctx, merchantId, changes);
-      return {
-        status: 200,
-        body: { ...(applied.counts.length ? { counts: applied.counts } : {}), ...(applied.changes.length ? { changes: applied.changes } : {}) },
-      };
+      return { ...(applied.counts.length ? { counts: applied.counts } : {}), ...(applied.changes.length ? { changes: applied.changes } : {}) };
     });
-    return result.body;
   };
   app.post('/inventory/changes/batch-create', batchChange);
   app.post('/inventory/batch-change', batchChange);
