@@ -2,6 +2,7 @@ import type { serialization } from 'square';
 import { z } from 'zod';
 import { SquareApiError, errors, type SquareErrorBody } from './errors.js';
 import { wireInteger } from './json.js';
+import { isTimestamp } from './timestamps.js';
 
 type Issue = z.core.$ZodIssue;
 
@@ -169,11 +170,23 @@ interface RequestSchema<Raw> {
 }
 
 /**
- * What Square states for an API's string fields that the SDK's schemas do not carry, by dotted path
- * (`billing_address.postal_code`, `[]` for each element of a list: `line_items[].name`): lengths, and
- * the values of fields the SDK types as plain strings.
+ * What Square states of a request's fields that the SDK's schemas do not carry, by dotted path
+ * (`billing_address.postal_code`, `[]` for each element of a list: `line_items[].name`), whether its
+ * spec says it in a property or in prose: `min` and `max` bound a string's length, a list's length or a
+ * number; `oneOf` lists the values of a field the SDK types as a plain string; `integer` and
+ * `timestamp` (RFC 3339) are what the SDK types only as a number or a string.
  */
-export type FieldRules = Record<string, { min?: number; max?: number; oneOf?: readonly string[] }>;
+export interface FieldRule {
+  min?: number;
+  max?: number;
+  oneOf?: readonly string[];
+  integer?: true;
+  timestamp?: true;
+  /** Required, where the SDK's schema makes it optional but Square's API does not. */
+  required?: true;
+}
+
+export type FieldRules = Record<string, FieldRule>;
 
 /** `rules` of an object, for that object where it sits in a request (`order`, `changes[]`). */
 export const rulesUnder = (at: string, rules: FieldRules): FieldRules =>
@@ -241,19 +254,29 @@ function valuesAt(input: unknown, path: string): Array<{ field: string; value: u
   );
 }
 
+/** What a value breaks of its rule, in Square's codes. */
+function ruleIssue(field: string, value: unknown, { min, max, oneOf, integer, timestamp, required }: FieldRule): SquareErrorBody | undefined {
+  const issue = (code: serialization.ErrorCode.Raw, detail: string): SquareErrorBody => ({ category: 'INVALID_REQUEST_ERROR', code, detail, field });
+  if (value == null) return required ? issue('MISSING_REQUIRED_PARAMETER', `Field must be set: ${field}`) : undefined;
+  if (typeof value === 'string') {
+    if (max !== undefined && value.length > max) return issue('VALUE_TOO_LONG', `Field ${field} must be at most ${max} characters long`);
+    if (min !== undefined && value.length < min) return issue('VALUE_TOO_SHORT', `Field ${field} must be at least ${min} characters long`);
+    if (oneOf && !oneOf.includes(value)) return issue('INVALID_ENUM_VALUE', `Field ${field} must be one of ${oneOf.join(', ')}`);
+    if (timestamp && !isTimestamp(value)) return issue('INVALID_VALUE', `Field ${field} must be an RFC 3339 timestamp`);
+  } else if (Array.isArray(value)) {
+    if (max !== undefined && value.length > max) return issue('ARRAY_LENGTH_TOO_LONG', `Field ${field} must have at most ${max} items`);
+    if (min !== undefined && value.length < min) return issue('ARRAY_LENGTH_TOO_SHORT', `Field ${field} must have at least ${min} items`);
+  } else if (typeof value === 'number' || typeof value === 'bigint') {
+    if (integer && !Number.isInteger(Number(value))) return issue('EXPECTED_INTEGER', `Field ${field} must be a whole number`);
+    if (max !== undefined && value > max) return issue('VALUE_TOO_HIGH', `Field ${field} must be at most ${max}`);
+    if (min !== undefined && value < min) return issue('VALUE_TOO_LOW', `Field ${field} must be at least ${min}`);
+  }
+  return undefined;
+}
+
 function ruleIssues(input: unknown, rules: FieldRules): SquareErrorBody[] {
-  return Object.entries(rules).flatMap(([path, { min, max, oneOf }]) =>
-    valuesAt(input, path).flatMap(({ field, value }): SquareErrorBody[] => {
-      if (typeof value !== 'string') return [];
-      const base = { category: 'INVALID_REQUEST_ERROR' as const, field };
-      if (max !== undefined && value.length > max)
-        return [{ ...base, code: 'VALUE_TOO_LONG', detail: `Field ${field} must be at most ${max} characters long` }];
-      if (min !== undefined && value.length < min)
-        return [{ ...base, code: 'VALUE_TOO_SHORT', detail: `Field ${field} must be at least ${min} characters long` }];
-      if (oneOf && !oneOf.includes(value))
-        return [{ ...base, code: 'INVALID_ENUM_VALUE', detail: `Field ${field} must be one of ${oneOf.join(', ')}` }];
-      return [];
-    }),
+  return Object.entries(rules).flatMap(([path, rule]) =>
+    valuesAt(input, path).flatMap(({ field, value }) => ruleIssue(field, value, rule) ?? []),
   );
 }
 

@@ -141,7 +141,7 @@ describe('UpsertCatalogObject and BatchUpsertCatalogObjects', () => {
     const many = Array.from({ length: 1001 }, (_, i) => ({ type: 'CATEGORY', id: `#c${i}`, category_data: { name: `c${i}` } }));
     expect((await raw({ idempotency_key: 'k', batches: [{ objects: many }] })).body.errors[0]).toMatchObject({
       code: 'ARRAY_LENGTH_TOO_LONG',
-      field: 'batches.0.objects',
+      field: 'batches[0].objects',
     });
     expect((await raw({ idempotency_key: 'k', batches: [] })).body.errors[0]).toMatchObject({ code: 'ARRAY_LENGTH_TOO_SHORT' });
     // PRICING_RULE is one of Square's types, so its schema takes it; the emulator keeps no pricing rules and says so.

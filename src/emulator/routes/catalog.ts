@@ -49,32 +49,27 @@ const objectRules = (at: string): FieldRules => ({
   ...rulesUnder(`${at}.modifier_list_data.modifiers[]`, OBJECT_RULES),
 });
 const UPSERT_RULES = objectRules('object');
-const BATCH_UPSERT_RULES = objectRules('batches[].objects[]');
+const BATCH_UPSERT_RULES: FieldRules = {
+  ...objectRules('batches[].objects[]'),
+  batches: { min: 1 },
+  'batches[].objects': { min: 1, max: CATALOG_LIMITS.batch_upsert_max_objects_per_batch },
+};
 
 /**
  * The counts Square's CatalogInfo limits allow, which neither the SDK's schemas nor the spec's
  * properties carry (their descriptions state them).
  */
-const nonEmpty = z.array(z.unknown()).min(1);
-const ids = (max: number) => nonEmpty.max(max);
-const batchUpsertLimits = z.looseObject({
-  batches: z.array(z.looseObject({ objects: ids(CATALOG_LIMITS.batch_upsert_max_objects_per_batch) })).min(1),
-});
-const batchRetrieveLimits = z.looseObject({ object_ids: ids(CATALOG_LIMITS.batch_retrieve_max_object_ids) });
-const batchDeleteLimits = z.looseObject({ object_ids: ids(CATALOG_LIMITS.batch_delete_max_object_ids) });
-const searchLimits = z.looseObject({
-  begin_time: z.iso.datetime({ offset: true }).nullish(),
-  query: z
-    .looseObject({
-      set_query: z.looseObject({ attribute_values: nonEmpty }).nullish(),
-      prefix_query: z.looseObject({ attribute_prefix: z.string().min(1) }).nullish(),
-      text_query: z.looseObject({ keywords: ids(3) }).nullish(),
-      items_for_tax_query: z.looseObject({ tax_ids: ids(1000) }).nullish(),
-      items_for_modifier_list_query: z.looseObject({ modifier_list_ids: ids(1000) }).nullish(),
-    })
-    .nullish(),
-});
-const searchItemsLimits = z.looseObject({ limit: z.number().int().min(1).max(ITEMS_PAGE).nullish() });
+const BATCH_RETRIEVE_RULES: FieldRules = { object_ids: { min: 1, max: CATALOG_LIMITS.batch_retrieve_max_object_ids } };
+const BATCH_DELETE_RULES: FieldRules = { object_ids: { min: 1, max: CATALOG_LIMITS.batch_delete_max_object_ids } };
+const SEARCH_RULES: FieldRules = {
+  begin_time: { timestamp: true },
+  'query.set_query.attribute_values': { min: 1 },
+  'query.prefix_query.attribute_prefix': { min: 1 },
+  'query.text_query.keywords': { min: 1, max: 3 },
+  'query.items_for_tax_query.tax_ids': { min: 1, max: 1000 },
+  'query.items_for_modifier_list_query.modifier_list_ids': { min: 1, max: 1000 },
+};
+const SEARCH_ITEMS_RULES: FieldRules = { limit: { min: 1, max: ITEMS_PAGE } };
 
 /** The query expressions SearchCatalogObjects answers here; Square's others are refused rather than ignored. */
 const EMULATED_QUERIES: ReadonlySet<string> = new Set<keyof CatalogQuery>([
@@ -120,7 +115,6 @@ export function registerCatalog(app: FastifyInstance, ctx: EmulatorContext): voi
   app.post('/catalog/batch-upsert', async (request, reply) => {
     const merchantId = request.merchant.id;
     const body = parseRequest(serialization.BatchUpsertCatalogObjectsRequest, request.body, BATCH_UPSERT_RULES);
-    parse(batchUpsertLimits, body);
     const total = body.batches.reduce((n, b) => n + b.objects.length, 0);
     if (total > CATALOG_LIMITS.batch_upsert_max_total_objects)
       throw errors.tooHigh('batches', `A batch upsert takes at most ${CATALOG_LIMITS.batch_upsert_max_total_objects} objects in all.`);
@@ -147,8 +141,7 @@ export function registerCatalog(app: FastifyInstance, ctx: EmulatorContext): voi
 
   app.post('/catalog/batch-retrieve', async (request) => {
     const merchantId = request.merchant.id;
-    const body = parseRequest(serialization.BatchGetCatalogObjectsRequest, request.body);
-    parse(batchRetrieveLimits, body);
+    const body = parseRequest(serialization.BatchGetCatalogObjectsRequest, request.body, BATCH_RETRIEVE_RULES);
     const objects = [...new Set(body.object_ids)]
       .map((id) => ctx.stores.catalogObjects.get(merchantId, id))
       .filter((o): o is CatalogObject => !!o && (!o.is_deleted || !!body.include_deleted_objects))
@@ -173,8 +166,7 @@ export function registerCatalog(app: FastifyInstance, ctx: EmulatorContext): voi
 
   app.post('/catalog/search', async (request) => {
     const merchantId = request.merchant.id;
-    const body = parseRequest(serialization.SearchCatalogObjectsRequest, request.body);
-    parse(searchLimits, body);
+    const body = parseRequest(serialization.SearchCatalogObjectsRequest, request.body, SEARCH_RULES);
     const query = body.query ? withoutNulls(body.query) : undefined;
     if (query && Object.keys(query).length > 1)
       throw errors.invalidValue('query', 'A catalog query takes one expression at most.');
@@ -192,8 +184,7 @@ export function registerCatalog(app: FastifyInstance, ctx: EmulatorContext): voi
 
   app.post('/catalog/search-catalog-items', async (request) => {
     const merchantId = request.merchant.id;
-    const body = parseRequest(serialization.SearchCatalogItemsRequest, request.body);
-    parse(searchItemsLimits, body);
+    const body = parseRequest(serialization.SearchCatalogItemsRequest, request.body, SEARCH_ITEMS_RULES);
     // A filter the emulator cannot apply is refused rather than ignored, as for SearchCatalogObjects' query expressions.
     if (body.custom_attribute_filters?.length)
       throw errors.invalidValue('custom_attribute_filters', 'The emulator does not filter by custom attributes.');
@@ -216,8 +207,7 @@ export function registerCatalog(app: FastifyInstance, ctx: EmulatorContext): voi
 
   app.post('/catalog/batch-delete', async (request) => {
     const merchantId = request.merchant.id;
-    const body = parseRequest(serialization.BatchDeleteCatalogObjectsRequest, request.body);
-    parse(batchDeleteLimits, body);
+    const body = parseRequest(serialization.BatchDeleteCatalogObjectsRequest, request.body, BATCH_DELETE_RULES);
     return ctx.tx(() => {
       const deleted = deleteObjects(ctx, merchantId, body.object_ids);
       return deleted.deleted_object_ids.length ? deleted : { deleted_at: deleted.deleted_at };

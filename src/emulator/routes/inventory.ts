@@ -36,14 +36,8 @@ const CHANGE_RULES: FieldRules = {
 
 const BATCH_CHANGE_RULES: FieldRules = { ...KEY_RULES, ...rulesUnder('changes[]', CHANGE_RULES) };
 
-const timestamp = z.iso.datetime({ offset: true });
-
 /** What Square checks of the retrieve requests beyond the SDK's schema: times are RFC 3339, pages 1 to 1,000. */
-const retrieveLimits = z.looseObject({
-  updated_after: timestamp.nullish(),
-  updated_before: timestamp.nullish(),
-  limit: z.number().int().min(1).max(1000).nullish(),
-});
+const RETRIEVE_RULES: FieldRules = { updated_after: { timestamp: true }, updated_before: { timestamp: true }, limit: { min: 1, max: 1000 } };
 
 const byObjectQuery = querySchema<Omit<Square.GetInventoryRequest, 'catalogObjectId'>>()({ locationIds: z.string(), cursor: z.string() });
 
@@ -100,16 +94,14 @@ export function registerInventory(app: FastifyInstance, ctx: EmulatorContext): v
   app.post('/inventory/batch-change', batchChange);
 
   const batchCounts = async (request: { merchant: { id: string }; body: unknown }) => {
-    const body = parseRequest(serialization.BatchGetInventoryCountsRequest, request.body);
-    parse(retrieveLimits, body);
+    const body = parseRequest(serialization.BatchGetInventoryCountsRequest, request.body, RETRIEVE_RULES);
     return paged('counts', findCounts(ctx, request.merchant.id, withoutNulls(body)));
   };
   app.post('/inventory/counts/batch-retrieve', batchCounts);
   app.post('/inventory/batch-retrieve-counts', batchCounts);
 
   const batchChanges = async (request: { merchant: { id: string }; body: unknown }) => {
-    const body = parseRequest(serialization.BatchRetrieveInventoryChangesRequest, request.body);
-    parse(retrieveLimits, body);
+    const body = parseRequest(serialization.BatchRetrieveInventoryChangesRequest, request.body, RETRIEVE_RULES);
     return paged('changes', findChanges(ctx, request.merchant.id, withoutNulls(body)));
   };
   app.post('/inventory/changes/batch-retrieve', batchChanges);

@@ -1,6 +1,5 @@
 import type { FastifyInstance } from 'fastify';
 import { serialization } from 'square';
-import { z } from 'zod';
 import type { EmulatorContext } from '../context.js';
 import {
   accumulate,
@@ -16,7 +15,7 @@ import {
 } from '../domain/loyalty.js';
 import { errors } from '../errors.js';
 import { paginate } from '../pagination.js';
-import { parse, parseRequest, type FieldRules } from '../validation.js';
+import { parseRequest, type FieldRules } from '../validation.js';
 
 /** Square's limits: SearchLoyaltyAccounts 1–200 (default 30), events and rewards 1–30 (default 30). */
 const MAX_ACCOUNTS_PAGE = 200;
@@ -29,39 +28,37 @@ const MAX_FILTER_VALUES = 30;
 const KEY = { idempotency_key: { min: 1, max: 128 } };
 const ID = { min: 1, max: 36 };
 const CREATE_ACCOUNT_RULES: FieldRules = { ...KEY, 'loyalty_account.program_id': ID };
-const ACCUMULATE_RULES: FieldRules = { ...KEY, location_id: { min: 1 }, 'accumulate_points.loyalty_program_id': { max: 36 } };
-const ADJUST_RULES: FieldRules = { ...KEY, 'adjust_points.loyalty_program_id': { max: 36 }, 'adjust_points.reason': { max: 3500 } };
-const SEARCH_EVENTS_RULES: FieldRules = {
-  'query.filter.loyalty_account_filter.loyalty_account_id': { min: 1 },
-  'query.filter.order_filter.order_id': { min: 1 },
+const ACCUMULATE_RULES: FieldRules = {
+  ...KEY,
+  location_id: { min: 1 },
+  'accumulate_points.loyalty_program_id': { max: 36 },
+  'accumulate_points.points': { min: 1, integer: true },
+};
+const ADJUST_RULES: FieldRules = {
+  ...KEY,
+  'adjust_points.loyalty_program_id': { max: 36 },
+  'adjust_points.reason': { max: 3500 },
+  'adjust_points.points': { integer: true },
 };
 const CALCULATE_RULES: FieldRules = { order_id: { min: 1 }, loyalty_account_id: ID };
 const CREATE_REWARD_RULES: FieldRules = { ...KEY, 'reward.loyalty_account_id': ID, 'reward.reward_tier_id': ID };
-const SEARCH_REWARDS_RULES: FieldRules = { 'query.loyalty_account_id': { min: 1 } };
 const REDEEM_RULES: FieldRules = { ...KEY, location_id: { min: 1 } };
 
 /** Numbers and counts Square checks that the SDK's schemas type only as numbers and lists. */
-const page = (max: number) => z.looseObject({ limit: z.number().int().min(1).max(max).nullish() });
-const timestamp = z.string().refine((v) => !Number.isNaN(Date.parse(v)), 'Expected an RFC 3339 timestamp');
-const accountsLimits = page(MAX_ACCOUNTS_PAGE).extend({
-  query: z
-    .looseObject({ mappings: z.array(z.unknown()).max(MAX_FILTER_VALUES).nullish(), customer_ids: z.array(z.unknown()).max(MAX_FILTER_VALUES).nullish() })
-    .nullish(),
-});
-const eventsLimits = page(MAX_EVENTS_PAGE).extend({
-  query: z
-    .looseObject({
-      filter: z
-        .looseObject({
-          date_time_filter: z.looseObject({ created_at: z.looseObject({ start_at: timestamp.nullish(), end_at: timestamp.nullish() }) }).nullish(),
-        })
-        .nullish(),
-    })
-    .nullish(),
-});
-const rewardsLimits = page(MAX_EVENTS_PAGE);
-const accumulateLimits = z.looseObject({ accumulate_points: z.looseObject({ points: z.number().int().min(1).nullish() }) });
-const adjustLimits = z.looseObject({ adjust_points: z.looseObject({ points: z.number().int() }) });
+const page = (max: number): FieldRules => ({ limit: { min: 1, max } });
+const SEARCH_ACCOUNTS_RULES: FieldRules = {
+  ...page(MAX_ACCOUNTS_PAGE),
+  'query.mappings': { max: MAX_FILTER_VALUES },
+  'query.customer_ids': { max: MAX_FILTER_VALUES },
+};
+const SEARCH_EVENTS_RULES: FieldRules = {
+  ...page(MAX_EVENTS_PAGE),
+  'query.filter.loyalty_account_filter.loyalty_account_id': { min: 1 },
+  'query.filter.order_filter.order_id': { min: 1 },
+  'query.filter.date_time_filter.created_at.start_at': { timestamp: true },
+  'query.filter.date_time_filter.created_at.end_at': { timestamp: true },
+};
+const SEARCH_REWARDS_RULES: FieldRules = { ...page(MAX_EVENTS_PAGE), 'query.loyalty_account_id': { min: 1 } };
 
 type AccountParams = { Params: { account_id: string } };
 type ProgramParams = { Params: { program_id: string } };
@@ -114,8 +111,7 @@ export function registerLoyalty(app: FastifyInstance, ctx: EmulatorContext): voi
 
   app.post('/loyalty/accounts/search', async (request) => {
     const merchantId = request.merchant.id;
-    const body = parseRequest(serialization.loyalty.accounts.SearchLoyaltyAccountsRequest, request.body);
-    parse(accountsLimits, body);
+    const body = parseRequest(serialization.loyalty.accounts.SearchLoyaltyAccountsRequest, request.body, SEARCH_ACCOUNTS_RULES);
     const phones = body.query?.mappings?.map((m) => m.phone_number);
     const customerIds = body.query?.customer_ids;
     if (phones?.length && customerIds?.length)
@@ -142,7 +138,6 @@ export function registerLoyalty(app: FastifyInstance, ctx: EmulatorContext): voi
   app.post<AccountParams>('/loyalty/accounts/:account_id/accumulate', async (request, reply) => {
     const merchantId = request.merchant.id;
     const body = parseRequest(serialization.loyalty.accounts.AccumulateLoyaltyPointsRequest, request.body, ACCUMULATE_RULES);
-    parse(accumulateLimits, body);
     return ctx.idempotency.send(reply, { merchantId, endpoint: 'AccumulateLoyaltyPoints', key: body.idempotency_key, request: request.body }, () => {
       const events = accumulate(ctx, merchantId, request.params.account_id, { ...body.accumulate_points, location_id: body.location_id });
       // `event` is the deprecated single-event field Square still fills.
@@ -153,7 +148,6 @@ export function registerLoyalty(app: FastifyInstance, ctx: EmulatorContext): voi
   app.post<AccountParams>('/loyalty/accounts/:account_id/adjust', async (request, reply) => {
     const merchantId = request.merchant.id;
     const body = parseRequest(serialization.loyalty.accounts.AdjustLoyaltyPointsRequest, request.body, ADJUST_RULES);
-    parse(adjustLimits, body);
     return ctx.idempotency.send(reply, { merchantId, endpoint: 'AdjustLoyaltyPoints', key: body.idempotency_key, request: request.body }, () => ({
       event: adjust(ctx, merchantId, request.params.account_id, {
         points: body.adjust_points.points,
@@ -166,7 +160,6 @@ export function registerLoyalty(app: FastifyInstance, ctx: EmulatorContext): voi
   app.post('/loyalty/events/search', async (request) => {
     const merchantId = request.merchant.id;
     const body = parseRequest(serialization.SearchLoyaltyEventsRequest, request.body, SEARCH_EVENTS_RULES);
-    parse(eventsLimits, body);
     const filter = body.query?.filter;
     const createdAt = filter?.date_time_filter?.created_at;
     const matches = loyaltyEvents.all(merchantId).filter(({ doc }) => {
@@ -204,7 +197,6 @@ export function registerLoyalty(app: FastifyInstance, ctx: EmulatorContext): voi
   app.post('/loyalty/rewards/search', async (request) => {
     const merchantId = request.merchant.id;
     const body = parseRequest(serialization.loyalty.rewards.SearchLoyaltyRewardsRequest, request.body, SEARCH_REWARDS_RULES);
-    parse(rewardsLimits, body);
     const query = body.query;
     const matches = loyaltyRewards
       .all(merchantId)

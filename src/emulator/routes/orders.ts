@@ -1,6 +1,5 @@
 import type { FastifyInstance } from 'fastify';
 import { serialization } from 'square';
-import { z } from 'zod';
 import type { EmulatorContext } from '../context.js';
 import { payOrder } from '../domain/order-payments.js';
 import {
@@ -13,7 +12,7 @@ import {
   updateOrder,
 } from '../domain/orders.js';
 import { errors } from '../errors.js';
-import { compact, parse, parseRequest, rulesUnder, type FieldRules } from '../validation.js';
+import { compact, parseRequest, rulesUnder, type FieldRules } from '../validation.js';
 
 /** A fulfillment recipient's limits, the same for pickups, shipments and deliveries. */
 const recipient = (details: string): FieldRules => ({
@@ -105,23 +104,15 @@ const PAY_RULES: FieldRules = { idempotency_key: { min: 1, max: 192 } };
  * (at most 100 order ids, 10 locations, customers or sources, 1000 orders a page); an empty list of
  * ids, locations or states would ask for nothing and is refused.
  */
-const batchRetrieveLimits = z.looseObject({ order_ids: z.array(z.string()).min(1).max(100) });
+const BATCH_RETRIEVE_RULES: FieldRules = { order_ids: { min: 1, max: 100 } };
 
-const searchLimits = z.looseObject({
-  location_ids: z.array(z.string()).min(1).max(10),
-  limit: z.number().int().min(1).max(1000).nullish(),
-  query: z
-    .looseObject({
-      filter: z
-        .looseObject({
-          state_filter: z.looseObject({ states: z.array(z.string()).min(1) }).nullish(),
-          source_filter: z.looseObject({ source_names: z.array(z.string()).max(10).nullish() }).nullish(),
-          customer_filter: z.looseObject({ customer_ids: z.array(z.string()).max(10).nullish() }).nullish(),
-        })
-        .nullish(),
-    })
-    .nullish(),
-});
+const SEARCH_RULES: FieldRules = {
+  location_ids: { required: true, min: 1, max: 10 },
+  limit: { min: 1, max: 1000 },
+  'query.filter.state_filter.states': { min: 1 },
+  'query.filter.source_filter.source_names': { max: 10 },
+  'query.filter.customer_filter.customer_ids': { max: 10 },
+};
 
 /**
  * `parseRequest` for the Orders API, with Square's metadata rules. UpdateOrder's order is sparse
@@ -157,15 +148,13 @@ export function registerOrders(app: FastifyInstance, ctx: EmulatorContext): void
   }));
 
   app.post('/orders/batch-retrieve', async (request) => {
-    const body = parseOrders(serialization.BatchGetOrdersRequest, request.body, {});
-    parse(batchRetrieveLimits, body);
+    const body = parseOrders(serialization.BatchGetOrdersRequest, request.body, BATCH_RETRIEVE_RULES);
     const orders = batchRetrieveOrders(ctx, request.merchant.id, body);
     return orders.length ? { orders } : {};
   });
 
   app.post('/orders/search', async (request) => {
-    const body = parseOrders(serialization.SearchOrdersRequest, request.body, {});
-    parse(searchLimits, body);
+    const body = parseOrders(serialization.SearchOrdersRequest, request.body, SEARCH_RULES);
     return searchOrders(ctx, request.merchant.id, body);
   });
 
