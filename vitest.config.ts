@@ -11,9 +11,5 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: 'forks',
-    // The square SDK is thousands of CommonJS files, which Node loads one by one for every test file (2 s each):
-    // bundled once by Vite's optimizer, they load in a fraction of that.
-    deps: { optimizer: { ssr: { enabled: true, include: ['square'] } } },
-    server: { deps: { inline: ['square'] } },
   },
 });
