@@ -292,6 +292,8 @@ const sdkErrors = (schema: RequestSchema<unknown>, body: unknown): SdkError[] =>
 /** The SDK's list schema reports a value that is not a list without its path (it drops the breadcrumbs it is given). */
 const unplacedList = (error: SdkError) => error.path.length === 0 && error.message.startsWith('Expected list.');
 
+const MAX_PLACES = 500;
+
 /** Every place in `value` holding something other than a list, with the value as it would be with a list there. */
 function nonLists(value: unknown, path: string[] = []): Array<{ path: string[]; replaced: () => unknown }> {
   if (value === null || typeof value !== 'object') return [];
@@ -309,8 +311,11 @@ function nonLists(value: unknown, path: string[] = []): Array<{ path: string[]; 
  */
 function listsMisplaced(schema: RequestSchema<unknown>, body: unknown, first: SdkError): SdkError[] {
   const unplaced = (errors: SdkError[]) => errors.filter(unplacedList);
+  const places = nonLists(body);
+  // Each place costs a parse of the whole body: past a request's usual size, the error goes without its field.
+  if (places.length > MAX_PLACES) return [first];
   const before = unplaced(sdkErrors(schema, body)).length;
-  const found = nonLists(body)
+  const found = places
     .filter((place) => unplaced(sdkErrors(schema, place.replaced())).length < before)
     .map((place) => place.path);
   // A list in place of an object above the field takes the error away too: the deepest place is the field.

@@ -626,6 +626,13 @@ describe("requests checked with Square's schemas", () => {
       expect(res.status).toBe(400);
       expect(res.body.errors).toEqual([expect.objectContaining({ category: 'INVALID_REQUEST_ERROR', code: 'EXPECTED_ARRAY', field })]);
     }
+    // Finding the field parses the body once per place in it: in a body of hundreds of places it is not looked for.
+    const padding = Object.fromEntries(Array.from({ length: 600 }, (_, i) => [`extra_${i}`, i]));
+    const large = await square.raw('POST', '/v2/customers/bulk-retrieve', { body: { customer_ids: 'A', ...padding } });
+    expect(large.status).toBe(400);
+    const array = large.body.errors.find((e: { code: string }) => e.code === 'EXPECTED_ARRAY');
+    expect(array).toMatchObject({ code: 'EXPECTED_ARRAY' });
+    expect(array.field).toBeFalsy();
   });
 
   it('checks UpdateCustomer and BulkUpdateCustomers the same way', async () => {
