@@ -120,30 +120,18 @@ export function registerInventory(app: FastifyInstance, ctx: EmulatorContext): v
     return { count: found.physical_count };
   });
 
-  /** The single-object reads answer NOT_FOUND for an object the catalog does not have. */
-  app.get<{ Params: { catalog_object_id: string } }>('/inventory/:catalog_object_id', async (request) => {
-    const merchantId = request.merchant.id;
+  /** The single-object reads' filter; they answer NOT_FOUND for an object the catalog does not have. */
+  const byObject = (request: FastifyRequest<{ Params: { catalog_object_id: string } }>) => {
     const query = parse(byObjectQuery, request.query);
-    ctx.stores.catalogObjects.require(merchantId, request.params.catalog_object_id, 'catalog_object_id');
-    const page = findCounts(ctx, merchantId, {
-      catalog_object_ids: [request.params.catalog_object_id],
-      location_ids: query.location_ids?.split(','),
-      cursor: query.cursor,
-      limit: COUNTS_PAGE,
-    });
-    return paged('counts', page);
-  });
+    ctx.stores.catalogObjects.require(request.merchant.id, request.params.catalog_object_id, 'catalog_object_id');
+    return { catalog_object_ids: [request.params.catalog_object_id], location_ids: query.location_ids?.split(','), cursor: query.cursor };
+  };
 
-  app.get<{ Params: { catalog_object_id: string } }>('/inventory/:catalog_object_id/changes', async (request) => {
-    const merchantId = request.merchant.id;
-    const query = parse(byObjectQuery, request.query);
-    ctx.stores.catalogObjects.require(merchantId, request.params.catalog_object_id, 'catalog_object_id');
-    const page = findChanges(ctx, merchantId, {
-      catalog_object_ids: [request.params.catalog_object_id],
-      location_ids: query.location_ids?.split(','),
-      cursor: query.cursor,
-      limit: CHANGES_PAGE,
-    });
-    return paged('changes', page);
-  });
+  app.get<{ Params: { catalog_object_id: string } }>('/inventory/:catalog_object_id', async (request) =>
+    paged('counts', findCounts(ctx, request.merchant.id, { ...byObject(request), limit: COUNTS_PAGE })),
+  );
+
+  app.get<{ Params: { catalog_object_id: string } }>('/inventory/:catalog_object_id/changes', async (request) =>
+    paged('changes', findChanges(ctx, request.merchant.id, { ...byObject(request), limit: CHANGES_PAGE })),
+  );
 }
