@@ -10,6 +10,8 @@ const DIGITS = '0123456789';
 type ByteSource = (kind: string, length: number) => Buffer;
 
 const seededSource = new AsyncLocalStorage<ByteSource>();
+/** Seedings running now: the async context is turned off when the last ends. */
+let seedings = 0;
 
 /**
  * Runs `fn` with every id made inside it (however deep in the emulator's routes) drawn from
@@ -17,9 +19,9 @@ const seededSource = new AsyncLocalStorage<ByteSource>();
  * its own stream: a new call that makes, say, an order's line-item uids does not move the
  * customer or payment ids that follow it.
  */
-export function withSeededIds<T>(seed: string, fn: () => Promise<T>): Promise<T> {
+export async function withSeededIds<T>(seed: string, fn: () => Promise<T>): Promise<T> {
   const counters = new Map<string, number>();
-  return seededSource.run((kind, length) => {
+  const source: ByteSource = (kind, length) => {
     const n = counters.get(kind) ?? 0;
     counters.set(kind, n + 1);
     const blocks: Buffer[] = [];
@@ -27,7 +29,14 @@ export function withSeededIds<T>(seed: string, fn: () => Promise<T>): Promise<T>
       blocks.push(createHash('sha256').update(`${seed}/${kind}/${n}/${block}`).digest());
     }
     return Buffer.concat(blocks);
-  }, fn);
+  };
+  seedings++;
+  try {
+    return await seededSource.run(source, fn);
+  } finally {
+    // An enabled async context costs Node 20 a hook on every promise the process makes (the gateway's too, when it runs embedded).
+    if (--seedings === 0) seededSource.disable();
+  }
 }
 
 function encode(alphabet: string, bytes: Buffer, length: number): string {

@@ -2,7 +2,7 @@ import { setMaxListeners } from 'node:events';
 import { GraphQLError } from 'graphql';
 import type { SquareClient } from 'square';
 import { tokenKey, type BucketStatus, type SquareBudget } from '../square/budget.js';
-import { budgetedFetch, prioritized } from '../square/budgeted-fetch.js';
+import { budgetedFetch } from '../square/budgeted-fetch.js';
 import { createSquareClient, type SquareConnection } from '../square/client.js';
 import { UNCACHED, type SquareCache } from '../square/cache.js';
 import { createLoaders, type Loaders } from '../square/loaders.js';
@@ -14,7 +14,7 @@ import { presentedKey, SCOPES, type ApiKey, type ApiKeyRing, type Scope } from '
 import { costOf } from './cost-extension.js';
 import type { EventStore } from '../store/index.js';
 import type { AuthMode } from './config.js';
-import { currentLogger, type Logger } from './logger.js';
+import { requestLogger, type Logger } from './logger.js';
 import type { GatewayPubSub } from './pubsub.js';
 import { bearerToken } from './bearer.js';
 
@@ -117,7 +117,8 @@ export function contextFactory(options: ContextFactoryOptions) {
     return key;
   };
 
-  return ({ request }: { request: Request }): GatewayContext => {
+  return (yogaContext: { request: Request }): GatewayContext => {
+    const { request } = yogaContext;
     const token = options.authMode === 'passthrough' ? bearerToken(request.headers.get('authorization')) : options.serverToken;
     if (!token) {
       throw unauthenticated(
@@ -132,12 +133,12 @@ export function contextFactory(options: ContextFactoryOptions) {
     const cost = costOf(request);
     cost.caller = { seller, key };
     const onCall = () => cost.squareCalls++;
-    const logger = currentLogger(options.logger);
+    const logger = requestLogger(yogaContext, options.logger);
     const onOutcome = (outcome: SquareCallOutcome) => options.episodes.observe(seller, outcome, logger);
     const onBudget = (status: BucketStatus) => (cost.sellerBudget = status);
-    const client = () => {
-      const deadline = requestDeadline(request.signal, options.deadlineMs);
-      const fetch = budgetedFetch(squareFetch, {
+    /** The request's Square clients: one whose calls wait their turn, one whose calls go first; both under one deadline. */
+    const clients = () => {
+      const budgeted = {
         budget: options.budget,
         seller,
         maxRetries: options.maxRetries,
@@ -145,13 +146,16 @@ export function contextFactory(options: ContextFactoryOptions) {
         onOutcome,
         onBudget,
         observer: options.observer,
-        ...deadline,
-      });
-      return createSquareClient(options.connection, token, fetch);
+        ...requestDeadline(request.signal, options.deadlineMs),
+      };
+      return {
+        square: createSquareClient(options.connection, token, budgetedFetch(squareFetch, budgeted)),
+        first: createSquareClient(options.connection, token, budgetedFetch(squareFetch, budgeted, 'first')),
+      };
     };
-    const square = client();
+    const initial = clients();
     // A client of its own each time the cache must ask Square, so that a subscription's listing has a deadline of its own too.
-    const locations = () => locationsCache.get(token, client);
+    const locations = () => locationsCache.get(token, () => clients().square);
     const merchantId = async () => {
       const id = (await locations())[0]?.merchantId;
       if (!id) throw new GraphQLError('Square did not say which seller this token belongs to.', { extensions: { code: 'UPSTREAM_ERROR' } });
@@ -165,10 +169,10 @@ export function contextFactory(options: ContextFactoryOptions) {
         }
       : NO_LINEAGE;
     const cache = options.cache?.forSeller(merchantId, seller) ?? UNCACHED;
-    const loaders = (client: SquareClient) =>
-      createLoaders({ square: client, limit: prioritized, locations, lineages: lineage.mergedFrom, mergedInto: lineage.mergedInto, cache });
+    const loaders = ({ square, first }: ReturnType<typeof clients>) =>
+      createLoaders({ square, first, locations, lineages: lineage.mergedFrom, mergedInto: lineage.mergedInto, cache });
     const context: GatewayContext = {
-      square,
+      square: initial.square,
       writeRetries: options.maxRetries,
       scopes,
       merchantId,
@@ -178,11 +182,12 @@ export function contextFactory(options: ContextFactoryOptions) {
       },
       pubsub: options.pubsub,
       logger,
-      loaders: loaders(square),
+      loaders: loaders(initial),
       // graphql-yoga copies this object into its own context, so the renewal goes to whichever object it is called on.
       renewLoaders(this: GatewayContext) {
-        this.square = client();
-        this.loaders = loaders(this.square);
+        const renewed = clients();
+        this.square = renewed.square;
+        this.loaders = loaders(renewed);
       },
     };
     return context;

@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
-import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import { IncomingMessage, type RequestListener, type ServerResponse } from 'node:http';
 import type { YogaLogger } from 'graphql-yoga';
 import { pino, stdSerializers, type DestinationStream, type Logger } from 'pino';
 import type { LogLevel } from './config.js';
@@ -91,11 +91,21 @@ function prettyAvailable(): boolean {
   }
 }
 
-/** The logger of the request being served (a child carrying its id), wherever in the request's work a line is written. */
-const requestLogger = new AsyncLocalStorage<Logger>();
+/** Each request's logger (a child carrying its id), found from yoga's server context. */
+const requestLoggers = new WeakMap<IncomingMessage, Logger>();
 
-/** The current request's logger, or `base` outside any request (webhook processing, Redis, timers). */
-export const currentLogger = (base: Logger): Logger => requestLogger.getStore() ?? base;
+/** The logger of the request yoga serves with `serverContext` (whose `req` is Node's request), or `base` outside one. */
+export function requestLogger(serverContext: object, base: Logger): Logger {
+  const req = 'req' in serverContext ? serverContext.req : undefined;
+  return (req instanceof IncomingMessage && requestLoggers.get(req)) || base;
+}
+
+/**
+ * The request whose work is running, for yoga's own lines, which name none. Kept only
+ * when debug lines are written (yoga's lines are debug lines): async context costs Node 20
+ * about a millisecond of CPU a request (a hook on every promise), a third of a cached page.
+ */
+const yogaLines = new AsyncLocalStorage<Logger>();
 
 /** An incoming id is kept when it is short and plain, so that it can be followed across services without being a way in. */
 const SANE_REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
@@ -125,16 +135,23 @@ export function withRequestLogs(handler: RequestListener, logger: Logger): Reque
       if (PROBES.has(path ?? '')) log.debug(line, ended);
       else log.info(line, ended);
     });
-    requestLogger.run(log, () => handler(request, response));
+    requestLoggers.set(request, log);
+    if (logger.isLevelEnabled('debug')) yogaLines.run(log, () => handler(request, response));
+    else handler(request, response);
   };
 }
 
-/** yoga's logger (and every component given it) writing to the current request's logger. */
-export function yogaLogger(base: Logger): YogaLogger {
+/**
+ * yoga's logger (and every component given it): while debug lines are written, on the
+ * current request's logger. Errors that `skip` says are logged elsewhere (with their
+ * request's id) are not written twice.
+ */
+export function yogaLogger(base: Logger, skip: (value: unknown) => boolean = () => false): YogaLogger {
   const write =
     (level: 'debug' | 'info' | 'warn' | 'error') =>
     (...args: unknown[]) => {
-      const log = currentLogger(base);
+      if (args.some(skip)) return;
+      const log = yogaLines.getStore() ?? base;
       const error = args.find((arg) => arg instanceof Error);
       const message = args.filter((arg) => arg !== error).map((arg) => (typeof arg === 'string' ? arg : JSON.stringify(arg))).join(' ');
       if (error) log[level]({ err: error }, message || error.message);

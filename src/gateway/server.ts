@@ -19,7 +19,7 @@ import { contextFactory, type GatewayContext } from './context.js';
 import { corsOption, type CorsPolicy } from './cors.js';
 import { costExtension } from './cost-extension.js';
 import { csrfPrevention } from './csrf.js';
-import { errorCodes } from './error-codes.js';
+import { errorCodes, loggedByErrorCodes, maskUnexpected } from './error-codes.js';
 import { EXAMPLE_QUERY } from './example-query.js';
 import { gatewayGraphiQL } from './graphiql.js';
 import { health } from './health.js';
@@ -155,7 +155,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       ...(introspection ? [] : [introspectionOff()]),
       requestGuards({ maxTokens: MAX_TOKENS, maxBodyBytes }),
       inputErrors(),
-      errorCodes(),
+      errorCodes(logger),
       costExtension(budget.budget),
       ...incrementalDelivery(),
       ...(graphiqlOn ? [graphiql.plugin] : []),
@@ -164,7 +164,8 @@ export function createGateway(options: GatewayOptions): Gateway {
       // Last: it numbers each subscription result as the other plugins left it.
       liveEventIds(),
     ],
-    logging: yogaLogger(logger),
+    logging: yogaLogger(logger, loggedByErrorCodes),
+    maskedErrors: { maskError: maskUnexpected },
     graphiql: graphiqlOn && { title: 'Square GraphQL gateway' },
     renderGraphiQL: graphiql.render,
     context: contextFactory({

@@ -1,19 +1,7 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { BudgetRefusal, type BucketStatus, type Priority, type SquareBudget } from './budget.js';
 import { squareEndpoint } from './endpoint.js';
 import type { SquareCallOutcome } from './episodes.js';
 import { ObservedCall, type SquareObserver } from './observer.js';
-
-/**
- * The priority of the Square calls made inside `run`: loaders mark the calls whose
- * answers lead to more calls, and the transport reads it back when the SDK calls it.
- */
-export const callPriority = new AsyncLocalStorage<Priority>();
-
-/** Runs one Square call (or several) at a priority; the budget applies when the SDK sends it. */
-export type PrioritizedCall = <T>(call: () => Promise<T>, options?: { priority?: 'first' }) => Promise<T>;
-
-export const prioritized: PrioritizedCall = (call, options) => callPriority.run(options?.priority ?? 'leaf', call);
 
 export interface RequestBudget {
   budget: SquareBudget;
@@ -88,12 +76,13 @@ const sleep = (ms: number, signal: AbortSignal) =>
  * (Square did nothing) is always safe to retry, once its Retry-After has passed: the call
  * sleeps it out holding no token and no place in the seller's queue, while the seller's
  * other calls go on at the rate the budget sets (see `refuse` in budget.ts).
+ * Calls at `first` priority (the loaders' reads whose answers lead to more calls) go
+ * ahead of the leaves waiting for the seller's budget.
  */
-export function budgetedFetch(base: typeof fetch, request: RequestBudget): typeof fetch {
+export function budgetedFetch(base: typeof fetch, request: RequestBudget, priority: Priority = 'leaf'): typeof fetch {
   const { budget, seller, signal } = request;
   const attempts = async (input: Parameters<typeof fetch>[0], init: RequestInit, url: string, method: string, call: ObservedCall) => {
     const safe = retrySafe(method, url, init.body);
-    const priority = callPriority.getStore() ?? 'leaf';
     const callSignal = init.signal ? AbortSignal.any([init.signal, signal]) : signal;
     for (let attempt = 0; ; attempt++) {
       try {

@@ -27,8 +27,8 @@ export interface CatalogItemPage {
 
 interface Deps {
   square: SquareClient;
-  call: <T>(fn: () => Promise<T>) => Promise<T>;
-  callFirst: <T>(fn: () => Promise<T>) => Promise<T>;
+  /** For calls whose answers lead to more calls (loaders.ts). */
+  first: SquareClient;
   callSquare: <T>(fn: () => Promise<T>) => Promise<T>;
   cache: SellerCache;
 }
@@ -40,7 +40,7 @@ interface Deps {
  * across requests in the `catalog` and `inventory` families, which Square's
  * catalog.version.updated and inventory.count.updated events drop.
  */
-export function createCatalogLoaders({ square, call, callFirst, callSquare, cache }: Deps) {
+export function createCatalogLoaders({ square, first, callSquare, cache }: Deps) {
   /** Any catalog object by id, with whatever BatchRetrieve returns as related primed beside it. */
   const catalogObject: DataLoader<string, Square.CatalogObject | null> = new DataLoader(async (all) =>
     cache.many<Square.CatalogObject>(all.map((id) => ({ object: cached.catalog, field: `object:${id}` })), async (missing) => {
@@ -50,7 +50,7 @@ export function createCatalogLoaders({ square, call, callFirst, callSquare, cach
       await Promise.all(
         chunk(ids, CATALOG_LIMITS.batchRetrieveCatalogObjects).map(async (batch) => {
           try {
-            const answer = await call(() => square.catalog.batchGet({ objectIds: batch, includeRelatedObjects: true }));
+            const answer = await square.catalog.batchGet({ objectIds: batch, includeRelatedObjects: true });
             for (const o of answer.objects ?? []) found.set(o.id!, o);
             related.push(...(answer.relatedObjects ?? []));
           } catch (error) {
@@ -99,9 +99,7 @@ export function createCatalogLoaders({ square, call, callFirst, callSquare, cach
           chunk(variationIds, CATALOG_LIMITS.inventoryCountIds).map(async (batch) => {
             try {
               const counts = await collectPages(async (cursor) => {
-                const page = await callFirst(() =>
-                  square.inventory.batchGetCounts({ catalogObjectIds: batch, locationIds: [locationId], cursor, limit: CATALOG_LIMITS.inventoryCountsPage }),
-                );
+                const page = await first.inventory.batchGetCounts({ catalogObjectIds: batch, locationIds: [locationId], cursor, limit: CATALOG_LIMITS.inventoryCountsPage });
                 return { items: page.data, cursor: page.response.cursor };
               });
               for (const count of counts) (found.get(`${count.catalogObjectId}\n${locationId}`) as Square.InventoryCount[]).push(count);

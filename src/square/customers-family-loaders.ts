@@ -10,8 +10,6 @@ const PAGE = { customerGroups: 50, customerSegments: 50, customAttributes: 100, 
 
 export interface CustomersFamilyDeps {
   square: SquareClient;
-  /** Spends the seller's budget on one Square call. */
-  call: <T>(fn: () => Promise<T>) => Promise<T>;
   cache: SellerCache;
   /** A per-id Retrieve, 404 as `null`, kept across requests under `object` (loaders.ts). */
   retrieveEach: <T>(object: (id: string) => string, get: (id: string) => Promise<T | undefined>) => DataLoader<string, T | null>;
@@ -24,7 +22,7 @@ export interface CustomersFamilyDeps {
  * across requests, not a Retrieve per id; an id the kept list does not know yet (made
  * since it was read) costs its own Retrieve.
  */
-export function createCustomersFamilyLoaders({ square, call, cache, retrieveEach }: CustomersFamilyDeps) {
+export function createCustomersFamilyLoaders({ square, cache, retrieveEach }: CustomersFamilyDeps) {
   /** One seller-wide read, kept across requests under `object` and shared by every field of the request. */
   const sellerWide = <T>(object: string, read: () => Promise<T>) => {
     let pending: Promise<T> | undefined;
@@ -45,7 +43,7 @@ export function createCustomersFamilyLoaders({ square, call, cache, retrieveEach
   /** Every page of one of Square's SDK lists. */
   const everyPage = <T>(list: (cursor: string | undefined) => Promise<{ data: T[]; response: { cursor?: string | undefined } }>) =>
     collectPages(async (cursor) => {
-      const page = await call(() => list(cursor));
+      const page = await list(cursor);
       return { items: page.data, cursor: page.response.cursor };
     });
 
@@ -102,7 +100,7 @@ export function createCustomersFamilyLoaders({ square, call, cache, retrieveEach
   );
 
   /** The seller the token acts for (RetrieveMerchant `me`). */
-  const merchant = sellerWide(cached.merchant, async () => (await call(() => square.merchants.get({ merchantId: 'me' }))).merchant ?? null);
+  const merchant = sellerWide(cached.merchant, async () => (await square.merchants.get({ merchantId: 'me' })).merchant ?? null);
 
   return {
     customerGroups,

@@ -1,7 +1,6 @@
 import DataLoader from 'dataloader';
 import type { Square, SquareClient } from 'square';
 import { fromSquareErrors, isNotFound, squareFailure } from './errors.js';
-import type { PrioritizedCall } from './budgeted-fetch.js';
 import { UNCACHED, type Answer, type CachedRead, type SellerCache } from './cache.js';
 import { createCatalogLoaders } from './catalog-loaders.js';
 import { cached } from './staleness.js';
@@ -23,8 +22,8 @@ export const LIMITS = {
 
 export interface LoaderDeps {
   square: SquareClient;
-  /** Marks calls whose answers lead to more calls; the seller's budget orders them first. */
-  limit: PrioritizedCall;
+  /** The same seller's client for calls whose answers lead to more calls: the seller's budget lets them go first. */
+  first: SquareClient;
   /** The seller's locations, cached per token across requests. */
   locations: () => Promise<Square.Location[]>;
   /** Old ids of profiles merged into each customer, whose orders Square no longer finds under the new id. */
@@ -46,14 +45,11 @@ export type Loaders = ReturnType<typeof createLoaders>;
  * results: scopes are checked on every field) come from the cross-request cache when
  * it holds them; what makes them stale is src/square/staleness.ts.
  */
-export function createLoaders({ square, limit, locations, lineages, mergedInto, cache = UNCACHED }: LoaderDeps) {
-  const call = <T>(fn: () => Promise<T>) => limit(fn);
-  /** For calls whose answers lead to further calls: they go ahead of the leaves waiting for the seller's budget. */
-  const callFirst = <T>(fn: () => Promise<T>) => limit(fn, { priority: 'first' });
+export function createLoaders({ square, first, locations, lineages, mergedInto, cache = UNCACHED }: LoaderDeps) {
   /** For resolvers' own Square calls: Square's failure as a GraphQL error. */
   const callSquare = async <T>(fn: () => Promise<T>): Promise<T> => {
     try {
-      return await limit(fn);
+      return await fn();
     } catch (error) {
       throw squareFailure(error);
     }
@@ -67,7 +63,7 @@ export function createLoaders({ square, limit, locations, lineages, mergedInto, 
   const retrieveEach = <T>(object: ((id: string) => string) | undefined, get: (id: string) => Promise<T | undefined>) => {
     const retrieve = async (id: string): Promise<Answer<T>> => {
       try {
-        return (await call(() => get(id))) ?? null;
+        return (await get(id)) ?? null;
       } catch (error) {
         return isNotFound(error) ? null : squareFailure(error);
       }
@@ -85,7 +81,7 @@ export function createLoaders({ square, limit, locations, lineages, mergedInto, 
         await Promise.all(
           chunk(ids, LIMITS.bulkRetrieveCustomers).map(async (batch) => {
             try {
-              const { responses } = await callFirst(() => square.customers.bulkRetrieveCustomers({ customerIds: batch }));
+              const { responses } = await first.customers.bulkRetrieveCustomers({ customerIds: batch });
               for (const [id, result] of Object.entries(responses ?? {})) {
                 if (result.customer) found.set(id, result.customer);
                 else if (result.errors?.some((e) => e.code !== 'NOT_FOUND')) found.set(id, fromSquareErrors(undefined, result.errors));
@@ -135,7 +131,7 @@ export function createLoaders({ square, limit, locations, lineages, mergedInto, 
       await Promise.all(
         chunk(ids, LIMITS.batchRetrieveOrders).map(async (batch) => {
           try {
-            const { orders } = await callFirst(() => square.orders.batchGet({ orderIds: batch }));
+            const { orders } = await first.orders.batchGet({ orderIds: batch });
             for (const o of orders ?? []) if (o.id) found.set(o.id, o);
           } catch (error) {
             for (const id of batch) found.set(id, squareFailure(error));
@@ -192,17 +188,15 @@ export function createLoaders({ square, limit, locations, lineages, mergedInto, 
         chunk(locationIds, LIMITS.searchOrdersLocationIds).map(async (locs) => {
           try {
             const found = await collectPages(async (cursor) => {
-              const page = await callFirst(() =>
-                square.orders.search({
-                  locationIds: locs,
-                  cursor,
-                  limit: LIMITS.searchOrdersPage,
-                  query: {
-                    filter: { customerFilter: { customerIds: customers } },
-                    sort: { sortField: 'CREATED_AT', sortOrder: 'DESC' },
-                  },
-                }),
-              );
+              const page = await first.orders.search({
+                locationIds: locs,
+                cursor,
+                limit: LIMITS.searchOrdersPage,
+                query: {
+                  filter: { customerFilter: { customerIds: customers } },
+                  sort: { sortField: 'CREATED_AT', sortOrder: 'DESC' },
+                },
+              });
               return { items: page.orders ?? [], cursor: page.cursor };
             });
             for (const o of found) {
@@ -228,7 +222,7 @@ export function createLoaders({ square, limit, locations, lineages, mergedInto, 
       async (customerId) => {
         try {
           return await collectPages(async (cursor) => {
-            const page = await call(() => square.cards.list({ customerId, includeDisabled: true, cursor }));
+            const page = await square.cards.list({ customerId, includeDisabled: true, cursor });
             return { items: page.data, cursor: page.response.cursor };
           });
         } catch (error) {
@@ -249,7 +243,7 @@ export function createLoaders({ square, limit, locations, lineages, mergedInto, 
       async (customerId) => {
         try {
           return await collectPages(async (cursor) => {
-            const page = await call(() => square.giftCards.list({ customerId, cursor, limit: LIMITS.listGiftCardsPage }));
+            const page = await square.giftCards.list({ customerId, cursor, limit: LIMITS.listGiftCardsPage });
             return { items: page.data, cursor: page.response.cursor };
           });
         } catch (error) {
@@ -303,7 +297,7 @@ export function createLoaders({ square, limit, locations, lineages, mergedInto, 
   const loyaltyProgram = async (): Promise<Square.LoyaltyProgram | null> => {
     const [program] = await cachedEach<Square.LoyaltyProgram>(['main'], () => ({ object: cached.loyaltyProgram }), async () => {
       try {
-        return (await call(() => square.loyalty.programs.get({ programId: 'main' }))).program ?? null;
+        return (await square.loyalty.programs.get({ programId: 'main' })).program ?? null;
       } catch (error) {
         return isNotFound(error) ? null : squareFailure(error);
       }
@@ -327,9 +321,7 @@ export function createLoaders({ square, limit, locations, lineages, mergedInto, 
           chunk(ids, LIMITS.searchLoyaltyAccountsCustomerIds).map(async (batch) => {
             try {
               const accounts = await collectPages(async (cursor) => {
-                const page = await call(() =>
-                  square.loyalty.accounts.search({ query: { customerIds: batch }, limit: LIMITS.searchLoyaltyAccountsPage, cursor }),
-                );
+                const page = await square.loyalty.accounts.search({ query: { customerIds: batch }, limit: LIMITS.searchLoyaltyAccountsPage, cursor });
                 return { items: page.loyaltyAccounts ?? [], cursor: page.cursor };
               });
               for (const account of accounts) if (account.customerId) byCustomer.set(account.customerId, account);
@@ -385,12 +377,10 @@ export function createLoaders({ square, limit, locations, lineages, mergedInto, 
     loyaltyProgram,
     loyaltyAccount,
     loyaltyAccountByCustomer,
-    ...createCustomersFamilyLoaders({ square, call, cache, retrieveEach }),
-    ...createCatalogLoaders({ square, call, callFirst, callSquare, cache }),
+    ...createCustomersFamilyLoaders({ square, cache, retrieveEach }),
+    ...createCatalogLoaders({ square, first, callSquare, cache }),
     /** Runs any other Square call of this request, failures as GraphQL errors. */
     call: callSquare,
-    /** The same, with Square's failure as thrown by the SDK, for mutations that turn it into typed errors. */
-    limited: call,
   };
 }
 

@@ -181,7 +181,7 @@ builder.mutationFields((t) => ({
         stale: () => staleAfter.loyaltyAccount(accountId),
       });
       ctx.loaders.loyaltyAccount.clear(accountId);
-      const { reward: redeemed } = await ctx.loaders.limited(() => ctx.square.loyalty.rewards.get({ rewardId: reward.id! }));
+      const { reward: redeemed } = await ctx.square.loyalty.rewards.get({ rewardId: reward.id! });
       return redeemed ?? reward;
     },
   }),

@@ -83,7 +83,7 @@ async function exactlyOnce<T>(ctx: GatewayContext, write: Write<T>): Promise<T> 
   for (let attempt = 0; ; attempt++) {
     let failure: unknown;
     try {
-      return await ctx.loaders.limited(() => write.send());
+      return await write.send();
     } catch (error) {
       failure = error;
     }
@@ -102,7 +102,7 @@ async function exactlyOnce<T>(ctx: GatewayContext, write: Write<T>): Promise<T> 
 /** Square's state after a write with an unknown outcome; when even that cannot be read, the outcome stays unknown. */
 async function stateAfter<T>(ctx: GatewayContext, read: () => Promise<T | undefined>, failure: unknown): Promise<T | undefined> {
   try {
-    return await ctx.loaders.limited(read);
+    return await read();
   } catch {
     throw failure;
   }
