@@ -138,6 +138,8 @@ export function contextFactory(options: ContextFactoryOptions) {
     const onBudget = (status: BucketStatus) => (cost.sellerBudget = status);
     /** The request's Square clients: one whose calls wait their turn, one whose calls go first; both under one deadline. */
     const clients = () => {
+      const deadline = performance.now() + options.deadlineMs;
+      let signal: AbortSignal | undefined;
       const budgeted = {
         budget: options.budget,
         seller,
@@ -146,7 +148,11 @@ export function contextFactory(options: ContextFactoryOptions) {
         onOutcome,
         onBudget,
         observer: options.observer,
-        ...requestDeadline(request.signal, options.deadlineMs),
+        deadline,
+        // Made on the first Square call: a request the cache answers whole needs no timer.
+        get signal() {
+          return (signal ??= deadlineSignal(request.signal, deadline));
+        },
       };
       return {
         square: createSquareClient(options.connection, token, budgetedFetch(squareFetch, budgeted)),
@@ -155,7 +161,7 @@ export function contextFactory(options: ContextFactoryOptions) {
     };
     const initial = clients();
     // A client of its own each time the cache must ask Square, so that a subscription's listing has a deadline of its own too.
-    const locations = () => locationsCache.get(token, () => clients().square);
+    const locations = () => locationsCache.get(seller, () => clients().square);
     const merchantId = async () => {
       const id = (await locations())[0]?.merchantId;
       if (!id) throw new GraphQLError('Square did not say which seller this token belongs to.', { extensions: { code: 'UPSTREAM_ERROR' } });
@@ -194,15 +200,15 @@ export function contextFactory(options: ContextFactoryOptions) {
   };
 }
 
-/** Aborts when the client goes away or `ms` have passed (Node's timeout signals hold nothing once unreachable). */
-function requestDeadline(clientSignal: AbortSignal, ms: number): { signal: AbortSignal; deadline: number } {
+/** Aborts when the client goes away or at `deadline` (performance.now()); Node's timeout signals hold nothing once unreachable. */
+function deadlineSignal(clientSignal: AbortSignal, deadline: number): AbortSignal {
   // On Node 24 the server adapter's request signal is not Node's own AbortSignal, which AbortSignal.any
   // refuses (ERR_INVALID_ARG_TYPE); a native signal follows it instead.
   const gone = new AbortController();
   if (clientSignal.aborted) gone.abort(clientSignal.reason);
   else clientSignal.addEventListener('abort', () => gone.abort(clientSignal.reason), { once: true });
-  const signal = AbortSignal.any([gone.signal, AbortSignal.timeout(ms)]);
+  const signal = AbortSignal.any([gone.signal, AbortSignal.timeout(Math.max(0, Math.ceil(deadline - performance.now())))]);
   // Every call of the request waiting for budget or in flight listens to it: a page of 50 customers is 100 and more.
   setMaxListeners(0, signal);
-  return { signal, deadline: performance.now() + ms };
+  return signal;
 }

@@ -1,5 +1,5 @@
 import { complexityFromQuery } from '@pothos/plugin-complexity';
-import { getOperationAST, GraphQLError, Kind, type ExecutionArgs, type ExecutionResult, type FragmentDefinitionNode } from 'graphql';
+import { getOperationAST, GraphQLError, Kind, type DocumentNode, type ExecutionArgs, type ExecutionResult, type FragmentDefinitionNode } from 'graphql';
 import { isAsyncIterable, type Plugin } from 'graphql-yoga';
 import { QUERY_LIMITS, requestedQueryCost, SQUARE_CALL_COST } from '../schema/query-cost.js';
 import type { BucketStatus, SquareBudget } from '../square/budget.js';
@@ -46,7 +46,25 @@ function throttleStatus(status: BucketStatus) {
  * and whether the plugin lets it run; undefined when it cannot be measured (a bad variable,
  * too many ids).
  */
-function requestedCost(args: ExecutionArgs): { cost: number; runs: boolean } | undefined {
+type Measured = { cost: number; runs: boolean } | undefined;
+
+/** Measurements per parsed document (yoga hands the same one for the same text) and operation with its variables: the cost depends on nothing else. */
+const measuredCosts = new WeakMap<DocumentNode, Map<string, Measured>>();
+/** Variable sets remembered per document; a client varying them without end only starts the map again. */
+const MEASURED_PER_DOCUMENT = 64;
+
+function requestedCost(args: ExecutionArgs): Measured {
+  let byVariables = measuredCosts.get(args.document);
+  if (!byVariables) measuredCosts.set(args.document, (byVariables = new Map()));
+  const key = `${args.operationName ?? ''}\n${JSON.stringify(args.variableValues ?? {}, (_, value: unknown) => (typeof value === 'bigint' ? `${value}n` : value))}`;
+  if (byVariables.has(key)) return byVariables.get(key);
+  const measured = measure(args);
+  if (byVariables.size >= MEASURED_PER_DOCUMENT) byVariables.clear();
+  byVariables.set(key, measured);
+  return measured;
+}
+
+function measure(args: ExecutionArgs): Measured {
   const operation = getOperationAST(args.document, args.operationName);
   if (!operation) return undefined;
   const fragments = args.document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION);

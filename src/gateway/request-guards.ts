@@ -56,7 +56,10 @@ function tooLarge(maxBodyBytes: number): GraphQLError {
 /** The request with its body read, within the limit; one without a body as it is. */
 async function withinLimit(request: Request, maxBodyBytes: number): Promise<Request> {
   if (!request.body) return request;
-  if (Number(request.headers.get('content-length') ?? 0) > maxBodyBytes) throw tooLarge(maxBodyBytes);
+  const declared = request.headers.get('content-length');
+  if (Number(declared ?? 0) > maxBodyBytes) throw tooLarge(maxBodyBytes);
+  // Node's HTTP parser never reads past a declared length: only a chunked body must be counted as it comes.
+  if (declared !== null && !request.headers.has('transfer-encoding')) return request;
   const body = await readAtMost(request.body.getReader(), maxBodyBytes);
   if (body === 'too-large') throw tooLarge(maxBodyBytes);
   // readAtMost's Buffer.concat allocates a plain ArrayBuffer, never a shared one.

@@ -140,6 +140,8 @@ export function createGateway(options: GatewayOptions): Gateway {
     cors: corsOption(options.cors),
     // Nothing here takes file uploads: multipart bodies are refused (415) unparsed.
     multipart: false,
+    // requestGuards bounds the body (maxBodyBytes, a code of ours); yoga's own 25 MB bound would stream every body through a second copy.
+    maxRequestBodySize: false,
     plugins: [
       metricsPlugin(metrics, options.metricsToken),
       ...(traces ? [traces.plugin] : []),

@@ -53,8 +53,19 @@ function checkCount(value: number, argument: 'first' | 'last'): number {
   return value;
 }
 
+/** Hashes of recent scopes: a page hashes one per connection on it, and the same pages are read again and again. */
+const scopeHashes = new Map<string, string>();
+const SCOPE_HASHES_KEPT = 10_000;
+
 function scopeHash(scope: unknown): string {
-  return createHash('sha256').update(JSON.stringify(scope ?? null)).digest('base64url').slice(0, 16);
+  const text = JSON.stringify(scope ?? null);
+  let hash = scopeHashes.get(text);
+  if (hash === undefined) {
+    hash = createHash('sha256').update(text).digest('base64url').slice(0, 16);
+    if (scopeHashes.size >= SCOPE_HASHES_KEPT) scopeHashes.clear();
+    scopeHashes.set(text, hash);
+  }
+  return hash;
 }
 
 function encode(cursor: Cursor): string {

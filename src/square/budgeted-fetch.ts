@@ -80,8 +80,9 @@ const sleep = (ms: number, signal: AbortSignal) =>
  * ahead of the leaves waiting for the seller's budget.
  */
 export function budgetedFetch(base: typeof fetch, request: RequestBudget, priority: Priority = 'leaf'): typeof fetch {
-  const { budget, seller, signal } = request;
+  const { budget, seller } = request;
   const attempts = async (input: Parameters<typeof fetch>[0], init: RequestInit, url: string, method: string, call: ObservedCall) => {
+    const { signal } = request;
     const safe = retrySafe(method, url, init.body);
     const callSignal = init.signal ? AbortSignal.any([init.signal, signal]) : signal;
     for (let attempt = 0; ; attempt++) {

@@ -1,9 +1,9 @@
 import type { Square, SquareClient } from 'square';
-import { tokenKey } from './budget.js';
 
 /**
  * A seller's locations change rarely and every orders search needs them, so they are
- * listed once per token and reused for `ttlMs`. A failed listing is not kept.
+ * listed once per token and reused for `ttlMs`. A failed listing is not kept. Keyed by
+ * the token's key (tokenKey in budget.ts), never the token.
  */
 export class LocationsCache {
   private readonly entries = new Map<string, { at: number; locations: Promise<Square.Location[]> }>();
@@ -13,8 +13,7 @@ export class LocationsCache {
     private readonly maxTokens = 10_000,
   ) {}
 
-  get(token: string, square: () => SquareClient): Promise<Square.Location[]> {
-    const key = tokenKey(token);
+  get(key: string, square: () => SquareClient): Promise<Square.Location[]> {
     const cached = this.entries.get(key);
     if (cached && Date.now() - cached.at < this.ttlMs) return cached.locations;
     const locations = square()
