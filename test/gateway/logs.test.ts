@@ -1,7 +1,12 @@
 import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { print } from 'graphql';
-import { describe, expect, it } from 'vitest';
+import { createSchema, createYoga } from 'graphql-yoga';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiKeyRing, generateKey, SCOPES } from '../../src/gateway/api-keys.js';
+import { errorCodes, loggedByErrorCodes, maskUnexpected } from '../../src/gateway/error-codes.js';
+import { withRequestLogs, yogaLogger } from '../../src/gateway/logger.js';
 import { CachedCustomerNamesDocument, CreatePaymentDocument, CustomerByIdDocument, SaveCardDocument } from '../gql/graphql.js';
 import { addFault, clearFaults } from '../support/faults.js';
 import { SERVER_TOKEN, useGateway } from '../support/gateway.js';
@@ -139,5 +144,47 @@ describe('secrets never reach the log', () => {
     expect(first).toMatchObject({ headers: { authorization: '[Redacted]', 'x-api-key': '[Redacted]' }, input: { sourceId: '[Redacted]' } });
     expect(first?.msg).toBe('retrying with Bearer [Redacted] for gk_[Redacted]');
     expect((second?.err as { message: string }).message).toBe('Square refused source cnon:[Redacted] (card [Redacted number], gift card [Redacted number], verf:[Redacted])');
+  });
+});
+
+describe('failures logged with their request id, at info level', () => {
+  // The gateway's own wiring of yoga's logging and masking (server.ts), over a schema that fails on purpose.
+  const info = capturedLogs('info');
+  const yoga = createYoga({
+    schema: createSchema({
+      typeDefs: 'type Query { broken: String, nothing: String! }',
+      resolvers: { Query: { broken: () => { throw new TypeError('internal detail 7f3a'); }, nothing: () => null } },
+    }),
+    plugins: [errorCodes(info.logger)],
+    logging: yogaLogger(info.logger, loggedByErrorCodes),
+    maskedErrors: { maskError: maskUnexpected },
+  });
+  const server = createServer(withRequestLogs(yoga, info.logger));
+  let url = '';
+  beforeAll(async () => {
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
+  });
+  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  const ask = async (query: string, requestId: string) => {
+    const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-request-id': requestId }, body: JSON.stringify({ query }) });
+    return (await response.json()) as { errors: Array<{ message: string; extensions: { code: string } }> };
+  };
+
+  it('masks a thrown error for the caller and logs it once, with the request id', async () => {
+    const { errors } = await ask('{ broken }', 'masked-1');
+    expect(errors).toEqual([expect.objectContaining({ message: 'Unexpected error.', extensions: expect.objectContaining({ code: 'INTERNAL_SERVER_ERROR' }) })]);
+    const failures = info.lines().filter((l) => l.level === 50);
+    expect(failures).toHaveLength(1);
+    expect(failures[0]).toMatchObject({ requestId: 'masked-1', msg: 'internal detail 7f3a' });
+  });
+
+  it("logs a field graphql-js failed (a non-null field without a value) with the request id", async () => {
+    info.clear();
+    const { errors } = await ask('{ nothing }', 'non-null-1');
+    expect(errors[0]).toMatchObject({ message: 'Unexpected error.', extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+    expect(info.lines().filter((l) => l.level === 50)).toEqual([expect.objectContaining({ requestId: 'non-null-1' })]);
+    expect(info.lines().every((l) => l.requestId !== undefined)).toBe(true);
   });
 });

@@ -1,4 +1,5 @@
 import { Writable } from 'node:stream';
+import type { LogLevel } from '../../src/gateway/config.js';
 import { createLogger, type Logger } from '../../src/gateway/logger.js';
 
 export interface LogLine {
@@ -9,7 +10,7 @@ export interface LogLine {
 }
 
 export interface CapturedLogs {
-  /** A gateway logger at `trace`, writing JSON lines here rather than to stdout. */
+  /** A gateway logger (at `trace` unless told), writing JSON lines here rather than to stdout. */
   logger: Logger;
   lines(): LogLine[];
   /** Every line as written, for searching what must never appear. */
@@ -18,7 +19,7 @@ export interface CapturedLogs {
 }
 
 /** Captures what a gateway logs, as the JSON lines production would write. */
-export function capturedLogs(): CapturedLogs {
+export function capturedLogs(level: LogLevel = 'trace'): CapturedLogs {
   let written: string[] = [];
   const destination = new Writable({
     write(chunk: Buffer, _encoding, done) {
@@ -27,7 +28,7 @@ export function capturedLogs(): CapturedLogs {
     },
   });
   return {
-    logger: createLogger({ level: 'trace', format: 'json', destination }),
+    logger: createLogger({ level, format: 'json', destination }),
     lines: () => written.join('').split('\n').filter(Boolean).map((line) => JSON.parse(line) as LogLine),
     text: () => written.join(''),
     clear: () => {
