@@ -25,7 +25,7 @@ import { gatewayGraphiQL } from './graphiql.js';
 import { health } from './health.js';
 import { incrementalDelivery } from './incremental-delivery.js';
 import { inputErrors } from './input-errors.js';
-import { createLogger, withRequestLogs, yogaLogger, type Logger } from './logger.js';
+import { createLogger, requestLogger, withRequestLogs, yogaLogger, type Logger } from './logger.js';
 import { GatewayMetrics } from './metrics.js';
 import { metricsPlugin } from './metrics-plugin.js';
 import { introspectionOff } from './introspection.js';
@@ -111,7 +111,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       : (options.logging ?? createLogger({ level: 'warn', format: 'json' }));
   const metrics = new GatewayMetrics({ processMetrics: options.processMetrics });
   const traces = options.tracerProvider && tracing(options.tracerProvider, metrics);
-  const webhooks = options.webhooks && gatewayWebhooks(options.webhooks, maxBodyBytes, (): Server => server, metrics);
+  const webhooks = options.webhooks && gatewayWebhooks(options.webhooks, maxBodyBytes, (): Server => server, metrics, logger);
   const pubsub = livePubSub(options, () => yoga.logger);
   const cache = squareCache(options, () => yoga.logger, metrics);
   if (webhooks && cache) {
@@ -257,6 +257,7 @@ function gatewayWebhooks(
   maxBodyBytes: number,
   server: () => Server,
   metrics: GatewayMetrics,
+  logger: Logger,
 ): { receiver: WebhookReceiver; notificationUrl: () => string } {
   const path = options.path ?? DEFAULT_WEBHOOK_PATH;
   const notificationUrl = () => {
@@ -273,6 +274,10 @@ function gatewayWebhooks(
     maxBodyBytes,
     bodyTimeoutMs: options.bodyTimeoutMs,
     observer: metrics.webhooks,
+    requestLogger: (serverContext) => {
+      const log = requestLogger(serverContext, logger);
+      return { error: (message: string, error: unknown) => log.error({ err: error }, message) };
+    },
   });
   return { receiver, notificationUrl };
 }

@@ -22,6 +22,8 @@ export interface WebhookReceiverOptions {
   maxBodyBytes?: number | undefined;
   bodyTimeoutMs?: number | undefined;
   observer?: WebhookObserver | undefined;
+  /** Where a delivery's failure is logged, given yoga's server context (so that the line can carry its request's id); yoga's logger by default. */
+  requestLogger?: ((serverContext: object) => Pick<YogaLogger, 'error'>) | undefined;
 }
 
 export interface WebhookReceiver {
@@ -111,7 +113,7 @@ export function webhookReceiver(options: WebhookReceiverOptions): WebhookReceive
     onYogaInit({ yoga }) {
       logger = yoga.logger;
     },
-    async onRequest({ request, url, endResponse }) {
+    async onRequest({ request, url, endResponse, serverContext }) {
       if (url.pathname !== options.path) return;
       if (request.method !== 'POST') {
         endResponse(refuse(405, 'METHOD_NOT_ALLOWED', 'Webhook notifications are POSTed.', { allow: 'POST' }));
@@ -148,7 +150,7 @@ export function webhookReceiver(options: WebhookReceiverOptions): WebhookReceive
         outcome = await options.store.recordEvent(envelope.event, envelope.text);
       } catch (error) {
         // Not acknowledged, so Square delivers it again later.
-        logger.error('webhook event could not be stored:', error);
+        (options.requestLogger?.(serverContext) ?? logger).error('webhook event could not be stored:', error);
         endResponse(refuse(503, 'STORE_UNAVAILABLE', 'The event could not be stored; deliver it again later.'));
         return;
       }

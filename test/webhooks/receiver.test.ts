@@ -7,6 +7,7 @@ import type { EventStore } from '../../src/store/index.js';
 import { EventProcessor, MAX_WEBHOOK_BODY_BYTES, webhookSignature, type AppliedEvent } from '../../src/webhooks/index.js';
 import { sqliteLocation, lineageOf, STORE_BACKENDS, type StoreLocation } from '../support/stores.js';
 import { eventually } from '../support/eventually.js';
+import { capturedLogs } from '../support/logs.js';
 import { NO_SQUARE } from '../support/gateway.js';
 
 const KEY = 'test-signature-key';
@@ -230,6 +231,28 @@ describe('the webhook receiver', () => {
     await gateway.webhooks!.processor.wake();
     expect(applied.filter((a) => a.eventId === merge.event_id)).toHaveLength(1);
     expect(await lineageOf(store, 'MERCHANT1', 'C2')).toEqual(['A2', 'B2']);
+  });
+
+  it('answers 503 when the event cannot be stored, so that Square delivers it again, and logs why with the request id', async () => {
+    const logs = capturedLogs('info');
+    const down: EventStore = Object.create(store, { recordEvent: { value: () => Promise.reject(new Error('disk full')) } });
+    const failing = createGateway({ ...NO_SQUARE, logging: logs.logger, webhooks: { store: down, signatureKey: KEY, notificationUrl: NOTIFICATION_URL } });
+    try {
+      const raw = JSON.stringify(event());
+      const response = await fetch(`${new URL(await failing.listen()).origin}/webhooks/square`, {
+        method: 'POST',
+        headers: { 'x-square-hmacsha256-signature': webhookSignature(KEY, NOTIFICATION_URL, Buffer.from(raw)), 'x-request-id': 'delivery-1' },
+        body: raw,
+      });
+      expect(response.status).toBe(503);
+      expect(((await response.json()) as { error: { code: string } }).error.code).toBe('STORE_UNAVAILABLE');
+      await eventually('the request line', async () => logs.lines().some((l) => l.msg === 'request'));
+      expect(logs.lines().filter((l) => l.level === 50)).toEqual([
+        expect.objectContaining({ requestId: 'delivery-1', msg: 'webhook event could not be stored:', err: expect.objectContaining({ message: 'disk full' }) }),
+      ]);
+    } finally {
+      await failing.close();
+    }
   });
 
   it('answers 405 to other methods on the webhook path and leaves /graphql alone', async () => {
