@@ -26,15 +26,16 @@ export const loggedByErrorCodes = (value: unknown): boolean => typeof value === 
  * `path`, a field's unexpected failure: masked as yoga masks thrown errors, since its
  * message may quote an argument (Pothos's "Invalid global ID: <id>"), and logged. Without
  * a path it is a request graphql-js refused, and its message names no value. What yoga
- * masked (with `maskUnexpected`) is logged here too, on the request's logger when `base`
- * is given, so that the line carries the request's id.
+ * masked (with `maskUnexpected`) is logged here too, once: both on the request's logger
+ * (a child of `base`), so that the lines carry the request's id.
  */
-export function errorCodes(base?: Logger): Plugin {
-  let fallback: Pick<YogaLogger, 'error'> = console;
+export function errorCodes(base: Logger): Plugin {
   const coded = (errors: ReadonlyArray<GraphQLError> | undefined, logger: Pick<YogaLogger, 'error'>) => {
     for (const error of errors ?? []) {
       const cause = maskedCauses.get(error);
-      if (cause !== undefined) logger.error(cause);
+      if (cause === undefined) continue;
+      maskedCauses.delete(error);
+      logger.error(cause);
     }
     return errors?.some((error) => !error.extensions?.code || 'originalError' in (error.extensions ?? {}))
       ? errors.map((error) => withCode(error, logger))
@@ -54,12 +55,9 @@ export function errorCodes(base?: Logger): Plugin {
       return { ...result, errors, ...(incremental ? { incremental } : {}) };
     };
   return {
-    onYogaInit({ yoga }) {
-      fallback = yoga.logger;
-    },
     onResultProcess({ result, setResult, serverContext }) {
-      const log = base ? requestLogger(serverContext, base) : undefined;
-      const coding = withCodes(log ? { error: (error: unknown) => log.error({ err: error }, error instanceof Error ? error.message : 'Unexpected error') } : fallback);
+      const log = requestLogger(serverContext, base);
+      const coding = withCodes({ error: (error: unknown) => log.error({ err: error }, error instanceof Error ? error.message : 'Unexpected error') });
       if (isAsyncIterable(result)) setResult(mapAsyncIterator(result, coding));
       else setResult(Array.isArray(result) ? result.map(coding) : coding(result));
     },

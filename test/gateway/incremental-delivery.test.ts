@@ -3,6 +3,7 @@ import { createSchema, createYoga } from 'graphql-yoga';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ApiKeyRing, generateKey } from '../../src/gateway/api-keys.js';
 import { errorCodes } from '../../src/gateway/error-codes.js';
+import { createLogger } from '../../src/gateway/logger.js';
 import { addFault, clearFaults } from '../support/faults.js';
 import { createTestGateway, useGateway } from '../support/gateway.js';
 import { arrangeMerchant, type ArrangedMerchant } from '../support/merchant.js';
@@ -130,7 +131,7 @@ describe('@defer', () => {
   it('gives errors in deferred parts a code too (a non-null field that resolved null, masked)', async () => {
     const yoga = createYoga({
       schema: createSchema({ typeDefs: 'type Query { ok: String, broken: String! }', resolvers: { Query: { ok: () => 'ok', broken: () => null } } }),
-      plugins: [errorCodes(), useDeferStream()],
+      plugins: [errorCodes(createLogger({ level: 'silent', format: 'json' })), useDeferStream()],
       logging: false,
     });
     const response = await yoga.fetch('http://yoga/graphql', {
