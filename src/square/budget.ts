@@ -367,7 +367,8 @@ const MAX_POLL_MS = 250;
  * The gateway's spending of every seller's budget. Calls of one seller wait in one queue
  * per instance, calls that lead to more calls (`first`) ahead of leaves, and are let go
  * one token at a time. A call that could not get a token before its request's deadline
- * is refused at once (`spent`), rather than wait only to be dropped.
+ * (counting the calls ahead of it in the queue) is refused at once (`spent`), rather than
+ * wait only to be dropped.
  */
 export class SquareBudget {
   private readonly queues = new Map<string, Waiter[]>();
@@ -464,11 +465,19 @@ export class SquareBudget {
           queue.shift()!.resolve(status);
           continue;
         }
-        // Those who cannot be served before their deadline hear so now, not when it passes.
-        const ready = performance.now() + wait;
-        for (const waiter of queue.filter((w) => w.deadline < ready)) {
+        // Those who cannot be served before their deadline hear so now, not when it passes: the
+        // next token comes after `wait`, and each waiter ahead takes one at the seller's rate
+        // (other instances spending the same bucket only make it later).
+        const next = performance.now() + wait;
+        const interval = status.ratePerSecond > 0 ? 1000 / status.ratePerSecond : Infinity;
+        const now = performance.now();
+        const late = queue.flatMap((waiter, place) => {
+          const ready = next + place * interval;
+          return waiter.deadline < ready ? [{ waiter, ready }] : [];
+        });
+        for (const { waiter, ready } of late) {
           queue.splice(queue.indexOf(waiter), 1);
-          waiter.reject(new BudgetRefusal('spent', Math.max(1, Math.ceil(wait / 1000))));
+          waiter.reject(new BudgetRefusal('spent', Math.max(1, Math.ceil((ready - now) / 1000))));
         }
         if (queue.length > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(wait, MAX_POLL_MS)));
       }

@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
 import { SquareClient } from 'square';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { LocalBucketStore, RedisBucketStore, SquareBudget, type BucketStore } from '../../src/square/budget.js';
+import { BudgetRefusal, LocalBucketStore, RedisBucketStore, SquareBudget, type BucketStore } from '../../src/square/budget.js';
 import { budgetedFetch } from '../../src/square/budgeted-fetch.js';
 import { squareFetch } from '../../src/square/transport.js';
 import { CustomerOverviewDocument } from '../gql/graphql.js';
@@ -161,6 +161,26 @@ describe('the queue of a seller’s calls', () => {
     const started = performance.now();
     await expect(budget.acquire('s', 'leaf', live, deadline(1_000))).rejects.toMatchObject({ reason: 'spent', retryAfterSeconds: 10 });
     expect(performance.now() - started).toBeLessThan(500);
+  });
+
+  it('refuses at once the calls too far back in the queue to be made before their deadline, and makes the others', async () => {
+    const store = new LocalBucketStore({ ratePerSecond: 10, burst: 1 });
+    const budget = new SquareBudget(store, store);
+    await budget.acquire('s', 'leaf', live, deadline(1_000));
+    const started = performance.now();
+    const outcomes = await Promise.all(
+      Array.from({ length: 30 }, () =>
+        budget.acquire('s', 'leaf', live, deadline(1_000)).then(
+          () => ({ made: true, ms: performance.now() - started, reason: undefined }),
+          (refusal: unknown) => ({ made: false, ms: performance.now() - started, reason: refusal instanceof BudgetRefusal ? refusal.reason : refusal }),
+        ),
+      ),
+    );
+    // A token every 100 ms: the first ten waiting can have one within the second, the twenty behind them cannot.
+    const refused = outcomes.filter((o) => !o.made);
+    expect(outcomes.filter((o) => o.made).length).toBeGreaterThanOrEqual(9);
+    expect(refused.length).toBeGreaterThanOrEqual(19);
+    expect(refused.every((o) => o.reason === 'spent' && o.ms < 300)).toBe(true);
   });
 
   it('drops a waiting call whose client went away', async () => {
