@@ -1,8 +1,11 @@
 import { Redis } from 'ioredis';
 import { SquareClient } from 'square';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { contextFactory } from '../../src/gateway/context.js';
+import { createLogger } from '../../src/gateway/logger.js';
 import { BudgetRefusal, LocalBucketStore, RedisBucketStore, SquareBudget, type BucketStore } from '../../src/square/budget.js';
 import { budgetedFetch } from '../../src/square/budgeted-fetch.js';
+import { SquareEpisodes } from '../../src/square/episodes.js';
 import { squareFetch } from '../../src/square/transport.js';
 import { CustomerOverviewDocument } from '../gql/graphql.js';
 import { createTestGateway, SERVER_TOKEN, useGateway } from '../support/gateway.js';
@@ -328,6 +331,25 @@ describe('Square calls through the budget', () => {
     } finally {
       await gateway.close();
     }
+  });
+
+  it('makes no Square call for a request whose deadline passed before its first one', async () => {
+    const budget = new SquareBudget(new LocalBucketStore({ ratePerSecond: 100, burst: 100 }), new LocalBucketStore({ ratePerSecond: 100, burst: 100 }));
+    const context = contextFactory({
+      connection: { baseUrl: stack.emulatorUrl, timeoutInSeconds: 5 },
+      authMode: 'server',
+      serverToken: SERVER_TOKEN,
+      budget,
+      maxRetries: 0,
+      deadlineMs: 50,
+      locationsTtlMs: 60_000,
+      logger: createLogger({ level: 'silent', format: 'json' }),
+      episodes: new SquareEpisodes(),
+    })({ request: new Request('http://gateway.test/graphql', { method: 'POST' }) });
+    await stack.clearCalls();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await expect(context.square.customers.list()).rejects.toMatchObject({ statusCode: 504 });
+    expect(await stack.calls()).toEqual([]);
   });
 
   it('makes no Square call for a request whose client went away', async () => {
