@@ -55,13 +55,7 @@ export function upsertAttribute(ctx: EmulatorContext, merchantId: string, custom
   if (existing) ctx.stores.customerAttributes.put(merchantId, id, doc);
   else ctx.stores.customerAttributes.insert(merchantId, id, doc);
   const rendered = render(ctx, merchantId, attribute, false);
-  ctx.webhooks.emit({
-    merchantId,
-    type: 'customer.custom_attribute.owned.updated',
-    dataType: 'custom_attribute',
-    id: `${key}:${customerId}`,
-    object: { custom_attribute: rendered },
-  });
+  emitAttributeEvent(ctx, merchantId, customerId, key, rendered, 'updated');
   return rendered;
 }
 
@@ -124,12 +118,17 @@ export function retrieveAttribute(
 export function deleteAttribute(ctx: EmulatorContext, merchantId: string, customerId: string, key: string): void {
   const attribute = render(ctx, merchantId, findAttribute(ctx, merchantId, customerId, key), false);
   ctx.stores.customerAttributes.delete(merchantId, attributeId(customerId, key));
+  emitAttributeEvent(ctx, merchantId, customerId, key, attribute, 'deleted');
+}
+
+/** Square's event for a change of one customer's attribute: its id is `<key>:<customer id>`. */
+function emitAttributeEvent(ctx: EmulatorContext, merchantId: string, customerId: string, key: string, attribute: object, change: 'updated' | 'deleted'): void {
   ctx.webhooks.emit({
     merchantId,
-    type: 'customer.custom_attribute.owned.deleted',
+    type: `customer.custom_attribute.owned.${change}`,
     dataType: 'custom_attribute',
     id: `${key}:${customerId}`,
     object: { custom_attribute: attribute },
-    deleted: true,
+    ...(change === 'deleted' ? { deleted: true } : {}),
   });
 }
