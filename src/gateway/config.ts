@@ -91,7 +91,7 @@ const variables = z.object({
   SQUARE_RATE_PER_SECOND: positiveNumber().default(20).describe("Each seller's Square budget: calls a second."),
   SQUARE_BURST: integer(1).default(200).describe('Calls a seller may make at once after a quiet spell.'),
   REQUEST_DEADLINE_MS: integer(1).default(15_000).describe('How long one GraphQL request may wait for Square in all.'),
-  SQUARE_TIMEOUT_SECONDS: integer(1).default(30).describe('Timeout of one Square call.'),
+  SQUARE_TIMEOUT_SECONDS: integer(1).default(30).describe("Timeout of one attempt at a Square call, from when it is sent: its wait for the seller's budget does not count."),
   SQUARE_MAX_RETRIES: integer(0).default(2).describe('Retries of a Square call that is safe to repeat.'),
   LOCATIONS_TTL_MS: integer(0).default(300_000).describe("How long a seller's location list is reused."),
   CACHE_TTL_MS: integer(0).optional().describe('How long a cached Square read may be served; unset: 5 minutes with webhooks, else off.'),

@@ -144,6 +144,7 @@ export function contextFactory(options: ContextFactoryOptions) {
         budget: options.budget,
         seller,
         maxRetries: options.maxRetries,
+        attemptTimeoutMs: options.connection.timeoutInSeconds * 1000,
         onCall,
         onOutcome,
         onBudget,
@@ -155,8 +156,8 @@ export function contextFactory(options: ContextFactoryOptions) {
         },
       };
       return {
-        square: createSquareClient(options.connection, token, budgetedFetch(squareFetch, budgeted)),
-        first: createSquareClient(options.connection, token, budgetedFetch(squareFetch, budgeted, 'first')),
+        square: createSquareClient(options.connection.baseUrl, token, budgetedFetch(squareFetch, budgeted), options.deadlineMs),
+        first: createSquareClient(options.connection.baseUrl, token, budgetedFetch(squareFetch, budgeted, 'first'), options.deadlineMs),
       };
     };
     const initial = clients();

@@ -13,6 +13,8 @@ export interface RequestBudget {
   deadline: number;
   /** Retries of a call that is safe to repeat, after 408, 429 or 5xx. */
   maxRetries: number;
+  /** How long Square has to answer each attempt, from when it is sent (SQUARE_TIMEOUT_SECONDS). */
+  attemptTimeoutMs: number;
   /** Told of every answer Square gave (not of refused calls), for the cost a client sees. */
   onCall?: (status: number) => void;
   /** Told of every attempt Square answered or failed to answer (not of refused calls, nor of ones the client gave up). */
@@ -68,6 +70,31 @@ const sleep = (ms: number, signal: AbortSignal) =>
   });
 
 /**
+ * A signal for one attempt at a call: it aborts with `signal`, or when Square has not
+ * answered within `timeoutMs` of the attempt being sent (the wait for budget before it
+ * and the pauses between attempts are the request's deadline's business).
+ */
+function timedAttempt(signal: AbortSignal, timeoutMs: number) {
+  const controller = new AbortController();
+  let timedOut = false;
+  const onAbort = () => controller.abort(signal.reason);
+  if (signal.aborted) onAbort();
+  else signal.addEventListener('abort', onAbort, { once: true });
+  const timer = setTimeout(() => {
+    timedOut = true;
+    controller.abort(new DOMException(`Square did not answer within ${timeoutMs} ms.`, 'TimeoutError'));
+  }, timeoutMs);
+  return {
+    signal: controller.signal,
+    timedOut: () => timedOut,
+    end() {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', onAbort);
+    },
+  };
+}
+
+/**
  * The SDK's transport for one request: every attempt at a Square call, retries included,
  * first spends a token of the seller's budget, so nothing reaches Square that the budget
  * did not allow; a call still waiting when the request's deadline passes or its client
@@ -94,13 +121,16 @@ export function budgetedFetch(base: typeof fetch, request: RequestBudget, priori
         throw error;
       }
       let response: Response;
+      const sent = timedAttempt(callSignal, request.attemptTimeoutMs);
       try {
-        response = await call.send(() => base(input, { ...init, signal: callSignal }));
+        response = await call.send(() => base(input, { ...init, signal: sent.signal }));
       } catch (error) {
-        // The SDK's own timeout aborts init.signal; the request's deadline aborts `signal` with a TimeoutError.
-        const timedOut = init.signal?.aborted || (signal.aborted && (signal.reason as Error | undefined)?.name === 'TimeoutError');
+        // The request's deadline aborts `signal` with a TimeoutError; the SDK's backstop aborts init.signal.
+        const timedOut = sent.timedOut() || init.signal?.aborted || (signal.aborted && (signal.reason as Error | undefined)?.name === 'TimeoutError');
         if (timedOut || !signal.aborted) request.onOutcome?.({ endpoint: call.endpoint, failure: timedOut ? 'timeout' : 'unreachable' });
         throw error;
+      } finally {
+        sent.end();
       }
       request.onCall?.(response.status);
       request.onOutcome?.({ endpoint: call.endpoint, status: response.status });

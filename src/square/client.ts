@@ -2,6 +2,7 @@ import { SquareClient } from 'square';
 export interface SquareConnection {
   /** Square's API root: production, sandbox, or any Square-compatible server such as the emulator. */
   baseUrl: string;
+  /** How long Square has to answer one attempt at a call (SQUARE_TIMEOUT_SECONDS): budgetedFetch times each attempt. */
   timeoutInSeconds: number;
 }
 
@@ -9,12 +10,16 @@ export interface SquareConnection {
  * One SDK client per seller token; the gateway never shares a client between tokens.
  * The SDK itself never retries: its retries would bypass the seller's budget and repeat
  * writes that are not safe to repeat. `fetch` (see budgeted-fetch.ts) retries what is safe.
+ * The SDK's own timeout runs from the start of a call, through its wait for the seller's
+ * budget and the pauses between its retries, and would time out calls Square never saw:
+ * it is only a backstop at `deadlineMs`, the request's whole time, whose own signal ends
+ * the call first.
  */
-export function createSquareClient(connection: SquareConnection, token: string, fetch: typeof globalThis.fetch): SquareClient {
+export function createSquareClient(baseUrl: string, token: string, fetch: typeof globalThis.fetch, deadlineMs: number): SquareClient {
   return new SquareClient({
     token,
-    baseUrl: connection.baseUrl,
-    timeoutInSeconds: connection.timeoutInSeconds,
+    baseUrl,
+    timeoutInSeconds: Math.ceil(deadlineMs / 1000) + 1,
     maxRetries: 0,
     fetch,
   });

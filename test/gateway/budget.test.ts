@@ -333,6 +333,21 @@ describe('Square calls through the budget', () => {
     }
   });
 
+  it('times each attempt from when it is sent: a wait for the seller’s budget longer than SQUARE_TIMEOUT_SECONDS is no timeout', async () => {
+    const { gateway, url } = await gatewayWith({ budget: { ratePerSecond: 4, burst: 1 }, timeoutSeconds: 1, deadlineMs: 15_000 });
+    try {
+      await stack.clearCalls();
+      const result = (await (await overview(url)).json()) as { errors?: unknown[] };
+      expect(result.errors).toBeUndefined();
+      const seen = await statuses();
+      // A call at place 5 or later in the queue waited more than a second for its token.
+      expect(seen.length).toBeGreaterThan(5);
+      expect(seen.every((s) => s === 200)).toBe(true);
+    } finally {
+      await gateway.close();
+    }
+  });
+
   it('makes no Square call for a request whose deadline passed before its first one', async () => {
     const budget = new SquareBudget(new LocalBucketStore({ ratePerSecond: 100, burst: 100 }), new LocalBucketStore({ ratePerSecond: 100, burst: 100 }));
     const context = contextFactory({
@@ -379,6 +394,7 @@ describe('Square calls through the budget', () => {
         signal: new AbortController().signal,
         deadline: performance.now() + 10_000,
         maxRetries,
+        attemptTimeoutMs: 5_000,
       });
       return new SquareClient({ token: SERVER_TOKEN, baseUrl: stack.emulatorUrl, maxRetries: 0, fetch });
     };
