@@ -160,8 +160,12 @@ function refuse(bucket: Bucket, now: number, retryAfterMs: number, settings: Bud
     bucket.accepted = -1;
   } else {
     // The first decrease of an episode has nothing to be compared with: the calm before it says nothing of Square's limit.
-    bucket.accepted = fresh ? -1 : accepted;
-    bucket.share = share;
+    // One the floor stops keeps the window before the last real one to compare with: a window at the same rate could never
+    // show a storm, and a storm that chance hid from one window (they hold tens of calls) would stay unrecognized.
+    if (fresh || bucket.accepted < 0 || bucket.factor * BACKOFF >= MIN_FACTOR) {
+      bucket.accepted = fresh ? -1 : accepted;
+      bucket.share = share;
+    }
     bucket.factor = Math.max(MIN_FACTOR, bucket.factor * BACKOFF);
     bucket.tokens = Math.min(bucket.tokens, 0);
     bucket.paused = now + retryAfterMs;
@@ -271,8 +275,10 @@ elseif ARGV[1] == 'throttled' then
     elseif b.storm > 0 and share <= b.storm + ${STORM_MARGIN} then
       b.accepted = -1
     else
-      if fresh then b.accepted = -1 else b.accepted = accepted end
-      b.share = share
+      if fresh or b.accepted < 0 or b.factor * ${BACKOFF} >= ${MIN_FACTOR} then
+        if fresh then b.accepted = -1 else b.accepted = accepted end
+        b.share = share
+      end
       b.factor = math.max(${MIN_FACTOR}, b.factor * ${BACKOFF})
       b.tokens = math.min(b.tokens, 0)
       b.paused = now + tonumber(ARGV[4])
