@@ -57,7 +57,6 @@ function refusedResponse(refusal: BudgetRefusal): Response {
   });
 }
 
-/** The call as a log line names it: method and path, never the query string. */
 const sleep = (ms: number, signal: AbortSignal) =>
   new Promise<void>((resolve) => {
     const timer = setTimeout(done, ms);
@@ -70,16 +69,20 @@ const sleep = (ms: number, signal: AbortSignal) =>
   });
 
 /**
- * A signal for one attempt at a call: it aborts with `signal`, or when Square has not
- * answered within `timeoutMs` of the attempt being sent (the wait for budget before it
+ * A signal for one attempt at a call: it aborts with any of `signals`, or when Square has
+ * not answered within `timeoutMs` of the attempt being sent (the wait for budget before it
  * and the pauses between attempts are the request's deadline's business).
  */
-function timedAttempt(signal: AbortSignal, timeoutMs: number) {
+function timedAttempt(signals: AbortSignal[], timeoutMs: number) {
   const controller = new AbortController();
   let timedOut = false;
-  const onAbort = () => controller.abort(signal.reason);
-  if (signal.aborted) onAbort();
-  else signal.addEventListener('abort', onAbort, { once: true });
+  const onAbort = function (this: AbortSignal) {
+    controller.abort(this.reason);
+  };
+  for (const signal of signals) {
+    if (signal.aborted) controller.abort(signal.reason);
+    else signal.addEventListener('abort', onAbort, { once: true });
+  }
   const timer = setTimeout(() => {
     timedOut = true;
     controller.abort(new DOMException(`Square did not answer within ${timeoutMs} ms.`, 'TimeoutError'));
@@ -89,7 +92,7 @@ function timedAttempt(signal: AbortSignal, timeoutMs: number) {
     timedOut: () => timedOut,
     end() {
       clearTimeout(timer);
-      signal.removeEventListener('abort', onAbort);
+      for (const signal of signals) signal.removeEventListener('abort', onAbort);
     },
   };
 }
@@ -111,7 +114,7 @@ export function budgetedFetch(base: typeof fetch, request: RequestBudget, priori
   const attempts = async (input: Parameters<typeof fetch>[0], init: RequestInit, url: string, method: string, call: ObservedCall) => {
     const { signal } = request;
     const safe = retrySafe(method, url, init.body);
-    const callSignal = init.signal ? AbortSignal.any([init.signal, signal]) : signal;
+    const signals = init.signal ? [init.signal, signal] : [signal];
     for (let attempt = 0; ; attempt++) {
       try {
         const status = await call.budget(() => budget.acquire(seller, priority, signal, request.deadline));
@@ -121,7 +124,7 @@ export function budgetedFetch(base: typeof fetch, request: RequestBudget, priori
         throw error;
       }
       let response: Response;
-      const sent = timedAttempt(callSignal, request.attemptTimeoutMs);
+      const sent = timedAttempt(signals, request.attemptTimeoutMs);
       try {
         response = await call.send(() => base(input, { ...init, signal: sent.signal }));
       } catch (error) {
