@@ -349,16 +349,18 @@ describe('Square calls through the budget', () => {
     }
   });
 
-  it('times each attempt from when it is sent: a wait for the seller’s budget longer than SQUARE_TIMEOUT_SECONDS is no timeout', async () => {
-    const { gateway, url } = await gatewayWith({ budget: { ratePerSecond: 4, burst: 1 }, timeoutSeconds: 1, deadlineMs: 15_000 });
+  it('times each attempt from when it is sent: waits for the seller’s budget and a Retry-After longer than SQUARE_TIMEOUT_SECONDS are no timeout', async () => {
+    const { gateway, url } = await gatewayWith({ budget: { ratePerSecond: 5, burst: 1 }, timeoutSeconds: 1, deadlineMs: 15_000, maxRetries: 1 });
     try {
+      await faults({ method: 'GET', path: '/v2/customers', status: 429, retry_after_seconds: 2, count: 1 });
       await stack.clearCalls();
       const result = (await (await overview(url)).json()) as { errors?: unknown[] };
       expect(result.errors).toBeUndefined();
       const seen = await statuses();
-      // A call at place 5 or later in the queue waited more than a second for its token.
-      expect(seen.length).toBeGreaterThan(5);
-      expect(seen.every((s) => s === 200)).toBe(true);
+      // The list waited two seconds before its retry; a call at place 6 or later in the queue waits more than a second for its token.
+      expect(seen.length).toBeGreaterThan(7);
+      expect(seen.slice(0, 2)).toEqual([429, 200]);
+      expect(seen.slice(1).every((s) => s === 200)).toBe(true);
     } finally {
       await gateway.close();
     }
