@@ -22,7 +22,7 @@ const BENCHES: Record<string, () => Promise<unknown>> = {
   webhooks: () => benchWebhooks(Number(process.env.BENCH_SECONDS ?? 10)),
   'live-updates': () => benchLiveUpdates(Number(process.env.BENCH_EVENTS ?? 300)),
   'read-plan': () => benchReadPlan(),
-  mesh: () => benchMesh(Number(process.env.BENCH_SAMPLES ?? 10)),
+  mesh: () => benchMesh(Number(process.env.BENCH_SAMPLES ?? 20)),
   storm: () => benchStorm(Number(process.env.BENCH_SECONDS ?? 10)),
   fleet: () => benchFleet(Number(process.env.BENCH_SECONDS ?? 10)),
   storefront: () => benchStorefront(Number(process.env.BENCH_REPEATS ?? 50)),
