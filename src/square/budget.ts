@@ -160,8 +160,9 @@ function refuse(bucket: Bucket, now: number, retryAfterMs: number, settings: Bud
     bucket.accepted = -1;
   } else {
     // The first decrease of an episode has nothing to be compared with: the calm before it says nothing of Square's limit.
-    // One the floor stops keeps the window before the last real one to compare with: a window at the same rate could never
-    // show a storm, and a storm that chance hid from one window (they hold tens of calls) would stay unrecognized.
+    // A decrease the floor stops lowers nothing, so it keeps the window before the last one that did as the one to compare
+    // with: beside a window at the same rate a storm never shows, and one that chance hid from a single window of a few
+    // tens of calls would stay unrecognized for the rest of the episode.
     if (fresh || bucket.accepted < 0 || bucket.factor * BACKOFF >= MIN_FACTOR) {
       bucket.accepted = fresh ? -1 : accepted;
       bucket.share = share;
