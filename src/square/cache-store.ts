@@ -38,9 +38,10 @@ interface Ticket {
 }
 
 /**
- * Cached objects in this process: a bounded LRU. Each is a frozen copy, handed to every
- * request that reads it as it is: copying it on each hit cost more than the rest of a
- * warm page of 20 customers, and frozen, no request can change what another reads.
+ * Cached objects in this process: a bounded LRU. Each is a frozen copy, and a request that
+ * reads it gets its own outer objects over the shared frozen rest (see `ownedView`): a deep
+ * copy on each hit cost more than the rest of a warm page of 20 customers, and frozen, no
+ * request can change what another reads.
  */
 export class MemoryCacheStore implements CacheStore {
   private readonly entries: LRUCache<string, { value: unknown }>;
@@ -64,7 +65,7 @@ export class MemoryCacheStore implements CacheStore {
   async lookup(object: string, field: string): Promise<Lookup> {
     const key = `${object}\n${field}`;
     const entry = this.entries.get(key);
-    if (entry) return { hit: true, value: entry.value };
+    if (entry) return { hit: true, value: ownedView(entry.value) };
     const ticket: Ticket = { voided: false };
     const pending = this.tickets.get(object) ?? new Set();
     this.tickets.set(object, pending.add(ticket));
@@ -195,6 +196,25 @@ for _, key in ipairs(KEYS) do
   redis.call('PEXPIRE', key, ARGV[2])
 end
 return generation`;
+
+const isObject = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object';
+const own = (value: unknown): unknown => (Array.isArray(value) ? value.map(shallowCopy) : shallowCopy(value));
+const shallowCopy = (value: unknown): unknown => (isObject(value) && !Array.isArray(value) ? { ...value } : value);
+
+/**
+ * A request's own copy of the two outer levels of a shared entry: the object or list, and
+ * each object or list item right inside it (a page's customers, a lookup's account). Those
+ * are the objects the graph resolves, and schema plugins may mark them (Pothos brands a
+ * loaded node with its type) without touching what other requests share; what lies deeper
+ * stays shared and frozen. A few object spreads per entry, where a clone copies every level.
+ */
+function ownedView(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(own);
+  if (!isObject(value)) return value;
+  const copy: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) copy[key] = own(value[key]);
+  return copy;
+}
 
 function deepFreeze<T>(value: T): T {
   if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {

@@ -49,15 +49,22 @@ function storeContract(make: () => Promise<CacheStore>) {
 describe('the in-memory cache store', () => {
   storeContract(async () => new MemoryCacheStore(settings));
 
-  it('hands out frozen objects, so that no request changes what another reads', async () => {
+  it('hands each request its own outer objects over frozen shared data, so that no request changes what another reads', async () => {
     const store = new MemoryCacheStore(settings);
-    const filled = { givenName: 'Ada', address: { locality: 'London' } };
+    const filled = { givenName: 'Ada', address: { locality: 'London', coordinates: { lat: 51.5 } }, cards: [{ id: 'c1' }] };
     const miss = await store.lookup('m:customer:1', 't:');
     if (!miss.hit) await miss.fill(filled);
     filled.address.locality = 'changed by the request that read it';
-    const hit = await store.lookup('m:customer:1', 't:');
-    expect(hit).toEqual({ hit: true, value: { givenName: 'Ada', address: { locality: 'London' } } });
-    if (hit.hit) expect(() => ((hit.value as typeof filled).address.locality = 'changed')).toThrow(TypeError);
+    const [first, second] = [await store.lookup('m:customer:1', 't:'), await store.lookup('m:customer:1', 't:')];
+    if (!first.hit || !second.hit) throw new Error('expected hits');
+    const mine = first.value as typeof filled;
+    // What the graph resolves (the object, its nested objects and list items) may be marked, as Pothos brands a node.
+    const brand = Symbol('brand');
+    for (const object of [mine, mine.address, mine.cards[0]!]) Object.defineProperty(object, brand, { value: 'Customer' });
+    mine.givenName = 'changed';
+    expect(() => (mine.address.coordinates.lat = 0)).toThrow(TypeError);
+    expect(second.value).toEqual({ givenName: 'Ada', address: { locality: 'London', coordinates: { lat: 51.5 } }, cards: [{ id: 'c1' }] });
+    expect(brand in (second.value as object)).toBe(false);
   });
 });
 
