@@ -9,6 +9,9 @@ export type AuthMode = 'server' | 'passthrough';
 /** Largest request body (GraphQL or webhook) when MAX_BODY_BYTES is unset: far above any real operation or Square notification. */
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 
+/** How long a request's headers, and then its body, may take to arrive when BODY_TIMEOUT_MS is unset: Square's own webhook deadline. */
+export const DEFAULT_BODY_TIMEOUT_MS = 10_000;
+
 /** The event store's SQLite file when GATEWAY_DB is unset, outside the in-memory demo. */
 export const DEFAULT_GATEWAY_DB = './data/gateway.db';
 
@@ -64,6 +67,7 @@ export interface GatewayConfig {
   liveReplayMaxEvents: number;
   /** Largest request body taken on /graphql and the webhook receiver; past it, 413. */
   maxBodyBytes: number;
+  bodyTimeoutMs: number;
   /** GraphiQL at GET /graphql, and schema introspection: on, except against Square's production environment. */
   graphiql: boolean;
   introspection: boolean;
@@ -118,6 +122,7 @@ const variables = z.object({
   LIVE_REPLAY_WINDOW_SECONDS: integer(0).default(86_400).describe('How old an event a reconnecting subscriber may still get.'),
   LIVE_REPLAY_MAX_EVENTS: integer(0).default(1000).describe('How many missed events a reconnecting subscriber may get.'),
   MAX_BODY_BYTES: integer(1).default(DEFAULT_MAX_BODY_BYTES).describe('Largest request body taken on /graphql and the webhook receiver.'),
+  BODY_TIMEOUT_MS: integer(100).default(DEFAULT_BODY_TIMEOUT_MS).describe("How long a request's headers, and then its body, may take to arrive on any route (408 past it)."),
   GRAPHIQL: boolean().optional().describe("GraphiQL at GET /graphql; unset: on, except against Square's production environment."),
   INTROSPECTION: boolean().optional().describe("Schema introspection; unset: on, except against Square's production environment."),
   SHUTDOWN_DELAY_MS: integer(0).default(0).describe('After SIGTERM, how long to go on serving with /readyz at 503.'),
@@ -193,6 +198,7 @@ export function gatewayConfig(env: NodeJS.ProcessEnv): GatewayConfig {
     liveReplayWindowSeconds: v.LIVE_REPLAY_WINDOW_SECONDS,
     liveReplayMaxEvents: v.LIVE_REPLAY_MAX_EVENTS,
     maxBodyBytes: v.MAX_BODY_BYTES,
+    bodyTimeoutMs: v.BODY_TIMEOUT_MS,
     graphiql: v.GRAPHIQL ?? !againstProduction,
     introspection: v.INTROSPECTION ?? !againstProduction,
     shutdownDelayMs: v.SHUTDOWN_DELAY_MS,

@@ -16,15 +16,14 @@ const CLOSING = new Set<string>([TokenKind.BRACE_R, TokenKind.BRACKET_R, TokenKi
  * Syntax errors keep their position but not the string literal they stopped at.
  * A body past `maxBodyBytes`, declared or streamed, is refused (413) before it is parsed.
  */
-export function requestGuards({ maxTokens, maxBodyBytes }: { maxTokens: number; maxBodyBytes: number }): Plugin {
+export function requestGuards({ maxTokens, maxBodyBytes, bodyTimeoutMs }: { maxTokens: number; maxBodyBytes: number; bodyTimeoutMs: number }): Plugin {
   return {
     onRequestParse({ requestParser, setRequestParser }) {
       if (!requestParser) return;
       const parse = requestParser;
       setRequestParser(async (request) => {
-        const bounded = await withinLimit(request, maxBodyBytes);
         try {
-          return await parse(bounded);
+          return await withinTime(request, bodyTimeoutMs, async () => parse(await withinLimit(request, maxBodyBytes)));
         } catch (error) {
           if (error instanceof GraphQLError && !error.extensions.originalError) throw error;
           // JSON.parse's message quotes the text it choked on, which may hold a card nonce: only ours goes out.
@@ -44,6 +43,30 @@ export function requestGuards({ maxTokens, maxBodyBytes }: { maxTokens: number; 
       });
     },
   };
+}
+
+/**
+ * `read` of the body, or a 408 once it has taken `timeoutMs`: a client that stops sending
+ * mid-body (or sends a byte a minute) holds a connection no longer than that. The connection
+ * closes with the answer, so that the unread rest never counts as the next request.
+ */
+async function withinTime<T>(request: Request, timeoutMs: number, read: () => Promise<T>): Promise<T> {
+  if (!request.body) return read();
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => {
+      reject(
+        createGraphQLError(`The request body did not arrive within ${timeoutMs / 1000} seconds.`, {
+          extensions: { code: 'BODY_TIMEOUT', http: { status: 408, headers: { connection: 'close' } } },
+        }),
+      );
+    }, timeoutMs);
+  });
+  try {
+    return await Promise.race([read(), late]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 function tooLarge(maxBodyBytes: number): GraphQLError {

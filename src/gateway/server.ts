@@ -14,7 +14,7 @@ import { staleAfterEvent } from '../square/staleness.js';
 import type { EventStore } from '../store/index.js';
 import { DEFAULT_WEBHOOK_PATH, webhookReceiver, type EventProcessor, type WebhookReceiver } from '../webhooks/index.js';
 import type { ApiKeyRing } from './api-keys.js';
-import { DEFAULT_MAX_BODY_BYTES, type GatewayConfig } from './config.js';
+import { DEFAULT_BODY_TIMEOUT_MS, DEFAULT_MAX_BODY_BYTES, type GatewayConfig } from './config.js';
 import { contextFactory, type GatewayContext } from './context.js';
 import { corsOption, type CorsPolicy } from './cors.js';
 import { costExtension } from './cost-extension.js';
@@ -35,6 +35,7 @@ import { LiveReplay } from './live-replay.js';
 import { persistedOperations } from './persisted-operations.js';
 import { createPersistedQueryStore } from './persisted-query-store.js';
 import { createGatewayPubSub, liveEventOf, type GatewayPubSub } from './pubsub.js';
+import { responseHeaders } from './response-headers.js';
 import { requestGuards } from './request-guards.js';
 import { rootPage } from './root-page.js';
 import { tracing } from './tracing.js';
@@ -53,7 +54,7 @@ export type GatewayOptions = Pick<
 > &
   Partial<Pick<GatewayConfig, 'redisUrl' | 'pubsubPrefix' | 'cacheTtlMs' | 'cacheMaxEntries'>> &
   Partial<Pick<GatewayConfig, 'persistedQueriesMax' | 'persistedQueriesTtlSeconds' | 'metricsToken'>> &
-  Partial<Pick<GatewayConfig, 'liveReplayWindowSeconds' | 'liveReplayMaxEvents' | 'maxBodyBytes' | 'graphiql' | 'introspection'>> & {
+  Partial<Pick<GatewayConfig, 'liveReplayWindowSeconds' | 'liveReplayMaxEvents' | 'maxBodyBytes' | 'bodyTimeoutMs' | 'graphiql' | 'introspection'>> & {
   /** The documents a `trustedDocumentsOnly` key may run; the checked-in manifest by default. */
   trustedDocuments?: TrustedDocuments | undefined;
   squareBaseUrl: string;
@@ -104,6 +105,7 @@ export interface Gateway {
 /** The GraphQL gateway over one Square (real or emulated): yoga on a plain Node HTTP server. */
 export function createGateway(options: GatewayOptions): Gateway {
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const bodyTimeoutMs = options.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS;
   const [graphiqlOn, introspection] = [options.graphiql ?? true, options.introspection ?? true];
   const logger =
     options.logging === false
@@ -111,7 +113,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       : (options.logging ?? createLogger({ level: 'warn', format: 'json' }));
   const metrics = new GatewayMetrics({ processMetrics: options.processMetrics });
   const traces = options.tracerProvider && tracing(options.tracerProvider, metrics);
-  const webhooks = options.webhooks && gatewayWebhooks(options.webhooks, maxBodyBytes, (): Server => server, metrics, logger);
+  const webhooks = options.webhooks && gatewayWebhooks(options.webhooks, { maxBodyBytes, bodyTimeoutMs }, (): Server => server, metrics, logger);
   const pubsub = livePubSub(options, () => yoga.logger);
   const cache = squareCache(options, () => yoga.logger, metrics);
   if (webhooks && cache) {
@@ -143,6 +145,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     // requestGuards bounds the body (maxBodyBytes, a code of ours); yoga's own 25 MB bound would stream every body through a second copy.
     maxRequestBodySize: false,
     plugins: [
+      responseHeaders(),
       metricsPlugin(metrics, options.metricsToken),
       ...(traces ? [traces.plugin] : []),
       rootPage('/graphql', { graphiql: graphiqlOn }),
@@ -155,7 +158,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       }),
       queryArmor({ introspection }),
       ...(introspection ? [] : [introspectionOff()]),
-      requestGuards({ maxTokens: MAX_TOKENS, maxBodyBytes }),
+      requestGuards({ maxTokens: MAX_TOKENS, maxBodyBytes, bodyTimeoutMs }),
       inputErrors(),
       errorCodes(logger),
       costExtension(budget.budget),
@@ -187,7 +190,12 @@ export function createGateway(options: GatewayOptions): Gateway {
       observer: traces ? traces.squareCalls(metrics.square) : metrics.square,
     }),
   });
-  const server = createServer(withRequestLogs(yoga, logger));
+  // Slow headers get Node's own 408; a slow body gets requestGuards' (or the webhook receiver's) 408 first, and
+  // Node's past twice the time as a backstop. Node checks its timers each `connectionsCheckingInterval`.
+  const server = createServer(
+    { headersTimeout: bodyTimeoutMs, requestTimeout: 2 * bodyTimeoutMs, connectionsCheckingInterval: Math.min(1_000, bodyTimeoutMs / 4) },
+    withRequestLogs(yoga, logger),
+  );
   let draining = false;
   void webhooks?.receiver.processor.start();
   return {
@@ -254,7 +262,7 @@ const reportTooComplex = (context: ValidationContext | null, error: GraphQLError
 
 function gatewayWebhooks(
   options: GatewayWebhookOptions,
-  maxBodyBytes: number,
+  { maxBodyBytes, bodyTimeoutMs }: { maxBodyBytes: number; bodyTimeoutMs: number },
   server: () => Server,
   metrics: GatewayMetrics,
   logger: Logger,
@@ -272,7 +280,7 @@ function gatewayWebhooks(
     notificationUrl,
     path,
     maxBodyBytes,
-    bodyTimeoutMs: options.bodyTimeoutMs,
+    bodyTimeoutMs: options.bodyTimeoutMs ?? bodyTimeoutMs,
     observer: metrics.webhooks,
     requestLogger: (serverContext) => {
       const log = requestLogger(serverContext, logger);

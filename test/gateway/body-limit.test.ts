@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { useGateway } from '../support/gateway.js';
 
@@ -53,5 +54,60 @@ describe('a configured body limit', () => {
     const webhook = await post(new URL('/webhooks/square', stack.url).href, JSON.stringify({ padding: 'x'.repeat(3000) }));
     expect(webhook.status).toBe(413);
     expect(await webhook.json()).toEqual({ error: { code: 'PAYLOAD_TOO_LARGE', message: 'The body exceeds 2048 bytes.' } });
+  });
+});
+
+/** Opens a connection, writes `head` (and nothing more), and gives what the server answered and when it closed. */
+function stall(port: number, head: string): Promise<{ response: string; elapsedMs: number }> {
+  return new Promise((resolve, reject) => {
+    const started = Date.now();
+    const socket = connect(port, '127.0.0.1');
+    let response = '';
+    socket.on('data', (chunk) => (response += chunk.toString()));
+    socket.on('close', () => resolve({ response, elapsedMs: Date.now() - started }));
+    socket.on('error', reject);
+    socket.write(head);
+  });
+}
+
+describe('slow requests (BODY_TIMEOUT_MS)', () => {
+  const BODY_TIMEOUT_MS = 500;
+  const stack = useGateway({ webhooks: true, gateway: { bodyTimeoutMs: BODY_TIMEOUT_MS } });
+  const port = () => Number(new URL(stack.url).port);
+  const body = JSON.stringify({ query: '{ __typename }' });
+
+  it('answers a /graphql body that stops mid-way with 408 BODY_TIMEOUT and closes the connection', async () => {
+    const { response, elapsedMs } = await stall(
+      port(),
+      `POST /graphql HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-type: application/json\r\ncontent-length: ${body.length}\r\n\r\n${body.slice(0, 5)}`,
+    );
+    expect(response).toMatch(/^HTTP\/1\.1 408 /);
+    expect(response).toContain('"code":"BODY_TIMEOUT"');
+    expect(elapsedMs).toBeGreaterThanOrEqual(BODY_TIMEOUT_MS - 20);
+    expect(elapsedMs).toBeLessThan(10_000);
+  });
+
+  it('answers a streamed (chunked) body that stops with 408 BODY_TIMEOUT', async () => {
+    const { response } = await stall(
+      port(),
+      `POST /graphql HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n5\r\n${body.slice(0, 5)}\r\n`,
+    );
+    expect(response).toMatch(/^HTTP\/1\.1 408 /);
+    expect(response).toContain('"code":"BODY_TIMEOUT"');
+  });
+
+  it('closes connections whose headers never end, on every route, all of them', async () => {
+    const heads = ['POST /graphql HTTP/1.1\r\nhost: 127.0.0.1\r\n', 'GET /healthz HTTP/1.1\r\nhost: 127.0.0.1\r\nx-slow: 1', 'POST /webhooks/square HTTP/1.1\r\n'];
+    const stalled = await Promise.all(Array.from({ length: 60 }, (_, i) => stall(port(), heads[i % heads.length]!)));
+    for (const { response, elapsedMs } of stalled) {
+      expect(response).toMatch(/^HTTP\/1\.1 408 /);
+      expect(elapsedMs).toBeLessThan(10_000);
+    }
+  });
+
+  it('still serves a request sent in time, beside the stalled ones', async () => {
+    const stalled = stall(port(), 'POST /graphql HTTP/1.1\r\nhost: 127.0.0.1\r\n');
+    expect((await post(stack.url, body)).status).toBe(200);
+    await stalled;
   });
 });
