@@ -86,3 +86,25 @@ describe('introspection and GraphiQL turned off (INTROSPECTION=false, GRAPHIQL=f
     expect(text).not.toMatch(/graphiql/i);
   });
 });
+
+describe('response headers', () => {
+  const stack = useGateway();
+
+  it('mark every GraphQL answer nosniff and no-store, successes and errors alike', async () => {
+    for (const body of [{ query: '{ __typename }' }, { query: '{ nope }' }, 'not json']) {
+      const response = await fetch(stack.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+      expect(response.headers.get('x-content-type-options'), JSON.stringify(body)).toBe('nosniff');
+      expect(response.headers.get('cache-control'), JSON.stringify(body)).toBe('no-store');
+    }
+  });
+
+  it('keep a route’s own caching (GraphiQL’s fingerprinted assets), nosniff still', async () => {
+    const page = await (await fetch(stack.url, { headers: { accept: 'text/html' } })).text();
+    const asset = page.match(/src="([^"]+\.js)"/)?.[1];
+    expect(asset).toBeDefined();
+    const response = await fetch(new URL(asset!, stack.url));
+    expect(response.status).toBe(200);
+    expect(response.headers.get('cache-control')).toContain('immutable');
+    expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+  });
+});
