@@ -75,8 +75,8 @@ const headers = fc.oneof(
   { weight: 1, arbitrary: secret.map((s) => ({ 'x-api-key': s })) },
   { weight: 1, arbitrary: secret.map((s) => ({ authorization: `Bearer ${s}` })) },
 );
-/** Requests as a client may send them; `real` are global ids of objects that exist, asked for as often as made-up ones. */
 
+/** Requests as a client may send them; `real` are global ids of objects that exist, asked for as often as made-up ones. */
 function requests(real: string[]): fc.Arbitrary<Sent> {
   const id = fc.oneof(
     ...(real.length > 0 ? [{ weight: 4, arbitrary: fc.constantFrom(...real) }] : []),
