@@ -25,6 +25,8 @@ export interface EmulatorOptions {
   /** Load the demo merchant's data (and again on every reset). */
   seed?: boolean | undefined;
   logger?: boolean | undefined;
+  /** How long a request's headers and body may take to arrive in all before Node answers 408: 10 s (Square's own webhook deadline). */
+  requestTimeoutMs?: number | undefined;
 }
 
 export interface Emulator {
@@ -56,7 +58,14 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
   };
 
   // A client that gave up on a slow call can leave its connection mid-request; closing the emulator must not wait for it.
-  const app = Fastify({ logger: options.logger ?? false, bodyLimit: 1024 * 1024, forceCloseConnections: true });
+  // Stalled connections (a body or headers that stop coming) cannot pile up: Node answers them 408, looking every second.
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: 1024 * 1024,
+    forceCloseConnections: true,
+    requestTimeout: options.requestTimeoutMs ?? 10_000,
+    http: { connectionsCheckingInterval: Math.min(1_000, (options.requestTimeoutMs ?? 10_000) / 4) },
+  });
 
   // Square answers malformed JSON with its own error body, and bodiless calls with an empty object.
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
