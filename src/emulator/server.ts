@@ -59,12 +59,13 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
 
   // A client that gave up on a slow call can leave its connection mid-request; closing the emulator must not wait for it.
   // Stalled connections (a body or headers that stop coming) cannot pile up: Node answers them 408, looking every second.
+  const requestTimeout = options.requestTimeoutMs ?? 10_000;
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit: 1024 * 1024,
     forceCloseConnections: true,
-    requestTimeout: options.requestTimeoutMs ?? 10_000,
-    http: { connectionsCheckingInterval: Math.min(1_000, (options.requestTimeoutMs ?? 10_000) / 4) },
+    requestTimeout,
+    http: { headersTimeout: requestTimeout, connectionsCheckingInterval: Math.min(1_000, requestTimeout / 4) },
   });
 
   // Square answers malformed JSON with its own error body, and bodiless calls with an empty object.

@@ -116,7 +116,7 @@ describe('a request that stalls', () => {
 
   it('gets 408 and its connection closed, whether its headers or its body stop coming', async () => {
     const port = Number(new URL(slow.url).port);
-    const heads = ['GET /v2/locations HTTP/1.1\r\nhost: 127.0.0.1\r\n', 'POST /v2/customers HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-type: application/json\r\ncontent-length: 50\r\n\r\n{"given'];
+    const heads = ['GET /v2/locations HTTP/1.1\r\nhost: 127.0.0.1\r\n', 'POST /v2/customers HTTP/1.1\r\nhost: 127.0.0.1\r\nauthorization: Bearer stall-test\r\ncontent-type: application/json\r\ncontent-length: 50\r\n\r\n{"given'];
     const answers = await Promise.all(
       heads.map(
         (head) =>
