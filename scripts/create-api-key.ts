@@ -1,22 +1,83 @@
-import { generateKey, SCOPES, type Scope } from '../src/gateway/api-keys.js';
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { generateKey, SCOPES, withKeyAdded, type Scope } from '../src/gateway/api-keys.js';
 
 /**
- * `npm run keys:create -- <name> <SCOPE,SCOPE,...>`: prints a new gateway API key
- * (give it to the client; it is not stored anywhere) and the hashed entry to add to
- * the keys file or GATEWAY_API_KEYS.
+ * `npm run keys:create -- <name> --scopes …`: a new gateway API key, printed once (give it
+ * to the client; only its hash is kept), and its entry, added to the keys file or printed.
  */
-const [name, scopeList] = process.argv.slice(2);
-const scopes = (scopeList ?? '').split(',').filter(Boolean) as Scope[];
-const unknown = scopes.filter((s) => !SCOPES.includes(s));
-if (!name || scopes.length === 0 || unknown.length > 0) {
-  console.error(`usage: npm run keys:create -- <name> <scopes>\n  scopes: comma-separated, from ${SCOPES.join(', ')}`);
-  if (unknown.length > 0) console.error(`  unknown: ${unknown.join(', ')}`);
+
+const USAGE = `usage: npm run keys:create -- <name> --scopes <SCOPE,SCOPE,…> [options]
+  --scopes S,S            comma-separated, from ${SCOPES.join(', ')} (also accepted as the second word)
+  --with-reads            add the _READ scope of each _WRITE one, so that the key can read back what it writes
+  --trusted-documents-only  the key may run only the trusted documents, sent by id
+  --budget N/B            its budget of query cost: N a second, up to B saved (the keys file's default otherwise)
+  --file PATH             add the entry to this keys file (GATEWAY_API_KEYS_FILE by default), written whole or not at all;
+                          without a file, print {"keys":[entry]}`;
+
+function fail(message: string): never {
+  console.error(`${message}\n${USAGE}`);
   process.exit(2);
 }
-const { key, entry } = generateKey(name, scopes);
+
+function parse() {
+  try {
+    return parseArgs({
+      allowPositionals: true,
+      options: {
+        scopes: { type: 'string' },
+        'with-reads': { type: 'boolean', default: false },
+        'trusted-documents-only': { type: 'boolean', default: false },
+        budget: { type: 'string' },
+        file: { type: 'string' },
+      },
+    });
+  } catch (error) {
+    fail((error as Error).message);
+  }
+}
+
+const { values, positionals } = parse();
+const [name, scopeWord, ...extra] = positionals;
+if (!name) fail('a name is needed');
+if (extra.length > 0) fail(`unexpected: ${extra.join(' ')}`);
+const listed = (values.scopes ?? scopeWord ?? '').split(',').filter(Boolean);
+const unknown = listed.filter((s) => !SCOPES.includes(s as Scope));
+if (listed.length === 0) fail('at least one scope is needed');
+if (unknown.length > 0) fail(`unknown scopes: ${unknown.join(', ')}`);
+const scopes = [...new Set(values['with-reads'] ? listed.flatMap((s) => (s.endsWith('_WRITE') ? [s.replace('_WRITE', '_READ'), s] : [s])) : listed)] as Scope[];
+let budget: { costPerSecond: number; burst: number } | undefined;
+if (values.budget !== undefined) {
+  const [perSecond, burst] = values.budget.split('/').map(Number);
+  if (!(perSecond! > 0) || !(burst! > 0)) fail(`--budget takes N/B, two positive numbers (cost a second / cost saved at most), not ${values.budget}`);
+  budget = { costPerSecond: perSecond!, burst: burst! };
+}
+
+const { key, entry } = generateKey(name, scopes, { ...(budget ? { budget } : {}), ...(values['trusted-documents-only'] ? { trustedDocumentsOnly: true } : {}) });
 for (const scope of scopes.filter((s) => s.endsWith('_WRITE'))) {
   const read = scope.replace('_WRITE', '_READ') as Scope;
-  if (!scopes.includes(read)) console.warn(`note: ${scope} without ${read}: this key can write but not read back what it wrote.`);
+  if (!scopes.includes(read)) console.warn(`note: ${scope} without ${read}: this key can write but not read back what it wrote (--with-reads adds it).`);
 }
-console.log(`API key (give to the client; shown only now): ${key}`);
-console.log(`Keys file entry: ${JSON.stringify(entry)}`);
+const file = values.file ?? process.env.GATEWAY_API_KEYS_FILE;
+if (file) {
+  let current: string | undefined;
+  try {
+    current = readFileSync(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') fail(`${file} cannot be read: ${(error as Error).message}`);
+  }
+  let next: string;
+  try {
+    next = withKeyAdded(current, entry, file);
+  } catch (error) {
+    fail((error as Error).message);
+  }
+  // A rename replaces the file at once: a gateway watching it reads the old keys or the new ones, never half a file.
+  writeFileSync(`${file}.tmp`, next, { mode: 0o600 });
+  renameSync(`${file}.tmp`, file);
+  console.log(`API key (give to the client; shown only now): ${key}`);
+  console.log(`Added ${name} to ${file}; a running gateway takes it within 5 seconds.`);
+} else {
+  console.log(`API key (give to the client; shown only now): ${key}`);
+  console.log(`Keys file entry: ${JSON.stringify({ keys: [entry] })}`);
+}

@@ -72,10 +72,32 @@ export function hashKey(key: string): Buffer {
   return createHash('sha256').update(key).digest();
 }
 
+/** A key's entry in the keys file, as written. */
+export type KeyEntry = z.input<typeof keyFileSchema>['keys'][number];
+
 /** A new key to hand to a client (shown once) and the entry to put in the keys file. */
-export function generateKey(name: string, scopes: Scope[]): { key: string; entry: { name: string; sha256: string; scopes: Scope[] } } {
+export function generateKey(
+  name: string,
+  scopes: Scope[],
+  options: Pick<KeyEntry, 'budget' | 'trustedDocumentsOnly'> = {},
+): { key: string; entry: KeyEntry & { scopes: Scope[] } } {
   const key = `gk_${randomBytes(24).toString('base64url')}`;
-  return { key, entry: { name, sha256: hashKey(key).toString('hex'), scopes } };
+  return { key, entry: { name, sha256: hashKey(key).toString('hex'), scopes, ...options } };
+}
+
+/**
+ * The keys file's text with `entry` added, checked as the gateway reads it; `current` is
+ * the file's text, or undefined for a new file. A name already in use by a key that is not
+ * revoked is refused, so that logs and metrics keep naming one key each.
+ */
+export function withKeyAdded(current: string | undefined, entry: KeyEntry, source: string): string {
+  if (current !== undefined) ApiKeyRing.parse(current, source);
+  const file = current === undefined ? { keys: [] } : (JSON.parse(current) as { keys?: KeyEntry[] });
+  const keys = file.keys ?? [];
+  if (keys.some((k) => k.name === entry.name && !k.revoked)) throw new Error(`${source} already has a key named ${entry.name}; revoke it first or choose another name.`);
+  const next = JSON.stringify({ ...file, keys: [...keys, entry] }, null, 2) + '\n';
+  ApiKeyRing.parse(next, source);
+  return next;
 }
 
 /**
