@@ -1,4 +1,6 @@
-import pg from 'pg';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type pg from 'pg';
+import { createPool, isConnectionLost, onClient } from './postgres-connection.js';
 import { fromStorable, toStorable } from './text.js';
 import {
   lineagesOf,
@@ -74,6 +76,11 @@ const MIGRATION_LOCK = 0x5371_7761_7265; // "Square" in ASCII, an arbitrary data
  * the order they commit, so no reader ever sees sequence n+1 before n becomes visible.
  */
 const APPLY_LOCK = MIGRATION_LOCK + 1;
+/** Tries at marking a batch applied whose commit was lost with its connection and turned out rolled back. */
+const COMMIT_ATTEMPTS = 3;
+/** A terminated backend finishes its transaction within moments; its status is asked this often, this far apart. */
+const SETTLE_POLLS = 20;
+const SETTLE_POLL_MS = 50;
 
 type Row = EventRow<Date>;
 const toEvent = (row: Row) => toStoredEvent(row, (t) => t.toISOString());
@@ -95,13 +102,11 @@ export class PostgresEventStore implements EventStore {
     if (schema !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) {
       throw new Error(`PostgreSQL schema name must be a lower-case identifier, got "${schema}"`);
     }
-    const pool = new pg.Pool({
+    const pool = createPool({
       connectionString: options.connectionString,
       max: options.poolSize ?? 10,
       ...(schema ? { options: `-c search_path=${schema}` } : {}),
     });
-    // An idle client's connection error must not crash the process; the next query reports it.
-    pool.on('error', () => {});
     try {
       await migrate(pool, schema);
     } catch (error) {
@@ -112,104 +117,106 @@ export class PostgresEventStore implements EventStore {
   }
 
   async recordEvent(event: EventEnvelope, rawBody: string): Promise<'new' | 'duplicate'> {
-    const { rowCount } = await this.pool.query(
+    // Safe to run again: an insert that committed before its answer was lost makes the second a duplicate.
+    const { rowCount } = await this.query(
       `INSERT INTO webhook_events (event_id, merchant_id, type, raw_body) VALUES ($1, $2, $3, $4)
        ON CONFLICT (event_id) DO NOTHING`,
       [toStorable(event.event_id), toStorable(event.merchant_id), toStorable(event.type), rawBody],
+      { rerun: true },
     );
     return rowCount === 1 ? 'new' : 'duplicate';
   }
 
   async pendingEvents(limit: number): Promise<StoredEvent[]> {
-    const { rows } = await this.pool.query<Row>(
+    const { rows } = await this.query<Row>(
       `SELECT * FROM webhook_events
        WHERE applied_at IS NULL AND parked_at IS NULL AND (next_attempt_at IS NULL OR next_attempt_at <= now())
        ORDER BY seq LIMIT $1`,
       [limit],
+      { rerun: true },
     );
     return rows.map(toEvent);
   }
 
   async markApplied(eventIds: readonly string[]): Promise<Map<string, number>> {
     if (eventIds.length === 0) return new Map();
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
-      try {
-        await client.query('SELECT pg_advisory_xact_lock($1)', [APPLY_LOCK]);
-        const { rows } = await client.query<{ event_id: string; applied_seq: string }>(
-          `WITH last AS (SELECT coalesce(max(applied_seq), 0) AS seq FROM webhook_events),
-           todo AS (
-             SELECT w.seq, row_number() OVER (ORDER BY u.n) AS k
-             FROM unnest($1::text[]) WITH ORDINALITY AS u(id, n) JOIN webhook_events w ON w.event_id = u.id
-             WHERE w.applied_at IS NULL
-           )
-           UPDATE webhook_events w SET applied_at = now(), applied_seq = last.seq + todo.k FROM todo, last
-           WHERE w.seq = todo.seq RETURNING w.event_id, w.applied_seq`,
-          [eventIds.map(toStorable)],
-        );
-        await client.query('COMMIT');
-        return new Map(rows.sort((a, b) => Number(a.applied_seq) - Number(b.applied_seq)).map((row) => [fromStorable(row.event_id), Number(row.applied_seq)]));
-      } catch (error) {
-        await client.query('ROLLBACK');
-        throw error;
-      }
-    } finally {
-      client.release();
+    for (let attempt = 1; ; attempt++) {
+      const outcome = await onClient(this.pool, (client) => markAppliedOnce(client, eventIds), { rerun: true });
+      if (!('lostCommit' in outcome)) return outcome.marked;
+      // Whether a commit whose answer was lost took effect, the server tells by the transaction's id.
+      const status = await this.settledStatus(outcome.lostCommit.xid);
+      if (status === 'committed') return outcome.marked;
+      if (status !== 'aborted' || attempt >= COMMIT_ATTEMPTS) throw outcome.lostCommit.error;
+    }
+  }
+
+  /** What became of a transaction, once its backend (its connection lost) has finished with it. */
+  private async settledStatus(xid: string): Promise<string | null> {
+    for (let poll = 1; ; poll++) {
+      const { rows } = await this.query<{ status: string | null }>('SELECT txid_status($1) AS status', [xid], { rerun: true });
+      const status = rows[0]?.status ?? null;
+      if (status !== 'in progress' || poll >= SETTLE_POLLS) return status;
+      await sleep(SETTLE_POLL_MS);
     }
   }
 
   async appliedAfter(merchantId: string, sequence: number, limit: number): Promise<AppliedEventRecord[]> {
-    const { rows } = await this.pool.query<ReplayRow<Date>>(
+    const { rows } = await this.query<ReplayRow<Date>>(
       `SELECT applied_seq, event_id, type, raw_body, applied_at FROM webhook_events
        WHERE merchant_id = $1 AND applied_seq > $2 ORDER BY applied_seq LIMIT $3`,
       [toStorable(merchantId), sequence, limit],
+      { rerun: true },
     );
     return rows.map((row) => toAppliedRecord(row, (t) => t.toISOString()));
   }
 
   async recordFailure(eventId: string, error: string, retryInMs: number | undefined): Promise<void> {
-    await this.pool.query(
+    // Run once: run twice, it would count one attempt twice.
+    await this.query(
       `UPDATE webhook_events SET attempts = attempts + 1, last_error = $2,
          next_attempt_at = now() + $3::float8 * interval '1 millisecond', parked_at = CASE WHEN $3::float8 IS NULL THEN now() END
        WHERE event_id = $1 AND applied_at IS NULL`,
       [toStorable(eventId), toStorable(error), retryInMs ?? null],
+      { rerun: false },
     );
   }
 
   async nextRetryInMs(): Promise<number | undefined> {
     // Measured against the database's clock, which also decides when an event is due.
-    const { rows } = await this.pool.query<{ ms: string | null }>(
+    const { rows } = await this.query<{ ms: string | null }>(
       `SELECT extract(epoch FROM min(next_attempt_at) - now()) * 1000 AS ms FROM webhook_events
        WHERE applied_at IS NULL AND parked_at IS NULL`,
+      [],
+      { rerun: true },
     );
     const ms = rows[0]?.ms;
     return ms === null || ms === undefined ? undefined : Math.max(0, Number(ms));
   }
 
   async parkedEvents(limit: number): Promise<StoredEvent[]> {
-    const { rows } = await this.pool.query<Row>('SELECT * FROM webhook_events WHERE parked_at IS NOT NULL ORDER BY seq LIMIT $1', [limit]);
+    const { rows } = await this.query<Row>('SELECT * FROM webhook_events WHERE parked_at IS NOT NULL ORDER BY seq LIMIT $1', [limit], { rerun: true });
     return rows.map(toEvent);
   }
 
   async event(eventId: string): Promise<StoredEvent | undefined> {
-    const { rows } = await this.pool.query<Row>('SELECT * FROM webhook_events WHERE event_id = $1', [toStorable(eventId)]);
+    const { rows } = await this.query<Row>('SELECT * FROM webhook_events WHERE event_id = $1', [toStorable(eventId)], { rerun: true });
     return rows[0] && toEvent(rows[0]);
   }
 
   async recordMerge(merchantId: string, fromIds: readonly string[], toId: string, eventId: string): Promise<void> {
-    // One statement, so the merge is recorded whole or not at all; WITH ORDINALITY keeps the given order in seq.
-    await this.pool.query(
+    // One statement, so the merge is recorded whole or not at all (and a second run changes nothing); WITH ORDINALITY keeps the given order in seq.
+    await this.query(
       `INSERT INTO customer_merges (merchant_id, from_customer_id, to_customer_id, event_id)
        SELECT $1, f.id, $3, $4 FROM unnest($2::text[]) WITH ORDINALITY AS f(id, n) WHERE f.id <> $3 ORDER BY f.n
        ON CONFLICT (merchant_id, from_customer_id) DO NOTHING`,
       [toStorable(merchantId), fromIds.map(toStorable), toStorable(toId), toStorable(eventId)],
+      { rerun: true },
     );
   }
 
   async mergedFrom(merchantId: string, customerIds: readonly string[]): Promise<Map<string, string[]>> {
     // UNION (not UNION ALL) visits each (customer, ancestor) once, so even a cyclic record cannot loop.
-    const { rows } = await this.pool.query<{ root: string; id: string }>(
+    const { rows } = await this.query<{ root: string; id: string }>(
       `WITH RECURSIVE ancestors(root, id) AS (
          SELECT to_customer_id, from_customer_id FROM customer_merges WHERE merchant_id = $1 AND to_customer_id = ANY($2::text[])
          UNION
@@ -219,12 +226,13 @@ export class PostgresEventStore implements EventStore {
        SELECT a.root, m.from_customer_id AS id FROM customer_merges m JOIN ancestors a ON a.id = m.from_customer_id
        WHERE m.merchant_id = $1 AND m.from_customer_id <> a.root ORDER BY m.seq`,
       [toStorable(merchantId), customerIds.map(toStorable)],
+      { rerun: true },
     );
     return lineagesOf(customerIds, rows);
   }
 
   async mergedInto(merchantId: string, customerId: string): Promise<string | undefined> {
-    const { rows } = await this.pool.query<{ id: string }>(
+    const { rows } = await this.query<{ id: string }>(
       `WITH RECURSIVE forward(id, depth) AS (
          SELECT to_customer_id, 1 FROM customer_merges WHERE merchant_id = $1 AND from_customer_id = $2
          UNION ALL
@@ -233,6 +241,7 @@ export class PostgresEventStore implements EventStore {
        )
        SELECT id FROM forward ORDER BY depth DESC LIMIT 1`,
       [toStorable(merchantId), toStorable(customerId), MAX_MERGE_DEPTH],
+      { rerun: true },
     );
     return rows[0] && fromStorable(rows[0].id);
   }
@@ -240,36 +249,83 @@ export class PostgresEventStore implements EventStore {
   async close(): Promise<void> {
     if (!this.pool.ended) await this.pool.end();
   }
+
+  private query<R extends pg.QueryResultRow>(text: string, values: unknown[], options: { rerun: boolean }): Promise<pg.QueryResult<R>> {
+    return onClient(this.pool, (client) => client.query<R>(text, values), options);
+  }
 }
 
-/** Applies the migrations not yet recorded, under a database-wide advisory lock. */
-async function migrate(pool: pg.Pool, schema: string | undefined): Promise<void> {
-  const client = await pool.connect();
+/**
+ * One try at marking events applied, in one transaction. A connection lost before COMMIT
+ * rolled it back (the caller may simply run it again); lost during COMMIT, it may or may
+ * not have committed, and the marks it would have made come back with its transaction id.
+ */
+async function markAppliedOnce(
+  client: pg.PoolClient,
+  eventIds: readonly string[],
+): Promise<{ marked: Map<string, number> } | { marked: Map<string, number>; lostCommit: { xid: string; error: unknown } }> {
+  await client.query('BEGIN');
+  let xid: string;
+  let marked: Map<string, number>;
   try {
-    await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
-    try {
-      if (schema) await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
-      await client.query(
-        'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())',
-      );
-      const { rows } = await client.query<{ version: number }>('SELECT version FROM schema_migrations');
-      const applied = new Set(rows.map((row) => row.version));
-      for (const migration of MIGRATIONS) {
-        if (applied.has(migration.version)) continue;
-        await client.query('BEGIN');
-        try {
-          await client.query(migration.sql);
-          await client.query('INSERT INTO schema_migrations (version) VALUES ($1)', [migration.version]);
-          await client.query('COMMIT');
-        } catch (error) {
-          await client.query('ROLLBACK');
-          throw error;
-        }
+    xid = (await client.query<{ xid: string }>('SELECT txid_current()::text AS xid')).rows[0]!.xid;
+    await client.query('SELECT pg_advisory_xact_lock($1)', [APPLY_LOCK]);
+    const { rows } = await client.query<{ event_id: string; applied_seq: string }>(
+      `WITH last AS (SELECT coalesce(max(applied_seq), 0) AS seq FROM webhook_events),
+       todo AS (
+         SELECT w.seq, row_number() OVER (ORDER BY u.n) AS k
+         FROM unnest($1::text[]) WITH ORDINALITY AS u(id, n) JOIN webhook_events w ON w.event_id = u.id
+         WHERE w.applied_at IS NULL
+       )
+       UPDATE webhook_events w SET applied_at = now(), applied_seq = last.seq + todo.k FROM todo, last
+       WHERE w.seq = todo.seq RETURNING w.event_id, w.applied_seq`,
+      [eventIds.map(toStorable)],
+    );
+    marked = new Map(rows.sort((a, b) => Number(a.applied_seq) - Number(b.applied_seq)).map((row) => [fromStorable(row.event_id), Number(row.applied_seq)]));
+  } catch (error) {
+    // A lost connection took the transaction with it.
+    if (!isConnectionLost(error)) await client.query('ROLLBACK');
+    throw error;
+  }
+  try {
+    await client.query('COMMIT');
+  } catch (error) {
+    if (isConnectionLost(error)) return { marked, lostCommit: { xid, error } };
+    throw error;
+  }
+  return { marked };
+}
+
+/**
+ * Applies the migrations not yet recorded, under a database-wide advisory lock; safe to run
+ * again after a lost connection, which released the lock and rolled back the migration underway.
+ */
+function migrate(pool: pg.Pool, schema: string | undefined): Promise<void> {
+  return onClient(pool, (client) => migrateOn(client, schema), { rerun: true });
+}
+
+async function migrateOn(client: pg.PoolClient, schema: string | undefined): Promise<void> {
+  await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
+  try {
+    if (schema) await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+    await client.query(
+      'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())',
+    );
+    const { rows } = await client.query<{ version: number }>('SELECT version FROM schema_migrations');
+    const applied = new Set(rows.map((row) => row.version));
+    for (const migration of MIGRATIONS) {
+      if (applied.has(migration.version)) continue;
+      await client.query('BEGIN');
+      try {
+        await client.query(migration.sql);
+        await client.query('INSERT INTO schema_migrations (version) VALUES ($1)', [migration.version]);
+        await client.query('COMMIT');
+      } catch (error) {
+        if (!isConnectionLost(error)) await client.query('ROLLBACK');
+        throw error;
       }
-    } finally {
-      await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]);
     }
   } finally {
-    client.release();
+    await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]);
   }
 }

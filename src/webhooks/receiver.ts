@@ -156,8 +156,9 @@ export function webhookReceiver(options: WebhookReceiverOptions): WebhookReceive
       }
       endResponse(reply(200, outcome === 'new' ? { received: true } : { received: true, duplicate: true }));
       options.observer?.received(envelope.event.type, outcome);
-      // After the acknowledgement has gone out.
-      if (outcome === 'new') setImmediate(() => void processor.wake());
+      // After the acknowledgement has gone out. A duplicate too: the first delivery may have been stored with
+      // its answer lost (a 503 then), and nothing else would wake the processor for it.
+      setImmediate(() => void processor.wake());
     },
   };
   return { plugin, processor };

@@ -114,6 +114,16 @@ describe('the webhook receiver', () => {
     expect(applied[0]).toMatchObject({ merchantId: 'MERCHANT1', type: 'customer.created', body: merge });
   });
 
+  it('applies an event whose first delivery was stored with its answer lost, when Square delivers it again', async () => {
+    // As when the store's commit went through and the connection died before it said so: the first delivery got a 503.
+    const e = event('payment.updated');
+    const raw = JSON.stringify(e);
+    expect(await store.recordEvent(e, raw)).toBe('new');
+    expect(await deliver(raw)).toEqual({ status: 200, body: { received: true, duplicate: true } });
+    await eventually('the redelivered event applied', async () => (await store.event(e.event_id))?.appliedAt);
+    expect(applied.map((a) => a.eventId)).toEqual([e.event_id]);
+  });
+
   it('refuses the same event re-serialised with other whitespace (the signature covers the raw bytes)', async () => {
     const e = event();
     const compact = JSON.stringify(e);

@@ -1,0 +1,67 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import pg from 'pg';
+
+/** Attempts at an operation whose connection was lost (a failover, a terminated backend), when trying again is safe. */
+const ATTEMPTS = 3;
+/** Wait before the second attempt; four times as long before each further one. */
+const FIRST_RETRY_MS = 50;
+
+/** SQLSTATEs of a connection lost or refused: class 08, and admin_shutdown, crash_shutdown, cannot_connect_now. */
+const LOST_SQLSTATE = /^(08...|57P0[123])$/;
+const LOST_SOCKET = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH']);
+/** pg's own words for a connection that ended under it, or for a client it no longer uses after that. */
+const LOST_MESSAGE = /^Connection terminated|not queryable/;
+
+/** Whether `error` says the connection went away, rather than that the statement itself failed. */
+export function isConnectionLost(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string' && (LOST_SQLSTATE.test(code) || LOST_SOCKET.has(code))) return true;
+  return LOST_MESSAGE.test(error.message);
+}
+
+/**
+ * A pool whose lost connections fail operations, never the process. pg emits 'error' on a
+ * client whose connection dies, and an 'error' without a listener kills the process; pg-pool
+ * listens only while a client is idle, and lends a new client within the very read that
+ * completed its connection, so a termination in that read comes before its borrower could
+ * listen. Every client therefore listens for its whole life: a lost connection fails the query
+ * in flight, or the next one ("not queryable"), and the pool drops the client when it returns.
+ */
+export function createPool(config: pg.PoolConfig): pg.Pool {
+  const pool = new pg.Pool(config);
+  // An idle client's lost connection: the pool has dropped it already.
+  pool.on('error', () => {});
+  pool.on('connect', (client) => client.on('error', () => {}));
+  return pool;
+}
+
+/**
+ * Runs `work` on a client checked out of `pool`. A lost connection is tried again on a new
+ * one, a few times, when `rerun` says the work is safe to run twice (a read; a write whose
+ * second run changes nothing; a transaction, which the lost connection rolled back unless it
+ * was committing). Failing to connect is always tried again: nothing ran.
+ */
+export async function onClient<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>, { rerun }: { rerun: boolean }): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    let client: pg.PoolClient;
+    try {
+      client = await pool.connect();
+    } catch (error) {
+      if (attempt >= ATTEMPTS || !isConnectionLost(error)) throw error;
+      await sleep(FIRST_RETRY_MS * 4 ** (attempt - 1));
+      continue;
+    }
+    try {
+      const result = await work(client);
+      client.release();
+      return result;
+    } catch (error) {
+      const lost = isConnectionLost(error);
+      // Given back broken, the client is closed rather than lent again.
+      client.release(lost ? (error as Error) : undefined);
+      if (!lost || !rerun || attempt >= ATTEMPTS) throw error;
+    }
+    await sleep(FIRST_RETRY_MS * 4 ** (attempt - 1));
+  }
+}
