@@ -132,7 +132,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     maxDocuments: options.persistedQueriesMax ?? 1000,
     ttlSeconds: options.persistedQueriesTtlSeconds ?? 86_400,
   });
-  const redisBreakers = [budget.redis?.breaker, cacheBreaker, persistedQueries.breaker].filter(
+  const redisBreakers = [budget.redis?.breaker, cacheBreaker, ...(pubsub?.breakers ?? []), persistedQueries.breaker].filter(
     (breaker): breaker is RedisBreaker => breaker !== undefined,
   );
   const graphiql = gatewayGraphiQL({ query: EXAMPLE_QUERY, variables: options.exampleVariables });

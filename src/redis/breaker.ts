@@ -50,7 +50,8 @@ export class RedisBreaker {
     readonly use: RedisUse,
     private readonly heartbeatMs?: number,
   ) {
-    redis.on('close', () => this.open('unreachable'));
+    // Not 'close': a connection closed on purpose (quit) ends without reconnecting, and is no outage.
+    redis.on('reconnecting', () => this.open('unreachable'));
     redis.on('end', () => this.stop());
     if (heartbeatMs) this.schedule(heartbeatMs);
   }

@@ -126,7 +126,7 @@ describe('GET /readyz', () => {
       expect(unready.body).toEqual({
         status: 'unready',
         checks: { eventStore: 'ok', redis: 'unreachable', square: 'ok' },
-        degraded: { budget: 'unreachable', persistedQueries: 'unreachable' },
+        degraded: { budget: 'unreachable', liveUpdates: 'unreachable', persistedQueries: 'unreachable' },
       });
       expect(unready.text).not.toContain('s3cret');
     });

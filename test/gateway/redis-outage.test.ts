@@ -3,13 +3,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Gateway } from '../../src/gateway/server.js';
 import { SqliteEventStore, type EventStore } from '../../src/store/index.js';
 import { CachedCustomerDocument } from '../gql/graphql.js';
+import { trackWebhooks } from '../support/cache.js';
 import { eventually } from '../support/eventually.js';
-import { createTestGateway, useGateway, type TestGatewayOptions } from '../support/gateway.js';
-import { newCustomer } from '../support/payments.js';
+import { createTestGateway, SERVER_TOKEN, useGateway, type TestGatewayOptions } from '../support/gateway.js';
+import { key, newCustomer } from '../support/payments.js';
 import { REDIS_SERVER, startPrivateRedis, type PrivateRedis } from '../support/private-redis.js';
+import { subscribeSse, type SseSubscription } from '../support/sse.js';
 
 /** Each request's deadline here: short, so that "answered within it" means something. */
 const DEADLINE_MS = 8_000;
+const PAYMENT_UPDATED = `subscription { paymentUpdated { squareId } }`;
 
 const readyz = async (graphqlUrl: string) => {
   const response = await fetch(new URL('/readyz', graphqlUrl));
@@ -35,7 +38,9 @@ describe.skipIf(!REDIS_SERVER)('a Redis that stops answering', () => {
   let b: Gateway;
   let bUrl: string;
   let bStore: EventStore;
+  let settled: () => Promise<string[]>;
   beforeAll(async () => {
+    settled = trackWebhooks(stack);
     bStore = new SqliteEventStore(':memory:');
     b = createTestGateway(stack.emulatorUrl, settings, bStore);
     bUrl = await b.listen();
@@ -115,5 +120,72 @@ describe.skipIf(!REDIS_SERVER)('a Redis that stops answering', () => {
       return found.some((k) => k.startsWith(`${prefix}square-budget:`)) && found.some((k) => k.startsWith(`${prefix}cache:`)) && found;
     });
     expect(keys.length).toBeGreaterThan(1);
+  });
+
+  /** Payments straight through Square (the emulator), whose webhooks A receives and applies. */
+  const pay = async () => {
+    const { payment } = await stack
+      .square(SERVER_TOKEN)
+      .payments.create({ idempotencyKey: key(), sourceId: 'cnon:card-nonce-ok', amountMoney: { amount: 500n, currency: 'USD' } });
+    return payment!.id!;
+  };
+  const merchantOf = async () => (await stack.square().locations.list()).locations![0]!.merchantId!;
+  /** Once A applied every event of the payments: their SSE ids, in order. */
+  const appliedOf = async (sequence: number, paymentIds: string[]) => {
+    await settled();
+    return (await stack.store!.appliedAfter(await merchantOf(), sequence, 1000))
+      .filter((e) => paymentIds.includes((JSON.parse(e.rawBody) as { data: { id: string } }).data.id))
+      .map((e) => String(e.sequence));
+  };
+  /** Messages until `ids` all came (gaps aside): the SSE ids in the order received. */
+  const idsUntil = async (subscription: SseSubscription, ids: string[]) => {
+    const received: string[] = [];
+    while (!ids.every((id) => received.includes(id))) {
+      const message = await subscription.next(10_000);
+      if (message.errors?.[0]?.extensions?.code === 'LIVE_UPDATES_GAP') continue;
+      expect(message.errors).toBeUndefined();
+      received.push(subscription.lastEventId!);
+    }
+    return received;
+  };
+
+  it('delivers the applying instance’s events to its subscribers while Redis is frozen, and tells the others’ of the gap', async () => {
+    const merchantId = await merchantOf();
+    const topic = `${prefix}square:${merchantId}`;
+    const onA = await subscribeSse(stack.url, PAYMENT_UPDATED);
+    const onB = await subscribeSse(bUrl, PAYMENT_UPDATED);
+    await eventually('both instances subscribed in Redis', async () => ((await redis.client.pubsub('NUMSUB', topic)) as [string, number])[1] >= 2);
+    const start = (await stack.store!.appliedAfter(merchantId, 0, 10_000)).at(-1)?.sequence ?? 0;
+    let duringOutage: string[];
+    let onAHeard: string[];
+    redis.freeze();
+    try {
+      duringOutage = await appliedOf(start, [await pay(), await pay()]);
+      expect(duringOutage.length).toBeGreaterThanOrEqual(2);
+      onAHeard = await idsUntil(onA, duringOutage);
+      // B's connection to Redis hangs: it cannot hear of A's events, and says so.
+      const gap = await onB.next(10_000);
+      expect(gap.data).toBeNull();
+      expect(gap.errors?.[0]?.extensions?.code).toBe('LIVE_UPDATES_GAP');
+      expect(onB.lastEventId).toBeUndefined();
+    } finally {
+      redis.thaw();
+    }
+    // Every event A applied reached A's subscriber while Redis hung, in order, once (its own copy back from Redis ignored).
+    expect(onAHeard).toEqual(duringOutage);
+
+    // Redis answers again: an event applied by A reaches B's subscriber through it.
+    await eventually('Redis serving live updates again', async () => (await readyz(bUrl)).status === 200 && (await readyz(stack.url)).status === 200);
+    const afterIds = await appliedOf(start, [await pay()]);
+    expect(afterIds.length).toBeGreaterThan(0);
+    await idsUntil(onB, afterIds);
+    onAHeard.push(...(await idsUntil(onA, afterIds)));
+    expect((await onB.drain(300)).every((m) => m.errors === undefined || m.errors[0]?.extensions?.code === 'LIVE_UPDATES_GAP')).toBe(true);
+    // A's subscriber got nothing twice, outage or not.
+    const rest = (await onA.drain(300)).filter((m) => m.errors === undefined);
+    expect(rest).toEqual([]);
+    expect(onAHeard).toEqual([...duringOutage, ...afterIds]);
+    onA.close();
+    onB.close();
   });
 });
