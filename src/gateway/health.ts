@@ -1,5 +1,5 @@
 import type { Plugin } from 'graphql-yoga';
-import type { Redis } from 'ioredis';
+import type { RedisTrouble, RedisUse } from '../redis/breaker.js';
 import type { EventStore } from '../store/index.js';
 
 /**
@@ -10,8 +10,8 @@ import type { EventStore } from '../store/index.js';
 export interface HealthOptions {
   /** The webhook event store, when the gateway keeps one. */
   store?: Pick<EventStore, 'nextRetryInMs'> | undefined;
-  /** The connection the shared Square budget (and so the fleet) depends on, with REDIS_URL. */
-  redis?: Pick<Redis, 'ping'> | undefined;
+  /** With REDIS_URL: a PING on the shared Square budget's connection, and each use of Redis now running on its fallback, and why. */
+  redis?: { ping(): Promise<unknown>; degraded(): Partial<Record<RedisUse, RedisTrouble>> } | undefined;
   squareBaseUrl: string;
   /** True once the gateway is closing: it is unready whatever its dependencies say, so that balancers send it no more. */
   draining?: (() => boolean) | undefined;
@@ -50,9 +50,13 @@ export function health(options: HealthOptions): Plugin {
       if (url.pathname === '/healthz') return reply(200, { status: 'ok' });
       if (url.pathname !== '/readyz') return;
       if (options.draining?.()) return reply(503, { status: 'draining' });
-      const results = Object.fromEntries(await Promise.all(checks.map(async ([name, check]) => [name, await check()] as const)));
+      const results: Record<string, CheckResult> = Object.fromEntries(await Promise.all(checks.map(async ([name, check]) => [name, await check()] as const)));
+      // Each use falls back on its own (the budget to the instance's, the cache to Square, …); a Redis that fails is named as any failed dependency is.
+      const degraded = redis?.degraded() ?? {};
+      const trouble = Object.values(degraded);
+      if (trouble.length > 0) results.redis = trouble.includes('timed out') ? 'timed out' : 'unreachable';
       const ready = Object.values(results).every((result) => result === 'ok');
-      return reply(ready ? 200 : 503, { status: ready ? 'ready' : 'unready', checks: results });
+      return reply(ready ? 200 : 503, { status: ready ? 'ready' : 'unready', checks: results, ...(trouble.length > 0 ? { degraded } : {}) });
     },
   };
 }

@@ -1,10 +1,12 @@
-import { Redis } from 'ioredis';
+import { commandClient, RedisBreaker, release } from '../redis/breaker.js';
 
 /** Where automatic persisted queries are kept: id → document, registered by a client's first request. */
 export interface PersistedQueryStore {
   get(id: string): Promise<string | undefined>;
   set(id: string, document: string): Promise<void>;
   close(): Promise<void>;
+  /** With Redis: open while it fails or hangs, when ids are not found at once. */
+  breaker?: RedisBreaker;
 }
 
 export interface PersistedQueryStoreOptions {
@@ -49,22 +51,19 @@ function memoryStore(max: number): PersistedQueryStore {
   };
 }
 
-const REDIS_COMMAND_TIMEOUT_MS = 500;
-
 function redisStore(url: string, prefix: string, ttlSeconds: number): PersistedQueryStore {
   // Commands wait for the connection (the first ones are sent while it opens), but not for long while
-  // Redis is down: a client would rather send its document again than wait on a lookup.
-  const redis = new Redis(url, { maxRetriesPerRequest: 1, commandTimeout: REDIS_COMMAND_TIMEOUT_MS });
+  // Redis is down or hangs: a client would rather send its document again than wait on a lookup.
+  const redis = commandClient(url);
   // Each call answers its own failure; the connection's errors are not worth a crash.
   redis.on('error', () => {});
+  const breaker = new RedisBreaker(redis, 'persistedQueries');
   return {
-    get: async (id) => (await redis.get(prefix + id).catch(() => null)) ?? undefined,
+    breaker,
+    get: async (id) => (await breaker.run(() => redis.get(prefix + id)).catch(() => null)) ?? undefined,
     set: async (id, document) => {
-      await redis.set(prefix + id, document, 'EX', ttlSeconds).catch(() => {});
+      await breaker.run(() => redis.set(prefix + id, document, 'EX', ttlSeconds)).catch(() => {});
     },
-    close: async () => {
-      if (redis.status === 'ready') await redis.quit().catch(() => redis.disconnect());
-      else redis.disconnect();
-    },
+    close: () => release(redis),
   };
 }

@@ -4,7 +4,7 @@ import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { GraphQLError, type ValidationContext } from 'graphql';
 import { createYoga, type YogaLogger } from 'graphql-yoga';
 import type { TracerProvider } from '@opentelemetry/api';
-import { Redis } from 'ioredis';
+import { commandClient, degradedUses, release, type RedisBreaker } from '../redis/breaker.js';
 import { schema } from '../schema/index.js';
 import { LocalBucketStore, RedisBucketStore, SquareBudget } from '../square/budget.js';
 import { MemoryCacheStore, RedisCacheStore } from '../square/cache-store.js';
@@ -115,13 +115,13 @@ export function createGateway(options: GatewayOptions): Gateway {
   const traces = options.tracerProvider && tracing(options.tracerProvider, metrics);
   const webhooks = options.webhooks && gatewayWebhooks(options.webhooks, { maxBodyBytes, bodyTimeoutMs }, (): Server => server, metrics, logger);
   const pubsub = livePubSub(options, () => yoga.logger);
-  const cache = squareCache(options, () => yoga.logger, metrics);
+  const { cache, breaker: cacheBreaker } = squareCache(options, () => yoga.logger, metrics);
   if (webhooks && cache) {
     // Registered before the live updates' listener, so that subscribers read the object after its stale copies are gone.
     webhooks.receiver.processor.onApplied((applied) => cache.invalidate(applied.merchantId, staleAfterEvent(applied.type, applied.body)));
   }
   if (webhooks && pubsub) {
-    // The processor calls this once per event across instances; Redis carries it to the others' subscribers.
+    // The processor calls this once per event across instances: this instance's subscribers get it at once, Redis carries it to the others'.
     webhooks.receiver.processor.onApplied((applied) => {
       const event = liveEventOf(applied);
       if (event) pubsub.publish(applied.merchantId, event);
@@ -134,6 +134,9 @@ export function createGateway(options: GatewayOptions): Gateway {
     maxDocuments: options.persistedQueriesMax ?? 1000,
     ttlSeconds: options.persistedQueriesTtlSeconds ?? 86_400,
   });
+  const redisBreakers = [budget.redis?.breaker, cacheBreaker, ...(pubsub?.breakers ?? []), persistedQueries.breaker].filter(
+    (breaker): breaker is RedisBreaker => breaker !== undefined,
+  );
   const graphiql = gatewayGraphiQL({ query: EXAMPLE_QUERY, variables: options.exampleVariables });
   const yoga = createYoga<Record<string, unknown>, GatewayContext>({
     schema,
@@ -150,7 +153,12 @@ export function createGateway(options: GatewayOptions): Gateway {
       ...(traces ? [traces.plugin] : []),
       rootPage('/graphql', { graphiql: graphiqlOn }),
       csrfPrevention(),
-      health({ store: options.webhooks?.store, redis: budget.redis, squareBaseUrl: options.squareBaseUrl, draining: () => draining }),
+      health({
+        store: options.webhooks?.store,
+        redis: budget.redis && { ping: budget.redis.ping, degraded: () => degradedUses(redisBreakers) },
+        squareBaseUrl: options.squareBaseUrl,
+        draining: () => draining,
+      }),
       ...persistedOperations({
         trusted: options.trustedDocuments ?? TrustedDocuments.load(),
         store: persistedQueries,
@@ -292,15 +300,18 @@ function gatewayWebhooks(
 
 /**
  * Every seller's Square budget: in this process, or in Redis so that a fleet of instances
- * spends one budget per seller rather than one each. When Redis cannot be reached the
- * instance keeps a budget of its own meanwhile, and says so once a minute at most.
+ * spends one budget per seller rather than one each. When Redis cannot be reached, or does
+ * not answer, the instance keeps a budget of its own meanwhile, and says so once a minute at most.
  */
-function sellerBudget(options: GatewayOptions, logger: () => YogaLogger): { budget: SquareBudget; redis?: Redis; close(): Promise<void> } {
+function sellerBudget(
+  options: GatewayOptions,
+  logger: () => YogaLogger,
+): { budget: SquareBudget; redis?: { ping(): Promise<unknown>; breaker: RedisBreaker }; close(): Promise<void> } {
   const settings = { ratePerSecond: options.squareRatePerSecond, burst: options.squareBurst };
   const local = new LocalBucketStore(settings);
   if (!options.redisUrl) return { budget: new SquareBudget(local, local), close: async () => {} };
   // Fail fast while Redis is down: a budget answer that waits out an outage would hold every call.
-  const redis = new Redis(options.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false });
+  const redis = commandClient(options.redisUrl, { enableOfflineQueue: false });
   let warnedAt = -Infinity;
   const onStoreError = (error: unknown) => {
     if (performance.now() - warnedAt < 60_000) return;
@@ -311,11 +322,9 @@ function sellerBudget(options: GatewayOptions, logger: () => YogaLogger): { budg
   const store = new RedisBucketStore(redis, settings, options.pubsubPrefix);
   return {
     budget: new SquareBudget(store, local, onStoreError),
-    redis,
-    close: async () => {
-      if (redis.status === 'ready') await redis.quit().catch(() => redis.disconnect());
-      else redis.disconnect();
-    },
+    // A PING that fails opens the budget's breaker too: an idle instance finds a hung Redis before its next request does.
+    redis: { ping: () => store.breaker.run(() => redis.ping()), breaker: store.breaker },
+    close: () => release(redis),
   };
 }
 
@@ -328,13 +337,13 @@ export const DEFAULT_CACHE_TTL_MS = 300_000;
  * instance holds for all at once. Only webhooks tell the gateway of changes made
  * elsewhere, so without them there is no cache unless CACHE_TTL_MS asks for one.
  */
-function squareCache(options: GatewayOptions, logger: () => YogaLogger, metrics: GatewayMetrics): SquareCache | undefined {
+function squareCache(options: GatewayOptions, logger: () => YogaLogger, metrics: GatewayMetrics): { cache?: SquareCache; breaker?: RedisBreaker } {
   const ttlMs = options.cacheTtlMs ?? (options.webhooks ? DEFAULT_CACHE_TTL_MS : 0);
-  if (ttlMs === 0) return undefined;
+  if (ttlMs === 0) return {};
   const settings = { ttlMs, maxEntries: options.cacheMaxEntries ?? 50_000 };
-  if (!options.redisUrl) return new SquareCache(new MemoryCacheStore(settings), metrics.cache);
-  // Reads go to Square while Redis is not connected (RedisCacheStore.lookup); invalidations wait for it, up to one retry.
-  const redis = new Redis(options.redisUrl, { maxRetriesPerRequest: 1, enableAutoPipelining: true });
+  if (!options.redisUrl) return { cache: new SquareCache(new MemoryCacheStore(settings), metrics.cache) };
+  // Reads go to Square while Redis is not connected or does not answer (RedisCacheStore.lookup); invalidations then fail at once.
+  const redis = commandClient(options.redisUrl, { enableAutoPipelining: true });
   let warnedAt = -Infinity;
   redis.on('error', (error) => {
     if (performance.now() - warnedAt < 60_000) return;
@@ -342,7 +351,7 @@ function squareCache(options: GatewayOptions, logger: () => YogaLogger, metrics:
     logger().warn('the shared Square cache in Redis cannot be reached; reads go to Square meanwhile:', error);
   });
   const store = new RedisCacheStore(redis, settings, options.pubsubPrefix ?? '', Math.max(options.requestDeadlineMs * 2, 60_000));
-  return new SquareCache(store, metrics.cache);
+  return { cache: new SquareCache(store, metrics.cache), breaker: store.breaker };
 }
 
 /**

@@ -4,7 +4,7 @@ import type { Square } from 'square';
 import type { GatewayContext } from '../gateway/context.js';
 import { deliveringEvent } from '../gateway/live-event-ids.js';
 import { lastEventIdOf } from '../gateway/live-replay.js';
-import type { LiveEvent } from '../gateway/pubsub.js';
+import { isGap, type LiveEvent, type LiveGap, type LiveMessage } from '../gateway/pubsub.js';
 import { builder } from './builder.js';
 import { squareIdFrom } from './ids.js';
 import { CustomerRef, GiftCardRef, OrderRef, PaymentRef } from './refs.js';
@@ -32,9 +32,10 @@ interface Delivered<T> {
  * filtered by the subscription's arguments. An event whose object cannot be read
  * (gone, or Square failed) is skipped; the next one brings the current state anyway.
  * A subscriber that says which event it saw last (Last-Event-ID) first gets the events
- * it missed, read back from the event store, then the live ones.
+ * it missed, read back from the event store, then the live ones. Gaps (where events may
+ * have been missed, see LiveGap) pass every filter: the subscriber hears of each.
  */
-export async function liveObjects<T>(ctx: GatewayContext, source: LiveSource<T>): Promise<AsyncIterable<Delivered<T>>> {
+export async function liveObjects<T>(ctx: GatewayContext, source: LiveSource<T>): Promise<AsyncIterable<Delivered<T> | LiveGap>> {
   const { pubsub } = ctx;
   if (!pubsub) {
     throw new GraphQLError('Live updates need Square webhooks: configure SQUARE_WEBHOOK_SIGNATURE_KEY (or REDIS_URL).', {
@@ -63,9 +64,12 @@ export async function liveObjects<T>(ctx: GatewayContext, source: LiveSource<T>)
     lastSeen === undefined || !replay ? events : await resumed(events, () => pubsub.listening(merchantId), () => replay.missedSince(merchantId, lastSeen));
   return pipe(
     stream,
-    filter((event: LiveEvent) => source.types.has(event.type) && (source.wanted?.(event) ?? true)),
-    map(load),
-    filter((delivered: Delivered<T> | null): delivered is Delivered<T> => delivered !== null && (source.matches?.(delivered.object) ?? true)),
+    filter((message: LiveMessage) => isGap(message) || (source.types.has(message.type) && (source.wanted?.(message) ?? true))),
+    map(async (message: LiveMessage) => (isGap(message) ? message : load(message))),
+    filter(
+      (delivered: Delivered<T> | LiveGap | null): delivered is Delivered<T> | LiveGap =>
+        delivered !== null && (isGap(delivered) || (source.matches?.(delivered.object) ?? true)),
+    ),
   );
 }
 
@@ -75,10 +79,10 @@ export async function liveObjects<T>(ctx: GatewayContext, source: LiveSource<T>)
  * already replayed are dropped. A replay refused (too far back) ends the live subscription.
  */
 async function resumed(
-  live: AsyncIterableIterator<LiveEvent>,
+  live: AsyncIterableIterator<LiveMessage>,
   listening: () => Promise<void>,
   missed: () => Promise<LiveEvent[]>,
-): Promise<AsyncIterable<LiveEvent>> {
+): Promise<AsyncIterable<LiveMessage>> {
   // The first pull starts the subscription; its event is taken once the replay is out.
   const first = live.next();
   let replay: LiveEvent[];
@@ -90,7 +94,7 @@ async function resumed(
     throw error;
   }
   const replayed = new Set(replay.map((event) => event.sequence));
-  return new Repeater<LiveEvent>(async (push, stop) => {
+  return new Repeater<LiveMessage>(async (push, stop) => {
     let stopped = false;
     void stop.then(() => {
       stopped = true;
@@ -101,14 +105,23 @@ async function resumed(
       await push(event);
     }
     for (let next = await first; !next.done && !stopped; next = await live.next()) {
-      if (!replayed.has(next.value.sequence)) await push(next.value);
+      if (isGap(next.value) || !replayed.has(next.value.sequence)) await push(next.value);
     }
     stop();
   });
 }
 
-/** The resolver's half of a delivery: the event's sequence goes out as the SSE id, beside the object. */
-export function deliver<T>(delivered: Delivered<T>, ctx: GatewayContext): T {
+/**
+ * The resolver's half of a delivery: the event's sequence goes out as the SSE id, beside the
+ * object. A gap goes out as an error, without an id, and the subscription goes on.
+ */
+export function deliver<T>(delivered: Delivered<T> | LiveGap, ctx: GatewayContext): T {
+  if (isGap(delivered)) {
+    throw new GraphQLError(
+      'Live updates may have been missed here: Redis, which carries them between gateway instances, failed or did not answer. This subscription goes on; to get what was missed, subscribe again with the last event id received (Last-Event-ID), or read the current state.',
+      { extensions: { code: 'LIVE_UPDATES_GAP' } },
+    );
+  }
   deliveringEvent(ctx, delivered.sequence);
   return delivered.object;
 }

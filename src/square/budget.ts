@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
+import { RedisBreaker } from '../redis/breaker.js';
 
 /**
  * Square throttles each seller's app at a rate it does not publish (reports put it near
@@ -27,7 +28,7 @@ export interface BucketStore {
   throttled(seller: string, retryAfterMs: number): Promise<void>;
   /** What a bucket holds now and may hold at most, for a client to see. */
   peek(id: string, settings?: BudgetSettings): Promise<BucketStatus>;
-  /** False while the store cannot answer at once (Redis connecting, or down): the fallback answers meanwhile. */
+  /** False while the store cannot answer at once (Redis connecting, down or hanging): the fallback answers meanwhile. */
   available?(): boolean;
 }
 
@@ -304,22 +305,28 @@ return {wait, math.floor(math.max(0, b.tokens) * 1000), math.floor(rate * b.fact
 `;
 
 export class RedisBucketStore implements BucketStore {
+  /** Open while Redis fails or hangs: the budget then falls back to the instance's own at once. */
+  readonly breaker: RedisBreaker;
+
   constructor(
     private readonly redis: Redis,
     private readonly settings: BudgetSettings,
     private readonly prefix = '',
   ) {
     redis.defineCommand('squareBudget', { numberOfKeys: 1, lua: BUCKET_SCRIPT });
+    this.breaker = new RedisBreaker(redis, 'budget');
   }
 
   available(): boolean {
-    return this.redis.status === 'ready';
+    return this.breaker.available();
   }
 
   private async run(id: string, op: 'take' | 'give' | 'throttled' | 'peek', settings: BudgetSettings, retryAfterMs = 0, amount = 1): Promise<Taken> {
     const command = (this.redis as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>).squareBudget!;
     const key = `${this.prefix}square-budget:${id}`;
-    const [wait, tokens, rate] = (await command.call(this.redis, key, op, settings.ratePerSecond, settings.burst, retryAfterMs, amount)) as [number, number, number];
+    const [wait, tokens, rate] = (await this.breaker.run(() =>
+      command.call(this.redis, key, op, settings.ratePerSecond, settings.burst, retryAfterMs, amount),
+    )) as [number, number, number];
     return { wait, status: { tokens: tokens / 1000, ratePerSecond: rate / 1000, burst: settings.burst } };
   }
 

@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import { LRUCache } from 'lru-cache';
+import { RedisBreaker, release } from '../redis/breaker.js';
 
 /**
  * Where cached Square objects live. An entry is a `field` of a cache `object` (see
@@ -110,6 +111,8 @@ export class MemoryCacheStore implements CacheStore {
 export class RedisCacheStore implements CacheStore {
   /** Entries kept before an invalidation that failed to reach Redis are not served by this instance. */
   private distrustBefore = 0;
+  /** Open while Redis fails or hangs: reads then go to Square at once. */
+  readonly breaker: RedisBreaker;
 
   constructor(
     private readonly redis: Redis,
@@ -120,6 +123,7 @@ export class RedisCacheStore implements CacheStore {
   ) {
     redis.defineCommand('cacheFill', { numberOfKeys: 1, lua: FILL });
     redis.defineCommand('cacheInvalidate', { lua: INVALIDATE });
+    this.breaker = new RedisBreaker(redis, 'cache');
   }
 
   private key(object: string) {
@@ -128,9 +132,9 @@ export class RedisCacheStore implements CacheStore {
 
   async lookup(object: string, field: string): Promise<Lookup> {
     // Not waiting for Redis to come back: Square answers meanwhile.
-    if (this.redis.status !== 'ready') throw new Error('the cache in Redis is not connected');
+    if (!this.breaker.available()) throw new Error('the cache in Redis is not connected, or does not answer');
     const key = this.key(object);
-    const [raw, generation] = await this.redis.hmget(key, field, '_gen');
+    const [raw, generation] = await this.breaker.run(() => this.redis.hmget(key, field, '_gen'));
     if (raw) {
       const entry = decode(raw) as { at: number; value: unknown };
       if (Date.now() - entry.at < this.settings.ttlMs && entry.at > this.distrustBefore) return { hit: true, value: entry.value };
@@ -142,7 +146,7 @@ export class RedisCacheStore implements CacheStore {
       fill: async (value) => {
         if (value === undefined) return;
         const ttl = Math.max(this.settings.ttlMs, 1);
-        await (this.redis as unknown as RedisWithScripts).cacheFill(key, field, encode({ at: Date.now(), value }), version, ttl);
+        await this.breaker.run(() => (this.redis as unknown as RedisWithScripts).cacheFill(key, field, encode({ at: Date.now(), value }), version, ttl));
       },
     };
   }
@@ -151,7 +155,9 @@ export class RedisCacheStore implements CacheStore {
     if (objects.length === 0) return;
     const keys = objects.map((o) => this.key(o));
     try {
-      await (this.redis as unknown as RedisWithScripts).cacheInvalidate(keys.length, ...keys, `${this.prefix}cache-clock`, Math.max(this.guardMs, this.settings.ttlMs));
+      await this.breaker.run(() =>
+        (this.redis as unknown as RedisWithScripts).cacheInvalidate(keys.length, ...keys, `${this.prefix}cache-clock`, Math.max(this.guardMs, this.settings.ttlMs)),
+      );
     } catch (error) {
       // This instance at least serves nothing that invalidation may have been meant for.
       this.distrustBefore = Date.now();
@@ -162,15 +168,14 @@ export class RedisCacheStore implements CacheStore {
   async clear(): Promise<void> {
     let cursor = '0';
     do {
-      const [next, keys] = await this.redis.scan(cursor, 'MATCH', `${this.prefix}cache:*`, 'COUNT', 1000);
-      if (keys.length > 0) await this.redis.del(...keys);
+      const [next, keys] = await this.breaker.run(() => this.redis.scan(cursor, 'MATCH', `${this.prefix}cache:*`, 'COUNT', 1000));
+      if (keys.length > 0) await this.breaker.run(() => this.redis.del(...keys));
       cursor = next;
     } while (cursor !== '0');
   }
 
-  async close(): Promise<void> {
-    if (this.redis.status === 'ready') await this.redis.quit().catch(() => this.redis.disconnect());
-    else this.redis.disconnect();
+  close(): Promise<void> {
+    return release(this.redis);
   }
 }
 

@@ -118,12 +118,16 @@ describe('GET /readyz', () => {
     expect(seen[0]!.headers.authorization).toBeUndefined();
   });
 
-  it('names Redis when the shared budget’s Redis cannot be reached, and never shows its URL', async () => {
+  it('names Redis, and each use of it falling back, when it cannot be reached, and never shows its URL', async () => {
     const redisUrl = `redis://:s3cret@127.0.0.1:${await closedPort()}`;
     await withGateway(stack.emulatorUrl, { redisUrl }, async (url) => {
       const unready = await probe(url, '/readyz');
       expect(unready.status).toBe(503);
-      expect(unready.body).toEqual({ status: 'unready', checks: { eventStore: 'ok', redis: 'unreachable', square: 'ok' } });
+      expect(unready.body).toEqual({
+        status: 'unready',
+        checks: { eventStore: 'ok', redis: 'unreachable', square: 'ok' },
+        degraded: { budget: 'unreachable', liveUpdates: 'unreachable', persistedQueries: 'unreachable' },
+      });
       expect(unready.text).not.toContain('s3cret');
     });
   });
