@@ -53,6 +53,7 @@ export const errors = {
   unauthorized: () =>
     SquareApiError.of(401, 'AUTHENTICATION_ERROR', 'UNAUTHORIZED', 'This request could not be authorized.'),
   notFound: (detail: string, field?: string) => SquareApiError.of(404, 'INVALID_REQUEST_ERROR', 'NOT_FOUND', detail, field),
+  noSuchEndpoint: (method: string, url: string) => errors.notFound(`No such endpoint: ${method} ${url.split('?')[0]}`),
   missing: (field: string) => invalid('MISSING_REQUIRED_PARAMETER', `Missing required parameter: ${field}`, field),
   invalidValue: (field: string, detail: string) => invalid('INVALID_VALUE', detail, field),
   invalid,

@@ -66,9 +66,7 @@ export function squareApi(ctx: EmulatorContext, options: { latencyMs: number }) 
       });
     });
 
-    app.setNotFoundHandler((request, reply) =>
-      sendError(reply, errors.notFound(`No such endpoint: ${request.method} ${pathOf(request.url)}`)),
-    );
+    app.setNotFoundHandler((request, reply) => sendError(reply, errors.noSuchEndpoint(request.method, request.url)));
 
     await app.register(squareApiRoutes(ctx));
   };

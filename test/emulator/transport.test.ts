@@ -22,7 +22,17 @@ describe('Square transport conventions', () => {
   it('answers 404 with Square error body for an unknown endpoint', async () => {
     const res = await square.raw('GET', '/v2/nowhere');
     expect(res.status).toBe(404);
-    expect(res.body.errors[0]).toMatchObject({ code: 'NOT_FOUND' });
+    expect(res.body.errors[0]).toMatchObject({ code: 'NOT_FOUND', detail: 'No such endpoint: GET /v2/nowhere' });
+  });
+
+  it('answers Square’s paths it does not emulate as unknown endpoints, not as an id an emulated route did not find', async () => {
+    for (const api of ['locations', 'merchants', 'orders']) {
+      const res = await square.raw('GET', `/v2/${api}/custom-attribute-definitions?limit=5`);
+      expect(res.status, api).toBe(404);
+      expect(res.body.errors).toEqual([
+        { category: 'INVALID_REQUEST_ERROR', code: 'NOT_FOUND', detail: `No such endpoint: GET /v2/${api}/custom-attribute-definitions` },
+      ]);
+    }
   });
 
   it('echoes the Square-Version the caller sent, and the spec version otherwise', async () => {

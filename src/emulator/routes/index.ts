@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { EmulatorContext } from '../context.js';
+import { errors, sendError } from '../errors.js';
 import { registerCards } from './cards.js';
 import { registerCatalog } from './catalog.js';
 import { registerCustomerAttributeDefinitions } from './customer-attribute-definitions.js';
@@ -38,5 +39,14 @@ export function squareApiRoutes(ctx: EmulatorContext) {
     registerLoyalty(app, ctx);
     registerCatalog(app, ctx);
     registerInventory(app, ctx);
+    for (const path of NOT_EMULATED_UNDER_ID_ROUTES) app.get(path, (request, reply) => sendError(reply, errors.noSuchEndpoint(request.method, request.url)));
   };
 }
+
+/**
+ * Square's paths that the emulator does not implement and that a route above would take
+ * for an id (`GET /v2/locations/{location_id}` for `GET /v2/locations/custom-attribute-definitions`),
+ * found by asking the routes for every path of Square's spec: answered as the endpoints
+ * the emulator does not have, not as a missing object. An API that gains one drops it here.
+ */
+const NOT_EMULATED_UNDER_ID_ROUTES = ['/locations/custom-attribute-definitions', '/merchants/custom-attribute-definitions', '/orders/custom-attribute-definitions'];
