@@ -292,6 +292,17 @@ describe('writes the SDK would have retried blindly', () => {
     expect(await deletes()).toHaveLength(1);
   });
 
+  it('an update whose note quotes "idempotency_key is no keyed write: answered 500 after it committed, it is not sent again', async () => {
+    const id = await newCustomer(stack.square());
+    const note = 'Wants to know what "idempotency_key';
+    await failAfterCommit(stack, 'PUT', '/v2/customers/*', '500');
+    await stack.clearCalls();
+    const result = await stack.gql(UpdateCustomerDocument, { input: { id, version: '0', note } });
+    expect(result.data?.updateCustomer).toMatchObject({ __typename: 'UpdateCustomerSuccess', customer: { squareId: id, version: '1' } });
+    expect((await stack.calls()).filter((c) => c.startsWith('PUT '))).toEqual([`PUT /v2/customers/${id}`]);
+    expect((await stack.square().customers.get({ customerId: id })).customer).toMatchObject({ version: 1n, note });
+  });
+
   it('a rate-limited write did nothing and is sent again, without a read to settle it', async () => {
     const id = await newCustomer(stack.square());
     await addFault(stack, { method: 'DELETE', path: '/v2/customers/*', status: 429, code: 'RATE_LIMITED', category: 'RATE_LIMIT_ERROR', count: 1 });
