@@ -82,6 +82,10 @@ async function ordersWithReference(square: SquareClient, referenceId: string): P
   return (orders ?? []).filter((o) => o.referenceId === referenceId).length;
 }
 
+/** What the cases write under: a customer group, a Number custom attribute, a loyalty program's reward tier. */
+let groupId: string;
+const ATTRIBUTE = 'visits';
+const TIER_POINTS = 10;
 const NUMBER_SCHEMA = { $ref: 'https://developer-production-s.squarecdn.com/schemas/v1/common.json#squareup.common.Number' };
 
 /** A loyalty program whose first reward tier takes TIER_POINTS. */
@@ -122,8 +126,6 @@ const sender =
   (stack: TestStack, document: TypedDocumentNode<any, any>, input: Record<string, unknown>) =>
   () =>
     stack.gql(document, { input }) as Promise<GraphQLResult<Record<string, unknown>>>;
-
-const TIER_POINTS = 10;
 
 async function giftCardState(square: SquareClient, id: string) {
   const { giftCard } = await square.giftCards.get({ id });
@@ -177,10 +179,6 @@ async function catalogItemsNamed(square: SquareClient, name: string): Promise<Sq
   const { objects } = await square.catalog.search({ objectTypes: ['ITEM'], query: { exactQuery: { attributeName: 'name', attributeValue: name } } });
   return objects ?? [];
 }
-
-/** A customer group and a custom attribute definition the membership and attribute cases write under. */
-let groupId: string;
-const ATTRIBUTE = 'visits';
 
 const CASES: Case[] = [
   {
