@@ -124,7 +124,10 @@ async function exactlyOnce<T>(ctx: GatewayContext, write: Write<T>): Promise<T> 
     }
     // A keyed write is sent again at least once even without retries: Square's answer to it is the only way to learn its outcome.
     const settlingByResend = write.settle === 'resend' && attempt === 0;
-    if (attempt >= ctx.writeRetries && !settlingByResend) throw failure;
+    if (attempt >= ctx.writeRetries && !settlingByResend) {
+      // A read that just showed the write undone makes Square's failure the whole story: no "may have taken effect".
+      throw write.settle === 'resend' ? failure : squareFailure(failure);
+    }
     await new Promise((resolve) => setTimeout(resolve, backoffMs(attempt)));
   }
 }
