@@ -32,11 +32,22 @@ const READ_BY_POST = /\/(?:search[\w-]*|bulk-retrieve|batch-retrieve|calculate|f
  * A call is safe to repeat when repeating it cannot do twice what it did once: a read, or
  * a write carrying an idempotency key (Square answers a repeat with the first result).
  * Other writes (update, delete, complete, cancel, link) are settled by their callers.
+ * The key is looked for where Square reads it, at the top of the request: the same words
+ * in a value the client wrote (a customer's note) make no write safe to repeat.
  */
 function retrySafe(method: string, url: string, body: unknown): boolean {
   if (method === 'GET') return true;
   if (READ_BY_POST.test(new URL(url).pathname)) return true;
-  return typeof body === 'string' && body.includes('"idempotency_key"');
+  return typeof body === 'string' && typeof topLevel(body)?.idempotency_key === 'string';
+}
+
+function topLevel(body: string): Record<string, unknown> | undefined {
+  try {
+    const parsed: unknown = JSON.parse(body);
+    return parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Square's Retry-After, in milliseconds; a second when absent. */

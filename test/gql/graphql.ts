@@ -1015,6 +1015,7 @@ export type AdjustInventoryMutationVariables = Exact<{
 
 export type AdjustInventoryMutation = { adjustInventory:
     | { __typename: 'AdjustInventorySuccess', counts: Array<{ state: string, quantity: string }> }
+    | { __typename: 'ConflictError', message: string }
     | { __typename: 'NotFoundError', message: string }
     | { __typename: 'ValidationError', message: string }
    | null };

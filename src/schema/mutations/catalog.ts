@@ -1,4 +1,5 @@
 import type { Square } from 'square';
+import type { GatewayContext } from '../../gateway/context.js';
 import { z } from 'zod';
 import { staleAfter } from '../../square/staleness.js';
 import { builder } from '../builder.js';
@@ -58,6 +59,27 @@ const adjustment = z.object({
   idempotencyKey: idempotencyKey(KEY_MAX),
   quantity: z.string().regex(/^\d+(\.\d{1,5})?$/, 'quantity is a decimal number such as "3" or "0.5"'),
 });
+
+/**
+ * The counts as they now stand when an earlier request under this change's key (its
+ * reference) made this same adjustment; undefined when the key made another change.
+ */
+async function earlierAdjustment(ctx: GatewayContext, change: Square.InventoryAdjustment): Promise<{ counts: Square.InventoryCount[] } | undefined> {
+  const where = { catalogObjectIds: [change.catalogObjectId!], locationIds: [change.fromLocationId!] };
+  for await (const { adjustment } of await ctx.square.inventory.batchGetChanges({ ...where, types: ['ADJUSTMENT'] })) {
+    const same =
+      adjustment !== undefined &&
+      adjustment.referenceId === change.referenceId &&
+      adjustment.fromState === change.fromState &&
+      adjustment.toState === change.toState &&
+      Number(adjustment.quantity) === Number(change.quantity);
+    if (!same) continue;
+    const counts: Square.InventoryCount[] = [];
+    for await (const count of await ctx.square.inventory.batchGetCounts({ ...where, states: [change.fromState!, change.toState!] })) counts.push(count);
+    return { counts };
+  }
+  return undefined;
+}
 
 builder.mutationFields((t) => ({
   upsertCatalogItem: t.field({
@@ -133,7 +155,7 @@ builder.mutationFields((t) => ({
     type: [InventoryCountRef],
     authScopes: { INVENTORY_WRITE: true },
     description: 'Moves stock of a variation between states at a location, e.g. NONE → IN_STOCK for a delivery, IN_STOCK → WASTE for breakage.',
-    errors: mutationErrors('adjustInventory', [ValidationError, NotFoundError], {
+    errors: mutationErrors('adjustInventory', [ValidationError, NotFoundError, ConflictError], {
       name: 'counts',
       description: 'The counts the adjustment changed, as they now stand.',
     }),
@@ -141,26 +163,23 @@ builder.mutationFields((t) => ({
     resolve: async (_root, { input }, ctx) => {
       validateInput(adjustment, input);
       const locationId = String(input.locationId);
+      // Made once, before the first attempt: every resend must be the same request, or Square refuses it as
+      // IDEMPOTENCY_KEY_REUSED. The key goes along as the change's reference, so that a caller's later retry,
+      // which carries a later occurredAt, can still find the change its first request made.
+      const change: Square.InventoryAdjustment = {
+        referenceId: input.idempotencyKey,
+        catalogObjectId: String(input.variationId),
+        fromState: input.fromState as Square.InventoryState,
+        toState: input.toState as Square.InventoryState,
+        fromLocationId: locationId,
+        toLocationId: locationId,
+        quantity: input.quantity,
+        occurredAt: new Date().toISOString(),
+      };
       const { counts } = await squareWrite(ctx, {
-        send: () =>
-          ctx.square.inventory.batchCreateChanges({
-            idempotencyKey: input.idempotencyKey,
-            changes: [
-              {
-                type: 'ADJUSTMENT',
-                adjustment: {
-                  catalogObjectId: String(input.variationId),
-                  fromState: input.fromState as Square.InventoryState,
-                  toState: input.toState as Square.InventoryState,
-                  fromLocationId: locationId,
-                  toLocationId: locationId,
-                  quantity: input.quantity,
-                  occurredAt: new Date().toISOString(),
-                },
-              },
-            ],
-          }),
+        send: () => ctx.square.inventory.batchCreateChanges({ idempotencyKey: input.idempotencyKey, changes: [{ type: 'ADJUSTMENT', adjustment: change }] }),
         settle: 'resend',
+        earlier: () => earlierAdjustment(ctx, change),
         fields: { 'changes[0].adjustment.catalog_object_id': 'input.variationId', 'changes[0].adjustment.location_id': 'input.locationId' },
         stale: () => staleAfter.inventory(),
       });

@@ -36,6 +36,13 @@ export interface Write<T> {
    * undefined when it did not.
    */
   settle: 'resend' | (() => Promise<NoInfer<T> | undefined>);
+  /**
+   * For a keyed write whose request holds a value made when the mutation runs (an inventory
+   * change's occurred_at): the caller's retry under the same key is then not the first
+   * request again, and Square refuses it as IDEMPOTENCY_KEY_REUSED. What the first request
+   * did, read from Square, when it was this same write; undefined when it was another.
+   */
+  earlier?: () => Promise<NoInfer<T> | undefined>;
   /** Square's field names → the input's where they differ; `''` names the input of a refusal that names no field. */
   fields?: Record<string, string>;
   /** Input that must never reach a message, such as payment tokens. */
@@ -64,11 +71,34 @@ export async function squareWrite<T>(ctx: GatewayContext, write: Write<T>): Prom
   try {
     result = await exactlyOnce(ctx, write);
   } catch (error) {
-    if (writeOutcome(error) === 'unknown') await forgetStale(ctx, write.stale(undefined));
-    throw redact(typedFailure(error, write.fields ?? {}), write.secrets ?? []);
+    // When Square cannot be read, whether the earlier request was this write stays unknown: no ConflictError claims otherwise.
+    const earlier = write.earlier && isKeyReused(error) ? await write.earlier().catch((readFailure: unknown) => Promise.reject(squareFailure(readFailure))) : undefined;
+    if (earlier === undefined) {
+      if (writeOutcome(error) !== 'unknown') throw redact(typedFailure(error, write.fields ?? {}), write.secrets ?? []);
+      await forgetStale(ctx, write.stale(undefined));
+      throw outcomeUnknown(error, write.settle === 'resend');
+    }
+    result = earlier;
   }
   await forgetStale(ctx, write.stale(result));
   return result;
+}
+
+const isKeyReused = (error: unknown) => error instanceof SquareError && error.errors[0]?.code === 'IDEMPOTENCY_KEY_REUSED';
+
+/**
+ * A write whose answer never came, even to the attempts that settle it: the client must
+ * not take it for a failure, since Square may have done it, nor repeat it blindly.
+ */
+function outcomeUnknown(error: unknown, keyed: boolean): GraphQLError {
+  const failure = squareFailure(error);
+  const status = error instanceof SquareError ? error.statusCode : undefined;
+  const lost =
+    failure.extensions.code === 'UPSTREAM_TIMEOUT' ? 'Square did not answer in time' : status ? `Square failed (HTTP ${status})` : 'Square’s answer never came';
+  const next = keyed
+    ? 'Send the same mutation with the same idempotencyKey to learn what Square did; it is never done twice.'
+    : 'Read what it changes to learn what Square did before sending it again.';
+  return new GraphQLError(`${lost}: the write may have taken effect. ${next}`, { extensions: failure.extensions });
 }
 
 /**
@@ -94,7 +124,10 @@ async function exactlyOnce<T>(ctx: GatewayContext, write: Write<T>): Promise<T> 
     }
     // A keyed write is sent again at least once even without retries: Square's answer to it is the only way to learn its outcome.
     const settlingByResend = write.settle === 'resend' && attempt === 0;
-    if (attempt >= ctx.writeRetries && !settlingByResend) throw failure;
+    if (attempt >= ctx.writeRetries && !settlingByResend) {
+      // A read that just showed the write undone makes Square's failure the whole story: no "may have taken effect".
+      throw write.settle === 'resend' ? failure : squareFailure(failure);
+    }
     await new Promise((resolve) => setTimeout(resolve, backoffMs(attempt)));
   }
 }
