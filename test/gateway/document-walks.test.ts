@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ApiKeyRing, generateKey } from '../../src/gateway/api-keys.js';
+import { MAX_VARIABLE_VALUES } from '../../src/gateway/input-errors.js';
 import { QUERY_LIMITS } from '../../src/schema/query-cost.js';
 import { useGateway, type GraphQLResult } from '../support/gateway.js';
 
@@ -82,5 +83,38 @@ describe('documents whose fragments spread each other twice (2^levels selections
     for (const errors of heavyErrors) expect(errors?.[0]?.extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', measure: 'breadth' });
     expect(fastestLightMs).toBeLessThan(AT_ONCE_MS);
     expect(slowestHeavyMs).toBeLessThan(5_000);
+  });
+});
+
+describe('variables too large to coerce', () => {
+  const createCustomer = 'mutation($input: CreateCustomerInput!) { createCustomer(input: $input) { __typename } }';
+
+  it('refuses 60,000 unknown input fields (900 KB) by their number, before coercing any', async () => {
+    const input: Record<string, string> = { idempotencyKey: 'k', givenName: 'Ada' };
+    for (let i = 0; i < 60_000; i++) input[`fld${i}`] = 'x';
+    const { heavyErrors, fastestLightMs, slowestHeavyMs } = await besideTypename(() => ({ query: createCustomer, variables: { input } }));
+    for (const errors of heavyErrors) {
+      expect(errors).toEqual([
+        {
+          message: `The variables hold more than ${MAX_VARIABLE_VALUES} values; the gateway takes at most ${MAX_VARIABLE_VALUES} in one request. Split it.`,
+          extensions: { code: 'BAD_USER_INPUT', limit: MAX_VARIABLE_VALUES },
+        },
+      ]);
+    }
+    // Reading 900 KB of JSON takes the gateway some time of its own, before any of its checks.
+    expect(fastestLightMs).toBeLessThan(1_000);
+    expect(slowestHeavyMs).toBeLessThan(5_000);
+  });
+
+  it('reports at most 50 errors about variables within the limit, and says the rest were not checked', async () => {
+    const input: Record<string, string> = { idempotencyKey: 'k' };
+    for (let i = 0; i < MAX_VARIABLE_VALUES - 10; i++) input[`unknownField${i}`] = 'x';
+    const { errors } = await post(JSON.stringify({ query: createCustomer, variables: { input } }));
+    expect(errors).toHaveLength(51);
+    expect(errors?.[0]).toMatchObject({ message: expect.stringMatching(/^Variable "\$input" got an invalid value/), extensions: { code: 'BAD_USER_INPUT' } });
+    expect(errors?.[50]).toMatchObject({
+      message: 'The variables have more than 50 errors; the rest were not checked.',
+      extensions: { code: 'BAD_USER_INPUT' },
+    });
   });
 });
