@@ -30,9 +30,10 @@ import { InputFormError } from '../schema/scalars.js';
  * expected form, carries `extensions.code: BAD_USER_INPUT` and `extensions.field`, and
  * quotes nothing of the value. Variables are counted before they are coerced: past
  * MAX_VARIABLE_VALUES they are refused unread, and no more than MAX_VARIABLE_ERRORS of
- * their errors are worded.
+ * their errors are worded. With `hideSuggestions` (introspection off) no error suggests
+ * a field's name.
  */
-export function inputErrors(): Plugin {
+export function inputErrors({ hideSuggestions }: { hideSuggestions: boolean }): Plugin {
   return {
     onValidate({ params }) {
       return ({ valid, result, setResult }) => {
@@ -40,11 +41,11 @@ export function inputErrors(): Plugin {
       };
     },
     onExecute({ args, setResultAndStopExecution }) {
-      const errors = variableErrors(args);
+      const errors = variableErrors(args, hideSuggestions);
       if (errors.length > 0) setResultAndStopExecution({ errors });
     },
     onSubscribe({ args, setResultAndStopExecution }) {
-      const errors = variableErrors(args);
+      const errors = variableErrors(args, hideSuggestions);
       if (errors.length > 0) setResultAndStopExecution({ errors });
     },
   };
@@ -137,7 +138,7 @@ const ENOUGH_ERRORS = Symbol('enough variable errors');
  * The variables' errors, checked as graphql-js checks them before executing, but
  * worded here; none means graphql-js will accept them too.
  */
-function variableErrors(args: ExecutionArgs): GraphQLError[] {
+function variableErrors(args: ExecutionArgs, hideSuggestions: boolean): GraphQLError[] {
   const operation = getOperationAST(args.document, args.operationName);
   const inputs = args.variableValues ?? {};
   if (holdsMoreValues(inputs, MAX_VARIABLE_VALUES)) {
@@ -169,7 +170,7 @@ function variableErrors(args: ExecutionArgs): GraphQLError[] {
         report(badInput(`Variable "$${name}" of non-null type "${String(type)}" must not be null.`, definition, name));
         continue;
       }
-      coerceInputValue(value, type, (path, _invalid, error) => report(variableError(definition, type, path, error)));
+      coerceInputValue(value, type, (path, _invalid, error) => report(variableError(definition, type, path, error)), hideSuggestions);
     }
   } catch (error) {
     if (error !== ENOUGH_ERRORS) throw error;
