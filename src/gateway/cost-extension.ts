@@ -1,7 +1,7 @@
 import { complexityFromQuery } from '@pothos/plugin-complexity';
 import { getOperationAST, GraphQLError, Kind, type DocumentNode, type ExecutionArgs, type ExecutionResult, type FragmentDefinitionNode } from 'graphql';
 import { isAsyncIterable, type Plugin } from 'graphql-yoga';
-import { QUERY_LIMITS, requestedQueryCost, SQUARE_CALL_COST } from '../schema/query-cost.js';
+import { limitPassed, requestedQueryCost, SQUARE_CALL_COST } from '../schema/query-cost.js';
 import type { BucketStatus, SquareBudget } from '../square/budget.js';
 import type { ApiKey } from './api-keys.js';
 
@@ -43,10 +43,10 @@ function throttleStatus(status: BucketStatus) {
 /**
  * The operation's cost as the complexity plugin measures it before running it (the same
  * fieldCost), for the selected operation only, less what tenders answer (requestedQueryCost),
- * and whether the plugin lets it run; undefined when it cannot be measured (a bad variable,
- * too many ids).
+ * and the error of the first query limit it passes; undefined when it cannot be measured (a
+ * bad variable, too many ids).
  */
-type Measured = { cost: number; runs: boolean } | undefined;
+type Measured = { cost: number; refused?: GraphQLError | undefined } | undefined;
 
 /** Measurements per parsed document (yoga hands the same one for the same text) and operation with its variables: the cost depends on nothing else. */
 const measuredCosts = new WeakMap<DocumentNode, Map<string, Measured>>();
@@ -71,9 +71,11 @@ function measure(args: ExecutionArgs): Measured {
   const variables = (args.variableValues ?? {}) as Record<string, unknown>;
   try {
     const measured = complexityFromQuery({ ...args.document, definitions: [...fragments, operation] }, { schema: args.schema, ctx: args.contextValue as object, variables });
-    const runs = measured.complexity <= QUERY_LIMITS.complexity && measured.depth <= QUERY_LIMITS.depth && measured.breadth <= QUERY_LIMITS.breadth;
+    const refused = limitPassed(measured);
+    // Nothing of a refused operation runs, tenders answer none of it either: its cost is what the limits measured.
+    if (refused) return { cost: measured.complexity, refused };
     const byName = Object.fromEntries(fragments.map((f) => [f.name.value, f]));
-    return { cost: requestedQueryCost(measured.complexity, args.schema, operation, byName, variables), runs };
+    return { cost: requestedQueryCost(measured.complexity, args.schema, operation, byName, variables) };
   } catch {
     return undefined;
   }
@@ -122,9 +124,13 @@ export function costExtension(budget: SquareBudget): Plugin {
     const measured = requestedCost(args);
     if (!measured) return;
     const requested = (cost.requested = measured.cost);
+    // An operation the query limits refuse is not run at all (so makes no Square call), and costs the key nothing.
+    if (measured.refused) {
+      refuse({ errors: [measured.refused] });
+      return;
+    }
     const key = cost.caller?.key;
-    // An operation the query limits refuse makes no Square call, and costs the key nothing.
-    if (!key || !measured.runs || requested === 0) return;
+    if (!key || requested === 0) return;
     if (requested > key.budget.burst) {
       refuse({ errors: [throttled(requested, key, 0, Infinity)] });
       return;

@@ -28,9 +28,12 @@ import { InputFormError } from '../schema/scalars.js';
  * nonce or a verification token, and gives coercion errors no code. Here every error about
  * a variable or an inline value names its path (`input.amountMoney.amount`) and the
  * expected form, carries `extensions.code: BAD_USER_INPUT` and `extensions.field`, and
- * quotes nothing of the value.
+ * quotes nothing of the value. Variables are counted before they are coerced: past
+ * MAX_VARIABLE_VALUES they are refused unread, and no more than MAX_VARIABLE_ERRORS of
+ * their errors are worded. With `hideSuggestions` (introspection off) no error suggests
+ * a field's name.
  */
-export function inputErrors(): Plugin {
+export function inputErrors({ hideSuggestions }: { hideSuggestions: boolean }): Plugin {
   return {
     onValidate({ params }) {
       return ({ valid, result, setResult }) => {
@@ -38,11 +41,11 @@ export function inputErrors(): Plugin {
       };
     },
     onExecute({ args, setResultAndStopExecution }) {
-      const errors = variableErrors(args);
+      const errors = variableErrors(args, hideSuggestions);
       if (errors.length > 0) setResultAndStopExecution({ errors });
     },
     onSubscribe({ args, setResultAndStopExecution }) {
-      const errors = variableErrors(args);
+      const errors = variableErrors(args, hideSuggestions);
       if (errors.length > 0) setResultAndStopExecution({ errors });
     },
   };
@@ -104,29 +107,78 @@ function typeAt(type: GraphQLInputType, path: ReadonlyArray<string | number>): G
 }
 
 /**
+ * Values one request's variables may hold in all (every object, list, item and field
+ * value): each is coerced, and each unknown field refused with an error of its own. A
+ * 500-line order takes a few thousand.
+ */
+export const MAX_VARIABLE_VALUES = 10_000;
+
+/** Errors worded about one request's variables; graphql-js itself stops at as many. */
+const MAX_VARIABLE_ERRORS = 50;
+
+/** Whether `variables` hold more than `limit` values, counted without recursion and no further than the limit. */
+function holdsMoreValues(variables: Record<string, unknown>, limit: number): boolean {
+  const pending: unknown[] = [variables];
+  let count = 0;
+  while (pending.length > 0) {
+    const value = pending.pop();
+    if (typeof value !== 'object' || value === null) continue;
+    for (const item of Array.isArray(value) ? value : Object.values(value)) {
+      if (++count > limit) return true;
+      pending.push(item);
+    }
+  }
+  return false;
+}
+
+/** Thrown from coercion's error callback once MAX_VARIABLE_ERRORS were worded, to stop it there. */
+const ENOUGH_ERRORS = Symbol('enough variable errors');
+
+/**
  * The variables' errors, checked as graphql-js checks them before executing, but
  * worded here; none means graphql-js will accept them too.
  */
-function variableErrors(args: ExecutionArgs): GraphQLError[] {
+function variableErrors(args: ExecutionArgs, hideSuggestions: boolean): GraphQLError[] {
   const operation = getOperationAST(args.document, args.operationName);
   const inputs = args.variableValues ?? {};
+  if (holdsMoreValues(inputs, MAX_VARIABLE_VALUES)) {
+    return [
+      new GraphQLError(
+        `The variables hold more than ${MAX_VARIABLE_VALUES} values; the gateway takes at most ${MAX_VARIABLE_VALUES} in one request. Split it.`,
+        { extensions: { code: 'BAD_USER_INPUT', limit: MAX_VARIABLE_VALUES, http: { spec: true, status: 400 } } },
+      ),
+    ];
+  }
   const errors: GraphQLError[] = [];
-  for (const definition of operation?.variableDefinitions ?? []) {
-    const name = definition.variable.name.value;
-    const type = typeFromAST(args.schema, definition.type) as GraphQLInputType | undefined;
-    if (!type) continue; // validation has reported it
-    if (!Object.hasOwn(inputs, name)) {
-      if (isNonNullType(type) && !definition.defaultValue) {
-        errors.push(badInput(`Variable "$${name}" of required type "${String(type)}" was not provided.`, definition, name));
+  const report = (error: GraphQLError) => {
+    if (errors.length === MAX_VARIABLE_ERRORS) throw ENOUGH_ERRORS;
+    errors.push(error);
+  };
+  try {
+    for (const definition of operation?.variableDefinitions ?? []) {
+      const name = definition.variable.name.value;
+      const type = typeFromAST(args.schema, definition.type) as GraphQLInputType | undefined;
+      if (!type) continue; // validation has reported it
+      if (!Object.hasOwn(inputs, name)) {
+        if (isNonNullType(type) && !definition.defaultValue) {
+          report(badInput(`Variable "$${name}" of required type "${String(type)}" was not provided.`, definition, name));
+        }
+        continue;
       }
-      continue;
+      const value = inputs[name];
+      if (value === null && isNonNullType(type)) {
+        report(badInput(`Variable "$${name}" of non-null type "${String(type)}" must not be null.`, definition, name));
+        continue;
+      }
+      coerceInputValue(value, type, (path, _invalid, error) => report(variableError(definition, type, path, error)), hideSuggestions);
     }
-    const value = inputs[name];
-    if (value === null && isNonNullType(type)) {
-      errors.push(badInput(`Variable "$${name}" of non-null type "${String(type)}" must not be null.`, definition, name));
-      continue;
-    }
-    coerceInputValue(value, type, (path, _invalid, error) => errors.push(variableError(definition, type, path, error)));
+  } catch (error) {
+    if (error !== ENOUGH_ERRORS) throw error;
+    errors.push(
+      new GraphQLError(`The variables have more than ${MAX_VARIABLE_ERRORS} errors; the rest were not checked.`, {
+        extensions: { code: 'BAD_USER_INPUT', http: { spec: true, status: 400 } },
+      }),
+    );
   }
   return errors;
 }

@@ -4,12 +4,16 @@ import type { Plugin } from 'graphql-yoga';
 /**
  * With INTROSPECTION=false: `__schema` and `__type` are refused while the document is
  * validated (INTROSPECTION_DISABLED), so that the schema is only what the operator
- * publishes. `__typename` stays: clients need it to tell union members apart.
+ * publishes, and validation suggests no names ("Did you mean …?"), which would spell it
+ * out too. `__typename` stays: clients need it to tell union members apart.
  */
 export function introspectionOff(): Plugin {
   return {
-    onValidate({ addValidationRule }) {
+    onValidate({ addValidationRule, validateFn, setValidationFn }) {
       addValidationRule(noIntrospection);
+      setValidationFn((schema, document, rules, options, typeInfo) =>
+        validateFn(schema, document, rules, { ...options, hideSuggestions: true }, typeInfo),
+      );
     },
   };
 }

@@ -164,10 +164,10 @@ export function createGateway(options: GatewayOptions): Gateway {
         store: persistedQueries,
         apiKeys: options.authMode === 'server' ? options.apiKeys : undefined,
       }),
-      queryArmor({ introspection }),
+      queryArmor(),
       ...(introspection ? [] : [introspectionOff()]),
       requestGuards({ maxTokens: MAX_TOKENS, maxBodyBytes, bodyTimeoutMs }),
-      inputErrors(),
+      inputErrors({ hideSuggestions: !introspection }),
       errorCodes(logger),
       costExtension(budget.budget),
       ...incrementalDelivery(),
@@ -247,12 +247,12 @@ const DEFAULT_GRACE_MS = 10_000;
  * Guards checked while a document is parsed and validated, before any cost is computed:
  * a flood of tokens, aliases or directives is refused cheaply. Cost, depth and breadth
  * are the schema's own limits (src/schema/query-cost.ts), which know what `first` asks
- * for. Field suggestions ("Did you mean …?") are on only while introspection is, since
- * without it they would still spell the schema out.
+ * for. Field suggestions ("Did you mean …?") are hidden with introspection by
+ * introspectionOff and inputErrors, not by armor: its mask misses the variables' errors.
  */
 const MAX_TOKENS = 5_000;
 
-function queryArmor({ introspection }: { introspection: boolean }) {
+function queryArmor() {
   // Reported as validation errors with our code, rather than thrown as armor's untyped "Syntax Error".
   const tooComplex = { propagateOnRejection: false, onReject: [reportTooComplex] };
   return EnvelopArmorPlugin({
@@ -261,7 +261,7 @@ function queryArmor({ introspection }: { introspection: boolean }) {
     maxDirectives: { n: 50, ...tooComplex },
     maxDepth: { enabled: false },
     costLimit: { enabled: false },
-    blockFieldSuggestion: { enabled: !introspection },
+    blockFieldSuggestion: { enabled: false },
   });
 }
 

@@ -18,7 +18,7 @@ import {
 } from 'graphql';
 import type { GatewayContext } from '../gateway/context.js';
 import { DEFAULT_PAGE } from './connections.js';
-import { selectsOnlyTenderHeld } from './tender-payments.js';
+import { tenderHeldCheck } from './tender-payments.js';
 
 /**
  * What one operation may ask for, checked before anything runs. A query's cost
@@ -116,46 +116,65 @@ export function requestedQueryCost(
 ): number {
   const root = schema.getRootType(operation.operation);
   if (!root) return measured;
-  const walk = { schema, fragments, variables };
-  return Math.max(0, measured - SQUARE_CALL_COST * tenderHeldPayments(walk, operation.selectionSet, root, 1));
+  const walk: Walk = { schema, fragments, variables, tenderHeld: tenderHeldCheck(fragments), measured: new Map() };
+  return Math.max(0, measured - SQUARE_CALL_COST * tenderHeldPayments(walk, operation.selectionSet, root));
 }
 
 interface Walk {
   schema: GraphQLSchema;
   fragments: Readonly<Record<string, FragmentDefinitionNode>>;
   variables: Record<string, unknown>;
+  tenderHeld: (selection: SelectionSetNode) => boolean;
+  /** Each selection set's count, by the type it was counted on: a fragment is walked once however often it is spread. */
+  measured: Map<SelectionSetNode, Map<GraphQLNamedType, number>>;
 }
 
-/** How many tender-held `Tender.payment`s a selection may hold, multiplied by the lists around them as the limits multiply. */
-function tenderHeldPayments(walk: Walk, selectionSet: SelectionSetNode, type: GraphQLNamedType, items: number): number {
+/** How many tender-held `Tender.payment`s one object's selection may hold, multiplied by the lists in it as the limits multiply. */
+function tenderHeldPayments(walk: Walk, selectionSet: SelectionSetNode, type: GraphQLNamedType): number {
+  const known = walk.measured.get(selectionSet)?.get(type);
+  if (known !== undefined) return known;
   let payments = 0;
   for (const selection of selectionSet.selections) {
     if (selection.kind === Kind.FIELD) {
       const field = isObjectType(type) || isInterfaceType(type) ? type.getFields()[selection.name.value] : undefined;
       if (!field || !selection.selectionSet) continue;
       if (type.name === 'Tender' && field.name === 'payment') {
-        if (selectsOnlyTenderHeld(walk.fragments, selection.selectionSet)) payments += items;
+        if (walk.tenderHeld(selection.selectionSet)) payments += 1;
         continue;
       }
       const multiplier = itemsPerObject(getArgumentValues(field, selection, walk.variables), field);
-      payments += tenderHeldPayments(walk, selection.selectionSet, getNamedType(field.type), items * multiplier);
+      if (multiplier > 0) payments += multiplier * tenderHeldPayments(walk, selection.selectionSet, getNamedType(field.type));
     } else {
       const fragment = selection.kind === Kind.INLINE_FRAGMENT ? selection : walk.fragments[selection.name.value];
       const on = fragment?.typeCondition ? walk.schema.getType(fragment.typeCondition.name.value) : type;
-      if (fragment && on) payments += tenderHeldPayments(walk, fragment.selectionSet, on, items);
+      if (fragment && on) payments += tenderHeldPayments(walk, fragment.selectionSet, on);
     }
   }
+  if (!walk.measured.has(selectionSet)) walk.measured.set(selectionSet, new Map());
+  walk.measured.get(selectionSet)!.set(type, payments);
   return payments;
 }
 
+type Measure = keyof typeof QUERY_LIMITS;
+
 /** The error a refused operation gets, naming the measure, its value and the limit. */
 export const queryTooComplex: ComplexityErrorFn = (kind, result) => {
-  const measure = kind.toLowerCase() as 'complexity' | 'depth' | 'breadth';
+  const measure = kind.toLowerCase() as Measure;
+  return tooComplex(measure, result[measure]);
+};
+
+/** The first limit (in the plugin's order) an operation measured at `result` passes, as the error it is refused with. */
+export function limitPassed(result: Readonly<Record<Measure, number>>): GraphQLError | undefined {
+  const measure = (['depth', 'breadth', 'complexity'] as const).find((m) => result[m] > QUERY_LIMITS[m]);
+  return measure && tooComplex(measure, result[measure]);
+}
+
+function tooComplex(measure: Measure, value: number): GraphQLError {
   const limit = QUERY_LIMITS[measure];
   const what = { complexity: 'costs', depth: 'nests', breadth: 'selects' }[measure];
   const unit = { complexity: '', depth: ' levels deep', breadth: ' fields' }[measure];
   return new GraphQLError(
-    `This operation ${what} ${result[measure]}${unit}; the gateway allows at most ${limit}${unit}. Ask for fewer items (smaller first) or split it.`,
-    { extensions: { code: 'QUERY_TOO_COMPLEX', measure, value: result[measure], limit } },
+    `This operation ${what} ${value}${unit}; the gateway allows at most ${limit}${unit}. Ask for fewer items (smaller first) or split it.`,
+    { extensions: { code: 'QUERY_TOO_COMPLEX', measure, value, limit } },
   );
-};
+}

@@ -7,11 +7,12 @@ import type { Square } from 'square';
  * `total_money`, tip included). `true` holds the field with whatever is selected under
  * it: Money is computed from the amount, and the customer is looked up by id either way.
  */
-type Held = true | { readonly [field: string]: Held };
+type Held = true | HeldFields;
+type HeldFields = { readonly [field: string]: Held };
 
 const CARD_HELD: Held = { __typename: true, cardBrand: true, last4: true };
 
-const TENDER_HELD: { readonly [field: string]: Held } = {
+const TENDER_HELD: HeldFields = {
   __typename: true,
   id: true,
   squareId: true,
@@ -26,31 +27,45 @@ const TENDER_HELD: { readonly [field: string]: Held } = {
 /** The payment status each card tender status stands for. */
 const PAYMENT_STATUS: Record<string, string> = { AUTHORIZED: 'APPROVED', CAPTURED: 'COMPLETED', VOIDED: 'CANCELED', FAILED: 'FAILED' };
 
+/** What a selection set was found to ask of a tender, by the held fields it was checked against. */
+type Checked = Map<SelectionSetNode, Map<HeldFields, ReadonlySet<string> | null>>;
+
 /**
- * Whether every field selected is held; the payment's own fields are added to `asked`.
- * Fields under @skip or @include count as selected.
+ * The fields a selection asks for at its own level when every field in it is held, or
+ * null when some field needs GetPayment. Fields under @skip or @include count as selected.
+ * Each selection set is checked once per walk (`checked`), so that a fragment spread at
+ * many places, or spreading another one twice, costs its size only once.
  */
-function selectsOnlyHeld(
+function heldFieldsAsked(
   fragments: Readonly<Record<string, FragmentDefinitionNode>>,
-  selections: readonly SelectionSetNode[],
-  held: { readonly [field: string]: Held },
-  asked?: Set<string>,
-): boolean {
-  for (const set of selections) {
-    for (const selection of set.selections) {
-      if (selection.kind === Kind.FIELD) {
-        const name = selection.name.value;
-        const rule = held[name];
-        if (!rule) return false;
-        asked?.add(name);
-        if (rule !== true && selection.selectionSet && !selectsOnlyHeld(fragments, [selection.selectionSet], rule)) return false;
-      } else {
-        const fragment = selection.kind === Kind.INLINE_FRAGMENT ? selection : fragments[selection.name.value];
-        if (!fragment || !selectsOnlyHeld(fragments, [fragment.selectionSet], held, asked)) return false;
+  set: SelectionSetNode,
+  held: HeldFields,
+  checked: Checked,
+): ReadonlySet<string> | null {
+  const known = checked.get(set)?.get(held);
+  if (known !== undefined) return known;
+  let asked: Set<string> | null = new Set();
+  for (const selection of set.selections) {
+    if (selection.kind === Kind.FIELD) {
+      const rule = held[selection.name.value];
+      if (!rule || (rule !== true && selection.selectionSet && !heldFieldsAsked(fragments, selection.selectionSet, rule, checked))) {
+        asked = null;
+        break;
       }
+      asked.add(selection.name.value);
+    } else {
+      const fragment = selection.kind === Kind.INLINE_FRAGMENT ? selection : fragments[selection.name.value];
+      const inner = fragment && heldFieldsAsked(fragments, fragment.selectionSet, held, checked);
+      if (!inner) {
+        asked = null;
+        break;
+      }
+      for (const name of inner) asked.add(name);
     }
   }
-  return true;
+  if (!checked.has(set)) checked.set(set, new Map());
+  checked.get(set)!.set(held, asked);
+  return asked;
 }
 
 /**
@@ -58,14 +73,24 @@ function selectsOnlyHeld(
  * them; undefined when some field needs GetPayment.
  */
 export function tenderHeldSelection(info: GraphQLResolveInfo): Set<string> | undefined {
-  const sets = info.fieldNodes.flatMap((node) => (node.selectionSet ? [node.selectionSet] : []));
+  const checked: Checked = new Map();
   const asked = new Set<string>();
-  return selectsOnlyHeld(info.fragments, sets, TENDER_HELD, asked) ? asked : undefined;
+  for (const node of info.fieldNodes) {
+    const fields = node.selectionSet && heldFieldsAsked(info.fragments, node.selectionSet, TENDER_HELD, checked);
+    if (fields === null) return undefined;
+    for (const name of fields ?? []) asked.add(name);
+  }
+  return asked;
 }
 
-/** Whether a payment's selection asks only for what a tender holds, for an estimate made before anything runs. */
-export function selectsOnlyTenderHeld(fragments: Readonly<Record<string, FragmentDefinitionNode>>, selection: SelectionSetNode): boolean {
-  return selectsOnlyHeld(fragments, [selection], TENDER_HELD);
+/**
+ * Whether a payment's selection asks only for what a tender holds, for an estimate made
+ * before anything runs: one check for every `Tender.payment` of a document, sharing what
+ * it found about the document's fragments.
+ */
+export function tenderHeldCheck(fragments: Readonly<Record<string, FragmentDefinitionNode>>): (selection: SelectionSetNode) => boolean {
+  const checked: Checked = new Map();
+  return (selection) => heldFieldsAsked(fragments, selection, TENDER_HELD, checked) !== null;
 }
 
 /**

@@ -72,6 +72,24 @@ describe('introspection and GraphiQL turned off (INTROSPECTION=false, GRAPHIQL=f
     expect(result.errors?.[0]?.message).not.toMatch(/Did you mean/);
   });
 
+  it('suggests no field names in the errors of variables either', async () => {
+    const result = await stack.gql('mutation($input: CreateCustomerInput!) { createCustomer(input: $input) { __typename } }', {
+      input: { idempotencyKey: 'k', givenNam: 'Ada' },
+    });
+    expect(result.errors).toEqual([
+      {
+        message: 'Variable "$input" got an invalid value: Field "givenNam" is not defined by type "CreateCustomerInput".',
+        locations: expect.anything(),
+        extensions: { code: 'BAD_USER_INPUT', field: 'input' },
+      },
+    ]);
+  });
+
+  it('leaves no trace of a suggestion in the messages of unknown arguments and types', async () => {
+    const result = await stack.gql('query($first: Intt) { customers(firs: $first) { __typename } }');
+    expect(result.errors?.map((e) => e.message)).toEqual(['Unknown type "Intt".', 'Unknown argument "firs" on field "Query.customers".']);
+  });
+
   it('serves no GraphiQL page', async () => {
     const page = await send(stack.url, { headers: { accept: 'text/html' } });
     expect(page.type).not.toMatch(/text\/html/);

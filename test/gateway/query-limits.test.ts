@@ -19,7 +19,7 @@ beforeAll(async () => {
 async function refused(query: Parameters<typeof stack.gql>[0], variables?: Record<string, unknown>) {
   await stack.clearCalls();
   const result = await stack.gql(query, variables);
-  // Refused while validating, there is no data; refused by cost, each root field is null with the error.
+  // Refused while validating or measuring, there is no data; refused by a root field (too many ids), it is null with the error.
   expect(Object.values(result.data ?? {}).every((value) => value === null)).toBe(true);
   expect(result.errors?.length).toBeGreaterThan(0);
   expect(await stack.calls()).toEqual([]);
