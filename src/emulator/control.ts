@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { registerClockControl } from './clock-control.js';
+import { registerOAuthControl } from './oauth-control.js';
 import type { EmulatorContext } from './context.js';
 import { putProgram, type ProgramSettings } from './domain/loyalty.js';
 import { errors } from './errors.js';
@@ -76,6 +77,7 @@ export function registerControlPlane(app: FastifyInstance, ctx: EmulatorContext,
   });
 
   registerClockControl(app, ctx);
+  registerOAuthControl(app, ctx);
 
   app.post('/_emulator/reset', async () => {
     await emulator.reset();

@@ -26,6 +26,29 @@ CREATE TABLE IF NOT EXISTS idempotency (
   response    TEXT NOT NULL,
   PRIMARY KEY (merchant_id, endpoint, key)
 );
+-- OAuth (src/emulator/domain/oauth.ts): times are the emulator clock's milliseconds.
+CREATE TABLE IF NOT EXISTS oauth_codes (
+  code           TEXT PRIMARY KEY,
+  client_id      TEXT NOT NULL,
+  merchant_id    TEXT NOT NULL,
+  scopes         TEXT NOT NULL,
+  redirect_uri   TEXT,
+  code_challenge TEXT,
+  expires_at     INTEGER NOT NULL,
+  used           INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE IF NOT EXISTS oauth_tokens (
+  token       TEXT PRIMARY KEY,
+  kind        TEXT NOT NULL CHECK (kind IN ('access', 'refresh')),
+  client_id   TEXT NOT NULL,
+  merchant_id TEXT NOT NULL,
+  scopes      TEXT NOT NULL,
+  pkce        INTEGER NOT NULL,
+  expires_at  INTEGER,
+  revoked_at  INTEGER,
+  used_at     INTEGER
+);
+CREATE INDEX IF NOT EXISTS oauth_tokens_by_seller ON oauth_tokens (client_id, merchant_id);
 `;
 
 /** Opens the emulator's database: a file path, or in-memory when none is given. */
@@ -38,5 +61,5 @@ export function openDb(path = ':memory:'): Db {
 }
 
 export function wipe(db: Db): void {
-  db.exec('DELETE FROM docs; DELETE FROM merchants; DELETE FROM idempotency;');
+  db.exec('DELETE FROM docs; DELETE FROM merchants; DELETE FROM idempotency; DELETE FROM oauth_codes; DELETE FROM oauth_tokens;');
 }

@@ -11,7 +11,9 @@ if (commandLine.help) {
 }
 const { config } = readConfig({ config: () => emulatorConfig(commandLine.env) });
 // Loaded only now, so that --help and a mistyped flag answer at once.
-const [{ createEmulator }, { DEMO_TOKEN }] = await Promise.all([import('./server.js'), import('./seed.js')]);
+const [{ createEmulator }, { DEMO_TOKEN }, { DEMO_APPLICATION }] = await Promise.all([
+  import('./server.js'), import('./seed.js'), import('./domain/oauth.js'),
+]);
 const emulator = await createEmulator(config);
 const url = await listenOn(() => emulator.listen(config.port, config.host), {
   ...config, portVariable: 'EMULATOR_PORT', hostVariable: 'EMULATOR_HOST', command: 'npm run emulator',
@@ -20,6 +22,8 @@ const url = await listenOn(() => emulator.listen(config.port, config.host), {
 console.log([
   `Square emulator listening on ${url}`,
   ...(config.seed ? [`  demo merchant token: ${DEMO_TOKEN}`] : []),
+  // Demo values, not secrets: the emulator's one OAuth application, for trying the authorize page.
+  `  OAuth demo app:      client id ${DEMO_APPLICATION.clientId}, secret ${DEMO_APPLICATION.secret} (${url}/oauth2/authorize)`,
   `  control plane:       ${url}/_emulator/requests, /_emulator/clock, … (see README)`,
 ].join('\n'));
 

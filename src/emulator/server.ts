@@ -8,6 +8,8 @@ import { FaultTable } from './faults.js';
 import { IdempotencyLedger } from './idempotency.js';
 import { parseJson, stringifyJson } from './json.js';
 import { Merchants } from './merchants.js';
+import { oauthAccess } from './domain/oauth.js';
+import { oauthApi } from './oauth-api.js';
 import { RateLimiter, type RateLimit } from './rate-limit.js';
 import { RequestLog } from './request-log.js';
 import { squareApi } from './square-api.js';
@@ -54,7 +56,8 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
     rateLimits: new RateLimiter(options.rateLimit),
     requests: new RequestLog(),
     tx: (fn) => db.transaction(fn)(),
-    merchantFor: (token) => merchants.ensure(token),
+    // An OAuth access token stands for the seller who granted it; any other token is a merchant of its own.
+    merchantFor: (token) => oauthAccess(ctx, token)?.merchantId ?? merchants.ensure(token),
   };
 
   // A client that gave up on a slow call can leave its connection mid-request; closing the emulator must not wait for it.
@@ -86,6 +89,7 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
   );
 
   await app.register(squareApi(ctx, { latencyMs: options.latencyMs ?? 0 }), { prefix: '/v2' });
+  await app.register(oauthApi(ctx), { prefix: '/oauth2' });
 
   // An emulator file that already holds the demo merchant keeps it as it is: seeding again would repeat its history.
   const seed = async () => {

@@ -2,13 +2,14 @@ import type { FastifyInstance } from 'fastify';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { timestamp } from './clock.js';
 import type { EmulatorContext } from './context.js';
-import { errors, sendError } from './errors.js';
+import { oauthAccess, requireScopes } from './domain/oauth.js';
+import { SquareApiError, errors, sendError } from './errors.js';
 import { faultError } from './faults.js';
 import { stringifyJson } from './json.js';
 import { squareApiRoutes } from './routes/index.js';
 
 /** The version this emulator implements, echoed when a caller sends none. */
-const SPEC_VERSION = '2025-08-20';
+export const SPEC_VERSION = '2025-08-20';
 
 /** The token of an `Authorization: Bearer …` header: each token is a merchant, in Square's API and the control plane alike. */
 export function bearerToken(authorization: string | undefined): string | undefined {
@@ -26,7 +27,17 @@ export function squareApi(ctx: EmulatorContext, options: { latencyMs: number }) 
 
     app.addHook('onRequest', async (request, reply) => {
       const token = bearerToken(request.headers.authorization);
-      if (token) request.merchant = { id: ctx.merchantFor(token), token };
+      if (token) {
+        // An OAuth access token acts for its seller within its permissions; any other token is a merchant with them all.
+        try {
+          const access = oauthAccess(ctx, token);
+          if (access) requireScopes(access, request.method, request.routeOptions.url);
+          request.merchant = { id: access?.merchantId ?? ctx.merchantFor(token), token };
+        } catch (error) {
+          if (error instanceof SquareApiError) return sendError(reply, error);
+          throw error;
+        }
+      }
       // Square counts every call that reaches it, before any work; a throttled call costs nothing more.
       const throttled = token && ctx.rateLimits.take(request.merchant.id);
       if (throttled) return sendError(reply, errors.rateLimited(throttled.retryAfterSeconds));
@@ -54,20 +65,25 @@ export function squareApi(ctx: EmulatorContext, options: { latencyMs: number }) 
       return payload;
     });
 
-    app.addHook('onResponse', async (request, reply) => {
-      const [path, query = ''] = request.url.split('?');
-      ctx.requests.add({
-        method: request.method,
-        path: path!,
-        query,
-        status: reply.statusCode,
-        merchant_id: request.merchant?.id ?? null,
-        at: timestamp(),
-      });
-    });
+    logRequests(app, ctx);
 
     app.setNotFoundHandler((request, reply) => sendError(reply, errors.noSuchEndpoint(request.method, request.url)));
 
     await app.register(squareApiRoutes(ctx));
   };
+}
+
+/** Adds every call answered in `app`'s scope to the request log that `GET /_emulator/requests` shows. */
+export function logRequests(app: FastifyInstance, ctx: EmulatorContext): void {
+  app.addHook('onResponse', async (request, reply) => {
+    const [path, query = ''] = request.url.split('?');
+    ctx.requests.add({
+      method: request.method,
+      path: path!,
+      query,
+      status: reply.statusCode,
+      merchant_id: request.merchant?.id ?? null,
+      at: timestamp(),
+    });
+  });
 }

@@ -6,6 +6,7 @@ import { giftCardRoutes } from './gift-cards.js';
 import { locationRoutes } from './locations.js';
 import { loyaltyRoutes } from './loyalty.js';
 import { merchantRoutes } from './merchants.js';
+import { oauthRoutes } from './oauth.js';
 import { orderRoutes } from './orders.js';
 import { paymentRoutes } from './payments.js';
 import type { ResponseRoute } from './types.js';
@@ -23,4 +24,5 @@ export const RESPONSE_ROUTES: ResponseRoute[] = [
   ...loyaltyRoutes,
   ...catalogRoutes,
   ...inventoryRoutes,
+  ...oauthRoutes,
 ];

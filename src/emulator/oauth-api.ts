@@ -1,0 +1,24 @@
+import type { FastifyInstance } from 'fastify';
+import type { EmulatorContext } from './context.js';
+import { registerOAuth } from './routes/oauth.js';
+import { SPEC_VERSION, logRequests } from './square-api.js';
+
+/**
+ * Square's OAuth API and authorize page, mounted at `/oauth2` beside `/v2` as on Square. Its calls are the
+ * application's, not a seller's: no bearer-token merchant, throttling or injected faults; the request log
+ * and the Square-Version header apply as to Square's other calls.
+ */
+export function oauthApi(ctx: EmulatorContext) {
+  return async (app: FastifyInstance) => {
+    // The authorize page's form posts as a browser does.
+    app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {
+      done(null, Object.fromEntries(new URLSearchParams(String(body))));
+    });
+    app.addHook('onSend', async (request, reply, payload) => {
+      reply.header('Square-Version', request.headers['square-version'] ?? SPEC_VERSION);
+      return payload;
+    });
+    logRequests(app, ctx);
+    registerOAuth(app, ctx);
+  };
+}
