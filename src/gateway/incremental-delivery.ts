@@ -1,5 +1,5 @@
 import { useDeferStream } from '@graphql-yoga/plugin-defer-stream';
-import type { ExecutionResult, GraphQLError } from 'graphql';
+import type { ExecutionResult, GraphQLError, ValidationRule } from 'graphql';
 import { isAsyncIterable, type Plugin } from 'graphql-yoga';
 
 /** Media types a client can take an incremental response in (multipart/mixed or SSE), wildcards included. */
@@ -25,8 +25,22 @@ export function incrementalDelivery(): Plugin[] {
       },
     }),
   };
-  return [useDeferStream(), wholeForJsonClients];
+  return [useDeferStream(), oneOverlapRule, wholeForJsonClients];
 }
+
+/**
+ * useDeferStream adds its own copy of validation's overlapping-fields rule (one that knows
+ * `@stream`) to replace graphql-js's, but its removal of graphql-js's copy does not reach the
+ * rules validation runs, so both ran, each comparing the same fields pairwise: only the last
+ * copy added, the plugin's, is kept.
+ */
+const oneOverlapRule: Plugin = {
+  onValidate({ params }) {
+    const rules: ValidationRule[] = params.rules ?? [];
+    const copies = rules.filter((rule) => rule.name === 'OverlappingFieldsCanBeMergedRule');
+    for (const rule of copies.slice(0, -1)) rules.splice(rules.indexOf(rule), 1);
+  },
+};
 
 async function wholeResult(parts: AsyncIterable<Part>): Promise<ExecutionResult> {
   let whole: ExecutionResult = {};

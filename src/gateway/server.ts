@@ -36,6 +36,7 @@ import { persistedOperations } from './persisted-operations.js';
 import { createPersistedQueryStore } from './persisted-query-store.js';
 import { createGatewayPubSub, liveEventOf, type GatewayPubSub } from './pubsub.js';
 import { responseHeaders } from './response-headers.js';
+import { repeatedFieldsBound } from './repeated-fields.js';
 import { requestGuards } from './request-guards.js';
 import { rootPage } from './root-page.js';
 import { tracing } from './tracing.js';
@@ -167,6 +168,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       queryArmor(),
       ...(introspection ? [] : [introspectionOff()]),
       requestGuards({ maxTokens: MAX_TOKENS, maxBodyBytes, bodyTimeoutMs }),
+      repeatedFieldsBound(),
       inputErrors({ hideSuggestions: !introspection }),
       errorCodes(logger),
       costExtension(budget.budget),

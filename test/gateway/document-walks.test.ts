@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ApiKeyRing, generateKey } from '../../src/gateway/api-keys.js';
 import { MAX_VARIABLE_VALUES } from '../../src/gateway/input-errors.js';
-import { QUERY_LIMITS } from '../../src/schema/query-cost.js';
+import { MAX_REPEATED_FIELDS } from '../../src/gateway/repeated-fields.js';
 import { useGateway, type GraphQLResult } from '../support/gateway.js';
 
 // Any key will do: what is refused here is refused before anything it may read.
@@ -24,6 +24,12 @@ beforeAll(async () => {
  * expansion took seconds at 20 levels and hours at 30.
  */
 const AT_ONCE_MS = 250;
+
+/** What an operation selecting one field too often in one place gets. */
+const repeatedRefusal = (name: string) => ({
+  message: `This operation selects "${name}" more than ${MAX_REPEATED_FIELDS} times in one place (its fragments included); the gateway allows at most ${MAX_REPEATED_FIELDS}. Select it once.`,
+  extensions: { code: 'QUERY_TOO_COMPLEX', measure: 'repeatedFields', limit: MAX_REPEATED_FIELDS },
+});
 
 /** Fragments that each spread the next one twice: `levels` lines of text, 2^levels copies of `selection` once expanded. */
 function fanOut(levels: number, on: string, selection: string): string {
@@ -55,20 +61,14 @@ async function besideTypename(heavy: (attempt: number) => unknown) {
   return { ...attempts[0]!, heavyErrors: attempts.map((a) => a.heavy.result.errors), slowestHeavyMs: Math.max(...attempts.map((a) => a.heavy.ms)), fastestLightMs: Math.min(...attempts.map((a) => a.lightMs)) };
 }
 
-describe('documents whose fragments spread each other twice (2^levels selections from a few KB)', () => {
+describe('documents whose fragments spread each other twice (2^levels selections from a few KB; test/schema/query-cost.test.ts measures such a tree)', () => {
   for (const levels of [30, 40]) {
-    it(`refuses ${levels} levels for breadth without expanding them, while { __typename } beside it is answered at once`, async () => {
+    it(`refuses ${levels} levels without expanding them, while { __typename } beside it is answered at once`, async () => {
       const { heavyErrors, light, fastestLightMs, slowestHeavyMs } = await besideTypename((attempt) => ({
         query: `# attempt ${attempt}\nquery { ...F0 }\n${fanOut(levels, 'Query', 'customers(first: 1) { edges { node { id } } }')}`,
       }));
-      for (const errors of heavyErrors) {
-        expect(errors).toEqual([
-          {
-            message: `This operation selects ${2 ** (levels + 2) - 4} fields; the gateway allows at most ${QUERY_LIMITS.breadth} fields. Ask for fewer items (smaller first) or split it.`,
-            extensions: { code: 'QUERY_TOO_COMPLEX', measure: 'breadth', value: 2 ** (levels + 2) - 4, limit: QUERY_LIMITS.breadth },
-          },
-        ]);
-      }
+      // Each level doubles the copies of `customers` in the operation's selection set, so the count of repeats refuses it first.
+      for (const errors of heavyErrors) expect(errors).toEqual([repeatedRefusal('customers')]);
       expect(light).toEqual({ data: { __typename: 'Query' }, extensions: expect.anything() });
       expect(fastestLightMs).toBeLessThan(AT_ONCE_MS);
       // Generous: expanding every spread would take hours.
@@ -76,11 +76,11 @@ describe('documents whose fragments spread each other twice (2^levels selections
     });
   }
 
-  it('measures fragments under a tender’s payment once each too (what a tender holds is checked before anything runs)', async () => {
+  it('refuses the same under a tender’s payment (what a tender holds is checked before anything runs)', async () => {
     const { heavyErrors, fastestLightMs, slowestHeavyMs } = await besideTypename((attempt) => ({
       query: `# attempt ${attempt}\n{ orders(first: 1) { edges { node { tenders { payment { ...F0 } } } } } }\n${fanOut(30, 'Payment', 'id')}`,
     }));
-    for (const errors of heavyErrors) expect(errors?.[0]?.extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', measure: 'breadth' });
+    for (const errors of heavyErrors) expect(errors).toEqual([repeatedRefusal('id')]);
     expect(fastestLightMs).toBeLessThan(AT_ONCE_MS);
     expect(slowestHeavyMs).toBeLessThan(5_000);
   });
@@ -116,5 +116,32 @@ describe('variables too large to coerce', () => {
       message: 'The variables have more than 50 errors; the rest were not checked.',
       extensions: { code: 'BAD_USER_INPUT' },
     });
+  });
+});
+
+describe('one field repeated in one selection set (validation compares them pairwise)', () => {
+  it('refuses 500 repeats of a field, written out or through fragments, before validation, while { __typename } beside it is answered at once', async () => {
+    const { heavyErrors, fastestLightMs, slowestHeavyMs } = await besideTypename((attempt) => ({
+      query: attempt % 2 === 0
+        ? `# attempt ${attempt}\n{ ${'customer(id: "a") { id } '.repeat(500)} }`
+        : `# attempt ${attempt}\n{ customers(first: 1) { edges { node { ${Array.from({ length: 500 }, (_, i) => `...C${i}`).join(' ')} } } } }\n` +
+          Array.from({ length: 500 }, (_, i) => `fragment C${i} on Customer { id }`).join('\n'),
+    }));
+    expect(heavyErrors).toEqual([0, 1, 2, 3, 4].map((attempt) => [repeatedRefusal(attempt % 2 === 0 ? 'customer' : 'id')]));
+    expect(fastestLightMs).toBeLessThan(AT_ONCE_MS);
+    expect(slowestHeavyMs).toBeLessThan(5_000);
+  });
+
+  it('counts a fragment spread in twice twice, and runs documents within the bound as before', async () => {
+    const field = 'customer(id: "nobody") { id } ';
+    const twice = await post(JSON.stringify({ query: `{ ...C ...C ${field.repeat(49)} } fragment C on Query { ${field} }` }));
+    expect(twice.errors).toEqual([repeatedRefusal('customer')]);
+    const within = await post(JSON.stringify({ query: `{ ...C ...C ${field.repeat(48)} } fragment C on Query { ${field} }` }));
+    expect(within).toEqual({ data: { customer: null }, extensions: expect.anything() });
+  });
+
+  it('still tells fields that cannot be merged apart, once', async () => {
+    const { errors } = await post(JSON.stringify({ query: '{ customer(id: "a") { id } customer(id: "b") { id } }' }));
+    expect(errors).toEqual([expect.objectContaining({ message: expect.stringContaining('Fields "customer" conflict because they have differing arguments'), extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } })]);
   });
 });
