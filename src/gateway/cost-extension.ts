@@ -41,6 +41,20 @@ function throttleStatus(status: BucketStatus) {
 }
 
 /**
+ * A key's budget as the IETF's RateLimit header fields (draft-ietf-httpapi-ratelimit-headers)
+ * say a quota: the policy (`q` cost units, restored in full over `w` seconds) and what is left
+ * now (`r`, and `t` seconds until the budget is full again).
+ */
+export function rateLimitFields(status: BucketStatus): Record<string, string> {
+  const window = Math.ceil(status.burst / status.ratePerSecond);
+  const untilFull = Math.ceil(Math.max(0, status.burst - status.tokens) / status.ratePerSecond);
+  return {
+    'ratelimit-policy': `"api-key";q=${status.burst};w=${window}`,
+    ratelimit: `"api-key";r=${Math.floor(status.tokens)};t=${untilFull}`,
+  };
+}
+
+/**
  * The operation's cost as the complexity plugin measures it before running it (the same
  * fieldCost), for the selected operation only, less what tenders answer (requestedQueryCost),
  * and the error of the first query limit it passes; undefined when it cannot be measured (a
@@ -207,6 +221,13 @@ export function costExtension(budget: SquareBudget): Plugin {
           };
         },
       }));
+    },
+    // The key's budget in the IETF's RateLimit fields too, for clients and proxies that read headers rather than bodies.
+    onResponse({ request, response }) {
+      const cost = costs.get(request);
+      const key = cost?.caller?.key;
+      if (!key || !cost.keyBudget) return;
+      for (const [name, value] of Object.entries(rateLimitFields(cost.keyBudget))) response.headers.set(name, value);
     },
     async onResultProcess({ request, result, setResult }) {
       // Streams (incremental parts, subscription events) were told their cost part by part, above.

@@ -194,6 +194,9 @@ describe('each API key’s budget', () => {
     expect(refused.errors[0]!.extensions.retryAfterSeconds).toBeGreaterThanOrEqual(retryAfterSeconds - 1);
     expect(refused.errors[0]!.extensions.retryAfterSeconds).toBeLessThanOrEqual(retryAfterSeconds);
     expect(response.headers.get('retry-after')).toBe(String(refused.errors[0]!.extensions.retryAfterSeconds));
+    // The same budget in the IETF's RateLimit fields: 100 restored over 10,000 s, 50 left, full again in 5,000 s (to the second).
+    expect(response.headers.get('ratelimit-policy')).toBe('"api-key";q=100;w=10000');
+    expect(response.headers.get('ratelimit')).toMatch(/^"api-key";r=50;t=(4999|5000)$/);
     expect(costOf(refused)).toMatchObject({ requestedQueryCost: CUSTOMER_BY_ID_COST, actualQueryCost: 0 });
     expect(await stack.calls()).toEqual([]);
 
