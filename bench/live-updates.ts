@@ -1,28 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SquareClient } from 'square';
 import { subscribeSse } from '../test/support/sse.js';
 import { percentile, startProcess, type Started } from './lib.js';
+import { freePort } from '../scripts/free-port.js';
 
 const DEMO_TOKEN = 'EMULATOR-DEMO-TOKEN';
 const KEY = 'bench-live-signature-key';
 const WARMUP = 10;
 const SUBSCRIPTION = `subscription { paymentUpdated { squareId status totalMoney { amount } } }`;
 
-/** A port free right now, for a gateway whose webhook URL (which the signature covers) must be known before it starts. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** A gateway process in passthrough mode in front of the emulator, receiving webhooks at its own address. */
 async function startGateway(emulatorUrl: string, dir: string, env: Record<string, string>): Promise<Started & { webhookUrl: string }> {

@@ -1,8 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
 import pg from 'pg';
+import { freePort } from './free-port.js';
 
 /**
  * `npm run fleet` (after `npm run build`): the production process model on one machine. A
@@ -38,13 +38,6 @@ function fail(message: string): never {
   throw new Error(message);
 }
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /** Starts a compiled entry point and waits for the line announcing its URL. */
 async function start(name: string, script: string, env: Record<string, string>, announces: RegExp): Promise<string> {

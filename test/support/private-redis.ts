@@ -1,7 +1,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { Redis } from 'ioredis';
 import { eventually } from './eventually.js';
+import { freePort } from '../../scripts/free-port.js';
 
 /** Whether `redis-server` can be started here; CI installs it. */
 export const REDIS_SERVER = spawnSync('redis-server', ['--version']).status === 0;
@@ -21,13 +21,6 @@ export interface PrivateRedis {
   stop(): Promise<void>;
 }
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 export async function startPrivateRedis(): Promise<PrivateRedis> {
   const port = await freePort();
