@@ -1,6 +1,6 @@
-import { connect } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { useEmulator } from '../support/emulator.js';
+import { sendRaw } from '../support/raw-http.js';
 
 const square = useEmulator();
 
@@ -127,19 +127,7 @@ describe('a request that stalls', () => {
   it('gets 408 and its connection closed, whether its headers or its body stop coming', async () => {
     const port = Number(new URL(slow.url).port);
     const heads = ['GET /v2/locations HTTP/1.1\r\nhost: 127.0.0.1\r\n', 'POST /v2/customers HTTP/1.1\r\nhost: 127.0.0.1\r\nauthorization: Bearer stall-test\r\ncontent-type: application/json\r\ncontent-length: 50\r\n\r\n{"given'];
-    const answers = await Promise.all(
-      heads.map(
-        (head) =>
-          new Promise<{ response: string; elapsedMs: number }>((resolve, reject) => {
-            const started = Date.now();
-            const socket = connect(port, '127.0.0.1', () => socket.write(head));
-            let response = '';
-            socket.on('data', (chunk) => (response += chunk.toString()));
-            socket.on('close', () => resolve({ response, elapsedMs: Date.now() - started }));
-            socket.on('error', reject);
-          }),
-      ),
-    );
+    const answers = await Promise.all(heads.map((head) => sendRaw(port, head)));
     for (const { response, elapsedMs } of answers) {
       expect(response).toMatch(/^HTTP\/1\.1 408 /);
       expect(elapsedMs).toBeLessThan(10_000);

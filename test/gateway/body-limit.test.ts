@@ -1,6 +1,6 @@
-import { connect } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { useGateway } from '../support/gateway.js';
+import { sendRaw } from '../support/raw-http.js';
 
 const MiB = 1024 * 1024;
 /** A valid operation padded with spaces to `bytes` in all. */
@@ -57,18 +57,6 @@ describe('a configured body limit', () => {
   });
 });
 
-/** Opens a connection, writes `head` (and nothing more), and gives what the server answered and when it closed. */
-function stall(port: number, head: string): Promise<{ response: string; elapsedMs: number }> {
-  return new Promise((resolve, reject) => {
-    const started = Date.now();
-    const socket = connect(port, '127.0.0.1');
-    let response = '';
-    socket.on('data', (chunk) => (response += chunk.toString()));
-    socket.on('close', () => resolve({ response, elapsedMs: Date.now() - started }));
-    socket.on('error', reject);
-    socket.write(head);
-  });
-}
 
 describe('slow requests (BODY_TIMEOUT_MS)', () => {
   const BODY_TIMEOUT_MS = 500;
@@ -77,7 +65,7 @@ describe('slow requests (BODY_TIMEOUT_MS)', () => {
   const body = JSON.stringify({ query: '{ __typename }' });
 
   it('answers a /graphql body that stops mid-way with 408 BODY_TIMEOUT and closes the connection', async () => {
-    const { response, elapsedMs } = await stall(
+    const { response, elapsedMs } = await sendRaw(
       port(),
       `POST /graphql HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-type: application/json\r\ncontent-length: ${body.length}\r\n\r\n${body.slice(0, 5)}`,
     );
@@ -88,7 +76,7 @@ describe('slow requests (BODY_TIMEOUT_MS)', () => {
   });
 
   it('answers a streamed (chunked) body that stops with 408 BODY_TIMEOUT', async () => {
-    const { response } = await stall(
+    const { response } = await sendRaw(
       port(),
       `POST /graphql HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n5\r\n${body.slice(0, 5)}\r\n`,
     );
@@ -98,7 +86,7 @@ describe('slow requests (BODY_TIMEOUT_MS)', () => {
 
   it('closes connections whose headers never end, on every route, all of them', async () => {
     const heads = ['POST /graphql HTTP/1.1\r\nhost: 127.0.0.1\r\n', 'GET /healthz HTTP/1.1\r\nhost: 127.0.0.1\r\nx-slow: 1', 'POST /webhooks/square HTTP/1.1\r\n'];
-    const stalled = await Promise.all(Array.from({ length: 60 }, (_, i) => stall(port(), heads[i % heads.length]!)));
+    const stalled = await Promise.all(Array.from({ length: 60 }, (_, i) => sendRaw(port(), heads[i % heads.length]!)));
     for (const { response, elapsedMs } of stalled) {
       expect(response).toMatch(/^HTTP\/1\.1 408 /);
       expect(elapsedMs).toBeLessThan(10_000);
@@ -106,7 +94,7 @@ describe('slow requests (BODY_TIMEOUT_MS)', () => {
   });
 
   it('still serves a request sent in time, beside the stalled ones', async () => {
-    const stalled = stall(port(), 'POST /graphql HTTP/1.1\r\nhost: 127.0.0.1\r\n');
+    const stalled = sendRaw(port(), 'POST /graphql HTTP/1.1\r\nhost: 127.0.0.1\r\n');
     expect((await post(stack.url, body)).status).toBe(200);
     await stalled;
   });

@@ -1,29 +1,22 @@
-import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGateway, type Gateway } from '../../src/gateway/server.js';
 import { SqliteEventStore, type EventStore } from '../../src/store/index.js';
 import { webhookSignature } from '../../src/webhooks/index.js';
 import { NO_SQUARE } from '../support/gateway.js';
+import { sendRaw } from '../support/raw-http.js';
 
 const KEY = 'test-signature-key';
 const NOTIFICATION_URL = 'https://gateway.example.com/webhooks/square';
 const BODY_TIMEOUT_MS = 300;
 
 /** Sends the head of a POST and `sent` of its body, then waits for whatever the server answers. */
-function trickle(port: number, body: string, sent: number): Promise<{ response: string; elapsedMs: number }> {
-  return new Promise((resolve, reject) => {
-    const started = Date.now();
-    const socket = connect(port, '127.0.0.1');
-    let response = '';
-    socket.on('data', (chunk) => (response += chunk.toString()));
-    socket.on('close', () => resolve({ response, elapsedMs: Date.now() - started }));
-    socket.on('error', reject);
-    socket.write(
-      `POST /webhooks/square HTTP/1.1\r\nhost: 127.0.0.1\r\nconnection: close\r\ncontent-type: application/json\r\n` +
-        `x-square-hmacsha256-signature: ${webhookSignature(KEY, NOTIFICATION_URL, Buffer.from(body))}\r\n` +
-        `content-length: ${Buffer.byteLength(body)}\r\n\r\n${body.slice(0, sent)}`,
-    );
-  });
+function trickle(port: number, body: string, sent: number) {
+  return sendRaw(
+    port,
+    `POST /webhooks/square HTTP/1.1\r\nhost: 127.0.0.1\r\nconnection: close\r\ncontent-type: application/json\r\n` +
+      `x-square-hmacsha256-signature: ${webhookSignature(KEY, NOTIFICATION_URL, Buffer.from(body))}\r\n` +
+      `content-length: ${Buffer.byteLength(body)}\r\n\r\n${body.slice(0, sent)}`,
+  );
 }
 
 describe('a webhook body that arrives too slowly', () => {
