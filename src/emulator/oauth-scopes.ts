@@ -15,6 +15,10 @@ export const ROUTE_SCOPES: Readonly<Record<string, readonly OAuthScope[]>> = {
   'DELETE /v2/customers/groups/:group_id': ['CUSTOMERS_WRITE'], // DeleteCustomerGroup
   'DELETE /v2/loyalty/rewards/:reward_id': ['LOYALTY_WRITE'], // DeleteLoyaltyReward
   'GET /v2/cards': ['PAYMENTS_READ'], // ListCards (chosen: the spec lists no scope)
+  // Not emulated, answered "No such endpoint" (routes/index.ts): no permission makes them more than that.
+  'GET /v2/locations/custom-attribute-definitions': [],
+  'GET /v2/merchants/custom-attribute-definitions': [],
+  'GET /v2/orders/custom-attribute-definitions': [],
   'GET /v2/cards/:card_id': ['PAYMENTS_READ'], // RetrieveCard (chosen: the spec lists no scope)
   'GET /v2/catalog/info': ['ITEMS_READ'], // CatalogInfo
   'GET /v2/catalog/list': ['ITEMS_READ'], // ListCatalog
