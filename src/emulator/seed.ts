@@ -174,7 +174,8 @@ export async function seedDemoData(app: FastifyInstance, ctx: EmulatorContext): 
           ...(customerId ? { customer_id: customerId } : {}),
           source: { name: source },
           line_items: lineItems(),
-          taxes: [{ uid: 'sf-sales-tax', catalog_object_id: catalog.taxId, scope: 'ORDER' }],
+          // As Square's point of sale does: the catalog's SF Sales Tax comes from the items' tax_ids.
+          pricing_options: { auto_apply_taxes: true },
         },
       });
       return order;
@@ -350,6 +351,5 @@ async function seedCatalog(call: Call, key: () => string, mainId: string, kioskI
   });
   return {
     regular: new Map(MENU.map(([name]) => [name, ids.get(`#${slug(name)}-regular`)!])),
-    taxId: ids.get('#sf-sales-tax')!,
   };
 }

@@ -21,6 +21,19 @@ const OrderSource = builder.objectRef<Square.OrderSource>('OrderSource').impleme
   }),
 });
 
+const OrderLineItemAppliedTax = builder.objectRef<Square.OrderLineItemAppliedTax>('OrderLineItemAppliedTax').implement({
+  description: 'The part of one of the order’s taxes charged on a line.',
+  fields: (t) => ({
+    taxUid: t.exposeString('taxUid', { nullable: false, description: 'The uid of the tax in the order’s taxes.' }),
+    appliedMoney: t.field({
+      type: Money,
+      nullable: true,
+      description: 'How much of the tax this line pays.',
+      resolve: optionalMoney((a) => a.appliedMoney),
+    }),
+  }),
+});
+
 export const OrderLineItem = builder.objectRef<Square.OrderLineItem>('OrderLineItem').implement({
   description: 'One line of an order: an item, its quantity and what it costs after discounts and taxes.',
   fields: (t) => ({
@@ -63,6 +76,12 @@ export const OrderLineItem = builder.objectRef<Square.OrderLineItem>('OrderLineI
       description: 'All taxes charged on this line.',
       resolve: optionalMoney((l) => l.totalTaxMoney),
     }),
+    appliedTaxes: t.field({
+      type: [OrderLineItemAppliedTax],
+      nullable: false,
+      description: 'The order’s taxes that this line pays, each with its share: ORDER taxes on every line, LINE_ITEM taxes on the lines they name or were applied to.',
+      resolve: (l) => l.appliedTaxes ?? [],
+    }),
     totalMoney: t.field({
       type: Money,
       nullable: true,
@@ -78,6 +97,15 @@ const OrderTax = builder.objectRef<Square.OrderLineItemTax>('OrderTax').implemen
     uid: t.exposeString('uid', { nullable: true, description: 'Identifies this tax within its order.' }),
     name: t.exposeString('name', { nullable: true, description: 'The name of the tax, e.g. “Sales tax”.' }),
     percentage: t.exposeString('percentage', { nullable: true, description: 'E.g. "8.625" for 8.625%.' }),
+    catalogObjectId: t.exposeString('catalogObjectId', {
+      nullable: true,
+      description: 'The id of the catalog tax it comes from; null for an ad hoc tax.',
+    }),
+    autoApplied: t.boolean({
+      nullable: false,
+      description: 'Whether Square applied it from the catalog because the order asked for it (pricingOptions.autoApplyTaxes), rather than the order naming it.',
+      resolve: (x) => x.autoApplied === true,
+    }),
     type: t.field({
       type: TaxType,
       nullable: true,
@@ -131,6 +159,22 @@ const OrderDiscount = builder.objectRef<Square.OrderLineItemDiscount>('OrderDisc
       nullable: true,
       description: 'How much this discount took off across the order.',
       resolve: optionalMoney((x) => x.appliedMoney),
+    }),
+  }),
+});
+
+const OrderPricingOptions = builder.objectRef<Square.OrderPricingOptions>('OrderPricingOptions').implement({
+  description: 'What Square applies to the order by itself from the seller’s catalog.',
+  fields: (t) => ({
+    autoApplyTaxes: t.boolean({
+      nullable: false,
+      description: 'Whether the catalog taxes of the items sold (and, on custom amounts, those for custom amounts) are applied.',
+      resolve: (x) => x.autoApplyTaxes === true,
+    }),
+    autoApplyDiscounts: t.boolean({
+      nullable: false,
+      description: 'Whether the discounts of the seller’s pricing rules are applied.',
+      resolve: (x) => x.autoApplyDiscounts === true,
     }),
   }),
 });
@@ -309,6 +353,12 @@ builder.node(OrderRef, {
       nullable: false,
       description: 'Discounts on the order or on some of its lines.',
       resolve: (o) => o.discounts ?? [],
+    }),
+    pricingOptions: t.field({
+      type: OrderPricingOptions,
+      nullable: false,
+      description: 'What Square applies to the order by itself from the catalog; both off unless the order asked for them.',
+      resolve: (o) => o.pricingOptions ?? {},
     }),
     totalMoney: t.field({
       type: Money,

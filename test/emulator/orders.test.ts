@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { serialization } from 'square';
+import type { Square, serialization } from 'square';
 import { describe, expect, it } from 'vitest';
 import { newId } from '../../src/emulator/ids.js';
 import { addPaymentTender, addRefundToOrder, assertOrderPayable, createOrderForPayment } from '../../src/emulator/domain/order-payments.js';
@@ -865,6 +865,150 @@ describe('orders through the Payments API', () => {
   });
 });
 
+describe('pricing_options', () => {
+  /**
+   * A catalog with a city tax (10%, catalog items only), a state tax (5%, custom amounts too), a
+   * disabled tax and one present at no location, a coffee taxed by all four and an untaxed mug.
+   */
+  async function taxedCatalog(m: Awaited<ReturnType<typeof merchant>>) {
+    const tax = (id: string, percentage: string, extra: Record<string, unknown> = {}) => ({
+      type: 'TAX' as const,
+      id,
+      presentAtAllLocations: true,
+      taxData: { name: id.slice(1), percentage, inclusionType: 'ADDITIVE' as const, enabled: true, appliesToCustomAmounts: true, ...extra },
+    });
+    const product = (id: string, cents: number, taxIds: string[]) => ({
+      type: 'ITEM' as const,
+      id,
+      itemData: {
+        name: id.slice(1),
+        taxIds,
+        variations: [{ type: 'ITEM_VARIATION' as const, id: `${id}-v`, itemVariationData: { name: 'Regular', pricingType: 'FIXED_PRICING' as const, priceMoney: { amount: BigInt(cents), currency: 'USD' as const } } }],
+      },
+    });
+    const { idMappings } = await m.client.catalog.batchUpsert({
+      idempotencyKey: randomUUID(),
+      batches: [
+        {
+          objects: [
+            tax('#city', '10', { appliesToCustomAmounts: false }),
+            tax('#state', '5'),
+            tax('#disabled', '50', { enabled: false }),
+            { ...tax('#elsewhere', '50'), presentAtAllLocations: false },
+            product('#coffee', 400, ['#city', '#state', '#disabled', '#elsewhere']),
+            product('#mug', 1000, []),
+          ],
+        },
+      ],
+    });
+    const ids = Object.fromEntries(idMappings!.map((x) => [x.clientObjectId!.slice(1), x.objectId!]));
+    const lines = () => [
+      { uid: 'coffee', catalogObjectId: ids['coffee-v']!, quantity: '2' },
+      { uid: 'mug', catalogObjectId: ids['mug-v']!, quantity: '1' },
+      { uid: 'tip-jar', name: 'Custom amount', quantity: '1', basePriceMoney: { amount: 200n, currency: 'USD' as const } },
+    ];
+    return { ids, lines };
+  }
+
+  const taxesOf = (order: Square.Order) =>
+    (order.taxes ?? []).map((t) => ({ catalogObjectId: t.catalogObjectId, name: t.name, percentage: t.percentage, scope: t.scope, autoApplied: t.autoApplied, applied: t.appliedMoney?.amount }));
+  const lineTaxes = (order: Square.Order) =>
+    Object.fromEntries((order.lineItems ?? []).map((li) => [li.uid, (li.appliedTaxes ?? []).map((a) => [order.taxes!.find((t) => t.uid === a.taxUid)!.name, a.appliedMoney?.amount])]));
+
+  it("auto_apply_taxes applies each catalog item's enabled taxes, and to custom amounts those for custom amounts, as auto-applied line item taxes", async () => {
+    const m = await merchant();
+    const { ids, lines } = await taxedCatalog(m);
+    const { order } = await m.client.orders.create({
+      idempotencyKey: randomUUID(),
+      order: { locationId: m.locationId, lineItems: lines(), pricingOptions: { autoApplyTaxes: true } },
+    });
+    expect(taxesOf(order!)).toEqual([
+      { catalogObjectId: ids.city, name: 'city', percentage: '10', scope: 'LINE_ITEM', autoApplied: true, applied: 80n },
+      { catalogObjectId: ids.state, name: 'state', percentage: '5', scope: 'LINE_ITEM', autoApplied: true, applied: 50n },
+    ]);
+    expect(lineTaxes(order!)).toEqual({ coffee: [['city', 80n], ['state', 40n]], mug: [], 'tip-jar': [['state', 10n]] });
+    expect(order!.totalTaxMoney?.amount).toBe(130n);
+    expect(order!.totalMoney?.amount).toBe(800n + 1000n + 200n + 130n);
+    expect(order!.pricingOptions).toEqual({ autoApplyTaxes: true });
+
+    // Without the option (or with it false) Square applies no tax the request does not name.
+    for (const pricingOptions of [undefined, { autoApplyTaxes: false }]) {
+      const { order: untaxed } = await m.client.orders.create({ idempotencyKey: randomUUID(), order: { locationId: m.locationId, lineItems: lines(), pricingOptions } });
+      expect(untaxed!.taxes).toBeUndefined();
+      expect(untaxed!.totalTaxMoney?.amount).toBe(0n);
+    }
+  });
+
+  it("keeps the request's own taxes beside the automatic ones, honours a line's blocked taxes, and CalculateOrder prices the same", async () => {
+    const m = await merchant();
+    const { ids, lines } = await taxedCatalog(m);
+    const [coffee, mug, custom] = lines();
+    const order = {
+      locationId: m.locationId,
+      lineItems: [coffee!, mug!, { ...custom!, pricingBlocklists: { blockedTaxes: [{ taxCatalogObjectId: ids.state! }] } }],
+      // The request's own state tax, by catalog id: Square keeps it and the automatic one, so the coffee pays it twice.
+      taxes: [{ uid: 'own', catalogObjectId: ids.state!, scope: 'ORDER' as const, autoApplied: true }],
+      pricingOptions: { autoApplyTaxes: true },
+    };
+    const { order: created } = await m.client.orders.create({ idempotencyKey: randomUUID(), order });
+    expect(taxesOf(created!)).toEqual([
+      { catalogObjectId: ids.state, name: 'state', percentage: '5', scope: 'ORDER', autoApplied: undefined, applied: 100n },
+      { catalogObjectId: ids.city, name: 'city', percentage: '10', scope: 'LINE_ITEM', autoApplied: true, applied: 80n },
+      { catalogObjectId: ids.state, name: 'state', percentage: '5', scope: 'LINE_ITEM', autoApplied: true, applied: 40n },
+    ]);
+    expect(lineTaxes(created!)['tip-jar']).toEqual([['state', 10n]]);
+    const { order: calculated } = await m.client.orders.calculate({ order });
+    expect(taxesOf(calculated!)).toEqual(taxesOf(created!));
+    expect(calculated!.totalMoney).toEqual(created!.totalMoney);
+  });
+
+  it('UpdateOrder taxes added lines, keeps a tax cleared from a line off it, and takes the automatic taxes back when the option is turned off', async () => {
+    const m = await merchant();
+    const { ids, lines } = await taxedCatalog(m);
+    const [coffee, mug] = lines();
+    const { order } = await m.client.orders.create({
+      idempotencyKey: randomUUID(),
+      order: { locationId: m.locationId, lineItems: [coffee!, mug!], pricingOptions: { autoApplyTaxes: true } },
+    });
+    const city = order!.lineItems![0]!.appliedTaxes!.find((a) => order!.taxes!.find((t) => t.uid === a.taxUid)!.name === 'city')!;
+    const update = (version: number, patch: Partial<Square.Order>, fieldsToClear?: string[]) =>
+      m.client.orders.update({ orderId: order!.id!, order: { locationId: m.locationId, version, ...patch }, fieldsToClear, idempotencyKey: randomUUID() });
+
+    // Square's walkthrough: fields_to_clear takes an automatic tax off one line, and it stays off.
+    const { order: cleared } = await update(1, {}, [`line_items[coffee].applied_taxes[${city.uid}]`]);
+    expect(lineTaxes(cleared!)).toEqual({ coffee: [['state', 40n]], mug: [] });
+    const { order: added } = await update(2, { lineItems: [{ uid: 'coffee-2', catalogObjectId: ids['coffee-v']!, quantity: '1' }] });
+    expect(lineTaxes(added!)).toEqual({ coffee: [['state', 40n]], mug: [], 'coffee-2': [['city', 40n], ['state', 20n]] });
+    expect(added!.taxes).toHaveLength(2);
+
+    const { order: off } = await update(3, { pricingOptions: { autoApplyTaxes: false } });
+    expect(off!.taxes).toBeUndefined();
+    expect(off!.totalTaxMoney?.amount).toBe(0n);
+    const { order: on } = await update(4, { pricingOptions: { autoApplyTaxes: true } });
+    expect(lineTaxes(on!)).toEqual({ coffee: [['city', 80n], ['state', 40n]], mug: [], 'coffee-2': [['city', 40n], ['state', 20n]] });
+    const { order: unset } = await update(5, {}, ['pricing_options']);
+    expect(unset!.pricingOptions).toBeUndefined();
+    expect(unset!.taxes).toBeUndefined();
+  });
+
+  it('auto_apply_discounts applies nothing: discounts come from pricing rules, which the emulator does not hold', async () => {
+    const m = await merchant();
+    const { lines } = await taxedCatalog(m);
+    const { order } = await m.client.orders.create({
+      idempotencyKey: randomUUID(),
+      order: { locationId: m.locationId, lineItems: lines(), pricingOptions: { autoApplyDiscounts: true } },
+    });
+    expect(order!.pricingOptions).toEqual({ autoApplyDiscounts: true });
+    expect(order!.discounts).toBeUndefined();
+    expect(order!.totalDiscountMoney?.amount).toBe(0n);
+    const rule = await m.call('POST', '/v2/catalog/object', {
+      idempotency_key: randomUUID(),
+      object: { type: 'PRICING_RULE', id: '#rule', pricing_rule_data: { name: 'Happy hour' } },
+    });
+    expect(rule.body.errors[0]).toMatchObject({ code: 'INVALID_VALUE', field: 'object.type' });
+  });
+});
+
 describe('request validation', () => {
   type M = Awaited<ReturnType<typeof merchant>>;
   type Case = [string, (m: M) => Record<string, unknown>, string, string];
@@ -912,6 +1056,8 @@ describe('request validation', () => {
       ],
       ['a fulfillment without a type', (m) => draft(m, { fulfillments: [{ state: 'PROPOSED' }] }), 'MISSING_REQUIRED_PARAMETER', 'order.fulfillments[0].type'],
       ['a 256-character metadata value', (m) => draft(m, { metadata: { note: 'v'.repeat(256) } }), 'VALUE_TOO_LONG', 'order.metadata.note'],
+      ['a string for auto_apply_taxes', (m) => draft(m, { pricing_options: { auto_apply_taxes: 'yes' } }), 'EXPECTED_BOOLEAN', 'order.pricing_options.auto_apply_taxes'],
+      ['an unknown pricing option', (m) => draft(m, { pricing_options: { auto_apply_fees: true } }), 'UNKNOWN_BODY_PARAMETER', 'order.pricing_options.auto_apply_fees'],
     ]);
   });
 

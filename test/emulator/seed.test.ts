@@ -80,6 +80,16 @@ describe('demo data', () => {
     const { locations } = await square.locations.list();
     const { orders } = await square.orders.search({ locationIds: locations!.map((l) => l.id!) });
     expect(orders!.flatMap((o) => o.lineItems ?? []).filter((li) => li.catalogObjectId).length).toBeGreaterThan(50);
+    // Priced as Square's point of sale prices them: the items' SF Sales Tax applied automatically, on every line
+    // (the order Square makes for a payment made without one has a single custom-amount line and no tax).
+    const ofCatalog = orders!.filter((o) => o.lineItems?.every((li) => li.catalogObjectId));
+    expect(ofCatalog.length).toBe(orders!.length - 1);
+    for (const order of ofCatalog) {
+      expect(order.pricingOptions).toEqual({ autoApplyTaxes: true });
+      expect(order.taxes).toMatchObject([{ name: 'SF Sales Tax', percentage: '8.625', scope: 'LINE_ITEM', autoApplied: true }]);
+      for (const line of order.lineItems!) expect(line.appliedTaxes).toMatchObject([{ taxUid: order.taxes![0]!.uid }]);
+      expect(order.totalTaxMoney!.amount).toBeGreaterThan(0n);
+    }
     const sold = (await square.inventory.batchGetChanges({ types: ['ADJUSTMENT'], states: ['SOLD'] })).data;
     expect(sold.length).toBeGreaterThan(0);
     const counts = (await square.inventory.batchGetCounts({ locationIds: [locations![0]!.id!], states: ['IN_STOCK'] })).data;

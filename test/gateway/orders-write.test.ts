@@ -203,6 +203,85 @@ describe('createOrder', () => {
   });
 });
 
+describe('createOrder with pricingOptions', () => {
+  const PRICED = `mutation($input: CreateOrderInput!) {
+    createOrder(input: $input) {
+      __typename
+      ... on CreateOrderSuccess {
+        order {
+          pricingOptions { autoApplyTaxes autoApplyDiscounts }
+          taxes { uid name percentage scope autoApplied catalogObjectId appliedMoney { amount } }
+          lineItems { name appliedTaxes { taxUid appliedMoney { amount } } totalTaxMoney { amount } }
+          totalTaxMoney { amount } totalDiscountMoney { amount } totalMoney { amount }
+        }
+      }
+      ... on Error { message code }
+    }
+  }`;
+  let taxId: string;
+  let variationId: string;
+
+  beforeAll(async () => {
+    const { idMappings } = await stack.square().catalog.batchUpsert({
+      idempotencyKey: key(),
+      batches: [
+        {
+          objects: [
+            // For catalog items only: a custom amount is not taxed by it.
+            { type: 'TAX', id: '#city', taxData: { name: 'City tax', percentage: '8.625', inclusionType: 'ADDITIVE', enabled: true, appliesToCustomAmounts: false } },
+            {
+              type: 'ITEM',
+              id: '#scone',
+              itemData: {
+                name: 'Scone',
+                taxIds: ['#city'],
+                variations: [{ type: 'ITEM_VARIATION', id: '#scone-v', itemVariationData: { name: 'Regular', priceMoney: { amount: 450n, currency: 'USD' } } }],
+              },
+            },
+          ],
+        },
+      ],
+    });
+    const ids = new Map(idMappings!.map((m) => [m.clientObjectId!, m.objectId!]));
+    taxId = ids.get('#city')!;
+    variationId = ids.get('#scone-v')!;
+  });
+
+  const lines = () => [
+    { catalogObjectId: variationId, quantity: '2' },
+    { name: 'Custom', quantity: '1', basePriceMoney: usd(100) },
+  ];
+
+  it('autoApplyTaxes has Square apply the items’ catalog taxes, shown as auto-applied taxes on the lines that pay them', async () => {
+    const result = await stack.gql(PRICED, { input: { lineItems: lines(), pricingOptions: { autoApplyTaxes: true }, idempotencyKey: key() } });
+    expect(result.data.createOrder.__typename, JSON.stringify(result)).toBe('CreateOrderSuccess');
+    const order = result.data.createOrder.order;
+    // 8.625% of 900, half to even.
+    expect(order.taxes).toEqual([
+      { uid: expect.any(String), name: 'City tax', percentage: '8.625', scope: 'LINE_ITEM', autoApplied: true, catalogObjectId: taxId, appliedMoney: { amount: '78' } },
+    ]);
+    expect(order.lineItems).toEqual([
+      { name: 'Scone', appliedTaxes: [{ taxUid: order.taxes[0].uid, appliedMoney: { amount: '78' } }], totalTaxMoney: { amount: '78' } },
+      { name: 'Custom', appliedTaxes: [], totalTaxMoney: { amount: '0' } },
+    ]);
+    expect(order.pricingOptions).toEqual({ autoApplyTaxes: true, autoApplyDiscounts: false });
+    expect(order.totalTaxMoney.amount).toBe('78');
+    expect(order.totalMoney.amount).toBe('1078');
+  });
+
+  it('applies no tax without it, and autoApplyDiscounts applies what pricing rules give: nothing for a seller without them', async () => {
+    for (const pricingOptions of [undefined, { autoApplyTaxes: false, autoApplyDiscounts: true }]) {
+      const result = await stack.gql(PRICED, { input: { lineItems: lines(), pricingOptions, idempotencyKey: key() } });
+      const order = result.data.createOrder.order;
+      expect(order.taxes).toEqual([]);
+      expect(order.totalTaxMoney.amount).toBe('0');
+      expect(order.totalDiscountMoney.amount).toBe('0');
+      expect(order.totalMoney.amount).toBe('1000');
+      expect(order.pricingOptions).toEqual({ autoApplyTaxes: false, autoApplyDiscounts: pricingOptions !== undefined });
+    }
+  });
+});
+
 describe('payOrder', () => {
   async function openOrder(): Promise<{ squareId: string; total: number; version: number }> {
     const result = await createOrder(cafeOrder(customerId));

@@ -224,6 +224,8 @@ export type CreateOrderInput = {
   lineItems: Array<OrderLineItemInput>;
   /** The location that sells (its id or squareId); the seller’s main location when absent. */
   locationId?: string | number | null | undefined;
+  /** Taxes and discounts for Square to apply from the catalog; none when absent, only those given in taxes and discounts. */
+  pricingOptions?: OrderPricingOptionsInput | null | undefined;
   /** Your own reference for the order, up to 40 characters. */
   referenceId?: string | null | undefined;
   /** The name of the channel the order comes from, e.g. "Sunset service"; your application’s name when absent. */
@@ -732,6 +734,14 @@ export type OrderLineItemInput = {
   note?: string | null | undefined;
   /** How many, as a string of a whole number greater than 0, e.g. "2"; up to 12 digits. */
   quantity: string;
+};
+
+/** What Square should apply to a new order by itself, from the seller’s catalog. */
+export type OrderPricingOptionsInput = {
+  /** Applies the discounts of the seller’s pricing rules to the lines they cover. */
+  autoApplyDiscounts?: boolean | null | undefined;
+  /** Applies the catalog taxes of the items sold (each item’s taxes in the catalog) and, on lines with a custom price and no catalogObjectId, the catalog taxes that apply to custom amounts; they show in taxes with autoApplied true. Taxes given in taxes apply as well, so a tax given there and applied from the catalog is charged twice. */
+  autoApplyTaxes?: boolean | null | undefined;
 };
 
 /** Where an order is in its life. */

@@ -1,9 +1,12 @@
 import type { serialization } from 'square';
-import { liveObject } from './catalog.js';
+import { allObjects, liveObject } from './catalog.js';
+import { presentAt } from './catalog-search.js';
 import type { CatalogObject, EmulatorContext } from '../context.js';
 import { errors } from '../errors.js';
+import { newId } from '../ids.js';
 
 type Order = serialization.Order.Raw;
+type LineItem = serialization.OrderLineItem.Raw;
 
 export function catalogNotFound(id: string, field: string, kind: string) {
   return errors.notFound(`${kind} with catalog object ID \`${id}\` not found.`, field);
@@ -64,3 +67,45 @@ export function catalogFiller(ctx: EmulatorContext, merchantId: string): (order:
     });
   };
 }
+
+/**
+ * Square's `pricing_options.auto_apply_taxes` for the given line items of `order`: a line
+ * naming a catalog variation gets its item's taxes (`tax_ids`), an ad hoc line every tax that
+ * `applies_to_custom_amounts`; of those, the enabled ones present at the order's location and
+ * not blocked by the line's `pricing_blocklists`. Each such tax joins `order.taxes` once, as a
+ * LINE_ITEM tax marked `auto_applied` (its name and rate filled in by `catalogFiller`), and
+ * the line references it. Taxes the request gives itself stay beside them: Square documents
+ * that it keeps both, even when that taxes a line twice.
+ */
+export function autoApplyTaxes(ctx: EmulatorContext, merchantId: string, order: Order, lineItems: LineItem[]): void {
+  const applies = (tax: CatalogObject | undefined): tax is CatalogObject =>
+    tax?.type === 'TAX' && tax.tax_data?.enabled !== false && presentAt(tax, order.location_id);
+  const customAmountTaxes = () =>
+    allObjects(ctx, merchantId)
+      .map((s) => s.doc)
+      .filter((tax) => applies(tax) && tax.tax_data!.applies_to_custom_amounts === true);
+  const taxesOf = (item: LineItem): CatalogObject[] => {
+    // An unknown variation is left for catalogFiller to refuse with its field.
+    if (!item.catalog_object_id) return customAmountTaxes();
+    const variation = liveObject(ctx, merchantId, item.catalog_object_id);
+    const itemId = variation?.type === 'ITEM_VARIATION' ? variation.item_variation_data?.item_id : undefined;
+    const parent = itemId ? liveObject(ctx, merchantId, itemId) : undefined;
+    return (parent?.item_data?.tax_ids ?? []).map((id) => liveObject(ctx, merchantId, id)).filter(applies);
+  };
+  for (const item of lineItems) {
+    for (const catalogTax of taxesOf(item)) {
+      let tax = (order.taxes ?? []).find((t) => t.auto_applied && t.catalog_object_id === catalogTax.id);
+      const blocked = (item.pricing_blocklists?.blocked_taxes ?? []).some(
+        (b) => b.tax_catalog_object_id === catalogTax.id || (tax && b.tax_uid === tax.uid),
+      );
+      if (blocked) continue;
+      if (!tax) {
+        tax = { uid: newId.uid(), catalog_object_id: catalogTax.id, scope: 'LINE_ITEM', auto_applied: true };
+        (order.taxes ??= []).push(tax);
+      }
+      const applied = (item.applied_taxes ??= []);
+      if (!applied.some((a) => a.tax_uid === tax.uid)) applied.push({ uid: newId.uid(), tax_uid: tax.uid! });
+    }
+  }
+}
+

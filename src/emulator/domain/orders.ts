@@ -2,7 +2,7 @@ import type { serialization } from 'square';
 import { now, type EmulatorContext } from '../context.js';
 import { errors, type SquareApiError } from '../errors.js';
 import { newId } from '../ids.js';
-import { catalogFiller } from './catalog-pricing.js';
+import { autoApplyTaxes, catalogFiller } from './catalog-pricing.js';
 import { recordSale } from './inventory.js';
 import { priceOrder, type PricingContext } from '../order-totals.js';
 import { paginate } from '../pagination.js';
@@ -40,12 +40,23 @@ export function reprice(ctx: EmulatorContext, merchantId: string, order: Order):
   return priceOrder(order, pricingOf(ctx, merchantId, ctx.stores.locations.require(merchantId, order.location_id, 'order.location_id')));
 }
 
-/** A new order from request fields: ids and uids assigned, version 1, not yet priced. */
-function buildOrder(input: OrderInput, at: string): Order {
+/** `auto_applied` is read-only: only the emulator marks the taxes it applied itself. */
+function withoutAutoApplied(input: Partial<Order>): void {
+  for (const tax of input.taxes ?? []) delete tax.auto_applied;
+}
+
+/**
+ * A new order from request fields: ids and uids assigned, version 1, not yet priced, with the
+ * catalog taxes of its lines when `pricing_options.auto_apply_taxes` asks for them. Automatic
+ * discounts come from pricing rules, which the emulator's catalog cannot hold: with none,
+ * `auto_apply_discounts` applies nothing, as Square's does for a seller without pricing rules.
+ */
+function buildOrder(ctx: EmulatorContext, merchantId: string, input: OrderInput, at: string): Order {
   // The spec leaves a fulfillment's type optional, as UpdateOrder's sparse entries omit it; a new one needs it.
   input.fulfillments?.forEach((f, i) => {
     if (!f.type) throw errors.missing(`order.fulfillments[${i}].type`);
   });
+  withoutAutoApplied(input);
   const { state, version: _version, ...fields } = input;
   const order = {
     ...fields,
@@ -58,6 +69,7 @@ function buildOrder(input: OrderInput, at: string): Order {
     version: 1,
   } as Order;
   if (!order.fulfillments) delete order.fulfillments;
+  if (order.pricing_options?.auto_apply_taxes) autoApplyTaxes(ctx, merchantId, order, order.line_items ?? []);
   return order;
 }
 
@@ -67,7 +79,7 @@ export function createOrder(ctx: EmulatorContext, merchantId: string, input: Ord
     throw errors.invalidValue('order.state', `An order can only be created in the OPEN or DRAFT state, not ${input.state}.`);
   if ((input.fulfillments?.length ?? 0) > 1)
     throw errors.invalidValue('order.fulfillments', 'Orders can only be created with at most one fulfillment.');
-  const order = priceOrder(buildOrder(input, now()), pricingOf(ctx, merchantId, location));
+  const order = priceOrder(buildOrder(ctx, merchantId, input, now()), pricingOf(ctx, merchantId, location));
   ctx.stores.orders.insert(merchantId, order.id!, order);
   emitCreated(ctx, merchantId, order);
   return order;
@@ -142,7 +154,7 @@ export function calculateOrder(ctx: EmulatorContext, merchantId: string, body: s
   if (reward) throw errors.invalidValue('proposed_rewards[0].reward_tier_id', 'Pricing loyalty rewards into an order is not emulated.');
   const input = compact<OrderInput>(body.order);
   const location = ctx.stores.locations.require(merchantId, input.location_id, 'order.location_id');
-  const order = buildOrder(input, now());
+  const order = buildOrder(ctx, merchantId, input, now());
   delete order.id;
   return priceOrder(order, pricingOf(ctx, merchantId, location));
 }
@@ -330,8 +342,22 @@ export function updateOrder(ctx: EmulatorContext, merchantId: string, orderId: s
 
   const order = structuredClone(existing);
   for (const path of body.fields_to_clear ?? []) clearField(order, path);
+  withoutAutoApplied(fields);
+  const autoTaxesBefore = order.pricing_options?.auto_apply_taxes === true;
+  const autoTaxes = (fields.pricing_options?.auto_apply_taxes ?? order.pricing_options?.auto_apply_taxes) === true;
+  // Turned off, auto_apply_taxes takes back the taxes it applied.
+  if (!autoTaxes && order.taxes) {
+    order.taxes = order.taxes.filter((t) => !t.auto_applied);
+    if (order.taxes.length === 0) delete order.taxes;
+  }
   dropDanglingReferences(order);
+  const lineUids = new Set((order.line_items ?? []).map((li) => li.uid));
   mergeSparse(order as unknown as Json, fields);
+  // Left on, it taxes the lines this update adds; lines it taxed before keep what fields_to_clear left them.
+  if (autoTaxes) {
+    const lines = (order.line_items ?? []).filter((li) => !autoTaxesBefore || !lineUids.has(li.uid));
+    autoApplyTaxes(ctx, merchantId, order, lines);
+  }
   if (order.source && !order.source.name) delete order.source;
   for (const fulfillment of order.fulfillments ?? []) {
     fulfillment.state ??= 'PROPOSED';

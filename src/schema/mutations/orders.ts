@@ -79,6 +79,7 @@ const createSchema = z
     lineItems: z.array(lineItemSchema).min(1, 'An order needs at least one line item.'),
     taxes: optional(z.array(taxSchema)),
     discounts: optional(z.array(discountSchema)),
+    pricingOptions: optional(z.object({ autoApplyTaxes: optional(z.boolean()), autoApplyDiscounts: optional(z.boolean()) })),
     idempotencyKey: idempotencyKey(IDEMPOTENCY_KEY_MAX.createOrder),
   })
   .superRefine((order, ctx) => {
@@ -218,6 +219,21 @@ const OrderDiscountInput = builder.inputType('OrderDiscountInput', {
   }),
 });
 
+const OrderPricingOptionsInput = builder.inputType('OrderPricingOptionsInput', {
+  description: 'What Square should apply to a new order by itself, from the seller’s catalog.',
+  fields: (t) => ({
+    autoApplyTaxes: t.boolean({
+      required: false,
+      description:
+        'Applies the catalog taxes of the items sold (each item’s taxes in the catalog) and, on lines with a custom price and no catalogObjectId, the catalog taxes that apply to custom amounts; they show in taxes with autoApplied true. Taxes given in taxes apply as well, so a tax given there and applied from the catalog is charged twice.',
+    }),
+    autoApplyDiscounts: t.boolean({
+      required: false,
+      description: 'Applies the discounts of the seller’s pricing rules to the lines they cover.',
+    }),
+  }),
+});
+
 const CreateOrderInput = builder.inputType('CreateOrderInput', {
   description: 'A new order: what is sold, with its taxes and discounts, optionally linked to a customer.',
   fields: (t) => ({
@@ -237,6 +253,11 @@ const CreateOrderInput = builder.inputType('CreateOrderInput', {
     lineItems: t.field({ type: [OrderLineItemInput], required: true, description: 'What is sold; at least one line.' }),
     taxes: t.field({ type: [OrderTaxInput], required: false, description: 'Taxes on the order or on some of its lines.' }),
     discounts: t.field({ type: [OrderDiscountInput], required: false, description: 'Discounts on the order or on some of its lines.' }),
+    pricingOptions: t.field({
+      type: OrderPricingOptionsInput,
+      required: false,
+      description: 'Taxes and discounts for Square to apply from the catalog; none when absent, only those given in taxes and discounts.',
+    }),
     idempotencyKey: t.string({
       required: true,
       description: 'Your unique key for this order, 1 to 192 characters: a retry with the same key returns the same order.',
@@ -295,6 +316,7 @@ builder.mutationFields((t) => ({
         })),
         taxes: valid.taxes,
         discounts: valid.discounts,
+        pricingOptions: valid.pricingOptions,
       };
       const created = await squareWrite(ctx, {
         send: () => ctx.square.orders.create({ order, idempotencyKey: valid.idempotencyKey }),
