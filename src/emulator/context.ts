@@ -25,6 +25,8 @@ export type LoyaltyLedgerEvent = serialization.LoyaltyEvent.Raw & {
  */
 export interface CatalogObject extends serialization.CatalogObjectBase.Raw {
   type: string;
+  /** Square sends it though the SDK's schema does not know it (test/support/conformance/beyond-sdk.ts). */
+  created_at?: string;
   item_data?: serialization.CatalogItem.Raw | null;
   item_variation_data?: serialization.CatalogItemVariation.Raw | null;
   category_data?: serialization.CatalogCategory.Raw | null;

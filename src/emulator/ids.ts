@@ -39,6 +39,9 @@ export async function withSeededIds<T>(seed: string, fn: () => Promise<T>): Prom
   }
 }
 
+/** Whether the demo data is loading: what it makes must come out the same at every start. */
+export const seeding = (): boolean => seededSource.getStore() !== undefined;
+
 function encode(alphabet: string, bytes: Buffer, length: number): string {
   let out = '';
   for (let i = 0; i < length; i++) out += alphabet[bytes[i]! % alphabet.length];

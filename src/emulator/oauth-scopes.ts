@@ -54,9 +54,12 @@ export const ROUTE_SCOPES: Readonly<Record<string, readonly OAuthScope[]>> = {
   'POST /v2/catalog/batch-delete': ['ITEMS_WRITE'], // BatchDeleteCatalogObjects
   'POST /v2/catalog/batch-retrieve': ['ITEMS_READ'], // BatchRetrieveCatalogObjects
   'POST /v2/catalog/batch-upsert': ['ITEMS_WRITE'], // BatchUpsertCatalogObjects
+  'POST /v2/catalog/images': ['ITEMS_WRITE'], // CreateCatalogImage
   'POST /v2/catalog/object': ['ITEMS_WRITE'], // UpsertCatalogObject
   'POST /v2/catalog/search': ['ITEMS_READ'], // SearchCatalogObjects
   'POST /v2/catalog/search-catalog-items': ['ITEMS_READ'], // SearchCatalogItems
+  'POST /v2/catalog/update-item-modifier-lists': ['ITEMS_WRITE'], // UpdateItemModifierLists
+  'POST /v2/catalog/update-item-taxes': ['ITEMS_WRITE'], // UpdateItemTaxes
   'POST /v2/customers': ['CUSTOMERS_WRITE'], // CreateCustomer
   'POST /v2/customers/:customer_id/cards': ['CUSTOMERS_WRITE'], // CreateCustomerCard (deprecated)
   'POST /v2/customers/:customer_id/custom-attributes/:key': ['CUSTOMERS_WRITE'], // UpsertCustomerCustomAttribute
@@ -104,6 +107,7 @@ export const ROUTE_SCOPES: Readonly<Record<string, readonly OAuthScope[]>> = {
   'PUT /v2/customers/:customer_id/groups/:group_id': ['CUSTOMERS_WRITE'], // AddGroupToCustomer
   'PUT /v2/customers/custom-attribute-definitions/:key': ['CUSTOMERS_WRITE'], // UpdateCustomerCustomAttributeDefinition
   'PUT /v2/customers/groups/:group_id': ['CUSTOMERS_WRITE'], // UpdateCustomerGroup
+  'PUT /v2/catalog/images/:image_id': ['ITEMS_WRITE'], // UpdateCatalogImage
   'PUT /v2/orders/:order_id': ['ORDERS_WRITE'], // UpdateOrder
   'PUT /v2/payments/:payment_id': ['PAYMENTS_WRITE'], // UpdatePayment
 };
