@@ -83,6 +83,7 @@ export const ROUTE_SCOPES: Readonly<Record<string, readonly OAuthScope[]>> = {
   'POST /v2/inventory/changes/batch-create': ['INVENTORY_WRITE'], // BatchChangeInventory
   'POST /v2/inventory/changes/batch-retrieve': ['INVENTORY_READ'], // BatchRetrieveInventoryChanges
   'POST /v2/inventory/counts/batch-retrieve': ['INVENTORY_READ'], // BatchRetrieveInventoryCounts
+  'POST /v2/locations': ['MERCHANT_PROFILE_WRITE'], // CreateLocation
   'POST /v2/loyalty/accounts': ['LOYALTY_WRITE'], // CreateLoyaltyAccount
   'POST /v2/loyalty/accounts/:account_id/accumulate': ['LOYALTY_WRITE'], // AccumulateLoyaltyPoints
   'POST /v2/loyalty/accounts/:account_id/adjust': ['LOYALTY_WRITE'], // AdjustLoyaltyPoints
@@ -108,6 +109,7 @@ export const ROUTE_SCOPES: Readonly<Record<string, readonly OAuthScope[]>> = {
   'PUT /v2/customers/custom-attribute-definitions/:key': ['CUSTOMERS_WRITE'], // UpdateCustomerCustomAttributeDefinition
   'PUT /v2/customers/groups/:group_id': ['CUSTOMERS_WRITE'], // UpdateCustomerGroup
   'PUT /v2/catalog/images/:image_id': ['ITEMS_WRITE'], // UpdateCatalogImage
+  'PUT /v2/locations/:location_id': ['MERCHANT_PROFILE_WRITE'], // UpdateLocation
   'PUT /v2/orders/:order_id': ['ORDERS_WRITE'], // UpdateOrder
   'PUT /v2/payments/:payment_id': ['PAYMENTS_WRITE'], // UpdatePayment
 };
