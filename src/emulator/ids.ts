@@ -78,7 +78,7 @@ export const newId = {
   versionToken: () => draw('version_token', MIXED, 45),
   gan: () => '7783' + draw('gan', DIGITS, 12),
   /** The Loyalty API's ids are UUIDs. */
-  loyalty: (kind: 'program' | 'reward_tier' | 'account' | 'mapping' | 'reward' | 'event') => uuid(draw(`loyalty_${kind}`, HEX, 32)),
+  loyalty: (kind: 'program' | 'reward_tier' | 'account' | 'mapping' | 'reward' | 'event' | 'promotion') => uuid(draw(`loyalty_${kind}`, HEX, 32)),
   catalogObject: () => draw('catalog_object', UPPER, 24),
   inventoryChange: () => draw('inventory_change', UPPER, 26),
 };

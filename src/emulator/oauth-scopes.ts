@@ -41,6 +41,8 @@ export const ROUTE_SCOPES: Readonly<Record<string, readonly OAuthScope[]>> = {
   'GET /v2/loyalty/accounts/:account_id': ['LOYALTY_READ'], // RetrieveLoyaltyAccount
   'GET /v2/loyalty/programs': ['LOYALTY_READ'], // ListLoyaltyPrograms (deprecated)
   'GET /v2/loyalty/programs/:program_id': ['LOYALTY_READ'], // RetrieveLoyaltyProgram
+  'GET /v2/loyalty/programs/:program_id/promotions': ['LOYALTY_READ'], // ListLoyaltyPromotions
+  'GET /v2/loyalty/programs/:program_id/promotions/:promotion_id': ['LOYALTY_READ'], // RetrieveLoyaltyPromotion
   'GET /v2/loyalty/rewards/:reward_id': ['LOYALTY_READ'], // RetrieveLoyaltyReward
   'GET /v2/merchants': ['MERCHANT_PROFILE_READ'], // ListMerchants
   'GET /v2/merchants/:merchant_id': ['MERCHANT_PROFILE_READ'], // RetrieveMerchant
@@ -90,6 +92,8 @@ export const ROUTE_SCOPES: Readonly<Record<string, readonly OAuthScope[]>> = {
   'POST /v2/loyalty/accounts/search': ['LOYALTY_READ'], // SearchLoyaltyAccounts
   'POST /v2/loyalty/events/search': ['LOYALTY_READ'], // SearchLoyaltyEvents
   'POST /v2/loyalty/programs/:program_id/calculate': ['LOYALTY_READ'], // CalculateLoyaltyPoints
+  'POST /v2/loyalty/programs/:program_id/promotions': ['LOYALTY_WRITE'], // CreateLoyaltyPromotion
+  'POST /v2/loyalty/programs/:program_id/promotions/:promotion_id/cancel': ['LOYALTY_WRITE'], // CancelLoyaltyPromotion
   'POST /v2/loyalty/rewards': ['LOYALTY_WRITE'], // CreateLoyaltyReward
   'POST /v2/loyalty/rewards/:reward_id/redeem': ['LOYALTY_WRITE'], // RedeemLoyaltyReward
   'POST /v2/loyalty/rewards/search': ['LOYALTY_READ'], // SearchLoyaltyRewards
