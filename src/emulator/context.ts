@@ -25,6 +25,8 @@ export type LoyaltyLedgerEvent = serialization.LoyaltyEvent.Raw & {
  */
 export interface CatalogObject extends serialization.CatalogObjectBase.Raw {
   type: string;
+  /** Square sends it though the SDK's schema does not know it (test/support/conformance/beyond-sdk.ts). */
+  created_at?: string;
   item_data?: serialization.CatalogItem.Raw | null;
   item_variation_data?: serialization.CatalogItemVariation.Raw | null;
   category_data?: serialization.CatalogCategory.Raw | null;
@@ -61,6 +63,7 @@ export function createStores(db: Db) {
     loyaltyAccounts: new Collection<serialization.LoyaltyAccount.Raw>(db, 'loyalty_account', 'Loyalty account'),
     loyaltyRewards: new Collection<serialization.LoyaltyReward.Raw>(db, 'loyalty_reward', 'Loyalty reward'),
     loyaltyEvents: new Collection<LoyaltyLedgerEvent>(db, 'loyalty_event'),
+    loyaltyPromotions: new Collection<serialization.LoyaltyPromotion.Raw>(db, 'loyalty_promotion', 'Loyalty promotion'),
     /** Flat: an item's variations and a modifier list's modifiers are objects of their own (src/emulator/domain/catalog.ts). */
     catalogObjects: new Collection<CatalogObject>(db, 'catalog_object', 'Catalog object'),
     /** Keyed by `catalog_object_id/location_id/state`. */

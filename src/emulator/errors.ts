@@ -63,6 +63,12 @@ export const errors = {
   badRequest: (detail: string) => invalid('BAD_REQUEST', detail),
   versionMismatch: (detail: string, field = 'version') =>
     SquareApiError.of(409, 'INVALID_REQUEST_ERROR', 'CONFLICT', detail, field),
+  /**
+   * The Catalog API's answer to a stale object version: 400 VERSION_MISMATCH, a code Square's spec lists
+   * (in its `x-endpoint-errors` and descriptions) though the SDK's ErrorCode enum leaves it out.
+   */
+  staleCatalogVersion: (detail: string, field: string) =>
+    SquareApiError.of(400, 'INVALID_REQUEST_ERROR', 'VERSION_MISMATCH' as Code, detail, field),
   idempotencyKeyReused: () =>
     invalid(
       'IDEMPOTENCY_KEY_REUSED',

@@ -39,6 +39,9 @@ export async function withSeededIds<T>(seed: string, fn: () => Promise<T>): Prom
   }
 }
 
+/** Whether the demo data is loading: what it makes must come out the same at every start. */
+export const seeding = (): boolean => seededSource.getStore() !== undefined;
+
 function encode(alphabet: string, bytes: Buffer, length: number): string {
   let out = '';
   for (let i = 0; i < length; i++) out += alphabet[bytes[i]! % alphabet.length];
@@ -75,7 +78,7 @@ export const newId = {
   versionToken: () => draw('version_token', MIXED, 45),
   gan: () => '7783' + draw('gan', DIGITS, 12),
   /** The Loyalty API's ids are UUIDs. */
-  loyalty: (kind: 'program' | 'reward_tier' | 'account' | 'mapping' | 'reward' | 'event') => uuid(draw(`loyalty_${kind}`, HEX, 32)),
+  loyalty: (kind: 'program' | 'reward_tier' | 'account' | 'mapping' | 'reward' | 'event' | 'promotion') => uuid(draw(`loyalty_${kind}`, HEX, 32)),
   catalogObject: () => draw('catalog_object', UPPER, 24),
   inventoryChange: () => draw('inventory_change', UPPER, 26),
 };

@@ -45,6 +45,8 @@ export const ROUTE_SCOPES: Readonly<Record<string, readonly OAuthScope[]>> = {
   'GET /v2/loyalty/accounts/:account_id': ['LOYALTY_READ'], // RetrieveLoyaltyAccount
   'GET /v2/loyalty/programs': ['LOYALTY_READ'], // ListLoyaltyPrograms (deprecated)
   'GET /v2/loyalty/programs/:program_id': ['LOYALTY_READ'], // RetrieveLoyaltyProgram
+  'GET /v2/loyalty/programs/:program_id/promotions': ['LOYALTY_READ'], // ListLoyaltyPromotions
+  'GET /v2/loyalty/programs/:program_id/promotions/:promotion_id': ['LOYALTY_READ'], // RetrieveLoyaltyPromotion
   'GET /v2/loyalty/rewards/:reward_id': ['LOYALTY_READ'], // RetrieveLoyaltyReward
   'GET /v2/merchants': ['MERCHANT_PROFILE_READ'], // ListMerchants
   'GET /v2/merchants/:merchant_id': ['MERCHANT_PROFILE_READ'], // RetrieveMerchant
@@ -58,9 +60,12 @@ export const ROUTE_SCOPES: Readonly<Record<string, readonly OAuthScope[]>> = {
   'POST /v2/catalog/batch-delete': ['ITEMS_WRITE'], // BatchDeleteCatalogObjects
   'POST /v2/catalog/batch-retrieve': ['ITEMS_READ'], // BatchRetrieveCatalogObjects
   'POST /v2/catalog/batch-upsert': ['ITEMS_WRITE'], // BatchUpsertCatalogObjects
+  'POST /v2/catalog/images': ['ITEMS_WRITE'], // CreateCatalogImage
   'POST /v2/catalog/object': ['ITEMS_WRITE'], // UpsertCatalogObject
   'POST /v2/catalog/search': ['ITEMS_READ'], // SearchCatalogObjects
   'POST /v2/catalog/search-catalog-items': ['ITEMS_READ'], // SearchCatalogItems
+  'POST /v2/catalog/update-item-modifier-lists': ['ITEMS_WRITE'], // UpdateItemModifierLists
+  'POST /v2/catalog/update-item-taxes': ['ITEMS_WRITE'], // UpdateItemTaxes
   'POST /v2/customers': ['CUSTOMERS_WRITE'], // CreateCustomer
   'POST /v2/customers/:customer_id/cards': ['CUSTOMERS_WRITE'], // CreateCustomerCard (deprecated)
   'POST /v2/customers/:customer_id/custom-attributes/:key': ['CUSTOMERS_WRITE'], // UpsertCustomerCustomAttribute
@@ -84,12 +89,15 @@ export const ROUTE_SCOPES: Readonly<Record<string, readonly OAuthScope[]>> = {
   'POST /v2/inventory/changes/batch-create': ['INVENTORY_WRITE'], // BatchChangeInventory
   'POST /v2/inventory/changes/batch-retrieve': ['INVENTORY_READ'], // BatchRetrieveInventoryChanges
   'POST /v2/inventory/counts/batch-retrieve': ['INVENTORY_READ'], // BatchRetrieveInventoryCounts
+  'POST /v2/locations': ['MERCHANT_PROFILE_WRITE'], // CreateLocation
   'POST /v2/loyalty/accounts': ['LOYALTY_WRITE'], // CreateLoyaltyAccount
   'POST /v2/loyalty/accounts/:account_id/accumulate': ['LOYALTY_WRITE'], // AccumulateLoyaltyPoints
   'POST /v2/loyalty/accounts/:account_id/adjust': ['LOYALTY_WRITE'], // AdjustLoyaltyPoints
   'POST /v2/loyalty/accounts/search': ['LOYALTY_READ'], // SearchLoyaltyAccounts
   'POST /v2/loyalty/events/search': ['LOYALTY_READ'], // SearchLoyaltyEvents
   'POST /v2/loyalty/programs/:program_id/calculate': ['LOYALTY_READ'], // CalculateLoyaltyPoints
+  'POST /v2/loyalty/programs/:program_id/promotions': ['LOYALTY_WRITE'], // CreateLoyaltyPromotion
+  'POST /v2/loyalty/programs/:program_id/promotions/:promotion_id/cancel': ['LOYALTY_WRITE'], // CancelLoyaltyPromotion
   'POST /v2/loyalty/rewards': ['LOYALTY_WRITE'], // CreateLoyaltyReward
   'POST /v2/loyalty/rewards/:reward_id/redeem': ['LOYALTY_WRITE'], // RedeemLoyaltyReward
   'POST /v2/loyalty/rewards/search': ['LOYALTY_READ'], // SearchLoyaltyRewards
@@ -108,6 +116,8 @@ export const ROUTE_SCOPES: Readonly<Record<string, readonly OAuthScope[]>> = {
   'PUT /v2/customers/:customer_id/groups/:group_id': ['CUSTOMERS_WRITE'], // AddGroupToCustomer
   'PUT /v2/customers/custom-attribute-definitions/:key': ['CUSTOMERS_WRITE'], // UpdateCustomerCustomAttributeDefinition
   'PUT /v2/customers/groups/:group_id': ['CUSTOMERS_WRITE'], // UpdateCustomerGroup
+  'PUT /v2/catalog/images/:image_id': ['ITEMS_WRITE'], // UpdateCatalogImage
+  'PUT /v2/locations/:location_id': ['MERCHANT_PROFILE_WRITE'], // UpdateLocation
   'PUT /v2/orders/:order_id': ['ORDERS_WRITE'], // UpdateOrder
   'PUT /v2/payments/:payment_id': ['PAYMENTS_WRITE'], // UpdatePayment
 };

@@ -105,7 +105,24 @@ describe('UpsertCatalogObject and BatchUpsertCatalogObjects', () => {
     const stale = await failure(
       client.catalog.object.upsert({ idempotencyKey: randomUUID(), object: { ...latte, itemData: { name: 'Stale' } } }),
     );
-    expect(stale).toMatchObject({ status: 409, errors: [{ code: 'CONFLICT', field: 'object.version' }] });
+    // Square's answer to a stale catalog version: 400 VERSION_MISMATCH, not the 409 CONFLICT of customers and orders.
+    expect(stale).toMatchObject({ status: 400, errors: [{ code: 'VERSION_MISMATCH', field: 'object.version' }] });
+  });
+
+  it("versions objects as Square does, by the change's time in milliseconds, increasing at every change, and keeps created_at", async () => {
+    const { client, ids } = await cafe();
+    const before = BigInt(Date.now()) - 60_000n;
+    const tax = (await client.catalog.object.get({ objectId: ids.tax! })).object as Square.CatalogObject.Tax & { created_at?: string };
+    expect(tax.version! > before).toBe(true);
+    expect(tax.created_at).toBe(tax.updatedAt);
+    const changed = async (name: string, from: Square.CatalogObject.Tax) =>
+      (await client.catalog.object.upsert({ idempotencyKey: randomUUID(), object: { ...from, taxData: { ...from.taxData, name } } }))
+        .catalogObject as Square.CatalogObject.Tax & { created_at?: string };
+    const first = await changed('VAT', tax);
+    const second = await changed('Sales tax', first);
+    expect(first.version! > tax.version!).toBe(true);
+    expect(second.version! > first.version!).toBe(true);
+    expect(second.created_at).toBe(tax.created_at);
   });
 
   it('answers the same idempotency key with the same objects and refuses it for another request', async () => {
@@ -327,10 +344,12 @@ describe('DeleteCatalogObject and BatchDeleteCatalogObjects', () => {
     expect(await failure(client.catalog.object.delete({ objectId: ids.latte! }))).toMatchObject({ status: 404, errors: [{ code: 'NOT_FOUND' }] });
   });
 
-  it('batch-deletes the ids it knows, at most 200', async () => {
+  it('batch-deletes the ids it knows, none or at most 200', async () => {
     const { client, ids } = await cafe();
     const deleted = await client.catalog.batchDelete({ objectIds: [ids.milk!, ids.tax!, 'MISSING'] });
     expect(deleted.deletedObjectIds!.sort()).toEqual([ids.milk, ids.oat, ids.whole, ids.tax].sort());
+    // Square sets no minimum: a client clearing a catalog that is already empty sends no ids.
+    expect((await client.catalog.batchDelete({ objectIds: [] })).deletedObjectIds).toBeUndefined();
     const tooMany = Array.from({ length: 201 }, (_, i) => `id${i}`);
     expect(await failure(client.catalog.batchDelete({ objectIds: tooMany }))).toMatchObject({ status: 400, errors: [{ code: 'ARRAY_LENGTH_TOO_LONG' }] });
   });
@@ -368,5 +387,117 @@ describe('Orders priced from the catalog', () => {
       failure(client.orders.create({ idempotencyKey: randomUUID(), order: { locationId, lineItems: [{ catalogObjectId, quantity: '1' }] } }));
     expect(await create(ids.latte!)).toMatchObject({ status: 404, errors: [{ code: 'NOT_FOUND', field: 'order.line_items[0].catalog_object_id' }] });
     expect(await create('MISSING')).toMatchObject({ status: 404 });
+  });
+});
+
+describe('UpdateItemTaxes and UpdateItemModifierLists', () => {
+  it('enables and disables taxes on items in one new version, as Square\'s SDK suite calls it', async () => {
+    const { client, ids } = await cafe();
+    const { catalogObject: vat } = await client.catalog.object.upsert({
+      idempotencyKey: randomUUID(),
+      object: { type: 'TAX', id: '#vat', taxData: { name: 'VAT', percentage: '20' } },
+    });
+    const before = (await client.catalog.object.get({ objectId: ids.croissant! })).object as Item;
+    const { updatedAt } = await client.catalog.updateItemTaxes({ itemIds: [ids.croissant!, ids.latte!], taxesToEnable: [vat!.id!], taxesToDisable: [ids.tax!] });
+    expect(updatedAt).toBeDefined();
+    const { objects } = await client.catalog.batchGet({ objectIds: [ids.croissant!, ids.latte!] });
+    expect(objects!.map((o) => (o as Item).itemData!.taxIds)).toEqual([[vat!.id], [vat!.id]]);
+    const croissant = objects![0] as Item;
+    expect(croissant.version! > before.version!).toBe(true);
+    expect(croissant.updatedAt).toBe(updatedAt);
+    // Its variations stay as they were.
+    expect(croissant.itemData!.variations).toEqual(before.itemData!.variations);
+  });
+
+  it('enables modifier lists on items (adding them) and disables them (keeping the item\'s settings)', async () => {
+    const { client, ids } = await cafe();
+    const { updatedAt } = await client.catalog.updateItemModifierLists({ itemIds: [ids.croissant!], modifierListsToEnable: [ids.milk!] });
+    expect(updatedAt).toBeDefined();
+    const info = async (id: string) => ((await client.catalog.object.get({ objectId: id })).object as Item).itemData!.modifierListInfo;
+    expect(await info(ids.croissant!)).toEqual([{ modifierListId: ids.milk, enabled: true }]);
+    await client.catalog.updateItemModifierLists({ itemIds: [ids.croissant!, ids.latte!], modifierListsToDisable: [ids.milk!] });
+    expect(await info(ids.latte!)).toEqual([{ modifierListId: ids.milk, enabled: false }]);
+    await client.catalog.updateItemModifierLists({ itemIds: [ids.latte!], modifierListsToEnable: [ids.milk!] });
+    expect(await info(ids.latte!)).toEqual([{ modifierListId: ids.milk, enabled: true }]);
+  });
+
+  it('refuses unknown items, ids of the wrong type, a call that changes nothing and lists over CatalogInfo\'s limits', async () => {
+    const { client, ids } = await cafe();
+    expect(await failure(client.catalog.updateItemTaxes({ itemIds: ['MISSING'], taxesToEnable: [ids.tax!] }))).toMatchObject({
+      status: 404,
+      errors: [{ code: 'NOT_FOUND', field: 'item_ids[0]' }],
+    });
+    expect(await failure(client.catalog.updateItemTaxes({ itemIds: [ids.latte!], taxesToEnable: [ids.staff!] }))).toMatchObject({
+      status: 400,
+      errors: [{ code: 'INVALID_VALUE', field: 'taxes_to_enable[0]' }],
+    });
+    expect(await failure(client.catalog.updateItemModifierLists({ itemIds: [ids.latte!], modifierListsToDisable: [ids.tax!] }))).toMatchObject({
+      status: 400,
+      errors: [{ code: 'INVALID_VALUE', field: 'modifier_lists_to_disable[0]' }],
+    });
+    expect(await failure(client.catalog.updateItemTaxes({ itemIds: [ids.latte!] }))).toMatchObject({
+      status: 400,
+      errors: [{ code: 'MISSING_REQUIRED_PARAMETER', field: 'taxes_to_enable' }],
+    });
+    const tooMany = Array.from({ length: 1001 }, (_, i) => `id${i}`);
+    expect(await failure(client.catalog.updateItemModifierLists({ itemIds: tooMany, modifierListsToEnable: [ids.milk!] }))).toMatchObject({
+      status: 400,
+      errors: [{ code: 'ARRAY_LENGTH_TOO_LONG', field: 'item_ids' }],
+    });
+  });
+});
+
+describe('CreateCatalogImage and UpdateCatalogImage', () => {
+  const jpeg = (text = 'a small picture') => new Blob([Buffer.from(text)], { type: 'image/jpeg' });
+
+  it('uploads an image as multipart, as Square\'s SDK suite does, attaching it to an item last or first', async () => {
+    const { client, ids } = await cafe();
+    const create = (objectId: string | undefined, isPrimary?: boolean) =>
+      client.catalog.images.create({
+        imageFile: jpeg(),
+        request: { idempotencyKey: randomUUID(), objectId, isPrimary, image: { type: 'IMAGE', id: `#${randomUUID()}`, imageData: { name: 'Latte art' } } },
+      });
+    const { image } = await create(ids.latte);
+    expect(image).toMatchObject({ type: 'IMAGE', imageData: { name: 'Latte art', url: expect.stringMatching(/^https:\/\/.+\.jpeg$/) } });
+    expect(image!.id).toMatch(/^[A-Z0-9]{24}$/);
+    const primary = (await create(ids.latte, true)).image!;
+    const latte = (await client.catalog.object.get({ objectId: ids.latte! })).object as Item;
+    expect(latte.itemData!.imageIds).toEqual([primary.id, image!.id]);
+    expect(latte.version).toBe(primary.version);
+    const unattached = (await create(undefined)).image!;
+    expect((await client.catalog.object.get({ objectId: unattached.id! })).object).toMatchObject({ type: 'IMAGE' });
+    // The SDK suite's cleanup deletes the item and the image together.
+    const deleted = await client.catalog.batchDelete({ objectIds: [ids.latte!, image!.id!] });
+    expect(deleted.deletedObjectIds).toContain(image!.id);
+  });
+
+  it('replaces the file of an image, answering the same image at a new version; the same key answers the first upload again', async () => {
+    const { client, ids } = await cafe();
+    const request = { idempotencyKey: randomUUID(), objectId: ids.croissant, image: { type: 'IMAGE' as const, id: '#photo', imageData: { caption: 'Flaky' } } };
+    const { image } = await client.catalog.images.create({ imageFile: jpeg(), request });
+    expect(await client.catalog.images.create({ imageFile: jpeg(), request })).toEqual({ image });
+    expect(await failure(client.catalog.images.create({ imageFile: jpeg('another picture'), request }))).toMatchObject({
+      status: 400,
+      errors: [{ code: 'IDEMPOTENCY_KEY_REUSED' }],
+    });
+    const updated = await client.catalog.images.update({ imageId: image!.id!, imageFile: jpeg('a better picture'), request: { idempotencyKey: randomUUID() } });
+    expect(updated.image).toMatchObject({ id: image!.id, imageData: { caption: 'Flaky' } });
+    expect(updated.image!.version! > image!.version!).toBe(true);
+    expect((updated.image as Square.CatalogObject.Image).imageData!.url).not.toBe((image as Square.CatalogObject.Image).imageData!.url);
+  });
+
+  it('refuses a missing file, a file that is not an image, an unknown object and an image id that is not new', async () => {
+    const { client, ids } = await cafe();
+    const image = { type: 'IMAGE' as const, id: '#photo', imageData: { name: 'x' } };
+    const create = (imageFile: Blob | undefined, request: Partial<Square.CreateCatalogImageRequest> = {}) =>
+      failure(client.catalog.images.create({ imageFile, request: { idempotencyKey: randomUUID(), image, ...request } }));
+    expect(await create(undefined)).toMatchObject({ status: 400, errors: [{ code: 'MISSING_REQUIRED_PARAMETER', field: 'image_file' }] });
+    expect(await create(new Blob(['text'], { type: 'text/plain' }))).toMatchObject({ status: 400, errors: [{ code: 'INVALID_CONTENT_TYPE', field: 'image_file' }] });
+    expect(await create(jpeg(), { objectId: 'MISSING' })).toMatchObject({ status: 404, errors: [{ code: 'NOT_FOUND', field: 'object_id' }] });
+    expect(await create(jpeg(), { image: { ...image, id: ids.latte! } })).toMatchObject({ status: 400, errors: [{ code: 'INVALID_VALUE', field: 'image.id' }] });
+    expect(await failure(client.catalog.images.update({ imageId: ids.latte!, imageFile: jpeg(), request: { idempotencyKey: randomUUID() } }))).toMatchObject({
+      status: 404,
+      errors: [{ code: 'NOT_FOUND', field: 'image_id' }],
+    });
   });
 });

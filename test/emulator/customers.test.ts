@@ -514,6 +514,22 @@ describe('SearchCustomers', () => {
   });
 });
 
+describe('SearchCustomers by custom attribute', () => {
+  it('refuses a key without a definition as Square does, and a defined one at its field as not emulated, never ignoring it', async () => {
+    const { client } = merchant();
+    await client.customers.customAttributeDefinitions.create({
+      customAttributeDefinition: { key: 'favorite-drink', schema: { $ref: 'https://developer-production-s.squarecdn.com/schemas/v1/common.json#squareup.common.String' } },
+    });
+    const search = (key: string) =>
+      client.customers.search({ query: { filter: { customAttribute: { filters: [{ key, filter: { text: { exact: 'Flat White' } } }] } } } }).catch((e: unknown) => e as SquareError);
+    expect(await search('favorite-drink')).toMatchObject({
+      statusCode: 400,
+      errors: [{ code: 'INVALID_VALUE', field: 'query.filter.custom_attribute.filters[0]', detail: expect.stringContaining('does not filter') }],
+    });
+    expect(await search('no-such-key')).toMatchObject({ statusCode: 400, errors: [{ code: 'BAD_REQUEST', field: 'query.filter.custom_attribute.filters[0].key' }] });
+  });
+});
+
 describe('bulk endpoints', () => {
   it('BulkCreateCustomers answers per idempotency key and replays keys', async () => {
     const { client, merchantId } = merchant();

@@ -1,4 +1,5 @@
 import { SquareError } from 'square';
+import { failure } from '../support/fixtures.js';
 import { describe, expect, it } from 'vitest';
 import { useEmulator } from '../support/emulator.js';
 
@@ -31,5 +32,47 @@ describe('Locations API', () => {
     const a = (await square.client('token-a').locations.list()).locations![0]!.id!;
     const error = await square.client('token-b').locations.get({ locationId: a }).catch((e: unknown) => e);
     expect((error as SquareError).statusCode).toBe(404);
+  });
+
+  it('creates a location named uniquely, the rest taken from the main location, as Square\'s SDK suite does', async () => {
+    const client = square.client();
+    const { location } = await client.locations.create({ location: { name: 'Pier 39 Cart', description: 'Weekends only' } });
+    expect(location).toMatchObject({ name: 'Pier 39 Cart', description: 'Weekends only', status: 'ACTIVE', currency: 'USD', country: 'US', timezone: 'America/Los_Angeles' });
+    expect(location!.id).toMatch(/^L[A-Z0-9]{12}$/);
+    expect(location!.createdAt).toBeDefined();
+    expect((await client.locations.list()).locations!.map((l) => l.id)).toContain(location!.id);
+    expect(square.emulator.ctx.webhooks.events().at(-1)).toMatchObject({ type: 'location.created', data: { id: location!.id } });
+  });
+
+  it('updates only the fields given, and passes over the ones Square sets itself', async () => {
+    const client = square.client();
+    const { location } = await client.locations.create({ location: { name: 'Kiosk' } });
+    const { location: updated } = await client.locations.update({
+      locationId: location!.id!,
+      location: { description: 'By the ferry', businessHours: { periods: [{ dayOfWeek: 'SAT', startLocalTime: '07:00', endLocalTime: '18:00' }] }, currency: 'EUR' },
+    });
+    expect(updated).toMatchObject({ id: location!.id, name: 'Kiosk', description: 'By the ferry', currency: 'USD', businessHours: { periods: [{ dayOfWeek: 'SAT' }] } });
+    expect((await client.locations.get({ locationId: location!.id! })).location).toEqual(updated);
+  });
+
+  it('refuses a location without a name, a name already taken, a bad time zone and an unknown location', async () => {
+    const client = square.client();
+    expect(await failure(client.locations.create({ location: {} }))).toMatchObject({ status: 400, errors: [{ code: 'MISSING_REQUIRED_PARAMETER', field: 'location.name' }] });
+    expect(await failure(client.locations.create({ location: { name: 'Main Location' } }))).toMatchObject({
+      status: 400,
+      errors: [{ code: 'BAD_REQUEST', field: 'location.name' }],
+    });
+    expect(await failure(client.locations.create({ location: { name: 'X', timezone: 'Mars/Olympus' } }))).toMatchObject({
+      status: 400,
+      errors: [{ code: 'INVALID_VALUE', field: 'location.timezone' }],
+    });
+    expect(await failure(client.locations.create({ location: { name: 'X', twitterUsername: 'a'.repeat(16) } }))).toMatchObject({
+      status: 400,
+      errors: [{ code: 'VALUE_TOO_LONG', field: 'location.twitter_username' }],
+    });
+    expect(await failure(client.locations.update({ locationId: 'LNOPE', location: { name: 'Y' } }))).toMatchObject({
+      status: 404,
+      errors: [{ code: 'NOT_FOUND', field: 'location_id' }],
+    });
   });
 });

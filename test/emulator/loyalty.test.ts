@@ -295,3 +295,73 @@ describe('Request checks', () => {
     });
   });
 });
+
+describe('Loyalty promotions', () => {
+  const today = () => new Date().toISOString().slice(0, 10).replaceAll('-', '');
+  const double = (start: string, rrule?: string) => ({
+    name: 'Double stars',
+    incentive: { type: 'POINTS_MULTIPLIER' as const, pointsMultiplierData: { multiplier: '2.0' } },
+    availableTime: { timePeriods: [`DTSTART:${start}T090000\nDURATION:PT8H${rrule ? `\nRRULE:${rrule}` : ''}`] },
+  });
+
+  it('creates promotions ACTIVE or SCHEDULED by their time periods, retrieves and lists them by status', async () => {
+    const { client, program } = await loyaltyMerchant();
+    const create = (loyaltyPromotion: ReturnType<typeof double>) =>
+      client.loyalty.programs.promotions.create({ programId: 'main', idempotencyKey: randomUUID(), loyaltyPromotion });
+    const { loyaltyPromotion: active } = await create(double(today()));
+    expect(active).toMatchObject({
+      status: 'ACTIVE',
+      loyaltyProgramId: program.id,
+      availableTime: { startDate: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/), timePeriods: [`BEGIN:VEVENT\nDTSTART:${today()}T090000\nDURATION:PT8H\nEND:VEVENT`] },
+    });
+    expect(active!.availableTime.endDate).toBeUndefined();
+    const { loyaltyPromotion: scheduled } = await create(double('20990101', 'FREQ=WEEKLY;BYDAY=MO;UNTIL=20991231T000000'));
+    expect(scheduled).toMatchObject({ status: 'SCHEDULED', availableTime: { startDate: '2099-01-01', endDate: '2099-12-31' } });
+    expect(eventsFor(square, scheduled!.id!).map((e) => e.type)).toEqual(['loyalty.promotion.created']);
+
+    expect((await client.loyalty.programs.promotions.get({ programId: program.id!, promotionId: active!.id! })).loyaltyPromotion).toEqual(active);
+    const list = async (request: { status?: 'SCHEDULED'; limit?: number } = {}) => {
+      const ids: Array<string | undefined> = [];
+      for await (const promotion of await client.loyalty.programs.promotions.list({ programId: 'main', ...request })) ids.push(promotion.id);
+      return ids;
+    };
+    expect(await list()).toEqual([active!.id, scheduled!.id]);
+    expect(await list({ status: 'SCHEDULED' })).toEqual([scheduled!.id]);
+    expect(await list({ limit: 1 })).toEqual([active!.id, scheduled!.id]);
+  });
+
+  it('cancels a live promotion once', async () => {
+    const { client } = await loyaltyMerchant();
+    const { loyaltyPromotion } = await client.loyalty.programs.promotions.create({ programId: 'main', idempotencyKey: randomUUID(), loyaltyPromotion: double(today()) });
+    const cancel = () => client.loyalty.programs.promotions.cancel({ programId: 'main', promotionId: loyaltyPromotion!.id! });
+    expect((await cancel()).loyaltyPromotion).toMatchObject({ id: loyaltyPromotion!.id, status: 'CANCELED', canceledAt: expect.any(String) });
+    expect(await failure(cancel())).toMatchObject({ status: 400, errors: [{ code: 'BAD_REQUEST', field: 'promotion_id' }] });
+    expect((await client.loyalty.programs.promotions.list({ programId: 'main', status: 'CANCELED' })).data).toHaveLength(1);
+  });
+
+  it('refuses an incentive without its data, bad time periods, unknown qualifying items, an unknown promotion and an 11th live one', async () => {
+    const { client } = await loyaltyMerchant();
+    const create = (loyaltyPromotion: Parameters<typeof client.loyalty.programs.promotions.create>[0]['loyaltyPromotion']) =>
+      failure(client.loyalty.programs.promotions.create({ programId: 'main', idempotencyKey: randomUUID(), loyaltyPromotion }));
+    expect(await create({ ...double(today()), incentive: { type: 'POINTS_ADDITION' } })).toMatchObject({
+      status: 400,
+      errors: [{ code: 'MISSING_REQUIRED_PARAMETER', field: 'loyalty_promotion.incentive.points_addition_data' }],
+    });
+    expect(await create({ ...double(today()), availableTime: { timePeriods: ['DURATION:PT1H'] } })).toMatchObject({
+      status: 400,
+      errors: [{ code: 'INVALID_VALUE', field: 'loyalty_promotion.available_time.time_periods[0]' }],
+    });
+    expect(await create({ ...double(today()), qualifyingItemVariationIds: ['MISSING'] })).toMatchObject({
+      status: 400,
+      errors: [{ code: 'INVALID_VALUE', field: 'loyalty_promotion.qualifying_item_variation_ids[0]' }],
+    });
+    expect(await create({ ...double(today()), name: 'x'.repeat(71) })).toMatchObject({ status: 400, errors: [{ code: 'VALUE_TOO_LONG' }] });
+    expect(await failure(client.loyalty.programs.promotions.get({ programId: 'main', promotionId: randomUUID() }))).toMatchObject({
+      status: 404,
+      errors: [{ code: 'NOT_FOUND', field: 'promotion_id' }],
+    });
+    for (let i = 0; i < 10; i++)
+      await client.loyalty.programs.promotions.create({ programId: 'main', idempotencyKey: randomUUID(), loyaltyPromotion: double(today()) });
+    expect(await create(double(today()))).toMatchObject({ status: 400, errors: [{ code: 'BAD_REQUEST' }] });
+  });
+});

@@ -1,7 +1,9 @@
+import { clock } from '../clock.js';
 import { now, type CatalogObject, type EmulatorContext } from '../context.js';
 import { errors } from '../errors.js';
-import { newId } from '../ids.js';
+import { newId, seeding } from '../ids.js';
 import { isDecimal } from '../quantities.js';
+import type { serialization } from 'square';
 
 /**
  * Catalog API domain: objects, their versions, upserts with `#temporary` ids and nested
@@ -138,12 +140,17 @@ export function relatedObjects(ctx: EmulatorContext, merchantId: string, objects
   return [...related.values()];
 }
 
+/** The instant the demo catalog is versioned at, so that the seed makes the same versions at every start. */
+const DEMO_CATALOG_MS = Date.UTC(2025, 0, 1);
+
 /**
- * The merchant's next catalog version. Square's are timestamps; here they count up from 1,
- * so that the demo catalog has the same versions at every start. Clients only compare them.
+ * The merchant's next catalog version. Square's are the time of the change in milliseconds
+ * (1604352990016 for an object updated at 2020-11-02T21:36:30.016Z); two changes within one
+ * millisecond, or a frozen clock, still get increasing versions.
  */
 function nextVersion(ctx: EmulatorContext, merchantId: string): number {
-  return ctx.stores.catalogObjects.all(merchantId).reduce((max, s) => Math.max(max, Number(s.doc.version ?? 0)), 0) + 1;
+  const latest = ctx.stores.catalogObjects.all(merchantId).reduce((max, s) => Math.max(max, Number(s.doc.version ?? 0)), 0);
+  return Math.max(seeding() ? DEMO_CATALOG_MS : clock.nowMs(), latest + 1);
 }
 
 function announce(ctx: EmulatorContext, merchantId: string, updatedAt: string): void {
@@ -259,8 +266,7 @@ export function upsertObjects(ctx: EmulatorContext, merchantId: string, input: A
       if (existing.type !== object.type)
         throw invalid(`${field}.type`, `Object ${object.id} is a ${existing.type}; its type cannot change.`);
       if (object.version != null && Number(object.version) !== Number(existing.version))
-        // Square's ErrorCode enum has no VERSION_MISMATCH; a stale version is a CONFLICT, as for customers and orders.
-        throw errors.versionMismatch(
+        throw errors.staleCatalogVersion(
           `Object version ${object.version} does not match the latest version ${existing.version} of ${object.id}.`,
           `${field}.version`,
         );
@@ -279,6 +285,7 @@ export function upsertObjects(ctx: EmulatorContext, merchantId: string, input: A
       ...object,
       [dataField(object.type)]: data,
       version,
+      created_at: existing?.created_at ?? at,
       updated_at: at,
       is_deleted: false,
       present_at_all_locations: object.present_at_all_locations ?? true,
@@ -329,4 +336,109 @@ export function deleteObjects(ctx: EmulatorContext, merchantId: string, ids: str
   }
   if (deleted.length > 0) announce(ctx, merchantId, at);
   return { deleted_object_ids: deleted, deleted_at: at };
+}
+
+/** The items an UpdateItemTaxes or UpdateItemModifierLists call names, each a live ITEM or a 404 at its place. */
+function requireItems(ctx: EmulatorContext, merchantId: string, ids: string[]): CatalogObject[] {
+  return [...new Set(ids)].map((id) => {
+    const item = liveObject(ctx, merchantId, id);
+    if (item?.type !== 'ITEM') throw errors.notFound(`Item ${id} not found.`, `item_ids[${ids.indexOf(id)}]`);
+    return item;
+  });
+}
+
+/** The ids of the given list after enabling and disabling: what is enabled stays or is added, what is disabled goes. */
+const toggled = (ids: readonly string[], enable: readonly string[], disable: readonly string[]) =>
+  [...new Set([...ids, ...enable])].filter((id) => !disable.includes(id));
+
+/** The items, changed by `change`, upserted in one version as Square's UpdateItem* calls do; their variations stay. */
+function updateItems(ctx: EmulatorContext, merchantId: string, items: CatalogObject[], change: (data: serialization.CatalogItem.Raw) => serialization.CatalogItem.Raw) {
+  const input = items.map((item, i) => ({ object: { ...item, item_data: change({ ...item.item_data }) }, field: `item_ids[${i}]` }));
+  return { updated_at: upsertObjects(ctx, merchantId, input).updated_at };
+}
+
+/**
+ * UpdateItemTaxes: enables and disables taxes on items without sending the items whole. A tax both
+ * enabled and disabled ends disabled. Every id must name a live tax of the catalog.
+ */
+export function updateItemTaxes(
+  ctx: EmulatorContext,
+  merchantId: string,
+  request: { item_ids: string[]; taxes_to_enable?: string[] | null; taxes_to_disable?: string[] | null },
+): { updated_at: string } {
+  const enable = request.taxes_to_enable ?? [];
+  const disable = request.taxes_to_disable ?? [];
+  if (enable.length + disable.length === 0) throw errors.missing('taxes_to_enable');
+  requireOfType(ctx, merchantId, 'TAX', { taxes_to_enable: enable, taxes_to_disable: disable });
+  return updateItems(ctx, merchantId, requireItems(ctx, merchantId, request.item_ids), (data) => ({
+    ...data,
+    tax_ids: toggled(data.tax_ids ?? [], enable, disable),
+  }));
+}
+
+/**
+ * UpdateItemModifierLists: enables modifier lists on items (adding them where the item lacks them) and
+ * disables them (keeping the item's settings for the list, with `enabled: false`).
+ */
+export function updateItemModifierLists(
+  ctx: EmulatorContext,
+  merchantId: string,
+  request: { item_ids: string[]; modifier_lists_to_enable?: string[] | null; modifier_lists_to_disable?: string[] | null },
+): { updated_at: string } {
+  const enable = request.modifier_lists_to_enable ?? [];
+  const disable = request.modifier_lists_to_disable ?? [];
+  if (enable.length + disable.length === 0) throw errors.missing('modifier_lists_to_enable');
+  requireOfType(ctx, merchantId, 'MODIFIER_LIST', { modifier_lists_to_enable: enable, modifier_lists_to_disable: disable });
+  return updateItems(ctx, merchantId, requireItems(ctx, merchantId, request.item_ids), (data) => {
+    const infos = data.modifier_list_info ?? [];
+    const listed = new Set(infos.map((info) => info.modifier_list_id));
+    const added = enable.filter((id) => !listed.has(id)).map((id) => ({ modifier_list_id: id }));
+    const modifier_list_info = [...infos, ...added]
+      .filter((info) => listed.has(info.modifier_list_id) || !disable.includes(info.modifier_list_id))
+      .map((info) => {
+        if (disable.includes(info.modifier_list_id)) return { ...info, enabled: false };
+        return enable.includes(info.modifier_list_id) ? { ...info, enabled: true } : info;
+      });
+    return { ...data, modifier_list_info };
+  });
+}
+
+/** Each id of each named list must be a live object of `type`; the first that is not is refused at its place. */
+function requireOfType(ctx: EmulatorContext, merchantId: string, type: string, lists: Record<string, string[]>): void {
+  for (const [field, ids] of Object.entries(lists))
+    ids.forEach((id, i) => {
+      if (liveObject(ctx, merchantId, id)?.type !== type) throw invalid(`${field}[${i}]`, `${id} does not name a ${type} in this catalog.`);
+    });
+}
+
+/**
+ * CreateCatalogImage: a new IMAGE object for an uploaded file at `url`, attached to `object_id` when given — first
+ * among its images when `is_primary`, last otherwise (Square's default since 2021-12-15) — in one version.
+ */
+export function createCatalogImage(
+  ctx: EmulatorContext,
+  merchantId: string,
+  request: { image: CatalogObject; object_id?: string | null; is_primary?: boolean | null },
+  url: string,
+): CatalogObject {
+  const { image } = request;
+  if (image.type !== 'IMAGE') throw invalid('image.type', 'A catalog image is an IMAGE object.');
+  if (!image.id.startsWith('#')) throw invalid('image.id', 'A new image takes a temporary id starting with #.');
+  const input: Array<{ object: CatalogObject; field: string }> = [{ object: { ...image, image_data: { ...image.image_data, url } }, field: 'image' }];
+  if (request.object_id) {
+    const target = liveObject(ctx, merchantId, request.object_id);
+    if (!target) throw errors.notFound(`Catalog object ${request.object_id} not found.`, 'object_id');
+    const data = dataOf(target) ?? {};
+    const imageIds = (data.image_ids as string[] | undefined) ?? [];
+    const attached = request.is_primary ? [image.id, ...imageIds] : [...imageIds, image.id];
+    input.push({ object: { ...target, [dataField(target.type)]: { ...data, image_ids: attached } }, field: 'object_id' });
+  }
+  return upsertObjects(ctx, merchantId, input).objects[0]!;
+}
+
+/** UpdateCatalogImage: the image's file replaced by a new upload, at a new version. */
+export function updateCatalogImage(ctx: EmulatorContext, merchantId: string, imageId: string, url: string): CatalogObject {
+  const image = liveObject(ctx, merchantId, imageId);
+  if (image?.type !== 'IMAGE') throw errors.notFound(`Catalog image ${imageId} not found.`, 'image_id');
+  return upsertObjects(ctx, merchantId, [{ object: { ...image, image_data: { ...image.image_data, url } }, field: 'image_id' }]).objects[0]!;
 }

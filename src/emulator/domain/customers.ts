@@ -333,10 +333,6 @@ function compileFilter(
     tests.push((c) => all!.every((m) => m(c)) && (any!.length === 0 || any!.some((m) => m(c))) && !none!.some((m) => m(c)));
   }
 
-  // Filtering on custom attributes is not emulated: any key given is refused as unknown.
-  if (filter.custom_attribute?.filters?.length)
-    throw errors.badRequest('Custom attribute definition not found for the given key.');
-
   return (c) => tests.every((t) => t(c));
 }
 
@@ -368,6 +364,19 @@ export function listCustomers(
   return pageBody(page.items.map((s) => read(s.doc)), page.cursor, query.count ? visible.length : undefined);
 }
 
+/**
+ * Filtering on custom attributes is not emulated: a key without a definition is refused as Square
+ * refuses it, and a filter on a defined one is refused at its field as not emulated, never ignored.
+ */
+function refuseCustomAttributeFilters(ctx: EmulatorContext, merchantId: string, filters: Array<{ key: string }>): void {
+  filters.forEach(({ key }, i) => {
+    const field = `query.filter.custom_attribute.filters[${i}]`;
+    if (!ctx.stores.customerAttributeDefinitions.get(merchantId, key))
+      throw errors.invalid('BAD_REQUEST', `Custom attribute definition not found for the key ${key}.`, `${field}.key`);
+    throw errors.invalidValue(field, 'The emulator does not filter customers by custom attributes.');
+  });
+}
+
 /** SearchCustomers, after the route has checked the request. */
 export function searchCustomers(
   ctx: EmulatorContext,
@@ -378,6 +387,7 @@ export function searchCustomers(
   if (body.limit !== undefined && body.limit < 1) throw errors.tooLow('limit', 'Field limit must be at least 1');
   if (body.limit !== undefined && body.limit > MAX_PAGE) throw errors.tooHigh('limit', `Field limit must be at most ${MAX_PAGE}`);
   const filter = body.query?.filter ?? {};
+  refuseCustomAttributeFilters(ctx, merchantId, filter.custom_attribute?.filters ?? []);
   const matches = compileFilter(filter, (id) => segmentMembership(ctx, merchantId, id));
   const found = ctx.stores.customers.all(merchantId).filter((s) => isPublic(s.doc) && matches(s.doc));
   const field = body.query?.sort?.field ?? 'DEFAULT';

@@ -9,11 +9,14 @@ import {
   deleteObjects,
   liveObject,
   relatedObjects,
+  updateItemModifierLists,
+  updateItemTaxes,
   upsertObjects,
 } from '../domain/catalog.js';
 import { searchItems, searchObjects, type CatalogQuery } from '../domain/catalog-search.js';
 import type { CatalogObject, EmulatorContext } from '../context.js';
 import { errors } from '../errors.js';
+import { registerCatalogImages } from './catalog-images.js';
 import { paginate } from '../pagination.js';
 import { parse, parseRequest, rulesUnder, querySchema, shapes, withoutNulls, type FieldRules } from '../validation.js';
 
@@ -60,7 +63,18 @@ const BATCH_UPSERT_RULES: FieldRules = {
  * properties carry (their descriptions state them).
  */
 const BATCH_RETRIEVE_RULES: FieldRules = { object_ids: { min: 1, max: CATALOG_LIMITS.batch_retrieve_max_object_ids } };
-const BATCH_DELETE_RULES: FieldRules = { object_ids: { min: 1, max: CATALOG_LIMITS.batch_delete_max_object_ids } };
+// Square sets no minimum: an empty batch deletes nothing, as a client clearing an empty catalog sends.
+const BATCH_DELETE_RULES: FieldRules = { object_ids: { max: CATALOG_LIMITS.batch_delete_max_object_ids } };
+const ITEM_TAXES_RULES: FieldRules = {
+  item_ids: { min: 1, max: CATALOG_LIMITS.update_item_taxes_max_item_ids },
+  taxes_to_enable: { max: CATALOG_LIMITS.update_item_taxes_max_taxes_to_enable },
+  taxes_to_disable: { max: CATALOG_LIMITS.update_item_taxes_max_taxes_to_disable },
+};
+const ITEM_MODIFIER_LISTS_RULES: FieldRules = {
+  item_ids: { min: 1, max: CATALOG_LIMITS.update_item_modifier_lists_max_item_ids },
+  modifier_lists_to_enable: { max: CATALOG_LIMITS.update_item_modifier_lists_max_modifier_lists_to_enable },
+  modifier_lists_to_disable: { max: CATALOG_LIMITS.update_item_modifier_lists_max_modifier_lists_to_disable },
+};
 const SEARCH_RULES: FieldRules = {
   begin_time: { timestamp: true },
   'query.set_query.attribute_values': { min: 1 },
@@ -96,12 +110,25 @@ const withRelated = (objects: CatalogObject[], related: CatalogObject[]) => ({
 
 /**
  * Catalog API: upsert (single and batched, with `#temporary` ids and versions), retrieve
- * (with related objects), list, search objects and items, delete, and the API's limits.
- * Images are catalog objects here; CreateCatalogImage's multipart upload is not emulated,
- * nor are historical catalog versions (`catalog_version` reads the latest).
+ * (with related objects), list, search objects and items, delete, taxes and modifier lists
+ * switched on items, image uploads, and the API's limits. Historical catalog versions are not
+ * emulated (`catalog_version` reads the latest).
  */
 export function registerCatalog(app: FastifyInstance, ctx: EmulatorContext): void {
   app.get('/catalog/info', async () => ({ limits: CATALOG_LIMITS }));
+
+  // Neither call takes an idempotency key: each runs once in a transaction.
+  app.post('/catalog/update-item-taxes', async (request) => {
+    const body = parseRequest(serialization.UpdateItemTaxesRequest, request.body, ITEM_TAXES_RULES);
+    return ctx.tx(() => updateItemTaxes(ctx, request.merchant.id, body));
+  });
+
+  app.post('/catalog/update-item-modifier-lists', async (request) => {
+    const body = parseRequest(serialization.UpdateItemModifierListsRequest, request.body, ITEM_MODIFIER_LISTS_RULES);
+    return ctx.tx(() => updateItemModifierLists(ctx, request.merchant.id, body));
+  });
+
+  registerCatalogImages(app, ctx);
 
   app.post('/catalog/object', async (request, reply) => {
     const merchantId = request.merchant.id;

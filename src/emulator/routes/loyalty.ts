@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import { serialization } from 'square';
+import { serialization, type Square } from 'square';
+import { z } from 'zod';
 import type { EmulatorContext } from '../context.js';
 import {
   accumulate,
@@ -13,9 +14,10 @@ import {
   programOf,
   redeemReward,
 } from '../domain/loyalty.js';
+import { cancelPromotion, createPromotion, findPromotion, programPromotions } from '../domain/loyalty-promotions.js';
 import { errors } from '../errors.js';
 import { paginate } from '../pagination.js';
-import { parseRequest, type FieldRules } from '../validation.js';
+import { parse, parseRequest, querySchema, shapes, type FieldRules } from '../validation.js';
 
 /** Square's limits: SearchLoyaltyAccounts 1–200 (default 30), events and rewards 1–30 (default 30). */
 const MAX_ACCOUNTS_PAGE = 200;
@@ -59,12 +61,32 @@ const SEARCH_EVENTS_RULES: FieldRules = {
   'query.filter.date_time_filter.created_at.end_at': { timestamp: true },
 };
 const SEARCH_REWARDS_RULES: FieldRules = { ...page(MAX_EVENTS_PAGE), 'query.loyalty_account_id': { min: 1 } };
+const CREATE_PROMOTION_RULES: FieldRules = {
+  ...KEY,
+  'loyalty_promotion.name': { min: 1, max: 70 },
+  'loyalty_promotion.incentive.points_multiplier_data.points_multiplier': { min: 2, max: 10 },
+  'loyalty_promotion.incentive.points_multiplier_data.multiplier': { max: 5 },
+  'loyalty_promotion.incentive.points_addition_data.points_addition': { min: 1 },
+  'loyalty_promotion.available_time.time_periods': { min: 1 },
+  'loyalty_promotion.trigger_limit.times': { min: 1, max: 30 },
+};
+/** ListLoyaltyPromotions: 1–30 a page, 30 unless told. */
+const MAX_PROMOTIONS_PAGE = 30;
+const promotionsQuery = querySchema<Omit<Square.loyalty.programs.ListPromotionsRequest, 'programId'>>()({
+  status: z.enum(['ACTIVE', 'ENDED', 'CANCELED', 'SCHEDULED']),
+  cursor: z.string(),
+  limit: shapes.queryInt.min(1).max(MAX_PROMOTIONS_PAGE),
+});
 
 type AccountParams = { Params: { account_id: string } };
 type ProgramParams = { Params: { program_id: string } };
 type RewardParams = { Params: { reward_id: string } };
+type PromotionParams = { Params: { program_id: string; promotion_id: string } };
 
-/** Loyalty API: programs, accounts, points, rewards and the event ledger (promotions are not emulated). */
+/**
+ * Loyalty API: programs, accounts, points, rewards, the event ledger and promotions (kept, listed and
+ * canceled; their extra points are not added to accruals).
+ */
 export function registerLoyalty(app: FastifyInstance, ctx: EmulatorContext): void {
   const { loyaltyAccounts, loyaltyEvents, loyaltyRewards } = ctx.stores;
 
@@ -76,6 +98,33 @@ export function registerLoyalty(app: FastifyInstance, ctx: EmulatorContext): voi
   app.get<ProgramParams>('/loyalty/programs/:program_id', async (request) => ({
     program: findProgram(ctx, request.merchant.id, request.params.program_id),
   }));
+
+  app.post<ProgramParams>('/loyalty/programs/:program_id/promotions', async (request, reply) => {
+    const merchantId = request.merchant.id;
+    const body = parseRequest(serialization.loyalty.programs.promotions.CreateLoyaltyPromotionRequest, request.body, CREATE_PROMOTION_RULES);
+    return ctx.idempotency.send(reply, { merchantId, endpoint: 'CreateLoyaltyPromotion', key: body.idempotency_key, request: { ...body, program: request.params.program_id } }, () => ({
+      loyalty_promotion: createPromotion(ctx, merchantId, request.params.program_id, body.loyalty_promotion),
+    }));
+  });
+
+  app.get<ProgramParams>('/loyalty/programs/:program_id/promotions', async (request) => {
+    const query = parse(promotionsQuery, request.query);
+    const promotions = programPromotions(ctx, request.merchant.id, request.params.program_id).filter((s) => !query.status || s.doc.status === query.status);
+    const found = paginate({ items: promotions, key: (s) => [s.seq], limit: query.limit ?? MAX_PROMOTIONS_PAGE, cursor: query.cursor, query: query.status });
+    return {
+      ...(found.items.length ? { loyalty_promotions: found.items.map((s) => s.doc) } : {}),
+      ...(found.cursor ? { cursor: found.cursor } : {}),
+    };
+  });
+
+  app.get<PromotionParams>('/loyalty/programs/:program_id/promotions/:promotion_id', async (request) => ({
+    loyalty_promotion: findPromotion(ctx, request.merchant.id, request.params.program_id, request.params.promotion_id),
+  }));
+
+  // Square's CancelLoyaltyPromotion takes no idempotency key; canceling twice is refused, as the promotion is no longer live.
+  app.post<PromotionParams>('/loyalty/programs/:program_id/promotions/:promotion_id/cancel', async (request) =>
+    ctx.tx(() => ({ loyalty_promotion: cancelPromotion(ctx, request.merchant.id, request.params.program_id, request.params.promotion_id) })),
+  );
 
   app.post<ProgramParams>('/loyalty/programs/:program_id/calculate', async (request) => {
     const merchantId = request.merchant.id;

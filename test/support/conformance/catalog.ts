@@ -11,6 +11,10 @@ export const catalogRoutes: ResponseRoute[] = [
   ['POST', '/v2/catalog/batch-delete', 'BatchDeleteCatalogObjectsResponse'],
   ['POST', '/v2/catalog/search', 'SearchCatalogObjectsResponse'],
   ['POST', '/v2/catalog/search-catalog-items', 'SearchCatalogItemsResponse'],
+  ['POST', '/v2/catalog/update-item-taxes', 'UpdateItemTaxesResponse'],
+  ['POST', '/v2/catalog/update-item-modifier-lists', 'UpdateItemModifierListsResponse'],
+  ['POST', '/v2/catalog/images', 'CreateCatalogImageResponse'],
+  ['PUT', '/v2/catalog/images/:image_id', 'UpdateCatalogImageResponse'],
 ];
 
 /** The fixed paths come first: `:catalog_object_id` would match them too. */
