@@ -262,9 +262,11 @@ describe.skipIf(!REDIS_URL)('one budget for every instance, in Redis', () => {
       return windows(store, shares.length, (sent) => Math.round(sent * shares[window++]!), sleep, 400);
     };
     const [inRedis, here] = [await drive(new RedisBucketStore(client, slow, prefix)), await drive(new LocalBucketStore(slow))];
-    const roughly = (rate: number) => Math.round(rate / 5) * 5;
-    expect(inRedis.map(roughly)).toEqual(here.map(roughly));
-    expect(here.map(roughly)).toEqual([105, 60, 55, 200, 200]);
+    // Rates recover by 10 a second here, so a window a quarter-second longer on a busy machine moves one by 2.5: compared
+    // within 7.5, what is compared is the decisions (halved, held at the floor, back to the full rate once a storm), not the timing.
+    const farthest = (rates: number[], from: number[]) => Math.max(...rates.map((rate, i) => Math.abs(rate - from[i]!)));
+    expect(farthest(inRedis, here), `${inRedis} in Redis, ${here} here`).toBeLessThanOrEqual(7.5);
+    expect(farthest(here, [105, 60, 55, 200, 200]), `${here}`).toBeLessThanOrEqual(7.5);
   });
 });
 

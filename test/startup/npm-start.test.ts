@@ -110,7 +110,8 @@ describe('npm start in demo mode', () => {
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
     try {
-      const gatewayUrl = await eventually('the gateway URL', async () => /GraphQL gateway:\s+(\S+)/.exec(stdout)?.[1]);
+      // A first start compiles the gateway and seeds the demo data: on a machine busy with other suites that took over 15 s.
+      const gatewayUrl = await eventually('the gateway URL', async () => /GraphQL gateway:\s+(\S+)/.exec(stdout)?.[1], 90_000);
       const emulatorUrl = /Square emulator with demo data: (\S+)/.exec(stdout)![1]!;
       expect(emulatorUrl).not.toMatch(/:0$/);
       expect(stdout).toContain('events kept in memory');
@@ -147,5 +148,5 @@ describe('npm start in demo mode', () => {
       child.kill('SIGTERM');
     }
     expect(await exited).toBe(0);
-  });
+  }, 150_000);
 });
