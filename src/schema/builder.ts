@@ -97,7 +97,7 @@ builder.queryType({ description: 'Read a Square seller’s customers, cards, gif
 
 builder.mutationType({
   description:
-    'Change a Square seller’s data: customers, cards on file, payments, refunds, orders and gift cards. Every money-moving write takes your idempotency key, so a retry never charges twice.',
+    'Change a Square seller’s data: customers, cards on file, payments, refunds, orders and gift cards. Every money-moving write takes your idempotency key, so a retry never charges twice. A success result always says what Square did, even to a key that may write but not read: the written object’s id, squareId and state answer, and its other fields need the read scope.',
 });
 
 builder.subscriptionType({
