@@ -21,6 +21,14 @@ function missingScopes(failure: AuthFailure): string[] {
   }
 }
 
+/** The FORBIDDEN error of a failed scope check, naming the scopes the key lacks. */
+export function forbidden(failure: AuthFailure, message: string): GraphQLError {
+  const scopes = [...new Set(missingScopes(failure))];
+  return new GraphQLError(scopes.length > 0 ? `This API key lacks the scope ${scopes.join(' or ')}.` : message, {
+    extensions: { code: 'FORBIDDEN', scopes },
+  });
+}
+
 const capitalize = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
 /** The one schema builder; every type module adds to it. */
@@ -43,13 +51,7 @@ export const builder = new SchemaBuilder<{
     runScopesOnType: true,
     // A subscription's scopes are checked once, when it starts: a key without them gets FORBIDDEN, not a silent stream.
     authorizeOnSubscribe: true,
-    unauthorizedError: (_parent, _ctx, _info, result) => {
-      const scopes = [...new Set(missingScopes(result.failure))];
-      return new GraphQLError(
-        scopes.length > 0 ? `This API key lacks the scope ${scopes.join(' or ')}.` : result.message,
-        { extensions: { code: 'FORBIDDEN', scopes } },
-      );
-    },
+    unauthorizedError: (_parent, _ctx, _info, result) => forbidden(result.failure, result.message),
   },
   errors: {
     defaultResultOptions: { name: ({ fieldName }) => `${capitalize(fieldName)}Success` },
@@ -97,7 +99,7 @@ builder.queryType({ description: 'Read a Square seller’s customers, cards, gif
 
 builder.mutationType({
   description:
-    'Change a Square seller’s data: customers, cards on file, payments, refunds, orders and gift cards. Every money-moving write takes your idempotency key, so a retry never charges twice.',
+    'Change a Square seller’s data: customers, cards on file, payments, refunds, orders and gift cards. Every money-moving write takes your idempotency key, so a retry never charges twice. A success result always says what Square did, even to a key that may write but not read: the written object’s id, squareId and state answer, and its other fields need the read scope.',
 });
 
 builder.subscriptionType({

@@ -3,14 +3,15 @@ import { Address } from './address.js';
 import { cardFaceFields } from './card-face.js';
 import { squareIdFrom } from './ids.js';
 import { CardRef, CustomerRef } from './refs.js';
+import { writeFact, writtenType } from './write-facts.js';
 
 builder.node(CardRef, {
-  authScopes: { PAYMENTS_READ: true },
+  ...writtenType('PAYMENTS_READ'),
   description: 'A credit or debit card on file, saved for a customer through the Cards API.',
-  id: { resolve: (c) => c.id! },
+  id: { resolve: (c) => c.id!, ...writeFact('PAYMENTS_READ') },
   loadOne: (id, ctx) => ctx.loaders.card.load(id),
   fields: (t) => ({
-    squareId: t.string({ nullable: false, description: 'Square’s own id for this card (ccof:…), usable as a payment source.', resolve: (c) => c.id! }),
+    squareId: t.string({ ...writeFact('PAYMENTS_READ'), nullable: false, description: 'Square’s own id for this card (ccof:…), usable as a payment source.', resolve: (c) => c.id! }),
     ...cardFaceFields(t),
     cardholderName: t.exposeString('cardholderName', { nullable: true, description: 'The name on the card, when it was given.' }),
     billingAddress: t.field({
@@ -20,6 +21,7 @@ builder.node(CardRef, {
       resolve: (c) => c.billingAddress ?? null,
     }),
     enabled: t.boolean({
+      ...writeFact('PAYMENTS_READ'),
       nullable: false,
       description: 'False once the card is disabled; a disabled card cannot be charged.',
       resolve: (c) => c.enabled !== false,

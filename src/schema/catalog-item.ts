@@ -10,6 +10,7 @@ import {
   CatalogItemVariationRef,
   CatalogModifierListRef,
 } from './refs.js';
+import { writeFact, writtenType } from './write-facts.js';
 
 const itemData = (i: Square.CatalogObject) => (i.type === 'ITEM' ? i.itemData : undefined);
 
@@ -22,15 +23,15 @@ async function objectsOf(ctx: { loaders: { catalogObject: { loadMany: (ids: stri
 }
 
 builder.node(CatalogItemRef, {
-  authScopes: { ITEMS_READ: true },
+  ...writtenType('ITEMS_READ'),
   description: 'A product or service the seller sells, with its variations (sizes, colours), category, images and modifier lists.',
-  id: { resolve: (i) => i.id! },
+  id: { resolve: (i) => i.id!, ...writeFact('ITEMS_READ') },
   loadOne: async (id, ctx) => {
     const found = await ctx.loaders.catalogObject.load(id);
     return found?.type === 'ITEM' ? found : null;
   },
   fields: (t) => ({
-    squareId: t.string({ nullable: false, description: 'Square’s own id for this item.', resolve: (i) => i.id! }),
+    squareId: t.string({ ...writeFact('ITEMS_READ'), nullable: false, description: 'Square’s own id for this item.', resolve: (i) => i.id! }),
     name: t.string({ nullable: true, description: 'The item’s name.', resolve: (i) => itemData(i)?.name ?? null }),
     description: t.string({ nullable: true, description: 'The item’s description, as plain text.', resolve: (i) => itemData(i)?.description ?? null }),
     updatedAt: t.field({ type: 'DateTime', nullable: true, description: 'When the item was last changed.', resolve: (i) => i.updatedAt ?? null }),

@@ -3,6 +3,7 @@ import type { GatewayContext } from '../gateway/context.js';
 import { builder } from './builder.js';
 import { CustomAttributeVisibility } from './enums.js';
 import { CustomerRef } from './refs.js';
+import { writeFact, writtenType } from './write-facts.js';
 
 export const CustomerCustomAttributeRef = builder.objectRef<Square.CustomAttribute>('CustomerCustomAttribute');
 
@@ -16,10 +17,10 @@ async function definitionOf(attribute: Square.CustomAttribute, ctx: GatewayConte
 }
 
 CustomerCustomAttributeRef.implement({
-  authScopes: { CUSTOMERS_READ: true },
+  ...writtenType('CUSTOMERS_READ'),
   description: 'One custom attribute value on a customer profile, e.g. a favorite drink or a membership number.',
   fields: (t) => ({
-    key: t.string({ nullable: false, description: 'The key of its definition (see customAttributeDefinitions).', resolve: (a) => a.key ?? '' }),
+    key: t.string({ ...writeFact('CUSTOMERS_READ'), nullable: false, description: 'The key of its definition (see customAttributeDefinitions).', resolve: (a) => a.key ?? '' }),
     name: t.string({
       nullable: true,
       description: 'The definition’s name, as the seller sees it.',
@@ -38,6 +39,7 @@ CustomerCustomAttributeRef.implement({
       resolve: async (a, _args, ctx) => a.visibility ?? (await definitionOf(a, ctx))?.visibility ?? null,
     }),
     version: t.int({
+      ...writeFact('CUSTOMERS_READ'),
       nullable: true,
       description: 'Increases with every change of the value; pass it to upsertCustomerCustomAttribute so that a stale write is refused.',
       resolve: (a) => a.version ?? null,

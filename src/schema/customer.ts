@@ -7,6 +7,7 @@ import { squareIdFrom } from './ids.js';
 import { paymentsOfOrders } from './payment.js';
 import { CardRef, CustomerConnection, CustomerRef, GiftCardRef, OrderConnection, OrderRef, PaymentConnection, PaymentRef } from './refs.js';
 import { TimeRange, timeRange } from './time-range.js';
+import { writeFact, writtenType } from './write-facts.js';
 
 const CustomerPreferences = builder.objectRef<Square.CustomerPreferences>('CustomerPreferences').implement({
   description: 'What a customer agreed to receive.',
@@ -19,12 +20,12 @@ const CustomerPreferences = builder.objectRef<Square.CustomerPreferences>('Custo
 });
 
 builder.node(CustomerRef, {
-  authScopes: { CUSTOMERS_READ: true },
+  ...writtenType('CUSTOMERS_READ'),
   description: 'A customer profile of the seller, with the cards, gift cards, orders and payments that belong to it.',
-  id: { resolve: (c) => c.id! },
+  id: { resolve: (c) => c.id!, ...writeFact('CUSTOMERS_READ') },
   loadOne: (id, ctx) => ctx.loaders.customerOrSurvivor.load(id),
   fields: (t) => ({
-    squareId: t.string({ nullable: false, description: 'Square’s own id for this customer.', resolve: (c) => c.id! }),
+    squareId: t.string({ ...writeFact('CUSTOMERS_READ'), nullable: false, description: 'Square’s own id for this customer.', resolve: (c) => c.id! }),
     mergedFrom: t.stringList({
       nullable: false,
       description:
@@ -65,6 +66,7 @@ builder.node(CustomerRef, {
       resolve: (c) => c.updatedAt ?? null,
     }),
     version: t.field({
+      ...writeFact('CUSTOMERS_READ'),
       type: 'BigInt',
       nullable: true,
       description: 'Increases with every change; pass it to updates so that a stale write is refused.',

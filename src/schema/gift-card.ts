@@ -15,6 +15,7 @@ import {
   LocationRef,
   PaymentRef,
 } from './refs.js';
+import { writeFact, writtenType } from './write-facts.js';
 
 /** Square keeps the payment behind a redemption inside the type-specific details. */
 function activityPaymentId(a: Square.GiftCardActivity): string | undefined {
@@ -36,19 +37,20 @@ function activityAmount(a: Square.GiftCardActivity): Square.Money | undefined {
 }
 
 builder.objectType(GiftCardActivityRef, {
-  authScopes: { GIFTCARDS_READ: true },
+  ...writtenType('GIFTCARDS_READ'),
   description:
     'Something that happened to a gift card: activation, load, redemption, adjustment, refund, deactivation. Square offers no lookup of a single activity, so activities are reached through their gift card.',
   fields: (t) => ({
-    squareId: t.string({ nullable: false, description: 'Square’s own id for this activity.', resolve: (a) => a.id! }),
+    squareId: t.string({ ...writeFact('GIFTCARDS_READ'), nullable: false, description: 'Square’s own id for this activity.', resolve: (a) => a.id! }),
     type: t.field({
+      ...writeFact('GIFTCARDS_READ'),
       type: GiftCardActivityType,
       nullable: false,
       description: 'What the activity did, e.g. LOAD or REDEEM.',
       resolve: (a) => a.type,
     }),
     amountMoney: t.field({ type: Money, nullable: true, description: 'What the activity moved, when it moved money.', resolve: (a) => activityAmount(a) ?? null }),
-    balanceMoney: t.field({ type: Money, nullable: true, description: 'The card’s balance right after.', resolve: (a) => a.giftCardBalanceMoney ?? null }),
+    balanceMoney: t.field({ ...writeFact('GIFTCARDS_READ'), type: Money, nullable: true, description: 'The card’s balance right after.', resolve: (a) => a.giftCardBalanceMoney ?? null }),
     location: t.field({
       authScopes: { MERCHANT_PROFILE_READ: true },
       type: LocationRef,
@@ -82,15 +84,16 @@ builder.objectType(GiftCardActivityRef, {
 });
 
 builder.node(GiftCardRef, {
-  authScopes: { GIFTCARDS_READ: true },
+  ...writtenType('GIFTCARDS_READ'),
   description: 'A Square gift card, its balance and history, and the customers it is linked to.',
-  id: { resolve: (g) => g.id! },
+  id: { resolve: (g) => g.id!, ...writeFact('GIFTCARDS_READ') },
   loadOne: (id, ctx) => ctx.loaders.giftCard.load(id),
   fields: (t) => ({
-    squareId: t.string({ nullable: false, description: 'Square’s own id for this gift card (gftc:…).', resolve: (g) => g.id! }),
+    squareId: t.string({ ...writeFact('GIFTCARDS_READ'), nullable: false, description: 'Square’s own id for this gift card (gftc:…).', resolve: (g) => g.id! }),
     gan: t.exposeString('gan', { nullable: true, description: 'The gift card account number printed on or sent with the card.' }),
     type: t.field({ type: GiftCardType, nullable: false, description: 'Physical or digital.', resolve: (g) => g.type }),
     state: t.field({
+      ...writeFact('GIFTCARDS_READ'),
       type: GiftCardState,
       nullable: true,
       description: 'Where the card is in its life, e.g. ACTIVE; null when Square did not report it.',

@@ -3,13 +3,15 @@ import { builder } from './builder.js';
 import { squareIdFrom } from './ids.js';
 import { InventoryCountRef, LocationRef } from './refs.js';
 import { deliver, liveObjects } from './subscriptions.js';
+import { writeFact, writtenType } from './write-facts.js';
 
 builder.objectType(InventoryCountRef, {
-  authScopes: { INVENTORY_READ: true },
+  ...writtenType('INVENTORY_READ'),
   description: 'How much of an item variation is in one state (e.g. IN_STOCK, WASTE) at one location.',
   fields: (t) => ({
-    state: t.string({ nullable: false, description: 'The inventory state counted, e.g. IN_STOCK.', resolve: (c) => c.state ?? 'NONE' }),
+    state: t.string({ ...writeFact('INVENTORY_READ'), nullable: false, description: 'The inventory state counted, e.g. IN_STOCK.', resolve: (c) => c.state ?? 'NONE' }),
     quantity: t.string({
+      ...writeFact('INVENTORY_READ'),
       nullable: false,
       description: 'A decimal number as a string, e.g. "12" or "2.5"; may be negative when more was sold than counted.',
       resolve: (c) => c.quantity ?? '0',

@@ -4,18 +4,19 @@ import { builder } from './builder.js';
 import { squareIdFrom } from './ids.js';
 import { customerIds, deliver, liveObjects } from './subscriptions.js';
 import { CustomerRef, LoyaltyAccountRef, LoyaltyEventRef, LoyaltyProgramRef } from './refs.js';
+import { writeFact, writtenType } from './write-facts.js';
 
 /** SearchLoyaltyEvents answers at most 30 events a call. */
 const MAX_EVENTS = 30;
 
 builder.node(LoyaltyAccountRef, {
-  authScopes: { LOYALTY_READ: true },
+  ...writtenType('LOYALTY_READ'),
   description: 'A buyer’s membership of the seller’s loyalty program, with its point balance.',
-  id: { resolve: (a) => a.id! },
+  id: { resolve: (a) => a.id!, ...writeFact('LOYALTY_READ') },
   loadOne: (id, ctx) => ctx.loaders.loyaltyAccount.load(id),
   fields: (t) => ({
-    squareId: t.string({ nullable: false, description: 'Square’s own id for the account.', resolve: (a) => a.id! }),
-    balance: t.int({ nullable: false, description: 'Points available to redeem now (points locked in issued rewards are not).', resolve: (a) => a.balance ?? 0 }),
+    squareId: t.string({ ...writeFact('LOYALTY_READ'), nullable: false, description: 'Square’s own id for the account.', resolve: (a) => a.id! }),
+    balance: t.int({ ...writeFact('LOYALTY_READ'), nullable: false, description: 'Points available to redeem now (points locked in issued rewards are not).', resolve: (a) => a.balance ?? 0 }),
     lifetimePoints: t.int({ nullable: false, description: 'Every point the buyer ever earned, whatever was redeemed since.', resolve: (a) => a.lifetimePoints ?? 0 }),
     phoneNumber: t.string({
       authScopes: { CUSTOMERS_READ: true },

@@ -1,7 +1,7 @@
 import { resolveNodes } from '@pothos/plugin-relay';
 import type { GraphQLInterfaceType, GraphQLResolveInfo } from 'graphql';
 import type { GatewayContext } from '../gateway/context.js';
-import { builder } from './builder.js';
+import { builder, forbidden } from './builder.js';
 import { nodeIdFrom } from './ids.js';
 
 /**
@@ -12,6 +12,10 @@ import { nodeIdFrom } from './ids.js';
 async function loadNode(id: string, argument: string, ctx: GatewayContext, info: GraphQLResolveInfo) {
   const nodeTypes = info.schema.getPossibleTypes(info.schema.getType('Node') as GraphQLInterfaceType).map((type) => type.name);
   const { type, squareId } = nodeIdFrom(id, nodeTypes, argument);
+  // Types whose scopes are checked per field (src/schema/write-facts.ts) would otherwise answer
+  // node(id) { __typename } to any key, telling which ids exist; and nothing is fetched for a key that may not read it.
+  const scopes = builder.configStore.getTypeConfig(type, 'Object').pothosOptions.authScopes;
+  if (scopes && typeof scopes !== 'function') await builder.runAuthScopes(ctx, scopes, (result) => forbidden(result.failure, result.message));
   const [node] = await resolveNodes(builder, ctx, info, [{ typename: type, id: squareId }]);
   return node;
 }

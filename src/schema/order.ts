@@ -11,6 +11,7 @@ import { Money } from './money.js';
 import { paymentsOfOrders } from './payment.js';
 import { CustomerRef, LocationRef, OrderConnection, OrderRef, PaymentRef, RefundRef } from './refs.js';
 import { orderPaymentsFromTenders, paymentFromTender, tenderHeldSelection } from './tender-payments.js';
+import { writeFact, writtenType } from './write-facts.js';
 
 const optionalMoney = <T>(pick: (x: T) => Square.Money | undefined) => (x: T) => pick(x) ?? null;
 
@@ -310,13 +311,14 @@ async function orderCustomerId(ctx: GatewayContext, order: Square.Order): Promis
 const money = optionalMoney<Square.Order>;
 
 builder.node(OrderRef, {
-  authScopes: { ORDERS_READ: true },
+  ...writtenType('ORDERS_READ'),
   description: 'An order: what was sold, for how much, and how it was paid.',
-  id: { resolve: (o) => o.id! },
+  id: { resolve: (o) => o.id!, ...writeFact('ORDERS_READ') },
   loadOne: (id, ctx) => ctx.loaders.order.load(id),
   fields: (t) => ({
-    squareId: t.string({ nullable: false, description: 'Square’s own id for this order.', resolve: (o) => o.id! }),
+    squareId: t.string({ ...writeFact('ORDERS_READ'), nullable: false, description: 'Square’s own id for this order.', resolve: (o) => o.id! }),
     state: t.field({
+      ...writeFact('ORDERS_READ'),
       type: OrderState,
       nullable: true,
       description: 'Open, completed, canceled or draft.',

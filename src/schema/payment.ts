@@ -17,6 +17,7 @@ import { squareIdFrom } from './ids.js';
 import { Money } from './money.js';
 import { CustomerRef, LocationRef, OrderRef, PaymentConnection, PaymentRef, RefundRef } from './refs.js';
 import { TimeRange, timeRange } from './time-range.js';
+import { writeFact, writtenType } from './write-facts.js';
 
 /** The payments behind orders' tenders, newest first, each fetched once however many orders share it. */
 export async function paymentsOfOrders(ctx: GatewayContext, orders: readonly Square.Order[]): Promise<Square.Payment[]> {
@@ -71,13 +72,14 @@ const CardPaymentDetails = builder.objectRef<Square.CardPaymentDetails>('CardPay
 const money = (pick: (p: Square.Payment) => Square.Money | undefined) => (p: Square.Payment) => pick(p) ?? null;
 
 builder.node(PaymentRef, {
-  authScopes: { PAYMENTS_READ: true },
+  ...writtenType('PAYMENTS_READ'),
   description: 'A payment taken by the seller: card, card on file, gift card, bank transfer, cash or external.',
-  id: { resolve: (p) => p.id! },
+  id: { resolve: (p) => p.id!, ...writeFact('PAYMENTS_READ') },
   loadOne: (id, ctx) => ctx.loaders.payment.load(id),
   fields: (t) => ({
-    squareId: t.string({ nullable: false, description: 'Square’s own id for this payment.', resolve: (p) => p.id! }),
+    squareId: t.string({ ...writeFact('PAYMENTS_READ'), nullable: false, description: 'Square’s own id for this payment.', resolve: (p) => p.id! }),
     status: t.field({
+      ...writeFact('PAYMENTS_READ'),
       type: PaymentStatus,
       nullable: true,
       description: 'Where the payment is, e.g. APPROVED until it is completed or canceled.',

@@ -3,15 +3,17 @@ import { RefundStatus } from './enums.js';
 import { squareIdFrom } from './ids.js';
 import { Money } from './money.js';
 import { LocationRef, OrderRef, PaymentRef, RefundRef } from './refs.js';
+import { writeFact, writtenType } from './write-facts.js';
 
 builder.node(RefundRef, {
-  authScopes: { PAYMENTS_READ: true },
+  ...writtenType('PAYMENTS_READ'),
   description: 'Money returned to a buyer from a payment, in full or in part.',
-  id: { resolve: (r) => r.id },
+  id: { resolve: (r) => r.id, ...writeFact('PAYMENTS_READ') },
   loadOne: (id, ctx) => ctx.loaders.refund.load(id),
   fields: (t) => ({
-    squareId: t.string({ nullable: false, description: 'Square’s own id for this refund.', resolve: (r) => r.id }),
+    squareId: t.string({ ...writeFact('PAYMENTS_READ'), nullable: false, description: 'Square’s own id for this refund.', resolve: (r) => r.id }),
     status: t.field({
+      ...writeFact('PAYMENTS_READ'),
       type: RefundStatus,
       nullable: true,
       description: 'Pending, completed, rejected or failed.',

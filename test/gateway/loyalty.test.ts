@@ -11,7 +11,8 @@ import {
   RedeemLoyaltyRewardDocument,
 } from '../gql/graphql.js';
 import { eventually } from '../support/eventually.js';
-import { SERVER_TOKEN, useGateway, type TestStack } from '../support/gateway.js';
+import { useGateway } from '../support/gateway.js';
+import { setUpProgram } from '../support/loyalty.js';
 import { key } from '../support/payments.js';
 import { subscribeSse } from '../support/sse.js';
 
@@ -28,23 +29,6 @@ const as = (apiKey: string) => ({ headers: { 'x-api-key': apiKey } });
 
 let locationId: string;
 let tiers: Array<{ squareId: string; points: number }>;
-
-/** A star per dollar before tax; a free coffee at 10 stars. */
-async function setUpProgram(on: TestStack, token = SERVER_TOKEN): Promise<void> {
-  const response = await fetch(`${on.emulatorUrl}/_emulator/loyalty/program`, {
-    method: 'PUT',
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    body: JSON.stringify({
-      accrual_rules: [{ accrual_type: 'SPEND', points: 1, spend_data: { amount_money: { amount: 100, currency: 'USD' }, tax_mode: 'BEFORE_TAX' } }],
-      reward_tiers: [
-        { name: 'Free coffee', points: 10, pricing_rule_reference: { object_id: 'PR-COFFEE' } },
-        { name: '$5 off', points: 40, pricing_rule_reference: { object_id: 'PR-FIVE' } },
-      ],
-      terminology: { one: 'Star', other: 'Stars' },
-    }),
-  });
-  expect(response.status).toBe(200);
-}
 
 beforeAll(async () => {
   await setUpProgram(stack);

@@ -5,6 +5,7 @@ import type { GatewayContext } from '../../gateway/context.js';
 import { isNotFound, squareFailure, writeOutcome } from '../../square/errors.js';
 import { squareIdFrom, type NodeTypeName } from '../ids.js';
 import { ConflictError, NotFoundError, PaymentDeclinedError, ValidationError } from '../errors.js';
+import { WRITTEN } from '../write-facts.js';
 
 /** Square's idempotency key lengths per endpoint (its spec and reference). */
 export const IDEMPOTENCY_KEY_MAX = {
@@ -262,7 +263,9 @@ export function idInput(value: string | number, type: NodeTypeName, field: strin
 
 /**
  * The `errors` options of a mutation: its typed failures, the name of the success
- * payload's field, and descriptions for the generated union and success types.
+ * payload's field, and descriptions for the generated union and success types. The
+ * payload's field grants WRITTEN to the object it carries, so that the fields saying what
+ * the write did (writeFact) answer even a key that may write but not read.
  */
 export function mutationErrors<T extends Array<new (...args: never[]) => Error>>(
   mutation: string,
@@ -271,7 +274,7 @@ export function mutationErrors<T extends Array<new (...args: never[]) => Error>>
 ) {
   return {
     types,
-    dataField,
+    dataField: { ...dataField, grantScopes: [WRITTEN] },
     union: { description: `What ${mutation} returns: its success payload, or one of the errors it reports as data.` },
     result: { description: `${mutation} succeeded.` },
   };
