@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { emulatorConfig, type EmulatorProcessConfig } from './emulator/config.js';
-import { DEMO_CUSTOMER_ID, DEMO_TOKEN } from './emulator/seed.js';
+import { DEMO_CUSTOMER_ID, DEMO_TOKEN, DEMO_TOUR_ORDER } from './emulator/seed.js';
 import { createEmulator, type Emulator } from './emulator/server.js';
 import { watchKeysFile } from './gateway/api-keys-file.js';
 import { ApiKeyRing } from './gateway/api-keys.js';
@@ -61,10 +61,12 @@ const webhooks = store && signatureKey ? { store, signatureKey, notificationUrl:
 
 // GraphiQL opens on the example for the demo's featured customer, who has cards, gift cards, orders and payments.
 const exampleVariables = emulator ? { customerId: DEMO_CUSTOMER_ID } : undefined;
+// A first visit also gets the README tour's tabs, whose writes only make sense on the demo's data.
+const tour = emulator ? { customerId: DEMO_CUSTOMER_ID, ...DEMO_TOUR_ORDER } : undefined;
 const cors = { origins: config.corsOrigins, loopback: emulator !== undefined };
 const tracerProvider = await otlpTracing(process.env);
 const gateway = createGateway({
-  ...config, squareBaseUrl, squareToken, apiKeys, trustedDocuments, webhooks, exampleVariables, cors, logging: logger, tracerProvider, processMetrics: true,
+  ...config, squareBaseUrl, squareToken, apiKeys, trustedDocuments, webhooks, exampleVariables, tour, cors, logging: logger, tracerProvider, processMetrics: true,
 });
 const url = await listenOn(() => gateway.listen(config.port, config.host), {
   ...config, portVariable: 'PORT', hostVariable: 'HOST', command: 'npm start',

@@ -15,6 +15,13 @@ export const DEMO_TOKEN = 'EMULATOR-DEMO-TOKEN';
  */
 export const DEMO_CUSTOMER_ID = 'S19C2BAZ9MXHJHNRTC35H3GJWZ';
 
+/**
+ * What the README's tour (and GraphiQL's tabs in the demo) order from the café's catalog: a Flat White and a
+ * Croissant, their Regular variations, $8.25 with the 8.625% SF Sales Tax on each line ($0.39 and $0.32).
+ * The README's Demo data names these ids, so test/emulator/seed.test.ts checks that the seed makes them.
+ */
+export const DEMO_TOUR_ORDER = { catalogObjectIds: ['P2TW0PH38D0HY23QC8TQWZP3', 'MQ268XSCQCRSHNTKWXVB63ST'], orderTotalCents: 896 };
+
 /** What the demo's ids are drawn from; changing it changes every demo id the README names. */
 const ID_SEED = 'square-graphql-gateway demo merchant';
 

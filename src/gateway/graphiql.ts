@@ -66,9 +66,10 @@ const WORKERS = { editorWorkerService: 'editor.worker.js', json: 'json.worker.js
 /**
  * GraphiQL entirely from the gateway: no CDN, so it works offline. It opens on `example`,
  * given as GraphiQL's initial `query`: `defaultQuery` is used only by a browser that has
- * no tabs stored from an earlier visit. Those tabs stay, beside the example's.
+ * no tabs stored from an earlier visit. Those tabs stay, beside the example's. `tabs`, whose
+ * first should be the example, are what a browser without stored tabs opens (GraphiQL's `defaultTabs`).
  */
-export function gatewayGraphiQL(example: GraphiQLExample): GatewayGraphiQL {
+export function gatewayGraphiQL(example: GraphiQLExample, tabs?: readonly GraphiQLExample[]): GatewayGraphiQL {
   const plugin: Plugin = {
     async onRequest({ request, url, endResponse, fetchAPI }) {
       if (request.method !== 'GET' || !url.pathname.startsWith(GRAPHIQL_ASSETS_PATH)) return;
@@ -91,7 +92,8 @@ export function gatewayGraphiQL(example: GraphiQLExample): GatewayGraphiQL {
     const page = {
       ...options,
       query: example.query,
-      ...(example.variables ? { variables: JSON.stringify(example.variables, null, 2) } : {}),
+      ...(example.variables ? { variables: variablesText(example.variables) } : {}),
+      ...(tabs ? { defaultTabs: tabs.map((tab) => ({ query: tab.query, variables: tab.variables && variablesText(tab.variables) })) } : {}),
     };
     return `<!doctype html>
 <html lang="en">
@@ -119,6 +121,8 @@ export function gatewayGraphiQL(example: GraphiQLExample): GatewayGraphiQL {
 
   return { plugin, render };
 }
+
+const variablesText = (variables: Record<string, unknown>) => JSON.stringify(variables, null, 2);
 
 const escapeHtml = (text: string) =>
   text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);

@@ -22,6 +22,7 @@ import { csrfPrevention } from './csrf.js';
 import { errorCodes, loggedByErrorCodes, maskUnexpected } from './error-codes.js';
 import { EXAMPLE_QUERY } from './example-query.js';
 import { gatewayGraphiQL } from './graphiql.js';
+import { tourTabs, type TourData } from './tour.js';
 import { health } from './health.js';
 import { incrementalDelivery } from './incremental-delivery.js';
 import { inputErrors } from './input-errors.js';
@@ -67,6 +68,8 @@ export type GatewayOptions = Pick<
   webhooks?: GatewayWebhookOptions | undefined;
   /** The variables GraphiQL opens the example query with, e.g. `{ customerId }` of a customer who has everything. */
   exampleVariables?: Record<string, unknown> | undefined;
+  /** Demo data for the README's tour: GraphiQL then opens its flows as tabs beside the example (a first visit only). */
+  tour?: TourData | undefined;
   /** Browser pages on other origins allowed to call; none without. */
   cors?: CorsPolicy | undefined;
   /** Adds the process's metrics (CPU, memory, event loop, GC) to /metrics: for the one gateway of a process. */
@@ -138,7 +141,7 @@ export function createGateway(options: GatewayOptions): Gateway {
   const redisBreakers = [budget.redis?.breaker, cacheBreaker, ...(pubsub?.breakers ?? []), persistedQueries.breaker].filter(
     (breaker): breaker is RedisBreaker => breaker !== undefined,
   );
-  const graphiql = gatewayGraphiQL({ query: EXAMPLE_QUERY, variables: options.exampleVariables });
+  const graphiql = gatewayGraphiQL({ query: EXAMPLE_QUERY, variables: options.exampleVariables }, options.tour && tourTabs(options.tour));
   const yoga = createYoga<Record<string, unknown>, GatewayContext>({
     schema,
     graphqlEndpoint: '/graphql',

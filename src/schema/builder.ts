@@ -95,11 +95,14 @@ export const builder = new SchemaBuilder<{
   },
 });
 
-builder.queryType({ description: 'Read a Square seller’s customers, cards, gift cards, orders, payments, refunds and locations.' });
+builder.queryType({
+  description:
+    'Read a Square seller’s data: customers (with their groups, segments and custom attributes), cards on file, gift cards, payments, orders, refunds, locations, the merchant, the catalog, inventory and loyalty.',
+});
 
 builder.mutationType({
   description:
-    'Change a Square seller’s data: customers, cards on file, payments, refunds, orders and gift cards. Every money-moving write takes your idempotency key, so a retry never charges twice. A success result always says what Square did, even to a key that may write but not read: the written object’s id, squareId and state answer, and its other fields need the read scope.',
+    'Change a Square seller’s data: customers (their groups and custom attributes), cards on file, gift cards, payments, orders, refunds, the catalog, inventory and loyalty. Every money-moving write takes your idempotency key, so a retry never charges twice. A success result always says what Square did, even to a key that may write but not read: the written object’s id, squareId and state answer, and its other fields need the read scope.',
 });
 
 builder.subscriptionType({
