@@ -1,0 +1,21 @@
+import { defineConfig } from 'vitest/config';
+import base from './vitest.config.js';
+
+/**
+ * `npm run test:quick`: the unit-level tests, files that start no emulator, gateway, server or child
+ * process and need no PostgreSQL or Redis, in under a minute. A new such file belongs in this list.
+ */
+export default defineConfig({
+  ...base,
+  test: {
+    ...base.test,
+    include: [
+      'test/schema/**/*.test.ts',
+      'test/gateway/schema.test.ts',
+      'test/install/engines.test.ts',
+      'test/square/endpoint.test.ts',
+      'test/square/staleness.test.ts',
+      'test/startup/configuration.test.ts',
+    ],
+  },
+});
