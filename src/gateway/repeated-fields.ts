@@ -16,9 +16,12 @@ export const MAX_REPEATED_FIELDS = 50;
  * operation past the bound is refused before validation runs.
  */
 export function repeatedFieldsBound(): Plugin {
+  // yoga hands the same parsed document for the same text, and validation runs (or is looked up) for every request.
+  const counted = new WeakMap<DocumentNode, { name: string; count: number }>();
   return {
     onValidate({ params, setResult }) {
-      const repeated = mostRepeated(params.documentAST);
+      let repeated = counted.get(params.documentAST);
+      if (!repeated) counted.set(params.documentAST, (repeated = mostRepeated(params.documentAST)));
       if (repeated.count <= MAX_REPEATED_FIELDS) return;
       setResult([
         new GraphQLError(
