@@ -18,7 +18,7 @@ import {
 } from 'graphql';
 import type { GatewayContext } from '../gateway/context.js';
 import { DEFAULT_PAGE } from './connections.js';
-import { tenderHeldCheck } from './tender-payments.js';
+import { tenderHeldCheck } from '../apis/orders/tender-payments.js';
 
 /**
  * What one operation may ask for, checked before anything runs. A query's cost

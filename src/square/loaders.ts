@@ -2,7 +2,7 @@ import DataLoader from 'dataloader';
 import type { Square, SquareClient } from 'square';
 import { fromSquareErrors, isNotFound, squareFailure } from './errors.js';
 import { UNCACHED, type Answer, type CachedRead, type SellerCache } from './cache.js';
-import { createCatalogLoaders } from './catalog-loaders.js';
+import { createCatalogLoaders } from '../apis/catalog/loaders.js';
 import { cached } from './staleness.js';
 import { chunk, collectPages } from './paging.js';
 import { createCustomersFamilyLoaders } from './customers-family-loaders.js';
