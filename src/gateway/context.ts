@@ -5,7 +5,7 @@ import { tokenKey, type BucketStatus, type SquareBudget } from '../square/budget
 import { budgetedFetch } from '../square/budgeted-fetch.js';
 import { createSquareClient, type SquareConnection } from '../square/client.js';
 import { UNCACHED, type SquareCache } from '../square/cache.js';
-import { createLoaders, type Loaders } from '../square/loaders.js';
+import type { LoaderDeps, Loaders } from '../square/loaders.js';
 import type { SquareCallOutcome, SquareEpisodes } from '../square/episodes.js';
 import { LocationsCache } from '../square/locations-cache.js';
 import type { SquareObserver } from '../square/observer.js';
@@ -72,6 +72,8 @@ export interface ContextFactoryOptions {
   /** How long one request (or one subscription event) may wait for Square in all. */
   deadlineMs: number;
   locationsTtlMs: number;
+  /** Every Square API's loaders of one request (src/apis/registry.ts). */
+  createLoaders: (deps: LoaderDeps) => Loaders;
   /** Square reads kept across requests; absent, every read goes to Square. */
   cache?: SquareCache | undefined;
   /**
@@ -177,7 +179,7 @@ export function contextFactory(options: ContextFactoryOptions) {
       : NO_LINEAGE;
     const cache = options.cache?.forSeller(merchantId, seller) ?? UNCACHED;
     const loaders = ({ square, first }: ReturnType<typeof clients>) =>
-      createLoaders({ square, first, locations, lineages: lineage.mergedFrom, mergedInto: lineage.mergedInto, cache });
+      options.createLoaders({ square, first, locations, lineages: lineage.mergedFrom, mergedInto: lineage.mergedInto, cache });
     const context: GatewayContext = {
       square: initial.square,
       writeRetries: options.maxRetries,

@@ -1,6 +1,7 @@
 import { GraphQLError } from 'graphql';
 import type { EventStore } from '../store/index.js';
-import { liveEventOf, type LiveEvent, type LiveHistory } from './pubsub.js';
+import { liveEventOf } from './live-events.js';
+import type { LiveEvent, LiveHistory } from './pubsub.js';
 
 export interface LiveReplaySettings {
   /** How old the oldest missed event may be (LIVE_REPLAY_WINDOW_SECONDS). */

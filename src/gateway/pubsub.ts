@@ -3,7 +3,6 @@ import { createRedisEventTarget } from '@graphql-yoga/redis-event-target';
 import { Repeater, SlidingBuffer } from 'graphql-yoga';
 import { Redis } from 'ioredis';
 import { commandClient, RedisBreaker, RedisUnavailable, release } from '../redis/breaker.js';
-import type { AppliedEvent } from '../webhooks/index.js';
 
 /**
  * What a subscriber hears of one Square event: which object changed, never its body, so
@@ -224,55 +223,4 @@ export function createGatewayPubSub(options: GatewayPubSubOptions = {}): Gateway
       await redis?.close();
     },
   };
-}
-
-const dataId = (body: EventBody) => body.data?.id;
-
-/** The object whose id a live event carries, per event type that some subscription listens to. */
-const OBJECT_ID: Record<string, (body: EventBody) => string | undefined> = {
-  'payment.created': dataId,
-  'payment.updated': dataId,
-  'order.created': dataId,
-  'order.updated': dataId,
-  'order.fulfillment.updated': dataId,
-  'customer.created': dataId,
-  'customer.updated': dataId,
-  'gift_card.created': dataId,
-  'gift_card.updated': dataId,
-  'gift_card.customer_linked': dataId,
-  'gift_card.customer_unlinked': dataId,
-  'loyalty.account.created': dataId,
-  'loyalty.account.updated': dataId,
-  // The event carries counts, not one object: subscribers read the counts of the pairs they watch.
-  'inventory.count.updated': (body) => body.data?.object?.inventory_counts?.[0]?.catalog_object_id,
-  // Square has no call that reads one activity; subscribers load its gift card.
-  'gift_card.activity.created': (body) => body.data?.object?.gift_card_activity?.gift_card_id,
-};
-
-interface EventBody {
-  data?: {
-    id?: string;
-    object?: {
-      gift_card_activity?: { gift_card_id?: string };
-      event_context?: { merge?: { from_customer_ids?: unknown } };
-      inventory_counts?: Array<{ catalog_object_id?: string; location_id?: string }>;
-    };
-  };
-}
-
-/** What subscribers hear of an applied webhook event; undefined for events no subscription listens to. */
-export function liveEventOf(applied: AppliedEvent): LiveEvent | undefined {
-  const body = (applied.body ?? {}) as EventBody;
-  const objectId = OBJECT_ID[applied.type]?.(body);
-  if (typeof objectId !== 'string' || objectId === '') return undefined;
-  const event: LiveEvent = { type: applied.type, objectId, eventId: applied.eventId, sequence: applied.sequence };
-  const fromIds = body.data?.object?.event_context?.merge?.from_customer_ids;
-  if (applied.type === 'customer.created' && Array.isArray(fromIds)) {
-    event.mergedFrom = fromIds.filter((id): id is string => typeof id === 'string');
-  }
-  if (applied.type === 'inventory.count.updated') {
-    const pairs = (body.data?.object?.inventory_counts ?? []).map((c) => ({ variationId: c.catalog_object_id, locationId: c.location_id }));
-    event.counted = pairs.filter((c): c is { variationId: string; locationId: string } => typeof c.variationId === 'string' && typeof c.locationId === 'string');
-  }
-  return event;
 }

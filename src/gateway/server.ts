@@ -4,13 +4,13 @@ import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { GraphQLError, type ValidationContext } from 'graphql';
 import { createYoga, type YogaLogger } from 'graphql-yoga';
 import type { TracerProvider } from '@opentelemetry/api';
+import { createLoaders, staleAfterEvent } from '../apis/registry.js';
 import { commandClient, degradedUses, release, type RedisBreaker } from '../redis/breaker.js';
 import { schema } from '../schema/index.js';
 import { LocalBucketStore, RedisBucketStore, SquareBudget } from '../square/budget.js';
 import { MemoryCacheStore, RedisCacheStore } from '../square/cache-store.js';
 import { SquareCache } from '../square/cache.js';
 import { SquareEpisodes } from '../square/episodes.js';
-import { staleAfterEvent } from '../square/staleness.js';
 import type { EventStore } from '../store/index.js';
 import { DEFAULT_WEBHOOK_PATH, webhookReceiver, type EventProcessor, type WebhookReceiver } from '../webhooks/index.js';
 import type { ApiKeyRing } from './api-keys.js';
@@ -35,7 +35,8 @@ import { liveEventIds } from './live-event-ids.js';
 import { LiveReplay } from './live-replay.js';
 import { persistedOperations } from './persisted-operations.js';
 import { createPersistedQueryStore } from './persisted-query-store.js';
-import { createGatewayPubSub, liveEventOf, type GatewayPubSub } from './pubsub.js';
+import { liveEventOf } from './live-events.js';
+import { createGatewayPubSub, type GatewayPubSub } from './pubsub.js';
 import { responseHeaders } from './response-headers.js';
 import { repeatedFieldsBound } from './repeated-fields.js';
 import { requestGuards } from './request-guards.js';
@@ -187,6 +188,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     graphiql: graphiqlOn && { title: 'Square GraphQL gateway' },
     renderGraphiQL: graphiql.render,
     context: contextFactory({
+      createLoaders,
       connection: { baseUrl: options.squareBaseUrl, timeoutInSeconds: options.squareTimeoutSeconds },
       authMode: options.authMode,
       serverToken: options.squareToken,

@@ -1,13 +1,10 @@
 import { GraphQLError } from 'graphql';
 import { filter, map, pipe, Repeater, type YogaInitialContext } from 'graphql-yoga';
-import type { Square } from 'square';
 import type { GatewayContext } from '../gateway/context.js';
 import { deliveringEvent } from '../gateway/live-event-ids.js';
 import { lastEventIdOf } from '../gateway/live-replay.js';
 import { isGap, type LiveEvent, type LiveGap, type LiveMessage } from '../gateway/pubsub.js';
-import { builder } from './builder.js';
 import { squareIdFrom } from './ids.js';
-import { CustomerRef, GiftCardRef, OrderRef, PaymentRef } from './refs.js';
 
 interface LiveSource<T> {
   /** Event types that concern this subscription. */
@@ -138,100 +135,3 @@ export async function customerIds(ctx: GatewayContext, id: string | number | nul
   const merged = (await ctx.lineage.mergedFrom([survivor])).get(survivor) ?? [];
   return new Set([given, survivor, ...merged]);
 }
-
-builder.subscriptionFields((t) => ({
-  paymentUpdated: t.field({
-    authScopes: { PAYMENTS_READ: true },
-    type: PaymentRef,
-    nullable: false,
-    description: 'Each payment of the seller as it is created or changes (payment.created, payment.updated), optionally only one customer’s or one location’s.',
-    args: {
-      customerId: t.arg.id({ required: false, description: 'Only payments of this customer (its id or squareId).' }),
-      locationId: t.arg.id({ required: false, description: 'Only payments taken at this location (its id or squareId).' }),
-    },
-    subscribe: async (_root, args, ctx) => {
-      const locationId = args.locationId ? squareIdFrom(String(args.locationId), 'Location', 'locationId') : undefined;
-      const customers = await customerIds(ctx, args.customerId);
-      return liveObjects<Square.Payment>(ctx, {
-        types: new Set(['payment.created', 'payment.updated']),
-        load: (c, event) => c.loaders.payment.load(event.objectId),
-        matches: (p) => (!customers || customers.has(p.customerId)) && (!locationId || p.locationId === locationId),
-      });
-    },
-    resolve: (delivered, _args, ctx) => deliver(delivered, ctx),
-  }),
-  orderUpdated: t.field({
-    authScopes: { ORDERS_READ: true },
-    type: OrderRef,
-    nullable: false,
-    description:
-      'Each order of the seller as it is created or changes (order.created, order.updated, order.fulfillment.updated), optionally only one customer’s (named on the order or on a tender) or one location’s.',
-    args: {
-      customerId: t.arg.id({ required: false, description: 'Only orders of this customer, on the order or on a tender (its id or squareId).' }),
-      locationId: t.arg.id({ required: false, description: 'Only orders of this location (its id or squareId).' }),
-    },
-    subscribe: async (_root, args, ctx) => {
-      const locationId = args.locationId ? squareIdFrom(String(args.locationId), 'Location', 'locationId') : undefined;
-      const customers = await customerIds(ctx, args.customerId);
-      const owners = (o: Square.Order) => [o.customerId, ...(o.tenders ?? []).map((tender) => tender.customerId)];
-      return liveObjects<Square.Order>(ctx, {
-        types: new Set(['order.created', 'order.updated', 'order.fulfillment.updated']),
-        load: (c, event) => c.loaders.order.load(event.objectId),
-        matches: (o) => (!customers || owners(o).some((id) => customers.has(id))) && (!locationId || o.locationId === locationId),
-      });
-    },
-    resolve: (delivered, _args, ctx) => deliver(delivered, ctx),
-  }),
-  customerUpdated: t.field({
-    authScopes: { CUSTOMERS_READ: true },
-    type: CustomerRef,
-    nullable: false,
-    description:
-      'A customer profile as it changes (customer.created, customer.updated). When the seller merges it into another profile, the surviving profile is delivered, and its changes from then on.',
-    args: {
-      customerId: t.arg.id({ required: true, description: 'The customer to watch (its id or squareId).' }),
-    },
-    subscribe: async (_root, args, ctx) => {
-      const watched = new Set([squareIdFrom(String(args.customerId), 'Customer', 'customerId')]);
-      // A profile merged away before the subscription started lives on as its survivor.
-      const survivor = await ctx.lineage.mergedInto([...watched][0]!);
-      if (survivor) watched.add(survivor);
-      return liveObjects<Square.Customer>(ctx, {
-        types: new Set(['customer.created', 'customer.updated']),
-        wanted: (event) => {
-          if (watched.has(event.objectId)) return true;
-          if (!event.mergedFrom?.some((id) => watched.has(id))) return false;
-          watched.add(event.objectId);
-          return true;
-        },
-        load: (c, event) => c.loaders.customer.load(event.objectId),
-      });
-    },
-    resolve: (delivered, _args, ctx) => deliver(delivered, ctx),
-  }),
-  giftCardUpdated: t.field({
-    authScopes: { GIFTCARDS_READ: true },
-    type: GiftCardRef,
-    nullable: false,
-    description:
-      'A gift card as it changes: created, updated, linked to or unlinked from a customer, or any new activity on it (gift_card.activity.created).',
-    args: {
-      giftCardId: t.arg.id({ required: true, description: 'The gift card to watch (its id or squareId).' }),
-    },
-    subscribe: (_root, args, ctx) => {
-      const giftCardId = squareIdFrom(String(args.giftCardId), 'GiftCard', 'giftCardId');
-      return liveObjects<Square.GiftCard>(ctx, {
-        types: new Set([
-          'gift_card.created',
-          'gift_card.updated',
-          'gift_card.customer_linked',
-          'gift_card.customer_unlinked',
-          'gift_card.activity.created',
-        ]),
-        wanted: (event) => event.objectId === giftCardId,
-        load: (c, event) => c.loaders.giftCard.load(event.objectId),
-      });
-    },
-    resolve: (delivered, _args, ctx) => deliver(delivered, ctx),
-  }),
-}));

@@ -2,7 +2,7 @@ import { GraphQLError } from 'graphql';
 import { SquareError } from 'square';
 import { z } from 'zod';
 import type { GatewayContext } from '../gateway/context.js';
-import { isNotFound, squareFailure, writeOutcome } from '../square/errors.js';
+import { squareFailure, writeOutcome } from '../square/errors.js';
 import { squareIdFrom, type NodeTypeName } from './ids.js';
 import { ConflictError, NotFoundError, PaymentDeclinedError, ValidationError } from './errors.js';
 import { WRITTEN } from './write-facts.js';
@@ -144,16 +144,6 @@ async function stateAfter<T>(ctx: GatewayContext, read: () => Promise<T | undefi
 
 /** Exponential, with jitter so that writes that failed together are not sent again together. */
 const backoffMs = (attempt: number) => Math.min(200 * 2 ** attempt, 5000) * (0.75 + Math.random() / 2);
-
-/** For a settling read: the object, or undefined when Square has none with that id. */
-export async function unlessNotFound<T>(read: Promise<T>): Promise<T | undefined> {
-  try {
-    return await read;
-  } catch (error) {
-    if (isNotFound(error)) return undefined;
-    throw error;
-  }
-}
 
 /**
  * Square's details may quote what it was sent (e.g. "Invalid source_id …"); payment

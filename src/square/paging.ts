@@ -1,3 +1,5 @@
+import DataLoader from 'dataloader';
+
 /** Splits ids into Square's batch sizes. */
 export function chunk<T>(items: readonly T[], size: number): T[][] {
   const out: T[][] = [];
@@ -17,4 +19,17 @@ export async function collectPages<T>(
     cursor = page.cursor ?? undefined;
   } while (cursor);
   return all;
+}
+
+/** Objects by id out of a seller-wide list, or their own Retrieve when the list does not hold them (made since it was read). */
+export function byIdFrom<T extends { id?: string | undefined }>(all: () => Promise<T[]>, retrieve: DataLoader<string, T | null>) {
+  return new DataLoader<string, T | null>(async (ids) => {
+    let listed: T[];
+    try {
+      listed = await all();
+    } catch (error) {
+      return ids.map(() => error as Error);
+    }
+    return Promise.all(ids.map((id) => listed.find((item) => item.id === id) ?? retrieve.load(id).catch((error: Error) => error)));
+  });
 }

@@ -1,3 +1,4 @@
+import { createLoaders } from '../../src/apis/registry.js';
 import { Redis } from 'ioredis';
 import { SquareClient } from 'square';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -371,6 +372,7 @@ describe('Square calls through the budget', () => {
   it('makes no Square call for a request whose deadline passed before its first one', async () => {
     const budget = new SquareBudget(new LocalBucketStore({ ratePerSecond: 100, burst: 100 }), new LocalBucketStore({ ratePerSecond: 100, burst: 100 }));
     const context = contextFactory({
+      createLoaders,
       connection: { baseUrl: stack.emulatorUrl, timeoutInSeconds: 5 },
       authMode: 'server',
       serverToken: SERVER_TOKEN,

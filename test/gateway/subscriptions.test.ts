@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiKeyRing, generateKey } from '../../src/gateway/api-keys.js';
-import { liveEventOf } from '../../src/gateway/pubsub.js';
+import { liveEventOf } from '../../src/gateway/live-events.js';
 import type { Gateway } from '../../src/gateway/server.js';
 import { SqliteEventStore, type EventStore } from '../../src/store/index.js';
 import { createTestGateway, SERVER_TOKEN, useGateway, type TestStack } from '../support/gateway.js';

@@ -1,6 +1,6 @@
 import type { Square } from 'square';
 import type { builder } from '../../schema/builder.js';
-import { CardBrand, CardPrepaidType, CardType } from '../../schema/enums.js';
+import { CardBrand, CardPrepaidType, CardType } from './enums.js';
 
 type Types = typeof builder extends PothosSchemaTypes.SchemaBuilder<infer T> ? T : never;
 

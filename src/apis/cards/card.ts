@@ -2,7 +2,8 @@ import { builder } from '../../schema/builder.js';
 import { Address } from '../../schema/address.js';
 import { cardFaceFields } from './card-face.js';
 import { squareIdFrom } from '../../schema/ids.js';
-import { CardRef, CustomerRef } from '../../schema/refs.js';
+import { CardRef } from './refs.js';
+import { CustomerRef } from '../customers/refs.js';
 import { writeFact, writtenType } from '../../schema/write-facts.js';
 
 builder.node(CardRef, {

@@ -3,9 +3,9 @@ import { z } from 'zod';
 import { builder } from '../../schema/builder.js';
 import { AddressInput } from '../../schema/address.js';
 import { ConflictError, ConsentRequiredError, NotFoundError, PaymentDeclinedError, ValidationError } from '../../schema/errors.js';
-import { CardRef } from '../../schema/refs.js';
-import { IDEMPOTENCY_KEY_MAX, idInput, idempotencyKey, mutationErrors, present, requireCustomer, squareWrite, unlessNotFound, validateInput } from '../../schema/write.js';
-import { staleAfter } from '../../square/staleness.js';
+import { CardRef } from './refs.js';
+import { IDEMPOTENCY_KEY_MAX, idInput, idempotencyKey, mutationErrors, present, requireCustomer, squareWrite, validateInput } from '../../schema/write.js';
+import { staleAfter } from './events.js';
 
 /** Square's limits on the card fields a seller may set (Card in its spec). */
 const saveCardSchema = z.object({
@@ -116,7 +116,7 @@ builder.mutationFields((t) => ({
       const { card } = await squareWrite(ctx, {
         send: () => ctx.square.cards.disable({ cardId }),
         settle: async () => {
-          const current = (await unlessNotFound(ctx.square.cards.get({ cardId })))?.card;
+          const current = await ctx.loaders.currentCard(cardId);
           return current?.enabled === false ? { card: current } : undefined;
         },
         fields: { '': 'input.cardId', card_id: 'input.cardId' },

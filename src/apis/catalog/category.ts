@@ -1,5 +1,5 @@
 import { builder } from '../../schema/builder.js';
-import { CatalogCategoryRef } from '../../schema/refs.js';
+import { CatalogCategoryRef } from './refs.js';
 
 builder.objectType(CatalogCategoryRef, {
   authScopes: { ITEMS_READ: true },

@@ -1,5 +1,5 @@
 import { builder } from '../../schema/builder.js';
-import { CatalogImageRef } from '../../schema/refs.js';
+import { CatalogImageRef } from './refs.js';
 
 const imageData = (o: { type: string; imageData?: { name?: string | null; url?: string | null; caption?: string | null } }) =>
   o.type === 'IMAGE' ? o.imageData : undefined;

@@ -2,7 +2,8 @@ import type { Square } from 'square';
 import { builder } from '../../schema/builder.js';
 import { Money } from '../../schema/money.js';
 import { OrderLineItem } from '../orders/order.js';
-import { CatalogItemRef, CatalogItemVariationRef, InventoryCountRef } from '../../schema/refs.js';
+import { CatalogItemRef, CatalogItemVariationRef } from './refs.js';
+import { InventoryCountRef } from '../inventory/refs.js';
 
 const variationData = (v: Square.CatalogObject) => (v.type === 'ITEM_VARIATION' ? v.itemVariationData : undefined);
 

@@ -2,14 +2,7 @@ import type { Square } from 'square';
 import { builder } from '../../schema/builder.js';
 import { squareConnection } from '../../schema/connections.js';
 import { squareIdFrom } from '../../schema/ids.js';
-import {
-  CatalogCategoryRef,
-  CatalogImageRef,
-  CatalogItemConnection,
-  CatalogItemRef,
-  CatalogItemVariationRef,
-  CatalogModifierListRef,
-} from '../../schema/refs.js';
+import { CatalogCategoryRef, CatalogImageRef, CatalogItemConnection, CatalogItemRef, CatalogItemVariationRef, CatalogModifierListRef } from './refs.js';
 import { writeFact, writtenType } from '../../schema/write-facts.js';
 
 const itemData = (i: Square.CatalogObject) => (i.type === 'ITEM' ? i.itemData : undefined);

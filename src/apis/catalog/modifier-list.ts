@@ -1,5 +1,5 @@
 import { builder } from '../../schema/builder.js';
-import { CatalogModifierListRef, CatalogModifierRef } from '../../schema/refs.js';
+import { CatalogModifierListRef, CatalogModifierRef } from './refs.js';
 
 builder.objectType(CatalogModifierListRef, {
   authScopes: { ITEMS_READ: true },

@@ -1,6 +1,6 @@
 import { builder } from '../../schema/builder.js';
 import { Money } from '../../schema/money.js';
-import { CatalogModifierRef } from '../../schema/refs.js';
+import { CatalogModifierRef } from './refs.js';
 
 builder.objectType(CatalogModifierRef, {
   authScopes: { ITEMS_READ: true },

@@ -1,8 +1,8 @@
 import type { Square } from 'square';
 import type { GatewayContext } from '../../gateway/context.js';
 import { builder } from '../../schema/builder.js';
-import { CustomAttributeVisibility } from '../../schema/enums.js';
-import { CustomerRef } from '../../schema/refs.js';
+import { CustomAttributeVisibility } from './enums.js';
+import { CustomerRef } from '../customers/refs.js';
 import { writeFact, writtenType } from '../../schema/write-facts.js';
 
 export const CustomerCustomAttributeRef = builder.objectRef<Square.CustomAttribute>('CustomerCustomAttribute');

@@ -1,6 +1,6 @@
 import type { Square } from 'square';
 import { builder } from '../../schema/builder.js';
-import { CustomAttributeVisibility } from '../../schema/enums.js';
+import { CustomAttributeVisibility } from './enums.js';
 
 export const CustomerCustomAttributeDefinitionRef = builder.objectRef<Square.CustomAttributeDefinition>('CustomerCustomAttributeDefinition');
 

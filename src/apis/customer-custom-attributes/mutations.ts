@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { staleAfter } from '../../square/staleness.js';
+import { staleAfter } from './events.js';
 import { builder } from '../../schema/builder.js';
 import { CustomerCustomAttributeRef } from './custom-attribute.js';
 import { ConflictError, NotFoundError, ValidationError } from '../../schema/errors.js';
-import { IDEMPOTENCY_KEY_MAX, idInput, idempotencyKey, mutationErrors, squareWrite, unlessNotFound, validateInput } from '../../schema/write.js';
+import { IDEMPOTENCY_KEY_MAX, idInput, idempotencyKey, mutationErrors, squareWrite, validateInput } from '../../schema/write.js';
 
 /** Square's key: this app's own simple key, or another app's application-id:key. */
 const KEY = z.string().regex(/^([a-zA-Z0-9_-]+:)?[a-zA-Z0-9_-]{1,60}$/, 'key is 1 to 60 letters, digits, _ or -, optionally after an application id and :');
@@ -88,7 +88,7 @@ builder.mutationFields((t) => ({
       await squareWrite(ctx, {
         send: () => ctx.square.customers.customAttributes.delete({ customerId, key }),
         // Sent again after it took effect, the delete would find nothing: gone is the outcome asked for.
-        settle: async () => ((await unlessNotFound(ctx.square.customers.customAttributes.get({ customerId, key }))) ? undefined : {}),
+        settle: async () => ((await ctx.loaders.currentCustomAttribute(customerId, key)) ? undefined : {}),
         fields: ATTRIBUTE_FIELDS,
         stale: staleAfter.customAttribute,
       });

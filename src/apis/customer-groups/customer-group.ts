@@ -2,7 +2,7 @@ import type { Square } from 'square';
 import { builder } from '../../schema/builder.js';
 import { customersIn } from './customer-members.js';
 import { squareIdFrom } from '../../schema/ids.js';
-import { CustomerConnection, CustomerRef } from '../../schema/refs.js';
+import { CustomerConnection, CustomerRef } from '../customers/refs.js';
 
 export const CustomerGroupRef = builder.objectRef<Square.CustomerGroup>('CustomerGroup');
 

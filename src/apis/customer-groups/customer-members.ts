@@ -11,10 +11,7 @@ export function customersIn(ctx: GatewayContext, args: PageArgs, member: { group
   return squareConnection(
     args,
     async (cursor, limit) => {
-      const page = await ctx.loaders.customerPage({ member, cursor, limit }, () =>
-        ctx.square.customers.search({ cursor, limit: BigInt(limit), query: { filter: member, sort: { field: 'CREATED_AT', order: 'ASC' } } }),
-      );
-      for (const customer of page.customers ?? []) ctx.loaders.customer.prime(customer.id!, customer);
+      const page = await ctx.loaders.customerSearch({ cursor, limit: BigInt(limit), query: { filter: member, sort: { field: 'CREATED_AT', order: 'ASC' } } });
       return { items: page.customers ?? [], cursor: page.cursor };
     },
     { scope: ['customersIn', member], sortKey: (c) => c.createdAt, direction: 'ASC' },

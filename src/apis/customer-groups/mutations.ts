@@ -1,9 +1,9 @@
 import type { GatewayContext } from '../../gateway/context.js';
-import { staleAfter } from '../../square/staleness.js';
+import { staleAfter } from '../customers/events.js';
 import { builder } from '../../schema/builder.js';
 import { NotFoundError, ValidationError } from '../../schema/errors.js';
-import { CustomerRef } from '../../schema/refs.js';
-import { idInput, mutationErrors, squareWrite, unlessNotFound } from '../../schema/write.js';
+import { CustomerRef } from '../customers/refs.js';
+import { idInput, mutationErrors, squareWrite } from '../../schema/write.js';
 
 const GroupMembershipInput = builder.inputType('GroupMembershipInput', {
   description: 'A customer and one of the seller’s customer groups.',
@@ -28,7 +28,7 @@ async function changeMembership(ctx: GatewayContext, input: { customerId: string
   await squareWrite(ctx, {
     send: () => (member ? ctx.square.customers.groups.add({ customerId, groupId }) : ctx.square.customers.groups.remove({ customerId, groupId })),
     settle: async () => {
-      const current = (await unlessNotFound(ctx.square.customers.get({ customerId })))?.customer;
+      const current = await ctx.loaders.currentCustomer(customerId);
       return current && (current.groupIds ?? []).includes(groupId) === member ? {} : undefined;
     },
     fields: MEMBERSHIP_FIELDS,

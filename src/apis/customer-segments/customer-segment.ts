@@ -2,7 +2,7 @@ import type { Square } from 'square';
 import { builder } from '../../schema/builder.js';
 import { customersIn } from '../customer-groups/customer-members.js';
 import { squareIdFrom } from '../../schema/ids.js';
-import { CustomerConnection, CustomerRef } from '../../schema/refs.js';
+import { CustomerConnection, CustomerRef } from '../customers/refs.js';
 
 export const CustomerSegmentRef = builder.objectRef<Square.CustomerSegment>('CustomerSegment');
 

@@ -2,10 +2,15 @@ import type { Square } from 'square';
 import { builder } from '../../schema/builder.js';
 import { Address } from '../../schema/address.js';
 import { arrayConnection, squareConnection } from '../../schema/connections.js';
-import { CustomerCreationSource, OrderState } from '../../schema/enums.js';
+import { CustomerCreationSource } from './enums.js';
+import { OrderState } from '../orders/enums.js';
 import { squareIdFrom } from '../../schema/ids.js';
 import { paymentsOfOrders } from '../payments/payment.js';
-import { CardRef, CustomerConnection, CustomerRef, GiftCardRef, OrderConnection, OrderRef, PaymentConnection, PaymentRef } from '../../schema/refs.js';
+import { CardRef } from '../cards/refs.js';
+import { CustomerConnection, CustomerRef } from './refs.js';
+import { GiftCardRef } from '../gift-cards/refs.js';
+import { OrderConnection, OrderRef } from '../orders/refs.js';
+import { PaymentConnection, PaymentRef } from '../payments/refs.js';
 import { TimeRange, timeRange } from '../../schema/time-range.js';
 import { writeFact, writtenType } from '../../schema/write-facts.js';
 
@@ -200,24 +205,21 @@ builder.queryFields((t) => ({
         return squareConnection(
           args,
           async (cursor, limit) => {
-            const page = await ctx.loaders.customerPage({ filter: hasFilter ? filter : null, cursor, limit }, async () =>
-              hasFilter
-                ? ctx.square.customers.search({
-                    cursor,
-                    limit: BigInt(limit),
-                    query: {
-                      filter: {
-                        ...(filter?.emailAddress ? { emailAddress: textFilter(filter.emailAddress) } : {}),
-                        ...(filter?.phoneNumber ? { phoneNumber: textFilter(filter.phoneNumber) } : {}),
-                        ...(filter?.referenceId ? { referenceId: textFilter(filter.referenceId) } : {}),
-                        ...(filter?.createdAt ? { createdAt: timeRange(filter.createdAt) } : {}),
-                      },
-                      sort: { field: 'CREATED_AT', order: 'ASC' },
+            const page = hasFilter
+              ? await ctx.loaders.customerSearch({
+                  cursor,
+                  limit: BigInt(limit),
+                  query: {
+                    filter: {
+                      ...(filter?.emailAddress ? { emailAddress: textFilter(filter.emailAddress) } : {}),
+                      ...(filter?.phoneNumber ? { phoneNumber: textFilter(filter.phoneNumber) } : {}),
+                      ...(filter?.referenceId ? { referenceId: textFilter(filter.referenceId) } : {}),
+                      ...(filter?.createdAt ? { createdAt: timeRange(filter.createdAt) } : {}),
                     },
-                  })
-                : (await ctx.square.customers.list({ cursor, limit, sortField: 'CREATED_AT', sortOrder: 'ASC' })).response,
-            );
-            for (const customer of page.customers ?? []) ctx.loaders.customer.prime(customer.id!, customer);
+                    sort: { field: 'CREATED_AT', order: 'ASC' },
+                  },
+                })
+              : await ctx.loaders.customerList({ cursor, limit, sortField: 'CREATED_AT', sortOrder: 'ASC' });
             return { items: page.customers ?? [], cursor: page.cursor };
           },
           { scope: ['customers', hasFilter ? filter : null], sortKey: (c) => c.createdAt, direction: 'ASC' },

@@ -3,10 +3,10 @@ import { z } from 'zod';
 import { builder } from '../../schema/builder.js';
 import { AddressInput } from '../../schema/address.js';
 import { ConflictError, NotFoundError, ValidationError } from '../../schema/errors.js';
-import { CustomerRef } from '../../schema/refs.js';
+import { CustomerRef } from './refs.js';
 import type { GatewayContext } from '../../gateway/context.js';
-import { IDEMPOTENCY_KEY_MAX, idInput, idempotencyKey, mutationErrors, present, squareWrite, unlessNotFound, validateInput } from '../../schema/write.js';
-import { staleAfter } from '../../square/staleness.js';
+import { IDEMPOTENCY_KEY_MAX, idInput, idempotencyKey, mutationErrors, present, squareWrite, validateInput } from '../../schema/write.js';
+import { staleAfter } from './events.js';
 
 const ProfileInput = {
   givenName: z.string().max(300).optional(),
@@ -88,7 +88,7 @@ const NAMED_BY_ID = { '': 'input.id', customer_id: 'input.id' };
 
 /** The customer as Square has it now, read past this request's loaders; undefined when there is none. */
 async function retrieveCustomer(ctx: GatewayContext, customerId: string): Promise<Square.Customer | undefined> {
-  return (await unlessNotFound(ctx.square.customers.get({ customerId })))?.customer;
+  return ctx.loaders.currentCustomer(customerId);
 }
 
 /**

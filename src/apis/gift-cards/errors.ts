@@ -1,6 +1,6 @@
 import type { Square } from 'square';
 import { builder } from '../../schema/builder.js';
-import { GiftCardState } from '../../schema/enums.js';
+import { GiftCardState } from './enums.js';
 import { ErrorInterface, GatewayError } from '../../schema/errors.js';
 import { formatMoney, Money } from '../../schema/money.js';
 

@@ -1,20 +1,15 @@
 import { GraphQLError } from 'graphql';
 import type { Square } from 'square';
-import { LIMITS } from '../../square/loaders.js';
+import { GIFT_CARDS_PAGE } from './loaders.js';
 import { builder } from '../../schema/builder.js';
 import { squareConnection } from '../../schema/connections.js';
-import { GiftCardActivityType, GiftCardState, GiftCardType } from '../../schema/enums.js';
+import { GiftCardActivityType, GiftCardState, GiftCardType } from './enums.js';
 import { ganHint, squareIdFrom } from '../../schema/ids.js';
 import { Money } from '../../schema/money.js';
-import {
-  CustomerRef,
-  GiftCardActivityConnection,
-  GiftCardActivityRef,
-  GiftCardConnection,
-  GiftCardRef,
-  LocationRef,
-  PaymentRef,
-} from '../../schema/refs.js';
+import { CustomerRef } from '../customers/refs.js';
+import { GiftCardActivityConnection, GiftCardActivityRef, GiftCardConnection, GiftCardRef } from './refs.js';
+import { LocationRef } from '../locations/refs.js';
+import { PaymentRef } from '../payments/refs.js';
 import { writeFact, writtenType } from '../../schema/write-facts.js';
 
 /** Square keeps the payment behind a redemption inside the type-specific details. */
@@ -134,12 +129,7 @@ builder.node(GiftCardRef, {
         resolve: (g, args, ctx) =>
           squareConnection(
             args,
-            async (cursor, limit) => {
-              const page = await ctx.loaders.call(() =>
-                ctx.square.giftCards.activities.list({ giftCardId: g.id!, cursor, limit, sortOrder: 'DESC' }),
-              );
-              return { items: page.data, cursor: page.response.cursor };
-            },
+            (cursor, limit) => ctx.loaders.giftCardActivityList({ giftCardId: g.id!, cursor, limit, sortOrder: 'DESC' }),
             { scope: ['GiftCard.activities', g.id], sortKey: (x) => x.createdAt, direction: 'DESC' },
           ),
       },
@@ -184,19 +174,14 @@ builder.queryFields((t) => ({
         const customer = customerId != null ? squareIdFrom(String(customerId), 'Customer', 'filter.customerId') : undefined;
         return squareConnection(
           args,
-          async (cursor, limit) => {
-            const page = await ctx.loaders.call(() =>
-              ctx.square.giftCards.list({
-                cursor,
-                limit: Math.min(limit, LIMITS.listGiftCardsPage),
-                ...(state ? { state } : {}),
-                ...(type ? { type } : {}),
-                ...(customer ? { customerId: customer } : {}),
-              }),
-            );
-            for (const giftCard of page.data) ctx.loaders.giftCard.prime(giftCard.id!, giftCard);
-            return { items: page.data, cursor: page.response.cursor };
-          },
+          (cursor, limit) =>
+            ctx.loaders.giftCardList({
+              cursor,
+              limit: Math.min(limit, GIFT_CARDS_PAGE),
+              ...(state ? { state } : {}),
+              ...(type ? { type } : {}),
+              ...(customer ? { customerId: customer } : {}),
+            }),
           // Square lists gift cards oldest first.
           { scope: ['giftCards', state, type, customer], sortKey: (g) => g.createdAt, direction: 'ASC' },
         );

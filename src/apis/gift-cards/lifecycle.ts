@@ -2,14 +2,14 @@ import type { Square } from 'square';
 import { z } from 'zod';
 import type { GatewayContext } from '../../gateway/context.js';
 import { builder } from '../../schema/builder.js';
-import { GiftCardDecrementReason, GiftCardIncrementReason } from '../../schema/enums.js';
+import { GiftCardDecrementReason, GiftCardIncrementReason } from './enums.js';
 import { ConflictError, GatewayError, NotFoundError, ValidationError } from '../../schema/errors.js';
 import { GIFT_CARD_STEPS, GiftCardStateError, InsufficientBalanceError, type GiftCardStep } from './errors.js';
 import { MoneyInput } from '../../schema/money.js';
 import { ganHint } from '../../schema/ids.js';
-import { GiftCardActivityRef, GiftCardRef } from '../../schema/refs.js';
+import { GiftCardActivityRef, GiftCardRef } from './refs.js';
 import { IDEMPOTENCY_KEY_MAX, idInput, idempotencyKey, mutationErrors, positiveMoney, present, squareWrite, validateInput } from '../../schema/write.js';
-import { staleAfter } from '../../square/staleness.js';
+import { staleAfter } from './events.js';
 
 // ---------------------------------------------------------------------------------------------
 // Checks before any Square call.

@@ -2,9 +2,9 @@ import type { Square } from 'square';
 import type { GatewayContext } from '../../gateway/context.js';
 import { builder } from '../../schema/builder.js';
 import { NotFoundError, ValidationError } from '../../schema/errors.js';
-import { GiftCardRef } from '../../schema/refs.js';
-import { idInput, mutationErrors, requireCustomer, squareWrite, unlessNotFound } from '../../schema/write.js';
-import { staleAfter } from '../../square/staleness.js';
+import { GiftCardRef } from './refs.js';
+import { idInput, mutationErrors, requireCustomer, squareWrite } from '../../schema/write.js';
+import { staleAfter } from './events.js';
 
 const GiftCardCustomerInput = builder.inputType('GiftCardCustomerInput', {
   description: 'A gift card and a customer, to link as a gift card on file or to unlink.',
@@ -32,7 +32,7 @@ const LINK_FIELDS = { gift_card_id: 'input.giftCardId', id: 'input.giftCardId' }
  * its customers show the change (`linked` says which way).
  */
 async function showsLink(ctx: GatewayContext, giftCardId: string, customerId: string, linked: boolean) {
-  const giftCard = (await unlessNotFound(ctx.square.giftCards.get({ id: giftCardId })))?.giftCard;
+  const giftCard = await ctx.loaders.currentGiftCard(giftCardId);
   return giftCard && (giftCard.customerIds ?? []).includes(customerId) === linked ? { giftCard } : undefined;
 }
 

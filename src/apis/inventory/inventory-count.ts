@@ -1,7 +1,8 @@
 import type { Square } from 'square';
 import { builder } from '../../schema/builder.js';
 import { squareIdFrom } from '../../schema/ids.js';
-import { InventoryCountRef, LocationRef } from '../../schema/refs.js';
+import { InventoryCountRef } from './refs.js';
+import { LocationRef } from '../locations/refs.js';
 import { deliver, liveObjects } from '../../schema/subscriptions.js';
 import { writeFact, writtenType } from '../../schema/write-facts.js';
 

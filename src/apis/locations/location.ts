@@ -1,8 +1,9 @@
 import { builder } from '../../schema/builder.js';
 import { Address } from '../../schema/address.js';
-import { Currency, LocationStatus, LocationType } from '../../schema/enums.js';
+import { Currency } from '../../schema/enums.js';
+import { LocationStatus, LocationType } from './enums.js';
 import { squareIdFrom } from '../../schema/ids.js';
-import { LocationRef } from '../../schema/refs.js';
+import { LocationRef } from './refs.js';
 
 builder.node(LocationRef, {
   authScopes: { MERCHANT_PROFILE_READ: true },

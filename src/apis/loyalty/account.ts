@@ -3,7 +3,8 @@ import type { Square } from 'square';
 import { builder } from '../../schema/builder.js';
 import { squareIdFrom } from '../../schema/ids.js';
 import { customerIds, deliver, liveObjects } from '../../schema/subscriptions.js';
-import { CustomerRef, LoyaltyAccountRef, LoyaltyEventRef, LoyaltyProgramRef } from '../../schema/refs.js';
+import { CustomerRef } from '../customers/refs.js';
+import { LoyaltyAccountRef, LoyaltyEventRef, LoyaltyProgramRef } from './refs.js';
 import { writeFact, writtenType } from '../../schema/write-facts.js';
 
 /** SearchLoyaltyEvents answers at most 30 events a call. */
@@ -49,10 +50,7 @@ builder.node(LoyaltyAccountRef, {
         if (limit < 1 || limit > MAX_EVENTS) {
           throw new GraphQLError(`first must be between 1 and ${MAX_EVENTS}.`, { extensions: { code: 'BAD_USER_INPUT', argument: 'first' } });
         }
-        const { events } = await ctx.loaders.call(() =>
-          ctx.square.loyalty.searchEvents({ query: { filter: { loyaltyAccountFilter: { loyaltyAccountId: a.id! } } }, limit }),
-        );
-        return events ?? [];
+        return ctx.loaders.loyaltyEvents(a.id!, limit);
       },
     }),
   }),

@@ -1,7 +1,9 @@
 import type { Square } from 'square';
 import { builder } from '../../schema/builder.js';
-import { LoyaltyEventType } from '../../schema/enums.js';
-import { LocationRef, LoyaltyEventRef, OrderRef } from '../../schema/refs.js';
+import { LoyaltyEventType } from './enums.js';
+import { LocationRef } from '../locations/refs.js';
+import { LoyaltyEventRef } from './refs.js';
+import { OrderRef } from '../orders/refs.js';
 
 /** How an event moved the balance: Square records it in the detail of its type. */
 function pointsOf(e: Square.LoyaltyEvent): number {

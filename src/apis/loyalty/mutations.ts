@@ -1,10 +1,10 @@
 import type { Square } from 'square';
 import { z } from 'zod';
 import type { GatewayContext } from '../../gateway/context.js';
-import { staleAfter } from '../../square/staleness.js';
+import { staleAfter } from './events.js';
 import { builder } from '../../schema/builder.js';
 import { ConflictError, ErrorInterface, GatewayError, NotFoundError, ValidationError } from '../../schema/errors.js';
-import { LoyaltyAccountRef, LoyaltyRewardRef } from '../../schema/refs.js';
+import { LoyaltyAccountRef, LoyaltyRewardRef } from './refs.js';
 import { idInput, idempotencyKey, mutationErrors, present, squareWrite, validateInput } from '../../schema/write.js';
 
 /**
@@ -181,8 +181,7 @@ builder.mutationFields((t) => ({
         stale: () => staleAfter.loyaltyAccount(accountId),
       });
       ctx.loaders.loyaltyAccount.clear(accountId);
-      const { reward: redeemed } = await ctx.square.loyalty.rewards.get({ rewardId: reward.id! });
-      return redeemed ?? reward;
+      return (await ctx.loaders.currentReward(reward.id!)) ?? reward;
     },
   }),
 }));

@@ -1,9 +1,9 @@
 import type { Square } from 'square';
 import { builder } from '../../schema/builder.js';
-import { LoyaltyAccrualType, LoyaltyProgramStatus, LoyaltyTaxMode } from '../../schema/enums.js';
+import { LoyaltyAccrualType, LoyaltyProgramStatus, LoyaltyTaxMode } from './enums.js';
 import { squareIdFrom } from '../../schema/ids.js';
 import { Money } from '../../schema/money.js';
-import { LoyaltyProgramRef } from '../../schema/refs.js';
+import { LoyaltyProgramRef } from './refs.js';
 
 const LoyaltyTerminology = builder.objectRef<Square.LoyaltyProgramTerminology>('LoyaltyTerminology').implement({
   description: 'What the seller calls its points, e.g. Star and Stars.',

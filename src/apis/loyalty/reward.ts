@@ -1,7 +1,8 @@
 import { builder } from '../../schema/builder.js';
-import { LoyaltyRewardStatus } from '../../schema/enums.js';
+import { LoyaltyRewardStatus } from './enums.js';
 import { LoyaltyRewardTier } from './program.js';
-import { LoyaltyAccountRef, LoyaltyRewardRef, OrderRef } from '../../schema/refs.js';
+import { LoyaltyAccountRef, LoyaltyRewardRef } from './refs.js';
+import { OrderRef } from '../orders/refs.js';
 
 builder.objectType(LoyaltyRewardRef, {
   description: 'Points of a loyalty account turned into a reward of one tier: issued (points locked), then redeemed, or deleted (points given back).',

@@ -1,7 +1,8 @@
 import type { Square } from 'square';
 import { builder } from '../../schema/builder.js';
-import { Currency, MerchantStatus } from '../../schema/enums.js';
-import { LocationRef } from '../../schema/refs.js';
+import { Currency } from '../../schema/enums.js';
+import { MerchantStatus } from './enums.js';
+import { LocationRef } from '../locations/refs.js';
 
 const MerchantRef = builder.objectRef<Square.Merchant>('Merchant');
 

@@ -2,12 +2,13 @@ import { Square } from 'square';
 import { z } from 'zod';
 import type { GatewayContext } from '../../gateway/context.js';
 import { builder } from '../../schema/builder.js';
-import { DiscountScope, DiscountType, TaxScope, TaxType } from '../../schema/enums.js';
+import { DiscountScope, DiscountType, TaxScope, TaxType } from './enums.js';
 import { ConflictError, NotFoundError, ValidationError } from '../../schema/errors.js';
 import { MoneyInput } from '../../schema/money.js';
-import { OrderRef } from '../../schema/refs.js';
+import { OrderRef } from './refs.js';
 import { IDEMPOTENCY_KEY_MAX, SQUARE_ID, idInput, idempotencyKey, mutationErrors, requireCustomer, squareWrite, validateInput } from '../../schema/write.js';
-import { staleAfter } from '../../square/staleness.js';
+import { staleAfter as payments } from '../payments/events.js';
+import { staleAfter } from './events.js';
 
 // ---------------------------------------------------------------------------------------------
 // Checks before any Square call. Absent and null both mean "not given": nulls become undefined,
@@ -348,7 +349,7 @@ builder.mutationFields((t) => ({
         settle: 'resend',
         // A refusal naming no field is about the order (not OPEN, or not found).
         fields: { '': 'input.orderId' },
-        stale: () => [...staleAfter.order(orderId), ...paymentIds.flatMap((id) => staleAfter.payment(id))],
+        stale: () => [...staleAfter.order(orderId), ...paymentIds.flatMap((id) => payments.payment(id))],
       });
       // Square captured the listed payments and canceled the order's other approved ones.
       ctx.loaders.payment.clearAll();

@@ -5,11 +5,16 @@ import { builder } from '../../schema/builder.js';
 import { arrayConnection, squareConnection } from '../../schema/connections.js';
 import { TimeRange, timeRange } from '../../schema/time-range.js';
 import { idList, MAX_IDS, within } from '../../schema/filters.js';
-import { CardBrand, DiscountScope, DiscountType, OrderState, TaxScope, TaxType, TenderCardStatus, TenderType, CardEntryMethod } from '../../schema/enums.js';
+import { CardBrand } from '../cards/enums.js';
+import { DiscountScope, DiscountType, OrderState, TaxScope, TaxType, TenderCardStatus, TenderType, CardEntryMethod } from './enums.js';
 import { squareIdFrom } from '../../schema/ids.js';
 import { Money } from '../../schema/money.js';
 import { paymentsOfOrders } from '../payments/payment.js';
-import { CustomerRef, LocationRef, OrderConnection, OrderRef, PaymentRef, RefundRef } from '../../schema/refs.js';
+import { CustomerRef } from '../customers/refs.js';
+import { LocationRef } from '../locations/refs.js';
+import { OrderConnection, OrderRef } from './refs.js';
+import { PaymentRef } from '../payments/refs.js';
+import { RefundRef } from '../refunds/refs.js';
 import { orderPaymentsFromTenders, paymentFromTender, tenderHeldSelection } from './tender-payments.js';
 import { writeFact, writtenType } from '../../schema/write-facts.js';
 
@@ -505,21 +510,18 @@ builder.queryFields((t) => ({
         return squareConnection(
           args,
           async (cursor, limit) => {
-            const page = await ctx.loaders.call(() =>
-              ctx.square.orders.search({
-                locationIds,
-                cursor,
-                limit,
-                query: {
-                  filter: {
-                    ...(filter?.states?.length ? { stateFilter: { states: filter.states } } : {}),
-                    ...(filter?.createdAt ? { dateTimeFilter: { createdAt: timeRange(filter.createdAt) } } : {}),
-                  },
-                  sort: { sortField: 'CREATED_AT', sortOrder: 'DESC' },
+            const page = await ctx.loaders.orderSearch({
+              locationIds,
+              cursor,
+              limit,
+              query: {
+                filter: {
+                  ...(filter?.states?.length ? { stateFilter: { states: filter.states } } : {}),
+                  ...(filter?.createdAt ? { dateTimeFilter: { createdAt: timeRange(filter.createdAt) } } : {}),
                 },
-              }),
-            );
-            for (const o of page.orders ?? []) ctx.loaders.order.prime(o.id!, o);
+                sort: { sortField: 'CREATED_AT', sortOrder: 'DESC' },
+              },
+            });
             return { items: page.orders ?? [], cursor: page.cursor };
           },
           { scope, sortKey: (x) => x.createdAt, direction: 'DESC' },

@@ -4,7 +4,7 @@ import type { GatewayContext } from '../../gateway/context.js';
 import { builder } from '../../schema/builder.js';
 import { ConflictError, NotFoundError, PaymentDeclinedError, ValidationError } from '../../schema/errors.js';
 import { MoneyInput } from '../../schema/money.js';
-import { PaymentRef } from '../../schema/refs.js';
+import { PaymentRef } from './refs.js';
 import {
   IDEMPOTENCY_KEY_MAX,
   idInput,
@@ -14,10 +14,10 @@ import {
   present,
   requireCustomer,
   squareWrite,
-  unlessNotFound,
   validateInput,
 } from '../../schema/write.js';
-import { staleAfter } from '../../square/staleness.js';
+import { staleAfter as giftCards } from '../gift-cards/events.js';
+import { staleAfter } from './events.js';
 
 /** A tip or app fee: zero is allowed (Square treats it as none), negative is not. */
 const extraMoney = z.object({ amount: z.bigint().nonnegative('amount must not be negative'), currency: z.string() });
@@ -94,7 +94,7 @@ async function takePayment(
     stale: (r) => [
       ...staleAfter.payment(r?.payment?.id, r?.payment?.orderId ?? request.orderId),
       // A gift card on file paid: its balance changed.
-      ...(request.sourceId.startsWith('gftc:') ? staleAfter.giftCard(request.sourceId) : []),
+      ...(request.sourceId.startsWith('gftc:') ? giftCards.giftCard(request.sourceId) : []),
     ],
   });
   paymentChanged(ctx, payment!);
@@ -231,7 +231,7 @@ const CancelPaymentByIdempotencyKeyInput = builder.inputType('CancelPaymentByIde
  * it now, when it is in the state asked for.
  */
 async function paymentIn(ctx: GatewayContext, paymentId: string, status: 'COMPLETED' | 'CANCELED') {
-  const payment = (await unlessNotFound(ctx.square.payments.get({ paymentId })))?.payment;
+  const payment = await ctx.loaders.currentPayment(paymentId);
   return payment?.status === status ? { payment } : undefined;
 }
 

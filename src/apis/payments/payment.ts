@@ -4,18 +4,15 @@ import { builder } from '../../schema/builder.js';
 import { cardFaceFields } from '../cards/card-face.js';
 import { arrayConnection, squareConnection } from '../../schema/connections.js';
 import { idList, within } from '../../schema/filters.js';
-import {
-  AvsStatus,
-  CardEntryMethod,
-  CardPaymentStatus,
-  CvvStatus,
-  DelayAction,
-  PaymentSourceType,
-  PaymentStatus,
-} from '../../schema/enums.js';
+import { AvsStatus, CardPaymentStatus, CvvStatus, DelayAction, PaymentSourceType, PaymentStatus } from './enums.js';
+import { CardEntryMethod } from '../orders/enums.js';
 import { squareIdFrom } from '../../schema/ids.js';
 import { Money } from '../../schema/money.js';
-import { CustomerRef, LocationRef, OrderRef, PaymentConnection, PaymentRef, RefundRef } from '../../schema/refs.js';
+import { CustomerRef } from '../customers/refs.js';
+import { LocationRef } from '../locations/refs.js';
+import { OrderRef } from '../orders/refs.js';
+import { PaymentConnection, PaymentRef } from './refs.js';
+import { RefundRef } from '../refunds/refs.js';
 import { TimeRange, timeRange } from '../../schema/time-range.js';
 import { writeFact, writtenType } from '../../schema/write-facts.js';
 
@@ -225,20 +222,15 @@ builder.queryFields((t) => ({
         }
         return squareConnection(
           args,
-          async (cursor, limit) => {
-            const page = await ctx.loaders.call(() =>
-              ctx.square.payments.list({
-                cursor,
-                limit,
-                sortOrder: 'DESC',
-                ...(locationId ? { locationId } : {}),
-                ...(range.startAt ? { beginTime: range.startAt } : {}),
-                ...(range.endAt ? { endTime: range.endAt } : {}),
-              }),
-            );
-            for (const p of page.data) ctx.loaders.payment.prime(p.id!, p);
-            return { items: page.data, cursor: page.response.cursor };
-          },
+          (cursor, limit) =>
+            ctx.loaders.paymentList({
+              cursor,
+              limit,
+              sortOrder: 'DESC',
+              ...(locationId ? { locationId } : {}),
+              ...(range.startAt ? { beginTime: range.startAt } : {}),
+              ...(range.endAt ? { endTime: range.endAt } : {}),
+            }),
           { scope, sortKey: (x) => x.createdAt, direction: 'DESC' },
         );
       },

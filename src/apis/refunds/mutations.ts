@@ -4,10 +4,10 @@ import type { GatewayContext } from '../../gateway/context.js';
 import { builder } from '../../schema/builder.js';
 import { ConflictError, NotFoundError, ValidationError } from '../../schema/errors.js';
 import { formatMoney, MoneyInput } from '../../schema/money.js';
-import { RefundRef } from '../../schema/refs.js';
+import { RefundRef } from './refs.js';
 import { forgetPayment } from '../payments/mutations.js';
 import { IDEMPOTENCY_KEY_MAX, idInput, idempotencyKey, mutationErrors, positiveMoney, present, squareWrite, validateInput } from '../../schema/write.js';
-import { staleAfter } from '../../square/staleness.js';
+import { staleAfter } from './events.js';
 
 const refundSchema = z.object({
   amountMoney: positiveMoney,

@@ -1,8 +1,11 @@
 import { builder } from '../../schema/builder.js';
-import { RefundStatus } from '../../schema/enums.js';
+import { RefundStatus } from './enums.js';
 import { squareIdFrom } from '../../schema/ids.js';
 import { Money } from '../../schema/money.js';
-import { LocationRef, OrderRef, PaymentRef, RefundRef } from '../../schema/refs.js';
+import { LocationRef } from '../locations/refs.js';
+import { OrderRef } from '../orders/refs.js';
+import { PaymentRef } from '../payments/refs.js';
+import { RefundRef } from './refs.js';
 import { writeFact, writtenType } from '../../schema/write-facts.js';
 
 builder.node(RefundRef, {

@@ -1,0 +1,15 @@
+import type { SquareApi } from '../api.js';
+import { locationsLoaders } from './loaders.js';
+import './location.js';
+
+const scopes = ['MERCHANT_PROFILE_READ'] as const;
+
+declare module '../../square/loaders.js' {
+  interface Loaders extends ReturnType<typeof locationsLoaders> {}
+}
+declare module '../api.js' {
+  interface Scopes extends Record<(typeof scopes)[number], true> {}
+}
+
+/** Square's Locations API in the graph. */
+export const locations: SquareApi = { scopes, loaders: locationsLoaders };

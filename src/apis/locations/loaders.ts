@@ -1,0 +1,18 @@
+import DataLoader from 'dataloader';
+import type { Square } from 'square';
+import { squareFailure } from '../../square/errors.js';
+import type { ReadKit } from '../../square/loaders.js';
+
+export function locationsLoaders({ locations }: ReadKit) {
+  return {
+    /** A location by id, out of the seller's cached ListLocations. */
+    location: new DataLoader<string, Square.Location | null>(async (ids) => {
+      try {
+        const all = await locations();
+        return ids.map((id) => all.find((l) => l.id === id) ?? null);
+      } catch (error) {
+        return ids.map(() => squareFailure(error));
+      }
+    }),
+  };
+}
