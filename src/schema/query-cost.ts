@@ -42,31 +42,14 @@ export const MAX_NODE_IDS = 100;
 const LIST_MULTIPLIER = 10;
 
 /**
- * Fields below the root that call Square for each object they are selected on
- * (the README's call plan): `once` with one call per object (a list call, or a
- * lookup Square has no batch form of), `perItem` with one call per item they hold
- * (GetPayment, GetPaymentRefund). Lookups of customers and orders are batched 100
- * ids to a call and locations are cached, so fields reading them are not counted.
+ * How a field below the root calls Square for each object it is selected on (the README's
+ * call plan), declared where the field is, as `extensions: { squareCalls }`: `once` with one
+ * call per object (a list call, or a lookup Square has no batch form of), `perItem` with
+ * one call per item it holds (GetPayment, GetPaymentRefund). Lookups of customers and
+ * orders are batched 100 ids to a call and locations are cached, so fields reading them
+ * declare none.
  */
-export const SQUARE_CALLS: Record<string, 'once' | 'perItem'> = {
-  'Customer.cards': 'once',
-  'Customer.customAttributes': 'once',
-  'CustomerGroup.customers': 'once',
-  'CustomerSegment.customers': 'once',
-  'Customer.giftCards': 'once',
-  'Customer.orders': 'once',
-  'Customer.payments': 'perItem',
-  // Batched 30 customers a call; counted per customer, an upper bound.
-  'Customer.loyaltyAccount': 'once',
-  'GiftCard.activities': 'once',
-  'GiftCardActivity.payment': 'once',
-  'LoyaltyAccount.events': 'once',
-  'Order.payments': 'perItem',
-  'Order.refunds': 'perItem',
-  'Payment.refunds': 'perItem',
-  'Refund.payment': 'once',
-  'Tender.payment': 'once',
-};
+export type SquareCalls = 'once' | 'perItem';
 
 export function fieldCost(args: Record<string, unknown>, _ctx: GatewayContext, field: GraphQLField<unknown, GatewayContext, Record<string, unknown>>) {
   // Refused here, while the whole operation is measured, so that no root field of it calls Square.
@@ -92,11 +75,11 @@ function itemsPerObject(args: Record<string, unknown>, field: GraphQLField<unkno
 
 /** Square calls a field may make for each object it is selected on. */
 function squareCalls(args: Record<string, unknown>, field: GraphQLField<unknown, GatewayContext>, items: number): number {
-  const { parentType, kind } = field.extensions.pothosConfig as PothosOutputFieldConfig<SchemaTypes>;
+  const { kind } = field.extensions.pothosConfig as PothosOutputFieldConfig<SchemaTypes>;
   // `nodes` looks up each id on its own: GetPayment, for one, has no batch form.
   if (Array.isArray(args.ids)) return items;
   if (kind === 'Query' || kind === 'Mutation') return 1;
-  const calls = SQUARE_CALLS[`${parentType}.${field.name}`];
+  const calls = field.extensions.squareCalls as SquareCalls | undefined;
   return calls === 'perItem' ? items : calls === 'once' ? 1 : 0;
 }
 

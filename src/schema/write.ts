@@ -49,7 +49,7 @@ export interface Write<T> {
   /** Input that must never reach a message, such as payment tokens. */
   secrets?: ReadonlyArray<string | null | undefined>;
   /**
-   * The cached reads the write makes stale (src/square/staleness.ts's `staleAfter`), given
+   * The cached reads the write makes stale (its API's `staleAfter`, in src/apis/<api>/events.ts), given
    * its result, or undefined when its outcome stayed unknown: dropped before the mutation
    * answers, so that the client (and anyone after it) reads what Square now holds.
    */

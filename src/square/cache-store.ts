@@ -4,7 +4,7 @@ import { RedisBreaker, release } from '../redis/breaker.js';
 
 /**
  * Where cached Square objects live. An entry is a `field` of a cache `object` (see
- * src/square/staleness.ts): invalidating the object drops all of its fields at once,
+ * each API's events.ts): invalidating the object drops all of its fields at once,
  * whichever token read them. A read that missed gets a ticket to fill the entry with
  * what Square answered; an invalidation of the object in between voids the ticket, so
  * that an answer Square gave before a change is never kept after it.

@@ -1,7 +1,7 @@
 import type { CacheStore, Lookup } from './cache-store.js';
 import type { CacheObserver } from './observer.js';
 
-/** One cached read: an object of src/square/staleness.ts, and which of its entries (a list's customer, a page's arguments). */
+/** One cached read: an object named in an API's events.ts (`cached`), and which of its entries (a list's customer, a page's arguments). */
 export interface CachedRead {
   object: string;
   field?: string;
@@ -29,7 +29,7 @@ export const UNCACHED: SellerCache = {
  * Square reads shared across requests (and, over Redis, instances), per seller. Entries
  * are keyed by Square's merchant id (what webhooks name) and a hash of the token that
  * read them (so that no token reads what another token was allowed to read), and
- * dropped by `invalidate` when src/square/staleness.ts says a change made them stale.
+ * dropped by `invalidate` when an API's events.ts says a change made them stale.
  */
 export class SquareCache {
   /** Reads under way: `${merchant}\n${object}` → entry → version seen → the shared answer. */

@@ -28,7 +28,7 @@ export interface SquareCallOutcome {
   refused?: BudgetRefusal['reason'];
 }
 
-/** How often the cache answered a read of each kind of object (src/square/staleness.ts's names before the id). */
+/** How often the cache answered a read of each kind of object (the names in each API's events.ts before the id). */
 export interface CacheObserver {
   /** `hit`: from the cache; `shared`: a read under way for another request; `miss`: Square is asked. */
   looked(kind: string, result: 'hit' | 'shared' | 'miss'): void;

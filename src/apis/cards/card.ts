@@ -51,3 +51,24 @@ builder.queryFields((t) => ({
     resolve: (_root, args, ctx) => ctx.loaders.card.load(squareIdFrom(String(args.id), 'Card')),
   }),
 }));
+
+builder.objectFields(CustomerRef, (t) => ({
+    cards: t.field({
+      authScopes: { PAYMENTS_READ: true },
+      extensions: { squareCalls: 'once' },
+      type: [CardRef],
+      nullable: true,
+      description: 'Cards on file for this customer (Cards API), newest last.',
+      args: {
+        includeDisabled: t.arg.boolean({
+          defaultValue: false,
+          required: false,
+          description: 'Also return cards that were disabled; false by default.',
+        }),
+      },
+      resolve: async (c, args, ctx) => {
+        const cards = await ctx.loaders.cardsByCustomer.load(c.id!);
+        return args.includeDisabled ? cards : cards.filter((card) => card.enabled !== false);
+      },
+    }),
+}));

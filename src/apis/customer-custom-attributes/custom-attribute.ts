@@ -51,6 +51,7 @@ CustomerCustomAttributeRef.implement({
 
 builder.objectField(CustomerRef, 'customAttributes', (t) =>
   t.field({
+    extensions: { squareCalls: 'once' },
     type: [CustomerCustomAttributeRef],
     nullable: true,
     description: 'The custom attribute values set on this customer that this app can see, with their definitions’ names; empty when none.',

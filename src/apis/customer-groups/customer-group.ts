@@ -18,6 +18,7 @@ builder.node(CustomerGroupRef, {
     updatedAt: t.field({ type: 'DateTime', nullable: true, description: 'When the group last changed.', resolve: (g) => g.updatedAt ?? null }),
     customers: t.connection(
       {
+        extensions: { squareCalls: 'once' },
         type: CustomerRef,
         nullable: true,
         description: 'The customers in this group, oldest first (SearchCustomers by group): one Square call per page.',

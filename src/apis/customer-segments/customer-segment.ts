@@ -19,6 +19,7 @@ builder.node(CustomerSegmentRef, {
     updatedAt: t.field({ type: 'DateTime', nullable: true, description: 'When the segment last changed.', resolve: (s) => s.updatedAt ?? null }),
     customers: t.connection(
       {
+        extensions: { squareCalls: 'once' },
         type: CustomerRef,
         nullable: true,
         description: 'The customers in this segment now, oldest first (SearchCustomers by segment): one Square call per page.',

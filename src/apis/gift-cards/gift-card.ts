@@ -54,6 +54,7 @@ builder.objectType(GiftCardActivityRef, {
       resolve: (a, _args, ctx) => ctx.loaders.location.load(a.locationId),
     }),
     payment: t.field({
+      extensions: { squareCalls: 'once' },
       authScopes: { PAYMENTS_READ: true },
       type: PaymentRef,
       nullable: true,
@@ -122,6 +123,7 @@ builder.node(GiftCardRef, {
     }),
     activities: t.connection(
       {
+        extensions: { squareCalls: 'once' },
         authScopes: { GIFTCARDS_READ: true },
         type: GiftCardActivityRef,
         nullable: true,
@@ -199,4 +201,15 @@ builder.queryFields((t) => ({
     },
     resolve: (_root, args, ctx) => ctx.loaders.giftCardByGan.load(args.gan),
   }),
+}));
+
+builder.objectFields(CustomerRef, (t) => ({
+    giftCards: t.field({
+      authScopes: { GIFTCARDS_READ: true },
+      extensions: { squareCalls: 'once' },
+      type: [GiftCardRef],
+      nullable: true,
+      description: 'Gift cards linked to this customer.',
+      resolve: (c, _args, ctx) => ctx.loaders.giftCardsByCustomer.load(c.id!),
+    }),
 }));

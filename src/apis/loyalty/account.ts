@@ -41,6 +41,7 @@ builder.node(LoyaltyAccountRef, {
       resolve: async (_a, _args, ctx) => ctx.loaders.loyaltyProgram(),
     }),
     events: t.field({
+      extensions: { squareCalls: 'once' },
       type: [LoyaltyEventRef],
       nullable: true,
       description: `The account’s latest ledger events, newest first (Square SearchLoyaltyEvents: one call per account, never cached).`,
@@ -58,6 +59,7 @@ builder.node(LoyaltyAccountRef, {
 
 builder.objectField(CustomerRef, 'loyaltyAccount', (t) =>
   t.field({
+    extensions: { squareCalls: 'once' },
     authScopes: { LOYALTY_READ: true },
     type: LoyaltyAccountRef,
     nullable: true,

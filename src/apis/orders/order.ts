@@ -288,6 +288,7 @@ const Tender = builder.objectRef<Square.Tender>('Tender').implement({
       resolve: (x, _args, ctx) => (x.customerId ? ctx.loaders.customerOrSurvivor.load(x.customerId) : null),
     }),
     payment: t.field({
+      extensions: { squareCalls: 'once' },
       authScopes: { PAYMENTS_READ: true },
       type: PaymentRef,
       nullable: true,
@@ -401,6 +402,7 @@ builder.node(OrderRef, {
       resolve: (o) => o.tenders ?? [],
     }),
     payments: t.field({
+      extensions: { squareCalls: 'perItem' },
       authScopes: { PAYMENTS_READ: true },
       type: [PaymentRef],
       nullable: true,
@@ -408,6 +410,7 @@ builder.node(OrderRef, {
       resolve: (o, _args, ctx, info) => orderPaymentsFromTenders(o, info) ?? paymentsOfOrders(ctx, [o]),
     }),
     refunds: t.field({
+      extensions: { squareCalls: 'perItem' },
       authScopes: { PAYMENTS_READ: true },
       type: [RefundRef],
       nullable: true,
@@ -530,4 +533,34 @@ builder.queryFields((t) => ({
     },
     OrderConnection,
   ),
+}));
+
+builder.objectFields(CustomerRef, (t) => ({
+    orders: t.connection(
+      {
+        authScopes: { ORDERS_READ: true },
+        extensions: { squareCalls: 'once' },
+        type: OrderRef,
+        nullable: true,
+        description:
+          'Orders of this customer, newest first: those that name the customer and those paid by the customer (Square Online orders name the customer only on the payment).',
+        args: {
+          states: t.arg({
+            type: [OrderState],
+            required: false,
+            description: 'Only orders in one of these states; every state when absent or empty.',
+          }),
+        },
+        resolve: async (c, args, ctx) => {
+          const orders = await ctx.loaders.ordersByCustomer.load(c.id!);
+          const states = args.states;
+          return arrayConnection(args, states?.length ? orders.filter((o) => states.includes(o.state as never)) : orders, {
+            scope: ['Customer.orders', c.id, states],
+            sortKey: (x) => x.createdAt,
+            direction: 'DESC',
+          });
+        },
+      },
+      OrderConnection,
+    ),
 }));

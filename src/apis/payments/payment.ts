@@ -137,6 +137,7 @@ builder.node(PaymentRef, {
       resolve: (p, _args, ctx) => (p.locationId ? ctx.loaders.location.load(p.locationId) : null),
     }),
     refunds: t.field({
+      extensions: { squareCalls: 'perItem' },
       authScopes: { PAYMENTS_READ: true },
       type: [RefundRef],
       nullable: true,
@@ -237,4 +238,23 @@ builder.queryFields((t) => ({
     },
     PaymentConnection,
   ),
+}));
+
+builder.objectFields(CustomerRef, (t) => ({
+    payments: t.connection(
+      {
+        authScopes: { $all: { ORDERS_READ: true, PAYMENTS_READ: true } },
+        extensions: { squareCalls: 'perItem' },
+        type: PaymentRef,
+        nullable: true,
+        description: 'Payments behind this customer’s orders, newest first.',
+        resolve: async (c, args, ctx) =>
+          arrayConnection(args, await paymentsOfOrders(ctx, await ctx.loaders.ordersByCustomer.load(c.id!)), {
+            scope: ['Customer.payments', c.id],
+            sortKey: (x) => x.createdAt,
+            direction: 'DESC',
+          }),
+      },
+      PaymentConnection,
+    ),
 }));

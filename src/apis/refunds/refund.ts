@@ -37,6 +37,7 @@ builder.node(RefundRef, {
     }),
     reason: t.exposeString('reason', { nullable: true, description: 'Why the refund was made, as the seller put it.' }),
     payment: t.field({
+      extensions: { squareCalls: 'once' },
       authScopes: { PAYMENTS_READ: true },
       type: PaymentRef,
       nullable: true,
