@@ -41,6 +41,10 @@ export interface SquareApi {
   scopes?: readonly Scope[];
   /** Its reads of one request. */
   loaders?: LoaderFactory;
+  /** What the Query type's description calls what it reads, e.g. `cards on file`. */
+  reads?: string;
+  /** What the Mutation type's description calls what it changes; absent when it has no mutations. */
+  writes?: string;
   /** Per Square webhook event type it owns: what the event makes stale, and what subscribers hear. */
   events?: Readonly<Record<string, EventRule>>;
 }

@@ -15,22 +15,22 @@ import { loyalty } from './loyalty/index.js';
 import { catalog } from './catalog/index.js';
 import { inventory } from './inventory/index.js';
 
-/** Every Square API in the graph: adding one is its folder and one line here. */
+/** Every Square API in the graph, in the order the root types' descriptions name them: adding one is its folder and one line here. */
 export const SQUARE_APIS: readonly SquareApi[] = [
   customers,
   customerGroups,
   customerSegments,
   customerCustomAttributes,
   cards,
-  payments,
-  refunds,
-  orders,
   giftCards,
-  merchants,
+  payments,
+  orders,
+  refunds,
   locations,
-  loyalty,
+  merchants,
   catalog,
   inventory,
+  loyalty,
 ];
 
 /** Every scope an API key may hold, in the registry's order. */

@@ -95,16 +95,6 @@ export const builder = new SchemaBuilder<{
   },
 });
 
-builder.queryType({
-  description:
-    'Read a Square seller’s data: customers (with their groups, segments and custom attributes), cards on file, gift cards, payments, orders, refunds, locations, the merchant, the catalog, inventory and loyalty.',
-});
-
-builder.mutationType({
-  description:
-    'Change a Square seller’s data: customers (their groups and custom attributes), cards on file, gift cards, payments, orders, refunds, the catalog, inventory and loyalty. Every money-moving write takes your idempotency key, so a retry never charges twice. A success result always says what Square did, even to a key that may write but not read: the written object’s id, squareId and state answer, and its other fields need the read scope.',
-});
-
 builder.subscriptionType({
   description:
     'Live updates over server-sent events, driven by Square’s webhooks: each event carries the changed object as it stands now, and only the caller’s own seller’s.',

@@ -3,7 +3,7 @@ import { SquareError } from 'square';
 import { z } from 'zod';
 import type { GatewayContext } from '../gateway/context.js';
 import { squareFailure, writeOutcome } from '../square/errors.js';
-import { squareIdFrom, type NodeTypeName } from './ids.js';
+import { squareIdFrom } from './ids.js';
 import { ConflictError, NotFoundError, PaymentDeclinedError, ValidationError } from './errors.js';
 import { WRITTEN } from './write-facts.js';
 
@@ -243,7 +243,7 @@ export const positiveMoney = z.object({
 export const SQUARE_ID = z.string().regex(/^[A-Za-z0-9:_-]{1,192}$/, 'is not a Square id');
 
 /** A mutation's id input (global id or Square id) as Square's id; a malformed one is a ValidationError on `field`. */
-export function idInput(value: string | number, type: NodeTypeName, field: string): string {
+export function idInput(value: string | number, type: string, field: string): string {
   try {
     return squareIdFrom(String(value), type, field);
   } catch (error) {

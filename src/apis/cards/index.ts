@@ -9,4 +9,4 @@ declare module '../../square/loaders.js' {
 }
 
 /** Square's Cards API in the graph. */
-export const cards: SquareApi = { loaders: cardsLoaders, events };
+export const cards: SquareApi = { reads: 'cards on file', writes: 'cards on file', loaders: cardsLoaders, events };

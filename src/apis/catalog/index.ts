@@ -19,4 +19,4 @@ declare module '../api.js' {
 }
 
 /** Square's Catalog API in the graph. */
-export const catalog: SquareApi = { scopes, loaders: catalogLoaders, events };
+export const catalog: SquareApi = { reads: 'the catalog', writes: 'the catalog', scopes, loaders: catalogLoaders, events };

@@ -1,16 +1,10 @@
 import type { Square } from 'square';
 import { builder } from '../../schema/builder.js';
 import { Address } from '../../schema/address.js';
-import { arrayConnection, squareConnection } from '../../schema/connections.js';
+import { squareConnection } from '../../schema/connections.js';
 import { CustomerCreationSource } from './enums.js';
-import { OrderState } from '../orders/enums.js';
 import { squareIdFrom } from '../../schema/ids.js';
-import { paymentsOfOrders } from '../payments/payment.js';
-import { CardRef } from '../cards/refs.js';
 import { CustomerConnection, CustomerRef } from './refs.js';
-import { GiftCardRef } from '../gift-cards/refs.js';
-import { OrderConnection, OrderRef } from '../orders/refs.js';
-import { PaymentConnection, PaymentRef } from '../payments/refs.js';
 import { TimeRange, timeRange } from '../../schema/time-range.js';
 import { writeFact, writtenType } from '../../schema/write-facts.js';
 

@@ -15,4 +15,4 @@ declare module '../api.js' {
 }
 
 /** Square's Customers API in the graph. */
-export const customers: SquareApi = { scopes, loaders: customersLoaders, events };
+export const customers: SquareApi = { reads: 'customers (with their groups, segments and custom attributes)', writes: 'customers (their groups and custom attributes)', scopes, loaders: customersLoaders, events };

@@ -16,4 +16,4 @@ declare module '../api.js' {
 }
 
 /** Square's Gift Cards (with Gift Card Activities) API in the graph. */
-export const giftCards: SquareApi = { scopes, loaders: giftCardsLoaders, events };
+export const giftCards: SquareApi = { reads: 'gift cards', writes: 'gift cards', scopes, loaders: giftCardsLoaders, events };

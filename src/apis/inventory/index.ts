@@ -14,4 +14,4 @@ declare module '../api.js' {
 }
 
 /** Square's Inventory API in the graph. */
-export const inventory: SquareApi = { scopes, loaders: inventoryLoaders, events };
+export const inventory: SquareApi = { reads: 'inventory', writes: 'inventory', scopes, loaders: inventoryLoaders, events };

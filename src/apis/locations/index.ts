@@ -12,4 +12,4 @@ declare module '../api.js' {
 }
 
 /** Square's Locations API in the graph. */
-export const locations: SquareApi = { scopes, loaders: locationsLoaders };
+export const locations: SquareApi = { reads: 'locations', scopes, loaders: locationsLoaders };

@@ -17,4 +17,4 @@ declare module '../api.js' {
 }
 
 /** Square's Loyalty API in the graph. */
-export const loyalty: SquareApi = { scopes, loaders: loyaltyLoaders, events };
+export const loyalty: SquareApi = { reads: 'loyalty', writes: 'loyalty', scopes, loaders: loyaltyLoaders, events };

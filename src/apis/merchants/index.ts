@@ -12,4 +12,4 @@ declare module '../api.js' {
 }
 
 /** Square's Merchants API in the graph. */
-export const merchants: SquareApi = { scopes, loaders: merchantsLoaders };
+export const merchants: SquareApi = { reads: 'the merchant', scopes, loaders: merchantsLoaders };

@@ -15,4 +15,4 @@ declare module '../api.js' {
 }
 
 /** Square's Orders API in the graph. */
-export const orders: SquareApi = { scopes, loaders: ordersLoaders, events };
+export const orders: SquareApi = { reads: 'orders', writes: 'orders', scopes, loaders: ordersLoaders, events };

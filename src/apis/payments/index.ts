@@ -15,4 +15,4 @@ declare module '../api.js' {
 }
 
 /** Square's Payments API in the graph. */
-export const payments: SquareApi = { scopes, loaders: paymentsLoaders, events };
+export const payments: SquareApi = { reads: 'payments', writes: 'payments', scopes, loaders: paymentsLoaders, events };

@@ -9,4 +9,4 @@ declare module '../../square/loaders.js' {
 }
 
 /** Square's Refunds API in the graph. */
-export const refunds: SquareApi = { loaders: refundsLoaders, events };
+export const refunds: SquareApi = { reads: 'refunds', writes: 'refunds', loaders: refundsLoaders, events };
