@@ -37,7 +37,7 @@ export type Scope = keyof Scopes & string;
  * live updates hear, the scopes an API key may hold.
  */
 export interface SquareApi {
-  /** The scopes it brings, as API keys name them (`LOYALTY_READ`); its index.ts merges them into Scopes. */
+  /** The scopes it brings, as API keys name them (`CUSTOMERS_READ`); its index.ts merges them into Scopes. */
   scopes?: readonly Scope[];
   /** Its reads of one request. */
   loaders?: LoaderFactory;

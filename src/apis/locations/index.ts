@@ -1,8 +1,10 @@
 import type { SquareApi } from '../api.js';
+import { events } from './events.js';
 import { locationsLoaders } from './loaders.js';
 import './location.js';
+import './mutations.js';
 
-const scopes = ['MERCHANT_PROFILE_READ'] as const;
+const scopes = ['MERCHANT_PROFILE_READ', 'MERCHANT_PROFILE_WRITE'] as const;
 
 declare module '../../square/loaders.js' {
   interface Loaders extends ReturnType<typeof locationsLoaders> {}
@@ -12,4 +14,4 @@ declare module '../api.js' {
 }
 
 /** Square's Locations API in the graph. */
-export const locations: SquareApi = { reads: 'locations', scopes, loaders: locationsLoaders };
+export const locations: SquareApi = { reads: 'locations', writes: 'locations', scopes, loaders: locationsLoaders, events };

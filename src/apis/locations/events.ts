@@ -1,0 +1,16 @@
+import { serialization } from 'square';
+import { on } from '../api.js';
+
+export const cached = {
+  /** The seller's ListLocations, kept per token (src/square/locations-cache.ts) and shared by every request of it. */
+  locations: 'locations',
+} as const;
+
+export const staleAfter = {
+  locations: () => [cached.locations],
+};
+
+export const events = {
+  'location.created': on(serialization.LocationCreatedEvent, () => ({ stale: staleAfter.locations() })),
+  'location.updated': on(serialization.LocationUpdatedEvent, () => ({ stale: staleAfter.locations() })),
+};
