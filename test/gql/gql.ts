@@ -33,6 +33,8 @@ type Documents = {
     "query AccessPayments { payments(first: 1) { edges { node { id } } } }": typeof types.AccessPaymentsDocument,
     "query AccessCustomerIds { customers(first: 1) { edges { node { id } } } }": typeof types.AccessCustomerIdsDocument,
     "query AccessNode($id: ID!) { node(id: $id) { id ... on Customer { givenName } } }": typeof types.AccessNodeDocument,
+    "query ApiKeysReloadProbe { __typename }": typeof types.ApiKeysReloadProbeDocument,
+    "subscription ApiKeysReloadPayments { paymentUpdated { squareId } }": typeof types.ApiKeysReloadPaymentsDocument,
     "query AuthModesLocationNames { locations { name } }": typeof types.AuthModesLocationNamesDocument,
     "query AuthModesSellerCustomers { customers(first: 10) { edges { node { squareId givenName } } } }": typeof types.AuthModesSellerCustomersDocument,
     "query AuthModesCustomer($id: ID!) { customer(id: $id) { squareId } }": typeof types.AuthModesCustomerDocument,
@@ -75,6 +77,12 @@ type Documents = {
     "query FuzzRealIds($id: ID!) { customer(id: $id) { id cards { id } giftCards { id } orders(first: 3) { edges { node { id payments { id } } } } } locations { id } }": typeof types.FuzzRealIdsDocument,
     "query GiftCardsCustomerId($id: ID!) { customer(id: $id) { id } }": typeof types.GiftCardsCustomerIdDocument,
     "mutation GiftCardsCreateAsWriter($input: CreateGiftCardInput!) { createGiftCard(input: $input) { __typename } }": typeof types.GiftCardsCreateAsWriterDocument,
+    "query IncrementalDeferredCards {\n  customers(first: 3) { edges { node { givenName ... @defer(label: \"cards\") { cards { squareId } } } } }\n}": typeof types.IncrementalDeferredCardsDocument,
+    "query IncrementalTooCostly { customers(first: 100) { edges { node { givenName ... @defer {\n      orders(first: 100) { edges { node { payments { refunds { id } } } } } } } } } }": typeof types.IncrementalTooCostlyDocument,
+    "query IncrementalBadVariable($n: Int!) { customers(first: $n) { edges { node { ... @defer { givenName } } } } }": typeof types.IncrementalBadVariableDocument,
+    "query IncrementalAsPlain { customers(first: 3) { edges { node { givenName cards { squareId } giftCards { squareId } } } } }": typeof types.IncrementalAsPlainDocument,
+    "query IncrementalAsJson { customers(first: 3) { edges @stream(initialCount: 1) { node { givenName cards { squareId }\n      ... @defer { cards { last4 } } ... @defer { giftCards { squareId } } } } } }": typeof types.IncrementalAsJsonDocument,
+    "query IncrementalStreamed { customers(first: 3) { edges @stream(initialCount: 1) { node { givenName } } } }": typeof types.IncrementalStreamedDocument,
     "query InputErrorsNodes($ids: [ID!]!) { nodes(ids: $ids) { id } }": typeof types.InputErrorsNodesDocument,
     "subscription InputErrorsCustomerUpdated($id: ID!) { customerUpdated(customerId: $id) { id } }": typeof types.InputErrorsCustomerUpdatedDocument,
     "fragment GuidePayment on Payment { squareId status sourceType amountMoney { amount currency } refundedMoney { amount }\n  customer { squareId } order { squareId state customer { squareId } }\n  cardDetails { status entryMethod card { cardBrand last4 } } }": typeof types.GuidePaymentFragmentDoc,
@@ -92,6 +100,7 @@ type Documents = {
     "query GuideOrder($id: ID!) { order(id: $id) { state customer { squareId } } }": typeof types.GuideOrderDocument,
     "mutation GuideRefundPayment($input: RefundPaymentInput!) { refundPayment(input: $input) {\n        __typename ... on RefundPaymentSuccess { refund { squareId status amountMoney { amount } reason payment { squareId refundedMoney { amount } } } }\n        ... on Error { code message } } }": typeof types.GuideRefundPaymentDocument,
     "query GuidePaymentRefunds($id: ID!) { payment(id: $id) { refundedMoney { amount } refunds { squareId } } }": typeof types.GuidePaymentRefundsDocument,
+    "subscription LiveResumePayments { paymentUpdated { squareId } }": typeof types.LiveResumePaymentsDocument,
     "query MergedCustomerHistory($id: ID!) { customer(id: $id) {\n  squareId resolvedFromMergedId mergedFrom\n  orders(first: 50) { edges { node { squareId } } }\n  payments(first: 50) { edges { node { squareId } } }\n} }": typeof types.MergedCustomerHistoryDocument,
     "query MergedCustomersPage { customers(first: 50) { edges { node { squareId mergedFrom orders(first: 5) { edges { node { squareId } } } } } } }": typeof types.MergedCustomersPageDocument,
     "query NodeCachedIds($customer: ID!) {\n  customer(id: $customer) {\n    id\n    cards { id }\n    giftCards { id }\n    orders(first: 1) { edges { node { id } } }\n    loyaltyAccount { id program { id } }\n  }\n  payments(first: 50) { edges { node { id refunds { id } } } }\n  locations { id }\n  catalogItems(first: 1) { edges { node { id } } }\n  customerGroups { id }\n  customerSegments { id }\n}": typeof types.NodeCachedIdsDocument,
@@ -130,13 +139,25 @@ type Documents = {
     "query ReadGraphOrderId($id: ID!) { order(id: $id) { id } }": typeof types.ReadGraphOrderIdDocument,
     "query ReadGraphUnknownIds { customer(id: \"ZZZZZZZZZZZZZZZZZZZZZZZZZZ\") { id } order(id: \"nOrderThatDoesNotExist00000\") { id }\n         payment(id: \"nPaymentThatDoesNotExist0000\") { id } card(id: \"ccof:doesnotexist\") { id }\n         giftCard(id: \"gftc:doesnotexist\") { id } refund(id: \"nope_nope\") { id } location(id: \"LNOPE\") { id }\n         giftCardByGan(gan: \"7783000000000001\") { id } }": typeof types.ReadGraphUnknownIdsDocument,
     "query ReadGraphSlowCustomer($id: ID!) { customer(id: $id) { squareId } }": typeof types.ReadGraphSlowCustomerDocument,
+    "subscription RedisOutagePayments { paymentUpdated { squareId } }": typeof types.RedisOutagePaymentsDocument,
     "query RefundsOfPayment($id: ID!) { payment(id: $id) { refundedMoney { amount } refunds { squareId status } } }": typeof types.RefundsOfPaymentDocument,
     "query RefundById($id: ID!) { refund(id: $id) { squareId payment { squareId } } }": typeof types.RefundByIdDocument,
     "query SecretsCustomers { customers(first: 1) { edges { node { id } } } }": typeof types.SecretsCustomersDocument,
     "mutation SecretsRefusedCustomer($input: CreateCustomerInput!) { createCustomer(input: $input) { __typename ... on Error { message } } }": typeof types.SecretsRefusedCustomerDocument,
+    "subscription LivePayments($customerId: ID, $locationId: ID) {\n  paymentUpdated(customerId: $customerId, locationId: $locationId) { squareId status customer { squareId } }\n}": typeof types.LivePaymentsDocument,
+    "subscription LiveOrders($customerId: ID) { orderUpdated(customerId: $customerId) { squareId state customer { squareId } } }": typeof types.LiveOrdersDocument,
+    "subscription LiveCustomer($id: ID!) { customerUpdated(customerId: $id) { squareId familyName mergedFrom } }": typeof types.LiveCustomerDocument,
+    "subscription LiveGiftCard($id: ID!) { giftCardUpdated(giftCardId: $id) { squareId customers { squareId } } }": typeof types.LiveGiftCardDocument,
+    "query LiveLocations { locations { id squareId } }": typeof types.LiveLocationsDocument,
+    "query LiveCustomerId($id: ID!) { customer(id: $id) { id } }": typeof types.LiveCustomerIdDocument,
+    "mutation LiveCreateOrder($input: CreateOrderInput!) { createOrder(input: $input) { __typename ... on CreateOrderSuccess { order { squareId } } } }": typeof types.LiveCreateOrderDocument,
+    "mutation LiveUpdateCustomer($input: UpdateCustomerInput!) { updateCustomer(input: $input) { __typename } }": typeof types.LiveUpdateCustomerDocument,
+    "mutation LiveLinkGiftCard($input: GiftCardCustomerInput!) { linkGiftCardToCustomer(input: $input) { __typename } }": typeof types.LiveLinkGiftCardDocument,
+    "subscription LiveOrdersScoped { orderUpdated { squareId } }": typeof types.LiveOrdersScopedDocument,
     "query WriteOnlyMutationNames { __type(name: \"Mutation\") { fields { name } } }": typeof types.WriteOnlyMutationNamesDocument,
     "mutation WriteOnlyCreatePayment($input: CreatePaymentInput!) { createPayment(input: $input) { __typename ... on CreatePaymentSuccess { payment { id status } } } }": typeof types.WriteOnlyCreatePaymentDocument,
     "query WriteOnlyPaymentNode($id: ID!) { node(id: $id) { __typename ... on Payment { status } } }": typeof types.WriteOnlyPaymentNodeDocument,
+    "subscription ConnectionLossPayments { paymentUpdated { squareId } }": typeof types.ConnectionLossPaymentsDocument,
     "query MergedFrom($id: ID!) { customer(id: $id) { mergedFrom } }": typeof types.MergedFromDocument,
     "fragment PaymentWriteErrors on Error { message code ... on ValidationError { field } }": typeof types.PaymentWriteErrorsFragmentDoc,
     "fragment PaymentWritten on Payment { id squareId status sourceType note referenceId\n  amountMoney { amount currency } tipMoney { amount } totalMoney { amount } refundedMoney { amount }\n  cardDetails { status entryMethod card { last4 cardBrand } }\n  customer { squareId } order { squareId state } }": typeof types.PaymentWrittenFragmentDoc,
@@ -169,6 +190,8 @@ const documents: Documents = {
     "query AccessPayments { payments(first: 1) { edges { node { id } } } }": types.AccessPaymentsDocument,
     "query AccessCustomerIds { customers(first: 1) { edges { node { id } } } }": types.AccessCustomerIdsDocument,
     "query AccessNode($id: ID!) { node(id: $id) { id ... on Customer { givenName } } }": types.AccessNodeDocument,
+    "query ApiKeysReloadProbe { __typename }": types.ApiKeysReloadProbeDocument,
+    "subscription ApiKeysReloadPayments { paymentUpdated { squareId } }": types.ApiKeysReloadPaymentsDocument,
     "query AuthModesLocationNames { locations { name } }": types.AuthModesLocationNamesDocument,
     "query AuthModesSellerCustomers { customers(first: 10) { edges { node { squareId givenName } } } }": types.AuthModesSellerCustomersDocument,
     "query AuthModesCustomer($id: ID!) { customer(id: $id) { squareId } }": types.AuthModesCustomerDocument,
@@ -211,6 +234,12 @@ const documents: Documents = {
     "query FuzzRealIds($id: ID!) { customer(id: $id) { id cards { id } giftCards { id } orders(first: 3) { edges { node { id payments { id } } } } } locations { id } }": types.FuzzRealIdsDocument,
     "query GiftCardsCustomerId($id: ID!) { customer(id: $id) { id } }": types.GiftCardsCustomerIdDocument,
     "mutation GiftCardsCreateAsWriter($input: CreateGiftCardInput!) { createGiftCard(input: $input) { __typename } }": types.GiftCardsCreateAsWriterDocument,
+    "query IncrementalDeferredCards {\n  customers(first: 3) { edges { node { givenName ... @defer(label: \"cards\") { cards { squareId } } } } }\n}": types.IncrementalDeferredCardsDocument,
+    "query IncrementalTooCostly { customers(first: 100) { edges { node { givenName ... @defer {\n      orders(first: 100) { edges { node { payments { refunds { id } } } } } } } } } }": types.IncrementalTooCostlyDocument,
+    "query IncrementalBadVariable($n: Int!) { customers(first: $n) { edges { node { ... @defer { givenName } } } } }": types.IncrementalBadVariableDocument,
+    "query IncrementalAsPlain { customers(first: 3) { edges { node { givenName cards { squareId } giftCards { squareId } } } } }": types.IncrementalAsPlainDocument,
+    "query IncrementalAsJson { customers(first: 3) { edges @stream(initialCount: 1) { node { givenName cards { squareId }\n      ... @defer { cards { last4 } } ... @defer { giftCards { squareId } } } } } }": types.IncrementalAsJsonDocument,
+    "query IncrementalStreamed { customers(first: 3) { edges @stream(initialCount: 1) { node { givenName } } } }": types.IncrementalStreamedDocument,
     "query InputErrorsNodes($ids: [ID!]!) { nodes(ids: $ids) { id } }": types.InputErrorsNodesDocument,
     "subscription InputErrorsCustomerUpdated($id: ID!) { customerUpdated(customerId: $id) { id } }": types.InputErrorsCustomerUpdatedDocument,
     "fragment GuidePayment on Payment { squareId status sourceType amountMoney { amount currency } refundedMoney { amount }\n  customer { squareId } order { squareId state customer { squareId } }\n  cardDetails { status entryMethod card { cardBrand last4 } } }": types.GuidePaymentFragmentDoc,
@@ -228,6 +257,7 @@ const documents: Documents = {
     "query GuideOrder($id: ID!) { order(id: $id) { state customer { squareId } } }": types.GuideOrderDocument,
     "mutation GuideRefundPayment($input: RefundPaymentInput!) { refundPayment(input: $input) {\n        __typename ... on RefundPaymentSuccess { refund { squareId status amountMoney { amount } reason payment { squareId refundedMoney { amount } } } }\n        ... on Error { code message } } }": types.GuideRefundPaymentDocument,
     "query GuidePaymentRefunds($id: ID!) { payment(id: $id) { refundedMoney { amount } refunds { squareId } } }": types.GuidePaymentRefundsDocument,
+    "subscription LiveResumePayments { paymentUpdated { squareId } }": types.LiveResumePaymentsDocument,
     "query MergedCustomerHistory($id: ID!) { customer(id: $id) {\n  squareId resolvedFromMergedId mergedFrom\n  orders(first: 50) { edges { node { squareId } } }\n  payments(first: 50) { edges { node { squareId } } }\n} }": types.MergedCustomerHistoryDocument,
     "query MergedCustomersPage { customers(first: 50) { edges { node { squareId mergedFrom orders(first: 5) { edges { node { squareId } } } } } } }": types.MergedCustomersPageDocument,
     "query NodeCachedIds($customer: ID!) {\n  customer(id: $customer) {\n    id\n    cards { id }\n    giftCards { id }\n    orders(first: 1) { edges { node { id } } }\n    loyaltyAccount { id program { id } }\n  }\n  payments(first: 50) { edges { node { id refunds { id } } } }\n  locations { id }\n  catalogItems(first: 1) { edges { node { id } } }\n  customerGroups { id }\n  customerSegments { id }\n}": types.NodeCachedIdsDocument,
@@ -266,13 +296,25 @@ const documents: Documents = {
     "query ReadGraphOrderId($id: ID!) { order(id: $id) { id } }": types.ReadGraphOrderIdDocument,
     "query ReadGraphUnknownIds { customer(id: \"ZZZZZZZZZZZZZZZZZZZZZZZZZZ\") { id } order(id: \"nOrderThatDoesNotExist00000\") { id }\n         payment(id: \"nPaymentThatDoesNotExist0000\") { id } card(id: \"ccof:doesnotexist\") { id }\n         giftCard(id: \"gftc:doesnotexist\") { id } refund(id: \"nope_nope\") { id } location(id: \"LNOPE\") { id }\n         giftCardByGan(gan: \"7783000000000001\") { id } }": types.ReadGraphUnknownIdsDocument,
     "query ReadGraphSlowCustomer($id: ID!) { customer(id: $id) { squareId } }": types.ReadGraphSlowCustomerDocument,
+    "subscription RedisOutagePayments { paymentUpdated { squareId } }": types.RedisOutagePaymentsDocument,
     "query RefundsOfPayment($id: ID!) { payment(id: $id) { refundedMoney { amount } refunds { squareId status } } }": types.RefundsOfPaymentDocument,
     "query RefundById($id: ID!) { refund(id: $id) { squareId payment { squareId } } }": types.RefundByIdDocument,
     "query SecretsCustomers { customers(first: 1) { edges { node { id } } } }": types.SecretsCustomersDocument,
     "mutation SecretsRefusedCustomer($input: CreateCustomerInput!) { createCustomer(input: $input) { __typename ... on Error { message } } }": types.SecretsRefusedCustomerDocument,
+    "subscription LivePayments($customerId: ID, $locationId: ID) {\n  paymentUpdated(customerId: $customerId, locationId: $locationId) { squareId status customer { squareId } }\n}": types.LivePaymentsDocument,
+    "subscription LiveOrders($customerId: ID) { orderUpdated(customerId: $customerId) { squareId state customer { squareId } } }": types.LiveOrdersDocument,
+    "subscription LiveCustomer($id: ID!) { customerUpdated(customerId: $id) { squareId familyName mergedFrom } }": types.LiveCustomerDocument,
+    "subscription LiveGiftCard($id: ID!) { giftCardUpdated(giftCardId: $id) { squareId customers { squareId } } }": types.LiveGiftCardDocument,
+    "query LiveLocations { locations { id squareId } }": types.LiveLocationsDocument,
+    "query LiveCustomerId($id: ID!) { customer(id: $id) { id } }": types.LiveCustomerIdDocument,
+    "mutation LiveCreateOrder($input: CreateOrderInput!) { createOrder(input: $input) { __typename ... on CreateOrderSuccess { order { squareId } } } }": types.LiveCreateOrderDocument,
+    "mutation LiveUpdateCustomer($input: UpdateCustomerInput!) { updateCustomer(input: $input) { __typename } }": types.LiveUpdateCustomerDocument,
+    "mutation LiveLinkGiftCard($input: GiftCardCustomerInput!) { linkGiftCardToCustomer(input: $input) { __typename } }": types.LiveLinkGiftCardDocument,
+    "subscription LiveOrdersScoped { orderUpdated { squareId } }": types.LiveOrdersScopedDocument,
     "query WriteOnlyMutationNames { __type(name: \"Mutation\") { fields { name } } }": types.WriteOnlyMutationNamesDocument,
     "mutation WriteOnlyCreatePayment($input: CreatePaymentInput!) { createPayment(input: $input) { __typename ... on CreatePaymentSuccess { payment { id status } } } }": types.WriteOnlyCreatePaymentDocument,
     "query WriteOnlyPaymentNode($id: ID!) { node(id: $id) { __typename ... on Payment { status } } }": types.WriteOnlyPaymentNodeDocument,
+    "subscription ConnectionLossPayments { paymentUpdated { squareId } }": types.ConnectionLossPaymentsDocument,
     "query MergedFrom($id: ID!) { customer(id: $id) { mergedFrom } }": types.MergedFromDocument,
     "fragment PaymentWriteErrors on Error { message code ... on ValidationError { field } }": types.PaymentWriteErrorsFragmentDoc,
     "fragment PaymentWritten on Payment { id squareId status sourceType note referenceId\n  amountMoney { amount currency } tipMoney { amount } totalMoney { amount } refundedMoney { amount }\n  cardDetails { status entryMethod card { last4 cardBrand } }\n  customer { squareId } order { squareId state } }": types.PaymentWrittenFragmentDoc,
@@ -376,6 +418,14 @@ export function graphql(source: "query AccessCustomerIds { customers(first: 1) {
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "query AccessNode($id: ID!) { node(id: $id) { id ... on Customer { givenName } } }"): (typeof documents)["query AccessNode($id: ID!) { node(id: $id) { id ... on Customer { givenName } } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query ApiKeysReloadProbe { __typename }"): (typeof documents)["query ApiKeysReloadProbe { __typename }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "subscription ApiKeysReloadPayments { paymentUpdated { squareId } }"): (typeof documents)["subscription ApiKeysReloadPayments { paymentUpdated { squareId } }"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -547,6 +597,30 @@ export function graphql(source: "mutation GiftCardsCreateAsWriter($input: Create
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
+export function graphql(source: "query IncrementalDeferredCards {\n  customers(first: 3) { edges { node { givenName ... @defer(label: \"cards\") { cards { squareId } } } } }\n}"): (typeof documents)["query IncrementalDeferredCards {\n  customers(first: 3) { edges { node { givenName ... @defer(label: \"cards\") { cards { squareId } } } } }\n}"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query IncrementalTooCostly { customers(first: 100) { edges { node { givenName ... @defer {\n      orders(first: 100) { edges { node { payments { refunds { id } } } } } } } } } }"): (typeof documents)["query IncrementalTooCostly { customers(first: 100) { edges { node { givenName ... @defer {\n      orders(first: 100) { edges { node { payments { refunds { id } } } } } } } } } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query IncrementalBadVariable($n: Int!) { customers(first: $n) { edges { node { ... @defer { givenName } } } } }"): (typeof documents)["query IncrementalBadVariable($n: Int!) { customers(first: $n) { edges { node { ... @defer { givenName } } } } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query IncrementalAsPlain { customers(first: 3) { edges { node { givenName cards { squareId } giftCards { squareId } } } } }"): (typeof documents)["query IncrementalAsPlain { customers(first: 3) { edges { node { givenName cards { squareId } giftCards { squareId } } } } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query IncrementalAsJson { customers(first: 3) { edges @stream(initialCount: 1) { node { givenName cards { squareId }\n      ... @defer { cards { last4 } } ... @defer { giftCards { squareId } } } } } }"): (typeof documents)["query IncrementalAsJson { customers(first: 3) { edges @stream(initialCount: 1) { node { givenName cards { squareId }\n      ... @defer { cards { last4 } } ... @defer { giftCards { squareId } } } } } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query IncrementalStreamed { customers(first: 3) { edges @stream(initialCount: 1) { node { givenName } } } }"): (typeof documents)["query IncrementalStreamed { customers(first: 3) { edges @stream(initialCount: 1) { node { givenName } } } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
 export function graphql(source: "query InputErrorsNodes($ids: [ID!]!) { nodes(ids: $ids) { id } }"): (typeof documents)["query InputErrorsNodes($ids: [ID!]!) { nodes(ids: $ids) { id } }"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
@@ -612,6 +686,10 @@ export function graphql(source: "mutation GuideRefundPayment($input: RefundPayme
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "query GuidePaymentRefunds($id: ID!) { payment(id: $id) { refundedMoney { amount } refunds { squareId } } }"): (typeof documents)["query GuidePaymentRefunds($id: ID!) { payment(id: $id) { refundedMoney { amount } refunds { squareId } } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "subscription LiveResumePayments { paymentUpdated { squareId } }"): (typeof documents)["subscription LiveResumePayments { paymentUpdated { squareId } }"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -767,6 +845,10 @@ export function graphql(source: "query ReadGraphSlowCustomer($id: ID!) { custome
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
+export function graphql(source: "subscription RedisOutagePayments { paymentUpdated { squareId } }"): (typeof documents)["subscription RedisOutagePayments { paymentUpdated { squareId } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
 export function graphql(source: "query RefundsOfPayment($id: ID!) { payment(id: $id) { refundedMoney { amount } refunds { squareId status } } }"): (typeof documents)["query RefundsOfPayment($id: ID!) { payment(id: $id) { refundedMoney { amount } refunds { squareId status } } }"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
@@ -783,6 +865,46 @@ export function graphql(source: "mutation SecretsRefusedCustomer($input: CreateC
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
+export function graphql(source: "subscription LivePayments($customerId: ID, $locationId: ID) {\n  paymentUpdated(customerId: $customerId, locationId: $locationId) { squareId status customer { squareId } }\n}"): (typeof documents)["subscription LivePayments($customerId: ID, $locationId: ID) {\n  paymentUpdated(customerId: $customerId, locationId: $locationId) { squareId status customer { squareId } }\n}"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "subscription LiveOrders($customerId: ID) { orderUpdated(customerId: $customerId) { squareId state customer { squareId } } }"): (typeof documents)["subscription LiveOrders($customerId: ID) { orderUpdated(customerId: $customerId) { squareId state customer { squareId } } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "subscription LiveCustomer($id: ID!) { customerUpdated(customerId: $id) { squareId familyName mergedFrom } }"): (typeof documents)["subscription LiveCustomer($id: ID!) { customerUpdated(customerId: $id) { squareId familyName mergedFrom } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "subscription LiveGiftCard($id: ID!) { giftCardUpdated(giftCardId: $id) { squareId customers { squareId } } }"): (typeof documents)["subscription LiveGiftCard($id: ID!) { giftCardUpdated(giftCardId: $id) { squareId customers { squareId } } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query LiveLocations { locations { id squareId } }"): (typeof documents)["query LiveLocations { locations { id squareId } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query LiveCustomerId($id: ID!) { customer(id: $id) { id } }"): (typeof documents)["query LiveCustomerId($id: ID!) { customer(id: $id) { id } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation LiveCreateOrder($input: CreateOrderInput!) { createOrder(input: $input) { __typename ... on CreateOrderSuccess { order { squareId } } } }"): (typeof documents)["mutation LiveCreateOrder($input: CreateOrderInput!) { createOrder(input: $input) { __typename ... on CreateOrderSuccess { order { squareId } } } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation LiveUpdateCustomer($input: UpdateCustomerInput!) { updateCustomer(input: $input) { __typename } }"): (typeof documents)["mutation LiveUpdateCustomer($input: UpdateCustomerInput!) { updateCustomer(input: $input) { __typename } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation LiveLinkGiftCard($input: GiftCardCustomerInput!) { linkGiftCardToCustomer(input: $input) { __typename } }"): (typeof documents)["mutation LiveLinkGiftCard($input: GiftCardCustomerInput!) { linkGiftCardToCustomer(input: $input) { __typename } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "subscription LiveOrdersScoped { orderUpdated { squareId } }"): (typeof documents)["subscription LiveOrdersScoped { orderUpdated { squareId } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
 export function graphql(source: "query WriteOnlyMutationNames { __type(name: \"Mutation\") { fields { name } } }"): (typeof documents)["query WriteOnlyMutationNames { __type(name: \"Mutation\") { fields { name } } }"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
@@ -792,6 +914,10 @@ export function graphql(source: "mutation WriteOnlyCreatePayment($input: CreateP
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "query WriteOnlyPaymentNode($id: ID!) { node(id: $id) { __typename ... on Payment { status } } }"): (typeof documents)["query WriteOnlyPaymentNode($id: ID!) { node(id: $id) { __typename ... on Payment { status } } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "subscription ConnectionLossPayments { paymentUpdated { squareId } }"): (typeof documents)["subscription ConnectionLossPayments { paymentUpdated { squareId } }"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
