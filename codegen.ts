@@ -1,19 +1,23 @@
 import type { CodegenConfig } from '@graphql-codegen/cli';
 import { trustedDocumentsManifest } from './scripts/trusted-documents-manifest.js';
 
-const documents = ['schema/operations/*.graphql'];
+/** The operations a partner may be given: the trusted documents manifest holds these alone. */
+const exampleOperations = 'schema/operations/*.graphql';
 
 /**
- * Typed documents for the example operations in schema/operations, and the trusted
- * documents manifest of the same operations, generated from the checked-in SDL (never
- * from a running server, so no token is ever needed here).
+ * Typed documents for the example operations in schema/operations and for the documents
+ * tests write inline with `graphql(…)`, and the trusted documents manifest of the example
+ * operations only (a test's document is never trusted), generated from the checked-in SDL
+ * (never from a running server, so no token is ever needed here).
  */
 const config: CodegenConfig = {
   schema: 'schema/schema.graphql',
-  documents,
   emitLegacyCommonJSImports: false,
+  // Only `graphql(…)` is a typed document: a test's own `gql` helper sends raw strings.
+  pluckConfig: { globalGqlIdentifierName: 'graphql' },
   generates: {
     'test/gql/': {
+      documents: [exampleOperations, 'test/**/*.ts', '!test/gql/**'],
       preset: 'client',
       config: {
         scalars: { BigInt: 'string', DateTime: 'string' },
@@ -23,6 +27,7 @@ const config: CodegenConfig = {
       presetConfig: { fragmentMasking: false },
     },
     'schema/persisted-operations.json': {
+      documents: [exampleOperations],
       preset: {
         buildGeneratesSection: (options) => [
           {

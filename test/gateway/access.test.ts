@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ApiKeyRing, generateKey, hashKey } from '../../src/gateway/api-keys.js';
+import { graphql } from '../gql/index.js';
 import { useGateway } from '../support/gateway.js';
 
 const reader = generateKey('reader', ['CUSTOMERS_READ', 'MERCHANT_PROFILE_READ']);
@@ -8,7 +9,10 @@ const ring = ApiKeyRing.parse(JSON.stringify({ keys: [reader.entry, writer.entry
 
 const stack = useGateway({ apiKeys: ring });
 
-const CREATE = `mutation { createCustomer(input: { givenName: "Scoped", idempotencyKey: "access-scoped" }) { __typename ... on CreateCustomerSuccess { customer { squareId } } } }`;
+const CREATE = graphql(
+  `mutation AccessCreateCustomer { createCustomer(input: { givenName: "Scoped", idempotencyKey: "access-scoped" }) { __typename ... on CreateCustomerSuccess { customer { squareId } } } }`,
+);
+const LOCATIONS = graphql(`query AccessLocations { locations { name } }`);
 
 describe('gateway API keys', () => {
   it('keeps only hashes of keys', () => {
@@ -18,41 +22,41 @@ describe('gateway API keys', () => {
   });
 
   it('refuses a request without a key, or with an unknown one, as UNAUTHENTICATED', async () => {
-    const none = await stack.gql('{ locations { name } }');
+    const none = await stack.gql(LOCATIONS);
     expect(none.status).toBe(401);
     expect(none.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
-    const unknown = await stack.gql('{ locations { name } }', {}, { headers: { 'x-api-key': 'gk_not-a-key' } });
+    const unknown = await stack.gql(LOCATIONS, {}, { headers: { 'x-api-key': 'gk_not-a-key' } });
     expect(unknown.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
     expect(JSON.stringify(unknown)).not.toContain('gk_not-a-key');
   });
 
   it('accepts the key as x-api-key or as a bearer token', async () => {
-    const viaHeader = await stack.gql('{ locations { name } }', {}, { headers: { 'x-api-key': reader.key } });
-    expect(viaHeader.data.locations).toHaveLength(1);
-    const viaBearer = await stack.gql('{ locations { name } }', {}, { token: reader.key });
-    expect(viaBearer.data.locations).toHaveLength(1);
+    const viaHeader = await stack.gql(LOCATIONS, {}, { headers: { 'x-api-key': reader.key } });
+    expect(viaHeader.data?.locations).toHaveLength(1);
+    const viaBearer = await stack.gql(LOCATIONS, {}, { token: reader.key });
+    expect(viaBearer.data?.locations).toHaveLength(1);
   });
 
   it('refuses a mutation without its scope as FORBIDDEN naming the scope, before calling Square', async () => {
     await stack.clearCalls();
     const result = await stack.gql(CREATE, {}, { token: reader.key });
-    expect(result.data.createCustomer).toBeNull();
+    expect(result.data?.createCustomer).toBeNull();
     expect(result.errors?.[0]).toMatchObject({
       message: expect.stringContaining('CUSTOMERS_WRITE'),
       extensions: { code: 'FORBIDDEN', scopes: ['CUSTOMERS_WRITE'] },
     });
     expect(await stack.calls()).toEqual([]);
     const allowed = await stack.gql(CREATE, {}, { token: writer.key });
-    expect(allowed.data.createCustomer.__typename).toBe('CreateCustomerSuccess');
+    expect(allowed.data?.createCustomer?.__typename).toBe('CreateCustomerSuccess');
   });
 
   it('refuses reads of another domain field by field, leaving the rest', async () => {
     const result = await stack.gql(
-      '{ customers(first: 5) { edges { node { givenName cards { last4 } orders(first: 1) { edges { node { id } } } } } } }',
+      graphql(`query AccessCustomersAcrossDomains { customers(first: 5) { edges { node { givenName cards { last4 } orders(first: 1) { edges { node { id } } } } } } }`),
       {},
       { token: writer.key },
     );
-    const node = result.data.customers.edges[0].node;
+    const node = result.data!.customers!.edges[0]!.node;
     expect(node.givenName).toBe('Scoped');
     expect(node.cards).toBeNull();
     expect(node.orders).toBeNull();
@@ -66,12 +70,16 @@ describe('gateway API keys', () => {
   });
 
   it('applies the scopes to root lookups and to node()', async () => {
-    const payments = await stack.gql('{ payments(first: 1) { edges { node { id } } } }', {}, { token: reader.key });
+    const payments = await stack.gql(graphql(`query AccessPayments { payments(first: 1) { edges { node { id } } } }`), {}, { token: reader.key });
     expect(payments.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', scopes: ['PAYMENTS_READ'] });
-    const customer = (await stack.gql('{ customers(first: 1) { edges { node { id } } } }', {}, { token: reader.key })).data.customers
-      .edges[0].node.id;
-    const viaNode = await stack.gql(`query($id: ID!) { node(id: $id) { id ... on Customer { givenName } } }`, { id: customer }, { token: reader.key });
-    expect(viaNode.data.node.givenName).toBe('Scoped');
+    const customers = await stack.gql(graphql(`query AccessCustomerIds { customers(first: 1) { edges { node { id } } } }`), {}, { token: reader.key });
+    const customer = customers.data!.customers!.edges[0]!.node.id;
+    const viaNode = await stack.gql(
+      graphql(`query AccessNode($id: ID!) { node(id: $id) { id ... on Customer { givenName } } }`),
+      { id: customer },
+      { token: reader.key },
+    );
+    expect(viaNode.data?.node).toMatchObject({ givenName: 'Scoped' });
   });
 });
 

@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { watchKeysFile } from '../../src/gateway/api-keys-file.js';
 import { ApiKeyRing, generateKey } from '../../src/gateway/api-keys.js';
+import { print } from 'graphql';
+import { graphql } from '../gql/index.js';
 import { eventually } from '../support/eventually.js';
 import { useGateway } from '../support/gateway.js';
 import { subscribeSse } from '../support/sse.js';
@@ -25,13 +27,17 @@ afterAll(() => {
 describe('API keys reloaded from GATEWAY_API_KEYS_FILE', () => {
   const stack = useGateway({ webhooks: true, apiKeys: ring });
   const codeFor = async (key: string) => {
-    const result = await stack.gql('{ __typename }', undefined, { headers: { 'x-api-key': key } });
+    const result = await stack.gql(graphql(`query ApiKeysReloadProbe { __typename }`), undefined, { headers: { 'x-api-key': key } });
     return result.errors?.[0]?.extensions?.code ?? 'OK';
   };
 
   it('refuses a revoked key from the next request on and ends its subscriptions; a new key works at once', async () => {
     expect([await codeFor(alice!.key), await codeFor(bob!.key), await codeFor(carol!.key)]).toEqual(['OK', 'OK', 'UNAUTHENTICATED']);
-    const subscription = await subscribeSse(stack.url, 'subscription { paymentUpdated { squareId } }', {}, { headers: { 'x-api-key': alice!.key } });
+    const subscription = await subscribeSse(
+      stack.url,
+      print(graphql(`subscription ApiKeysReloadPayments { paymentUpdated { squareId } }`)),
+      {},
+      { headers: { 'x-api-key': alice!.key } });
     expect(subscription.completed).toBe(false);
 
     // Noticed by the file watch (or the poll), with no signal and no restart.

@@ -1,9 +1,11 @@
+import { print, type DocumentNode } from 'graphql';
 import type { SquareClient } from 'square';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gatewayConfig } from '../../src/gateway/config.js';
 import { createGateway, type Gateway } from '../../src/gateway/server.js';
 import { SqliteEventStore } from '../../src/store/index.js';
 import { CachedCustomerDocument, CachedCustomerNamesDocument, CachedObjectsDocument, CustomerOverviewDocument } from '../gql/graphql.js';
+import { graphql } from '../gql/index.js';
 import { trackWebhooks } from '../support/cache.js';
 import { eventually } from '../support/eventually.js';
 import { countCalls, SERVER_TOKEN, useGateway, type TestStack } from '../support/gateway.js';
@@ -219,7 +221,7 @@ describe('a cache of Square reads, invalidated by Square’s webhooks', () => {
     const before = await stack.gql(CachedObjectsDocument, { paymentId: payment!.id!, orderId: a.orderId, cardId: a.cardId, giftCardId: a.giftCardId });
     expect(before.data!.payment!.status).toBe('APPROVED');
     const subscribers = await Promise.all(
-      Array.from({ length: 5 }, () => subscribeSse(stack.url, 'subscription { paymentUpdated { squareId status } }')),
+      Array.from({ length: 5 }, () => subscribeSse(stack.url, print(graphql(`subscription CachePaymentStatus { paymentUpdated { squareId status } }`)))),
     );
     try {
       await stack.clearCalls();
@@ -245,7 +247,7 @@ describe('a cache invalidated by the gateway’s own writes', () => {
   const customer = async () => (await stack.gql(CachedCustomerDocument, { id: a.customerId })).data!.customer!;
   const objects = async () =>
     (await stack.gql(CachedObjectsDocument, { paymentId: a.paymentId, orderId: a.orderId, cardId: a.cardId, giftCardId: a.giftCardId })).data!;
-  const write = async (document: string, input: Record<string, unknown>) => {
+  const write = async (document: DocumentNode, input: Record<string, unknown>) => {
     const result = await stack.gql(document, { input });
     expect(result.errors).toBeUndefined();
     return result.data;
@@ -254,20 +256,20 @@ describe('a cache invalidated by the gateway’s own writes', () => {
   const writes: Array<{ mutation: string; run: () => Promise<void>; read: () => Promise<unknown>; fresh: (data: any) => boolean }> = [
     {
       mutation: 'updateCustomer',
-      run: async () => void (await write(`mutation($input: UpdateCustomerInput!) { updateCustomer(input: $input) { __typename } }`, { id: a.customerId, givenName: 'Grace' })),
+      run: async () => void (await write(graphql(`mutation CacheUpdateCustomer($input: UpdateCustomerInput!) { updateCustomer(input: $input) { __typename } }`), { id: a.customerId, givenName: 'Grace' })),
       read: customer,
       fresh: (c) => c.givenName === 'Grace',
     },
     {
       mutation: 'createCustomer',
-      run: async () => void (await write(`mutation($input: CreateCustomerInput!) { createCustomer(input: $input) { __typename } }`, { givenName: 'Newcomer', idempotencyKey: key() })),
+      run: async () => void (await write(graphql(`mutation CacheCreateCustomer($input: CreateCustomerInput!) { createCustomer(input: $input) { __typename } }`), { givenName: 'Newcomer', idempotencyKey: key() })),
       read: async () => (await stack.gql(CachedCustomerNamesDocument, { first: 100 })).data!.customers!.edges,
       fresh: (edges: Array<{ node: { givenName: string } }>) => edges.some((e) => e.node.givenName === 'Newcomer'),
     },
     {
       mutation: 'saveCard',
       run: async () =>
-        void (await write(`mutation($input: SaveCardInput!) { saveCard(input: $input) { __typename } }`, {
+        void (await write(graphql(`mutation CacheSaveCard($input: SaveCardInput!) { saveCard(input: $input) { __typename } }`), {
           customerId: a.customerId,
           sourceId: 'cnon:card-nonce-ok',
           idempotencyKey: key(),
@@ -278,14 +280,14 @@ describe('a cache invalidated by the gateway’s own writes', () => {
     },
     {
       mutation: 'disableCard',
-      run: async () => void (await write(`mutation($input: DisableCardInput!) { disableCard(input: $input) { __typename } }`, { cardId: a.cardId })),
+      run: async () => void (await write(graphql(`mutation CacheDisableCard($input: DisableCardInput!) { disableCard(input: $input) { __typename } }`), { cardId: a.cardId })),
       read: async () => [(await objects()).card, await customer()] as const,
       fresh: ([card, c]) => card.enabled === false && c.cards.some((x: any) => x.squareId === a.cardId && x.enabled === false),
     },
     {
       mutation: 'createOrder',
       run: async () =>
-        void (await write(`mutation($input: CreateOrderInput!) { createOrder(input: $input) { __typename } }`, {
+        void (await write(graphql(`mutation CacheCreateOrder($input: CreateOrderInput!) { createOrder(input: $input) { __typename } }`), {
           locationId: a.locationId,
           customerId: a.customerId,
           idempotencyKey: key(),
@@ -306,7 +308,7 @@ describe('a cache invalidated by the gateway’s own writes', () => {
     {
       mutation: 'refundPayment',
       run: async () =>
-        void (await write(`mutation($input: RefundPaymentInput!) { refundPayment(input: $input) { __typename } }`, {
+        void (await write(graphql(`mutation CacheRefundPayment($input: RefundPaymentInput!) { refundPayment(input: $input) { __typename } }`), {
           paymentId: a.paymentId,
           amountMoney: usd(100),
           idempotencyKey: key(),
@@ -317,7 +319,7 @@ describe('a cache invalidated by the gateway’s own writes', () => {
     {
       mutation: 'unlinkGiftCardFromCustomer',
       run: async () =>
-        void (await write(`mutation($input: GiftCardCustomerInput!) { unlinkGiftCardFromCustomer(input: $input) { __typename } }`, {
+        void (await write(graphql(`mutation CacheUnlinkGiftCard($input: GiftCardCustomerInput!) { unlinkGiftCardFromCustomer(input: $input) { __typename } }`), {
           giftCardId: a.giftCardId,
           customerId: a.customerId,
         })),
@@ -327,7 +329,7 @@ describe('a cache invalidated by the gateway’s own writes', () => {
     {
       mutation: 'incrementGiftCardBalance',
       run: async () =>
-        void (await write(`mutation($input: IncrementGiftCardBalanceInput!) { incrementGiftCardBalance(input: $input) { __typename } }`, {
+        void (await write(graphql(`mutation CacheIncrementGiftCard($input: IncrementGiftCardBalanceInput!) { incrementGiftCardBalance(input: $input) { __typename } }`), {
           giftCardId: a.giftCardId,
           locationId: a.locationId,
           amountMoney: usd(700),
@@ -339,7 +341,7 @@ describe('a cache invalidated by the gateway’s own writes', () => {
     },
     {
       mutation: 'deleteCustomer',
-      run: async () => void (await write(`mutation($input: DeleteCustomerInput!) { deleteCustomer(input: $input) { __typename } }`, { id: a.customerId })),
+      run: async () => void (await write(graphql(`mutation CacheDeleteCustomer($input: DeleteCustomerInput!) { deleteCustomer(input: $input) { __typename } }`), { id: a.customerId })),
       read: async () => (await stack.gql(CachedCustomerDocument, { id: a.customerId })).data!.customer,
       fresh: (c) => c === null,
     },

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ApiKeyRing, generateKey } from '../../src/gateway/api-keys.js';
+import { graphql } from '../gql/index.js';
 import { useGateway } from '../support/gateway.js';
 import { DISABLE_CARD, SAVE_CARD, key, newCustomer } from '../support/payments.js';
 
@@ -22,10 +23,11 @@ describe('saveCard', () => {
       referenceId: 'crm-42',
       billingAddress: { addressLine1: '500 Electric Ave', postalCode: '94103', country: 'US', addressLine2: null },
     });
-    const SAVE_AND_LIST = `mutation($input: SaveCardInput!) { saveCard(input: $input) { __typename
+    const SAVE_AND_LIST = graphql(`mutation CardsSaveAndList($input: SaveCardInput!) { saveCard(input: $input) { __typename
       ... on SaveCardSuccess { card { squareId last4 cardholderName referenceId billingAddress { postalCode }
-        customer { squareId cards { squareId } } } } ... on Error { message } } }`;
+        customer { squareId cards { squareId } } } } ... on Error { message } } }`);
     const saved = await stack.gql(SAVE_AND_LIST, { input });
+    if (saved.data?.saveCard?.__typename !== 'SaveCardSuccess') throw new Error(JSON.stringify(saved));
     const card = saved.data.saveCard.card;
     expect(card).toMatchObject({
       last4: '1111',
@@ -107,13 +109,12 @@ describe('disableCard', () => {
     const customerId = await newCustomer(stack.square());
     const saved = await stack.gql(SAVE_CARD, { input: saveInput(customerId) });
     const card = saved.data.saveCard.card;
-    const DISABLE_AND_LIST = `mutation($input: DisableCardInput!) { disableCard(input: $input) { __typename
-      ... on DisableCardSuccess { card { squareId enabled customer { cards { squareId } all: cards(includeDisabled: true) { squareId enabled } } } } } }`;
+    const DISABLE_AND_LIST = graphql(`mutation CardsDisableAndList($input: DisableCardInput!) { disableCard(input: $input) { __typename
+      ... on DisableCardSuccess { card { squareId enabled customer { cards { squareId } all: cards(includeDisabled: true) { squareId enabled } } } } } }`);
     const disabled = await stack.gql(DISABLE_AND_LIST, { input: { cardId: card.id } });
-    expect(disabled.data.disableCard.card).toEqual({
-      squareId: card.squareId,
-      enabled: false,
-      customer: { cards: [], all: [{ squareId: card.squareId, enabled: false }] },
+    expect(disabled.data?.disableCard).toEqual({
+      __typename: 'DisableCardSuccess',
+      card: { squareId: card.squareId, enabled: false, customer: { cards: [], all: [{ squareId: card.squareId, enabled: false }] } },
     });
     const again = await stack.gql(DISABLE_CARD, { input: { cardId: card.squareId } });
     expect(again.data.disableCard).toMatchObject({ __typename: 'DisableCardSuccess', card: { enabled: false } });

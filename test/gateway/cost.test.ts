@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { complexityFromQuery } from '@pothos/plugin-complexity';
+import { print } from 'graphql';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ApiKeyRing, DEFAULT_KEY_BUDGET, generateKey } from '../../src/gateway/api-keys.js';
@@ -13,6 +14,7 @@ import {
   TenderPaymentsDocument,
   TenderPaymentsWithReceiptDocument,
 } from '../gql/graphql.js';
+import { graphql } from '../gql/index.js';
 import { createTestGateway, useGateway, type TestStack } from '../support/gateway.js';
 import { eventually } from '../support/eventually.js';
 import { arrangeMerchant } from '../support/merchant.js';
@@ -108,7 +110,9 @@ describe('extensions.cost', () => {
     const response = await fetch(stack.url, {
       method: 'POST',
       headers: { 'content-type': 'application/json', accept: 'text/event-stream', 'x-api-key': roomy.key },
-      body: JSON.stringify({ query: '{ customers(first: 3) { edges { node { givenName ... @defer { cards { squareId } giftCards { squareId } } } } } }' }),
+      body: JSON.stringify({
+        query: print(graphql(`query CostDeferred { customers(first: 3) { edges { node { givenName ... @defer { cards { squareId } giftCards { squareId } } } } } }`)),
+      }),
     });
     const parts = (await response.text())
       .split('\n\n')
@@ -136,7 +140,7 @@ describe('extensions.cost', () => {
       expect(made.apiKeyThrottleStatus).toMatchObject({ maximumAvailable: 200_000 });
       expect(peek).not.toHaveBeenCalled();
 
-      const none = costOf(await stack.gql('{ __typename }', undefined, as(roomy)))!;
+      const none = costOf(await stack.gql(graphql(`query CostNoCall { __typename }`), undefined, as(roomy)))!;
       expect(none).toMatchObject({ actualQueryCost: 0, throttleStatus: made.throttleStatus });
       expect(peek).toHaveBeenCalledTimes(1);
     });
@@ -157,7 +161,11 @@ describe('extensions.cost', () => {
     expect(costOf(unknown)).toEqual({ requestedQueryCost: 0, actualQueryCost: 0, throttleStatus: null });
 
     await stack.clearCalls();
-    const tooComplex = await stack.gql('{ customers(first: 100) { edges { node { orders(first: 100) { edges { node { payments { refunds { id } } } } } } } } }', undefined, as(roomy));
+    const tooComplex = await stack.gql(
+      graphql(`query CostTooComplex { customers(first: 100) { edges { node { orders(first: 100) { edges { node { payments { refunds { id } } } } } } } } }`),
+      undefined,
+      as(roomy),
+    );
     expect(tooComplex.errors![0]!.extensions!.code).toBe('QUERY_TOO_COMPLEX');
     expect(costOf(tooComplex)).toMatchObject({ actualQueryCost: 0, throttleStatus: { maximumAvailable: 1_000 } });
     expect(costOf(tooComplex)!.requestedQueryCost).toBe(tooComplex.errors![0]!.extensions!.value);
@@ -184,7 +192,7 @@ describe('each API key’s budget', () => {
     const response = await fetch(stack.url, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-api-key': tight.key },
-      body: JSON.stringify({ query: '{ customer(id: "x") { id squareId givenName } }' }),
+      body: JSON.stringify({ query: print(graphql(`query CostOverBudget { customer(id: "x") { id squareId givenName } }`)) }),
     });
     expect(response.status).toBe(200);
     const refused = (await response.json()) as { data?: unknown; errors: Array<{ extensions: Record<string, unknown> }>; extensions: unknown };
@@ -212,7 +220,7 @@ describe('each API key’s budget', () => {
     expect(cost.requestedQueryCost).toBeGreaterThan(cost.actualQueryCost * SQUARE_CALL_COST);
     expect(cost.apiKeyThrottleStatus!.currentlyAvailable).toBe(100_000 - cost.actualQueryCost * SQUARE_CALL_COST);
     // An operation Square could answer without a call is given all of it back.
-    const free = costOf(await stack.gql('{ __typename }', undefined, as(frugal)))!;
+    const free = costOf(await stack.gql(graphql(`query CostFree { __typename }`), undefined, as(frugal)))!;
     expect(free.apiKeyThrottleStatus!.currentlyAvailable).toBe(100_000 - cost.actualQueryCost * SQUARE_CALL_COST);
   });
 
@@ -288,7 +296,7 @@ describe('a subscription and its key’s budget', () => {
   });
 
   it('is charged once, when it starts; one the key cannot pay for is THROTTLED', async () => {
-    const query = 'subscription { orderUpdated { squareId } }';
+    const query = print(graphql(`subscription CostOrderUpdates { orderUpdated { squareId } }`));
     const first = await subscribeSse(stack.url, query, {}, { headers: { 'x-api-key': streamer.key } });
     const second = await subscribeSse(stack.url, query, {}, { headers: { 'x-api-key': streamer.key } });
     const refusal = await second.next();
@@ -306,7 +314,7 @@ describe('a subscription’s events', () => {
   it('each carry the Square calls of their own reads', async () => {
     const square = stack.square();
     const locationId = (await square.locations.list()).locations![0]!.id!;
-    const subscription = await subscribeSse(stack.url, 'subscription { orderUpdated { squareId state } }');
+    const subscription = await subscribeSse(stack.url, print(graphql(`subscription CostOrderStates { orderUpdated { squareId state } }`)));
     const costs: Cost[] = [];
     try {
       for (const name of ['First', 'Second']) {

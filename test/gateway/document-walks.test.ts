@@ -1,7 +1,9 @@
+import { print } from 'graphql';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ApiKeyRing, generateKey } from '../../src/gateway/api-keys.js';
 import { MAX_VARIABLE_VALUES } from '../../src/gateway/input-errors.js';
 import { MAX_REPEATED_FIELDS } from '../../src/gateway/repeated-fields.js';
+import { graphql } from '../gql/index.js';
 import { useGateway, type GraphQLResult } from '../support/gateway.js';
 
 // Any key will do: what is refused here is refused before anything it may read.
@@ -87,7 +89,7 @@ describe('documents whose fragments spread each other twice (2^levels selections
 });
 
 describe('variables too large to coerce', () => {
-  const createCustomer = 'mutation($input: CreateCustomerInput!) { createCustomer(input: $input) { __typename } }';
+  const createCustomer = print(graphql(`mutation WalksCreateCustomer($input: CreateCustomerInput!) { createCustomer(input: $input) { __typename } }`));
 
   it('refuses 60,000 unknown input fields (900 KB) by their number, before coercing any', async () => {
     const input: Record<string, string> = { idempotencyKey: 'k', givenName: 'Ada' };

@@ -1,8 +1,10 @@
 import fc from 'fast-check';
+import { print } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { CSRF_HEADER } from '../../src/gateway/csrf.js';
 import { DEMO_CUSTOMER_ID, DEMO_TOKEN } from '../../src/emulator/seed.js';
 import { globalId } from '../../src/schema/ids.js';
+import { graphql } from '../gql/index.js';
 import { useGateway, type TestStack } from '../support/gateway.js';
 import { CREATE_PAYMENT } from '../support/payments.js';
 
@@ -87,13 +89,15 @@ function requests(real: string[]): fc.Arbitrary<Sent> {
   );
   /** Operations the schema knows, with such variables. */
   const known = fc.oneof(
-    fc.record({ query: fc.constant(CREATE_PAYMENT), variables: fc.record({ input: fc.dictionary(fc.constantFrom('sourceId', 'verificationToken', 'amountMoney', 'idempotencyKey', 'customerId', 'note', 'tipMoney'), json) }) }),
-    fc.record({ query: fc.constant('query($id: ID!) { node(id: $id) { id } customer(id: $id) { squareId } }'), variables: fc.record({ id: fc.oneof(id, json) }) }),
-    fc.record({ query: fc.constant('query($ids: [ID!]!) { nodes(ids: $ids) { id } }'), variables: fc.record({ ids: fc.oneof(fc.array(id, { maxLength: 5 }), json) }) }),
-    fc.record({ query: fc.constant('query($n: Int, $c: String) { customers(first: $n, after: $c) { edges { cursor } } }'), variables: fc.dictionary(fc.constantFrom('n', 'c'), json) }),
-    fc.record({ query: fc.constant('query($v: Boolean!) { locations @include(if: $v) { id } }'), variables: fc.dictionary(fc.constant('v'), json) }),
+    fc.record({ query: fc.constant(print(CREATE_PAYMENT)), variables: fc.record({ input: fc.dictionary(fc.constantFrom('sourceId', 'verificationToken', 'amountMoney', 'idempotencyKey', 'customerId', 'note', 'tipMoney'), json) }) }),
+    fc.record({ query: fc.constant(print(graphql(`query FuzzNodeAndCustomer($id: ID!) { node(id: $id) { id } customer(id: $id) { squareId } }`))), variables: fc.record({ id: fc.oneof(id, json) }) }),
+    fc.record({ query: fc.constant(print(graphql(`query FuzzNodes($ids: [ID!]!) { nodes(ids: $ids) { id } }`))), variables: fc.record({ ids: fc.oneof(fc.array(id, { maxLength: 5 }), json) }) }),
+    fc.record({ query: fc.constant(print(graphql(`query FuzzCustomers($n: Int, $c: String) { customers(first: $n, after: $c) { edges { cursor } } }`))), variables: fc.dictionary(fc.constantFrom('n', 'c'), json) }),
+    fc.record({ query: fc.constant(print(graphql(`query FuzzLocationsIf($v: Boolean!) { locations @include(if: $v) { id } }`))), variables: fc.dictionary(fc.constant('v'), json) }),
     fc.record({
-      query: fc.constant('query($id: ID!) { customer(id: $id) { id cards { id } giftCards { id } orders(first: 2) { edges { node { id payments { id } } } } } }'),
+      query: fc.constant(
+        print(graphql(`query FuzzCustomerGraph($id: ID!) { customer(id: $id) { id cards { id } giftCards { id } orders(first: 2) { edges { node { id payments { id } } } } } }`)),
+      ),
       variables: fc.record({ id: fc.oneof(id, json) }),
     }),
   );
@@ -117,16 +121,16 @@ function requests(real: string[]): fc.Arbitrary<Sent> {
 
 /** Global ids of the seller's objects, read through the graph: none for a seller without data. */
 async function realIds(stack: TestStack): Promise<string[]> {
-  const { data } = await stack.gql<any>(
-    `query($id: ID!) { customer(id: $id) { id cards { id } giftCards { id } orders(first: 3) { edges { node { id payments { id } } } } } locations { id } }`,
+  const { data } = await stack.gql(
+    graphql(`query FuzzRealIds($id: ID!) { customer(id: $id) { id cards { id } giftCards { id } orders(first: 3) { edges { node { id payments { id } } } } } locations { id } }`),
     { id: DEMO_CUSTOMER_ID },
   );
   const customer = data?.customer;
   if (!customer) return [];
-  const orders = customer.orders.edges.map((e: { node: { id: string; payments: Array<{ id: string }> } }) => e.node);
-  return [customer.id, ...customer.cards.map((c: { id: string }) => c.id), ...customer.giftCards.map((g: { id: string }) => g.id),
-    ...orders.map((o: { id: string }) => o.id), ...orders.flatMap((o: { payments: Array<{ id: string }> }) => o.payments.map((p) => p.id)),
-    ...data.locations.map((l: { id: string }) => l.id)];
+  const orders = customer.orders!.edges.map((e) => e.node);
+  return [customer.id, ...customer.cards!.map((c) => c.id), ...customer.giftCards!.map((g) => g.id),
+    ...orders.map((o) => o.id), ...orders.flatMap((o) => o.payments!.map((p) => p.id)),
+    ...data!.locations!.map((l) => l.id)];
 }
 
 describe.each([

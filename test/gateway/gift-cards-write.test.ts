@@ -15,6 +15,7 @@ import {
   LoadGiftCardDocument,
   RedeemGiftCardDocument,
 } from '../gql/graphql.js';
+import { graphql } from '../gql/index.js';
 import { countCalls, SERVER_TOKEN, useGateway, type TestStack } from '../support/gateway.js';
 import { key, newCustomer, newGiftCard, usd, writes } from '../support/payments.js';
 import { subscribeSse, type SseSubscription } from '../support/sse.js';
@@ -381,7 +382,7 @@ describe('giftCards', () => {
     expect(ids(await listAll({ state: 'ACTIVE' }))).toEqual([cards.active1, cards.active2, cards.active3].sort());
     expect(ids(await listAll({ state: 'PENDING', type: 'DIGITAL' }))).toEqual([cards.pending1, cards.pending2].sort());
     expect(ids(await listAll({ type: 'PHYSICAL' }))).toEqual([cards.physical]);
-    const customer = (await own.gql(`query($id: ID!) { customer(id: $id) { id } }`, { id: customerId })).data.customer.id;
+    const customer = (await own.gql(graphql(`query GiftCardsCustomerId($id: ID!) { customer(id: $id) { id } }`), { id: customerId })).data!.customer!.id;
     const linked = await listAll({ customerId: customer });
     expect(linked).toEqual([{ squareId: cards.active2, type: 'DIGITAL', state: 'ACTIVE', customers: [{ squareId: customerId }] }]);
     expect(await listAll({ customerId, state: 'PENDING' })).toEqual([]);
@@ -406,11 +407,11 @@ describe('scopes of gift card writes', () => {
     expect(await scoped.calls()).toEqual([]);
 
     const created = await scoped.gql(
-      `mutation($input: CreateGiftCardInput!) { createGiftCard(input: $input) { __typename } }`,
+      graphql(`mutation GiftCardsCreateAsWriter($input: CreateGiftCardInput!) { createGiftCard(input: $input) { __typename } }`),
       { input: { locationId: location, idempotencyKey: key() } },
       { token: writer.key },
     );
-    expect(created.data.createGiftCard.__typename).toBe('CreateGiftCardSuccess');
+    expect(created.data?.createGiftCard?.__typename).toBe('CreateGiftCardSuccess');
     expect(writes(await scoped.calls())).toEqual(['POST /v2/gift-cards']);
     const list = await scoped.gql(GiftCardListDocument, {}, { token: writer.key });
     expect(list.errors?.[0]).toMatchObject({ extensions: { code: 'FORBIDDEN', scopes: ['GIFTCARDS_READ'] } });

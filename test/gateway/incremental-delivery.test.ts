@@ -1,9 +1,11 @@
 import { useDeferStream } from '@graphql-yoga/plugin-defer-stream';
+import { print } from 'graphql';
 import { createSchema, createYoga } from 'graphql-yoga';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ApiKeyRing, generateKey } from '../../src/gateway/api-keys.js';
 import { errorCodes } from '../../src/gateway/error-codes.js';
 import { createLogger } from '../../src/gateway/logger.js';
+import { graphql } from '../gql/index.js';
 import { addFault, clearFaults } from '../support/faults.js';
 import { createTestGateway, useGateway } from '../support/gateway.js';
 import { arrangeMerchant, type ArrangedMerchant } from '../support/merchant.js';
@@ -14,9 +16,11 @@ beforeAll(async () => {
   merchant = await arrangeMerchant(stack.square(), { customers: 3, ordersPerCustomer: 0 });
 });
 
-const DEFERRED_CARDS = `{
+const DEFERRED_CARDS = print(
+  graphql(`query IncrementalDeferredCards {
   customers(first: 3) { edges { node { givenName ... @defer(label: "cards") { cards { squareId } } } } }
-}`;
+}`),
+);
 
 type Part = { data?: any; errors?: any[]; incremental?: Array<{ data?: any; items?: any[]; errors?: any[]; path: Array<string | number> }>; hasNext?: boolean };
 
@@ -104,9 +108,9 @@ describe('@defer', () => {
 
   it('counts deferred fields in the query cost: a deferred fragment too costly refuses the whole operation before any Square call', async () => {
     await stack.clearCalls();
-    const query = `{ customers(first: 100) { edges { node { givenName ... @defer {
-      orders(first: 100) { edges { node { payments { refunds { id } } } } } } } } } }`;
-    const response = await post(query, 'multipart/mixed');
+    const query = graphql(`query IncrementalTooCostly { customers(first: 100) { edges { node { givenName ... @defer {
+      orders(first: 100) { edges { node { payments { refunds { id } } } } } } } } } }`);
+    const response = await post(print(query), 'multipart/mixed');
     const parts: Part[] = [];
     for await (const part of multipartParts(response)) parts.push(part);
     expect(parts).toHaveLength(1);
@@ -119,7 +123,10 @@ describe('@defer', () => {
     const response = await fetch(stack.url, {
       method: 'POST',
       headers: { 'content-type': 'application/json', accept: 'multipart/mixed' },
-      body: JSON.stringify({ query: 'query($n: Int!) { customers(first: $n) { edges { node { ... @defer { givenName } } } } }', variables: { n: 'many' } }),
+      body: JSON.stringify({
+        query: print(graphql(`query IncrementalBadVariable($n: Int!) { customers(first: $n) { edges { node { ... @defer { givenName } } } } }`)),
+        variables: { n: 'many' },
+      }),
     });
     const parts: Part[] = [];
     for await (const part of multipartParts(response)) parts.push(part);
@@ -149,9 +156,11 @@ describe('@defer', () => {
 
 describe('a client that accepts only JSON', () => {
   it('gets the deferred and streamed parts put together into one result, as if it had sent no directive', async () => {
-    const plain = `{ customers(first: 3) { edges { node { givenName cards { squareId } giftCards { squareId } } } } }`;
-    const incremental = `{ customers(first: 3) { edges @stream(initialCount: 1) { node { givenName cards { squareId }
-      ... @defer { cards { last4 } } ... @defer { giftCards { squareId } } } } } }`;
+    const plain = print(graphql(`query IncrementalAsPlain { customers(first: 3) { edges { node { givenName cards { squareId } giftCards { squareId } } } } }`));
+    const incremental = print(
+      graphql(`query IncrementalAsJson { customers(first: 3) { edges @stream(initialCount: 1) { node { givenName cards { squareId }
+      ... @defer { cards { last4 } } ... @defer { giftCards { squareId } } } } } }`),
+    );
     const expected = (await (await post(plain, 'application/json')).json()) as Part;
     for (const accept of ['application/json', 'application/graphql-response+json']) {
       const response = await post(incremental, accept);
@@ -170,7 +179,8 @@ describe('a client that accepts only JSON', () => {
 
 describe('@stream', () => {
   it('sends the first items of a list at once and the others as they come', async () => {
-    const response = await post(`{ customers(first: 3) { edges @stream(initialCount: 1) { node { givenName } } } }`, 'multipart/mixed');
+    const query = graphql(`query IncrementalStreamed { customers(first: 3) { edges @stream(initialCount: 1) { node { givenName } } } }`);
+    const response = await post(print(query), 'multipart/mixed');
     const parts: Part[] = [];
     for await (const part of multipartParts(response)) parts.push(part);
     expect(parts[0]!.data.customers.edges).toEqual([{ node: { givenName: 'Given0' } }]);

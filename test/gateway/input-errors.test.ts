@@ -1,5 +1,7 @@
+import { print } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { CSRF_HEADER } from '../../src/gateway/csrf.js';
+import { graphql } from '../gql/index.js';
 import { useGateway } from '../support/gateway.js';
 import { CREATE_PAYMENT, key, usd } from '../support/payments.js';
 import { subscribeSse } from '../support/sse.js';
@@ -71,7 +73,7 @@ describe('errors that would quote the document or an argument', () => {
   });
 
   it('mask a field error raised without a code, which may quote an argument', async () => {
-    const result = await stack.gql(`query($ids: [ID!]!) { nodes(ids: $ids) { id } }`, { ids: [NONCE] });
+    const result = await stack.gql(graphql(`query InputErrorsNodes($ids: [ID!]!) { nodes(ids: $ids) { id } }`), { ids: [NONCE] });
     for (const error of result.errors ?? []) expect(error.extensions?.code).toEqual(expect.any(String));
     expect(JSON.stringify(result.errors ?? [])).not.toContain(NONCE);
   });
@@ -129,9 +131,11 @@ describe('variable and inline value errors', () => {
   });
 
   it('are worded the same for a subscription, before it starts', async () => {
-    const subscription = await subscribeSse(stack.url, 'subscription($id: ID!) { customerUpdated(customerId: $id) { id } }', {
-      id: { nonce: NONCE },
-    });
+    const subscription = await subscribeSse(
+      stack.url,
+      print(graphql(`subscription InputErrorsCustomerUpdated($id: ID!) { customerUpdated(customerId: $id) { id } }`)),
+      { id: { nonce: NONCE } },
+    );
     const message = await subscription.next();
     subscription.close();
     expect(message.errors).toEqual([

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import type { DocumentNode } from 'graphql';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ActivateGiftCardDocument, CreateGiftCardDocument } from '../gql/graphql.js';
+import { graphql } from '../gql/index.js';
 import { useGateway } from '../support/gateway.js';
 
 /**
@@ -13,35 +15,36 @@ const key = () => randomUUID();
 const usd = (amount: number) => ({ amount: String(amount), currency: 'USD' });
 const ids = (connection: { edges: Array<{ node: { squareId: string } }> }) => connection.edges.map((e) => e.node.squareId);
 
-/** Runs an operation and returns its data, failing on any top-level error. */
-async function gql<T = any>(query: string, variables?: Record<string, unknown>): Promise<T> {
-  const result = await stack.gql(query, variables);
+/** Runs an operation and returns its data, failing on any top-level error; the guide reads the answers as plain JSON. */
+async function gql<T = any>(document: DocumentNode, variables?: Record<string, unknown>): Promise<T> {
+  const result = await stack.gql(document, variables);
   expect(result.errors, JSON.stringify(result.errors)).toBeUndefined();
   return result.data as T;
 }
 
-const PAYMENT_FIELDS = `squareId status sourceType amountMoney { amount currency } refundedMoney { amount }
+/** What the guide reads of a payment, spread as `...GuidePayment`. */
+graphql(`fragment GuidePayment on Payment { squareId status sourceType amountMoney { amount currency } refundedMoney { amount }
   customer { squareId } order { squareId state customer { squareId } }
-  cardDetails { status entryMethod card { cardBrand last4 } }`;
+  cardDetails { status entryMethod card { cardBrand last4 } } }`);
 
-const CREATE_PAYMENT = `mutation($input: CreatePaymentInput!) {
+const CREATE_PAYMENT = graphql(`mutation GuideCreatePayment($input: CreatePaymentInput!) {
   createPayment(input: $input) {
     __typename
-    ... on CreatePaymentSuccess { payment { ${PAYMENT_FIELDS} } }
+    ... on CreatePaymentSuccess { payment { ...GuidePayment } }
     ... on Error { code message }
     ... on ValidationError { field }
   }
-}`;
+}`);
 
-const CREATE_ORDER = `mutation($input: CreateOrderInput!) {
+const CREATE_ORDER = graphql(`mutation GuideCreateOrder($input: CreateOrderInput!) {
   createOrder(input: $input) {
     __typename
     ... on CreateOrderSuccess { order { squareId state source { name } totalMoney { amount currency } customer { squareId } } }
     ... on Error { code message }
   }
-}`;
+}`);
 
-const CUSTOMER = `query($id: ID!) {
+const CUSTOMER = graphql(`query GuideCustomer($id: ID!) {
   customer(id: $id) {
     squareId
     cards { squareId enabled last4 billingAddress { postalCode } }
@@ -49,15 +52,15 @@ const CUSTOMER = `query($id: ID!) {
     giftCards { squareId balanceMoney { amount } }
     orders(first: 50) { edges { node { squareId } } }
   }
-}`;
+}`);
 
-const SAVE_CARD = `mutation($input: SaveCardInput!) {
+const SAVE_CARD = graphql(`mutation GuideSaveCard($input: SaveCardInput!) {
   saveCard(input: $input) {
     __typename
     ... on SaveCardSuccess { card { id squareId enabled cardBrand last4 cardholderName billingAddress { postalCode } customer { squareId } } }
     ... on Error { code message }
   }
-}`;
+}`);
 
 let locationId: string;
 let customerId: string;
@@ -68,14 +71,14 @@ const email = `amelia.${Date.now()}@example.com`;
 const phone = '+14155550142';
 
 beforeAll(async () => {
-  locationId = (await gql(`{ locations { squareId } }`)).locations[0].squareId;
+  locationId = (await gql(graphql(`query GuideLocations { locations { squareId } }`))).locations[0].squareId;
 });
 
 describe('Square’s guide: integrate the Customers API with other Square APIs, through the gateway', () => {
   it('creates the customer profile', async () => {
     const data = await gql(
-      `mutation($input: CreateCustomerInput!) { createCustomer(input: $input) {
-        __typename ... on CreateCustomerSuccess { customer { id squareId } } } }`,
+      graphql(`mutation GuideCreateCustomer($input: CreateCustomerInput!) { createCustomer(input: $input) {
+        __typename ... on CreateCustomerSuccess { customer { id squareId } } } }`),
       { input: { givenName: 'Amelia', familyName: 'Earhart', emailAddress: email, phoneNumber: phone, idempotencyKey: key() } },
     );
     expect(data.createCustomer.__typename).toBe('CreateCustomerSuccess');
@@ -115,8 +118,8 @@ describe('Square’s guide: integrate the Customers API with other Square APIs, 
     expect(before.cards.map((c: { squareId: string }) => c.squareId).sort()).toEqual([cardId, spareCardId].sort());
 
     const disabled = await gql(
-      `mutation($input: DisableCardInput!) { disableCard(input: $input) {
-        __typename ... on DisableCardSuccess { card { squareId enabled } } ... on Error { code } } }`,
+      graphql(`mutation GuideDisableCard($input: DisableCardInput!) { disableCard(input: $input) {
+        __typename ... on DisableCardSuccess { card { squareId enabled } } ... on Error { code } } }`),
       { input: { cardId: spareCardId } },
     );
     expect(disabled.disableCard).toEqual({ __typename: 'DisableCardSuccess', card: { squareId: spareCardId, enabled: false } });
@@ -132,7 +135,7 @@ describe('Square’s guide: integrate the Customers API with other Square APIs, 
   });
 
   it('finds the customer by email address and by phone number', async () => {
-    const FIND = `query($filter: CustomerFilter) { customers(first: 10, filter: $filter) { edges { node { squareId } } } }`;
+    const FIND = graphql(`query GuideFindCustomer($filter: CustomerFilter) { customers(first: 10, filter: $filter) { edges { node { squareId } } } }`);
     const byEmail = await gql(FIND, { filter: { emailAddress: { exact: email } } });
     expect(ids(byEmail.customers)).toEqual([customerId]);
     const byPhone = await gql(FIND, { filter: { phoneNumber: { exact: phone } } });
@@ -159,8 +162,8 @@ describe('Square’s guide: integrate the Customers API with other Square APIs, 
     });
 
     const charged = await gql(
-      `mutation($input: ChargeCustomerInput!) { chargeCustomer(input: $input) {
-        __typename ... on ChargeCustomerSuccess { payment { ${PAYMENT_FIELDS} } } ... on Error { code message } } }`,
+      graphql(`mutation GuideChargeCustomer($input: ChargeCustomerInput!) { chargeCustomer(input: $input) {
+        __typename ... on ChargeCustomerSuccess { payment { ...GuidePayment } } ... on Error { code message } } }`),
       { input: { customerId: customerGlobalId, amountMoney: usd(1200), idempotencyKey: key() } },
     );
     expect(charged.chargeCustomer).toMatchObject({
@@ -191,8 +194,8 @@ describe('Square’s guide: integrate the Customers API with other Square APIs, 
     expect(activated.data?.activateGiftCard).toMatchObject({ activity: { giftCard: { state: 'ACTIVE' } } });
 
     const linked = await gql(
-      `mutation($input: GiftCardCustomerInput!) { linkGiftCardToCustomer(input: $input) {
-        __typename ... on LinkGiftCardToCustomerSuccess { giftCard { squareId customers { squareId } } } ... on Error { code } } }`,
+      graphql(`mutation GuideLinkGiftCard($input: GiftCardCustomerInput!) { linkGiftCardToCustomer(input: $input) {
+        __typename ... on LinkGiftCardToCustomerSuccess { giftCard { squareId customers { squareId } } } ... on Error { code } } }`),
       { input: { giftCardId, customerId } },
     );
     expect(linked.linkGiftCardToCustomer).toEqual({
@@ -231,7 +234,7 @@ describe('Square’s guide: integrate the Customers API with other Square APIs, 
 
     const customer = (await gql(CUSTOMER, { id: customerId })).customer;
     expect(ids(customer.orders)).toContain(orderId);
-    const search = await gql(`query($ids: [ID!]) { orders(first: 50, filter: { customerIds: $ids }) { edges { node { squareId } } } }`, {
+    const search = await gql(graphql(`query GuideOrdersOfCustomer($ids: [ID!]) { orders(first: 50, filter: { customerIds: $ids }) { edges { node { squareId } } } }`), {
       ids: [customerGlobalId],
     });
     expect(ids(search.orders)).toContain(orderId);
@@ -256,7 +259,7 @@ describe('Square’s guide: integrate the Customers API with other Square APIs, 
 
     const { order: stored } = await stack.square().orders.get({ orderId: order.squareId });
     expect(stored!.customerId).toBeUndefined();
-    const read = await gql(`query($id: ID!) { order(id: $id) { state customer { squareId } } }`, { id: order.squareId });
+    const read = await gql(graphql(`query GuideOrder($id: ID!) { order(id: $id) { state customer { squareId } } }`), { id: order.squareId });
     expect(read.order).toEqual({ state: 'COMPLETED', customer: { squareId: customerId } });
     expect(ids((await gql(CUSTOMER, { id: customerId })).customer.orders)).toContain(order.squareId);
   });
@@ -265,16 +268,16 @@ describe('Square’s guide: integrate the Customers API with other Square APIs, 
     const paid = await gql(CREATE_PAYMENT, { input: { sourceId: cardId, customerId, amountMoney: usd(4000), idempotencyKey: key() } });
     const paymentId = paid.createPayment.payment.squareId;
     const refunded = await gql(
-      `mutation($input: RefundPaymentInput!) { refundPayment(input: $input) {
+      graphql(`mutation GuideRefundPayment($input: RefundPaymentInput!) { refundPayment(input: $input) {
         __typename ... on RefundPaymentSuccess { refund { squareId status amountMoney { amount } reason payment { squareId refundedMoney { amount } } } }
-        ... on Error { code message } } }`,
+        ... on Error { code message } } }`),
       { input: { paymentId, amountMoney: usd(1500), reason: 'Returned goggles', idempotencyKey: key() } },
     );
     expect(refunded.refundPayment).toMatchObject({
       __typename: 'RefundPaymentSuccess',
       refund: { amountMoney: { amount: '1500' }, reason: 'Returned goggles', payment: { squareId: paymentId, refundedMoney: { amount: '1500' } } },
     });
-    const payment = await gql(`query($id: ID!) { payment(id: $id) { refundedMoney { amount } refunds { squareId } } }`, { id: paymentId });
+    const payment = await gql(graphql(`query GuidePaymentRefunds($id: ID!) { payment(id: $id) { refundedMoney { amount } refunds { squareId } } }`), { id: paymentId });
     expect(payment.payment).toEqual({
       refundedMoney: { amount: '1500' },
       refunds: [{ squareId: refunded.refundPayment.refund.squareId }],

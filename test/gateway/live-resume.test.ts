@@ -1,8 +1,10 @@
+import { print } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SquareClient } from 'square';
 import { createEmulator } from '../../src/emulator/server.js';
 import type { Gateway } from '../../src/gateway/server.js';
 import type { EventStore } from '../../src/store/index.js';
+import { graphql } from '../gql/index.js';
 import { eventually } from '../support/eventually.js';
 import { createTestGateway, SERVER_TOKEN, useGateway, type TestStack } from '../support/gateway.js';
 import { key } from '../support/payments.js';
@@ -10,7 +12,7 @@ import { REDIS_URL, testPrefix } from '../support/redis.js';
 import { subscribeSse, type SseSubscription } from '../support/sse.js';
 import { DATABASE_URL, postgresLocation, type StoreLocation } from '../support/stores.js';
 
-const PAYMENT_UPDATED = `subscription { paymentUpdated { squareId } }`;
+const PAYMENT_UPDATED = print(graphql(`subscription LiveResumePayments { paymentUpdated { squareId } }`));
 
 async function pay(stack: TestStack): Promise<string> {
   const { payment } = await stack.square().payments.create({

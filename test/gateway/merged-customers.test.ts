@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { graphql } from '../gql/index.js';
 import { countCalls, useGateway } from '../support/gateway.js';
 import { arrangeMerchant, orderPaidByCard, type ArrangedMerchant } from '../support/merchant.js';
 import { merge, untilMerged } from '../support/merges.js';
@@ -10,11 +11,11 @@ beforeAll(async () => {
   merchant = await arrangeMerchant(stack.square(), { customers: 14, ordersPerCustomer: 1, giftCardsEvery: 100 });
 });
 
-const HISTORY = `query($id: ID!) { customer(id: $id) {
+const HISTORY = graphql(`query MergedCustomerHistory($id: ID!) { customer(id: $id) {
   squareId resolvedFromMergedId mergedFrom
   orders(first: 50) { edges { node { squareId } } }
   payments(first: 50) { edges { node { squareId } } }
-} }`;
+} }`);
 
 describe('merged customers keep their history', () => {
   it('shows the orders and payments made under the old ids, through chains of merges', async () => {
@@ -28,16 +29,16 @@ describe('merged customers keep their history', () => {
     expect(squareSays.orders ?? []).toEqual([]);
 
     expect(await untilMerged(stack, c, 2)).toEqual([a.id, b.id]);
-    const merged = (await stack.gql(HISTORY, { id: c })).data.customer;
-    expect(new Set(merged.orders.edges.map((e: any) => e.node.squareId))).toEqual(new Set([...a.orderIds, ...b.orderIds]));
-    expect(new Set(merged.payments.edges.map((e: any) => e.node.squareId))).toEqual(new Set([...a.paymentIds, ...b.paymentIds]));
+    const merged = (await stack.gql(HISTORY, { id: c })).data!.customer!;
+    expect(new Set(merged.orders!.edges.map((e) => e.node.squareId))).toEqual(new Set([...a.orderIds, ...b.orderIds]));
+    expect(new Set(merged.payments!.edges.map((e) => e.node.squareId))).toEqual(new Set([...a.paymentIds, ...b.paymentIds]));
 
     // A later order under the new id joins the history.
     const { order: newer } = await orderPaidByCard(stack.square(), merchant.locationId, { customerId: c, cardId: a.cardIds[0]!, cents: 999 });
     const e = await merge(stack, [c, d.id]);
     expect(await untilMerged(stack, e, 4)).toEqual([a.id, b.id, c, d.id]);
-    const chain = (await stack.gql(HISTORY, { id: e })).data.customer;
-    expect(new Set(chain.orders.edges.map((x: any) => x.node.squareId))).toEqual(
+    const chain = (await stack.gql(HISTORY, { id: e })).data!.customer!;
+    expect(new Set(chain.orders!.edges.map((x) => x.node.squareId))).toEqual(
       new Set([...a.orderIds, ...b.orderIds, ...d.orderIds, newer.id]),
     );
   });
@@ -46,9 +47,9 @@ describe('merged customers keep their history', () => {
     const [f, g] = [merchant.customers[3]!, merchant.customers[4]!];
     const h = await merge(stack, [f.id, g.id]);
     await untilMerged(stack, h, 2);
-    const viaOldId = (await stack.gql(HISTORY, { id: f.id })).data.customer;
+    const viaOldId = (await stack.gql(HISTORY, { id: f.id })).data?.customer;
     expect(viaOldId).toMatchObject({ squareId: h, resolvedFromMergedId: f.id, mergedFrom: [f.id, g.id] });
-    const viaOwnId = (await stack.gql(HISTORY, { id: h })).data.customer;
+    const viaOwnId = (await stack.gql(HISTORY, { id: h })).data!.customer!;
     expect(viaOwnId.resolvedFromMergedId).toBeNull();
   });
 
@@ -64,19 +65,21 @@ describe('merged customers keep their history', () => {
     const last = await merge(stack, [survivor, extra]);
     await untilMerged(stack, last, 11);
     await stack.clearCalls();
-    const result = (await stack.gql(HISTORY, { id: last })).data.customer;
+    const result = (await stack.gql(HISTORY, { id: last })).data!.customer!;
     expect(countCalls(await stack.calls()).SearchOrders).toBe(2);
-    expect(result.orders.edges).toHaveLength(sources.reduce((n, s) => n + s.orderIds.length, 0));
+    expect(result.orders!.edges).toHaveLength(sources.reduce((n, s) => n + s.orderIds.length, 0));
   });
 
   it('asks the webhook store once for the lineages of a whole page of customers', async () => {
     const lookups = vi.spyOn(stack.store!, 'mergedFrom');
     try {
-      const page = await stack.gql(`{ customers(first: 50) { edges { node { squareId mergedFrom orders(first: 5) { edges { node { squareId } } } } } } }`);
+      const page = await stack.gql(
+        graphql(`query MergedCustomersPage { customers(first: 50) { edges { node { squareId mergedFrom orders(first: 5) { edges { node { squareId } } } } } } }`),
+      );
       expect(page.errors).toBeUndefined();
-      const nodes = page.data.customers.edges.map((e: any) => e.node);
+      const nodes = page.data!.customers!.edges.map((e) => e.node);
       // Every profile of the arranged merchant was merged: three survivors remain, with lineages of 4, 2 and 11.
-      expect(nodes.map((n: any) => n.mergedFrom.length).sort((a: number, b: number) => a - b)).toEqual([2, 4, 11]);
+      expect(nodes.map((n) => n.mergedFrom.length).sort((a, b) => a - b)).toEqual([2, 4, 11]);
       expect(lookups).toHaveBeenCalledTimes(1);
       expect(lookups.mock.calls[0]![1]).toHaveLength(nodes.length);
     } finally {

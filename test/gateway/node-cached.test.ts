@@ -1,9 +1,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_CUSTOMER_ID, DEMO_TOKEN } from '../../src/emulator/seed.js';
+import { graphql } from '../gql/index.js';
 import { useGateway } from '../support/gateway.js';
 
 // Every node type of the schema, reached from the demo merchant's data through the graph.
-const IDS = `query($customer: ID!) {
+const IDS = graphql(`query NodeCachedIds($customer: ID!) {
   customer(id: $customer) {
     id
     cards { id }
@@ -16,10 +17,10 @@ const IDS = `query($customer: ID!) {
   catalogItems(first: 1) { edges { node { id } } }
   customerGroups { id }
   customerSegments { id }
-}`;
+}`);
 
-const NODE = `query($id: ID!) { node(id: $id) { __typename id } }`;
-const NODES = `query($ids: [ID!]!) { nodes(ids: $ids) { __typename id } }`;
+const NODE = graphql(`query NodeCachedNode($id: ID!) { node(id: $id) { __typename id } }`);
+const NODES = graphql(`query NodeCachedNodes($ids: [ID!]!) { nodes(ids: $ids) { __typename id } }`);
 
 describe('node and nodes with the cache on', () => {
   const stack = useGateway({ emulator: { seed: true }, squareToken: DEMO_TOKEN, webhooks: true, cacheTtlMs: 600_000 });
@@ -29,21 +30,21 @@ describe('node and nodes with the cache on', () => {
     await stack.square(DEMO_TOKEN).customers.groups.create({ group: { name: 'Node regulars' }, idempotencyKey: 'node-cached-group' });
     const { data, errors } = await stack.gql(IDS, { customer: DEMO_CUSTOMER_ID });
     expect(errors).toBeUndefined();
-    const customer = data.customer;
-    const payments = data.payments.edges.map((e: { node: unknown }) => e.node) as Array<{ id: string; refunds: Array<{ id: string }> }>;
+    const customer = data!.customer!;
+    const payments = data!.payments!.edges.map((e) => e.node);
     const found: Record<string, string | undefined> = {
       Customer: customer.id,
-      Card: customer.cards[0]?.id,
-      GiftCard: customer.giftCards[0]?.id,
-      Order: customer.orders.edges[0]?.node.id,
+      Card: customer.cards?.[0]?.id,
+      GiftCard: customer.giftCards?.[0]?.id,
+      Order: customer.orders?.edges[0]?.node.id,
       Payment: payments[0]?.id,
-      Refund: payments.flatMap((p) => p.refunds)[0]?.id,
+      Refund: payments.flatMap((p) => p.refunds ?? [])[0]?.id,
       LoyaltyAccount: customer.loyaltyAccount?.id,
       LoyaltyProgram: customer.loyaltyAccount?.program?.id,
-      Location: data.locations[0]?.id,
-      CatalogItem: data.catalogItems.edges[0]?.node.id,
-      CustomerGroup: data.customerGroups[0]?.id,
-      CustomerSegment: data.customerSegments[0]?.id,
+      Location: data!.locations?.[0]?.id,
+      CatalogItem: data!.catalogItems?.edges[0]?.node.id,
+      CustomerGroup: data!.customerGroups?.[0]?.id,
+      CustomerSegment: data!.customerSegments?.[0]?.id,
     };
     for (const [type, id] of Object.entries(found)) if (id) byType.set(type, id);
   });
@@ -59,7 +60,7 @@ describe('node and nodes with the cache on', () => {
       for (const round of [1, 2]) {
         const { data, errors } = await stack.gql(NODE, { id });
         expect(errors, `${type}, round ${round}`).toBeUndefined();
-        expect(data.node, `${type}, round ${round}`).toEqual({ __typename: type, id });
+        expect(data?.node, `${type}, round ${round}`).toEqual({ __typename: type, id });
       }
     }
   });
@@ -70,16 +71,16 @@ describe('node and nodes with the cache on', () => {
       await stack.clearCalls();
       const { data, errors } = await stack.gql(NODES, { ids });
       expect(errors, `round ${round}`).toBeUndefined();
-      expect(data.nodes, `round ${round}`).toEqual([...byType].map(([type, id]) => ({ __typename: type, id })));
+      expect(data?.nodes, `round ${round}`).toEqual([...byType].map(([type, id]) => ({ __typename: type, id })));
       // The second round is the cache's alone: the case that failed.
       if (round === 2) expect(await stack.calls()).toEqual([]);
     }
     // The card comes from the customer's cached list of cards in the same request.
-    const both = await stack.gql(`query($id: ID!, $customer: ID!) { customer(id: $customer) { cards { id } } node(id: $id) { id } }`, {
-      id: byType.get('Card'),
+    const both = await stack.gql(graphql(`query NodeCachedCardBeside($id: ID!, $customer: ID!) { customer(id: $customer) { cards { id } } node(id: $id) { id } }`), {
+      id: byType.get('Card')!,
       customer: DEMO_CUSTOMER_ID,
     });
     expect(both.errors).toBeUndefined();
-    expect(both.data.node).toEqual({ id: byType.get('Card') });
+    expect(both.data?.node).toEqual({ id: byType.get('Card') });
   });
 });

@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
+import type { DocumentNode } from 'graphql';
 import type { Square } from 'square';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ApiKeyRing, generateKey } from '../../src/gateway/api-keys.js';
 import { ChargeCustomerDocument, CreateOrderDocument, CreatePaymentDocument, LinkGiftCardToCustomerDocument, PayOrderDocument } from '../gql/graphql.js';
+import { graphql } from '../gql/index.js';
 import { useGateway } from '../support/gateway.js';
 import { newCard, newGiftCard } from '../support/payments.js';
 
@@ -11,7 +13,8 @@ const stack = useGateway();
 const key = () => randomUUID();
 const usd = (amount: number) => ({ amount: String(amount), currency: 'USD' });
 
-const CREATE = `mutation($input: CreateOrderInput!) {
+// The writes' answers are read as plain JSON, every member of their unions alike.
+const CREATE: DocumentNode = graphql(`mutation OrdersWriteCreate($input: CreateOrderInput!) {
   createOrder(input: $input) {
     __typename
     ... on CreateOrderSuccess {
@@ -27,16 +30,16 @@ const CREATE = `mutation($input: CreateOrderInput!) {
     ... on Error { message code }
     ... on ValidationError { field }
   }
-}`;
+}`);
 
-const PAY = `mutation($input: PayOrderInput!) {
+const PAY: DocumentNode = graphql(`mutation OrdersWritePay($input: PayOrderInput!) {
   payOrder(input: $input) {
     __typename
     ... on PayOrderSuccess { order { squareId state version netAmountDueMoney { amount } tenders { amountMoney { amount } payment { squareId status } } } }
     ... on Error { message code }
     ... on ValidationError { field }
   }
-}`;
+}`);
 
 /** A two-line order with an order-wide tax and a discount on one line. */
 const cafeOrder = (customerId: string | undefined, idempotencyKey = key()) => ({
@@ -120,20 +123,20 @@ describe('createOrder', () => {
       { uid: 'vat', name: 'Sales tax', percentage: '8.5', scope: 'ORDER', appliedMoney: { amount: order.totalTaxMoney.amount } },
     ]);
 
-    const later = await stack.gql(`query($id: ID!) { customer(id: $id) { orders(first: 50) { edges { node { squareId } } } } }`, {
+    const later = await stack.gql(graphql(`query OrdersWriteOfCustomer($id: ID!) { customer(id: $id) { orders(first: 50) { edges { node { squareId } } } } }`), {
       id: customerId,
     });
-    expect(later.data.customer.orders.edges.map((e: { node: { squareId: string } }) => e.node.squareId)).toContain(order.squareId);
-    const byFilter = await stack.gql(`query($ids: [ID!]) { orders(first: 50, filter: { customerIds: $ids }) { edges { node { squareId } } } }`, {
+    expect(later.data!.customer!.orders!.edges.map((e) => e.node.squareId)).toContain(order.squareId);
+    const byFilter = await stack.gql(graphql(`query OrdersWriteByFilter($ids: [ID!]) { orders(first: 50, filter: { customerIds: $ids }) { edges { node { squareId } } } }`), {
       ids: [customerId],
     });
-    expect(byFilter.data.orders.edges.map((e: { node: { squareId: string } }) => e.node.squareId)).toContain(order.squareId);
+    expect(byFilter.data!.orders!.edges.map((e) => e.node.squareId)).toContain(order.squareId);
   });
 
   it('takes an explicit location and no customer, and a line priced at 0', async () => {
-    const location = await stack.gql(`{ locations { id squareId } }`);
+    const location = await stack.gql(graphql(`query OrdersWriteLocations { locations { id squareId } }`));
     const result = await createOrder({
-      locationId: location.data.locations[0].id,
+      locationId: location.data!.locations![0]!.id,
       lineItems: [{ name: 'Water', quantity: '1', basePriceMoney: usd(0) }],
       idempotencyKey: key(),
     });
@@ -204,7 +207,7 @@ describe('createOrder', () => {
 });
 
 describe('createOrder with pricingOptions', () => {
-  const PRICED = `mutation($input: CreateOrderInput!) {
+  const PRICED: DocumentNode = graphql(`mutation OrdersWritePriced($input: CreateOrderInput!) {
     createOrder(input: $input) {
       __typename
       ... on CreateOrderSuccess {
@@ -217,7 +220,7 @@ describe('createOrder with pricingOptions', () => {
       }
       ... on Error { message code }
     }
-  }`;
+  }`);
   let taxId: string;
   let variationId: string;
 
@@ -382,49 +385,56 @@ describe('paying an order, as createOrder’s description says', () => {
 });
 
 describe('gift card links', () => {
-  const LINK = `mutation($input: GiftCardCustomerInput!) {
+  const LINK = graphql(`mutation OrdersWriteLink($input: GiftCardCustomerInput!) {
     linkGiftCardToCustomer(input: $input) {
       __typename
       ... on LinkGiftCardToCustomerSuccess { giftCard { squareId customers { squareId } } }
       ... on Error { code message }
       ... on ValidationError { field }
     }
-  }`;
-  const UNLINK = LINK.replace('linkGiftCardToCustomer', 'unlinkGiftCardFromCustomer').replace(
-    'LinkGiftCardToCustomerSuccess',
-    'UnlinkGiftCardFromCustomerSuccess',
-  );
-  const CUSTOMER_CARDS = `query($id: ID!) { customer(id: $id) { giftCards { squareId customers { squareId } } } }`;
+  }`);
+  const UNLINK = graphql(`mutation OrdersWriteUnlink($input: GiftCardCustomerInput!) {
+    unlinkGiftCardFromCustomer(input: $input) {
+      __typename
+      ... on UnlinkGiftCardFromCustomerSuccess { giftCard { squareId customers { squareId } } }
+      ... on Error { code message }
+      ... on ValidationError { field }
+    }
+  }`);
+  const CUSTOMER_CARDS = graphql(`query OrdersWriteCustomerGiftCards($id: ID!) { customer(id: $id) { giftCards { squareId customers { squareId } } } }`);
 
   const activeGiftCard = () => newGiftCard(stack.square(), 2500);
 
   it('links and unlinks a gift card, as GiftCard.customers and Customer.giftCards show', async () => {
     const giftCardId = await activeGiftCard();
-    const gateway = await stack.gql(`query($id: ID!) { giftCard(id: $id) { id } customer(id: "${customerId}") { id } }`, { id: giftCardId });
+    const gateway = await stack.gql(
+      graphql(`query OrdersWriteGlobalIds($id: ID!, $customerId: ID!) { giftCard(id: $id) { id } customer(id: $customerId) { id } }`),
+      { id: giftCardId, customerId },
+    );
     // Global ids work as well as Square's.
-    const input = { giftCardId: gateway.data.giftCard.id, customerId: gateway.data.customer.id };
+    const input = { giftCardId: gateway.data!.giftCard!.id, customerId: gateway.data!.customer!.id };
 
     const linked = await stack.gql(LINK, { input });
-    expect(linked.data.linkGiftCardToCustomer).toEqual({
+    expect(linked.data?.linkGiftCardToCustomer).toEqual({
       __typename: 'LinkGiftCardToCustomerSuccess',
       giftCard: { squareId: giftCardId, customers: [{ squareId: customerId }] },
     });
     const cards = await stack.gql(CUSTOMER_CARDS, { id: customerId });
-    expect(cards.data.customer.giftCards).toContainEqual({ squareId: giftCardId, customers: [{ squareId: customerId }] });
-    expect((await stack.gql(LINK, { input })).data.linkGiftCardToCustomer.__typename).toBe('LinkGiftCardToCustomerSuccess');
+    expect(cards.data?.customer?.giftCards).toContainEqual({ squareId: giftCardId, customers: [{ squareId: customerId }] });
+    expect((await stack.gql(LINK, { input })).data?.linkGiftCardToCustomer?.__typename).toBe('LinkGiftCardToCustomerSuccess');
 
     const unlinked = await stack.gql(UNLINK, { input });
-    expect(unlinked.data.unlinkGiftCardFromCustomer).toEqual({
+    expect(unlinked.data?.unlinkGiftCardFromCustomer).toEqual({
       __typename: 'UnlinkGiftCardFromCustomerSuccess',
       giftCard: { squareId: giftCardId, customers: [] },
     });
     const after = await stack.gql(CUSTOMER_CARDS, { id: customerId });
-    expect(after.data.customer.giftCards.map((g: { squareId: string }) => g.squareId)).not.toContain(giftCardId);
+    expect(after.data!.customer!.giftCards!.map((g) => g.squareId)).not.toContain(giftCardId);
     const { giftCard } = await stack.square().giftCards.get({ id: giftCardId });
     expect(giftCard!.customerIds ?? []).toEqual([]);
 
     const again = await stack.gql(UNLINK, { input });
-    expect(again.data.unlinkGiftCardFromCustomer).toMatchObject({ __typename: 'ValidationError', field: 'input.customerId' });
+    expect(again.data?.unlinkGiftCardFromCustomer).toMatchObject({ __typename: 'ValidationError', field: 'input.customerId' });
   });
 
   it('reports unknown gift cards and customers as NotFoundError, malformed ids without calling Square', async () => {
@@ -436,9 +446,9 @@ describe('gift card links', () => {
 
     await stack.clearCalls();
     const bad = await stack.gql(LINK, { input: { giftCardId: 'gftc:bad id!', customerId } });
-    expect(bad.data.linkGiftCardToCustomer).toMatchObject({ __typename: 'ValidationError', field: 'input.giftCardId' });
+    expect(bad.data?.linkGiftCardToCustomer).toMatchObject({ __typename: 'ValidationError', field: 'input.giftCardId' });
     const badCustomer = await stack.gql(UNLINK, { input: { giftCardId, customerId: 'bad id!' } });
-    expect(badCustomer.data.unlinkGiftCardFromCustomer).toMatchObject({ __typename: 'ValidationError', field: 'input.customerId' });
+    expect(badCustomer.data?.unlinkGiftCardFromCustomer).toMatchObject({ __typename: 'ValidationError', field: 'input.customerId' });
     expect(await stack.calls()).toEqual([]);
   });
 });
@@ -450,13 +460,13 @@ describe('scopes of order and gift card writes', () => {
   it('needs PAYMENTS_WRITE as well as ORDERS_WRITE to pay, and GIFTCARDS_WRITE to link', async () => {
     await scoped.clearCalls();
     const pay = await scoped.gql(
-      `mutation { payOrder(input: { orderId: "O1", paymentIds: ["P1"], idempotencyKey: "k" }) { __typename } }`,
+      graphql(`mutation OrdersWritePayScoped { payOrder(input: { orderId: "O1", paymentIds: ["P1"], idempotencyKey: "k" }) { __typename } }`),
       {},
       { token: orderWriter.key },
     );
     expect(pay.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', scopes: ['PAYMENTS_WRITE'] });
     const link = await scoped.gql(
-      `mutation { linkGiftCardToCustomer(input: { giftCardId: "gftc:1", customerId: "C1" }) { __typename } }`,
+      graphql(`mutation OrdersWriteLinkScoped { linkGiftCardToCustomer(input: { giftCardId: "gftc:1", customerId: "C1" }) { __typename } }`),
       {},
       { token: orderWriter.key },
     );

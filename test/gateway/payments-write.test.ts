@@ -1,5 +1,7 @@
+import type { DocumentNode } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { ApiKeyRing, generateKey } from '../../src/gateway/api-keys.js';
+import { graphql } from '../gql/index.js';
 import { useGateway } from '../support/gateway.js';
 import {
   CANCEL_BY_KEY,
@@ -53,10 +55,10 @@ describe('createPayment', () => {
 
   it('accepts a zero tip and app fee, and global ids for customer and location', async () => {
     const customerId = await newCustomer(stack.square());
-    const who = await stack.gql(`query($id: ID!) { customer(id: $id) { id } locations { id squareId } }`, { id: customerId });
-    const location = who.data.locations[0];
+    const who = await stack.gql(graphql(`query PaymentsWriteGlobalIds($id: ID!) { customer(id: $id) { id } locations { id squareId } }`), { id: customerId });
+    const location = who.data!.locations![0]!;
     const result = await stack.gql(CREATE_PAYMENT, {
-      input: paymentInput({ customerId: who.data.customer.id, locationId: location.id, tipMoney: usd(0), appFeeMoney: usd(0) }),
+      input: paymentInput({ customerId: who.data!.customer!.id, locationId: location.id, tipMoney: usd(0), appFeeMoney: usd(0) }),
     });
     expect(result.data.createPayment).toMatchObject({ __typename: 'CreatePaymentSuccess', payment: { customer: { squareId: customerId } } });
   });
@@ -187,7 +189,7 @@ describe('createPayment', () => {
 });
 
 describe('completePayment, cancelPayment and cancelPaymentByIdempotencyKey', () => {
-  const PAYMENT_VERSION = `query($id: ID!) { payment(id: $id) { versionToken } }`;
+  const PAYMENT_VERSION = graphql(`query PaymentsWriteVersion($id: ID!) { payment(id: $id) { versionToken } }`);
 
   it('completes an approved payment, refusing a stale version and a second completion', async () => {
     const approved = await stack.gql(CREATE_PAYMENT, { input: paymentInput({ autocomplete: false }) });
@@ -197,7 +199,7 @@ describe('completePayment, cancelPayment and cancelPaymentByIdempotencyKey', () 
     const stale = await stack.gql(COMPLETE_PAYMENT, { input: { paymentId: payment.id, versionToken: 'not-the-version' } });
     expect(stale.data.completePayment).toMatchObject({ __typename: 'ConflictError' });
 
-    const { versionToken } = (await stack.gql(PAYMENT_VERSION, { id: payment.id })).data.payment;
+    const { versionToken } = (await stack.gql(PAYMENT_VERSION, { id: payment.id })).data!.payment!;
     const completed = await stack.gql(COMPLETE_PAYMENT, { input: { paymentId: payment.id, versionToken } });
     expect(completed.data.completePayment).toEqual({
       __typename: 'CompletePaymentSuccess',
@@ -262,9 +264,9 @@ describe('completePayment, cancelPayment and cancelPaymentByIdempotencyKey', () 
 });
 
 describe('chargeCustomer', () => {
-  const CUSTOMER_PAYMENTS = `query($id: ID!) { customer(id: $id) {
+  const CUSTOMER_PAYMENTS = graphql(`query PaymentsWriteOfCustomer($id: ID!) { customer(id: $id) {
     payments { edges { node { squareId status customer { squareId } } } }
-    orders { edges { node { squareId state } } } } }`;
+    orders { edges { node { squareId state } } } } }`);
 
   it('charges an order to the customer’s card, and the customer’s payments show it in the same request', async () => {
     const square = stack.square();
@@ -279,12 +281,13 @@ describe('chargeCustomer', () => {
         lineItems: [{ name: 'Espresso', quantity: '2', basePriceMoney: { amount: 350n, currency: 'USD' } }],
       },
     });
-    const BEFORE_AND_AFTER = `mutation($save: SaveCardInput!, $charge: ChargeCustomerInput!) {
+    // Read as plain JSON: each alias's success member.
+    const BEFORE_AND_AFTER: DocumentNode = graphql(`mutation PaymentsWriteBeforeAndAfter($save: SaveCardInput!, $charge: ChargeCustomerInput!) {
       before: saveCard(input: $save) { ... on SaveCardSuccess { card { customer { payments { edges { node { squareId } } } } } } }
       charge: chargeCustomer(input: $charge) { __typename
         ... on ChargeCustomerSuccess { payment { squareId status amountMoney { amount } cardDetails { entryMethod }
           order { squareId state } customer { payments { edges { node { squareId } } } cards { squareId } } } }
-        ... on Error { message code } } }`;
+        ... on Error { message code } } }`);
     const result = await stack.gql(BEFORE_AND_AFTER, {
       save: { customerId, sourceId: 'cnon:card-nonce-ok', idempotencyKey: key(), customerConsent: true },
       charge: { customerId, cardId, orderId: order!.id, amountMoney: usd(700), idempotencyKey: key(), note: 'Two espressos' },
@@ -301,10 +304,10 @@ describe('chargeCustomer', () => {
     expect(payment.customer.cards).toHaveLength(2);
 
     const read = await stack.gql(CUSTOMER_PAYMENTS, { id: customerId });
-    expect(read.data.customer.payments.edges).toEqual([
+    expect(read.data?.customer?.payments?.edges).toEqual([
       { node: { squareId: payment.squareId, status: 'COMPLETED', customer: { squareId: customerId } } },
     ]);
-    expect(read.data.customer.orders.edges).toEqual([{ node: { squareId: order!.id, state: 'COMPLETED' } }]);
+    expect(read.data?.customer?.orders?.edges).toEqual([{ node: { squareId: order!.id, state: 'COMPLETED' } }]);
   });
 
   it('charges the most recently saved enabled card when no card is named', async () => {
@@ -313,46 +316,47 @@ describe('chargeCustomer', () => {
     const first = await newCard(square, customerId);
     const second = await newCard(square, customerId);
     const charged = await stack.gql(
-      `mutation($input: ChargeCustomerInput!) { chargeCustomer(input: $input) {
-        ... on ChargeCustomerSuccess { payment { squareId } } } }`,
+      graphql(`mutation PaymentsWriteChargeAnyCard($input: ChargeCustomerInput!) { chargeCustomer(input: $input) {
+        __typename ... on ChargeCustomerSuccess { payment { squareId } } } }`),
       { input: { customerId, amountMoney: usd(900), idempotencyKey: key() } },
     );
+    if (charged.data?.chargeCustomer?.__typename !== 'ChargeCustomerSuccess') throw new Error(JSON.stringify(charged));
     const paid = await square.payments.get({ paymentId: charged.data.chargeCustomer.payment.squareId });
     expect(paid.payment?.customerId).toBe(customerId);
     const second4 = (await square.cards.get({ cardId: second })).card!;
     expect(paid.payment?.cardDetails?.card?.fingerprint).toBe(second4.fingerprint);
 
     // Disabled in the same request before the charge: the charge must not pick it.
-    const DISABLE_THEN_CHARGE = `mutation($disable: DisableCardInput!, $charge: ChargeCustomerInput!) {
+    const DISABLE_THEN_CHARGE = graphql(`mutation PaymentsWriteDisableThenCharge($disable: DisableCardInput!, $charge: ChargeCustomerInput!) {
       d: disableCard(input: $disable) { __typename }
-      c: chargeCustomer(input: $charge) { __typename ... on ChargeCustomerSuccess { payment { squareId } } } }`;
+      c: chargeCustomer(input: $charge) { __typename ... on ChargeCustomerSuccess { payment { squareId } } } }`);
     await stack.gql(DISABLE_CARD, { input: { cardId: first } });
     await stack.clearCalls();
     const none = await stack.gql(DISABLE_THEN_CHARGE, {
       disable: { cardId: second },
       charge: { customerId, amountMoney: usd(900), idempotencyKey: key() },
     });
-    expect(none.data.c).toMatchObject({ __typename: 'ValidationError' });
+    expect(none.data?.c).toMatchObject({ __typename: 'ValidationError' });
     expect(writes(await stack.calls())).toEqual([`POST /v2/cards/${encodeURIComponent(second)}/disable`]);
   });
 
   it('refuses a customer without enabled cards on input.cardId, and bad input, without charging', async () => {
     const customerId = await newCustomer(stack.square());
     await stack.clearCalls();
-    const CHARGE = `mutation($input: ChargeCustomerInput!) { chargeCustomer(input: $input) { __typename
-      ... on Error { code message } ... on ValidationError { field } } }`;
+    const CHARGE = graphql(`mutation PaymentsWriteChargeRefused($input: ChargeCustomerInput!) { chargeCustomer(input: $input) { __typename
+      ... on Error { code message } ... on ValidationError { field } } }`);
     const noCard = await stack.gql(CHARGE, { input: { customerId, amountMoney: usd(900), idempotencyKey: key() } });
-    expect(noCard.data.chargeCustomer).toMatchObject({ __typename: 'ValidationError', field: 'input.cardId', code: 'MISSING_REQUIRED_PARAMETER' });
+    expect(noCard.data?.chargeCustomer).toMatchObject({ __typename: 'ValidationError', field: 'input.cardId', code: 'MISSING_REQUIRED_PARAMETER' });
     const zero = await stack.gql(CHARGE, { input: { customerId, amountMoney: usd(0), idempotencyKey: key() } });
-    expect(zero.data.chargeCustomer).toMatchObject({ __typename: 'ValidationError', field: 'input.amountMoney.amount' });
+    expect(zero.data?.chargeCustomer).toMatchObject({ __typename: 'ValidationError', field: 'input.amountMoney.amount' });
     const badCard = await stack.gql(CHARGE, { input: { customerId, cardId: 'x y', amountMoney: usd(1), idempotencyKey: key() } });
-    expect(badCard.data.chargeCustomer).toMatchObject({ __typename: 'ValidationError', field: 'input.cardId' });
+    expect(badCard.data?.chargeCustomer).toMatchObject({ __typename: 'ValidationError', field: 'input.cardId' });
     expect(writes(await stack.calls())).toEqual([]);
 
     const otherCustomer = await newCustomer(stack.square());
     const foreignCard = await newCard(stack.square(), otherCustomer);
     const foreign = await stack.gql(CHARGE, { input: { customerId, cardId: foreignCard, amountMoney: usd(1), idempotencyKey: key() } });
-    expect(foreign.data.chargeCustomer).toMatchObject({ __typename: 'NotFoundError' });
+    expect(foreign.data?.chargeCustomer).toMatchObject({ __typename: 'NotFoundError' });
   });
 
   it('refuses a retried charge with the same key and another amount as ConflictError', async () => {
@@ -379,7 +383,7 @@ describe('scopes of payment writes', () => {
     const create = await scoped.gql(CREATE_PAYMENT, { input: paymentInput() }, { token: reader.key });
     expect(create.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', scopes: ['PAYMENTS_WRITE'] });
     const charge = await scoped.gql(
-      `mutation { chargeCustomer(input: { customerId: "C1", amountMoney: { amount: 1, currency: USD }, idempotencyKey: "k" }) { __typename } }`,
+      graphql(`mutation PaymentsWriteChargeScoped { chargeCustomer(input: { customerId: "C1", amountMoney: { amount: 1, currency: USD }, idempotencyKey: "k" }) { __typename } }`),
       {},
       { token: writer.key },
     );

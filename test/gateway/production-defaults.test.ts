@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CSRF_HEADER } from '../../src/gateway/csrf.js';
+import { graphql } from '../gql/index.js';
 import { useGateway } from '../support/gateway.js';
 
 type Result = { data?: Record<string, unknown> | null; errors?: Array<{ message: string; extensions?: { code?: string } }> };
@@ -48,7 +49,7 @@ describe('introspection and GraphiQL, on by default', () => {
   const stack = useGateway();
 
   it('answers __schema, and serves GraphiQL to a browser', async () => {
-    expect((await stack.gql('{ __schema { queryType { name } } }')).data).toEqual({ __schema: { queryType: { name: 'Query' } } });
+    expect((await stack.gql(graphql(`query DefaultsQueryType { __schema { queryType { name } } }`))).data).toEqual({ __schema: { queryType: { name: 'Query' } } });
     const page = await send(stack.url, { headers: { accept: 'text/html' } });
     expect([page.status, page.type]).toEqual([200, expect.stringMatching(/^text\/html/)]);
   });
@@ -58,12 +59,15 @@ describe('introspection and GraphiQL turned off (INTROSPECTION=false, GRAPHIQL=f
   const stack = useGateway({ gateway: { introspection: false, graphiql: false } });
 
   it('refuses __schema and __type with INTROSPECTION_DISABLED, and keeps __typename', async () => {
-    for (const query of ['{ __schema { types { name } } }', '{ customers(first: 1) { __typename } __type(name: "Customer") { name } }']) {
+    for (const query of [
+      graphql(`query DefaultsSchemaTypes { __schema { types { name } } }`),
+      graphql(`query DefaultsCustomerType { customers(first: 1) { __typename } __type(name: "Customer") { name } }`),
+    ]) {
       const result = await stack.gql(query);
       expect(result.data).toBeUndefined();
       expect(result.errors?.map((e) => e.extensions?.code)).toEqual(['INTROSPECTION_DISABLED']);
     }
-    expect((await stack.gql('{ __typename }')).data).toEqual({ __typename: 'Query' });
+    expect((await stack.gql(graphql(`query DefaultsTypename { __typename }`))).data).toEqual({ __typename: 'Query' });
   });
 
   it('suggests no field names, which would spell the schema out', async () => {
@@ -73,7 +77,7 @@ describe('introspection and GraphiQL turned off (INTROSPECTION=false, GRAPHIQL=f
   });
 
   it('suggests no field names in the errors of variables either', async () => {
-    const result = await stack.gql('mutation($input: CreateCustomerInput!) { createCustomer(input: $input) { __typename } }', {
+    const result = await stack.gql(graphql(`mutation DefaultsMisspeltInput($input: CreateCustomerInput!) { createCustomer(input: $input) { __typename } }`), {
       input: { idempotencyKey: 'k', givenNam: 'Ada' },
     });
     expect(result.errors).toEqual([

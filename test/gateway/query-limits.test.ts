@@ -1,10 +1,11 @@
-import { getIntrospectionQuery, isObjectType } from 'graphql';
+import { getIntrospectionQuery, isObjectType, print } from 'graphql';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { EXAMPLE_QUERY } from '../../src/gateway/example-query.js';
 import { globalId } from '../../src/schema/ids.js';
 import { schema } from '../../src/schema/index.js';
 import { MAX_NODE_IDS, QUERY_LIMITS, SQUARE_CALL_COST } from '../../src/schema/query-cost.js';
 import { NodeLookupDocument, NodesInFragmentDocument, NodesTwiceDocument, PaymentsWithRefundsByIdsDocument } from '../gql/graphql.js';
+import { graphql } from '../gql/index.js';
 import { countCalls, useGateway } from '../support/gateway.js';
 import { arrangeMerchant, type ArrangedMerchant } from '../support/merchant.js';
 
@@ -30,8 +31,8 @@ describe('what one operation may ask for', () => {
   it('runs the GraphiQL example, a page of 50 customers with everything nested, and introspection', async () => {
     for (const [query, variables] of [
       [EXAMPLE_QUERY, { customerId: merchant.customers[0]!.id }],
-      [`{ customers(first: 50) { edges { node { id cards { id last4 } giftCards { gan balanceMoney { formatted } }
-         orders(first: 5) { edges { node { id totalMoney { formatted } payments { id status cardDetails { card { last4 } } } } } } } } } }`],
+      [print(graphql(`query LimitsFullPage { customers(first: 50) { edges { node { id cards { id last4 } giftCards { gan balanceMoney { formatted } }
+         orders(first: 5) { edges { node { id totalMoney { formatted } payments { id status cardDetails { card { last4 } } } } } } } } } }`))],
       [getIntrospectionQuery()],
     ] as const) {
       const result = await stack.gql(query, variables);
@@ -41,7 +42,7 @@ describe('what one operation may ask for', () => {
 
   it('refuses a query whose pages multiply past the cost limit, before any Square call, and says by how much', async () => {
     const error = await refused(
-      `{ customers(first: 100) { edges { node { orders(first: 100) { edges { node { payments { refunds { id } } } } } } } } }`,
+      graphql(`query LimitsPagesMultiplied { customers(first: 100) { edges { node { orders(first: 100) { edges { node { payments { refunds { id } } } } } } } } }`),
     );
     expect(error.extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', measure: 'complexity', limit: QUERY_LIMITS.complexity });
     expect(error.extensions!.value).toBeGreaterThan(1_000_000);

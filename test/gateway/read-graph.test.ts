@@ -1,3 +1,4 @@
+import { print } from 'graphql';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   CustomerByIdDocument,
@@ -6,6 +7,7 @@ import {
   NodeLookupDocument,
   OrderWithCustomerDocument,
 } from '../gql/graphql.js';
+import { graphql } from '../gql/index.js';
 import { globalId } from '../../src/schema/ids.js';
 import { countCalls, createTestGateway, useGateway } from '../support/gateway.js';
 import { arrangeMerchant, type ArrangedMerchant } from '../support/merchant.js';
@@ -117,24 +119,26 @@ describe('the customer graph', () => {
 
   it('lists payments newest first and pages through orders', async () => {
     const first = await stack.gql(
-      `query($id: ID!) { customer(id: $id) { orders(first: 1) { edges { cursor node { squareId } } pageInfo { hasNextPage endCursor } } } }`,
+      graphql(`query ReadGraphFirstOrder($id: ID!) { customer(id: $id) { orders(first: 1) { edges { cursor node { squareId } } pageInfo { hasNextPage endCursor } } } }`),
       { id: merchant.customers[0]!.id },
     );
-    const page1 = first.data.customer.orders;
+    const page1 = first.data!.customer!.orders!;
     expect(page1.edges).toHaveLength(1);
     expect(page1.pageInfo.hasNextPage).toBe(true);
     const second = await stack.gql(
-      `query($id: ID!, $after: String) { customer(id: $id) { orders(first: 5, after: $after) { edges { node { squareId } } pageInfo { hasNextPage } } } }`,
+      graphql(`query ReadGraphNextOrders($id: ID!, $after: String) { customer(id: $id) { orders(first: 5, after: $after) { edges { node { squareId } } pageInfo { hasNextPage } } } }`),
       { id: merchant.customers[0]!.id, after: page1.pageInfo.endCursor },
     );
-    const page2 = second.data.customer.orders;
+    const page2 = second.data!.customer!.orders!;
     expect(page2.pageInfo.hasNextPage).toBe(false);
-    const all = [page1.edges[0].node.squareId, ...page2.edges.map((e: any) => e.node.squareId)];
+    const all = [page1.edges[0]!.node.squareId, ...page2.edges.map((e) => e.node.squareId)];
     expect(new Set(all)).toEqual(new Set(merchant.customers[0]!.orderIds));
   });
 });
 
 describe('lookups by id', () => {
+  const ORDER_ID = graphql(`query ReadGraphOrderId($id: ID!) { order(id: $id) { id } }`);
+
   it('accepts a global id or Square’s own id', async () => {
     const squareId = merchant.customers[1]!.id;
     const bySquareId = await stack.gql(CustomerByIdDocument, { id: squareId });
@@ -145,20 +149,20 @@ describe('lookups by id', () => {
 
   it('resolves node and nodes across types', async () => {
     const customer = (await stack.gql(CustomerByIdDocument, { id: merchant.customers[2]!.id })).data!.customer!;
-    const order = await stack.gql(`query($id: ID!) { order(id: $id) { id } }`, { id: merchant.customers[2]!.orderIds[0] });
-    const result = await stack.gql(NodeLookupDocument, { ids: [customer.id, order.data.order.id] });
+    const order = (await stack.gql(ORDER_ID, { id: merchant.customers[2]!.orderIds[0]! })).data!.order!;
+    const result = await stack.gql(NodeLookupDocument, { ids: [customer.id, order.id] });
     expect(result.data!.nodes).toEqual([
       { id: customer.id, __typename: 'Customer' },
-      { id: order.data.order.id, __typename: 'Order' },
+      { id: order.id, __typename: 'Order' },
     ]);
   });
 
   it('gives null for ids the seller does not have', async () => {
     const result = await stack.gql(
-      `{ customer(id: "ZZZZZZZZZZZZZZZZZZZZZZZZZZ") { id } order(id: "nOrderThatDoesNotExist00000") { id }
+      graphql(`query ReadGraphUnknownIds { customer(id: "ZZZZZZZZZZZZZZZZZZZZZZZZZZ") { id } order(id: "nOrderThatDoesNotExist00000") { id }
          payment(id: "nPaymentThatDoesNotExist0000") { id } card(id: "ccof:doesnotexist") { id }
          giftCard(id: "gftc:doesnotexist") { id } refund(id: "nope_nope") { id } location(id: "LNOPE") { id }
-         giftCardByGan(gan: "7783000000000001") { id } }`,
+         giftCardByGan(gan: "7783000000000001") { id } }`),
     );
     expect(result.errors).toBeUndefined();
     expect(result.data).toEqual({
@@ -174,7 +178,7 @@ describe('lookups by id', () => {
   });
 
   it('refuses malformed ids and ids of another type with BAD_USER_INPUT', async () => {
-    const orderGlobalId = (await stack.gql(`query($id: ID!) { order(id: $id) { id } }`, { id: merchant.customers[0]!.orderIds[0] })).data.order.id;
+    const orderGlobalId = (await stack.gql(ORDER_ID, { id: merchant.customers[0]!.orderIds[0]! })).data!.order!.id;
     for (const id of ['not an id!', '', orderGlobalId]) {
       const result = await stack.gql(CustomerByIdDocument, { id });
       expect(result.data!.customer).toBeNull();
@@ -295,7 +299,7 @@ describe('failures upstream', () => {
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ path: '/v2/customers/bulk-retrieve', latency_ms: 1_000, count: 1 }),
       });
-      const query = { query: 'query($id: ID!) { customer(id: $id) { squareId } }', variables: { id: merchant.customers[6]!.id } };
+      const query = { query: print(graphql(`query ReadGraphSlowCustomer($id: ID!) { customer(id: $id) { squareId } }`)), variables: { id: merchant.customers[6]!.id } };
       const ask = async (url: string) => {
         const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(query) });
         return (await response.json()) as { data: unknown; errors: Array<{ message: string; extensions: unknown }> };

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Gateway } from '../../src/gateway/server.js';
 import { SqliteEventStore, type EventStore } from '../../src/store/index.js';
 import { CachedCustomerDocument } from '../gql/graphql.js';
+import { graphql } from '../gql/index.js';
 import { trackWebhooks } from '../support/cache.js';
 import { eventually } from '../support/eventually.js';
 import { createTestGateway, SERVER_TOKEN, useGateway, type TestGatewayOptions } from '../support/gateway.js';
@@ -12,7 +13,7 @@ import { subscribeSse, type SseSubscription } from '../support/sse.js';
 
 /** Each request's deadline here: short, so that "answered within it" means something. */
 const DEADLINE_MS = 8_000;
-const PAYMENT_UPDATED = `subscription { paymentUpdated { squareId } }`;
+const PAYMENT_UPDATED = print(graphql(`subscription RedisOutagePayments { paymentUpdated { squareId } }`));
 
 const readyz = async (graphqlUrl: string) => {
   const response = await fetch(new URL('/readyz', graphqlUrl));

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ApiKeyRing, generateKey } from '../../src/gateway/api-keys.js';
+import { graphql } from '../gql/index.js';
 import { useGateway } from '../support/gateway.js';
 import { CREATE_PAYMENT, REFUND_PAYMENT, key, newGiftCard, usd, writes } from '../support/payments.js';
 
@@ -35,17 +36,17 @@ describe('refundPayment', () => {
     const rest = await stack.gql(REFUND_PAYMENT, { input: refundInput(payment.squareId, 1500) });
     expect(rest.data.refundPayment.refund.payment.refundedMoney).toEqual({ amount: '2000' });
 
-    const read = await stack.gql(`query($id: ID!) { payment(id: $id) { refundedMoney { amount } refunds { squareId status } } }`, {
+    const read = await stack.gql(graphql(`query RefundsOfPayment($id: ID!) { payment(id: $id) { refundedMoney { amount } refunds { squareId status } } }`), {
       id: payment.id,
     });
-    expect(read.data.payment.refundedMoney).toEqual({ amount: '2000' });
-    expect(read.data.payment.refunds.map((r: any) => r.squareId).sort()).toEqual(
+    expect(read.data?.payment?.refundedMoney).toEqual({ amount: '2000' });
+    expect(read.data!.payment!.refunds!.map((r) => r.squareId).sort()).toEqual(
       [first.data.refundPayment.refund.squareId, rest.data.refundPayment.refund.squareId].sort(),
     );
-    const refund = await stack.gql(`query($id: ID!) { refund(id: $id) { squareId payment { squareId } } }`, {
+    const refund = await stack.gql(graphql(`query RefundById($id: ID!) { refund(id: $id) { squareId payment { squareId } } }`), {
       id: first.data.refundPayment.refund.id,
     });
-    expect(refund.data.refund).toEqual({ squareId: first.data.refundPayment.refund.squareId, payment: { squareId: payment.squareId } });
+    expect(refund.data?.refund).toEqual({ squareId: first.data.refundPayment.refund.squareId, payment: { squareId: payment.squareId } });
   });
 
   it('refunds a gift card payment back onto the card', async () => {

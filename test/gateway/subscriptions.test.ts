@@ -1,21 +1,25 @@
+import { print } from 'graphql';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiKeyRing, generateKey } from '../../src/gateway/api-keys.js';
 import { liveEventOf } from '../../src/gateway/live-events.js';
 import type { Gateway } from '../../src/gateway/server.js';
 import { SqliteEventStore, type EventStore } from '../../src/store/index.js';
+import { graphql } from '../gql/index.js';
 import { createTestGateway, SERVER_TOKEN, useGateway, type TestStack } from '../support/gateway.js';
 import { CREATE_PAYMENT, key, newCard, newCustomer, newGiftCard, usd } from '../support/payments.js';
 import { eventually } from '../support/eventually.js';
 import { REDIS_URL, testPrefix } from '../support/redis.js';
 import { subscribeSse, type SseSubscription } from '../support/sse.js';
 
-const PAYMENT_UPDATED = `subscription($customerId: ID, $locationId: ID) {
+const PAYMENT_UPDATED = print(
+  graphql(`subscription LivePayments($customerId: ID, $locationId: ID) {
   paymentUpdated(customerId: $customerId, locationId: $locationId) { squareId status customer { squareId } }
-}`;
-const ORDER_UPDATED = `subscription($customerId: ID) { orderUpdated(customerId: $customerId) { squareId state customer { squareId } } }`;
-const CUSTOMER_UPDATED = `subscription($id: ID!) { customerUpdated(customerId: $id) { squareId familyName mergedFrom } }`;
-const GIFT_CARD_UPDATED = `subscription($id: ID!) { giftCardUpdated(giftCardId: $id) { squareId customers { squareId } } }`;
+}`),
+);
+const ORDER_UPDATED = print(graphql(`subscription LiveOrders($customerId: ID) { orderUpdated(customerId: $customerId) { squareId state customer { squareId } } }`));
+const CUSTOMER_UPDATED = print(graphql(`subscription LiveCustomer($id: ID!) { customerUpdated(customerId: $id) { squareId familyName mergedFrom } }`));
+const GIFT_CARD_UPDATED = print(graphql(`subscription LiveGiftCard($id: ID!) { giftCardUpdated(giftCardId: $id) { squareId customers { squareId } } }`));
 
 /** Reads messages until one satisfies `pick`; fails on an error message or after the timeout. */
 async function until<T>(subscription: SseSubscription, pick: (data: any) => T | undefined, timeoutMs = 10_000): Promise<T> {
@@ -68,11 +72,11 @@ describe('live updates', () => {
   it('delivers only the payments of the customer and location asked for', async () => {
     const square = stack.square();
     const [watched, other] = [await newCustomer(square, 'Watched'), await newCustomer(square, 'Other')];
-    const locations = (await stack.gql('{ locations { id squareId } }')).data.locations;
-    const watchedGlobalId = (await stack.gql('query($id: ID!) { customer(id: $id) { id } }', { id: watched })).data.customer.id;
+    const locations = (await stack.gql(graphql(`query LiveLocations { locations { id squareId } }`))).data!.locations!;
+    const watchedGlobalId = (await stack.gql(graphql(`query LiveCustomerId($id: ID!) { customer(id: $id) { id } }`), { id: watched })).data!.customer!.id;
 
     const byCustomer = await subscribe(PAYMENT_UPDATED, { customerId: watchedGlobalId });
-    const byLocation = await subscribe(PAYMENT_UPDATED, { locationId: locations[0].id });
+    const byLocation = await subscribe(PAYMENT_UPDATED, { locationId: locations[0]!.id });
     const elsewhere = await subscribe(PAYMENT_UPDATED, { locationId: 'L-ELSEWHERE' });
 
     const unrelated = await payDirectly(stack, SERVER_TOKEN, other);
@@ -94,9 +98,10 @@ describe('live updates', () => {
     const customerId = await newCustomer(stack.square());
     const subscription = await subscribe(ORDER_UPDATED, { customerId });
     const created = await stack.gql(
-      `mutation($input: CreateOrderInput!) { createOrder(input: $input) { ... on CreateOrderSuccess { order { squareId } } } }`,
+      graphql(`mutation LiveCreateOrder($input: CreateOrderInput!) { createOrder(input: $input) { __typename ... on CreateOrderSuccess { order { squareId } } } }`),
       { input: { idempotencyKey: key(), customerId, lineItems: [{ name: 'Latte', quantity: '1', basePriceMoney: usd(450) }] } },
     );
+    if (created.data?.createOrder?.__typename !== 'CreateOrderSuccess') throw new Error(JSON.stringify(created));
     const orderId = created.data.createOrder.order.squareId;
     const order = await until(subscription, (d) => (d.orderUpdated.squareId === orderId ? d.orderUpdated : undefined));
     expect(order).toEqual({ squareId: orderId, state: 'OPEN', customer: { squareId: customerId } });
@@ -108,10 +113,10 @@ describe('live updates', () => {
     const subscription = await subscribe(CUSTOMER_UPDATED, { id: watched });
 
     const updated = await stack.gql(
-      `mutation($input: UpdateCustomerInput!) { updateCustomer(input: $input) { __typename } }`,
+      graphql(`mutation LiveUpdateCustomer($input: UpdateCustomerInput!) { updateCustomer(input: $input) { __typename } }`),
       { input: { id: watched, familyName: 'Lovelace' } },
     );
-    expect(updated.data.updateCustomer.__typename).toBe('UpdateCustomerSuccess');
+    expect(updated.data?.updateCustomer?.__typename).toBe('UpdateCustomerSuccess');
     expect(await until(subscription, (d) => d.customerUpdated)).toEqual({ squareId: watched, familyName: 'Lovelace', mergedFrom: [] });
 
     const response = await fetch(`${stack.emulatorUrl}/_emulator/customers/merge`, {
@@ -133,10 +138,10 @@ describe('live updates', () => {
     const [giftCardId, customerId] = [await newGiftCard(square, 2500), await newCustomer(square)];
     const subscription = await subscribe(GIFT_CARD_UPDATED, { id: giftCardId });
     const linked = await stack.gql(
-      `mutation($input: GiftCardCustomerInput!) { linkGiftCardToCustomer(input: $input) { __typename } }`,
+      graphql(`mutation LiveLinkGiftCard($input: GiftCardCustomerInput!) { linkGiftCardToCustomer(input: $input) { __typename } }`),
       { input: { giftCardId, customerId } },
     );
-    expect(linked.data.linkGiftCardToCustomer.__typename).toBe('LinkGiftCardToCustomerSuccess');
+    expect(linked.data?.linkGiftCardToCustomer?.__typename).toBe('LinkGiftCardToCustomerSuccess');
     const card = await until(subscription, (d) => (d.giftCardUpdated.customers.length > 0 ? d.giftCardUpdated : undefined));
     expect(card).toEqual({ squareId: giftCardId, customers: [{ squareId: customerId }] });
   });
@@ -201,7 +206,7 @@ describe('subscription scopes', () => {
     expect(message.errors?.[0]).toMatchObject({ extensions: { code: 'FORBIDDEN', scopes: ['PAYMENTS_READ'] } });
     await expect(refused.next(2_000)).rejects.toThrow(/ended/);
 
-    const allowed = await subscribeSse(stack.url, `subscription { orderUpdated { squareId } }`, {}, { token: orders.key });
+    const allowed = await subscribeSse(stack.url, print(graphql(`subscription LiveOrdersScoped { orderUpdated { squareId } }`)), {}, { token: orders.key });
     const locationId = (await stack.square().locations.list()).locations![0]!.id!;
     const { order } = await stack.square().orders.create({
       idempotencyKey: key(),

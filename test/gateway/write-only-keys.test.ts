@@ -1,6 +1,7 @@
 import { randomInt } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ApiKeyRing, generateKey, type Scope } from '../../src/gateway/api-keys.js';
+import { graphql } from '../gql/index.js';
 import { arrangeStorefront } from '../support/catalog.js';
 import { useGateway } from '../support/gateway.js';
 import { setUpProgram } from '../support/loyalty.js';
@@ -417,8 +418,8 @@ const forbiddenErrors = (errors: Array<{ path?: readonly (string | number)[]; ex
 
 describe('a key with only the scopes a mutation requires', () => {
   it('covers every mutation of the schema', async () => {
-    const { data } = await stack.gql('{ __type(name: "Mutation") { fields { name } } }', {}, as('createPayment'));
-    expect(cases.map((c) => c.mutation).sort()).toEqual(data.__type.fields.map((f: { name: string }) => f.name).sort());
+    const { data } = await stack.gql(graphql(`query WriteOnlyMutationNames { __type(name: "Mutation") { fields { name } } }`), {}, as('createPayment'));
+    expect(cases.map((c) => c.mutation).sort()).toEqual(data!.__type!.fields!.map((f) => f.name).sort());
   });
 
   it.each(cases.map((c) => [c.mutation, c] as const))('%s: the answer says what Square did', async (_name, c) => {
@@ -451,15 +452,16 @@ describe('a key with only the scopes a mutation requires', () => {
 describe('what a write result grants', () => {
   it('reaches only the object the write returned: the same payment read by node(id) needs PAYMENTS_READ', async () => {
     const created = await stack.gql(
-      `mutation($input: CreatePaymentInput!) { createPayment(input: $input) { ... on CreatePaymentSuccess { payment { id status } } } }`,
+      graphql(`mutation WriteOnlyCreatePayment($input: CreatePaymentInput!) { createPayment(input: $input) { __typename ... on CreatePaymentSuccess { payment { id status } } } }`),
       { input: { sourceId: 'cnon:card-nonce-ok', amountMoney: usd(500), idempotencyKey: key() } },
       as('createPayment'),
     );
+    if (created.data?.createPayment?.__typename !== 'CreatePaymentSuccess') throw new Error(JSON.stringify(created));
     const { id, status } = created.data.createPayment.payment;
     expect(status).toBe('COMPLETED');
     // Not even __typename: an answer would tell a key that may not read payments which ids exist.
-    const read = await stack.gql(`query($id: ID!) { node(id: $id) { __typename ... on Payment { status } } }`, { id }, as('createPayment'));
-    expect(read.data.node).toBeNull();
+    const read = await stack.gql(graphql(`query WriteOnlyPaymentNode($id: ID!) { node(id: $id) { __typename ... on Payment { status } } }`), { id }, as('createPayment'));
+    expect(read.data?.node).toBeNull();
     expect(forbiddenErrors(read.errors)).toEqual([{ path: ['node'], code: 'FORBIDDEN', scopes: ['PAYMENTS_READ'] }]);
   });
 });

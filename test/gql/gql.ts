@@ -27,6 +27,148 @@ type Documents = {
     "fragment PageFields on PageInfo {\n  hasNextPage\n  hasPreviousPage\n  startCursor\n  endCursor\n}\n\nquery CustomersPage($first: Int, $after: String, $filter: CustomerFilter) {\n  customers(first: $first, after: $after, filter: $filter) {\n    edges {\n      cursor\n      node {\n        squareId\n      }\n    }\n    pageInfo {\n      ...PageFields\n    }\n  }\n}\n\nquery OrdersPage($first: Int, $after: String, $filter: OrderFilter) {\n  orders(first: $first, after: $after, filter: $filter) {\n    edges {\n      cursor\n      node {\n        squareId\n      }\n    }\n    pageInfo {\n      ...PageFields\n    }\n  }\n}\n\nquery PaymentsPage($first: Int, $after: String, $filter: PaymentFilter) {\n  payments(first: $first, after: $after, filter: $filter) {\n    edges {\n      cursor\n      node {\n        squareId\n      }\n    }\n    pageInfo {\n      ...PageFields\n    }\n  }\n}\n\nquery GiftCardActivitiesPage($id: ID!, $first: Int, $after: String) {\n  giftCard(id: $id) {\n    activities(first: $first, after: $after) {\n      edges {\n        cursor\n        node {\n          squareId\n        }\n      }\n      pageInfo {\n        ...PageFields\n      }\n    }\n  }\n}\n\nquery CustomerOrdersPage($id: ID!, $first: Int, $after: String, $last: Int, $before: String) {\n  customer(id: $id) {\n    orders(first: $first, after: $after, last: $last, before: $before) {\n      edges {\n        cursor\n        node {\n          squareId\n        }\n      }\n      pageInfo {\n        ...PageFields\n      }\n    }\n  }\n}\n\nquery CustomerPaymentsPage($id: ID!, $first: Int, $after: String) {\n  customer(id: $id) {\n    payments(first: $first, after: $after) {\n      edges {\n        cursor\n        node {\n          squareId\n        }\n      }\n      pageInfo {\n        ...PageFields\n      }\n    }\n  }\n}": typeof types.PageFieldsFragmentDoc,
     "fragment TenderHeldPayment on Payment {\n  __typename\n  id\n  squareId\n  status\n  amountMoney {\n    amount\n    currency\n    formatted\n  }\n  tipMoney {\n    amount\n    formatted\n  }\n  totalMoney {\n    amount\n    formatted\n  }\n  cardDetails {\n    status\n    entryMethod\n    card {\n      cardBrand\n      last4\n    }\n  }\n  customer {\n    id\n    squareId\n  }\n}\n\nquery OrderPaymentsFromTenders($id: ID!) {\n  order(id: $id) {\n    payments {\n      ...TenderHeldPayment\n    }\n    tenders {\n      payment {\n        ...TenderHeldPayment\n      }\n    }\n  }\n}\n\nquery OrderPaymentsWithReceipt($id: ID!) {\n  order(id: $id) {\n    payments {\n      ...TenderHeldPayment\n      receiptNumber\n    }\n    tenders {\n      payment {\n        ...TenderHeldPayment\n        receiptNumber\n      }\n    }\n  }\n}\n\nquery PaymentById($id: ID!) {\n  payment(id: $id) {\n    ...TenderHeldPayment\n  }\n}\n\nquery TenderPayments($id: ID!) {\n  order(id: $id) {\n    tenders {\n      payment {\n        ...TenderHeldPayment\n      }\n    }\n  }\n}\n\nquery TenderPaymentsWithReceipt($id: ID!) {\n  order(id: $id) {\n    tenders {\n      payment {\n        ...TenderHeldPayment\n        receiptNumber\n      }\n    }\n  }\n}": typeof types.TenderHeldPaymentFragmentDoc,
     "fragment WriteError on Error {\n  __typename\n  message\n  code\n  ... on ValidationError {\n    field\n  }\n  ... on NotFoundError {\n    field\n  }\n}\n\nmutation CreateCustomer($input: CreateCustomerInput!) {\n  createCustomer(input: $input) {\n    __typename\n    ... on CreateCustomerSuccess {\n      customer {\n        squareId\n        givenName\n        version\n      }\n    }\n    ...WriteError\n  }\n}\n\nmutation UpdateCustomer($input: UpdateCustomerInput!) {\n  updateCustomer(input: $input) {\n    __typename\n    ... on UpdateCustomerSuccess {\n      customer {\n        squareId\n        familyName\n        version\n      }\n    }\n    ...WriteError\n  }\n}\n\nmutation DeleteCustomer($input: DeleteCustomerInput!) {\n  deleteCustomer(input: $input) {\n    __typename\n    ... on DeleteCustomerSuccess {\n      deletedCustomerId\n    }\n    ...WriteError\n  }\n}\n\nmutation SaveCard($input: SaveCardInput!) {\n  saveCard(input: $input) {\n    __typename\n    ... on SaveCardSuccess {\n      card {\n        squareId\n        enabled\n      }\n    }\n    ...WriteError\n  }\n}\n\nmutation DisableCard($input: DisableCardInput!) {\n  disableCard(input: $input) {\n    __typename\n    ... on DisableCardSuccess {\n      card {\n        squareId\n        enabled\n      }\n    }\n    ...WriteError\n  }\n}\n\nfragment WrittenPayment on Payment {\n  squareId\n  status\n  referenceId\n  order {\n    squareId\n    state\n  }\n}\n\nmutation CreatePayment($input: CreatePaymentInput!) {\n  createPayment(input: $input) {\n    __typename\n    ... on CreatePaymentSuccess {\n      payment {\n        ...WrittenPayment\n      }\n    }\n    ...WriteError\n  }\n}\n\nmutation ChargeCustomer($input: ChargeCustomerInput!) {\n  chargeCustomer(input: $input) {\n    __typename\n    ... on ChargeCustomerSuccess {\n      payment {\n        ...WrittenPayment\n      }\n    }\n    ...WriteError\n  }\n}\n\nmutation CompletePayment($input: CompletePaymentInput!) {\n  completePayment(input: $input) {\n    __typename\n    ... on CompletePaymentSuccess {\n      payment {\n        ...WrittenPayment\n      }\n    }\n    ...WriteError\n  }\n}\n\nmutation CancelPayment($input: CancelPaymentInput!) {\n  cancelPayment(input: $input) {\n    __typename\n    ... on CancelPaymentSuccess {\n      payment {\n        ...WrittenPayment\n      }\n    }\n    ...WriteError\n  }\n}\n\nmutation CancelPaymentByIdempotencyKey($input: CancelPaymentByIdempotencyKeyInput!) {\n  cancelPaymentByIdempotencyKey(input: $input) {\n    __typename\n    ... on CancelPaymentByIdempotencyKeySuccess {\n      canceled\n    }\n    ...WriteError\n  }\n}\n\nmutation RefundPayment($input: RefundPaymentInput!) {\n  refundPayment(input: $input) {\n    __typename\n    ... on RefundPaymentSuccess {\n      refund {\n        squareId\n      }\n    }\n    ...WriteError\n  }\n}\n\nfragment WrittenOrder on Order {\n  squareId\n  state\n  totalMoney {\n    amount\n    currency\n  }\n}\n\nmutation CreateOrder($input: CreateOrderInput!) {\n  createOrder(input: $input) {\n    __typename\n    ... on CreateOrderSuccess {\n      order {\n        ...WrittenOrder\n      }\n    }\n    ...WriteError\n  }\n}\n\nmutation PayOrder($input: PayOrderInput!) {\n  payOrder(input: $input) {\n    __typename\n    ... on PayOrderSuccess {\n      order {\n        ...WrittenOrder\n      }\n    }\n    ...WriteError\n  }\n}\n\nmutation LinkGiftCardToCustomer($input: GiftCardCustomerInput!) {\n  linkGiftCardToCustomer(input: $input) {\n    __typename\n    ... on LinkGiftCardToCustomerSuccess {\n      giftCard {\n        squareId\n        customers {\n          squareId\n        }\n      }\n    }\n    ...WriteError\n  }\n}\n\nmutation UnlinkGiftCardFromCustomer($input: GiftCardCustomerInput!) {\n  unlinkGiftCardFromCustomer(input: $input) {\n    __typename\n    ... on UnlinkGiftCardFromCustomerSuccess {\n      giftCard {\n        squareId\n        customers {\n          squareId\n        }\n      }\n    }\n    ...WriteError\n  }\n}": typeof types.WriteErrorFragmentDoc,
+    "mutation AccessCreateCustomer { createCustomer(input: { givenName: \"Scoped\", idempotencyKey: \"access-scoped\" }) { __typename ... on CreateCustomerSuccess { customer { squareId } } } }": typeof types.AccessCreateCustomerDocument,
+    "query AccessLocations { locations { name } }": typeof types.AccessLocationsDocument,
+    "query AccessCustomersAcrossDomains { customers(first: 5) { edges { node { givenName cards { last4 } orders(first: 1) { edges { node { id } } } } } } }": typeof types.AccessCustomersAcrossDomainsDocument,
+    "query AccessPayments { payments(first: 1) { edges { node { id } } } }": typeof types.AccessPaymentsDocument,
+    "query AccessCustomerIds { customers(first: 1) { edges { node { id } } } }": typeof types.AccessCustomerIdsDocument,
+    "query AccessNode($id: ID!) { node(id: $id) { id ... on Customer { givenName } } }": typeof types.AccessNodeDocument,
+    "query ApiKeysReloadProbe { __typename }": typeof types.ApiKeysReloadProbeDocument,
+    "subscription ApiKeysReloadPayments { paymentUpdated { squareId } }": typeof types.ApiKeysReloadPaymentsDocument,
+    "query AuthModesLocationNames { locations { name } }": typeof types.AuthModesLocationNamesDocument,
+    "query AuthModesSellerCustomers { customers(first: 10) { edges { node { squareId givenName } } } }": typeof types.AuthModesSellerCustomersDocument,
+    "query AuthModesCustomer($id: ID!) { customer(id: $id) { squareId } }": typeof types.AuthModesCustomerDocument,
+    "query AuthModesLocations { locations { squareId } }": typeof types.AuthModesLocationsDocument,
+    "query AuthModesRevoked { customers(first: 1) { edges { node { id } } } }": typeof types.AuthModesRevokedDocument,
+    "query AuthModesServed { customers(first: 5) { edges { node { givenName } } } }": typeof types.AuthModesServedDocument,
+    "subscription CachePaymentStatus { paymentUpdated { squareId status } }": typeof types.CachePaymentStatusDocument,
+    "mutation CacheUpdateCustomer($input: UpdateCustomerInput!) { updateCustomer(input: $input) { __typename } }": typeof types.CacheUpdateCustomerDocument,
+    "mutation CacheCreateCustomer($input: CreateCustomerInput!) { createCustomer(input: $input) { __typename } }": typeof types.CacheCreateCustomerDocument,
+    "mutation CacheSaveCard($input: SaveCardInput!) { saveCard(input: $input) { __typename } }": typeof types.CacheSaveCardDocument,
+    "mutation CacheDisableCard($input: DisableCardInput!) { disableCard(input: $input) { __typename } }": typeof types.CacheDisableCardDocument,
+    "mutation CacheCreateOrder($input: CreateOrderInput!) { createOrder(input: $input) { __typename } }": typeof types.CacheCreateOrderDocument,
+    "mutation CacheRefundPayment($input: RefundPaymentInput!) { refundPayment(input: $input) { __typename } }": typeof types.CacheRefundPaymentDocument,
+    "mutation CacheUnlinkGiftCard($input: GiftCardCustomerInput!) { unlinkGiftCardFromCustomer(input: $input) { __typename } }": typeof types.CacheUnlinkGiftCardDocument,
+    "mutation CacheIncrementGiftCard($input: IncrementGiftCardBalanceInput!) { incrementGiftCardBalance(input: $input) { __typename } }": typeof types.CacheIncrementGiftCardDocument,
+    "mutation CacheDeleteCustomer($input: DeleteCustomerInput!) { deleteCustomer(input: $input) { __typename } }": typeof types.CacheDeleteCustomerDocument,
+    "mutation CardsSaveAndList($input: SaveCardInput!) { saveCard(input: $input) { __typename\n      ... on SaveCardSuccess { card { squareId last4 cardholderName referenceId billingAddress { postalCode }\n        customer { squareId cards { squareId } } } } ... on Error { message } } }": typeof types.CardsSaveAndListDocument,
+    "mutation CardsDisableAndList($input: DisableCardInput!) { disableCard(input: $input) { __typename\n      ... on DisableCardSuccess { card { squareId enabled customer { cards { squareId } all: cards(includeDisabled: true) { squareId enabled } } } } } }": typeof types.CardsDisableAndListDocument,
+    "query CostDeferred { customers(first: 3) { edges { node { givenName ... @defer { cards { squareId } giftCards { squareId } } } } } }": typeof types.CostDeferredDocument,
+    "query CostNoCall { __typename }": typeof types.CostNoCallDocument,
+    "query CostTooComplex { customers(first: 100) { edges { node { orders(first: 100) { edges { node { payments { refunds { id } } } } } } } } }": typeof types.CostTooComplexDocument,
+    "query CostOverBudget { customer(id: \"x\") { id squareId givenName } }": typeof types.CostOverBudgetDocument,
+    "query CostFree { __typename }": typeof types.CostFreeDocument,
+    "subscription CostOrderUpdates { orderUpdated { squareId } }": typeof types.CostOrderUpdatesDocument,
+    "subscription CostOrderStates { orderUpdated { squareId state } }": typeof types.CostOrderStatesDocument,
+    "mutation CustomersWriteCreate($input: CreateCustomerInput!) {\n  createCustomer(input: $input) {\n    __typename\n    ... on CreateCustomerSuccess { customer { id squareId givenName emailAddress version } }\n    ... on Error { message code }\n    ... on ValidationError { field }\n  }\n}": typeof types.CustomersWriteCreateDocument,
+    "mutation CustomersWriteUpdate($input: UpdateCustomerInput!) { updateCustomer(input: $input) {\n      __typename ... on UpdateCustomerSuccess { customer { familyName version } } ... on Error { code message } } }": typeof types.CustomersWriteUpdateDocument,
+    "mutation CustomersWriteDelete($input: DeleteCustomerInput!) { deleteCustomer(input: $input) {\n      __typename ... on DeleteCustomerSuccess { deletedCustomerId } ... on Error { code } } }": typeof types.CustomersWriteDeleteDocument,
+    "mutation CustomersWriteDeleteBadId { deleteCustomer(input: { id: \"not an id!\" }) { __typename ... on ValidationError { field } } }": typeof types.CustomersWriteDeleteBadIdDocument,
+    "fragment DemoCafeOrderTaxes on Order { taxes { name percentage scope autoApplied appliedMoney { amount } } totalTaxMoney { amount } totalMoney { amount } }": typeof types.DemoCafeOrderTaxesFragmentDoc,
+    "query DemoCafeMatchaLatte { catalogItems(first: 5, filter: { text: \"Matcha Latte\" }) { edges { node { name variations { squareId name price { amount } } } } } }": typeof types.DemoCafeMatchaLatteDocument,
+    "mutation DemoCafeCreateOrder($input: CreateOrderInput!) { createOrder(input: $input) { __typename ... on CreateOrderSuccess { order { ...DemoCafeOrderTaxes } } ... on Error { message } } }": typeof types.DemoCafeCreateOrderDocument,
+    "query DemoCafeOrders($ids: [ID!]) { orders(first: 20, filter: { customerIds: $ids }) { edges { node { pricingOptions { autoApplyTaxes } ...DemoCafeOrderTaxes } } } }": typeof types.DemoCafeOrdersDocument,
+    "mutation WalksCreateCustomer($input: CreateCustomerInput!) { createCustomer(input: $input) { __typename } }": typeof types.WalksCreateCustomerDocument,
+    "query FuzzNodeAndCustomer($id: ID!) { node(id: $id) { id } customer(id: $id) { squareId } }": typeof types.FuzzNodeAndCustomerDocument,
+    "query FuzzNodes($ids: [ID!]!) { nodes(ids: $ids) { id } }": typeof types.FuzzNodesDocument,
+    "query FuzzCustomers($n: Int, $c: String) { customers(first: $n, after: $c) { edges { cursor } } }": typeof types.FuzzCustomersDocument,
+    "query FuzzLocationsIf($v: Boolean!) { locations @include(if: $v) { id } }": typeof types.FuzzLocationsIfDocument,
+    "query FuzzCustomerGraph($id: ID!) { customer(id: $id) { id cards { id } giftCards { id } orders(first: 2) { edges { node { id payments { id } } } } } }": typeof types.FuzzCustomerGraphDocument,
+    "query FuzzRealIds($id: ID!) { customer(id: $id) { id cards { id } giftCards { id } orders(first: 3) { edges { node { id payments { id } } } } } locations { id } }": typeof types.FuzzRealIdsDocument,
+    "query GiftCardsCustomerId($id: ID!) { customer(id: $id) { id } }": typeof types.GiftCardsCustomerIdDocument,
+    "mutation GiftCardsCreateAsWriter($input: CreateGiftCardInput!) { createGiftCard(input: $input) { __typename } }": typeof types.GiftCardsCreateAsWriterDocument,
+    "query IncrementalDeferredCards {\n  customers(first: 3) { edges { node { givenName ... @defer(label: \"cards\") { cards { squareId } } } } }\n}": typeof types.IncrementalDeferredCardsDocument,
+    "query IncrementalTooCostly { customers(first: 100) { edges { node { givenName ... @defer {\n      orders(first: 100) { edges { node { payments { refunds { id } } } } } } } } } }": typeof types.IncrementalTooCostlyDocument,
+    "query IncrementalBadVariable($n: Int!) { customers(first: $n) { edges { node { ... @defer { givenName } } } } }": typeof types.IncrementalBadVariableDocument,
+    "query IncrementalAsPlain { customers(first: 3) { edges { node { givenName cards { squareId } giftCards { squareId } } } } }": typeof types.IncrementalAsPlainDocument,
+    "query IncrementalAsJson { customers(first: 3) { edges @stream(initialCount: 1) { node { givenName cards { squareId }\n      ... @defer { cards { last4 } } ... @defer { giftCards { squareId } } } } } }": typeof types.IncrementalAsJsonDocument,
+    "query IncrementalStreamed { customers(first: 3) { edges @stream(initialCount: 1) { node { givenName } } } }": typeof types.IncrementalStreamedDocument,
+    "query InputErrorsNodes($ids: [ID!]!) { nodes(ids: $ids) { id } }": typeof types.InputErrorsNodesDocument,
+    "subscription InputErrorsCustomerUpdated($id: ID!) { customerUpdated(customerId: $id) { id } }": typeof types.InputErrorsCustomerUpdatedDocument,
+    "fragment GuidePayment on Payment { squareId status sourceType amountMoney { amount currency } refundedMoney { amount }\n  customer { squareId } order { squareId state customer { squareId } }\n  cardDetails { status entryMethod card { cardBrand last4 } } }": typeof types.GuidePaymentFragmentDoc,
+    "mutation GuideCreatePayment($input: CreatePaymentInput!) {\n  createPayment(input: $input) {\n    __typename\n    ... on CreatePaymentSuccess { payment { ...GuidePayment } }\n    ... on Error { code message }\n    ... on ValidationError { field }\n  }\n}": typeof types.GuideCreatePaymentDocument,
+    "mutation GuideCreateOrder($input: CreateOrderInput!) {\n  createOrder(input: $input) {\n    __typename\n    ... on CreateOrderSuccess { order { squareId state source { name } totalMoney { amount currency } customer { squareId } } }\n    ... on Error { code message }\n  }\n}": typeof types.GuideCreateOrderDocument,
+    "query GuideCustomer($id: ID!) {\n  customer(id: $id) {\n    squareId\n    cards { squareId enabled last4 billingAddress { postalCode } }\n    allCards: cards(includeDisabled: true) { squareId enabled }\n    giftCards { squareId balanceMoney { amount } }\n    orders(first: 50) { edges { node { squareId } } }\n  }\n}": typeof types.GuideCustomerDocument,
+    "mutation GuideSaveCard($input: SaveCardInput!) {\n  saveCard(input: $input) {\n    __typename\n    ... on SaveCardSuccess { card { id squareId enabled cardBrand last4 cardholderName billingAddress { postalCode } customer { squareId } } }\n    ... on Error { code message }\n  }\n}": typeof types.GuideSaveCardDocument,
+    "query GuideLocations { locations { squareId } }": typeof types.GuideLocationsDocument,
+    "mutation GuideCreateCustomer($input: CreateCustomerInput!) { createCustomer(input: $input) {\n        __typename ... on CreateCustomerSuccess { customer { id squareId } } } }": typeof types.GuideCreateCustomerDocument,
+    "mutation GuideDisableCard($input: DisableCardInput!) { disableCard(input: $input) {\n        __typename ... on DisableCardSuccess { card { squareId enabled } } ... on Error { code } } }": typeof types.GuideDisableCardDocument,
+    "query GuideFindCustomer($filter: CustomerFilter) { customers(first: 10, filter: $filter) { edges { node { squareId } } } }": typeof types.GuideFindCustomerDocument,
+    "mutation GuideChargeCustomer($input: ChargeCustomerInput!) { chargeCustomer(input: $input) {\n        __typename ... on ChargeCustomerSuccess { payment { ...GuidePayment } } ... on Error { code message } } }": typeof types.GuideChargeCustomerDocument,
+    "mutation GuideLinkGiftCard($input: GiftCardCustomerInput!) { linkGiftCardToCustomer(input: $input) {\n        __typename ... on LinkGiftCardToCustomerSuccess { giftCard { squareId customers { squareId } } } ... on Error { code } } }": typeof types.GuideLinkGiftCardDocument,
+    "query GuideOrdersOfCustomer($ids: [ID!]) { orders(first: 50, filter: { customerIds: $ids }) { edges { node { squareId } } } }": typeof types.GuideOrdersOfCustomerDocument,
+    "query GuideOrder($id: ID!) { order(id: $id) { state customer { squareId } } }": typeof types.GuideOrderDocument,
+    "mutation GuideRefundPayment($input: RefundPaymentInput!) { refundPayment(input: $input) {\n        __typename ... on RefundPaymentSuccess { refund { squareId status amountMoney { amount } reason payment { squareId refundedMoney { amount } } } }\n        ... on Error { code message } } }": typeof types.GuideRefundPaymentDocument,
+    "query GuidePaymentRefunds($id: ID!) { payment(id: $id) { refundedMoney { amount } refunds { squareId } } }": typeof types.GuidePaymentRefundsDocument,
+    "subscription LiveResumePayments { paymentUpdated { squareId } }": typeof types.LiveResumePaymentsDocument,
+    "query MergedCustomerHistory($id: ID!) { customer(id: $id) {\n  squareId resolvedFromMergedId mergedFrom\n  orders(first: 50) { edges { node { squareId } } }\n  payments(first: 50) { edges { node { squareId } } }\n} }": typeof types.MergedCustomerHistoryDocument,
+    "query MergedCustomersPage { customers(first: 50) { edges { node { squareId mergedFrom orders(first: 5) { edges { node { squareId } } } } } } }": typeof types.MergedCustomersPageDocument,
+    "query NodeCachedIds($customer: ID!) {\n  customer(id: $customer) {\n    id\n    cards { id }\n    giftCards { id }\n    orders(first: 1) { edges { node { id } } }\n    loyaltyAccount { id program { id } }\n  }\n  payments(first: 50) { edges { node { id refunds { id } } } }\n  locations { id }\n  catalogItems(first: 1) { edges { node { id } } }\n  customerGroups { id }\n  customerSegments { id }\n}": typeof types.NodeCachedIdsDocument,
+    "query NodeCachedNode($id: ID!) { node(id: $id) { __typename id } }": typeof types.NodeCachedNodeDocument,
+    "query NodeCachedNodes($ids: [ID!]!) { nodes(ids: $ids) { __typename id } }": typeof types.NodeCachedNodesDocument,
+    "query NodeCachedCardBeside($id: ID!, $customer: ID!) { customer(id: $customer) { cards { id } } node(id: $id) { id } }": typeof types.NodeCachedCardBesideDocument,
+    "mutation OrdersWriteCreate($input: CreateOrderInput!) {\n  createOrder(input: $input) {\n    __typename\n    ... on CreateOrderSuccess {\n      order {\n        squareId state version referenceId source { name } location { id }\n        customer { squareId orders(first: 50) { edges { node { squareId } } } }\n        lineItems { name quantity note basePriceMoney { amount } totalDiscountMoney { amount } totalTaxMoney { amount } totalMoney { amount } }\n        taxes { uid name percentage scope appliedMoney { amount } }\n        discounts { uid name type scope appliedMoney { amount } }\n        totalMoney { amount currency } totalTaxMoney { amount } totalDiscountMoney { amount } netAmountDueMoney { amount }\n      }\n    }\n    ... on Error { message code }\n    ... on ValidationError { field }\n  }\n}": typeof types.OrdersWriteCreateDocument,
+    "mutation OrdersWritePay($input: PayOrderInput!) {\n  payOrder(input: $input) {\n    __typename\n    ... on PayOrderSuccess { order { squareId state version netAmountDueMoney { amount } tenders { amountMoney { amount } payment { squareId status } } } }\n    ... on Error { message code }\n    ... on ValidationError { field }\n  }\n}": typeof types.OrdersWritePayDocument,
+    "query OrdersWriteOfCustomer($id: ID!) { customer(id: $id) { orders(first: 50) { edges { node { squareId } } } } }": typeof types.OrdersWriteOfCustomerDocument,
+    "query OrdersWriteByFilter($ids: [ID!]) { orders(first: 50, filter: { customerIds: $ids }) { edges { node { squareId } } } }": typeof types.OrdersWriteByFilterDocument,
+    "query OrdersWriteLocations { locations { id squareId } }": typeof types.OrdersWriteLocationsDocument,
+    "mutation OrdersWritePriced($input: CreateOrderInput!) {\n    createOrder(input: $input) {\n      __typename\n      ... on CreateOrderSuccess {\n        order {\n          pricingOptions { autoApplyTaxes autoApplyDiscounts }\n          taxes { uid name percentage scope autoApplied catalogObjectId appliedMoney { amount } }\n          lineItems { name appliedTaxes { taxUid appliedMoney { amount } } totalTaxMoney { amount } }\n          totalTaxMoney { amount } totalDiscountMoney { amount } totalMoney { amount }\n        }\n      }\n      ... on Error { message code }\n    }\n  }": typeof types.OrdersWritePricedDocument,
+    "mutation OrdersWriteLink($input: GiftCardCustomerInput!) {\n    linkGiftCardToCustomer(input: $input) {\n      __typename\n      ... on LinkGiftCardToCustomerSuccess { giftCard { squareId customers { squareId } } }\n      ... on Error { code message }\n      ... on ValidationError { field }\n    }\n  }": typeof types.OrdersWriteLinkDocument,
+    "mutation OrdersWriteUnlink($input: GiftCardCustomerInput!) {\n    unlinkGiftCardFromCustomer(input: $input) {\n      __typename\n      ... on UnlinkGiftCardFromCustomerSuccess { giftCard { squareId customers { squareId } } }\n      ... on Error { code message }\n      ... on ValidationError { field }\n    }\n  }": typeof types.OrdersWriteUnlinkDocument,
+    "query OrdersWriteCustomerGiftCards($id: ID!) { customer(id: $id) { giftCards { squareId customers { squareId } } } }": typeof types.OrdersWriteCustomerGiftCardsDocument,
+    "query OrdersWriteGlobalIds($id: ID!, $customerId: ID!) { giftCard(id: $id) { id } customer(id: $customerId) { id } }": typeof types.OrdersWriteGlobalIdsDocument,
+    "mutation OrdersWritePayScoped { payOrder(input: { orderId: \"O1\", paymentIds: [\"P1\"], idempotencyKey: \"k\" }) { __typename } }": typeof types.OrdersWritePayScopedDocument,
+    "mutation OrdersWriteLinkScoped { linkGiftCardToCustomer(input: { giftCardId: \"gftc:1\", customerId: \"C1\" }) { __typename } }": typeof types.OrdersWriteLinkScopedDocument,
+    "query PaymentsWriteGlobalIds($id: ID!) { customer(id: $id) { id } locations { id squareId } }": typeof types.PaymentsWriteGlobalIdsDocument,
+    "query PaymentsWriteVersion($id: ID!) { payment(id: $id) { versionToken } }": typeof types.PaymentsWriteVersionDocument,
+    "query PaymentsWriteOfCustomer($id: ID!) { customer(id: $id) {\n    payments { edges { node { squareId status customer { squareId } } } }\n    orders { edges { node { squareId state } } } } }": typeof types.PaymentsWriteOfCustomerDocument,
+    "mutation PaymentsWriteBeforeAndAfter($save: SaveCardInput!, $charge: ChargeCustomerInput!) {\n      before: saveCard(input: $save) { ... on SaveCardSuccess { card { customer { payments { edges { node { squareId } } } } } } }\n      charge: chargeCustomer(input: $charge) { __typename\n        ... on ChargeCustomerSuccess { payment { squareId status amountMoney { amount } cardDetails { entryMethod }\n          order { squareId state } customer { payments { edges { node { squareId } } } cards { squareId } } } }\n        ... on Error { message code } } }": typeof types.PaymentsWriteBeforeAndAfterDocument,
+    "mutation PaymentsWriteChargeAnyCard($input: ChargeCustomerInput!) { chargeCustomer(input: $input) {\n        __typename ... on ChargeCustomerSuccess { payment { squareId } } } }": typeof types.PaymentsWriteChargeAnyCardDocument,
+    "mutation PaymentsWriteDisableThenCharge($disable: DisableCardInput!, $charge: ChargeCustomerInput!) {\n      d: disableCard(input: $disable) { __typename }\n      c: chargeCustomer(input: $charge) { __typename ... on ChargeCustomerSuccess { payment { squareId } } } }": typeof types.PaymentsWriteDisableThenChargeDocument,
+    "mutation PaymentsWriteChargeRefused($input: ChargeCustomerInput!) { chargeCustomer(input: $input) { __typename\n      ... on Error { code message } ... on ValidationError { field } } }": typeof types.PaymentsWriteChargeRefusedDocument,
+    "mutation PaymentsWriteChargeScoped { chargeCustomer(input: { customerId: \"C1\", amountMoney: { amount: 1, currency: USD }, idempotencyKey: \"k\" }) { __typename } }": typeof types.PaymentsWriteChargeScopedDocument,
+    "query DefaultsQueryType { __schema { queryType { name } } }": typeof types.DefaultsQueryTypeDocument,
+    "query DefaultsSchemaTypes { __schema { types { name } } }": typeof types.DefaultsSchemaTypesDocument,
+    "query DefaultsCustomerType { customers(first: 1) { __typename } __type(name: \"Customer\") { name } }": typeof types.DefaultsCustomerTypeDocument,
+    "query DefaultsTypename { __typename }": typeof types.DefaultsTypenameDocument,
+    "mutation DefaultsMisspeltInput($input: CreateCustomerInput!) { createCustomer(input: $input) { __typename } }": typeof types.DefaultsMisspeltInputDocument,
+    "query LimitsFullPage { customers(first: 50) { edges { node { id cards { id last4 } giftCards { gan balanceMoney { formatted } }\n         orders(first: 5) { edges { node { id totalMoney { formatted } payments { id status cardDetails { card { last4 } } } } } } } } } }": typeof types.LimitsFullPageDocument,
+    "query LimitsPagesMultiplied { customers(first: 100) { edges { node { orders(first: 100) { edges { node { payments { refunds { id } } } } } } } } }": typeof types.LimitsPagesMultipliedDocument,
+    "query ReadGraphFirstOrder($id: ID!) { customer(id: $id) { orders(first: 1) { edges { cursor node { squareId } } pageInfo { hasNextPage endCursor } } } }": typeof types.ReadGraphFirstOrderDocument,
+    "query ReadGraphNextOrders($id: ID!, $after: String) { customer(id: $id) { orders(first: 5, after: $after) { edges { node { squareId } } pageInfo { hasNextPage } } } }": typeof types.ReadGraphNextOrdersDocument,
+    "query ReadGraphOrderId($id: ID!) { order(id: $id) { id } }": typeof types.ReadGraphOrderIdDocument,
+    "query ReadGraphUnknownIds { customer(id: \"ZZZZZZZZZZZZZZZZZZZZZZZZZZ\") { id } order(id: \"nOrderThatDoesNotExist00000\") { id }\n         payment(id: \"nPaymentThatDoesNotExist0000\") { id } card(id: \"ccof:doesnotexist\") { id }\n         giftCard(id: \"gftc:doesnotexist\") { id } refund(id: \"nope_nope\") { id } location(id: \"LNOPE\") { id }\n         giftCardByGan(gan: \"7783000000000001\") { id } }": typeof types.ReadGraphUnknownIdsDocument,
+    "query ReadGraphSlowCustomer($id: ID!) { customer(id: $id) { squareId } }": typeof types.ReadGraphSlowCustomerDocument,
+    "subscription RedisOutagePayments { paymentUpdated { squareId } }": typeof types.RedisOutagePaymentsDocument,
+    "query RefundsOfPayment($id: ID!) { payment(id: $id) { refundedMoney { amount } refunds { squareId status } } }": typeof types.RefundsOfPaymentDocument,
+    "query RefundById($id: ID!) { refund(id: $id) { squareId payment { squareId } } }": typeof types.RefundByIdDocument,
+    "query SecretsCustomers { customers(first: 1) { edges { node { id } } } }": typeof types.SecretsCustomersDocument,
+    "mutation SecretsRefusedCustomer($input: CreateCustomerInput!) { createCustomer(input: $input) { __typename ... on Error { message } } }": typeof types.SecretsRefusedCustomerDocument,
+    "subscription LivePayments($customerId: ID, $locationId: ID) {\n  paymentUpdated(customerId: $customerId, locationId: $locationId) { squareId status customer { squareId } }\n}": typeof types.LivePaymentsDocument,
+    "subscription LiveOrders($customerId: ID) { orderUpdated(customerId: $customerId) { squareId state customer { squareId } } }": typeof types.LiveOrdersDocument,
+    "subscription LiveCustomer($id: ID!) { customerUpdated(customerId: $id) { squareId familyName mergedFrom } }": typeof types.LiveCustomerDocument,
+    "subscription LiveGiftCard($id: ID!) { giftCardUpdated(giftCardId: $id) { squareId customers { squareId } } }": typeof types.LiveGiftCardDocument,
+    "query LiveLocations { locations { id squareId } }": typeof types.LiveLocationsDocument,
+    "query LiveCustomerId($id: ID!) { customer(id: $id) { id } }": typeof types.LiveCustomerIdDocument,
+    "mutation LiveCreateOrder($input: CreateOrderInput!) { createOrder(input: $input) { __typename ... on CreateOrderSuccess { order { squareId } } } }": typeof types.LiveCreateOrderDocument,
+    "mutation LiveUpdateCustomer($input: UpdateCustomerInput!) { updateCustomer(input: $input) { __typename } }": typeof types.LiveUpdateCustomerDocument,
+    "mutation LiveLinkGiftCard($input: GiftCardCustomerInput!) { linkGiftCardToCustomer(input: $input) { __typename } }": typeof types.LiveLinkGiftCardDocument,
+    "subscription LiveOrdersScoped { orderUpdated { squareId } }": typeof types.LiveOrdersScopedDocument,
+    "query WriteOnlyMutationNames { __type(name: \"Mutation\") { fields { name } } }": typeof types.WriteOnlyMutationNamesDocument,
+    "mutation WriteOnlyCreatePayment($input: CreatePaymentInput!) { createPayment(input: $input) { __typename ... on CreatePaymentSuccess { payment { id status } } } }": typeof types.WriteOnlyCreatePaymentDocument,
+    "query WriteOnlyPaymentNode($id: ID!) { node(id: $id) { __typename ... on Payment { status } } }": typeof types.WriteOnlyPaymentNodeDocument,
+    "subscription ConnectionLossPayments { paymentUpdated { squareId } }": typeof types.ConnectionLossPaymentsDocument,
+    "query MergedFrom($id: ID!) { customer(id: $id) { mergedFrom } }": typeof types.MergedFromDocument,
+    "fragment PaymentWriteErrors on Error { message code ... on ValidationError { field } }": typeof types.PaymentWriteErrorsFragmentDoc,
+    "fragment PaymentWritten on Payment { id squareId status sourceType note referenceId\n  amountMoney { amount currency } tipMoney { amount } totalMoney { amount } refundedMoney { amount }\n  cardDetails { status entryMethod card { last4 cardBrand } }\n  customer { squareId } order { squareId state } }": typeof types.PaymentWrittenFragmentDoc,
+    "mutation PaymentsSaveCard($input: SaveCardInput!) { saveCard(input: $input) { __typename\n  ... on SaveCardSuccess { card { id squareId last4 cardBrand enabled cardholderName referenceId billingAddress { postalCode } customer { squareId } } }\n  ...PaymentWriteErrors ... on PaymentDeclinedError { paymentId } } }": typeof types.PaymentsSaveCardDocument,
+    "mutation PaymentsDisableCard($input: DisableCardInput!) { disableCard(input: $input) { __typename\n  ... on DisableCardSuccess { card { squareId enabled } } ...PaymentWriteErrors } }": typeof types.PaymentsDisableCardDocument,
+    "mutation PaymentsCreatePayment($input: CreatePaymentInput!) { createPayment(input: $input) { __typename\n  ... on CreatePaymentSuccess { payment { ...PaymentWritten } } ...PaymentWriteErrors ... on PaymentDeclinedError { paymentId } } }": typeof types.PaymentsCreatePaymentDocument,
+    "mutation PaymentsChargeCustomer($input: ChargeCustomerInput!) { chargeCustomer(input: $input) { __typename\n  ... on ChargeCustomerSuccess { payment { ...PaymentWritten } } ...PaymentWriteErrors ... on PaymentDeclinedError { paymentId } } }": typeof types.PaymentsChargeCustomerDocument,
+    "mutation PaymentsCompletePayment($input: CompletePaymentInput!) { completePayment(input: $input) { __typename\n  ... on CompletePaymentSuccess { payment { squareId status } } ...PaymentWriteErrors } }": typeof types.PaymentsCompletePaymentDocument,
+    "mutation PaymentsCancelPayment($input: CancelPaymentInput!) { cancelPayment(input: $input) { __typename\n  ... on CancelPaymentSuccess { payment { squareId status } } ...PaymentWriteErrors } }": typeof types.PaymentsCancelPaymentDocument,
+    "mutation PaymentsCancelByKey($input: CancelPaymentByIdempotencyKeyInput!) {\n  cancelPaymentByIdempotencyKey(input: $input) { __typename ... on CancelPaymentByIdempotencyKeySuccess { canceled } ...PaymentWriteErrors } }": typeof types.PaymentsCancelByKeyDocument,
+    "mutation PaymentsRefundPayment($input: RefundPaymentInput!) { refundPayment(input: $input) { __typename\n  ... on RefundPaymentSuccess { refund { id squareId status reason amountMoney { amount currency } payment { squareId refundedMoney { amount } } } }\n  ...PaymentWriteErrors } }": typeof types.PaymentsRefundPaymentDocument,
 };
 const documents: Documents = {
     "query CachedCustomer($id: ID!) {\n  customer(id: $id) {\n    givenName\n    groups {\n      name\n    }\n    customAttributes {\n      key\n      name\n      value\n    }\n    cards(includeDisabled: true) {\n      squareId\n      enabled\n    }\n    giftCards {\n      squareId\n      balanceMoney {\n        amount\n      }\n    }\n    orders(first: 50) {\n      edges {\n        node {\n          squareId\n          state\n        }\n      }\n    }\n    payments(first: 50) {\n      edges {\n        node {\n          squareId\n          status\n        }\n      }\n    }\n  }\n}\n\nquery CachedObjects($paymentId: ID!, $orderId: ID!, $cardId: ID!, $giftCardId: ID!) {\n  payment(id: $paymentId) {\n    status\n    refundedMoney {\n      amount\n    }\n  }\n  order(id: $orderId) {\n    state\n  }\n  card(id: $cardId) {\n    enabled\n  }\n  giftCard(id: $giftCardId) {\n    state\n    balanceMoney {\n      amount\n    }\n  }\n}\n\nquery CachedCustomerNames($first: Int) {\n  customers(first: $first) {\n    edges {\n      node {\n        squareId\n        givenName\n      }\n    }\n  }\n}": types.CachedCustomerDocument,
@@ -42,6 +184,148 @@ const documents: Documents = {
     "fragment PageFields on PageInfo {\n  hasNextPage\n  hasPreviousPage\n  startCursor\n  endCursor\n}\n\nquery CustomersPage($first: Int, $after: String, $filter: CustomerFilter) {\n  customers(first: $first, after: $after, filter: $filter) {\n    edges {\n      cursor\n      node {\n        squareId\n      }\n    }\n    pageInfo {\n      ...PageFields\n    }\n  }\n}\n\nquery OrdersPage($first: Int, $after: String, $filter: OrderFilter) {\n  orders(first: $first, after: $after, filter: $filter) {\n    edges {\n      cursor\n      node {\n        squareId\n      }\n    }\n    pageInfo {\n      ...PageFields\n    }\n  }\n}\n\nquery PaymentsPage($first: Int, $after: String, $filter: PaymentFilter) {\n  payments(first: $first, after: $after, filter: $filter) {\n    edges {\n      cursor\n      node {\n        squareId\n      }\n    }\n    pageInfo {\n      ...PageFields\n    }\n  }\n}\n\nquery GiftCardActivitiesPage($id: ID!, $first: Int, $after: String) {\n  giftCard(id: $id) {\n    activities(first: $first, after: $after) {\n      edges {\n        cursor\n        node {\n          squareId\n        }\n      }\n      pageInfo {\n        ...PageFields\n      }\n    }\n  }\n}\n\nquery CustomerOrdersPage($id: ID!, $first: Int, $after: String, $last: Int, $before: String) {\n  customer(id: $id) {\n    orders(first: $first, after: $after, last: $last, before: $before) {\n      edges {\n        cursor\n        node {\n          squareId\n        }\n      }\n      pageInfo {\n        ...PageFields\n      }\n    }\n  }\n}\n\nquery CustomerPaymentsPage($id: ID!, $first: Int, $after: String) {\n  customer(id: $id) {\n    payments(first: $first, after: $after) {\n      edges {\n        cursor\n        node {\n          squareId\n        }\n      }\n      pageInfo {\n        ...PageFields\n      }\n    }\n  }\n}": types.PageFieldsFragmentDoc,
     "fragment TenderHeldPayment on Payment {\n  __typename\n  id\n  squareId\n  status\n  amountMoney {\n    amount\n    currency\n    formatted\n  }\n  tipMoney {\n    amount\n    formatted\n  }\n  totalMoney {\n    amount\n    formatted\n  }\n  cardDetails {\n    status\n    entryMethod\n    card {\n      cardBrand\n      last4\n    }\n  }\n  customer {\n    id\n    squareId\n  }\n}\n\nquery OrderPaymentsFromTenders($id: ID!) {\n  order(id: $id) {\n    payments {\n      ...TenderHeldPayment\n    }\n    tenders {\n      payment {\n        ...TenderHeldPayment\n      }\n    }\n  }\n}\n\nquery OrderPaymentsWithReceipt($id: ID!) {\n  order(id: $id) {\n    payments {\n      ...TenderHeldPayment\n      receiptNumber\n    }\n    tenders {\n      payment {\n        ...TenderHeldPayment\n        receiptNumber\n      }\n    }\n  }\n}\n\nquery PaymentById($id: ID!) {\n  payment(id: $id) {\n    ...TenderHeldPayment\n  }\n}\n\nquery TenderPayments($id: ID!) {\n  order(id: $id) {\n    tenders {\n      payment {\n        ...TenderHeldPayment\n      }\n    }\n  }\n}\n\nquery TenderPaymentsWithReceipt($id: ID!) {\n  order(id: $id) {\n    tenders {\n      payment {\n        ...TenderHeldPayment\n        receiptNumber\n      }\n    }\n  }\n}": types.TenderHeldPaymentFragmentDoc,
     "fragment WriteError on Error {\n  __typename\n  message\n  code\n  ... on ValidationError {\n    field\n  }\n  ... on NotFoundError {\n    field\n  }\n}\n\nmutation CreateCustomer($input: CreateCustomerInput!) {\n  createCustomer(input: $input) {\n    __typename\n    ... on CreateCustomerSuccess {\n      customer {\n        squareId\n        givenName\n        version\n      }\n    }\n    ...WriteError\n  }\n}\n\nmutation UpdateCustomer($input: UpdateCustomerInput!) {\n  updateCustomer(input: $input) {\n    __typename\n    ... on UpdateCustomerSuccess {\n      customer {\n        squareId\n        familyName\n        version\n      }\n    }\n    ...WriteError\n  }\n}\n\nmutation DeleteCustomer($input: DeleteCustomerInput!) {\n  deleteCustomer(input: $input) {\n    __typename\n    ... on DeleteCustomerSuccess {\n      deletedCustomerId\n    }\n    ...WriteError\n  }\n}\n\nmutation SaveCard($input: SaveCardInput!) {\n  saveCard(input: $input) {\n    __typename\n    ... on SaveCardSuccess {\n      card {\n        squareId\n        enabled\n      }\n    }\n    ...WriteError\n  }\n}\n\nmutation DisableCard($input: DisableCardInput!) {\n  disableCard(input: $input) {\n    __typename\n    ... on DisableCardSuccess {\n      card {\n        squareId\n        enabled\n      }\n    }\n    ...WriteError\n  }\n}\n\nfragment WrittenPayment on Payment {\n  squareId\n  status\n  referenceId\n  order {\n    squareId\n    state\n  }\n}\n\nmutation CreatePayment($input: CreatePaymentInput!) {\n  createPayment(input: $input) {\n    __typename\n    ... on CreatePaymentSuccess {\n      payment {\n        ...WrittenPayment\n      }\n    }\n    ...WriteError\n  }\n}\n\nmutation ChargeCustomer($input: ChargeCustomerInput!) {\n  chargeCustomer(input: $input) {\n    __typename\n    ... on ChargeCustomerSuccess {\n      payment {\n        ...WrittenPayment\n      }\n    }\n    ...WriteError\n  }\n}\n\nmutation CompletePayment($input: CompletePaymentInput!) {\n  completePayment(input: $input) {\n    __typename\n    ... on CompletePaymentSuccess {\n      payment {\n        ...WrittenPayment\n      }\n    }\n    ...WriteError\n  }\n}\n\nmutation CancelPayment($input: CancelPaymentInput!) {\n  cancelPayment(input: $input) {\n    __typename\n    ... on CancelPaymentSuccess {\n      payment {\n        ...WrittenPayment\n      }\n    }\n    ...WriteError\n  }\n}\n\nmutation CancelPaymentByIdempotencyKey($input: CancelPaymentByIdempotencyKeyInput!) {\n  cancelPaymentByIdempotencyKey(input: $input) {\n    __typename\n    ... on CancelPaymentByIdempotencyKeySuccess {\n      canceled\n    }\n    ...WriteError\n  }\n}\n\nmutation RefundPayment($input: RefundPaymentInput!) {\n  refundPayment(input: $input) {\n    __typename\n    ... on RefundPaymentSuccess {\n      refund {\n        squareId\n      }\n    }\n    ...WriteError\n  }\n}\n\nfragment WrittenOrder on Order {\n  squareId\n  state\n  totalMoney {\n    amount\n    currency\n  }\n}\n\nmutation CreateOrder($input: CreateOrderInput!) {\n  createOrder(input: $input) {\n    __typename\n    ... on CreateOrderSuccess {\n      order {\n        ...WrittenOrder\n      }\n    }\n    ...WriteError\n  }\n}\n\nmutation PayOrder($input: PayOrderInput!) {\n  payOrder(input: $input) {\n    __typename\n    ... on PayOrderSuccess {\n      order {\n        ...WrittenOrder\n      }\n    }\n    ...WriteError\n  }\n}\n\nmutation LinkGiftCardToCustomer($input: GiftCardCustomerInput!) {\n  linkGiftCardToCustomer(input: $input) {\n    __typename\n    ... on LinkGiftCardToCustomerSuccess {\n      giftCard {\n        squareId\n        customers {\n          squareId\n        }\n      }\n    }\n    ...WriteError\n  }\n}\n\nmutation UnlinkGiftCardFromCustomer($input: GiftCardCustomerInput!) {\n  unlinkGiftCardFromCustomer(input: $input) {\n    __typename\n    ... on UnlinkGiftCardFromCustomerSuccess {\n      giftCard {\n        squareId\n        customers {\n          squareId\n        }\n      }\n    }\n    ...WriteError\n  }\n}": types.WriteErrorFragmentDoc,
+    "mutation AccessCreateCustomer { createCustomer(input: { givenName: \"Scoped\", idempotencyKey: \"access-scoped\" }) { __typename ... on CreateCustomerSuccess { customer { squareId } } } }": types.AccessCreateCustomerDocument,
+    "query AccessLocations { locations { name } }": types.AccessLocationsDocument,
+    "query AccessCustomersAcrossDomains { customers(first: 5) { edges { node { givenName cards { last4 } orders(first: 1) { edges { node { id } } } } } } }": types.AccessCustomersAcrossDomainsDocument,
+    "query AccessPayments { payments(first: 1) { edges { node { id } } } }": types.AccessPaymentsDocument,
+    "query AccessCustomerIds { customers(first: 1) { edges { node { id } } } }": types.AccessCustomerIdsDocument,
+    "query AccessNode($id: ID!) { node(id: $id) { id ... on Customer { givenName } } }": types.AccessNodeDocument,
+    "query ApiKeysReloadProbe { __typename }": types.ApiKeysReloadProbeDocument,
+    "subscription ApiKeysReloadPayments { paymentUpdated { squareId } }": types.ApiKeysReloadPaymentsDocument,
+    "query AuthModesLocationNames { locations { name } }": types.AuthModesLocationNamesDocument,
+    "query AuthModesSellerCustomers { customers(first: 10) { edges { node { squareId givenName } } } }": types.AuthModesSellerCustomersDocument,
+    "query AuthModesCustomer($id: ID!) { customer(id: $id) { squareId } }": types.AuthModesCustomerDocument,
+    "query AuthModesLocations { locations { squareId } }": types.AuthModesLocationsDocument,
+    "query AuthModesRevoked { customers(first: 1) { edges { node { id } } } }": types.AuthModesRevokedDocument,
+    "query AuthModesServed { customers(first: 5) { edges { node { givenName } } } }": types.AuthModesServedDocument,
+    "subscription CachePaymentStatus { paymentUpdated { squareId status } }": types.CachePaymentStatusDocument,
+    "mutation CacheUpdateCustomer($input: UpdateCustomerInput!) { updateCustomer(input: $input) { __typename } }": types.CacheUpdateCustomerDocument,
+    "mutation CacheCreateCustomer($input: CreateCustomerInput!) { createCustomer(input: $input) { __typename } }": types.CacheCreateCustomerDocument,
+    "mutation CacheSaveCard($input: SaveCardInput!) { saveCard(input: $input) { __typename } }": types.CacheSaveCardDocument,
+    "mutation CacheDisableCard($input: DisableCardInput!) { disableCard(input: $input) { __typename } }": types.CacheDisableCardDocument,
+    "mutation CacheCreateOrder($input: CreateOrderInput!) { createOrder(input: $input) { __typename } }": types.CacheCreateOrderDocument,
+    "mutation CacheRefundPayment($input: RefundPaymentInput!) { refundPayment(input: $input) { __typename } }": types.CacheRefundPaymentDocument,
+    "mutation CacheUnlinkGiftCard($input: GiftCardCustomerInput!) { unlinkGiftCardFromCustomer(input: $input) { __typename } }": types.CacheUnlinkGiftCardDocument,
+    "mutation CacheIncrementGiftCard($input: IncrementGiftCardBalanceInput!) { incrementGiftCardBalance(input: $input) { __typename } }": types.CacheIncrementGiftCardDocument,
+    "mutation CacheDeleteCustomer($input: DeleteCustomerInput!) { deleteCustomer(input: $input) { __typename } }": types.CacheDeleteCustomerDocument,
+    "mutation CardsSaveAndList($input: SaveCardInput!) { saveCard(input: $input) { __typename\n      ... on SaveCardSuccess { card { squareId last4 cardholderName referenceId billingAddress { postalCode }\n        customer { squareId cards { squareId } } } } ... on Error { message } } }": types.CardsSaveAndListDocument,
+    "mutation CardsDisableAndList($input: DisableCardInput!) { disableCard(input: $input) { __typename\n      ... on DisableCardSuccess { card { squareId enabled customer { cards { squareId } all: cards(includeDisabled: true) { squareId enabled } } } } } }": types.CardsDisableAndListDocument,
+    "query CostDeferred { customers(first: 3) { edges { node { givenName ... @defer { cards { squareId } giftCards { squareId } } } } } }": types.CostDeferredDocument,
+    "query CostNoCall { __typename }": types.CostNoCallDocument,
+    "query CostTooComplex { customers(first: 100) { edges { node { orders(first: 100) { edges { node { payments { refunds { id } } } } } } } } }": types.CostTooComplexDocument,
+    "query CostOverBudget { customer(id: \"x\") { id squareId givenName } }": types.CostOverBudgetDocument,
+    "query CostFree { __typename }": types.CostFreeDocument,
+    "subscription CostOrderUpdates { orderUpdated { squareId } }": types.CostOrderUpdatesDocument,
+    "subscription CostOrderStates { orderUpdated { squareId state } }": types.CostOrderStatesDocument,
+    "mutation CustomersWriteCreate($input: CreateCustomerInput!) {\n  createCustomer(input: $input) {\n    __typename\n    ... on CreateCustomerSuccess { customer { id squareId givenName emailAddress version } }\n    ... on Error { message code }\n    ... on ValidationError { field }\n  }\n}": types.CustomersWriteCreateDocument,
+    "mutation CustomersWriteUpdate($input: UpdateCustomerInput!) { updateCustomer(input: $input) {\n      __typename ... on UpdateCustomerSuccess { customer { familyName version } } ... on Error { code message } } }": types.CustomersWriteUpdateDocument,
+    "mutation CustomersWriteDelete($input: DeleteCustomerInput!) { deleteCustomer(input: $input) {\n      __typename ... on DeleteCustomerSuccess { deletedCustomerId } ... on Error { code } } }": types.CustomersWriteDeleteDocument,
+    "mutation CustomersWriteDeleteBadId { deleteCustomer(input: { id: \"not an id!\" }) { __typename ... on ValidationError { field } } }": types.CustomersWriteDeleteBadIdDocument,
+    "fragment DemoCafeOrderTaxes on Order { taxes { name percentage scope autoApplied appliedMoney { amount } } totalTaxMoney { amount } totalMoney { amount } }": types.DemoCafeOrderTaxesFragmentDoc,
+    "query DemoCafeMatchaLatte { catalogItems(first: 5, filter: { text: \"Matcha Latte\" }) { edges { node { name variations { squareId name price { amount } } } } } }": types.DemoCafeMatchaLatteDocument,
+    "mutation DemoCafeCreateOrder($input: CreateOrderInput!) { createOrder(input: $input) { __typename ... on CreateOrderSuccess { order { ...DemoCafeOrderTaxes } } ... on Error { message } } }": types.DemoCafeCreateOrderDocument,
+    "query DemoCafeOrders($ids: [ID!]) { orders(first: 20, filter: { customerIds: $ids }) { edges { node { pricingOptions { autoApplyTaxes } ...DemoCafeOrderTaxes } } } }": types.DemoCafeOrdersDocument,
+    "mutation WalksCreateCustomer($input: CreateCustomerInput!) { createCustomer(input: $input) { __typename } }": types.WalksCreateCustomerDocument,
+    "query FuzzNodeAndCustomer($id: ID!) { node(id: $id) { id } customer(id: $id) { squareId } }": types.FuzzNodeAndCustomerDocument,
+    "query FuzzNodes($ids: [ID!]!) { nodes(ids: $ids) { id } }": types.FuzzNodesDocument,
+    "query FuzzCustomers($n: Int, $c: String) { customers(first: $n, after: $c) { edges { cursor } } }": types.FuzzCustomersDocument,
+    "query FuzzLocationsIf($v: Boolean!) { locations @include(if: $v) { id } }": types.FuzzLocationsIfDocument,
+    "query FuzzCustomerGraph($id: ID!) { customer(id: $id) { id cards { id } giftCards { id } orders(first: 2) { edges { node { id payments { id } } } } } }": types.FuzzCustomerGraphDocument,
+    "query FuzzRealIds($id: ID!) { customer(id: $id) { id cards { id } giftCards { id } orders(first: 3) { edges { node { id payments { id } } } } } locations { id } }": types.FuzzRealIdsDocument,
+    "query GiftCardsCustomerId($id: ID!) { customer(id: $id) { id } }": types.GiftCardsCustomerIdDocument,
+    "mutation GiftCardsCreateAsWriter($input: CreateGiftCardInput!) { createGiftCard(input: $input) { __typename } }": types.GiftCardsCreateAsWriterDocument,
+    "query IncrementalDeferredCards {\n  customers(first: 3) { edges { node { givenName ... @defer(label: \"cards\") { cards { squareId } } } } }\n}": types.IncrementalDeferredCardsDocument,
+    "query IncrementalTooCostly { customers(first: 100) { edges { node { givenName ... @defer {\n      orders(first: 100) { edges { node { payments { refunds { id } } } } } } } } } }": types.IncrementalTooCostlyDocument,
+    "query IncrementalBadVariable($n: Int!) { customers(first: $n) { edges { node { ... @defer { givenName } } } } }": types.IncrementalBadVariableDocument,
+    "query IncrementalAsPlain { customers(first: 3) { edges { node { givenName cards { squareId } giftCards { squareId } } } } }": types.IncrementalAsPlainDocument,
+    "query IncrementalAsJson { customers(first: 3) { edges @stream(initialCount: 1) { node { givenName cards { squareId }\n      ... @defer { cards { last4 } } ... @defer { giftCards { squareId } } } } } }": types.IncrementalAsJsonDocument,
+    "query IncrementalStreamed { customers(first: 3) { edges @stream(initialCount: 1) { node { givenName } } } }": types.IncrementalStreamedDocument,
+    "query InputErrorsNodes($ids: [ID!]!) { nodes(ids: $ids) { id } }": types.InputErrorsNodesDocument,
+    "subscription InputErrorsCustomerUpdated($id: ID!) { customerUpdated(customerId: $id) { id } }": types.InputErrorsCustomerUpdatedDocument,
+    "fragment GuidePayment on Payment { squareId status sourceType amountMoney { amount currency } refundedMoney { amount }\n  customer { squareId } order { squareId state customer { squareId } }\n  cardDetails { status entryMethod card { cardBrand last4 } } }": types.GuidePaymentFragmentDoc,
+    "mutation GuideCreatePayment($input: CreatePaymentInput!) {\n  createPayment(input: $input) {\n    __typename\n    ... on CreatePaymentSuccess { payment { ...GuidePayment } }\n    ... on Error { code message }\n    ... on ValidationError { field }\n  }\n}": types.GuideCreatePaymentDocument,
+    "mutation GuideCreateOrder($input: CreateOrderInput!) {\n  createOrder(input: $input) {\n    __typename\n    ... on CreateOrderSuccess { order { squareId state source { name } totalMoney { amount currency } customer { squareId } } }\n    ... on Error { code message }\n  }\n}": types.GuideCreateOrderDocument,
+    "query GuideCustomer($id: ID!) {\n  customer(id: $id) {\n    squareId\n    cards { squareId enabled last4 billingAddress { postalCode } }\n    allCards: cards(includeDisabled: true) { squareId enabled }\n    giftCards { squareId balanceMoney { amount } }\n    orders(first: 50) { edges { node { squareId } } }\n  }\n}": types.GuideCustomerDocument,
+    "mutation GuideSaveCard($input: SaveCardInput!) {\n  saveCard(input: $input) {\n    __typename\n    ... on SaveCardSuccess { card { id squareId enabled cardBrand last4 cardholderName billingAddress { postalCode } customer { squareId } } }\n    ... on Error { code message }\n  }\n}": types.GuideSaveCardDocument,
+    "query GuideLocations { locations { squareId } }": types.GuideLocationsDocument,
+    "mutation GuideCreateCustomer($input: CreateCustomerInput!) { createCustomer(input: $input) {\n        __typename ... on CreateCustomerSuccess { customer { id squareId } } } }": types.GuideCreateCustomerDocument,
+    "mutation GuideDisableCard($input: DisableCardInput!) { disableCard(input: $input) {\n        __typename ... on DisableCardSuccess { card { squareId enabled } } ... on Error { code } } }": types.GuideDisableCardDocument,
+    "query GuideFindCustomer($filter: CustomerFilter) { customers(first: 10, filter: $filter) { edges { node { squareId } } } }": types.GuideFindCustomerDocument,
+    "mutation GuideChargeCustomer($input: ChargeCustomerInput!) { chargeCustomer(input: $input) {\n        __typename ... on ChargeCustomerSuccess { payment { ...GuidePayment } } ... on Error { code message } } }": types.GuideChargeCustomerDocument,
+    "mutation GuideLinkGiftCard($input: GiftCardCustomerInput!) { linkGiftCardToCustomer(input: $input) {\n        __typename ... on LinkGiftCardToCustomerSuccess { giftCard { squareId customers { squareId } } } ... on Error { code } } }": types.GuideLinkGiftCardDocument,
+    "query GuideOrdersOfCustomer($ids: [ID!]) { orders(first: 50, filter: { customerIds: $ids }) { edges { node { squareId } } } }": types.GuideOrdersOfCustomerDocument,
+    "query GuideOrder($id: ID!) { order(id: $id) { state customer { squareId } } }": types.GuideOrderDocument,
+    "mutation GuideRefundPayment($input: RefundPaymentInput!) { refundPayment(input: $input) {\n        __typename ... on RefundPaymentSuccess { refund { squareId status amountMoney { amount } reason payment { squareId refundedMoney { amount } } } }\n        ... on Error { code message } } }": types.GuideRefundPaymentDocument,
+    "query GuidePaymentRefunds($id: ID!) { payment(id: $id) { refundedMoney { amount } refunds { squareId } } }": types.GuidePaymentRefundsDocument,
+    "subscription LiveResumePayments { paymentUpdated { squareId } }": types.LiveResumePaymentsDocument,
+    "query MergedCustomerHistory($id: ID!) { customer(id: $id) {\n  squareId resolvedFromMergedId mergedFrom\n  orders(first: 50) { edges { node { squareId } } }\n  payments(first: 50) { edges { node { squareId } } }\n} }": types.MergedCustomerHistoryDocument,
+    "query MergedCustomersPage { customers(first: 50) { edges { node { squareId mergedFrom orders(first: 5) { edges { node { squareId } } } } } } }": types.MergedCustomersPageDocument,
+    "query NodeCachedIds($customer: ID!) {\n  customer(id: $customer) {\n    id\n    cards { id }\n    giftCards { id }\n    orders(first: 1) { edges { node { id } } }\n    loyaltyAccount { id program { id } }\n  }\n  payments(first: 50) { edges { node { id refunds { id } } } }\n  locations { id }\n  catalogItems(first: 1) { edges { node { id } } }\n  customerGroups { id }\n  customerSegments { id }\n}": types.NodeCachedIdsDocument,
+    "query NodeCachedNode($id: ID!) { node(id: $id) { __typename id } }": types.NodeCachedNodeDocument,
+    "query NodeCachedNodes($ids: [ID!]!) { nodes(ids: $ids) { __typename id } }": types.NodeCachedNodesDocument,
+    "query NodeCachedCardBeside($id: ID!, $customer: ID!) { customer(id: $customer) { cards { id } } node(id: $id) { id } }": types.NodeCachedCardBesideDocument,
+    "mutation OrdersWriteCreate($input: CreateOrderInput!) {\n  createOrder(input: $input) {\n    __typename\n    ... on CreateOrderSuccess {\n      order {\n        squareId state version referenceId source { name } location { id }\n        customer { squareId orders(first: 50) { edges { node { squareId } } } }\n        lineItems { name quantity note basePriceMoney { amount } totalDiscountMoney { amount } totalTaxMoney { amount } totalMoney { amount } }\n        taxes { uid name percentage scope appliedMoney { amount } }\n        discounts { uid name type scope appliedMoney { amount } }\n        totalMoney { amount currency } totalTaxMoney { amount } totalDiscountMoney { amount } netAmountDueMoney { amount }\n      }\n    }\n    ... on Error { message code }\n    ... on ValidationError { field }\n  }\n}": types.OrdersWriteCreateDocument,
+    "mutation OrdersWritePay($input: PayOrderInput!) {\n  payOrder(input: $input) {\n    __typename\n    ... on PayOrderSuccess { order { squareId state version netAmountDueMoney { amount } tenders { amountMoney { amount } payment { squareId status } } } }\n    ... on Error { message code }\n    ... on ValidationError { field }\n  }\n}": types.OrdersWritePayDocument,
+    "query OrdersWriteOfCustomer($id: ID!) { customer(id: $id) { orders(first: 50) { edges { node { squareId } } } } }": types.OrdersWriteOfCustomerDocument,
+    "query OrdersWriteByFilter($ids: [ID!]) { orders(first: 50, filter: { customerIds: $ids }) { edges { node { squareId } } } }": types.OrdersWriteByFilterDocument,
+    "query OrdersWriteLocations { locations { id squareId } }": types.OrdersWriteLocationsDocument,
+    "mutation OrdersWritePriced($input: CreateOrderInput!) {\n    createOrder(input: $input) {\n      __typename\n      ... on CreateOrderSuccess {\n        order {\n          pricingOptions { autoApplyTaxes autoApplyDiscounts }\n          taxes { uid name percentage scope autoApplied catalogObjectId appliedMoney { amount } }\n          lineItems { name appliedTaxes { taxUid appliedMoney { amount } } totalTaxMoney { amount } }\n          totalTaxMoney { amount } totalDiscountMoney { amount } totalMoney { amount }\n        }\n      }\n      ... on Error { message code }\n    }\n  }": types.OrdersWritePricedDocument,
+    "mutation OrdersWriteLink($input: GiftCardCustomerInput!) {\n    linkGiftCardToCustomer(input: $input) {\n      __typename\n      ... on LinkGiftCardToCustomerSuccess { giftCard { squareId customers { squareId } } }\n      ... on Error { code message }\n      ... on ValidationError { field }\n    }\n  }": types.OrdersWriteLinkDocument,
+    "mutation OrdersWriteUnlink($input: GiftCardCustomerInput!) {\n    unlinkGiftCardFromCustomer(input: $input) {\n      __typename\n      ... on UnlinkGiftCardFromCustomerSuccess { giftCard { squareId customers { squareId } } }\n      ... on Error { code message }\n      ... on ValidationError { field }\n    }\n  }": types.OrdersWriteUnlinkDocument,
+    "query OrdersWriteCustomerGiftCards($id: ID!) { customer(id: $id) { giftCards { squareId customers { squareId } } } }": types.OrdersWriteCustomerGiftCardsDocument,
+    "query OrdersWriteGlobalIds($id: ID!, $customerId: ID!) { giftCard(id: $id) { id } customer(id: $customerId) { id } }": types.OrdersWriteGlobalIdsDocument,
+    "mutation OrdersWritePayScoped { payOrder(input: { orderId: \"O1\", paymentIds: [\"P1\"], idempotencyKey: \"k\" }) { __typename } }": types.OrdersWritePayScopedDocument,
+    "mutation OrdersWriteLinkScoped { linkGiftCardToCustomer(input: { giftCardId: \"gftc:1\", customerId: \"C1\" }) { __typename } }": types.OrdersWriteLinkScopedDocument,
+    "query PaymentsWriteGlobalIds($id: ID!) { customer(id: $id) { id } locations { id squareId } }": types.PaymentsWriteGlobalIdsDocument,
+    "query PaymentsWriteVersion($id: ID!) { payment(id: $id) { versionToken } }": types.PaymentsWriteVersionDocument,
+    "query PaymentsWriteOfCustomer($id: ID!) { customer(id: $id) {\n    payments { edges { node { squareId status customer { squareId } } } }\n    orders { edges { node { squareId state } } } } }": types.PaymentsWriteOfCustomerDocument,
+    "mutation PaymentsWriteBeforeAndAfter($save: SaveCardInput!, $charge: ChargeCustomerInput!) {\n      before: saveCard(input: $save) { ... on SaveCardSuccess { card { customer { payments { edges { node { squareId } } } } } } }\n      charge: chargeCustomer(input: $charge) { __typename\n        ... on ChargeCustomerSuccess { payment { squareId status amountMoney { amount } cardDetails { entryMethod }\n          order { squareId state } customer { payments { edges { node { squareId } } } cards { squareId } } } }\n        ... on Error { message code } } }": types.PaymentsWriteBeforeAndAfterDocument,
+    "mutation PaymentsWriteChargeAnyCard($input: ChargeCustomerInput!) { chargeCustomer(input: $input) {\n        __typename ... on ChargeCustomerSuccess { payment { squareId } } } }": types.PaymentsWriteChargeAnyCardDocument,
+    "mutation PaymentsWriteDisableThenCharge($disable: DisableCardInput!, $charge: ChargeCustomerInput!) {\n      d: disableCard(input: $disable) { __typename }\n      c: chargeCustomer(input: $charge) { __typename ... on ChargeCustomerSuccess { payment { squareId } } } }": types.PaymentsWriteDisableThenChargeDocument,
+    "mutation PaymentsWriteChargeRefused($input: ChargeCustomerInput!) { chargeCustomer(input: $input) { __typename\n      ... on Error { code message } ... on ValidationError { field } } }": types.PaymentsWriteChargeRefusedDocument,
+    "mutation PaymentsWriteChargeScoped { chargeCustomer(input: { customerId: \"C1\", amountMoney: { amount: 1, currency: USD }, idempotencyKey: \"k\" }) { __typename } }": types.PaymentsWriteChargeScopedDocument,
+    "query DefaultsQueryType { __schema { queryType { name } } }": types.DefaultsQueryTypeDocument,
+    "query DefaultsSchemaTypes { __schema { types { name } } }": types.DefaultsSchemaTypesDocument,
+    "query DefaultsCustomerType { customers(first: 1) { __typename } __type(name: \"Customer\") { name } }": types.DefaultsCustomerTypeDocument,
+    "query DefaultsTypename { __typename }": types.DefaultsTypenameDocument,
+    "mutation DefaultsMisspeltInput($input: CreateCustomerInput!) { createCustomer(input: $input) { __typename } }": types.DefaultsMisspeltInputDocument,
+    "query LimitsFullPage { customers(first: 50) { edges { node { id cards { id last4 } giftCards { gan balanceMoney { formatted } }\n         orders(first: 5) { edges { node { id totalMoney { formatted } payments { id status cardDetails { card { last4 } } } } } } } } } }": types.LimitsFullPageDocument,
+    "query LimitsPagesMultiplied { customers(first: 100) { edges { node { orders(first: 100) { edges { node { payments { refunds { id } } } } } } } } }": types.LimitsPagesMultipliedDocument,
+    "query ReadGraphFirstOrder($id: ID!) { customer(id: $id) { orders(first: 1) { edges { cursor node { squareId } } pageInfo { hasNextPage endCursor } } } }": types.ReadGraphFirstOrderDocument,
+    "query ReadGraphNextOrders($id: ID!, $after: String) { customer(id: $id) { orders(first: 5, after: $after) { edges { node { squareId } } pageInfo { hasNextPage } } } }": types.ReadGraphNextOrdersDocument,
+    "query ReadGraphOrderId($id: ID!) { order(id: $id) { id } }": types.ReadGraphOrderIdDocument,
+    "query ReadGraphUnknownIds { customer(id: \"ZZZZZZZZZZZZZZZZZZZZZZZZZZ\") { id } order(id: \"nOrderThatDoesNotExist00000\") { id }\n         payment(id: \"nPaymentThatDoesNotExist0000\") { id } card(id: \"ccof:doesnotexist\") { id }\n         giftCard(id: \"gftc:doesnotexist\") { id } refund(id: \"nope_nope\") { id } location(id: \"LNOPE\") { id }\n         giftCardByGan(gan: \"7783000000000001\") { id } }": types.ReadGraphUnknownIdsDocument,
+    "query ReadGraphSlowCustomer($id: ID!) { customer(id: $id) { squareId } }": types.ReadGraphSlowCustomerDocument,
+    "subscription RedisOutagePayments { paymentUpdated { squareId } }": types.RedisOutagePaymentsDocument,
+    "query RefundsOfPayment($id: ID!) { payment(id: $id) { refundedMoney { amount } refunds { squareId status } } }": types.RefundsOfPaymentDocument,
+    "query RefundById($id: ID!) { refund(id: $id) { squareId payment { squareId } } }": types.RefundByIdDocument,
+    "query SecretsCustomers { customers(first: 1) { edges { node { id } } } }": types.SecretsCustomersDocument,
+    "mutation SecretsRefusedCustomer($input: CreateCustomerInput!) { createCustomer(input: $input) { __typename ... on Error { message } } }": types.SecretsRefusedCustomerDocument,
+    "subscription LivePayments($customerId: ID, $locationId: ID) {\n  paymentUpdated(customerId: $customerId, locationId: $locationId) { squareId status customer { squareId } }\n}": types.LivePaymentsDocument,
+    "subscription LiveOrders($customerId: ID) { orderUpdated(customerId: $customerId) { squareId state customer { squareId } } }": types.LiveOrdersDocument,
+    "subscription LiveCustomer($id: ID!) { customerUpdated(customerId: $id) { squareId familyName mergedFrom } }": types.LiveCustomerDocument,
+    "subscription LiveGiftCard($id: ID!) { giftCardUpdated(giftCardId: $id) { squareId customers { squareId } } }": types.LiveGiftCardDocument,
+    "query LiveLocations { locations { id squareId } }": types.LiveLocationsDocument,
+    "query LiveCustomerId($id: ID!) { customer(id: $id) { id } }": types.LiveCustomerIdDocument,
+    "mutation LiveCreateOrder($input: CreateOrderInput!) { createOrder(input: $input) { __typename ... on CreateOrderSuccess { order { squareId } } } }": types.LiveCreateOrderDocument,
+    "mutation LiveUpdateCustomer($input: UpdateCustomerInput!) { updateCustomer(input: $input) { __typename } }": types.LiveUpdateCustomerDocument,
+    "mutation LiveLinkGiftCard($input: GiftCardCustomerInput!) { linkGiftCardToCustomer(input: $input) { __typename } }": types.LiveLinkGiftCardDocument,
+    "subscription LiveOrdersScoped { orderUpdated { squareId } }": types.LiveOrdersScopedDocument,
+    "query WriteOnlyMutationNames { __type(name: \"Mutation\") { fields { name } } }": types.WriteOnlyMutationNamesDocument,
+    "mutation WriteOnlyCreatePayment($input: CreatePaymentInput!) { createPayment(input: $input) { __typename ... on CreatePaymentSuccess { payment { id status } } } }": types.WriteOnlyCreatePaymentDocument,
+    "query WriteOnlyPaymentNode($id: ID!) { node(id: $id) { __typename ... on Payment { status } } }": types.WriteOnlyPaymentNodeDocument,
+    "subscription ConnectionLossPayments { paymentUpdated { squareId } }": types.ConnectionLossPaymentsDocument,
+    "query MergedFrom($id: ID!) { customer(id: $id) { mergedFrom } }": types.MergedFromDocument,
+    "fragment PaymentWriteErrors on Error { message code ... on ValidationError { field } }": types.PaymentWriteErrorsFragmentDoc,
+    "fragment PaymentWritten on Payment { id squareId status sourceType note referenceId\n  amountMoney { amount currency } tipMoney { amount } totalMoney { amount } refundedMoney { amount }\n  cardDetails { status entryMethod card { last4 cardBrand } }\n  customer { squareId } order { squareId state } }": types.PaymentWrittenFragmentDoc,
+    "mutation PaymentsSaveCard($input: SaveCardInput!) { saveCard(input: $input) { __typename\n  ... on SaveCardSuccess { card { id squareId last4 cardBrand enabled cardholderName referenceId billingAddress { postalCode } customer { squareId } } }\n  ...PaymentWriteErrors ... on PaymentDeclinedError { paymentId } } }": types.PaymentsSaveCardDocument,
+    "mutation PaymentsDisableCard($input: DisableCardInput!) { disableCard(input: $input) { __typename\n  ... on DisableCardSuccess { card { squareId enabled } } ...PaymentWriteErrors } }": types.PaymentsDisableCardDocument,
+    "mutation PaymentsCreatePayment($input: CreatePaymentInput!) { createPayment(input: $input) { __typename\n  ... on CreatePaymentSuccess { payment { ...PaymentWritten } } ...PaymentWriteErrors ... on PaymentDeclinedError { paymentId } } }": types.PaymentsCreatePaymentDocument,
+    "mutation PaymentsChargeCustomer($input: ChargeCustomerInput!) { chargeCustomer(input: $input) { __typename\n  ... on ChargeCustomerSuccess { payment { ...PaymentWritten } } ...PaymentWriteErrors ... on PaymentDeclinedError { paymentId } } }": types.PaymentsChargeCustomerDocument,
+    "mutation PaymentsCompletePayment($input: CompletePaymentInput!) { completePayment(input: $input) { __typename\n  ... on CompletePaymentSuccess { payment { squareId status } } ...PaymentWriteErrors } }": types.PaymentsCompletePaymentDocument,
+    "mutation PaymentsCancelPayment($input: CancelPaymentInput!) { cancelPayment(input: $input) { __typename\n  ... on CancelPaymentSuccess { payment { squareId status } } ...PaymentWriteErrors } }": types.PaymentsCancelPaymentDocument,
+    "mutation PaymentsCancelByKey($input: CancelPaymentByIdempotencyKeyInput!) {\n  cancelPaymentByIdempotencyKey(input: $input) { __typename ... on CancelPaymentByIdempotencyKeySuccess { canceled } ...PaymentWriteErrors } }": types.PaymentsCancelByKeyDocument,
+    "mutation PaymentsRefundPayment($input: RefundPaymentInput!) { refundPayment(input: $input) { __typename\n  ... on RefundPaymentSuccess { refund { id squareId status reason amountMoney { amount currency } payment { squareId refundedMoney { amount } } } }\n  ...PaymentWriteErrors } }": types.PaymentsRefundPaymentDocument,
 };
 
 /**
@@ -110,6 +394,574 @@ export function graphql(source: "fragment TenderHeldPayment on Payment {\n  __ty
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "fragment WriteError on Error {\n  __typename\n  message\n  code\n  ... on ValidationError {\n    field\n  }\n  ... on NotFoundError {\n    field\n  }\n}\n\nmutation CreateCustomer($input: CreateCustomerInput!) {\n  createCustomer(input: $input) {\n    __typename\n    ... on CreateCustomerSuccess {\n      customer {\n        squareId\n        givenName\n        version\n      }\n    }\n    ...WriteError\n  }\n}\n\nmutation UpdateCustomer($input: UpdateCustomerInput!) {\n  updateCustomer(input: $input) {\n    __typename\n    ... on UpdateCustomerSuccess {\n      customer {\n        squareId\n        familyName\n        version\n      }\n    }\n    ...WriteError\n  }\n}\n\nmutation DeleteCustomer($input: DeleteCustomerInput!) {\n  deleteCustomer(input: $input) {\n    __typename\n    ... on DeleteCustomerSuccess {\n      deletedCustomerId\n    }\n    ...WriteError\n  }\n}\n\nmutation SaveCard($input: SaveCardInput!) {\n  saveCard(input: $input) {\n    __typename\n    ... on SaveCardSuccess {\n      card {\n        squareId\n        enabled\n      }\n    }\n    ...WriteError\n  }\n}\n\nmutation DisableCard($input: DisableCardInput!) {\n  disableCard(input: $input) {\n    __typename\n    ... on DisableCardSuccess {\n      card {\n        squareId\n        enabled\n      }\n    }\n    ...WriteError\n  }\n}\n\nfragment WrittenPayment on Payment {\n  squareId\n  status\n  referenceId\n  order {\n    squareId\n    state\n  }\n}\n\nmutation CreatePayment($input: CreatePaymentInput!) {\n  createPayment(input: $input) {\n    __typename\n    ... on CreatePaymentSuccess {\n      payment {\n        ...WrittenPayment\n      }\n    }\n    ...WriteError\n  }\n}\n\nmutation ChargeCustomer($input: ChargeCustomerInput!) {\n  chargeCustomer(input: $input) {\n    __typename\n    ... on ChargeCustomerSuccess {\n      payment {\n        ...WrittenPayment\n      }\n    }\n    ...WriteError\n  }\n}\n\nmutation CompletePayment($input: CompletePaymentInput!) {\n  completePayment(input: $input) {\n    __typename\n    ... on CompletePaymentSuccess {\n      payment {\n        ...WrittenPayment\n      }\n    }\n    ...WriteError\n  }\n}\n\nmutation CancelPayment($input: CancelPaymentInput!) {\n  cancelPayment(input: $input) {\n    __typename\n    ... on CancelPaymentSuccess {\n      payment {\n        ...WrittenPayment\n      }\n    }\n    ...WriteError\n  }\n}\n\nmutation CancelPaymentByIdempotencyKey($input: CancelPaymentByIdempotencyKeyInput!) {\n  cancelPaymentByIdempotencyKey(input: $input) {\n    __typename\n    ... on CancelPaymentByIdempotencyKeySuccess {\n      canceled\n    }\n    ...WriteError\n  }\n}\n\nmutation RefundPayment($input: RefundPaymentInput!) {\n  refundPayment(input: $input) {\n    __typename\n    ... on RefundPaymentSuccess {\n      refund {\n        squareId\n      }\n    }\n    ...WriteError\n  }\n}\n\nfragment WrittenOrder on Order {\n  squareId\n  state\n  totalMoney {\n    amount\n    currency\n  }\n}\n\nmutation CreateOrder($input: CreateOrderInput!) {\n  createOrder(input: $input) {\n    __typename\n    ... on CreateOrderSuccess {\n      order {\n        ...WrittenOrder\n      }\n    }\n    ...WriteError\n  }\n}\n\nmutation PayOrder($input: PayOrderInput!) {\n  payOrder(input: $input) {\n    __typename\n    ... on PayOrderSuccess {\n      order {\n        ...WrittenOrder\n      }\n    }\n    ...WriteError\n  }\n}\n\nmutation LinkGiftCardToCustomer($input: GiftCardCustomerInput!) {\n  linkGiftCardToCustomer(input: $input) {\n    __typename\n    ... on LinkGiftCardToCustomerSuccess {\n      giftCard {\n        squareId\n        customers {\n          squareId\n        }\n      }\n    }\n    ...WriteError\n  }\n}\n\nmutation UnlinkGiftCardFromCustomer($input: GiftCardCustomerInput!) {\n  unlinkGiftCardFromCustomer(input: $input) {\n    __typename\n    ... on UnlinkGiftCardFromCustomerSuccess {\n      giftCard {\n        squareId\n        customers {\n          squareId\n        }\n      }\n    }\n    ...WriteError\n  }\n}"): (typeof documents)["fragment WriteError on Error {\n  __typename\n  message\n  code\n  ... on ValidationError {\n    field\n  }\n  ... on NotFoundError {\n    field\n  }\n}\n\nmutation CreateCustomer($input: CreateCustomerInput!) {\n  createCustomer(input: $input) {\n    __typename\n    ... on CreateCustomerSuccess {\n      customer {\n        squareId\n        givenName\n        version\n      }\n    }\n    ...WriteError\n  }\n}\n\nmutation UpdateCustomer($input: UpdateCustomerInput!) {\n  updateCustomer(input: $input) {\n    __typename\n    ... on UpdateCustomerSuccess {\n      customer {\n        squareId\n        familyName\n        version\n      }\n    }\n    ...WriteError\n  }\n}\n\nmutation DeleteCustomer($input: DeleteCustomerInput!) {\n  deleteCustomer(input: $input) {\n    __typename\n    ... on DeleteCustomerSuccess {\n      deletedCustomerId\n    }\n    ...WriteError\n  }\n}\n\nmutation SaveCard($input: SaveCardInput!) {\n  saveCard(input: $input) {\n    __typename\n    ... on SaveCardSuccess {\n      card {\n        squareId\n        enabled\n      }\n    }\n    ...WriteError\n  }\n}\n\nmutation DisableCard($input: DisableCardInput!) {\n  disableCard(input: $input) {\n    __typename\n    ... on DisableCardSuccess {\n      card {\n        squareId\n        enabled\n      }\n    }\n    ...WriteError\n  }\n}\n\nfragment WrittenPayment on Payment {\n  squareId\n  status\n  referenceId\n  order {\n    squareId\n    state\n  }\n}\n\nmutation CreatePayment($input: CreatePaymentInput!) {\n  createPayment(input: $input) {\n    __typename\n    ... on CreatePaymentSuccess {\n      payment {\n        ...WrittenPayment\n      }\n    }\n    ...WriteError\n  }\n}\n\nmutation ChargeCustomer($input: ChargeCustomerInput!) {\n  chargeCustomer(input: $input) {\n    __typename\n    ... on ChargeCustomerSuccess {\n      payment {\n        ...WrittenPayment\n      }\n    }\n    ...WriteError\n  }\n}\n\nmutation CompletePayment($input: CompletePaymentInput!) {\n  completePayment(input: $input) {\n    __typename\n    ... on CompletePaymentSuccess {\n      payment {\n        ...WrittenPayment\n      }\n    }\n    ...WriteError\n  }\n}\n\nmutation CancelPayment($input: CancelPaymentInput!) {\n  cancelPayment(input: $input) {\n    __typename\n    ... on CancelPaymentSuccess {\n      payment {\n        ...WrittenPayment\n      }\n    }\n    ...WriteError\n  }\n}\n\nmutation CancelPaymentByIdempotencyKey($input: CancelPaymentByIdempotencyKeyInput!) {\n  cancelPaymentByIdempotencyKey(input: $input) {\n    __typename\n    ... on CancelPaymentByIdempotencyKeySuccess {\n      canceled\n    }\n    ...WriteError\n  }\n}\n\nmutation RefundPayment($input: RefundPaymentInput!) {\n  refundPayment(input: $input) {\n    __typename\n    ... on RefundPaymentSuccess {\n      refund {\n        squareId\n      }\n    }\n    ...WriteError\n  }\n}\n\nfragment WrittenOrder on Order {\n  squareId\n  state\n  totalMoney {\n    amount\n    currency\n  }\n}\n\nmutation CreateOrder($input: CreateOrderInput!) {\n  createOrder(input: $input) {\n    __typename\n    ... on CreateOrderSuccess {\n      order {\n        ...WrittenOrder\n      }\n    }\n    ...WriteError\n  }\n}\n\nmutation PayOrder($input: PayOrderInput!) {\n  payOrder(input: $input) {\n    __typename\n    ... on PayOrderSuccess {\n      order {\n        ...WrittenOrder\n      }\n    }\n    ...WriteError\n  }\n}\n\nmutation LinkGiftCardToCustomer($input: GiftCardCustomerInput!) {\n  linkGiftCardToCustomer(input: $input) {\n    __typename\n    ... on LinkGiftCardToCustomerSuccess {\n      giftCard {\n        squareId\n        customers {\n          squareId\n        }\n      }\n    }\n    ...WriteError\n  }\n}\n\nmutation UnlinkGiftCardFromCustomer($input: GiftCardCustomerInput!) {\n  unlinkGiftCardFromCustomer(input: $input) {\n    __typename\n    ... on UnlinkGiftCardFromCustomerSuccess {\n      giftCard {\n        squareId\n        customers {\n          squareId\n        }\n      }\n    }\n    ...WriteError\n  }\n}"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation AccessCreateCustomer { createCustomer(input: { givenName: \"Scoped\", idempotencyKey: \"access-scoped\" }) { __typename ... on CreateCustomerSuccess { customer { squareId } } } }"): (typeof documents)["mutation AccessCreateCustomer { createCustomer(input: { givenName: \"Scoped\", idempotencyKey: \"access-scoped\" }) { __typename ... on CreateCustomerSuccess { customer { squareId } } } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query AccessLocations { locations { name } }"): (typeof documents)["query AccessLocations { locations { name } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query AccessCustomersAcrossDomains { customers(first: 5) { edges { node { givenName cards { last4 } orders(first: 1) { edges { node { id } } } } } } }"): (typeof documents)["query AccessCustomersAcrossDomains { customers(first: 5) { edges { node { givenName cards { last4 } orders(first: 1) { edges { node { id } } } } } } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query AccessPayments { payments(first: 1) { edges { node { id } } } }"): (typeof documents)["query AccessPayments { payments(first: 1) { edges { node { id } } } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query AccessCustomerIds { customers(first: 1) { edges { node { id } } } }"): (typeof documents)["query AccessCustomerIds { customers(first: 1) { edges { node { id } } } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query AccessNode($id: ID!) { node(id: $id) { id ... on Customer { givenName } } }"): (typeof documents)["query AccessNode($id: ID!) { node(id: $id) { id ... on Customer { givenName } } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query ApiKeysReloadProbe { __typename }"): (typeof documents)["query ApiKeysReloadProbe { __typename }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "subscription ApiKeysReloadPayments { paymentUpdated { squareId } }"): (typeof documents)["subscription ApiKeysReloadPayments { paymentUpdated { squareId } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query AuthModesLocationNames { locations { name } }"): (typeof documents)["query AuthModesLocationNames { locations { name } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query AuthModesSellerCustomers { customers(first: 10) { edges { node { squareId givenName } } } }"): (typeof documents)["query AuthModesSellerCustomers { customers(first: 10) { edges { node { squareId givenName } } } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query AuthModesCustomer($id: ID!) { customer(id: $id) { squareId } }"): (typeof documents)["query AuthModesCustomer($id: ID!) { customer(id: $id) { squareId } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query AuthModesLocations { locations { squareId } }"): (typeof documents)["query AuthModesLocations { locations { squareId } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query AuthModesRevoked { customers(first: 1) { edges { node { id } } } }"): (typeof documents)["query AuthModesRevoked { customers(first: 1) { edges { node { id } } } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query AuthModesServed { customers(first: 5) { edges { node { givenName } } } }"): (typeof documents)["query AuthModesServed { customers(first: 5) { edges { node { givenName } } } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "subscription CachePaymentStatus { paymentUpdated { squareId status } }"): (typeof documents)["subscription CachePaymentStatus { paymentUpdated { squareId status } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation CacheUpdateCustomer($input: UpdateCustomerInput!) { updateCustomer(input: $input) { __typename } }"): (typeof documents)["mutation CacheUpdateCustomer($input: UpdateCustomerInput!) { updateCustomer(input: $input) { __typename } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation CacheCreateCustomer($input: CreateCustomerInput!) { createCustomer(input: $input) { __typename } }"): (typeof documents)["mutation CacheCreateCustomer($input: CreateCustomerInput!) { createCustomer(input: $input) { __typename } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation CacheSaveCard($input: SaveCardInput!) { saveCard(input: $input) { __typename } }"): (typeof documents)["mutation CacheSaveCard($input: SaveCardInput!) { saveCard(input: $input) { __typename } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation CacheDisableCard($input: DisableCardInput!) { disableCard(input: $input) { __typename } }"): (typeof documents)["mutation CacheDisableCard($input: DisableCardInput!) { disableCard(input: $input) { __typename } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation CacheCreateOrder($input: CreateOrderInput!) { createOrder(input: $input) { __typename } }"): (typeof documents)["mutation CacheCreateOrder($input: CreateOrderInput!) { createOrder(input: $input) { __typename } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation CacheRefundPayment($input: RefundPaymentInput!) { refundPayment(input: $input) { __typename } }"): (typeof documents)["mutation CacheRefundPayment($input: RefundPaymentInput!) { refundPayment(input: $input) { __typename } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation CacheUnlinkGiftCard($input: GiftCardCustomerInput!) { unlinkGiftCardFromCustomer(input: $input) { __typename } }"): (typeof documents)["mutation CacheUnlinkGiftCard($input: GiftCardCustomerInput!) { unlinkGiftCardFromCustomer(input: $input) { __typename } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation CacheIncrementGiftCard($input: IncrementGiftCardBalanceInput!) { incrementGiftCardBalance(input: $input) { __typename } }"): (typeof documents)["mutation CacheIncrementGiftCard($input: IncrementGiftCardBalanceInput!) { incrementGiftCardBalance(input: $input) { __typename } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation CacheDeleteCustomer($input: DeleteCustomerInput!) { deleteCustomer(input: $input) { __typename } }"): (typeof documents)["mutation CacheDeleteCustomer($input: DeleteCustomerInput!) { deleteCustomer(input: $input) { __typename } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation CardsSaveAndList($input: SaveCardInput!) { saveCard(input: $input) { __typename\n      ... on SaveCardSuccess { card { squareId last4 cardholderName referenceId billingAddress { postalCode }\n        customer { squareId cards { squareId } } } } ... on Error { message } } }"): (typeof documents)["mutation CardsSaveAndList($input: SaveCardInput!) { saveCard(input: $input) { __typename\n      ... on SaveCardSuccess { card { squareId last4 cardholderName referenceId billingAddress { postalCode }\n        customer { squareId cards { squareId } } } } ... on Error { message } } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation CardsDisableAndList($input: DisableCardInput!) { disableCard(input: $input) { __typename\n      ... on DisableCardSuccess { card { squareId enabled customer { cards { squareId } all: cards(includeDisabled: true) { squareId enabled } } } } } }"): (typeof documents)["mutation CardsDisableAndList($input: DisableCardInput!) { disableCard(input: $input) { __typename\n      ... on DisableCardSuccess { card { squareId enabled customer { cards { squareId } all: cards(includeDisabled: true) { squareId enabled } } } } } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query CostDeferred { customers(first: 3) { edges { node { givenName ... @defer { cards { squareId } giftCards { squareId } } } } } }"): (typeof documents)["query CostDeferred { customers(first: 3) { edges { node { givenName ... @defer { cards { squareId } giftCards { squareId } } } } } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query CostNoCall { __typename }"): (typeof documents)["query CostNoCall { __typename }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query CostTooComplex { customers(first: 100) { edges { node { orders(first: 100) { edges { node { payments { refunds { id } } } } } } } } }"): (typeof documents)["query CostTooComplex { customers(first: 100) { edges { node { orders(first: 100) { edges { node { payments { refunds { id } } } } } } } } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query CostOverBudget { customer(id: \"x\") { id squareId givenName } }"): (typeof documents)["query CostOverBudget { customer(id: \"x\") { id squareId givenName } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query CostFree { __typename }"): (typeof documents)["query CostFree { __typename }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "subscription CostOrderUpdates { orderUpdated { squareId } }"): (typeof documents)["subscription CostOrderUpdates { orderUpdated { squareId } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "subscription CostOrderStates { orderUpdated { squareId state } }"): (typeof documents)["subscription CostOrderStates { orderUpdated { squareId state } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation CustomersWriteCreate($input: CreateCustomerInput!) {\n  createCustomer(input: $input) {\n    __typename\n    ... on CreateCustomerSuccess { customer { id squareId givenName emailAddress version } }\n    ... on Error { message code }\n    ... on ValidationError { field }\n  }\n}"): (typeof documents)["mutation CustomersWriteCreate($input: CreateCustomerInput!) {\n  createCustomer(input: $input) {\n    __typename\n    ... on CreateCustomerSuccess { customer { id squareId givenName emailAddress version } }\n    ... on Error { message code }\n    ... on ValidationError { field }\n  }\n}"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation CustomersWriteUpdate($input: UpdateCustomerInput!) { updateCustomer(input: $input) {\n      __typename ... on UpdateCustomerSuccess { customer { familyName version } } ... on Error { code message } } }"): (typeof documents)["mutation CustomersWriteUpdate($input: UpdateCustomerInput!) { updateCustomer(input: $input) {\n      __typename ... on UpdateCustomerSuccess { customer { familyName version } } ... on Error { code message } } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation CustomersWriteDelete($input: DeleteCustomerInput!) { deleteCustomer(input: $input) {\n      __typename ... on DeleteCustomerSuccess { deletedCustomerId } ... on Error { code } } }"): (typeof documents)["mutation CustomersWriteDelete($input: DeleteCustomerInput!) { deleteCustomer(input: $input) {\n      __typename ... on DeleteCustomerSuccess { deletedCustomerId } ... on Error { code } } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation CustomersWriteDeleteBadId { deleteCustomer(input: { id: \"not an id!\" }) { __typename ... on ValidationError { field } } }"): (typeof documents)["mutation CustomersWriteDeleteBadId { deleteCustomer(input: { id: \"not an id!\" }) { __typename ... on ValidationError { field } } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "fragment DemoCafeOrderTaxes on Order { taxes { name percentage scope autoApplied appliedMoney { amount } } totalTaxMoney { amount } totalMoney { amount } }"): (typeof documents)["fragment DemoCafeOrderTaxes on Order { taxes { name percentage scope autoApplied appliedMoney { amount } } totalTaxMoney { amount } totalMoney { amount } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query DemoCafeMatchaLatte { catalogItems(first: 5, filter: { text: \"Matcha Latte\" }) { edges { node { name variations { squareId name price { amount } } } } } }"): (typeof documents)["query DemoCafeMatchaLatte { catalogItems(first: 5, filter: { text: \"Matcha Latte\" }) { edges { node { name variations { squareId name price { amount } } } } } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation DemoCafeCreateOrder($input: CreateOrderInput!) { createOrder(input: $input) { __typename ... on CreateOrderSuccess { order { ...DemoCafeOrderTaxes } } ... on Error { message } } }"): (typeof documents)["mutation DemoCafeCreateOrder($input: CreateOrderInput!) { createOrder(input: $input) { __typename ... on CreateOrderSuccess { order { ...DemoCafeOrderTaxes } } ... on Error { message } } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query DemoCafeOrders($ids: [ID!]) { orders(first: 20, filter: { customerIds: $ids }) { edges { node { pricingOptions { autoApplyTaxes } ...DemoCafeOrderTaxes } } } }"): (typeof documents)["query DemoCafeOrders($ids: [ID!]) { orders(first: 20, filter: { customerIds: $ids }) { edges { node { pricingOptions { autoApplyTaxes } ...DemoCafeOrderTaxes } } } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation WalksCreateCustomer($input: CreateCustomerInput!) { createCustomer(input: $input) { __typename } }"): (typeof documents)["mutation WalksCreateCustomer($input: CreateCustomerInput!) { createCustomer(input: $input) { __typename } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query FuzzNodeAndCustomer($id: ID!) { node(id: $id) { id } customer(id: $id) { squareId } }"): (typeof documents)["query FuzzNodeAndCustomer($id: ID!) { node(id: $id) { id } customer(id: $id) { squareId } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query FuzzNodes($ids: [ID!]!) { nodes(ids: $ids) { id } }"): (typeof documents)["query FuzzNodes($ids: [ID!]!) { nodes(ids: $ids) { id } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query FuzzCustomers($n: Int, $c: String) { customers(first: $n, after: $c) { edges { cursor } } }"): (typeof documents)["query FuzzCustomers($n: Int, $c: String) { customers(first: $n, after: $c) { edges { cursor } } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query FuzzLocationsIf($v: Boolean!) { locations @include(if: $v) { id } }"): (typeof documents)["query FuzzLocationsIf($v: Boolean!) { locations @include(if: $v) { id } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query FuzzCustomerGraph($id: ID!) { customer(id: $id) { id cards { id } giftCards { id } orders(first: 2) { edges { node { id payments { id } } } } } }"): (typeof documents)["query FuzzCustomerGraph($id: ID!) { customer(id: $id) { id cards { id } giftCards { id } orders(first: 2) { edges { node { id payments { id } } } } } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query FuzzRealIds($id: ID!) { customer(id: $id) { id cards { id } giftCards { id } orders(first: 3) { edges { node { id payments { id } } } } } locations { id } }"): (typeof documents)["query FuzzRealIds($id: ID!) { customer(id: $id) { id cards { id } giftCards { id } orders(first: 3) { edges { node { id payments { id } } } } } locations { id } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query GiftCardsCustomerId($id: ID!) { customer(id: $id) { id } }"): (typeof documents)["query GiftCardsCustomerId($id: ID!) { customer(id: $id) { id } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation GiftCardsCreateAsWriter($input: CreateGiftCardInput!) { createGiftCard(input: $input) { __typename } }"): (typeof documents)["mutation GiftCardsCreateAsWriter($input: CreateGiftCardInput!) { createGiftCard(input: $input) { __typename } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query IncrementalDeferredCards {\n  customers(first: 3) { edges { node { givenName ... @defer(label: \"cards\") { cards { squareId } } } } }\n}"): (typeof documents)["query IncrementalDeferredCards {\n  customers(first: 3) { edges { node { givenName ... @defer(label: \"cards\") { cards { squareId } } } } }\n}"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query IncrementalTooCostly { customers(first: 100) { edges { node { givenName ... @defer {\n      orders(first: 100) { edges { node { payments { refunds { id } } } } } } } } } }"): (typeof documents)["query IncrementalTooCostly { customers(first: 100) { edges { node { givenName ... @defer {\n      orders(first: 100) { edges { node { payments { refunds { id } } } } } } } } } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query IncrementalBadVariable($n: Int!) { customers(first: $n) { edges { node { ... @defer { givenName } } } } }"): (typeof documents)["query IncrementalBadVariable($n: Int!) { customers(first: $n) { edges { node { ... @defer { givenName } } } } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query IncrementalAsPlain { customers(first: 3) { edges { node { givenName cards { squareId } giftCards { squareId } } } } }"): (typeof documents)["query IncrementalAsPlain { customers(first: 3) { edges { node { givenName cards { squareId } giftCards { squareId } } } } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query IncrementalAsJson { customers(first: 3) { edges @stream(initialCount: 1) { node { givenName cards { squareId }\n      ... @defer { cards { last4 } } ... @defer { giftCards { squareId } } } } } }"): (typeof documents)["query IncrementalAsJson { customers(first: 3) { edges @stream(initialCount: 1) { node { givenName cards { squareId }\n      ... @defer { cards { last4 } } ... @defer { giftCards { squareId } } } } } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query IncrementalStreamed { customers(first: 3) { edges @stream(initialCount: 1) { node { givenName } } } }"): (typeof documents)["query IncrementalStreamed { customers(first: 3) { edges @stream(initialCount: 1) { node { givenName } } } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query InputErrorsNodes($ids: [ID!]!) { nodes(ids: $ids) { id } }"): (typeof documents)["query InputErrorsNodes($ids: [ID!]!) { nodes(ids: $ids) { id } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "subscription InputErrorsCustomerUpdated($id: ID!) { customerUpdated(customerId: $id) { id } }"): (typeof documents)["subscription InputErrorsCustomerUpdated($id: ID!) { customerUpdated(customerId: $id) { id } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "fragment GuidePayment on Payment { squareId status sourceType amountMoney { amount currency } refundedMoney { amount }\n  customer { squareId } order { squareId state customer { squareId } }\n  cardDetails { status entryMethod card { cardBrand last4 } } }"): (typeof documents)["fragment GuidePayment on Payment { squareId status sourceType amountMoney { amount currency } refundedMoney { amount }\n  customer { squareId } order { squareId state customer { squareId } }\n  cardDetails { status entryMethod card { cardBrand last4 } } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation GuideCreatePayment($input: CreatePaymentInput!) {\n  createPayment(input: $input) {\n    __typename\n    ... on CreatePaymentSuccess { payment { ...GuidePayment } }\n    ... on Error { code message }\n    ... on ValidationError { field }\n  }\n}"): (typeof documents)["mutation GuideCreatePayment($input: CreatePaymentInput!) {\n  createPayment(input: $input) {\n    __typename\n    ... on CreatePaymentSuccess { payment { ...GuidePayment } }\n    ... on Error { code message }\n    ... on ValidationError { field }\n  }\n}"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation GuideCreateOrder($input: CreateOrderInput!) {\n  createOrder(input: $input) {\n    __typename\n    ... on CreateOrderSuccess { order { squareId state source { name } totalMoney { amount currency } customer { squareId } } }\n    ... on Error { code message }\n  }\n}"): (typeof documents)["mutation GuideCreateOrder($input: CreateOrderInput!) {\n  createOrder(input: $input) {\n    __typename\n    ... on CreateOrderSuccess { order { squareId state source { name } totalMoney { amount currency } customer { squareId } } }\n    ... on Error { code message }\n  }\n}"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query GuideCustomer($id: ID!) {\n  customer(id: $id) {\n    squareId\n    cards { squareId enabled last4 billingAddress { postalCode } }\n    allCards: cards(includeDisabled: true) { squareId enabled }\n    giftCards { squareId balanceMoney { amount } }\n    orders(first: 50) { edges { node { squareId } } }\n  }\n}"): (typeof documents)["query GuideCustomer($id: ID!) {\n  customer(id: $id) {\n    squareId\n    cards { squareId enabled last4 billingAddress { postalCode } }\n    allCards: cards(includeDisabled: true) { squareId enabled }\n    giftCards { squareId balanceMoney { amount } }\n    orders(first: 50) { edges { node { squareId } } }\n  }\n}"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation GuideSaveCard($input: SaveCardInput!) {\n  saveCard(input: $input) {\n    __typename\n    ... on SaveCardSuccess { card { id squareId enabled cardBrand last4 cardholderName billingAddress { postalCode } customer { squareId } } }\n    ... on Error { code message }\n  }\n}"): (typeof documents)["mutation GuideSaveCard($input: SaveCardInput!) {\n  saveCard(input: $input) {\n    __typename\n    ... on SaveCardSuccess { card { id squareId enabled cardBrand last4 cardholderName billingAddress { postalCode } customer { squareId } } }\n    ... on Error { code message }\n  }\n}"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query GuideLocations { locations { squareId } }"): (typeof documents)["query GuideLocations { locations { squareId } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation GuideCreateCustomer($input: CreateCustomerInput!) { createCustomer(input: $input) {\n        __typename ... on CreateCustomerSuccess { customer { id squareId } } } }"): (typeof documents)["mutation GuideCreateCustomer($input: CreateCustomerInput!) { createCustomer(input: $input) {\n        __typename ... on CreateCustomerSuccess { customer { id squareId } } } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation GuideDisableCard($input: DisableCardInput!) { disableCard(input: $input) {\n        __typename ... on DisableCardSuccess { card { squareId enabled } } ... on Error { code } } }"): (typeof documents)["mutation GuideDisableCard($input: DisableCardInput!) { disableCard(input: $input) {\n        __typename ... on DisableCardSuccess { card { squareId enabled } } ... on Error { code } } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query GuideFindCustomer($filter: CustomerFilter) { customers(first: 10, filter: $filter) { edges { node { squareId } } } }"): (typeof documents)["query GuideFindCustomer($filter: CustomerFilter) { customers(first: 10, filter: $filter) { edges { node { squareId } } } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation GuideChargeCustomer($input: ChargeCustomerInput!) { chargeCustomer(input: $input) {\n        __typename ... on ChargeCustomerSuccess { payment { ...GuidePayment } } ... on Error { code message } } }"): (typeof documents)["mutation GuideChargeCustomer($input: ChargeCustomerInput!) { chargeCustomer(input: $input) {\n        __typename ... on ChargeCustomerSuccess { payment { ...GuidePayment } } ... on Error { code message } } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation GuideLinkGiftCard($input: GiftCardCustomerInput!) { linkGiftCardToCustomer(input: $input) {\n        __typename ... on LinkGiftCardToCustomerSuccess { giftCard { squareId customers { squareId } } } ... on Error { code } } }"): (typeof documents)["mutation GuideLinkGiftCard($input: GiftCardCustomerInput!) { linkGiftCardToCustomer(input: $input) {\n        __typename ... on LinkGiftCardToCustomerSuccess { giftCard { squareId customers { squareId } } } ... on Error { code } } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query GuideOrdersOfCustomer($ids: [ID!]) { orders(first: 50, filter: { customerIds: $ids }) { edges { node { squareId } } } }"): (typeof documents)["query GuideOrdersOfCustomer($ids: [ID!]) { orders(first: 50, filter: { customerIds: $ids }) { edges { node { squareId } } } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query GuideOrder($id: ID!) { order(id: $id) { state customer { squareId } } }"): (typeof documents)["query GuideOrder($id: ID!) { order(id: $id) { state customer { squareId } } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation GuideRefundPayment($input: RefundPaymentInput!) { refundPayment(input: $input) {\n        __typename ... on RefundPaymentSuccess { refund { squareId status amountMoney { amount } reason payment { squareId refundedMoney { amount } } } }\n        ... on Error { code message } } }"): (typeof documents)["mutation GuideRefundPayment($input: RefundPaymentInput!) { refundPayment(input: $input) {\n        __typename ... on RefundPaymentSuccess { refund { squareId status amountMoney { amount } reason payment { squareId refundedMoney { amount } } } }\n        ... on Error { code message } } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query GuidePaymentRefunds($id: ID!) { payment(id: $id) { refundedMoney { amount } refunds { squareId } } }"): (typeof documents)["query GuidePaymentRefunds($id: ID!) { payment(id: $id) { refundedMoney { amount } refunds { squareId } } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "subscription LiveResumePayments { paymentUpdated { squareId } }"): (typeof documents)["subscription LiveResumePayments { paymentUpdated { squareId } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query MergedCustomerHistory($id: ID!) { customer(id: $id) {\n  squareId resolvedFromMergedId mergedFrom\n  orders(first: 50) { edges { node { squareId } } }\n  payments(first: 50) { edges { node { squareId } } }\n} }"): (typeof documents)["query MergedCustomerHistory($id: ID!) { customer(id: $id) {\n  squareId resolvedFromMergedId mergedFrom\n  orders(first: 50) { edges { node { squareId } } }\n  payments(first: 50) { edges { node { squareId } } }\n} }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query MergedCustomersPage { customers(first: 50) { edges { node { squareId mergedFrom orders(first: 5) { edges { node { squareId } } } } } } }"): (typeof documents)["query MergedCustomersPage { customers(first: 50) { edges { node { squareId mergedFrom orders(first: 5) { edges { node { squareId } } } } } } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query NodeCachedIds($customer: ID!) {\n  customer(id: $customer) {\n    id\n    cards { id }\n    giftCards { id }\n    orders(first: 1) { edges { node { id } } }\n    loyaltyAccount { id program { id } }\n  }\n  payments(first: 50) { edges { node { id refunds { id } } } }\n  locations { id }\n  catalogItems(first: 1) { edges { node { id } } }\n  customerGroups { id }\n  customerSegments { id }\n}"): (typeof documents)["query NodeCachedIds($customer: ID!) {\n  customer(id: $customer) {\n    id\n    cards { id }\n    giftCards { id }\n    orders(first: 1) { edges { node { id } } }\n    loyaltyAccount { id program { id } }\n  }\n  payments(first: 50) { edges { node { id refunds { id } } } }\n  locations { id }\n  catalogItems(first: 1) { edges { node { id } } }\n  customerGroups { id }\n  customerSegments { id }\n}"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query NodeCachedNode($id: ID!) { node(id: $id) { __typename id } }"): (typeof documents)["query NodeCachedNode($id: ID!) { node(id: $id) { __typename id } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query NodeCachedNodes($ids: [ID!]!) { nodes(ids: $ids) { __typename id } }"): (typeof documents)["query NodeCachedNodes($ids: [ID!]!) { nodes(ids: $ids) { __typename id } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query NodeCachedCardBeside($id: ID!, $customer: ID!) { customer(id: $customer) { cards { id } } node(id: $id) { id } }"): (typeof documents)["query NodeCachedCardBeside($id: ID!, $customer: ID!) { customer(id: $customer) { cards { id } } node(id: $id) { id } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation OrdersWriteCreate($input: CreateOrderInput!) {\n  createOrder(input: $input) {\n    __typename\n    ... on CreateOrderSuccess {\n      order {\n        squareId state version referenceId source { name } location { id }\n        customer { squareId orders(first: 50) { edges { node { squareId } } } }\n        lineItems { name quantity note basePriceMoney { amount } totalDiscountMoney { amount } totalTaxMoney { amount } totalMoney { amount } }\n        taxes { uid name percentage scope appliedMoney { amount } }\n        discounts { uid name type scope appliedMoney { amount } }\n        totalMoney { amount currency } totalTaxMoney { amount } totalDiscountMoney { amount } netAmountDueMoney { amount }\n      }\n    }\n    ... on Error { message code }\n    ... on ValidationError { field }\n  }\n}"): (typeof documents)["mutation OrdersWriteCreate($input: CreateOrderInput!) {\n  createOrder(input: $input) {\n    __typename\n    ... on CreateOrderSuccess {\n      order {\n        squareId state version referenceId source { name } location { id }\n        customer { squareId orders(first: 50) { edges { node { squareId } } } }\n        lineItems { name quantity note basePriceMoney { amount } totalDiscountMoney { amount } totalTaxMoney { amount } totalMoney { amount } }\n        taxes { uid name percentage scope appliedMoney { amount } }\n        discounts { uid name type scope appliedMoney { amount } }\n        totalMoney { amount currency } totalTaxMoney { amount } totalDiscountMoney { amount } netAmountDueMoney { amount }\n      }\n    }\n    ... on Error { message code }\n    ... on ValidationError { field }\n  }\n}"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation OrdersWritePay($input: PayOrderInput!) {\n  payOrder(input: $input) {\n    __typename\n    ... on PayOrderSuccess { order { squareId state version netAmountDueMoney { amount } tenders { amountMoney { amount } payment { squareId status } } } }\n    ... on Error { message code }\n    ... on ValidationError { field }\n  }\n}"): (typeof documents)["mutation OrdersWritePay($input: PayOrderInput!) {\n  payOrder(input: $input) {\n    __typename\n    ... on PayOrderSuccess { order { squareId state version netAmountDueMoney { amount } tenders { amountMoney { amount } payment { squareId status } } } }\n    ... on Error { message code }\n    ... on ValidationError { field }\n  }\n}"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query OrdersWriteOfCustomer($id: ID!) { customer(id: $id) { orders(first: 50) { edges { node { squareId } } } } }"): (typeof documents)["query OrdersWriteOfCustomer($id: ID!) { customer(id: $id) { orders(first: 50) { edges { node { squareId } } } } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query OrdersWriteByFilter($ids: [ID!]) { orders(first: 50, filter: { customerIds: $ids }) { edges { node { squareId } } } }"): (typeof documents)["query OrdersWriteByFilter($ids: [ID!]) { orders(first: 50, filter: { customerIds: $ids }) { edges { node { squareId } } } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query OrdersWriteLocations { locations { id squareId } }"): (typeof documents)["query OrdersWriteLocations { locations { id squareId } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation OrdersWritePriced($input: CreateOrderInput!) {\n    createOrder(input: $input) {\n      __typename\n      ... on CreateOrderSuccess {\n        order {\n          pricingOptions { autoApplyTaxes autoApplyDiscounts }\n          taxes { uid name percentage scope autoApplied catalogObjectId appliedMoney { amount } }\n          lineItems { name appliedTaxes { taxUid appliedMoney { amount } } totalTaxMoney { amount } }\n          totalTaxMoney { amount } totalDiscountMoney { amount } totalMoney { amount }\n        }\n      }\n      ... on Error { message code }\n    }\n  }"): (typeof documents)["mutation OrdersWritePriced($input: CreateOrderInput!) {\n    createOrder(input: $input) {\n      __typename\n      ... on CreateOrderSuccess {\n        order {\n          pricingOptions { autoApplyTaxes autoApplyDiscounts }\n          taxes { uid name percentage scope autoApplied catalogObjectId appliedMoney { amount } }\n          lineItems { name appliedTaxes { taxUid appliedMoney { amount } } totalTaxMoney { amount } }\n          totalTaxMoney { amount } totalDiscountMoney { amount } totalMoney { amount }\n        }\n      }\n      ... on Error { message code }\n    }\n  }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation OrdersWriteLink($input: GiftCardCustomerInput!) {\n    linkGiftCardToCustomer(input: $input) {\n      __typename\n      ... on LinkGiftCardToCustomerSuccess { giftCard { squareId customers { squareId } } }\n      ... on Error { code message }\n      ... on ValidationError { field }\n    }\n  }"): (typeof documents)["mutation OrdersWriteLink($input: GiftCardCustomerInput!) {\n    linkGiftCardToCustomer(input: $input) {\n      __typename\n      ... on LinkGiftCardToCustomerSuccess { giftCard { squareId customers { squareId } } }\n      ... on Error { code message }\n      ... on ValidationError { field }\n    }\n  }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation OrdersWriteUnlink($input: GiftCardCustomerInput!) {\n    unlinkGiftCardFromCustomer(input: $input) {\n      __typename\n      ... on UnlinkGiftCardFromCustomerSuccess { giftCard { squareId customers { squareId } } }\n      ... on Error { code message }\n      ... on ValidationError { field }\n    }\n  }"): (typeof documents)["mutation OrdersWriteUnlink($input: GiftCardCustomerInput!) {\n    unlinkGiftCardFromCustomer(input: $input) {\n      __typename\n      ... on UnlinkGiftCardFromCustomerSuccess { giftCard { squareId customers { squareId } } }\n      ... on Error { code message }\n      ... on ValidationError { field }\n    }\n  }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query OrdersWriteCustomerGiftCards($id: ID!) { customer(id: $id) { giftCards { squareId customers { squareId } } } }"): (typeof documents)["query OrdersWriteCustomerGiftCards($id: ID!) { customer(id: $id) { giftCards { squareId customers { squareId } } } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query OrdersWriteGlobalIds($id: ID!, $customerId: ID!) { giftCard(id: $id) { id } customer(id: $customerId) { id } }"): (typeof documents)["query OrdersWriteGlobalIds($id: ID!, $customerId: ID!) { giftCard(id: $id) { id } customer(id: $customerId) { id } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation OrdersWritePayScoped { payOrder(input: { orderId: \"O1\", paymentIds: [\"P1\"], idempotencyKey: \"k\" }) { __typename } }"): (typeof documents)["mutation OrdersWritePayScoped { payOrder(input: { orderId: \"O1\", paymentIds: [\"P1\"], idempotencyKey: \"k\" }) { __typename } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation OrdersWriteLinkScoped { linkGiftCardToCustomer(input: { giftCardId: \"gftc:1\", customerId: \"C1\" }) { __typename } }"): (typeof documents)["mutation OrdersWriteLinkScoped { linkGiftCardToCustomer(input: { giftCardId: \"gftc:1\", customerId: \"C1\" }) { __typename } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query PaymentsWriteGlobalIds($id: ID!) { customer(id: $id) { id } locations { id squareId } }"): (typeof documents)["query PaymentsWriteGlobalIds($id: ID!) { customer(id: $id) { id } locations { id squareId } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query PaymentsWriteVersion($id: ID!) { payment(id: $id) { versionToken } }"): (typeof documents)["query PaymentsWriteVersion($id: ID!) { payment(id: $id) { versionToken } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query PaymentsWriteOfCustomer($id: ID!) { customer(id: $id) {\n    payments { edges { node { squareId status customer { squareId } } } }\n    orders { edges { node { squareId state } } } } }"): (typeof documents)["query PaymentsWriteOfCustomer($id: ID!) { customer(id: $id) {\n    payments { edges { node { squareId status customer { squareId } } } }\n    orders { edges { node { squareId state } } } } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation PaymentsWriteBeforeAndAfter($save: SaveCardInput!, $charge: ChargeCustomerInput!) {\n      before: saveCard(input: $save) { ... on SaveCardSuccess { card { customer { payments { edges { node { squareId } } } } } } }\n      charge: chargeCustomer(input: $charge) { __typename\n        ... on ChargeCustomerSuccess { payment { squareId status amountMoney { amount } cardDetails { entryMethod }\n          order { squareId state } customer { payments { edges { node { squareId } } } cards { squareId } } } }\n        ... on Error { message code } } }"): (typeof documents)["mutation PaymentsWriteBeforeAndAfter($save: SaveCardInput!, $charge: ChargeCustomerInput!) {\n      before: saveCard(input: $save) { ... on SaveCardSuccess { card { customer { payments { edges { node { squareId } } } } } } }\n      charge: chargeCustomer(input: $charge) { __typename\n        ... on ChargeCustomerSuccess { payment { squareId status amountMoney { amount } cardDetails { entryMethod }\n          order { squareId state } customer { payments { edges { node { squareId } } } cards { squareId } } } }\n        ... on Error { message code } } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation PaymentsWriteChargeAnyCard($input: ChargeCustomerInput!) { chargeCustomer(input: $input) {\n        __typename ... on ChargeCustomerSuccess { payment { squareId } } } }"): (typeof documents)["mutation PaymentsWriteChargeAnyCard($input: ChargeCustomerInput!) { chargeCustomer(input: $input) {\n        __typename ... on ChargeCustomerSuccess { payment { squareId } } } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation PaymentsWriteDisableThenCharge($disable: DisableCardInput!, $charge: ChargeCustomerInput!) {\n      d: disableCard(input: $disable) { __typename }\n      c: chargeCustomer(input: $charge) { __typename ... on ChargeCustomerSuccess { payment { squareId } } } }"): (typeof documents)["mutation PaymentsWriteDisableThenCharge($disable: DisableCardInput!, $charge: ChargeCustomerInput!) {\n      d: disableCard(input: $disable) { __typename }\n      c: chargeCustomer(input: $charge) { __typename ... on ChargeCustomerSuccess { payment { squareId } } } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation PaymentsWriteChargeRefused($input: ChargeCustomerInput!) { chargeCustomer(input: $input) { __typename\n      ... on Error { code message } ... on ValidationError { field } } }"): (typeof documents)["mutation PaymentsWriteChargeRefused($input: ChargeCustomerInput!) { chargeCustomer(input: $input) { __typename\n      ... on Error { code message } ... on ValidationError { field } } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation PaymentsWriteChargeScoped { chargeCustomer(input: { customerId: \"C1\", amountMoney: { amount: 1, currency: USD }, idempotencyKey: \"k\" }) { __typename } }"): (typeof documents)["mutation PaymentsWriteChargeScoped { chargeCustomer(input: { customerId: \"C1\", amountMoney: { amount: 1, currency: USD }, idempotencyKey: \"k\" }) { __typename } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query DefaultsQueryType { __schema { queryType { name } } }"): (typeof documents)["query DefaultsQueryType { __schema { queryType { name } } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query DefaultsSchemaTypes { __schema { types { name } } }"): (typeof documents)["query DefaultsSchemaTypes { __schema { types { name } } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query DefaultsCustomerType { customers(first: 1) { __typename } __type(name: \"Customer\") { name } }"): (typeof documents)["query DefaultsCustomerType { customers(first: 1) { __typename } __type(name: \"Customer\") { name } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query DefaultsTypename { __typename }"): (typeof documents)["query DefaultsTypename { __typename }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation DefaultsMisspeltInput($input: CreateCustomerInput!) { createCustomer(input: $input) { __typename } }"): (typeof documents)["mutation DefaultsMisspeltInput($input: CreateCustomerInput!) { createCustomer(input: $input) { __typename } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query LimitsFullPage { customers(first: 50) { edges { node { id cards { id last4 } giftCards { gan balanceMoney { formatted } }\n         orders(first: 5) { edges { node { id totalMoney { formatted } payments { id status cardDetails { card { last4 } } } } } } } } } }"): (typeof documents)["query LimitsFullPage { customers(first: 50) { edges { node { id cards { id last4 } giftCards { gan balanceMoney { formatted } }\n         orders(first: 5) { edges { node { id totalMoney { formatted } payments { id status cardDetails { card { last4 } } } } } } } } } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query LimitsPagesMultiplied { customers(first: 100) { edges { node { orders(first: 100) { edges { node { payments { refunds { id } } } } } } } } }"): (typeof documents)["query LimitsPagesMultiplied { customers(first: 100) { edges { node { orders(first: 100) { edges { node { payments { refunds { id } } } } } } } } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query ReadGraphFirstOrder($id: ID!) { customer(id: $id) { orders(first: 1) { edges { cursor node { squareId } } pageInfo { hasNextPage endCursor } } } }"): (typeof documents)["query ReadGraphFirstOrder($id: ID!) { customer(id: $id) { orders(first: 1) { edges { cursor node { squareId } } pageInfo { hasNextPage endCursor } } } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query ReadGraphNextOrders($id: ID!, $after: String) { customer(id: $id) { orders(first: 5, after: $after) { edges { node { squareId } } pageInfo { hasNextPage } } } }"): (typeof documents)["query ReadGraphNextOrders($id: ID!, $after: String) { customer(id: $id) { orders(first: 5, after: $after) { edges { node { squareId } } pageInfo { hasNextPage } } } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query ReadGraphOrderId($id: ID!) { order(id: $id) { id } }"): (typeof documents)["query ReadGraphOrderId($id: ID!) { order(id: $id) { id } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query ReadGraphUnknownIds { customer(id: \"ZZZZZZZZZZZZZZZZZZZZZZZZZZ\") { id } order(id: \"nOrderThatDoesNotExist00000\") { id }\n         payment(id: \"nPaymentThatDoesNotExist0000\") { id } card(id: \"ccof:doesnotexist\") { id }\n         giftCard(id: \"gftc:doesnotexist\") { id } refund(id: \"nope_nope\") { id } location(id: \"LNOPE\") { id }\n         giftCardByGan(gan: \"7783000000000001\") { id } }"): (typeof documents)["query ReadGraphUnknownIds { customer(id: \"ZZZZZZZZZZZZZZZZZZZZZZZZZZ\") { id } order(id: \"nOrderThatDoesNotExist00000\") { id }\n         payment(id: \"nPaymentThatDoesNotExist0000\") { id } card(id: \"ccof:doesnotexist\") { id }\n         giftCard(id: \"gftc:doesnotexist\") { id } refund(id: \"nope_nope\") { id } location(id: \"LNOPE\") { id }\n         giftCardByGan(gan: \"7783000000000001\") { id } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query ReadGraphSlowCustomer($id: ID!) { customer(id: $id) { squareId } }"): (typeof documents)["query ReadGraphSlowCustomer($id: ID!) { customer(id: $id) { squareId } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "subscription RedisOutagePayments { paymentUpdated { squareId } }"): (typeof documents)["subscription RedisOutagePayments { paymentUpdated { squareId } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query RefundsOfPayment($id: ID!) { payment(id: $id) { refundedMoney { amount } refunds { squareId status } } }"): (typeof documents)["query RefundsOfPayment($id: ID!) { payment(id: $id) { refundedMoney { amount } refunds { squareId status } } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query RefundById($id: ID!) { refund(id: $id) { squareId payment { squareId } } }"): (typeof documents)["query RefundById($id: ID!) { refund(id: $id) { squareId payment { squareId } } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query SecretsCustomers { customers(first: 1) { edges { node { id } } } }"): (typeof documents)["query SecretsCustomers { customers(first: 1) { edges { node { id } } } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation SecretsRefusedCustomer($input: CreateCustomerInput!) { createCustomer(input: $input) { __typename ... on Error { message } } }"): (typeof documents)["mutation SecretsRefusedCustomer($input: CreateCustomerInput!) { createCustomer(input: $input) { __typename ... on Error { message } } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "subscription LivePayments($customerId: ID, $locationId: ID) {\n  paymentUpdated(customerId: $customerId, locationId: $locationId) { squareId status customer { squareId } }\n}"): (typeof documents)["subscription LivePayments($customerId: ID, $locationId: ID) {\n  paymentUpdated(customerId: $customerId, locationId: $locationId) { squareId status customer { squareId } }\n}"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "subscription LiveOrders($customerId: ID) { orderUpdated(customerId: $customerId) { squareId state customer { squareId } } }"): (typeof documents)["subscription LiveOrders($customerId: ID) { orderUpdated(customerId: $customerId) { squareId state customer { squareId } } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "subscription LiveCustomer($id: ID!) { customerUpdated(customerId: $id) { squareId familyName mergedFrom } }"): (typeof documents)["subscription LiveCustomer($id: ID!) { customerUpdated(customerId: $id) { squareId familyName mergedFrom } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "subscription LiveGiftCard($id: ID!) { giftCardUpdated(giftCardId: $id) { squareId customers { squareId } } }"): (typeof documents)["subscription LiveGiftCard($id: ID!) { giftCardUpdated(giftCardId: $id) { squareId customers { squareId } } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query LiveLocations { locations { id squareId } }"): (typeof documents)["query LiveLocations { locations { id squareId } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query LiveCustomerId($id: ID!) { customer(id: $id) { id } }"): (typeof documents)["query LiveCustomerId($id: ID!) { customer(id: $id) { id } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation LiveCreateOrder($input: CreateOrderInput!) { createOrder(input: $input) { __typename ... on CreateOrderSuccess { order { squareId } } } }"): (typeof documents)["mutation LiveCreateOrder($input: CreateOrderInput!) { createOrder(input: $input) { __typename ... on CreateOrderSuccess { order { squareId } } } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation LiveUpdateCustomer($input: UpdateCustomerInput!) { updateCustomer(input: $input) { __typename } }"): (typeof documents)["mutation LiveUpdateCustomer($input: UpdateCustomerInput!) { updateCustomer(input: $input) { __typename } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation LiveLinkGiftCard($input: GiftCardCustomerInput!) { linkGiftCardToCustomer(input: $input) { __typename } }"): (typeof documents)["mutation LiveLinkGiftCard($input: GiftCardCustomerInput!) { linkGiftCardToCustomer(input: $input) { __typename } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "subscription LiveOrdersScoped { orderUpdated { squareId } }"): (typeof documents)["subscription LiveOrdersScoped { orderUpdated { squareId } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query WriteOnlyMutationNames { __type(name: \"Mutation\") { fields { name } } }"): (typeof documents)["query WriteOnlyMutationNames { __type(name: \"Mutation\") { fields { name } } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation WriteOnlyCreatePayment($input: CreatePaymentInput!) { createPayment(input: $input) { __typename ... on CreatePaymentSuccess { payment { id status } } } }"): (typeof documents)["mutation WriteOnlyCreatePayment($input: CreatePaymentInput!) { createPayment(input: $input) { __typename ... on CreatePaymentSuccess { payment { id status } } } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query WriteOnlyPaymentNode($id: ID!) { node(id: $id) { __typename ... on Payment { status } } }"): (typeof documents)["query WriteOnlyPaymentNode($id: ID!) { node(id: $id) { __typename ... on Payment { status } } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "subscription ConnectionLossPayments { paymentUpdated { squareId } }"): (typeof documents)["subscription ConnectionLossPayments { paymentUpdated { squareId } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query MergedFrom($id: ID!) { customer(id: $id) { mergedFrom } }"): (typeof documents)["query MergedFrom($id: ID!) { customer(id: $id) { mergedFrom } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "fragment PaymentWriteErrors on Error { message code ... on ValidationError { field } }"): (typeof documents)["fragment PaymentWriteErrors on Error { message code ... on ValidationError { field } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "fragment PaymentWritten on Payment { id squareId status sourceType note referenceId\n  amountMoney { amount currency } tipMoney { amount } totalMoney { amount } refundedMoney { amount }\n  cardDetails { status entryMethod card { last4 cardBrand } }\n  customer { squareId } order { squareId state } }"): (typeof documents)["fragment PaymentWritten on Payment { id squareId status sourceType note referenceId\n  amountMoney { amount currency } tipMoney { amount } totalMoney { amount } refundedMoney { amount }\n  cardDetails { status entryMethod card { last4 cardBrand } }\n  customer { squareId } order { squareId state } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation PaymentsSaveCard($input: SaveCardInput!) { saveCard(input: $input) { __typename\n  ... on SaveCardSuccess { card { id squareId last4 cardBrand enabled cardholderName referenceId billingAddress { postalCode } customer { squareId } } }\n  ...PaymentWriteErrors ... on PaymentDeclinedError { paymentId } } }"): (typeof documents)["mutation PaymentsSaveCard($input: SaveCardInput!) { saveCard(input: $input) { __typename\n  ... on SaveCardSuccess { card { id squareId last4 cardBrand enabled cardholderName referenceId billingAddress { postalCode } customer { squareId } } }\n  ...PaymentWriteErrors ... on PaymentDeclinedError { paymentId } } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation PaymentsDisableCard($input: DisableCardInput!) { disableCard(input: $input) { __typename\n  ... on DisableCardSuccess { card { squareId enabled } } ...PaymentWriteErrors } }"): (typeof documents)["mutation PaymentsDisableCard($input: DisableCardInput!) { disableCard(input: $input) { __typename\n  ... on DisableCardSuccess { card { squareId enabled } } ...PaymentWriteErrors } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation PaymentsCreatePayment($input: CreatePaymentInput!) { createPayment(input: $input) { __typename\n  ... on CreatePaymentSuccess { payment { ...PaymentWritten } } ...PaymentWriteErrors ... on PaymentDeclinedError { paymentId } } }"): (typeof documents)["mutation PaymentsCreatePayment($input: CreatePaymentInput!) { createPayment(input: $input) { __typename\n  ... on CreatePaymentSuccess { payment { ...PaymentWritten } } ...PaymentWriteErrors ... on PaymentDeclinedError { paymentId } } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation PaymentsChargeCustomer($input: ChargeCustomerInput!) { chargeCustomer(input: $input) { __typename\n  ... on ChargeCustomerSuccess { payment { ...PaymentWritten } } ...PaymentWriteErrors ... on PaymentDeclinedError { paymentId } } }"): (typeof documents)["mutation PaymentsChargeCustomer($input: ChargeCustomerInput!) { chargeCustomer(input: $input) { __typename\n  ... on ChargeCustomerSuccess { payment { ...PaymentWritten } } ...PaymentWriteErrors ... on PaymentDeclinedError { paymentId } } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation PaymentsCompletePayment($input: CompletePaymentInput!) { completePayment(input: $input) { __typename\n  ... on CompletePaymentSuccess { payment { squareId status } } ...PaymentWriteErrors } }"): (typeof documents)["mutation PaymentsCompletePayment($input: CompletePaymentInput!) { completePayment(input: $input) { __typename\n  ... on CompletePaymentSuccess { payment { squareId status } } ...PaymentWriteErrors } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation PaymentsCancelPayment($input: CancelPaymentInput!) { cancelPayment(input: $input) { __typename\n  ... on CancelPaymentSuccess { payment { squareId status } } ...PaymentWriteErrors } }"): (typeof documents)["mutation PaymentsCancelPayment($input: CancelPaymentInput!) { cancelPayment(input: $input) { __typename\n  ... on CancelPaymentSuccess { payment { squareId status } } ...PaymentWriteErrors } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation PaymentsCancelByKey($input: CancelPaymentByIdempotencyKeyInput!) {\n  cancelPaymentByIdempotencyKey(input: $input) { __typename ... on CancelPaymentByIdempotencyKeySuccess { canceled } ...PaymentWriteErrors } }"): (typeof documents)["mutation PaymentsCancelByKey($input: CancelPaymentByIdempotencyKeyInput!) {\n  cancelPaymentByIdempotencyKey(input: $input) { __typename ... on CancelPaymentByIdempotencyKeySuccess { canceled } ...PaymentWriteErrors } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation PaymentsRefundPayment($input: RefundPaymentInput!) { refundPayment(input: $input) { __typename\n  ... on RefundPaymentSuccess { refund { id squareId status reason amountMoney { amount currency } payment { squareId refundedMoney { amount } } } }\n  ...PaymentWriteErrors } }"): (typeof documents)["mutation PaymentsRefundPayment($input: RefundPaymentInput!) { refundPayment(input: $input) { __typename\n  ... on RefundPaymentSuccess { refund { id squareId status reason amountMoney { amount currency } payment { squareId refundedMoney { amount } } } }\n  ...PaymentWriteErrors } }"];
 
 export function graphql(source: string) {
   return (documents as any)[source] ?? {};

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEmulator, type Emulator } from '../../src/emulator/server.js';
 import { PostgresEventStore } from '../../src/store/index.js';
 import { DemoCustomerLineageDocument } from '../gql/graphql.js';
+import { graphql } from '../gql/index.js';
 import { eventually } from '../support/eventually.js';
 import { SERVER_TOKEN, type GraphQLResult } from '../support/gateway.js';
 import { key } from '../support/payments.js';
@@ -19,7 +20,7 @@ import { DATABASE_URL, postgresLocation, type StoreLocation } from '../support/s
 const MAIN = fileURLToPath(new URL('../../src/main.ts', import.meta.url));
 const TSX = import.meta.resolve('tsx');
 const SIGNATURE_KEY = 'connection-loss-signature-key';
-const PAYMENT_UPDATED = 'subscription { paymentUpdated { squareId } }';
+const PAYMENT_UPDATED = print(graphql(`subscription ConnectionLossPayments { paymentUpdated { squareId } }`));
 /** Rounds of terminating all of the gateway's connections, one every TERMINATE_EVERY_MS while traffic runs. */
 const ROUNDS = 40;
 const TERMINATE_EVERY_MS = 150;

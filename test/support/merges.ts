@@ -1,4 +1,5 @@
 import { expect } from 'vitest';
+import { graphql } from '../gql/index.js';
 import { eventually } from './eventually.js';
 import { SERVER_TOKEN, type TestStack } from './gateway.js';
 
@@ -16,8 +17,8 @@ export async function merge(stack: TestStack, fromIds: string[]): Promise<string
 /** Waits until the gateway has applied the merge's webhook: `customerId` lists `count` merged profiles. */
 export async function untilMerged(stack: TestStack, customerId: string, count: number): Promise<string[]> {
   return eventually(`the merge into ${customerId}`, async () => {
-    const result = await stack.gql(`query($id: ID!) { customer(id: $id) { mergedFrom } }`, { id: customerId });
-    const mergedFrom = result.data?.customer?.mergedFrom as string[] | undefined;
+    const result = await stack.gql(graphql(`query MergedFrom($id: ID!) { customer(id: $id) { mergedFrom } }`), { id: customerId });
+    const mergedFrom = result.data?.customer?.mergedFrom;
     return mergedFrom?.length === count && mergedFrom;
   });
 }

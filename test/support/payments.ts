@@ -1,40 +1,44 @@
 import { randomUUID } from 'node:crypto';
+import type { DocumentNode } from 'graphql';
 import type { SquareClient } from 'square';
+import { graphql } from '../gql/index.js';
 
-/** The documents the payment-side mutation tests send, as a client would write them. */
-const ERRORS = `... on Error { message code } ... on ValidationError { field }`;
-const DECLINED = `... on PaymentDeclinedError { paymentId }`;
-
-const PAYMENT = `id squareId status sourceType note referenceId
+/*
+ * The documents the payment-side mutation tests send, as a client would write them. Their
+ * answers are read as raw JSON (every member of each union, and variables the schema refuses
+ * on purpose), so they are exported as plain documents; codegen still checks them.
+ */
+graphql(`fragment PaymentWriteErrors on Error { message code ... on ValidationError { field } }`);
+graphql(`fragment PaymentWritten on Payment { id squareId status sourceType note referenceId
   amountMoney { amount currency } tipMoney { amount } totalMoney { amount } refundedMoney { amount }
   cardDetails { status entryMethod card { last4 cardBrand } }
-  customer { squareId } order { squareId state }`;
+  customer { squareId } order { squareId state } }`);
 
-export const SAVE_CARD = `mutation($input: SaveCardInput!) { saveCard(input: $input) { __typename
+export const SAVE_CARD: DocumentNode = graphql(`mutation PaymentsSaveCard($input: SaveCardInput!) { saveCard(input: $input) { __typename
   ... on SaveCardSuccess { card { id squareId last4 cardBrand enabled cardholderName referenceId billingAddress { postalCode } customer { squareId } } }
-  ${ERRORS} ${DECLINED} } }`;
+  ...PaymentWriteErrors ... on PaymentDeclinedError { paymentId } } }`);
 
-export const DISABLE_CARD = `mutation($input: DisableCardInput!) { disableCard(input: $input) { __typename
-  ... on DisableCardSuccess { card { squareId enabled } } ${ERRORS} } }`;
+export const DISABLE_CARD: DocumentNode = graphql(`mutation PaymentsDisableCard($input: DisableCardInput!) { disableCard(input: $input) { __typename
+  ... on DisableCardSuccess { card { squareId enabled } } ...PaymentWriteErrors } }`);
 
-export const CREATE_PAYMENT = `mutation($input: CreatePaymentInput!) { createPayment(input: $input) { __typename
-  ... on CreatePaymentSuccess { payment { ${PAYMENT} } } ${ERRORS} ${DECLINED} } }`;
+export const CREATE_PAYMENT: DocumentNode = graphql(`mutation PaymentsCreatePayment($input: CreatePaymentInput!) { createPayment(input: $input) { __typename
+  ... on CreatePaymentSuccess { payment { ...PaymentWritten } } ...PaymentWriteErrors ... on PaymentDeclinedError { paymentId } } }`);
 
-export const CHARGE_CUSTOMER = `mutation($input: ChargeCustomerInput!) { chargeCustomer(input: $input) { __typename
-  ... on ChargeCustomerSuccess { payment { ${PAYMENT} } } ${ERRORS} ${DECLINED} } }`;
+export const CHARGE_CUSTOMER: DocumentNode = graphql(`mutation PaymentsChargeCustomer($input: ChargeCustomerInput!) { chargeCustomer(input: $input) { __typename
+  ... on ChargeCustomerSuccess { payment { ...PaymentWritten } } ...PaymentWriteErrors ... on PaymentDeclinedError { paymentId } } }`);
 
-export const COMPLETE_PAYMENT = `mutation($input: CompletePaymentInput!) { completePayment(input: $input) { __typename
-  ... on CompletePaymentSuccess { payment { squareId status } } ${ERRORS} } }`;
+export const COMPLETE_PAYMENT: DocumentNode = graphql(`mutation PaymentsCompletePayment($input: CompletePaymentInput!) { completePayment(input: $input) { __typename
+  ... on CompletePaymentSuccess { payment { squareId status } } ...PaymentWriteErrors } }`);
 
-export const CANCEL_PAYMENT = `mutation($input: CancelPaymentInput!) { cancelPayment(input: $input) { __typename
-  ... on CancelPaymentSuccess { payment { squareId status } } ${ERRORS} } }`;
+export const CANCEL_PAYMENT: DocumentNode = graphql(`mutation PaymentsCancelPayment($input: CancelPaymentInput!) { cancelPayment(input: $input) { __typename
+  ... on CancelPaymentSuccess { payment { squareId status } } ...PaymentWriteErrors } }`);
 
-export const CANCEL_BY_KEY = `mutation($input: CancelPaymentByIdempotencyKeyInput!) { cancelPaymentByIdempotencyKey(input: $input) { __typename
-  ... on CancelPaymentByIdempotencyKeySuccess { canceled } ${ERRORS} } }`;
+export const CANCEL_BY_KEY: DocumentNode = graphql(`mutation PaymentsCancelByKey($input: CancelPaymentByIdempotencyKeyInput!) {
+  cancelPaymentByIdempotencyKey(input: $input) { __typename ... on CancelPaymentByIdempotencyKeySuccess { canceled } ...PaymentWriteErrors } }`);
 
-export const REFUND_PAYMENT = `mutation($input: RefundPaymentInput!) { refundPayment(input: $input) { __typename
+export const REFUND_PAYMENT: DocumentNode = graphql(`mutation PaymentsRefundPayment($input: RefundPaymentInput!) { refundPayment(input: $input) { __typename
   ... on RefundPaymentSuccess { refund { id squareId status reason amountMoney { amount currency } payment { squareId refundedMoney { amount } } } }
-  ${ERRORS} } }`;
+  ...PaymentWriteErrors } }`);
 
 export const usd = (amount: number | string) => ({ amount: String(amount), currency: 'USD' as const });
 export const key = () => randomUUID();
