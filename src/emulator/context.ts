@@ -1,11 +1,11 @@
 import type { serialization } from 'square';
-import type { Db } from './db.js';
-import type { FaultTable } from './faults.js';
-import type { IdempotencyLedger } from './idempotency.js';
-import type { RateLimiter } from './rate-limit.js';
-import type { RequestLog } from './request-log.js';
-import { Collection } from './store.js';
-import type { WebhookDispatcher } from './webhooks.js';
+import type { Db } from './plumbing/db.js';
+import type { FaultTable } from './plumbing/faults.js';
+import type { IdempotencyLedger } from './plumbing/idempotency.js';
+import type { RateLimiter } from './plumbing/rate-limit.js';
+import type { RequestLog } from './plumbing/request-log.js';
+import { Collection } from './plumbing/store.js';
+import type { WebhookDispatcher } from './plumbing/webhooks.js';
 
 /** A customer's custom attribute as stored: the wire object and the profile it belongs to. */
 export interface CustomerAttribute {
@@ -102,4 +102,4 @@ declare module 'fastify' {
   }
 }
 
-export { timestamp as now } from './clock.js';
+export { timestamp as now } from './plumbing/clock.js';

@@ -2,10 +2,10 @@ import { createHash, randomBytes } from 'node:crypto';
 import Fastify from 'fastify';
 import { SquareError } from 'square';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DEMO_TOKEN } from '../../src/emulator/seed.js';
-import { merchantIdForToken } from '../../src/emulator/ids.js';
-import { ROUTE_SCOPES } from '../../src/emulator/oauth-scopes.js';
+import { ROUTE_SCOPES } from '../../src/emulator/domain/oauth-scopes.js';
+import { merchantIdForToken } from '../../src/emulator/plumbing/ids.js';
 import { squareApiRoutes } from '../../src/emulator/routes/index.js';
+import { DEMO_TOKEN } from '../../src/emulator/seed.js';
 import { useEmulator } from '../support/emulator.js';
 
 const CLIENT_ID = 'EMULATOR-DEMO-APP';

@@ -1,9 +1,9 @@
-import { allObjects, assemble, dataOf, TOP_LEVEL_TYPES } from './catalog.js';
 import type { CatalogObject, EmulatorContext } from '../context.js';
-import { errors } from '../errors.js';
+import { errors } from '../plumbing/errors.js';
+import { paginate, type Page } from '../plumbing/pagination.js';
+import { allObjects, assemble, dataOf, TOP_LEVEL_TYPES } from './catalog.js';
 import { inStock } from './inventory.js';
-import { paginate, type Page } from '../pagination.js';
-import { parseQuantity } from '../quantities.js';
+import { parseQuantity } from './quantities.js';
 
 /** SearchCatalogObjects' query: one expression at most, of the kinds the emulator answers. */
 export interface CatalogQuery {

@@ -1,9 +1,9 @@
-import { clock } from '../clock.js';
-import { now, type CatalogObject, type EmulatorContext } from '../context.js';
-import { errors } from '../errors.js';
-import { newId, seeding } from '../ids.js';
-import { isDecimal } from '../quantities.js';
 import type { serialization } from 'square';
+import { now, type CatalogObject, type EmulatorContext } from '../context.js';
+import { clock } from '../plumbing/clock.js';
+import { errors } from '../plumbing/errors.js';
+import { newId, seeding } from '../plumbing/ids.js';
+import { isDecimal } from './quantities.js';
 
 /**
  * Catalog API domain: objects, their versions, upserts with `#temporary` ids and nested

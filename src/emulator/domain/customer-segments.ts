@@ -1,7 +1,7 @@
 import type { serialization } from 'square';
 import type { EmulatorContext } from '../context.js';
-import { errors } from '../errors.js';
-import { sha256 } from '../ids.js';
+import { errors } from '../plumbing/errors.js';
+import { sha256 } from '../plumbing/ids.js';
 
 type Segment = serialization.CustomerSegment.Raw;
 type Customer = serialization.Customer.Raw;

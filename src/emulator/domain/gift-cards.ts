@@ -1,10 +1,10 @@
 import type { serialization } from 'square';
 import { now, type EmulatorContext } from '../context.js';
-import { errors } from '../errors.js';
-import { newId } from '../ids.js';
-import { TEST_GIFT_CARD_GAN } from '../test-values.js';
+import { errors } from '../plumbing/errors.js';
+import { newId } from '../plumbing/ids.js';
 import { createGiftCardActivity } from './gift-card-activities.js';
 import { mainLocationId } from './locations.js';
+import { TEST_GIFT_CARD_GAN } from './test-values.js';
 
 type GiftCard = serialization.GiftCard.Raw;
 

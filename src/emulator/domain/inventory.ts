@@ -1,10 +1,10 @@
 import type { serialization } from 'square';
-import { liveObject } from './catalog.js';
 import { now, type EmulatorContext } from '../context.js';
-import { errors } from '../errors.js';
-import { newId } from '../ids.js';
-import { paginate, type Page } from '../pagination.js';
-import { formatQuantity, parseQuantity } from '../quantities.js';
+import { errors } from '../plumbing/errors.js';
+import { newId } from '../plumbing/ids.js';
+import { paginate, type Page } from '../plumbing/pagination.js';
+import { liveObject } from './catalog.js';
+import { formatQuantity, parseQuantity } from './quantities.js';
 
 /**
  * Inventory API domain: counts per variation, location and state, moved by physical

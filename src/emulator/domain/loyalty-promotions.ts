@@ -1,8 +1,8 @@
 import type { serialization } from 'square';
-import { clock } from '../clock.js';
 import { now, type EmulatorContext } from '../context.js';
-import { errors } from '../errors.js';
-import { newId } from '../ids.js';
+import { clock } from '../plumbing/clock.js';
+import { errors } from '../plumbing/errors.js';
+import { newId } from '../plumbing/ids.js';
 import { findProgram } from './loyalty.js';
 
 type Promotion = serialization.LoyaltyPromotion.Raw;

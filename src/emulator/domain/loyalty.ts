@@ -1,7 +1,7 @@
 import type { serialization } from 'square';
 import { now, type EmulatorContext, type LoyaltyLedgerEvent } from '../context.js';
-import { SquareApiError, errors } from '../errors.js';
-import { newId } from '../ids.js';
+import { SquareApiError, errors } from '../plumbing/errors.js';
+import { newId } from '../plumbing/ids.js';
 import { createCustomer } from './customers.js';
 
 type Program = serialization.LoyaltyProgram.Raw;

@@ -1,12 +1,12 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { serialization } from 'square';
-import { clock } from '../clock.js';
 import type { EmulatorContext } from '../context.js';
-import { SquareApiError, errors } from '../errors.js';
-import { merchantIdForToken } from '../ids.js';
-import { ROUTE_SCOPES, SQUARE_SCOPES, isSquareScope, type OAuthScope } from '../oauth-scopes.js';
+import { clock } from '../plumbing/clock.js';
+import { SquareApiError, errors } from '../plumbing/errors.js';
+import { merchantIdForToken } from '../plumbing/ids.js';
 import { DEMO_TOKEN } from '../seed.js';
 import { mainLocationId } from './locations.js';
+import { ROUTE_SCOPES, SQUARE_SCOPES, isSquareScope, type OAuthScope } from './oauth-scopes.js';
 
 /** An application registered with Square: the emulator knows one, the demo application. */
 export interface OAuthApplication {

@@ -3,7 +3,7 @@ import { serialization, type Square } from 'square';
 import { z } from 'zod';
 import type { EmulatorContext } from '../context.js';
 import { createCard, disableCardById, listCards } from '../domain/cards.js';
-import { parse, parseRequest, querySchema, shapes, withoutNulls, type FieldRules } from '../validation.js';
+import { parse, parseRequest, querySchema, shapes, withoutNulls, type FieldRules } from '../plumbing/validation.js';
 
 /** What Square states for CreateCard beyond the SDK's schema. */
 const CREATE_RULES: FieldRules = {

@@ -3,9 +3,9 @@ import type { FastifyInstance } from 'fastify';
 import { serialization } from 'square';
 import type { CatalogObject, EmulatorContext } from '../context.js';
 import { createCatalogImage, updateCatalogImage } from '../domain/catalog.js';
-import { SquareApiError, errors } from '../errors.js';
-import { parseJson } from '../json.js';
-import { parseRequest, type FieldRules } from '../validation.js';
+import { SquareApiError, errors } from '../plumbing/errors.js';
+import { parseJson } from '../plumbing/json.js';
+import { parseRequest, type FieldRules } from '../plumbing/validation.js';
 
 /** Square takes image files of up to 15 MB, in these formats. */
 const MAX_IMAGE_BYTES = 15 * 1024 * 1024;

@@ -1,6 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { serialization, type Square } from 'square';
 import { z } from 'zod';
+import type { CatalogObject, EmulatorContext } from '../context.js';
+import { searchItems, searchObjects, type CatalogQuery } from '../domain/catalog-search.js';
 import {
   CATALOG_LIMITS,
   TOP_LEVEL_TYPES,
@@ -13,12 +15,10 @@ import {
   updateItemTaxes,
   upsertObjects,
 } from '../domain/catalog.js';
-import { searchItems, searchObjects, type CatalogQuery } from '../domain/catalog-search.js';
-import type { CatalogObject, EmulatorContext } from '../context.js';
-import { errors } from '../errors.js';
+import { errors } from '../plumbing/errors.js';
+import { paginate } from '../plumbing/pagination.js';
+import { parse, parseRequest, rulesUnder, querySchema, shapes, withoutNulls, type FieldRules } from '../plumbing/validation.js';
 import { registerCatalogImages } from './catalog-images.js';
-import { paginate } from '../pagination.js';
-import { parse, parseRequest, rulesUnder, querySchema, shapes, withoutNulls, type FieldRules } from '../validation.js';
 
 /** Square's page sizes: ListCatalog 100 a page; SearchCatalogObjects 100 unless told (up to 1,000); SearchCatalogItems 100 at most. */
 const LIST_PAGE = 100;

@@ -10,7 +10,7 @@ import {
   retrieveDefinition,
   updateDefinition,
 } from '../domain/customer-attribute-definitions.js';
-import { parse, parseRequest, querySchema, shapes, withoutNulls, type FieldRules } from '../validation.js';
+import { parse, parseRequest, querySchema, shapes, withoutNulls, type FieldRules } from '../plumbing/validation.js';
 
 /** What Square states for a definition write beyond the SDK's schema (create and update alike). */
 const WRITE_RULES: FieldRules = {

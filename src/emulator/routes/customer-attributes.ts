@@ -1,12 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import { serialization, type Square } from 'square';
 import { z } from 'zod';
-import { mapEntries } from '../bulk.js';
 import type { EmulatorContext } from '../context.js';
 import { ATTRIBUTE_PAGE } from '../domain/customer-attribute-definitions.js';
 import { deleteAttribute, listAttributes, retrieveAttribute, upsertAttribute } from '../domain/customer-attributes.js';
-import { errors } from '../errors.js';
-import { parse, parseRequest, querySchema, shapes, withoutNulls, type FieldRules } from '../validation.js';
+import { mapEntries } from '../plumbing/bulk.js';
+import { errors } from '../plumbing/errors.js';
+import { parse, parseRequest, querySchema, shapes, withoutNulls, type FieldRules } from '../plumbing/validation.js';
 
 /** BulkUpsertCustomerCustomAttributes takes 1–25 upserts. */
 const MAX_BULK = 25;

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { serialization } from 'square';
 import type { EmulatorContext } from '../context.js';
 import { createCustomerCard, deleteCustomerCard } from '../domain/cards.js';
-import { parseRequest, withoutNulls, type FieldRules } from '../validation.js';
+import { parseRequest, withoutNulls, type FieldRules } from '../plumbing/validation.js';
 
 /** What Square states for CreateCustomerCard beyond the SDK's schema: the card fields' lengths CreateCard states for the same data. */
 const CREATE_RULES: FieldRules = {

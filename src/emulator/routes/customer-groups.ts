@@ -12,7 +12,7 @@ import {
   retrieveGroup,
   updateGroup,
 } from '../domain/customer-groups.js';
-import { parse, parseRequest, querySchema, shapes, type FieldRules } from '../validation.js';
+import { parse, parseRequest, querySchema, shapes, type FieldRules } from '../plumbing/validation.js';
 
 /**
  * A group needs a name: the spec gives no length, but an empty name names nothing, and the

@@ -3,9 +3,9 @@ import type { Square } from 'square';
 import { z } from 'zod';
 import type { EmulatorContext } from '../context.js';
 import { retrieveSegment, segmentsOf } from '../domain/customer-segments.js';
-import { paginate } from '../pagination.js';
-import { parse, querySchema, shapes } from '../validation.js';
 import { merchantCreatedAt } from '../domain/merchants.js';
+import { paginate } from '../plumbing/pagination.js';
+import { parse, querySchema, shapes } from '../plumbing/validation.js';
 
 /** ListCustomerSegments: 1–50, default 50; out of range → VALUE_TOO_LOW / VALUE_TOO_HIGH. */
 const MAX_PAGE = 50;

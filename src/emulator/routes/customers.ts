@@ -1,7 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { serialization, type Square } from 'square';
 import { z } from 'zod';
-import { mapEntries } from '../bulk.js';
 import type { EmulatorContext } from '../context.js';
 import {
   createCustomer,
@@ -11,8 +10,9 @@ import {
   searchCustomers,
   updateCustomer,
 } from '../domain/customers.js';
-import { errors } from '../errors.js';
-import { parse, parseRequest, querySchema, shapes, withoutNulls, type FieldRules } from '../validation.js';
+import { mapEntries } from '../plumbing/bulk.js';
+import { errors } from '../plumbing/errors.js';
+import { parse, parseRequest, querySchema, shapes, withoutNulls, type FieldRules } from '../plumbing/validation.js';
 
 /** ListCustomers: 1–100, default 100, out of range → VALUE_TOO_LOW / VALUE_TOO_HIGH. */
 const MAX_PAGE = 100;

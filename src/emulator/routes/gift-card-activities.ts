@@ -3,7 +3,7 @@ import { Square, serialization } from 'square';
 import { z } from 'zod';
 import type { EmulatorContext } from '../context.js';
 import { createGiftCardActivity, listGiftCardActivities } from '../domain/gift-card-activities.js';
-import { parse, parseRequest, querySchema, shapes, type FieldRules } from '../validation.js';
+import { parse, parseRequest, querySchema, shapes, type FieldRules } from '../plumbing/validation.js';
 
 /**
  * What Square states for CreateGiftCardActivity beyond the SDK's schema: lengths, and the reasons a

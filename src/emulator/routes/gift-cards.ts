@@ -3,10 +3,10 @@ import { serialization, type Square } from 'square';
 import { z } from 'zod';
 import type { EmulatorContext } from '../context.js';
 import { findByGan, ganFor, insertGiftCard, sandboxNonceGiftCard, saveLinks } from '../domain/gift-cards.js';
-import { errors } from '../errors.js';
-import { paginate } from '../pagination.js';
-import { TEST_GIFT_CARD_GAN, testSource } from '../test-values.js';
-import { parse, parseRequest, querySchema, shapes, type FieldRules } from '../validation.js';
+import { TEST_GIFT_CARD_GAN, testSource } from '../domain/test-values.js';
+import { errors } from '../plumbing/errors.js';
+import { paginate } from '../plumbing/pagination.js';
+import { parse, parseRequest, querySchema, shapes, type FieldRules } from '../plumbing/validation.js';
 
 /** What Square states for the Gift Cards API's requests beyond the SDK's schemas. */
 const CREATE_RULES: FieldRules = { idempotency_key: { min: 1, max: 128 }, location_id: { min: 1 } };

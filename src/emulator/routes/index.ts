@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { EmulatorContext } from '../context.js';
-import { errors, sendError } from '../errors.js';
+import { errors, sendError } from '../plumbing/errors.js';
 import { registerCards } from './cards.js';
 import { registerCatalog } from './catalog.js';
 import { registerCustomerAttributeDefinitions } from './customer-attribute-definitions.js';

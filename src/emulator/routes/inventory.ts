@@ -2,10 +2,10 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { serialization, type Square } from 'square';
 import { z } from 'zod';
 import type { EmulatorContext } from '../context.js';
-import { errors } from '../errors.js';
 import { CHANGES_PAGE, COUNTS_PAGE, applyChanges, findChanges, findCounts, type ChangeInput } from '../domain/inventory.js';
-import type { Page } from '../pagination.js';
-import { parse, parseRequest, rulesUnder, querySchema, withoutNulls, type FieldRules } from '../validation.js';
+import { errors } from '../plumbing/errors.js';
+import type { Page } from '../plumbing/pagination.js';
+import { parse, parseRequest, rulesUnder, querySchema, withoutNulls, type FieldRules } from '../plumbing/validation.js';
 
 /** Square takes at most 100 changes in one BatchChangeInventory. */
 const MAX_CHANGES = 100;

@@ -2,8 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import { serialization } from 'square';
 import type { EmulatorContext } from '../context.js';
 import { createLocation, updateLocation } from '../domain/locations.js';
-import { errors } from '../errors.js';
-import { parseRequest, rulesUnder, type FieldRules } from '../validation.js';
+import { errors } from '../plumbing/errors.js';
+import { parseRequest, rulesUnder, type FieldRules } from '../plumbing/validation.js';
 
 /** What Square's spec states of a location's fields beyond the SDK's schema. */
 const LOCATION_RULES: FieldRules = {

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { serialization, type Square } from 'square';
 import { z } from 'zod';
 import type { EmulatorContext } from '../context.js';
+import { cancelPromotion, createPromotion, findPromotion, programPromotions } from '../domain/loyalty-promotions.js';
 import {
   accumulate,
   adjust,
@@ -14,10 +15,9 @@ import {
   programOf,
   redeemReward,
 } from '../domain/loyalty.js';
-import { cancelPromotion, createPromotion, findPromotion, programPromotions } from '../domain/loyalty-promotions.js';
-import { errors } from '../errors.js';
-import { paginate } from '../pagination.js';
-import { parse, parseRequest, querySchema, shapes, type FieldRules } from '../validation.js';
+import { errors } from '../plumbing/errors.js';
+import { paginate } from '../plumbing/pagination.js';
+import { parse, parseRequest, querySchema, shapes, type FieldRules } from '../plumbing/validation.js';
 
 /** Square's limits: SearchLoyaltyAccounts 1–200 (default 30), events and rewards 1–30 (default 30). */
 const MAX_ACCOUNTS_PAGE = 200;

@@ -1,9 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import type { Square } from 'square';
 import type { EmulatorContext } from '../context.js';
-import { errors } from '../errors.js';
-import { parse, querySchema, shapes } from '../validation.js';
 import { merchantOf } from '../domain/merchants.js';
+import { errors } from '../plumbing/errors.js';
+import { parse, querySchema, shapes } from '../plumbing/validation.js';
 
 const listQuery = querySchema<Square.ListMerchantsRequest>()({ cursor: shapes.queryInt });
 

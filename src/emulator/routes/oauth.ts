@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { serialization } from 'square';
 import type { EmulatorContext } from '../context.js';
+import { DEFAULT_SCOPES, isSquareScope, type OAuthScope } from '../domain/oauth-scopes.js';
 import {
   application,
   demoSellers,
@@ -11,11 +12,10 @@ import {
   tokenStatus,
   type Grant,
 } from '../domain/oauth.js';
-import { errors } from '../errors.js';
-import { authorizeErrorPage, authorizePage } from '../oauth-page.js';
-import { DEFAULT_SCOPES, isSquareScope, type OAuthScope } from '../oauth-scopes.js';
-import { bearerToken } from '../square-api.js';
-import { parseRequest, type FieldRules } from '../validation.js';
+import { bearerToken } from '../plumbing/bearer-token.js';
+import { errors } from '../plumbing/errors.js';
+import { parseRequest, type FieldRules } from '../plumbing/validation.js';
+import { authorizeErrorPage, authorizePage } from './oauth-page.js';
 
 /** ObtainTokenRequest's bounds from Square's spec, which the SDK's schema does not carry. */
 const TOKEN_RULES: FieldRules = {

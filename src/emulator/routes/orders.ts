@@ -11,8 +11,8 @@ import {
   searchOrders,
   updateOrder,
 } from '../domain/orders.js';
-import { errors } from '../errors.js';
-import { compact, parseRequest, rulesUnder, type FieldRules } from '../validation.js';
+import { errors } from '../plumbing/errors.js';
+import { compact, parseRequest, rulesUnder, type FieldRules } from '../plumbing/validation.js';
 
 /** A fulfillment recipient's limits, the same for pickups, shipments and deliveries. */
 const recipient = (details: string): FieldRules => ({
@@ -128,7 +128,7 @@ function parseOrders<Raw>(schema: Parameters<typeof parseRequest<Raw>>[0], input
 /**
  * Orders API: create, retrieve, batch retrieve, search, update (sparse, with
  * fields_to_clear), pay, calculate and clone. Every stored order is priced by
- * order-totals.ts; payments add tenders and refunds through the exports below.
+ * domain/order-totals.ts; payments add tenders and refunds through domain/order-payments.ts.
  */
 export function registerOrders(app: FastifyInstance, ctx: EmulatorContext): void {
   app.post('/orders', async (request, reply) => {

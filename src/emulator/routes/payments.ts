@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { EmulatorContext } from '../context.js';
 import { cancelPaymentRecord, requirePayment } from '../domain/order-payments.js';
 import { EXTERNAL_TYPES, cancelPaymentByIdempotencyKey, completePayment, createPayment, listPayments, updatePayment } from '../domain/payments.js';
-import { parse, parseRequest, querySchema, shapes, type FieldRules } from '../validation.js';
+import { parse, parseRequest, querySchema, shapes, type FieldRules } from '../plumbing/validation.js';
 
 
 /** What Square states for CreatePayment beyond the SDK's schema. */

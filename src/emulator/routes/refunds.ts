@@ -2,11 +2,11 @@ import type { FastifyInstance } from 'fastify';
 import { serialization, type Square } from 'square';
 import { z } from 'zod';
 import type { EmulatorContext } from '../context.js';
-import { listRefunds, refundPayment, retrieveRefund, unlinkedRefund } from '../domain/refunds.js';
-import { errors } from '../errors.js';
-import { amountOf, requireMoney } from '../money.js';
-import { parse, parseRequest, querySchema, shapes, type FieldRules } from '../validation.js';
+import { amountOf, requireMoney } from '../domain/money.js';
 import { EXTERNAL_TYPES } from '../domain/payments.js';
+import { listRefunds, refundPayment, retrieveRefund, unlinkedRefund } from '../domain/refunds.js';
+import { errors } from '../plumbing/errors.js';
+import { parse, parseRequest, querySchema, shapes, type FieldRules } from '../plumbing/validation.js';
 
 /** What Square states for RefundPayment beyond the SDK's schema. */
 const REFUND_RULES: FieldRules = {
