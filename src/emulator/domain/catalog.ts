@@ -3,6 +3,7 @@ import { now, type CatalogObject, type EmulatorContext } from '../context.js';
 import { clock } from '../plumbing/clock.js';
 import { errors } from '../plumbing/errors.js';
 import { newId, seeding } from '../plumbing/ids.js';
+import { paginate } from '../plumbing/pagination.js';
 import { isDecimal } from './quantities.js';
 
 /**
@@ -138,6 +139,51 @@ export function relatedObjects(ctx: EmulatorContext, merchantId: string, objects
     for (const child of (dataOf(object)?.variations as CatalogObject[] | undefined) ?? []) visit(child);
   }
   return [...related.values()];
+}
+
+/** Square's `objects` and `related_objects`, each left out when empty. */
+export const withRelated = (objects: CatalogObject[], related: CatalogObject[]) => ({
+  ...(objects.length ? { objects } : {}),
+  ...(related.length ? { related_objects: related } : {}),
+});
+
+/** RetrieveCatalogObject, with the objects it refers to when asked. */
+export function retrieveCatalogObject(ctx: EmulatorContext, merchantId: string, id: string, includeRelated: boolean | undefined) {
+  const object = liveObject(ctx, merchantId, id);
+  if (!object) throw errors.notFound(`Catalog object ${id} not found.`, 'object_id');
+  const assembled = assemble(ctx, merchantId, object);
+  const related = includeRelated ? relatedObjects(ctx, merchantId, [assembled]) : [];
+  return { object: assembled, ...(related.length ? { related_objects: related } : {}) };
+}
+
+/** BatchRetrieveCatalogObjects: the ids found (a repeated id once), deleted ones only when asked. */
+export function batchRetrieveCatalogObjects(
+  ctx: EmulatorContext,
+  merchantId: string,
+  request: { object_ids: string[]; include_deleted_objects?: boolean | null; include_related_objects?: boolean | null },
+) {
+  const objects = [...new Set(request.object_ids)]
+    .map((id) => ctx.stores.catalogObjects.get(merchantId, id))
+    .filter((o): o is CatalogObject => !!o && (!o.is_deleted || !!request.include_deleted_objects))
+    .map((o) => assemble(ctx, merchantId, o, !!request.include_deleted_objects));
+  return withRelated(objects, request.include_related_objects ? relatedObjects(ctx, merchantId, objects) : []);
+}
+
+/** ListCatalog: 100 a page. */
+const LIST_PAGE = 100;
+
+/** ListCatalog: objects of the given types (comma-separated; the top-level ones unless told), oldest first. */
+export function listCatalog(ctx: EmulatorContext, merchantId: string, query: { types?: string; cursor?: string }) {
+  const types = query.types ? query.types.split(',').map((t) => t.trim().toUpperCase()) : TOP_LEVEL_TYPES;
+  const page = paginate({
+    items: allObjects(ctx, merchantId).filter((s) => types.includes(s.doc.type)),
+    key: (s) => [s.seq],
+    limit: LIST_PAGE,
+    cursor: query.cursor,
+    query: types,
+  });
+  const objects = page.items.map((s) => assemble(ctx, merchantId, s.doc));
+  return { ...(objects.length ? { objects } : {}), ...(page.cursor ? { cursor: page.cursor } : {}) };
 }
 
 /** The instant the demo catalog is versioned at, so that the seed makes the same versions at every start. */
@@ -311,6 +357,23 @@ export function upsertObjects(ctx: EmulatorContext, merchantId: string, input: A
   };
 }
 
+/** UpsertCatalogObject: one object (an item with its variations, …) in a new version. */
+export function upsertCatalogObject(ctx: EmulatorContext, merchantId: string, object: CatalogObject) {
+  const upserted = upsertObjects(ctx, merchantId, [{ object, field: 'object' }]);
+  return { catalog_object: upserted.objects[0], ...(upserted.id_mappings.length ? { id_mappings: upserted.id_mappings } : {}) };
+}
+
+/** BatchUpsertCatalogObjects: every batch's objects in one version, all landing together. */
+export function batchUpsertCatalogObjects(ctx: EmulatorContext, merchantId: string, batches: CatalogObject[][]) {
+  const input = batches.flatMap((objects, i) => objects.map((object, j) => ({ object, field: `batches[${i}].objects[${j}]` })));
+  const upserted = upsertObjects(ctx, merchantId, input);
+  return {
+    objects: upserted.objects,
+    updated_at: upserted.updated_at,
+    ...(upserted.id_mappings.length ? { id_mappings: upserted.id_mappings } : {}),
+  };
+}
+
 function markDeleted(ctx: EmulatorContext, merchantId: string, object: CatalogObject, version: number, at: string): void {
   ctx.stores.catalogObjects.put(merchantId, object.id, { ...object, is_deleted: true, version, updated_at: at });
 }
@@ -320,7 +383,7 @@ function markDeleted(ctx: EmulatorContext, merchantId: string, object: CatalogOb
  * modifiers). Unknown and already deleted ids are passed over. Deleted objects are kept
  * with `is_deleted`, as searches with `include_deleted_objects` still find them.
  */
-export function deleteObjects(ctx: EmulatorContext, merchantId: string, ids: string[]): { deleted_object_ids: string[]; deleted_at: string } {
+function deleteObjects(ctx: EmulatorContext, merchantId: string, ids: string[]): { deleted_object_ids: string[]; deleted_at: string } {
   const at = now();
   const version = nextVersion(ctx, merchantId);
   const deleted: string[] = [];
@@ -336,6 +399,18 @@ export function deleteObjects(ctx: EmulatorContext, merchantId: string, ids: str
   }
   if (deleted.length > 0) announce(ctx, merchantId, at);
   return { deleted_object_ids: deleted, deleted_at: at };
+}
+
+/** DeleteCatalogObject: a live object, with what depends on it. */
+export function deleteCatalogObject(ctx: EmulatorContext, merchantId: string, id: string) {
+  if (!liveObject(ctx, merchantId, id)) throw errors.notFound(`Catalog object ${id} not found.`, 'object_id');
+  return deleteObjects(ctx, merchantId, [id]);
+}
+
+/** BatchDeleteCatalogObjects: the live objects among `ids`; an answer that deleted none leaves out `deleted_object_ids`. */
+export function batchDeleteCatalogObjects(ctx: EmulatorContext, merchantId: string, ids: string[]) {
+  const deleted = deleteObjects(ctx, merchantId, ids);
+  return deleted.deleted_object_ids.length ? deleted : { deleted_at: deleted.deleted_at };
 }
 
 /** The items an UpdateItemTaxes or UpdateItemModifierLists call names, each a live ITEM or a 404 at its place. */

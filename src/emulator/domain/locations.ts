@@ -10,6 +10,18 @@ export function mainLocationId(ctx: EmulatorContext, merchantId: string): string
   return ctx.stores.locations.all(merchantId)[0]!.doc.id!;
 }
 
+/** ListLocations: every location, oldest (the main one) first; Square does not paginate it. */
+export function listLocations(ctx: EmulatorContext, merchantId: string): Location[] {
+  return ctx.stores.locations.all(merchantId).map((s) => s.doc);
+}
+
+/** RetrieveLocation, where `main` names the merchant's main location. */
+export function retrieveLocation(ctx: EmulatorContext, merchantId: string, id: string): Location {
+  const location = id === 'main' ? ctx.stores.locations.all(merchantId)[0]?.doc : ctx.stores.locations.get(merchantId, id);
+  if (!location) throw errors.notFound(`Location with id ${id} not found.`, 'location_id');
+  return location;
+}
+
 /** Fields Square sets itself (the spec marks them read-only): a request's values for them are passed over, as Square does. */
 const READ_ONLY = ['id', 'capabilities', 'created_at', 'merchant_id', 'country', 'currency', 'logo_url', 'pos_background_url', 'full_format_logo_url', 'tax_ids'] as const;
 

@@ -2,6 +2,7 @@ import type { serialization } from 'square';
 import type { EmulatorContext, Stores } from '../context.js';
 import { timestamp } from '../plumbing/clock.js';
 import type { Db } from '../plumbing/db.js';
+import { errors } from '../plumbing/errors.js';
 import { merchantIdForToken } from '../plumbing/ids.js';
 import { mainLocationId, newLocation } from './locations.js';
 
@@ -70,4 +71,10 @@ export function merchantOf(ctx: EmulatorContext, merchantId: string): Merchant {
     main_location_id: main.id!,
     ...(created ? { created_at: created } : {}),
   };
+}
+
+/** RetrieveMerchant: a token sees its own merchant only, by id or as `me`; any other id is NOT_FOUND. */
+export function retrieveMerchant(ctx: EmulatorContext, merchantId: string, id: string): Merchant {
+  if (id !== 'me' && id !== merchantId) throw errors.notFound(`Merchant with ID \`${id}\` not found.`, 'merchant_id');
+  return merchantOf(ctx, merchantId);
 }

@@ -6,7 +6,7 @@ import { SquareApiError, errors } from '../plumbing/errors.js';
 import { merchantIdForToken } from '../plumbing/ids.js';
 import { DEMO_TOKEN } from '../seed.js';
 import { mainLocationId } from './locations.js';
-import { ROUTE_SCOPES, SQUARE_SCOPES, isSquareScope, type OAuthScope } from './oauth-scopes.js';
+import { DEFAULT_SCOPES, ROUTE_SCOPES, SQUARE_SCOPES, isSquareScope, type OAuthScope } from './oauth-scopes.js';
 
 /** An application registered with Square: the emulator knows one, the demo application. */
 export interface OAuthApplication {
@@ -116,6 +116,31 @@ export interface Grant {
   redirectUri?: string | undefined;
   /** PKCE: base64url(SHA-256(code_verifier)), as Square takes only the S256 method. */
   codeChallenge?: string | undefined;
+}
+
+/** An authorize request's parameters: the page's query string, or its form as the seller posts it. */
+export type AuthorizeParams = Partial<Record<
+  'client_id' | 'scope' | 'state' | 'session' | 'locale' | 'redirect_uri' | 'code_challenge' | 'code_challenge_method' | 'merchant_id' | 'decision',
+  string
+>>;
+
+/**
+ * An authorize request checked as Square's page would before showing anything. Square redirects to the URL
+ * registered for the application; the emulator's demo application has none, so the request must name one
+ * (any http or https URL) — the emulator's choice.
+ */
+export function checkAuthorizeRequest(params: AuthorizeParams): { grant: Omit<Grant, 'merchantId'> & { redirectUri: string } } | { problem: string } {
+  const app = application(params.client_id);
+  if (!app) return { problem: `Unknown client_id \`${params.client_id ?? ''}\`.` };
+  const redirectUri = params.redirect_uri;
+  if (!redirectUri || !URL.canParse(redirectUri) || !/^https?:$/.test(new URL(redirectUri).protocol))
+    return { problem: 'redirect_uri must be an http or https URL: the emulated application has no registered redirect URL.' };
+  const scopes = params.scope === undefined ? DEFAULT_SCOPES : params.scope.split(/[\s+]+/).filter(Boolean);
+  const unknown = scopes.filter((scope) => !isSquareScope(scope));
+  if (unknown.length > 0 || scopes.length === 0) return { problem: `Unknown or missing permissions in scope: ${unknown.join(', ') || '(none)'}.` };
+  if (params.code_challenge !== undefined && (params.code_challenge_method ?? 'S256') !== 'S256')
+    return { problem: 'code_challenge_method must be S256.' };
+  return { grant: { clientId: app.clientId, scopes: scopes as OAuthScope[], redirectUri, codeChallenge: params.code_challenge } };
 }
 
 /** A seller's consent: an authorization code for the application, valid once for 5 minutes. */

@@ -5,6 +5,7 @@ import {
   DEMO_APPLICATION,
   application,
   authorizableMerchant,
+  checkAuthorizeRequest,
   defaultSellerId,
   demoSellers,
   grantCode,
@@ -13,7 +14,6 @@ import {
 } from '../domain/oauth.js';
 import { errors } from '../plumbing/errors.js';
 import { parse } from '../plumbing/validation.js';
-import { checkAuthorizeRequest } from '../routes/oauth.js';
 
 const grantBody = z.object({
   client_id: z.string().min(1),

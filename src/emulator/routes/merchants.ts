@@ -1,8 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Square } from 'square';
 import type { EmulatorContext } from '../context.js';
-import { merchantOf } from '../domain/merchants.js';
-import { errors } from '../plumbing/errors.js';
+import { merchantOf, retrieveMerchant } from '../domain/merchants.js';
 import { parse, querySchema, shapes } from '../plumbing/validation.js';
 
 const listQuery = querySchema<Square.ListMerchantsRequest>()({ cursor: shapes.queryInt });
@@ -20,10 +19,7 @@ export function registerMerchants(app: FastifyInstance, ctx: EmulatorContext): v
     return { merchant: [merchantOf(ctx, request.merchant.id)] };
   });
 
-  app.get<{ Params: { merchant_id: string } }>('/merchants/:merchant_id', async (request) => {
-    const { merchant_id: id } = request.params;
-    if (id !== 'me' && id !== request.merchant.id)
-      throw errors.notFound(`Merchant with ID \`${id}\` not found.`, 'merchant_id');
-    return { merchant: merchantOf(ctx, request.merchant.id) };
-  });
+  app.get<{ Params: { merchant_id: string } }>('/merchants/:merchant_id', async (request) => ({
+    merchant: retrieveMerchant(ctx, request.merchant.id, request.params.merchant_id),
+  }));
 }
