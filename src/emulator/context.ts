@@ -25,7 +25,7 @@ export type LoyaltyLedgerEvent = serialization.LoyaltyEvent.Raw & {
  */
 export interface CatalogObject extends serialization.CatalogObjectBase.Raw {
   type: string;
-  /** Square sends it though the SDK's schema does not know it (test/support/conformance/beyond-sdk.ts). */
+  /** Square sends it though the SDK's schema does not know it (test/support/conformance.ts). */
   created_at?: string;
   item_data?: serialization.CatalogItem.Raw | null;
   item_variation_data?: serialization.CatalogItemVariation.Raw | null;

@@ -14,6 +14,7 @@ import { parseJson, stringifyJson } from './plumbing/json.js';
 import { RateLimiter, type RateLimit } from './plumbing/rate-limit.js';
 import { RequestLog } from './plumbing/request-log.js';
 import { WebhookDispatcher, type WebhookConfig } from './plumbing/webhooks.js';
+import { OAUTH_API_PREFIX, SQUARE_API_PREFIX } from './routes/index.js';
 import { DEMO_TOKEN, seedDemoData } from './seed.js';
 
 export interface EmulatorOptions {
@@ -88,8 +89,8 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
     sendError(reply, errors.notFound(`No such endpoint: ${request.method} ${request.url.split('?')[0]}`)),
   );
 
-  await app.register(squareApi(ctx, { latencyMs: options.latencyMs ?? 0 }), { prefix: '/v2' });
-  await app.register(oauthApi(ctx), { prefix: '/oauth2' });
+  await app.register(squareApi(ctx, { latencyMs: options.latencyMs ?? 0 }), { prefix: SQUARE_API_PREFIX });
+  await app.register(oauthApi(ctx), { prefix: OAUTH_API_PREFIX });
 
   // An emulator file that already holds the demo merchant keeps it as it is: seeding again would repeat its history.
   const seed = async () => {

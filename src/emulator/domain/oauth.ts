@@ -6,7 +6,7 @@ import { SquareApiError, errors } from '../plumbing/errors.js';
 import { merchantIdForToken } from '../plumbing/ids.js';
 import { DEMO_TOKEN } from '../seed.js';
 import { mainLocationId } from './locations.js';
-import { DEFAULT_SCOPES, ROUTE_SCOPES, SQUARE_SCOPES, isSquareScope, type OAuthScope } from './oauth-scopes.js';
+import { DEFAULT_SCOPES, SQUARE_SCOPES, isSquareScope, type OAuthScope } from './oauth-scopes.js';
 
 /** An application registered with Square: the emulator knows one, the demo application. */
 export interface OAuthApplication {
@@ -320,10 +320,8 @@ export function oauthAccess(ctx: EmulatorContext, token: string): OAuthAccess | 
   return { clientId: row.client_id, merchantId: row.merchant_id, scopes: scopesOf(row), expiresAt: row.expires_at! };
 }
 
-/** Refuses a call whose OAuth token lacks a permission its endpoint (`GET /v2/cards/:card_id`) needs; unlisted endpoints need what no token holds. */
-export function requireScopes(access: OAuthAccess, method: string, routeUrl: string | undefined): void {
-  if (routeUrl === undefined) return;
-  const needed = ROUTE_SCOPES[`${method} ${routeUrl}`];
+/** Refuses a call whose OAuth token lacks a permission its endpoint needs (`needed`); an endpoint without a list needs what no token holds. */
+export function requireScopes(access: OAuthAccess, needed: readonly OAuthScope[] | undefined): void {
   const missing = needed ? needed.filter((scope) => !access.scopes.includes(scope)) : ['(an endpoint without a permission entry)'];
   if (missing.length > 0)
     throw SquareApiError.of(403, 'AUTHENTICATION_ERROR', 'INSUFFICIENT_SCOPES', `The access token lacks the permissions ${missing.join(', ')}.`);

@@ -17,7 +17,8 @@ import {
 } from '../domain/catalog.js';
 import { errors } from '../plumbing/errors.js';
 import { parse, parseRequest, querySchema, rulesUnder, shapes, type FieldRules } from '../plumbing/validation.js';
-import { registerCatalogImages } from './catalog-images.js';
+import { CATALOG_IMAGE_ENDPOINTS, registerCatalogImages } from './catalog-images.js';
+import type { Endpoints } from './endpoints.js';
 
 const KEY_RULES: FieldRules = { idempotency_key: { min: 1, max: 128 } };
 
@@ -85,6 +86,22 @@ const retrieveQuery = querySchema<Omit<Square.catalog.GetObjectRequest, 'objectI
   includeCategoryPathToRoot: shapes.queryBool,
 });
 const listQuery = querySchema<Square.ListCatalogRequest>()({ types: z.string(), cursor: z.string(), catalogVersion: shapes.queryBigInt });
+
+export const CATALOG_ENDPOINTS: Endpoints = {
+  ...CATALOG_IMAGE_ENDPOINTS,
+  'GET /catalog/info': { response: 'CatalogInfoResponse', scopes: ['ITEMS_READ'] }, // CatalogInfo
+  'POST /catalog/update-item-taxes': { response: 'UpdateItemTaxesResponse', scopes: ['ITEMS_WRITE'] }, // UpdateItemTaxes
+  'POST /catalog/update-item-modifier-lists': { response: 'UpdateItemModifierListsResponse', scopes: ['ITEMS_WRITE'] }, // UpdateItemModifierLists
+  'POST /catalog/object': { response: 'UpsertCatalogObjectResponse', scopes: ['ITEMS_WRITE'] }, // UpsertCatalogObject
+  'POST /catalog/batch-upsert': { response: 'BatchUpsertCatalogObjectsResponse', scopes: ['ITEMS_WRITE'] }, // BatchUpsertCatalogObjects
+  'GET /catalog/object/:object_id': { response: 'GetCatalogObjectResponse', scopes: ['ITEMS_READ'] }, // RetrieveCatalogObject
+  'POST /catalog/batch-retrieve': { response: 'BatchGetCatalogObjectsResponse', scopes: ['ITEMS_READ'] }, // BatchRetrieveCatalogObjects
+  'GET /catalog/list': { response: 'ListCatalogResponse', scopes: ['ITEMS_READ'] }, // ListCatalog
+  'POST /catalog/search': { response: 'SearchCatalogObjectsResponse', scopes: ['ITEMS_READ'] }, // SearchCatalogObjects
+  'POST /catalog/search-catalog-items': { response: 'SearchCatalogItemsResponse', scopes: ['ITEMS_READ'] }, // SearchCatalogItems
+  'DELETE /catalog/object/:object_id': { response: 'DeleteCatalogObjectResponse', scopes: ['ITEMS_WRITE'] }, // DeleteCatalogObject
+  'POST /catalog/batch-delete': { response: 'BatchDeleteCatalogObjectsResponse', scopes: ['ITEMS_WRITE'] }, // BatchDeleteCatalogObjects
+};
 
 /**
  * Catalog API: upsert (single and batched, with `#temporary` ids and versions), retrieve

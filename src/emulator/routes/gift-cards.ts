@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { EmulatorContext } from '../context.js';
 import { createGiftCard, giftCardFromGan, giftCardFromNonce, linkCustomer, listGiftCards, unlinkCustomer } from '../domain/gift-cards.js';
 import { parse, parseRequest, querySchema, shapes, type FieldRules } from '../plumbing/validation.js';
+import type { Endpoints } from './endpoints.js';
 
 /** What Square states for the Gift Cards API's requests beyond the SDK's schemas. */
 const CREATE_RULES: FieldRules = { idempotency_key: { min: 1, max: 128 }, location_id: { min: 1 } };
@@ -19,6 +20,16 @@ const listGiftCardsQuery = querySchema<Square.ListGiftCardsRequest>()({
   cursor: z.string(),
   customerId: z.string(),
 });
+
+export const GIFT_CARD_ENDPOINTS: Endpoints = {
+  'GET /gift-cards': { response: 'ListGiftCardsResponse', scopes: ['GIFTCARDS_READ'] }, // ListGiftCards
+  'POST /gift-cards': { response: 'CreateGiftCardResponse', scopes: ['GIFTCARDS_WRITE'] }, // CreateGiftCard
+  'POST /gift-cards/from-gan': { response: 'GetGiftCardFromGanResponse', scopes: ['GIFTCARDS_READ'] }, // RetrieveGiftCardFromGAN
+  'POST /gift-cards/from-nonce': { response: 'GetGiftCardFromNonceResponse', scopes: ['GIFTCARDS_READ'] }, // RetrieveGiftCardFromNonce
+  'GET /gift-cards/:id': { response: 'GetGiftCardResponse', scopes: ['GIFTCARDS_READ'] }, // RetrieveGiftCard
+  'POST /gift-cards/:gift_card_id/link-customer': { response: 'LinkCustomerToGiftCardResponse', scopes: ['GIFTCARDS_WRITE'] }, // LinkCustomerToGiftCard
+  'POST /gift-cards/:gift_card_id/unlink-customer': { response: 'UnlinkCustomerFromGiftCardResponse', scopes: ['GIFTCARDS_WRITE'] }, // UnlinkCustomerFromGiftCard
+};
 
 /** Gift Cards API: digital and physical gift cards, lookups by GAN and nonce, and gift cards on file. */
 export function registerGiftCards(app: FastifyInstance, ctx: EmulatorContext): void {

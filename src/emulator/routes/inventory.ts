@@ -14,6 +14,7 @@ import {
 } from '../domain/inventory.js';
 import { errors } from '../plumbing/errors.js';
 import { parse, parseRequest, rulesUnder, querySchema, withoutNulls, type FieldRules } from '../plumbing/validation.js';
+import type { Endpoints } from './endpoints.js';
 
 /** Square takes at most 100 changes in one BatchChangeInventory. */
 const MAX_CHANGES = 100;
@@ -82,6 +83,19 @@ function byObjectQuery(query: unknown) {
   const { location_ids: locationIds, cursor } = parse(byObjectSchema, query);
   return { location_ids: locationIds?.split(','), cursor };
 }
+
+export const INVENTORY_ENDPOINTS: Endpoints = {
+  'POST /inventory/changes/batch-create': { response: 'BatchChangeInventoryResponse', scopes: ['INVENTORY_WRITE'] }, // BatchChangeInventory
+  'POST /inventory/batch-change': { response: 'BatchChangeInventoryResponse', scopes: ['INVENTORY_WRITE'] }, // DeprecatedBatchChangeInventory (deprecated)
+  'POST /inventory/counts/batch-retrieve': { response: 'BatchGetInventoryCountsResponse', scopes: ['INVENTORY_READ'] }, // BatchRetrieveInventoryCounts
+  'POST /inventory/batch-retrieve-counts': { response: 'BatchGetInventoryCountsResponse', scopes: ['INVENTORY_READ'] }, // DeprecatedBatchRetrieveInventoryCounts (deprecated)
+  'POST /inventory/changes/batch-retrieve': { response: 'BatchGetInventoryChangesResponse', scopes: ['INVENTORY_READ'] }, // BatchRetrieveInventoryChanges
+  'POST /inventory/batch-retrieve-changes': { response: 'BatchGetInventoryChangesResponse', scopes: ['INVENTORY_READ'] }, // DeprecatedBatchRetrieveInventoryChanges (deprecated)
+  'GET /inventory/adjustments/:adjustment_id': { response: 'GetInventoryAdjustmentResponse', scopes: ['INVENTORY_READ'] }, // RetrieveInventoryAdjustment
+  'GET /inventory/physical-counts/:physical_count_id': { response: 'GetInventoryPhysicalCountResponse', scopes: ['INVENTORY_READ'] }, // RetrieveInventoryPhysicalCount
+  'GET /inventory/:catalog_object_id': { response: 'GetInventoryCountResponse', scopes: ['INVENTORY_READ'] }, // RetrieveInventoryCount
+  'GET /inventory/:catalog_object_id/changes': { response: 'GetInventoryChangesResponse', scopes: ['INVENTORY_READ'] }, // RetrieveInventoryChanges (deprecated)
+};
 
 /**
  * Inventory API: physical counts and adjustments in batches, counts and the history of

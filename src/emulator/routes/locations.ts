@@ -3,6 +3,7 @@ import { serialization } from 'square';
 import type { EmulatorContext } from '../context.js';
 import { createLocation, listLocations, retrieveLocation, updateLocation } from '../domain/locations.js';
 import { parseRequest, rulesUnder, type FieldRules } from '../plumbing/validation.js';
+import type { Endpoints } from './endpoints.js';
 
 /** What Square's spec states of a location's fields beyond the SDK's schema. */
 const LOCATION_RULES: FieldRules = {
@@ -24,6 +25,13 @@ const CREATE_RULES: FieldRules = {
   ...rulesUnder('location', { ...LOCATION_RULES, name: { ...LOCATION_RULES.name, required: true } }),
 };
 const UPDATE_RULES: FieldRules = { location: { required: true }, ...rulesUnder('location', LOCATION_RULES) };
+
+export const LOCATION_ENDPOINTS: Endpoints = {
+  'GET /locations': { response: 'ListLocationsResponse', scopes: ['MERCHANT_PROFILE_READ'] }, // ListLocations
+  'GET /locations/:location_id': { response: 'GetLocationResponse', scopes: ['MERCHANT_PROFILE_READ'] }, // RetrieveLocation
+  'POST /locations': { response: 'CreateLocationResponse', scopes: ['MERCHANT_PROFILE_WRITE'] }, // CreateLocation
+  'PUT /locations/:location_id': { response: 'UpdateLocationResponse', scopes: ['MERCHANT_PROFILE_WRITE'] }, // UpdateLocation
+};
 
 /** Locations API: list (not paginated), retrieve (where `main` names the merchant's first location), create and update. */
 export function registerLocations(app: FastifyInstance, ctx: EmulatorContext): void {

@@ -17,6 +17,7 @@ import {
 } from '../domain/loyalty.js';
 import { errors } from '../plumbing/errors.js';
 import { parse, parseRequest, querySchema, shapes, type FieldRules } from '../plumbing/validation.js';
+import type { Endpoints } from './endpoints.js';
 
 /** Square's limits: SearchLoyaltyAccounts 1–200 a page, events and rewards 1–30. */
 const MAX_ACCOUNTS_PAGE = 200;
@@ -78,6 +79,27 @@ type AccountParams = { Params: { account_id: string } };
 type ProgramParams = { Params: { program_id: string } };
 type RewardParams = { Params: { reward_id: string } };
 type PromotionParams = { Params: { program_id: string; promotion_id: string } };
+
+export const LOYALTY_ENDPOINTS: Endpoints = {
+  'GET /loyalty/programs': { response: 'ListLoyaltyProgramsResponse', scopes: ['LOYALTY_READ'] }, // ListLoyaltyPrograms (deprecated)
+  'GET /loyalty/programs/:program_id': { response: 'GetLoyaltyProgramResponse', scopes: ['LOYALTY_READ'] }, // RetrieveLoyaltyProgram
+  'POST /loyalty/programs/:program_id/promotions': { response: 'CreateLoyaltyPromotionResponse', scopes: ['LOYALTY_WRITE'] }, // CreateLoyaltyPromotion
+  'GET /loyalty/programs/:program_id/promotions': { response: 'ListLoyaltyPromotionsResponse', scopes: ['LOYALTY_READ'] }, // ListLoyaltyPromotions
+  'GET /loyalty/programs/:program_id/promotions/:promotion_id': { response: 'GetLoyaltyPromotionResponse', scopes: ['LOYALTY_READ'] }, // RetrieveLoyaltyPromotion
+  'POST /loyalty/programs/:program_id/promotions/:promotion_id/cancel': { response: 'CancelLoyaltyPromotionResponse', scopes: ['LOYALTY_WRITE'] }, // CancelLoyaltyPromotion
+  'POST /loyalty/programs/:program_id/calculate': { response: 'CalculateLoyaltyPointsResponse', scopes: ['LOYALTY_READ'] }, // CalculateLoyaltyPoints
+  'POST /loyalty/accounts': { response: 'CreateLoyaltyAccountResponse', scopes: ['LOYALTY_WRITE'] }, // CreateLoyaltyAccount
+  'POST /loyalty/accounts/search': { response: 'SearchLoyaltyAccountsResponse', scopes: ['LOYALTY_READ'] }, // SearchLoyaltyAccounts
+  'GET /loyalty/accounts/:account_id': { response: 'GetLoyaltyAccountResponse', scopes: ['LOYALTY_READ'] }, // RetrieveLoyaltyAccount
+  'POST /loyalty/accounts/:account_id/accumulate': { response: 'AccumulateLoyaltyPointsResponse', scopes: ['LOYALTY_WRITE'] }, // AccumulateLoyaltyPoints
+  'POST /loyalty/accounts/:account_id/adjust': { response: 'AdjustLoyaltyPointsResponse', scopes: ['LOYALTY_WRITE'] }, // AdjustLoyaltyPoints
+  'POST /loyalty/events/search': { response: 'SearchLoyaltyEventsResponse', scopes: ['LOYALTY_READ'] }, // SearchLoyaltyEvents
+  'POST /loyalty/rewards': { response: 'CreateLoyaltyRewardResponse', scopes: ['LOYALTY_WRITE'] }, // CreateLoyaltyReward
+  'POST /loyalty/rewards/search': { response: 'SearchLoyaltyRewardsResponse', scopes: ['LOYALTY_READ'] }, // SearchLoyaltyRewards
+  'GET /loyalty/rewards/:reward_id': { response: 'GetLoyaltyRewardResponse', scopes: ['LOYALTY_READ'] }, // RetrieveLoyaltyReward
+  'DELETE /loyalty/rewards/:reward_id': { response: 'DeleteLoyaltyRewardResponse', scopes: ['LOYALTY_WRITE'] }, // DeleteLoyaltyReward
+  'POST /loyalty/rewards/:reward_id/redeem': { response: 'RedeemLoyaltyRewardResponse', scopes: ['LOYALTY_WRITE'] }, // RedeemLoyaltyReward
+};
 
 /**
  * Loyalty API: programs, accounts, points, rewards, the event ledger and promotions (kept, listed and

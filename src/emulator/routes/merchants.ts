@@ -3,8 +3,14 @@ import type { Square } from 'square';
 import type { EmulatorContext } from '../context.js';
 import { merchantOf, retrieveMerchant } from '../domain/merchants.js';
 import { parse, querySchema, shapes } from '../plumbing/validation.js';
+import type { Endpoints } from './endpoints.js';
 
 const listQuery = querySchema<Square.ListMerchantsRequest>()({ cursor: shapes.queryInt });
+
+export const MERCHANT_ENDPOINTS: Endpoints = {
+  'GET /merchants': { response: 'ListMerchantsResponse', scopes: ['MERCHANT_PROFILE_READ'] }, // ListMerchants
+  'GET /merchants/:merchant_id': { response: 'GetMerchantResponse', scopes: ['MERCHANT_PROFILE_READ'] }, // RetrieveMerchant
+};
 
 /**
  * Merchants API: a token belongs to exactly one merchant, so ListMerchants answers that

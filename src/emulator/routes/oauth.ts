@@ -15,6 +15,7 @@ import {
 import { bearerToken } from '../plumbing/bearer-token.js';
 import { errors } from '../plumbing/errors.js';
 import { parseRequest, type FieldRules } from '../plumbing/validation.js';
+import type { ResponseSchemaName, RouteKey } from './endpoints.js';
 import { authorizeErrorPage, authorizePage } from './oauth-page.js';
 
 /** ObtainTokenRequest's bounds from Square's spec, which the SDK's schema does not carry. */
@@ -29,6 +30,16 @@ const TOKEN_RULES: FieldRules = {
 };
 
 const REVOKE_RULES: FieldRules = { client_id: { max: 191 }, access_token: { min: 2, max: 1024 } };
+
+/**
+ * The SDK's schema of each OAuth API answer (routes/endpoints.ts). These are the application's calls, made
+ * with its secret rather than a seller's token: they need no permission. The authorize page answers HTML.
+ */
+export const OAUTH_RESPONSES: Readonly<Record<RouteKey, ResponseSchemaName>> = {
+  'POST /token': 'ObtainTokenResponse',
+  'POST /token/status': 'RetrieveTokenStatusResponse',
+  'POST /revoke': 'RevokeTokenResponse',
+};
 
 const html = (reply: FastifyReply, status: number, body: string) =>
   reply.code(status).header('content-type', 'text/html; charset=utf-8').header('cache-control', 'no-store').send(body);

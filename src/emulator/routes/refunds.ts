@@ -7,6 +7,7 @@ import { EXTERNAL_TYPES } from '../domain/payments.js';
 import { listRefunds, refundPayment, retrieveRefund, unlinkedRefund } from '../domain/refunds.js';
 import { errors } from '../plumbing/errors.js';
 import { parse, parseRequest, querySchema, shapes, type FieldRules } from '../plumbing/validation.js';
+import type { Endpoints } from './endpoints.js';
 
 /** What Square states for RefundPayment beyond the SDK's schema. */
 const REFUND_RULES: FieldRules = {
@@ -33,6 +34,12 @@ const listSchema = querySchema<Square.ListRefundsRequest>()({
   updatedAtBeginTime: z.string(),
   updatedAtEndTime: z.string(),
 });
+
+export const REFUND_ENDPOINTS: Endpoints = {
+  'POST /refunds': { response: 'RefundPaymentResponse', scopes: ['PAYMENTS_WRITE'] }, // RefundPayment
+  'GET /refunds': { response: 'ListPaymentRefundsResponse', scopes: ['PAYMENTS_READ'] }, // ListPaymentRefunds
+  'GET /refunds/:refund_id': { response: 'GetPaymentRefundResponse', scopes: ['PAYMENTS_READ'] }, // GetPaymentRefund
+};
 
 /** Refunds API: refund a payment (or record an unlinked refund), get, list. */
 export function registerRefunds(app: FastifyInstance, ctx: EmulatorContext): void {
