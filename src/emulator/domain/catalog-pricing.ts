@@ -2,7 +2,7 @@ import type { serialization } from 'square';
 import type { CatalogObject, EmulatorContext } from '../context.js';
 import { errors } from '../plumbing/errors.js';
 import { newId } from '../plumbing/ids.js';
-import { presentAt } from './catalog-search.js';
+import { presentAt } from './catalog-reads.js';
 import { allObjects, liveObject } from './catalog.js';
 
 type Order = serialization.Order.Raw;

@@ -3,13 +3,13 @@ import { now, type CatalogObject, type EmulatorContext } from '../context.js';
 import { clock } from '../plumbing/clock.js';
 import { errors } from '../plumbing/errors.js';
 import { newId, seeding } from '../plumbing/ids.js';
-import { paginate } from '../plumbing/pagination.js';
 import { isDecimal } from './quantities.js';
 
 /**
  * Catalog API domain: objects, their versions, upserts with `#temporary` ids and nested
- * children, deletes and related objects. Objects are stored flat: an item's variations
- * and a modifier list's modifiers are objects of their own, nested again when read.
+ * children, deletes and related objects (reads and searches are in catalog-reads.ts). Objects
+ * are stored flat: an item's variations and a modifier list's modifiers are objects of their
+ * own, nested again when read.
  */
 
 /** The kinds of catalog object the emulator keeps (Square has more: pricing rules, item options, ...). */
@@ -139,51 +139,6 @@ export function relatedObjects(ctx: EmulatorContext, merchantId: string, objects
     for (const child of (dataOf(object)?.variations as CatalogObject[] | undefined) ?? []) visit(child);
   }
   return [...related.values()];
-}
-
-/** Square's `objects` and `related_objects`, each left out when empty. */
-export const withRelated = (objects: CatalogObject[], related: CatalogObject[]) => ({
-  ...(objects.length ? { objects } : {}),
-  ...(related.length ? { related_objects: related } : {}),
-});
-
-/** RetrieveCatalogObject, with the objects it refers to when asked. */
-export function retrieveCatalogObject(ctx: EmulatorContext, merchantId: string, id: string, includeRelated: boolean | undefined) {
-  const object = liveObject(ctx, merchantId, id);
-  if (!object) throw errors.notFound(`Catalog object ${id} not found.`, 'object_id');
-  const assembled = assemble(ctx, merchantId, object);
-  const related = includeRelated ? relatedObjects(ctx, merchantId, [assembled]) : [];
-  return { object: assembled, ...(related.length ? { related_objects: related } : {}) };
-}
-
-/** BatchRetrieveCatalogObjects: the ids found (a repeated id once), deleted ones only when asked. */
-export function batchRetrieveCatalogObjects(
-  ctx: EmulatorContext,
-  merchantId: string,
-  request: { object_ids: string[]; include_deleted_objects?: boolean | null; include_related_objects?: boolean | null },
-) {
-  const objects = [...new Set(request.object_ids)]
-    .map((id) => ctx.stores.catalogObjects.get(merchantId, id))
-    .filter((o): o is CatalogObject => !!o && (!o.is_deleted || !!request.include_deleted_objects))
-    .map((o) => assemble(ctx, merchantId, o, !!request.include_deleted_objects));
-  return withRelated(objects, request.include_related_objects ? relatedObjects(ctx, merchantId, objects) : []);
-}
-
-/** ListCatalog: 100 a page. */
-const LIST_PAGE = 100;
-
-/** ListCatalog: objects of the given types (comma-separated; the top-level ones unless told), oldest first. */
-export function listCatalog(ctx: EmulatorContext, merchantId: string, query: { types?: string; cursor?: string }) {
-  const types = query.types ? query.types.split(',').map((t) => t.trim().toUpperCase()) : TOP_LEVEL_TYPES;
-  const page = paginate({
-    items: allObjects(ctx, merchantId).filter((s) => types.includes(s.doc.type)),
-    key: (s) => [s.seq],
-    limit: LIST_PAGE,
-    cursor: query.cursor,
-    query: types,
-  });
-  const objects = page.items.map((s) => assemble(ctx, merchantId, s.doc));
-  return { ...(objects.length ? { objects } : {}), ...(page.cursor ? { cursor: page.cursor } : {}) };
 }
 
 /** The instant the demo catalog is versioned at, so that the seed makes the same versions at every start. */

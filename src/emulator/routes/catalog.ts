@@ -2,15 +2,19 @@ import type { FastifyInstance } from 'fastify';
 import { serialization, type Square } from 'square';
 import { z } from 'zod';
 import type { CatalogObject, EmulatorContext } from '../context.js';
-import { ITEMS_PAGE, searchCatalogItems, searchCatalogObjects } from '../domain/catalog-search.js';
+import {
+  ITEMS_PAGE,
+  batchRetrieveCatalogObjects,
+  listCatalog,
+  retrieveCatalogObject,
+  searchCatalogItems,
+  searchCatalogObjects,
+} from '../domain/catalog-reads.js';
 import {
   CATALOG_LIMITS,
   batchDeleteCatalogObjects,
-  batchRetrieveCatalogObjects,
   batchUpsertCatalogObjects,
   deleteCatalogObject,
-  listCatalog,
-  retrieveCatalogObject,
   updateItemModifierLists,
   updateItemTaxes,
   upsertCatalogObject,

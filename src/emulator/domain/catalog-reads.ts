@@ -3,13 +3,56 @@ import type { CatalogObject, EmulatorContext } from '../context.js';
 import { errors } from '../plumbing/errors.js';
 import { paginate, type Page } from '../plumbing/pagination.js';
 import { withoutNulls } from '../plumbing/validation.js';
-import { CATALOG_LIMITS, allObjects, assemble, dataOf, relatedObjects, TOP_LEVEL_TYPES, withRelated } from './catalog.js';
+import { CATALOG_LIMITS, allObjects, assemble, dataOf, liveObject, relatedObjects, TOP_LEVEL_TYPES } from './catalog.js';
 import { inStock } from './inventory.js';
 import { parseQuantity } from './quantities.js';
 
-/** Square's pages: SearchCatalogObjects 100 unless told (up to CatalogInfo's 1,000); SearchCatalogItems 100 at most, 100 unless told. */
+/** Square's pages: ListCatalog 100; SearchCatalogObjects 100 unless told (up to CatalogInfo's 1,000); SearchCatalogItems 100 at most, 100 unless told. */
+const LIST_PAGE = 100;
 const SEARCH_PAGE = 100;
 export const ITEMS_PAGE = 100;
+
+/** Square's `objects` and `related_objects`, each left out when empty. */
+const withRelated = (objects: CatalogObject[], related: CatalogObject[]) => ({
+  ...(objects.length ? { objects } : {}),
+  ...(related.length ? { related_objects: related } : {}),
+});
+
+/** RetrieveCatalogObject, with the objects it refers to when asked. */
+export function retrieveCatalogObject(ctx: EmulatorContext, merchantId: string, id: string, includeRelated: boolean | undefined) {
+  const object = liveObject(ctx, merchantId, id);
+  if (!object) throw errors.notFound(`Catalog object ${id} not found.`, 'object_id');
+  const assembled = assemble(ctx, merchantId, object);
+  const related = includeRelated ? relatedObjects(ctx, merchantId, [assembled]) : [];
+  return { object: assembled, ...(related.length ? { related_objects: related } : {}) };
+}
+
+/** BatchRetrieveCatalogObjects: the ids found (a repeated id once), deleted ones only when asked. */
+export function batchRetrieveCatalogObjects(
+  ctx: EmulatorContext,
+  merchantId: string,
+  request: { object_ids: string[]; include_deleted_objects?: boolean | null; include_related_objects?: boolean | null },
+) {
+  const objects = [...new Set(request.object_ids)]
+    .map((id) => ctx.stores.catalogObjects.get(merchantId, id))
+    .filter((o): o is CatalogObject => !!o && (!o.is_deleted || !!request.include_deleted_objects))
+    .map((o) => assemble(ctx, merchantId, o, !!request.include_deleted_objects));
+  return withRelated(objects, request.include_related_objects ? relatedObjects(ctx, merchantId, objects) : []);
+}
+
+/** ListCatalog: objects of the given types (comma-separated; the top-level ones unless told), oldest first. */
+export function listCatalog(ctx: EmulatorContext, merchantId: string, query: { types?: string; cursor?: string }) {
+  const types = query.types ? query.types.split(',').map((t) => t.trim().toUpperCase()) : TOP_LEVEL_TYPES;
+  const page = paginate({
+    items: allObjects(ctx, merchantId).filter((s) => types.includes(s.doc.type)),
+    key: (s) => [s.seq],
+    limit: LIST_PAGE,
+    cursor: query.cursor,
+    query: types,
+  });
+  const objects = page.items.map((s) => assemble(ctx, merchantId, s.doc));
+  return { ...(objects.length ? { objects } : {}), ...(page.cursor ? { cursor: page.cursor } : {}) };
+}
 
 /** SearchCatalogObjects' query: one expression at most, of the kinds the emulator answers. */
 export interface CatalogQuery {
