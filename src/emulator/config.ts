@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { boolean, integer, parseEnv, secret, url } from '../env-schema.js';
-import { parseRateLimit } from './rate-limit.js';
+import { parseRateLimit } from './plumbing/rate-limit.js';
 import type { EmulatorOptions } from './server.js';
 
 export interface EmulatorProcessConfig extends EmulatorOptions {

@@ -1,11 +1,11 @@
 import type { serialization } from 'square';
-import type { Db } from './db.js';
-import type { FaultTable } from './faults.js';
-import type { IdempotencyLedger } from './idempotency.js';
-import type { RateLimiter } from './rate-limit.js';
-import type { RequestLog } from './request-log.js';
-import { Collection } from './store.js';
-import type { WebhookDispatcher } from './webhooks.js';
+import type { Db } from './plumbing/db.js';
+import type { FaultTable } from './plumbing/faults.js';
+import type { IdempotencyLedger } from './plumbing/idempotency.js';
+import type { RateLimiter } from './plumbing/rate-limit.js';
+import type { RequestLog } from './plumbing/request-log.js';
+import { Collection } from './plumbing/store.js';
+import type { WebhookDispatcher } from './plumbing/webhooks.js';
 
 /** A customer's custom attribute as stored: the wire object and the profile it belongs to. */
 export interface CustomerAttribute {
@@ -25,7 +25,7 @@ export type LoyaltyLedgerEvent = serialization.LoyaltyEvent.Raw & {
  */
 export interface CatalogObject extends serialization.CatalogObjectBase.Raw {
   type: string;
-  /** Square sends it though the SDK's schema does not know it (test/support/conformance/beyond-sdk.ts). */
+  /** Square sends it though the SDK's schema does not know it (test/support/conformance.ts). */
   created_at?: string;
   item_data?: serialization.CatalogItem.Raw | null;
   item_variation_data?: serialization.CatalogItemVariation.Raw | null;
@@ -102,4 +102,4 @@ declare module 'fastify' {
   }
 }
 
-export { timestamp as now } from './clock.js';
+export { timestamp as now } from './plumbing/clock.js';

@@ -1,9 +1,9 @@
 import type { FastifyInstance } from 'fastify';
-import { timestamp } from './clock.js';
 import type { EmulatorContext } from './context.js';
-import { withSeededIds } from './ids.js';
+import { newLocation } from './domain/locations.js';
 import { putProgram, type ProgramSettings } from './domain/loyalty.js';
-import { newLocation } from './merchants.js';
+import { timestamp } from './plumbing/clock.js';
+import { withSeededIds } from './plumbing/ids.js';
 
 /** The token whose merchant holds the demo data; `npm start` uses it. */
 export const DEMO_TOKEN = 'EMULATOR-DEMO-TOKEN';

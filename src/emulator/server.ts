@@ -1,20 +1,21 @@
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
-import { clock } from './clock.js';
 import { createStores, type EmulatorContext } from './context.js';
-import { registerControlPlane } from './control.js';
-import { openDb, wipe } from './db.js';
-import { SquareApiError, errors, sendError } from './errors.js';
-import { FaultTable } from './faults.js';
-import { IdempotencyLedger } from './idempotency.js';
-import { parseJson, stringifyJson } from './json.js';
-import { Merchants } from './merchants.js';
+import { Merchants } from './domain/merchants.js';
 import { oauthAccess } from './domain/oauth.js';
-import { oauthApi } from './oauth-api.js';
-import { RateLimiter, type RateLimit } from './rate-limit.js';
-import { RequestLog } from './request-log.js';
-import { squareApi } from './square-api.js';
+import { registerControlPlane } from './http/control-plane.js';
+import { oauthApi } from './http/oauth-api.js';
+import { squareApi } from './http/square-api.js';
+import { clock } from './plumbing/clock.js';
+import { openDb, wipe } from './plumbing/db.js';
+import { SquareApiError, errors, sendError } from './plumbing/errors.js';
+import { FaultTable } from './plumbing/faults.js';
+import { IdempotencyLedger } from './plumbing/idempotency.js';
+import { parseJson, stringifyJson } from './plumbing/json.js';
+import { RateLimiter, type RateLimit } from './plumbing/rate-limit.js';
+import { RequestLog } from './plumbing/request-log.js';
+import { WebhookDispatcher, type WebhookConfig } from './plumbing/webhooks.js';
+import { OAUTH_API_PREFIX, SQUARE_API_PREFIX } from './routes/index.js';
 import { DEMO_TOKEN, seedDemoData } from './seed.js';
-import { WebhookDispatcher, type WebhookConfig } from './webhooks.js';
 
 export interface EmulatorOptions {
   /** SQLite file; in-memory when absent. */
@@ -88,8 +89,8 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
     sendError(reply, errors.notFound(`No such endpoint: ${request.method} ${request.url.split('?')[0]}`)),
   );
 
-  await app.register(squareApi(ctx, { latencyMs: options.latencyMs ?? 0 }), { prefix: '/v2' });
-  await app.register(oauthApi(ctx), { prefix: '/oauth2' });
+  await app.register(squareApi(ctx, { latencyMs: options.latencyMs ?? 0 }), { prefix: SQUARE_API_PREFIX });
+  await app.register(oauthApi(ctx), { prefix: OAUTH_API_PREFIX });
 
   // An emulator file that already holds the demo merchant keeps it as it is: seeding again would repeat its history.
   const seed = async () => {
@@ -125,7 +126,7 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
       db.close();
     },
   };
-  registerControlPlane(app, ctx, emulator);
+  registerControlPlane(app, ctx, () => emulator.reset());
   await seed();
   ctx.requests.clear();
   return emulator;

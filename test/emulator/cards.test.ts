@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildCardDoc } from '../../src/emulator/domain/cards.js';
-import { DEMO_CARDS } from '../../src/emulator/test-values.js';
+import { DEMO_CARDS } from '../../src/emulator/domain/test-values.js';
 import { useEmulator } from '../support/emulator.js';
 import { addCustomer, eventsFor, failure, newToken } from '../support/fixtures.js';
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Clock } from '../../src/emulator/clock.js';
+import { Clock } from '../../src/emulator/plumbing/clock.js';
 import { useEmulator } from '../support/emulator.js';
 import { failure, newToken, paymentMerchant } from '../support/fixtures.js';
 

@@ -1,8 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { SquareClient } from 'square';
 import { describe, expect, it } from 'vitest';
-import { newLocation } from '../../src/emulator/merchants.js';
 import { redeemGiftCard, refundToGiftCard } from '../../src/emulator/domain/gift-card-activities.js';
+import { newLocation } from '../../src/emulator/domain/locations.js';
 import { useEmulator } from '../support/emulator.js';
 import { eventsFor, newToken } from '../support/fixtures.js';
 

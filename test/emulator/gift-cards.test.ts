@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { TEST_GIFT_CARD_GAN } from '../../src/emulator/test-values.js';
+import { TEST_GIFT_CARD_GAN } from '../../src/emulator/domain/test-values.js';
 import { useEmulator } from '../support/emulator.js';
 import { addCustomer, eventsFor, failure, newToken } from '../support/fixtures.js';
 

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Square, serialization } from 'square';
 import { describe, expect, it } from 'vitest';
-import { newId } from '../../src/emulator/ids.js';
 import { addPaymentTender, addRefundToOrder, assertOrderPayable, createOrderForPayment } from '../../src/emulator/domain/order-payments.js';
+import { newId } from '../../src/emulator/plumbing/ids.js';
 import { useEmulator } from '../support/emulator.js';
 
 const square = useEmulator();

@@ -1,9 +1,9 @@
 import { SquareError } from 'square';
 import { afterEach, describe, expect, it } from 'vitest';
 import { emulatorConfig } from '../../src/emulator/config.js';
+import { RateLimiter } from '../../src/emulator/plumbing/rate-limit.js';
 import { DEMO_TOKEN } from '../../src/emulator/seed.js';
 import { createEmulator } from '../../src/emulator/server.js';
-import { RateLimiter } from '../../src/emulator/rate-limit.js';
 import { useEmulator } from '../support/emulator.js';
 
 const square = useEmulator();

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Square } from 'square';
 import { describe, expect, it } from 'vitest';
-import { newLocation } from '../../src/emulator/merchants.js';
-import { TEST_GIFT_CARD_GAN } from '../../src/emulator/test-values.js';
+import { newLocation } from '../../src/emulator/domain/locations.js';
+import { TEST_GIFT_CARD_GAN } from '../../src/emulator/domain/test-values.js';
 import { useEmulator } from '../support/emulator.js';
 import { eventsFor, failure, paymentMerchant, usd } from '../support/fixtures.js';
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SquareClient } from 'square';
 import { afterAll, describe, expect, it } from 'vitest';
-import { merchantIdForToken } from '../../src/emulator/ids.js';
+import { merchantIdForToken } from '../../src/emulator/plumbing/ids.js';
 import { DEMO_CUSTOMER_ID, DEMO_TOKEN } from '../../src/emulator/seed.js';
 import { createEmulator, type Emulator } from '../../src/emulator/server.js';
 

@@ -2,7 +2,7 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebhooksHelper } from 'square';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signWebhook, WebhookDispatcher } from '../../src/emulator/webhooks.js';
+import { signWebhook, WebhookDispatcher } from '../../src/emulator/plumbing/webhooks.js';
 
 interface Delivery {
   headers: IncomingHttpHeaders;

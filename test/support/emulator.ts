@@ -1,41 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { SquareClient, serialization } from 'square';
+import { SquareClient } from 'square';
 import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import { createEmulator, type Emulator, type EmulatorOptions } from '../../src/emulator/server.js';
-import { CODES_BEYOND_SDK, withoutFieldsBeyondSdk } from './conformance/beyond-sdk.js';
-import { RESPONSE_ROUTES } from './conformance/index.js';
-
-const STRICT = {
-  unrecognizedObjectKeys: 'fail',
-  allowUnrecognizedEnumValues: false,
-  allowUnrecognizedUnionMembers: false,
-  skipValidation: false,
-} as const;
-
-const compiled = RESPONSE_ROUTES.map(([method, path, schema]) => ({
-  method,
-  regex: new RegExp('^' + path.replace(/:[a-z_]+/g, '[^/]+') + '$'),
-  schema: serialization[schema] as { parse: (raw: unknown, opts: typeof STRICT) => { ok: boolean; errors?: unknown[] } },
-  name: schema,
-}));
-
-/** Checks a raw Square response body against the SDK's schema for its endpoint; returns what is wrong. */
-export function conformanceProblems(method: string, path: string, status: number, body: unknown): string[] {
-  if (status >= 400) {
-    const errs = (body as { errors?: unknown[] } | undefined)?.errors;
-    if (!Array.isArray(errs) || errs.length === 0) return [`${method} ${path}: error response without errors[]`];
-    return errs.flatMap((e) => {
-      const code = (e as { code?: unknown }).code;
-      // A code Square sends beyond the SDK's enum is checked as one it lists, so that the rest of the error still is.
-      const result = serialization.Error_.parse(typeof code === 'string' && CODES_BEYOND_SDK.has(code) ? { ...(e as object), code: 'CONFLICT' } : e, STRICT);
-      return result.ok ? [] : [`${method} ${path} error: ${JSON.stringify(result.errors)}`];
-    });
-  }
-  const route = compiled.find((r) => r.method === method && r.regex.test(path));
-  if (!route) return [`${method} ${path}: no response schema registered in test/support/conformance`];
-  const result = route.schema.parse(withoutFieldsBeyondSdk(body), STRICT);
-  return result.ok ? [] : [`${method} ${path} (${route.name}): ${JSON.stringify(result.errors)}`];
-}
+import { conformanceProblems } from './conformance.js';
 
 /** A fetch that passes every call through unchanged and records responses that break Square's schema. */
 function conformingFetch(problems: string[]): typeof fetch {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { SquareError, type serialization, type Square } from 'square';
-import { newId } from '../../src/emulator/ids.js';
+import { newId } from '../../src/emulator/plumbing/ids.js';
 import type { TestEmulator } from './emulator.js';
 
 /** A fresh token, so that a test has a merchant of its own. */

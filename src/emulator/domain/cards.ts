@@ -1,10 +1,10 @@
 import type { serialization } from 'square';
 import { now, type EmulatorContext } from '../context.js';
-import { SquareApiError, errors } from '../errors.js';
-import { newId, sha256 } from '../ids.js';
-import { paginate } from '../pagination.js';
-import { testSource, type TestCard } from '../test-values.js';
-import type { WithoutNulls } from '../validation.js';
+import { SquareApiError, errors } from '../plumbing/errors.js';
+import { newId, sha256 } from '../plumbing/ids.js';
+import { paginate } from '../plumbing/pagination.js';
+import type { WithoutNulls } from '../plumbing/validation.js';
+import { testSource, type TestCard } from './test-values.js';
 
 type Card = serialization.Card.Raw;
 

@@ -1,9 +1,9 @@
 import type { serialization } from 'square';
-import { allObjects, liveObject } from './catalog.js';
-import { presentAt } from './catalog-search.js';
 import type { CatalogObject, EmulatorContext } from '../context.js';
-import { errors } from '../errors.js';
-import { newId } from '../ids.js';
+import { errors } from '../plumbing/errors.js';
+import { newId } from '../plumbing/ids.js';
+import { presentAt } from './catalog-reads.js';
+import { allObjects, liveObject } from './catalog.js';
 
 type Order = serialization.Order.Raw;
 type LineItem = serialization.OrderLineItem.Raw;

@@ -1,14 +1,15 @@
-import { clock } from '../clock.js';
-import { now, type CatalogObject, type EmulatorContext } from '../context.js';
-import { errors } from '../errors.js';
-import { newId, seeding } from '../ids.js';
-import { isDecimal } from '../quantities.js';
 import type { serialization } from 'square';
+import { now, type CatalogObject, type EmulatorContext } from '../context.js';
+import { clock } from '../plumbing/clock.js';
+import { errors } from '../plumbing/errors.js';
+import { newId, seeding } from '../plumbing/ids.js';
+import { isDecimal } from './quantities.js';
 
 /**
  * Catalog API domain: objects, their versions, upserts with `#temporary` ids and nested
- * children, deletes and related objects. Objects are stored flat: an item's variations
- * and a modifier list's modifiers are objects of their own, nested again when read.
+ * children, deletes and related objects (reads and searches are in catalog-reads.ts). Objects
+ * are stored flat: an item's variations and a modifier list's modifiers are objects of their
+ * own, nested again when read.
  */
 
 /** The kinds of catalog object the emulator keeps (Square has more: pricing rules, item options, ...). */
@@ -311,6 +312,23 @@ export function upsertObjects(ctx: EmulatorContext, merchantId: string, input: A
   };
 }
 
+/** UpsertCatalogObject: one object (an item with its variations, …) in a new version. */
+export function upsertCatalogObject(ctx: EmulatorContext, merchantId: string, object: CatalogObject) {
+  const upserted = upsertObjects(ctx, merchantId, [{ object, field: 'object' }]);
+  return { catalog_object: upserted.objects[0], ...(upserted.id_mappings.length ? { id_mappings: upserted.id_mappings } : {}) };
+}
+
+/** BatchUpsertCatalogObjects: every batch's objects in one version, all landing together. */
+export function batchUpsertCatalogObjects(ctx: EmulatorContext, merchantId: string, batches: CatalogObject[][]) {
+  const input = batches.flatMap((objects, i) => objects.map((object, j) => ({ object, field: `batches[${i}].objects[${j}]` })));
+  const upserted = upsertObjects(ctx, merchantId, input);
+  return {
+    objects: upserted.objects,
+    updated_at: upserted.updated_at,
+    ...(upserted.id_mappings.length ? { id_mappings: upserted.id_mappings } : {}),
+  };
+}
+
 function markDeleted(ctx: EmulatorContext, merchantId: string, object: CatalogObject, version: number, at: string): void {
   ctx.stores.catalogObjects.put(merchantId, object.id, { ...object, is_deleted: true, version, updated_at: at });
 }
@@ -320,7 +338,7 @@ function markDeleted(ctx: EmulatorContext, merchantId: string, object: CatalogOb
  * modifiers). Unknown and already deleted ids are passed over. Deleted objects are kept
  * with `is_deleted`, as searches with `include_deleted_objects` still find them.
  */
-export function deleteObjects(ctx: EmulatorContext, merchantId: string, ids: string[]): { deleted_object_ids: string[]; deleted_at: string } {
+function deleteObjects(ctx: EmulatorContext, merchantId: string, ids: string[]): { deleted_object_ids: string[]; deleted_at: string } {
   const at = now();
   const version = nextVersion(ctx, merchantId);
   const deleted: string[] = [];
@@ -336,6 +354,18 @@ export function deleteObjects(ctx: EmulatorContext, merchantId: string, ids: str
   }
   if (deleted.length > 0) announce(ctx, merchantId, at);
   return { deleted_object_ids: deleted, deleted_at: at };
+}
+
+/** DeleteCatalogObject: a live object, with what depends on it. */
+export function deleteCatalogObject(ctx: EmulatorContext, merchantId: string, id: string) {
+  if (!liveObject(ctx, merchantId, id)) throw errors.notFound(`Catalog object ${id} not found.`, 'object_id');
+  return deleteObjects(ctx, merchantId, [id]);
+}
+
+/** BatchDeleteCatalogObjects: the live objects among `ids`; an answer that deleted none leaves out `deleted_object_ids`. */
+export function batchDeleteCatalogObjects(ctx: EmulatorContext, merchantId: string, ids: string[]) {
+  const deleted = deleteObjects(ctx, merchantId, ids);
+  return deleted.deleted_object_ids.length ? deleted : { deleted_at: deleted.deleted_at };
 }
 
 /** The items an UpdateItemTaxes or UpdateItemModifierLists call names, each a live ITEM or a 404 at its place. */

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { serialization } from 'square';
 import { now, type EmulatorContext } from '../context.js';
-import { SquareApiError, errors } from '../errors.js';
-import { paginate } from '../pagination.js';
-import type { WithoutNulls } from '../validation.js';
+import { SquareApiError, errors } from '../plumbing/errors.js';
+import { paginate } from '../plumbing/pagination.js';
+import type { WithoutNulls } from '../plumbing/validation.js';
 
 /**
  * Customer Custom Attributes API, definitions: create, list, retrieve, update, delete.

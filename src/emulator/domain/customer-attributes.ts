@@ -1,7 +1,7 @@
 import type { serialization } from 'square';
 import { now, type CustomerAttribute, type EmulatorContext } from '../context.js';
-import { errors } from '../errors.js';
-import { paginate } from '../pagination.js';
+import { errors } from '../plumbing/errors.js';
+import { paginate } from '../plumbing/pagination.js';
 import { ATTRIBUTE_PAGE, attributeId, checkReadVersion, checkWriteVersion, validateValue } from './customer-attribute-definitions.js';
 
 /**

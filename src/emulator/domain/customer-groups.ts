@@ -1,7 +1,7 @@
 import type { serialization } from 'square';
 import { now, type EmulatorContext } from '../context.js';
-import { newId } from '../ids.js';
-import { paginate } from '../pagination.js';
+import { newId } from '../plumbing/ids.js';
+import { paginate } from '../plumbing/pagination.js';
 
 /**
  * Customer Groups API (CRUD) and the Customers API's AddGroupToCustomer /

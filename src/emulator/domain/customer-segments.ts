@@ -1,7 +1,9 @@
 import type { serialization } from 'square';
 import type { EmulatorContext } from '../context.js';
-import { errors } from '../errors.js';
-import { sha256 } from '../ids.js';
+import { errors } from '../plumbing/errors.js';
+import { sha256 } from '../plumbing/ids.js';
+import { paginate } from '../plumbing/pagination.js';
+import { merchantCreatedAt } from './merchants.js';
 
 type Segment = serialization.CustomerSegment.Raw;
 type Customer = serialization.Customer.Raw;
@@ -22,8 +24,12 @@ function segmentId(merchantId: string, name: string): string {
   return 'gv2:' + digest.toString('base64url').replace(/[-_]/g, 'X').slice(0, 26).toUpperCase();
 }
 
-/** The merchant's segments, dated from the merchant's creation (`createdAt`) when known. */
-export function segmentsOf(merchantId: string, createdAt: string | undefined): Segment[] {
+/** ListCustomerSegments: 1–50 a page, 50 unless told. */
+export const SEGMENT_PAGE = 50;
+
+/** The merchant's segments, dated from the merchant's creation when known. */
+function segmentsOf(ctx: EmulatorContext, merchantId: string): Segment[] {
+  const createdAt = merchantCreatedAt(ctx, merchantId);
   return SEGMENTS.map(({ name }) => ({
     id: segmentId(merchantId, name),
     name,
@@ -31,8 +37,19 @@ export function segmentsOf(merchantId: string, createdAt: string | undefined): S
   }));
 }
 
-export function retrieveSegment(merchantId: string, createdAt: string | undefined, id: string): Segment {
-  const segment = segmentsOf(merchantId, createdAt).find((s) => s.id === id);
+export function listSegments(ctx: EmulatorContext, merchantId: string, query: { cursor?: string; limit?: number }) {
+  const page = paginate({
+    items: segmentsOf(ctx, merchantId).map((doc, seq) => ({ doc, seq })),
+    key: ({ seq }) => [seq],
+    limit: query.limit ?? SEGMENT_PAGE,
+    cursor: query.cursor,
+    query: 'ListCustomerSegments',
+  });
+  return { segments: page.items.map((s) => s.doc), ...(page.cursor ? { cursor: page.cursor } : {}) };
+}
+
+export function retrieveSegment(ctx: EmulatorContext, merchantId: string, id: string): Segment {
+  const segment = segmentsOf(ctx, merchantId).find((s) => s.id === id);
   if (!segment) throw errors.notFound(`Segment with ID \`${id}\` not found.`, 'segment_id');
   return segment;
 }

@@ -1,10 +1,10 @@
 import type { serialization } from 'square';
 import { now, type EmulatorContext } from '../context.js';
-import { errors } from '../errors.js';
-import { newId } from '../ids.js';
-import { paginate } from '../pagination.js';
-import type { Stored } from '../store.js';
-import type { WithoutNulls } from '../validation.js';
+import { errors } from '../plumbing/errors.js';
+import { newId } from '../plumbing/ids.js';
+import { paginate } from '../plumbing/pagination.js';
+import type { Stored } from '../plumbing/store.js';
+import type { WithoutNulls } from '../plumbing/validation.js';
 import { deleteCustomerAttributes, moveCustomerAttributes } from './customer-attributes.js';
 import { segmentMembership, withSegmentIds } from './customer-segments.js';
 

@@ -1,10 +1,10 @@
 import type { serialization } from 'square';
-import { clock } from '../clock.js';
 import { now, type EmulatorContext } from '../context.js';
-import { SquareApiError, errors } from '../errors.js';
-import { newId } from '../ids.js';
-import { paginate } from '../pagination.js';
-import { computedAmount } from '../validation.js';
+import { clock } from '../plumbing/clock.js';
+import { SquareApiError, errors } from '../plumbing/errors.js';
+import { newId } from '../plumbing/ids.js';
+import { paginate } from '../plumbing/pagination.js';
+import { computedAmount } from '../plumbing/validation.js';
 import { mainLocationId } from './locations.js';
 
 /**

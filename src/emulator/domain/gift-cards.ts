@@ -1,10 +1,11 @@
 import type { serialization } from 'square';
 import { now, type EmulatorContext } from '../context.js';
-import { errors } from '../errors.js';
-import { newId } from '../ids.js';
-import { TEST_GIFT_CARD_GAN } from '../test-values.js';
+import { errors } from '../plumbing/errors.js';
+import { newId } from '../plumbing/ids.js';
+import { paginate } from '../plumbing/pagination.js';
 import { createGiftCardActivity } from './gift-card-activities.js';
 import { mainLocationId } from './locations.js';
+import { TEST_GIFT_CARD_GAN, testSource } from './test-values.js';
 
 type GiftCard = serialization.GiftCard.Raw;
 
@@ -19,7 +20,7 @@ const SQUARE_GAN = /^7783\d{12}$/;
 /** The sandbox gift card's opening balance, as Square's sandbox shows it. */
 const SANDBOX_BALANCE = 10000;
 
-export function findByGan(ctx: EmulatorContext, merchantId: string, gan: string): GiftCard | undefined {
+function findByGan(ctx: EmulatorContext, merchantId: string, gan: string): GiftCard | undefined {
   return ctx.stores.giftCards.all(merchantId).find((s) => s.doc.gan === gan)?.doc;
 }
 
@@ -36,7 +37,7 @@ function generateGan(ctx: EmulatorContext, merchantId: string): string {
 }
 
 /** Stores a new PENDING gift card with a zero balance and announces it with `gift_card.created`. */
-export function insertGiftCard(
+function insertGiftCard(
   ctx: EmulatorContext,
   merchantId: string,
   locationId: string,
@@ -58,7 +59,7 @@ export function insertGiftCard(
 }
 
 /** The GAN a CreateGiftCard request ends up with, or Square's error for the combination given. */
-export function ganFor(ctx: EmulatorContext, merchantId: string, card: Pick<GiftCard, 'type' | 'gan_source' | 'gan'>): string {
+function ganFor(ctx: EmulatorContext, merchantId: string, card: Pick<GiftCard, 'type' | 'gan_source' | 'gan'>): string {
   const source = card.gan_source ?? 'SQUARE';
   if (source === 'SQUARE' && card.type === 'DIGITAL') {
     if (card.gan != null) {
@@ -104,7 +105,7 @@ export function sandboxNonceGiftCard(ctx: EmulatorContext, merchantId: string): 
 }
 
 /** Saves a changed `customer_ids` list (dropped when empty, as Square does) and announces it. */
-export function saveLinks(
+function saveLinks(
   ctx: EmulatorContext,
   merchantId: string,
   card: GiftCard,
@@ -118,4 +119,87 @@ export function saveLinks(
   ctx.webhooks.emit({ merchantId, type, id: updated.id!, object: { gift_card: updated, ...detail } });
   ctx.webhooks.emit({ merchantId, type: 'gift_card.updated', id: updated.id!, object: { gift_card: updated } });
   return updated;
+}
+
+/** ListGiftCards: oldest first, by type, state and linked customer; 30 a page unless told. */
+export function listGiftCards(
+  ctx: EmulatorContext,
+  merchantId: string,
+  query: { type?: GiftCard['type']; state?: GiftCard['state']; customer_id?: string; cursor?: string; limit?: number },
+) {
+  const matching = ctx.stores.giftCards
+    .all(merchantId)
+    .filter(
+      ({ doc }) =>
+        (query.type === undefined || doc.type === query.type) &&
+        (query.state === undefined || doc.state === query.state) &&
+        (query.customer_id === undefined || (doc.customer_ids ?? []).includes(query.customer_id)),
+    );
+  const { cursor, limit, ...filters } = query;
+  const page = paginate({
+    items: matching,
+    key: ({ seq, doc }) => [doc.created_at!, seq],
+    limit: limit ?? 30,
+    cursor,
+    query: filters,
+  });
+  return { gift_cards: page.items.map((s) => s.doc), ...(page.cursor ? { cursor: page.cursor } : {}) };
+}
+
+/** CreateGiftCard: a PENDING card at the location, with a GAN Square makes or the one given. */
+export function createGiftCard(
+  ctx: EmulatorContext,
+  merchantId: string,
+  locationId: string,
+  card: Pick<GiftCard, 'type' | 'gan_source' | 'gan'>,
+): GiftCard {
+  if (!ctx.stores.locations.get(merchantId, locationId)) {
+    throw errors.notFound(`Location with id ${locationId} not found.`, 'location_id');
+  }
+  const gan = ganFor(ctx, merchantId, card);
+  return insertGiftCard(ctx, merchantId, locationId, { type: card.type, gan_source: card.gan_source ?? 'SQUARE', gan });
+}
+
+/** RetrieveGiftCardFromGAN; the sandbox's test GAN is the merchant's sandbox card. */
+export function giftCardFromGan(ctx: EmulatorContext, merchantId: string, gan: string): GiftCard {
+  if (gan === TEST_GIFT_CARD_GAN) return sandboxNonceGiftCard(ctx, merchantId);
+  const card = findByGan(ctx, merchantId, gan);
+  if (!card) throw errors.notFound(`Gift card with GAN ${gan} not found.`, 'gan');
+  return card;
+}
+
+/** RetrieveGiftCardFromNonce: only the sandbox's gift card nonce that is not declined names a card, the sandbox card. */
+export function giftCardFromNonce(ctx: EmulatorContext, merchantId: string, nonce: string): GiftCard {
+  const source = testSource(nonce);
+  if (source?.kind !== 'gift_card_nonce' || source.decline) {
+    throw errors.notFound('No gift card was found for the nonce.', 'nonce');
+  }
+  return sandboxNonceGiftCard(ctx, merchantId);
+}
+
+/** LinkCustomerToGiftCard; linking a customer who is already linked changes nothing. */
+export function linkCustomer(ctx: EmulatorContext, merchantId: string, giftCardId: string, customerId: string): GiftCard {
+  const card = ctx.stores.giftCards.require(merchantId, giftCardId, 'gift_card_id');
+  if (!ctx.stores.customers.get(merchantId, customerId)) {
+    throw errors.notFound(`Customer with id ${customerId} not found.`, 'customer_id');
+  }
+  const linked = card.customer_ids ?? [];
+  if (linked.includes(customerId)) return card;
+  return saveLinks(ctx, merchantId, card, [...linked, customerId], { type: 'gift_card.customer_linked', linked_customer_id: customerId });
+}
+
+/** UnlinkCustomerFromGiftCard: the customer must be linked. */
+export function unlinkCustomer(ctx: EmulatorContext, merchantId: string, giftCardId: string, customerId: string): GiftCard {
+  const card = ctx.stores.giftCards.require(merchantId, giftCardId, 'gift_card_id');
+  const linked = card.customer_ids ?? [];
+  if (!linked.includes(customerId)) {
+    throw errors.invalidValue('customer_id', `Customer ${customerId} is not linked to gift card ${card.id}.`);
+  }
+  return saveLinks(
+    ctx,
+    merchantId,
+    card,
+    linked.filter((id) => id !== customerId),
+    { type: 'gift_card.customer_unlinked', unlinked_customer_id: customerId },
+  );
 }

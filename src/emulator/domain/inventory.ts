@@ -1,10 +1,10 @@
 import type { serialization } from 'square';
-import { liveObject } from './catalog.js';
 import { now, type EmulatorContext } from '../context.js';
-import { errors } from '../errors.js';
-import { newId } from '../ids.js';
-import { paginate, type Page } from '../pagination.js';
-import { formatQuantity, parseQuantity } from '../quantities.js';
+import { errors } from '../plumbing/errors.js';
+import { newId } from '../plumbing/ids.js';
+import { paginate, type Page } from '../plumbing/pagination.js';
+import { liveObject } from './catalog.js';
+import { formatQuantity, parseQuantity } from './quantities.js';
 
 /**
  * Inventory API domain: counts per variation, location and state, moved by physical
@@ -21,8 +21,8 @@ export type InventoryState = serialization.InventoryState.Raw;
 const UNCOUNTED: readonly string[] = ['NONE', 'SOLD', 'UNLINKED_RETURN'];
 
 /** Square's page sizes: counts 1,000 by default, changes 100; both at most 1,000. */
-export const COUNTS_PAGE = 1000;
-export const CHANGES_PAGE = 100;
+const COUNTS_PAGE = 1000;
+const CHANGES_PAGE = 100;
 
 const countKey = (objectId: string, locationId: string, state: string) => `${objectId}/${locationId}/${state}`;
 
@@ -95,7 +95,7 @@ function validate(ctx: EmulatorContext, merchantId: string, change: ChangeInput,
  * quantity from one state to another) in order, records each in the history, and
  * announces the counts it changed with `inventory.count.updated`.
  */
-export function applyChanges(ctx: EmulatorContext, merchantId: string, inputs: ChangeInput[], path = 'changes'): { changes: Change[]; counts: Count[] } {
+function applyChanges(ctx: EmulatorContext, merchantId: string, inputs: ChangeInput[], path = 'changes'): { changes: Change[]; counts: Count[] } {
   const at = now();
   const touched = new Map<string, Count>();
   const move = (objectId: string, locationId: string, state: string, set: (q: bigint) => bigint) => {
@@ -156,7 +156,7 @@ export interface CountFilter {
   cursor?: string | undefined;
 }
 
-export function findCounts(ctx: EmulatorContext, merchantId: string, filter: CountFilter): Page<Count> {
+function findCounts(ctx: EmulatorContext, merchantId: string, filter: CountFilter): Page<Count> {
   const { limit, cursor, ...query } = filter;
   const after = query.updated_after ? Date.parse(query.updated_after) : undefined;
   const items = ctx.stores.inventoryCounts.all(merchantId).filter(
@@ -175,7 +175,7 @@ export interface ChangeFilter extends CountFilter {
   updated_before?: string | undefined;
 }
 
-export function findChanges(ctx: EmulatorContext, merchantId: string, filter: ChangeFilter): Page<Change> {
+function findChanges(ctx: EmulatorContext, merchantId: string, filter: ChangeFilter): Page<Change> {
   const { limit, cursor, ...query } = filter;
   const types = query.types ?? ['PHYSICAL_COUNT', 'ADJUSTMENT'];
   const after = query.updated_after ? Date.parse(query.updated_after) : undefined;
@@ -201,6 +201,54 @@ export function findChanges(ctx: EmulatorContext, merchantId: string, filter: Ch
     query,
   });
   return { ...page, items: page.items.map((s) => s.doc) };
+}
+
+/** A page as Square answers it: the list under its name, left out when empty, and the cursor. */
+const paged = <T>(name: string, page: Page<T>) => ({
+  ...(page.items.length ? { [name]: page.items } : {}),
+  ...(page.cursor ? { cursor: page.cursor } : {}),
+});
+
+/** BatchChangeInventory: the changes applied in order, with the counts they left. */
+export function batchChangeInventory(ctx: EmulatorContext, merchantId: string, changes: ChangeInput[]) {
+  const applied = applyChanges(ctx, merchantId, changes);
+  return { ...(applied.counts.length ? { counts: applied.counts } : {}), ...(applied.changes.length ? { changes: applied.changes } : {}) };
+}
+
+/** BatchRetrieveInventoryCounts. */
+export const batchRetrieveCounts = (ctx: EmulatorContext, merchantId: string, filter: CountFilter) => paged('counts', findCounts(ctx, merchantId, filter));
+
+/** BatchRetrieveInventoryChanges. */
+export const batchRetrieveChanges = (ctx: EmulatorContext, merchantId: string, filter: ChangeFilter) => paged('changes', findChanges(ctx, merchantId, filter));
+
+/** The single-object reads' filter; they answer NOT_FOUND for an object the catalog does not have. */
+function byObject(ctx: EmulatorContext, merchantId: string, objectId: string, query: { location_ids?: string[] | undefined; cursor?: string | undefined }) {
+  ctx.stores.catalogObjects.require(merchantId, objectId, 'catalog_object_id');
+  return { catalog_object_ids: [objectId], ...query };
+}
+
+/** RetrieveInventoryCount: one object's counts, at the given locations or every one. */
+export function retrieveCounts(ctx: EmulatorContext, merchantId: string, objectId: string, query: { location_ids?: string[] | undefined; cursor?: string | undefined }) {
+  return paged('counts', findCounts(ctx, merchantId, { ...byObject(ctx, merchantId, objectId, query), limit: COUNTS_PAGE }));
+}
+
+/** RetrieveInventoryChanges (deprecated): one object's history. */
+export function retrieveChanges(ctx: EmulatorContext, merchantId: string, objectId: string, query: { location_ids?: string[] | undefined; cursor?: string | undefined }) {
+  return paged('changes', findChanges(ctx, merchantId, { ...byObject(ctx, merchantId, objectId, query), limit: CHANGES_PAGE }));
+}
+
+/** RetrieveInventoryAdjustment. */
+export function retrieveAdjustment(ctx: EmulatorContext, merchantId: string, id: string): Adjustment {
+  const found = ctx.stores.inventoryChanges.get(merchantId, id);
+  if (!found?.adjustment) throw errors.notFound(`Inventory adjustment ${id} not found.`, 'adjustment_id');
+  return found.adjustment;
+}
+
+/** RetrieveInventoryPhysicalCount. */
+export function retrievePhysicalCount(ctx: EmulatorContext, merchantId: string, id: string): PhysicalCount {
+  const found = ctx.stores.inventoryChanges.get(merchantId, id);
+  if (!found?.physical_count) throw errors.notFound(`Inventory physical count ${id} not found.`, 'physical_count_id');
+  return found.physical_count;
 }
 
 /**

@@ -1,13 +1,25 @@
 import type { serialization } from 'square';
 import { now, type EmulatorContext } from '../context.js';
-import { errors } from '../errors.js';
-import { newId } from '../ids.js';
+import { errors } from '../plumbing/errors.js';
+import { newId } from '../plumbing/ids.js';
 
 type Location = serialization.Location.Raw;
 
 /** The merchant's main location id: where objects go when a request names none. */
 export function mainLocationId(ctx: EmulatorContext, merchantId: string): string {
   return ctx.stores.locations.all(merchantId)[0]!.doc.id!;
+}
+
+/** ListLocations: every location, oldest (the main one) first; Square does not paginate it. */
+export function listLocations(ctx: EmulatorContext, merchantId: string): Location[] {
+  return ctx.stores.locations.all(merchantId).map((s) => s.doc);
+}
+
+/** RetrieveLocation, where `main` names the merchant's main location. */
+export function retrieveLocation(ctx: EmulatorContext, merchantId: string, id: string): Location {
+  const location = id === 'main' ? ctx.stores.locations.all(merchantId)[0]?.doc : ctx.stores.locations.get(merchantId, id);
+  if (!location) throw errors.notFound(`Location with id ${id} not found.`, 'location_id');
+  return location;
 }
 
 /** Fields Square sets itself (the spec marks them read-only): a request's values for them are passed over, as Square does. */
@@ -66,4 +78,30 @@ export function updateLocation(ctx: EmulatorContext, merchantId: string, id: str
   ctx.stores.locations.put(merchantId, id, location);
   announce(ctx, merchantId, 'location.updated', id);
   return location;
+}
+
+/** A location as the emulator provisions one (a merchant's main location, the demo kiosk): `fields` over the defaults. */
+export function newLocation(merchantId: string, createdAt: string, fields: Partial<Location> & { name: string }): Location {
+  return {
+    id: newId.location(),
+    merchant_id: merchantId,
+    business_name: 'Emulated Seller',
+    address: {
+      address_line_1: '1455 Market Street',
+      locality: 'San Francisco',
+      administrative_district_level_1: 'CA',
+      postal_code: '94103',
+      country: 'US',
+    },
+    timezone: 'America/Los_Angeles',
+    capabilities: ['CREDIT_CARD_PROCESSING', 'AUTOMATIC_TRANSFERS'],
+    status: 'ACTIVE',
+    created_at: createdAt,
+    country: 'US',
+    language_code: 'en-US',
+    currency: 'USD',
+    type: 'PHYSICAL',
+    mcc: '7299',
+    ...fields,
+  };
 }

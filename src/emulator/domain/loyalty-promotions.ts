@@ -1,11 +1,15 @@
 import type { serialization } from 'square';
-import { clock } from '../clock.js';
 import { now, type EmulatorContext } from '../context.js';
-import { errors } from '../errors.js';
-import { newId } from '../ids.js';
+import { clock } from '../plumbing/clock.js';
+import { errors } from '../plumbing/errors.js';
+import { newId } from '../plumbing/ids.js';
+import { paginate } from '../plumbing/pagination.js';
 import { findProgram } from './loyalty.js';
 
 type Promotion = serialization.LoyaltyPromotion.Raw;
+
+/** ListLoyaltyPromotions: 1–30 a page, 30 unless told. */
+export const PROMOTIONS_PAGE = { max: 30, default: 30 };
 
 /** Square's limit: a program holds at most 10 promotions ACTIVE or SCHEDULED. */
 const MAX_LIVE = 10;
@@ -92,13 +96,24 @@ export function findPromotion(ctx: EmulatorContext, merchantId: string, programI
   return withStatus(promotion);
 }
 
-/** The program's promotions in the order they were made, with their status as of now. */
-export function programPromotions(ctx: EmulatorContext, merchantId: string, programId: string): Array<{ seq: number; doc: Promotion }> {
+/** ListLoyaltyPromotions: the program's promotions in the order they were made, of one status when asked, with their status as of now. */
+export function listPromotions(
+  ctx: EmulatorContext,
+  merchantId: string,
+  programId: string,
+  query: { status?: Promotion['status']; cursor?: string; limit?: number },
+) {
   const program = findProgram(ctx, merchantId, programId);
-  return ctx.stores.loyaltyPromotions
+  const promotions = ctx.stores.loyaltyPromotions
     .all(merchantId)
     .filter((s) => s.doc.loyalty_program_id === program.id)
-    .map((s) => ({ seq: s.seq, doc: withStatus(s.doc) }));
+    .map((s) => ({ seq: s.seq, doc: withStatus(s.doc) }))
+    .filter((s) => !query.status || s.doc.status === query.status);
+  const found = paginate({ items: promotions, key: (s) => [s.seq], limit: query.limit ?? PROMOTIONS_PAGE.default, cursor: query.cursor, query: query.status });
+  return {
+    ...(found.items.length ? { loyalty_promotions: found.items.map((s) => s.doc) } : {}),
+    ...(found.cursor ? { cursor: found.cursor } : {}),
+  };
 }
 
 /** CancelLoyaltyPromotion: an ACTIVE or SCHEDULED promotion ends now, CANCELED. */

@@ -1,8 +1,9 @@
 import type { serialization } from 'square';
 import { now, type EmulatorContext, type LoyaltyLedgerEvent } from '../context.js';
-import { SquareApiError, errors } from '../errors.js';
-import { newId } from '../ids.js';
+import { SquareApiError, errors } from '../plumbing/errors.js';
+import { newId } from '../plumbing/ids.js';
 import { createCustomer } from './customers.js';
+import { amountOf } from './money.js';
 
 type Program = serialization.LoyaltyProgram.Raw;
 type AccrualRule = serialization.LoyaltyProgramAccrualRule.Raw;
@@ -124,16 +125,13 @@ function customerForPhone(ctx: EmulatorContext, merchantId: string, phone: strin
   return createCustomer(ctx, merchantId, { phone_number: phone }, 'LOYALTY').id!;
 }
 
-/** Money as a bigint whatever form the wire gave it (amounts past 2^53 arrive as bigints). */
-const amountOf = (money: { amount?: unknown } | null | undefined): bigint => BigInt((money?.amount as number | bigint | undefined) ?? 0);
-
 /**
  * Points a purchase earns under the program: Square applies the rule that grants the most.
  * SPEND: `points` per whole `amount_money` spent; VISIT: `points` once the minimum is met;
  * ITEM_VARIATION: `points` per unit of that variation. CATEGORY rules need the catalog's
  * item categories, which this emulator's orders do not carry, so they earn nothing here.
  */
-export function pointsFor(program: Program, purchase: { total: bigint; tax: bigint; order?: Order }): number {
+function pointsFor(program: Program, purchase: { total: bigint; tax: bigint; order?: Order }): number {
   let best = 0;
   for (const rule of program.accrual_rules ?? []) {
     const points = rule.points ?? 0;
@@ -159,10 +157,28 @@ export function pointsFor(program: Program, purchase: { total: bigint; tax: bigi
 }
 
 /** What an order earns (CalculateLoyaltyPoints shows it before the order is paid). */
-export function pointsForOrder(program: Program, order: Order): number {
+function pointsForOrder(program: Program, order: Order): number {
   return pointsFor(program, { total: amountOf(order.total_money), tax: amountOf(order.total_tax_money), order });
 }
 
+/** CalculateLoyaltyPoints: what an order, or an amount alone, would earn under the program. */
+export function calculatePoints(
+  ctx: EmulatorContext,
+  merchantId: string,
+  programId: string,
+  body: serialization.loyalty.programs.CalculateLoyaltyPointsRequest.Raw,
+): serialization.CalculateLoyaltyPointsResponse.Raw {
+  const program = findProgram(ctx, merchantId, programId);
+  if (body.order_id && body.transaction_amount_money)
+    throw errors.invalid('CONFLICTING_PARAMETERS', 'Provide either order_id or transaction_amount_money, not both.');
+  if (body.loyalty_account_id) ctx.stores.loyaltyAccounts.require(merchantId, body.loyalty_account_id, 'loyalty_account_id');
+  if (body.order_id) return { points: pointsForOrder(program, ctx.stores.orders.require(merchantId, body.order_id, 'order_id')), promotion_points: 0 };
+  if (!body.transaction_amount_money) throw errors.missing('order_id');
+  if (body.transaction_amount_money.amount == null) throw errors.missing('transaction_amount_money.amount');
+  const total = BigInt(body.transaction_amount_money.amount);
+  // An amount alone carries no tax or items: SPEND and VISIT rules apply to it as given.
+  return { points: pointsFor(program, { total, tax: 0n }), promotion_points: 0 };
+}
 
 interface LedgerEntry {
   type: serialization.LoyaltyEventType.Raw;

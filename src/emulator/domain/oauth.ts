@@ -1,12 +1,12 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { serialization } from 'square';
-import { clock } from '../clock.js';
 import type { EmulatorContext } from '../context.js';
-import { SquareApiError, errors } from '../errors.js';
-import { merchantIdForToken } from '../ids.js';
-import { ROUTE_SCOPES, SQUARE_SCOPES, isSquareScope, type OAuthScope } from '../oauth-scopes.js';
+import { clock } from '../plumbing/clock.js';
+import { SquareApiError, errors } from '../plumbing/errors.js';
+import { merchantIdForToken } from '../plumbing/ids.js';
 import { DEMO_TOKEN } from '../seed.js';
 import { mainLocationId } from './locations.js';
+import { DEFAULT_SCOPES, SQUARE_SCOPES, isSquareScope, type OAuthScope } from './oauth-scopes.js';
 
 /** An application registered with Square: the emulator knows one, the demo application. */
 export interface OAuthApplication {
@@ -116,6 +116,31 @@ export interface Grant {
   redirectUri?: string | undefined;
   /** PKCE: base64url(SHA-256(code_verifier)), as Square takes only the S256 method. */
   codeChallenge?: string | undefined;
+}
+
+/** An authorize request's parameters: the page's query string, or its form as the seller posts it. */
+export type AuthorizeParams = Partial<Record<
+  'client_id' | 'scope' | 'state' | 'session' | 'locale' | 'redirect_uri' | 'code_challenge' | 'code_challenge_method' | 'merchant_id' | 'decision',
+  string
+>>;
+
+/**
+ * An authorize request checked as Square's page would before showing anything. Square redirects to the URL
+ * registered for the application; the emulator's demo application has none, so the request must name one
+ * (any http or https URL) — the emulator's choice.
+ */
+export function checkAuthorizeRequest(params: AuthorizeParams): { grant: Omit<Grant, 'merchantId'> & { redirectUri: string } } | { problem: string } {
+  const app = application(params.client_id);
+  if (!app) return { problem: `Unknown client_id \`${params.client_id ?? ''}\`.` };
+  const redirectUri = params.redirect_uri;
+  if (!redirectUri || !URL.canParse(redirectUri) || !/^https?:$/.test(new URL(redirectUri).protocol))
+    return { problem: 'redirect_uri must be an http or https URL: the emulated application has no registered redirect URL.' };
+  const scopes = params.scope === undefined ? DEFAULT_SCOPES : params.scope.split(/[\s+]+/).filter(Boolean);
+  const unknown = scopes.filter((scope) => !isSquareScope(scope));
+  if (unknown.length > 0 || scopes.length === 0) return { problem: `Unknown or missing permissions in scope: ${unknown.join(', ') || '(none)'}.` };
+  if (params.code_challenge !== undefined && (params.code_challenge_method ?? 'S256') !== 'S256')
+    return { problem: 'code_challenge_method must be S256.' };
+  return { grant: { clientId: app.clientId, scopes: scopes as OAuthScope[], redirectUri, codeChallenge: params.code_challenge } };
 }
 
 /** A seller's consent: an authorization code for the application, valid once for 5 minutes. */
@@ -295,10 +320,8 @@ export function oauthAccess(ctx: EmulatorContext, token: string): OAuthAccess | 
   return { clientId: row.client_id, merchantId: row.merchant_id, scopes: scopesOf(row), expiresAt: row.expires_at! };
 }
 
-/** Refuses a call whose OAuth token lacks a permission its endpoint (`GET /v2/cards/:card_id`) needs; unlisted endpoints need what no token holds. */
-export function requireScopes(access: OAuthAccess, method: string, routeUrl: string | undefined): void {
-  if (routeUrl === undefined) return;
-  const needed = ROUTE_SCOPES[`${method} ${routeUrl}`];
+/** Refuses a call whose OAuth token lacks a permission its endpoint needs (`needed`); an endpoint without a list needs what no token holds. */
+export function requireScopes(access: OAuthAccess, needed: readonly OAuthScope[] | undefined): void {
   const missing = needed ? needed.filter((scope) => !access.scopes.includes(scope)) : ['(an endpoint without a permission entry)'];
   if (missing.length > 0)
     throw SquareApiError.of(403, 'AUTHENTICATION_ERROR', 'INSUFFICIENT_SCOPES', `The access token lacks the permissions ${missing.join(', ')}.`);

@@ -1,12 +1,12 @@
 import type { serialization } from 'square';
 import { now, type EmulatorContext } from '../context.js';
-import { delayElapsed } from '../delayed-capture.js';
-import { SquareApiError, errors, type SquareErrorBody } from '../errors.js';
-import { newId } from '../ids.js';
-import { stringifyJson } from '../json.js';
-import { amountOf, money } from '../money.js';
-import { computedAmount } from '../validation.js';
+import { SquareApiError, errors, type SquareErrorBody } from '../plumbing/errors.js';
+import { newId } from '../plumbing/ids.js';
+import { stringifyJson } from '../plumbing/json.js';
+import { computedAmount } from '../plumbing/validation.js';
+import { delayElapsed } from './delayed-capture.js';
 import { refundToGiftCard } from './gift-card-activities.js';
+import { amountOf, money } from './money.js';
 import { close, createOrder, saveOrder, reprice, type OrderInput } from './orders.js';
 
 /**

@@ -1,13 +1,13 @@
 import type { serialization } from 'square';
 import { now, type EmulatorContext } from '../context.js';
-import { errors, type SquareApiError } from '../errors.js';
-import { newId } from '../ids.js';
+import { errors, type SquareApiError } from '../plumbing/errors.js';
+import { newId } from '../plumbing/ids.js';
+import { paginate } from '../plumbing/pagination.js';
+import { instant } from '../plumbing/timestamps.js';
+import { compact } from '../plumbing/validation.js';
 import { autoApplyTaxes, catalogFiller } from './catalog-pricing.js';
 import { recordSale } from './inventory.js';
-import { priceOrder, type PricingContext } from '../order-totals.js';
-import { paginate } from '../pagination.js';
-import { instant } from '../timestamps.js';
-import { compact } from '../validation.js';
+import { priceOrder, type PricingContext } from './order-totals.js';
 
 /**
  * The Orders API's operations: create, calculate, update (sparse, with fields_to_clear),

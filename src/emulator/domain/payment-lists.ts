@@ -1,8 +1,8 @@
-import { clock } from '../clock.js';
-import { errors } from '../errors.js';
-import { paginate } from '../pagination.js';
-import type { Stored } from '../store.js';
-import { instant } from '../timestamps.js';
+import { clock } from '../plumbing/clock.js';
+import { errors } from '../plumbing/errors.js';
+import { paginate } from '../plumbing/pagination.js';
+import type { Stored } from '../plumbing/store.js';
+import { instant } from '../plumbing/timestamps.js';
 
 /** What ListPayments and ListPaymentRefunds share: their time filters, page size and order. */
 

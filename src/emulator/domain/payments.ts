@@ -1,15 +1,14 @@
 import type { serialization } from 'square';
 import { now, type EmulatorContext } from '../context.js';
-import { SquareApiError, errors, type SquareErrorBody } from '../errors.js';
-import { newId, sha256 } from '../ids.js';
-import { amountOf, assertCurrency, money, requireMoney } from '../money.js';
-import { testSource, type Decline, type TestCard } from '../test-values.js';
-import { instant } from '../timestamps.js';
-import { INT64_MAX } from '../validation.js';
+import { SquareApiError, errors, type SquareErrorBody } from '../plumbing/errors.js';
+import { newId, sha256 } from '../plumbing/ids.js';
+import { instant } from '../plumbing/timestamps.js';
+import { INT64_MAX } from '../plumbing/validation.js';
 import { cardFingerprint } from './cards.js';
 import { redeemGiftCard, refundToGiftCard } from './gift-card-activities.js';
 import { sandboxNonceGiftCard } from './gift-cards.js';
 import { mainLocationId } from './locations.js';
+import { amountOf, assertCurrency, money, requireMoney } from './money.js';
 import {
   addPaymentTender,
   assertApproved,
@@ -27,6 +26,7 @@ import {
   settle,
 } from './order-payments.js';
 import { listPage, timeWindow, type ListQuery } from './payment-lists.js';
+import { testSource, type Decline, type TestCard } from './test-values.js';
 
 /** The kinds of EXTERNAL payment (and refund) Square records: `external_details.type`. */
 export const EXTERNAL_TYPES = [

@@ -1,9 +1,9 @@
 import type { serialization } from 'square';
 import { now, type EmulatorContext } from '../context.js';
-import { SquareApiError, errors } from '../errors.js';
-import { newId } from '../ids.js';
-import { amountOf, assertCurrency, money } from '../money.js';
+import { SquareApiError, errors } from '../plumbing/errors.js';
+import { newId } from '../plumbing/ids.js';
 import { refundToGiftCard } from './gift-card-activities.js';
+import { amountOf, assertCurrency, money } from './money.js';
 import { addRefundToOrder, checkVersion, paymentGiftCardId, requirePayment, savePayment } from './order-payments.js';
 import { listPage, timeWindow, type ListQuery } from './payment-lists.js';
 

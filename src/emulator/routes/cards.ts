@@ -3,7 +3,8 @@ import { serialization, type Square } from 'square';
 import { z } from 'zod';
 import type { EmulatorContext } from '../context.js';
 import { createCard, disableCardById, listCards } from '../domain/cards.js';
-import { parse, parseRequest, querySchema, shapes, withoutNulls, type FieldRules } from '../validation.js';
+import { parse, parseRequest, querySchema, shapes, withoutNulls, type FieldRules } from '../plumbing/validation.js';
+import type { Endpoints } from './endpoints.js';
 
 /** What Square states for CreateCard beyond the SDK's schema. */
 const CREATE_RULES: FieldRules = {
@@ -20,6 +21,13 @@ const listQuery = querySchema<Square.ListCardsRequest>()({
   referenceId: z.string(),
   sortOrder: z.enum(['ASC', 'DESC']),
 });
+
+export const CARD_ENDPOINTS: Endpoints = {
+  'GET /cards': { response: 'ListCardsResponse', scopes: ['PAYMENTS_READ'] }, // ListCards (chosen: the spec lists no scope)
+  'POST /cards': { response: 'CreateCardResponse', scopes: ['PAYMENTS_WRITE', 'CUSTOMERS_WRITE'] }, // CreateCard (chosen: the spec lists no scope)
+  'GET /cards/:card_id': { response: 'GetCardResponse', scopes: ['PAYMENTS_READ'] }, // RetrieveCard (chosen: the spec lists no scope)
+  'POST /cards/:card_id/disable': { response: 'DisableCardResponse', scopes: ['PAYMENTS_WRITE'] }, // DisableCard (chosen: the spec lists no scope)
+};
 
 /** Cards API: cards on file for customers, created from card nonces; disabling is final. */
 export function registerCards(app: FastifyInstance, ctx: EmulatorContext): void {

@@ -3,9 +3,10 @@ import type { FastifyInstance } from 'fastify';
 import { serialization } from 'square';
 import type { CatalogObject, EmulatorContext } from '../context.js';
 import { createCatalogImage, updateCatalogImage } from '../domain/catalog.js';
-import { SquareApiError, errors } from '../errors.js';
-import { parseJson } from '../json.js';
-import { parseRequest, type FieldRules } from '../validation.js';
+import { SquareApiError, errors } from '../plumbing/errors.js';
+import { parseJson } from '../plumbing/json.js';
+import { parseRequest, type FieldRules } from '../plumbing/validation.js';
+import type { Endpoints } from './endpoints.js';
 
 /** Square takes image files of up to 15 MB, in these formats. */
 const MAX_IMAGE_BYTES = 15 * 1024 * 1024;
@@ -51,6 +52,11 @@ function imageUrl(file: Upload['file']): string {
 
 /** What an idempotency key stands for: the request part and the file it came with. */
 const keyed = (upload: Upload) => ({ request: upload.request, file: createHash('sha256').update(upload.file.bytes).digest('hex') });
+
+export const CATALOG_IMAGE_ENDPOINTS: Endpoints = {
+  'POST /catalog/images': { response: 'CreateCatalogImageResponse', scopes: ['ITEMS_WRITE'] }, // CreateCatalogImage
+  'PUT /catalog/images/:image_id': { response: 'UpdateCatalogImageResponse', scopes: ['ITEMS_WRITE'] }, // UpdateCatalogImage
+};
 
 /**
  * CreateCatalogImage and UpdateCatalogImage, which Square takes as multipart/form-data (as the SDK

@@ -1,29 +1,28 @@
 import type { FastifyInstance } from 'fastify';
 import { serialization, type Square } from 'square';
 import { z } from 'zod';
+import type { CatalogObject, EmulatorContext } from '../context.js';
+import {
+  ITEMS_PAGE,
+  batchRetrieveCatalogObjects,
+  listCatalog,
+  retrieveCatalogObject,
+  searchCatalogItems,
+  searchCatalogObjects,
+} from '../domain/catalog-reads.js';
 import {
   CATALOG_LIMITS,
-  TOP_LEVEL_TYPES,
-  allObjects,
-  assemble,
-  deleteObjects,
-  liveObject,
-  relatedObjects,
+  batchDeleteCatalogObjects,
+  batchUpsertCatalogObjects,
+  deleteCatalogObject,
   updateItemModifierLists,
   updateItemTaxes,
-  upsertObjects,
+  upsertCatalogObject,
 } from '../domain/catalog.js';
-import { searchItems, searchObjects, type CatalogQuery } from '../domain/catalog-search.js';
-import type { CatalogObject, EmulatorContext } from '../context.js';
-import { errors } from '../errors.js';
-import { registerCatalogImages } from './catalog-images.js';
-import { paginate } from '../pagination.js';
-import { parse, parseRequest, rulesUnder, querySchema, shapes, withoutNulls, type FieldRules } from '../validation.js';
-
-/** Square's page sizes: ListCatalog 100 a page; SearchCatalogObjects 100 unless told (up to 1,000); SearchCatalogItems 100 at most. */
-const LIST_PAGE = 100;
-const SEARCH_PAGE = 100;
-const ITEMS_PAGE = 100;
+import { errors } from '../plumbing/errors.js';
+import { parse, parseRequest, querySchema, rulesUnder, shapes, type FieldRules } from '../plumbing/validation.js';
+import { CATALOG_IMAGE_ENDPOINTS, registerCatalogImages } from './catalog-images.js';
+import type { Endpoints } from './endpoints.js';
 
 const KEY_RULES: FieldRules = { idempotency_key: { min: 1, max: 128 } };
 
@@ -85,17 +84,6 @@ const SEARCH_RULES: FieldRules = {
 };
 const SEARCH_ITEMS_RULES: FieldRules = { limit: { min: 1, max: ITEMS_PAGE } };
 
-/** The query expressions SearchCatalogObjects answers here; Square's others are refused rather than ignored. */
-const EMULATED_QUERIES: ReadonlySet<string> = new Set<keyof CatalogQuery>([
-  'exact_query',
-  'set_query',
-  'prefix_query',
-  'text_query',
-  'sorted_attribute_query',
-  'items_for_tax_query',
-  'items_for_modifier_list_query',
-]);
-
 const retrieveQuery = querySchema<Omit<Square.catalog.GetObjectRequest, 'objectId'>>()({
   includeRelatedObjects: shapes.queryBool,
   catalogVersion: shapes.queryBigInt,
@@ -103,10 +91,21 @@ const retrieveQuery = querySchema<Omit<Square.catalog.GetObjectRequest, 'objectI
 });
 const listQuery = querySchema<Square.ListCatalogRequest>()({ types: z.string(), cursor: z.string(), catalogVersion: shapes.queryBigInt });
 
-const withRelated = (objects: CatalogObject[], related: CatalogObject[]) => ({
-  ...(objects.length ? { objects } : {}),
-  ...(related.length ? { related_objects: related } : {}),
-});
+export const CATALOG_ENDPOINTS: Endpoints = {
+  ...CATALOG_IMAGE_ENDPOINTS,
+  'GET /catalog/info': { response: 'CatalogInfoResponse', scopes: ['ITEMS_READ'] }, // CatalogInfo
+  'POST /catalog/update-item-taxes': { response: 'UpdateItemTaxesResponse', scopes: ['ITEMS_WRITE'] }, // UpdateItemTaxes
+  'POST /catalog/update-item-modifier-lists': { response: 'UpdateItemModifierListsResponse', scopes: ['ITEMS_WRITE'] }, // UpdateItemModifierLists
+  'POST /catalog/object': { response: 'UpsertCatalogObjectResponse', scopes: ['ITEMS_WRITE'] }, // UpsertCatalogObject
+  'POST /catalog/batch-upsert': { response: 'BatchUpsertCatalogObjectsResponse', scopes: ['ITEMS_WRITE'] }, // BatchUpsertCatalogObjects
+  'GET /catalog/object/:object_id': { response: 'GetCatalogObjectResponse', scopes: ['ITEMS_READ'] }, // RetrieveCatalogObject
+  'POST /catalog/batch-retrieve': { response: 'BatchGetCatalogObjectsResponse', scopes: ['ITEMS_READ'] }, // BatchRetrieveCatalogObjects
+  'GET /catalog/list': { response: 'ListCatalogResponse', scopes: ['ITEMS_READ'] }, // ListCatalog
+  'POST /catalog/search': { response: 'SearchCatalogObjectsResponse', scopes: ['ITEMS_READ'] }, // SearchCatalogObjects
+  'POST /catalog/search-catalog-items': { response: 'SearchCatalogItemsResponse', scopes: ['ITEMS_READ'] }, // SearchCatalogItems
+  'DELETE /catalog/object/:object_id': { response: 'DeleteCatalogObjectResponse', scopes: ['ITEMS_WRITE'] }, // DeleteCatalogObject
+  'POST /catalog/batch-delete': { response: 'BatchDeleteCatalogObjectsResponse', scopes: ['ITEMS_WRITE'] }, // BatchDeleteCatalogObjects
+};
 
 /**
  * Catalog API: upsert (single and batched, with `#temporary` ids and versions), retrieve
@@ -133,10 +132,9 @@ export function registerCatalog(app: FastifyInstance, ctx: EmulatorContext): voi
   app.post('/catalog/object', async (request, reply) => {
     const merchantId = request.merchant.id;
     const body = parseRequest(serialization.catalog.object.UpsertCatalogObjectRequest, request.body, UPSERT_RULES);
-    return ctx.idempotency.send(reply, { merchantId, endpoint: 'UpsertCatalogObject', key: body.idempotency_key, request: body }, () => {
-      const upserted = upsertObjects(ctx, merchantId, [{ object: body.object as CatalogObject, field: 'object' }]);
-      return { catalog_object: upserted.objects[0], ...(upserted.id_mappings.length ? { id_mappings: upserted.id_mappings } : {}) };
-    });
+    return ctx.idempotency.send(reply, { merchantId, endpoint: 'UpsertCatalogObject', key: body.idempotency_key, request: body }, () =>
+      upsertCatalogObject(ctx, merchantId, body.object as CatalogObject),
+    );
   });
 
   app.post('/catalog/batch-upsert', async (request, reply) => {
@@ -145,99 +143,36 @@ export function registerCatalog(app: FastifyInstance, ctx: EmulatorContext): voi
     const total = body.batches.reduce((n, b) => n + b.objects.length, 0);
     if (total > CATALOG_LIMITS.batch_upsert_max_total_objects)
       throw errors.tooHigh('batches', `A batch upsert takes at most ${CATALOG_LIMITS.batch_upsert_max_total_objects} objects in all.`);
-    return ctx.idempotency.send(reply, { merchantId, endpoint: 'BatchUpsertCatalogObjects', key: body.idempotency_key, request: body }, () => {
-      const input = body.batches.flatMap((b, i) => b.objects.map((o, j) => ({ object: o as CatalogObject, field: `batches[${i}].objects[${j}]` })));
-      const upserted = upsertObjects(ctx, merchantId, input);
-      return {
-        objects: upserted.objects,
-        updated_at: upserted.updated_at,
-        ...(upserted.id_mappings.length ? { id_mappings: upserted.id_mappings } : {}),
-      };
-    });
+    return ctx.idempotency.send(reply, { merchantId, endpoint: 'BatchUpsertCatalogObjects', key: body.idempotency_key, request: body }, () =>
+      batchUpsertCatalogObjects(ctx, merchantId, body.batches.map((b) => b.objects as CatalogObject[])),
+    );
   });
 
   app.get<{ Params: { object_id: string } }>('/catalog/object/:object_id', async (request) => {
-    const merchantId = request.merchant.id;
     const query = parse(retrieveQuery, request.query);
-    const object = liveObject(ctx, merchantId, request.params.object_id);
-    if (!object) throw errors.notFound(`Catalog object ${request.params.object_id} not found.`, 'object_id');
-    const assembled = assemble(ctx, merchantId, object);
-    const related = query.include_related_objects ? relatedObjects(ctx, merchantId, [assembled]) : [];
-    return { object: assembled, ...(related.length ? { related_objects: related } : {}) };
+    return retrieveCatalogObject(ctx, request.merchant.id, request.params.object_id, query.include_related_objects);
   });
 
-  app.post('/catalog/batch-retrieve', async (request) => {
-    const merchantId = request.merchant.id;
-    const body = parseRequest(serialization.BatchGetCatalogObjectsRequest, request.body, BATCH_RETRIEVE_RULES);
-    const objects = [...new Set(body.object_ids)]
-      .map((id) => ctx.stores.catalogObjects.get(merchantId, id))
-      .filter((o): o is CatalogObject => !!o && (!o.is_deleted || !!body.include_deleted_objects))
-      .map((o) => assemble(ctx, merchantId, o, !!body.include_deleted_objects));
-    return withRelated(objects, body.include_related_objects ? relatedObjects(ctx, merchantId, objects) : []);
-  });
+  app.post('/catalog/batch-retrieve', async (request) =>
+    batchRetrieveCatalogObjects(ctx, request.merchant.id, parseRequest(serialization.BatchGetCatalogObjectsRequest, request.body, BATCH_RETRIEVE_RULES)),
+  );
 
-  app.get('/catalog/list', async (request) => {
-    const merchantId = request.merchant.id;
-    const query = parse(listQuery, request.query);
-    const types = query.types ? query.types.split(',').map((t) => t.trim().toUpperCase()) : TOP_LEVEL_TYPES;
-    const page = paginate({
-      items: allObjects(ctx, merchantId).filter((s) => types.includes(s.doc.type)),
-      key: (s) => [s.seq],
-      limit: LIST_PAGE,
-      cursor: query.cursor,
-      query: types,
-    });
-    const objects = page.items.map((s) => assemble(ctx, merchantId, s.doc));
-    return { ...(objects.length ? { objects } : {}), ...(page.cursor ? { cursor: page.cursor } : {}) };
-  });
+  app.get('/catalog/list', async (request) => listCatalog(ctx, request.merchant.id, parse(listQuery, request.query)));
 
-  app.post('/catalog/search', async (request) => {
-    const merchantId = request.merchant.id;
-    const body = parseRequest(serialization.SearchCatalogObjectsRequest, request.body, SEARCH_RULES);
-    const query = body.query ? withoutNulls(body.query) : undefined;
-    if (query && Object.keys(query).length > 1)
-      throw errors.invalidValue('query', 'A catalog query takes one expression at most.');
-    for (const expression of Object.keys(query ?? {}))
-      if (!EMULATED_QUERIES.has(expression)) throw errors.invalidValue(`query.${expression}`, `The emulator does not answer ${expression}.`);
-    // Square ignores a limit that is not positive or above the maximum.
-    const limit = body.limit && body.limit > 0 && body.limit <= CATALOG_LIMITS.search_max_page_limit ? body.limit : SEARCH_PAGE;
-    const found = searchObjects(ctx, merchantId, { ...withoutNulls(body), query: query as CatalogQuery | undefined, limit });
-    return {
-      ...withRelated(found.items, body.include_related_objects ? relatedObjects(ctx, merchantId, found.items) : []),
-      ...(found.cursor ? { cursor: found.cursor } : {}),
-      ...(found.latest_time ? { latest_time: found.latest_time } : {}),
-    };
-  });
+  app.post('/catalog/search', async (request) =>
+    searchCatalogObjects(ctx, request.merchant.id, parseRequest(serialization.SearchCatalogObjectsRequest, request.body, SEARCH_RULES)),
+  );
 
-  app.post('/catalog/search-catalog-items', async (request) => {
-    const merchantId = request.merchant.id;
-    const body = parseRequest(serialization.SearchCatalogItemsRequest, request.body, SEARCH_ITEMS_RULES);
-    // A filter the emulator cannot apply is refused rather than ignored, as for SearchCatalogObjects' query expressions.
-    if (body.custom_attribute_filters?.length)
-      throw errors.invalidValue('custom_attribute_filters', 'The emulator does not filter by custom attributes.');
-    const found = searchItems(ctx, merchantId, { ...withoutNulls(body), limit: body.limit ?? ITEMS_PAGE });
-    return {
-      ...(found.items.length ? { items: found.items } : {}),
-      ...(found.cursor ? { cursor: found.cursor } : {}),
-      ...(found.matched_variation_ids.length ? { matched_variation_ids: found.matched_variation_ids } : {}),
-    };
-  });
+  app.post('/catalog/search-catalog-items', async (request) =>
+    searchCatalogItems(ctx, request.merchant.id, parseRequest(serialization.SearchCatalogItemsRequest, request.body, SEARCH_ITEMS_RULES)),
+  );
 
-  app.delete<{ Params: { object_id: string } }>('/catalog/object/:object_id', async (request) => {
-    const merchantId = request.merchant.id;
-    const id = request.params.object_id;
-    return ctx.tx(() => {
-      if (!liveObject(ctx, merchantId, id)) throw errors.notFound(`Catalog object ${id} not found.`, 'object_id');
-      return deleteObjects(ctx, merchantId, [id]);
-    });
-  });
+  app.delete<{ Params: { object_id: string } }>('/catalog/object/:object_id', async (request) =>
+    ctx.tx(() => deleteCatalogObject(ctx, request.merchant.id, request.params.object_id)),
+  );
 
   app.post('/catalog/batch-delete', async (request) => {
-    const merchantId = request.merchant.id;
     const body = parseRequest(serialization.BatchDeleteCatalogObjectsRequest, request.body, BATCH_DELETE_RULES);
-    return ctx.tx(() => {
-      const deleted = deleteObjects(ctx, merchantId, body.object_ids);
-      return deleted.deleted_object_ids.length ? deleted : { deleted_at: deleted.deleted_at };
-    });
+    return ctx.tx(() => batchDeleteCatalogObjects(ctx, request.merchant.id, body.object_ids));
   });
 }

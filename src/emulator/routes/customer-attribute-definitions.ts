@@ -10,7 +10,8 @@ import {
   retrieveDefinition,
   updateDefinition,
 } from '../domain/customer-attribute-definitions.js';
-import { parse, parseRequest, querySchema, shapes, withoutNulls, type FieldRules } from '../validation.js';
+import { parse, parseRequest, querySchema, shapes, withoutNulls, type FieldRules } from '../plumbing/validation.js';
+import type { Endpoints } from './endpoints.js';
 
 /** What Square states for a definition write beyond the SDK's schema (create and update alike). */
 const WRITE_RULES: FieldRules = {
@@ -27,6 +28,14 @@ const listQuery = querySchema<Square.customers.ListCustomAttributeDefinitionsReq
 const getQuery = querySchema<Omit<Square.customers.GetCustomAttributeDefinitionsRequest, 'key'>>()({ version: shapes.queryInt });
 
 type KeyParams = { Params: { key: string } };
+
+export const CUSTOMER_ATTRIBUTE_DEFINITION_ENDPOINTS: Endpoints = {
+  'GET /customers/custom-attribute-definitions': { response: 'ListCustomerCustomAttributeDefinitionsResponse', scopes: ['CUSTOMERS_READ'] }, // ListCustomerCustomAttributeDefinitions
+  'POST /customers/custom-attribute-definitions': { response: 'CreateCustomerCustomAttributeDefinitionResponse', scopes: ['CUSTOMERS_WRITE'] }, // CreateCustomerCustomAttributeDefinition
+  'GET /customers/custom-attribute-definitions/:key': { response: 'GetCustomerCustomAttributeDefinitionResponse', scopes: ['CUSTOMERS_READ'] }, // RetrieveCustomerCustomAttributeDefinition
+  'PUT /customers/custom-attribute-definitions/:key': { response: 'UpdateCustomerCustomAttributeDefinitionResponse', scopes: ['CUSTOMERS_WRITE'] }, // UpdateCustomerCustomAttributeDefinition
+  'DELETE /customers/custom-attribute-definitions/:key': { response: 'DeleteCustomerCustomAttributeDefinitionResponse', scopes: ['CUSTOMERS_WRITE'] }, // DeleteCustomerCustomAttributeDefinition
+};
 
 /** Customer Custom Attributes API, definitions: create, list, retrieve, update, delete. */
 export function registerCustomerAttributeDefinitions(app: FastifyInstance, ctx: EmulatorContext): void {

@@ -1,12 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import { serialization, type Square } from 'square';
 import { z } from 'zod';
-import { mapEntries } from '../bulk.js';
 import type { EmulatorContext } from '../context.js';
 import { ATTRIBUTE_PAGE } from '../domain/customer-attribute-definitions.js';
 import { deleteAttribute, listAttributes, retrieveAttribute, upsertAttribute } from '../domain/customer-attributes.js';
-import { errors } from '../errors.js';
-import { parse, parseRequest, querySchema, shapes, withoutNulls, type FieldRules } from '../validation.js';
+import { mapEntries } from '../plumbing/bulk.js';
+import { errors } from '../plumbing/errors.js';
+import { parse, parseRequest, querySchema, shapes, withoutNulls, type FieldRules } from '../plumbing/validation.js';
+import type { Endpoints } from './endpoints.js';
 
 /** BulkUpsertCustomerCustomAttributes takes 1–25 upserts. */
 const MAX_BULK = 25;
@@ -30,6 +31,14 @@ const getQuery = querySchema<Omit<Square.customers.GetCustomAttributesRequest, '
 });
 
 type AttributeParams = { Params: { customer_id: string; key: string } };
+
+export const CUSTOMER_ATTRIBUTE_ENDPOINTS: Endpoints = {
+  'GET /customers/:customer_id/custom-attributes': { response: 'ListCustomerCustomAttributesResponse', scopes: ['CUSTOMERS_READ'] }, // ListCustomerCustomAttributes
+  'GET /customers/:customer_id/custom-attributes/:key': { response: 'GetCustomerCustomAttributeResponse', scopes: ['CUSTOMERS_READ'] }, // RetrieveCustomerCustomAttribute
+  'POST /customers/:customer_id/custom-attributes/:key': { response: 'UpsertCustomerCustomAttributeResponse', scopes: ['CUSTOMERS_WRITE'] }, // UpsertCustomerCustomAttribute
+  'DELETE /customers/:customer_id/custom-attributes/:key': { response: 'DeleteCustomerCustomAttributeResponse', scopes: ['CUSTOMERS_WRITE'] }, // DeleteCustomerCustomAttribute
+  'POST /customers/custom-attributes/bulk-upsert': { response: 'BatchUpsertCustomerCustomAttributesResponse', scopes: ['CUSTOMERS_WRITE'] }, // BulkUpsertCustomerCustomAttributes
+};
 
 /** Customer Custom Attributes API, values: upsert (one or in bulk), list, retrieve, delete. */
 export function registerCustomerAttributes(app: FastifyInstance, ctx: EmulatorContext): void {

@@ -2,7 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import { serialization } from 'square';
 import type { EmulatorContext } from '../context.js';
 import { createCustomerCard, deleteCustomerCard } from '../domain/cards.js';
-import { parseRequest, withoutNulls, type FieldRules } from '../validation.js';
+import { parseRequest, withoutNulls, type FieldRules } from '../plumbing/validation.js';
+import type { Endpoints } from './endpoints.js';
 
 /** What Square states for CreateCustomerCard beyond the SDK's schema: the card fields' lengths CreateCard states for the same data. */
 const CREATE_RULES: FieldRules = {
@@ -11,6 +12,11 @@ const CREATE_RULES: FieldRules = {
 };
 
 type CardParams = { Params: { customer_id: string; card_id: string } };
+
+export const CUSTOMER_CARD_ENDPOINTS: Endpoints = {
+  'POST /customers/:customer_id/cards': { response: 'CreateCustomerCardResponse', scopes: ['CUSTOMERS_WRITE'] }, // CreateCustomerCard (deprecated)
+  'DELETE /customers/:customer_id/cards/:card_id': { response: 'DeleteCustomerCardResponse', scopes: ['CUSTOMERS_WRITE'] }, // DeleteCustomerCard (deprecated)
+};
 
 /**
  * The Customers API's deprecated card endpoints, which Square still serves: they write

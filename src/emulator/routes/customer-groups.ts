@@ -12,7 +12,8 @@ import {
   retrieveGroup,
   updateGroup,
 } from '../domain/customer-groups.js';
-import { parse, parseRequest, querySchema, shapes, type FieldRules } from '../validation.js';
+import { parse, parseRequest, querySchema, shapes, type FieldRules } from '../plumbing/validation.js';
+import type { Endpoints } from './endpoints.js';
 
 /**
  * A group needs a name: the spec gives no length, but an empty name names nothing, and the
@@ -27,6 +28,16 @@ const listQuery = querySchema<Square.customers.ListGroupsRequest>()({
 
 type GroupParams = { Params: { group_id: string } };
 type MembershipParams = { Params: { customer_id: string; group_id: string } };
+
+export const CUSTOMER_GROUP_ENDPOINTS: Endpoints = {
+  'GET /customers/groups': { response: 'ListCustomerGroupsResponse', scopes: ['CUSTOMERS_READ'] }, // ListCustomerGroups
+  'POST /customers/groups': { response: 'CreateCustomerGroupResponse', scopes: ['CUSTOMERS_WRITE'] }, // CreateCustomerGroup
+  'GET /customers/groups/:group_id': { response: 'GetCustomerGroupResponse', scopes: ['CUSTOMERS_READ'] }, // RetrieveCustomerGroup
+  'PUT /customers/groups/:group_id': { response: 'UpdateCustomerGroupResponse', scopes: ['CUSTOMERS_WRITE'] }, // UpdateCustomerGroup
+  'DELETE /customers/groups/:group_id': { response: 'DeleteCustomerGroupResponse', scopes: ['CUSTOMERS_WRITE'] }, // DeleteCustomerGroup
+  'PUT /customers/:customer_id/groups/:group_id': { response: 'AddGroupToCustomerResponse', scopes: ['CUSTOMERS_WRITE'] }, // AddGroupToCustomer
+  'DELETE /customers/:customer_id/groups/:group_id': { response: 'RemoveGroupFromCustomerResponse', scopes: ['CUSTOMERS_WRITE'] }, // RemoveGroupFromCustomer
+};
 
 /** Customer Groups API (CRUD) and the Customers API's AddGroupToCustomer / RemoveGroupFromCustomer. */
 export function registerCustomerGroups(app: FastifyInstance, ctx: EmulatorContext): void {

@@ -1,7 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { serialization, type Square } from 'square';
 import { z } from 'zod';
-import { mapEntries } from '../bulk.js';
 import type { EmulatorContext } from '../context.js';
 import {
   createCustomer,
@@ -11,8 +10,10 @@ import {
   searchCustomers,
   updateCustomer,
 } from '../domain/customers.js';
-import { errors } from '../errors.js';
-import { parse, parseRequest, querySchema, shapes, withoutNulls, type FieldRules } from '../validation.js';
+import { mapEntries } from '../plumbing/bulk.js';
+import { errors } from '../plumbing/errors.js';
+import { parse, parseRequest, querySchema, shapes, withoutNulls, type FieldRules } from '../plumbing/validation.js';
+import type { Endpoints } from './endpoints.js';
 
 /** ListCustomers: 1–100, default 100, out of range → VALUE_TOO_LOW / VALUE_TOO_HIGH. */
 const MAX_PAGE = 100;
@@ -50,6 +51,19 @@ function checkBulkSize(field: string, size: number): void {
 
 /** Ids as the keys of a bulk response (a repeated id is answered once). */
 const asKeys = (list: string[]): Record<string, undefined> => Object.fromEntries(list.map((id) => [id, undefined]));
+
+export const CUSTOMER_ENDPOINTS: Endpoints = {
+  'GET /customers': { response: 'ListCustomersResponse', scopes: ['CUSTOMERS_READ'] }, // ListCustomers
+  'POST /customers': { response: 'CreateCustomerResponse', scopes: ['CUSTOMERS_WRITE'] }, // CreateCustomer
+  'POST /customers/search': { response: 'SearchCustomersResponse', scopes: ['CUSTOMERS_READ'] }, // SearchCustomers
+  'POST /customers/bulk-create': { response: 'BulkCreateCustomersResponse', scopes: ['CUSTOMERS_WRITE'] }, // BulkCreateCustomers
+  'POST /customers/bulk-retrieve': { response: 'BulkRetrieveCustomersResponse', scopes: ['CUSTOMERS_READ'] }, // BulkRetrieveCustomers
+  'POST /customers/bulk-update': { response: 'BulkUpdateCustomersResponse', scopes: ['CUSTOMERS_WRITE'] }, // BulkUpdateCustomers
+  'POST /customers/bulk-delete': { response: 'BulkDeleteCustomersResponse', scopes: ['CUSTOMERS_WRITE'] }, // BulkDeleteCustomers
+  'GET /customers/:customer_id': { response: 'GetCustomerResponse', scopes: ['CUSTOMERS_READ'] }, // RetrieveCustomer
+  'PUT /customers/:customer_id': { response: 'UpdateCustomerResponse', scopes: ['CUSTOMERS_WRITE'] }, // UpdateCustomer
+  'DELETE /customers/:customer_id': { response: 'DeleteCustomerResponse', scopes: ['CUSTOMERS_WRITE'] }, // DeleteCustomer
+};
 
 /** Customers API: CRUD, search, the four bulk endpoints, and customer.created/updated/deleted webhooks. */
 export function registerCustomers(app: FastifyInstance, ctx: EmulatorContext): void {

@@ -3,7 +3,8 @@ import { Square, serialization } from 'square';
 import { z } from 'zod';
 import type { EmulatorContext } from '../context.js';
 import { createGiftCardActivity, listGiftCardActivities } from '../domain/gift-card-activities.js';
-import { parse, parseRequest, querySchema, shapes, type FieldRules } from '../validation.js';
+import { parse, parseRequest, querySchema, shapes, type FieldRules } from '../plumbing/validation.js';
+import type { Endpoints } from './endpoints.js';
 
 /**
  * What Square states for CreateGiftCardActivity beyond the SDK's schema: lengths, and the reasons a
@@ -28,6 +29,11 @@ const listActivitiesQuery = querySchema<Square.giftCards.ListActivitiesRequest>(
   cursor: z.string(),
   sortOrder: z.enum(['ASC', 'DESC']),
 });
+
+export const GIFT_CARD_ACTIVITY_ENDPOINTS: Endpoints = {
+  'GET /gift-cards/activities': { response: 'ListGiftCardActivitiesResponse', scopes: ['GIFTCARDS_READ'] }, // ListGiftCardActivities
+  'POST /gift-cards/activities': { response: 'CreateGiftCardActivityResponse', scopes: ['GIFTCARDS_WRITE'] }, // CreateGiftCardActivity
+};
 
 /** Gift Card Activities API: the ledger behind every gift card's balance and state. */
 export function registerGiftCardActivities(app: FastifyInstance, ctx: EmulatorContext): void {

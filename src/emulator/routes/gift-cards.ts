@@ -2,11 +2,9 @@ import type { FastifyInstance } from 'fastify';
 import { serialization, type Square } from 'square';
 import { z } from 'zod';
 import type { EmulatorContext } from '../context.js';
-import { findByGan, ganFor, insertGiftCard, sandboxNonceGiftCard, saveLinks } from '../domain/gift-cards.js';
-import { errors } from '../errors.js';
-import { paginate } from '../pagination.js';
-import { TEST_GIFT_CARD_GAN, testSource } from '../test-values.js';
-import { parse, parseRequest, querySchema, shapes, type FieldRules } from '../validation.js';
+import { createGiftCard, giftCardFromGan, giftCardFromNonce, linkCustomer, listGiftCards, unlinkCustomer } from '../domain/gift-cards.js';
+import { parse, parseRequest, querySchema, shapes, type FieldRules } from '../plumbing/validation.js';
+import type { Endpoints } from './endpoints.js';
 
 /** What Square states for the Gift Cards API's requests beyond the SDK's schemas. */
 const CREATE_RULES: FieldRules = { idempotency_key: { min: 1, max: 128 }, location_id: { min: 1 } };
@@ -23,66 +21,36 @@ const listGiftCardsQuery = querySchema<Square.ListGiftCardsRequest>()({
   customerId: z.string(),
 });
 
+export const GIFT_CARD_ENDPOINTS: Endpoints = {
+  'GET /gift-cards': { response: 'ListGiftCardsResponse', scopes: ['GIFTCARDS_READ'] }, // ListGiftCards
+  'POST /gift-cards': { response: 'CreateGiftCardResponse', scopes: ['GIFTCARDS_WRITE'] }, // CreateGiftCard
+  'POST /gift-cards/from-gan': { response: 'GetGiftCardFromGanResponse', scopes: ['GIFTCARDS_READ'] }, // RetrieveGiftCardFromGAN
+  'POST /gift-cards/from-nonce': { response: 'GetGiftCardFromNonceResponse', scopes: ['GIFTCARDS_READ'] }, // RetrieveGiftCardFromNonce
+  'GET /gift-cards/:id': { response: 'GetGiftCardResponse', scopes: ['GIFTCARDS_READ'] }, // RetrieveGiftCard
+  'POST /gift-cards/:gift_card_id/link-customer': { response: 'LinkCustomerToGiftCardResponse', scopes: ['GIFTCARDS_WRITE'] }, // LinkCustomerToGiftCard
+  'POST /gift-cards/:gift_card_id/unlink-customer': { response: 'UnlinkCustomerFromGiftCardResponse', scopes: ['GIFTCARDS_WRITE'] }, // UnlinkCustomerFromGiftCard
+};
+
 /** Gift Cards API: digital and physical gift cards, lookups by GAN and nonce, and gift cards on file. */
 export function registerGiftCards(app: FastifyInstance, ctx: EmulatorContext): void {
-  const { giftCards, customers, locations } = ctx.stores;
-
-  app.get('/gift-cards', async (request) => {
-    const merchantId = request.merchant.id;
-    const query = parse(listGiftCardsQuery, request.query);
-    const matching = giftCards
-      .all(merchantId)
-      .filter(
-        ({ doc }) =>
-          (query.type === undefined || doc.type === query.type) &&
-          (query.state === undefined || doc.state === query.state) &&
-          (query.customer_id === undefined || (doc.customer_ids ?? []).includes(query.customer_id)),
-      );
-    const { cursor, limit, ...filters } = query;
-    const page = paginate({
-      items: matching,
-      key: ({ seq, doc }) => [doc.created_at!, seq],
-      limit: limit ?? 30,
-      cursor,
-      query: filters,
-    });
-    return { gift_cards: page.items.map((s) => s.doc), ...(page.cursor ? { cursor: page.cursor } : {}) };
-  });
+  app.get('/gift-cards', async (request) => listGiftCards(ctx, request.merchant.id, parse(listGiftCardsQuery, request.query)));
 
   app.post('/gift-cards', async (request, reply) => {
     const merchantId = request.merchant.id;
     const body = parseRequest(serialization.CreateGiftCardRequest, request.body, CREATE_RULES);
-    return ctx.idempotency.send(reply, { merchantId, endpoint: 'CreateGiftCard', key: body.idempotency_key, request: body }, () => {
-      if (!locations.get(merchantId, body.location_id)) {
-        throw errors.notFound(`Location with id ${body.location_id} not found.`, 'location_id');
-      }
-      const gan = ganFor(ctx, merchantId, body.gift_card);
-      const card = insertGiftCard(ctx, merchantId, body.location_id, {
-        type: body.gift_card.type,
-        gan_source: body.gift_card.gan_source ?? 'SQUARE',
-        gan,
-      });
-      return { gift_card: card };
-    });
+    return ctx.idempotency.send(reply, { merchantId, endpoint: 'CreateGiftCard', key: body.idempotency_key, request: body }, () => ({
+      gift_card: createGiftCard(ctx, merchantId, body.location_id, body.gift_card),
+    }));
   });
 
   app.post('/gift-cards/from-gan', async (request) => {
-    const merchantId = request.merchant.id;
     const { gan } = parseRequest(serialization.GetGiftCardFromGanRequest, request.body, GAN_RULES);
-    if (gan === TEST_GIFT_CARD_GAN) return { gift_card: sandboxNonceGiftCard(ctx, merchantId) };
-    const card = findByGan(ctx, merchantId, gan);
-    if (!card) throw errors.notFound(`Gift card with GAN ${gan} not found.`, 'gan');
-    return { gift_card: card };
+    return { gift_card: giftCardFromGan(ctx, request.merchant.id, gan) };
   });
 
   app.post('/gift-cards/from-nonce', async (request) => {
-    const merchantId = request.merchant.id;
     const { nonce } = parseRequest(serialization.GetGiftCardFromNonceRequest, request.body, NONCE_RULES);
-    const source = testSource(nonce);
-    if (source?.kind !== 'gift_card_nonce' || source.decline) {
-      throw errors.notFound('No gift card was found for the nonce.', 'nonce');
-    }
-    return { gift_card: sandboxNonceGiftCard(ctx, merchantId) };
+    return { gift_card: giftCardFromNonce(ctx, request.merchant.id, nonce) };
   });
 
   app.get<{ Params: { id: string } }>('/gift-cards/:id', async (request) => ({
@@ -90,41 +58,12 @@ export function registerGiftCards(app: FastifyInstance, ctx: EmulatorContext): v
   }));
 
   app.post<{ Params: { gift_card_id: string } }>('/gift-cards/:gift_card_id/link-customer', async (request) => {
-    const merchantId = request.merchant.id;
     const { customer_id: customerId } = parseRequest(serialization.LinkCustomerToGiftCardRequest, request.body, CUSTOMER_RULES);
-    return ctx.tx(() => {
-      const card = ctx.stores.giftCards.require(merchantId, request.params.gift_card_id, 'gift_card_id');
-      if (!customers.get(merchantId, customerId)) {
-        throw errors.notFound(`Customer with id ${customerId} not found.`, 'customer_id');
-      }
-      const linked = card.customer_ids ?? [];
-      // Linking a customer who is already linked changes nothing.
-      if (linked.includes(customerId)) return { gift_card: card };
-      const updated = saveLinks(ctx, merchantId, card, [...linked, customerId], {
-        type: 'gift_card.customer_linked',
-        linked_customer_id: customerId,
-      });
-      return { gift_card: updated };
-    });
+    return { gift_card: ctx.tx(() => linkCustomer(ctx, request.merchant.id, request.params.gift_card_id, customerId)) };
   });
 
   app.post<{ Params: { gift_card_id: string } }>('/gift-cards/:gift_card_id/unlink-customer', async (request) => {
-    const merchantId = request.merchant.id;
     const { customer_id: customerId } = parseRequest(serialization.UnlinkCustomerFromGiftCardRequest, request.body, CUSTOMER_RULES);
-    return ctx.tx(() => {
-      const card = ctx.stores.giftCards.require(merchantId, request.params.gift_card_id, 'gift_card_id');
-      const linked = card.customer_ids ?? [];
-      if (!linked.includes(customerId)) {
-        throw errors.invalidValue('customer_id', `Customer ${customerId} is not linked to gift card ${card.id}.`);
-      }
-      const updated = saveLinks(
-        ctx,
-        merchantId,
-        card,
-        linked.filter((id) => id !== customerId),
-        { type: 'gift_card.customer_unlinked', unlinked_customer_id: customerId },
-      );
-      return { gift_card: updated };
-    });
+    return { gift_card: ctx.tx(() => unlinkCustomer(ctx, request.merchant.id, request.params.gift_card_id, customerId)) };
   });
 }

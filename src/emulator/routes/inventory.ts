@@ -2,10 +2,19 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { serialization, type Square } from 'square';
 import { z } from 'zod';
 import type { EmulatorContext } from '../context.js';
-import { errors } from '../errors.js';
-import { CHANGES_PAGE, COUNTS_PAGE, applyChanges, findChanges, findCounts, type ChangeInput } from '../domain/inventory.js';
-import type { Page } from '../pagination.js';
-import { parse, parseRequest, rulesUnder, querySchema, withoutNulls, type FieldRules } from '../validation.js';
+import {
+  batchChangeInventory,
+  batchRetrieveChanges,
+  batchRetrieveCounts,
+  retrieveAdjustment,
+  retrieveChanges,
+  retrieveCounts,
+  retrievePhysicalCount,
+  type ChangeInput,
+} from '../domain/inventory.js';
+import { errors } from '../plumbing/errors.js';
+import { parse, parseRequest, rulesUnder, querySchema, withoutNulls, type FieldRules } from '../plumbing/validation.js';
+import type { Endpoints } from './endpoints.js';
 
 /** Square takes at most 100 changes in one BatchChangeInventory. */
 const MAX_CHANGES = 100;
@@ -39,7 +48,7 @@ const BATCH_CHANGE_RULES: FieldRules = { ...KEY_RULES, ...rulesUnder('changes[]'
 /** What Square checks of the retrieve requests beyond the SDK's schema: times are RFC 3339, pages 1 to 1,000. */
 const RETRIEVE_RULES: FieldRules = { updated_after: { timestamp: true }, updated_before: { timestamp: true }, limit: { min: 1, max: 1000 } };
 
-const byObjectQuery = querySchema<Omit<Square.GetInventoryRequest, 'catalogObjectId'>>()({ locationIds: z.string(), cursor: z.string() });
+const byObjectSchema = querySchema<Omit<Square.GetInventoryRequest, 'catalogObjectId'>>()({ locationIds: z.string(), cursor: z.string() });
 
 /**
  * The 2025-08-20 spec's `adjustment.location_id`, which the SDK's newer schema no longer has, read as
@@ -69,10 +78,24 @@ function toChangeInput(input: serialization.InventoryChange.Raw, path: string): 
   return { type: 'ADJUSTMENT', adjustment: withoutNulls(input.adjustment) };
 }
 
-const paged = <T>(name: string, page: Page<T>) => ({
-  ...(page.items.length ? { [name]: page.items } : {}),
-  ...(page.cursor ? { cursor: page.cursor } : {}),
-});
+/** The single-object reads' query, its locations given as a comma-separated list. */
+function byObjectQuery(query: unknown) {
+  const { location_ids: locationIds, cursor } = parse(byObjectSchema, query);
+  return { location_ids: locationIds?.split(','), cursor };
+}
+
+export const INVENTORY_ENDPOINTS: Endpoints = {
+  'POST /inventory/changes/batch-create': { response: 'BatchChangeInventoryResponse', scopes: ['INVENTORY_WRITE'] }, // BatchChangeInventory
+  'POST /inventory/batch-change': { response: 'BatchChangeInventoryResponse', scopes: ['INVENTORY_WRITE'] }, // DeprecatedBatchChangeInventory (deprecated)
+  'POST /inventory/counts/batch-retrieve': { response: 'BatchGetInventoryCountsResponse', scopes: ['INVENTORY_READ'] }, // BatchRetrieveInventoryCounts
+  'POST /inventory/batch-retrieve-counts': { response: 'BatchGetInventoryCountsResponse', scopes: ['INVENTORY_READ'] }, // DeprecatedBatchRetrieveInventoryCounts (deprecated)
+  'POST /inventory/changes/batch-retrieve': { response: 'BatchGetInventoryChangesResponse', scopes: ['INVENTORY_READ'] }, // BatchRetrieveInventoryChanges
+  'POST /inventory/batch-retrieve-changes': { response: 'BatchGetInventoryChangesResponse', scopes: ['INVENTORY_READ'] }, // DeprecatedBatchRetrieveInventoryChanges (deprecated)
+  'GET /inventory/adjustments/:adjustment_id': { response: 'GetInventoryAdjustmentResponse', scopes: ['INVENTORY_READ'] }, // RetrieveInventoryAdjustment
+  'GET /inventory/physical-counts/:physical_count_id': { response: 'GetInventoryPhysicalCountResponse', scopes: ['INVENTORY_READ'] }, // RetrieveInventoryPhysicalCount
+  'GET /inventory/:catalog_object_id': { response: 'GetInventoryCountResponse', scopes: ['INVENTORY_READ'] }, // RetrieveInventoryCount
+  'GET /inventory/:catalog_object_id/changes': { response: 'GetInventoryChangesResponse', scopes: ['INVENTORY_READ'] }, // RetrieveInventoryChanges (deprecated)
+};
 
 /**
  * Inventory API: physical counts and adjustments in batches, counts and the history of
@@ -85,53 +108,40 @@ export function registerInventory(app: FastifyInstance, ctx: EmulatorContext): v
     if ((body.changes?.length ?? 0) > MAX_CHANGES)
       throw errors.invalid('ARRAY_LENGTH_TOO_LONG', `A batch takes at most ${MAX_CHANGES} changes.`, 'changes');
     const changes = (body.changes ?? []).map((c, i) => toChangeInput(c, `changes[${i}]`));
-    return ctx.idempotency.send(reply, { merchantId, endpoint: 'BatchChangeInventory', key: body.idempotency_key, request: body }, () => {
-      const applied = applyChanges(ctx, merchantId, changes);
-      return { ...(applied.counts.length ? { counts: applied.counts } : {}), ...(applied.changes.length ? { changes: applied.changes } : {}) };
-    });
+    return ctx.idempotency.send(reply, { merchantId, endpoint: 'BatchChangeInventory', key: body.idempotency_key, request: body }, () =>
+      batchChangeInventory(ctx, merchantId, changes),
+    );
   };
   app.post('/inventory/changes/batch-create', batchChange);
   app.post('/inventory/batch-change', batchChange);
 
   const batchCounts = async (request: { merchant: { id: string }; body: unknown }) => {
     const body = parseRequest(serialization.BatchGetInventoryCountsRequest, request.body, RETRIEVE_RULES);
-    return paged('counts', findCounts(ctx, request.merchant.id, withoutNulls(body)));
+    return batchRetrieveCounts(ctx, request.merchant.id, withoutNulls(body));
   };
   app.post('/inventory/counts/batch-retrieve', batchCounts);
   app.post('/inventory/batch-retrieve-counts', batchCounts);
 
   const batchChanges = async (request: { merchant: { id: string }; body: unknown }) => {
     const body = parseRequest(serialization.BatchRetrieveInventoryChangesRequest, request.body, RETRIEVE_RULES);
-    return paged('changes', findChanges(ctx, request.merchant.id, withoutNulls(body)));
+    return batchRetrieveChanges(ctx, request.merchant.id, withoutNulls(body));
   };
   app.post('/inventory/changes/batch-retrieve', batchChanges);
   app.post('/inventory/batch-retrieve-changes', batchChanges);
 
-  app.get<{ Params: { adjustment_id: string } }>('/inventory/adjustments/:adjustment_id', async (request) => {
-    const found = ctx.stores.inventoryChanges.get(request.merchant.id, request.params.adjustment_id);
-    if (!found?.adjustment) throw errors.notFound(`Inventory adjustment ${request.params.adjustment_id} not found.`, 'adjustment_id');
-    return { adjustment: found.adjustment };
-  });
+  app.get<{ Params: { adjustment_id: string } }>('/inventory/adjustments/:adjustment_id', async (request) => ({
+    adjustment: retrieveAdjustment(ctx, request.merchant.id, request.params.adjustment_id),
+  }));
 
-  app.get<{ Params: { physical_count_id: string } }>('/inventory/physical-counts/:physical_count_id', async (request) => {
-    const found = ctx.stores.inventoryChanges.get(request.merchant.id, request.params.physical_count_id);
-    if (!found?.physical_count)
-      throw errors.notFound(`Inventory physical count ${request.params.physical_count_id} not found.`, 'physical_count_id');
-    return { count: found.physical_count };
-  });
-
-  /** The single-object reads' filter; they answer NOT_FOUND for an object the catalog does not have. */
-  const byObject = (request: FastifyRequest<{ Params: { catalog_object_id: string } }>) => {
-    const query = parse(byObjectQuery, request.query);
-    ctx.stores.catalogObjects.require(request.merchant.id, request.params.catalog_object_id, 'catalog_object_id');
-    return { catalog_object_ids: [request.params.catalog_object_id], location_ids: query.location_ids?.split(','), cursor: query.cursor };
-  };
+  app.get<{ Params: { physical_count_id: string } }>('/inventory/physical-counts/:physical_count_id', async (request) => ({
+    count: retrievePhysicalCount(ctx, request.merchant.id, request.params.physical_count_id),
+  }));
 
   app.get<{ Params: { catalog_object_id: string } }>('/inventory/:catalog_object_id', async (request) =>
-    paged('counts', findCounts(ctx, request.merchant.id, { ...byObject(request), limit: COUNTS_PAGE })),
+    retrieveCounts(ctx, request.merchant.id, request.params.catalog_object_id, byObjectQuery(request.query)),
   );
 
   app.get<{ Params: { catalog_object_id: string } }>('/inventory/:catalog_object_id/changes', async (request) =>
-    paged('changes', findChanges(ctx, request.merchant.id, { ...byObject(request), limit: CHANGES_PAGE })),
+    retrieveChanges(ctx, request.merchant.id, request.params.catalog_object_id, byObjectQuery(request.query)),
   );
 }

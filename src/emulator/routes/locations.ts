@@ -1,9 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import { serialization } from 'square';
 import type { EmulatorContext } from '../context.js';
-import { createLocation, updateLocation } from '../domain/locations.js';
-import { errors } from '../errors.js';
-import { parseRequest, rulesUnder, type FieldRules } from '../validation.js';
+import { createLocation, listLocations, retrieveLocation, updateLocation } from '../domain/locations.js';
+import { parseRequest, rulesUnder, type FieldRules } from '../plumbing/validation.js';
+import type { Endpoints } from './endpoints.js';
 
 /** What Square's spec states of a location's fields beyond the SDK's schema. */
 const LOCATION_RULES: FieldRules = {
@@ -26,21 +26,20 @@ const CREATE_RULES: FieldRules = {
 };
 const UPDATE_RULES: FieldRules = { location: { required: true }, ...rulesUnder('location', LOCATION_RULES) };
 
+export const LOCATION_ENDPOINTS: Endpoints = {
+  'GET /locations': { response: 'ListLocationsResponse', scopes: ['MERCHANT_PROFILE_READ'] }, // ListLocations
+  'GET /locations/:location_id': { response: 'GetLocationResponse', scopes: ['MERCHANT_PROFILE_READ'] }, // RetrieveLocation
+  'POST /locations': { response: 'CreateLocationResponse', scopes: ['MERCHANT_PROFILE_WRITE'] }, // CreateLocation
+  'PUT /locations/:location_id': { response: 'UpdateLocationResponse', scopes: ['MERCHANT_PROFILE_WRITE'] }, // UpdateLocation
+};
+
 /** Locations API: list (not paginated), retrieve (where `main` names the merchant's first location), create and update. */
 export function registerLocations(app: FastifyInstance, ctx: EmulatorContext): void {
-  const { locations } = ctx.stores;
+  app.get('/locations', async (request) => ({ locations: listLocations(ctx, request.merchant.id) }));
 
-  app.get('/locations', async (request) => ({
-    locations: locations.all(request.merchant.id).map((s) => s.doc),
+  app.get<{ Params: { location_id: string } }>('/locations/:location_id', async (request) => ({
+    location: retrieveLocation(ctx, request.merchant.id, request.params.location_id),
   }));
-
-  app.get<{ Params: { location_id: string } }>('/locations/:location_id', async (request) => {
-    const merchantId = request.merchant.id;
-    const { location_id: id } = request.params;
-    const location = id === 'main' ? locations.all(merchantId)[0]?.doc : locations.get(merchantId, id);
-    if (!location) throw errors.notFound(`Location with id ${id} not found.`, 'location_id');
-    return { location };
-  });
 
   // Neither call takes an idempotency key: each runs once in a transaction.
   app.post('/locations', async (request) => {

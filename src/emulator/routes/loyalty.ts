@@ -2,27 +2,26 @@ import type { FastifyInstance } from 'fastify';
 import { serialization, type Square } from 'square';
 import { z } from 'zod';
 import type { EmulatorContext } from '../context.js';
+import { PROMOTIONS_PAGE, cancelPromotion, createPromotion, findPromotion, listPromotions } from '../domain/loyalty-promotions.js';
+import { searchAccounts, searchEvents, searchRewards } from '../domain/loyalty-search.js';
 import {
   accumulate,
   adjust,
+  calculatePoints,
   createAccount,
   createReward,
   deleteReward,
   findProgram,
-  pointsFor,
-  pointsForOrder,
   programOf,
   redeemReward,
 } from '../domain/loyalty.js';
-import { cancelPromotion, createPromotion, findPromotion, programPromotions } from '../domain/loyalty-promotions.js';
-import { errors } from '../errors.js';
-import { paginate } from '../pagination.js';
-import { parse, parseRequest, querySchema, shapes, type FieldRules } from '../validation.js';
+import { errors } from '../plumbing/errors.js';
+import { parse, parseRequest, querySchema, shapes, type FieldRules } from '../plumbing/validation.js';
+import type { Endpoints } from './endpoints.js';
 
-/** Square's limits: SearchLoyaltyAccounts 1–200 (default 30), events and rewards 1–30 (default 30). */
+/** Square's limits: SearchLoyaltyAccounts 1–200 a page, events and rewards 1–30. */
 const MAX_ACCOUNTS_PAGE = 200;
 const MAX_EVENTS_PAGE = 30;
-const DEFAULT_PAGE = 30;
 /** Square caps each of SearchLoyaltyAccounts' filters at 30 values. */
 const MAX_FILTER_VALUES = 30;
 
@@ -70,12 +69,10 @@ const CREATE_PROMOTION_RULES: FieldRules = {
   'loyalty_promotion.available_time.time_periods': { min: 1 },
   'loyalty_promotion.trigger_limit.times': { min: 1, max: 30 },
 };
-/** ListLoyaltyPromotions: 1–30 a page, 30 unless told. */
-const MAX_PROMOTIONS_PAGE = 30;
 const promotionsQuery = querySchema<Omit<Square.loyalty.programs.ListPromotionsRequest, 'programId'>>()({
   status: z.enum(['ACTIVE', 'ENDED', 'CANCELED', 'SCHEDULED']),
   cursor: z.string(),
-  limit: shapes.queryInt.min(1).max(MAX_PROMOTIONS_PAGE),
+  limit: shapes.queryInt.min(1).max(PROMOTIONS_PAGE.max),
 });
 
 type AccountParams = { Params: { account_id: string } };
@@ -83,13 +80,32 @@ type ProgramParams = { Params: { program_id: string } };
 type RewardParams = { Params: { reward_id: string } };
 type PromotionParams = { Params: { program_id: string; promotion_id: string } };
 
+export const LOYALTY_ENDPOINTS: Endpoints = {
+  'GET /loyalty/programs': { response: 'ListLoyaltyProgramsResponse', scopes: ['LOYALTY_READ'] }, // ListLoyaltyPrograms (deprecated)
+  'GET /loyalty/programs/:program_id': { response: 'GetLoyaltyProgramResponse', scopes: ['LOYALTY_READ'] }, // RetrieveLoyaltyProgram
+  'POST /loyalty/programs/:program_id/promotions': { response: 'CreateLoyaltyPromotionResponse', scopes: ['LOYALTY_WRITE'] }, // CreateLoyaltyPromotion
+  'GET /loyalty/programs/:program_id/promotions': { response: 'ListLoyaltyPromotionsResponse', scopes: ['LOYALTY_READ'] }, // ListLoyaltyPromotions
+  'GET /loyalty/programs/:program_id/promotions/:promotion_id': { response: 'GetLoyaltyPromotionResponse', scopes: ['LOYALTY_READ'] }, // RetrieveLoyaltyPromotion
+  'POST /loyalty/programs/:program_id/promotions/:promotion_id/cancel': { response: 'CancelLoyaltyPromotionResponse', scopes: ['LOYALTY_WRITE'] }, // CancelLoyaltyPromotion
+  'POST /loyalty/programs/:program_id/calculate': { response: 'CalculateLoyaltyPointsResponse', scopes: ['LOYALTY_READ'] }, // CalculateLoyaltyPoints
+  'POST /loyalty/accounts': { response: 'CreateLoyaltyAccountResponse', scopes: ['LOYALTY_WRITE'] }, // CreateLoyaltyAccount
+  'POST /loyalty/accounts/search': { response: 'SearchLoyaltyAccountsResponse', scopes: ['LOYALTY_READ'] }, // SearchLoyaltyAccounts
+  'GET /loyalty/accounts/:account_id': { response: 'GetLoyaltyAccountResponse', scopes: ['LOYALTY_READ'] }, // RetrieveLoyaltyAccount
+  'POST /loyalty/accounts/:account_id/accumulate': { response: 'AccumulateLoyaltyPointsResponse', scopes: ['LOYALTY_WRITE'] }, // AccumulateLoyaltyPoints
+  'POST /loyalty/accounts/:account_id/adjust': { response: 'AdjustLoyaltyPointsResponse', scopes: ['LOYALTY_WRITE'] }, // AdjustLoyaltyPoints
+  'POST /loyalty/events/search': { response: 'SearchLoyaltyEventsResponse', scopes: ['LOYALTY_READ'] }, // SearchLoyaltyEvents
+  'POST /loyalty/rewards': { response: 'CreateLoyaltyRewardResponse', scopes: ['LOYALTY_WRITE'] }, // CreateLoyaltyReward
+  'POST /loyalty/rewards/search': { response: 'SearchLoyaltyRewardsResponse', scopes: ['LOYALTY_READ'] }, // SearchLoyaltyRewards
+  'GET /loyalty/rewards/:reward_id': { response: 'GetLoyaltyRewardResponse', scopes: ['LOYALTY_READ'] }, // RetrieveLoyaltyReward
+  'DELETE /loyalty/rewards/:reward_id': { response: 'DeleteLoyaltyRewardResponse', scopes: ['LOYALTY_WRITE'] }, // DeleteLoyaltyReward
+  'POST /loyalty/rewards/:reward_id/redeem': { response: 'RedeemLoyaltyRewardResponse', scopes: ['LOYALTY_WRITE'] }, // RedeemLoyaltyReward
+};
+
 /**
  * Loyalty API: programs, accounts, points, rewards, the event ledger and promotions (kept, listed and
  * canceled; their extra points are not added to accruals).
  */
 export function registerLoyalty(app: FastifyInstance, ctx: EmulatorContext): void {
-  const { loyaltyAccounts, loyaltyEvents, loyaltyRewards } = ctx.stores;
-
   app.get('/loyalty/programs', async (request) => {
     const program = programOf(ctx, request.merchant.id);
     return program ? { programs: [program] } : {};
@@ -107,15 +123,9 @@ export function registerLoyalty(app: FastifyInstance, ctx: EmulatorContext): voi
     }));
   });
 
-  app.get<ProgramParams>('/loyalty/programs/:program_id/promotions', async (request) => {
-    const query = parse(promotionsQuery, request.query);
-    const promotions = programPromotions(ctx, request.merchant.id, request.params.program_id).filter((s) => !query.status || s.doc.status === query.status);
-    const found = paginate({ items: promotions, key: (s) => [s.seq], limit: query.limit ?? MAX_PROMOTIONS_PAGE, cursor: query.cursor, query: query.status });
-    return {
-      ...(found.items.length ? { loyalty_promotions: found.items.map((s) => s.doc) } : {}),
-      ...(found.cursor ? { cursor: found.cursor } : {}),
-    };
-  });
+  app.get<ProgramParams>('/loyalty/programs/:program_id/promotions', async (request) =>
+    listPromotions(ctx, request.merchant.id, request.params.program_id, parse(promotionsQuery, request.query)),
+  );
 
   app.get<PromotionParams>('/loyalty/programs/:program_id/promotions/:promotion_id', async (request) => ({
     loyalty_promotion: findPromotion(ctx, request.merchant.id, request.params.program_id, request.params.promotion_id),
@@ -127,18 +137,8 @@ export function registerLoyalty(app: FastifyInstance, ctx: EmulatorContext): voi
   );
 
   app.post<ProgramParams>('/loyalty/programs/:program_id/calculate', async (request) => {
-    const merchantId = request.merchant.id;
     const body = parseRequest(serialization.loyalty.programs.CalculateLoyaltyPointsRequest, request.body, CALCULATE_RULES);
-    const program = findProgram(ctx, merchantId, request.params.program_id);
-    if (body.order_id && body.transaction_amount_money)
-      throw errors.invalid('CONFLICTING_PARAMETERS', 'Provide either order_id or transaction_amount_money, not both.');
-    if (body.loyalty_account_id) ctx.stores.loyaltyAccounts.require(merchantId, body.loyalty_account_id, 'loyalty_account_id');
-    if (body.order_id) return { points: pointsForOrder(program, ctx.stores.orders.require(merchantId, body.order_id, 'order_id')), promotion_points: 0 };
-    if (!body.transaction_amount_money) throw errors.missing('order_id');
-    if (body.transaction_amount_money.amount == null) throw errors.missing('transaction_amount_money.amount');
-    const total = BigInt(body.transaction_amount_money.amount);
-    // An amount alone carries no tax or items: SPEND and VISIT rules apply to it as given.
-    return { points: pointsFor(program, { total, tax: 0n }), promotion_points: 0 };
+    return calculatePoints(ctx, request.merchant.id, request.params.program_id, body);
   });
 
   app.post('/loyalty/accounts', async (request, reply) => {
@@ -158,27 +158,9 @@ export function registerLoyalty(app: FastifyInstance, ctx: EmulatorContext): voi
     }));
   });
 
-  app.post('/loyalty/accounts/search', async (request) => {
-    const merchantId = request.merchant.id;
-    const body = parseRequest(serialization.loyalty.accounts.SearchLoyaltyAccountsRequest, request.body, SEARCH_ACCOUNTS_RULES);
-    const phones = body.query?.mappings?.map((m) => m.phone_number);
-    const customerIds = body.query?.customer_ids;
-    if (phones?.length && customerIds?.length)
-      throw errors.invalid('CONFLICTING_PARAMETERS', 'Search by mappings or by customer_ids, not both.', 'query');
-    const matches = loyaltyAccounts.all(merchantId).filter(({ doc }) => {
-      if (phones?.length) return phones.includes(doc.mapping?.phone_number ?? '');
-      if (customerIds?.length) return customerIds.includes(doc.customer_id ?? '');
-      return true;
-    });
-    const page = paginate({
-      items: matches,
-      key: ({ seq, doc }) => [doc.created_at ?? '', seq],
-      limit: body.limit ?? DEFAULT_PAGE,
-      cursor: body.cursor,
-      query: ['SearchLoyaltyAccounts', phones, customerIds],
-    });
-    return { loyalty_accounts: page.items.map((s) => s.doc), ...(page.cursor ? { cursor: page.cursor } : {}) };
-  });
+  app.post('/loyalty/accounts/search', async (request) =>
+    searchAccounts(ctx, request.merchant.id, parseRequest(serialization.loyalty.accounts.SearchLoyaltyAccountsRequest, request.body, SEARCH_ACCOUNTS_RULES)),
+  );
 
   app.get<AccountParams>('/loyalty/accounts/:account_id', async (request) => ({
     loyalty_account: ctx.stores.loyaltyAccounts.require(request.merchant.id, request.params.account_id, 'account_id'),
@@ -206,34 +188,9 @@ export function registerLoyalty(app: FastifyInstance, ctx: EmulatorContext): voi
     }));
   });
 
-  app.post('/loyalty/events/search', async (request) => {
-    const merchantId = request.merchant.id;
-    const body = parseRequest(serialization.SearchLoyaltyEventsRequest, request.body, SEARCH_EVENTS_RULES);
-    const filter = body.query?.filter;
-    const createdAt = filter?.date_time_filter?.created_at;
-    const matches = loyaltyEvents.all(merchantId).filter(({ doc }) => {
-      if (filter?.loyalty_account_filter && doc.loyalty_account_id !== filter.loyalty_account_filter.loyalty_account_id) return false;
-      if (filter?.type_filter && !filter.type_filter.types.includes(doc.type)) return false;
-      if (filter?.location_filter && !filter.location_filter.location_ids.includes(doc.location_id ?? '')) return false;
-      if (filter?.order_filter) {
-        const orderId = doc.accumulate_points?.order_id ?? doc.redeem_reward?.order_id;
-        if (orderId !== filter.order_filter.order_id) return false;
-      }
-      const at = Date.parse(doc.created_at);
-      if (createdAt?.start_at && at < Date.parse(createdAt.start_at)) return false;
-      if (createdAt?.end_at && at >= Date.parse(createdAt.end_at)) return false;
-      return true;
-    });
-    const page = paginate({
-      items: matches,
-      key: ({ seq, doc }) => [doc.created_at, seq],
-      order: 'DESC',
-      limit: body.limit ?? DEFAULT_PAGE,
-      cursor: body.cursor,
-      query: ['SearchLoyaltyEvents', filter],
-    });
-    return { events: page.items.map((s) => s.doc), ...(page.cursor ? { cursor: page.cursor } : {}) };
-  });
+  app.post('/loyalty/events/search', async (request) =>
+    searchEvents(ctx, request.merchant.id, parseRequest(serialization.SearchLoyaltyEventsRequest, request.body, SEARCH_EVENTS_RULES)),
+  );
 
   app.post('/loyalty/rewards', async (request, reply) => {
     const merchantId = request.merchant.id;
@@ -243,23 +200,9 @@ export function registerLoyalty(app: FastifyInstance, ctx: EmulatorContext): voi
     }));
   });
 
-  app.post('/loyalty/rewards/search', async (request) => {
-    const merchantId = request.merchant.id;
-    const body = parseRequest(serialization.loyalty.rewards.SearchLoyaltyRewardsRequest, request.body, SEARCH_REWARDS_RULES);
-    const query = body.query;
-    const matches = loyaltyRewards
-      .all(merchantId)
-      .filter(({ doc }) => !query || (doc.loyalty_account_id === query.loyalty_account_id && (!query.status || doc.status === query.status)));
-    const page = paginate({
-      items: matches,
-      key: ({ seq, doc }) => [doc.updated_at ?? '', seq],
-      order: 'DESC',
-      limit: body.limit ?? DEFAULT_PAGE,
-      cursor: body.cursor,
-      query: ['SearchLoyaltyRewards', query],
-    });
-    return { rewards: page.items.map((s) => s.doc), ...(page.cursor ? { cursor: page.cursor } : {}) };
-  });
+  app.post('/loyalty/rewards/search', async (request) =>
+    searchRewards(ctx, request.merchant.id, parseRequest(serialization.loyalty.rewards.SearchLoyaltyRewardsRequest, request.body, SEARCH_REWARDS_RULES)),
+  );
 
   app.get<RewardParams>('/loyalty/rewards/:reward_id', async (request) => ({
     reward: ctx.stores.loyaltyRewards.require(request.merchant.id, request.params.reward_id, 'reward_id'),

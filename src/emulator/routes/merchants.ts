@@ -1,11 +1,16 @@
 import type { FastifyInstance } from 'fastify';
 import type { Square } from 'square';
 import type { EmulatorContext } from '../context.js';
-import { errors } from '../errors.js';
-import { parse, querySchema, shapes } from '../validation.js';
-import { merchantOf } from '../domain/merchants.js';
+import { merchantOf, retrieveMerchant } from '../domain/merchants.js';
+import { parse, querySchema, shapes } from '../plumbing/validation.js';
+import type { Endpoints } from './endpoints.js';
 
 const listQuery = querySchema<Square.ListMerchantsRequest>()({ cursor: shapes.queryInt });
+
+export const MERCHANT_ENDPOINTS: Endpoints = {
+  'GET /merchants': { response: 'ListMerchantsResponse', scopes: ['MERCHANT_PROFILE_READ'] }, // ListMerchants
+  'GET /merchants/:merchant_id': { response: 'GetMerchantResponse', scopes: ['MERCHANT_PROFILE_READ'] }, // RetrieveMerchant
+};
 
 /**
  * Merchants API: a token belongs to exactly one merchant, so ListMerchants answers that
@@ -20,10 +25,7 @@ export function registerMerchants(app: FastifyInstance, ctx: EmulatorContext): v
     return { merchant: [merchantOf(ctx, request.merchant.id)] };
   });
 
-  app.get<{ Params: { merchant_id: string } }>('/merchants/:merchant_id', async (request) => {
-    const { merchant_id: id } = request.params;
-    if (id !== 'me' && id !== request.merchant.id)
-      throw errors.notFound(`Merchant with ID \`${id}\` not found.`, 'merchant_id');
-    return { merchant: merchantOf(ctx, request.merchant.id) };
-  });
+  app.get<{ Params: { merchant_id: string } }>('/merchants/:merchant_id', async (request) => ({
+    merchant: retrieveMerchant(ctx, request.merchant.id, request.params.merchant_id),
+  }));
 }

@@ -3,19 +3,20 @@ import { serialization } from 'square';
 import type { EmulatorContext } from '../context.js';
 import {
   application,
+  checkAuthorizeRequest,
   demoSellers,
   grantCode,
   obtainToken,
   redirectWith,
   revokeToken,
   tokenStatus,
-  type Grant,
+  type AuthorizeParams,
 } from '../domain/oauth.js';
-import { errors } from '../errors.js';
-import { authorizeErrorPage, authorizePage } from '../oauth-page.js';
-import { DEFAULT_SCOPES, isSquareScope, type OAuthScope } from '../oauth-scopes.js';
-import { bearerToken } from '../square-api.js';
-import { parseRequest, type FieldRules } from '../validation.js';
+import { bearerToken } from '../plumbing/bearer-token.js';
+import { errors } from '../plumbing/errors.js';
+import { parseRequest, type FieldRules } from '../plumbing/validation.js';
+import type { ResponseSchemaName, RouteKey } from './endpoints.js';
+import { authorizeErrorPage, authorizePage } from './oauth-page.js';
 
 /** ObtainTokenRequest's bounds from Square's spec, which the SDK's schema does not carry. */
 const TOKEN_RULES: FieldRules = {
@@ -30,29 +31,15 @@ const TOKEN_RULES: FieldRules = {
 
 const REVOKE_RULES: FieldRules = { client_id: { max: 191 }, access_token: { min: 2, max: 1024 } };
 
-type AuthorizeParams = Partial<Record<
-  'client_id' | 'scope' | 'state' | 'session' | 'locale' | 'redirect_uri' | 'code_challenge' | 'code_challenge_method' | 'merchant_id' | 'decision',
-  string
->>;
-
 /**
- * An authorize request checked as Square's page would before showing anything. Square redirects to the URL
- * registered for the application; the emulator's demo application has none, so the request must name one
- * (any http or https URL) — the emulator's choice.
+ * The SDK's schema of each OAuth API answer (routes/endpoints.ts). These are the application's calls, made
+ * with its secret rather than a seller's token: they need no permission. The authorize page answers HTML.
  */
-export function checkAuthorizeRequest(params: AuthorizeParams): { grant: Omit<Grant, 'merchantId'> & { redirectUri: string } } | { problem: string } {
-  const app = application(params.client_id);
-  if (!app) return { problem: `Unknown client_id \`${params.client_id ?? ''}\`.` };
-  const redirectUri = params.redirect_uri;
-  if (!redirectUri || !URL.canParse(redirectUri) || !/^https?:$/.test(new URL(redirectUri).protocol))
-    return { problem: 'redirect_uri must be an http or https URL: the emulated application has no registered redirect URL.' };
-  const scopes = params.scope === undefined ? DEFAULT_SCOPES : params.scope.split(/[\s+]+/).filter(Boolean);
-  const unknown = scopes.filter((scope) => !isSquareScope(scope));
-  if (unknown.length > 0 || scopes.length === 0) return { problem: `Unknown or missing permissions in scope: ${unknown.join(', ') || '(none)'}.` };
-  if (params.code_challenge !== undefined && (params.code_challenge_method ?? 'S256') !== 'S256')
-    return { problem: 'code_challenge_method must be S256.' };
-  return { grant: { clientId: app.clientId, scopes: scopes as OAuthScope[], redirectUri, codeChallenge: params.code_challenge } };
-}
+export const OAUTH_RESPONSES: Readonly<Record<RouteKey, ResponseSchemaName>> = {
+  'POST /token': 'ObtainTokenResponse',
+  'POST /token/status': 'RetrieveTokenStatusResponse',
+  'POST /revoke': 'RevokeTokenResponse',
+};
 
 const html = (reply: FastifyReply, status: number, body: string) =>
   reply.code(status).header('content-type', 'text/html; charset=utf-8').header('cache-control', 'no-store').send(body);

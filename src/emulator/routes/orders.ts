@@ -11,8 +11,9 @@ import {
   searchOrders,
   updateOrder,
 } from '../domain/orders.js';
-import { errors } from '../errors.js';
-import { compact, parseRequest, rulesUnder, type FieldRules } from '../validation.js';
+import { errors } from '../plumbing/errors.js';
+import { compact, parseRequest, rulesUnder, type FieldRules } from '../plumbing/validation.js';
+import type { Endpoints } from './endpoints.js';
 
 /** A fulfillment recipient's limits, the same for pickups, shipments and deliveries. */
 const recipient = (details: string): FieldRules => ({
@@ -125,10 +126,21 @@ function parseOrders<Raw>(schema: Parameters<typeof parseRequest<Raw>>[0], input
   return body;
 }
 
+export const ORDER_ENDPOINTS: Endpoints = {
+  'POST /orders': { response: 'CreateOrderResponse', scopes: ['ORDERS_WRITE'] }, // CreateOrder
+  'POST /orders/calculate': { response: 'CalculateOrderResponse', scopes: [] }, // CalculateOrder (the spec lists no scope: any OAuth token may call it)
+  'GET /orders/:order_id': { response: 'GetOrderResponse', scopes: ['ORDERS_READ'] }, // RetrieveOrder
+  'POST /orders/batch-retrieve': { response: 'BatchGetOrdersResponse', scopes: ['ORDERS_READ'] }, // BatchRetrieveOrders
+  'POST /orders/search': { response: 'SearchOrdersResponse', scopes: ['ORDERS_READ'] }, // SearchOrders
+  'PUT /orders/:order_id': { response: 'UpdateOrderResponse', scopes: ['ORDERS_WRITE'] }, // UpdateOrder
+  'POST /orders/:order_id/pay': { response: 'PayOrderResponse', scopes: ['PAYMENTS_WRITE', 'ORDERS_WRITE'] }, // PayOrder
+  'POST /orders/clone': { response: 'CloneOrderResponse', scopes: ['ORDERS_WRITE'] }, // CloneOrder
+};
+
 /**
  * Orders API: create, retrieve, batch retrieve, search, update (sparse, with
  * fields_to_clear), pay, calculate and clone. Every stored order is priced by
- * order-totals.ts; payments add tenders and refunds through the exports below.
+ * domain/order-totals.ts; payments add tenders and refunds through domain/order-payments.ts.
  */
 export function registerOrders(app: FastifyInstance, ctx: EmulatorContext): void {
   app.post('/orders', async (request, reply) => {

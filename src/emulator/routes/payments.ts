@@ -4,7 +4,8 @@ import { z } from 'zod';
 import type { EmulatorContext } from '../context.js';
 import { cancelPaymentRecord, requirePayment } from '../domain/order-payments.js';
 import { EXTERNAL_TYPES, cancelPaymentByIdempotencyKey, completePayment, createPayment, listPayments, updatePayment } from '../domain/payments.js';
-import { parse, parseRequest, querySchema, shapes, type FieldRules } from '../validation.js';
+import { parse, parseRequest, querySchema, shapes, type FieldRules } from '../plumbing/validation.js';
+import type { Endpoints } from './endpoints.js';
 
 
 /** What Square states for CreatePayment beyond the SDK's schema. */
@@ -49,6 +50,16 @@ const listSchema = querySchema<Square.ListPaymentsRequest>()({
   updatedAtBeginTime: z.string(),
   updatedAtEndTime: z.string(),
 });
+
+export const PAYMENT_ENDPOINTS: Endpoints = {
+  'POST /payments': { response: 'CreatePaymentResponse', scopes: ['PAYMENTS_WRITE'] }, // CreatePayment
+  'GET /payments': { response: 'ListPaymentsResponse', scopes: ['PAYMENTS_READ'] }, // ListPayments
+  'GET /payments/:payment_id': { response: 'GetPaymentResponse', scopes: ['PAYMENTS_READ'] }, // GetPayment
+  'PUT /payments/:payment_id': { response: 'UpdatePaymentResponse', scopes: ['PAYMENTS_WRITE'] }, // UpdatePayment
+  'POST /payments/:payment_id/complete': { response: 'CompletePaymentResponse', scopes: ['PAYMENTS_WRITE'] }, // CompletePayment
+  'POST /payments/:payment_id/cancel': { response: 'CancelPaymentResponse', scopes: ['PAYMENTS_WRITE'] }, // CancelPayment
+  'POST /payments/cancel': { response: 'CancelPaymentByIdempotencyKeyResponse', scopes: ['PAYMENTS_WRITE'] }, // CancelPaymentByIdempotencyKey
+};
 
 /** Payments API: create (every sandbox source), get, list, update, complete, cancel, cancel by idempotency key. */
 export function registerPayments(app: FastifyInstance, ctx: EmulatorContext): void {

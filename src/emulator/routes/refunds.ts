@@ -2,11 +2,12 @@ import type { FastifyInstance } from 'fastify';
 import { serialization, type Square } from 'square';
 import { z } from 'zod';
 import type { EmulatorContext } from '../context.js';
-import { listRefunds, refundPayment, retrieveRefund, unlinkedRefund } from '../domain/refunds.js';
-import { errors } from '../errors.js';
-import { amountOf, requireMoney } from '../money.js';
-import { parse, parseRequest, querySchema, shapes, type FieldRules } from '../validation.js';
+import { amountOf, requireMoney } from '../domain/money.js';
 import { EXTERNAL_TYPES } from '../domain/payments.js';
+import { listRefunds, refundPayment, retrieveRefund, unlinkedRefund } from '../domain/refunds.js';
+import { errors } from '../plumbing/errors.js';
+import { parse, parseRequest, querySchema, shapes, type FieldRules } from '../plumbing/validation.js';
+import type { Endpoints } from './endpoints.js';
 
 /** What Square states for RefundPayment beyond the SDK's schema. */
 const REFUND_RULES: FieldRules = {
@@ -33,6 +34,12 @@ const listSchema = querySchema<Square.ListRefundsRequest>()({
   updatedAtBeginTime: z.string(),
   updatedAtEndTime: z.string(),
 });
+
+export const REFUND_ENDPOINTS: Endpoints = {
+  'POST /refunds': { response: 'RefundPaymentResponse', scopes: ['PAYMENTS_WRITE'] }, // RefundPayment
+  'GET /refunds': { response: 'ListPaymentRefundsResponse', scopes: ['PAYMENTS_READ'] }, // ListPaymentRefunds
+  'GET /refunds/:refund_id': { response: 'GetPaymentRefundResponse', scopes: ['PAYMENTS_READ'] }, // GetPaymentRefund
+};
 
 /** Refunds API: refund a payment (or record an unlinked refund), get, list. */
 export function registerRefunds(app: FastifyInstance, ctx: EmulatorContext): void {

@@ -3,10 +3,10 @@
  * apportioning and rounding): longer than most modules because its phases depend on each other.
  */
 import type { serialization } from 'square';
-import { catalogNotFound } from './domain/catalog-pricing.js';
-import { errors } from './errors.js';
-import { newId } from './ids.js';
-import { computedAmount } from './validation.js';
+import { errors } from '../plumbing/errors.js';
+import { newId } from '../plumbing/ids.js';
+import { computedAmount } from '../plumbing/validation.js';
+import { catalogNotFound } from './catalog-pricing.js';
 
 type Order = serialization.Order.Raw;
 type LineItem = serialization.OrderLineItem.Raw;

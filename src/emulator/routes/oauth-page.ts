@@ -1,4 +1,4 @@
-import { SCOPE_WORDS, type OAuthScope } from './oauth-scopes.js';
+import { SCOPE_WORDS, type OAuthScope } from '../domain/oauth-scopes.js';
 
 const escape = (text: string) =>
   text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);

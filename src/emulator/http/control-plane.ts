@@ -1,15 +1,14 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import type { EmulatorContext } from '../context.js';
+import { mergeCustomers } from '../domain/customers.js';
+import { chargebackBlock } from '../domain/gift-card-activities.js';
+import { putProgram, type ProgramSettings } from '../domain/loyalty.js';
+import { bearerToken } from '../plumbing/bearer-token.js';
+import { errors } from '../plumbing/errors.js';
+import { parse, shapes } from '../plumbing/validation.js';
 import { registerClockControl } from './clock-control.js';
 import { registerOAuthControl } from './oauth-control.js';
-import type { EmulatorContext } from './context.js';
-import { putProgram, type ProgramSettings } from './domain/loyalty.js';
-import { errors } from './errors.js';
-import { mergeCustomers } from './domain/customers.js';
-import { chargebackBlock } from './domain/gift-card-activities.js';
-import type { Emulator } from './server.js';
-import { bearerToken } from './square-api.js';
-import { parse, shapes } from './validation.js';
 
 const webhookSettings = z.object({
   url: z.string().url().optional(),
@@ -53,8 +52,11 @@ function merchantOf(ctx: EmulatorContext, request: FastifyRequest): string {
   return ctx.merchantFor(token);
 }
 
-/** The emulator's own control plane under `/_emulator/`: not Square's API, for tests and demos. */
-export function registerControlPlane(app: FastifyInstance, ctx: EmulatorContext, emulator: Emulator): void {
+/**
+ * The emulator's own control plane under `/_emulator/`: not Square's API, for tests and demos. `reset` is the
+ * emulator's (server.ts), which wipes what lies beyond `ctx` too.
+ */
+export function registerControlPlane(app: FastifyInstance, ctx: EmulatorContext, reset: () => Promise<void>): void {
   app.get('/_emulator/requests', async () => ({ requests: ctx.requests.list() }));
   app.delete('/_emulator/requests', async () => {
     ctx.requests.clear();
@@ -80,7 +82,7 @@ export function registerControlPlane(app: FastifyInstance, ctx: EmulatorContext,
   registerOAuthControl(app, ctx);
 
   app.post('/_emulator/reset', async () => {
-    await emulator.reset();
+    await reset();
     return {};
   });
 
@@ -133,7 +135,7 @@ export function registerControlPlane(app: FastifyInstance, ctx: EmulatorContext,
   // Square's loyalty programs are set up in the Seller Dashboard, never through the API.
   app.put('/_emulator/loyalty/program', async (request) => {
     const settings = parse(loyaltyProgramSettings, request.body);
-    // Amounts past 2^53 stay bigints (src/emulator/json.ts); the SDK's Raw types only say number.
+    // Amounts past 2^53 stay bigints (plumbing/json.ts); the SDK's Raw types only say number.
     return { program: putProgram(ctx, merchantOf(ctx, request), settings as ProgramSettings) };
   });
 

@@ -78,7 +78,7 @@ export const INT64_MAX = 2n ** 63n - 1n;
 
 /**
  * An int64 amount: Square's amounts are 64-bit. The body parser reads an integer past 2^53
- * as a bigint (src/emulator/json.ts), and the amount stays in that form; arithmetic on
+ * as a bigint (plumbing/json.ts), and the amount stays in that form; arithmetic on
  * amounts goes through BigInt.
  */
 function amount(min = INT64_MIN) {

@@ -1,6 +1,6 @@
 import type { serialization } from 'square';
-import { SquareApiError, errors } from './errors.js';
-import { computedAmount } from './validation.js';
+import { SquareApiError, errors } from '../plumbing/errors.js';
+import { computedAmount } from '../plumbing/validation.js';
 
 type Money = serialization.Money.Raw;
 type Currency = serialization.Currency.Raw;

@@ -1,6 +1,6 @@
 import type { serialization } from 'square';
-import { clock } from './clock.js';
-import type { EmulatorContext } from './context.js';
+import type { EmulatorContext } from '../context.js';
+import { clock } from '../plumbing/clock.js';
 
 /**
  * Square's delayed capture: an APPROVED card payment that nothing completes or cancels before its

@@ -1,19 +1,19 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import type { EmulatorContext } from './context.js';
+import type { EmulatorContext } from '../context.js';
 import {
   DEMO_APPLICATION,
   application,
   authorizableMerchant,
+  checkAuthorizeRequest,
   defaultSellerId,
   demoSellers,
   grantCode,
   redirectWith,
   revokeAuthorization,
-} from './domain/oauth.js';
-import { errors } from './errors.js';
-import { checkAuthorizeRequest } from './routes/oauth.js';
-import { parse } from './validation.js';
+} from '../domain/oauth.js';
+import { errors } from '../plumbing/errors.js';
+import { parse } from '../plumbing/validation.js';
 
 const grantBody = z.object({
   client_id: z.string().min(1),

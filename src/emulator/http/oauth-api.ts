@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import type { EmulatorContext } from './context.js';
-import { registerOAuth } from './routes/oauth.js';
+import type { EmulatorContext } from '../context.js';
+import { registerOAuth } from '../routes/oauth.js';
 import { SPEC_VERSION, logRequests } from './square-api.js';
 
 /**

@@ -1,11 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { clock } from './clock.js';
-import type { EmulatorContext } from './context.js';
-import { settleElapsedDelays } from './delayed-capture.js';
-import { requirePayment } from './domain/order-payments.js';
-import { errors } from './errors.js';
-import { parse } from './validation.js';
+import type { EmulatorContext } from '../context.js';
+import { settleElapsedDelays } from '../domain/delayed-capture.js';
+import { requirePayment } from '../domain/order-payments.js';
+import { clock } from '../plumbing/clock.js';
+import { errors } from '../plumbing/errors.js';
+import { parse } from '../plumbing/validation.js';
 
 const move = z.object({
   frozen_at: z.iso.datetime({ offset: true }).optional(),
@@ -14,7 +14,7 @@ const move = z.object({
 });
 
 /**
- * `/_emulator/clock`: reads and moves the emulator's time (src/emulator/clock.ts). Whatever came due
+ * `/_emulator/clock`: reads and moves the emulator's time (plumbing/clock.ts). Whatever came due
  * in the time skipped happens at once, as it would have at its time on Square: elapsed delayed
  * captures are settled, with their `payment.updated` webhooks.
  */

@@ -1,9 +1,58 @@
-import { allObjects, assemble, dataOf, TOP_LEVEL_TYPES } from './catalog.js';
+import type { serialization } from 'square';
 import type { CatalogObject, EmulatorContext } from '../context.js';
-import { errors } from '../errors.js';
+import { errors } from '../plumbing/errors.js';
+import { paginate, type Page } from '../plumbing/pagination.js';
+import { withoutNulls } from '../plumbing/validation.js';
+import { CATALOG_LIMITS, allObjects, assemble, dataOf, liveObject, relatedObjects, TOP_LEVEL_TYPES } from './catalog.js';
 import { inStock } from './inventory.js';
-import { paginate, type Page } from '../pagination.js';
-import { parseQuantity } from '../quantities.js';
+import { parseQuantity } from './quantities.js';
+
+/** Square's pages: ListCatalog 100; SearchCatalogObjects 100 unless told (up to CatalogInfo's 1,000); SearchCatalogItems 100 at most, 100 unless told. */
+const LIST_PAGE = 100;
+const SEARCH_PAGE = 100;
+export const ITEMS_PAGE = 100;
+
+/** Square's `objects` and `related_objects`, each left out when empty. */
+const withRelated = (objects: CatalogObject[], related: CatalogObject[]) => ({
+  ...(objects.length ? { objects } : {}),
+  ...(related.length ? { related_objects: related } : {}),
+});
+
+/** RetrieveCatalogObject, with the objects it refers to when asked. */
+export function retrieveCatalogObject(ctx: EmulatorContext, merchantId: string, id: string, includeRelated: boolean | undefined) {
+  const object = liveObject(ctx, merchantId, id);
+  if (!object) throw errors.notFound(`Catalog object ${id} not found.`, 'object_id');
+  const assembled = assemble(ctx, merchantId, object);
+  const related = includeRelated ? relatedObjects(ctx, merchantId, [assembled]) : [];
+  return { object: assembled, ...(related.length ? { related_objects: related } : {}) };
+}
+
+/** BatchRetrieveCatalogObjects: the ids found (a repeated id once), deleted ones only when asked. */
+export function batchRetrieveCatalogObjects(
+  ctx: EmulatorContext,
+  merchantId: string,
+  request: { object_ids: string[]; include_deleted_objects?: boolean | null; include_related_objects?: boolean | null },
+) {
+  const objects = [...new Set(request.object_ids)]
+    .map((id) => ctx.stores.catalogObjects.get(merchantId, id))
+    .filter((o): o is CatalogObject => !!o && (!o.is_deleted || !!request.include_deleted_objects))
+    .map((o) => assemble(ctx, merchantId, o, !!request.include_deleted_objects));
+  return withRelated(objects, request.include_related_objects ? relatedObjects(ctx, merchantId, objects) : []);
+}
+
+/** ListCatalog: objects of the given types (comma-separated; the top-level ones unless told), oldest first. */
+export function listCatalog(ctx: EmulatorContext, merchantId: string, query: { types?: string; cursor?: string }) {
+  const types = query.types ? query.types.split(',').map((t) => t.trim().toUpperCase()) : TOP_LEVEL_TYPES;
+  const page = paginate({
+    items: allObjects(ctx, merchantId).filter((s) => types.includes(s.doc.type)),
+    key: (s) => [s.seq],
+    limit: LIST_PAGE,
+    cursor: query.cursor,
+    query: types,
+  });
+  const objects = page.items.map((s) => assemble(ctx, merchantId, s.doc));
+  return { ...(objects.length ? { objects } : {}), ...(page.cursor ? { cursor: page.cursor } : {}) };
+}
 
 /** SearchCatalogObjects' query: one expression at most, of the kinds the emulator answers. */
 export interface CatalogQuery {
@@ -59,8 +108,36 @@ function matchesQuery(object: CatalogObject, query: CatalogQuery | undefined): b
   return true;
 }
 
-/** SearchCatalogObjects: by type, update time and one query expression, keyset-paged. */
-export function searchObjects(ctx: EmulatorContext, merchantId: string, search: ObjectSearch): Page<CatalogObject> & { latest_time?: string } {
+/** The query expressions SearchCatalogObjects answers here; Square's others are refused rather than ignored. */
+const EMULATED_QUERIES: ReadonlySet<string> = new Set<keyof CatalogQuery>([
+  'exact_query',
+  'set_query',
+  'prefix_query',
+  'text_query',
+  'sorted_attribute_query',
+  'items_for_tax_query',
+  'items_for_modifier_list_query',
+]);
+
+/** SearchCatalogObjects, with the objects the ones found refer to when asked. */
+export function searchCatalogObjects(ctx: EmulatorContext, merchantId: string, body: serialization.SearchCatalogObjectsRequest.Raw) {
+  const query = body.query ? withoutNulls(body.query) : undefined;
+  if (query && Object.keys(query).length > 1)
+    throw errors.invalidValue('query', 'A catalog query takes one expression at most.');
+  for (const expression of Object.keys(query ?? {}))
+    if (!EMULATED_QUERIES.has(expression)) throw errors.invalidValue(`query.${expression}`, `The emulator does not answer ${expression}.`);
+  // Square ignores a limit that is not positive or above the maximum.
+  const limit = body.limit && body.limit > 0 && body.limit <= CATALOG_LIMITS.search_max_page_limit ? body.limit : SEARCH_PAGE;
+  const found = searchObjects(ctx, merchantId, { ...withoutNulls(body), query: query as CatalogQuery | undefined, limit });
+  return {
+    ...withRelated(found.items, body.include_related_objects ? relatedObjects(ctx, merchantId, found.items) : []),
+    ...(found.cursor ? { cursor: found.cursor } : {}),
+    ...(found.latest_time ? { latest_time: found.latest_time } : {}),
+  };
+}
+
+/** By type, update time and one query expression, keyset-paged. */
+function searchObjects(ctx: EmulatorContext, merchantId: string, search: ObjectSearch): Page<CatalogObject> & { latest_time?: string } {
   const { limit, cursor, ...query } = search;
   const types = search.object_types ?? TOP_LEVEL_TYPES;
   const since = search.begin_time ? Date.parse(search.begin_time) : undefined;
@@ -134,7 +211,7 @@ function stockLevel(ctx: EmulatorContext, merchantId: string, variation: Catalog
  * name, SKU or UPC) hold the text, in the categories, sold at the locations, of the
  * product types and stock levels asked for, sorted by name.
  */
-export function searchItems(ctx: EmulatorContext, merchantId: string, search: ItemSearch): Page<CatalogObject> & { matched_variation_ids: string[] } {
+function searchItems(ctx: EmulatorContext, merchantId: string, search: ItemSearch): Page<CatalogObject> & { matched_variation_ids: string[] } {
   const { limit, cursor, ...query } = search;
   const keywords = search.text_filter ? search.text_filter.toLowerCase().split(/\s+/).filter(Boolean) : [];
   const archived = search.archived_state ?? 'ARCHIVED_STATE_NOT_ARCHIVED';
@@ -168,5 +245,17 @@ export function searchItems(ctx: EmulatorContext, merchantId: string, search: It
     ...page,
     items: page.items.map((s) => assemble(ctx, merchantId, s.doc)),
     matched_variation_ids: page.items.flatMap((s) => matchedVariations.get(s.doc.id) ?? []),
+  };
+}
+
+/** SearchCatalogItems; a filter the emulator cannot apply is refused rather than ignored, as SearchCatalogObjects' query expressions are. */
+export function searchCatalogItems(ctx: EmulatorContext, merchantId: string, body: serialization.SearchCatalogItemsRequest.Raw) {
+  if (body.custom_attribute_filters?.length)
+    throw errors.invalidValue('custom_attribute_filters', 'The emulator does not filter by custom attributes.');
+  const found = searchItems(ctx, merchantId, { ...withoutNulls(body), limit: body.limit ?? ITEMS_PAGE });
+  return {
+    ...(found.items.length ? { items: found.items } : {}),
+    ...(found.cursor ? { cursor: found.cursor } : {}),
+    ...(found.matched_variation_ids.length ? { matched_variation_ids: found.matched_variation_ids } : {}),
   };
 }

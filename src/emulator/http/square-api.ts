@@ -1,20 +1,16 @@
 import type { FastifyInstance } from 'fastify';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { timestamp } from './clock.js';
-import type { EmulatorContext } from './context.js';
-import { oauthAccess, requireScopes } from './domain/oauth.js';
-import { SquareApiError, errors, sendError } from './errors.js';
-import { faultError } from './faults.js';
-import { stringifyJson } from './json.js';
-import { squareApiRoutes } from './routes/index.js';
+import type { EmulatorContext } from '../context.js';
+import { oauthAccess, requireScopes } from '../domain/oauth.js';
+import { bearerToken } from '../plumbing/bearer-token.js';
+import { timestamp } from '../plumbing/clock.js';
+import { SquareApiError, errors, sendError } from '../plumbing/errors.js';
+import { faultError } from '../plumbing/faults.js';
+import { stringifyJson } from '../plumbing/json.js';
+import { ROUTE_SCOPES, squareApiRoutes } from '../routes/index.js';
 
 /** The version this emulator implements, echoed when a caller sends none. */
 export const SPEC_VERSION = '2025-08-20';
-
-/** The token of an `Authorization: Bearer …` header: each token is a merchant, in Square's API and the control plane alike. */
-export function bearerToken(authorization: string | undefined): string | undefined {
-  return /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '')?.[1];
-}
 
 /**
  * Square's API, mounted under `/v2` as one encapsulated plugin: authentication, throttling,
@@ -31,7 +27,9 @@ export function squareApi(ctx: EmulatorContext, options: { latencyMs: number }) 
         // An OAuth access token acts for its seller within its permissions; any other token is a merchant with them all.
         try {
           const access = oauthAccess(ctx, token);
-          if (access) requireScopes(access, request.method, request.routeOptions.url);
+          // A call no route takes (a 404) needs no permission to be told so.
+          const route = request.routeOptions.url;
+          if (access && route !== undefined) requireScopes(access, ROUTE_SCOPES[`${request.method} ${route}`]);
           request.merchant = { id: access?.merchantId ?? ctx.merchantFor(token), token };
         } catch (error) {
           if (error instanceof SquareApiError) return sendError(reply, error);
