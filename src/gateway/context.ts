@@ -10,13 +10,12 @@ import type { SquareCallOutcome, SquareEpisodes } from '../square/episodes.js';
 import { LocationsCache } from '../square/locations-cache.js';
 import type { SquareObserver } from '../square/observer.js';
 import { squareFetch } from '../square/transport.js';
-import { presentedKey, SCOPES, type ApiKey, type ApiKeyRing, type Scope } from './api-keys.js';
+import { authenticator, type AuthenticationOptions } from '../context/authentication.js';
+import type { Scope } from '../context/scopes.js';
 import { costOf } from './cost-extension.js';
 import type { EventStore } from '../store/index.js';
-import type { AuthMode } from './config.js';
 import { requestLogger, type Logger } from './logger.js';
 import type { GatewayPubSub } from './pubsub.js';
-import { bearerToken } from './bearer.js';
 
 /** What every resolver of one request sees. */
 export interface GatewayContext {
@@ -60,11 +59,8 @@ const NO_LINEAGE: SellerLineage = {
   mergedInto: async () => undefined,
 };
 
-export interface ContextFactoryOptions {
+export interface ContextFactoryOptions extends AuthenticationOptions {
   connection: SquareConnection;
-  authMode: AuthMode;
-  /** Serves every caller in `server` mode. */
-  serverToken: string | undefined;
   /** Every seller's Square budget, shared by all requests (and, over Redis, all instances). */
   budget: SquareBudget;
   /** Retries of a Square call that is safe to repeat. */
@@ -74,12 +70,6 @@ export interface ContextFactoryOptions {
   locationsTtlMs: number;
   /** Square reads kept across requests; absent, every read goes to Square. */
   cache?: SquareCache | undefined;
-  /**
-   * Gateway API keys. When given (server mode), every caller must present one and gets
-   * its scopes; without them every caller gets every scope (demo mode), and in
-   * passthrough mode Square's own token permissions decide.
-   */
-  apiKeys?: ApiKeyRing | undefined;
   /** Merges recorded from webhooks; absent when the gateway receives none. */
   lineage?: LineageStore | undefined;
   /** Where subscriptions hear of Square's events. */
@@ -92,15 +82,6 @@ export interface ContextFactoryOptions {
   observer?: SquareObserver | undefined;
 }
 
-const unauthenticated = (message: string) =>
-  new GraphQLError(message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
-
-const ALL_SCOPES = Object.fromEntries(SCOPES.map((s) => [s, true])) as Record<Scope, boolean>;
-
-function scopesOf(granted: ReadonlySet<Scope>): Record<Scope, boolean> {
-  return Object.fromEntries(SCOPES.map((s) => [s, granted.has(s)])) as Record<Scope, boolean>;
-}
-
 /**
  * Builds each request's context: picks the seller token (the server's, or the
  * caller's own in passthrough mode), and makes a client and loaders for it alone.
@@ -108,27 +89,11 @@ function scopesOf(granted: ReadonlySet<Scope>): Record<Scope, boolean> {
 export function contextFactory(options: ContextFactoryOptions) {
   const locationsCache = new LocationsCache(options.locationsTtlMs);
 
-  const callerKey = (request: Request): ApiKey | undefined => {
-    if (options.authMode === 'passthrough' || !options.apiKeys) return undefined;
-    const presented = presentedKey(request);
-    if (!presented) throw unauthenticated('Send a gateway API key as "x-api-key: gk_…" or "Authorization: Bearer gk_…".');
-    const key = options.apiKeys.find(presented);
-    if (!key) throw unauthenticated('This gateway API key is not valid.');
-    return key;
-  };
+  const authenticate = authenticator(options);
 
   return (yogaContext: { request: Request }): GatewayContext => {
     const { request } = yogaContext;
-    const token = options.authMode === 'passthrough' ? bearerToken(request.headers.get('authorization')) : options.serverToken;
-    if (!token) {
-      throw unauthenticated(
-        options.authMode === 'passthrough'
-          ? 'Send your Square access token as "Authorization: Bearer <token>".'
-          : 'The gateway has no Square access token configured.',
-      );
-    }
-    const key = callerKey(request);
-    const scopes = key ? scopesOf(key.scopes) : ALL_SCOPES;
+    const { token, key, scopes } = authenticate(request);
     const seller = tokenKey(token);
     const cost = costOf(request);
     cost.caller = { seller, key };

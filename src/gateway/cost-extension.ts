@@ -3,7 +3,7 @@ import { getOperationAST, GraphQLError, Kind, type DocumentNode, type ExecutionA
 import { isAsyncIterable, type Plugin } from 'graphql-yoga';
 import { limitPassed, requestedQueryCost, SQUARE_CALL_COST } from '../schema/query-cost.js';
 import type { BucketStatus, SquareBudget } from '../square/budget.js';
-import type { ApiKey } from './api-keys.js';
+import type { ApiKey } from '../context/authentication.js';
 
 /** What one request cost, gathered while it runs, for `extensions.cost`. */
 export interface RequestCost {

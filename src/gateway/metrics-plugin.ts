@@ -2,7 +2,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { getOperationAST, type DocumentNode, type ExecutionResult } from 'graphql';
 import { isAsyncIterable, type Plugin } from 'graphql-yoga';
 import type { GatewayMetrics, OperationType } from './metrics.js';
-import { bearerToken } from './bearer.js';
+import { bearerToken } from '../context/bearer.js';
 
 export const METRICS_PATH = '/metrics';
 

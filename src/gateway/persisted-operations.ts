@@ -1,6 +1,7 @@
 import { usePersistedOperations } from '@graphql-yoga/plugin-persisted-operations';
 import { createGraphQLError, type GraphQLParams, type Plugin } from 'graphql-yoga';
-import { presentedKey, type ApiKeyRing } from './api-keys.js';
+import { presentedKey } from '../context/authentication.js';
+import type { ApiKeyRing } from './api-keys.js';
 import type { PersistedQueryStore } from './persisted-query-store.js';
 import { documentId, type TrustedDocuments } from './trusted-documents.js';
 

@@ -4,7 +4,7 @@ import ErrorsPlugin from '@pothos/plugin-errors';
 import RelayPlugin from '@pothos/plugin-relay';
 import ScopeAuthPlugin, { AuthScopeFailureType, type AuthFailure } from '@pothos/plugin-scope-auth';
 import { GraphQLError } from 'graphql';
-import type { Scope } from '../gateway/api-keys.js';
+import type { Scope } from '../context/scopes.js';
 import type { GatewayContext } from '../gateway/context.js';
 import { fieldCost, QUERY_LIMITS, queryTooComplex } from './query-cost.js';
 

@@ -1,4 +1,4 @@
-import type { Scope } from '../gateway/api-keys.js';
+import type { Scope } from '../context/scopes.js';
 
 /**
  * What a mutation's success result grants the object it carries (scope-auth's `$granted`,

@@ -1,6 +1,7 @@
 import { randomInt } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ApiKeyRing, generateKey, type Scope } from '../../src/gateway/api-keys.js';
+import type { Scope } from '../../src/context/scopes.js';
+import { ApiKeyRing, generateKey } from '../../src/gateway/api-keys.js';
 import { arrangeStorefront } from '../support/catalog.js';
 import { useGateway } from '../support/gateway.js';
 import { setUpProgram } from '../support/loyalty.js';
