@@ -15,7 +15,7 @@ import type { Scope } from '../context/scopes.js';
 import { costOf } from './cost-extension.js';
 import type { EventStore } from '../store/index.js';
 import { requestLogger, type Logger } from './logger.js';
-import type { GatewayPubSub } from './pubsub.js';
+import type { LiveEventSource } from '../context/live-events.js';
 
 /** What every resolver of one request sees. */
 export interface GatewayContext {
@@ -38,7 +38,7 @@ export interface GatewayContext {
   /** Drops the seller's cached reads a write made stale (as src/square/staleness.ts names them). */
   invalidate(objects: readonly string[]): Promise<void>;
   /** Square's events per seller, for subscriptions; absent when this gateway receives none. */
-  pubsub: GatewayPubSub | undefined;
+  pubsub: LiveEventSource | undefined;
   /** This request's logger: its lines carry the request's id. */
   logger: Logger;
 }
@@ -73,7 +73,7 @@ export interface ContextFactoryOptions extends AuthenticationOptions {
   /** Merges recorded from webhooks; absent when the gateway receives none. */
   lineage?: LineageStore | undefined;
   /** Where subscriptions hear of Square's events. */
-  pubsub?: GatewayPubSub | undefined;
+  pubsub?: LiveEventSource | undefined;
   /** The gateway's logger; a request gets the child carrying its id. */
   logger: Logger;
   /** Square's failures, logged once per episode; shared by every request. */

@@ -3,8 +3,8 @@ import { filter, map, pipe, Repeater, type YogaInitialContext } from 'graphql-yo
 import type { Square } from 'square';
 import type { GatewayContext } from '../gateway/context.js';
 import { deliveringEvent } from '../gateway/live-event-ids.js';
-import { lastEventIdOf } from '../gateway/live-replay.js';
-import { isGap, type LiveEvent, type LiveGap, type LiveMessage } from '../gateway/pubsub.js';
+import { lastEventIdOf } from '../context/live-event-ids.js';
+import { isGap, type LiveEvent, type LiveGap, type LiveMessage } from '../context/live-events.js';
 import { builder } from './builder.js';
 import { squareIdFrom } from './ids.js';
 import { CustomerRef, GiftCardRef, OrderRef, PaymentRef } from './refs.js';
