@@ -11,8 +11,8 @@ import { LocationsCache } from '../square/locations-cache.js';
 import type { SquareObserver } from '../square/observer.js';
 import { squareFetch } from '../square/transport.js';
 import { authenticator, type AuthenticationOptions } from '../context/authentication.js';
+import { costOf, type CarriesCost, type RequestCost } from '../context/cost.js';
 import type { Scope } from '../context/scopes.js';
-import { costOf } from './cost-extension.js';
 import type { EventStore } from '../store/index.js';
 import { requestLogger, type Logger } from './logger.js';
 import type { LiveEventSource } from '../context/live-events.js';
@@ -41,6 +41,8 @@ export interface GatewayContext {
   pubsub: LiveEventSource | undefined;
   /** This request's logger: its lines carry the request's id. */
   logger: Logger;
+  /** What this request has cost so far, for `extensions.cost` and its API key's budget. */
+  cost: RequestCost;
 }
 
 /** What the webhook store knows of merged customer profiles (see src/store). */
@@ -91,11 +93,11 @@ export function contextFactory(options: ContextFactoryOptions) {
 
   const authenticate = authenticator(options);
 
-  return (yogaContext: { request: Request }): GatewayContext => {
+  return (yogaContext: { request: Request } & CarriesCost): GatewayContext => {
     const { request } = yogaContext;
     const { token, key, scopes } = authenticate(request);
     const seller = tokenKey(token);
-    const cost = costOf(request);
+    const cost = costOf(yogaContext);
     cost.caller = { seller, key };
     const onCall = () => cost.squareCalls++;
     const logger = requestLogger(yogaContext, options.logger);
@@ -154,6 +156,7 @@ export function contextFactory(options: ContextFactoryOptions) {
       },
       pubsub: options.pubsub,
       logger,
+      cost,
       loaders: loaders(initial),
       // graphql-yoga copies this object into its own context, so the renewal goes to whichever object it is called on.
       renewLoaders(this: GatewayContext) {
