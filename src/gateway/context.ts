@@ -14,7 +14,7 @@ import { authenticator, type AuthenticationOptions } from '../context/authentica
 import { costOf, type CarriesCost, type RequestCost } from '../context/cost.js';
 import type { Scope } from '../context/scopes.js';
 import type { EventStore } from '../store/index.js';
-import { requestLogger, type Logger } from './logger.js';
+import { requestLogger, type CarriesLogger, type Logger } from './logger.js';
 import type { LiveEventSource } from '../context/live-events.js';
 
 /** What every resolver of one request sees. */
@@ -93,7 +93,7 @@ export function contextFactory(options: ContextFactoryOptions) {
 
   const authenticate = authenticator(options);
 
-  return (yogaContext: { request: Request } & CarriesCost): GatewayContext => {
+  return (yogaContext: { request: Request } & CarriesCost & CarriesLogger): GatewayContext => {
     const { request } = yogaContext;
     const { token, key, scopes } = authenticate(request);
     const seller = tokenKey(token);

@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
-import { IncomingMessage, type RequestListener, type ServerResponse } from 'node:http';
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import type { YogaLogger } from 'graphql-yoga';
 import { pino, stdSerializers, type DestinationStream, type Logger } from 'pino';
 import type { LogLevel } from './config.js';
@@ -91,13 +91,17 @@ function prettyAvailable(): boolean {
   }
 }
 
-/** Each request's logger (a child carrying its id), found from yoga's server context. */
-const requestLoggers = new WeakMap<IncomingMessage, Logger>();
+/**
+ * What the server hands yoga with each request (yoga's server context, on which it builds the
+ * request's GraphQL context): the request's logger, a child carrying its id.
+ */
+export interface CarriesLogger {
+  logger?: Logger | undefined;
+}
 
-/** The logger of the request yoga serves with `serverContext` (whose `req` is Node's request), or `base` outside one. */
-export function requestLogger(serverContext: object, base: Logger): Logger {
-  const req = 'req' in serverContext ? serverContext.req : undefined;
-  return (req instanceof IncomingMessage && requestLoggers.get(req)) || base;
+/** The logger of the request yoga serves with `serverContext`, or `base` outside one. */
+export function requestLogger(serverContext: CarriesLogger, base: Logger): Logger {
+  return serverContext.logger ?? base;
 }
 
 /**
@@ -122,7 +126,7 @@ const PROBES = new Set(['/healthz', '/readyz']);
  * when sane), a child logger carrying it for every line written while serving it, and
  * one line when it ends. The line names the path only: a GET's query string may carry variables.
  */
-export function withRequestLogs(handler: RequestListener, logger: Logger): RequestListener {
+export function withRequestLogs(handler: (request: IncomingMessage, response: ServerResponse, serverContext: CarriesLogger) => void, logger: Logger): RequestListener {
   return (request: IncomingMessage, response: ServerResponse) => {
     const requestId = requestIdOf(request.headers['x-request-id']);
     response.setHeader('x-request-id', requestId);
@@ -135,9 +139,9 @@ export function withRequestLogs(handler: RequestListener, logger: Logger): Reque
       if (PROBES.has(path ?? '')) log.debug(line, ended);
       else log.info(line, ended);
     });
-    requestLoggers.set(request, log);
-    if (logger.isLevelEnabled('debug')) yogaLines.run(log, () => handler(request, response));
-    else handler(request, response);
+    const serverContext = { logger: log };
+    if (logger.isLevelEnabled('debug')) yogaLines.run(log, () => handler(request, response, serverContext));
+    else handler(request, response, serverContext);
   };
 }
 

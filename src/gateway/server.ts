@@ -26,7 +26,7 @@ import { tourTabs, type TourData } from './tour.js';
 import { health } from './health.js';
 import { incrementalDelivery } from './incremental-delivery.js';
 import { inputErrors } from './input-errors.js';
-import { createLogger, requestLogger, withRequestLogs, yogaLogger, type Logger } from './logger.js';
+import { createLogger, requestLogger, withRequestLogs, yogaLogger, type CarriesLogger, type Logger } from './logger.js';
 import { GatewayMetrics } from './metrics.js';
 import { metricsPlugin } from './metrics-plugin.js';
 import { introspectionOff } from './introspection.js';
@@ -142,7 +142,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     (breaker): breaker is RedisBreaker => breaker !== undefined,
   );
   const graphiql = gatewayGraphiQL({ query: EXAMPLE_QUERY, variables: options.exampleVariables }, options.tour && tourTabs(options.tour));
-  const yoga = createYoga<Record<string, unknown>, GatewayContext>({
+  const yoga = createYoga<CarriesLogger, GatewayContext>({
     schema,
     graphqlEndpoint: '/graphql',
     landingPage: false,
