@@ -4,18 +4,20 @@ import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { GraphQLError, type ValidationContext } from 'graphql';
 import { createYoga, type YogaLogger } from 'graphql-yoga';
 import type { TracerProvider } from '@opentelemetry/api';
+import { contextFactory } from '../context/context-factory.js';
+import type { GatewayContext } from '../context/gateway-context.js';
 import { commandClient, degradedUses, release, type RedisBreaker } from '../redis/breaker.js';
 import { schema } from '../schema/index.js';
 import { LocalBucketStore, RedisBucketStore, SquareBudget } from '../square/budget.js';
 import { MemoryCacheStore, RedisCacheStore } from '../square/cache-store.js';
 import { SquareCache } from '../square/cache.js';
 import { SquareEpisodes } from '../square/episodes.js';
+import { createLoaders } from '../square/loaders.js';
 import { staleAfterEvent } from '../square/staleness.js';
 import type { EventStore } from '../store/index.js';
 import { DEFAULT_WEBHOOK_PATH, webhookReceiver, type EventProcessor, type WebhookReceiver } from '../webhooks/index.js';
 import type { ApiKeyRing } from './api-keys.js';
 import { DEFAULT_BODY_TIMEOUT_MS, DEFAULT_MAX_BODY_BYTES, type GatewayConfig } from './config.js';
-import { contextFactory, type GatewayContext } from './context.js';
 import { corsOption, type CorsPolicy } from './cors.js';
 import { costExtension } from './cost-extension.js';
 import { csrfPrevention } from './csrf.js';
@@ -195,6 +197,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       deadlineMs: options.requestDeadlineMs,
       locationsTtlMs: options.locationsTtlMs,
       cache,
+      createLoaders,
       apiKeys: options.apiKeys,
       lineage: options.webhooks?.store,
       pubsub,

@@ -1,11 +1,12 @@
 import { Redis } from 'ioredis';
 import { SquareClient } from 'square';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { contextFactory } from '../../src/gateway/context.js';
+import { contextFactory } from '../../src/context/context-factory.js';
 import { createLogger } from '../../src/gateway/logger.js';
 import { BudgetRefusal, LocalBucketStore, RedisBucketStore, SquareBudget, type BucketStore } from '../../src/square/budget.js';
 import { budgetedFetch } from '../../src/square/budgeted-fetch.js';
 import { SquareEpisodes } from '../../src/square/episodes.js';
+import { createLoaders } from '../../src/square/loaders.js';
 import { squareFetch } from '../../src/square/transport.js';
 import { CustomerOverviewDocument } from '../gql/graphql.js';
 import { createTestGateway, SERVER_TOKEN, useGateway } from '../support/gateway.js';
@@ -378,6 +379,7 @@ describe('Square calls through the budget', () => {
       maxRetries: 0,
       deadlineMs: 50,
       locationsTtlMs: 60_000,
+      createLoaders,
       logger: createLogger({ level: 'silent', format: 'json' }),
       episodes: new SquareEpisodes(),
     })({ request: new Request('http://gateway.test/graphql', { method: 'POST' }) });

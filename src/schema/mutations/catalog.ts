@@ -1,5 +1,5 @@
 import type { Square } from 'square';
-import type { GatewayContext } from '../../gateway/context.js';
+import type { GatewayContext } from '../../context/gateway-context.js';
 import { z } from 'zod';
 import { staleAfter } from '../../square/staleness.js';
 import { builder } from '../builder.js';

@@ -1,4 +1,4 @@
-import type { GatewayContext } from '../../gateway/context.js';
+import type { GatewayContext } from '../../context/gateway-context.js';
 import { staleAfter } from '../../square/staleness.js';
 import { builder } from '../builder.js';
 import { NotFoundError, ValidationError } from '../errors.js';

@@ -4,7 +4,7 @@ import { builder } from '../builder.js';
 import { AddressInput } from '../address.js';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.js';
 import { CustomerRef } from '../refs.js';
-import type { GatewayContext } from '../../gateway/context.js';
+import type { GatewayContext } from '../../context/gateway-context.js';
 import { IDEMPOTENCY_KEY_MAX, idInput, idempotencyKey, mutationErrors, present, squareWrite, unlessNotFound, validateInput } from './write.js';
 import { staleAfter } from '../../square/staleness.js';
 

@@ -1,6 +1,6 @@
 import type { Square } from 'square';
 import { z } from 'zod';
-import type { GatewayContext } from '../../gateway/context.js';
+import type { GatewayContext } from '../../context/gateway-context.js';
 import { builder } from '../builder.js';
 import { ConflictError, NotFoundError, PaymentDeclinedError, ValidationError } from '../errors.js';
 import { MoneyInput } from '../money.js';
