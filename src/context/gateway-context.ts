@@ -32,6 +32,11 @@ export interface GatewayContext {
   logger: Logger;
   /** What this request has cost so far, for `extensions.cost` and its API key's budget. */
   cost: RequestCost;
+  /**
+   * In a subscription: the sequence of the Square event its current result reports, sent as
+   * that result's SSE id (deliveringEvent, live-event-ids.ts), so that a client resumes after it.
+   */
+  liveEventId?: number | undefined;
 }
 
 /**

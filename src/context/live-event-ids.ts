@@ -1,4 +1,5 @@
 import { GraphQLError } from 'graphql';
+import type { GatewayContext } from './gateway-context.js';
 
 /** The header EventSource sends when it reconnects, and the query parameter for clients that cannot set headers. */
 const HEADER = 'last-event-id';
@@ -15,4 +16,9 @@ export function lastEventIdOf(request: Request | undefined): number | undefined 
     });
   }
   return Number(raw.trim());
+}
+
+/** Called by a subscription field's resolver: the result it is part of goes out with this SSE id. */
+export function deliveringEvent(context: Pick<GatewayContext, 'liveEventId'>, sequence: number): void {
+  context.liveEventId = sequence;
 }

@@ -2,7 +2,7 @@ import { GraphQLError } from 'graphql';
 import { filter, map, pipe, Repeater, type YogaInitialContext } from 'graphql-yoga';
 import type { Square } from 'square';
 import type { GatewayContext } from '../context/gateway-context.js';
-import { deliveringEvent } from '../gateway/live-event-ids.js';
+import { deliveringEvent } from '../context/live-event-ids.js';
 import { lastEventIdOf } from '../context/live-event-ids.js';
 import { isGap, type LiveEvent, type LiveGap, type LiveMessage } from '../context/live-events.js';
 import { builder } from './builder.js';
