@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import type { YogaLogger } from 'graphql-yoga';
 import { pino, stdSerializers, type DestinationStream, type Logger } from 'pino';
+import type { RequestStart } from '../context/gateway-context.js';
 import type { LogLevel } from './config.js';
 
 export type { Logger };
@@ -91,13 +92,8 @@ function prettyAvailable(): boolean {
   }
 }
 
-/**
- * What the server hands yoga with each request (yoga's server context, on which it builds the
- * request's GraphQL context): the request's logger, a child carrying its id.
- */
-export interface CarriesLogger {
-  logger?: Logger | undefined;
-}
+/** What the server hands yoga with each request: its logger, a child carrying its id. */
+export type CarriesLogger = Pick<RequestStart, 'logger'>;
 
 /** The logger of the request yoga serves with `serverContext`, or `base` outside one. */
 export function requestLogger(serverContext: CarriesLogger, base: Logger): Logger {
@@ -123,7 +119,8 @@ const PROBES = new Set(['/healthz', '/readyz']);
 
 /**
  * Wraps the server's handler: every request gets an id (`x-request-id`, the caller's own
- * when sane), a child logger carrying it for every line written while serving it, and
+ * when sane), a child logger carrying it for every line written while serving it (handed
+ * to `handler` as yoga's server context, which the request's context is built on), and
  * one line when it ends. The line names the path only: a GET's query string may carry variables.
  */
 export function withRequestLogs(handler: (request: IncomingMessage, response: ServerResponse, serverContext: CarriesLogger) => void, logger: Logger): RequestListener {
