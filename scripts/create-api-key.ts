@@ -1,6 +1,8 @@
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { generateKey, SCOPES, withKeyAdded, type Scope } from '../src/gateway/api-keys.js';
+import type { Scope } from '../src/apis/api.js';
+import { SCOPES } from '../src/apis/registry.js';
+import { generateKey, withKeyAdded } from '../src/gateway/api-keys.js';
 
 /**
  * `npm run keys:create -- <name> --scopes …`: a new gateway API key, printed once (give it

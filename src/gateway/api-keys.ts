@@ -1,33 +1,9 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { bearerToken } from './bearer.js';
-
-/** Gateway scopes mirror Square's OAuth permissions, so that a key grants what a token would. */
-export const SCOPES = [
-  'CUSTOMERS_READ',
-  'CUSTOMERS_WRITE',
-  'PAYMENTS_READ',
-  'PAYMENTS_WRITE',
-  'ORDERS_READ',
-  'ORDERS_WRITE',
-  'GIFTCARDS_READ',
-  'GIFTCARDS_WRITE',
-  'MERCHANT_PROFILE_READ',
-  'LOYALTY_READ',
-  'LOYALTY_WRITE',
-  'ITEMS_READ',
-  'ITEMS_WRITE',
-  'INVENTORY_READ',
-  'INVENTORY_WRITE',
-] as const;
-export type Scope = (typeof SCOPES)[number];
-
-/** How much query cost (src/schema/query-cost.ts) a key may spend: `costPerSecond` comes back each second, up to `burst` saved. */
-export interface KeyBudget {
-  costPerSecond: number;
-  burst: number;
-}
+import type { ApiKey, KeyBudget } from '../context/authentication.js';
+import type { Scope } from '../apis/api.js';
+import { SCOPES } from '../apis/registry.js';
 
 /**
  * For keys whose entry names no budget: a full bucket pays for any operation the query
@@ -44,7 +20,7 @@ const keyFileSchema = z.object({
       z.object({
         name: z.string().min(1),
         sha256: z.string().regex(/^[0-9a-f]{64}$/, 'the SHA-256 of the key, as 64 lowercase hex digits'),
-        scopes: z.array(z.enum(SCOPES)).min(1),
+        scopes: z.array(z.enum(SCOPES as [Scope, ...Scope[]])).min(1),
         budget: budgetSchema.optional(),
         trustedDocumentsOnly: z.boolean().default(false),
         /** Refused from the next request on, its open subscriptions ended; kept in the file as a record. */
@@ -53,16 +29,6 @@ const keyFileSchema = z.object({
     )
     .min(1),
 });
-
-export interface ApiKey {
-  name: string;
-  scopes: ReadonlySet<Scope>;
-  /** The SHA-256 of the key in hex, as in the keys file: names its budget, never the key itself. */
-  sha256: string;
-  budget: KeyBudget;
-  /** May run only the trusted documents of the manifest, sent by id (a partner's key). */
-  trustedDocumentsOnly: boolean;
-}
 
 interface StoredKey extends ApiKey {
   hash: Buffer;
@@ -169,12 +135,4 @@ export class ApiKeyRing {
     for (const key of this.keys) if (timingSafeEqual(key.hash, hash) && !found) found = key;
     return found && { name: found.name, scopes: found.scopes, sha256: found.sha256, budget: found.budget, trustedDocumentsOnly: found.trustedDocumentsOnly };
   }
-}
-
-/** The API key a request presents: `x-api-key`, or a `gk_` bearer token. */
-export function presentedKey(request: Request): string | undefined {
-  const header = request.headers.get('x-api-key');
-  if (header) return header.trim();
-  const bearer = bearerToken(request.headers.get('authorization'));
-  return bearer?.startsWith('gk_') ? bearer : undefined;
 }

@@ -1,10 +1,9 @@
 import { z } from 'zod';
+import type { AuthMode } from '../context/authentication.js';
 import { boolean, integer, parseEnv, positiveNumber, readBy, secret, url } from '../env-schema.js';
 import { SQUARE_BASE_URLS } from '../square/client.js';
 import { DEFAULT_WEBHOOK_PATH } from '../webhooks/index.js';
 import { corsOrigins } from './cors.js';
-
-export type AuthMode = 'server' | 'passthrough';
 
 /** Largest request body (GraphQL or webhook) when MAX_BODY_BYTES is unset: far above any real operation or Square notification. */
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;

@@ -1,36 +1,10 @@
 import { complexityFromQuery } from '@pothos/plugin-complexity';
 import { getOperationAST, GraphQLError, Kind, type DocumentNode, type ExecutionArgs, type ExecutionResult, type FragmentDefinitionNode } from 'graphql';
 import { isAsyncIterable, type Plugin } from 'graphql-yoga';
+import type { ApiKey } from '../context/authentication.js';
+import { costOf, type CarriesCost, type RequestCost } from '../context/cost.js';
 import { limitPassed, requestedQueryCost, SQUARE_CALL_COST } from '../schema/query-cost.js';
 import type { BucketStatus, SquareBudget } from '../square/budget.js';
-import type { ApiKey } from './api-keys.js';
-
-/** What one request cost, gathered while it runs, for `extensions.cost`. */
-export interface RequestCost {
-  /** The operation's cost as the query limits measure it; 0 until measured (or when it could not be). */
-  requested: number;
-  /** Answers Square gave for this request; calls refused by a budget, and cache hits, never reach Square. */
-  squareCalls: number;
-  /** Who is calling, once the request's context knows: its seller's budget and its API key. */
-  caller?: { seller: string; key?: ApiKey | undefined };
-  /** Of `requested`, what the key was charged and not yet given back. */
-  charged?: number;
-  /** The buckets as this request last saw them, so that its response need not ask the store again. */
-  sellerBudget?: BucketStatus;
-  keyBudget?: BucketStatus;
-}
-
-const costs = new WeakMap<Request, RequestCost>();
-
-/** The cost record of one HTTP request, made on first use (by its context, or by this plugin). */
-export function costOf(request: Request): RequestCost {
-  let cost = costs.get(request);
-  if (!cost) {
-    cost = { requested: 0, squareCalls: 0 };
-    costs.set(request, cost);
-  }
-  return cost;
-}
 
 const keyBucket = (key: ApiKey) => `api-key:${key.sha256}`;
 const keySettings = (key: ApiKey) => ({ ratePerSecond: key.budget.costPerSecond, burst: key.budget.burst });
@@ -116,9 +90,6 @@ function throttled(cost: number, key: ApiKey, available: number, waitMs: number)
   );
 }
 
-/** The request of an operation's context (absent for operations run outside HTTP). */
-const requestOf = (args: ExecutionArgs) => (args.contextValue as { request?: Request }).request;
-
 /**
  * `extensions.cost` on every response, and each API key's budget of query cost. Before
  * an operation runs its cost is measured and taken from the caller's key's bucket; a
@@ -130,11 +101,9 @@ const requestOf = (args: ExecutionArgs) => (args.contextValue as { request?: Req
  * Square calls it made (a subscription event: that event's own), and the state of the
  * seller's Square budget (and of the key's, when it has one).
  */
-export function costExtension(budget: SquareBudget): Plugin {
-  const charge = async (args: ExecutionArgs, refuse: (result: ExecutionResult) => void) => {
-    const request = requestOf(args);
-    if (!request) return;
-    const cost = costOf(request);
+export function costExtension(budget: SquareBudget): Plugin<CarriesCost, CarriesCost> {
+  const charge = async (args: ExecutionArgs & { contextValue: CarriesCost }, refuse: (result: ExecutionResult) => void) => {
+    const cost = costOf(args.contextValue);
     const measured = requestedCost(args);
     if (!measured) return;
     const requested = (cost.requested = measured.cost);
@@ -191,9 +160,8 @@ export function costExtension(budget: SquareBudget): Plugin {
       return pending.then(() => ({
         // The parts of @defer and @stream: each tells the cost so far, the last one the request's final cost.
         onExecuteDone: ({ result }) => {
-          const request = requestOf(args);
-          if (!request || !isAsyncIterable(result)) return;
-          const cost = costOf(request);
+          if (!isAsyncIterable(result)) return;
+          const cost = costOf(args.contextValue);
           return {
             onNext: async ({ result: part, setResult }) => {
               if ((part as { hasNext?: boolean }).hasNext === false) await settle(cost);
@@ -208,9 +176,8 @@ export function costExtension(budget: SquareBudget): Plugin {
       return pending.then(() => ({
         // Each event tells the Square calls of its own reads; the subscription was charged once, when it started.
         onSubscribeResult: ({ result }) => {
-          const request = requestOf(args);
-          if (!request || !isAsyncIterable(result)) return;
-          const cost = costOf(request);
+          if (!isAsyncIterable(result)) return;
+          const cost = costOf(args.contextValue);
           let before = cost.squareCalls;
           return {
             onNext: async ({ result: event, setResult }) => {
@@ -223,16 +190,16 @@ export function costExtension(budget: SquareBudget): Plugin {
       }));
     },
     // The key's budget in the IETF's RateLimit fields too, for clients and proxies that read headers rather than bodies.
-    onResponse({ request, response }) {
-      const cost = costs.get(request);
+    onResponse({ serverContext, response }) {
+      const { cost } = serverContext;
       const key = cost?.caller?.key;
       if (!key || !cost.keyBudget) return;
       for (const [name, value] of Object.entries(rateLimitFields(cost.keyBudget))) response.headers.set(name, value);
     },
-    async onResultProcess({ request, result, setResult }) {
+    async onResultProcess({ serverContext, result, setResult }) {
       // Streams (incremental parts, subscription events) were told their cost part by part, above.
       if (isAsyncIterable(result)) return;
-      const cost = costOf(request);
+      const cost = costOf(serverContext);
       await settle(cost);
       setResult(Array.isArray(result) ? await Promise.all(result.map((r) => withCost(r, cost))) : await withCost(result, cost));
     },

@@ -1,6 +1,6 @@
 import { GraphQLError, type ExecutionResult } from 'graphql';
 import { isAsyncIterable, mapAsyncIterator, maskError, type MaskError, type Plugin, type YogaLogger } from 'graphql-yoga';
-import { requestLogger, type Logger } from './logger.js';
+import { requestLogger, type CarriesLogger, type Logger } from './logger.js';
 
 /** The failure behind each error yoga masked, until errorCodes logs it with the request's id. */
 const maskedCauses = new WeakMap<GraphQLError, unknown>();
@@ -29,7 +29,7 @@ export const loggedByErrorCodes = (value: unknown): boolean => typeof value === 
  * masked (with `maskUnexpected`) is logged here too, once: both on the request's logger
  * (a child of `base`), so that the lines carry the request's id.
  */
-export function errorCodes(base: Logger): Plugin {
+export function errorCodes(base: Logger): Plugin<Record<string, unknown>, CarriesLogger> {
   const coded = (errors: ReadonlyArray<GraphQLError> | undefined, logger: Pick<YogaLogger, 'error'>) => {
     for (const error of errors ?? []) {
       const cause = maskedCauses.get(error);

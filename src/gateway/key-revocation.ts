@@ -1,6 +1,7 @@
 import { GraphQLError, type ExecutionResult } from 'graphql';
 import { isAsyncIterable, Repeater, type Plugin } from 'graphql-yoga';
-import { hashKey, presentedKey, type ApiKeyRing } from './api-keys.js';
+import { presentedKey } from '../context/authentication.js';
+import { hashKey, type ApiKeyRing } from './api-keys.js';
 
 /**
  * A subscription opened with an API key ends when that key is revoked or removed (the keys

@@ -1,18 +1,17 @@
 import type { ExecutionResult } from 'graphql';
 import { isAsyncIterable, type Plugin } from 'graphql-yoga';
+import type { GatewayContext } from '../context/gateway-context.js';
 
 type ResultProcessor = Parameters<Parameters<NonNullable<Plugin['onResultProcess']>>[0]['setResultProcessor']>[0];
 
-/** The sequence of the event each subscription context is delivering right now, set by its resolver. */
-const delivering = new WeakMap<object, number>();
 const EVENT_ID = Symbol('live event id');
 
 type Identified = ExecutionResult & { [EVENT_ID]?: number };
 
-/** Called by a subscription field's resolver: the result it is part of goes out with this SSE id. */
-export function deliveringEvent(context: object, sequence: number): void {
-  delivering.set(context, sequence);
-}
+/** Marks the context of a request that opened a subscription, so that its stream goes out with ids. */
+const SUBSCRIPTION = Symbol('subscription');
+
+type LiveContext = Pick<GatewayContext, 'liveEventId'> & { [SUBSCRIPTION]?: true };
 
 /** How often an idle stream gets a comment line, so that proxies and browsers keep it open (yoga's own interval). */
 const PING_MS = 12_000;
@@ -23,26 +22,25 @@ const PING_MS = 12_000;
  * it reconnects (see live-replay.ts). Otherwise the stream is yoga's: a comment first (some
  * browsers wait for a byte before they report the stream open), pings, `next` and `complete` events.
  */
-export function liveEventIds(): Plugin {
-  const subscriptions = new WeakSet<Request>();
+export function liveEventIds(): Plugin<LiveContext, LiveContext> {
   return {
     onSubscribe({ args }) {
-      const context = args.contextValue as { request?: Request };
-      if (context.request) subscriptions.add(context.request);
+      const context = args.contextValue;
+      context[SUBSCRIPTION] = true;
       return {
         onSubscribeResult: () => ({
           onNext({ result, setResult }) {
-            const sequence = delivering.get(context);
+            const sequence = context.liveEventId;
             if (sequence === undefined) return;
-            delivering.delete(context);
+            context.liveEventId = undefined;
             setResult({ ...result, [EVENT_ID]: sequence } as Identified);
           },
         }),
       };
     },
-    onResultProcess({ request, result, resultProcessor, setResultProcessor }) {
+    onResultProcess({ serverContext, result, resultProcessor, setResultProcessor }) {
       // A subscription's stream can only have been given to yoga's SSE processor: this one takes its place.
-      if (subscriptions.has(request) && isAsyncIterable(result) && resultProcessor) setResultProcessor(identifiedEvents, 'text/event-stream');
+      if (serverContext[SUBSCRIPTION] && isAsyncIterable(result) && resultProcessor) setResultProcessor(identifiedEvents, 'text/event-stream');
     },
   };
 }

@@ -1,7 +1,7 @@
 import { GraphQLError } from 'graphql';
+import type { LiveEvent, LiveHistory } from '../context/live-events.js';
 import type { EventStore } from '../store/index.js';
-import { liveEventOf } from './live-events.js';
-import type { LiveEvent, LiveHistory } from './pubsub.js';
+import { liveEventOf } from './pubsub.js';
 
 export interface LiveReplaySettings {
   /** How old the oldest missed event may be (LIVE_REPLAY_WINDOW_SECONDS). */
@@ -9,10 +9,6 @@ export interface LiveReplaySettings {
   /** How many of the seller's events a reconnecting subscriber may have missed (LIVE_REPLAY_MAX_EVENTS). */
   maxEvents: number;
 }
-
-/** The header EventSource sends when it reconnects, and the query parameter for clients that cannot set headers. */
-const HEADER = 'last-event-id';
-const PARAMETER = 'lastEventId';
 
 /**
  * What a live update subscriber missed while it was away: the seller's events applied after
@@ -41,17 +37,4 @@ export class LiveReplay implements LiveHistory {
       return event ? [event] : [];
     });
   }
-}
-
-/** The sequence of the last event a reconnecting subscriber received, if it says; a malformed one is the caller's mistake. */
-export function lastEventIdOf(request: Request | undefined): number | undefined {
-  if (!request) return undefined;
-  const raw = request.headers.get(HEADER) ?? new URL(request.url).searchParams.get(PARAMETER);
-  if (raw === null || raw.trim() === '') return undefined;
-  if (!/^\d{1,15}$/.test(raw.trim())) {
-    throw new GraphQLError(`Last-Event-ID must be the id of an event this gateway sent (a number), got "${raw.slice(0, 40)}".`, {
-      extensions: { code: 'BAD_USER_INPUT' },
-    });
-  }
-  return Number(raw.trim());
 }

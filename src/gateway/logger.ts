@@ -1,8 +1,9 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
-import { IncomingMessage, type RequestListener, type ServerResponse } from 'node:http';
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import type { YogaLogger } from 'graphql-yoga';
 import { pino, stdSerializers, type DestinationStream, type Logger } from 'pino';
+import type { RequestStart } from '../context/gateway-context.js';
 import type { LogLevel } from './config.js';
 
 export type { Logger };
@@ -91,13 +92,12 @@ function prettyAvailable(): boolean {
   }
 }
 
-/** Each request's logger (a child carrying its id), found from yoga's server context. */
-const requestLoggers = new WeakMap<IncomingMessage, Logger>();
+/** What the server hands yoga with each request: its logger, a child carrying its id. */
+export type CarriesLogger = Pick<RequestStart, 'logger'>;
 
-/** The logger of the request yoga serves with `serverContext` (whose `req` is Node's request), or `base` outside one. */
-export function requestLogger(serverContext: object, base: Logger): Logger {
-  const req = 'req' in serverContext ? serverContext.req : undefined;
-  return (req instanceof IncomingMessage && requestLoggers.get(req)) || base;
+/** The logger of the request yoga serves with `serverContext`, or `base` outside one. */
+export function requestLogger(serverContext: CarriesLogger, base: Logger): Logger {
+  return serverContext.logger ?? base;
 }
 
 /**
@@ -119,10 +119,11 @@ const PROBES = new Set(['/healthz', '/readyz']);
 
 /**
  * Wraps the server's handler: every request gets an id (`x-request-id`, the caller's own
- * when sane), a child logger carrying it for every line written while serving it, and
+ * when sane), a child logger carrying it for every line written while serving it (handed
+ * to `handler` as yoga's server context, which the request's context is built on), and
  * one line when it ends. The line names the path only: a GET's query string may carry variables.
  */
-export function withRequestLogs(handler: RequestListener, logger: Logger): RequestListener {
+export function withRequestLogs(handler: (request: IncomingMessage, response: ServerResponse, serverContext: CarriesLogger) => void, logger: Logger): RequestListener {
   return (request: IncomingMessage, response: ServerResponse) => {
     const requestId = requestIdOf(request.headers['x-request-id']);
     response.setHeader('x-request-id', requestId);
@@ -135,9 +136,9 @@ export function withRequestLogs(handler: RequestListener, logger: Logger): Reque
       if (PROBES.has(path ?? '')) log.debug(line, ended);
       else log.info(line, ended);
     });
-    requestLoggers.set(request, log);
-    if (logger.isLevelEnabled('debug')) yogaLines.run(log, () => handler(request, response));
-    else handler(request, response);
+    const serverContext = { logger: log };
+    if (logger.isLevelEnabled('debug')) yogaLines.run(log, () => handler(request, response, serverContext));
+    else handler(request, response, serverContext);
   };
 }
 

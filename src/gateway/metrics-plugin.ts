@@ -2,7 +2,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { getOperationAST, type DocumentNode, type ExecutionResult } from 'graphql';
 import { isAsyncIterable, type Plugin } from 'graphql-yoga';
 import type { GatewayMetrics, OperationType } from './metrics.js';
-import { bearerToken } from './bearer.js';
+import { bearerToken } from '../context/bearer.js';
 
 export const METRICS_PATH = '/metrics';
 
@@ -12,17 +12,21 @@ interface Measured {
   type: OperationType;
 }
 
+/** Where a request's context carries its operation as measured, from its first hook to its result. */
+const MEASURED = Symbol('operation measured');
+
+type MeasuredContext = { [MEASURED]?: Measured };
+
 /**
  * Serves `GET /metrics` (behind `Authorization: Bearer <token>` when a token is set), and
  * counts and times every GraphQL operation by name, type and outcome, and the
  * subscriptions streaming. Not @graphql-yoga/plugin-prometheus: it labels series with any
  * operation name a client sends (unbounded) and has no outcome by error code.
  */
-export function metricsPlugin(metrics: GatewayMetrics, token: string | undefined): Plugin<{ request: Request }> {
-  const measured = new WeakMap<Request, Measured>();
+export function metricsPlugin(metrics: GatewayMetrics, token: string | undefined): Plugin<MeasuredContext, MeasuredContext> {
   const allowed = token === undefined ? () => true : bearerMatches(token);
-  const note = (request: Request, document: DocumentNode, operationName: string | null | undefined) => {
-    const entry = measured.get(request);
+  const note = (context: MeasuredContext, document: DocumentNode, operationName: string | null | undefined) => {
+    const entry = context[MEASURED];
     const operation = getOperationAST(document, operationName);
     if (!entry || !operation) return;
     entry.name = operation.name?.value;
@@ -30,9 +34,9 @@ export function metricsPlugin(metrics: GatewayMetrics, token: string | undefined
   };
 
   return {
-    async onRequest({ request, url, endResponse, fetchAPI }) {
+    async onRequest({ request, url, serverContext, endResponse, fetchAPI }) {
       if (url.pathname !== METRICS_PATH) {
-        measured.set(request, { start: performance.now(), type: 'unknown' });
+        serverContext[MEASURED] = { start: performance.now(), type: 'unknown' };
         return;
       }
       if (request.method !== 'GET') return;
@@ -47,15 +51,15 @@ export function metricsPlugin(metrics: GatewayMetrics, token: string | undefined
         headers: { 'content-type': metrics.registry.contentType, 'cache-control': 'no-store' },
       }));
     },
-    onParams({ params, request }) {
-      const entry = measured.get(request);
+    onParams({ params, context }) {
+      const entry = context[MEASURED];
       if (entry) entry.name = params.operationName;
     },
     onExecute({ args }) {
-      note(args.contextValue.request, args.document, args.operationName);
+      note(args.contextValue, args.document, args.operationName);
     },
     onSubscribe({ args }) {
-      note(args.contextValue.request, args.document, args.operationName);
+      note(args.contextValue, args.document, args.operationName);
       return {
         onSubscribeResult({ result }) {
           if (!isAsyncIterable(result)) return;
@@ -64,10 +68,10 @@ export function metricsPlugin(metrics: GatewayMetrics, token: string | undefined
         },
       };
     },
-    onResultProcess({ request, result }) {
-      const entry = measured.get(request);
+    onResultProcess({ serverContext, result }) {
+      const entry = serverContext[MEASURED];
       if (!entry) return;
-      measured.delete(request);
+      delete serverContext[MEASURED];
       const seconds = (performance.now() - entry.start) / 1000;
       const operation = metrics.operationLabel(entry.name);
       // A stream (a subscription, an incremental delivery) counts as it starts.

@@ -1,6 +1,7 @@
 import { usePersistedOperations } from '@graphql-yoga/plugin-persisted-operations';
 import { createGraphQLError, type GraphQLParams, type Plugin } from 'graphql-yoga';
-import { presentedKey, type ApiKeyRing } from './api-keys.js';
+import { presentedKey } from '../context/authentication.js';
+import type { ApiKeyRing } from './api-keys.js';
 import type { PersistedQueryStore } from './persisted-query-store.js';
 import { documentId, type TrustedDocuments } from './trusted-documents.js';
 
@@ -12,6 +13,15 @@ export interface PersistedOperationsOptions {
   apiKeys: ApiKeyRing | undefined;
 }
 
+/** Where a request's context carries what this plugin learned of it, from its parameters to its execution. */
+const RESTRICTED = Symbol('trusted documents only');
+const PENDING = Symbol('persisted query to register');
+
+interface PersistedContext {
+  [RESTRICTED]?: boolean;
+  [PENDING]?: { id: string; document: string };
+}
+
 /**
  * Operations sent by id. A `trustedDocumentsOnly` key runs only the manifest's documents:
  * a document sent as text is refused before it is parsed, so it can make no Square call.
@@ -20,47 +30,45 @@ export interface PersistedOperationsOptions {
  * document), kept once the document has passed validation and its caller authentication.
  */
 export function persistedOperations({ trusted, store, apiKeys }: PersistedOperationsOptions): Plugin[] {
-  const restricted = new WeakMap<Request, boolean>();
-  const isRestricted = (request: Request): boolean => {
-    let only = restricted.get(request);
-    if (only === undefined) {
+  // Asked once per request, as its first use needs it: whether its key may run trusted documents only.
+  const isRestricted = (context: PersistedContext, request: Request): boolean => {
+    if (context[RESTRICTED] === undefined) {
       const presented = presentedKey(request);
-      only = Boolean(presented && apiKeys?.find(presented)?.trustedDocumentsOnly);
-      restricted.set(request, only);
+      context[RESTRICTED] = Boolean(presented && apiKeys?.find(presented)?.trustedDocumentsOnly);
     }
-    return only;
+    return context[RESTRICTED];
   };
-  const pending = new WeakMap<Request, { id: string; document: string }>();
   // Awaited, so that the id alone works as soon as this request has answered.
-  const registerRan = async (context: { request?: Request }) => {
-    const registration = context.request && pending.get(context.request);
+  const registerRan = async (context: PersistedContext) => {
+    const registration = context[PENDING];
     if (registration) await store.set(registration.id, registration.document);
   };
 
-  const registration: Plugin = {
-    onParams({ params, request }) {
+  const registration: Plugin<PersistedContext, PersistedContext> = {
+    onParams({ params, request, context }) {
+      // Refused here rather than by the plugin below, whose check of a document sent as text is given the request but not its context.
+      if (params.query && isRestricted(context, request)) throw trustedOnly();
       const id = operationId(params);
-      if (!id || params.query === undefined || isRestricted(request)) return;
+      if (!id || params.query === undefined || isRestricted(context, request)) return;
       if (documentId(params.query) !== id) {
         throw createGraphQLError('PersistedQueryMismatch: the id is not the SHA-256 of the document sent with it.', {
           extensions: { code: 'PERSISTED_QUERY_MISMATCH', http: { status: 400 } },
         });
       }
-      pending.set(request, { id, document: params.query });
+      context[PENDING] = { id, document: params.query };
     },
     onExecute: ({ args }) => registerRan(args.contextValue),
     onSubscribe: ({ args }) => registerRan(args.contextValue),
   };
 
-  const byId = usePersistedOperations({
-    allowArbitraryOperations: (request) => !isRestricted(request),
+  const byId = usePersistedOperations<PersistedContext>({
+    allowArbitraryOperations: true,
     extractPersistedOperationId: operationId,
-    getPersistedOperation: async (id, request) => trusted.get(id) ?? (isRestricted(request) ? undefined : await store.get(id)) ?? null,
+    getPersistedOperation: async (id, request, context) => trusted.get(id) ?? (isRestricted(context, request) ? undefined : await store.get(id)) ?? null,
     customErrors: {
-      persistedQueryOnly: () => trustedOnly(),
-      keyNotFound: ({ request }) => (isRestricted(request) ? trustedOnly() : noDocument()),
-      notFound: ({ request }) =>
-        isRestricted(request)
+      keyNotFound: ({ request, context }) => (isRestricted(context, request) ? trustedOnly() : noDocument()),
+      notFound: ({ request, context }) =>
+        isRestricted(context, request)
           ? createGraphQLError('No trusted document has this id: the ids are the keys of the gateway\'s persisted-operations.json.', {
               extensions: { code: 'PERSISTED_QUERY_NOT_IN_LIST', http: { status: 400 } },
             })

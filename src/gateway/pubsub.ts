@@ -2,41 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { createRedisEventTarget } from '@graphql-yoga/redis-event-target';
 import { Repeater, SlidingBuffer } from 'graphql-yoga';
 import { Redis } from 'ioredis';
+import { liveObjectOf } from '../apis/registry.js';
+import type { LiveEvent, LiveEventSource, LiveHistory, LiveMessage } from '../context/live-events.js';
+import type { AppliedEvent } from '../webhooks/index.js';
 import { commandClient, RedisBreaker, RedisUnavailable, release } from '../redis/breaker.js';
-
-/**
- * What a subscriber hears of one Square event: which object changed, never its body, so
- * that every subscriber reads the object itself, fresh and with its own seller's token.
- */
-export interface LiveEvent {
-  type: string;
-  /** The object to load: the event's `data.id`; for a gift card activity, its gift card. */
-  objectId: string;
-  eventId: string;
-  /** Its place in the order events were applied: the SSE event id a reconnecting subscriber resumes after. */
-  sequence: number;
-  /** A merge's old profile ids (`customer.created` with `event_context.merge`), so watchers of an old id follow it. */
-  mergedFrom?: string[];
-  /** The variation and location of each count an `inventory.count.updated` changed, so watchers of one pair skip the rest unread. */
-  counted?: Array<{ variationId: string; locationId: string }>;
-}
 
 export interface PubSubLogger {
   warn(...args: unknown[]): void;
 }
-
-/**
- * Said to a subscriber where it may have missed events: this instance's connection to Redis
- * failed or hung (and again once it serves again), or another instance could not publish to
- * Redis. Events applied by this instance never go missing: they are delivered here directly.
- */
-export interface LiveGap {
-  gap: true;
-}
-
-export type LiveMessage = LiveEvent | LiveGap;
-
-export const isGap = <T extends object>(message: T | LiveGap): message is LiveGap => 'gap' in message;
 
 export interface GatewayPubSubOptions {
   /** Redis for pub/sub across gateway instances; in-process when absent. */
@@ -47,26 +20,15 @@ export interface GatewayPubSubOptions {
   replay?: LiveHistory | undefined;
 }
 
-/** The seller's events applied after the given sequence; throws a typed error when that is too far back. */
-export interface LiveHistory {
-  missedSince(merchantId: string, sequence: number): Promise<LiveEvent[]>;
-}
-
 /** Events a subscriber may fall behind by before the oldest are dropped for it. */
 const MAX_PENDING = 1000;
 /** How often the subscriber connection is asked (PING) whether it still answers: nothing else would tell a hung one. */
 const HEARTBEAT_MS = 1_000;
 
 /** Square's events per seller: each seller's own topic, so nothing published for one seller reaches another's subscriber. */
-export interface GatewayPubSub {
+export interface GatewayPubSub extends LiveEventSource {
   /** Delivers to this instance's subscribers at once, and to the other instances' through Redis. */
   publish(merchantId: string, event: LiveEvent): void;
-  /** The seller's events from now on, and gaps, until the iterator is returned or the pub/sub closed. */
-  subscribe(merchantId: string): AsyncIterableIterator<LiveMessage>;
-  /** Resolves once events published for the seller reach the subscriptions started before this call (Redis confirmed the topic). */
-  listening(merchantId: string): Promise<void>;
-  /** What reconnecting subscribers missed, when the gateway keeps an event store (live-replay.ts). */
-  replay: LiveHistory | undefined;
   /** With Redis: its connections' breakers, for /readyz. */
   breakers: RedisBreaker[];
   /** Ends every subscription, then lets go of Redis. */
@@ -223,4 +185,10 @@ export function createGatewayPubSub(options: GatewayPubSubOptions = {}): Gateway
       await redis?.close();
     },
   };
+}
+
+/** What subscribers hear of an applied webhook event, as its Square API reads it (src/apis); undefined for events no subscription listens to. */
+export function liveEventOf(applied: AppliedEvent): LiveEvent | undefined {
+  const live = liveObjectOf(applied.type, applied.body);
+  return live && { type: applied.type, eventId: applied.eventId, sequence: applied.sequence, ...live };
 }

@@ -4,18 +4,20 @@ import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { GraphQLError, type ValidationContext } from 'graphql';
 import { createYoga, type YogaLogger } from 'graphql-yoga';
 import type { TracerProvider } from '@opentelemetry/api';
-import { createLoaders, staleAfterEvent } from '../apis/registry.js';
+import { createLoaders, SCOPES, staleAfterEvent } from '../apis/registry.js';
+import { contextFactory } from '../context/context-factory.js';
+import type { GatewayContext } from '../context/gateway-context.js';
 import { commandClient, degradedUses, release, type RedisBreaker } from '../redis/breaker.js';
 import { schema } from '../schema/index.js';
 import { LocalBucketStore, RedisBucketStore, SquareBudget } from '../square/budget.js';
 import { MemoryCacheStore, RedisCacheStore } from '../square/cache-store.js';
 import { SquareCache } from '../square/cache.js';
 import { SquareEpisodes } from '../square/episodes.js';
+import { LocationsCache } from '../square/locations-cache.js';
 import type { EventStore } from '../store/index.js';
 import { DEFAULT_WEBHOOK_PATH, webhookReceiver, type EventProcessor, type WebhookReceiver } from '../webhooks/index.js';
 import type { ApiKeyRing } from './api-keys.js';
 import { DEFAULT_BODY_TIMEOUT_MS, DEFAULT_MAX_BODY_BYTES, type GatewayConfig } from './config.js';
-import { contextFactory, type GatewayContext } from './context.js';
 import { corsOption, type CorsPolicy } from './cors.js';
 import { costExtension } from './cost-extension.js';
 import { csrfPrevention } from './csrf.js';
@@ -26,7 +28,7 @@ import { tourTabs, type TourData } from './tour.js';
 import { health } from './health.js';
 import { incrementalDelivery } from './incremental-delivery.js';
 import { inputErrors } from './input-errors.js';
-import { createLogger, requestLogger, withRequestLogs, yogaLogger, type Logger } from './logger.js';
+import { createLogger, requestLogger, withRequestLogs, yogaLogger, type CarriesLogger, type Logger } from './logger.js';
 import { GatewayMetrics } from './metrics.js';
 import { metricsPlugin } from './metrics-plugin.js';
 import { introspectionOff } from './introspection.js';
@@ -35,8 +37,7 @@ import { liveEventIds } from './live-event-ids.js';
 import { LiveReplay } from './live-replay.js';
 import { persistedOperations } from './persisted-operations.js';
 import { createPersistedQueryStore } from './persisted-query-store.js';
-import { liveEventOf } from './live-events.js';
-import { createGatewayPubSub, type GatewayPubSub } from './pubsub.js';
+import { createGatewayPubSub, liveEventOf, type GatewayPubSub } from './pubsub.js';
 import { responseHeaders } from './response-headers.js';
 import { repeatedFieldsBound } from './repeated-fields.js';
 import { requestGuards } from './request-guards.js';
@@ -121,9 +122,14 @@ export function createGateway(options: GatewayOptions): Gateway {
   const webhooks = options.webhooks && gatewayWebhooks(options.webhooks, { maxBodyBytes, bodyTimeoutMs }, (): Server => server, metrics, logger);
   const pubsub = livePubSub(options, () => yoga.logger);
   const { cache, breaker: cacheBreaker } = squareCache(options, () => yoga.logger, metrics);
-  if (webhooks && cache) {
+  const locationsCache = new LocationsCache(options.locationsTtlMs);
+  if (webhooks) {
     // Registered before the live updates' listener, so that subscribers read the object after its stale copies are gone.
-    webhooks.receiver.processor.onApplied((applied) => cache.invalidate(applied.merchantId, staleAfterEvent(applied.type, applied.body)));
+    webhooks.receiver.processor.onApplied(async (applied) => {
+      const stale = staleAfterEvent(applied.type, applied.body);
+      locationsCache.invalidate(applied.merchantId, stale);
+      await cache?.invalidate(applied.merchantId, stale);
+    });
   }
   if (webhooks && pubsub) {
     // The processor calls this once per event across instances: this instance's subscribers get it at once, Redis carries it to the others'.
@@ -143,7 +149,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     (breaker): breaker is RedisBreaker => breaker !== undefined,
   );
   const graphiql = gatewayGraphiQL({ query: EXAMPLE_QUERY, variables: options.exampleVariables }, options.tour && tourTabs(options.tour));
-  const yoga = createYoga<Record<string, unknown>, GatewayContext>({
+  const yoga = createYoga<CarriesLogger, GatewayContext>({
     schema,
     graphqlEndpoint: '/graphql',
     landingPage: false,
@@ -188,15 +194,16 @@ export function createGateway(options: GatewayOptions): Gateway {
     graphiql: graphiqlOn && { title: 'Square GraphQL gateway' },
     renderGraphiQL: graphiql.render,
     context: contextFactory({
-      createLoaders,
       connection: { baseUrl: options.squareBaseUrl, timeoutInSeconds: options.squareTimeoutSeconds },
       authMode: options.authMode,
+      scopes: SCOPES,
       serverToken: options.squareToken,
       budget: budget.budget,
       maxRetries: options.squareMaxRetries,
       deadlineMs: options.requestDeadlineMs,
-      locationsTtlMs: options.locationsTtlMs,
+      locationsCache,
       cache,
+      createLoaders,
       apiKeys: options.apiKeys,
       lineage: options.webhooks?.store,
       pubsub,

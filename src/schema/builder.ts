@@ -5,7 +5,7 @@ import RelayPlugin from '@pothos/plugin-relay';
 import ScopeAuthPlugin, { AuthScopeFailureType, type AuthFailure } from '@pothos/plugin-scope-auth';
 import { GraphQLError } from 'graphql';
 import type { Scope } from '../apis/api.js';
-import type { GatewayContext } from '../gateway/context.js';
+import type { GatewayContext } from '../context/gateway-context.js';
 import { fieldCost, QUERY_LIMITS, queryTooComplex } from './query-cost.js';
 
 /** The scopes a failed check asked for, for the FORBIDDEN message. */

@@ -1,6 +1,6 @@
 import { resolveNodes } from '@pothos/plugin-relay';
 import type { GraphQLInterfaceType, GraphQLResolveInfo } from 'graphql';
-import type { GatewayContext } from '../gateway/context.js';
+import type { GatewayContext } from '../context/gateway-context.js';
 import { builder, forbidden } from './builder.js';
 import { nodeIdFrom } from './ids.js';
 

@@ -16,7 +16,7 @@ import {
   type OperationDefinitionNode,
   type SelectionSetNode,
 } from 'graphql';
-import type { GatewayContext } from '../gateway/context.js';
+import type { GatewayContext } from '../context/gateway-context.js';
 import { DEFAULT_PAGE } from './connections.js';
 import { tenderHeldCheck } from '../apis/orders/tender-payments.js';
 

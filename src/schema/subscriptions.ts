@@ -1,9 +1,9 @@
 import { GraphQLError } from 'graphql';
 import { filter, map, pipe, Repeater, type YogaInitialContext } from 'graphql-yoga';
-import type { GatewayContext } from '../gateway/context.js';
-import { deliveringEvent } from '../gateway/live-event-ids.js';
-import { lastEventIdOf } from '../gateway/live-replay.js';
-import { isGap, type LiveEvent, type LiveGap, type LiveMessage } from '../gateway/pubsub.js';
+import type { GatewayContext } from '../context/gateway-context.js';
+import { deliveringEvent } from '../context/live-event-ids.js';
+import { lastEventIdOf } from '../context/live-event-ids.js';
+import { isGap, type LiveEvent, type LiveGap, type LiveMessage } from '../context/live-events.js';
 import { squareIdFrom } from './ids.js';
 
 interface LiveSource<T> {

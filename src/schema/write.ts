@@ -1,7 +1,7 @@
 import { GraphQLError } from 'graphql';
 import { SquareError } from 'square';
 import { z } from 'zod';
-import type { GatewayContext } from '../gateway/context.js';
+import type { GatewayContext } from '../context/gateway-context.js';
 import { squareFailure, writeOutcome } from '../square/errors.js';
 import { squareIdFrom } from './ids.js';
 import { ConflictError, NotFoundError, PaymentDeclinedError, ValidationError } from './errors.js';

@@ -1,12 +1,13 @@
-import { createLoaders } from '../../src/apis/registry.js';
 import { Redis } from 'ioredis';
 import { SquareClient } from 'square';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { contextFactory } from '../../src/gateway/context.js';
+import { contextFactory } from '../../src/context/context-factory.js';
 import { createLogger } from '../../src/gateway/logger.js';
 import { BudgetRefusal, LocalBucketStore, RedisBucketStore, SquareBudget, type BucketStore } from '../../src/square/budget.js';
 import { budgetedFetch } from '../../src/square/budgeted-fetch.js';
 import { SquareEpisodes } from '../../src/square/episodes.js';
+import { LocationsCache } from '../../src/square/locations-cache.js';
+import { createLoaders, SCOPES } from '../../src/apis/registry.js';
 import { squareFetch } from '../../src/square/transport.js';
 import { CustomerOverviewDocument } from '../gql/graphql.js';
 import { createTestGateway, SERVER_TOKEN, useGateway } from '../support/gateway.js';
@@ -372,14 +373,15 @@ describe('Square calls through the budget', () => {
   it('makes no Square call for a request whose deadline passed before its first one', async () => {
     const budget = new SquareBudget(new LocalBucketStore({ ratePerSecond: 100, burst: 100 }), new LocalBucketStore({ ratePerSecond: 100, burst: 100 }));
     const context = contextFactory({
-      createLoaders,
       connection: { baseUrl: stack.emulatorUrl, timeoutInSeconds: 5 },
       authMode: 'server',
+      scopes: SCOPES,
       serverToken: SERVER_TOKEN,
       budget,
       maxRetries: 0,
       deadlineMs: 50,
-      locationsTtlMs: 60_000,
+      locationsCache: new LocationsCache(60_000),
+      createLoaders,
       logger: createLogger({ level: 'silent', format: 'json' }),
       episodes: new SquareEpisodes(),
     })({ request: new Request('http://gateway.test/graphql', { method: 'POST' }) });

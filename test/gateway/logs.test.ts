@@ -4,9 +4,10 @@ import type { AddressInfo } from 'node:net';
 import { print } from 'graphql';
 import { createSchema, createYoga } from 'graphql-yoga';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ApiKeyRing, generateKey, SCOPES } from '../../src/gateway/api-keys.js';
+import { SCOPES } from '../../src/apis/registry.js';
+import { ApiKeyRing, generateKey } from '../../src/gateway/api-keys.js';
 import { errorCodes, loggedByErrorCodes, maskUnexpected } from '../../src/gateway/error-codes.js';
-import { withRequestLogs, yogaLogger } from '../../src/gateway/logger.js';
+import { withRequestLogs, yogaLogger, type CarriesLogger } from '../../src/gateway/logger.js';
 import { CachedCustomerNamesDocument, CreatePaymentDocument, CustomerByIdDocument, SaveCardDocument } from '../gql/graphql.js';
 import { addFault, clearFaults } from '../support/faults.js';
 import { SERVER_TOKEN, useGateway } from '../support/gateway.js';
@@ -150,7 +151,7 @@ describe('secrets never reach the log', () => {
 describe('failures logged with their request id, at info level', () => {
   // The gateway's own wiring of yoga's logging and masking (server.ts), over a schema that fails on purpose.
   const info = capturedLogs('info');
-  const yoga = createYoga({
+  const yoga = createYoga<CarriesLogger>({
     schema: createSchema({
       typeDefs: 'type Query { broken: String, nothing: String! }',
       resolvers: { Query: { broken: () => { throw new TypeError('internal detail 7f3a'); }, nothing: () => null } },

@@ -2,7 +2,7 @@ import { print } from 'graphql';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiKeyRing, generateKey } from '../../src/gateway/api-keys.js';
-import { liveEventOf } from '../../src/gateway/live-events.js';
+import { liveEventOf } from '../../src/gateway/pubsub.js';
 import type { Gateway } from '../../src/gateway/server.js';
 import { SqliteEventStore, type EventStore } from '../../src/store/index.js';
 import { graphql } from '../gql/index.js';

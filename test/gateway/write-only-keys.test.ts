@@ -1,6 +1,7 @@
 import { randomInt } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ApiKeyRing, generateKey, type Scope } from '../../src/gateway/api-keys.js';
+import type { Scope } from '../../src/apis/api.js';
+import { ApiKeyRing, generateKey } from '../../src/gateway/api-keys.js';
 import { graphql } from '../gql/index.js';
 import { arrangeStorefront } from '../support/catalog.js';
 import { useGateway } from '../support/gateway.js';

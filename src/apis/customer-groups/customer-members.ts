@@ -1,5 +1,5 @@
 import type { Square } from 'square';
-import type { GatewayContext } from '../../gateway/context.js';
+import type { GatewayContext } from '../../context/gateway-context.js';
 import { squareConnection, type PageArgs } from '../../schema/connections.js';
 
 /**

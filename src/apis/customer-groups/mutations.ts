@@ -1,4 +1,4 @@
-import type { GatewayContext } from '../../gateway/context.js';
+import type { GatewayContext } from '../../context/gateway-context.js';
 import { staleAfter } from '../customers/events.js';
 import { builder } from '../../schema/builder.js';
 import { NotFoundError, ValidationError } from '../../schema/errors.js';

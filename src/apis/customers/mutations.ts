@@ -4,7 +4,7 @@ import { builder } from '../../schema/builder.js';
 import { AddressInput } from '../../schema/address.js';
 import { ConflictError, NotFoundError, ValidationError } from '../../schema/errors.js';
 import { CustomerRef } from './refs.js';
-import type { GatewayContext } from '../../gateway/context.js';
+import type { GatewayContext } from '../../context/gateway-context.js';
 import { IDEMPOTENCY_KEY_MAX, idInput, idempotencyKey, mutationErrors, present, squareWrite, validateInput } from '../../schema/write.js';
 import { staleAfter } from './events.js';
 

@@ -1,9 +1,10 @@
 import { serialization } from 'square';
+import { LocationsCache } from '../../square/locations-cache.js';
 import { on } from '../api.js';
 
 export const cached = {
   /** The seller's ListLocations, kept per token (src/square/locations-cache.ts) and shared by every request of it. */
-  locations: 'locations',
+  locations: LocationsCache.OBJECT,
 } as const;
 
 export const staleAfter = {

@@ -1,6 +1,6 @@
 import { Square } from 'square';
 import { z } from 'zod';
-import type { GatewayContext } from '../../gateway/context.js';
+import type { GatewayContext } from '../../context/gateway-context.js';
 import { builder } from '../../schema/builder.js';
 import { DiscountScope, DiscountType, TaxScope, TaxType } from './enums.js';
 import { ConflictError, NotFoundError, ValidationError } from '../../schema/errors.js';

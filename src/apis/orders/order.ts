@@ -1,6 +1,6 @@
 import { GraphQLError } from 'graphql';
 import type { Square } from 'square';
-import type { GatewayContext } from '../../gateway/context.js';
+import type { GatewayContext } from '../../context/gateway-context.js';
 import { builder } from '../../schema/builder.js';
 import { arrayConnection, squareConnection } from '../../schema/connections.js';
 import { TimeRange, timeRange } from '../../schema/time-range.js';

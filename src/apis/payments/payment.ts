@@ -1,5 +1,5 @@
 import type { Square } from 'square';
-import type { GatewayContext } from '../../gateway/context.js';
+import type { GatewayContext } from '../../context/gateway-context.js';
 import { builder } from '../../schema/builder.js';
 import { cardFaceFields } from '../cards/card-face.js';
 import { arrayConnection, squareConnection } from '../../schema/connections.js';

@@ -1,6 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { buildClientSchema, getIntrospectionQuery, printSchema, type IntrospectionQuery } from 'graphql';
-import { createGateway } from '../gateway/server.js';
+import { createGateway } from '../src/gateway/server.js';
 
 /**
  * `npm run schema:print` writes schema/schema.graphql as the server serves it: the gateway
