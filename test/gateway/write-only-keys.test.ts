@@ -186,6 +186,15 @@ const cases: WriteCase[] = [
     forbidden: { field: 'gan', scope: 'GIFTCARDS_READ' },
   },
   {
+    mutation: 'createLocation',
+    scopes: ['MERCHANT_PROFILE_WRITE'],
+    input: async () => ({ name: `Kiosk ${key()}` }),
+    data: 'location',
+    select: 'id squareId status name',
+    expected: { status: 'ACTIVE', name: null },
+    forbidden: { field: 'name', scope: 'MERCHANT_PROFILE_READ' },
+  },
+  {
     mutation: 'createOrder',
     scopes: ['ORDERS_WRITE'],
     input: async () => ({ locationId, lineItems: [{ name: 'Tea', quantity: '2', basePriceMoney: usd(300) }], idempotencyKey: key() }),
@@ -383,6 +392,15 @@ const cases: WriteCase[] = [
     select: 'id squareId version familyName',
     expected: { version: expect.anything(), familyName: null },
     forbidden: { field: 'familyName', scope: 'CUSTOMERS_READ' },
+  },
+  {
+    mutation: 'updateLocation',
+    scopes: ['MERCHANT_PROFILE_WRITE'],
+    input: async () => ({ id: (await square().locations.create({ location: { name: `Stall ${key()}` } })).location!.id!, status: 'INACTIVE' }),
+    data: 'location',
+    select: 'id squareId status timezone',
+    expected: { status: 'INACTIVE', timezone: null },
+    forbidden: { field: 'timezone', scope: 'MERCHANT_PROFILE_READ' },
   },
   {
     mutation: 'upsertCatalogItem',

@@ -4,20 +4,22 @@ import { Currency } from '../../schema/enums.js';
 import { LocationStatus, LocationType } from './enums.js';
 import { squareIdFrom } from '../../schema/ids.js';
 import { LocationRef } from './refs.js';
+import { writeFact, writtenType } from '../../schema/write-facts.js';
 
 builder.node(LocationRef, {
-  authScopes: { MERCHANT_PROFILE_READ: true },
+  ...writtenType('MERCHANT_PROFILE_READ'),
   description: 'A place of business of the seller: a shop, a kiosk, an online store.',
-  id: { resolve: (l) => l.id! },
+  id: { resolve: (l) => l.id!, ...writeFact('MERCHANT_PROFILE_READ') },
   loadOne: (id, ctx) => ctx.loaders.location.load(id),
   fields: (t) => ({
-    squareId: t.string({ nullable: false, description: 'Square’s own id for this location.', resolve: (l) => l.id! }),
+    squareId: t.string({ ...writeFact('MERCHANT_PROFILE_READ'), nullable: false, description: 'Square’s own id for this location.', resolve: (l) => l.id! }),
     name: t.exposeString('name', { nullable: true, description: 'The seller’s own name for this location, e.g. “Downtown shop”.' }),
     businessName: t.exposeString('businessName', {
       nullable: true,
       description: 'The business name buyers see for this location, e.g. on receipts.',
     }),
     status: t.field({
+      ...writeFact('MERCHANT_PROFILE_READ'),
       type: LocationStatus,
       nullable: true,
       description: 'Whether the location is active and can take payments.',
