@@ -10,9 +10,10 @@ import { cached as loyalty } from '../../src/apis/loyalty/events.js';
 import { cached as customAttributes } from '../../src/apis/customer-custom-attributes/events.js';
 import { cached as catalog } from '../../src/apis/catalog/events.js';
 import { cached as inventory } from '../../src/apis/inventory/events.js';
+import { cached as locations } from '../../src/apis/locations/events.js';
 
 /** Every API's cached reads. */
-const cached = { ...customers, ...orders, ...payments, ...refunds, ...cards, ...giftCards, ...loyalty, ...customAttributes, ...catalog, ...inventory };
+const cached = { ...customers, ...orders, ...payments, ...refunds, ...cards, ...giftCards, ...loyalty, ...customAttributes, ...catalog, ...inventory, ...locations };
 
 const event = (type: string, id: string, object: Record<string, unknown> = {}) => ({ type, data: { id, object } });
 
@@ -83,6 +84,8 @@ const CASES: Array<[string, ReturnType<typeof event>, string[]]> = [
     }),
   ),
   // Square's catalog event names no object: the whole catalog is read again.
+  ['location.created', event('location.created', 'L1', { location: { id: 'L1' } }), [cached.locations]],
+  ['location.updated', event('location.updated', 'L1', { location: { id: 'L1' } }), [cached.locations]],
   ['catalog.version.updated', event('catalog.version.updated', '', { catalog_version: { updated_at: '2026-01-01T00:00:00Z' } }), [cached.catalog]],
   ['inventory.count.updated', event('inventory.count.updated', 'E1', { inventory_counts: [{ catalog_object_id: 'V1' }] }), [cached.inventory]],
 ];
@@ -94,7 +97,7 @@ describe('what each webhook event makes stale', () => {
 
   it('covers every event type it knows, and no unknown one changes anything', () => {
     expect(new Set(CASES.map(([, body]) => body.type))).toEqual(HEARD_EVENTS);
-    expect(staleAfterEvent('location.created', event('location.created', 'L1'))).toEqual([]);
+    expect(staleAfterEvent('invoice.created', event('invoice.created', 'I1'))).toEqual([]);
     expect(staleAfterEvent('payment.updated', null)).toEqual([cached.ordersOfCustomers]);
   });
 });

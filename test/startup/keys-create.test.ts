@@ -55,6 +55,7 @@ describe('npm run keys:create', () => {
     expect(JSON.parse(readFileSync(path, 'utf8')).defaultBudget).toEqual({ costPerSecond: 5, burst: 10 });
   });
 
+  // Seven runs of the CLI, each loading every Square API's module to know its scopes: about 7 s each on a busy 2-core machine.
   it('refuses bad input with a usage line and leaves the keys file as it was', async () => {
     const path = join(dir, 'refused.json');
     const taken = generateKey('taken', ['ORDERS_READ']);
@@ -78,5 +79,5 @@ describe('npm run keys:create', () => {
     expect(broken.code).toBe(2);
     expect(broken.stderr).toContain('is not valid JSON');
     expect(readFileSync(path, 'utf8')).toBe(before);
-  });
+  }, 120_000);
 });
