@@ -6,9 +6,10 @@ import { SqliteEventStore } from '../../src/store/index.js';
 import { CachedCustomerDocument, CachedCustomerNamesDocument, CachedObjectsDocument, CustomerOverviewDocument } from '../gql/graphql.js';
 import { trackWebhooks } from '../support/cache.js';
 import { eventually } from '../support/eventually.js';
+import { key } from '../support/fixtures.js';
 import { countCalls, SERVER_TOKEN, useGateway, type TestStack } from '../support/gateway.js';
 import { orderPaidByCard } from '../support/merchant.js';
-import { CREATE_PAYMENT, key, newCard, newCustomer, newGiftCard, usd } from '../support/payments.js';
+import { CREATE_PAYMENT, newCard, newCustomer, newGiftCard, usd } from '../support/payments.js';
 import { subscribeSse } from '../support/sse.js';
 
 interface Arranged {

@@ -11,9 +11,9 @@ import {
   RedeemLoyaltyRewardDocument,
 } from '../gql/graphql.js';
 import { eventually } from '../support/eventually.js';
+import { key } from '../support/fixtures.js';
 import { useGateway } from '../support/gateway.js';
 import { setUpProgram } from '../support/loyalty.js';
-import { key } from '../support/payments.js';
 import { subscribeSse } from '../support/sse.js';
 
 const reader = generateKey('loyalty', ['CUSTOMERS_READ', 'LOYALTY_READ', 'LOYALTY_WRITE', 'ORDERS_READ']);

@@ -1,15 +1,12 @@
-import { randomUUID } from 'node:crypto';
 import type { Square } from 'square';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ApiKeyRing, generateKey } from '../../src/gateway/api-keys.js';
 import { ChargeCustomerDocument, CreateOrderDocument, CreatePaymentDocument, LinkGiftCardToCustomerDocument, PayOrderDocument } from '../gql/graphql.js';
+import { key } from '../support/fixtures.js';
 import { useGateway } from '../support/gateway.js';
-import { newCard, newGiftCard } from '../support/payments.js';
+import { newCard, newGiftCard, usd } from '../support/payments.js';
 
 const stack = useGateway();
-
-const key = () => randomUUID();
-const usd = (amount: number) => ({ amount: String(amount), currency: 'USD' });
 
 const CREATE = `mutation($input: CreateOrderInput!) {
   createOrder(input: $input) {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ApiKeyRing, generateKey } from '../../src/gateway/api-keys.js';
+import { key } from '../support/fixtures.js';
 import { useGateway } from '../support/gateway.js';
 import {
   CANCEL_BY_KEY,
@@ -8,7 +9,6 @@ import {
   COMPLETE_PAYMENT,
   CREATE_PAYMENT,
   DISABLE_CARD,
-  key,
   newCard,
   newCustomer,
   newGiftCard,

@@ -5,8 +5,9 @@ import { SqliteEventStore, type EventStore } from '../../src/store/index.js';
 import { CachedCustomerDocument } from '../gql/graphql.js';
 import { trackWebhooks } from '../support/cache.js';
 import { eventually } from '../support/eventually.js';
+import { key } from '../support/fixtures.js';
 import { createTestGateway, SERVER_TOKEN, useGateway, type TestGatewayOptions } from '../support/gateway.js';
-import { key, newCustomer } from '../support/payments.js';
+import { newCustomer } from '../support/payments.js';
 import { REDIS_SERVER, startPrivateRedis, type PrivateRedis } from '../support/private-redis.js';
 import { subscribeSse, type SseSubscription } from '../support/sse.js';
 

@@ -2,9 +2,10 @@ import { randomInt } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ApiKeyRing, generateKey, type Scope } from '../../src/gateway/api-keys.js';
 import { arrangeStorefront } from '../support/catalog.js';
+import { key } from '../support/fixtures.js';
 import { useGateway } from '../support/gateway.js';
 import { setUpProgram } from '../support/loyalty.js';
-import { key, newCard, newCustomer, newGiftCard, usd } from '../support/payments.js';
+import { newCard, newCustomer, newGiftCard, usd } from '../support/payments.js';
 
 /**
  * One write per mutation, each by a key holding only the scopes that mutation requires:

@@ -11,8 +11,8 @@ import { createEmulator, type Emulator } from '../../src/emulator/server.js';
 import { PostgresEventStore } from '../../src/store/index.js';
 import { DemoCustomerLineageDocument } from '../gql/graphql.js';
 import { eventually } from '../support/eventually.js';
+import { key } from '../support/fixtures.js';
 import { SERVER_TOKEN, type GraphQLResult } from '../support/gateway.js';
-import { key } from '../support/payments.js';
 import { subscribeSse, type SseSubscription } from '../support/sse.js';
 import { DATABASE_URL, postgresLocation, type StoreLocation } from '../support/stores.js';
 

@@ -1,5 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import type { SquareClient } from 'square';
+import { key } from './fixtures.js';
 
 /** The documents the payment-side mutation tests send, as a client would write them. */
 const ERRORS = `... on Error { message code } ... on ValidationError { field }`;
@@ -36,8 +36,8 @@ export const REFUND_PAYMENT = `mutation($input: RefundPaymentInput!) { refundPay
   ... on RefundPaymentSuccess { refund { id squareId status reason amountMoney { amount currency } payment { squareId refundedMoney { amount } } } }
   ${ERRORS} } }`;
 
+/** US dollars as the gateway's MoneyInput takes them: the amount a BigInt string. */
 export const usd = (amount: number | string) => ({ amount: String(amount), currency: 'USD' as const });
-export const key = () => randomUUID();
 
 /** A new customer profile, made straight through Square. */
 export async function newCustomer(square: SquareClient, givenName = 'Payer'): Promise<string> {
