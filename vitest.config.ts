@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import { defineConfig } from 'vitest/config';
+import { WAIT } from './test/support/waiting.js';
 
 const require = createRequire(import.meta.url);
 
@@ -10,6 +11,7 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     testTimeout: 30_000,
     hookTimeout: 30_000,
+    expect: { poll: WAIT },
     pool: 'forks',
     // Two files at once use both cores of the CI machine (the default leaves one to vitest itself).
     maxWorkers: 2,

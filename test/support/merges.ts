@@ -1,6 +1,6 @@
-import { expect } from 'vitest';
-import { eventually } from './eventually.js';
+import { expect, vi } from 'vitest';
 import { SERVER_TOKEN, type TestStack } from './gateway.js';
+import { WAIT } from './waiting.js';
 
 /** A seller's merge of duplicate profiles in Square (the emulator's control plane stands in for the dashboard). */
 export async function merge(stack: TestStack, fromIds: string[]): Promise<string> {
@@ -15,9 +15,9 @@ export async function merge(stack: TestStack, fromIds: string[]): Promise<string
 
 /** Waits until the gateway has applied the merge's webhook: `customerId` lists `count` merged profiles. */
 export async function untilMerged(stack: TestStack, customerId: string, count: number): Promise<string[]> {
-  return eventually(`the merge into ${customerId}`, async () => {
+  return vi.waitUntil(async () => {
     const result = await stack.gql(`query($id: ID!) { customer(id: $id) { mergedFrom } }`, { id: customerId });
     const mergedFrom = result.data?.customer?.mergedFrom as string[] | undefined;
     return mergedFrom?.length === count && mergedFrom;
-  });
+  }, WAIT);
 }
