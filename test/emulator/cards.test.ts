@@ -2,17 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { buildCardDoc } from '../../src/emulator/domain/cards.js';
 import { DEMO_CARDS } from '../../src/emulator/domain/test-values.js';
 import { useEmulator } from '../support/emulator.js';
-import { addCustomer, eventsFor, failure, newToken } from '../support/fixtures.js';
+import { addCustomer, eventsFor, failure, key, newMerchant, newToken } from '../support/fixtures.js';
 
 const square = useEmulator();
 
-let keys = 0;
-const key = () => `card-key-${++keys}`;
-
 /** A merchant with one customer, and a way to store cards for that customer. */
 function merchant() {
-  const token = newToken();
-  const client = square.client(token);
+  const { token, client } = newMerchant(square);
   const customerId = addCustomer(square, token);
   const createCard = (card: Record<string, unknown> = {}, sourceId = 'cnon:card-nonce-ok') =>
     client.cards.create({ idempotencyKey: key(), sourceId, card: { customerId, ...card } });

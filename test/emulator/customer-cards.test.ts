@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { useEmulator } from '../support/emulator.js';
-import { addCustomer, eventsFor, failure, newToken } from '../support/fixtures.js';
+import { addCustomer, eventsFor, failure, newMerchant } from '../support/fixtures.js';
 
 const square = useEmulator();
 
 function merchant() {
-  const token = newToken();
-  return { token, client: square.client(token), customerId: addCustomer(square, token, { given_name: 'Ada' }) };
+  const { token, client } = newMerchant(square);
+  return { token, client, customerId: addCustomer(square, token, { given_name: 'Ada' }) };
 }
 
 describe('CreateCustomerCard (deprecated)', () => {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { serialization, type Square } from 'square';
 import { describe, expect, it } from 'vitest';
 import { useEmulator } from '../support/emulator.js';
-import { addCustomer, failure, newToken } from '../support/fixtures.js';
+import { addCustomer, failure, newMerchant } from '../support/fixtures.js';
 
 const square = useEmulator();
 
@@ -16,15 +16,14 @@ const SELECTION = (names: string[], maxItems = 1) => ({
 });
 
 function merchant() {
-  const token = newToken();
-  const client = square.client(token);
+  const { token, client, merchantId } = newMerchant(square);
   const define = async (fields: Partial<Square.CustomAttributeDefinition> = {}) =>
     (
       await client.customers.customAttributeDefinitions.create({
         customAttributeDefinition: { key: `key-${randomUUID().slice(0, 8)}`, schema: TYPE('String'), ...fields },
       })
     ).customAttributeDefinition!;
-  return { token, client, define, customerId: addCustomer(square, token, { given_name: 'Ada' }), merchantId: square.emulator.ctx.merchantFor(token) };
+  return { token, client, define, customerId: addCustomer(square, token, { given_name: 'Ada' }), merchantId };
 }
 
 const events = (merchantId: string) => square.emulator.ctx.webhooks.events().filter((e) => e.merchant_id === merchantId);

@@ -1,15 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { useEmulator } from '../support/emulator.js';
-import { addCustomer, eventsFor, failure, newToken } from '../support/fixtures.js';
+import { addCustomer, eventsFor, failure, key, newMerchant } from '../support/fixtures.js';
 
 const square = useEmulator();
 
 function merchant() {
-  const token = newToken();
-  const client = square.client(token);
+  const { token, client } = newMerchant(square);
   const createGroup = async (name = `Group ${randomUUID()}`) =>
-    (await client.customers.groups.create({ idempotencyKey: randomUUID(), group: { name } })).group!;
+    (await client.customers.groups.create({ idempotencyKey: key(), group: { name } })).group!;
   return { token, client, createGroup, customerId: addCustomer(square, token, { given_name: 'Ada' }) };
 }
 

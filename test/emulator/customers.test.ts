@@ -3,14 +3,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { SquareError, serialization, type Square } from 'square';
 import { describe, expect, it } from 'vitest';
 import { useEmulator } from '../support/emulator.js';
+import { newMerchant } from '../support/fixtures.js';
 
 const square = useEmulator();
 
-/** A fresh merchant: its token, an SDK client and its merchant id. */
-function merchant() {
-  const token = `customers-${randomUUID()}`;
-  return { token, client: square.client(token), merchantId: square.emulator.ctx.merchantFor(token) };
-}
+const merchant = () => newMerchant(square);
 
 function events(merchantId: string, type?: string) {
   return square.emulator.ctx.webhooks.events().filter((e) => e.merchant_id === merchantId && (!type || e.type === type));

@@ -1,22 +1,15 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { SquareClient } from 'square';
 import { describe, expect, it } from 'vitest';
 import { redeemGiftCard, refundToGiftCard } from '../../src/emulator/domain/gift-card-activities.js';
 import { newLocation } from '../../src/emulator/domain/locations.js';
 import { useEmulator } from '../support/emulator.js';
-import { eventsFor, newToken } from '../support/fixtures.js';
+import { eventsFor, key, newMerchant, wireUsd as usd } from '../support/fixtures.js';
 
 const square = useEmulator();
 
-let keys = 0;
-const key = () => `activity-key-${++keys}`;
-const usd = (amount: number) => ({ amount, currency: 'USD' });
-
 /** A merchant with a PENDING digital gift card, and raw-JSON helpers for activities on it. */
 async function giftCard() {
-  const token = newToken();
-  const client: SquareClient = square.client(token);
-  const merchantId = square.emulator.ctx.merchantFor(token);
+  const { token, client, merchantId } = newMerchant(square);
   const locationId = (await client.locations.list()).locations![0]!.id!;
   const card = (await client.giftCards.create({ idempotencyKey: key(), locationId, giftCard: { type: 'DIGITAL' } })).giftCard!;
   const post = (activity: Record<string, unknown>, idempotencyKey = key()) =>

@@ -1,16 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { TEST_GIFT_CARD_GAN } from '../../src/emulator/domain/test-values.js';
 import { useEmulator } from '../support/emulator.js';
-import { addCustomer, eventsFor, failure, newToken } from '../support/fixtures.js';
+import { addCustomer, eventsFor, failure, key, newMerchant, newToken } from '../support/fixtures.js';
 
 const square = useEmulator();
 
-let keys = 0;
-const key = () => `gift-key-${++keys}`;
-
 async function merchant() {
-  const token = newToken();
-  const client = square.client(token);
+  const { token, client } = newMerchant(square);
   const locationId = (await client.locations.list()).locations![0]!.id!;
   const create = (giftCard: { type: 'DIGITAL' | 'PHYSICAL'; ganSource?: 'SQUARE' | 'OTHER'; gan?: string } = { type: 'DIGITAL' }) =>
     client.giftCards.create({ idempotencyKey: key(), locationId, giftCard }).then((r) => r.giftCard!);

@@ -4,23 +4,22 @@ import { describe, expect, it } from 'vitest';
 import { addPaymentTender, addRefundToOrder, assertOrderPayable, createOrderForPayment } from '../../src/emulator/domain/order-payments.js';
 import { newId } from '../../src/emulator/plumbing/ids.js';
 import { useEmulator } from '../support/emulator.js';
+import { newMerchant, wireUsd as usd } from '../support/fixtures.js';
 
 const square = useEmulator();
-const usd = (amount: number) => ({ amount, currency: 'USD' as const });
 
 /** A fresh merchant with raw JSON calls, so that amounts are checked as they go over the wire. */
 async function merchant() {
-  const token = `orders-${randomUUID()}`;
+  const { token, client, merchantId } = newMerchant(square);
   const call = (method: string, path: string, body?: unknown) => square.raw(method, path, { token, body });
   const { body } = await call('GET', '/v2/locations');
-  const merchantId = square.emulator.ctx.merchantFor(token);
   const locationId: string = body.locations[0].id;
   const create = async (order: Record<string, unknown>, key: string = randomUUID()) => {
     const response = await call('POST', '/v2/orders', { idempotency_key: key, order: { location_id: locationId, ...order } });
     expect(response.status, JSON.stringify(response.body)).toBe(200);
     return response.body.order;
   };
-  return { token, call, merchantId, locationId, create, client: square.client(token) };
+  return { token, call, merchantId, locationId, create, client };
 }
 
 const item = (amount: number, quantity = '1', extra: Record<string, unknown> = {}) => ({

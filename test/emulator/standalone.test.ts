@@ -5,10 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SquareClient, SquareError } from 'square';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { readCommandLine } from '../../src/emulator/cli.js';
 import { DEMO_TOKEN } from '../../src/emulator/seed.js';
-import { eventually } from '../support/eventually.js';
+import { WAIT } from '../support/waiting.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const BIN = join(ROOT, 'src/emulator/main.ts');
@@ -32,10 +32,10 @@ async function start(args: string[], env: Record<string, string> = {}): Promise<
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
-  const url = await eventually('the emulator URL', async () => {
+  const url = await vi.waitUntil(() => {
     if (child.exitCode !== null) throw new Error(`square-emulator exited with ${child.exitCode}: ${stderr}`);
     return /listening on (\S+)/.exec(stdout)?.[1];
-  }, 60_000);
+  }, { ...WAIT, timeout: 60_000 });
   return {
     url,
     stdout: () => stdout,

@@ -32,14 +32,6 @@ function receiver() {
   };
 }
 
-async function until(check: () => boolean, timeoutMs = 5000) {
-  const started = Date.now();
-  while (!check()) {
-    if (Date.now() - started > timeoutMs) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
-
 describe('webhook signing', () => {
   it('matches the documented check vector', () => {
     expect(signWebhook('asdf1234', 'https://example.com/webhook', '{"hello":"world"}')).toBe(
@@ -69,7 +61,7 @@ describe('webhook delivery', () => {
       id: 'CUST1',
       object: { customer: { id: 'CUST1' } },
     })!;
-    await until(() => hook.deliveries.length === 1);
+    await expect.poll(() => hook.deliveries.length).toBe(1);
     const [delivery] = hook.deliveries;
     const body = JSON.parse(delivery!.body);
     expect(body).toEqual({
@@ -101,7 +93,7 @@ describe('webhook delivery', () => {
   it('marks deleted objects', async () => {
     hook.deliveries.length = 0;
     dispatcher.emit({ merchantId: 'M', type: 'customer.deleted', id: 'C', object: { customer: { id: 'C' } }, deleted: true });
-    await until(() => hook.deliveries.length === 1);
+    await expect.poll(() => hook.deliveries.length).toBe(1);
     expect(JSON.parse(hook.deliveries[0]!.body).data).toMatchObject({ type: 'customer', id: 'C', deleted: true });
   });
 
@@ -109,7 +101,7 @@ describe('webhook delivery', () => {
     hook.deliveries.length = 0;
     hook.failNext(2);
     dispatcher.emit({ merchantId: 'M', type: 'payment.updated', id: 'P', object: { payment: { id: 'P' } } });
-    await until(() => hook.deliveries.length === 3);
+    await expect.poll(() => hook.deliveries.length).toBe(3);
     expect(new Set(hook.deliveries.map((d) => d.body)).size).toBe(1);
     expect(hook.deliveries.map((d) => d.headers['square-retry-number'])).toEqual([undefined, '1', '2']);
     expect(hook.deliveries[1]!.headers['square-retry-reason']).toBe('http_error_503');
@@ -121,7 +113,7 @@ describe('webhook delivery', () => {
     hook.deliveries.length = 0;
     hook.failNext(10);
     dispatcher.emit({ merchantId: 'M', type: 'payment.updated', id: 'P2' });
-    await until(() => hook.deliveries.length === 4);
+    await expect.poll(() => hook.deliveries.length).toBe(4);
     await new Promise((r) => setTimeout(r, 300));
     expect(hook.deliveries).toHaveLength(4);
     hook.failNext(0);

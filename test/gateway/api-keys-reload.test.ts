@@ -6,7 +6,6 @@ import { watchKeysFile } from '../../src/gateway/api-keys-file.js';
 import { ApiKeyRing, generateKey } from '../../src/gateway/api-keys.js';
 import { print } from 'graphql';
 import { graphql } from '../gql/index.js';
-import { eventually } from '../support/eventually.js';
 import { useGateway } from '../support/gateway.js';
 import { subscribeSse } from '../support/sse.js';
 
@@ -42,7 +41,7 @@ describe('API keys reloaded from GATEWAY_API_KEYS_FILE', () => {
 
     // Noticed by the file watch (or the poll), with no signal and no restart.
     write([{ ...alice!.entry, revoked: true }, bob!.entry, carol!.entry]);
-    await eventually('the keys file reloaded', async () => (await codeFor(carol!.key)) === 'OK');
+    await expect.poll(() => codeFor(carol!.key)).toBe('OK');
     expect(await codeFor(alice!.key)).toBe('UNAUTHENTICATED');
     expect(await codeFor(bob!.key)).toBe('OK');
     const last = await subscription.next(5_000);

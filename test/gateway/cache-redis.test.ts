@@ -3,7 +3,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Gateway } from '../../src/gateway/server.js';
 import { CachedCustomerDocument } from '../gql/graphql.js';
 import { trackWebhooks } from '../support/cache.js';
-import { eventually } from '../support/eventually.js';
 import { createTestGateway, useGateway } from '../support/gateway.js';
 import { newCard, newCustomer } from '../support/payments.js';
 import { REDIS_URL, testPrefix } from '../support/redis.js';
@@ -59,6 +58,6 @@ describe.skipIf(!REDIS_URL)('the cache shared by two instances over Redis', () =
     expect(await stack.calls()).toEqual([]);
     await square.customers.update({ customerId, givenName: 'After' });
     await settled();
-    await eventually('instance B to serve the change A heard of', async () => (await readOn(bUrl, customerId)).givenName === 'After');
+    await expect.poll(async () => (await readOn(bUrl, customerId)).givenName).toBe('After');
   });
 });

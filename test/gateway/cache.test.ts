@@ -7,10 +7,10 @@ import { SqliteEventStore } from '../../src/store/index.js';
 import { CachedCustomerDocument, CachedCustomerNamesDocument, CachedObjectsDocument, CustomerOverviewDocument } from '../gql/graphql.js';
 import { graphql } from '../gql/index.js';
 import { trackWebhooks } from '../support/cache.js';
-import { eventually } from '../support/eventually.js';
+import { key } from '../support/fixtures.js';
 import { countCalls, SERVER_TOKEN, useGateway, type TestStack } from '../support/gateway.js';
 import { orderPaidByCard } from '../support/merchant.js';
-import { CREATE_PAYMENT, key, newCard, newCustomer, newGiftCard, usd } from '../support/payments.js';
+import { CREATE_PAYMENT, newCard, newCustomer, newGiftCard, usd } from '../support/payments.js';
 import { subscribeSse } from '../support/sse.js';
 
 interface Arranged {
@@ -35,7 +35,7 @@ async function arrange(square: SquareClient): Promise<Arranged> {
 
 /** Reads until `fresh` holds; fails if it never does. */
 async function served<T>(what: string, read: () => Promise<T>, fresh: (data: T) => boolean): Promise<void> {
-  await eventually(what, async () => fresh(await read()));
+  await expect.poll(async () => fresh(await read()), { message: what }).toBe(true);
 }
 
 /** The read is answered from the cache: a repeat makes no Square call. */

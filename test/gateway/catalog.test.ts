@@ -12,7 +12,6 @@ import {
 } from '../gql/graphql.js';
 import { trackWebhooks } from '../support/cache.js';
 import { arrangeStorefront } from '../support/catalog.js';
-import { eventually } from '../support/eventually.js';
 import { useGateway } from '../support/gateway.js';
 import { subscribeSse } from '../support/sse.js';
 
@@ -65,10 +64,9 @@ describe('the catalog in the graph', () => {
         },
       ],
     });
-    await eventually('the new count is served', async () => {
-      const first = (await storefront()).data!.catalogItems!.edges[0]!.node.variations[0]!;
-      return first.inventory!.some((c) => c.state === 'IN_STOCK' && c.quantity === '10');
-    });
+    await expect
+      .poll(async () => (await storefront()).data!.catalogItems!.edges[0]!.node.variations[0]!.inventory)
+      .toContainEqual(expect.objectContaining({ state: 'IN_STOCK', quantity: '10' }));
   });
 
   it('pages by name, filters by text and looks an item up by global id or squareId', async () => {

@@ -16,7 +16,6 @@ import {
 } from '../gql/graphql.js';
 import { graphql } from '../gql/index.js';
 import { createTestGateway, useGateway, type TestStack } from '../support/gateway.js';
-import { eventually } from '../support/eventually.js';
 import { arrangeMerchant } from '../support/merchant.js';
 import { subscribeSse } from '../support/sse.js';
 import { REDIS_URL, testPrefix } from '../support/redis.js';
@@ -261,10 +260,12 @@ describe.skipIf(!REDIS_URL)('an API key’s budget across instances, in Redis', 
     const roomyBucket = `${prefix}square-budget:api-key:${roomy.entry.sha256}`;
     for (const url of urls) {
       await redis.del(roomyBucket);
-      await eventually('the instance to spend in Redis', async () => {
-        await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': roomy.key }, body: '{"query":"{ __typename }"}' });
-        return (await redis.exists(roomyBucket)) === 1;
-      });
+      await expect
+        .poll(async () => {
+          await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': roomy.key }, body: '{"query":"{ __typename }"}' });
+          return redis.exists(roomyBucket);
+        })
+        .toBe(1);
     }
     const first = await ask(urls[0]!);
     expect(first.errors).toBeUndefined();

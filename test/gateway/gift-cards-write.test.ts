@@ -16,8 +16,9 @@ import {
   RedeemGiftCardDocument,
 } from '../gql/graphql.js';
 import { graphql } from '../gql/index.js';
+import { key } from '../support/fixtures.js';
 import { countCalls, SERVER_TOKEN, useGateway, type TestStack } from '../support/gateway.js';
-import { key, newCustomer, newGiftCard, usd, writes } from '../support/payments.js';
+import { newCustomer, newGiftCard, usd, writes } from '../support/payments.js';
 import { subscribeSse, type SseSubscription } from '../support/sse.js';
 
 const stack = useGateway();

@@ -1,13 +1,13 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { ApiKeyRing, generateKey } from '../../src/gateway/api-keys.js';
 import type { Gateway } from '../../src/gateway/server.js';
 import { SqliteEventStore } from '../../src/store/index.js';
 import { CustomerOverviewDocument } from '../gql/graphql.js';
-import { eventually } from '../support/eventually.js';
 import { createTestGateway, useGateway } from '../support/gateway.js';
 import { REDIS_URL, testPrefix } from '../support/redis.js';
+import { WAIT } from '../support/waiting.js';
 
 const logging = false;
 const key = generateKey('health-test', ['CUSTOMERS_READ']);
@@ -134,10 +134,10 @@ describe('GET /readyz', () => {
 
   it.skipIf(!REDIS_URL)('is ready once its Redis connection is', async () => {
     await withGateway(stack.emulatorUrl, { redisUrl: REDIS_URL, pubsubPrefix: testPrefix() }, async (url) => {
-      const ready = await eventually('readiness', async () => {
+      const ready = await vi.waitUntil(async () => {
         const answer = await probe(url, '/readyz');
         return answer.status === 200 && answer;
-      });
+      }, WAIT);
       expect(ready.body).toEqual({ status: 'ready', checks: { eventStore: 'ok', redis: 'ok', square: 'ok' } });
     });
   });

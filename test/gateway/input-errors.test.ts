@@ -2,8 +2,9 @@ import { print } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { CSRF_HEADER } from '../../src/gateway/csrf.js';
 import { graphql } from '../gql/index.js';
+import { key } from '../support/fixtures.js';
 import { useGateway } from '../support/gateway.js';
-import { CREATE_PAYMENT, key, usd } from '../support/payments.js';
+import { CREATE_PAYMENT, usd } from '../support/payments.js';
 import { subscribeSse } from '../support/sse.js';
 
 const stack = useGateway();

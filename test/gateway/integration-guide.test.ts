@@ -3,7 +3,9 @@ import type { DocumentNode } from 'graphql';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ActivateGiftCardDocument, CreateGiftCardDocument } from '../gql/graphql.js';
 import { graphql } from '../gql/index.js';
+import { key } from '../support/fixtures.js';
 import { useGateway } from '../support/gateway.js';
+import { usd } from '../support/payments.js';
 
 /**
  * Square's guide to integrating the Customers API with the Cards, Gift Cards, Payments
@@ -11,8 +13,6 @@ import { useGateway } from '../support/gateway.js';
  */
 const stack = useGateway();
 
-const key = () => randomUUID();
-const usd = (amount: number) => ({ amount: String(amount), currency: 'USD' });
 const ids = (connection: { edges: Array<{ node: { squareId: string } }> }) => connection.edges.map((e) => e.node.squareId);
 
 /** Runs an operation and returns its data, failing on any top-level error; the guide reads the answers as plain JSON. */

@@ -1,16 +1,16 @@
 import { print } from 'graphql';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { SquareClient } from 'square';
 import { createEmulator } from '../../src/emulator/server.js';
 import type { Gateway } from '../../src/gateway/server.js';
 import type { EventStore } from '../../src/store/index.js';
 import { graphql } from '../gql/index.js';
-import { eventually } from '../support/eventually.js';
+import { key } from '../support/fixtures.js';
 import { createTestGateway, SERVER_TOKEN, useGateway, type TestStack } from '../support/gateway.js';
-import { key } from '../support/payments.js';
 import { REDIS_URL, testPrefix } from '../support/redis.js';
 import { subscribeSse, type SseSubscription } from '../support/sse.js';
 import { DATABASE_URL, postgresLocation, type StoreLocation } from '../support/stores.js';
+import { WAIT } from '../support/waiting.js';
 
 const PAYMENT_UPDATED = print(graphql(`subscription LiveResumePayments { paymentUpdated { squareId } }`));
 
@@ -51,10 +51,10 @@ async function disconnectAndResume(stack: TestStack, store: EventStore, resumeUr
   const merchantId = await merchantOf(stack);
   const first = await subscribeSse(stack.url, PAYMENT_UPDATED);
   const before = await pay(stack);
-  const seenBefore = await eventually('the first payment’s events applied', async () => {
+  const seenBefore = await vi.waitUntil(async () => {
     const events = await paymentEventsAfter(store, merchantId, 0);
     return events.some((e) => e.paymentId === before) && events;
-  });
+  }, WAIT);
   const ownEvents = seenBefore.filter((e) => e.paymentId === before);
   const heard = await receive(first, ownEvents.length);
   expect(heard.map((m) => m.paymentId)).toEqual(ownEvents.map(() => before));
@@ -63,10 +63,10 @@ async function disconnectAndResume(stack: TestStack, store: EventStore, resumeUr
   first.close();
 
   const missedPayments = [await pay(stack), await pay(stack)];
-  const missed = await eventually('the missed payments’ events applied', async () => {
+  const missed = await vi.waitUntil(async () => {
     const events = await paymentEventsAfter(store, merchantId, Number(lastId));
     return missedPayments.every((id) => events.some((e) => e.paymentId === id)) && events;
-  });
+  }, WAIT);
 
   const resumed = await subscribeSse(resumeUrl, PAYMENT_UPDATED, {}, { headers: { 'last-event-id': lastId } });
   expect(await receive(resumed, missed.length)).toEqual(missed);
@@ -90,10 +90,10 @@ describe('resuming live updates (SQLite store)', () => {
   it('takes the last id as a query parameter, for clients that cannot set headers', async () => {
     const merchantId = await merchantOf(stack);
     const paymentId = await pay(stack);
-    const events = await eventually('the payment’s events applied', async () => {
+    const events = await vi.waitUntil(async () => {
       const all = await paymentEventsAfter(stack.store!, merchantId, 0);
       return all.some((e) => e.paymentId === paymentId) && all;
-    });
+    }, WAIT);
     const before = events.findIndex((e) => e.paymentId === paymentId);
     const after = before === 0 ? '0' : events[before - 1]!.id;
     const resumed = await subscribeSse(`${stack.url}?lastEventId=${after}`, PAYMENT_UPDATED);
@@ -121,7 +121,7 @@ describe('resuming live updates (SQLite store)', () => {
       const start = (await stack.store!.appliedAfter(merchantId, 0, 10_000)).at(-1)?.sequence ?? 0;
       await pay(stack);
       await pay(stack);
-      await eventually('two payments applied', async () => (await stack.store!.appliedAfter(merchantId, start, 10)).length >= 2);
+      await expect.poll(async () => (await stack.store!.appliedAfter(merchantId, start, 10)).length).toBeGreaterThanOrEqual(2);
       const subscription = await subscribeSse(narrowUrl, PAYMENT_UPDATED, {}, { headers: { 'last-event-id': String(start) } });
       const message = await subscription.next();
       expect(message.errors?.[0]?.extensions?.code).toBe('REPLAY_WINDOW_EXCEEDED');

@@ -10,10 +10,9 @@ import {
   LoyaltyProgramDocument,
   RedeemLoyaltyRewardDocument,
 } from '../gql/graphql.js';
-import { eventually } from '../support/eventually.js';
+import { key } from '../support/fixtures.js';
 import { useGateway } from '../support/gateway.js';
 import { setUpProgram } from '../support/loyalty.js';
-import { key } from '../support/payments.js';
 import { subscribeSse } from '../support/sse.js';
 
 const reader = generateKey('loyalty', ['CUSTOMERS_READ', 'LOYALTY_READ', 'LOYALTY_WRITE', 'ORDERS_READ']);
@@ -97,9 +96,9 @@ describe('loyalty in the graph', () => {
       const { data } = await stack.gql(CustomersWithLoyaltyDocument, { first: 100 }, as(readerKey));
       return data!.customers!.edges.find((e) => e.node.squareId === customerId)!.node.loyaltyAccount!.balance;
     };
-    await eventually('the first balance', async () => (await balanceOf()) === 5);
+    await expect.poll(balanceOf).toBe(5);
     await stack.square().loyalty.accounts.adjust({ accountId, idempotencyKey: key(), adjustPoints: { points: 4 } });
-    await eventually('the adjusted balance', async () => (await balanceOf()) === 9);
+    await expect.poll(balanceOf).toBe(9);
   });
 
   it('accumulates for a paid order once and for given points, answering with the new balance', async () => {

@@ -6,7 +6,6 @@ import { SqliteEventStore } from '../../src/store/index.js';
 import { EventProcessor } from '../../src/webhooks/index.js';
 import { CachedCustomerDocument, CustomerOverviewDocument, PaymentsOfCustomerDocument } from '../gql/graphql.js';
 import { trackWebhooks } from '../support/cache.js';
-import { eventually } from '../support/eventually.js';
 import { addFault } from '../support/faults.js';
 import { SERVER_TOKEN, useGateway, type TestStack } from '../support/gateway.js';
 import { newCard, newCustomer } from '../support/payments.js';
@@ -104,7 +103,7 @@ describe('/metrics', () => {
     expect(subscription.status).toBe(200);
     expect(sample(await scrape(stack), 'gateway_graphql_subscriptions_open')).toBe(1);
     subscription.close();
-    await eventually('the closed subscription to end', async () => sample(await scrape(stack), 'gateway_graphql_subscriptions_open') === 0);
+    await expect.poll(async () => sample(await scrape(stack), 'gateway_graphql_subscriptions_open')).toBe(0);
   });
 
   it('names no token, seller or customer', async () => {

@@ -1,17 +1,14 @@
-import { randomUUID } from 'node:crypto';
 import type { DocumentNode } from 'graphql';
 import type { Square } from 'square';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ApiKeyRing, generateKey } from '../../src/gateway/api-keys.js';
 import { ChargeCustomerDocument, CreateOrderDocument, CreatePaymentDocument, LinkGiftCardToCustomerDocument, PayOrderDocument } from '../gql/graphql.js';
 import { graphql } from '../gql/index.js';
+import { key } from '../support/fixtures.js';
 import { useGateway } from '../support/gateway.js';
-import { newCard, newGiftCard } from '../support/payments.js';
+import { newCard, newGiftCard, usd } from '../support/payments.js';
 
 const stack = useGateway();
-
-const key = () => randomUUID();
-const usd = (amount: number) => ({ amount: String(amount), currency: 'USD' });
 
 // The writes' answers are read as plain JSON, every member of their unions alike.
 const CREATE: DocumentNode = graphql(`mutation OrdersWriteCreate($input: CreateOrderInput!) {

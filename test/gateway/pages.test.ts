@@ -7,9 +7,10 @@ import {
   OrdersPageDocument,
   PaymentsPageDocument,
 } from '../gql/graphql.js';
+import { key } from '../support/fixtures.js';
 import { useGateway } from '../support/gateway.js';
 import { orderPaidByCard } from '../support/merchant.js';
-import { key, newCard, newCustomer, newGiftCard } from '../support/payments.js';
+import { newCard, newCustomer, newGiftCard } from '../support/payments.js';
 
 const stack = useGateway();
 

@@ -2,6 +2,7 @@ import type { DocumentNode } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { ApiKeyRing, generateKey } from '../../src/gateway/api-keys.js';
 import { graphql } from '../gql/index.js';
+import { key } from '../support/fixtures.js';
 import { useGateway } from '../support/gateway.js';
 import {
   CANCEL_BY_KEY,
@@ -10,7 +11,6 @@ import {
   COMPLETE_PAYMENT,
   CREATE_PAYMENT,
   DISABLE_CARD,
-  key,
   newCard,
   newCustomer,
   newGiftCard,

@@ -1,15 +1,16 @@
 import { print } from 'graphql';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Gateway } from '../../src/gateway/server.js';
 import { SqliteEventStore, type EventStore } from '../../src/store/index.js';
 import { CachedCustomerDocument } from '../gql/graphql.js';
 import { graphql } from '../gql/index.js';
 import { trackWebhooks } from '../support/cache.js';
-import { eventually } from '../support/eventually.js';
+import { key } from '../support/fixtures.js';
 import { createTestGateway, SERVER_TOKEN, useGateway, type TestGatewayOptions } from '../support/gateway.js';
-import { key, newCustomer } from '../support/payments.js';
+import { newCustomer } from '../support/payments.js';
 import { REDIS_SERVER, startPrivateRedis, type PrivateRedis } from '../support/private-redis.js';
 import { subscribeSse, type SseSubscription } from '../support/sse.js';
+import { WAIT } from '../support/waiting.js';
 
 /** Each request's deadline here: short, so that "answered within it" means something. */
 const DEADLINE_MS = 8_000;
@@ -45,7 +46,7 @@ describe.skipIf(!REDIS_SERVER)('a Redis that stops answering', () => {
     bStore = new SqliteEventStore(':memory:');
     b = createTestGateway(stack.emulatorUrl, settings, bStore);
     bUrl = await b.listen();
-    for (const url of [stack.url, bUrl]) await eventually('the instance ready on its Redis', async () => (await readyz(url)).status === 200);
+    for (const url of [stack.url, bUrl]) await vi.waitUntil(async () => (await readyz(url)).status === 200, WAIT);
   });
   afterAll(async () => {
     redis?.thaw();
@@ -82,15 +83,15 @@ describe.skipIf(!REDIS_SERVER)('a Redis that stops answering', () => {
       for (let i = client; loaded; i++) answers.push(await read(i % 2 === 0 ? stack.url : bUrl, customerId));
     });
     try {
-      await eventually('some answers before the freeze', async () => answers.length >= 8);
+      await expect.poll(() => answers.length).toBeGreaterThanOrEqual(8);
       redis.freeze();
       const frozenAt = answers.length;
-      await eventually('answers while Redis is frozen', async () => answers.length >= frozenAt + 20);
+      await expect.poll(() => answers.length).toBeGreaterThanOrEqual(frozenAt + 20);
       for (const url of [stack.url, bUrl]) {
-        const unready = await eventually('/readyz to name the hung Redis', async () => {
+        const unready = await vi.waitUntil(async () => {
           const answer = await readyz(url);
           return answer.body.degraded?.budget !== undefined && answer.body.degraded.cache !== undefined && answer;
-        });
+        }, WAIT);
         expect(unready.status).toBe(503);
         expect(unready.body.checks.redis).toBe('timed out');
         expect(unready.body.degraded).toMatchObject({ budget: 'timed out', cache: 'timed out' });
@@ -99,10 +100,10 @@ describe.skipIf(!REDIS_SERVER)('a Redis that stops answering', () => {
       redis.thaw();
     }
     for (const url of [stack.url, bUrl]) {
-      const ready = await eventually('/readyz ready again', async () => {
+      const ready = await vi.waitUntil(async () => {
         const answer = await readyz(url);
         return answer.status === 200 && answer;
-      });
+      }, WAIT);
       expect(ready.body).toEqual({ status: 'ready', checks: { eventStore: 'ok', redis: 'ok', square: 'ok' } });
     }
     loaded = false;
@@ -116,10 +117,10 @@ describe.skipIf(!REDIS_SERVER)('a Redis that stops answering', () => {
     // Back on Redis: a read spends the shared budget and fills the shared cache again.
     await redis.client.flushall();
     expect((await read(bUrl, customerId)).givenName).toBe('Frozen');
-    const keys = await eventually('the budget and the cache in Redis again', async () => {
+    const keys = await vi.waitUntil(async () => {
       const found = await redis.client.keys(`${prefix}*`);
       return found.some((k) => k.startsWith(`${prefix}square-budget:`)) && found.some((k) => k.startsWith(`${prefix}cache:`)) && found;
-    });
+    }, WAIT);
     expect(keys.length).toBeGreaterThan(1);
   });
 
@@ -155,7 +156,7 @@ describe.skipIf(!REDIS_SERVER)('a Redis that stops answering', () => {
     const topic = `${prefix}square:${merchantId}`;
     const onA = await subscribeSse(stack.url, PAYMENT_UPDATED);
     const onB = await subscribeSse(bUrl, PAYMENT_UPDATED);
-    await eventually('both instances subscribed in Redis', async () => ((await redis.client.pubsub('NUMSUB', topic)) as [string, number])[1] >= 2);
+    await expect.poll(async () => ((await redis.client.pubsub('NUMSUB', topic)) as [string, number])[1]).toBeGreaterThanOrEqual(2);
     const start = (await stack.store!.appliedAfter(merchantId, 0, 10_000)).at(-1)?.sequence ?? 0;
     let duringOutage: string[];
     let onAHeard: string[];
@@ -176,7 +177,7 @@ describe.skipIf(!REDIS_SERVER)('a Redis that stops answering', () => {
     expect(onAHeard).toEqual(duringOutage);
 
     // Redis answers again: an event applied by A reaches B's subscriber through it.
-    await eventually('Redis serving live updates again', async () => (await readyz(bUrl)).status === 200 && (await readyz(stack.url)).status === 200);
+    await expect.poll(async () => [(await readyz(bUrl)).status, (await readyz(stack.url)).status]).toEqual([200, 200]);
     const afterIds = await appliedOf(start, [await pay()]);
     expect(afterIds.length).toBeGreaterThan(0);
     await idsUntil(onB, afterIds);

@@ -1,16 +1,17 @@
 import { print } from 'graphql';
 import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ApiKeyRing, generateKey } from '../../src/gateway/api-keys.js';
 import { liveEventOf } from '../../src/gateway/pubsub.js';
 import type { Gateway } from '../../src/gateway/server.js';
 import { SqliteEventStore, type EventStore } from '../../src/store/index.js';
 import { graphql } from '../gql/index.js';
+import { key } from '../support/fixtures.js';
 import { createTestGateway, SERVER_TOKEN, useGateway, type TestStack } from '../support/gateway.js';
-import { CREATE_PAYMENT, key, newCard, newCustomer, newGiftCard, usd } from '../support/payments.js';
-import { eventually } from '../support/eventually.js';
+import { CREATE_PAYMENT, newCard, newCustomer, newGiftCard, usd } from '../support/payments.js';
 import { REDIS_URL, testPrefix } from '../support/redis.js';
 import { subscribeSse, type SseSubscription } from '../support/sse.js';
+import { WAIT } from '../support/waiting.js';
 
 const PAYMENT_UPDATED = print(
   graphql(`subscription LivePayments($customerId: ID, $locationId: ID) {
@@ -282,13 +283,13 @@ describe.skipIf(!REDIS_URL)('live updates across gateway instances over Redis', 
     const onA = await subscribeSse(stack.url, PAYMENT_UPDATED);
     // Both instances' SUBSCRIBE has reached Redis before anything is published: the SSE
     // stream opens before the SUBSCRIBE completes, and on a loaded machine well before.
-    await eventually('both instances subscribed in Redis', async () => {
+    await vi.waitUntil(async () => {
       // A subscription that ended (an error instead of a stream) would never subscribe: say so at once, with what it sent.
       for (const [name, s] of [['A', onA], ['B', onB]] as const) {
         if (s.completed) throw new Error(`instance ${name}'s subscription ended: ${JSON.stringify(await s.drain(0))}`);
       }
       return (await subscribers(topic)) >= 2;
-    });
+    }, WAIT);
 
     const paymentId = await payDirectly(stack, SERVER_TOKEN);
     const { events } = (await (await fetch(`${stack.emulatorUrl}/_emulator/events`)).json()) as {
@@ -311,6 +312,6 @@ describe.skipIf(!REDIS_URL)('live updates across gateway instances over Redis', 
     onA.close();
     onB.close();
     // A subscriber that goes away leaves no subscription behind in Redis.
-    await eventually('no subscription left in Redis', async () => (await subscribers(topic)) === 0);
+    await expect.poll(() => subscribers(topic)).toBe(0);
   });
 });

@@ -4,9 +4,10 @@ import type { Scope } from '../../src/apis/api.js';
 import { ApiKeyRing, generateKey } from '../../src/gateway/api-keys.js';
 import { graphql } from '../gql/index.js';
 import { arrangeStorefront } from '../support/catalog.js';
+import { key } from '../support/fixtures.js';
 import { useGateway } from '../support/gateway.js';
 import { setUpProgram } from '../support/loyalty.js';
-import { key, newCard, newCustomer, newGiftCard, usd } from '../support/payments.js';
+import { newCard, newCustomer, newGiftCard, usd } from '../support/payments.js';
 
 /**
  * One write per mutation, each by a key holding only the scopes that mutation requires:

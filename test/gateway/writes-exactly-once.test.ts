@@ -36,8 +36,9 @@ import {
   UpsertCustomerCustomAttributeDocument,
 } from '../gql/graphql.js';
 import { addFault, clearFaults, failAfterCommit, failBeforeCommit } from '../support/faults.js';
+import { key } from '../support/fixtures.js';
 import { SERVER_TOKEN, useGateway, type GraphQLResult, type TestStack } from '../support/gateway.js';
-import { key, newCard, newCustomer, newGiftCard, usd } from '../support/payments.js';
+import { newCard, newCustomer, newGiftCard, usd } from '../support/payments.js';
 
 const money = (cents: number) => ({ amount: BigInt(cents), currency: 'USD' as const });
 

@@ -8,8 +8,9 @@ import {
   SaveCardDocument,
   UnlinkGiftCardFromCustomerDocument,
 } from '../gql/graphql.js';
+import { key } from '../support/fixtures.js';
 import { useGateway } from '../support/gateway.js';
-import { key, newCard, newCustomer, usd, writes } from '../support/payments.js';
+import { newCard, newCustomer, usd, writes } from '../support/payments.js';
 
 const NO_SUCH_CUSTOMER = 'NO_SUCH_CUSTOMER_ID';
 const notFound = { __typename: 'NotFoundError', code: 'NOT_FOUND', field: 'input.customerId' };

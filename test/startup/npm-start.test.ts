@@ -5,10 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { print } from 'graphql';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DEMO_CUSTOMER_ID, DEMO_TOKEN } from '../../src/emulator/seed.js';
 import { DemoCustomerLineageDocument } from '../gql/graphql.js';
-import { eventually } from '../support/eventually.js';
+import { WAIT } from '../support/waiting.js';
 
 const MAIN = fileURLToPath(new URL('../../src/main.ts', import.meta.url));
 const EMULATOR_MAIN = fileURLToPath(new URL('../../src/emulator/main.ts', import.meta.url));
@@ -111,7 +111,7 @@ describe('npm start in demo mode', () => {
     const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
     try {
       // A first start compiles the gateway and seeds the demo data: on a machine busy with other suites that took over 15 s.
-      const gatewayUrl = await eventually('the gateway URL', async () => /GraphQL gateway:\s+(\S+)/.exec(stdout)?.[1], 90_000);
+      const gatewayUrl = await vi.waitUntil(() => /GraphQL gateway:\s+(\S+)/.exec(stdout)?.[1], { ...WAIT, timeout: 90_000 });
       const emulatorUrl = /Square emulator with demo data: (\S+)/.exec(stdout)![1]!;
       expect(emulatorUrl).not.toMatch(/:0$/);
       expect(stdout).toContain('events kept in memory');
@@ -138,7 +138,8 @@ describe('npm start in demo mode', () => {
           body: JSON.stringify({ from_customer_ids: customers.map((c) => c.id) }),
         });
         const survivor = ((await response.json()) as { customer: { id: string } }).customer.id;
-        return eventually(`the merge into ${survivor}`, async () => (await lineage(survivor))?.mergedFrom.length === 2 && survivor);
+        await expect.poll(async () => (await lineage(survivor))?.mergedFrom.length).toBe(2);
+        return survivor;
       };
       await merge();
       await fetch(`${emulatorUrl}/_emulator/reset`, { method: 'POST' });

@@ -6,16 +6,16 @@ import { fileURLToPath } from 'node:url';
 import { print } from 'graphql';
 import pg from 'pg';
 import { SquareClient } from 'square';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createEmulator, type Emulator } from '../../src/emulator/server.js';
 import { PostgresEventStore } from '../../src/store/index.js';
 import { DemoCustomerLineageDocument } from '../gql/graphql.js';
 import { graphql } from '../gql/index.js';
-import { eventually } from '../support/eventually.js';
+import { key } from '../support/fixtures.js';
 import { SERVER_TOKEN, type GraphQLResult } from '../support/gateway.js';
-import { key } from '../support/payments.js';
 import { subscribeSse, type SseSubscription } from '../support/sse.js';
 import { DATABASE_URL, postgresLocation, type StoreLocation } from '../support/stores.js';
+import { WAIT } from '../support/waiting.js';
 
 const MAIN = fileURLToPath(new URL('../../src/main.ts', import.meta.url));
 const TSX = import.meta.resolve('tsx');
@@ -107,10 +107,10 @@ describe.skipIf(!DATABASE_URL)('the gateway on PostgreSQL while its connections 
     gateway.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
     gateway.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
     gateway.once('exit', (code, signal) => (exit = `exited with ${code ?? signal}`));
-    gatewayUrl = await eventually('the gateway URL', async () => {
+    gatewayUrl = await vi.waitUntil(() => {
       if (exit) throw new Error(`the gateway ${exit} before it listened:\n${output}`);
       return /GraphQL gateway:\s+(\S+)/.exec(output)?.[1]?.replace(/\/graphql$/, '');
-    }, 60_000);
+    }, { ...WAIT, timeout: 60_000 });
   }, 90_000);
 
   afterAll(async () => {
@@ -203,16 +203,15 @@ describe.skipIf(!DATABASE_URL)('the gateway on PostgreSQL while its connections 
 
     // Square (the emulator) delivers again until acknowledged, so in the end every event it sent is.
     const sent = emulator.ctx.webhooks.events().map((event) => event.event_id);
-    await eventually('every event acknowledged', async () => sent.every((id) => acknowledged.has(id)), 60_000);
-    const { rows: stored } = await eventually(
-      'every acknowledged event applied',
+    await expect.poll(() => sent.filter((id) => !acknowledged.has(id)), { timeout: 60_000 }).toEqual([]);
+    const { rows: stored } = await vi.waitUntil(
       async () => {
         const result = await admin.query<{ event_id: string; type: string; applied_seq: string | null }>(
           `SELECT event_id, type, applied_seq FROM ${location.schema}.webhook_events`,
         );
         return result.rows.every((row) => row.applied_seq !== null) && result.rowCount === acknowledged.size && result;
       },
-      30_000,
+      { ...WAIT, timeout: 30_000 },
     );
     expect(new Set(stored.map((row) => row.event_id))).toEqual(new Set(acknowledged.keys()));
     expect(new Set(stored.map((row) => row.applied_seq)).size).toBe(stored.length);

@@ -1,5 +1,6 @@
+import { vi } from 'vitest';
 import type { TestStack } from './gateway.js';
-import { eventually } from './eventually.js';
+import { WAIT } from './waiting.js';
 
 async function emitted(stack: TestStack): Promise<Array<{ event_id: string; type: string }>> {
   return ((await (await fetch(`${stack.emulatorUrl}/_emulator/events`)).json()) as { events: Array<{ event_id: string; type: string }> }).events;
@@ -16,7 +17,7 @@ export function trackWebhooks(stack: TestStack): () => Promise<string[]> {
   stack.gateway.webhooks!.processor.onApplied((event) => void applied.add(event.eventId));
   return async () => {
     const events = await emitted(stack);
-    await eventually('the emulator’s webhooks to be applied', async () => events.every((e) => applied.has(e.event_id)));
+    await vi.waitUntil(() => events.every((e) => applied.has(e.event_id)), WAIT);
     const types = events.slice(seen).map((e) => e.type);
     seen = events.length;
     return types;

@@ -6,6 +6,15 @@ import type { TestEmulator } from './emulator.js';
 /** A fresh token, so that a test has a merchant of its own. */
 export const newToken = () => `test-${randomUUID()}`;
 
+/** A fresh idempotency key. */
+export const key = (): string => randomUUID();
+
+/** A merchant of its own: a fresh token, an SDK client for it, and its merchant id. */
+export function newMerchant(square: TestEmulator) {
+  const token = newToken();
+  return { token, client: square.client(token), merchantId: square.emulator.ctx.merchantFor(token) };
+}
+
 /**
  * Stores a customer for `token`'s merchant straight into the emulator, for tests of
  * APIs that only need one to exist (cards, gift cards on file).
@@ -34,20 +43,21 @@ export async function failure(call: Promise<unknown>): Promise<{ status: number 
   return { status: error.statusCode, errors: error.errors };
 }
 
+/** US dollars as the SDK takes them. */
 export const usd = (amount: number) => ({ amount: BigInt(amount), currency: 'USD' as const });
+/** US dollars as Square's JSON carries them, for raw calls. */
+export const wireUsd = (amount: number) => ({ amount, currency: 'USD' as const });
 
 /**
  * A merchant of its own, with CreatePayment (a card nonce and $10.00 unless told
  * otherwise) and RefundPayment ($10.00 unless told otherwise) at hand.
  */
 export function paymentMerchant(square: TestEmulator) {
-  const token = newToken();
-  const client = square.client(token);
-  const merchantId = square.emulator.ctx.merchantFor(token);
+  const { token, client, merchantId } = newMerchant(square);
   const pay = async (request: Partial<Square.CreatePaymentRequest> = {}) =>
-    (await client.payments.create({ sourceId: 'cnon:card-nonce-ok', idempotencyKey: randomUUID(), amountMoney: usd(1000), ...request }))
+    (await client.payments.create({ sourceId: 'cnon:card-nonce-ok', idempotencyKey: key(), amountMoney: usd(1000), ...request }))
       .payment!;
   const refund = async (request: Partial<Square.RefundPaymentRequest>) =>
-    (await client.refunds.refundPayment({ idempotencyKey: randomUUID(), amountMoney: usd(1000), ...request })).refund!;
+    (await client.refunds.refundPayment({ idempotencyKey: key(), amountMoney: usd(1000), ...request })).refund!;
   return { token, client, merchantId, pay, refund };
 }

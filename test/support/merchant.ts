@@ -1,5 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import type { Square, SquareClient } from 'square';
+import { key } from './fixtures.js';
 import { newGiftCard } from './payments.js';
 
 export interface ArrangedCustomer {
@@ -16,8 +16,6 @@ export interface ArrangedMerchant {
   /** A Square Online order: no customer_id on the order, the customer only on its payment. */
   onlineOrder: { orderId: string; paymentId: string; customerId: string };
 }
-
-const key = () => randomUUID();
 
 /**
  * Builds a merchant through Square's API only (as a real seller's data would come to

@@ -1,7 +1,7 @@
-import { expect } from 'vitest';
 import { graphql } from '../gql/index.js';
-import { eventually } from './eventually.js';
+import { expect, vi } from 'vitest';
 import { SERVER_TOKEN, type TestStack } from './gateway.js';
+import { WAIT } from './waiting.js';
 
 /** A seller's merge of duplicate profiles in Square (the emulator's control plane stands in for the dashboard). */
 export async function merge(stack: TestStack, fromIds: string[]): Promise<string> {
@@ -16,9 +16,9 @@ export async function merge(stack: TestStack, fromIds: string[]): Promise<string
 
 /** Waits until the gateway has applied the merge's webhook: `customerId` lists `count` merged profiles. */
 export async function untilMerged(stack: TestStack, customerId: string, count: number): Promise<string[]> {
-  return eventually(`the merge into ${customerId}`, async () => {
+  return vi.waitUntil(async () => {
     const result = await stack.gql(graphql(`query MergedFrom($id: ID!) { customer(id: $id) { mergedFrom } }`), { id: customerId });
     const mergedFrom = result.data?.customer?.mergedFrom;
     return mergedFrom?.length === count && mergedFrom;
-  });
+  }, WAIT);
 }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { DocumentNode } from 'graphql';
 import type { SquareClient } from 'square';
 import { graphql } from '../gql/index.js';
+import { key } from './fixtures.js';
 
 /*
  * The documents the payment-side mutation tests send, as a client would write them. Their
@@ -40,8 +41,8 @@ export const REFUND_PAYMENT: DocumentNode = graphql(`mutation PaymentsRefundPaym
   ... on RefundPaymentSuccess { refund { id squareId status reason amountMoney { amount currency } payment { squareId refundedMoney { amount } } } }
   ...PaymentWriteErrors } }`);
 
+/** US dollars as the gateway's MoneyInput takes them: the amount a BigInt string. */
 export const usd = (amount: number | string) => ({ amount: String(amount), currency: 'USD' as const });
-export const key = () => randomUUID();
 
 /** A new customer profile, made straight through Square. */
 export async function newCustomer(square: SquareClient, givenName = 'Payer'): Promise<string> {

@@ -1,7 +1,8 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { Redis } from 'ioredis';
-import { eventually } from './eventually.js';
+import { vi } from 'vitest';
 import { freePort } from '../../scripts/free-port.js';
+import { WAIT } from './waiting.js';
 
 /** Whether `redis-server` can be started here; CI installs it. */
 export const REDIS_SERVER = spawnSync('redis-server', ['--version']).status === 0;
@@ -30,14 +31,14 @@ export async function startPrivateRedis(): Promise<PrivateRedis> {
   const url = `redis://127.0.0.1:${port}`;
   const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1 });
   client.on('error', () => {});
-  await eventually('the private redis-server to answer', async () => {
+  await vi.waitUntil(async () => {
     try {
       if (client.status === 'wait' || client.status === 'end') await client.connect();
       return (await client.ping()) === 'PONG';
     } catch {
       return false;
     }
-  });
+  }, WAIT);
   return {
     url,
     client,

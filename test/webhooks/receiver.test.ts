@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { SquareClient, WebhooksHelper } from 'square';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createEmulator, type Emulator } from '../../src/emulator/server.js';
 import { createGateway, type Gateway } from '../../src/gateway/server.js';
 import type { EventStore } from '../../src/store/index.js';
 import { EventProcessor, MAX_WEBHOOK_BODY_BYTES, webhookSignature, type AppliedEvent } from '../../src/webhooks/index.js';
 import { sqliteLocation, lineageOf, STORE_BACKENDS, type StoreLocation } from '../support/stores.js';
-import { eventually } from '../support/eventually.js';
 import { capturedLogs } from '../support/logs.js';
 import { NO_SQUARE } from '../support/gateway.js';
+import { WAIT } from '../support/waiting.js';
 
 const KEY = 'test-signature-key';
 const NOTIFICATION_URL = 'https://gateway.example.com/webhooks/square';
@@ -108,7 +108,7 @@ describe('the webhook receiver', () => {
     expect(response).toEqual({ status: 200, body: { received: true } });
     const stored = await store.event(merge.event_id);
     expect(stored).toMatchObject({ rawBody: raw, type: 'customer.created', merchantId: 'MERCHANT1' });
-    await eventually('the merge event applied', async () => (await store.event(merge.event_id))?.appliedAt);
+    await expect.poll(async () => (await store.event(merge.event_id))?.appliedAt).toBeTruthy();
     expect(await lineageOf(store, 'MERCHANT1', 'C1')).toEqual(['A1', 'B1']);
     expect(applied.map((e) => e.eventId)).toEqual([merge.event_id]);
     expect(applied[0]).toMatchObject({ merchantId: 'MERCHANT1', type: 'customer.created', body: merge });
@@ -120,7 +120,7 @@ describe('the webhook receiver', () => {
     const raw = JSON.stringify(e);
     expect(await store.recordEvent(e, raw)).toBe('new');
     expect(await deliver(raw)).toEqual({ status: 200, body: { received: true, duplicate: true } });
-    await eventually('the redelivered event applied', async () => (await store.event(e.event_id))?.appliedAt);
+    await expect.poll(async () => (await store.event(e.event_id))?.appliedAt).toBeTruthy();
     expect(applied.map((a) => a.eventId)).toEqual([e.event_id]);
   });
 
@@ -209,7 +209,7 @@ describe('the webhook receiver', () => {
   it('records and acknowledges an event type it does not know, as a no-op', async () => {
     const e = event('loyalty.account.created');
     expect(await deliver(JSON.stringify(e))).toEqual({ status: 200, body: { received: true } });
-    await eventually('the event applied', async () => (await store.event(e.event_id))?.appliedAt);
+    await expect.poll(async () => (await store.event(e.event_id))?.appliedAt).toBeTruthy();
     expect(applied.map((a) => a.type)).toEqual(['loyalty.account.created']);
   });
 
@@ -218,13 +218,13 @@ describe('the webhook receiver', () => {
       data: { type: 'customer', id: 'Z', object: { event_context: { merge: { from_customer_ids: 'A', to_customer_id: 7 } } } },
     });
     expect((await deliver(JSON.stringify(e))).status).toBe(200);
-    await eventually('the event applied', async () => (await store.event(e.event_id))?.appliedAt);
+    await expect.poll(async () => (await store.event(e.event_id))?.appliedAt).toBeTruthy();
     expect(await lineageOf(store, 'MERCHANT1', 'Z')).toEqual([]);
 
     // An id far longer than Square's, which PostgreSQL's index of merges might not hold, is as malformed.
     const long = mergeEvent(['A', 'x'.repeat(101)], 'Z');
     expect((await deliver(JSON.stringify(long))).status).toBe(200);
-    await eventually('the event applied', async () => (await store.event(long.event_id))?.appliedAt);
+    await expect.poll(async () => (await store.event(long.event_id))?.appliedAt).toBeTruthy();
     expect(await lineageOf(store, 'MERCHANT1', 'Z')).toEqual([]);
   });
 
@@ -237,7 +237,7 @@ describe('the webhook receiver', () => {
     expect(answers.every((a) => a.status === 200)).toBe(true);
     expect(answers.filter((a) => !a.body.duplicate)).toHaveLength(1);
     expect(later.body).toEqual({ received: true, duplicate: true });
-    await eventually('the merge event applied', async () => (await store.event(merge.event_id))?.appliedAt);
+    await expect.poll(async () => (await store.event(merge.event_id))?.appliedAt).toBeTruthy();
     await gateway.webhooks!.processor.wake();
     expect(applied.filter((a) => a.eventId === merge.event_id)).toHaveLength(1);
     expect(await lineageOf(store, 'MERCHANT1', 'C2')).toEqual(['A2', 'B2']);
@@ -256,7 +256,7 @@ describe('the webhook receiver', () => {
       });
       expect(response.status).toBe(503);
       expect(((await response.json()) as { error: { code: string } }).error.code).toBe('STORE_UNAVAILABLE');
-      await eventually('the request line', async () => logs.lines().some((l) => l.msg === 'request'));
+      await expect.poll(() => logs.lines().some((l) => l.msg === 'request')).toBe(true);
       expect(logs.lines().filter((l) => l.level === 50)).toEqual([
         expect.objectContaining({ requestId: 'delivery-1', msg: 'webhook event could not be stored:', err: expect.objectContaining({ message: 'disk full' }) }),
       ]);
@@ -332,7 +332,7 @@ describe('processing across a restart', () => {
         const good = Array.from({ length: 100 }, () => event('payment.updated'));
         for (const e of good) expect((await postSigned(base, JSON.stringify(e))).status).toBe(200);
 
-        await eventually('all 102 events applied', async () => (await store.pendingEvents(1)).length === 0);
+        await expect.poll(async () => (await store.pendingEvents(1)).length).toBe(0);
         for (const e of good) expect((await store.event(e.event_id))?.appliedAt).toBeTruthy();
         expect(await store.event(poison.event_id)).toMatchObject({ rawBody: raw, attempts: 0, parkedAt: null, appliedAt: expect.any(String) });
         expect(await lineageOf(store, 'MERCHANT1', 'C\u0000')).toEqual(['A\u0000', '\ud800']);
@@ -375,7 +375,7 @@ describe('processing across a restart', () => {
           expect(seen).toEqual(good.map((e) => e.event_id));
           expect(await store.event(poison.event_id)).toMatchObject({ lastError: 'refused by the store', parkedAt: null });
 
-          const parked = await eventually('the failing event parked', async () => (await store.event(poison.event_id))?.parkedAt && store.event(poison.event_id));
+          const parked = await vi.waitUntil(async () => (await store.event(poison.event_id))?.parkedAt && store.event(poison.event_id), WAIT);
           expect(parked).toMatchObject({ attempts: 3, lastError: 'refused by the store', appliedAt: null, nextAttemptAt: null });
           expect(attemptsAt).toHaveLength(3);
           // Backoff doubles: 200 ms, then 400 ms.
@@ -427,7 +427,7 @@ describe('processing across a restart', () => {
       const processor = new EventProcessor(flaky, { retryMs: 10, logger: { warn: () => {}, error: (...args) => errors.push(args) } });
       await processor.start();
       expect(await lineageOf(store, 'MERCHANT1', 'C')).toEqual([]);
-      await eventually('the event applied', async () => (await store.event(e.event_id))?.appliedAt);
+      await expect.poll(async () => (await store.event(e.event_id))?.appliedAt).toBeTruthy();
       expect(await lineageOf(store, 'MERCHANT1', 'C')).toEqual(['A', 'B']);
       expect(errors).toHaveLength(2);
       await processor.stop();
@@ -477,10 +477,10 @@ describe('processing across a restart', () => {
       const errors: unknown[] = [];
       const processor = new EventProcessor(outage, { retryMs: 10, maxAttempts: 1, logger: { warn: () => {}, error: (...args) => errors.push(args) } });
       await processor.start();
-      await eventually('a few passes failing on the store', async () => errors.length >= 3);
+      await expect.poll(() => errors.length).toBeGreaterThanOrEqual(3);
       expect(await store.event(e.event_id)).toMatchObject({ attempts: 0, parkedAt: null, appliedAt: null });
       down = false;
-      await eventually('the event applied', async () => (await store.event(e.event_id))?.appliedAt);
+      await expect.poll(async () => (await store.event(e.event_id))?.appliedAt).toBeTruthy();
       expect(await store.event(e.event_id)).toMatchObject({ attempts: 0, parkedAt: null });
       await processor.stop();
     } finally {
@@ -546,16 +546,11 @@ describe("the emulator's merges, end to end", () => {
     const [a, b, d] = [await create('Ada'), await create('Bea'), await create('Dee')];
 
     const c = await merge(token, [a, b]);
-    expect(await eventually('the lineage of c', async () => (await lineageOf(store, merchantId, c)).length === 2 && lineageOf(store, merchantId, c))).toEqual([a, b]);
+    await expect.poll(() => lineageOf(store, merchantId, c)).toEqual([a, b]);
     expect(await store.mergedInto(merchantId, a)).toBe(c);
 
     const e = await merge(token, [c, d]);
-    expect(await eventually('the lineage of e', async () => (await lineageOf(store, merchantId, e)).length === 4 && lineageOf(store, merchantId, e))).toEqual([
-      a,
-      b,
-      c,
-      d,
-    ]);
+    await expect.poll(() => lineageOf(store, merchantId, e)).toEqual([a, b, c, d]);
     for (const id of [a, b, c, d]) expect(await store.mergedInto(merchantId, id)).toBe(e);
     expect(await store.mergedInto(merchantId, e)).toBeUndefined();
 
@@ -569,7 +564,7 @@ describe("the emulator's merges, end to end", () => {
       (event) => event.merchant_id === merchantId,
     );
     expect(emitted.length).toBeGreaterThanOrEqual(2 + 2 + 2);
-    await eventually('no pending events', async () => (await store.pendingEvents(1)).length === 0);
+    await expect.poll(async () => (await store.pendingEvents(1)).length).toBe(0);
     for (const event of emitted) expect((await store.event(event.event_id))?.appliedAt).toBeTruthy();
   });
 });
