@@ -1,8 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { ApiKeyRing, generateKey } from '../../../src/gateway/api-keys.js';
 import { graphql } from '../../gql/index.js';
 import { failAfterCommit } from '../../support/faults.js';
+import { key } from '../../support/fixtures.js';
 import { useGateway } from '../../support/gateway.js';
 
 const reader = generateKey('location reader', ['MERCHANT_PROFILE_READ']);
@@ -34,7 +34,7 @@ const LOCATIONS = graphql(`query LocationsList { locations { squareId name statu
 describe('location mutations', () => {
   it('creates a location that takes the main location’s details, shows it in locations at once, and changes it', async () => {
     const before = await stack.gql(LOCATIONS, {}, as(admin));
-    const name = `Kiosk ${randomUUID().slice(0, 8)}`;
+    const name = `Kiosk ${key()}`;
     const created = await stack.gql(CREATE, { input: { name, businessName: 'Café on the pier' } }, as(admin));
     if (created.data?.createLocation?.__typename !== 'CreateLocationSuccess') throw new Error(JSON.stringify(created));
     const { location } = created.data.createLocation;
@@ -63,18 +63,18 @@ describe('location mutations', () => {
     expect(badId.data?.updateLocation).toMatchObject({ __typename: 'ValidationError', field: 'input.id' });
     expect(await stack.calls()).toEqual([]);
 
-    const name = `Stall ${randomUUID().slice(0, 8)}`;
+    const name = `Stall ${key()}`;
     await stack.gql(CREATE, { input: { name } }, as(admin));
     const taken = await stack.gql(CREATE, { input: { name } }, as(admin));
     expect(taken.data?.createLocation).toMatchObject({ __typename: 'ValidationError', field: 'input.name' });
-    const zone = await stack.gql(CREATE, { input: { name: `Van ${randomUUID().slice(0, 8)}`, timezone: 'Mars/Olympus_Mons' } }, as(admin));
+    const zone = await stack.gql(CREATE, { input: { name: `Van ${key()}`, timezone: 'Mars/Olympus_Mons' } }, as(admin));
     expect(zone.data?.createLocation).toMatchObject({ __typename: 'ValidationError', field: 'input.timezone' });
     const unknown = await stack.gql(UPDATE, { input: { id: 'L0000000000000', name: 'x' } }, as(admin));
     expect(unknown.data?.updateLocation).toMatchObject({ __typename: 'NotFoundError', field: 'input.id' });
   });
 
   it('creates one location when Square made it but its answer was lost, settled by the name on a location that is new', async () => {
-    const name = `Pop-up ${randomUUID().slice(0, 8)}`;
+    const name = `Pop-up ${key()}`;
     await failAfterCommit(stack, 'POST', '/v2/locations', 'drop');
     const created = await stack.gql(CREATE, { input: { name } }, as(admin));
     expect(created.data?.createLocation).toMatchObject({ __typename: 'CreateLocationSuccess', location: { name } });
@@ -83,7 +83,7 @@ describe('location mutations', () => {
   });
 
   it('needs MERCHANT_PROFILE_WRITE to write', async () => {
-    const refused = await stack.gql(CREATE, { input: { name: `Booth ${randomUUID().slice(0, 8)}` } }, as(reader));
+    const refused = await stack.gql(CREATE, { input: { name: `Booth ${key()}` } }, as(reader));
     expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', scopes: ['MERCHANT_PROFILE_WRITE'] });
   });
 });
