@@ -1,8 +1,8 @@
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { graphql } from '../gql/index.js';
-import { countCalls, useGateway } from '../support/gateway.js';
-import { arrangeMerchant, orderPaidByCard, type ArrangedMerchant } from '../support/merchant.js';
-import { merge, untilMerged } from '../support/merges.js';
+import { graphql } from '../../gql/index.js';
+import { countCalls, useGateway } from '../../support/gateway.js';
+import { arrangeMerchant, orderPaidByCard, type ArrangedMerchant } from '../../support/merchant.js';
+import { merge, untilMerged } from '../../support/merges.js';
 
 const stack = useGateway({ webhooks: true });
 let merchant: ArrangedMerchant;

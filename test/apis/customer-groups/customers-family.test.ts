@@ -1,6 +1,6 @@
 import type { SquareClient } from 'square';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ApiKeyRing, generateKey } from '../../src/gateway/api-keys.js';
+import { ApiKeyRing, generateKey } from '../../../src/gateway/api-keys.js';
 import {
   AddCustomerToGroupDocument,
   CurrentMerchantDocument,
@@ -11,10 +11,10 @@ import {
   DeleteCustomerCustomAttributeDocument,
   RemoveCustomerFromGroupDocument,
   UpsertCustomerCustomAttributeDocument,
-} from '../gql/graphql.js';
-import { globalId } from '../../src/schema/ids.js';
-import { failAfterCommit } from '../support/faults.js';
-import { countCalls, useGateway } from '../support/gateway.js';
+} from '../../gql/graphql.js';
+import { globalId } from '../../../src/schema/ids.js';
+import { failAfterCommit } from '../../support/faults.js';
+import { countCalls, useGateway } from '../../support/gateway.js';
 
 const reader = generateKey('reader', ['CUSTOMERS_READ']);
 const writer = generateKey('writer', ['CUSTOMERS_READ', 'CUSTOMERS_WRITE', 'MERCHANT_PROFILE_READ']);

@@ -1,9 +1,9 @@
 import type { DocumentNode } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { ApiKeyRing, generateKey } from '../../src/gateway/api-keys.js';
-import { graphql } from '../gql/index.js';
-import { key } from '../support/fixtures.js';
-import { useGateway } from '../support/gateway.js';
+import { ApiKeyRing, generateKey } from '../../../src/gateway/api-keys.js';
+import { graphql } from '../../gql/index.js';
+import { key } from '../../support/fixtures.js';
+import { useGateway } from '../../support/gateway.js';
 import {
   CANCEL_BY_KEY,
   CANCEL_PAYMENT,
@@ -16,7 +16,7 @@ import {
   newGiftCard,
   usd,
   writes,
-} from '../support/payments.js';
+} from '../../support/payments.js';
 
 const stack = useGateway();
 

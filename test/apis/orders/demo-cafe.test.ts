@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { describe, expect, it } from 'vitest';
-import { DEMO_CUSTOMER_ID, DEMO_TOKEN } from '../../src/emulator/seed.js';
-import { graphql } from '../gql/index.js';
-import { useGateway } from '../support/gateway.js';
+import { DEMO_CUSTOMER_ID, DEMO_TOKEN } from '../../../src/emulator/seed.js';
+import { graphql } from '../../gql/index.js';
+import { useGateway } from '../../support/gateway.js';
 
 /** The demo café as `npm start` serves it: its orders taxed with the catalog's SF Sales Tax, as the README says. */
 const stack = useGateway({ emulator: { seed: true }, squareToken: DEMO_TOKEN });

@@ -1,9 +1,9 @@
 import type { SquareClient } from 'square';
 import { afterEach, describe, expect, it } from 'vitest';
-import { clearFaults, failAfterCommit } from '../support/faults.js';
-import { key } from '../support/fixtures.js';
-import { useGateway } from '../support/gateway.js';
-import { CHARGE_CUSTOMER, CREATE_PAYMENT, REFUND_PAYMENT, newCard, newCustomer, usd } from '../support/payments.js';
+import { clearFaults, failAfterCommit } from '../../support/faults.js';
+import { key } from '../../support/fixtures.js';
+import { useGateway } from '../../support/gateway.js';
+import { CHARGE_CUSTOMER, CREATE_PAYMENT, REFUND_PAYMENT, newCard, newCustomer, usd } from '../../support/payments.js';
 
 /** Every payment the emulator holds with this reference id, however many attempts made it. */
 async function paymentsWithReference(square: SquareClient, referenceId: string): Promise<string[]> {

@@ -1,6 +1,6 @@
 import { print } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ApiKeyRing, generateKey } from '../../src/gateway/api-keys.js';
+import { ApiKeyRing, generateKey } from '../../../src/gateway/api-keys.js';
 import {
   NodeByIdDocument,
   NodeLookupDocument,
@@ -14,12 +14,12 @@ import {
   IncrementGiftCardBalanceDocument,
   LoadGiftCardDocument,
   RedeemGiftCardDocument,
-} from '../gql/graphql.js';
-import { graphql } from '../gql/index.js';
-import { key } from '../support/fixtures.js';
-import { countCalls, SERVER_TOKEN, useGateway, type TestStack } from '../support/gateway.js';
-import { newCustomer, newGiftCard, usd, writes } from '../support/payments.js';
-import { subscribeSse, type SseSubscription } from '../support/sse.js';
+} from '../../gql/graphql.js';
+import { graphql } from '../../gql/index.js';
+import { key } from '../../support/fixtures.js';
+import { countCalls, SERVER_TOKEN, useGateway, type TestStack } from '../../support/gateway.js';
+import { newCustomer, newGiftCard, usd, writes } from '../../support/payments.js';
+import { subscribeSse, type SseSubscription } from '../../support/sse.js';
 
 const stack = useGateway();
 let locationId: string;

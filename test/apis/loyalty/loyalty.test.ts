@@ -1,7 +1,7 @@
 import { randomInt } from 'node:crypto';
 import { print } from 'graphql';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ApiKeyRing, generateKey } from '../../src/gateway/api-keys.js';
+import { ApiKeyRing, generateKey } from '../../../src/gateway/api-keys.js';
 import {
   AccumulateLoyaltyPointsDocument,
   CustomersWithLoyaltyDocument,
@@ -9,11 +9,11 @@ import {
   LoyaltyLiveDocument,
   LoyaltyProgramDocument,
   RedeemLoyaltyRewardDocument,
-} from '../gql/graphql.js';
-import { key } from '../support/fixtures.js';
-import { useGateway } from '../support/gateway.js';
-import { setUpProgram } from '../support/loyalty.js';
-import { subscribeSse } from '../support/sse.js';
+} from '../../gql/graphql.js';
+import { key } from '../../support/fixtures.js';
+import { useGateway } from '../../support/gateway.js';
+import { setUpProgram } from '../../support/loyalty.js';
+import { subscribeSse } from '../../support/sse.js';
 
 const reader = generateKey('loyalty', ['CUSTOMERS_READ', 'LOYALTY_READ', 'LOYALTY_WRITE', 'ORDERS_READ']);
 const noLoyalty = generateKey('no-loyalty', ['CUSTOMERS_READ']);

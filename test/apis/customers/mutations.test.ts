@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { graphql } from '../gql/index.js';
-import { useGateway } from '../support/gateway.js';
+import { graphql } from '../../gql/index.js';
+import { useGateway } from '../../support/gateway.js';
 
 const stack = useGateway();
 

@@ -8,13 +8,13 @@ import {
   CustomerPaymentsPageDocument,
   OrdersPageDocument,
   PaymentsPageDocument,
-} from '../gql/graphql.js';
-import { key } from '../support/fixtures.js';
-import { useGateway } from '../support/gateway.js';
-import { arrangeMerchant, type ArrangedMerchant } from '../support/merchant.js';
-import { merge, untilMerged } from '../support/merges.js';
-import { newCard } from '../support/payments.js';
-import { subscribeSse, type SseSubscription } from '../support/sse.js';
+} from '../../gql/graphql.js';
+import { key } from '../../support/fixtures.js';
+import { useGateway } from '../../support/gateway.js';
+import { arrangeMerchant, type ArrangedMerchant } from '../../support/merchant.js';
+import { merge, untilMerged } from '../../support/merges.js';
+import { newCard } from '../../support/payments.js';
+import { subscribeSse, type SseSubscription } from '../../support/sse.js';
 
 const stack = useGateway({ webhooks: true });
 let merchant: ArrangedMerchant;

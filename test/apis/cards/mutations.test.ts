@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { ApiKeyRing, generateKey } from '../../src/gateway/api-keys.js';
-import { graphql } from '../gql/index.js';
-import { key } from '../support/fixtures.js';
-import { useGateway } from '../support/gateway.js';
-import { DISABLE_CARD, SAVE_CARD, newCustomer } from '../support/payments.js';
+import { ApiKeyRing, generateKey } from '../../../src/gateway/api-keys.js';
+import { graphql } from '../../gql/index.js';
+import { key } from '../../support/fixtures.js';
+import { useGateway } from '../../support/gateway.js';
+import { DISABLE_CARD, SAVE_CARD, newCustomer } from '../../support/payments.js';
 
 const stack = useGateway();
 

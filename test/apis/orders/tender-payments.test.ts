@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { SquareClient } from 'square';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { OrderPaymentsFromTendersDocument, OrderPaymentsWithReceiptDocument, PaymentByIdDocument } from '../gql/graphql.js';
-import { countCalls, useGateway } from '../support/gateway.js';
-import { arrangeMerchant } from '../support/merchant.js';
+import { OrderPaymentsFromTendersDocument, OrderPaymentsWithReceiptDocument, PaymentByIdDocument } from '../../gql/graphql.js';
+import { countCalls, useGateway } from '../../support/gateway.js';
+import { arrangeMerchant } from '../../support/merchant.js';
 
 const stack = useGateway();
 

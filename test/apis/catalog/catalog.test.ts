@@ -9,11 +9,11 @@ import {
   OrderLineVariationsDocument,
   StorefrontDocument,
   UpsertCatalogItemDocument,
-} from '../gql/graphql.js';
-import { trackWebhooks } from '../support/cache.js';
-import { arrangeStorefront } from '../support/catalog.js';
-import { useGateway } from '../support/gateway.js';
-import { subscribeSse } from '../support/sse.js';
+} from '../../gql/graphql.js';
+import { trackWebhooks } from '../../support/cache.js';
+import { arrangeStorefront } from '../../support/catalog.js';
+import { useGateway } from '../../support/gateway.js';
+import { subscribeSse } from '../../support/sse.js';
 
 describe('the catalog in the graph', () => {
   const stack = useGateway({ webhooks: true, cacheTtlMs: 600_000 });

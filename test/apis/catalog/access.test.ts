@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ApiKeyRing, generateKey } from '../../src/gateway/api-keys.js';
-import { AdjustInventoryDocument, DeleteCatalogObjectDocument, StorefrontDocument, UpsertCatalogItemDocument } from '../gql/graphql.js';
-import { arrangeStorefront } from '../support/catalog.js';
-import { failAfterCommit } from '../support/faults.js';
-import { useGateway } from '../support/gateway.js';
+import { ApiKeyRing, generateKey } from '../../../src/gateway/api-keys.js';
+import { AdjustInventoryDocument, DeleteCatalogObjectDocument, StorefrontDocument, UpsertCatalogItemDocument } from '../../gql/graphql.js';
+import { arrangeStorefront } from '../../support/catalog.js';
+import { failAfterCommit } from '../../support/faults.js';
+import { useGateway } from '../../support/gateway.js';
 
 const itemsOnly = generateKey('items', ['ITEMS_READ']);
 const stock = generateKey('stock', ['ITEMS_READ', 'INVENTORY_READ']);

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { ApiKeyRing, generateKey } from '../../src/gateway/api-keys.js';
-import { graphql } from '../gql/index.js';
-import { key } from '../support/fixtures.js';
-import { useGateway } from '../support/gateway.js';
-import { CREATE_PAYMENT, REFUND_PAYMENT, newGiftCard, usd, writes } from '../support/payments.js';
+import { ApiKeyRing, generateKey } from '../../../src/gateway/api-keys.js';
+import { graphql } from '../../gql/index.js';
+import { key } from '../../support/fixtures.js';
+import { useGateway } from '../../support/gateway.js';
+import { CREATE_PAYMENT, REFUND_PAYMENT, newGiftCard, usd, writes } from '../../support/payments.js';
 
 const stack = useGateway();
 

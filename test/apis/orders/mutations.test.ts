@@ -1,12 +1,12 @@
 import type { DocumentNode } from 'graphql';
 import type { Square } from 'square';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ApiKeyRing, generateKey } from '../../src/gateway/api-keys.js';
-import { ChargeCustomerDocument, CreateOrderDocument, CreatePaymentDocument, LinkGiftCardToCustomerDocument, PayOrderDocument } from '../gql/graphql.js';
-import { graphql } from '../gql/index.js';
-import { key } from '../support/fixtures.js';
-import { useGateway } from '../support/gateway.js';
-import { newCard, newGiftCard, usd } from '../support/payments.js';
+import { ApiKeyRing, generateKey } from '../../../src/gateway/api-keys.js';
+import { ChargeCustomerDocument, CreateOrderDocument, CreatePaymentDocument, LinkGiftCardToCustomerDocument, PayOrderDocument } from '../../gql/graphql.js';
+import { graphql } from '../../gql/index.js';
+import { key } from '../../support/fixtures.js';
+import { useGateway } from '../../support/gateway.js';
+import { newCard, newGiftCard, usd } from '../../support/payments.js';
 
 const stack = useGateway();
 
