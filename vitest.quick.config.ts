@@ -11,10 +11,10 @@ export default defineConfig({
     ...base.test,
     include: [
       'test/schema/**/*.test.ts',
-      'test/gateway/schema.test.ts',
       'test/install/engines.test.ts',
       'test/square/endpoint.test.ts',
-      'test/square/staleness.test.ts',
+      'test/apis/events.test.ts',
+      'test/docs/**/*.test.ts',
       'test/startup/configuration.test.ts',
     ],
   },
