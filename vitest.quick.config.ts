@@ -10,7 +10,7 @@ export default defineConfig({
   test: {
     ...base.test,
     include: [
-      'test/schema/**/*.test.ts',
+      'test/schema/{connections,query-cost,readme-tour,schema,sdl}.test.ts',
       'test/install/engines.test.ts',
       'test/square/endpoint.test.ts',
       'test/apis/events.test.ts',
