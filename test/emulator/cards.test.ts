@@ -2,14 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { buildCardDoc } from '../../src/emulator/domain/cards.js';
 import { DEMO_CARDS } from '../../src/emulator/domain/test-values.js';
 import { useEmulator } from '../support/emulator.js';
-import { addCustomer, eventsFor, failure, key, newMerchant, newToken } from '../support/fixtures.js';
+import { addCustomer, eventsFor, failure, key, merchantWithCustomer, newToken } from '../support/fixtures.js';
 
 const square = useEmulator();
 
 /** A merchant with one customer, and a way to store cards for that customer. */
 function merchant() {
-  const { token, client } = newMerchant(square);
-  const customerId = addCustomer(square, token);
+  const { token, client, customerId } = merchantWithCustomer(square);
   const createCard = (card: Record<string, unknown> = {}, sourceId = 'cnon:card-nonce-ok') =>
     client.cards.create({ idempotencyKey: key(), sourceId, card: { customerId, ...card } });
   return { token, client, customerId, createCard };

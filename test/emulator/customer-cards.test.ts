@@ -1,13 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { useEmulator } from '../support/emulator.js';
-import { addCustomer, eventsFor, failure, newMerchant } from '../support/fixtures.js';
+import { addCustomer, eventsFor, failure, merchantWithCustomer } from '../support/fixtures.js';
 
 const square = useEmulator();
 
-function merchant() {
-  const { token, client } = newMerchant(square);
-  return { token, client, customerId: addCustomer(square, token, { given_name: 'Ada' }) };
-}
+const merchant = () => merchantWithCustomer(square, { given_name: 'Ada' });
 
 describe('CreateCustomerCard (deprecated)', () => {
   it('stores a card on file that the Cards API sees, with card.created', async () => {

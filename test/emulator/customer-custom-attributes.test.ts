@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { serialization, type Square } from 'square';
 import { describe, expect, it } from 'vitest';
 import { useEmulator } from '../support/emulator.js';
-import { addCustomer, failure, newMerchant } from '../support/fixtures.js';
+import { addCustomer, failure, merchantEvents, merchantWithCustomer } from '../support/fixtures.js';
 
 const square = useEmulator();
 
@@ -16,17 +16,15 @@ const SELECTION = (names: string[], maxItems = 1) => ({
 });
 
 function merchant() {
-  const { token, client, merchantId } = newMerchant(square);
+  const seller = merchantWithCustomer(square, { given_name: 'Ada' });
   const define = async (fields: Partial<Square.CustomAttributeDefinition> = {}) =>
     (
-      await client.customers.customAttributeDefinitions.create({
+      await seller.client.customers.customAttributeDefinitions.create({
         customAttributeDefinition: { key: `key-${randomUUID().slice(0, 8)}`, schema: TYPE('String'), ...fields },
       })
     ).customAttributeDefinition!;
-  return { token, client, define, customerId: addCustomer(square, token, { given_name: 'Ada' }), merchantId };
+  return { ...seller, define };
 }
-
-const events = (merchantId: string) => square.emulator.ctx.webhooks.events().filter((e) => e.merchant_id === merchantId);
 
 describe('Customer custom attribute definitions', () => {
   it('creates a hidden definition at version 1, lists, retrieves, updates (version 2) and deletes it, with webhooks', async () => {
@@ -47,7 +45,7 @@ describe('Customer custom attribute definitions', () => {
 
     await defs.delete({ key: definition.key! });
     expect(await failure(defs.get({ key: definition.key! }))).toMatchObject({ status: 404, errors: [{ code: 'NOT_FOUND', field: 'key' }] });
-    expect(events(merchantId).map((e) => [e.type, e.data.type, e.data.id])).toEqual([
+    expect(merchantEvents(square, merchantId).map((e) => [e.type, e.data.type, e.data.id])).toEqual([
       ['customer.custom_attribute_definition.owned.created', 'custom_attribute_definition', definition.key],
       ['customer.custom_attribute_definition.owned.updated', 'custom_attribute_definition', definition.key],
       ['customer.custom_attribute_definition.owned.deleted', 'custom_attribute_definition', definition.key],
@@ -164,7 +162,7 @@ describe('Customer custom attributes', () => {
     expect(withDefinition?.definition).toMatchObject({ key, name: 'Drink' });
     expect((await attrs.list({ customerId })).data).toEqual([updated]);
     expect((await attrs.list({ customerId, withDefinitions: true })).data[0]?.definition?.key).toBe(key);
-    const updates = events(merchantId).filter((e) => e.type === 'customer.custom_attribute.owned.updated');
+    const updates = merchantEvents(square, merchantId).filter((e) => e.type === 'customer.custom_attribute.owned.updated');
     expect(updates.map((e) => e.data)).toMatchObject([
       { type: 'custom_attribute', id: `${key}:${customerId}`, object: { custom_attribute: { value: 'Latte' } } },
       { type: 'custom_attribute', id: `${key}:${customerId}`, object: { custom_attribute: { value: 'Mocha' } } },
@@ -268,7 +266,7 @@ describe('Customer custom attributes', () => {
     for (const id of [customerId, other]) for (const key of [a, b]) await attrs.upsert({ customerId: id, key, customAttribute: { value: 'v' } });
 
     await attrs.delete({ customerId, key: a });
-    expect(events(merchantId).filter((e) => e.type === 'customer.custom_attribute.owned.deleted').map((e) => e.data)).toMatchObject([
+    expect(merchantEvents(square, merchantId).filter((e) => e.type === 'customer.custom_attribute.owned.deleted').map((e) => e.data)).toMatchObject([
       { id: `${a}:${customerId}`, deleted: true },
     ]);
     await client.customers.customAttributeDefinitions.delete({ key: b });
@@ -303,7 +301,7 @@ describe('Customer custom attributes', () => {
     const { key } = await define();
     await client.customers.customAttributes.upsert({ customerId, key: key!, customAttribute: { value: 'a' } });
     const strict = { unrecognizedObjectKeys: 'fail', allowUnrecognizedEnumValues: false, skipValidation: false } as const;
-    const [created, updated] = events(merchantId);
+    const [created, updated] = merchantEvents(square, merchantId);
     expect(serialization.CustomerCustomAttributeDefinitionOwnedCreatedEvent.parse(created, strict).ok).toBe(true);
     expect(serialization.CustomerCustomAttributeOwnedUpdatedEvent.parse(updated, strict).ok).toBe(true);
   });

@@ -1,15 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { useEmulator } from '../support/emulator.js';
-import { addCustomer, eventsFor, failure, key, newMerchant } from '../support/fixtures.js';
+import { addCustomer, eventsFor, failure, key, merchantWithCustomer } from '../support/fixtures.js';
 
 const square = useEmulator();
 
 function merchant() {
-  const { token, client } = newMerchant(square);
+  const seller = merchantWithCustomer(square, { given_name: 'Ada' });
   const createGroup = async (name = `Group ${randomUUID()}`) =>
-    (await client.customers.groups.create({ idempotencyKey: key(), group: { name } })).group!;
-  return { token, client, createGroup, customerId: addCustomer(square, token, { given_name: 'Ada' }) };
+    (await seller.client.customers.groups.create({ idempotencyKey: key(), group: { name } })).group!;
+  return { ...seller, createGroup };
 }
 
 describe('Customer groups', () => {

@@ -3,15 +3,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { SquareError, serialization, type Square } from 'square';
 import { describe, expect, it } from 'vitest';
 import { useEmulator } from '../support/emulator.js';
-import { newMerchant } from '../support/fixtures.js';
+import { merchantEvents, newMerchant } from '../support/fixtures.js';
 
 const square = useEmulator();
 
 const merchant = () => newMerchant(square);
-
-function events(merchantId: string, type?: string) {
-  return square.emulator.ctx.webhooks.events().filter((e) => e.merchant_id === merchantId && (!type || e.type === type));
-}
 
 async function fails(promise: Promise<unknown>): Promise<SquareError> {
   const error = await promise.then(
@@ -36,7 +32,7 @@ async function create(client: ReturnType<typeof square.client>, request: Square.
 const STRICT = { unrecognizedObjectKeys: 'fail', allowUnrecognizedEnumValues: false, skipValidation: false } as const;
 
 /** Square sends `data.deleted: true` (its own example shows it) but the SDK's event schema has no such key. */
-function isDeletedEvent(event: ReturnType<typeof events>[number] | undefined): boolean {
+function isDeletedEvent(event: ReturnType<typeof merchantEvents>[number] | undefined): boolean {
   const { deleted, ...data } = event!.data;
   return deleted === true && serialization.CustomerDeletedEvent.parse({ ...event, data }, STRICT).ok;
 }
@@ -77,7 +73,7 @@ describe('CreateCustomer', () => {
     expect(customer.createdAt).toBe(customer.updatedAt);
     expect(Date.parse(customer.createdAt!)).not.toBeNaN();
 
-    const [event] = events(merchantId, 'customer.created');
+    const [event] = merchantEvents(square, merchantId, 'customer.created');
     expect(event?.data).toEqual({ type: 'customer', id: customer.id, object: { customer: expect.objectContaining({ id: customer.id, version: 0 }) } });
     expect(serialization.CustomerCreatedEvent.parse(event, STRICT).ok).toBe(true);
   });
@@ -142,7 +138,7 @@ describe('CreateCustomer', () => {
     const again = await create(client, { idempotencyKey: key, givenName: 'Once' });
     expect(again).toEqual(first);
     expect((await client.customers.list()).data).toHaveLength(1);
-    expect(events(merchantId, 'customer.created')).toHaveLength(1);
+    expect(merchantEvents(square, merchantId, 'customer.created')).toHaveLength(1);
 
     await expectError(client.customers.create({ idempotencyKey: key, givenName: 'Twice' }), 400, 'IDEMPOTENCY_KEY_REUSED', 'idempotency_key');
     // Without a key every call creates a profile.
@@ -198,7 +194,7 @@ describe('UpdateCustomer', () => {
     expect(customer!.updatedAt! > created.updatedAt!).toBe(true);
     expect((await client.customers.get({ customerId: created.id! })).customer).toEqual(customer);
 
-    const [event] = events(merchantId, 'customer.updated');
+    const [event] = merchantEvents(square, merchantId, 'customer.updated');
     expect(event?.data).toMatchObject({ type: 'customer', id: created.id, object: { customer: { given_name: 'New', version: 1 } } });
     expect(serialization.CustomerUpdatedEvent.parse(event, STRICT).ok).toBe(true);
 
@@ -262,7 +258,7 @@ describe('DeleteCustomer', () => {
     expect(res.body).toEqual({});
     await expectError(client.customers.get({ customerId: created.id! }), 404, 'NOT_FOUND');
     await expectError(client.customers.delete({ customerId: created.id! }), 404, 'NOT_FOUND');
-    const [event] = events(merchantId, 'customer.deleted');
+    const [event] = merchantEvents(square, merchantId, 'customer.deleted');
     expect(event?.data).toMatchObject({ type: 'customer', id: created.id, deleted: true, object: { customer: { id: created.id } } });
     expect(isDeletedEvent(event)).toBe(true);
   });
@@ -544,7 +540,7 @@ describe('bulk endpoints', () => {
     expect(responses?.k3?.errors?.[0]).toMatchObject({ code: 'BAD_REQUEST' });
     expect(responses?.k3?.customer).toBeUndefined();
     expect(responses?.k4?.errors?.[0]).toMatchObject({ code: 'INVALID_EMAIL_ADDRESS', field: 'email_address' });
-    expect(events(merchantId, 'customer.created')).toHaveLength(2);
+    expect(merchantEvents(square, merchantId, 'customer.created')).toHaveLength(2);
 
     const replay = await client.customers.batchCreate({ customers: { k1: request.customers.k1, k5: { givenName: 'New' } } });
     expect(replay.responses?.k1?.customer).toEqual(responses?.k1?.customer);
@@ -597,7 +593,7 @@ describe('bulk endpoints', () => {
     expect(responses?.[c.id!]?.errors?.[0]).toMatchObject({ code: 'INVALID_EMAIL_ADDRESS' });
     expect(responses?.MISSING?.errors?.[0]).toMatchObject({ code: 'NOT_FOUND' });
     expect((await client.customers.get({ customerId: b.id! })).customer).toEqual(b);
-    expect(events(merchantId, 'customer.updated').map((e) => e.data.id)).toEqual([a.id]);
+    expect(merchantEvents(square, merchantId, 'customer.updated').map((e) => e.data.id)).toEqual([a.id]);
   });
 
   it('BulkDeleteCustomers deletes each profile or reports NOT_FOUND', async () => {
@@ -608,7 +604,7 @@ describe('bulk endpoints', () => {
     expect(responses?.[a.id!]).toEqual({});
     expect(responses?.MISSING?.errors?.[0]).toMatchObject({ code: 'NOT_FOUND' });
     expect((await client.customers.list()).data.map((c) => c.id)).toEqual([b.id]);
-    expect(events(merchantId, 'customer.deleted').map((e) => [e.data.id, e.data.deleted])).toEqual([[a.id, true]]);
+    expect(merchantEvents(square, merchantId, 'customer.deleted').map((e) => [e.data.id, e.data.deleted])).toEqual([[a.id, true]]);
   });
 });
 
@@ -767,7 +763,7 @@ describe('merging profiles (control plane)', () => {
     expect(stores.orders.get(merchantId, 'ORDER1')?.customer_id).toBe(a.id);
 
     const context = { merge: { from_customer_ids: [a.id, b.id], to_customer_id: merged.id } };
-    const all = events(merchantId);
+    const all = merchantEvents(square, merchantId);
     expect(all.map((e) => [e.type, e.data.id])).toEqual([
       ['customer.created', merged.id],
       ['customer.deleted', a.id],

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { addPaymentTender, addRefundToOrder, assertOrderPayable, createOrderForPayment } from '../../src/emulator/domain/order-payments.js';
 import { newId } from '../../src/emulator/plumbing/ids.js';
 import { useEmulator } from '../support/emulator.js';
-import { newMerchant, wireUsd as usd } from '../support/fixtures.js';
+import { merchantEvents, newMerchant, wireUsd as usd } from '../support/fixtures.js';
 
 const square = useEmulator();
 
@@ -51,10 +51,6 @@ function payment(ctx: Awaited<ReturnType<typeof merchant>>, fields: Partial<seri
   };
   square.emulator.ctx.stores.payments.insert(ctx.merchantId, id, doc);
   return doc;
-}
-
-function events(merchantId: string, type: string) {
-  return square.emulator.ctx.webhooks.events().filter((e) => e.merchant_id === merchantId && e.type === type);
 }
 
 describe('order totals', () => {
@@ -268,7 +264,7 @@ describe('CreateOrder', () => {
     expect(order!.lineItems![0]!.uid).toBeTruthy();
     expect(order!.createdAt).toBe(order!.updatedAt);
     expect(order!.totalMoney).toEqual({ amount: 450n, currency: 'USD' });
-    const [event] = events(m.merchantId, 'order.created').filter((e) => e.data.id === order!.id);
+    const [event] = merchantEvents(square, m.merchantId, 'order.created').filter((e) => e.data.id === order!.id);
     expect(event).toMatchObject({ location_id: m.locationId, data: { type: 'order', id: order!.id } });
     expect(event!.data.object).toEqual({
       order_created: { order_id: order!.id, version: 1, location_id: m.locationId, state: 'OPEN', created_at: order!.createdAt },
@@ -379,7 +375,7 @@ describe('UpdateOrder', () => {
     expect(updated!.lineItems![0]).toMatchObject({ uid: 'coffee', quantity: '2', appliedDiscounts: [] });
     expect(updated!.lineItems![0]!.note).toBeUndefined();
     expect(updated!.updatedAt! >= updated!.createdAt!).toBe(true);
-    const [event] = events(m.merchantId, 'order.updated');
+    const [event] = merchantEvents(square, m.merchantId, 'order.updated');
     expect(event!.data.object).toEqual({
       order_updated: {
         order_id: order.id,
@@ -486,7 +482,7 @@ describe('CloneOrder', () => {
     expect(clone.line_items[0].uid).not.toBe(order.line_items[0].uid);
     expect(clone.discounts[0].uid).not.toBe('d');
     expect(clone.line_items[0].applied_discounts[0].discount_uid).toBe(clone.discounts[0].uid);
-    expect(events(m.merchantId, 'order.created').some((e) => e.data.id === clone.id)).toBe(true);
+    expect(merchantEvents(square, m.merchantId, 'order.created').some((e) => e.data.id === clone.id)).toBe(true);
     const replay = await m.call('POST', '/v2/orders/clone', { order_id: order.id, idempotency_key: 'clone-1' });
     expect(replay.body.order.id).toBe(clone.id);
     const stale = await m.call('POST', '/v2/orders/clone', { order_id: order.id, version: 1 });
@@ -662,7 +658,7 @@ describe('orders and payments', () => {
       total_money: usd(1250),
       line_items: [{ name: 'Custom Amount', quantity: '1', item_type: 'CUSTOM_AMOUNT', total_money: usd(1250) }],
     });
-    expect(events(m.merchantId, 'order.created').map((e) => e.data.id)).toContain(order.id);
+    expect(merchantEvents(square, m.merchantId, 'order.created').map((e) => e.data.id)).toContain(order.id);
     const closed = addPaymentTender(ctx, m.merchantId, order.id!, { ...p, status: 'COMPLETED', order_id: order.id });
     expect(closed).toMatchObject({ state: 'COMPLETED', total_money: usd(1450), total_tip_money: usd(200) });
   });
@@ -771,7 +767,7 @@ describe('PayOrder', () => {
     const order = await m.create({ line_items: [item(0)] });
     const { order: paid } = await m.client.orders.pay({ orderId: order.id, idempotencyKey: randomUUID(), paymentIds: [] });
     expect(paid).toMatchObject({ state: 'COMPLETED', version: 2 });
-    expect(events(m.merchantId, 'order.updated').at(-1)!.data.object).toMatchObject({ order_updated: { state: 'COMPLETED', version: 2 } });
+    expect(merchantEvents(square, m.merchantId, 'order.updated').at(-1)!.data.object).toMatchObject({ order_updated: { state: 'COMPLETED', version: 2 } });
   });
 
   it('refuses mismatched totals, foreign or unusable payments, stale versions and bad keys', async () => {

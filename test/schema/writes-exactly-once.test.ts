@@ -36,11 +36,9 @@ import {
   UpsertCustomerCustomAttributeDocument,
 } from '../gql/graphql.js';
 import { addFault, clearFaults, failAfterCommit, failBeforeCommit } from '../support/faults.js';
-import { key } from '../support/fixtures.js';
+import { key, usd as money } from '../support/fixtures.js';
 import { SERVER_TOKEN, useGateway, type GraphQLResult, type TestStack } from '../support/gateway.js';
 import { newCard, newCustomer, newGiftCard, usd } from '../support/payments.js';
-
-const money = (cents: number) => ({ amount: BigInt(cents), currency: 'USD' as const });
 
 async function mainLocation(square: SquareClient): Promise<string> {
   return (await square.locations.list()).locations![0]!.id!;

@@ -28,9 +28,20 @@ export function addCustomer(square: TestEmulator, token: string, fields: Partial
   return id;
 }
 
+/** A merchant of its own with one customer stored for it, with `fields`. */
+export function merchantWithCustomer(square: TestEmulator, fields: Partial<serialization.Customer.Raw> = {}) {
+  const merchant = newMerchant(square);
+  return { ...merchant, customerId: addCustomer(square, merchant.token, fields) };
+}
+
 /** The webhook events emitted so far for one object. */
 export function eventsFor(square: TestEmulator, objectId: string) {
   return square.emulator.ctx.webhooks.events().filter((e) => e.data.id === objectId);
+}
+
+/** The webhook events emitted so far for one merchant, of one type when given. */
+export function merchantEvents(square: TestEmulator, merchantId: string, type?: string) {
+  return square.emulator.ctx.webhooks.events().filter((e) => e.merchant_id === merchantId && (!type || e.type === type));
 }
 
 /** The status and errors of a call that must fail with a Square error. */
