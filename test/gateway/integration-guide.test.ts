@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { DocumentNode } from 'graphql';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ActivateGiftCardDocument, CreateGiftCardDocument } from '../gql/graphql.js';

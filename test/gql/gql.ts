@@ -27,9 +27,50 @@ type Documents = {
     "fragment PageFields on PageInfo {\n  hasNextPage\n  hasPreviousPage\n  startCursor\n  endCursor\n}\n\nquery CustomersPage($first: Int, $after: String, $filter: CustomerFilter) {\n  customers(first: $first, after: $after, filter: $filter) {\n    edges {\n      cursor\n      node {\n        squareId\n      }\n    }\n    pageInfo {\n      ...PageFields\n    }\n  }\n}\n\nquery OrdersPage($first: Int, $after: String, $filter: OrderFilter) {\n  orders(first: $first, after: $after, filter: $filter) {\n    edges {\n      cursor\n      node {\n        squareId\n      }\n    }\n    pageInfo {\n      ...PageFields\n    }\n  }\n}\n\nquery PaymentsPage($first: Int, $after: String, $filter: PaymentFilter) {\n  payments(first: $first, after: $after, filter: $filter) {\n    edges {\n      cursor\n      node {\n        squareId\n      }\n    }\n    pageInfo {\n      ...PageFields\n    }\n  }\n}\n\nquery GiftCardActivitiesPage($id: ID!, $first: Int, $after: String) {\n  giftCard(id: $id) {\n    activities(first: $first, after: $after) {\n      edges {\n        cursor\n        node {\n          squareId\n        }\n      }\n      pageInfo {\n        ...PageFields\n      }\n    }\n  }\n}\n\nquery CustomerOrdersPage($id: ID!, $first: Int, $after: String, $last: Int, $before: String) {\n  customer(id: $id) {\n    orders(first: $first, after: $after, last: $last, before: $before) {\n      edges {\n        cursor\n        node {\n          squareId\n        }\n      }\n      pageInfo {\n        ...PageFields\n      }\n    }\n  }\n}\n\nquery CustomerPaymentsPage($id: ID!, $first: Int, $after: String) {\n  customer(id: $id) {\n    payments(first: $first, after: $after) {\n      edges {\n        cursor\n        node {\n          squareId\n        }\n      }\n      pageInfo {\n        ...PageFields\n      }\n    }\n  }\n}": typeof types.PageFieldsFragmentDoc,
     "fragment TenderHeldPayment on Payment {\n  __typename\n  id\n  squareId\n  status\n  amountMoney {\n    amount\n    currency\n    formatted\n  }\n  tipMoney {\n    amount\n    formatted\n  }\n  totalMoney {\n    amount\n    formatted\n  }\n  cardDetails {\n    status\n    entryMethod\n    card {\n      cardBrand\n      last4\n    }\n  }\n  customer {\n    id\n    squareId\n  }\n}\n\nquery OrderPaymentsFromTenders($id: ID!) {\n  order(id: $id) {\n    payments {\n      ...TenderHeldPayment\n    }\n    tenders {\n      payment {\n        ...TenderHeldPayment\n      }\n    }\n  }\n}\n\nquery OrderPaymentsWithReceipt($id: ID!) {\n  order(id: $id) {\n    payments {\n      ...TenderHeldPayment\n      receiptNumber\n    }\n    tenders {\n      payment {\n        ...TenderHeldPayment\n        receiptNumber\n      }\n    }\n  }\n}\n\nquery PaymentById($id: ID!) {\n  payment(id: $id) {\n    ...TenderHeldPayment\n  }\n}\n\nquery TenderPayments($id: ID!) {\n  order(id: $id) {\n    tenders {\n      payment {\n        ...TenderHeldPayment\n      }\n    }\n  }\n}\n\nquery TenderPaymentsWithReceipt($id: ID!) {\n  order(id: $id) {\n    tenders {\n      payment {\n        ...TenderHeldPayment\n        receiptNumber\n      }\n    }\n  }\n}": typeof types.TenderHeldPaymentFragmentDoc,
     "fragment WriteError on Error {\n  __typename\n  message\n  code\n  ... on ValidationError {\n    field\n  }\n  ... on NotFoundError {\n    field\n  }\n}\n\nmutation CreateCustomer($input: CreateCustomerInput!) {\n  createCustomer(input: $input) {\n    __typename\n    ... on CreateCustomerSuccess {\n      customer {\n        squareId\n        givenName\n        version\n      }\n    }\n    ...WriteError\n  }\n}\n\nmutation UpdateCustomer($input: UpdateCustomerInput!) {\n  updateCustomer(input: $input) {\n    __typename\n    ... on UpdateCustomerSuccess {\n      customer {\n        squareId\n        familyName\n        version\n      }\n    }\n    ...WriteError\n  }\n}\n\nmutation DeleteCustomer($input: DeleteCustomerInput!) {\n  deleteCustomer(input: $input) {\n    __typename\n    ... on DeleteCustomerSuccess {\n      deletedCustomerId\n    }\n    ...WriteError\n  }\n}\n\nmutation SaveCard($input: SaveCardInput!) {\n  saveCard(input: $input) {\n    __typename\n    ... on SaveCardSuccess {\n      card {\n        squareId\n        enabled\n      }\n    }\n    ...WriteError\n  }\n}\n\nmutation DisableCard($input: DisableCardInput!) {\n  disableCard(input: $input) {\n    __typename\n    ... on DisableCardSuccess {\n      card {\n        squareId\n        enabled\n      }\n    }\n    ...WriteError\n  }\n}\n\nfragment WrittenPayment on Payment {\n  squareId\n  status\n  referenceId\n  order {\n    squareId\n    state\n  }\n}\n\nmutation CreatePayment($input: CreatePaymentInput!) {\n  createPayment(input: $input) {\n    __typename\n    ... on CreatePaymentSuccess {\n      payment {\n        ...WrittenPayment\n      }\n    }\n    ...WriteError\n  }\n}\n\nmutation ChargeCustomer($input: ChargeCustomerInput!) {\n  chargeCustomer(input: $input) {\n    __typename\n    ... on ChargeCustomerSuccess {\n      payment {\n        ...WrittenPayment\n      }\n    }\n    ...WriteError\n  }\n}\n\nmutation CompletePayment($input: CompletePaymentInput!) {\n  completePayment(input: $input) {\n    __typename\n    ... on CompletePaymentSuccess {\n      payment {\n        ...WrittenPayment\n      }\n    }\n    ...WriteError\n  }\n}\n\nmutation CancelPayment($input: CancelPaymentInput!) {\n  cancelPayment(input: $input) {\n    __typename\n    ... on CancelPaymentSuccess {\n      payment {\n        ...WrittenPayment\n      }\n    }\n    ...WriteError\n  }\n}\n\nmutation CancelPaymentByIdempotencyKey($input: CancelPaymentByIdempotencyKeyInput!) {\n  cancelPaymentByIdempotencyKey(input: $input) {\n    __typename\n    ... on CancelPaymentByIdempotencyKeySuccess {\n      canceled\n    }\n    ...WriteError\n  }\n}\n\nmutation RefundPayment($input: RefundPaymentInput!) {\n  refundPayment(input: $input) {\n    __typename\n    ... on RefundPaymentSuccess {\n      refund {\n        squareId\n      }\n    }\n    ...WriteError\n  }\n}\n\nfragment WrittenOrder on Order {\n  squareId\n  state\n  totalMoney {\n    amount\n    currency\n  }\n}\n\nmutation CreateOrder($input: CreateOrderInput!) {\n  createOrder(input: $input) {\n    __typename\n    ... on CreateOrderSuccess {\n      order {\n        ...WrittenOrder\n      }\n    }\n    ...WriteError\n  }\n}\n\nmutation PayOrder($input: PayOrderInput!) {\n  payOrder(input: $input) {\n    __typename\n    ... on PayOrderSuccess {\n      order {\n        ...WrittenOrder\n      }\n    }\n    ...WriteError\n  }\n}\n\nmutation LinkGiftCardToCustomer($input: GiftCardCustomerInput!) {\n  linkGiftCardToCustomer(input: $input) {\n    __typename\n    ... on LinkGiftCardToCustomerSuccess {\n      giftCard {\n        squareId\n        customers {\n          squareId\n        }\n      }\n    }\n    ...WriteError\n  }\n}\n\nmutation UnlinkGiftCardFromCustomer($input: GiftCardCustomerInput!) {\n  unlinkGiftCardFromCustomer(input: $input) {\n    __typename\n    ... on UnlinkGiftCardFromCustomerSuccess {\n      giftCard {\n        squareId\n        customers {\n          squareId\n        }\n      }\n    }\n    ...WriteError\n  }\n}": typeof types.WriteErrorFragmentDoc,
+    "mutation CardsSaveAndList($input: SaveCardInput!) { saveCard(input: $input) { __typename\n      ... on SaveCardSuccess { card { squareId last4 cardholderName referenceId billingAddress { postalCode }\n        customer { squareId cards { squareId } } } } ... on Error { message } } }": typeof types.CardsSaveAndListDocument,
+    "mutation CardsDisableAndList($input: DisableCardInput!) { disableCard(input: $input) { __typename\n      ... on DisableCardSuccess { card { squareId enabled customer { cards { squareId } all: cards(includeDisabled: true) { squareId enabled } } } } } }": typeof types.CardsDisableAndListDocument,
+    "query MergedCustomerHistory($id: ID!) { customer(id: $id) {\n  squareId resolvedFromMergedId mergedFrom\n  orders(first: 50) { edges { node { squareId } } }\n  payments(first: 50) { edges { node { squareId } } }\n} }": typeof types.MergedCustomerHistoryDocument,
+    "query MergedCustomersPage { customers(first: 50) { edges { node { squareId mergedFrom orders(first: 5) { edges { node { squareId } } } } } } }": typeof types.MergedCustomersPageDocument,
+    "mutation CustomersWriteCreate($input: CreateCustomerInput!) {\n  createCustomer(input: $input) {\n    __typename\n    ... on CreateCustomerSuccess { customer { id squareId givenName emailAddress version } }\n    ... on Error { message code }\n    ... on ValidationError { field }\n  }\n}": typeof types.CustomersWriteCreateDocument,
+    "mutation CustomersWriteUpdate($input: UpdateCustomerInput!) { updateCustomer(input: $input) {\n      __typename ... on UpdateCustomerSuccess { customer { familyName version } } ... on Error { code message } } }": typeof types.CustomersWriteUpdateDocument,
+    "mutation CustomersWriteDelete($input: DeleteCustomerInput!) { deleteCustomer(input: $input) {\n      __typename ... on DeleteCustomerSuccess { deletedCustomerId } ... on Error { code } } }": typeof types.CustomersWriteDeleteDocument,
+    "mutation CustomersWriteDeleteBadId { deleteCustomer(input: { id: \"not an id!\" }) { __typename ... on ValidationError { field } } }": typeof types.CustomersWriteDeleteBadIdDocument,
+    "query GiftCardsCustomerId($id: ID!) { customer(id: $id) { id } }": typeof types.GiftCardsCustomerIdDocument,
+    "mutation GiftCardsCreateAsWriter($input: CreateGiftCardInput!) { createGiftCard(input: $input) { __typename } }": typeof types.GiftCardsCreateAsWriterDocument,
     "mutation LocationsCreate($input: CreateLocationInput!) {\n  createLocation(input: $input) {\n    __typename\n    ... on CreateLocationSuccess { location { id squareId name businessName status timezone } }\n    ... on Error { code message }\n    ... on ValidationError { field }\n  }\n}": typeof types.LocationsCreateDocument,
     "mutation LocationsUpdate($input: UpdateLocationInput!) {\n  updateLocation(input: $input) {\n    __typename\n    ... on UpdateLocationSuccess { location { id name status } }\n    ... on Error { code message }\n    ... on ValidationError { field }\n    ... on NotFoundError { field }\n  }\n}": typeof types.LocationsUpdateDocument,
     "query LocationsList { locations { squareId name status } }": typeof types.LocationsListDocument,
+    "fragment DemoCafeOrderTaxes on Order { taxes { name percentage scope autoApplied appliedMoney { amount } } totalTaxMoney { amount } totalMoney { amount } }": typeof types.DemoCafeOrderTaxesFragmentDoc,
+    "query DemoCafeMatchaLatte { catalogItems(first: 5, filter: { text: \"Matcha Latte\" }) { edges { node { name variations { squareId name price { amount } } } } } }": typeof types.DemoCafeMatchaLatteDocument,
+    "mutation DemoCafeCreateOrder($input: CreateOrderInput!) { createOrder(input: $input) { __typename ... on CreateOrderSuccess { order { ...DemoCafeOrderTaxes } } ... on Error { message } } }": typeof types.DemoCafeCreateOrderDocument,
+    "query DemoCafeOrders($ids: [ID!]) { orders(first: 20, filter: { customerIds: $ids }) { edges { node { pricingOptions { autoApplyTaxes } ...DemoCafeOrderTaxes } } } }": typeof types.DemoCafeOrdersDocument,
+    "mutation OrdersWriteCreate($input: CreateOrderInput!) {\n  createOrder(input: $input) {\n    __typename\n    ... on CreateOrderSuccess {\n      order {\n        squareId state version referenceId source { name } location { id }\n        customer { squareId orders(first: 50) { edges { node { squareId } } } }\n        lineItems { name quantity note basePriceMoney { amount } totalDiscountMoney { amount } totalTaxMoney { amount } totalMoney { amount } }\n        taxes { uid name percentage scope appliedMoney { amount } }\n        discounts { uid name type scope appliedMoney { amount } }\n        totalMoney { amount currency } totalTaxMoney { amount } totalDiscountMoney { amount } netAmountDueMoney { amount }\n      }\n    }\n    ... on Error { message code }\n    ... on ValidationError { field }\n  }\n}": typeof types.OrdersWriteCreateDocument,
+    "mutation OrdersWritePay($input: PayOrderInput!) {\n  payOrder(input: $input) {\n    __typename\n    ... on PayOrderSuccess { order { squareId state version netAmountDueMoney { amount } tenders { amountMoney { amount } payment { squareId status } } } }\n    ... on Error { message code }\n    ... on ValidationError { field }\n  }\n}": typeof types.OrdersWritePayDocument,
+    "query OrdersWriteOfCustomer($id: ID!) { customer(id: $id) { orders(first: 50) { edges { node { squareId } } } } }": typeof types.OrdersWriteOfCustomerDocument,
+    "query OrdersWriteByFilter($ids: [ID!]) { orders(first: 50, filter: { customerIds: $ids }) { edges { node { squareId } } } }": typeof types.OrdersWriteByFilterDocument,
+    "query OrdersWriteLocations { locations { id squareId } }": typeof types.OrdersWriteLocationsDocument,
+    "mutation OrdersWritePriced($input: CreateOrderInput!) {\n    createOrder(input: $input) {\n      __typename\n      ... on CreateOrderSuccess {\n        order {\n          pricingOptions { autoApplyTaxes autoApplyDiscounts }\n          taxes { uid name percentage scope autoApplied catalogObjectId appliedMoney { amount } }\n          lineItems { name appliedTaxes { taxUid appliedMoney { amount } } totalTaxMoney { amount } }\n          totalTaxMoney { amount } totalDiscountMoney { amount } totalMoney { amount }\n        }\n      }\n      ... on Error { message code }\n    }\n  }": typeof types.OrdersWritePricedDocument,
+    "mutation OrdersWriteLink($input: GiftCardCustomerInput!) {\n    linkGiftCardToCustomer(input: $input) {\n      __typename\n      ... on LinkGiftCardToCustomerSuccess { giftCard { squareId customers { squareId } } }\n      ... on Error { code message }\n      ... on ValidationError { field }\n    }\n  }": typeof types.OrdersWriteLinkDocument,
+    "mutation OrdersWriteUnlink($input: GiftCardCustomerInput!) {\n    unlinkGiftCardFromCustomer(input: $input) {\n      __typename\n      ... on UnlinkGiftCardFromCustomerSuccess { giftCard { squareId customers { squareId } } }\n      ... on Error { code message }\n      ... on ValidationError { field }\n    }\n  }": typeof types.OrdersWriteUnlinkDocument,
+    "query OrdersWriteCustomerGiftCards($id: ID!) { customer(id: $id) { giftCards { squareId customers { squareId } } } }": typeof types.OrdersWriteCustomerGiftCardsDocument,
+    "query OrdersWriteGlobalIds($id: ID!, $customerId: ID!) { giftCard(id: $id) { id } customer(id: $customerId) { id } }": typeof types.OrdersWriteGlobalIdsDocument,
+    "mutation OrdersWritePayScoped { payOrder(input: { orderId: \"O1\", paymentIds: [\"P1\"], idempotencyKey: \"k\" }) { __typename } }": typeof types.OrdersWritePayScopedDocument,
+    "mutation OrdersWriteLinkScoped { linkGiftCardToCustomer(input: { giftCardId: \"gftc:1\", customerId: \"C1\" }) { __typename } }": typeof types.OrdersWriteLinkScopedDocument,
+    "query PaymentsWriteGlobalIds($id: ID!) { customer(id: $id) { id } locations { id squareId } }": typeof types.PaymentsWriteGlobalIdsDocument,
+    "query PaymentsWriteVersion($id: ID!) { payment(id: $id) { versionToken } }": typeof types.PaymentsWriteVersionDocument,
+    "query PaymentsWriteOfCustomer($id: ID!) { customer(id: $id) {\n    payments { edges { node { squareId status customer { squareId } } } }\n    orders { edges { node { squareId state } } } } }": typeof types.PaymentsWriteOfCustomerDocument,
+    "mutation PaymentsWriteBeforeAndAfter($save: SaveCardInput!, $charge: ChargeCustomerInput!) {\n      before: saveCard(input: $save) { ... on SaveCardSuccess { card { customer { payments { edges { node { squareId } } } } } } }\n      charge: chargeCustomer(input: $charge) { __typename\n        ... on ChargeCustomerSuccess { payment { squareId status amountMoney { amount } cardDetails { entryMethod }\n          order { squareId state } customer { payments { edges { node { squareId } } } cards { squareId } } } }\n        ... on Error { message code } } }": typeof types.PaymentsWriteBeforeAndAfterDocument,
+    "mutation PaymentsWriteChargeAnyCard($input: ChargeCustomerInput!) { chargeCustomer(input: $input) {\n        __typename ... on ChargeCustomerSuccess { payment { squareId } } } }": typeof types.PaymentsWriteChargeAnyCardDocument,
+    "mutation PaymentsWriteDisableThenCharge($disable: DisableCardInput!, $charge: ChargeCustomerInput!) {\n      d: disableCard(input: $disable) { __typename }\n      c: chargeCustomer(input: $charge) { __typename ... on ChargeCustomerSuccess { payment { squareId } } } }": typeof types.PaymentsWriteDisableThenChargeDocument,
+    "mutation PaymentsWriteChargeRefused($input: ChargeCustomerInput!) { chargeCustomer(input: $input) { __typename\n      ... on Error { code message } ... on ValidationError { field } } }": typeof types.PaymentsWriteChargeRefusedDocument,
+    "mutation PaymentsWriteChargeScoped { chargeCustomer(input: { customerId: \"C1\", amountMoney: { amount: 1, currency: USD }, idempotencyKey: \"k\" }) { __typename } }": typeof types.PaymentsWriteChargeScopedDocument,
+    "query ReadGraphFirstOrder($id: ID!) { customer(id: $id) { orders(first: 1) { edges { cursor node { squareId } } pageInfo { hasNextPage endCursor } } } }": typeof types.ReadGraphFirstOrderDocument,
+    "query ReadGraphNextOrders($id: ID!, $after: String) { customer(id: $id) { orders(first: 5, after: $after) { edges { node { squareId } } pageInfo { hasNextPage } } } }": typeof types.ReadGraphNextOrdersDocument,
+    "query ReadGraphOrderId($id: ID!) { order(id: $id) { id } }": typeof types.ReadGraphOrderIdDocument,
+    "query ReadGraphUnknownIds { customer(id: \"ZZZZZZZZZZZZZZZZZZZZZZZZZZ\") { id } order(id: \"nOrderThatDoesNotExist00000\") { id }\n         payment(id: \"nPaymentThatDoesNotExist0000\") { id } card(id: \"ccof:doesnotexist\") { id }\n         giftCard(id: \"gftc:doesnotexist\") { id } refund(id: \"nope_nope\") { id } location(id: \"LNOPE\") { id }\n         giftCardByGan(gan: \"7783000000000001\") { id } }": typeof types.ReadGraphUnknownIdsDocument,
+    "query ReadGraphSlowCustomer($id: ID!) { customer(id: $id) { squareId } }": typeof types.ReadGraphSlowCustomerDocument,
+    "query RefundsOfPayment($id: ID!) { payment(id: $id) { refundedMoney { amount } refunds { squareId status } } }": typeof types.RefundsOfPaymentDocument,
+    "query RefundById($id: ID!) { refund(id: $id) { squareId payment { squareId } } }": typeof types.RefundByIdDocument,
     "mutation AccessCreateCustomer { createCustomer(input: { givenName: \"Scoped\", idempotencyKey: \"access-scoped\" }) { __typename ... on CreateCustomerSuccess { customer { squareId } } } }": typeof types.AccessCreateCustomerDocument,
     "query AccessLocations { locations { name } }": typeof types.AccessLocationsDocument,
     "query AccessCustomersAcrossDomains { customers(first: 5) { edges { node { givenName cards { last4 } orders(first: 1) { edges { node { id } } } } } } }": typeof types.AccessCustomersAcrossDomainsDocument,
@@ -44,18 +85,6 @@ type Documents = {
     "query AuthModesLocations { locations { squareId } }": typeof types.AuthModesLocationsDocument,
     "query AuthModesRevoked { customers(first: 1) { edges { node { id } } } }": typeof types.AuthModesRevokedDocument,
     "query AuthModesServed { customers(first: 5) { edges { node { givenName } } } }": typeof types.AuthModesServedDocument,
-    "subscription CachePaymentStatus { paymentUpdated { squareId status } }": typeof types.CachePaymentStatusDocument,
-    "mutation CacheUpdateCustomer($input: UpdateCustomerInput!) { updateCustomer(input: $input) { __typename } }": typeof types.CacheUpdateCustomerDocument,
-    "mutation CacheCreateCustomer($input: CreateCustomerInput!) { createCustomer(input: $input) { __typename } }": typeof types.CacheCreateCustomerDocument,
-    "mutation CacheSaveCard($input: SaveCardInput!) { saveCard(input: $input) { __typename } }": typeof types.CacheSaveCardDocument,
-    "mutation CacheDisableCard($input: DisableCardInput!) { disableCard(input: $input) { __typename } }": typeof types.CacheDisableCardDocument,
-    "mutation CacheCreateOrder($input: CreateOrderInput!) { createOrder(input: $input) { __typename } }": typeof types.CacheCreateOrderDocument,
-    "mutation CacheRefundPayment($input: RefundPaymentInput!) { refundPayment(input: $input) { __typename } }": typeof types.CacheRefundPaymentDocument,
-    "mutation CacheUnlinkGiftCard($input: GiftCardCustomerInput!) { unlinkGiftCardFromCustomer(input: $input) { __typename } }": typeof types.CacheUnlinkGiftCardDocument,
-    "mutation CacheIncrementGiftCard($input: IncrementGiftCardBalanceInput!) { incrementGiftCardBalance(input: $input) { __typename } }": typeof types.CacheIncrementGiftCardDocument,
-    "mutation CacheDeleteCustomer($input: DeleteCustomerInput!) { deleteCustomer(input: $input) { __typename } }": typeof types.CacheDeleteCustomerDocument,
-    "mutation CardsSaveAndList($input: SaveCardInput!) { saveCard(input: $input) { __typename\n      ... on SaveCardSuccess { card { squareId last4 cardholderName referenceId billingAddress { postalCode }\n        customer { squareId cards { squareId } } } } ... on Error { message } } }": typeof types.CardsSaveAndListDocument,
-    "mutation CardsDisableAndList($input: DisableCardInput!) { disableCard(input: $input) { __typename\n      ... on DisableCardSuccess { card { squareId enabled customer { cards { squareId } all: cards(includeDisabled: true) { squareId enabled } } } } } }": typeof types.CardsDisableAndListDocument,
     "query CostDeferred { customers(first: 3) { edges { node { givenName ... @defer { cards { squareId } giftCards { squareId } } } } } }": typeof types.CostDeferredDocument,
     "query CostNoCall { __typename }": typeof types.CostNoCallDocument,
     "query CostTooComplex { customers(first: 100) { edges { node { orders(first: 100) { edges { node { payments { refunds { id } } } } } } } } }": typeof types.CostTooComplexDocument,
@@ -63,14 +92,6 @@ type Documents = {
     "query CostFree { __typename }": typeof types.CostFreeDocument,
     "subscription CostOrderUpdates { orderUpdated { squareId } }": typeof types.CostOrderUpdatesDocument,
     "subscription CostOrderStates { orderUpdated { squareId state } }": typeof types.CostOrderStatesDocument,
-    "mutation CustomersWriteCreate($input: CreateCustomerInput!) {\n  createCustomer(input: $input) {\n    __typename\n    ... on CreateCustomerSuccess { customer { id squareId givenName emailAddress version } }\n    ... on Error { message code }\n    ... on ValidationError { field }\n  }\n}": typeof types.CustomersWriteCreateDocument,
-    "mutation CustomersWriteUpdate($input: UpdateCustomerInput!) { updateCustomer(input: $input) {\n      __typename ... on UpdateCustomerSuccess { customer { familyName version } } ... on Error { code message } } }": typeof types.CustomersWriteUpdateDocument,
-    "mutation CustomersWriteDelete($input: DeleteCustomerInput!) { deleteCustomer(input: $input) {\n      __typename ... on DeleteCustomerSuccess { deletedCustomerId } ... on Error { code } } }": typeof types.CustomersWriteDeleteDocument,
-    "mutation CustomersWriteDeleteBadId { deleteCustomer(input: { id: \"not an id!\" }) { __typename ... on ValidationError { field } } }": typeof types.CustomersWriteDeleteBadIdDocument,
-    "fragment DemoCafeOrderTaxes on Order { taxes { name percentage scope autoApplied appliedMoney { amount } } totalTaxMoney { amount } totalMoney { amount } }": typeof types.DemoCafeOrderTaxesFragmentDoc,
-    "query DemoCafeMatchaLatte { catalogItems(first: 5, filter: { text: \"Matcha Latte\" }) { edges { node { name variations { squareId name price { amount } } } } } }": typeof types.DemoCafeMatchaLatteDocument,
-    "mutation DemoCafeCreateOrder($input: CreateOrderInput!) { createOrder(input: $input) { __typename ... on CreateOrderSuccess { order { ...DemoCafeOrderTaxes } } ... on Error { message } } }": typeof types.DemoCafeCreateOrderDocument,
-    "query DemoCafeOrders($ids: [ID!]) { orders(first: 20, filter: { customerIds: $ids }) { edges { node { pricingOptions { autoApplyTaxes } ...DemoCafeOrderTaxes } } } }": typeof types.DemoCafeOrdersDocument,
     "mutation WalksCreateCustomer($input: CreateCustomerInput!) { createCustomer(input: $input) { __typename } }": typeof types.WalksCreateCustomerDocument,
     "query FuzzNodeAndCustomer($id: ID!) { node(id: $id) { id } customer(id: $id) { squareId } }": typeof types.FuzzNodeAndCustomerDocument,
     "query FuzzNodes($ids: [ID!]!) { nodes(ids: $ids) { id } }": typeof types.FuzzNodesDocument,
@@ -78,8 +99,6 @@ type Documents = {
     "query FuzzLocationsIf($v: Boolean!) { locations @include(if: $v) { id } }": typeof types.FuzzLocationsIfDocument,
     "query FuzzCustomerGraph($id: ID!) { customer(id: $id) { id cards { id } giftCards { id } orders(first: 2) { edges { node { id payments { id } } } } } }": typeof types.FuzzCustomerGraphDocument,
     "query FuzzRealIds($id: ID!) { customer(id: $id) { id cards { id } giftCards { id } orders(first: 3) { edges { node { id payments { id } } } } } locations { id } }": typeof types.FuzzRealIdsDocument,
-    "query GiftCardsCustomerId($id: ID!) { customer(id: $id) { id } }": typeof types.GiftCardsCustomerIdDocument,
-    "mutation GiftCardsCreateAsWriter($input: CreateGiftCardInput!) { createGiftCard(input: $input) { __typename } }": typeof types.GiftCardsCreateAsWriterDocument,
     "query IncrementalDeferredCards {\n  customers(first: 3) { edges { node { givenName ... @defer(label: \"cards\") { cards { squareId } } } } }\n}": typeof types.IncrementalDeferredCardsDocument,
     "query IncrementalTooCostly { customers(first: 100) { edges { node { givenName ... @defer {\n      orders(first: 100) { edges { node { payments { refunds { id } } } } } } } } } }": typeof types.IncrementalTooCostlyDocument,
     "query IncrementalBadVariable($n: Int!) { customers(first: $n) { edges { node { ... @defer { givenName } } } } }": typeof types.IncrementalBadVariableDocument,
@@ -104,49 +123,20 @@ type Documents = {
     "mutation GuideRefundPayment($input: RefundPaymentInput!) { refundPayment(input: $input) {\n        __typename ... on RefundPaymentSuccess { refund { squareId status amountMoney { amount } reason payment { squareId refundedMoney { amount } } } }\n        ... on Error { code message } } }": typeof types.GuideRefundPaymentDocument,
     "query GuidePaymentRefunds($id: ID!) { payment(id: $id) { refundedMoney { amount } refunds { squareId } } }": typeof types.GuidePaymentRefundsDocument,
     "subscription LiveResumePayments { paymentUpdated { squareId } }": typeof types.LiveResumePaymentsDocument,
-    "query MergedCustomerHistory($id: ID!) { customer(id: $id) {\n  squareId resolvedFromMergedId mergedFrom\n  orders(first: 50) { edges { node { squareId } } }\n  payments(first: 50) { edges { node { squareId } } }\n} }": typeof types.MergedCustomerHistoryDocument,
-    "query MergedCustomersPage { customers(first: 50) { edges { node { squareId mergedFrom orders(first: 5) { edges { node { squareId } } } } } } }": typeof types.MergedCustomersPageDocument,
-    "query NodeCachedIds($customer: ID!) {\n  customer(id: $customer) {\n    id\n    cards { id }\n    giftCards { id }\n    orders(first: 1) { edges { node { id } } }\n    loyaltyAccount { id program { id } }\n  }\n  payments(first: 50) { edges { node { id refunds { id } } } }\n  locations { id }\n  catalogItems(first: 1) { edges { node { id } } }\n  customerGroups { id }\n  customerSegments { id }\n}": typeof types.NodeCachedIdsDocument,
-    "query NodeCachedNode($id: ID!) { node(id: $id) { __typename id } }": typeof types.NodeCachedNodeDocument,
-    "query NodeCachedNodes($ids: [ID!]!) { nodes(ids: $ids) { __typename id } }": typeof types.NodeCachedNodesDocument,
-    "query NodeCachedCardBeside($id: ID!, $customer: ID!) { customer(id: $customer) { cards { id } } node(id: $id) { id } }": typeof types.NodeCachedCardBesideDocument,
-    "mutation OrdersWriteCreate($input: CreateOrderInput!) {\n  createOrder(input: $input) {\n    __typename\n    ... on CreateOrderSuccess {\n      order {\n        squareId state version referenceId source { name } location { id }\n        customer { squareId orders(first: 50) { edges { node { squareId } } } }\n        lineItems { name quantity note basePriceMoney { amount } totalDiscountMoney { amount } totalTaxMoney { amount } totalMoney { amount } }\n        taxes { uid name percentage scope appliedMoney { amount } }\n        discounts { uid name type scope appliedMoney { amount } }\n        totalMoney { amount currency } totalTaxMoney { amount } totalDiscountMoney { amount } netAmountDueMoney { amount }\n      }\n    }\n    ... on Error { message code }\n    ... on ValidationError { field }\n  }\n}": typeof types.OrdersWriteCreateDocument,
-    "mutation OrdersWritePay($input: PayOrderInput!) {\n  payOrder(input: $input) {\n    __typename\n    ... on PayOrderSuccess { order { squareId state version netAmountDueMoney { amount } tenders { amountMoney { amount } payment { squareId status } } } }\n    ... on Error { message code }\n    ... on ValidationError { field }\n  }\n}": typeof types.OrdersWritePayDocument,
-    "query OrdersWriteOfCustomer($id: ID!) { customer(id: $id) { orders(first: 50) { edges { node { squareId } } } } }": typeof types.OrdersWriteOfCustomerDocument,
-    "query OrdersWriteByFilter($ids: [ID!]) { orders(first: 50, filter: { customerIds: $ids }) { edges { node { squareId } } } }": typeof types.OrdersWriteByFilterDocument,
-    "query OrdersWriteLocations { locations { id squareId } }": typeof types.OrdersWriteLocationsDocument,
-    "mutation OrdersWritePriced($input: CreateOrderInput!) {\n    createOrder(input: $input) {\n      __typename\n      ... on CreateOrderSuccess {\n        order {\n          pricingOptions { autoApplyTaxes autoApplyDiscounts }\n          taxes { uid name percentage scope autoApplied catalogObjectId appliedMoney { amount } }\n          lineItems { name appliedTaxes { taxUid appliedMoney { amount } } totalTaxMoney { amount } }\n          totalTaxMoney { amount } totalDiscountMoney { amount } totalMoney { amount }\n        }\n      }\n      ... on Error { message code }\n    }\n  }": typeof types.OrdersWritePricedDocument,
-    "mutation OrdersWriteLink($input: GiftCardCustomerInput!) {\n    linkGiftCardToCustomer(input: $input) {\n      __typename\n      ... on LinkGiftCardToCustomerSuccess { giftCard { squareId customers { squareId } } }\n      ... on Error { code message }\n      ... on ValidationError { field }\n    }\n  }": typeof types.OrdersWriteLinkDocument,
-    "mutation OrdersWriteUnlink($input: GiftCardCustomerInput!) {\n    unlinkGiftCardFromCustomer(input: $input) {\n      __typename\n      ... on UnlinkGiftCardFromCustomerSuccess { giftCard { squareId customers { squareId } } }\n      ... on Error { code message }\n      ... on ValidationError { field }\n    }\n  }": typeof types.OrdersWriteUnlinkDocument,
-    "query OrdersWriteCustomerGiftCards($id: ID!) { customer(id: $id) { giftCards { squareId customers { squareId } } } }": typeof types.OrdersWriteCustomerGiftCardsDocument,
-    "query OrdersWriteGlobalIds($id: ID!, $customerId: ID!) { giftCard(id: $id) { id } customer(id: $customerId) { id } }": typeof types.OrdersWriteGlobalIdsDocument,
-    "mutation OrdersWritePayScoped { payOrder(input: { orderId: \"O1\", paymentIds: [\"P1\"], idempotencyKey: \"k\" }) { __typename } }": typeof types.OrdersWritePayScopedDocument,
-    "mutation OrdersWriteLinkScoped { linkGiftCardToCustomer(input: { giftCardId: \"gftc:1\", customerId: \"C1\" }) { __typename } }": typeof types.OrdersWriteLinkScopedDocument,
-    "query PaymentsWriteGlobalIds($id: ID!) { customer(id: $id) { id } locations { id squareId } }": typeof types.PaymentsWriteGlobalIdsDocument,
-    "query PaymentsWriteVersion($id: ID!) { payment(id: $id) { versionToken } }": typeof types.PaymentsWriteVersionDocument,
-    "query PaymentsWriteOfCustomer($id: ID!) { customer(id: $id) {\n    payments { edges { node { squareId status customer { squareId } } } }\n    orders { edges { node { squareId state } } } } }": typeof types.PaymentsWriteOfCustomerDocument,
-    "mutation PaymentsWriteBeforeAndAfter($save: SaveCardInput!, $charge: ChargeCustomerInput!) {\n      before: saveCard(input: $save) { ... on SaveCardSuccess { card { customer { payments { edges { node { squareId } } } } } } }\n      charge: chargeCustomer(input: $charge) { __typename\n        ... on ChargeCustomerSuccess { payment { squareId status amountMoney { amount } cardDetails { entryMethod }\n          order { squareId state } customer { payments { edges { node { squareId } } } cards { squareId } } } }\n        ... on Error { message code } } }": typeof types.PaymentsWriteBeforeAndAfterDocument,
-    "mutation PaymentsWriteChargeAnyCard($input: ChargeCustomerInput!) { chargeCustomer(input: $input) {\n        __typename ... on ChargeCustomerSuccess { payment { squareId } } } }": typeof types.PaymentsWriteChargeAnyCardDocument,
-    "mutation PaymentsWriteDisableThenCharge($disable: DisableCardInput!, $charge: ChargeCustomerInput!) {\n      d: disableCard(input: $disable) { __typename }\n      c: chargeCustomer(input: $charge) { __typename ... on ChargeCustomerSuccess { payment { squareId } } } }": typeof types.PaymentsWriteDisableThenChargeDocument,
-    "mutation PaymentsWriteChargeRefused($input: ChargeCustomerInput!) { chargeCustomer(input: $input) { __typename\n      ... on Error { code message } ... on ValidationError { field } } }": typeof types.PaymentsWriteChargeRefusedDocument,
-    "mutation PaymentsWriteChargeScoped { chargeCustomer(input: { customerId: \"C1\", amountMoney: { amount: 1, currency: USD }, idempotencyKey: \"k\" }) { __typename } }": typeof types.PaymentsWriteChargeScopedDocument,
     "query DefaultsQueryType { __schema { queryType { name } } }": typeof types.DefaultsQueryTypeDocument,
     "query DefaultsSchemaTypes { __schema { types { name } } }": typeof types.DefaultsSchemaTypesDocument,
     "query DefaultsCustomerType { customers(first: 1) { __typename } __type(name: \"Customer\") { name } }": typeof types.DefaultsCustomerTypeDocument,
     "query DefaultsTypename { __typename }": typeof types.DefaultsTypenameDocument,
     "mutation DefaultsMisspeltInput($input: CreateCustomerInput!) { createCustomer(input: $input) { __typename } }": typeof types.DefaultsMisspeltInputDocument,
-    "query LimitsFullPage { customers(first: 50) { edges { node { id cards { id last4 } giftCards { gan balanceMoney { formatted } }\n         orders(first: 5) { edges { node { id totalMoney { formatted } payments { id status cardDetails { card { last4 } } } } } } } } } }": typeof types.LimitsFullPageDocument,
-    "query LimitsPagesMultiplied { customers(first: 100) { edges { node { orders(first: 100) { edges { node { payments { refunds { id } } } } } } } } }": typeof types.LimitsPagesMultipliedDocument,
-    "query ReadGraphFirstOrder($id: ID!) { customer(id: $id) { orders(first: 1) { edges { cursor node { squareId } } pageInfo { hasNextPage endCursor } } } }": typeof types.ReadGraphFirstOrderDocument,
-    "query ReadGraphNextOrders($id: ID!, $after: String) { customer(id: $id) { orders(first: 5, after: $after) { edges { node { squareId } } pageInfo { hasNextPage } } } }": typeof types.ReadGraphNextOrdersDocument,
-    "query ReadGraphOrderId($id: ID!) { order(id: $id) { id } }": typeof types.ReadGraphOrderIdDocument,
-    "query ReadGraphUnknownIds { customer(id: \"ZZZZZZZZZZZZZZZZZZZZZZZZZZ\") { id } order(id: \"nOrderThatDoesNotExist00000\") { id }\n         payment(id: \"nPaymentThatDoesNotExist0000\") { id } card(id: \"ccof:doesnotexist\") { id }\n         giftCard(id: \"gftc:doesnotexist\") { id } refund(id: \"nope_nope\") { id } location(id: \"LNOPE\") { id }\n         giftCardByGan(gan: \"7783000000000001\") { id } }": typeof types.ReadGraphUnknownIdsDocument,
-    "query ReadGraphSlowCustomer($id: ID!) { customer(id: $id) { squareId } }": typeof types.ReadGraphSlowCustomerDocument,
     "subscription RedisOutagePayments { paymentUpdated { squareId } }": typeof types.RedisOutagePaymentsDocument,
-    "query RefundsOfPayment($id: ID!) { payment(id: $id) { refundedMoney { amount } refunds { squareId status } } }": typeof types.RefundsOfPaymentDocument,
-    "query RefundById($id: ID!) { refund(id: $id) { squareId payment { squareId } } }": typeof types.RefundByIdDocument,
     "query SecretsCustomers { customers(first: 1) { edges { node { id } } } }": typeof types.SecretsCustomersDocument,
     "mutation SecretsRefusedCustomer($input: CreateCustomerInput!) { createCustomer(input: $input) { __typename ... on Error { message } } }": typeof types.SecretsRefusedCustomerDocument,
+    "query NodeCachedIds($customer: ID!) {\n  customer(id: $customer) {\n    id\n    cards { id }\n    giftCards { id }\n    orders(first: 1) { edges { node { id } } }\n    loyaltyAccount { id program { id } }\n  }\n  payments(first: 50) { edges { node { id refunds { id } } } }\n  locations { id }\n  catalogItems(first: 1) { edges { node { id } } }\n  customerGroups { id }\n  customerSegments { id }\n}": typeof types.NodeCachedIdsDocument,
+    "query NodeCachedNode($id: ID!) { node(id: $id) { __typename id } }": typeof types.NodeCachedNodeDocument,
+    "query NodeCachedNodes($ids: [ID!]!) { nodes(ids: $ids) { __typename id } }": typeof types.NodeCachedNodesDocument,
+    "query NodeCachedCardBeside($id: ID!, $customer: ID!) { customer(id: $customer) { cards { id } } node(id: $id) { id } }": typeof types.NodeCachedCardBesideDocument,
+    "query LimitsFullPage { customers(first: 50) { edges { node { id cards { id last4 } giftCards { gan balanceMoney { formatted } }\n         orders(first: 5) { edges { node { id totalMoney { formatted } payments { id status cardDetails { card { last4 } } } } } } } } } }": typeof types.LimitsFullPageDocument,
+    "query LimitsPagesMultiplied { customers(first: 100) { edges { node { orders(first: 100) { edges { node { payments { refunds { id } } } } } } } } }": typeof types.LimitsPagesMultipliedDocument,
     "subscription LivePayments($customerId: ID, $locationId: ID) {\n  paymentUpdated(customerId: $customerId, locationId: $locationId) { squareId status customer { squareId } }\n}": typeof types.LivePaymentsDocument,
     "subscription LiveOrders($customerId: ID) { orderUpdated(customerId: $customerId) { squareId state customer { squareId } } }": typeof types.LiveOrdersDocument,
     "subscription LiveCustomer($id: ID!) { customerUpdated(customerId: $id) { squareId familyName mergedFrom } }": typeof types.LiveCustomerDocument,
@@ -160,6 +150,16 @@ type Documents = {
     "query WriteOnlyMutationNames { __type(name: \"Mutation\") { fields { name } } }": typeof types.WriteOnlyMutationNamesDocument,
     "mutation WriteOnlyCreatePayment($input: CreatePaymentInput!) { createPayment(input: $input) { __typename ... on CreatePaymentSuccess { payment { id status } } } }": typeof types.WriteOnlyCreatePaymentDocument,
     "query WriteOnlyPaymentNode($id: ID!) { node(id: $id) { __typename ... on Payment { status } } }": typeof types.WriteOnlyPaymentNodeDocument,
+    "subscription CachePaymentStatus { paymentUpdated { squareId status } }": typeof types.CachePaymentStatusDocument,
+    "mutation CacheUpdateCustomer($input: UpdateCustomerInput!) { updateCustomer(input: $input) { __typename } }": typeof types.CacheUpdateCustomerDocument,
+    "mutation CacheCreateCustomer($input: CreateCustomerInput!) { createCustomer(input: $input) { __typename } }": typeof types.CacheCreateCustomerDocument,
+    "mutation CacheSaveCard($input: SaveCardInput!) { saveCard(input: $input) { __typename } }": typeof types.CacheSaveCardDocument,
+    "mutation CacheDisableCard($input: DisableCardInput!) { disableCard(input: $input) { __typename } }": typeof types.CacheDisableCardDocument,
+    "mutation CacheCreateOrder($input: CreateOrderInput!) { createOrder(input: $input) { __typename } }": typeof types.CacheCreateOrderDocument,
+    "mutation CacheRefundPayment($input: RefundPaymentInput!) { refundPayment(input: $input) { __typename } }": typeof types.CacheRefundPaymentDocument,
+    "mutation CacheUnlinkGiftCard($input: GiftCardCustomerInput!) { unlinkGiftCardFromCustomer(input: $input) { __typename } }": typeof types.CacheUnlinkGiftCardDocument,
+    "mutation CacheIncrementGiftCard($input: IncrementGiftCardBalanceInput!) { incrementGiftCardBalance(input: $input) { __typename } }": typeof types.CacheIncrementGiftCardDocument,
+    "mutation CacheDeleteCustomer($input: DeleteCustomerInput!) { deleteCustomer(input: $input) { __typename } }": typeof types.CacheDeleteCustomerDocument,
     "subscription ConnectionLossPayments { paymentUpdated { squareId } }": typeof types.ConnectionLossPaymentsDocument,
     "query MergedFrom($id: ID!) { customer(id: $id) { mergedFrom } }": typeof types.MergedFromDocument,
     "fragment PaymentWriteErrors on Error { message code ... on ValidationError { field } }": typeof types.PaymentWriteErrorsFragmentDoc,
@@ -187,9 +187,50 @@ const documents: Documents = {
     "fragment PageFields on PageInfo {\n  hasNextPage\n  hasPreviousPage\n  startCursor\n  endCursor\n}\n\nquery CustomersPage($first: Int, $after: String, $filter: CustomerFilter) {\n  customers(first: $first, after: $after, filter: $filter) {\n    edges {\n      cursor\n      node {\n        squareId\n      }\n    }\n    pageInfo {\n      ...PageFields\n    }\n  }\n}\n\nquery OrdersPage($first: Int, $after: String, $filter: OrderFilter) {\n  orders(first: $first, after: $after, filter: $filter) {\n    edges {\n      cursor\n      node {\n        squareId\n      }\n    }\n    pageInfo {\n      ...PageFields\n    }\n  }\n}\n\nquery PaymentsPage($first: Int, $after: String, $filter: PaymentFilter) {\n  payments(first: $first, after: $after, filter: $filter) {\n    edges {\n      cursor\n      node {\n        squareId\n      }\n    }\n    pageInfo {\n      ...PageFields\n    }\n  }\n}\n\nquery GiftCardActivitiesPage($id: ID!, $first: Int, $after: String) {\n  giftCard(id: $id) {\n    activities(first: $first, after: $after) {\n      edges {\n        cursor\n        node {\n          squareId\n        }\n      }\n      pageInfo {\n        ...PageFields\n      }\n    }\n  }\n}\n\nquery CustomerOrdersPage($id: ID!, $first: Int, $after: String, $last: Int, $before: String) {\n  customer(id: $id) {\n    orders(first: $first, after: $after, last: $last, before: $before) {\n      edges {\n        cursor\n        node {\n          squareId\n        }\n      }\n      pageInfo {\n        ...PageFields\n      }\n    }\n  }\n}\n\nquery CustomerPaymentsPage($id: ID!, $first: Int, $after: String) {\n  customer(id: $id) {\n    payments(first: $first, after: $after) {\n      edges {\n        cursor\n        node {\n          squareId\n        }\n      }\n      pageInfo {\n        ...PageFields\n      }\n    }\n  }\n}": types.PageFieldsFragmentDoc,
     "fragment TenderHeldPayment on Payment {\n  __typename\n  id\n  squareId\n  status\n  amountMoney {\n    amount\n    currency\n    formatted\n  }\n  tipMoney {\n    amount\n    formatted\n  }\n  totalMoney {\n    amount\n    formatted\n  }\n  cardDetails {\n    status\n    entryMethod\n    card {\n      cardBrand\n      last4\n    }\n  }\n  customer {\n    id\n    squareId\n  }\n}\n\nquery OrderPaymentsFromTenders($id: ID!) {\n  order(id: $id) {\n    payments {\n      ...TenderHeldPayment\n    }\n    tenders {\n      payment {\n        ...TenderHeldPayment\n      }\n    }\n  }\n}\n\nquery OrderPaymentsWithReceipt($id: ID!) {\n  order(id: $id) {\n    payments {\n      ...TenderHeldPayment\n      receiptNumber\n    }\n    tenders {\n      payment {\n        ...TenderHeldPayment\n        receiptNumber\n      }\n    }\n  }\n}\n\nquery PaymentById($id: ID!) {\n  payment(id: $id) {\n    ...TenderHeldPayment\n  }\n}\n\nquery TenderPayments($id: ID!) {\n  order(id: $id) {\n    tenders {\n      payment {\n        ...TenderHeldPayment\n      }\n    }\n  }\n}\n\nquery TenderPaymentsWithReceipt($id: ID!) {\n  order(id: $id) {\n    tenders {\n      payment {\n        ...TenderHeldPayment\n        receiptNumber\n      }\n    }\n  }\n}": types.TenderHeldPaymentFragmentDoc,
     "fragment WriteError on Error {\n  __typename\n  message\n  code\n  ... on ValidationError {\n    field\n  }\n  ... on NotFoundError {\n    field\n  }\n}\n\nmutation CreateCustomer($input: CreateCustomerInput!) {\n  createCustomer(input: $input) {\n    __typename\n    ... on CreateCustomerSuccess {\n      customer {\n        squareId\n        givenName\n        version\n      }\n    }\n    ...WriteError\n  }\n}\n\nmutation UpdateCustomer($input: UpdateCustomerInput!) {\n  updateCustomer(input: $input) {\n    __typename\n    ... on UpdateCustomerSuccess {\n      customer {\n        squareId\n        familyName\n        version\n      }\n    }\n    ...WriteError\n  }\n}\n\nmutation DeleteCustomer($input: DeleteCustomerInput!) {\n  deleteCustomer(input: $input) {\n    __typename\n    ... on DeleteCustomerSuccess {\n      deletedCustomerId\n    }\n    ...WriteError\n  }\n}\n\nmutation SaveCard($input: SaveCardInput!) {\n  saveCard(input: $input) {\n    __typename\n    ... on SaveCardSuccess {\n      card {\n        squareId\n        enabled\n      }\n    }\n    ...WriteError\n  }\n}\n\nmutation DisableCard($input: DisableCardInput!) {\n  disableCard(input: $input) {\n    __typename\n    ... on DisableCardSuccess {\n      card {\n        squareId\n        enabled\n      }\n    }\n    ...WriteError\n  }\n}\n\nfragment WrittenPayment on Payment {\n  squareId\n  status\n  referenceId\n  order {\n    squareId\n    state\n  }\n}\n\nmutation CreatePayment($input: CreatePaymentInput!) {\n  createPayment(input: $input) {\n    __typename\n    ... on CreatePaymentSuccess {\n      payment {\n        ...WrittenPayment\n      }\n    }\n    ...WriteError\n  }\n}\n\nmutation ChargeCustomer($input: ChargeCustomerInput!) {\n  chargeCustomer(input: $input) {\n    __typename\n    ... on ChargeCustomerSuccess {\n      payment {\n        ...WrittenPayment\n      }\n    }\n    ...WriteError\n  }\n}\n\nmutation CompletePayment($input: CompletePaymentInput!) {\n  completePayment(input: $input) {\n    __typename\n    ... on CompletePaymentSuccess {\n      payment {\n        ...WrittenPayment\n      }\n    }\n    ...WriteError\n  }\n}\n\nmutation CancelPayment($input: CancelPaymentInput!) {\n  cancelPayment(input: $input) {\n    __typename\n    ... on CancelPaymentSuccess {\n      payment {\n        ...WrittenPayment\n      }\n    }\n    ...WriteError\n  }\n}\n\nmutation CancelPaymentByIdempotencyKey($input: CancelPaymentByIdempotencyKeyInput!) {\n  cancelPaymentByIdempotencyKey(input: $input) {\n    __typename\n    ... on CancelPaymentByIdempotencyKeySuccess {\n      canceled\n    }\n    ...WriteError\n  }\n}\n\nmutation RefundPayment($input: RefundPaymentInput!) {\n  refundPayment(input: $input) {\n    __typename\n    ... on RefundPaymentSuccess {\n      refund {\n        squareId\n      }\n    }\n    ...WriteError\n  }\n}\n\nfragment WrittenOrder on Order {\n  squareId\n  state\n  totalMoney {\n    amount\n    currency\n  }\n}\n\nmutation CreateOrder($input: CreateOrderInput!) {\n  createOrder(input: $input) {\n    __typename\n    ... on CreateOrderSuccess {\n      order {\n        ...WrittenOrder\n      }\n    }\n    ...WriteError\n  }\n}\n\nmutation PayOrder($input: PayOrderInput!) {\n  payOrder(input: $input) {\n    __typename\n    ... on PayOrderSuccess {\n      order {\n        ...WrittenOrder\n      }\n    }\n    ...WriteError\n  }\n}\n\nmutation LinkGiftCardToCustomer($input: GiftCardCustomerInput!) {\n  linkGiftCardToCustomer(input: $input) {\n    __typename\n    ... on LinkGiftCardToCustomerSuccess {\n      giftCard {\n        squareId\n        customers {\n          squareId\n        }\n      }\n    }\n    ...WriteError\n  }\n}\n\nmutation UnlinkGiftCardFromCustomer($input: GiftCardCustomerInput!) {\n  unlinkGiftCardFromCustomer(input: $input) {\n    __typename\n    ... on UnlinkGiftCardFromCustomerSuccess {\n      giftCard {\n        squareId\n        customers {\n          squareId\n        }\n      }\n    }\n    ...WriteError\n  }\n}": types.WriteErrorFragmentDoc,
+    "mutation CardsSaveAndList($input: SaveCardInput!) { saveCard(input: $input) { __typename\n      ... on SaveCardSuccess { card { squareId last4 cardholderName referenceId billingAddress { postalCode }\n        customer { squareId cards { squareId } } } } ... on Error { message } } }": types.CardsSaveAndListDocument,
+    "mutation CardsDisableAndList($input: DisableCardInput!) { disableCard(input: $input) { __typename\n      ... on DisableCardSuccess { card { squareId enabled customer { cards { squareId } all: cards(includeDisabled: true) { squareId enabled } } } } } }": types.CardsDisableAndListDocument,
+    "query MergedCustomerHistory($id: ID!) { customer(id: $id) {\n  squareId resolvedFromMergedId mergedFrom\n  orders(first: 50) { edges { node { squareId } } }\n  payments(first: 50) { edges { node { squareId } } }\n} }": types.MergedCustomerHistoryDocument,
+    "query MergedCustomersPage { customers(first: 50) { edges { node { squareId mergedFrom orders(first: 5) { edges { node { squareId } } } } } } }": types.MergedCustomersPageDocument,
+    "mutation CustomersWriteCreate($input: CreateCustomerInput!) {\n  createCustomer(input: $input) {\n    __typename\n    ... on CreateCustomerSuccess { customer { id squareId givenName emailAddress version } }\n    ... on Error { message code }\n    ... on ValidationError { field }\n  }\n}": types.CustomersWriteCreateDocument,
+    "mutation CustomersWriteUpdate($input: UpdateCustomerInput!) { updateCustomer(input: $input) {\n      __typename ... on UpdateCustomerSuccess { customer { familyName version } } ... on Error { code message } } }": types.CustomersWriteUpdateDocument,
+    "mutation CustomersWriteDelete($input: DeleteCustomerInput!) { deleteCustomer(input: $input) {\n      __typename ... on DeleteCustomerSuccess { deletedCustomerId } ... on Error { code } } }": types.CustomersWriteDeleteDocument,
+    "mutation CustomersWriteDeleteBadId { deleteCustomer(input: { id: \"not an id!\" }) { __typename ... on ValidationError { field } } }": types.CustomersWriteDeleteBadIdDocument,
+    "query GiftCardsCustomerId($id: ID!) { customer(id: $id) { id } }": types.GiftCardsCustomerIdDocument,
+    "mutation GiftCardsCreateAsWriter($input: CreateGiftCardInput!) { createGiftCard(input: $input) { __typename } }": types.GiftCardsCreateAsWriterDocument,
     "mutation LocationsCreate($input: CreateLocationInput!) {\n  createLocation(input: $input) {\n    __typename\n    ... on CreateLocationSuccess { location { id squareId name businessName status timezone } }\n    ... on Error { code message }\n    ... on ValidationError { field }\n  }\n}": types.LocationsCreateDocument,
     "mutation LocationsUpdate($input: UpdateLocationInput!) {\n  updateLocation(input: $input) {\n    __typename\n    ... on UpdateLocationSuccess { location { id name status } }\n    ... on Error { code message }\n    ... on ValidationError { field }\n    ... on NotFoundError { field }\n  }\n}": types.LocationsUpdateDocument,
     "query LocationsList { locations { squareId name status } }": types.LocationsListDocument,
+    "fragment DemoCafeOrderTaxes on Order { taxes { name percentage scope autoApplied appliedMoney { amount } } totalTaxMoney { amount } totalMoney { amount } }": types.DemoCafeOrderTaxesFragmentDoc,
+    "query DemoCafeMatchaLatte { catalogItems(first: 5, filter: { text: \"Matcha Latte\" }) { edges { node { name variations { squareId name price { amount } } } } } }": types.DemoCafeMatchaLatteDocument,
+    "mutation DemoCafeCreateOrder($input: CreateOrderInput!) { createOrder(input: $input) { __typename ... on CreateOrderSuccess { order { ...DemoCafeOrderTaxes } } ... on Error { message } } }": types.DemoCafeCreateOrderDocument,
+    "query DemoCafeOrders($ids: [ID!]) { orders(first: 20, filter: { customerIds: $ids }) { edges { node { pricingOptions { autoApplyTaxes } ...DemoCafeOrderTaxes } } } }": types.DemoCafeOrdersDocument,
+    "mutation OrdersWriteCreate($input: CreateOrderInput!) {\n  createOrder(input: $input) {\n    __typename\n    ... on CreateOrderSuccess {\n      order {\n        squareId state version referenceId source { name } location { id }\n        customer { squareId orders(first: 50) { edges { node { squareId } } } }\n        lineItems { name quantity note basePriceMoney { amount } totalDiscountMoney { amount } totalTaxMoney { amount } totalMoney { amount } }\n        taxes { uid name percentage scope appliedMoney { amount } }\n        discounts { uid name type scope appliedMoney { amount } }\n        totalMoney { amount currency } totalTaxMoney { amount } totalDiscountMoney { amount } netAmountDueMoney { amount }\n      }\n    }\n    ... on Error { message code }\n    ... on ValidationError { field }\n  }\n}": types.OrdersWriteCreateDocument,
+    "mutation OrdersWritePay($input: PayOrderInput!) {\n  payOrder(input: $input) {\n    __typename\n    ... on PayOrderSuccess { order { squareId state version netAmountDueMoney { amount } tenders { amountMoney { amount } payment { squareId status } } } }\n    ... on Error { message code }\n    ... on ValidationError { field }\n  }\n}": types.OrdersWritePayDocument,
+    "query OrdersWriteOfCustomer($id: ID!) { customer(id: $id) { orders(first: 50) { edges { node { squareId } } } } }": types.OrdersWriteOfCustomerDocument,
+    "query OrdersWriteByFilter($ids: [ID!]) { orders(first: 50, filter: { customerIds: $ids }) { edges { node { squareId } } } }": types.OrdersWriteByFilterDocument,
+    "query OrdersWriteLocations { locations { id squareId } }": types.OrdersWriteLocationsDocument,
+    "mutation OrdersWritePriced($input: CreateOrderInput!) {\n    createOrder(input: $input) {\n      __typename\n      ... on CreateOrderSuccess {\n        order {\n          pricingOptions { autoApplyTaxes autoApplyDiscounts }\n          taxes { uid name percentage scope autoApplied catalogObjectId appliedMoney { amount } }\n          lineItems { name appliedTaxes { taxUid appliedMoney { amount } } totalTaxMoney { amount } }\n          totalTaxMoney { amount } totalDiscountMoney { amount } totalMoney { amount }\n        }\n      }\n      ... on Error { message code }\n    }\n  }": types.OrdersWritePricedDocument,
+    "mutation OrdersWriteLink($input: GiftCardCustomerInput!) {\n    linkGiftCardToCustomer(input: $input) {\n      __typename\n      ... on LinkGiftCardToCustomerSuccess { giftCard { squareId customers { squareId } } }\n      ... on Error { code message }\n      ... on ValidationError { field }\n    }\n  }": types.OrdersWriteLinkDocument,
+    "mutation OrdersWriteUnlink($input: GiftCardCustomerInput!) {\n    unlinkGiftCardFromCustomer(input: $input) {\n      __typename\n      ... on UnlinkGiftCardFromCustomerSuccess { giftCard { squareId customers { squareId } } }\n      ... on Error { code message }\n      ... on ValidationError { field }\n    }\n  }": types.OrdersWriteUnlinkDocument,
+    "query OrdersWriteCustomerGiftCards($id: ID!) { customer(id: $id) { giftCards { squareId customers { squareId } } } }": types.OrdersWriteCustomerGiftCardsDocument,
+    "query OrdersWriteGlobalIds($id: ID!, $customerId: ID!) { giftCard(id: $id) { id } customer(id: $customerId) { id } }": types.OrdersWriteGlobalIdsDocument,
+    "mutation OrdersWritePayScoped { payOrder(input: { orderId: \"O1\", paymentIds: [\"P1\"], idempotencyKey: \"k\" }) { __typename } }": types.OrdersWritePayScopedDocument,
+    "mutation OrdersWriteLinkScoped { linkGiftCardToCustomer(input: { giftCardId: \"gftc:1\", customerId: \"C1\" }) { __typename } }": types.OrdersWriteLinkScopedDocument,
+    "query PaymentsWriteGlobalIds($id: ID!) { customer(id: $id) { id } locations { id squareId } }": types.PaymentsWriteGlobalIdsDocument,
+    "query PaymentsWriteVersion($id: ID!) { payment(id: $id) { versionToken } }": types.PaymentsWriteVersionDocument,
+    "query PaymentsWriteOfCustomer($id: ID!) { customer(id: $id) {\n    payments { edges { node { squareId status customer { squareId } } } }\n    orders { edges { node { squareId state } } } } }": types.PaymentsWriteOfCustomerDocument,
+    "mutation PaymentsWriteBeforeAndAfter($save: SaveCardInput!, $charge: ChargeCustomerInput!) {\n      before: saveCard(input: $save) { ... on SaveCardSuccess { card { customer { payments { edges { node { squareId } } } } } } }\n      charge: chargeCustomer(input: $charge) { __typename\n        ... on ChargeCustomerSuccess { payment { squareId status amountMoney { amount } cardDetails { entryMethod }\n          order { squareId state } customer { payments { edges { node { squareId } } } cards { squareId } } } }\n        ... on Error { message code } } }": types.PaymentsWriteBeforeAndAfterDocument,
+    "mutation PaymentsWriteChargeAnyCard($input: ChargeCustomerInput!) { chargeCustomer(input: $input) {\n        __typename ... on ChargeCustomerSuccess { payment { squareId } } } }": types.PaymentsWriteChargeAnyCardDocument,
+    "mutation PaymentsWriteDisableThenCharge($disable: DisableCardInput!, $charge: ChargeCustomerInput!) {\n      d: disableCard(input: $disable) { __typename }\n      c: chargeCustomer(input: $charge) { __typename ... on ChargeCustomerSuccess { payment { squareId } } } }": types.PaymentsWriteDisableThenChargeDocument,
+    "mutation PaymentsWriteChargeRefused($input: ChargeCustomerInput!) { chargeCustomer(input: $input) { __typename\n      ... on Error { code message } ... on ValidationError { field } } }": types.PaymentsWriteChargeRefusedDocument,
+    "mutation PaymentsWriteChargeScoped { chargeCustomer(input: { customerId: \"C1\", amountMoney: { amount: 1, currency: USD }, idempotencyKey: \"k\" }) { __typename } }": types.PaymentsWriteChargeScopedDocument,
+    "query ReadGraphFirstOrder($id: ID!) { customer(id: $id) { orders(first: 1) { edges { cursor node { squareId } } pageInfo { hasNextPage endCursor } } } }": types.ReadGraphFirstOrderDocument,
+    "query ReadGraphNextOrders($id: ID!, $after: String) { customer(id: $id) { orders(first: 5, after: $after) { edges { node { squareId } } pageInfo { hasNextPage } } } }": types.ReadGraphNextOrdersDocument,
+    "query ReadGraphOrderId($id: ID!) { order(id: $id) { id } }": types.ReadGraphOrderIdDocument,
+    "query ReadGraphUnknownIds { customer(id: \"ZZZZZZZZZZZZZZZZZZZZZZZZZZ\") { id } order(id: \"nOrderThatDoesNotExist00000\") { id }\n         payment(id: \"nPaymentThatDoesNotExist0000\") { id } card(id: \"ccof:doesnotexist\") { id }\n         giftCard(id: \"gftc:doesnotexist\") { id } refund(id: \"nope_nope\") { id } location(id: \"LNOPE\") { id }\n         giftCardByGan(gan: \"7783000000000001\") { id } }": types.ReadGraphUnknownIdsDocument,
+    "query ReadGraphSlowCustomer($id: ID!) { customer(id: $id) { squareId } }": types.ReadGraphSlowCustomerDocument,
+    "query RefundsOfPayment($id: ID!) { payment(id: $id) { refundedMoney { amount } refunds { squareId status } } }": types.RefundsOfPaymentDocument,
+    "query RefundById($id: ID!) { refund(id: $id) { squareId payment { squareId } } }": types.RefundByIdDocument,
     "mutation AccessCreateCustomer { createCustomer(input: { givenName: \"Scoped\", idempotencyKey: \"access-scoped\" }) { __typename ... on CreateCustomerSuccess { customer { squareId } } } }": types.AccessCreateCustomerDocument,
     "query AccessLocations { locations { name } }": types.AccessLocationsDocument,
     "query AccessCustomersAcrossDomains { customers(first: 5) { edges { node { givenName cards { last4 } orders(first: 1) { edges { node { id } } } } } } }": types.AccessCustomersAcrossDomainsDocument,
@@ -204,18 +245,6 @@ const documents: Documents = {
     "query AuthModesLocations { locations { squareId } }": types.AuthModesLocationsDocument,
     "query AuthModesRevoked { customers(first: 1) { edges { node { id } } } }": types.AuthModesRevokedDocument,
     "query AuthModesServed { customers(first: 5) { edges { node { givenName } } } }": types.AuthModesServedDocument,
-    "subscription CachePaymentStatus { paymentUpdated { squareId status } }": types.CachePaymentStatusDocument,
-    "mutation CacheUpdateCustomer($input: UpdateCustomerInput!) { updateCustomer(input: $input) { __typename } }": types.CacheUpdateCustomerDocument,
-    "mutation CacheCreateCustomer($input: CreateCustomerInput!) { createCustomer(input: $input) { __typename } }": types.CacheCreateCustomerDocument,
-    "mutation CacheSaveCard($input: SaveCardInput!) { saveCard(input: $input) { __typename } }": types.CacheSaveCardDocument,
-    "mutation CacheDisableCard($input: DisableCardInput!) { disableCard(input: $input) { __typename } }": types.CacheDisableCardDocument,
-    "mutation CacheCreateOrder($input: CreateOrderInput!) { createOrder(input: $input) { __typename } }": types.CacheCreateOrderDocument,
-    "mutation CacheRefundPayment($input: RefundPaymentInput!) { refundPayment(input: $input) { __typename } }": types.CacheRefundPaymentDocument,
-    "mutation CacheUnlinkGiftCard($input: GiftCardCustomerInput!) { unlinkGiftCardFromCustomer(input: $input) { __typename } }": types.CacheUnlinkGiftCardDocument,
-    "mutation CacheIncrementGiftCard($input: IncrementGiftCardBalanceInput!) { incrementGiftCardBalance(input: $input) { __typename } }": types.CacheIncrementGiftCardDocument,
-    "mutation CacheDeleteCustomer($input: DeleteCustomerInput!) { deleteCustomer(input: $input) { __typename } }": types.CacheDeleteCustomerDocument,
-    "mutation CardsSaveAndList($input: SaveCardInput!) { saveCard(input: $input) { __typename\n      ... on SaveCardSuccess { card { squareId last4 cardholderName referenceId billingAddress { postalCode }\n        customer { squareId cards { squareId } } } } ... on Error { message } } }": types.CardsSaveAndListDocument,
-    "mutation CardsDisableAndList($input: DisableCardInput!) { disableCard(input: $input) { __typename\n      ... on DisableCardSuccess { card { squareId enabled customer { cards { squareId } all: cards(includeDisabled: true) { squareId enabled } } } } } }": types.CardsDisableAndListDocument,
     "query CostDeferred { customers(first: 3) { edges { node { givenName ... @defer { cards { squareId } giftCards { squareId } } } } } }": types.CostDeferredDocument,
     "query CostNoCall { __typename }": types.CostNoCallDocument,
     "query CostTooComplex { customers(first: 100) { edges { node { orders(first: 100) { edges { node { payments { refunds { id } } } } } } } } }": types.CostTooComplexDocument,
@@ -223,14 +252,6 @@ const documents: Documents = {
     "query CostFree { __typename }": types.CostFreeDocument,
     "subscription CostOrderUpdates { orderUpdated { squareId } }": types.CostOrderUpdatesDocument,
     "subscription CostOrderStates { orderUpdated { squareId state } }": types.CostOrderStatesDocument,
-    "mutation CustomersWriteCreate($input: CreateCustomerInput!) {\n  createCustomer(input: $input) {\n    __typename\n    ... on CreateCustomerSuccess { customer { id squareId givenName emailAddress version } }\n    ... on Error { message code }\n    ... on ValidationError { field }\n  }\n}": types.CustomersWriteCreateDocument,
-    "mutation CustomersWriteUpdate($input: UpdateCustomerInput!) { updateCustomer(input: $input) {\n      __typename ... on UpdateCustomerSuccess { customer { familyName version } } ... on Error { code message } } }": types.CustomersWriteUpdateDocument,
-    "mutation CustomersWriteDelete($input: DeleteCustomerInput!) { deleteCustomer(input: $input) {\n      __typename ... on DeleteCustomerSuccess { deletedCustomerId } ... on Error { code } } }": types.CustomersWriteDeleteDocument,
-    "mutation CustomersWriteDeleteBadId { deleteCustomer(input: { id: \"not an id!\" }) { __typename ... on ValidationError { field } } }": types.CustomersWriteDeleteBadIdDocument,
-    "fragment DemoCafeOrderTaxes on Order { taxes { name percentage scope autoApplied appliedMoney { amount } } totalTaxMoney { amount } totalMoney { amount } }": types.DemoCafeOrderTaxesFragmentDoc,
-    "query DemoCafeMatchaLatte { catalogItems(first: 5, filter: { text: \"Matcha Latte\" }) { edges { node { name variations { squareId name price { amount } } } } } }": types.DemoCafeMatchaLatteDocument,
-    "mutation DemoCafeCreateOrder($input: CreateOrderInput!) { createOrder(input: $input) { __typename ... on CreateOrderSuccess { order { ...DemoCafeOrderTaxes } } ... on Error { message } } }": types.DemoCafeCreateOrderDocument,
-    "query DemoCafeOrders($ids: [ID!]) { orders(first: 20, filter: { customerIds: $ids }) { edges { node { pricingOptions { autoApplyTaxes } ...DemoCafeOrderTaxes } } } }": types.DemoCafeOrdersDocument,
     "mutation WalksCreateCustomer($input: CreateCustomerInput!) { createCustomer(input: $input) { __typename } }": types.WalksCreateCustomerDocument,
     "query FuzzNodeAndCustomer($id: ID!) { node(id: $id) { id } customer(id: $id) { squareId } }": types.FuzzNodeAndCustomerDocument,
     "query FuzzNodes($ids: [ID!]!) { nodes(ids: $ids) { id } }": types.FuzzNodesDocument,
@@ -238,8 +259,6 @@ const documents: Documents = {
     "query FuzzLocationsIf($v: Boolean!) { locations @include(if: $v) { id } }": types.FuzzLocationsIfDocument,
     "query FuzzCustomerGraph($id: ID!) { customer(id: $id) { id cards { id } giftCards { id } orders(first: 2) { edges { node { id payments { id } } } } } }": types.FuzzCustomerGraphDocument,
     "query FuzzRealIds($id: ID!) { customer(id: $id) { id cards { id } giftCards { id } orders(first: 3) { edges { node { id payments { id } } } } } locations { id } }": types.FuzzRealIdsDocument,
-    "query GiftCardsCustomerId($id: ID!) { customer(id: $id) { id } }": types.GiftCardsCustomerIdDocument,
-    "mutation GiftCardsCreateAsWriter($input: CreateGiftCardInput!) { createGiftCard(input: $input) { __typename } }": types.GiftCardsCreateAsWriterDocument,
     "query IncrementalDeferredCards {\n  customers(first: 3) { edges { node { givenName ... @defer(label: \"cards\") { cards { squareId } } } } }\n}": types.IncrementalDeferredCardsDocument,
     "query IncrementalTooCostly { customers(first: 100) { edges { node { givenName ... @defer {\n      orders(first: 100) { edges { node { payments { refunds { id } } } } } } } } } }": types.IncrementalTooCostlyDocument,
     "query IncrementalBadVariable($n: Int!) { customers(first: $n) { edges { node { ... @defer { givenName } } } } }": types.IncrementalBadVariableDocument,
@@ -264,49 +283,20 @@ const documents: Documents = {
     "mutation GuideRefundPayment($input: RefundPaymentInput!) { refundPayment(input: $input) {\n        __typename ... on RefundPaymentSuccess { refund { squareId status amountMoney { amount } reason payment { squareId refundedMoney { amount } } } }\n        ... on Error { code message } } }": types.GuideRefundPaymentDocument,
     "query GuidePaymentRefunds($id: ID!) { payment(id: $id) { refundedMoney { amount } refunds { squareId } } }": types.GuidePaymentRefundsDocument,
     "subscription LiveResumePayments { paymentUpdated { squareId } }": types.LiveResumePaymentsDocument,
-    "query MergedCustomerHistory($id: ID!) { customer(id: $id) {\n  squareId resolvedFromMergedId mergedFrom\n  orders(first: 50) { edges { node { squareId } } }\n  payments(first: 50) { edges { node { squareId } } }\n} }": types.MergedCustomerHistoryDocument,
-    "query MergedCustomersPage { customers(first: 50) { edges { node { squareId mergedFrom orders(first: 5) { edges { node { squareId } } } } } } }": types.MergedCustomersPageDocument,
-    "query NodeCachedIds($customer: ID!) {\n  customer(id: $customer) {\n    id\n    cards { id }\n    giftCards { id }\n    orders(first: 1) { edges { node { id } } }\n    loyaltyAccount { id program { id } }\n  }\n  payments(first: 50) { edges { node { id refunds { id } } } }\n  locations { id }\n  catalogItems(first: 1) { edges { node { id } } }\n  customerGroups { id }\n  customerSegments { id }\n}": types.NodeCachedIdsDocument,
-    "query NodeCachedNode($id: ID!) { node(id: $id) { __typename id } }": types.NodeCachedNodeDocument,
-    "query NodeCachedNodes($ids: [ID!]!) { nodes(ids: $ids) { __typename id } }": types.NodeCachedNodesDocument,
-    "query NodeCachedCardBeside($id: ID!, $customer: ID!) { customer(id: $customer) { cards { id } } node(id: $id) { id } }": types.NodeCachedCardBesideDocument,
-    "mutation OrdersWriteCreate($input: CreateOrderInput!) {\n  createOrder(input: $input) {\n    __typename\n    ... on CreateOrderSuccess {\n      order {\n        squareId state version referenceId source { name } location { id }\n        customer { squareId orders(first: 50) { edges { node { squareId } } } }\n        lineItems { name quantity note basePriceMoney { amount } totalDiscountMoney { amount } totalTaxMoney { amount } totalMoney { amount } }\n        taxes { uid name percentage scope appliedMoney { amount } }\n        discounts { uid name type scope appliedMoney { amount } }\n        totalMoney { amount currency } totalTaxMoney { amount } totalDiscountMoney { amount } netAmountDueMoney { amount }\n      }\n    }\n    ... on Error { message code }\n    ... on ValidationError { field }\n  }\n}": types.OrdersWriteCreateDocument,
-    "mutation OrdersWritePay($input: PayOrderInput!) {\n  payOrder(input: $input) {\n    __typename\n    ... on PayOrderSuccess { order { squareId state version netAmountDueMoney { amount } tenders { amountMoney { amount } payment { squareId status } } } }\n    ... on Error { message code }\n    ... on ValidationError { field }\n  }\n}": types.OrdersWritePayDocument,
-    "query OrdersWriteOfCustomer($id: ID!) { customer(id: $id) { orders(first: 50) { edges { node { squareId } } } } }": types.OrdersWriteOfCustomerDocument,
-    "query OrdersWriteByFilter($ids: [ID!]) { orders(first: 50, filter: { customerIds: $ids }) { edges { node { squareId } } } }": types.OrdersWriteByFilterDocument,
-    "query OrdersWriteLocations { locations { id squareId } }": types.OrdersWriteLocationsDocument,
-    "mutation OrdersWritePriced($input: CreateOrderInput!) {\n    createOrder(input: $input) {\n      __typename\n      ... on CreateOrderSuccess {\n        order {\n          pricingOptions { autoApplyTaxes autoApplyDiscounts }\n          taxes { uid name percentage scope autoApplied catalogObjectId appliedMoney { amount } }\n          lineItems { name appliedTaxes { taxUid appliedMoney { amount } } totalTaxMoney { amount } }\n          totalTaxMoney { amount } totalDiscountMoney { amount } totalMoney { amount }\n        }\n      }\n      ... on Error { message code }\n    }\n  }": types.OrdersWritePricedDocument,
-    "mutation OrdersWriteLink($input: GiftCardCustomerInput!) {\n    linkGiftCardToCustomer(input: $input) {\n      __typename\n      ... on LinkGiftCardToCustomerSuccess { giftCard { squareId customers { squareId } } }\n      ... on Error { code message }\n      ... on ValidationError { field }\n    }\n  }": types.OrdersWriteLinkDocument,
-    "mutation OrdersWriteUnlink($input: GiftCardCustomerInput!) {\n    unlinkGiftCardFromCustomer(input: $input) {\n      __typename\n      ... on UnlinkGiftCardFromCustomerSuccess { giftCard { squareId customers { squareId } } }\n      ... on Error { code message }\n      ... on ValidationError { field }\n    }\n  }": types.OrdersWriteUnlinkDocument,
-    "query OrdersWriteCustomerGiftCards($id: ID!) { customer(id: $id) { giftCards { squareId customers { squareId } } } }": types.OrdersWriteCustomerGiftCardsDocument,
-    "query OrdersWriteGlobalIds($id: ID!, $customerId: ID!) { giftCard(id: $id) { id } customer(id: $customerId) { id } }": types.OrdersWriteGlobalIdsDocument,
-    "mutation OrdersWritePayScoped { payOrder(input: { orderId: \"O1\", paymentIds: [\"P1\"], idempotencyKey: \"k\" }) { __typename } }": types.OrdersWritePayScopedDocument,
-    "mutation OrdersWriteLinkScoped { linkGiftCardToCustomer(input: { giftCardId: \"gftc:1\", customerId: \"C1\" }) { __typename } }": types.OrdersWriteLinkScopedDocument,
-    "query PaymentsWriteGlobalIds($id: ID!) { customer(id: $id) { id } locations { id squareId } }": types.PaymentsWriteGlobalIdsDocument,
-    "query PaymentsWriteVersion($id: ID!) { payment(id: $id) { versionToken } }": types.PaymentsWriteVersionDocument,
-    "query PaymentsWriteOfCustomer($id: ID!) { customer(id: $id) {\n    payments { edges { node { squareId status customer { squareId } } } }\n    orders { edges { node { squareId state } } } } }": types.PaymentsWriteOfCustomerDocument,
-    "mutation PaymentsWriteBeforeAndAfter($save: SaveCardInput!, $charge: ChargeCustomerInput!) {\n      before: saveCard(input: $save) { ... on SaveCardSuccess { card { customer { payments { edges { node { squareId } } } } } } }\n      charge: chargeCustomer(input: $charge) { __typename\n        ... on ChargeCustomerSuccess { payment { squareId status amountMoney { amount } cardDetails { entryMethod }\n          order { squareId state } customer { payments { edges { node { squareId } } } cards { squareId } } } }\n        ... on Error { message code } } }": types.PaymentsWriteBeforeAndAfterDocument,
-    "mutation PaymentsWriteChargeAnyCard($input: ChargeCustomerInput!) { chargeCustomer(input: $input) {\n        __typename ... on ChargeCustomerSuccess { payment { squareId } } } }": types.PaymentsWriteChargeAnyCardDocument,
-    "mutation PaymentsWriteDisableThenCharge($disable: DisableCardInput!, $charge: ChargeCustomerInput!) {\n      d: disableCard(input: $disable) { __typename }\n      c: chargeCustomer(input: $charge) { __typename ... on ChargeCustomerSuccess { payment { squareId } } } }": types.PaymentsWriteDisableThenChargeDocument,
-    "mutation PaymentsWriteChargeRefused($input: ChargeCustomerInput!) { chargeCustomer(input: $input) { __typename\n      ... on Error { code message } ... on ValidationError { field } } }": types.PaymentsWriteChargeRefusedDocument,
-    "mutation PaymentsWriteChargeScoped { chargeCustomer(input: { customerId: \"C1\", amountMoney: { amount: 1, currency: USD }, idempotencyKey: \"k\" }) { __typename } }": types.PaymentsWriteChargeScopedDocument,
     "query DefaultsQueryType { __schema { queryType { name } } }": types.DefaultsQueryTypeDocument,
     "query DefaultsSchemaTypes { __schema { types { name } } }": types.DefaultsSchemaTypesDocument,
     "query DefaultsCustomerType { customers(first: 1) { __typename } __type(name: \"Customer\") { name } }": types.DefaultsCustomerTypeDocument,
     "query DefaultsTypename { __typename }": types.DefaultsTypenameDocument,
     "mutation DefaultsMisspeltInput($input: CreateCustomerInput!) { createCustomer(input: $input) { __typename } }": types.DefaultsMisspeltInputDocument,
-    "query LimitsFullPage { customers(first: 50) { edges { node { id cards { id last4 } giftCards { gan balanceMoney { formatted } }\n         orders(first: 5) { edges { node { id totalMoney { formatted } payments { id status cardDetails { card { last4 } } } } } } } } } }": types.LimitsFullPageDocument,
-    "query LimitsPagesMultiplied { customers(first: 100) { edges { node { orders(first: 100) { edges { node { payments { refunds { id } } } } } } } } }": types.LimitsPagesMultipliedDocument,
-    "query ReadGraphFirstOrder($id: ID!) { customer(id: $id) { orders(first: 1) { edges { cursor node { squareId } } pageInfo { hasNextPage endCursor } } } }": types.ReadGraphFirstOrderDocument,
-    "query ReadGraphNextOrders($id: ID!, $after: String) { customer(id: $id) { orders(first: 5, after: $after) { edges { node { squareId } } pageInfo { hasNextPage } } } }": types.ReadGraphNextOrdersDocument,
-    "query ReadGraphOrderId($id: ID!) { order(id: $id) { id } }": types.ReadGraphOrderIdDocument,
-    "query ReadGraphUnknownIds { customer(id: \"ZZZZZZZZZZZZZZZZZZZZZZZZZZ\") { id } order(id: \"nOrderThatDoesNotExist00000\") { id }\n         payment(id: \"nPaymentThatDoesNotExist0000\") { id } card(id: \"ccof:doesnotexist\") { id }\n         giftCard(id: \"gftc:doesnotexist\") { id } refund(id: \"nope_nope\") { id } location(id: \"LNOPE\") { id }\n         giftCardByGan(gan: \"7783000000000001\") { id } }": types.ReadGraphUnknownIdsDocument,
-    "query ReadGraphSlowCustomer($id: ID!) { customer(id: $id) { squareId } }": types.ReadGraphSlowCustomerDocument,
     "subscription RedisOutagePayments { paymentUpdated { squareId } }": types.RedisOutagePaymentsDocument,
-    "query RefundsOfPayment($id: ID!) { payment(id: $id) { refundedMoney { amount } refunds { squareId status } } }": types.RefundsOfPaymentDocument,
-    "query RefundById($id: ID!) { refund(id: $id) { squareId payment { squareId } } }": types.RefundByIdDocument,
     "query SecretsCustomers { customers(first: 1) { edges { node { id } } } }": types.SecretsCustomersDocument,
     "mutation SecretsRefusedCustomer($input: CreateCustomerInput!) { createCustomer(input: $input) { __typename ... on Error { message } } }": types.SecretsRefusedCustomerDocument,
+    "query NodeCachedIds($customer: ID!) {\n  customer(id: $customer) {\n    id\n    cards { id }\n    giftCards { id }\n    orders(first: 1) { edges { node { id } } }\n    loyaltyAccount { id program { id } }\n  }\n  payments(first: 50) { edges { node { id refunds { id } } } }\n  locations { id }\n  catalogItems(first: 1) { edges { node { id } } }\n  customerGroups { id }\n  customerSegments { id }\n}": types.NodeCachedIdsDocument,
+    "query NodeCachedNode($id: ID!) { node(id: $id) { __typename id } }": types.NodeCachedNodeDocument,
+    "query NodeCachedNodes($ids: [ID!]!) { nodes(ids: $ids) { __typename id } }": types.NodeCachedNodesDocument,
+    "query NodeCachedCardBeside($id: ID!, $customer: ID!) { customer(id: $customer) { cards { id } } node(id: $id) { id } }": types.NodeCachedCardBesideDocument,
+    "query LimitsFullPage { customers(first: 50) { edges { node { id cards { id last4 } giftCards { gan balanceMoney { formatted } }\n         orders(first: 5) { edges { node { id totalMoney { formatted } payments { id status cardDetails { card { last4 } } } } } } } } } }": types.LimitsFullPageDocument,
+    "query LimitsPagesMultiplied { customers(first: 100) { edges { node { orders(first: 100) { edges { node { payments { refunds { id } } } } } } } } }": types.LimitsPagesMultipliedDocument,
     "subscription LivePayments($customerId: ID, $locationId: ID) {\n  paymentUpdated(customerId: $customerId, locationId: $locationId) { squareId status customer { squareId } }\n}": types.LivePaymentsDocument,
     "subscription LiveOrders($customerId: ID) { orderUpdated(customerId: $customerId) { squareId state customer { squareId } } }": types.LiveOrdersDocument,
     "subscription LiveCustomer($id: ID!) { customerUpdated(customerId: $id) { squareId familyName mergedFrom } }": types.LiveCustomerDocument,
@@ -320,6 +310,16 @@ const documents: Documents = {
     "query WriteOnlyMutationNames { __type(name: \"Mutation\") { fields { name } } }": types.WriteOnlyMutationNamesDocument,
     "mutation WriteOnlyCreatePayment($input: CreatePaymentInput!) { createPayment(input: $input) { __typename ... on CreatePaymentSuccess { payment { id status } } } }": types.WriteOnlyCreatePaymentDocument,
     "query WriteOnlyPaymentNode($id: ID!) { node(id: $id) { __typename ... on Payment { status } } }": types.WriteOnlyPaymentNodeDocument,
+    "subscription CachePaymentStatus { paymentUpdated { squareId status } }": types.CachePaymentStatusDocument,
+    "mutation CacheUpdateCustomer($input: UpdateCustomerInput!) { updateCustomer(input: $input) { __typename } }": types.CacheUpdateCustomerDocument,
+    "mutation CacheCreateCustomer($input: CreateCustomerInput!) { createCustomer(input: $input) { __typename } }": types.CacheCreateCustomerDocument,
+    "mutation CacheSaveCard($input: SaveCardInput!) { saveCard(input: $input) { __typename } }": types.CacheSaveCardDocument,
+    "mutation CacheDisableCard($input: DisableCardInput!) { disableCard(input: $input) { __typename } }": types.CacheDisableCardDocument,
+    "mutation CacheCreateOrder($input: CreateOrderInput!) { createOrder(input: $input) { __typename } }": types.CacheCreateOrderDocument,
+    "mutation CacheRefundPayment($input: RefundPaymentInput!) { refundPayment(input: $input) { __typename } }": types.CacheRefundPaymentDocument,
+    "mutation CacheUnlinkGiftCard($input: GiftCardCustomerInput!) { unlinkGiftCardFromCustomer(input: $input) { __typename } }": types.CacheUnlinkGiftCardDocument,
+    "mutation CacheIncrementGiftCard($input: IncrementGiftCardBalanceInput!) { incrementGiftCardBalance(input: $input) { __typename } }": types.CacheIncrementGiftCardDocument,
+    "mutation CacheDeleteCustomer($input: DeleteCustomerInput!) { deleteCustomer(input: $input) { __typename } }": types.CacheDeleteCustomerDocument,
     "subscription ConnectionLossPayments { paymentUpdated { squareId } }": types.ConnectionLossPaymentsDocument,
     "query MergedFrom($id: ID!) { customer(id: $id) { mergedFrom } }": types.MergedFromDocument,
     "fragment PaymentWriteErrors on Error { message code ... on ValidationError { field } }": types.PaymentWriteErrorsFragmentDoc,
@@ -403,6 +403,46 @@ export function graphql(source: "fragment WriteError on Error {\n  __typename\n 
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
+export function graphql(source: "mutation CardsSaveAndList($input: SaveCardInput!) { saveCard(input: $input) { __typename\n      ... on SaveCardSuccess { card { squareId last4 cardholderName referenceId billingAddress { postalCode }\n        customer { squareId cards { squareId } } } } ... on Error { message } } }"): (typeof documents)["mutation CardsSaveAndList($input: SaveCardInput!) { saveCard(input: $input) { __typename\n      ... on SaveCardSuccess { card { squareId last4 cardholderName referenceId billingAddress { postalCode }\n        customer { squareId cards { squareId } } } } ... on Error { message } } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation CardsDisableAndList($input: DisableCardInput!) { disableCard(input: $input) { __typename\n      ... on DisableCardSuccess { card { squareId enabled customer { cards { squareId } all: cards(includeDisabled: true) { squareId enabled } } } } } }"): (typeof documents)["mutation CardsDisableAndList($input: DisableCardInput!) { disableCard(input: $input) { __typename\n      ... on DisableCardSuccess { card { squareId enabled customer { cards { squareId } all: cards(includeDisabled: true) { squareId enabled } } } } } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query MergedCustomerHistory($id: ID!) { customer(id: $id) {\n  squareId resolvedFromMergedId mergedFrom\n  orders(first: 50) { edges { node { squareId } } }\n  payments(first: 50) { edges { node { squareId } } }\n} }"): (typeof documents)["query MergedCustomerHistory($id: ID!) { customer(id: $id) {\n  squareId resolvedFromMergedId mergedFrom\n  orders(first: 50) { edges { node { squareId } } }\n  payments(first: 50) { edges { node { squareId } } }\n} }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query MergedCustomersPage { customers(first: 50) { edges { node { squareId mergedFrom orders(first: 5) { edges { node { squareId } } } } } } }"): (typeof documents)["query MergedCustomersPage { customers(first: 50) { edges { node { squareId mergedFrom orders(first: 5) { edges { node { squareId } } } } } } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation CustomersWriteCreate($input: CreateCustomerInput!) {\n  createCustomer(input: $input) {\n    __typename\n    ... on CreateCustomerSuccess { customer { id squareId givenName emailAddress version } }\n    ... on Error { message code }\n    ... on ValidationError { field }\n  }\n}"): (typeof documents)["mutation CustomersWriteCreate($input: CreateCustomerInput!) {\n  createCustomer(input: $input) {\n    __typename\n    ... on CreateCustomerSuccess { customer { id squareId givenName emailAddress version } }\n    ... on Error { message code }\n    ... on ValidationError { field }\n  }\n}"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation CustomersWriteUpdate($input: UpdateCustomerInput!) { updateCustomer(input: $input) {\n      __typename ... on UpdateCustomerSuccess { customer { familyName version } } ... on Error { code message } } }"): (typeof documents)["mutation CustomersWriteUpdate($input: UpdateCustomerInput!) { updateCustomer(input: $input) {\n      __typename ... on UpdateCustomerSuccess { customer { familyName version } } ... on Error { code message } } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation CustomersWriteDelete($input: DeleteCustomerInput!) { deleteCustomer(input: $input) {\n      __typename ... on DeleteCustomerSuccess { deletedCustomerId } ... on Error { code } } }"): (typeof documents)["mutation CustomersWriteDelete($input: DeleteCustomerInput!) { deleteCustomer(input: $input) {\n      __typename ... on DeleteCustomerSuccess { deletedCustomerId } ... on Error { code } } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation CustomersWriteDeleteBadId { deleteCustomer(input: { id: \"not an id!\" }) { __typename ... on ValidationError { field } } }"): (typeof documents)["mutation CustomersWriteDeleteBadId { deleteCustomer(input: { id: \"not an id!\" }) { __typename ... on ValidationError { field } } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query GiftCardsCustomerId($id: ID!) { customer(id: $id) { id } }"): (typeof documents)["query GiftCardsCustomerId($id: ID!) { customer(id: $id) { id } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation GiftCardsCreateAsWriter($input: CreateGiftCardInput!) { createGiftCard(input: $input) { __typename } }"): (typeof documents)["mutation GiftCardsCreateAsWriter($input: CreateGiftCardInput!) { createGiftCard(input: $input) { __typename } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
 export function graphql(source: "mutation LocationsCreate($input: CreateLocationInput!) {\n  createLocation(input: $input) {\n    __typename\n    ... on CreateLocationSuccess { location { id squareId name businessName status timezone } }\n    ... on Error { code message }\n    ... on ValidationError { field }\n  }\n}"): (typeof documents)["mutation LocationsCreate($input: CreateLocationInput!) {\n  createLocation(input: $input) {\n    __typename\n    ... on CreateLocationSuccess { location { id squareId name businessName status timezone } }\n    ... on Error { code message }\n    ... on ValidationError { field }\n  }\n}"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
@@ -412,6 +452,130 @@ export function graphql(source: "mutation LocationsUpdate($input: UpdateLocation
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "query LocationsList { locations { squareId name status } }"): (typeof documents)["query LocationsList { locations { squareId name status } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "fragment DemoCafeOrderTaxes on Order { taxes { name percentage scope autoApplied appliedMoney { amount } } totalTaxMoney { amount } totalMoney { amount } }"): (typeof documents)["fragment DemoCafeOrderTaxes on Order { taxes { name percentage scope autoApplied appliedMoney { amount } } totalTaxMoney { amount } totalMoney { amount } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query DemoCafeMatchaLatte { catalogItems(first: 5, filter: { text: \"Matcha Latte\" }) { edges { node { name variations { squareId name price { amount } } } } } }"): (typeof documents)["query DemoCafeMatchaLatte { catalogItems(first: 5, filter: { text: \"Matcha Latte\" }) { edges { node { name variations { squareId name price { amount } } } } } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation DemoCafeCreateOrder($input: CreateOrderInput!) { createOrder(input: $input) { __typename ... on CreateOrderSuccess { order { ...DemoCafeOrderTaxes } } ... on Error { message } } }"): (typeof documents)["mutation DemoCafeCreateOrder($input: CreateOrderInput!) { createOrder(input: $input) { __typename ... on CreateOrderSuccess { order { ...DemoCafeOrderTaxes } } ... on Error { message } } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query DemoCafeOrders($ids: [ID!]) { orders(first: 20, filter: { customerIds: $ids }) { edges { node { pricingOptions { autoApplyTaxes } ...DemoCafeOrderTaxes } } } }"): (typeof documents)["query DemoCafeOrders($ids: [ID!]) { orders(first: 20, filter: { customerIds: $ids }) { edges { node { pricingOptions { autoApplyTaxes } ...DemoCafeOrderTaxes } } } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation OrdersWriteCreate($input: CreateOrderInput!) {\n  createOrder(input: $input) {\n    __typename\n    ... on CreateOrderSuccess {\n      order {\n        squareId state version referenceId source { name } location { id }\n        customer { squareId orders(first: 50) { edges { node { squareId } } } }\n        lineItems { name quantity note basePriceMoney { amount } totalDiscountMoney { amount } totalTaxMoney { amount } totalMoney { amount } }\n        taxes { uid name percentage scope appliedMoney { amount } }\n        discounts { uid name type scope appliedMoney { amount } }\n        totalMoney { amount currency } totalTaxMoney { amount } totalDiscountMoney { amount } netAmountDueMoney { amount }\n      }\n    }\n    ... on Error { message code }\n    ... on ValidationError { field }\n  }\n}"): (typeof documents)["mutation OrdersWriteCreate($input: CreateOrderInput!) {\n  createOrder(input: $input) {\n    __typename\n    ... on CreateOrderSuccess {\n      order {\n        squareId state version referenceId source { name } location { id }\n        customer { squareId orders(first: 50) { edges { node { squareId } } } }\n        lineItems { name quantity note basePriceMoney { amount } totalDiscountMoney { amount } totalTaxMoney { amount } totalMoney { amount } }\n        taxes { uid name percentage scope appliedMoney { amount } }\n        discounts { uid name type scope appliedMoney { amount } }\n        totalMoney { amount currency } totalTaxMoney { amount } totalDiscountMoney { amount } netAmountDueMoney { amount }\n      }\n    }\n    ... on Error { message code }\n    ... on ValidationError { field }\n  }\n}"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation OrdersWritePay($input: PayOrderInput!) {\n  payOrder(input: $input) {\n    __typename\n    ... on PayOrderSuccess { order { squareId state version netAmountDueMoney { amount } tenders { amountMoney { amount } payment { squareId status } } } }\n    ... on Error { message code }\n    ... on ValidationError { field }\n  }\n}"): (typeof documents)["mutation OrdersWritePay($input: PayOrderInput!) {\n  payOrder(input: $input) {\n    __typename\n    ... on PayOrderSuccess { order { squareId state version netAmountDueMoney { amount } tenders { amountMoney { amount } payment { squareId status } } } }\n    ... on Error { message code }\n    ... on ValidationError { field }\n  }\n}"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query OrdersWriteOfCustomer($id: ID!) { customer(id: $id) { orders(first: 50) { edges { node { squareId } } } } }"): (typeof documents)["query OrdersWriteOfCustomer($id: ID!) { customer(id: $id) { orders(first: 50) { edges { node { squareId } } } } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query OrdersWriteByFilter($ids: [ID!]) { orders(first: 50, filter: { customerIds: $ids }) { edges { node { squareId } } } }"): (typeof documents)["query OrdersWriteByFilter($ids: [ID!]) { orders(first: 50, filter: { customerIds: $ids }) { edges { node { squareId } } } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query OrdersWriteLocations { locations { id squareId } }"): (typeof documents)["query OrdersWriteLocations { locations { id squareId } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation OrdersWritePriced($input: CreateOrderInput!) {\n    createOrder(input: $input) {\n      __typename\n      ... on CreateOrderSuccess {\n        order {\n          pricingOptions { autoApplyTaxes autoApplyDiscounts }\n          taxes { uid name percentage scope autoApplied catalogObjectId appliedMoney { amount } }\n          lineItems { name appliedTaxes { taxUid appliedMoney { amount } } totalTaxMoney { amount } }\n          totalTaxMoney { amount } totalDiscountMoney { amount } totalMoney { amount }\n        }\n      }\n      ... on Error { message code }\n    }\n  }"): (typeof documents)["mutation OrdersWritePriced($input: CreateOrderInput!) {\n    createOrder(input: $input) {\n      __typename\n      ... on CreateOrderSuccess {\n        order {\n          pricingOptions { autoApplyTaxes autoApplyDiscounts }\n          taxes { uid name percentage scope autoApplied catalogObjectId appliedMoney { amount } }\n          lineItems { name appliedTaxes { taxUid appliedMoney { amount } } totalTaxMoney { amount } }\n          totalTaxMoney { amount } totalDiscountMoney { amount } totalMoney { amount }\n        }\n      }\n      ... on Error { message code }\n    }\n  }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation OrdersWriteLink($input: GiftCardCustomerInput!) {\n    linkGiftCardToCustomer(input: $input) {\n      __typename\n      ... on LinkGiftCardToCustomerSuccess { giftCard { squareId customers { squareId } } }\n      ... on Error { code message }\n      ... on ValidationError { field }\n    }\n  }"): (typeof documents)["mutation OrdersWriteLink($input: GiftCardCustomerInput!) {\n    linkGiftCardToCustomer(input: $input) {\n      __typename\n      ... on LinkGiftCardToCustomerSuccess { giftCard { squareId customers { squareId } } }\n      ... on Error { code message }\n      ... on ValidationError { field }\n    }\n  }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation OrdersWriteUnlink($input: GiftCardCustomerInput!) {\n    unlinkGiftCardFromCustomer(input: $input) {\n      __typename\n      ... on UnlinkGiftCardFromCustomerSuccess { giftCard { squareId customers { squareId } } }\n      ... on Error { code message }\n      ... on ValidationError { field }\n    }\n  }"): (typeof documents)["mutation OrdersWriteUnlink($input: GiftCardCustomerInput!) {\n    unlinkGiftCardFromCustomer(input: $input) {\n      __typename\n      ... on UnlinkGiftCardFromCustomerSuccess { giftCard { squareId customers { squareId } } }\n      ... on Error { code message }\n      ... on ValidationError { field }\n    }\n  }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query OrdersWriteCustomerGiftCards($id: ID!) { customer(id: $id) { giftCards { squareId customers { squareId } } } }"): (typeof documents)["query OrdersWriteCustomerGiftCards($id: ID!) { customer(id: $id) { giftCards { squareId customers { squareId } } } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query OrdersWriteGlobalIds($id: ID!, $customerId: ID!) { giftCard(id: $id) { id } customer(id: $customerId) { id } }"): (typeof documents)["query OrdersWriteGlobalIds($id: ID!, $customerId: ID!) { giftCard(id: $id) { id } customer(id: $customerId) { id } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation OrdersWritePayScoped { payOrder(input: { orderId: \"O1\", paymentIds: [\"P1\"], idempotencyKey: \"k\" }) { __typename } }"): (typeof documents)["mutation OrdersWritePayScoped { payOrder(input: { orderId: \"O1\", paymentIds: [\"P1\"], idempotencyKey: \"k\" }) { __typename } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation OrdersWriteLinkScoped { linkGiftCardToCustomer(input: { giftCardId: \"gftc:1\", customerId: \"C1\" }) { __typename } }"): (typeof documents)["mutation OrdersWriteLinkScoped { linkGiftCardToCustomer(input: { giftCardId: \"gftc:1\", customerId: \"C1\" }) { __typename } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query PaymentsWriteGlobalIds($id: ID!) { customer(id: $id) { id } locations { id squareId } }"): (typeof documents)["query PaymentsWriteGlobalIds($id: ID!) { customer(id: $id) { id } locations { id squareId } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query PaymentsWriteVersion($id: ID!) { payment(id: $id) { versionToken } }"): (typeof documents)["query PaymentsWriteVersion($id: ID!) { payment(id: $id) { versionToken } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query PaymentsWriteOfCustomer($id: ID!) { customer(id: $id) {\n    payments { edges { node { squareId status customer { squareId } } } }\n    orders { edges { node { squareId state } } } } }"): (typeof documents)["query PaymentsWriteOfCustomer($id: ID!) { customer(id: $id) {\n    payments { edges { node { squareId status customer { squareId } } } }\n    orders { edges { node { squareId state } } } } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation PaymentsWriteBeforeAndAfter($save: SaveCardInput!, $charge: ChargeCustomerInput!) {\n      before: saveCard(input: $save) { ... on SaveCardSuccess { card { customer { payments { edges { node { squareId } } } } } } }\n      charge: chargeCustomer(input: $charge) { __typename\n        ... on ChargeCustomerSuccess { payment { squareId status amountMoney { amount } cardDetails { entryMethod }\n          order { squareId state } customer { payments { edges { node { squareId } } } cards { squareId } } } }\n        ... on Error { message code } } }"): (typeof documents)["mutation PaymentsWriteBeforeAndAfter($save: SaveCardInput!, $charge: ChargeCustomerInput!) {\n      before: saveCard(input: $save) { ... on SaveCardSuccess { card { customer { payments { edges { node { squareId } } } } } } }\n      charge: chargeCustomer(input: $charge) { __typename\n        ... on ChargeCustomerSuccess { payment { squareId status amountMoney { amount } cardDetails { entryMethod }\n          order { squareId state } customer { payments { edges { node { squareId } } } cards { squareId } } } }\n        ... on Error { message code } } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation PaymentsWriteChargeAnyCard($input: ChargeCustomerInput!) { chargeCustomer(input: $input) {\n        __typename ... on ChargeCustomerSuccess { payment { squareId } } } }"): (typeof documents)["mutation PaymentsWriteChargeAnyCard($input: ChargeCustomerInput!) { chargeCustomer(input: $input) {\n        __typename ... on ChargeCustomerSuccess { payment { squareId } } } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation PaymentsWriteDisableThenCharge($disable: DisableCardInput!, $charge: ChargeCustomerInput!) {\n      d: disableCard(input: $disable) { __typename }\n      c: chargeCustomer(input: $charge) { __typename ... on ChargeCustomerSuccess { payment { squareId } } } }"): (typeof documents)["mutation PaymentsWriteDisableThenCharge($disable: DisableCardInput!, $charge: ChargeCustomerInput!) {\n      d: disableCard(input: $disable) { __typename }\n      c: chargeCustomer(input: $charge) { __typename ... on ChargeCustomerSuccess { payment { squareId } } } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation PaymentsWriteChargeRefused($input: ChargeCustomerInput!) { chargeCustomer(input: $input) { __typename\n      ... on Error { code message } ... on ValidationError { field } } }"): (typeof documents)["mutation PaymentsWriteChargeRefused($input: ChargeCustomerInput!) { chargeCustomer(input: $input) { __typename\n      ... on Error { code message } ... on ValidationError { field } } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation PaymentsWriteChargeScoped { chargeCustomer(input: { customerId: \"C1\", amountMoney: { amount: 1, currency: USD }, idempotencyKey: \"k\" }) { __typename } }"): (typeof documents)["mutation PaymentsWriteChargeScoped { chargeCustomer(input: { customerId: \"C1\", amountMoney: { amount: 1, currency: USD }, idempotencyKey: \"k\" }) { __typename } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query ReadGraphFirstOrder($id: ID!) { customer(id: $id) { orders(first: 1) { edges { cursor node { squareId } } pageInfo { hasNextPage endCursor } } } }"): (typeof documents)["query ReadGraphFirstOrder($id: ID!) { customer(id: $id) { orders(first: 1) { edges { cursor node { squareId } } pageInfo { hasNextPage endCursor } } } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query ReadGraphNextOrders($id: ID!, $after: String) { customer(id: $id) { orders(first: 5, after: $after) { edges { node { squareId } } pageInfo { hasNextPage } } } }"): (typeof documents)["query ReadGraphNextOrders($id: ID!, $after: String) { customer(id: $id) { orders(first: 5, after: $after) { edges { node { squareId } } pageInfo { hasNextPage } } } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query ReadGraphOrderId($id: ID!) { order(id: $id) { id } }"): (typeof documents)["query ReadGraphOrderId($id: ID!) { order(id: $id) { id } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query ReadGraphUnknownIds { customer(id: \"ZZZZZZZZZZZZZZZZZZZZZZZZZZ\") { id } order(id: \"nOrderThatDoesNotExist00000\") { id }\n         payment(id: \"nPaymentThatDoesNotExist0000\") { id } card(id: \"ccof:doesnotexist\") { id }\n         giftCard(id: \"gftc:doesnotexist\") { id } refund(id: \"nope_nope\") { id } location(id: \"LNOPE\") { id }\n         giftCardByGan(gan: \"7783000000000001\") { id } }"): (typeof documents)["query ReadGraphUnknownIds { customer(id: \"ZZZZZZZZZZZZZZZZZZZZZZZZZZ\") { id } order(id: \"nOrderThatDoesNotExist00000\") { id }\n         payment(id: \"nPaymentThatDoesNotExist0000\") { id } card(id: \"ccof:doesnotexist\") { id }\n         giftCard(id: \"gftc:doesnotexist\") { id } refund(id: \"nope_nope\") { id } location(id: \"LNOPE\") { id }\n         giftCardByGan(gan: \"7783000000000001\") { id } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query ReadGraphSlowCustomer($id: ID!) { customer(id: $id) { squareId } }"): (typeof documents)["query ReadGraphSlowCustomer($id: ID!) { customer(id: $id) { squareId } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query RefundsOfPayment($id: ID!) { payment(id: $id) { refundedMoney { amount } refunds { squareId status } } }"): (typeof documents)["query RefundsOfPayment($id: ID!) { payment(id: $id) { refundedMoney { amount } refunds { squareId status } } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query RefundById($id: ID!) { refund(id: $id) { squareId payment { squareId } } }"): (typeof documents)["query RefundById($id: ID!) { refund(id: $id) { squareId payment { squareId } } }"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -471,54 +635,6 @@ export function graphql(source: "query AuthModesServed { customers(first: 5) { e
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "subscription CachePaymentStatus { paymentUpdated { squareId status } }"): (typeof documents)["subscription CachePaymentStatus { paymentUpdated { squareId status } }"];
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
-export function graphql(source: "mutation CacheUpdateCustomer($input: UpdateCustomerInput!) { updateCustomer(input: $input) { __typename } }"): (typeof documents)["mutation CacheUpdateCustomer($input: UpdateCustomerInput!) { updateCustomer(input: $input) { __typename } }"];
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
-export function graphql(source: "mutation CacheCreateCustomer($input: CreateCustomerInput!) { createCustomer(input: $input) { __typename } }"): (typeof documents)["mutation CacheCreateCustomer($input: CreateCustomerInput!) { createCustomer(input: $input) { __typename } }"];
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
-export function graphql(source: "mutation CacheSaveCard($input: SaveCardInput!) { saveCard(input: $input) { __typename } }"): (typeof documents)["mutation CacheSaveCard($input: SaveCardInput!) { saveCard(input: $input) { __typename } }"];
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
-export function graphql(source: "mutation CacheDisableCard($input: DisableCardInput!) { disableCard(input: $input) { __typename } }"): (typeof documents)["mutation CacheDisableCard($input: DisableCardInput!) { disableCard(input: $input) { __typename } }"];
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
-export function graphql(source: "mutation CacheCreateOrder($input: CreateOrderInput!) { createOrder(input: $input) { __typename } }"): (typeof documents)["mutation CacheCreateOrder($input: CreateOrderInput!) { createOrder(input: $input) { __typename } }"];
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
-export function graphql(source: "mutation CacheRefundPayment($input: RefundPaymentInput!) { refundPayment(input: $input) { __typename } }"): (typeof documents)["mutation CacheRefundPayment($input: RefundPaymentInput!) { refundPayment(input: $input) { __typename } }"];
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
-export function graphql(source: "mutation CacheUnlinkGiftCard($input: GiftCardCustomerInput!) { unlinkGiftCardFromCustomer(input: $input) { __typename } }"): (typeof documents)["mutation CacheUnlinkGiftCard($input: GiftCardCustomerInput!) { unlinkGiftCardFromCustomer(input: $input) { __typename } }"];
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
-export function graphql(source: "mutation CacheIncrementGiftCard($input: IncrementGiftCardBalanceInput!) { incrementGiftCardBalance(input: $input) { __typename } }"): (typeof documents)["mutation CacheIncrementGiftCard($input: IncrementGiftCardBalanceInput!) { incrementGiftCardBalance(input: $input) { __typename } }"];
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
-export function graphql(source: "mutation CacheDeleteCustomer($input: DeleteCustomerInput!) { deleteCustomer(input: $input) { __typename } }"): (typeof documents)["mutation CacheDeleteCustomer($input: DeleteCustomerInput!) { deleteCustomer(input: $input) { __typename } }"];
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
-export function graphql(source: "mutation CardsSaveAndList($input: SaveCardInput!) { saveCard(input: $input) { __typename\n      ... on SaveCardSuccess { card { squareId last4 cardholderName referenceId billingAddress { postalCode }\n        customer { squareId cards { squareId } } } } ... on Error { message } } }"): (typeof documents)["mutation CardsSaveAndList($input: SaveCardInput!) { saveCard(input: $input) { __typename\n      ... on SaveCardSuccess { card { squareId last4 cardholderName referenceId billingAddress { postalCode }\n        customer { squareId cards { squareId } } } } ... on Error { message } } }"];
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
-export function graphql(source: "mutation CardsDisableAndList($input: DisableCardInput!) { disableCard(input: $input) { __typename\n      ... on DisableCardSuccess { card { squareId enabled customer { cards { squareId } all: cards(includeDisabled: true) { squareId enabled } } } } } }"): (typeof documents)["mutation CardsDisableAndList($input: DisableCardInput!) { disableCard(input: $input) { __typename\n      ... on DisableCardSuccess { card { squareId enabled customer { cards { squareId } all: cards(includeDisabled: true) { squareId enabled } } } } } }"];
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
 export function graphql(source: "query CostDeferred { customers(first: 3) { edges { node { givenName ... @defer { cards { squareId } giftCards { squareId } } } } } }"): (typeof documents)["query CostDeferred { customers(first: 3) { edges { node { givenName ... @defer { cards { squareId } giftCards { squareId } } } } } }"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
@@ -547,38 +663,6 @@ export function graphql(source: "subscription CostOrderStates { orderUpdated { s
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "mutation CustomersWriteCreate($input: CreateCustomerInput!) {\n  createCustomer(input: $input) {\n    __typename\n    ... on CreateCustomerSuccess { customer { id squareId givenName emailAddress version } }\n    ... on Error { message code }\n    ... on ValidationError { field }\n  }\n}"): (typeof documents)["mutation CustomersWriteCreate($input: CreateCustomerInput!) {\n  createCustomer(input: $input) {\n    __typename\n    ... on CreateCustomerSuccess { customer { id squareId givenName emailAddress version } }\n    ... on Error { message code }\n    ... on ValidationError { field }\n  }\n}"];
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
-export function graphql(source: "mutation CustomersWriteUpdate($input: UpdateCustomerInput!) { updateCustomer(input: $input) {\n      __typename ... on UpdateCustomerSuccess { customer { familyName version } } ... on Error { code message } } }"): (typeof documents)["mutation CustomersWriteUpdate($input: UpdateCustomerInput!) { updateCustomer(input: $input) {\n      __typename ... on UpdateCustomerSuccess { customer { familyName version } } ... on Error { code message } } }"];
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
-export function graphql(source: "mutation CustomersWriteDelete($input: DeleteCustomerInput!) { deleteCustomer(input: $input) {\n      __typename ... on DeleteCustomerSuccess { deletedCustomerId } ... on Error { code } } }"): (typeof documents)["mutation CustomersWriteDelete($input: DeleteCustomerInput!) { deleteCustomer(input: $input) {\n      __typename ... on DeleteCustomerSuccess { deletedCustomerId } ... on Error { code } } }"];
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
-export function graphql(source: "mutation CustomersWriteDeleteBadId { deleteCustomer(input: { id: \"not an id!\" }) { __typename ... on ValidationError { field } } }"): (typeof documents)["mutation CustomersWriteDeleteBadId { deleteCustomer(input: { id: \"not an id!\" }) { __typename ... on ValidationError { field } } }"];
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
-export function graphql(source: "fragment DemoCafeOrderTaxes on Order { taxes { name percentage scope autoApplied appliedMoney { amount } } totalTaxMoney { amount } totalMoney { amount } }"): (typeof documents)["fragment DemoCafeOrderTaxes on Order { taxes { name percentage scope autoApplied appliedMoney { amount } } totalTaxMoney { amount } totalMoney { amount } }"];
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
-export function graphql(source: "query DemoCafeMatchaLatte { catalogItems(first: 5, filter: { text: \"Matcha Latte\" }) { edges { node { name variations { squareId name price { amount } } } } } }"): (typeof documents)["query DemoCafeMatchaLatte { catalogItems(first: 5, filter: { text: \"Matcha Latte\" }) { edges { node { name variations { squareId name price { amount } } } } } }"];
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
-export function graphql(source: "mutation DemoCafeCreateOrder($input: CreateOrderInput!) { createOrder(input: $input) { __typename ... on CreateOrderSuccess { order { ...DemoCafeOrderTaxes } } ... on Error { message } } }"): (typeof documents)["mutation DemoCafeCreateOrder($input: CreateOrderInput!) { createOrder(input: $input) { __typename ... on CreateOrderSuccess { order { ...DemoCafeOrderTaxes } } ... on Error { message } } }"];
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
-export function graphql(source: "query DemoCafeOrders($ids: [ID!]) { orders(first: 20, filter: { customerIds: $ids }) { edges { node { pricingOptions { autoApplyTaxes } ...DemoCafeOrderTaxes } } } }"): (typeof documents)["query DemoCafeOrders($ids: [ID!]) { orders(first: 20, filter: { customerIds: $ids }) { edges { node { pricingOptions { autoApplyTaxes } ...DemoCafeOrderTaxes } } } }"];
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
 export function graphql(source: "mutation WalksCreateCustomer($input: CreateCustomerInput!) { createCustomer(input: $input) { __typename } }"): (typeof documents)["mutation WalksCreateCustomer($input: CreateCustomerInput!) { createCustomer(input: $input) { __typename } }"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
@@ -604,14 +688,6 @@ export function graphql(source: "query FuzzCustomerGraph($id: ID!) { customer(id
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "query FuzzRealIds($id: ID!) { customer(id: $id) { id cards { id } giftCards { id } orders(first: 3) { edges { node { id payments { id } } } } } locations { id } }"): (typeof documents)["query FuzzRealIds($id: ID!) { customer(id: $id) { id cards { id } giftCards { id } orders(first: 3) { edges { node { id payments { id } } } } } locations { id } }"];
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
-export function graphql(source: "query GiftCardsCustomerId($id: ID!) { customer(id: $id) { id } }"): (typeof documents)["query GiftCardsCustomerId($id: ID!) { customer(id: $id) { id } }"];
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
-export function graphql(source: "mutation GiftCardsCreateAsWriter($input: CreateGiftCardInput!) { createGiftCard(input: $input) { __typename } }"): (typeof documents)["mutation GiftCardsCreateAsWriter($input: CreateGiftCardInput!) { createGiftCard(input: $input) { __typename } }"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -711,110 +787,6 @@ export function graphql(source: "subscription LiveResumePayments { paymentUpdate
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "query MergedCustomerHistory($id: ID!) { customer(id: $id) {\n  squareId resolvedFromMergedId mergedFrom\n  orders(first: 50) { edges { node { squareId } } }\n  payments(first: 50) { edges { node { squareId } } }\n} }"): (typeof documents)["query MergedCustomerHistory($id: ID!) { customer(id: $id) {\n  squareId resolvedFromMergedId mergedFrom\n  orders(first: 50) { edges { node { squareId } } }\n  payments(first: 50) { edges { node { squareId } } }\n} }"];
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
-export function graphql(source: "query MergedCustomersPage { customers(first: 50) { edges { node { squareId mergedFrom orders(first: 5) { edges { node { squareId } } } } } } }"): (typeof documents)["query MergedCustomersPage { customers(first: 50) { edges { node { squareId mergedFrom orders(first: 5) { edges { node { squareId } } } } } } }"];
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
-export function graphql(source: "query NodeCachedIds($customer: ID!) {\n  customer(id: $customer) {\n    id\n    cards { id }\n    giftCards { id }\n    orders(first: 1) { edges { node { id } } }\n    loyaltyAccount { id program { id } }\n  }\n  payments(first: 50) { edges { node { id refunds { id } } } }\n  locations { id }\n  catalogItems(first: 1) { edges { node { id } } }\n  customerGroups { id }\n  customerSegments { id }\n}"): (typeof documents)["query NodeCachedIds($customer: ID!) {\n  customer(id: $customer) {\n    id\n    cards { id }\n    giftCards { id }\n    orders(first: 1) { edges { node { id } } }\n    loyaltyAccount { id program { id } }\n  }\n  payments(first: 50) { edges { node { id refunds { id } } } }\n  locations { id }\n  catalogItems(first: 1) { edges { node { id } } }\n  customerGroups { id }\n  customerSegments { id }\n}"];
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
-export function graphql(source: "query NodeCachedNode($id: ID!) { node(id: $id) { __typename id } }"): (typeof documents)["query NodeCachedNode($id: ID!) { node(id: $id) { __typename id } }"];
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
-export function graphql(source: "query NodeCachedNodes($ids: [ID!]!) { nodes(ids: $ids) { __typename id } }"): (typeof documents)["query NodeCachedNodes($ids: [ID!]!) { nodes(ids: $ids) { __typename id } }"];
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
-export function graphql(source: "query NodeCachedCardBeside($id: ID!, $customer: ID!) { customer(id: $customer) { cards { id } } node(id: $id) { id } }"): (typeof documents)["query NodeCachedCardBeside($id: ID!, $customer: ID!) { customer(id: $customer) { cards { id } } node(id: $id) { id } }"];
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
-export function graphql(source: "mutation OrdersWriteCreate($input: CreateOrderInput!) {\n  createOrder(input: $input) {\n    __typename\n    ... on CreateOrderSuccess {\n      order {\n        squareId state version referenceId source { name } location { id }\n        customer { squareId orders(first: 50) { edges { node { squareId } } } }\n        lineItems { name quantity note basePriceMoney { amount } totalDiscountMoney { amount } totalTaxMoney { amount } totalMoney { amount } }\n        taxes { uid name percentage scope appliedMoney { amount } }\n        discounts { uid name type scope appliedMoney { amount } }\n        totalMoney { amount currency } totalTaxMoney { amount } totalDiscountMoney { amount } netAmountDueMoney { amount }\n      }\n    }\n    ... on Error { message code }\n    ... on ValidationError { field }\n  }\n}"): (typeof documents)["mutation OrdersWriteCreate($input: CreateOrderInput!) {\n  createOrder(input: $input) {\n    __typename\n    ... on CreateOrderSuccess {\n      order {\n        squareId state version referenceId source { name } location { id }\n        customer { squareId orders(first: 50) { edges { node { squareId } } } }\n        lineItems { name quantity note basePriceMoney { amount } totalDiscountMoney { amount } totalTaxMoney { amount } totalMoney { amount } }\n        taxes { uid name percentage scope appliedMoney { amount } }\n        discounts { uid name type scope appliedMoney { amount } }\n        totalMoney { amount currency } totalTaxMoney { amount } totalDiscountMoney { amount } netAmountDueMoney { amount }\n      }\n    }\n    ... on Error { message code }\n    ... on ValidationError { field }\n  }\n}"];
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
-export function graphql(source: "mutation OrdersWritePay($input: PayOrderInput!) {\n  payOrder(input: $input) {\n    __typename\n    ... on PayOrderSuccess { order { squareId state version netAmountDueMoney { amount } tenders { amountMoney { amount } payment { squareId status } } } }\n    ... on Error { message code }\n    ... on ValidationError { field }\n  }\n}"): (typeof documents)["mutation OrdersWritePay($input: PayOrderInput!) {\n  payOrder(input: $input) {\n    __typename\n    ... on PayOrderSuccess { order { squareId state version netAmountDueMoney { amount } tenders { amountMoney { amount } payment { squareId status } } } }\n    ... on Error { message code }\n    ... on ValidationError { field }\n  }\n}"];
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
-export function graphql(source: "query OrdersWriteOfCustomer($id: ID!) { customer(id: $id) { orders(first: 50) { edges { node { squareId } } } } }"): (typeof documents)["query OrdersWriteOfCustomer($id: ID!) { customer(id: $id) { orders(first: 50) { edges { node { squareId } } } } }"];
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
-export function graphql(source: "query OrdersWriteByFilter($ids: [ID!]) { orders(first: 50, filter: { customerIds: $ids }) { edges { node { squareId } } } }"): (typeof documents)["query OrdersWriteByFilter($ids: [ID!]) { orders(first: 50, filter: { customerIds: $ids }) { edges { node { squareId } } } }"];
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
-export function graphql(source: "query OrdersWriteLocations { locations { id squareId } }"): (typeof documents)["query OrdersWriteLocations { locations { id squareId } }"];
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
-export function graphql(source: "mutation OrdersWritePriced($input: CreateOrderInput!) {\n    createOrder(input: $input) {\n      __typename\n      ... on CreateOrderSuccess {\n        order {\n          pricingOptions { autoApplyTaxes autoApplyDiscounts }\n          taxes { uid name percentage scope autoApplied catalogObjectId appliedMoney { amount } }\n          lineItems { name appliedTaxes { taxUid appliedMoney { amount } } totalTaxMoney { amount } }\n          totalTaxMoney { amount } totalDiscountMoney { amount } totalMoney { amount }\n        }\n      }\n      ... on Error { message code }\n    }\n  }"): (typeof documents)["mutation OrdersWritePriced($input: CreateOrderInput!) {\n    createOrder(input: $input) {\n      __typename\n      ... on CreateOrderSuccess {\n        order {\n          pricingOptions { autoApplyTaxes autoApplyDiscounts }\n          taxes { uid name percentage scope autoApplied catalogObjectId appliedMoney { amount } }\n          lineItems { name appliedTaxes { taxUid appliedMoney { amount } } totalTaxMoney { amount } }\n          totalTaxMoney { amount } totalDiscountMoney { amount } totalMoney { amount }\n        }\n      }\n      ... on Error { message code }\n    }\n  }"];
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
-export function graphql(source: "mutation OrdersWriteLink($input: GiftCardCustomerInput!) {\n    linkGiftCardToCustomer(input: $input) {\n      __typename\n      ... on LinkGiftCardToCustomerSuccess { giftCard { squareId customers { squareId } } }\n      ... on Error { code message }\n      ... on ValidationError { field }\n    }\n  }"): (typeof documents)["mutation OrdersWriteLink($input: GiftCardCustomerInput!) {\n    linkGiftCardToCustomer(input: $input) {\n      __typename\n      ... on LinkGiftCardToCustomerSuccess { giftCard { squareId customers { squareId } } }\n      ... on Error { code message }\n      ... on ValidationError { field }\n    }\n  }"];
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
-export function graphql(source: "mutation OrdersWriteUnlink($input: GiftCardCustomerInput!) {\n    unlinkGiftCardFromCustomer(input: $input) {\n      __typename\n      ... on UnlinkGiftCardFromCustomerSuccess { giftCard { squareId customers { squareId } } }\n      ... on Error { code message }\n      ... on ValidationError { field }\n    }\n  }"): (typeof documents)["mutation OrdersWriteUnlink($input: GiftCardCustomerInput!) {\n    unlinkGiftCardFromCustomer(input: $input) {\n      __typename\n      ... on UnlinkGiftCardFromCustomerSuccess { giftCard { squareId customers { squareId } } }\n      ... on Error { code message }\n      ... on ValidationError { field }\n    }\n  }"];
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
-export function graphql(source: "query OrdersWriteCustomerGiftCards($id: ID!) { customer(id: $id) { giftCards { squareId customers { squareId } } } }"): (typeof documents)["query OrdersWriteCustomerGiftCards($id: ID!) { customer(id: $id) { giftCards { squareId customers { squareId } } } }"];
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
-export function graphql(source: "query OrdersWriteGlobalIds($id: ID!, $customerId: ID!) { giftCard(id: $id) { id } customer(id: $customerId) { id } }"): (typeof documents)["query OrdersWriteGlobalIds($id: ID!, $customerId: ID!) { giftCard(id: $id) { id } customer(id: $customerId) { id } }"];
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
-export function graphql(source: "mutation OrdersWritePayScoped { payOrder(input: { orderId: \"O1\", paymentIds: [\"P1\"], idempotencyKey: \"k\" }) { __typename } }"): (typeof documents)["mutation OrdersWritePayScoped { payOrder(input: { orderId: \"O1\", paymentIds: [\"P1\"], idempotencyKey: \"k\" }) { __typename } }"];
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
-export function graphql(source: "mutation OrdersWriteLinkScoped { linkGiftCardToCustomer(input: { giftCardId: \"gftc:1\", customerId: \"C1\" }) { __typename } }"): (typeof documents)["mutation OrdersWriteLinkScoped { linkGiftCardToCustomer(input: { giftCardId: \"gftc:1\", customerId: \"C1\" }) { __typename } }"];
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
-export function graphql(source: "query PaymentsWriteGlobalIds($id: ID!) { customer(id: $id) { id } locations { id squareId } }"): (typeof documents)["query PaymentsWriteGlobalIds($id: ID!) { customer(id: $id) { id } locations { id squareId } }"];
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
-export function graphql(source: "query PaymentsWriteVersion($id: ID!) { payment(id: $id) { versionToken } }"): (typeof documents)["query PaymentsWriteVersion($id: ID!) { payment(id: $id) { versionToken } }"];
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
-export function graphql(source: "query PaymentsWriteOfCustomer($id: ID!) { customer(id: $id) {\n    payments { edges { node { squareId status customer { squareId } } } }\n    orders { edges { node { squareId state } } } } }"): (typeof documents)["query PaymentsWriteOfCustomer($id: ID!) { customer(id: $id) {\n    payments { edges { node { squareId status customer { squareId } } } }\n    orders { edges { node { squareId state } } } } }"];
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
-export function graphql(source: "mutation PaymentsWriteBeforeAndAfter($save: SaveCardInput!, $charge: ChargeCustomerInput!) {\n      before: saveCard(input: $save) { ... on SaveCardSuccess { card { customer { payments { edges { node { squareId } } } } } } }\n      charge: chargeCustomer(input: $charge) { __typename\n        ... on ChargeCustomerSuccess { payment { squareId status amountMoney { amount } cardDetails { entryMethod }\n          order { squareId state } customer { payments { edges { node { squareId } } } cards { squareId } } } }\n        ... on Error { message code } } }"): (typeof documents)["mutation PaymentsWriteBeforeAndAfter($save: SaveCardInput!, $charge: ChargeCustomerInput!) {\n      before: saveCard(input: $save) { ... on SaveCardSuccess { card { customer { payments { edges { node { squareId } } } } } } }\n      charge: chargeCustomer(input: $charge) { __typename\n        ... on ChargeCustomerSuccess { payment { squareId status amountMoney { amount } cardDetails { entryMethod }\n          order { squareId state } customer { payments { edges { node { squareId } } } cards { squareId } } } }\n        ... on Error { message code } } }"];
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
-export function graphql(source: "mutation PaymentsWriteChargeAnyCard($input: ChargeCustomerInput!) { chargeCustomer(input: $input) {\n        __typename ... on ChargeCustomerSuccess { payment { squareId } } } }"): (typeof documents)["mutation PaymentsWriteChargeAnyCard($input: ChargeCustomerInput!) { chargeCustomer(input: $input) {\n        __typename ... on ChargeCustomerSuccess { payment { squareId } } } }"];
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
-export function graphql(source: "mutation PaymentsWriteDisableThenCharge($disable: DisableCardInput!, $charge: ChargeCustomerInput!) {\n      d: disableCard(input: $disable) { __typename }\n      c: chargeCustomer(input: $charge) { __typename ... on ChargeCustomerSuccess { payment { squareId } } } }"): (typeof documents)["mutation PaymentsWriteDisableThenCharge($disable: DisableCardInput!, $charge: ChargeCustomerInput!) {\n      d: disableCard(input: $disable) { __typename }\n      c: chargeCustomer(input: $charge) { __typename ... on ChargeCustomerSuccess { payment { squareId } } } }"];
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
-export function graphql(source: "mutation PaymentsWriteChargeRefused($input: ChargeCustomerInput!) { chargeCustomer(input: $input) { __typename\n      ... on Error { code message } ... on ValidationError { field } } }"): (typeof documents)["mutation PaymentsWriteChargeRefused($input: ChargeCustomerInput!) { chargeCustomer(input: $input) { __typename\n      ... on Error { code message } ... on ValidationError { field } } }"];
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
-export function graphql(source: "mutation PaymentsWriteChargeScoped { chargeCustomer(input: { customerId: \"C1\", amountMoney: { amount: 1, currency: USD }, idempotencyKey: \"k\" }) { __typename } }"): (typeof documents)["mutation PaymentsWriteChargeScoped { chargeCustomer(input: { customerId: \"C1\", amountMoney: { amount: 1, currency: USD }, idempotencyKey: \"k\" }) { __typename } }"];
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
 export function graphql(source: "query DefaultsQueryType { __schema { queryType { name } } }"): (typeof documents)["query DefaultsQueryType { __schema { queryType { name } } }"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
@@ -835,43 +807,7 @@ export function graphql(source: "mutation DefaultsMisspeltInput($input: CreateCu
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "query LimitsFullPage { customers(first: 50) { edges { node { id cards { id last4 } giftCards { gan balanceMoney { formatted } }\n         orders(first: 5) { edges { node { id totalMoney { formatted } payments { id status cardDetails { card { last4 } } } } } } } } } }"): (typeof documents)["query LimitsFullPage { customers(first: 50) { edges { node { id cards { id last4 } giftCards { gan balanceMoney { formatted } }\n         orders(first: 5) { edges { node { id totalMoney { formatted } payments { id status cardDetails { card { last4 } } } } } } } } } }"];
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
-export function graphql(source: "query LimitsPagesMultiplied { customers(first: 100) { edges { node { orders(first: 100) { edges { node { payments { refunds { id } } } } } } } } }"): (typeof documents)["query LimitsPagesMultiplied { customers(first: 100) { edges { node { orders(first: 100) { edges { node { payments { refunds { id } } } } } } } } }"];
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
-export function graphql(source: "query ReadGraphFirstOrder($id: ID!) { customer(id: $id) { orders(first: 1) { edges { cursor node { squareId } } pageInfo { hasNextPage endCursor } } } }"): (typeof documents)["query ReadGraphFirstOrder($id: ID!) { customer(id: $id) { orders(first: 1) { edges { cursor node { squareId } } pageInfo { hasNextPage endCursor } } } }"];
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
-export function graphql(source: "query ReadGraphNextOrders($id: ID!, $after: String) { customer(id: $id) { orders(first: 5, after: $after) { edges { node { squareId } } pageInfo { hasNextPage } } } }"): (typeof documents)["query ReadGraphNextOrders($id: ID!, $after: String) { customer(id: $id) { orders(first: 5, after: $after) { edges { node { squareId } } pageInfo { hasNextPage } } } }"];
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
-export function graphql(source: "query ReadGraphOrderId($id: ID!) { order(id: $id) { id } }"): (typeof documents)["query ReadGraphOrderId($id: ID!) { order(id: $id) { id } }"];
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
-export function graphql(source: "query ReadGraphUnknownIds { customer(id: \"ZZZZZZZZZZZZZZZZZZZZZZZZZZ\") { id } order(id: \"nOrderThatDoesNotExist00000\") { id }\n         payment(id: \"nPaymentThatDoesNotExist0000\") { id } card(id: \"ccof:doesnotexist\") { id }\n         giftCard(id: \"gftc:doesnotexist\") { id } refund(id: \"nope_nope\") { id } location(id: \"LNOPE\") { id }\n         giftCardByGan(gan: \"7783000000000001\") { id } }"): (typeof documents)["query ReadGraphUnknownIds { customer(id: \"ZZZZZZZZZZZZZZZZZZZZZZZZZZ\") { id } order(id: \"nOrderThatDoesNotExist00000\") { id }\n         payment(id: \"nPaymentThatDoesNotExist0000\") { id } card(id: \"ccof:doesnotexist\") { id }\n         giftCard(id: \"gftc:doesnotexist\") { id } refund(id: \"nope_nope\") { id } location(id: \"LNOPE\") { id }\n         giftCardByGan(gan: \"7783000000000001\") { id } }"];
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
-export function graphql(source: "query ReadGraphSlowCustomer($id: ID!) { customer(id: $id) { squareId } }"): (typeof documents)["query ReadGraphSlowCustomer($id: ID!) { customer(id: $id) { squareId } }"];
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
 export function graphql(source: "subscription RedisOutagePayments { paymentUpdated { squareId } }"): (typeof documents)["subscription RedisOutagePayments { paymentUpdated { squareId } }"];
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
-export function graphql(source: "query RefundsOfPayment($id: ID!) { payment(id: $id) { refundedMoney { amount } refunds { squareId status } } }"): (typeof documents)["query RefundsOfPayment($id: ID!) { payment(id: $id) { refundedMoney { amount } refunds { squareId status } } }"];
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
-export function graphql(source: "query RefundById($id: ID!) { refund(id: $id) { squareId payment { squareId } } }"): (typeof documents)["query RefundById($id: ID!) { refund(id: $id) { squareId payment { squareId } } }"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -880,6 +816,30 @@ export function graphql(source: "query SecretsCustomers { customers(first: 1) { 
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "mutation SecretsRefusedCustomer($input: CreateCustomerInput!) { createCustomer(input: $input) { __typename ... on Error { message } } }"): (typeof documents)["mutation SecretsRefusedCustomer($input: CreateCustomerInput!) { createCustomer(input: $input) { __typename ... on Error { message } } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query NodeCachedIds($customer: ID!) {\n  customer(id: $customer) {\n    id\n    cards { id }\n    giftCards { id }\n    orders(first: 1) { edges { node { id } } }\n    loyaltyAccount { id program { id } }\n  }\n  payments(first: 50) { edges { node { id refunds { id } } } }\n  locations { id }\n  catalogItems(first: 1) { edges { node { id } } }\n  customerGroups { id }\n  customerSegments { id }\n}"): (typeof documents)["query NodeCachedIds($customer: ID!) {\n  customer(id: $customer) {\n    id\n    cards { id }\n    giftCards { id }\n    orders(first: 1) { edges { node { id } } }\n    loyaltyAccount { id program { id } }\n  }\n  payments(first: 50) { edges { node { id refunds { id } } } }\n  locations { id }\n  catalogItems(first: 1) { edges { node { id } } }\n  customerGroups { id }\n  customerSegments { id }\n}"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query NodeCachedNode($id: ID!) { node(id: $id) { __typename id } }"): (typeof documents)["query NodeCachedNode($id: ID!) { node(id: $id) { __typename id } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query NodeCachedNodes($ids: [ID!]!) { nodes(ids: $ids) { __typename id } }"): (typeof documents)["query NodeCachedNodes($ids: [ID!]!) { nodes(ids: $ids) { __typename id } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query NodeCachedCardBeside($id: ID!, $customer: ID!) { customer(id: $customer) { cards { id } } node(id: $id) { id } }"): (typeof documents)["query NodeCachedCardBeside($id: ID!, $customer: ID!) { customer(id: $customer) { cards { id } } node(id: $id) { id } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query LimitsFullPage { customers(first: 50) { edges { node { id cards { id last4 } giftCards { gan balanceMoney { formatted } }\n         orders(first: 5) { edges { node { id totalMoney { formatted } payments { id status cardDetails { card { last4 } } } } } } } } } }"): (typeof documents)["query LimitsFullPage { customers(first: 50) { edges { node { id cards { id last4 } giftCards { gan balanceMoney { formatted } }\n         orders(first: 5) { edges { node { id totalMoney { formatted } payments { id status cardDetails { card { last4 } } } } } } } } } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query LimitsPagesMultiplied { customers(first: 100) { edges { node { orders(first: 100) { edges { node { payments { refunds { id } } } } } } } } }"): (typeof documents)["query LimitsPagesMultiplied { customers(first: 100) { edges { node { orders(first: 100) { edges { node { payments { refunds { id } } } } } } } } }"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -932,6 +892,46 @@ export function graphql(source: "mutation WriteOnlyCreatePayment($input: CreateP
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "query WriteOnlyPaymentNode($id: ID!) { node(id: $id) { __typename ... on Payment { status } } }"): (typeof documents)["query WriteOnlyPaymentNode($id: ID!) { node(id: $id) { __typename ... on Payment { status } } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "subscription CachePaymentStatus { paymentUpdated { squareId status } }"): (typeof documents)["subscription CachePaymentStatus { paymentUpdated { squareId status } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation CacheUpdateCustomer($input: UpdateCustomerInput!) { updateCustomer(input: $input) { __typename } }"): (typeof documents)["mutation CacheUpdateCustomer($input: UpdateCustomerInput!) { updateCustomer(input: $input) { __typename } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation CacheCreateCustomer($input: CreateCustomerInput!) { createCustomer(input: $input) { __typename } }"): (typeof documents)["mutation CacheCreateCustomer($input: CreateCustomerInput!) { createCustomer(input: $input) { __typename } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation CacheSaveCard($input: SaveCardInput!) { saveCard(input: $input) { __typename } }"): (typeof documents)["mutation CacheSaveCard($input: SaveCardInput!) { saveCard(input: $input) { __typename } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation CacheDisableCard($input: DisableCardInput!) { disableCard(input: $input) { __typename } }"): (typeof documents)["mutation CacheDisableCard($input: DisableCardInput!) { disableCard(input: $input) { __typename } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation CacheCreateOrder($input: CreateOrderInput!) { createOrder(input: $input) { __typename } }"): (typeof documents)["mutation CacheCreateOrder($input: CreateOrderInput!) { createOrder(input: $input) { __typename } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation CacheRefundPayment($input: RefundPaymentInput!) { refundPayment(input: $input) { __typename } }"): (typeof documents)["mutation CacheRefundPayment($input: RefundPaymentInput!) { refundPayment(input: $input) { __typename } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation CacheUnlinkGiftCard($input: GiftCardCustomerInput!) { unlinkGiftCardFromCustomer(input: $input) { __typename } }"): (typeof documents)["mutation CacheUnlinkGiftCard($input: GiftCardCustomerInput!) { unlinkGiftCardFromCustomer(input: $input) { __typename } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation CacheIncrementGiftCard($input: IncrementGiftCardBalanceInput!) { incrementGiftCardBalance(input: $input) { __typename } }"): (typeof documents)["mutation CacheIncrementGiftCard($input: IncrementGiftCardBalanceInput!) { incrementGiftCardBalance(input: $input) { __typename } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation CacheDeleteCustomer($input: DeleteCustomerInput!) { deleteCustomer(input: $input) { __typename } }"): (typeof documents)["mutation CacheDeleteCustomer($input: DeleteCustomerInput!) { deleteCustomer(input: $input) { __typename } }"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { DocumentNode } from 'graphql';
 import type { SquareClient } from 'square';
 import { graphql } from '../gql/index.js';
