@@ -52,6 +52,22 @@ export default tseslint.config(
     },
   },
   {
+    // Every Square read goes through a loader (each API's loaders.ts), so that the cache, the request's cost and
+    // the seller's budget apply to it; resolvers and mutations call the SDK only to write.
+    files: ['src/apis/**/*.ts'],
+    ignores: ['src/apis/**/loaders.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector:
+            "CallExpression[callee.property.name=/^(get|list|search\\w*|batchGet\\w*|getFromGan|bulkRetrieve\\w*|retrieve\\w*)$/]:has(MemberExpression[property.name='square'])",
+          message: 'Read Square through a loader (this API’s loaders.ts), not the SDK.',
+        },
+      ],
+    },
+  },
+  {
     // Tests read raw JSON answers whose shape is what they assert.
     files: ['test/**/*.ts', 'bench/**/*.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
