@@ -24,7 +24,7 @@ export interface GatewayContext {
   merchantId: () => Promise<string>;
   /** Customer merges the gateway learned from webhooks, for this seller. */
   lineage: SellerLineage;
-  /** Drops the seller's cached reads a write made stale (as src/square/staleness.ts names them). */
+  /** Drops the seller's cached reads a write made stale (as each API's events.ts names them). */
   invalidate(objects: readonly string[]): Promise<void>;
   /** Square's events per seller, for subscriptions; absent when this gateway receives none. */
   pubsub: LiveEventSource | undefined;

@@ -1,6 +1,6 @@
 import type { SquareClient } from 'square';
 import { UNCACHED, type SquareCache } from '../square/cache.js';
-import type { LocationsCache } from '../square/locations-cache.js';
+import { LocationsCache } from '../square/locations-cache.js';
 import type { LoaderDeps, Loaders } from '../square/loaders.js';
 import type { SellerSession } from './seller-session.js';
 
@@ -34,9 +34,11 @@ export function sellerReads(session: SellerSession, { cache, createLoaders, loca
       return { square, loaders: createLoaders({ square, first, locations, lineages: lineage.mergedFrom, mergedInto: lineage.mergedInto, cache: sellerCache }) };
     },
     invalidate: async (objects) => {
+      // Without a cache, only a change of the location list has anything to drop: no merchant id is needed otherwise.
+      if (!cache && !objects.includes(LocationsCache.OBJECT)) return;
       const merchantId = await session.merchantId();
       locationsCache.invalidate(merchantId, objects);
-      if (cache) await cache.invalidate(merchantId, objects);
+      await cache?.invalidate(merchantId, objects);
     },
   };
 }

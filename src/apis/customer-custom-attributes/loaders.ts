@@ -1,6 +1,5 @@
 import DataLoader from 'dataloader';
 import type { Square } from 'square';
-import type { Answer } from '../../square/cache.js';
 import { isNotFound, squareFailure } from '../../square/errors.js';
 import type { ReadKit } from '../../square/loaders.js';
 import { cached } from './events.js';
@@ -8,23 +7,19 @@ import { cached } from './events.js';
 /** Square's largest pages of these lists. */
 const PAGE = { customAttributes: 100, customAttributeDefinitions: 100 } as const;
 
-export function customerCustomAttributesLoaders({ square, cache, sellerWide, everyPage, current }: ReadKit) {
+export function customerCustomAttributesLoaders({ square, cachedEach, sellerWide, everyPage, current }: ReadKit) {
   /** A customer's custom attributes with their definitions (ListCustomerCustomAttributes, every page); none for a customer Square no longer has. */
   const customAttributesByCustomer = new DataLoader<string, Square.CustomAttribute[]>(async (customerIds) => {
-    const found = await cache.many<Square.CustomAttribute[]>(
-      customerIds.map((customerId) => ({ object: cached.customAttributesOfCustomers, field: customerId })),
-      (missing) =>
-        Promise.all(
-          missing.map(async (i): Promise<Answer<Square.CustomAttribute[]>> => {
-            try {
-              return await everyPage((cursor) =>
-                square.customers.customAttributes.list({ customerId: customerIds[i]!, cursor, limit: PAGE.customAttributes, withDefinitions: true }),
-              );
-            } catch (error) {
-              return isNotFound(error) ? [] : squareFailure(error);
-            }
-          }),
-        ),
+    const found = await cachedEach<Square.CustomAttribute[]>(
+      customerIds,
+      (customerId) => ({ object: cached.customAttributesOfCustomers, field: customerId }),
+      async (customerId) => {
+        try {
+          return await everyPage((cursor) => square.customers.customAttributes.list({ customerId, cursor, limit: PAGE.customAttributes, withDefinitions: true }));
+        } catch (error) {
+          return isNotFound(error) ? [] : squareFailure(error);
+        }
+      },
     );
     return found.map((attributes) => attributes ?? []);
   });
