@@ -1,5 +1,6 @@
-import type { Square } from 'square';
+import { Square } from 'square';
 import { builder } from './builder.js';
+import { ValidationError } from './errors.js';
 
 export const Address = builder.objectRef<Square.Address>('Address').implement({
   description: 'A postal address as Square stores it.',
@@ -47,3 +48,16 @@ export const AddressInput = builder.inputType('AddressInput', {
     lastName: t.string({ required: false, description: 'Last name of the addressee.' }),
   }),
 });
+
+const COUNTRIES: ReadonlySet<string> = new Set(Object.values(Square.Country));
+
+/**
+ * An AddressInput as Square takes it, its empty fields left out. The SDK refuses a country
+ * outside its enum before sending anything, so the input's `field` is named here instead.
+ */
+export function squareAddress(address: Record<string, string | null | undefined>, field: string): Square.Address {
+  if (address.country != null && !COUNTRIES.has(address.country)) {
+    throw new ValidationError(`${field}.country is not an ISO 3166-1 alpha-2 country code Square knows, e.g. US.`, `${field}.country`, 'INVALID_ENUM_VALUE');
+  }
+  return Object.fromEntries(Object.entries(address).filter(([, v]) => v != null)) as Square.Address;
+}

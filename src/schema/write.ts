@@ -172,7 +172,7 @@ function typedFailure(error: unknown, fields: Record<string, string>): unknown {
   const status = error.statusCode ?? 0;
   const code = first?.code ?? 'UNKNOWN';
   const squareField = first?.field ?? '';
-  const field = fields[squareField] ?? (squareField ? `input.${snakeToCamel(squareField)}` : undefined);
+  const field = fields[squareField] ?? (squareField ? inputField(squareField, fields) : undefined);
   const detail = inGraphNames(first?.detail ?? error.message, squareField, fields);
   if (first?.category === 'PAYMENT_METHOD_ERROR') {
     const payment = (error.body as { payment?: { id?: string } } | undefined)?.payment;
@@ -186,6 +186,19 @@ function typedFailure(error: unknown, fields: Record<string, string>): unknown {
     return new ValidationError(detail, field ?? 'input', code);
   }
   return squareFailure(error);
+}
+
+/**
+ * The input field Square's field names: its own entry in `fields`, or its nearest parent's with the
+ * rest of the path after it (`location` → `input` makes `location.address.country` `input.address.country`),
+ * or the same path under `input`.
+ */
+function inputField(squareField: string, fields: Record<string, string>): string {
+  for (let path = squareField; path; path = path.slice(0, Math.max(0, path.lastIndexOf('.')))) {
+    const mapped = fields[path];
+    if (mapped !== undefined) return mapped + snakeToCamel(squareField.slice(path.length));
+  }
+  return `input.${snakeToCamel(squareField)}`;
 }
 
 /**

@@ -1,7 +1,6 @@
-import type { Square } from 'square';
 import { z } from 'zod';
 import { builder } from '../../schema/builder.js';
-import { AddressInput } from '../../schema/address.js';
+import { AddressInput, squareAddress } from '../../schema/address.js';
 import { ConflictError, ConsentRequiredError, NotFoundError, PaymentDeclinedError, ValidationError } from '../../schema/errors.js';
 import { CardRef } from './refs.js';
 import { IDEMPOTENCY_KEY_MAX, idInput, idempotencyKey, mutationErrors, present, requireCustomer, squareWrite, validateInput } from '../../schema/write.js';
@@ -78,6 +77,7 @@ builder.mutationFields((t) => ({
       if (input.customerConsent !== true) throw new ConsentRequiredError();
       const customerId = idInput(input.customerId, 'Customer', 'input.customerId');
       const valid = validateInput(saveCardSchema, present(input));
+      const billingAddress = input.billingAddress ? squareAddress(input.billingAddress, 'input.billingAddress') : undefined;
       await requireCustomer(ctx, customerId, 'input.customerId');
       const { card } = await squareWrite(ctx, {
         send: () =>
@@ -90,7 +90,7 @@ builder.mutationFields((t) => ({
                 customerId,
                 ...(valid.cardholderName !== undefined ? { cardholderName: valid.cardholderName } : {}),
                 ...(valid.referenceId !== undefined ? { referenceId: valid.referenceId } : {}),
-                ...(input.billingAddress ? { billingAddress: present(input.billingAddress) as Square.Address } : {}),
+                ...(billingAddress ? { billingAddress } : {}),
               },
             },
           ),

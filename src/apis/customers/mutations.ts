@@ -1,7 +1,7 @@
 import type { Square } from 'square';
 import { z } from 'zod';
 import { builder } from '../../schema/builder.js';
-import { AddressInput } from '../../schema/address.js';
+import { AddressInput, squareAddress } from '../../schema/address.js';
 import { ConflictError, NotFoundError, ValidationError } from '../../schema/errors.js';
 import { CustomerRef } from './refs.js';
 import type { GatewayContext } from '../../context/gateway-context.js';
@@ -117,9 +117,9 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: CreateCustomerInput, required: true, description: 'The new profile.' }) },
     resolve: async (_root, { input }, ctx) => {
       const valid = validateInput(createSchema, present(input));
+      const address = input.address ? squareAddress(input.address, 'input.address') : undefined;
       const { customer } = await squareWrite(ctx, {
-        send: () =>
-          ctx.square.customers.create({ ...valid, ...(input.address ? { address: present(input.address) as Square.Address } : {}) }),
+        send: () => ctx.square.customers.create({ ...valid, ...(address ? { address } : {}) }),
         settle: 'resend',
         stale: (r) => staleAfter.customer(r?.customer?.id),
       });
@@ -136,7 +136,7 @@ builder.mutationFields((t) => ({
       const { id, version, address, ...fields } = input;
       const customerId = idInput(id, 'Customer', 'input.id');
       validateInput(z.object(ProfileInput), present(fields));
-      const changes = { ...(fields as Record<string, string | null>), ...(address ? { address: present(address) as Square.Address } : {}) };
+      const changes = { ...(fields as Record<string, string | null>), ...(address ? { address: squareAddress(address, 'input.address') } : {}) };
       const { customer } = await squareWrite(ctx, {
         send: () => ctx.square.customers.update({ customerId, ...(version != null ? { version } : {}), ...changes }),
         // Sent again after it took effect, the update would meet its own new version (ConflictError) or bump the version twice.

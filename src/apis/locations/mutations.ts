@@ -1,6 +1,6 @@
 import type { Square } from 'square';
 import { z } from 'zod';
-import { AddressInput } from '../../schema/address.js';
+import { AddressInput, squareAddress } from '../../schema/address.js';
 import { builder } from '../../schema/builder.js';
 import { NotFoundError, ValidationError } from '../../schema/errors.js';
 import { idInput, mutationErrors, present, squareWrite, validateInput } from '../../schema/write.js';
@@ -45,14 +45,8 @@ const UpdateLocationInput = builder.inputType('UpdateLocationInput', {
   }),
 });
 
-/** Square refuses a name another location has as BAD_REQUEST on `location.name`; every field sits under `location`. */
-const LOCATION_FIELDS = {
-  'location.name': 'input.name',
-  'location.business_name': 'input.businessName',
-  'location.timezone': 'input.timezone',
-  'location.address': 'input.address',
-  location_id: 'input.id',
-};
+/** Square names the fields it refuses under `location` (a name another location has: BAD_REQUEST on `location.name`), and the id in the path. */
+const LOCATION_FIELDS = { location: 'input', location_id: 'input.id' };
 
 const LOCATION_ERRORS = [ValidationError, NotFoundError];
 
@@ -65,7 +59,7 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: CreateLocationInput, required: true, description: 'The new location.' }) },
     resolve: async (_root, { input }, ctx) => {
       const { name, ...rest } = validateInput(z.object(fields).partial().required({ name: true }), present(input));
-      const location: Square.Location = { ...rest, name, ...(input.type ? { type: input.type } : {}), ...(input.address ? { address: present(input.address) as Square.Address } : {}) };
+      const location: Square.Location = { ...rest, name, ...(input.type ? { type: input.type } : {}), ...(input.address ? { address: squareAddress(input.address, 'input.address') } : {}) };
       // Square takes no idempotency key here, and names are unique: an unknown outcome is settled by the name,
       // on a location that did not exist before this write.
       const before = new Set((await ctx.loaders.currentLocations()).map((l) => l.id));
@@ -91,7 +85,7 @@ builder.mutationFields((t) => ({
       const { id, address, status, ...given } = input;
       const locationId = idInput(id, 'Location', 'input.id');
       const valid = validateInput(z.object(fields).partial(), present(given));
-      const location: Square.Location = { ...valid, ...(status ? { status } : {}), ...(address ? { address: present(address) as Square.Address } : {}) };
+      const location: Square.Location = { ...valid, ...(status ? { status } : {}), ...(address ? { address: squareAddress(address, 'input.address') } : {}) };
       const updated = await squareWrite(ctx, {
         send: () => ctx.square.locations.update({ locationId, location }),
         // The same fields set twice leave the location as once: sending it again settles an unknown outcome.

@@ -69,6 +69,8 @@ describe('location mutations', () => {
     expect(taken.data?.createLocation).toMatchObject({ __typename: 'ValidationError', field: 'input.name' });
     const zone = await stack.gql(CREATE, { input: { name: `Van ${key()}`, timezone: 'Mars/Olympus_Mons' } }, as(admin));
     expect(zone.data?.createLocation).toMatchObject({ __typename: 'ValidationError', field: 'input.timezone' });
+    const country = await stack.gql(CREATE, { input: { name: `Cart ${key()}`, address: { country: 'XX' } } }, as(admin));
+    expect(country.data?.createLocation).toMatchObject({ __typename: 'ValidationError', field: 'input.address.country' });
     const unknown = await stack.gql(UPDATE, { input: { id: 'L0000000000000', name: 'x' } }, as(admin));
     expect(unknown.data?.updateLocation).toMatchObject({ __typename: 'NotFoundError', field: 'input.id' });
   });
