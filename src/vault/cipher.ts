@@ -59,6 +59,11 @@ export class VaultKeyRing {
     return new VaultKeyRing(new Map([['ephemeral', randomBytes(KEY_BYTES)]]), 'ephemeral');
   }
 
+  /** The keys that open but no longer seal: what a rotation re-seals from. */
+  get olderKeyIds(): string[] {
+    return [...this.keys.keys()].filter((id) => id !== this.currentKeyId);
+  }
+
   seal(plaintext: string, merchantId: string): Sealed {
     const iv = randomBytes(IV_BYTES);
     const cipher = createCipheriv(ALGORITHM, this.keys.get(this.currentKeyId)!, iv, { authTagLength: TAG_BYTES });
