@@ -4,6 +4,7 @@ import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { GraphQLError, type ValidationContext } from 'graphql';
 import { createYoga, type YogaLogger } from 'graphql-yoga';
 import type { TracerProvider } from '@opentelemetry/api';
+import { disconnectOnRevocation } from '../apis/oauth/revocations.js';
 import { createLoaders, SCOPES, staleAfterEvent } from '../apis/registry.js';
 import { contextFactory } from '../context/context-factory.js';
 import type { GatewayContext } from '../context/gateway-context.js';
@@ -11,10 +12,12 @@ import { commandClient, degradedUses, release, type RedisBreaker } from '../redi
 import { schema } from '../schema/index.js';
 import { LocalBucketStore, RedisBucketStore, SquareBudget } from '../square/budget.js';
 import { MemoryCacheStore, RedisCacheStore } from '../square/cache-store.js';
+import { authorizationRevoker, type SquareApplication } from '../square/application.js';
 import { SquareCache } from '../square/cache.js';
 import { SquareEpisodes } from '../square/episodes.js';
 import { LocationsCache } from '../square/locations-cache.js';
 import type { EventStore } from '../store/index.js';
+import type { SellerVault } from '../vault/types.js';
 import { DEFAULT_WEBHOOK_PATH, webhookReceiver, type EventProcessor, type WebhookReceiver } from '../webhooks/index.js';
 import type { ApiKeyRing } from './api-keys.js';
 import { DEFAULT_BODY_TIMEOUT_MS, DEFAULT_MAX_BODY_BYTES, type GatewayConfig } from './config.js';
@@ -64,6 +67,10 @@ export type GatewayOptions = Pick<
   squareBaseUrl: string;
   /** Gateway API keys and their scopes; see ContextFactoryOptions.apiKeys. */
   apiKeys?: ApiKeyRing | undefined;
+  /** The sellers connected through Square OAuth, whom partner keys act for (see README, Partners); needs `squareApplication`. */
+  vault?: SellerVault | undefined;
+  /** The application the sellers authorized: `disconnectSeller` revokes with its credentials. */
+  squareApplication?: SquareApplication | undefined;
   /** Where the gateway logs (src/gateway/logger.ts); `false`: nowhere. By default warnings and errors, as JSON to stdout. */
   logging?: Logger | false | undefined;
   /** Receive Square's webhook notifications into this store. */
@@ -123,6 +130,10 @@ export function createGateway(options: GatewayOptions): Gateway {
   const pubsub = livePubSub(options, () => yoga.logger);
   const { cache, breaker: cacheBreaker } = squareCache(options, () => yoga.logger, metrics);
   const locationsCache = new LocationsCache(options.locationsTtlMs);
+  const connection = { baseUrl: options.squareBaseUrl, timeoutInSeconds: options.squareTimeoutSeconds };
+  if (options.vault && !options.squareApplication) throw new Error('A seller vault needs the Square application its sellers authorized (squareApplication).');
+  const revokeAuthorization = options.squareApplication && authorizationRevoker(connection, options.squareApplication);
+  if (webhooks && options.vault) webhooks.receiver.processor.onApplied(disconnectOnRevocation(options.vault));
   if (webhooks) {
     // Registered before the live updates' listener, so that subscribers read the object after its stale copies are gone.
     webhooks.receiver.processor.onApplied(async (applied) => {
@@ -194,7 +205,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     graphiql: graphiqlOn && { title: 'Square GraphQL gateway' },
     renderGraphiQL: graphiql.render,
     context: contextFactory({
-      connection: { baseUrl: options.squareBaseUrl, timeoutInSeconds: options.squareTimeoutSeconds },
+      connection,
       authMode: options.authMode,
       scopes: SCOPES,
       serverToken: options.squareToken,
@@ -205,6 +216,8 @@ export function createGateway(options: GatewayOptions): Gateway {
       cache,
       createLoaders,
       apiKeys: options.apiKeys,
+      vault: options.vault,
+      revokeAuthorization,
       lineage: options.webhooks?.store,
       pubsub,
       logger,
