@@ -35,11 +35,11 @@ describe('npm run keys:create', () => {
     expect(ring.find(keyOf(stdout))).toMatchObject({ name: 'web-frontend', scopes: new Set(['CUSTOMERS_READ', 'PAYMENTS_READ']), trustedDocumentsOnly: false });
   });
 
-  it('adds a key with companions, trusted documents only and a budget to a keys file, keeping the keys there', async () => {
+  it('adds a key with companions, trusted documents only, a budget and sellers to a keys file, keeping the keys there', async () => {
     const path = join(dir, 'keys.json');
     const existing = generateKey('existing', ['ORDERS_READ']);
     writeFileSync(path, JSON.stringify({ defaultBudget: { costPerSecond: 5, burst: 10 }, keys: [existing.entry] }));
-    const { code, stdout, stderr } = await keysCreate(['partner', '--scopes', 'PAYMENTS_WRITE,ORDERS_READ', '--with-reads', '--trusted-documents-only', '--budget', '2000/50000'], {
+    const { code, stdout, stderr } = await keysCreate(['partner', '--scopes', 'PAYMENTS_WRITE,ORDERS_READ', '--with-reads', '--trusted-documents-only', '--budget', '2000/50000', '--sellers', 'MLSELLERA, MLSELLERB'], {
       GATEWAY_API_KEYS_FILE: path,
     });
     expect(code, stderr).toBe(0);
@@ -51,11 +51,19 @@ describe('npm run keys:create', () => {
       scopes: new Set(['PAYMENTS_READ', 'PAYMENTS_WRITE', 'ORDERS_READ']),
       trustedDocumentsOnly: true,
       budget: { costPerSecond: 2000, burst: 50000 },
+      sellers: new Set(['MLSELLERA', 'MLSELLERB']),
     });
     expect(JSON.parse(readFileSync(path, 'utf8')).defaultBudget).toEqual({ costPerSecond: 5, burst: 10 });
   });
 
-  // Seven runs of the CLI, each loading every Square API's module to know its scopes: about 7 s each on a busy 2-core machine.
+  it('makes a partner key for every connected seller', async () => {
+    const { code, stdout } = await keysCreate(['partner-all', '--scopes', 'CUSTOMERS_READ', '--sellers', '*']);
+    expect(code).toBe(0);
+    const ring = ApiKeyRing.parse(stdout.match(/Keys file entry: (.*)/)![1]!, 'printed');
+    expect(ring.find(keyOf(stdout))).toMatchObject({ name: 'partner-all', sellers: '*' });
+  });
+
+  // Eight runs of the CLI, each loading every Square API's module to know its scopes: about 7 s each on a busy 2-core machine.
   it('refuses bad input with a usage line and leaves the keys file as it was', async () => {
     const path = join(dir, 'refused.json');
     const taken = generateKey('taken', ['ORDERS_READ']);
@@ -67,6 +75,7 @@ describe('npm run keys:create', () => {
       [['x', '--scopes', 'ORDERS_READ,NOPE'], 'unknown scopes: NOPE'],
       [['x', '--scopes', 'ORDERS_READ', '--budget', '10'], '--budget takes N/B'],
       [['x', '--scopes', 'ORDERS_READ', '--nope'], "Unknown option '--nope'"],
+      [['x', '--scopes', 'ORDERS_READ', '--sellers', 'ML A'], "--sellers takes '*' or Square merchant ids"],
       [['taken', '--scopes', 'ORDERS_READ', '--file', path], 'already has a key named taken'],
     ] as const) {
       const { code, stderr } = await keysCreate([...args]);
