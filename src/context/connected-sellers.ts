@@ -5,7 +5,10 @@ import { allows, type SellerAllowance } from './authentication.js';
 export interface ConnectedSellersOptions {
   /** The sellers connected through Square OAuth. */
   vault?: SellerVault | undefined;
-  /** Ends a seller's authorization of the application at Square (OAuth RevokeToken); resolves once Square holds none. Given with `vault`. */
+  /**
+   * Ends a seller's authorization of the application at Square (OAuth RevokeToken); resolves once Square
+   * holds none. Absent for a public (PKCE) client, which Square lets revoke nothing: its secret is needed.
+   */
   revokeAuthorization?: ((merchantId: string) => Promise<void>) | undefined;
 }
 
@@ -18,8 +21,9 @@ export interface ConnectedSellers {
   /** The seller as the vault has it; undefined when it never connected. */
   find(merchantId: string): Promise<VaultSeller | undefined>;
   /**
-   * Revokes the seller's authorization at Square, then forgets its tokens (DISCONNECTED_BY_PARTNER);
-   * a seller disconnected already is left as it is. Throws when Square could not revoke: the seller stays connected.
+   * Revokes the seller's authorization at Square (when the gateway can), then forgets its tokens
+   * (DISCONNECTED_BY_PARTNER); a seller disconnected already is left as it is. Throws when Square
+   * could not revoke: the seller stays connected.
    */
   disconnect(merchantId: string): Promise<VaultSeller>;
 }
@@ -27,7 +31,7 @@ export interface ConnectedSellers {
 /** The part of a request's context a partner manages its sellers with; undefined for a caller without connected sellers. */
 export function connectedSellers(options: ConnectedSellersOptions, allowance: SellerAllowance | undefined): ConnectedSellers | undefined {
   const { vault, revokeAuthorization } = options;
-  if (!vault || !revokeAuthorization || !allowance) return undefined;
+  if (!vault || !allowance) return undefined;
   return {
     list: async () => (await vault.sellers()).filter((seller) => allows(allowance, seller.merchantId)),
     allows: (merchantId) => allows(allowance, merchantId),
@@ -36,7 +40,7 @@ export function connectedSellers(options: ConnectedSellersOptions, allowance: Se
       const seller = await vault.seller(merchantId);
       if (!seller) throw new Error(`seller ${merchantId} never connected`);
       if (seller.status === 'DISCONNECTED') return seller;
-      await revokeAuthorization(merchantId);
+      await revokeAuthorization?.(merchantId);
       await vault.disconnect(merchantId, 'DISCONNECTED_BY_PARTNER');
       return (await vault.seller(merchantId))!;
     },

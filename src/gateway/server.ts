@@ -67,9 +67,9 @@ export type GatewayOptions = Pick<
   squareBaseUrl: string;
   /** Gateway API keys and their scopes; see ContextFactoryOptions.apiKeys. */
   apiKeys?: ApiKeyRing | undefined;
-  /** The sellers connected through Square OAuth, whom partner keys act for (see README, Partners); needs `squareApplication`. */
+  /** The sellers connected through Square OAuth, whom partner keys act for (see README, Partners: acting for sellers). */
   vault?: SellerVault | undefined;
-  /** The application the sellers authorized: `disconnectSeller` revokes with its credentials. */
+  /** The application the sellers authorized, with its secret: `disconnectSeller` revokes at Square with it (a public PKCE client has none). */
   squareApplication?: SquareApplication | undefined;
   /** Where the gateway logs (src/gateway/logger.ts); `false`: nowhere. By default warnings and errors, as JSON to stdout. */
   logging?: Logger | false | undefined;
@@ -131,7 +131,6 @@ export function createGateway(options: GatewayOptions): Gateway {
   const { cache, breaker: cacheBreaker } = squareCache(options, () => yoga.logger, metrics);
   const locationsCache = new LocationsCache(options.locationsTtlMs);
   const connection = { baseUrl: options.squareBaseUrl, timeoutInSeconds: options.squareTimeoutSeconds };
-  if (options.vault && !options.squareApplication) throw new Error('A seller vault needs the Square application its sellers authorized (squareApplication).');
   const revokeAuthorization = options.squareApplication && authorizationRevoker(connection, options.squareApplication);
   if (webhooks && options.vault) webhooks.receiver.processor.onApplied(disconnectOnRevocation(options.vault));
   if (webhooks) {

@@ -162,4 +162,16 @@ describe('a key allowed seller A only', () => {
     const sellers = await stack.gql(graphql(`query PartnerIsolationSellers { sellers { merchantId } }`), {}, { headers: { 'x-api-key': onlyA.key } });
     expect(sellers.data?.sellers).toEqual([{ merchantId: a.merchantId }]);
   });
+
+  it('ends its subscription for A, with FORBIDDEN, once the keys file no longer allows it A', async () => {
+    const open = await subscribeSse(stack.url, PAYMENTS, {}, { headers: actingFor(onlyA.key, a.merchantId) });
+    try {
+      ring.replaceWith(ApiKeyRing.parse(JSON.stringify({ keys: [partner.entry, { ...onlyA.entry, sellers: [b.merchantId] }] }), 'test keys'));
+      expect((await open.next()).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+      await expect(open.next(2_000)).rejects.toThrow(/ended/);
+      expect((await read(await newCustomer(stack.square(a.token)), a, onlyA.key)).status).toBe(403);
+    } finally {
+      open.close();
+    }
+  });
 });

@@ -2,8 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SCOPES } from '../../src/apis/registry.js';
 import { ApiKeyRing, generateKey } from '../../src/gateway/api-keys.js';
 import { graphql } from '../gql/index.js';
-import { createGateway } from '../../src/gateway/server.js';
-import { NO_SQUARE, useGateway } from '../support/gateway.js';
+import { useGateway } from '../support/gateway.js';
 import { newCustomer } from '../support/payments.js';
 import { actingFor, connectSeller, memoryVault, partnerGateway, type ConnectedTestSeller } from '../support/sellers.js';
 
@@ -94,16 +93,5 @@ describe('partner keys without API keys (demo mode)', () => {
     expect(acting.data).toEqual({ merchant: { squareId: seller.merchantId }, sellers: [{ merchantId: seller.merchantId, status: 'CONNECTED' }] });
     const own = await demo.gql(MERCHANT_AND_SELLERS);
     expect(own.data?.merchant?.squareId).toBe(demo.emulator.ctx.merchantFor('gateway-test-token'));
-  });
-});
-
-describe('a seller vault without the application', () => {
-  it('is refused when the gateway is made: disconnectSeller could not revoke', async () => {
-    const lonely = memoryVault();
-    try {
-      expect(() => createGateway({ ...NO_SQUARE, vault: lonely })).toThrow(/squareApplication/);
-    } finally {
-      await lonely.close();
-    }
   });
 });

@@ -17,7 +17,7 @@ builder.mutationFields((t) => ({
   disconnectSeller: t.field({
     type: ConnectedSellerRef,
     description:
-      'Revokes the application’s access to a connected seller at Square (Square RevokeToken: every token of the seller’s authorization), then forgets its tokens: the seller is DISCONNECTED (DISCONNECTED_BY_PARTNER) and must connect again. A seller disconnected already is answered as it is. Partner keys only; when Square cannot revoke, the seller stays connected and the error says why.',
+      'Revokes the application’s access to a connected seller at Square (Square RevokeToken: every token of the seller’s authorization), then forgets its tokens: the seller is DISCONNECTED (DISCONNECTED_BY_PARTNER) and must connect again. A seller disconnected already is answered as it is. Partner keys only; when Square cannot revoke, the seller stays connected and the error says why. A gateway connecting sellers as a public client (PKCE, no application secret) cannot revoke, as Square takes the secret: it only forgets the tokens.',
     errors: mutationErrors('disconnectSeller', [NotFoundError], { name: 'seller', description: 'The seller as it is now: DISCONNECTED.' }),
     args: { input: t.arg({ type: DisconnectSellerInput, required: true, description: 'Which seller.' }) },
     resolve: async (_root, { input }, ctx) => {

@@ -141,4 +141,24 @@ describe('disconnectSeller', () => {
     expect((await vault.seller(a.merchantId))?.status).toBe('CONNECTED');
     expect(await tokenWorks(a)).toBe(true);
   });
+
+  it('only forgets the tokens on a gateway without the application’s secret (a public PKCE client), which Square lets revoke nothing', async () => {
+    const publicClient = createTestGateway(stack.emulatorUrl, { apiKeys: ring, gateway: { vault } });
+    try {
+      const url = await publicClient.listen();
+      await stack.clearCalls();
+      const response = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-api-key': all.key },
+        body: JSON.stringify({ query: print(DISCONNECT), variables: { merchantId: b.merchantId } }),
+      });
+      const result = (await response.json()) as { data: { disconnectSeller: { seller: { status: string } } } };
+      expect(result.data.disconnectSeller.seller.status).toBe('DISCONNECTED');
+      expect(await stack.calls()).toEqual([]);
+    } finally {
+      await publicClient.close();
+    }
+    expect(await vault.accessToken(b.merchantId)).toBeUndefined();
+    expect(await tokenWorks(b)).toBe(true);
+  });
 });
