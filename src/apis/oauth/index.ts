@@ -8,4 +8,4 @@ import './mutations.js';
  * src/vault), which a partner API key acts for, and their disconnection (RevokeToken, made
  * with the application's credentials: no seller's scope applies).
  */
-export const oauth: SquareApi = { reads: 'the sellers connected through Square OAuth', writes: 'their connections', events };
+export const oauth: SquareApi = { reads: 'the sellers connected through Square OAuth', writes: 'the connections of sellers to the gateway', events };
