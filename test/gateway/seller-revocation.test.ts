@@ -68,6 +68,7 @@ describe('Square refusing a connected seller’s token (401)', () => {
     expect(await squareCalls(stack)).toEqual([]);
   });
 
+  // Last of this stack's tests: it wipes the emulator's data.
   it('takes an expired access token (ACCESS_TOKEN_EXPIRED) as a rejected one', async () => {
     const seller = await connectSeller(stack, vault);
     try {
@@ -75,7 +76,8 @@ describe('Square refusing a connected seller’s token (401)', () => {
       const result = await stack.gql(CUSTOMERS, {}, { headers: actingFor(partner.key, seller.merchantId) });
       expect(codes(result)).toEqual(['SELLER_DISCONNECTED']);
     } finally {
-      await fetch(`${stack.emulatorUrl}/_emulator/clock`, { method: 'DELETE' });
+      // The clock moves only forward while dated objects exist: a reset wipes them and returns it to real time for the next test file.
+      await fetch(`${stack.emulatorUrl}/_emulator/reset`, { method: 'POST' });
     }
     expect(await vault.seller(seller.merchantId)).toMatchObject({ status: 'DISCONNECTED', disconnectReason: 'TOKEN_REJECTED' });
   });
