@@ -134,8 +134,9 @@ export function authenticator(options: AuthenticationOptions): (request: Request
     const scopes = key ? scopesOf((s) => key.scopes.has(s)) : allScopes;
     // Without API keys (demo mode) every caller may act for every connected seller, and for the server's seller when it names none.
     const sellers = key ? key.sellers : options.vault && '*';
-    if (key?.sellers || (sellers && named)) return { acting: await connected(sellers!, named), key, scopes, sellers };
-    if (named) throw refused('FORBIDDEN', 403, `This API key acts for the gateway's own seller only: ${SELLER_HEADER} is for partner keys.`);
+    if (sellers && (key?.sellers || named)) return { acting: await connected(sellers, named), key, scopes, sellers };
+    if (named && key) throw refused('FORBIDDEN', 403, `This API key acts for the gateway's own seller only: ${SELLER_HEADER} is for partner keys.`);
+    if (named) throw refused('SELLER_NOT_CONNECTED', 403, `This gateway keeps no connected sellers: ${SELLER_HEADER} names one.`);
     if (!options.serverToken) throw unauthenticated('The gateway has no Square access token configured.');
     return { acting: { kind: 'token', token: options.serverToken }, key, scopes, sellers };
   };

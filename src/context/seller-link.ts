@@ -51,7 +51,7 @@ function answered(refusal: GraphQLError): Response {
   return new Response(JSON.stringify({ errors: [error] }), { status: 401, headers: { 'content-type': 'application/json' } });
 }
 
-export const sellerDisconnected = () =>
+const sellerDisconnected = () =>
   new GraphQLError('This seller is disconnected from the gateway (its authorization was revoked or Square refused its token): it must connect again.', {
     extensions: { code: 'SELLER_DISCONNECTED' },
   });
