@@ -2,7 +2,7 @@ import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { Scope } from '../src/apis/api.js';
 import { SCOPES } from '../src/apis/registry.js';
-import { generateKey, withKeyAdded } from '../src/gateway/api-keys.js';
+import { generateKey, sellersSchema, withKeyAdded } from '../src/gateway/api-keys.js';
 
 /**
  * `npm run keys:create -- <name> --scopes …`: a new gateway API key, printed once (give it
@@ -14,6 +14,8 @@ const USAGE = `usage: npm run keys:create -- <name> --scopes <SCOPE,SCOPE,…> [
   --with-reads            add the _READ scope of each _WRITE one, so that the key can read back what it writes
   --trusted-documents-only  the key may run only the trusted documents, sent by id
   --budget N/B            its budget of query cost: N a second, up to B saved (the keys file's default otherwise)
+  --sellers '*'|ID,ID     a partner key: it acts for these connected sellers (merchant ids), or every one ('*'),
+                          each request naming one in the X-Square-Merchant-Id header
   --file PATH             add the entry to this keys file (GATEWAY_API_KEYS_FILE by default), written whole or not at all;
                           without a file, print {"keys":[entry]}`;
 
@@ -31,6 +33,7 @@ function parse() {
         'with-reads': { type: 'boolean', default: false },
         'trusted-documents-only': { type: 'boolean', default: false },
         budget: { type: 'string' },
+        sellers: { type: 'string' },
         file: { type: 'string' },
       },
     });
@@ -55,7 +58,19 @@ if (values.budget !== undefined) {
   budget = { costPerSecond: perSecond!, burst: burst! };
 }
 
-const { key, entry } = generateKey(name, scopes, { ...(budget ? { budget } : {}), ...(values['trusted-documents-only'] ? { trustedDocumentsOnly: true } : {}) });
+let sellers: '*' | string[] | undefined;
+if (values.sellers !== undefined) {
+  const listed = values.sellers.trim() === '*' ? '*' : [...new Set(values.sellers.split(',').map((id) => id.trim()).filter(Boolean))];
+  const parsed = sellersSchema.safeParse(listed);
+  if (!parsed.success) fail(`--sellers takes '*' or Square merchant ids separated by commas, not ${JSON.stringify(values.sellers)}`);
+  sellers = parsed.data;
+}
+
+const { key, entry } = generateKey(name, scopes, {
+  ...(budget ? { budget } : {}),
+  ...(values['trusted-documents-only'] ? { trustedDocumentsOnly: true } : {}),
+  ...(sellers ? { sellers } : {}),
+});
 for (const scope of scopes.filter((s) => s.endsWith('_WRITE'))) {
   const read = scope.replace('_WRITE', '_READ') as Scope;
   if (!scopes.includes(read)) console.warn(`note: ${scope} without ${read}: this key can write but not read back what it wrote (--with-reads adds it).`);

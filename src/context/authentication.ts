@@ -1,6 +1,7 @@
 import { GraphQLError } from 'graphql';
 import { bearerToken } from './bearer.js';
 import type { Scope } from '../apis/api.js';
+import type { SellerVault } from '../vault/types.js';
 
 /** `server`: the configured token serves every caller; `passthrough`: each caller brings its seller's token. */
 export type AuthMode = 'server' | 'passthrough';
@@ -20,7 +21,17 @@ export interface ApiKey {
   budget: KeyBudget;
   /** May run only the trusted documents of the manifest, sent by id (a partner's key). */
   trustedDocumentsOnly: boolean;
+  /** A partner key's connected sellers (SELLER_HEADER names one a request); undefined for a key of the gateway's own seller. */
+  sellers?: SellerAllowance | undefined;
 }
+
+/** The connected sellers a caller may act for: every one, or these merchant ids. */
+export type SellerAllowance = '*' | ReadonlySet<string>;
+
+export const allows = (allowance: SellerAllowance, merchantId: string): boolean => allowance === '*' || allowance.has(merchantId);
+
+/** The header naming the connected seller a partner's request acts for: Square's merchant id. */
+export const SELLER_HEADER = 'x-square-merchant-id';
 
 /** The keys a presented one is looked up among. */
 export interface ApiKeys {
@@ -47,25 +58,42 @@ export interface AuthenticationOptions {
    * passthrough mode Square's own token permissions decide.
    */
   apiKeys?: ApiKeys | undefined;
+  /** The sellers connected through Square OAuth, whom partner keys (and, without API keys, every caller) act for. */
+  vault?: SellerVault | undefined;
 }
+
+/**
+ * Whose Square token a request acts with: a token it was given (the server's, or the
+ * caller's own in passthrough mode), a connected seller's from the vault (undefined once
+ * the seller is disconnected), or none, when a partner's request names no seller: then
+ * every field that calls Square fails with `refusal`, and only the partner's own fields answer.
+ */
+export type Acting =
+  | { kind: 'token'; token: string }
+  | { kind: 'connected'; merchantId: string; connectedAt: string; token: string | undefined }
+  | { kind: 'none'; refusal: GraphQLError };
 
 /** Who a request acts as: the seller's Square token, the caller's key when it needs one, and what the caller may do. */
 export interface Caller {
-  token: string;
+  acting: Acting;
   key: ApiKey | undefined;
   /** Checked by scope-auth on every field and mutation. */
   scopes: Record<Scope, boolean>;
+  /** The connected sellers the caller may see and act for: a partner key's, every one without API keys; undefined for other callers. */
+  sellers: SellerAllowance | undefined;
 }
 
-const unauthenticated = (message: string) =>
-  new GraphQLError(message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
+const refused = (code: string, status: number, message: string) => new GraphQLError(message, { extensions: { code, http: { status } } });
+const unauthenticated = (message: string) => refused('UNAUTHENTICATED', 401, message);
 
 /**
- * Picks each request's seller token (the server's, or the caller's own in passthrough mode)
- * and, with API keys, the caller's key and its scopes; refuses the request with
- * UNAUTHENTICATED when either is missing or wrong.
+ * Picks each request's seller token (the server's, the caller's own in passthrough mode, or
+ * the connected seller a partner's request names) and, with API keys, the caller's key and
+ * its scopes; refuses the request with UNAUTHENTICATED when either is missing or wrong,
+ * FORBIDDEN when it names a seller its key may not act for, SELLER_NOT_CONNECTED when it
+ * names one the vault does not know.
  */
-export function authenticator(options: AuthenticationOptions): (request: Request) => Caller {
+export function authenticator(options: AuthenticationOptions): (request: Request) => Promise<Caller> {
   const scopesOf = (granted: (scope: Scope) => boolean) => Object.fromEntries(options.scopes.map((s) => [s, granted(s)])) as Record<Scope, boolean>;
   const allScopes = scopesOf(() => true);
   const callerKey = (request: Request): ApiKey | undefined => {
@@ -77,16 +105,39 @@ export function authenticator(options: AuthenticationOptions): (request: Request
     return key;
   };
 
-  return (request) => {
-    const token = options.authMode === 'passthrough' ? bearerToken(request.headers.get('authorization')) : options.serverToken;
-    if (!token) {
-      throw unauthenticated(
-        options.authMode === 'passthrough'
-          ? 'Send your Square access token as "Authorization: Bearer <token>".'
-          : 'The gateway has no Square access token configured.',
-      );
+  const connected = async (allowance: SellerAllowance, merchantId: string | undefined): Promise<Acting> => {
+    if (merchantId === undefined) {
+      return {
+        kind: 'none',
+        refusal: new GraphQLError(`Name the seller this request acts for: send its Square merchant id as "${SELLER_HEADER}: <merchant id>".`, {
+          extensions: { code: 'SELLER_REQUIRED' },
+        }),
+      };
+    }
+    // Whether a seller the key may not act for is connected is none of its business: refused alike.
+    if (!allows(allowance, merchantId)) throw refused('FORBIDDEN', 403, 'This API key may not act for this seller.');
+    const seller = await options.vault?.seller(merchantId);
+    if (!seller) throw refused('SELLER_NOT_CONNECTED', 403, 'No seller with this merchant id has connected to this gateway.');
+    const token = seller.status === 'DISCONNECTED' ? undefined : await options.vault!.accessToken(merchantId);
+    return { kind: 'connected', merchantId, connectedAt: seller.connectedAt, token };
+  };
+
+  return async (request) => {
+    const named = request.headers.get(SELLER_HEADER)?.trim() || undefined;
+    if (options.authMode === 'passthrough') {
+      const token = bearerToken(request.headers.get('authorization'));
+      if (!token) throw unauthenticated('Send your Square access token as "Authorization: Bearer <token>".');
+      if (named) throw refused('BAD_USER_INPUT', 400, `${SELLER_HEADER} names a connected seller, whom only server mode acts for: in passthrough mode the token names the seller.`);
+      return { acting: { kind: 'token', token }, key: undefined, scopes: allScopes, sellers: undefined };
     }
     const key = callerKey(request);
-    return { token, key, scopes: key ? scopesOf((s) => key.scopes.has(s)) : allScopes };
+    const scopes = key ? scopesOf((s) => key.scopes.has(s)) : allScopes;
+    // Without API keys (demo mode) every caller may act for every connected seller, and for the server's seller when it names none.
+    const sellers = key ? key.sellers : options.vault && '*';
+    if (sellers && (key?.sellers || named)) return { acting: await connected(sellers, named), key, scopes, sellers };
+    if (named && key) throw refused('FORBIDDEN', 403, `This API key acts for the gateway's own seller only: ${SELLER_HEADER} is for partner keys.`);
+    if (named) throw refused('SELLER_NOT_CONNECTED', 403, `This gateway keeps no connected sellers: ${SELLER_HEADER} names one.`);
+    if (!options.serverToken) throw unauthenticated('The gateway has no Square access token configured.');
+    return { acting: { kind: 'token', token: options.serverToken }, key, scopes, sellers };
   };
 }

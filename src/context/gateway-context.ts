@@ -1,6 +1,8 @@
+import type { GraphQLError } from 'graphql';
 import type { Logger } from 'pino';
 import type { SquareClient } from 'square';
 import type { Loaders } from '../square/loaders.js';
+import type { ConnectedSellers } from './connected-sellers.js';
 import type { CarriesCost, RequestCost } from './cost.js';
 import type { SellerLineage } from './lineage.js';
 import type { LiveEventSource } from './live-events.js';
@@ -28,6 +30,14 @@ export interface GatewayContext {
   invalidate(objects: readonly string[]): Promise<void>;
   /** Square's events per seller, for subscriptions; absent when this gateway receives none. */
   pubsub: LiveEventSource | undefined;
+  /**
+   * Told that the seller's authorization of the application ended (`oauth.authorization.revoked`):
+   * a request acting for a connected seller makes no Square call from then on, and gets the
+   * SELLER_DISCONNECTED error its fields fail with; undefined for one acting with a token of its own.
+   */
+  sellerRevoked(): GraphQLError | undefined;
+  /** The connected sellers a partner's request may see and disconnect; undefined for other callers. */
+  sellers: ConnectedSellers | undefined;
   /** This request's logger: its lines carry the request's id. */
   logger: Logger;
   /** What this request has cost so far, for `extensions.cost` and its API key's budget. */

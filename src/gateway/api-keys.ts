@@ -13,6 +13,9 @@ export const DEFAULT_KEY_BUDGET: KeyBudget = { costPerSecond: 10_000, burst: 200
 
 const budgetSchema = z.object({ costPerSecond: z.number().positive(), burst: z.number().positive() });
 
+/** A partner key's connected sellers: every one (`"*"`), or these merchant ids. */
+export const sellersSchema = z.union([z.literal('*'), z.array(z.string().regex(/^[A-Za-z0-9_-]{1,255}$/, 'a Square merchant id')).min(1)]);
+
 const keyFileSchema = z.object({
   defaultBudget: budgetSchema.optional(),
   keys: z
@@ -23,6 +26,8 @@ const keyFileSchema = z.object({
         scopes: z.array(z.enum(SCOPES as [Scope, ...Scope[]])).min(1),
         budget: budgetSchema.optional(),
         trustedDocumentsOnly: z.boolean().default(false),
+        /** A partner key: it acts for these connected sellers, one a request (the seller header), never with the server token. */
+        sellers: sellersSchema.optional(),
         /** Refused from the next request on, its open subscriptions ended; kept in the file as a record. */
         revoked: z.boolean().default(false),
       }),
@@ -45,7 +50,7 @@ export type KeyEntry = z.input<typeof keyFileSchema>['keys'][number];
 export function generateKey(
   name: string,
   scopes: Scope[],
-  options: Pick<KeyEntry, 'budget' | 'trustedDocumentsOnly'> = {},
+  options: Pick<KeyEntry, 'budget' | 'trustedDocumentsOnly' | 'sellers'> = {},
 ): { key: string; entry: KeyEntry & { scopes: Scope[] } } {
   const key = `gk_${randomBytes(24).toString('base64url')}`;
   return { key, entry: { name, sha256: hashKey(key).toString('hex'), scopes, ...options } };
@@ -96,6 +101,7 @@ export class ApiKeyRing {
         sha256: k.sha256,
         budget: k.budget ?? defaultBudget,
         trustedDocumentsOnly: k.trustedDocumentsOnly,
+        sellers: k.sellers === undefined || k.sellers === '*' ? k.sellers : new Set(k.sellers),
         hash: Buffer.from(k.sha256, 'hex'),
       })),
     );
@@ -133,6 +139,8 @@ export class ApiKeyRing {
     const hash = hashKey(presented);
     let found: StoredKey | undefined;
     for (const key of this.keys) if (timingSafeEqual(key.hash, hash) && !found) found = key;
-    return found && { name: found.name, scopes: found.scopes, sha256: found.sha256, budget: found.budget, trustedDocumentsOnly: found.trustedDocumentsOnly };
+    if (!found) return undefined;
+    const { hash: _hash, ...key } = found;
+    return key;
   }
 }

@@ -136,7 +136,7 @@ export function costExtension(budget: SquareBudget): Plugin<CarriesCost, Carries
     const { caller } = cost;
     // The buckets as this request's own calls and charge left them; the store is asked only when it made none.
     const [seller, key] = await Promise.all([
-      caller && (cost.sellerBudget ?? budget.peek(caller.seller)),
+      caller?.seller !== undefined && (cost.sellerBudget ?? budget.peek(caller.seller)),
       caller?.key && (cost.keyBudget ?? budget.peek(keyBucket(caller.key), keySettings(caller.key))),
     ]);
     return {

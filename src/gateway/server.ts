@@ -4,6 +4,7 @@ import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { GraphQLError, type ValidationContext } from 'graphql';
 import { createYoga, type YogaLogger } from 'graphql-yoga';
 import type { TracerProvider } from '@opentelemetry/api';
+import { disconnectOnRevocation } from '../apis/oauth/revocations.js';
 import { createLoaders, SCOPES, staleAfterEvent } from '../apis/registry.js';
 import { contextFactory } from '../context/context-factory.js';
 import type { GatewayContext } from '../context/gateway-context.js';
@@ -11,6 +12,7 @@ import { commandClient, degradedUses, release, type RedisBreaker } from '../redi
 import { schema } from '../schema/index.js';
 import { LocalBucketStore, RedisBucketStore, SquareBudget } from '../square/budget.js';
 import { MemoryCacheStore, RedisCacheStore } from '../square/cache-store.js';
+import { authorizationRevoker, type SquareApplication } from '../square/application.js';
 import { SquareCache } from '../square/cache.js';
 import { SquareEpisodes } from '../square/episodes.js';
 import { LocationsCache } from '../square/locations-cache.js';
@@ -66,6 +68,8 @@ export type GatewayOptions = Pick<
   squareBaseUrl: string;
   /** Gateway API keys and their scopes; see ContextFactoryOptions.apiKeys. */
   apiKeys?: ApiKeyRing | undefined;
+  /** The application the sellers authorized, with its secret: `disconnectSeller` revokes at Square with it (a public PKCE client has none). */
+  squareApplication?: SquareApplication | undefined;
   /** Where the gateway logs (src/gateway/logger.ts); `false`: nowhere. By default warnings and errors, as JSON to stdout. */
   logging?: Logger | false | undefined;
   /** Receive Square's webhook notifications into this store. */
@@ -80,7 +84,10 @@ export type GatewayOptions = Pick<
   processMetrics?: boolean | undefined;
   /** Where the gateway's spans go (see tracing.ts); no spans are made without. */
   tracerProvider?: TracerProvider | undefined;
-  /** Sellers connected through Square OAuth: their vault, in /readyz and /metrics, and the renewal of their tokens. */
+  /**
+   * Sellers connected through Square OAuth, whom partner keys act for (README, Partners: acting for sellers):
+   * their vault, in /readyz and /metrics, and the renewal of their tokens.
+   */
   vault?: GatewayVaultOptions | undefined;
 };
 
@@ -135,6 +142,9 @@ export function createGateway(options: GatewayOptions): Gateway {
   const pubsub = livePubSub(options, () => yoga.logger);
   const { cache, breaker: cacheBreaker } = squareCache(options, () => yoga.logger, metrics);
   const locationsCache = new LocationsCache(options.locationsTtlMs);
+  const connection = { baseUrl: options.squareBaseUrl, timeoutInSeconds: options.squareTimeoutSeconds };
+  const revokeAuthorization = options.squareApplication && authorizationRevoker(connection, options.squareApplication);
+  if (webhooks && options.vault) webhooks.receiver.processor.onApplied(disconnectOnRevocation(options.vault.vault));
   if (webhooks) {
     // Registered before the live updates' listener, so that subscribers read the object after its stale copies are gone.
     webhooks.receiver.processor.onApplied(async (applied) => {
@@ -208,7 +218,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     graphiql: graphiqlOn && { title: 'Square GraphQL gateway' },
     renderGraphiQL: graphiql.render,
     context: contextFactory({
-      connection: { baseUrl: options.squareBaseUrl, timeoutInSeconds: options.squareTimeoutSeconds },
+      connection,
       authMode: options.authMode,
       scopes: SCOPES,
       serverToken: options.squareToken,
@@ -219,6 +229,8 @@ export function createGateway(options: GatewayOptions): Gateway {
       cache,
       createLoaders,
       apiKeys: options.apiKeys,
+      vault: options.vault?.vault,
+      revokeAuthorization,
       lineage: options.webhooks?.store,
       pubsub,
       logger,

@@ -40,6 +40,9 @@ type Documents = {
     "mutation LocationsCreate($input: CreateLocationInput!) {\n  createLocation(input: $input) {\n    __typename\n    ... on CreateLocationSuccess { location { id squareId name businessName status timezone } }\n    ... on Error { code message }\n    ... on ValidationError { field }\n  }\n}": typeof types.LocationsCreateDocument,
     "mutation LocationsUpdate($input: UpdateLocationInput!) {\n  updateLocation(input: $input) {\n    __typename\n    ... on UpdateLocationSuccess { location { id name status } }\n    ... on Error { code message }\n    ... on ValidationError { field }\n    ... on NotFoundError { field }\n  }\n}": typeof types.LocationsUpdateDocument,
     "query LocationsList { locations { squareId name status } }": typeof types.LocationsListDocument,
+    "query OAuthSellers {\n  sellers { merchantId businessName status scopes connectedAt accessTokenExpiresAt lastRefreshedAt refreshFailures lastRefreshError disconnectedAt disconnectReason }\n}": typeof types.OAuthSellersDocument,
+    "mutation OAuthDisconnectSeller($merchantId: String!) {\n  disconnectSeller(input: { merchantId: $merchantId }) {\n    __typename\n    ... on DisconnectSellerSuccess { seller { merchantId status disconnectReason disconnectedAt accessTokenExpiresAt } }\n    ... on NotFoundError { field message }\n  }\n}": typeof types.OAuthDisconnectSellerDocument,
+    "query OAuthDisconnectedCustomers { customers(first: 1) { edges { node { id } } } }": typeof types.OAuthDisconnectedCustomersDocument,
     "fragment DemoCafeOrderTaxes on Order { taxes { name percentage scope autoApplied appliedMoney { amount } } totalTaxMoney { amount } totalMoney { amount } }": typeof types.DemoCafeOrderTaxesFragmentDoc,
     "query DemoCafeMatchaLatte { catalogItems(first: 5, filter: { text: \"Matcha Latte\" }) { edges { node { name variations { squareId name price { amount } } } } } }": typeof types.DemoCafeMatchaLatteDocument,
     "mutation DemoCafeCreateOrder($input: CreateOrderInput!) { createOrder(input: $input) { __typename ... on CreateOrderSuccess { order { ...DemoCafeOrderTaxes } } ... on Error { message } } }": typeof types.DemoCafeCreateOrderDocument,
@@ -123,6 +126,12 @@ type Documents = {
     "mutation GuideRefundPayment($input: RefundPaymentInput!) { refundPayment(input: $input) {\n        __typename ... on RefundPaymentSuccess { refund { squareId status amountMoney { amount } reason payment { squareId refundedMoney { amount } } } }\n        ... on Error { code message } } }": typeof types.GuideRefundPaymentDocument,
     "query GuidePaymentRefunds($id: ID!) { payment(id: $id) { refundedMoney { amount } refunds { squareId } } }": typeof types.GuidePaymentRefundsDocument,
     "subscription LiveResumePayments { paymentUpdated { squareId } }": typeof types.LiveResumePaymentsDocument,
+    "query PartnerIsolationCustomer($id: ID!) { customer(id: $id) { squareId givenName } }": typeof types.PartnerIsolationCustomerDocument,
+    "query PartnerIsolationNode($id: ID!) { node(id: $id) { id ... on Customer { givenName } } }": typeof types.PartnerIsolationNodeDocument,
+    "subscription PartnerIsolationPayments { paymentUpdated { squareId } }": typeof types.PartnerIsolationPaymentsDocument,
+    "query PartnerIsolationSellers { sellers { merchantId } }": typeof types.PartnerIsolationSellersDocument,
+    "query PartnerCustomers { customers(first: 10) { edges { node { squareId givenName } } } }": typeof types.PartnerCustomersDocument,
+    "query PartnerMerchantAndSellers { merchant { squareId } sellers { merchantId status } }": typeof types.PartnerMerchantAndSellersDocument,
     "query DefaultsQueryType { __schema { queryType { name } } }": typeof types.DefaultsQueryTypeDocument,
     "query DefaultsSchemaTypes { __schema { types { name } } }": typeof types.DefaultsSchemaTypesDocument,
     "query DefaultsCustomerType { customers(first: 1) { __typename } __type(name: \"Customer\") { name } }": typeof types.DefaultsCustomerTypeDocument,
@@ -131,6 +140,9 @@ type Documents = {
     "subscription RedisOutagePayments { paymentUpdated { squareId } }": typeof types.RedisOutagePaymentsDocument,
     "query SecretsCustomers { customers(first: 1) { edges { node { id } } } }": typeof types.SecretsCustomersDocument,
     "mutation SecretsRefusedCustomer($input: CreateCustomerInput!) { createCustomer(input: $input) { __typename ... on Error { message } } }": typeof types.SecretsRefusedCustomerDocument,
+    "query RevocationCustomers { customers(first: 1) { edges { node { id } } } }": typeof types.RevocationCustomersDocument,
+    "mutation RevocationCreateCustomer($key: String!) { createCustomer(input: { givenName: \"Late\", idempotencyKey: $key }) { __typename } }": typeof types.RevocationCreateCustomerDocument,
+    "subscription RevocationPayments { paymentUpdated { squareId } }": typeof types.RevocationPaymentsDocument,
     "query NodeCachedIds($customer: ID!) {\n  customer(id: $customer) {\n    id\n    cards { id }\n    giftCards { id }\n    orders(first: 1) { edges { node { id } } }\n    loyaltyAccount { id program { id } }\n  }\n  payments(first: 50) { edges { node { id refunds { id } } } }\n  locations { id }\n  catalogItems(first: 1) { edges { node { id } } }\n  customerGroups { id }\n  customerSegments { id }\n}": typeof types.NodeCachedIdsDocument,
     "query NodeCachedNode($id: ID!) { node(id: $id) { __typename id } }": typeof types.NodeCachedNodeDocument,
     "query NodeCachedNodes($ids: [ID!]!) { nodes(ids: $ids) { __typename id } }": typeof types.NodeCachedNodesDocument,
@@ -200,6 +212,9 @@ const documents: Documents = {
     "mutation LocationsCreate($input: CreateLocationInput!) {\n  createLocation(input: $input) {\n    __typename\n    ... on CreateLocationSuccess { location { id squareId name businessName status timezone } }\n    ... on Error { code message }\n    ... on ValidationError { field }\n  }\n}": types.LocationsCreateDocument,
     "mutation LocationsUpdate($input: UpdateLocationInput!) {\n  updateLocation(input: $input) {\n    __typename\n    ... on UpdateLocationSuccess { location { id name status } }\n    ... on Error { code message }\n    ... on ValidationError { field }\n    ... on NotFoundError { field }\n  }\n}": types.LocationsUpdateDocument,
     "query LocationsList { locations { squareId name status } }": types.LocationsListDocument,
+    "query OAuthSellers {\n  sellers { merchantId businessName status scopes connectedAt accessTokenExpiresAt lastRefreshedAt refreshFailures lastRefreshError disconnectedAt disconnectReason }\n}": types.OAuthSellersDocument,
+    "mutation OAuthDisconnectSeller($merchantId: String!) {\n  disconnectSeller(input: { merchantId: $merchantId }) {\n    __typename\n    ... on DisconnectSellerSuccess { seller { merchantId status disconnectReason disconnectedAt accessTokenExpiresAt } }\n    ... on NotFoundError { field message }\n  }\n}": types.OAuthDisconnectSellerDocument,
+    "query OAuthDisconnectedCustomers { customers(first: 1) { edges { node { id } } } }": types.OAuthDisconnectedCustomersDocument,
     "fragment DemoCafeOrderTaxes on Order { taxes { name percentage scope autoApplied appliedMoney { amount } } totalTaxMoney { amount } totalMoney { amount } }": types.DemoCafeOrderTaxesFragmentDoc,
     "query DemoCafeMatchaLatte { catalogItems(first: 5, filter: { text: \"Matcha Latte\" }) { edges { node { name variations { squareId name price { amount } } } } } }": types.DemoCafeMatchaLatteDocument,
     "mutation DemoCafeCreateOrder($input: CreateOrderInput!) { createOrder(input: $input) { __typename ... on CreateOrderSuccess { order { ...DemoCafeOrderTaxes } } ... on Error { message } } }": types.DemoCafeCreateOrderDocument,
@@ -283,6 +298,12 @@ const documents: Documents = {
     "mutation GuideRefundPayment($input: RefundPaymentInput!) { refundPayment(input: $input) {\n        __typename ... on RefundPaymentSuccess { refund { squareId status amountMoney { amount } reason payment { squareId refundedMoney { amount } } } }\n        ... on Error { code message } } }": types.GuideRefundPaymentDocument,
     "query GuidePaymentRefunds($id: ID!) { payment(id: $id) { refundedMoney { amount } refunds { squareId } } }": types.GuidePaymentRefundsDocument,
     "subscription LiveResumePayments { paymentUpdated { squareId } }": types.LiveResumePaymentsDocument,
+    "query PartnerIsolationCustomer($id: ID!) { customer(id: $id) { squareId givenName } }": types.PartnerIsolationCustomerDocument,
+    "query PartnerIsolationNode($id: ID!) { node(id: $id) { id ... on Customer { givenName } } }": types.PartnerIsolationNodeDocument,
+    "subscription PartnerIsolationPayments { paymentUpdated { squareId } }": types.PartnerIsolationPaymentsDocument,
+    "query PartnerIsolationSellers { sellers { merchantId } }": types.PartnerIsolationSellersDocument,
+    "query PartnerCustomers { customers(first: 10) { edges { node { squareId givenName } } } }": types.PartnerCustomersDocument,
+    "query PartnerMerchantAndSellers { merchant { squareId } sellers { merchantId status } }": types.PartnerMerchantAndSellersDocument,
     "query DefaultsQueryType { __schema { queryType { name } } }": types.DefaultsQueryTypeDocument,
     "query DefaultsSchemaTypes { __schema { types { name } } }": types.DefaultsSchemaTypesDocument,
     "query DefaultsCustomerType { customers(first: 1) { __typename } __type(name: \"Customer\") { name } }": types.DefaultsCustomerTypeDocument,
@@ -291,6 +312,9 @@ const documents: Documents = {
     "subscription RedisOutagePayments { paymentUpdated { squareId } }": types.RedisOutagePaymentsDocument,
     "query SecretsCustomers { customers(first: 1) { edges { node { id } } } }": types.SecretsCustomersDocument,
     "mutation SecretsRefusedCustomer($input: CreateCustomerInput!) { createCustomer(input: $input) { __typename ... on Error { message } } }": types.SecretsRefusedCustomerDocument,
+    "query RevocationCustomers { customers(first: 1) { edges { node { id } } } }": types.RevocationCustomersDocument,
+    "mutation RevocationCreateCustomer($key: String!) { createCustomer(input: { givenName: \"Late\", idempotencyKey: $key }) { __typename } }": types.RevocationCreateCustomerDocument,
+    "subscription RevocationPayments { paymentUpdated { squareId } }": types.RevocationPaymentsDocument,
     "query NodeCachedIds($customer: ID!) {\n  customer(id: $customer) {\n    id\n    cards { id }\n    giftCards { id }\n    orders(first: 1) { edges { node { id } } }\n    loyaltyAccount { id program { id } }\n  }\n  payments(first: 50) { edges { node { id refunds { id } } } }\n  locations { id }\n  catalogItems(first: 1) { edges { node { id } } }\n  customerGroups { id }\n  customerSegments { id }\n}": types.NodeCachedIdsDocument,
     "query NodeCachedNode($id: ID!) { node(id: $id) { __typename id } }": types.NodeCachedNodeDocument,
     "query NodeCachedNodes($ids: [ID!]!) { nodes(ids: $ids) { __typename id } }": types.NodeCachedNodesDocument,
@@ -452,6 +476,18 @@ export function graphql(source: "mutation LocationsUpdate($input: UpdateLocation
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "query LocationsList { locations { squareId name status } }"): (typeof documents)["query LocationsList { locations { squareId name status } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query OAuthSellers {\n  sellers { merchantId businessName status scopes connectedAt accessTokenExpiresAt lastRefreshedAt refreshFailures lastRefreshError disconnectedAt disconnectReason }\n}"): (typeof documents)["query OAuthSellers {\n  sellers { merchantId businessName status scopes connectedAt accessTokenExpiresAt lastRefreshedAt refreshFailures lastRefreshError disconnectedAt disconnectReason }\n}"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation OAuthDisconnectSeller($merchantId: String!) {\n  disconnectSeller(input: { merchantId: $merchantId }) {\n    __typename\n    ... on DisconnectSellerSuccess { seller { merchantId status disconnectReason disconnectedAt accessTokenExpiresAt } }\n    ... on NotFoundError { field message }\n  }\n}"): (typeof documents)["mutation OAuthDisconnectSeller($merchantId: String!) {\n  disconnectSeller(input: { merchantId: $merchantId }) {\n    __typename\n    ... on DisconnectSellerSuccess { seller { merchantId status disconnectReason disconnectedAt accessTokenExpiresAt } }\n    ... on NotFoundError { field message }\n  }\n}"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query OAuthDisconnectedCustomers { customers(first: 1) { edges { node { id } } } }"): (typeof documents)["query OAuthDisconnectedCustomers { customers(first: 1) { edges { node { id } } } }"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -787,6 +823,30 @@ export function graphql(source: "subscription LiveResumePayments { paymentUpdate
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
+export function graphql(source: "query PartnerIsolationCustomer($id: ID!) { customer(id: $id) { squareId givenName } }"): (typeof documents)["query PartnerIsolationCustomer($id: ID!) { customer(id: $id) { squareId givenName } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query PartnerIsolationNode($id: ID!) { node(id: $id) { id ... on Customer { givenName } } }"): (typeof documents)["query PartnerIsolationNode($id: ID!) { node(id: $id) { id ... on Customer { givenName } } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "subscription PartnerIsolationPayments { paymentUpdated { squareId } }"): (typeof documents)["subscription PartnerIsolationPayments { paymentUpdated { squareId } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query PartnerIsolationSellers { sellers { merchantId } }"): (typeof documents)["query PartnerIsolationSellers { sellers { merchantId } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query PartnerCustomers { customers(first: 10) { edges { node { squareId givenName } } } }"): (typeof documents)["query PartnerCustomers { customers(first: 10) { edges { node { squareId givenName } } } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query PartnerMerchantAndSellers { merchant { squareId } sellers { merchantId status } }"): (typeof documents)["query PartnerMerchantAndSellers { merchant { squareId } sellers { merchantId status } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
 export function graphql(source: "query DefaultsQueryType { __schema { queryType { name } } }"): (typeof documents)["query DefaultsQueryType { __schema { queryType { name } } }"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
@@ -816,6 +876,18 @@ export function graphql(source: "query SecretsCustomers { customers(first: 1) { 
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "mutation SecretsRefusedCustomer($input: CreateCustomerInput!) { createCustomer(input: $input) { __typename ... on Error { message } } }"): (typeof documents)["mutation SecretsRefusedCustomer($input: CreateCustomerInput!) { createCustomer(input: $input) { __typename ... on Error { message } } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query RevocationCustomers { customers(first: 1) { edges { node { id } } } }"): (typeof documents)["query RevocationCustomers { customers(first: 1) { edges { node { id } } } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation RevocationCreateCustomer($key: String!) { createCustomer(input: { givenName: \"Late\", idempotencyKey: $key }) { __typename } }"): (typeof documents)["mutation RevocationCreateCustomer($key: String!) { createCustomer(input: { givenName: \"Late\", idempotencyKey: $key }) { __typename } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "subscription RevocationPayments { paymentUpdated { squareId } }"): (typeof documents)["subscription RevocationPayments { paymentUpdated { squareId } }"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

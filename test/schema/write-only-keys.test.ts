@@ -439,7 +439,9 @@ const forbiddenErrors = (errors: Array<{ path?: readonly (string | number)[]; ex
 describe('a key with only the scopes a mutation requires', () => {
   it('covers every mutation of the schema', async () => {
     const { data } = await stack.gql(graphql(`query WriteOnlyMutationNames { __type(name: "Mutation") { fields { name } } }`), {}, as('createPayment'));
-    expect(cases.map((c) => c.mutation).sort()).toEqual(data!.__type!.fields!.map((f) => f.name).sort());
+    // disconnectSeller needs no scope (a partner key's own) and its seller has no field a scope guards: test/apis/oauth/sellers.test.ts.
+    const unscoped = ['disconnectSeller'];
+    expect([...cases.map((c) => c.mutation), ...unscoped].sort()).toEqual(data!.__type!.fields!.map((f) => f.name).sort());
   });
 
   it.each(cases.map((c) => [c.mutation, c] as const))('%s: the answer says what Square did', async (_name, c) => {

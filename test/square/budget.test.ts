@@ -372,7 +372,7 @@ describe('Square calls through the budget', () => {
 
   it('makes no Square call for a request whose deadline passed before its first one', async () => {
     const budget = new SquareBudget(new LocalBucketStore({ ratePerSecond: 100, burst: 100 }), new LocalBucketStore({ ratePerSecond: 100, burst: 100 }));
-    const context = contextFactory({
+    const context = await contextFactory({
       connection: { baseUrl: stack.emulatorUrl, timeoutInSeconds: 5 },
       authMode: 'server',
       scopes: SCOPES,
