@@ -3,6 +3,7 @@ import type { AuthMode } from '../context/authentication.js';
 import { boolean, integer, parseEnv, positiveNumber, readBy, secret, url } from '../env-schema.js';
 import { SQUARE_BASE_URLS } from '../square/client.js';
 import { DEFAULT_WEBHOOK_PATH } from '../webhooks/index.js';
+import { CONNECT_CALLBACK_PATH } from './connect-routes.js';
 import { corsOrigins } from './cors.js';
 
 /** Largest request body (GraphQL or webhook) when MAX_BODY_BYTES is unset: far above any real operation or Square notification. */
@@ -72,6 +73,16 @@ export interface GatewayConfig {
   introspection: boolean;
   /** After SIGTERM: how long the gateway goes on serving, `/readyz` answering 503, before it stops accepting. */
   shutdownDelayMs: number;
+  /** The Square application sellers connect to (`/oauth/square/connect`); the demo uses the emulator's demo application. */
+  squareApplicationId: string | undefined;
+  /** Its secret, for a confidential client; absent with PKCE (a public client). */
+  squareApplicationSecret: string | undefined;
+  /** The callback URL as registered at Square; unset, the gateway's own loopback address (the demo). */
+  oauthRedirectUrl: string | undefined;
+  /** The permissions asked of a seller; unset, every permission the schema uses. */
+  oauthScopes: readonly string[] | undefined;
+  /** Connect with PKCE (S256) instead of the application secret. */
+  oauthPkce: boolean;
 }
 
 /** Levels of the gateway's log, most to least verbose, and `silent`. */
@@ -129,6 +140,14 @@ const variables = z.object({
   // OpenTelemetry's own variables: src/gateway/tracing.ts and its exporter read them from the environment; checked here.
   OTEL_EXPORTER_OTLP_ENDPOINT: url(['http:', 'https:'], 'an http(s) URL').optional().describe('OTLP/HTTP collector to export traces to.'),
   OTEL_SERVICE_NAME: z.string().default('square-graphql-gateway').describe("The service name on the gateway's spans."),
+  SQUARE_APPLICATION_ID: z.string().optional().describe('The Square application sellers connect to through OAuth.'),
+  SQUARE_APPLICATION_SECRET: z.string().optional().meta({ description: "The Square application's secret (a confidential client).", ...secret }),
+  OAUTH_REDIRECT_URL: url(['http:', 'https:'], 'an http(s) URL')
+    .refine((raw) => new URL(raw).pathname.endsWith(CONNECT_CALLBACK_PATH), { error: `must end in ${CONNECT_CALLBACK_PATH}, where the gateway completes a connection` })
+    .optional()
+    .describe('The OAuth callback URL, exactly as registered at Square.'),
+  OAUTH_SCOPES: readBy(oauthScopes).optional().describe('The Square permissions asked of a connecting seller; unset: every one the schema uses.'),
+  OAUTH_PKCE: boolean().default(false).describe('Connect sellers with PKCE (a public client, no secret).'),
 });
 
 /**
@@ -158,6 +177,32 @@ function crossVariableRules(env: z.output<typeof variables>, ctx: z.RefinementCt
   if (env.GATEWAY_API_KEYS && env.GATEWAY_API_KEYS_FILE) {
     ctx.addIssue({ code: 'custom', message: 'GATEWAY_API_KEYS and GATEWAY_API_KEYS_FILE are both set: set one.' });
   }
+  oauthRules(env, demo, ctx);
+}
+
+/** Connecting sellers needs the whole application, a callback Square knows (the demo's is its own address), and one way to prove it is the application. */
+function oauthRules(env: z.output<typeof variables>, demo: boolean, ctx: z.RefinementCtx): void {
+  const issue = (message: string) => ctx.addIssue({ code: 'custom', message });
+  const app = env.SQUARE_APPLICATION_ID;
+  if (!app) {
+    // The demo connects sellers to the emulator's demo application, which these settings then apply to; its secret is known.
+    const stray = (['SQUARE_APPLICATION_SECRET', ...(demo ? [] : (['OAUTH_REDIRECT_URL', 'OAUTH_SCOPES', 'OAUTH_PKCE'] as const))] as const).filter(
+      (name) => env[name] !== undefined && env[name] !== false,
+    );
+    if (stray.length > 0) issue(`${stray.join(', ')} ${stray.length > 1 ? 'are' : 'is'} set without SQUARE_APPLICATION_ID: set the application sellers connect to.`);
+    return;
+  }
+  if (!demo && !env.OAUTH_REDIRECT_URL) issue('SQUARE_APPLICATION_ID is set without OAUTH_REDIRECT_URL: set the callback URL exactly as registered for the application at Square.');
+  if (env.OAUTH_PKCE && env.SQUARE_APPLICATION_SECRET) issue('OAUTH_PKCE=true is for a public client, which has no secret: unset SQUARE_APPLICATION_SECRET, or OAUTH_PKCE.');
+  if (!env.OAUTH_PKCE && !env.SQUARE_APPLICATION_SECRET) issue('SQUARE_APPLICATION_ID is set without SQUARE_APPLICATION_SECRET: set the secret, or OAUTH_PKCE=true for a public client.');
+}
+
+/** OAUTH_SCOPES: Square's permission names, separated by commas or spaces. */
+function oauthScopes(raw: string): string[] {
+  const scopes = [...new Set(raw.split(/[\s,]+/).filter(Boolean))];
+  const bad = scopes.filter((scope) => !/^[A-Z][A-Z_]*$/.test(scope));
+  if (scopes.length === 0 || bad.length > 0) throw new Error(`OAUTH_SCOPES must list Square permissions such as CUSTOMERS_READ,ORDERS_READ${bad.length > 0 ? `, got "${bad.join('", "')}"` : ''}`);
+  return scopes;
 }
 
 /** The gateway's settings from its environment; every problem at once in a ConfigError. */
@@ -201,5 +246,10 @@ export function gatewayConfig(env: NodeJS.ProcessEnv): GatewayConfig {
     graphiql: v.GRAPHIQL ?? !againstProduction,
     introspection: v.INTROSPECTION ?? !againstProduction,
     shutdownDelayMs: v.SHUTDOWN_DELAY_MS,
+    squareApplicationId: v.SQUARE_APPLICATION_ID,
+    squareApplicationSecret: v.SQUARE_APPLICATION_SECRET,
+    oauthRedirectUrl: v.OAUTH_REDIRECT_URL,
+    oauthScopes: v.OAUTH_SCOPES,
+    oauthPkce: v.OAUTH_PKCE,
   };
 }

@@ -15,8 +15,10 @@ import { SquareCache } from '../square/cache.js';
 import { SquareEpisodes } from '../square/episodes.js';
 import { LocationsCache } from '../square/locations-cache.js';
 import type { EventStore } from '../store/index.js';
+import type { SellerVault } from '../vault/types.js';
 import { DEFAULT_WEBHOOK_PATH, webhookReceiver, type EventProcessor, type WebhookReceiver } from '../webhooks/index.js';
 import type { ApiKeyRing } from './api-keys.js';
+import { connectRoutes, type SquareConnectOptions } from './connect-routes.js';
 import { DEFAULT_BODY_TIMEOUT_MS, DEFAULT_MAX_BODY_BYTES, type GatewayConfig } from './config.js';
 import { corsOption, type CorsPolicy } from './cors.js';
 import { costExtension } from './cost-extension.js';
@@ -78,6 +80,10 @@ export type GatewayOptions = Pick<
   processMetrics?: boolean | undefined;
   /** Where the gateway's spans go (see tracing.ts); no spans are made without. */
   tracerProvider?: TracerProvider | undefined;
+  /** The sellers connected through Square OAuth, with their tokens. */
+  vault?: SellerVault | undefined;
+  /** Sellers connect at /oauth/square/connect to this Square application, into `vault`. */
+  oauth?: SquareConnectOptions | undefined;
 };
 
 export interface GatewayWebhookOptions {
@@ -110,6 +116,7 @@ export interface Gateway {
 
 /** The GraphQL gateway over one Square (real or emulated): yoga on a plain Node HTTP server. */
 export function createGateway(options: GatewayOptions): Gateway {
+  if (options.oauth && !options.vault) throw new Error('connecting sellers (the oauth option) needs the vault their tokens are stored in');
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const bodyTimeoutMs = options.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS;
   const [graphiqlOn, introspection] = [options.graphiql ?? true, options.introspection ?? true];
@@ -163,6 +170,9 @@ export function createGateway(options: GatewayOptions): Gateway {
       metricsPlugin(metrics, options.metricsToken),
       ...(traces ? [traces.plugin] : []),
       rootPage('/graphql', { graphiql: graphiqlOn }),
+      ...(options.oauth && options.vault
+        ? [connectRoutes({ ...options.oauth, vault: options.vault, squareBaseUrl: options.squareBaseUrl, timeoutInSeconds: options.squareTimeoutSeconds, logger })]
+        : []),
       csrfPrevention(),
       health({
         store: options.webhooks?.store,
