@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { AuthMode } from '../context/authentication.js';
 import { boolean, integer, parseEnv, positiveNumber, readBy, secret, url } from '../env-schema.js';
 import { SQUARE_BASE_URLS } from '../square/client.js';
+import { VaultKeyRing } from '../vault/cipher.js';
 import { DEFAULT_WEBHOOK_PATH } from '../webhooks/index.js';
 import { CONNECT_CALLBACK_PATH } from './connect-routes.js';
 import { corsOrigins } from './cors.js';
@@ -47,6 +48,8 @@ export interface GatewayConfig {
   gatewayDb: string | undefined;
   /** PostgreSQL for the event store instead of SQLite. */
   databaseUrl: string | undefined;
+  /** The seller vault's encryption keys (the first seals, all open); without them no seller can connect. */
+  vaultKeys: VaultKeyRing | undefined;
   /** Redis for live updates across gateway instances; in-process pub/sub without. */
   redisUrl: string | undefined;
   /** Put before every pub/sub topic, so that deployments sharing one Redis stay apart. */
@@ -121,6 +124,9 @@ const variables = z.object({
     .describe('Path of the webhook receiver.'),
   GATEWAY_DB: z.string().optional().describe("SQLite file of the webhook event store."),
   DATABASE_URL: z.string().optional().meta({ description: 'PostgreSQL for the event store instead of SQLite.', ...secret }),
+  VAULT_KEYS: readBy(VaultKeyRing.parse)
+    .optional()
+    .meta({ description: "The seller vault's AES-256-GCM keys, id:base64 comma-separated, the sealing key first.", ...secret }),
   REDIS_URL: url(['redis:', 'rediss:'], 'a redis:// or rediss:// URL').optional().meta({ description: 'Redis shared by gateway instances.', ...secret }),
   PUBSUB_PREFIX: z.string().default('').describe('Put before every Redis key and topic.'),
   TRUSTED_DOCUMENTS_FILE: z.string().optional().describe('The trusted documents a trustedDocumentsOnly key may run.'),
@@ -231,6 +237,7 @@ export function gatewayConfig(env: NodeJS.ProcessEnv): GatewayConfig {
     webhookPath: v.WEBHOOK_PATH,
     gatewayDb: v.GATEWAY_DB,
     databaseUrl: v.DATABASE_URL,
+    vaultKeys: v.VAULT_KEYS,
     redisUrl: v.REDIS_URL,
     pubsubPrefix: v.PUBSUB_PREFIX,
     persistedQueriesMax: v.PERSISTED_QUERIES_MAX,

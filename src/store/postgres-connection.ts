@@ -65,3 +65,68 @@ export async function onClient<T>(pool: pg.Pool, work: (client: pg.PoolClient) =
     await sleep(FIRST_RETRY_MS * 4 ** (attempt - 1));
   }
 }
+
+export interface PoolOptions {
+  connectionString: string;
+  /** A schema of its own (created if absent by `migrate`), e.g. for a test run; the connection's search_path otherwise. */
+  schema?: string | undefined;
+  poolSize?: number | undefined;
+}
+
+/** A pool (as `createPool`) whose connections work in `options.schema`, checked to be a plain identifier. */
+export function openPool(options: PoolOptions): pg.Pool {
+  const { schema } = options;
+  if (schema !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) {
+    throw new Error(`PostgreSQL schema name must be a lower-case identifier, got "${schema}"`);
+  }
+  return createPool({
+    connectionString: options.connectionString,
+    max: options.poolSize ?? 10,
+    ...(schema ? { options: `-c search_path=${schema}` } : {}),
+  });
+}
+
+/**
+ * Held while migrating, by every store: gateway instances starting together, and stores sharing
+ * a schema (creating it, or their tables), migrate one after the other.
+ */
+export const MIGRATION_LOCK = 0x5371_7761_7265; // "Square" in ASCII, an arbitrary database-wide key
+
+export interface Migrations {
+  /** The table that records the versions applied (one per set of migrations, so that stores sharing a schema keep apart). */
+  table: string;
+  /** Schema versions in order, each applied once in its own transaction. */
+  versions: ReadonlyArray<{ version: number; sql: string }>;
+}
+
+/**
+ * Applies the migrations not yet recorded, under the migration lock; safe to run again after a
+ * lost connection, which released the lock and rolled back the migration underway.
+ */
+export function migrate(pool: pg.Pool, schema: string | undefined, migrations: Migrations): Promise<void> {
+  return onClient(pool, (client) => migrateOn(client, schema, migrations), { rerun: true });
+}
+
+async function migrateOn(client: pg.PoolClient, schema: string | undefined, { table, versions }: Migrations): Promise<void> {
+  await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
+  try {
+    if (schema) await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+    await client.query(`CREATE TABLE IF NOT EXISTS ${table} (version INTEGER PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())`);
+    const { rows } = await client.query<{ version: number }>(`SELECT version FROM ${table}`);
+    const applied = new Set(rows.map((row) => row.version));
+    for (const migration of versions) {
+      if (applied.has(migration.version)) continue;
+      await client.query('BEGIN');
+      try {
+        await client.query(migration.sql);
+        await client.query(`INSERT INTO ${table} (version) VALUES ($1)`, [migration.version]);
+        await client.query('COMMIT');
+      } catch (error) {
+        if (!isConnectionLost(error)) await client.query('ROLLBACK');
+        throw error;
+      }
+    }
+  } finally {
+    await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]);
+  }
+}

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type pg from 'pg';
-import { createPool, isConnectionLost, onClient } from './postgres-connection.js';
+import { isConnectionLost, migrate, MIGRATION_LOCK, onClient, openPool, type PoolOptions } from './postgres-connection.js';
 import { fromStorable, toStorable } from './text.js';
 import {
   lineagesOf,
@@ -16,7 +16,7 @@ import {
 } from './types.js';
 
 /** Schema versions in order, each applied once in its own transaction and recorded in `schema_migrations`. */
-const MIGRATIONS: Array<{ version: number; sql: string }> = [
+const VERSIONS: Array<{ version: number; sql: string }> = [
   {
     version: 1,
     sql: `CREATE TABLE webhook_events (
@@ -69,8 +69,6 @@ const MIGRATIONS: Array<{ version: number; sql: string }> = [
   },
 ];
 
-/** Held while migrating, so gateway instances starting together migrate one after the other. */
-const MIGRATION_LOCK = 0x5371_7761_7265; // "Square" in ASCII, an arbitrary database-wide key
 /**
  * Held while a batch is marked applied and numbered, until its commit: batches are numbered in
  * the order they commit, so no reader ever sees sequence n+1 before n becomes visible.
@@ -85,12 +83,9 @@ const SETTLE_POLL_MS = 50;
 type Row = EventRow<Date>;
 const toEvent = (row: Row) => toStoredEvent(row, (t) => t.toISOString());
 
-export interface PostgresStoreOptions {
-  connectionString: string;
-  /** A schema of its own (created if absent), e.g. for a test run; the connection's search_path otherwise. */
-  schema?: string | undefined;
-  poolSize?: number | undefined;
-}
+export type PostgresStoreOptions = PoolOptions;
+
+const MIGRATIONS = { table: 'schema_migrations', versions: VERSIONS };
 
 /** The store in PostgreSQL, for gateways that run as several instances or keep state off the host. */
 export class PostgresEventStore implements EventStore {
@@ -98,17 +93,9 @@ export class PostgresEventStore implements EventStore {
 
   /** Connects and brings the schema up to date. */
   static async open(options: PostgresStoreOptions): Promise<PostgresEventStore> {
-    const { schema } = options;
-    if (schema !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) {
-      throw new Error(`PostgreSQL schema name must be a lower-case identifier, got "${schema}"`);
-    }
-    const pool = createPool({
-      connectionString: options.connectionString,
-      max: options.poolSize ?? 10,
-      ...(schema ? { options: `-c search_path=${schema}` } : {}),
-    });
+    const pool = openPool(options);
     try {
-      await migrate(pool, schema);
+      await migrate(pool, options.schema, MIGRATIONS);
     } catch (error) {
       await pool.end();
       throw error;
@@ -294,38 +281,4 @@ async function markAppliedOnce(
     throw error;
   }
   return { marked };
-}
-
-/**
- * Applies the migrations not yet recorded, under a database-wide advisory lock; safe to run
- * again after a lost connection, which released the lock and rolled back the migration underway.
- */
-function migrate(pool: pg.Pool, schema: string | undefined): Promise<void> {
-  return onClient(pool, (client) => migrateOn(client, schema), { rerun: true });
-}
-
-async function migrateOn(client: pg.PoolClient, schema: string | undefined): Promise<void> {
-  await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
-  try {
-    if (schema) await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
-    await client.query(
-      'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())',
-    );
-    const { rows } = await client.query<{ version: number }>('SELECT version FROM schema_migrations');
-    const applied = new Set(rows.map((row) => row.version));
-    for (const migration of MIGRATIONS) {
-      if (applied.has(migration.version)) continue;
-      await client.query('BEGIN');
-      try {
-        await client.query(migration.sql);
-        await client.query('INSERT INTO schema_migrations (version) VALUES ($1)', [migration.version]);
-        await client.query('COMMIT');
-      } catch (error) {
-        if (!isConnectionLost(error)) await client.query('ROLLBACK');
-        throw error;
-      }
-    }
-  } finally {
-    await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]);
-  }
 }

@@ -1,6 +1,5 @@
-import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import type Database from 'better-sqlite3';
+import { openSqliteFile } from './sqlite-file.js';
 import { fromStorable, toStorable } from './text.js';
 import {
   lineagesOf,
@@ -61,20 +60,13 @@ const MIGRATIONS = [
 type Row = EventRow<string>;
 const toEvent = (row: Row) => toStoredEvent(row, (t) => t);
 
-/**
- * The embedded store: one SQLite file (or `:memory:`). Every commit is fsynced
- * (WAL, synchronous=FULL), so an acknowledged event survives a power cut, not only a crash.
- */
+/** The embedded store: one SQLite file (or `:memory:`), opened as `openSqliteFile` says. */
 export class SqliteEventStore implements EventStore {
   private readonly db: Database.Database;
   private readonly statements;
 
   constructor(path: string) {
-    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-    this.db = new Database(path);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = FULL');
-    this.db.pragma('busy_timeout = 5000');
+    this.db = openSqliteFile(path);
     this.migrate();
     const db = this.db;
     this.statements = {
