@@ -4,7 +4,7 @@ import { boolean, integer, parseEnv, positiveNumber, readBy, secret, url } from 
 import { SQUARE_BASE_URLS } from '../square/client.js';
 import { VaultKeyRing } from '../vault/cipher.js';
 import { DEFAULT_WEBHOOK_PATH } from '../webhooks/index.js';
-import { CONNECT_CALLBACK_PATH } from './connect-routes.js';
+import { CONNECT_CALLBACK_PATH } from './connect-paths.js';
 import { corsOrigins } from './cors.js';
 
 /** Largest request body (GraphQL or webhook) when MAX_BODY_BYTES is unset: far above any real operation or Square notification. */
@@ -186,7 +186,10 @@ function crossVariableRules(env: z.output<typeof variables>, ctx: z.RefinementCt
   oauthRules(env, demo, ctx);
 }
 
-/** Connecting sellers needs the whole application, a callback Square knows (the demo's is its own address), and one way to prove it is the application. */
+/**
+ * Connecting sellers needs the whole application, one way to prove the gateway is it (its secret, or PKCE), a callback
+ * Square knows, and keys to seal the sellers' tokens with; the demo's callback is its own address and its key made up.
+ */
 function oauthRules(env: z.output<typeof variables>, demo: boolean, ctx: z.RefinementCtx): void {
   const issue = (message: string) => ctx.addIssue({ code: 'custom', message });
   const app = env.SQUARE_APPLICATION_ID;
@@ -197,6 +200,10 @@ function oauthRules(env: z.output<typeof variables>, demo: boolean, ctx: z.Refin
     );
     if (stray.length > 0) issue(`${stray.join(', ')} ${stray.length > 1 ? 'are' : 'is'} set without SQUARE_APPLICATION_ID: set the application sellers connect to.`);
     return;
+  }
+  // The demo makes a key for the session, its vault kept in memory.
+  if (!demo && env.VAULT_KEYS === undefined) {
+    issue("SQUARE_APPLICATION_ID is set without VAULT_KEYS: connected sellers' tokens are stored encrypted with them. Set VAULT_KEYS=k1:<32 random bytes in base64> (openssl rand -base64 32).");
   }
   if (!demo && !env.OAUTH_REDIRECT_URL) issue('SQUARE_APPLICATION_ID is set without OAUTH_REDIRECT_URL: set the callback URL exactly as registered for the application at Square.');
   if (env.OAUTH_PKCE && env.SQUARE_APPLICATION_SECRET) issue('OAUTH_PKCE=true is for a public client, which has no secret: unset SQUARE_APPLICATION_SECRET, or OAUTH_PKCE.');

@@ -1,13 +1,11 @@
 import type { Plugin } from 'graphql-yoga';
 import { SquareClient, SquareError } from 'square';
+import type { VaultKeyRing } from '../vault/cipher.js';
 import type { SellerTokens, SellerVault } from '../vault/types.js';
 import { connectedPage, refusalPage, type Refusal } from './connect-pages.js';
-import { ConnectStates, type CheckedFlow, type UsedStates } from './connect-state.js';
+import { CONNECT_CALLBACK_PATH, CONNECT_PATH } from './connect-paths.js';
+import { ConnectStates, FLOW_LIFETIME_MS, type CheckedFlow } from './connect-state.js';
 import { requestLogger, type CarriesLogger, type Logger } from './logger.js';
-
-/** Where a partner sends a seller to connect, and where Square sends the seller back. */
-export const CONNECT_PATH = '/oauth/square/connect';
-export const CONNECT_CALLBACK_PATH = '/oauth/square/callback';
 
 /** The Square application sellers connect to, and how the gateway proves it is that application. */
 export interface SquareConnectOptions {
@@ -20,10 +18,8 @@ export interface SquareConnectOptions {
   scopes: readonly string[];
   /** A public client: the token exchange proves the flow with a PKCE verifier instead of the secret. */
   pkce?: boolean | undefined;
-  /** The vault's keys, newest first: the flow's state is signed with keys derived from them. */
-  keys: readonly Uint8Array[];
-  /** Where the states of completed callbacks are recorded, so that a replayed one is refused (the whole fleet's). */
-  usedStates: UsedStates;
+  /** The vault's keys (VAULT_KEYS): the flow's state is signed with keys derived from them. */
+  keys: VaultKeyRing;
 }
 
 export interface ConnectRoutesOptions extends SquareConnectOptions {
@@ -71,7 +67,7 @@ export function connectRoutes(options: ConnectRoutesOptions): Plugin {
       redirect_uri: redirectUrl,
       ...(options.pkce ? { code_challenge: flow.codeChallenge, code_challenge_method: 'S256' } : {}),
     }).toString();
-    const cookie = cookieAttributes(redirectUrl, Math.round((flow.expiresAt.getTime() - Date.now()) / 1000));
+    const cookie = cookieAttributes(redirectUrl, FLOW_LIFETIME_MS / 1000);
     return new Response(null, { status: 302, headers: { location: authorize.toString(), 'set-cookie': `${flow.cookieName}=${flow.cookieValue}; ${cookie}` } });
   };
 
@@ -88,7 +84,12 @@ export function connectRoutes(options: ConnectRoutesOptions): Plugin {
     if (error !== null) return refuse(squareRefusal(error, query.get('error_description')));
     const flow = states.check(state, cookieName ? cookieOf(request, cookieName) : undefined);
     if (!flow.ok) return refuse(STATE_REFUSALS[flow.problem]);
-    if (!(await options.usedStates.spend(flow.id, flow.expiresAt))) return refuse(REPLAYED);
+    const firstUse = await options.vault.spendConnectFlow(flow.id, flow.expiresAt).catch((failure: unknown) => {
+      log.error({ err: failure }, 'a seller connection failed: the vault could not record its flow');
+      return undefined;
+    });
+    if (firstUse === undefined) return refuse(VAULT_UNAVAILABLE);
+    if (!firstUse) return refuse(REPLAYED);
     const code = query.get('code');
     if (!code) return refuse(NO_CODE);
 
@@ -203,9 +204,9 @@ const STATE_REFUSALS: Record<Extract<CheckedFlow, { ok: false }>['problem'], Ref
   },
   'no-cookie': {
     status: 403,
-    title: 'This browser did not start this connection',
+    title: 'No connection under way in this browser',
     explanation:
-      'The cookie the gateway set when the connection started is missing: the link was opened in another browser or a private window, the browser blocks cookies, or this connection was finished already. A connection is completed only in the browser that started it.',
+      'The gateway completes a connection only in the browser that started it, and this browser holds none under way (its cookie is missing): the link was opened in another browser or a private window, the browser blocks cookies, or the connection was finished already and this page reloaded.',
     startAgain: true,
   },
   mismatch: {
@@ -241,6 +242,13 @@ const UNREACHABLE: Refusal = {
   status: 502,
   title: 'Square could not be reached',
   explanation: "The gateway could not exchange the seller's authorization with Square: Square did not answer, or answered with an error of its own.",
+  startAgain: true,
+};
+
+const VAULT_UNAVAILABLE: Refusal = {
+  status: 503,
+  title: 'The seller vault is unavailable',
+  explanation: "The gateway could not reach its seller vault to record this connection, so it did not ask Square for the seller's tokens.",
   startAgain: true,
 };
 

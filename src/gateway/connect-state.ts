@@ -1,11 +1,12 @@
-import { createHash, createHmac, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { VaultKeyRing } from '../vault/cipher.js';
 
 /**
  * The state of a seller's connect flow, kept by no instance: the browser holds a random
  * secret in an HttpOnly cookie, the `state` Square carries through its authorize page is
  * signed over that secret (so it proves this browser started the flow, and reveals nothing
  * of the cookie), and the PKCE verifier is derived from both, so any instance of a fleet
- * sharing the keys can complete a flow another began. Single use is the UsedStates' job.
+ * sharing the keys can complete a flow another began. Single use is recorded in the vault (spendConnectFlow).
  */
 
 /** How long a seller has to get through Square's page: Square's codes last 5 minutes; signing in may take longer. */
@@ -19,7 +20,6 @@ export interface StartedFlow {
   cookieValue: string;
   /** base64url(SHA-256(verifier)), for Square's `code_challenge`. */
   codeChallenge: string;
-  expiresAt: Date;
 }
 
 export type CheckedFlow =
@@ -33,10 +33,8 @@ const b64 = (bytes: Buffer) => bytes.toString('base64url');
 export class ConnectStates {
   private readonly keys: Buffer[];
 
-  constructor(vaultKeys: readonly Uint8Array[]) {
-    if (vaultKeys.length === 0) throw new Error('connecting sellers needs at least one vault key to sign its state with');
-    // A key of its own for this use: the vault's keys encrypt tokens and sign nothing.
-    this.keys = vaultKeys.map((key) => Buffer.from(hkdfSync('sha256', key, Buffer.alloc(0), 'square-connect-state', 32)));
+  constructor(vaultKeys: VaultKeyRing) {
+    this.keys = vaultKeys.derivedKeys('connect-state');
   }
 
   start(now = Date.now()): StartedFlow {
@@ -49,7 +47,6 @@ export class ConnectStates {
       cookieName: COOKIE_PREFIX + id,
       cookieValue: secret,
       codeChallenge: createHash('sha256').update(verifier(key, id, secret)).digest('base64url'),
-      expiresAt: new Date(expires * 1000),
     };
   }
 
@@ -78,29 +75,3 @@ const mac = (key: Buffer, id: string, expires: number, secret: string) => b64(cr
 
 /** 43 characters of [A-Za-z0-9_-]: a PKCE code_verifier as RFC 7636 wants it. */
 const verifier = (key: Buffer, id: string, secret: string) => b64(createHmac('sha256', key).update(`pkce.${id}.${secret}`).digest());
-
-/**
- * Records each flow's state the first time its callback is served, so that a replayed one is
- * refused. A fleet needs one record for all its instances (the vault's database); `MemoryUsedStates`
- * serves one instance.
- */
-export interface UsedStates {
-  /** True the first time `id` is spent; false ever after, until `expiresAt`, past which the state is refused as expired anyway. */
-  spend(id: string, expiresAt: Date): Promise<boolean>;
-}
-
-export class MemoryUsedStates implements UsedStates {
-  private readonly spent = new Map<string, number>();
-
-  async spend(id: string, expiresAt: Date): Promise<boolean> {
-    const now = Date.now();
-    // Every flow lives as long, so the oldest entries expire first.
-    for (const [spentId, until] of this.spent) {
-      if (until > now) break;
-      this.spent.delete(spentId);
-    }
-    if (this.spent.has(id)) return false;
-    this.spent.set(id, expiresAt.getTime());
-    return true;
-  }
-}

@@ -87,6 +87,11 @@ export interface SellerVault {
    * False when the claim no longer held.
    */
   refreshFailed(claim: RefreshClaim, error: string, retryInMs: number | undefined): Promise<boolean>;
+  /**
+   * Records that the connect flow `flowId` was completed: true the first time, false ever after (a replayed
+   * callback), in the one database a fleet shares. Flows past `expiresAt` are forgotten: their state is refused by its date.
+   */
+  spendConnectFlow(flowId: string, expiresAt: Date): Promise<boolean>;
   /** Re-seals with the current key every seller's tokens sealed with an older one; returns how many. */
   rotateKeys(): Promise<number>;
   /** What metrics and /readyz show: sellers per status, and the oldest access token held. */

@@ -5,7 +5,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SCOPES } from '../../src/apis/registry.js';
 import { createEmulator, type Emulator } from '../../src/emulator/server.js';
-import { CONNECT_CALLBACK_PATH, CONNECT_PATH } from '../../src/gateway/connect-routes.js';
+import { CONNECT_CALLBACK_PATH, CONNECT_PATH } from '../../src/gateway/connect-paths.js';
 import type { Gateway } from '../../src/gateway/server.js';
 import { openVault, VaultKeyRing, type SellerVault } from '../../src/vault/index.js';
 import { createTestGateway } from '../support/gateway.js';
@@ -43,10 +43,11 @@ describe.skipIf(!hasChromium)('a partner connects a seller in a browser, offline
   beforeAll(async () => {
     emulator = await createEmulator({ seed: false });
     emulatorUrl = await emulator.listen();
-    vault = await openVault({ sqlitePath: ':memory:', keys: VaultKeyRing.parse(vaultKey('k1')) });
+    const keys = VaultKeyRing.parse(vaultKey('k1'));
+    vault = await openVault({ sqlitePath: ':memory:', keys });
     gateway = createTestGateway(emulatorUrl, {
       logging: false,
-      gateway: { vault, oauth: { applicationId: 'EMULATOR-DEMO-APP', applicationSecret: 'EMULATOR-DEMO-APP-SECRET', scopes: SCOPES } },
+      gateway: { vault, oauth: { applicationId: 'EMULATOR-DEMO-APP', applicationSecret: 'EMULATOR-DEMO-APP-SECRET', scopes: SCOPES, keys } },
     });
     origin = new URL(await gateway.listen()).origin;
     browser = await chromium.launch({
@@ -105,7 +106,7 @@ describe.skipIf(!hasChromium)('a partner connects a seller in a browser, offline
     // The flow's cookie is gone: reloading the callback cannot connect anything again.
     expect(await context.cookies()).toEqual([]);
     await page.reload();
-    await page.getByRole('heading', { name: 'This browser did not start this connection' }).waitFor(WAIT);
+    await page.getByRole('heading', { name: 'No connection under way in this browser' }).waitFor(WAIT);
     await screenshot(page, '3-reloaded');
     expect(await vault.sellers()).toEqual([seller]);
   });

@@ -2,12 +2,13 @@ import { createHash } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { SCOPES } from '../../src/apis/registry.js';
 import { createEmulator, type Emulator } from '../../src/emulator/server.js';
-import { CONNECT_CALLBACK_PATH, CONNECT_PATH, type SquareConnectOptions } from '../../src/gateway/connect-routes.js';
+import { CONNECT_CALLBACK_PATH, CONNECT_PATH } from '../../src/gateway/connect-paths.js';
+import type { SquareConnectOptions } from '../../src/gateway/connect-routes.js';
 import type { Gateway } from '../../src/gateway/server.js';
 import { openVault, VaultKeyRing, type SellerVault } from '../../src/vault/index.js';
 import { createTestGateway } from '../support/gateway.js';
 import { capturedLogs } from '../support/logs.js';
-import { vaultKey } from '../support/vaults.js';
+import { VAULT_BACKENDS, vaultKey } from '../support/vaults.js';
 
 const APP = { applicationId: 'EMULATOR-DEMO-APP', applicationSecret: 'EMULATOR-DEMO-APP-SECRET' };
 
@@ -46,9 +47,10 @@ afterAll(async () => {
 
 /** A gateway connecting sellers to the emulator's demo application, into a vault of its own. */
 async function connecting(oauth: Partial<SquareConnectOptions> = {}, squareBaseUrl = emulatorUrl): Promise<Connecting> {
-  const vault = await openVault({ sqlitePath: ':memory:', keys: VaultKeyRing.parse(vaultKey('k1')) });
+  const keys = VaultKeyRing.parse(vaultKey('k1'));
+  const vault = await openVault({ sqlitePath: ':memory:', keys });
   const logs = capturedLogs('info');
-  const gateway = createTestGateway(squareBaseUrl, { logging: logs.logger, gateway: { vault, oauth: { ...APP, scopes: SCOPES, ...oauth } } });
+  const gateway = createTestGateway(squareBaseUrl, { logging: logs.logger, gateway: { vault, oauth: { ...APP, scopes: SCOPES, keys, ...oauth } } });
   const origin = new URL(await gateway.listen()).origin;
   const stack = { gateway, origin, vault, logs };
   opened.push(stack);
@@ -142,7 +144,7 @@ describe('GET /oauth/square/callback', () => {
     expect(headers.get('set-cookie')).toBe(`${started.cookie.split('=')[0]}=; Path=${CONNECT_CALLBACK_PATH}; Max-Age=0; HttpOnly; SameSite=Lax`);
 
     expect(await stack.vault.sellers()).toEqual([
-      expect.objectContaining({ merchantId: harbor.merchantId, businessName: harbor.businessName, status: 'CONNECTED', scopes: [...SCOPES].sort() }),
+      expect.objectContaining({ merchantId: harbor.merchantId, businessName: harbor.businessName, status: 'CONNECTED', scopes: [...SCOPES] }),
     ]);
     const accessToken = (await stack.vault.accessToken(harbor.merchantId))!;
     const me = await fetch(`${emulatorUrl}/v2/merchants/me`, { headers: { authorization: `Bearer ${accessToken}` } });
@@ -173,7 +175,7 @@ describe('GET /oauth/square/callback', () => {
     const back = await consent(started, 'allow');
     const { status, page } = await callback(back);
     expect(status).toBe(403);
-    expect(heading(page)).toBe('This browser did not start this connection');
+    expect(heading(page)).toBe('No connection under way in this browser');
     expect(await stack.vault.sellers()).toEqual([]);
   });
 
@@ -271,6 +273,40 @@ describe('GET /oauth/square/callback', () => {
     expect(heading(page)).toBe('Square could not be reached');
     expect(await stack.vault.sellers()).toEqual([]);
   });
+
+  for (const backend of VAULT_BACKENDS) {
+    it.skipIf(backend.skip)(`lets any instance of a fleet on one ${backend.name} vault complete a flow another started, once`, async () => {
+      const location = backend.fresh();
+      const keys = vaultKey('k1');
+      // Behind a load balancer every instance sends Square the one registered callback URL.
+      const oauth = { ...APP, scopes: SCOPES, keys: VaultKeyRing.parse(keys), redirectUrl: `https://gateway.example.com${CONNECT_CALLBACK_PATH}` };
+      const fleet: Connecting[] = [];
+      try {
+        for (let instance = 0; instance < 2; instance++) {
+          const vault = await location.open(keys, () => new Date());
+          const gateway = createTestGateway(emulatorUrl, { logging: false, gateway: { vault, oauth } });
+          fleet.push({ gateway, origin: new URL(await gateway.listen()).origin, vault, logs: capturedLogs() });
+        }
+        const [a, b] = fleet as [Connecting, Connecting];
+        const started = await start(a);
+        const back = await consent(started, 'allow');
+        expect(back.origin + back.pathname).toBe(oauth.redirectUrl);
+        // The balancer sends the callback to B, and a replay of it to A.
+        const onB = await callback(b.origin + CONNECT_CALLBACK_PATH + back.search, started.cookie);
+        expect(onB.status).toBe(200);
+        const replayed = await callback(a.origin + CONNECT_CALLBACK_PATH + back.search, started.cookie);
+        expect(replayed.status).toBe(403);
+        expect(heading(replayed.page)).toBe('This connection was completed already');
+        expect((await a.vault.sellers()).map((seller) => seller.merchantId)).toEqual([sellers[1]!.merchantId]);
+      } finally {
+        for (const { gateway, vault } of fleet) {
+          await gateway.close();
+          await vault.close();
+        }
+        await location.drop();
+      }
+    });
+  }
 
   it('connects a public client with PKCE: an S256 challenge on the way out, its verifier instead of the secret on the way back', async () => {
     const stack = await connecting({ applicationSecret: undefined, pkce: true });
