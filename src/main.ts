@@ -83,6 +83,16 @@ const oauth = application && vaultKeys && {
   pkce: config.oauthPkce,
   keys: vaultKeys,
 };
+// Every instance renews the tokens that fall due (each by one instance of a fleet), as the application: with its secret.
+const refresher = application?.applicationSecret
+  ? {
+      applicationId: application.applicationId,
+      applicationSecret: application.applicationSecret,
+      refreshAfterDays: config.vaultRefreshAfterDays,
+      checkEveryMs: config.vaultRefreshCheckSeconds * 1000,
+      timeoutSeconds: config.squareTimeoutSeconds,
+    }
+  : undefined;
 
 // GraphiQL opens on the example for the demo's featured customer, who has cards, gift cards, orders and payments.
 const exampleVariables = emulator ? { customerId: DEMO_CUSTOMER_ID } : undefined;
@@ -92,7 +102,8 @@ const cors = { origins: config.corsOrigins, loopback: emulator !== undefined };
 const tracerProvider = await otlpTracing(process.env);
 const gateway = createGateway({
   ...config, squareBaseUrl, squareToken, apiKeys, trustedDocuments, webhooks, exampleVariables, tour, cors, logging: logger, tracerProvider, processMetrics: true,
-  vault, oauth,
+  vault: vault && { vault, refresher },
+  oauth,
 });
 const url = await listenOn(() => gateway.listen(config.port, config.host), {
   ...config, portVariable: 'PORT', hostVariable: 'HOST', command: 'npm start',

@@ -97,7 +97,7 @@ export interface Merchant {
 
 declare module 'fastify' {
   interface FastifyRequest {
-    /** Set for every Square API call (`/v2/...`) once the bearer token is checked. */
+    /** Set for every Square API call (`/v2/...`) once the bearer token is checked, and for an OAuth token call that issued tokens (its seller's). */
     merchant: Merchant;
   }
 }

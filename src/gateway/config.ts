@@ -3,6 +3,7 @@ import type { AuthMode } from '../context/authentication.js';
 import { boolean, integer, parseEnv, positiveNumber, readBy, secret, url } from '../env-schema.js';
 import { SQUARE_BASE_URLS } from '../square/client.js';
 import { VaultKeyRing } from '../vault/cipher.js';
+import { DEFAULT_CHECK_EVERY_MS, DEFAULT_REFRESH_AFTER_DAYS } from '../vault/refresher.js';
 import { DEFAULT_WEBHOOK_PATH } from '../webhooks/index.js';
 import { CONNECT_CALLBACK_PATH } from './connect-paths.js';
 import { corsOrigins } from './cors.js';
@@ -50,6 +51,10 @@ export interface GatewayConfig {
   databaseUrl: string | undefined;
   /** The seller vault's encryption keys (the first seals, all open); without them no seller can connect. */
   vaultKeys: VaultKeyRing | undefined;
+  /** A seller's tokens are renewed once this many days old (Square: every 7 days or less). */
+  vaultRefreshAfterDays: number;
+  /** How often each instance looks for tokens due for renewal. */
+  vaultRefreshCheckSeconds: number;
   /** Redis for live updates across gateway instances; in-process pub/sub without. */
   redisUrl: string | undefined;
   /** Put before every pub/sub topic, so that deployments sharing one Redis stay apart. */
@@ -127,6 +132,8 @@ const variables = z.object({
   VAULT_KEYS: readBy(VaultKeyRing.parse)
     .optional()
     .meta({ description: "The seller vault's AES-256-GCM keys, id:base64 comma-separated, the sealing key first.", ...secret }),
+  VAULT_REFRESH_AFTER_DAYS: integer(1, 29).default(DEFAULT_REFRESH_AFTER_DAYS).describe("Renew a seller's tokens once they are this many days old."),
+  VAULT_REFRESH_CHECK_SECONDS: integer(1).default(DEFAULT_CHECK_EVERY_MS / 1000).describe('How often each instance looks for tokens due for renewal.'),
   REDIS_URL: url(['redis:', 'rediss:'], 'a redis:// or rediss:// URL').optional().meta({ description: 'Redis shared by gateway instances.', ...secret }),
   PUBSUB_PREFIX: z.string().default('').describe('Put before every Redis key and topic.'),
   TRUSTED_DOCUMENTS_FILE: z.string().optional().describe('The trusted documents a trustedDocumentsOnly key may run.'),
@@ -245,6 +252,8 @@ export function gatewayConfig(env: NodeJS.ProcessEnv): GatewayConfig {
     gatewayDb: v.GATEWAY_DB,
     databaseUrl: v.DATABASE_URL,
     vaultKeys: v.VAULT_KEYS,
+    vaultRefreshAfterDays: v.VAULT_REFRESH_AFTER_DAYS,
+    vaultRefreshCheckSeconds: v.VAULT_REFRESH_CHECK_SECONDS,
     redisUrl: v.REDIS_URL,
     pubsubPrefix: v.PUBSUB_PREFIX,
     persistedQueriesMax: v.PERSISTED_QUERIES_MAX,

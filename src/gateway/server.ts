@@ -15,7 +15,8 @@ import { SquareCache } from '../square/cache.js';
 import { SquareEpisodes } from '../square/episodes.js';
 import { LocationsCache } from '../square/locations-cache.js';
 import type { EventStore } from '../store/index.js';
-import type { SellerVault } from '../vault/types.js';
+import type { SellerVault } from '../vault/index.js';
+import { TokenRefresher, type RefresherOptions } from '../vault/refresher.js';
 import { DEFAULT_WEBHOOK_PATH, webhookReceiver, type EventProcessor, type WebhookReceiver } from '../webhooks/index.js';
 import type { ApiKeyRing } from './api-keys.js';
 import { connectRoutes, type SquareConnectOptions } from './connect-routes.js';
@@ -80,11 +81,19 @@ export type GatewayOptions = Pick<
   processMetrics?: boolean | undefined;
   /** Where the gateway's spans go (see tracing.ts); no spans are made without. */
   tracerProvider?: TracerProvider | undefined;
-  /** The sellers connected through Square OAuth, with their tokens. */
-  vault?: SellerVault | undefined;
-  /** Sellers connect at /oauth/square/connect to this Square application, into `vault`. */
+  /** Sellers connected through Square OAuth: their vault, in /readyz and /metrics, and the renewal of their tokens. */
+  vault?: GatewayVaultOptions | undefined;
+  /** Sellers connect at /oauth/square/connect to this Square application, into the `vault` option's vault. */
   oauth?: SquareConnectOptions | undefined;
 };
+
+export interface GatewayVaultOptions {
+  vault: SellerVault;
+  /** Renew the sellers' tokens from this instance (every instance of a fleet may: each token is renewed by one); not without. */
+  refresher?: Omit<RefresherOptions, 'vault' | 'squareBaseUrl' | 'observer' | 'onError' | 'now'> | undefined;
+  /** The clock tokens fall due and age by (the vault's own); the system's by default. */
+  now?: (() => Date) | undefined;
+}
 
 export interface GatewayWebhookOptions {
   store: EventStore;
@@ -112,6 +121,8 @@ export interface Gateway {
   forgetCachedReads(): Promise<void>;
   /** With the `webhooks` option: the processor applying received events, and the URL they must be signed with. */
   webhooks?: { processor: EventProcessor; notificationUrl(): string };
+  /** With the `vault` option's `refresher`: the renewal of sellers' tokens, started with the gateway and stopped by `close`. */
+  refresher?: TokenRefresher;
 }
 
 /** The GraphQL gateway over one Square (real or emulated): yoga on a plain Node HTTP server. */
@@ -146,6 +157,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     });
   }
   const budget = sellerBudget(options, () => yoga.logger);
+  const vault = options.vault && sellerVault(options.vault, options.squareBaseUrl, metrics, logger);
   const persistedQueries = createPersistedQueryStore({
     redisUrl: options.redisUrl,
     prefix: options.pubsubPrefix,
@@ -171,12 +183,13 @@ export function createGateway(options: GatewayOptions): Gateway {
       ...(traces ? [traces.plugin] : []),
       rootPage('/graphql', { graphiql: graphiqlOn }),
       ...(options.oauth && options.vault
-        ? [connectRoutes({ ...options.oauth, vault: options.vault, squareBaseUrl: options.squareBaseUrl, timeoutInSeconds: options.squareTimeoutSeconds, logger })]
+        ? [connectRoutes({ ...options.oauth, vault: options.vault.vault, squareBaseUrl: options.squareBaseUrl, timeoutInSeconds: options.squareTimeoutSeconds, logger })]
         : []),
       csrfPrevention(),
       health({
         store: options.webhooks?.store,
         redis: budget.redis && { ping: budget.redis.ping, degraded: () => degradedUses(redisBreakers) },
+        vault: vault?.health,
         squareBaseUrl: options.squareBaseUrl,
         draining: () => draining,
       }),
@@ -230,9 +243,11 @@ export function createGateway(options: GatewayOptions): Gateway {
   );
   let draining = false;
   void webhooks?.receiver.processor.start();
+  vault?.refresher?.start();
   return {
     server,
     webhooks: webhooks && { processor: webhooks.receiver.processor, notificationUrl: webhooks.notificationUrl },
+    ...(vault?.refresher ? { refresher: vault.refresher } : {}),
     forgetCachedReads: async () => {
       await cache?.clear();
     },
@@ -257,6 +272,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       clearTimeout(cut);
       // After the last request: a webhook being received is stored (and acknowledged) before the processor stops.
       await webhooks?.receiver.processor.stop();
+      await vault?.refresher?.stop();
       await budget.close();
       await persistedQueries.close();
       await cache?.close();
@@ -320,6 +336,29 @@ function gatewayWebhooks(
     },
   });
   return { receiver, notificationUrl };
+}
+
+/** The vault in /readyz and /metrics, and its refresher (when asked for), which counts into the metrics and logs what stops a cycle. */
+function sellerVault(options: GatewayVaultOptions, squareBaseUrl: string, metrics: GatewayMetrics, logger: Logger) {
+  const now = options.now ?? (() => new Date());
+  const refresher =
+    options.refresher &&
+    new TokenRefresher({
+      ...options.refresher,
+      vault: options.vault,
+      squareBaseUrl,
+      now,
+      observer: metrics.vaultRefresher,
+      onError: (error, during) =>
+        logger.error(
+          { err: error },
+          during === 'cycle'
+            ? "a renewal cycle of the sellers' tokens failed; the next one tries again"
+            : "re-sealing the vault's tokens with the current key failed; each is re-sealed at its next renewal, or run npm run vault:rotate",
+        ),
+    });
+  metrics.watchVault(() => options.vault.summary(), now);
+  return { refresher, health: { summary: () => options.vault.summary(), lastCycle: () => refresher?.lastCycle()?.outcome, now } };
 }
 
 /**

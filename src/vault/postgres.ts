@@ -8,9 +8,12 @@ import {
   openTokens,
   resealed,
   ROTATION_BATCH,
+  toClaims,
+  UNREADABLE_RETRY_MS,
   sealTokens,
   SELLER_COLUMNS,
   toVaultSeller,
+  type ClaimedRow,
   type SellerRow,
 } from './rows.js';
 import type { DisconnectReason, RefreshClaim, SellerGrant, SellerStatus, SellerTokens, SellerVault, VaultSeller, VaultSummary } from './types.js';
@@ -141,7 +144,7 @@ export class PostgresSellerVault implements SellerVault {
     const now = this.now();
     const lease = randomUUID();
     // A claim whose answer was lost with its connection is run again; the rows the lost one claimed lapse with its lease.
-    const { rows } = await this.query<SealedRow & { refresh_failures: number }>(
+    const { rows } = await this.query<ClaimedRow>(
       `UPDATE vault_sellers v SET lease = $1, leased_until = $2
        FROM (
          SELECT merchant_id FROM vault_sellers
@@ -155,23 +158,20 @@ export class PostgresSellerVault implements SellerVault {
       [lease, new Date(now.getTime() + leaseMs), dueBefore, now, limit],
       { rerun: true },
     );
-    return rows.map((row) => ({
-      merchantId: row.merchant_id,
-      lease,
-      refreshToken: openTokens(this.keys, row.merchant_id, { keyId: row.key_id, data: row.sealed_tokens }).refresh!,
-      failures: row.refresh_failures,
-    }));
+    const { claims, unreadable } = toClaims(this.keys, lease, rows);
+    for (const { claim, error } of unreadable) await this.refreshFailed(claim, error, UNREADABLE_RETRY_MS);
+    return claims;
   }
 
   async refreshed(claim: RefreshClaim, tokens: SellerTokens): Promise<boolean> {
     const sealed = sealTokens(this.keys, claim.merchantId, tokens);
-    // Run once: run again after a commit whose answer was lost, it would find the claim ended and say it no longer held.
+    // Safe to run again: after a commit whose answer was lost, the second run finds the claim ended and changes nothing (saying it no longer held).
     const { rowCount } = await this.query(
       `UPDATE vault_sellers SET status = 'CONNECTED', access_token_expires_at = $3, last_refreshed_at = $4, refresh_failures = 0,
          last_refresh_error = NULL, key_id = $5, sealed_tokens = $6, refreshable = $7, next_refresh_at = NULL, lease = NULL, leased_until = NULL
        WHERE merchant_id = $1 AND lease = $2 AND status <> 'DISCONNECTED'`,
       [claim.merchantId, claim.lease, normalizedTime(tokens.expiresAt), this.now(), sealed.keyId, sealed.data, tokens.refreshToken !== undefined],
-      { rerun: false },
+      { rerun: true },
     );
     return rowCount === 1;
   }

@@ -1,5 +1,5 @@
-import type { Sealed, VaultKeyRing } from './cipher.js';
-import type { DisconnectReason, SellerStatus, SellerTokens, VaultSeller } from './types.js';
+import { VaultKeyError, type Sealed, type VaultKeyRing } from './cipher.js';
+import type { DisconnectReason, RefreshClaim, SellerStatus, SellerTokens, VaultSeller } from './types.js';
 
 /** A seller's row as both vaults keep it; the timestamp type is the driver's (Date in pg, ISO text in SQLite). */
 export interface SellerRow<Time> {
@@ -50,6 +50,37 @@ export function sealTokens(keys: VaultKeyRing, merchantId: string, tokens: Selle
 
 export function openTokens(keys: VaultKeyRing, merchantId: string, sealed: Sealed): TokenPair {
   return JSON.parse(keys.open(sealed, merchantId)) as TokenPair;
+}
+
+/** A claimed row as the claim query returns it. */
+export interface ClaimedRow {
+  merchant_id: string;
+  key_id: string;
+  sealed_tokens: Buffer;
+  refresh_failures: number;
+}
+
+/** How long a seller whose tokens do not open waits before its next claim: its key must come back into VAULT_KEYS first. */
+export const UNREADABLE_RETRY_MS = 3600_000;
+
+/**
+ * Claimed rows as claims, their refresh tokens opened. A row that does not open (its key gone
+ * from VAULT_KEYS, say) is set aside with why, for the vault to record as a failed renewal,
+ * rather than failing every claim of every cycle from then on.
+ */
+export function toClaims(keys: VaultKeyRing, lease: string, rows: readonly ClaimedRow[]): { claims: RefreshClaim[]; unreadable: Array<{ claim: RefreshClaim; error: string }> } {
+  const claims: RefreshClaim[] = [];
+  const unreadable: Array<{ claim: RefreshClaim; error: string }> = [];
+  for (const row of rows) {
+    const claim = { merchantId: row.merchant_id, lease, refreshToken: '', failures: row.refresh_failures };
+    try {
+      claims.push({ ...claim, refreshToken: openTokens(keys, row.merchant_id, { keyId: row.key_id, data: row.sealed_tokens }).refresh! });
+    } catch (error) {
+      if (!(error instanceof VaultKeyError)) throw error;
+      unreadable.push({ claim, error: error.message });
+    }
+  }
+  return { claims, unreadable };
 }
 
 /** Tokens sealed with an older key, sealed again with the current one. */

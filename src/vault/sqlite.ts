@@ -8,9 +8,12 @@ import {
   openTokens,
   resealed,
   ROTATION_BATCH,
+  toClaims,
+  UNREADABLE_RETRY_MS,
   sealTokens,
   SELLER_COLUMNS,
   toVaultSeller,
+  type ClaimedRow,
   type SellerRow,
 } from './rows.js';
 import type { DisconnectReason, RefreshClaim, SellerGrant, SellerStatus, SellerTokens, SellerVault, VaultSeller, VaultSummary } from './types.js';
@@ -87,7 +90,7 @@ export class SqliteSellerVault implements SellerVault {
          WHERE merchant_id = :merchant AND status <> 'DISCONNECTED' AND (:lease IS NULL OR lease = :lease)`,
       ),
       // One statement, so the choice and the claim are one write: an instance on the same file claims before or after, never beside.
-      claim: db.prepare<{ due: string; now: string; until: string; lease: string; limit: number }, SealedRow & { refresh_failures: number }>(
+      claim: db.prepare<{ due: string; now: string; until: string; lease: string; limit: number }, ClaimedRow>(
         `UPDATE vault_sellers SET lease = :lease, leased_until = :until
          WHERE merchant_id IN (
            SELECT merchant_id FROM vault_sellers
@@ -183,12 +186,9 @@ export class SqliteSellerVault implements SellerVault {
       lease,
       limit,
     });
-    return rows.map((row) => ({
-      merchantId: row.merchant_id,
-      lease,
-      refreshToken: openTokens(this.keys, row.merchant_id, { keyId: row.key_id, data: row.sealed_tokens }).refresh!,
-      failures: row.refresh_failures,
-    }));
+    const { claims, unreadable } = toClaims(this.keys, lease, rows);
+    for (const { claim, error } of unreadable) await this.refreshFailed(claim, error, UNREADABLE_RETRY_MS);
+    return claims;
   }
 
   async refreshed(claim: RefreshClaim, tokens: SellerTokens): Promise<boolean> {

@@ -47,7 +47,7 @@ describe.skipIf(!hasChromium)('a partner connects a seller in a browser, offline
     vault = await openVault({ sqlitePath: ':memory:', keys });
     gateway = createTestGateway(emulatorUrl, {
       logging: false,
-      gateway: { vault, oauth: { applicationId: 'EMULATOR-DEMO-APP', applicationSecret: 'EMULATOR-DEMO-APP-SECRET', scopes: SCOPES, keys } },
+      gateway: { vault: { vault }, oauth: { applicationId: 'EMULATOR-DEMO-APP', applicationSecret: 'EMULATOR-DEMO-APP-SECRET', scopes: SCOPES, keys } },
     });
     origin = new URL(await gateway.listen()).origin;
     browser = await chromium.launch({

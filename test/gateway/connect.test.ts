@@ -50,7 +50,7 @@ async function connecting(oauth: Partial<SquareConnectOptions> = {}, squareBaseU
   const keys = VaultKeyRing.parse(vaultKey('k1'));
   const vault = await openVault({ sqlitePath: ':memory:', keys });
   const logs = capturedLogs('info');
-  const gateway = createTestGateway(squareBaseUrl, { logging: logs.logger, gateway: { vault, oauth: { ...APP, scopes: SCOPES, keys, ...oauth } } });
+  const gateway = createTestGateway(squareBaseUrl, { logging: logs.logger, gateway: { vault: { vault }, oauth: { ...APP, scopes: SCOPES, keys, ...oauth } } });
   const origin = new URL(await gateway.listen()).origin;
   const stack = { gateway, origin, vault, logs };
   opened.push(stack);
@@ -284,7 +284,7 @@ describe('GET /oauth/square/callback', () => {
       try {
         for (let instance = 0; instance < 2; instance++) {
           const vault = await location.open(keys, () => new Date());
-          const gateway = createTestGateway(emulatorUrl, { logging: false, gateway: { vault, oauth } });
+          const gateway = createTestGateway(emulatorUrl, { logging: false, gateway: { vault: { vault }, oauth } });
           fleet.push({ gateway, origin: new URL(await gateway.listen()).origin, vault, logs: capturedLogs() });
         }
         const [a, b] = fleet as [Connecting, Connecting];

@@ -1,8 +1,9 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import Database from 'better-sqlite3';
 import { existsSync, readFileSync } from 'node:fs';
 import pg from 'pg';
-import { openVault, VaultKeyRing, type SellerVault } from '../../src/vault/index.js';
+import { SquareClient } from 'square';
+import { openVault, VaultKeyRing, type SellerGrant, type SellerVault } from '../../src/vault/index.js';
 import { DATABASE_URL, postgresLocation, sqliteLocation } from './stores.js';
 
 /** A fresh `VAULT_KEYS` entry. */
@@ -88,3 +89,70 @@ export const VAULT_BACKENDS: VaultBackend[] = [
   { name: 'SQLite', skip: false, fresh: sqliteVaultLocation },
   { name: 'PostgreSQL', skip: !DATABASE_URL, fresh: postgresVaultLocation },
 ];
+
+export const DEMO_APP = { applicationId: 'EMULATOR-DEMO-APP', applicationSecret: 'EMULATOR-DEMO-APP-SECRET' };
+const REDIRECT_URI = 'http://127.0.0.1:9/oauth/square/callback';
+export const SELLER_SCOPES = ['MERCHANT_PROFILE_READ', 'CUSTOMERS_READ'];
+
+async function emulatorJson(url: string, init: RequestInit = {}): Promise<any> {
+  const response = await fetch(url, { ...init, headers: { 'content-type': 'application/json', ...init.headers } });
+  const body = await response.json();
+  if (!response.ok) throw new Error(`${init.method ?? 'GET'} ${url} answered ${response.status}: ${JSON.stringify(body)}`);
+  return body;
+}
+
+/**
+ * Sellers who connected through the emulator's OAuth, as the connect flow stores them: each a
+ * merchant of its own (provisioned by a first call with a plain token), granted through the
+ * control plane and exchanged at /oauth2/token for real emulator tokens.
+ */
+export async function grantedSellers(emulatorUrl: string, count: number, concurrency = 16): Promise<SellerGrant[]> {
+  const grants: SellerGrant[] = [];
+  const one = async (): Promise<SellerGrant> => {
+    const { merchant } = await emulatorJson(`${emulatorUrl}/v2/merchants/me`, { headers: { authorization: `Bearer vault-seller-${randomUUID()}` } });
+    const { redirect_url } = await emulatorJson(`${emulatorUrl}/_emulator/oauth/authorizations`, {
+      method: 'POST',
+      body: JSON.stringify({ client_id: DEMO_APP.applicationId, scopes: SELLER_SCOPES, redirect_uri: REDIRECT_URI, merchant_id: merchant.id }),
+    });
+    const token = await new SquareClient({ baseUrl: emulatorUrl, maxRetries: 0 }).oAuth.obtainToken({
+      clientId: DEMO_APP.applicationId,
+      clientSecret: DEMO_APP.applicationSecret,
+      grantType: 'authorization_code',
+      code: new URL(redirect_url).searchParams.get('code')!,
+      redirectUri: REDIRECT_URI,
+    });
+    return {
+      merchantId: token.merchantId!,
+      businessName: merchant.business_name ?? null,
+      scopes: SELLER_SCOPES,
+      tokens: { accessToken: token.accessToken!, refreshToken: token.refreshToken, expiresAt: token.expiresAt! },
+    };
+  };
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(concurrency, count) }, async () => {
+      while (next < count) {
+        next++;
+        grants.push(await one());
+      }
+    }),
+  );
+  return grants;
+}
+
+/** The emulator's clock as the vault and refresher take it, kept in step by moving it through the control plane. */
+export async function emulatorClock(emulatorUrl: string) {
+  let offsetMs = (await emulatorJson(`${emulatorUrl}/_emulator/clock`)).offset_ms as number;
+  return {
+    now: () => new Date(Date.now() + offsetMs),
+    advance: async (ms: number) => {
+      offsetMs = (await emulatorJson(`${emulatorUrl}/_emulator/clock`, { method: 'POST', body: JSON.stringify({ advance_ms: ms }) })).offset_ms;
+    },
+  };
+}
+
+/** Whether `accessToken` works against the emulator now: it reads its seller's profile. */
+export async function tokenWorks(emulatorUrl: string, accessToken: string, merchantId: string): Promise<boolean> {
+  const response = await fetch(`${emulatorUrl}/v2/merchants/me`, { headers: { authorization: `Bearer ${accessToken}` } });
+  return response.ok && ((await response.json()) as { merchant: { id: string } }).merchant.id === merchantId;
+}

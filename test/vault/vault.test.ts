@@ -254,6 +254,22 @@ for (const backend of VAULT_BACKENDS) {
       expect(await vault.spendConnectFlow('flow-1', expires())).toBe(true);
     });
 
+    it('sets aside a due seller whose tokens do not open, and claims the rest', async () => {
+      const { vault, location, clock } = await fresh();
+      const [lost, fine] = [grant(clock.now()), grant(clock.now())];
+      for (const seller of [lost, fine]) await vault.connect(seller);
+      await location.tamper(`UPDATE vault_sellers SET key_id = 'k0' WHERE merchant_id = '${lost.merchantId}'`);
+      const dueBefore = new Date(clock.now().getTime() + 31 * DAY);
+      expect((await vault.claimDueRefreshes(dueBefore, LEASE, 10)).map((c) => c.merchantId)).toEqual([fine.merchantId]);
+      expect(await vault.seller(lost.merchantId)).toMatchObject({
+        status: 'REFRESH_FAILING',
+        lastRefreshError: `The vault's tokens for ${lost.merchantId} are sealed with key "k0", which VAULT_KEYS does not hold`,
+      });
+      // An hour's wait for its key to come back, while the other's lapsed claim is taken again.
+      clock.advance(LEASE);
+      expect((await vault.claimDueRefreshes(dueBefore, LEASE, 10)).map((c) => c.merchantId)).toEqual([fine.merchantId]);
+    });
+
     it('keeps no token at rest in clear, nor in base64 or hex', async () => {
       const { vault, location, clock } = await fresh();
       const sellers = Array.from({ length: 5 }, () => grant(clock.now()));
