@@ -17,7 +17,7 @@ import { openStore, SqliteEventStore } from './store/index.js';
 import { openVault, VaultKeyRing } from './vault/index.js';
 
 /**
- * `npm start`. With SQUARE_ACCESS_TOKEN (or SQUARE_BASE_URL) the gateway serves that
+ * `npm start`. With SQUARE_ACCESS_TOKEN (or SQUARE_BASE_URL, or a SQUARE_APPLICATION_ID) the gateway serves that
  * Square. Without, it first starts the built-in emulator with the demo merchant and
  * points the gateway at it over HTTP, exactly as it would at Square.
  */
@@ -126,7 +126,9 @@ if (gateway.webhooks) {
 } else banner.push('Square webhooks:  off (set SQUARE_WEBHOOK_SIGNATURE_KEY and SQUARE_WEBHOOK_URL)');
 if (oauth) {
   const where = vaultDatabase.databaseUrl ? 'PostgreSQL' : vaultDatabase.sqlitePath === ':memory:' ? 'memory, sealed with a key made for this session' : vaultDatabase.sqlitePath;
-  banner.push(`Connect a seller: ${new URL(CONNECT_PATH, url).toString()}  (Square application ${oauth.applicationId}; tokens kept in ${where})`);
+  // Sellers reach the connect route where Square sends them back, beside the callback (a proxy may mount both under a path).
+  const connectUrl = oauth.redirectUrl ? new URL('connect', oauth.redirectUrl) : new URL(CONNECT_PATH, url);
+  banner.push(`Connect a seller: ${connectUrl.toString()}  (Square application ${oauth.applicationId}; tokens kept in ${where})`);
 } else banner.push('Connect a seller: off (set SQUARE_APPLICATION_ID; see "Partners: connecting sellers")');
 // The Redis URL may hold a password, so it is not printed.
 if (gateway.webhooks || config.redisUrl) {

@@ -164,14 +164,14 @@ const variables = z.object({
 });
 
 /**
- * The variables and the rules across them. Demo mode: neither a token nor a base URL, so
- * `npm start` runs the emulator. The rules read only variables that stay strings, so they
+ * The variables and the rules across them. Demo mode: neither a token, a base URL nor a Square
+ * application sellers connect to, so `npm start` runs the emulator. The rules read only variables that stay strings, so they
  * are checked even when another variable is wrong, and every problem is reported at once.
  */
 export const gatewayVariables = variables.superRefine(crossVariableRules, { when: () => true });
 
 function crossVariableRules(env: z.output<typeof variables>, ctx: z.RefinementCtx): void {
-  const demo = !env.SQUARE_ACCESS_TOKEN && !env.SQUARE_BASE_URL;
+  const demo = demoMode(env);
   if (env.GATEWAY_AUTH === 'server' && env.SQUARE_ACCESS_TOKEN && !env.GATEWAY_API_KEYS && !env.GATEWAY_API_KEYS_FILE) {
     ctx.addIssue({
       code: 'custom',
@@ -195,24 +195,23 @@ function crossVariableRules(env: z.output<typeof variables>, ctx: z.RefinementCt
 
 /**
  * Connecting sellers needs the whole application, one way to prove the gateway is it (its secret, or PKCE), a callback
- * Square knows, and keys to seal the sellers' tokens with; the demo's callback is its own address and its key made up.
+ * Square knows, and keys to seal the sellers' tokens with. The demo brings the emulator's application (the settings
+ * that shape a flow apply to it), calls back to its own address and makes a key for the session.
  */
 function oauthRules(env: z.output<typeof variables>, demo: boolean, ctx: z.RefinementCtx): void {
   const issue = (message: string) => ctx.addIssue({ code: 'custom', message });
   const app = env.SQUARE_APPLICATION_ID;
   if (!app) {
-    // The demo connects sellers to the emulator's demo application, which these settings then apply to; its secret is known.
     const stray = (['SQUARE_APPLICATION_SECRET', ...(demo ? [] : (['OAUTH_REDIRECT_URL', 'OAUTH_SCOPES', 'OAUTH_PKCE'] as const))] as const).filter(
       (name) => env[name] !== undefined && env[name] !== false,
     );
     if (stray.length > 0) issue(`${stray.join(', ')} ${stray.length > 1 ? 'are' : 'is'} set without SQUARE_APPLICATION_ID: set the application sellers connect to.`);
     return;
   }
-  // The demo makes a key for the session, its vault kept in memory.
-  if (!demo && env.VAULT_KEYS === undefined) {
+  if (env.VAULT_KEYS === undefined) {
     issue("SQUARE_APPLICATION_ID is set without VAULT_KEYS: connected sellers' tokens are stored encrypted with them. Set VAULT_KEYS=k1:<32 random bytes in base64> (openssl rand -base64 32).");
   }
-  if (!demo && !env.OAUTH_REDIRECT_URL) issue('SQUARE_APPLICATION_ID is set without OAUTH_REDIRECT_URL: set the callback URL exactly as registered for the application at Square.');
+  if (!env.OAUTH_REDIRECT_URL) issue('SQUARE_APPLICATION_ID is set without OAUTH_REDIRECT_URL: set the callback URL exactly as registered for the application at Square.');
   if (env.OAUTH_PKCE && env.SQUARE_APPLICATION_SECRET) issue('OAUTH_PKCE=true is for a public client, which has no secret: unset SQUARE_APPLICATION_SECRET, or OAUTH_PKCE.');
   if (!env.OAUTH_PKCE && !env.SQUARE_APPLICATION_SECRET) issue('SQUARE_APPLICATION_ID is set without SQUARE_APPLICATION_SECRET: set the secret, or OAUTH_PKCE=true for a public client.');
 }
@@ -225,11 +224,15 @@ function oauthScopes(raw: string): string[] {
   return scopes;
 }
 
+/** A gateway that sellers connect to serves Square's environment even with no token of its own. */
+const demoMode = (env: Pick<z.output<typeof variables>, 'SQUARE_ACCESS_TOKEN' | 'SQUARE_BASE_URL' | 'SQUARE_APPLICATION_ID'>) =>
+  !env.SQUARE_ACCESS_TOKEN && !env.SQUARE_BASE_URL && !env.SQUARE_APPLICATION_ID;
+
 /** The gateway's settings from its environment; every problem at once in a ConfigError. */
 export function gatewayConfig(env: NodeJS.ProcessEnv): GatewayConfig {
   const v = parseEnv(gatewayVariables, env);
-  const demo = !v.SQUARE_ACCESS_TOKEN && !v.SQUARE_BASE_URL;
-  const squareBaseUrl = v.SQUARE_BASE_URL ?? (v.SQUARE_ACCESS_TOKEN ? SQUARE_BASE_URLS[v.SQUARE_ENVIRONMENT] : undefined);
+  const demo = demoMode(v);
+  const squareBaseUrl = v.SQUARE_BASE_URL ?? (demo ? undefined : SQUARE_BASE_URLS[v.SQUARE_ENVIRONMENT]);
   // A production gateway does not show its schema to strangers unless told to.
   const againstProduction = squareBaseUrl === SQUARE_BASE_URLS.production;
   return {

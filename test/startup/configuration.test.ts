@@ -127,9 +127,17 @@ describe('connecting sellers (Square OAuth)', () => {
     expect(problems(() => gatewayConfig({ SQUARE_APPLICATION_SECRET: 'sq0csp-secret' })).join('\n')).not.toContain('sq0csp-secret');
   });
 
-  it('in demo mode needs neither keys nor a callback URL: the demo makes a key and calls back to its own address', () => {
-    expect(problems(() => gatewayConfig({ SQUARE_APPLICATION_ID: 'EMULATOR-DEMO-APP', SQUARE_APPLICATION_SECRET: 'EMULATOR-DEMO-APP-SECRET' }))).toEqual([]);
-    expect(gatewayConfig({ OAUTH_PKCE: 'true', OAUTH_SCOPES: 'ORDERS_READ' })).toMatchObject({ squareApplicationId: undefined, oauthPkce: true, oauthScopes: ['ORDERS_READ'] });
+  it("serves Square's environment for an application of its own, with no token: only the demo has no application", () => {
+    const { SQUARE_ACCESS_TOKEN: _token, GATEWAY_API_KEYS: _keys, ...tokenless } = { ...APP, SQUARE_APPLICATION_SECRET: 'sq0csp-secret' };
+    expect(gatewayConfig(tokenless)).toMatchObject({ squareBaseUrl: 'https://connect.squareupsandbox.com', squareToken: undefined, logFormat: 'json' });
+    expect(gatewayConfig({ ...tokenless, SQUARE_ENVIRONMENT: 'production' }).squareBaseUrl).toBe('https://connect.squareup.com');
+    // The demo connects sellers to the emulator's demo application; PKCE and the permissions apply to it.
+    expect(gatewayConfig({ OAUTH_PKCE: 'true', OAUTH_SCOPES: 'ORDERS_READ' })).toMatchObject({
+      squareBaseUrl: undefined,
+      squareApplicationId: undefined,
+      oauthPkce: true,
+      oauthScopes: ['ORDERS_READ'],
+    });
     expect(problems(() => gatewayConfig({ SQUARE_APPLICATION_SECRET: 'sq0csp-secret' }))).toEqual([
       'SQUARE_APPLICATION_SECRET is set without SQUARE_APPLICATION_ID: set the application sellers connect to.',
     ]);
