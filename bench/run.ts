@@ -9,6 +9,7 @@ import { benchMesh } from './mesh.js';
 import { benchReadPlan } from './read-plan.js';
 import { benchStorm } from './storm.js';
 import { benchStorefront } from './storefront.js';
+import { benchVaultRefresh } from './vault-refresh.js';
 import { benchWebhooks } from './webhooks.js';
 
 /**
@@ -26,6 +27,7 @@ const BENCHES: Record<string, () => Promise<unknown>> = {
   storm: () => benchStorm(Number(process.env.BENCH_SECONDS ?? 10)),
   fleet: () => benchFleet(Number(process.env.BENCH_SECONDS ?? 10)),
   storefront: () => benchStorefront(Number(process.env.BENCH_REPEATS ?? 50)),
+  'vault-refresh': () => benchVaultRefresh(Number(process.env.BENCH_SELLERS ?? 1000)),
   cache: () => benchCache(Number(process.env.BENCH_REPEATS ?? 200), Number(process.env.BENCH_CHANGES ?? 20)),
 };
 

@@ -68,7 +68,7 @@ const application = config.squareApplicationId
   ? { applicationId: config.squareApplicationId, applicationSecret: config.squareApplicationSecret }
   : emulator && { applicationId: DEMO_APPLICATION.clientId, applicationSecret: config.oauthPkce ? undefined : DEMO_APPLICATION.secret };
 // The demo seals tokens with a key made for the session, so its vault is in memory: a file or PostgreSQL would keep rows no later key opens.
-const vaultKeys = config.vaultKeys ?? (emulator ? VaultKeyRing.ephemeral() : undefined);
+const vaultKeys = config.vaultKeys ?? (emulator ? VaultKeyRing.parse(`demo:${randomBytes(32).toString('base64')}`) : undefined);
 const vaultDatabase = config.vaultKeys ? { databaseUrl: config.databaseUrl, sqlitePath } : { sqlitePath: ':memory:' };
 const vault =
   application && vaultKeys

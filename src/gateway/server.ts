@@ -121,8 +121,6 @@ export interface Gateway {
   forgetCachedReads(): Promise<void>;
   /** With the `webhooks` option: the processor applying received events, and the URL they must be signed with. */
   webhooks?: { processor: EventProcessor; notificationUrl(): string };
-  /** With the `vault` option's `refresher`: the renewal of sellers' tokens, started with the gateway and stopped by `close`. */
-  refresher?: TokenRefresher;
 }
 
 /** The GraphQL gateway over one Square (real or emulated): yoga on a plain Node HTTP server. */
@@ -247,7 +245,6 @@ export function createGateway(options: GatewayOptions): Gateway {
   return {
     server,
     webhooks: webhooks && { processor: webhooks.receiver.processor, notificationUrl: webhooks.notificationUrl },
-    ...(vault?.refresher ? { refresher: vault.refresher } : {}),
     forgetCachedReads: async () => {
       await cache?.clear();
     },

@@ -54,9 +54,9 @@ export class VaultKeyRing {
     return new VaultKeyRing(keys, entries[0]!.slice(0, entries[0]!.indexOf(':')));
   }
 
-  /** A ring of one new random key: for a vault whose contents need not outlive the process (the in-memory demo). */
-  static ephemeral(): VaultKeyRing {
-    return new VaultKeyRing(new Map([['ephemeral', randomBytes(KEY_BYTES)]]), 'ephemeral');
+  /** The keys that open but no longer seal: what a rotation re-seals from. */
+  get olderKeyIds(): string[] {
+    return [...this.keys.keys()].filter((id) => id !== this.currentKeyId);
   }
 
   seal(plaintext: string, merchantId: string): Sealed {

@@ -3,6 +3,7 @@ import type pg from 'pg';
 import { isConnectionLost, migrate, onClient, openPool, type PoolOptions } from '../store/postgres-connection.js';
 import type { VaultKeyRing } from './cipher.js';
 import {
+  countsByKey,
   countsByStatus,
   normalizedTime,
   openTokens,
@@ -210,10 +211,10 @@ export class PostgresSellerVault implements SellerVault {
   private async resealBatch(client: pg.PoolClient): Promise<number> {
     await client.query('BEGIN');
     try {
+      // Rows sealed with a key the ring lacks cannot be re-sealed: they stay as they are, and summary() names their key.
       const { rows } = await client.query<SealedRow>(
-        `SELECT merchant_id, key_id, sealed_tokens FROM vault_sellers WHERE key_id IS NOT NULL AND key_id <> $1
-         LIMIT $2 FOR UPDATE SKIP LOCKED`,
-        [this.keys.currentKeyId, ROTATION_BATCH],
+        'SELECT merchant_id, key_id, sealed_tokens FROM vault_sellers WHERE key_id = ANY($1::text[]) LIMIT $2 FOR UPDATE SKIP LOCKED',
+        [this.keys.olderKeyIds, ROTATION_BATCH],
       );
       const sealed = rows.map((row) => resealed(this.keys, row.merchant_id, { keyId: row.key_id, data: row.sealed_tokens }));
       await client.query(
@@ -241,15 +242,24 @@ export class PostgresSellerVault implements SellerVault {
   }
 
   async summary(): Promise<VaultSummary> {
-    const [counts, oldest] = await Promise.all([
+    const [counts, oldest, keys] = await Promise.all([
       this.query<{ status: SellerStatus; count: string }>('SELECT status, count(*) AS count FROM vault_sellers GROUP BY status', [], { rerun: true }),
       this.query<{ at: Date | null }>(
         "SELECT min(coalesce(last_refreshed_at, connected_at)) AS at FROM vault_sellers WHERE status <> 'DISCONNECTED'",
         [],
         { rerun: true },
       ),
+      this.query<{ key_id: string; count: string }>(
+        'SELECT key_id, count(*) AS count FROM vault_sellers WHERE key_id IS NOT NULL GROUP BY key_id ORDER BY key_id',
+        [],
+        { rerun: true },
+      ),
     ]);
-    return { sellers: countsByStatus(counts.rows), oldestTokenObtainedAt: oldest.rows[0]?.at?.toISOString() ?? null };
+    return {
+      sellers: countsByStatus(counts.rows),
+      oldestTokenObtainedAt: oldest.rows[0]?.at?.toISOString() ?? null,
+      sealedWith: countsByKey(keys.rows),
+    };
   }
 
   async close(): Promise<void> {

@@ -102,5 +102,10 @@ export function countsByStatus(rows: ReadonlyArray<{ status: SellerStatus; count
   return counts;
 }
 
+/** Sellers per key id. */
+export function countsByKey(rows: ReadonlyArray<{ key_id: string; count: number | string }>): Record<string, number> {
+  return Object.fromEntries(rows.map((row) => [row.key_id, Number(row.count)]));
+}
+
 /** How many rows one rotation step re-seals in one transaction. */
 export const ROTATION_BATCH = 500;

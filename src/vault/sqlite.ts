@@ -3,6 +3,7 @@ import type Database from 'better-sqlite3';
 import { openSqliteFile } from '../store/sqlite-file.js';
 import type { VaultKeyRing } from './cipher.js';
 import {
+  countsByKey,
   countsByStatus,
   normalizedTime,
   openTokens,
@@ -114,8 +115,9 @@ export class SqliteSellerVault implements SellerVault {
       recordRejection: db.prepare<{ merchant: string; error: string }>(
         'UPDATE vault_sellers SET refresh_failures = refresh_failures + 1, last_refresh_error = :error WHERE merchant_id = :merchant',
       ),
-      staleKeys: db.prepare<{ key: string; limit: number }, SealedRow>(
-        'SELECT merchant_id, key_id, sealed_tokens FROM vault_sellers WHERE key_id IS NOT NULL AND key_id <> :key LIMIT :limit',
+      // Rows sealed with a key the ring lacks cannot be re-sealed: they stay as they are, and summary() names their key.
+      olderKeys: db.prepare<{ keys: string; limit: number }, SealedRow>(
+        'SELECT merchant_id, key_id, sealed_tokens FROM vault_sellers WHERE key_id IN (SELECT value FROM json_each(:keys)) LIMIT :limit',
       ),
       reseal: db.prepare<{ merchant: string; old: string; key: string; sealed: Buffer }>(
         'UPDATE vault_sellers SET key_id = :key, sealed_tokens = :sealed WHERE merchant_id = :merchant AND key_id = :old',
@@ -123,6 +125,9 @@ export class SqliteSellerVault implements SellerVault {
       forgetFlows: db.prepare<[string]>('DELETE FROM vault_connect_flows WHERE expires_at <= ?'),
       spendFlow: db.prepare<[string, string]>('INSERT INTO vault_connect_flows (flow_id, expires_at) VALUES (?, ?) ON CONFLICT (flow_id) DO NOTHING'),
       counts: db.prepare<[], { status: SellerStatus; count: number }>('SELECT status, count(*) AS count FROM vault_sellers GROUP BY status'),
+      keys: db.prepare<[], { key_id: string; count: number }>(
+        'SELECT key_id, count(*) AS count FROM vault_sellers WHERE key_id IS NOT NULL GROUP BY key_id ORDER BY key_id',
+      ),
       oldest: db.prepare<[], { at: string | null }>(
         "SELECT min(coalesce(last_refreshed_at, connected_at)) AS at FROM vault_sellers WHERE status <> 'DISCONNECTED'",
       ),
@@ -222,7 +227,7 @@ export class SqliteSellerVault implements SellerVault {
     let count = 0;
     for (;;) {
       const batch = this.db.transaction(() => {
-        const rows = this.statements.staleKeys.all({ key: this.keys.currentKeyId, limit: ROTATION_BATCH });
+        const rows = this.statements.olderKeys.all({ keys: JSON.stringify(this.keys.olderKeyIds), limit: ROTATION_BATCH });
         for (const row of rows) {
           const sealed = resealed(this.keys, row.merchant_id, { keyId: row.key_id, data: row.sealed_tokens });
           this.statements.reseal.run({ merchant: row.merchant_id, old: row.key_id, key: sealed.keyId, sealed: sealed.data });
@@ -242,7 +247,11 @@ export class SqliteSellerVault implements SellerVault {
   }
 
   async summary(): Promise<VaultSummary> {
-    return { sellers: countsByStatus(this.statements.counts.all()), oldestTokenObtainedAt: this.statements.oldest.get()?.at ?? null };
+    return {
+      sellers: countsByStatus(this.statements.counts.all()),
+      oldestTokenObtainedAt: this.statements.oldest.get()?.at ?? null,
+      sealedWith: countsByKey(this.statements.keys.all()),
+    };
   }
 
   async close(): Promise<void> {

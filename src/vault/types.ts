@@ -92,9 +92,9 @@ export interface SellerVault {
    * callback), in the one database a fleet shares. Flows past `expiresAt` are forgotten: their state is refused by its date.
    */
   spendConnectFlow(flowId: string, expiresAt: Date): Promise<boolean>;
-  /** Re-seals with the current key every seller's tokens sealed with an older one; returns how many. */
+  /** Re-seals with the current key every seller's tokens sealed with an older key of the ring; returns how many. */
   rotateKeys(): Promise<number>;
-  /** What metrics and /readyz show: sellers per status, and the oldest access token held. */
+  /** What metrics, /readyz and `npm run vault:rotate` show: sellers per status, the oldest access token held, the keys in use. */
   summary(): Promise<VaultSummary>;
   close(): Promise<void>;
 }
@@ -103,4 +103,6 @@ export interface VaultSummary {
   sellers: Record<SellerStatus, number>;
   /** When the oldest access token the vault holds was obtained (at connect or its last renewal), ISO 8601; null when it holds none. */
   oldestTokenObtainedAt: string | null;
+  /** Sellers whose tokens are sealed with each key id: a key no longer listed here may leave VAULT_KEYS. */
+  sealedWith: Record<string, number>;
 }

@@ -188,7 +188,7 @@ for (const backend of VAULT_BACKENDS) {
 
     it('sums sellers per status and dates the oldest token held', async () => {
       const { vault, clock } = await fresh();
-      expect(await vault.summary()).toEqual({ sellers: { CONNECTED: 0, REFRESH_FAILING: 0, DISCONNECTED: 0 }, oldestTokenObtainedAt: null });
+      expect(await vault.summary()).toEqual({ sellers: { CONNECTED: 0, REFRESH_FAILING: 0, DISCONNECTED: 0 }, oldestTokenObtainedAt: null, sealedWith: {} });
       const first = clock.now().toISOString();
       const sellers = [grant(clock.now()), grant(clock.now()), grant(clock.now())];
       for (const seller of sellers) {
@@ -198,7 +198,7 @@ for (const backend of VAULT_BACKENDS) {
       await vault.disconnect(sellers[2]!.merchantId, 'TOKEN_REJECTED');
       const [claim] = await vault.claimDueRefreshes(new Date(clock.now().getTime() + 31 * DAY), LEASE, 1);
       await vault.refreshFailed(claim!, 'INTERNAL_SERVER_ERROR', 1000);
-      expect(await vault.summary()).toEqual({ sellers: { CONNECTED: 1, REFRESH_FAILING: 1, DISCONNECTED: 1 }, oldestTokenObtainedAt: first });
+      expect(await vault.summary()).toEqual({ sellers: { CONNECTED: 1, REFRESH_FAILING: 1, DISCONNECTED: 1 }, oldestTokenObtainedAt: first, sealedWith: { k1: 2 } });
     });
 
     it('keeps every seller readable through a key rotation, and re-seals every row with the new key', async () => {
@@ -211,12 +211,19 @@ for (const backend of VAULT_BACKENDS) {
 
       const rotating = await open(`${k2},${k1}`);
       for (const seller of sellers.slice(1)) expect(await rotating.accessToken(seller.merchantId)).toBe(seller.tokens.accessToken);
-      expect(await rotating.rotateKeys()).toBe(11);
+      // A renewal seals with the new key by itself; the rotation does the rest.
+      const [claim] = await rotating.claimDueRefreshes(new Date(clock.now().getTime() + 31 * DAY), LEASE, 1);
+      await rotating.refreshed(claim!, { ...grant(clock.now()).tokens, refreshToken: claim!.refreshToken });
+      expect((await rotating.summary()).sealedWith).toEqual({ k1: 10, k2: 1 });
+      expect(await rotating.rotateKeys()).toBe(10);
       expect(await rotating.rotateKeys()).toBe(0);
+      expect((await rotating.summary()).sealedWith).toEqual({ k2: 11 });
 
       // k1 is gone: every row opens with k2 alone, and every seller is still connected.
       const rotated = await open(k2);
-      for (const seller of sellers.slice(1)) expect(await rotated.accessToken(seller.merchantId)).toBe(seller.tokens.accessToken);
+      const renewed = sellers.find((seller) => seller.merchantId === claim!.merchantId)!;
+      for (const seller of sellers.slice(1)) if (seller !== renewed) expect(await rotated.accessToken(seller.merchantId)).toBe(seller.tokens.accessToken);
+      expect(await rotated.accessToken(renewed.merchantId)).toMatch(/^EAAAEMU/);
       expect((await rotated.summary()).sellers).toEqual({ CONNECTED: 11, REFRESH_FAILING: 0, DISCONNECTED: 1 });
       // A vault that lost the key its rows are sealed with says so, naming no key material.
       await expect(vault.accessToken(sellers[1]!.merchantId)).rejects.toThrow(/sealed with key "k2", which VAULT_KEYS does not hold/);
@@ -236,6 +243,9 @@ for (const backend of VAULT_BACKENDS) {
       await location.tamper(`UPDATE vault_sellers SET key_id = 'k0' WHERE merchant_id = '${altered.merchantId}'`);
       await expect(vault.accessToken(altered.merchantId)).rejects.toThrow(/sealed with key "k0", which VAULT_KEYS does not hold/);
       expect(await vault.accessToken(victim.merchantId)).toBe(victim.tokens.accessToken);
+      // A rotation leaves what it cannot open as it is, and the summary names its key.
+      expect(await vault.rotateKeys()).toBe(0);
+      expect((await vault.summary()).sealedWith).toEqual({ k0: 1, k1: 2 });
     });
 
     it('records each connect flow once, whichever instance asks first, and forgets it once expired', async () => {
