@@ -165,9 +165,9 @@ const variables = z.object({
 
 /**
  * The variables and the rules across them. Demo mode: neither a token, a base URL nor a Square
- * application sellers connect to, so `npm start` runs the emulator. The rules read only variables
- * that stay strings, so they are checked even when another variable is wrong, and every problem is
- * reported at once.
+ * application sellers connect to, so `npm start` runs the emulator. The rules run even when a
+ * variable is wrong (which they then see as given, e.g. OAUTH_PKCE "yes", never as unset), so that
+ * every problem is reported at once.
  */
 export const gatewayVariables = variables.superRefine(crossVariableRules, { when: () => true });
 
