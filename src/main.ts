@@ -1,19 +1,23 @@
 import { randomBytes } from 'node:crypto';
+import { SCOPES } from './apis/registry.js';
 import { emulatorConfig, type EmulatorProcessConfig } from './emulator/config.js';
 import { DEMO_CUSTOMER_ID, DEMO_TOKEN, DEMO_TOUR_ORDER } from './emulator/seed.js';
+import { DEMO_APPLICATION } from './emulator/domain/oauth.js';
 import { createEmulator, type Emulator } from './emulator/server.js';
 import { watchKeysFile } from './gateway/api-keys-file.js';
 import { ApiKeyRing } from './gateway/api-keys.js';
 import { DEFAULT_GATEWAY_DB, gatewayConfig } from './gateway/config.js';
+import { CONNECT_PATH } from './gateway/connect-paths.js';
 import { createLogger } from './gateway/logger.js';
 import { createGateway } from './gateway/server.js';
 import { otlpTracing } from './gateway/tracing.js';
 import { TrustedDocuments } from './gateway/trusted-documents.js';
 import { exitWith, listenOn, readConfig } from './startup.js';
 import { openStore, SqliteEventStore } from './store/index.js';
+import { openVault, VaultKeyRing } from './vault/index.js';
 
 /**
- * `npm start`. With SQUARE_ACCESS_TOKEN (or SQUARE_BASE_URL) the gateway serves that
+ * `npm start`. With SQUARE_ACCESS_TOKEN (or SQUARE_BASE_URL, or a SQUARE_APPLICATION_ID) the gateway serves that
  * Square. Without, it first starts the built-in emulator with the demo merchant and
  * points the gateway at it over HTTP, exactly as it would at Square.
  */
@@ -59,6 +63,37 @@ const store = signatureKey
 if (emulator && store instanceof SqliteEventStore && sqlitePath === ':memory:') emulator.onReset(() => store.clear());
 const webhooks = store && signatureKey ? { store, signatureKey, notificationUrl: config.webhookUrl, path: config.webhookPath } : undefined;
 
+// Sellers connect to the configured Square application, or in demo mode to the emulator's demo application.
+const application = config.squareApplicationId
+  ? { applicationId: config.squareApplicationId, applicationSecret: config.squareApplicationSecret }
+  : emulator && { applicationId: DEMO_APPLICATION.clientId, applicationSecret: config.oauthPkce ? undefined : DEMO_APPLICATION.secret };
+// The demo seals tokens with a key made for the session, so its vault is in memory: a file or PostgreSQL would keep rows no later key opens.
+const vaultKeys = config.vaultKeys ?? (emulator ? VaultKeyRing.parse(`demo:${randomBytes(32).toString('base64')}`) : undefined);
+const vaultDatabase = config.vaultKeys ? { databaseUrl: config.databaseUrl, sqlitePath } : { sqlitePath: ':memory:' };
+const vault =
+  application && vaultKeys
+    ? await openVault({ ...vaultDatabase, keys: vaultKeys }).catch((error: Error) =>
+        exitWith(`The seller vault could not be opened (${vaultDatabase.databaseUrl ? 'DATABASE_URL' : 'GATEWAY_DB'}): ${error.message}`),
+      )
+    : undefined;
+const oauth = application && vaultKeys && {
+  ...application,
+  redirectUrl: config.oauthRedirectUrl,
+  scopes: config.oauthScopes ?? SCOPES,
+  pkce: config.oauthPkce,
+  keys: vaultKeys,
+};
+// Every instance renews the tokens that fall due (each by one instance of a fleet), as the application: with its secret.
+const refresher = application?.applicationSecret
+  ? {
+      applicationId: application.applicationId,
+      applicationSecret: application.applicationSecret,
+      refreshAfterDays: config.vaultRefreshAfterDays,
+      checkEveryMs: config.vaultRefreshCheckSeconds * 1000,
+      timeoutSeconds: config.squareTimeoutSeconds,
+    }
+  : undefined;
+
 // GraphiQL opens on the example for the demo's featured customer, who has cards, gift cards, orders and payments.
 const exampleVariables = emulator ? { customerId: DEMO_CUSTOMER_ID } : undefined;
 // A first visit also gets the README tour's tabs, whose writes only make sense on the demo's data.
@@ -67,6 +102,8 @@ const cors = { origins: config.corsOrigins, loopback: emulator !== undefined };
 const tracerProvider = await otlpTracing(process.env);
 const gateway = createGateway({
   ...config, squareBaseUrl, squareToken, apiKeys, trustedDocuments, webhooks, exampleVariables, tour, cors, logging: logger, tracerProvider, processMetrics: true,
+  vault: vault && { vault, refresher },
+  oauth,
 });
 const url = await listenOn(() => gateway.listen(config.port, config.host), {
   ...config, portVariable: 'PORT', hostVariable: 'HOST', command: 'npm start',
@@ -87,6 +124,12 @@ if (gateway.webhooks) {
   const where = config.databaseUrl ? 'PostgreSQL' : sqlitePath === ':memory:' ? 'memory, reset with the emulator' : sqlitePath;
   banner.push(`Square webhooks:  ${gateway.webhooks.notificationUrl()}  (events kept in ${where})`);
 } else banner.push('Square webhooks:  off (set SQUARE_WEBHOOK_SIGNATURE_KEY and SQUARE_WEBHOOK_URL)');
+if (oauth) {
+  const where = vaultDatabase.databaseUrl ? 'PostgreSQL' : vaultDatabase.sqlitePath === ':memory:' ? 'memory, sealed with a key made for this session' : vaultDatabase.sqlitePath;
+  // Sellers reach the connect route where Square sends them back, beside the callback (a proxy may mount both under a path).
+  const connectUrl = oauth.redirectUrl ? new URL('connect', oauth.redirectUrl) : new URL(CONNECT_PATH, url);
+  banner.push(`Connect a seller: ${connectUrl.toString()}  (Square application ${oauth.applicationId}; tokens kept in ${where})`);
+} else banner.push('Connect a seller: off (set SQUARE_APPLICATION_ID; see "Partners: connecting sellers")');
 // The Redis URL may hold a password, so it is not printed.
 if (gateway.webhooks || config.redisUrl) {
   banner.push(`Live updates:     subscriptions over SSE at ${url}  (${config.redisUrl ? 'Redis pub/sub across instances' : 'in-process pub/sub'})`);
@@ -101,6 +144,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
       .close({ drainDelayMs: config.shutdownDelayMs })
       .then(() => emulator?.close())
       .then(() => store?.close())
+      .then(() => vault?.close())
       // The spans of the last requests are exported before the process ends.
       .then(() => tracerProvider?.shutdown())
       .then(() => process.exit(0));

@@ -5,6 +5,7 @@ import { SQUARE_BASE_URLS } from '../square/client.js';
 import { VaultKeyRing } from '../vault/cipher.js';
 import { DEFAULT_CHECK_EVERY_MS, DEFAULT_REFRESH_AFTER_DAYS } from '../vault/refresher.js';
 import { DEFAULT_WEBHOOK_PATH } from '../webhooks/index.js';
+import { CONNECT_CALLBACK_PATH } from './connect-paths.js';
 import { corsOrigins } from './cors.js';
 
 /** Largest request body (GraphQL or webhook) when MAX_BODY_BYTES is unset: far above any real operation or Square notification. */
@@ -80,6 +81,16 @@ export interface GatewayConfig {
   introspection: boolean;
   /** After SIGTERM: how long the gateway goes on serving, `/readyz` answering 503, before it stops accepting. */
   shutdownDelayMs: number;
+  /** The Square application sellers connect to (`/oauth/square/connect`); the demo uses the emulator's demo application. */
+  squareApplicationId: string | undefined;
+  /** Its secret, for a confidential client; absent with PKCE (a public client). */
+  squareApplicationSecret: string | undefined;
+  /** The callback URL as registered at Square; unset, the gateway's own loopback address (the demo). */
+  oauthRedirectUrl: string | undefined;
+  /** The permissions asked of a seller; unset, every permission the schema uses. */
+  oauthScopes: readonly string[] | undefined;
+  /** Connect with PKCE (S256) instead of the application secret. */
+  oauthPkce: boolean;
 }
 
 /** Levels of the gateway's log, most to least verbose, and `silent`. */
@@ -142,17 +153,26 @@ const variables = z.object({
   // OpenTelemetry's own variables: src/gateway/tracing.ts and its exporter read them from the environment; checked here.
   OTEL_EXPORTER_OTLP_ENDPOINT: url(['http:', 'https:'], 'an http(s) URL').optional().describe('OTLP/HTTP collector to export traces to.'),
   OTEL_SERVICE_NAME: z.string().default('square-graphql-gateway').describe("The service name on the gateway's spans."),
+  SQUARE_APPLICATION_ID: z.string().optional().describe('The Square application sellers connect to through OAuth.'),
+  SQUARE_APPLICATION_SECRET: z.string().optional().meta({ description: "The Square application's secret (a confidential client).", ...secret }),
+  OAUTH_REDIRECT_URL: url(['http:', 'https:'], 'an http(s) URL')
+    .refine((raw) => new URL(raw).pathname.endsWith(CONNECT_CALLBACK_PATH), { error: `must end in ${CONNECT_CALLBACK_PATH}, where the gateway completes a connection` })
+    .optional()
+    .describe('The OAuth callback URL, exactly as registered at Square.'),
+  OAUTH_SCOPES: readBy(oauthScopes).optional().describe('The Square permissions asked of a connecting seller; unset: every one the schema uses.'),
+  OAUTH_PKCE: boolean().default(false).describe('Connect sellers with PKCE (a public client, no secret).'),
 });
 
 /**
- * The variables and the rules across them. Demo mode: neither a token nor a base URL, so
- * `npm start` runs the emulator. The rules read only variables that stay strings, so they
- * are checked even when another variable is wrong, and every problem is reported at once.
+ * The variables and the rules across them. Demo mode: neither a token, a base URL nor a Square
+ * application sellers connect to, so `npm start` runs the emulator. The rules run even when a
+ * variable is wrong (which they then see as given, e.g. OAUTH_PKCE "yes", never as unset), so that
+ * every problem is reported at once.
  */
 export const gatewayVariables = variables.superRefine(crossVariableRules, { when: () => true });
 
 function crossVariableRules(env: z.output<typeof variables>, ctx: z.RefinementCtx): void {
-  const demo = !env.SQUARE_ACCESS_TOKEN && !env.SQUARE_BASE_URL;
+  const demo = demoMode(env);
   if (env.GATEWAY_AUTH === 'server' && env.SQUARE_ACCESS_TOKEN && !env.GATEWAY_API_KEYS && !env.GATEWAY_API_KEYS_FILE) {
     ctx.addIssue({
       code: 'custom',
@@ -171,13 +191,49 @@ function crossVariableRules(env: z.output<typeof variables>, ctx: z.RefinementCt
   if (env.GATEWAY_API_KEYS && env.GATEWAY_API_KEYS_FILE) {
     ctx.addIssue({ code: 'custom', message: 'GATEWAY_API_KEYS and GATEWAY_API_KEYS_FILE are both set: set one.' });
   }
+  oauthRules(env, demo, ctx);
 }
+
+/**
+ * Connecting sellers needs the whole application, one way to prove the gateway is it (its secret, or PKCE), a callback
+ * Square knows, and keys to seal the sellers' tokens with. The demo brings the emulator's application (the settings
+ * that shape a flow apply to it), calls back to its own address and makes a key for the session.
+ */
+function oauthRules(env: z.output<typeof variables>, demo: boolean, ctx: z.RefinementCtx): void {
+  const issue = (message: string) => ctx.addIssue({ code: 'custom', message });
+  const app = env.SQUARE_APPLICATION_ID;
+  if (!app) {
+    const stray = (['SQUARE_APPLICATION_SECRET', ...(demo ? [] : (['OAUTH_REDIRECT_URL', 'OAUTH_SCOPES', 'OAUTH_PKCE'] as const))] as const).filter(
+      (name) => env[name] !== undefined && env[name] !== false,
+    );
+    if (stray.length > 0) issue(`${stray.join(', ')} ${stray.length > 1 ? 'are' : 'is'} set without SQUARE_APPLICATION_ID: set the application sellers connect to.`);
+    return;
+  }
+  if (env.VAULT_KEYS === undefined) {
+    issue("SQUARE_APPLICATION_ID is set without VAULT_KEYS: connected sellers' tokens are stored encrypted with them. Set VAULT_KEYS=k1:<32 random bytes in base64> (openssl rand -base64 32).");
+  }
+  if (!env.OAUTH_REDIRECT_URL) issue('SQUARE_APPLICATION_ID is set without OAUTH_REDIRECT_URL: set the callback URL exactly as registered for the application at Square.');
+  if (env.OAUTH_PKCE && env.SQUARE_APPLICATION_SECRET) issue('OAUTH_PKCE=true is for a public client, which has no secret: unset SQUARE_APPLICATION_SECRET, or OAUTH_PKCE.');
+  if (!env.OAUTH_PKCE && !env.SQUARE_APPLICATION_SECRET) issue('SQUARE_APPLICATION_ID is set without SQUARE_APPLICATION_SECRET: set the secret, or OAUTH_PKCE=true for a public client.');
+}
+
+/** OAUTH_SCOPES: Square's permission names, separated by commas or spaces. */
+function oauthScopes(raw: string): string[] {
+  const scopes = [...new Set(raw.split(/[\s,]+/).filter(Boolean))];
+  const bad = scopes.filter((scope) => !/^[A-Z][A-Z_]*$/.test(scope));
+  if (scopes.length === 0 || bad.length > 0) throw new Error(`OAUTH_SCOPES must list Square permissions such as CUSTOMERS_READ,ORDERS_READ${bad.length > 0 ? `, got "${bad.join('", "')}"` : ''}`);
+  return scopes;
+}
+
+/** A gateway that sellers connect to serves Square's environment even with no token of its own. */
+const demoMode = (env: Pick<z.output<typeof variables>, 'SQUARE_ACCESS_TOKEN' | 'SQUARE_BASE_URL' | 'SQUARE_APPLICATION_ID'>) =>
+  !env.SQUARE_ACCESS_TOKEN && !env.SQUARE_BASE_URL && !env.SQUARE_APPLICATION_ID;
 
 /** The gateway's settings from its environment; every problem at once in a ConfigError. */
 export function gatewayConfig(env: NodeJS.ProcessEnv): GatewayConfig {
   const v = parseEnv(gatewayVariables, env);
-  const demo = !v.SQUARE_ACCESS_TOKEN && !v.SQUARE_BASE_URL;
-  const squareBaseUrl = v.SQUARE_BASE_URL ?? (v.SQUARE_ACCESS_TOKEN ? SQUARE_BASE_URLS[v.SQUARE_ENVIRONMENT] : undefined);
+  const demo = demoMode(v);
+  const squareBaseUrl = v.SQUARE_BASE_URL ?? (demo ? undefined : SQUARE_BASE_URLS[v.SQUARE_ENVIRONMENT]);
   // A production gateway does not show its schema to strangers unless told to.
   const againstProduction = squareBaseUrl === SQUARE_BASE_URLS.production;
   return {
@@ -217,5 +273,10 @@ export function gatewayConfig(env: NodeJS.ProcessEnv): GatewayConfig {
     graphiql: v.GRAPHIQL ?? !againstProduction,
     introspection: v.INTROSPECTION ?? !againstProduction,
     shutdownDelayMs: v.SHUTDOWN_DELAY_MS,
+    squareApplicationId: v.SQUARE_APPLICATION_ID,
+    squareApplicationSecret: v.SQUARE_APPLICATION_SECRET,
+    oauthRedirectUrl: v.OAUTH_REDIRECT_URL,
+    oauthScopes: v.OAUTH_SCOPES,
+    oauthPkce: v.OAUTH_PKCE,
   };
 }

@@ -21,6 +21,7 @@ import type { SellerVault } from '../vault/index.js';
 import { TokenRefresher, type RefresherOptions } from '../vault/refresher.js';
 import { DEFAULT_WEBHOOK_PATH, webhookReceiver, type EventProcessor, type WebhookReceiver } from '../webhooks/index.js';
 import type { ApiKeyRing } from './api-keys.js';
+import { connectRoutes, type SquareConnectOptions } from './connect-routes.js';
 import { DEFAULT_BODY_TIMEOUT_MS, DEFAULT_MAX_BODY_BYTES, type GatewayConfig } from './config.js';
 import { corsOption, type CorsPolicy } from './cors.js';
 import { costExtension } from './cost-extension.js';
@@ -89,6 +90,8 @@ export type GatewayOptions = Pick<
    * their vault, in /readyz and /metrics, and the renewal of their tokens.
    */
   vault?: GatewayVaultOptions | undefined;
+  /** Sellers connect at /oauth/square/connect to this Square application, into the `vault` option's vault. */
+  oauth?: SquareConnectOptions | undefined;
 };
 
 export interface GatewayVaultOptions {
@@ -129,6 +132,7 @@ export interface Gateway {
 
 /** The GraphQL gateway over one Square (real or emulated): yoga on a plain Node HTTP server. */
 export function createGateway(options: GatewayOptions): Gateway {
+  if (options.oauth && !options.vault) throw new Error('connecting sellers (the oauth option) needs the vault their tokens are stored in');
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const bodyTimeoutMs = options.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS;
   const [graphiqlOn, introspection] = [options.graphiql ?? true, options.introspection ?? true];
@@ -186,6 +190,9 @@ export function createGateway(options: GatewayOptions): Gateway {
       metricsPlugin(metrics, options.metricsToken),
       ...(traces ? [traces.plugin] : []),
       rootPage('/graphql', { graphiql: graphiqlOn }),
+      ...(options.oauth && options.vault
+        ? [connectRoutes({ ...options.oauth, vault: options.vault.vault, squareBaseUrl: options.squareBaseUrl, timeoutInSeconds: options.squareTimeoutSeconds, logger })]
+        : []),
       csrfPrevention(),
       health({
         store: options.webhooks?.store,

@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
 
 /** AES-256-GCM: a 32-byte key, a random 96-bit IV per encryption (GCM's native size), a 128-bit tag. */
 const ALGORITHM = 'aes-256-gcm';
@@ -81,6 +81,15 @@ export class VaultKeyRing {
         `The vault's tokens for ${merchantId} do not open with key "${sealed.keyId}": the key changed under that id, or the row was altered or belongs to another seller`,
       );
     }
+  }
+
+  /**
+   * Keys for a use other than sealing tokens (the connect flow signs its state with them), one derived
+   * from each key of the ring for `purpose` (HKDF-SHA256), the sealing key's first: what the newest
+   * key signs, the older ones still verify during a rotation, and no key serves two uses.
+   */
+  derivedKeys(purpose: string): Buffer[] {
+    return [...this.keys.values()].map((key) => Buffer.from(hkdfSync('sha256', key, Buffer.alloc(0), `square-graphql-gateway/${purpose}`, KEY_BYTES)));
   }
 }
 

@@ -47,6 +47,11 @@ const MIGRATIONS = {
             CREATE INDEX vault_sellers_due ON vault_sellers (access_token_expires_at) WHERE refreshable AND status <> 'DISCONNECTED';
             CREATE INDEX vault_sellers_key ON vault_sellers (key_id) WHERE key_id IS NOT NULL;`,
     },
+    {
+      version: 2,
+      sql: `CREATE TABLE vault_connect_flows (flow_id TEXT PRIMARY KEY, expires_at TIMESTAMPTZ NOT NULL);
+            CREATE INDEX vault_connect_flows_expiry ON vault_connect_flows (expires_at);`,
+    },
   ],
 };
 
@@ -223,6 +228,17 @@ export class PostgresSellerVault implements SellerVault {
       if (!isConnectionLost(error)) await client.query('ROLLBACK');
       throw error;
     }
+  }
+
+  async spendConnectFlow(flowId: string, expiresAt: Date): Promise<boolean> {
+    // Not run again after a lost connection: a first run that committed unanswered would make the rerun refuse the seller's own callback.
+    const { rowCount } = await this.query(
+      `WITH forgotten AS (DELETE FROM vault_connect_flows WHERE expires_at <= $3)
+       INSERT INTO vault_connect_flows (flow_id, expires_at) VALUES ($1, $2) ON CONFLICT (flow_id) DO NOTHING`,
+      [flowId, expiresAt, this.now()],
+      { rerun: false },
+    );
+    return rowCount === 1;
   }
 
   async summary(): Promise<VaultSummary> {

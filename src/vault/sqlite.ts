@@ -45,6 +45,8 @@ const MIGRATIONS = [
    );
    CREATE INDEX vault_sellers_due ON vault_sellers (access_token_expires_at) WHERE refreshable = 1 AND status <> 'DISCONNECTED';
    CREATE INDEX vault_sellers_key ON vault_sellers (key_id) WHERE key_id IS NOT NULL;`,
+  `CREATE TABLE vault_connect_flows (flow_id TEXT PRIMARY KEY, expires_at TEXT NOT NULL);
+   CREATE INDEX vault_connect_flows_expiry ON vault_connect_flows (expires_at);`,
 ];
 
 type Row = SellerRow<string>;
@@ -120,6 +122,8 @@ export class SqliteSellerVault implements SellerVault {
       reseal: db.prepare<{ merchant: string; old: string; key: string; sealed: Buffer }>(
         'UPDATE vault_sellers SET key_id = :key, sealed_tokens = :sealed WHERE merchant_id = :merchant AND key_id = :old',
       ),
+      forgetFlows: db.prepare<[string]>('DELETE FROM vault_connect_flows WHERE expires_at <= ?'),
+      spendFlow: db.prepare<[string, string]>('INSERT INTO vault_connect_flows (flow_id, expires_at) VALUES (?, ?) ON CONFLICT (flow_id) DO NOTHING'),
       counts: db.prepare<[], { status: SellerStatus; count: number }>('SELECT status, count(*) AS count FROM vault_sellers GROUP BY status'),
       keys: db.prepare<[], { key_id: string; count: number }>(
         'SELECT key_id, count(*) AS count FROM vault_sellers WHERE key_id IS NOT NULL GROUP BY key_id ORDER BY key_id',
@@ -233,6 +237,13 @@ export class SqliteSellerVault implements SellerVault {
       count += batch;
       if (batch < ROTATION_BATCH) return count;
     }
+  }
+
+  async spendConnectFlow(flowId: string, expiresAt: Date): Promise<boolean> {
+    return this.db.transaction(() => {
+      this.statements.forgetFlows.run(this.now());
+      return this.statements.spendFlow.run(flowId, expiresAt.toISOString()).changes === 1;
+    })();
   }
 
   async summary(): Promise<VaultSummary> {

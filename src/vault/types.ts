@@ -87,6 +87,11 @@ export interface SellerVault {
    * False when the claim no longer held.
    */
   refreshFailed(claim: RefreshClaim, error: string, retryInMs: number | undefined): Promise<boolean>;
+  /**
+   * Records that the connect flow `flowId` was completed: true the first time, false ever after (a replayed
+   * callback), in the one database a fleet shares. Flows past `expiresAt` are forgotten: their state is refused by its date.
+   */
+  spendConnectFlow(flowId: string, expiresAt: Date): Promise<boolean>;
   /** Re-seals with the current key every seller's tokens sealed with an older key of the ring; returns how many. */
   rotateKeys(): Promise<number>;
   /** What metrics, /readyz and `npm run vault:rotate` show: sellers per status, the oldest access token held, the keys in use. */

@@ -16,7 +16,7 @@ const TSX = import.meta.resolve('tsx');
 
 /** The settings a developer's shell might carry, which would change what `npm start` does. */
 const CLEAN_ENV = Object.fromEntries(
-  Object.entries(process.env).filter(([name]) => !/^(PORT|HOST|SQUARE_|GATEWAY_|EMULATOR_|DATABASE_URL|REDIS_URL|WEBHOOK_PATH)/.test(name)),
+  Object.entries(process.env).filter(([name]) => !/^(PORT|HOST|SQUARE_|GATEWAY_|EMULATOR_|DATABASE_URL|REDIS_URL|WEBHOOK_PATH|VAULT_KEYS|OAUTH_)/.test(name)),
 );
 
 interface Run {
@@ -116,6 +116,12 @@ describe('npm start in demo mode', () => {
       expect(emulatorUrl).not.toMatch(/:0$/);
       expect(stdout).toContain('events kept in memory');
       expect(existsSync(join(dir, 'data'))).toBe(false);
+      // Sellers connect to the emulator's demo application, their tokens in memory.
+      const connectUrl = /Connect a seller: (\S+) {2}\(Square application EMULATOR-DEMO-APP; tokens kept in memory/.exec(stdout)![1]!;
+      const connect = await fetch(connectUrl, { redirect: 'manual' });
+      const authorize = new URL(connect.headers.get('location')!);
+      expect(authorize.origin + authorize.pathname).toBe(`${emulatorUrl}/oauth2/authorize`);
+      expect(authorize.searchParams.get('client_id')).toBe('EMULATOR-DEMO-APP');
 
       const lineage = async (id: string) => {
         const response = await fetch(gatewayUrl, {

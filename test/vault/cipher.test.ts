@@ -29,6 +29,16 @@ describe('the vault key ring', () => {
     );
   });
 
+  it("derives keys for other uses from every key, the sealing key's first, none the same as a sealing key or another use's", () => {
+    const [k1, k2] = [`k1:${key()}`, `k2:${key()}`];
+    const ring = VaultKeyRing.parse(`${k2},${k1}`);
+    const signing = ring.derivedKeys('connect-state');
+    expect(signing.map((derived) => derived.length)).toEqual([32, 32]);
+    expect(signing).toEqual([VaultKeyRing.parse(k2).derivedKeys('connect-state')[0], VaultKeyRing.parse(k1).derivedKeys('connect-state')[0]]);
+    expect(ring.derivedKeys('another-use')[0]).not.toEqual(signing[0]);
+    expect(signing[0]).not.toEqual(Buffer.from(k2.slice(3), 'base64'));
+  });
+
   it('refuses a malformed ring clearly, without repeating key material', () => {
     const short = key(16);
     const cases: Array<[string, string]> = [

@@ -248,6 +248,22 @@ for (const backend of VAULT_BACKENDS) {
       expect((await vault.summary()).sealedWith).toEqual({ k0: 1, k1: 2 });
     });
 
+    it('records each connect flow once, whichever instance asks first, and forgets it once expired', async () => {
+      const { vault, open, clock } = await fresh();
+      const other = await open();
+      const expires = () => new Date(clock.now().getTime() + 600_000);
+      const flow = expires();
+      expect(await vault.spendConnectFlow('flow-1', flow)).toBe(true);
+      expect(await other.spendConnectFlow('flow-1', flow)).toBe(false);
+      expect(await vault.spendConnectFlow('flow-1', flow)).toBe(false);
+      const raced = await Promise.all([vault, other, vault, other].map((instance) => instance.spendConnectFlow('flow-2', flow)));
+      expect(raced.filter(Boolean)).toHaveLength(1);
+      // Past its date a flow's state is refused as expired, so its record is dropped with the next flow's.
+      clock.advance(600_000);
+      expect(await other.spendConnectFlow('flow-3', expires())).toBe(true);
+      expect(await vault.spendConnectFlow('flow-1', expires())).toBe(true);
+    });
+
     it('sets aside a due seller whose tokens do not open, and claims the rest', async () => {
       const { vault, location, clock } = await fresh();
       const [lost, fine] = [grant(clock.now()), grant(clock.now())];
