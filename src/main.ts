@@ -65,8 +65,8 @@ const webhooks = store && signatureKey ? { store, signatureKey, notificationUrl:
 
 // Sellers connect to the configured Square application, or in demo mode to the emulator's demo application.
 const application = config.squareApplicationId
-  ? { applicationId: config.squareApplicationId, applicationSecret: config.squareApplicationSecret }
-  : emulator && { applicationId: DEMO_APPLICATION.clientId, applicationSecret: config.oauthPkce ? undefined : DEMO_APPLICATION.secret };
+  ? { id: config.squareApplicationId, secret: config.squareApplicationSecret }
+  : emulator && { id: DEMO_APPLICATION.clientId, secret: config.oauthPkce ? undefined : DEMO_APPLICATION.secret };
 // The demo seals tokens with a key made for the session, so its vault is in memory: a file or PostgreSQL would keep rows no later key opens.
 const vaultKeys = config.vaultKeys ?? (emulator ? VaultKeyRing.parse(`demo:${randomBytes(32).toString('base64')}`) : undefined);
 const vaultDatabase = config.vaultKeys ? { databaseUrl: config.databaseUrl, sqlitePath } : { sqlitePath: ':memory:' };
@@ -76,23 +76,18 @@ const vault =
         exitWith(`The seller vault could not be opened (${vaultDatabase.databaseUrl ? 'DATABASE_URL' : 'GATEWAY_DB'}): ${error.message}`),
       )
     : undefined;
-const oauth = application && vaultKeys && {
-  ...application,
+const oauth = vault && vaultKeys && {
   redirectUrl: config.oauthRedirectUrl,
   scopes: config.oauthScopes ?? SCOPES,
   pkce: config.oauthPkce,
   keys: vaultKeys,
 };
-// Every instance renews the tokens that fall due (each by one instance of a fleet), as the application: with its secret.
-const refresher = application?.applicationSecret
-  ? {
-      applicationId: application.applicationId,
-      applicationSecret: application.applicationSecret,
-      refreshAfterDays: config.vaultRefreshAfterDays,
-      checkEveryMs: config.vaultRefreshCheckSeconds * 1000,
-      timeoutSeconds: config.squareTimeoutSeconds,
-    }
-  : undefined;
+// Every instance renews the tokens that fall due (each by one instance of a fleet).
+const refresher = {
+  refreshAfterDays: config.vaultRefreshAfterDays,
+  checkEveryMs: config.vaultRefreshCheckSeconds * 1000,
+  timeoutSeconds: config.squareTimeoutSeconds,
+};
 
 // GraphiQL opens on the example for the demo's featured customer, who has cards, gift cards, orders and payments.
 const exampleVariables = emulator ? { customerId: DEMO_CUSTOMER_ID } : undefined;
@@ -102,7 +97,7 @@ const cors = { origins: config.corsOrigins, loopback: emulator !== undefined };
 const tracerProvider = await otlpTracing(process.env);
 const gateway = createGateway({
   ...config, squareBaseUrl, squareToken, apiKeys, trustedDocuments, webhooks, exampleVariables, tour, cors, logging: logger, tracerProvider, processMetrics: true,
-  vault: vault && { vault, refresher },
+  vault: vault && { vault, application, refresher },
   oauth,
 });
 const url = await listenOn(() => gateway.listen(config.port, config.host), {
@@ -124,11 +119,11 @@ if (gateway.webhooks) {
   const where = config.databaseUrl ? 'PostgreSQL' : sqlitePath === ':memory:' ? 'memory, reset with the emulator' : sqlitePath;
   banner.push(`Square webhooks:  ${gateway.webhooks.notificationUrl()}  (events kept in ${where})`);
 } else banner.push('Square webhooks:  off (set SQUARE_WEBHOOK_SIGNATURE_KEY and SQUARE_WEBHOOK_URL)');
-if (oauth) {
+if (oauth && application) {
   const where = vaultDatabase.databaseUrl ? 'PostgreSQL' : vaultDatabase.sqlitePath === ':memory:' ? 'memory, sealed with a key made for this session' : vaultDatabase.sqlitePath;
   // Sellers reach the connect route where Square sends them back, beside the callback (a proxy may mount both under a path).
   const connectUrl = oauth.redirectUrl ? new URL('connect', oauth.redirectUrl) : new URL(CONNECT_PATH, url);
-  banner.push(`Connect a seller: ${connectUrl.toString()}  (Square application ${oauth.applicationId}; tokens kept in ${where})`);
+  banner.push(`Connect a seller: ${connectUrl.toString()}  (Square application ${application.id}; tokens kept in ${where})`);
 } else banner.push('Connect a seller: off (set SQUARE_APPLICATION_ID; see "Partners: connecting sellers")');
 // The Redis URL may hold a password, so it is not printed.
 if (gateway.webhooks || config.redisUrl) {

@@ -215,6 +215,10 @@ function oauthRules(env: z.output<typeof variables>, demo: boolean, ctx: z.Refin
   if (!env.OAUTH_REDIRECT_URL) issue('SQUARE_APPLICATION_ID is set without OAUTH_REDIRECT_URL: set the callback URL exactly as registered for the application at Square.');
   if (env.OAUTH_PKCE && env.SQUARE_APPLICATION_SECRET) issue('OAUTH_PKCE=true is for a public client, which has no secret: unset SQUARE_APPLICATION_SECRET, or OAUTH_PKCE.');
   if (!env.OAUTH_PKCE && !env.SQUARE_APPLICATION_SECRET) issue('SQUARE_APPLICATION_ID is set without SQUARE_APPLICATION_SECRET: set the secret, or OAUTH_PKCE=true for a public client.');
+  // Without keys every caller could act for every connected seller.
+  if (env.GATEWAY_AUTH === 'server' && !env.GATEWAY_API_KEYS && !env.GATEWAY_API_KEYS_FILE) {
+    issue('SQUARE_APPLICATION_ID is set without gateway API keys: anyone could then act for every connected seller. Set GATEWAY_API_KEYS or GATEWAY_API_KEYS_FILE with partner keys (npm run keys:create -- <name> --scopes … --sellers \'*\').');
+  }
 }
 
 /** OAUTH_SCOPES: Square's permission names, separated by commas or spaces. */

@@ -6,12 +6,10 @@ import { connectedPage, refusalPage, type Refusal } from './connect-pages.js';
 import { CONNECT_CALLBACK_PATH, CONNECT_PATH } from './connect-paths.js';
 import { ConnectStates, FLOW_LIFETIME_MS, type CheckedFlow } from './connect-state.js';
 import { requestLogger, type CarriesLogger, type Logger } from './logger.js';
+import type { SquareApplication } from '../square/application.js';
 
 /** The Square application sellers connect to, and how the gateway proves it is that application. */
 export interface SquareConnectOptions {
-  applicationId: string;
-  /** A confidential client's secret; absent with `pkce`. */
-  applicationSecret?: string | undefined;
   /** The callback URL exactly as registered at Square; absent, the gateway's own address as the browser reached it (the demo). */
   redirectUrl?: string | undefined;
   /** The permissions asked of a seller, as Square names them. */
@@ -23,6 +21,8 @@ export interface SquareConnectOptions {
 }
 
 export interface ConnectRoutesOptions extends SquareConnectOptions {
+  /** The application sellers authorize: a confidential client's secret, or none with `pkce`. */
+  application: SquareApplication;
   vault: SellerVault;
   /** Square's base URL: its authorize page and OAuth API live there, as the emulator's do. */
   squareBaseUrl: string;
@@ -59,7 +59,7 @@ export function connectRoutes(options: ConnectRoutesOptions): Plugin {
     const flow = states.start();
     const authorize = new URL('/oauth2/authorize', options.squareBaseUrl);
     authorize.search = new URLSearchParams({
-      client_id: options.applicationId,
+      client_id: options.application.id,
       scope: options.scopes.join(' '),
       // The seller signs in to Square each time, so that a shared computer does not connect whoever was signed in last.
       session: 'false',
@@ -114,11 +114,11 @@ export function connectRoutes(options: ConnectRoutesOptions): Plugin {
   async function exchange(code: string, redirectUrl: string, flow: Extract<CheckedFlow, { ok: true }>): Promise<Exchanged> {
     try {
       const answer = await app.oAuth.obtainToken({
-        clientId: options.applicationId,
+        clientId: options.application.id,
         grantType: 'authorization_code',
         code,
         redirectUri: redirectUrl,
-        ...(options.pkce ? { codeVerifier: flow.codeVerifier } : { clientSecret: options.applicationSecret }),
+        ...(options.pkce ? { codeVerifier: flow.codeVerifier } : { clientSecret: options.application.secret }),
       });
       const { accessToken, refreshToken, expiresAt, merchantId } = answer;
       if (!accessToken || !expiresAt || !merchantId) return { refusal: UNREACHABLE, why: "Square's token answer lacks the access token, its expiry or the merchant" };

@@ -69,8 +69,6 @@ export type GatewayOptions = Pick<
   squareBaseUrl: string;
   /** Gateway API keys and their scopes; see ContextFactoryOptions.apiKeys. */
   apiKeys?: ApiKeyRing | undefined;
-  /** The application the sellers authorized, with its secret: `disconnectSeller` revokes at Square with it (a public PKCE client has none). */
-  squareApplication?: SquareApplication | undefined;
   /** Where the gateway logs (src/gateway/logger.ts); `false`: nowhere. By default warnings and errors, as JSON to stdout. */
   logging?: Logger | false | undefined;
   /** Receive Square's webhook notifications into this store. */
@@ -90,14 +88,19 @@ export type GatewayOptions = Pick<
    * their vault, in /readyz and /metrics, and the renewal of their tokens.
    */
   vault?: GatewayVaultOptions | undefined;
-  /** Sellers connect at /oauth/square/connect to this Square application, into the `vault` option's vault. */
+  /** Sellers connect at /oauth/square/connect to the `vault` option's application, into its vault. */
   oauth?: SquareConnectOptions | undefined;
 };
 
 export interface GatewayVaultOptions {
   vault: SellerVault;
+  /**
+   * The application the sellers authorized: they connect to it, the refresher renews their tokens as it, and
+   * `disconnectSeller` revokes at Square with its secret (a public PKCE client has none, so it only forgets the tokens).
+   */
+  application?: SquareApplication | undefined;
   /** Renew the sellers' tokens from this instance (every instance of a fleet may: each token is renewed by one); not without. */
-  refresher?: Omit<RefresherOptions, 'vault' | 'squareBaseUrl' | 'observer' | 'onError' | 'now'> | undefined;
+  refresher?: Omit<RefresherOptions, 'vault' | 'application' | 'squareBaseUrl' | 'observer' | 'onError' | 'now'> | undefined;
   /** The clock tokens fall due and age by (the vault's own); the system's by default. */
   now?: (() => Date) | undefined;
 }
@@ -132,7 +135,7 @@ export interface Gateway {
 
 /** The GraphQL gateway over one Square (real or emulated): yoga on a plain Node HTTP server. */
 export function createGateway(options: GatewayOptions): Gateway {
-  if (options.oauth && !options.vault) throw new Error('connecting sellers (the oauth option) needs the vault their tokens are stored in');
+  if (options.oauth && !options.vault?.application) throw new Error('connecting sellers (the oauth option) needs the vault option, with the application they authorize');
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const bodyTimeoutMs = options.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS;
   const [graphiqlOn, introspection] = [options.graphiql ?? true, options.introspection ?? true];
@@ -147,7 +150,8 @@ export function createGateway(options: GatewayOptions): Gateway {
   const { cache, breaker: cacheBreaker } = squareCache(options, () => yoga.logger, metrics);
   const locationsCache = new LocationsCache(options.locationsTtlMs);
   const connection = { baseUrl: options.squareBaseUrl, timeoutInSeconds: options.squareTimeoutSeconds };
-  const revokeAuthorization = options.squareApplication && authorizationRevoker(connection, options.squareApplication);
+  const application = options.vault?.application;
+  const revokeAuthorization = application?.secret !== undefined ? authorizationRevoker(connection, { id: application.id, secret: application.secret }) : undefined;
   if (webhooks && options.vault) webhooks.receiver.processor.onApplied(disconnectOnRevocation(options.vault.vault));
   if (webhooks) {
     // Registered before the live updates' listener, so that subscribers read the object after its stale copies are gone.
@@ -190,8 +194,8 @@ export function createGateway(options: GatewayOptions): Gateway {
       metricsPlugin(metrics, options.metricsToken),
       ...(traces ? [traces.plugin] : []),
       rootPage('/graphql', { graphiql: graphiqlOn }),
-      ...(options.oauth && options.vault
-        ? [connectRoutes({ ...options.oauth, vault: options.vault.vault, squareBaseUrl: options.squareBaseUrl, timeoutInSeconds: options.squareTimeoutSeconds, logger })]
+      ...(options.oauth && options.vault && application
+        ? [connectRoutes({ ...options.oauth, application, vault: options.vault.vault, squareBaseUrl: options.squareBaseUrl, timeoutInSeconds: options.squareTimeoutSeconds, logger })]
         : []),
       csrfPrevention(),
       health({
@@ -350,10 +354,13 @@ function gatewayWebhooks(
 /** The vault in /readyz and /metrics, and its refresher (when asked for), which counts into the metrics and logs what stops a cycle. */
 function sellerVault(options: GatewayVaultOptions, squareBaseUrl: string, metrics: GatewayMetrics, logger: Logger) {
   const now = options.now ?? (() => new Date());
+  if (options.refresher && !options.application) throw new Error("renewing the sellers' tokens (the vault's refresher) needs the application they authorized");
   const refresher =
     options.refresher &&
+    options.application &&
     new TokenRefresher({
       ...options.refresher,
+      application: options.application,
       vault: options.vault,
       squareBaseUrl,
       now,

@@ -5,7 +5,8 @@ import { squareFetch } from './transport.js';
 /** The gateway's application at Square, whose sellers connect through OAuth (SQUARE_APPLICATION_ID, SQUARE_APPLICATION_SECRET). */
 export interface SquareApplication {
   id: string;
-  secret: string;
+  /** A confidential client's secret; a public (PKCE) client has none. */
+  secret?: string | undefined;
 }
 
 /**
@@ -14,7 +15,7 @@ export interface SquareApplication {
  * authorizes the application (Square: 404, it revoked at its side already) needs nothing more.
  * Made outside every seller's budget: it is the application's call, not the seller's.
  */
-export function authorizationRevoker(connection: SquareConnection, application: SquareApplication): (merchantId: string) => Promise<void> {
+export function authorizationRevoker(connection: SquareConnection, application: Required<SquareApplication>): (merchantId: string) => Promise<void> {
   // The SDK wants a token for its bearer header; this call's Authorization header replaces it.
   const client = new SquareClient({ token: application.secret, baseUrl: connection.baseUrl, timeoutInSeconds: connection.timeoutInSeconds, maxRetries: 0, fetch: squareFetch });
   return async (merchantId) => {

@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SquareClient, SquareError } from 'square';
 import type { RefreshClaim, SellerVault } from './types.js';
+import type { SquareApplication } from '../square/application.js';
 
 const DAY_MS = 24 * 3600_000;
 /** Square's access tokens last 30 days (OAuth API overview); one renewed `refreshAfterDays` after it was obtained has this much left. */
@@ -40,9 +41,8 @@ export interface RefresherOptions {
   vault: SellerVault;
   /** Square's base URL (the emulator's in tests and the demo). */
   squareBaseUrl: string;
-  /** The OAuth application's id and secret (SQUARE_APPLICATION_ID, SQUARE_APPLICATION_SECRET). */
-  applicationId: string;
-  applicationSecret: string;
+  /** The OAuth application (SQUARE_APPLICATION_ID, SQUARE_APPLICATION_SECRET); a public (PKCE) client renews without a secret. */
+  application: SquareApplication;
   /** Renew a token once it is this many days old (VAULT_REFRESH_AFTER_DAYS). */
   refreshAfterDays?: number | undefined;
   /** How often this instance looks for due renewals (VAULT_REFRESH_CHECK_SECONDS). */
@@ -162,8 +162,8 @@ export class TokenRefresher {
     let answer;
     try {
       answer = await this.square.oAuth.obtainToken({
-        clientId: this.options.applicationId,
-        clientSecret: this.options.applicationSecret,
+        clientId: this.options.application.id,
+        clientSecret: this.options.application.secret,
         grantType: 'refresh_token',
         refreshToken: claim.refreshToken,
       });

@@ -1,15 +1,19 @@
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { print } from 'graphql';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SCOPES } from '../../src/apis/registry.js';
 import { createEmulator, type Emulator } from '../../src/emulator/server.js';
+import { ApiKeyRing, generateKey } from '../../src/gateway/api-keys.js';
 import { CONNECT_CALLBACK_PATH, CONNECT_PATH } from '../../src/gateway/connect-paths.js';
 import type { Gateway } from '../../src/gateway/server.js';
 import { openVault, VaultKeyRing, type SellerVault } from '../../src/vault/index.js';
+import { graphql } from '../gql/index.js';
 import { createTestGateway } from '../support/gateway.js';
-import { vaultKey } from '../support/vaults.js';
+import { actingFor } from '../support/sellers.js';
+import { DEMO_APP, vaultKey } from '../support/vaults.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const hasChromium = existsSync(CHROMIUM);
@@ -19,6 +23,9 @@ if (!hasChromium) {
 }
 
 const WAIT = { timeout: 20_000 };
+const SELLERS_AND_MERCHANT = graphql(`query ConnectedSellerReads { sellers { merchantId businessName status } merchant { squareId businessName } }`);
+/** The partner's key, allowed every seller who connects. */
+const partner = generateKey('partner', [...SCOPES], { sellers: '*' });
 const isLoopback = (url: URL) => /^(127(\.\d+){3}|localhost|\[::1\])$/.test(url.hostname);
 
 /** Where a person would look: each page as the browser shows it, named after the step. */
@@ -47,7 +54,8 @@ describe.skipIf(!hasChromium)('a partner connects a seller in a browser, offline
     vault = await openVault({ sqlitePath: ':memory:', keys });
     gateway = createTestGateway(emulatorUrl, {
       logging: false,
-      gateway: { vault: { vault }, oauth: { applicationId: 'EMULATOR-DEMO-APP', applicationSecret: 'EMULATOR-DEMO-APP-SECRET', scopes: SCOPES, keys } },
+      apiKeys: ApiKeyRing.parse(JSON.stringify({ keys: [partner.entry] }), 'test keys'),
+      gateway: { vault: { vault, application: DEMO_APP }, oauth: { scopes: SCOPES, keys } },
     });
     origin = new URL(await gateway.listen()).origin;
     browser = await chromium.launch({
@@ -109,6 +117,19 @@ describe.skipIf(!hasChromium)('a partner connects a seller in a browser, offline
     await page.getByRole('heading', { name: 'No connection under way in this browser' }).waitFor(WAIT);
     await screenshot(page, '3-reloaded');
     expect(await vault.sellers()).toEqual([seller]);
+
+    // The partner sees the seller among its sellers, and reads the seller's Square data with the stored token.
+    const response = await fetch(`${origin}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...actingFor(partner.key, seller!.merchantId) },
+      body: JSON.stringify({ query: print(SELLERS_AND_MERCHANT) }),
+    });
+    expect(await response.json()).toMatchObject({
+      data: {
+        sellers: [{ merchantId: seller!.merchantId, businessName: 'Harbor Books', status: 'CONNECTED' }],
+        merchant: { squareId: seller!.merchantId, businessName: 'Harbor Books' },
+      },
+    });
   });
 
   it('shows a seller who denies that nothing was connected, and offers to start again', async () => {

@@ -5,12 +5,12 @@ import { createEmulator, type Emulator } from '../../src/emulator/server.js';
 import { CONNECT_CALLBACK_PATH, CONNECT_PATH } from '../../src/gateway/connect-paths.js';
 import type { SquareConnectOptions } from '../../src/gateway/connect-routes.js';
 import type { Gateway } from '../../src/gateway/server.js';
+import type { SquareApplication } from '../../src/square/application.js';
 import { openVault, VaultKeyRing, type SellerVault } from '../../src/vault/index.js';
 import { createTestGateway } from '../support/gateway.js';
 import { capturedLogs } from '../support/logs.js';
-import { VAULT_BACKENDS, vaultKey } from '../support/vaults.js';
+import { DEMO_APP, VAULT_BACKENDS, vaultKey } from '../support/vaults.js';
 
-const APP = { applicationId: 'EMULATOR-DEMO-APP', applicationSecret: 'EMULATOR-DEMO-APP-SECRET' };
 
 interface Connecting {
   gateway: Gateway;
@@ -46,11 +46,11 @@ afterAll(async () => {
 });
 
 /** A gateway connecting sellers to the emulator's demo application, into a vault of its own. */
-async function connecting(oauth: Partial<SquareConnectOptions> = {}, squareBaseUrl = emulatorUrl): Promise<Connecting> {
+async function connecting(oauth: Partial<SquareConnectOptions> = {}, squareBaseUrl = emulatorUrl, application: SquareApplication = DEMO_APP): Promise<Connecting> {
   const keys = VaultKeyRing.parse(vaultKey('k1'));
   const vault = await openVault({ sqlitePath: ':memory:', keys });
   const logs = capturedLogs('trace');
-  const gateway = createTestGateway(squareBaseUrl, { logging: logs.logger, gateway: { vault: { vault }, oauth: { ...APP, scopes: SCOPES, keys, ...oauth } } });
+  const gateway = createTestGateway(squareBaseUrl, { logging: logs.logger, gateway: { vault: { vault, application }, oauth: { scopes: SCOPES, keys, ...oauth } } });
   const origin = new URL(await gateway.listen()).origin;
   const stack = { gateway, origin, vault, logs };
   opened.push(stack);
@@ -102,7 +102,7 @@ describe('GET /oauth/square/connect', () => {
     expect(started.authorize.origin + started.authorize.pathname).toBe(`${emulatorUrl}/oauth2/authorize`);
     const params = Object.fromEntries(started.authorize.searchParams);
     expect(params).toEqual({
-      client_id: APP.applicationId,
+      client_id: DEMO_APP.id,
       scope: SCOPES.join(' '),
       session: 'false',
       state: expect.stringMatching(/^[\w-]+\.\d+\.[\w-]{43}$/),
@@ -281,12 +281,12 @@ describe('GET /oauth/square/callback', () => {
       const location = backend.fresh();
       const keys = vaultKey('k1');
       // Behind a load balancer every instance sends Square the one registered callback URL.
-      const oauth = { ...APP, scopes: SCOPES, keys: VaultKeyRing.parse(keys), redirectUrl: `https://gateway.example.com${CONNECT_CALLBACK_PATH}` };
+      const oauth = { scopes: SCOPES, keys: VaultKeyRing.parse(keys), redirectUrl: `https://gateway.example.com${CONNECT_CALLBACK_PATH}` };
       const fleet: Connecting[] = [];
       try {
         for (let instance = 0; instance < 2; instance++) {
           const vault = await location.open(keys, () => new Date());
-          const gateway = createTestGateway(emulatorUrl, { logging: false, gateway: { vault: { vault }, oauth } });
+          const gateway = createTestGateway(emulatorUrl, { logging: false, gateway: { vault: { vault, application: DEMO_APP }, oauth } });
           fleet.push({ gateway, origin: new URL(await gateway.listen()).origin, vault, logs: capturedLogs() });
         }
         const [a, b] = fleet as [Connecting, Connecting];
@@ -311,7 +311,7 @@ describe('GET /oauth/square/callback', () => {
   }
 
   it('connects a public client with PKCE: an S256 challenge on the way out, its verifier instead of the secret on the way back', async () => {
-    const stack = await connecting({ applicationSecret: undefined, pkce: true });
+    const stack = await connecting({ pkce: true }, emulatorUrl, { id: DEMO_APP.id });
     const started = await start(stack);
     expect(started.authorize.searchParams.get('code_challenge_method')).toBe('S256');
     expect(started.authorize.searchParams.get('code_challenge')).toMatch(/^[\w-]{43}$/);

@@ -8,7 +8,8 @@ import { trackWebhooks } from '../support/cache.js';
 import { key } from '../support/fixtures.js';
 import { countCalls, useGateway } from '../support/gateway.js';
 import { newCustomer } from '../support/payments.js';
-import { actingFor, connectSeller, memoryVault, partnerGateway, TEST_APPLICATION, type ConnectedTestSeller } from '../support/sellers.js';
+import { actingFor, connectSeller, memoryVault, partnerGateway, type ConnectedTestSeller } from '../support/sellers.js';
+import { DEMO_APP } from '../support/vaults.js';
 import { subscribeSse, type SseSubscription } from '../support/sse.js';
 
 const CUSTOMER = graphql(`query PartnerIsolationCustomer($id: ID!) { customer(id: $id) { squareId givenName } }`);
@@ -112,15 +113,15 @@ describe('two connected sellers through one partner key', () => {
       await fetch(`${stack.emulatorUrl}/oauth2/token`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ client_id: TEST_APPLICATION.id, client_secret: TEST_APPLICATION.secret, grant_type: 'refresh_token', refresh_token: claim!.refreshToken }),
+        body: JSON.stringify({ client_id: DEMO_APP.id, client_secret: DEMO_APP.secret, grant_type: 'refresh_token', refresh_token: claim!.refreshToken }),
       })
     ).json()) as { access_token: string; expires_at: string; refresh_token: string };
     expect(await vault.refreshed(claim!, { accessToken: renewed.access_token, refreshToken: renewed.refresh_token, expiresAt: renewed.expires_at })).toBe(true);
     // The old access token stops working: only the renewed one can read from now on.
     await fetch(`${stack.emulatorUrl}/oauth2/revoke`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Client ${TEST_APPLICATION.secret}` },
-      body: JSON.stringify({ client_id: TEST_APPLICATION.id, access_token: a.accessToken, revoke_only_access_token: true }),
+      headers: { 'content-type': 'application/json', authorization: `Client ${DEMO_APP.secret}` },
+      body: JSON.stringify({ client_id: DEMO_APP.id, access_token: a.accessToken, revoke_only_access_token: true }),
     });
     await stack.clearCalls();
     const cached = await read(customerId, a);

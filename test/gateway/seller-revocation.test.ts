@@ -6,7 +6,8 @@ import { graphql } from '../gql/index.js';
 import { key } from '../support/fixtures.js';
 import { capturedLogs } from '../support/logs.js';
 import { useGateway, type TestStack } from '../support/gateway.js';
-import { actingFor, connectSeller, memoryVault, partnerGateway, revokeAtSquare, TEST_APPLICATION, type ConnectedTestSeller } from '../support/sellers.js';
+import { actingFor, connectSeller, memoryVault, partnerGateway, revokeAtSquare, type ConnectedTestSeller } from '../support/sellers.js';
+import { DEMO_APP } from '../support/vaults.js';
 import { subscribeSse } from '../support/sse.js';
 import { WAIT } from '../support/waiting.js';
 
@@ -21,8 +22,8 @@ const keys = () => ApiKeyRing.parse(JSON.stringify({ keys: [partner.entry] }), '
 async function revokeAccessToken(stack: TestStack, seller: ConnectedTestSeller): Promise<void> {
   const response = await fetch(`${stack.emulatorUrl}/oauth2/revoke`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Client ${TEST_APPLICATION.secret}` },
-    body: JSON.stringify({ client_id: TEST_APPLICATION.id, access_token: seller.accessToken, revoke_only_access_token: true }),
+    headers: { 'content-type': 'application/json', authorization: `Client ${DEMO_APP.secret}` },
+    body: JSON.stringify({ client_id: DEMO_APP.id, access_token: seller.accessToken, revoke_only_access_token: true }),
   });
   expect(response.ok).toBe(true);
 }

@@ -74,6 +74,7 @@ type Documents = {
     "query ReadGraphSlowCustomer($id: ID!) { customer(id: $id) { squareId } }": typeof types.ReadGraphSlowCustomerDocument,
     "query RefundsOfPayment($id: ID!) { payment(id: $id) { refundedMoney { amount } refunds { squareId status } } }": typeof types.RefundsOfPaymentDocument,
     "query RefundById($id: ID!) { refund(id: $id) { squareId payment { squareId } } }": typeof types.RefundByIdDocument,
+    "query ConnectedSellerReads { sellers { merchantId businessName status } merchant { squareId businessName } }": typeof types.ConnectedSellerReadsDocument,
     "mutation AccessCreateCustomer { createCustomer(input: { givenName: \"Scoped\", idempotencyKey: \"access-scoped\" }) { __typename ... on CreateCustomerSuccess { customer { squareId } } } }": typeof types.AccessCreateCustomerDocument,
     "query AccessLocations { locations { name } }": typeof types.AccessLocationsDocument,
     "query AccessCustomersAcrossDomains { customers(first: 5) { edges { node { givenName cards { last4 } orders(first: 1) { edges { node { id } } } } } } }": typeof types.AccessCustomersAcrossDomainsDocument,
@@ -246,6 +247,7 @@ const documents: Documents = {
     "query ReadGraphSlowCustomer($id: ID!) { customer(id: $id) { squareId } }": types.ReadGraphSlowCustomerDocument,
     "query RefundsOfPayment($id: ID!) { payment(id: $id) { refundedMoney { amount } refunds { squareId status } } }": types.RefundsOfPaymentDocument,
     "query RefundById($id: ID!) { refund(id: $id) { squareId payment { squareId } } }": types.RefundByIdDocument,
+    "query ConnectedSellerReads { sellers { merchantId businessName status } merchant { squareId businessName } }": types.ConnectedSellerReadsDocument,
     "mutation AccessCreateCustomer { createCustomer(input: { givenName: \"Scoped\", idempotencyKey: \"access-scoped\" }) { __typename ... on CreateCustomerSuccess { customer { squareId } } } }": types.AccessCreateCustomerDocument,
     "query AccessLocations { locations { name } }": types.AccessLocationsDocument,
     "query AccessCustomersAcrossDomains { customers(first: 5) { edges { node { givenName cards { last4 } orders(first: 1) { edges { node { id } } } } } } }": types.AccessCustomersAcrossDomainsDocument,
@@ -612,6 +614,10 @@ export function graphql(source: "query RefundsOfPayment($id: ID!) { payment(id: 
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "query RefundById($id: ID!) { refund(id: $id) { squareId payment { squareId } } }"): (typeof documents)["query RefundById($id: ID!) { refund(id: $id) { squareId payment { squareId } } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query ConnectedSellerReads { sellers { merchantId businessName status } merchant { squareId businessName } }"): (typeof documents)["query ConnectedSellerReads { sellers { merchantId businessName status } merchant { squareId businessName } }"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

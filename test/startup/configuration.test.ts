@@ -128,8 +128,11 @@ describe('connecting sellers (Square OAuth)', () => {
   });
 
   it("serves Square's environment for an application of its own, with no token: only the demo has no application", () => {
-    const { SQUARE_ACCESS_TOKEN: _token, GATEWAY_API_KEYS: _keys, ...tokenless } = { ...APP, SQUARE_APPLICATION_SECRET: 'sq0csp-secret' };
+    const { SQUARE_ACCESS_TOKEN: _token, ...tokenless } = { ...APP, SQUARE_APPLICATION_SECRET: 'sq0csp-secret' };
     expect(gatewayConfig(tokenless)).toMatchObject({ squareBaseUrl: 'https://connect.squareupsandbox.com', squareToken: undefined, logFormat: 'json' });
+    // Partner keys decide who acts for which connected seller: without keys anyone would act for all of them.
+    const { GATEWAY_API_KEYS: _keys, ...keyless } = tokenless;
+    expect(problems(() => gatewayConfig(keyless))).toEqual([expect.stringMatching(/^SQUARE_APPLICATION_ID is set without gateway API keys: anyone could then act for every connected seller/)]);
     expect(gatewayConfig({ ...tokenless, SQUARE_ENVIRONMENT: 'production' }).squareBaseUrl).toBe('https://connect.squareup.com');
     // The demo connects sellers to the emulator's demo application; PKCE and the permissions apply to it.
     expect(gatewayConfig({ OAUTH_PKCE: 'true', OAUTH_SCOPES: 'ORDERS_READ' })).toMatchObject({

@@ -2,16 +2,14 @@ import { SCOPES } from '../../src/apis/registry.js';
 import type { Emulator } from '../../src/emulator/server.js';
 import { SqliteSellerVault, VaultKeyRing, type SellerVault } from '../../src/vault/index.js';
 import { newToken } from './fixtures.js';
-import { vaultKey } from './vaults.js';
+import { DEMO_APP, vaultKey } from './vaults.js';
 
-/** The emulator's demo application, which every test's sellers authorize. */
-export const TEST_APPLICATION = { id: 'EMULATOR-DEMO-APP', secret: 'EMULATOR-DEMO-APP-SECRET' } as const;
 
 /** A vault in memory, for one test file; close it after the gateway. */
 export const memoryVault = (): SellerVault => new SqliteSellerVault({ path: ':memory:', keys: VaultKeyRing.parse(vaultKey('test')), now: () => new Date() });
 
 /** Gateway options for partners: its vault, and the application whose credentials disconnectSeller revokes with. */
-export const partnerGateway = (vault: SellerVault) => ({ vault: { vault }, squareApplication: TEST_APPLICATION });
+export const partnerGateway = (vault: SellerVault) => ({ vault: { vault, application: DEMO_APP } });
 
 export interface ConnectedTestSeller {
   merchantId: string;
@@ -36,7 +34,7 @@ export async function connectSeller(
   const merchantId = stack.emulator.ctx.merchantFor(token);
   const redirectUri = 'http://127.0.0.1:9/callback';
   const granted = await post<{ redirect_url: string }>(`${stack.emulatorUrl}/_emulator/oauth/authorizations`, {
-    client_id: TEST_APPLICATION.id,
+    client_id: DEMO_APP.id,
     scopes,
     redirect_uri: redirectUri,
     state: 'test',
@@ -44,8 +42,8 @@ export async function connectSeller(
   });
   const code = new URL(granted.redirect_url).searchParams.get('code')!;
   const tokens = await post<{ access_token: string; refresh_token: string; expires_at: string; merchant_id: string }>(`${stack.emulatorUrl}/oauth2/token`, {
-    client_id: TEST_APPLICATION.id,
-    client_secret: TEST_APPLICATION.secret,
+    client_id: DEMO_APP.id,
+    client_secret: DEMO_APP.secret,
     grant_type: 'authorization_code',
     code,
     redirect_uri: redirectUri,
@@ -73,7 +71,7 @@ export async function revokeAtSquare(emulatorUrl: string, merchantId: string): P
   const response = await fetch(`${emulatorUrl}/_emulator/oauth/authorizations`, {
     method: 'DELETE',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ client_id: TEST_APPLICATION.id, merchant_id: merchantId }),
+    body: JSON.stringify({ client_id: DEMO_APP.id, merchant_id: merchantId }),
   });
   if (!response.ok) throw new Error(`revoking ${merchantId} answered ${response.status}: ${await response.text()}`);
 }

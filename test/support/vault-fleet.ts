@@ -31,7 +31,7 @@ export async function vaultFleet(emulatorUrl: string, { sellers: count, instance
   for (let i = 0; i < instances; i++) vaults.push(await location.open(keys, clock.now));
   const sellers: SellerGrant[] = await grantedSellers(emulatorUrl, count);
   for (const seller of sellers) await vaults[0]!.connect(seller);
-  const refreshers = vaults.map((vault) => new TokenRefresher({ vault, squareBaseUrl: emulatorUrl, ...DEMO_APP, now: clock.now }));
+  const refreshers = vaults.map((vault) => new TokenRefresher({ vault, squareBaseUrl: emulatorUrl, application: DEMO_APP, now: clock.now }));
   const requests = async () =>
     ((await (await fetch(`${emulatorUrl}/_emulator/requests`)).json()) as { requests: Array<{ path: string; status: number; merchant_id: string | null }> }).requests;
 

@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import Database from 'better-sqlite3';
 import { existsSync, readFileSync } from 'node:fs';
 import pg from 'pg';
@@ -90,7 +90,8 @@ export const VAULT_BACKENDS: VaultBackend[] = [
   { name: 'PostgreSQL', skip: !DATABASE_URL, fresh: postgresVaultLocation },
 ];
 
-export const DEMO_APP = { applicationId: 'EMULATOR-DEMO-APP', applicationSecret: 'EMULATOR-DEMO-APP-SECRET' };
+/** The emulator's demo application, which every test's sellers authorize. */
+export const DEMO_APP = { id: 'EMULATOR-DEMO-APP', secret: 'EMULATOR-DEMO-APP-SECRET' } as const;
 const REDIRECT_URI = 'http://127.0.0.1:9/oauth/square/callback';
 export const SELLER_SCOPES = ['MERCHANT_PROFILE_READ', 'CUSTOMERS_READ'];
 
@@ -104,19 +105,25 @@ async function emulatorJson(url: string, init: RequestInit = {}): Promise<any> {
 /**
  * Sellers who connected through the emulator's OAuth, as the connect flow stores them: each a
  * merchant of its own (provisioned by a first call with a plain token), granted through the
- * control plane and exchanged at /oauth2/token for real emulator tokens.
+ * control plane and exchanged at /oauth2/token for real emulator tokens — with the application's
+ * secret, or (`pkce`) as a public client proving the flow with its verifier.
  */
-export async function grantedSellers(emulatorUrl: string, count: number, concurrency = 16): Promise<SellerGrant[]> {
+export async function grantedSellers(emulatorUrl: string, count: number, { concurrency = 16, pkce = false } = {}): Promise<SellerGrant[]> {
+  const verifier = randomBytes(32).toString('base64url');
+  const challenge = createHash('sha256').update(verifier).digest('base64url');
   const grants: SellerGrant[] = [];
   const one = async (): Promise<SellerGrant> => {
     const { merchant } = await emulatorJson(`${emulatorUrl}/v2/merchants/me`, { headers: { authorization: `Bearer vault-seller-${randomUUID()}` } });
     const { redirect_url } = await emulatorJson(`${emulatorUrl}/_emulator/oauth/authorizations`, {
       method: 'POST',
-      body: JSON.stringify({ client_id: DEMO_APP.applicationId, scopes: SELLER_SCOPES, redirect_uri: REDIRECT_URI, merchant_id: merchant.id }),
+      body: JSON.stringify({
+        client_id: DEMO_APP.id, scopes: SELLER_SCOPES, redirect_uri: REDIRECT_URI, merchant_id: merchant.id,
+        ...(pkce ? { code_challenge: challenge, code_challenge_method: 'S256' } : {}),
+      }),
     });
     const token = await new SquareClient({ baseUrl: emulatorUrl, maxRetries: 0 }).oAuth.obtainToken({
-      clientId: DEMO_APP.applicationId,
-      clientSecret: DEMO_APP.applicationSecret,
+      clientId: DEMO_APP.id,
+      ...(pkce ? { codeVerifier: verifier } : { clientSecret: DEMO_APP.secret }),
       grantType: 'authorization_code',
       code: new URL(redirect_url).searchParams.get('code')!,
       redirectUri: REDIRECT_URI,

@@ -22,10 +22,10 @@ describe('the seller vault in a gateway', () => {
     await fetch(`${t.url}/_emulator/reset`, { method: 'POST' });
   });
 
-  async function gatewayWith(vault: SellerVault, now: () => Date, applicationSecret = DEMO_APP.applicationSecret): Promise<{ gateway: Gateway; origin: string }> {
+  async function gatewayWith(vault: SellerVault, now: () => Date, secret: string = DEMO_APP.secret): Promise<{ gateway: Gateway; origin: string }> {
     const gateway = createTestGateway(t.url, {
       metricsToken: METRICS_TOKEN,
-      gateway: { vault: { vault, now, refresher: { ...DEMO_APP, applicationSecret, checkEveryMs: 3600_000 } } },
+      gateway: { vault: { vault, now, application: { id: DEMO_APP.id, secret }, refresher: { checkEveryMs: 3600_000 } } },
     });
     const origin = new URL(await gateway.listen()).origin;
     cleanups.push(() => gateway.close());

@@ -35,20 +35,20 @@ describe('the token refresher against the emulator', () => {
     await fetch(`${t.url}/_emulator/reset`, { method: 'POST' });
   });
 
-  async function setUp(sellerCount = 1) {
+  async function setUp(sellerCount = 1, { pkce = false } = {}) {
     const clock = await emulatorClock(t.url);
     const location = sqliteVaultLocation();
     locations.push(location);
     const vault = await location.open(vaultKey('k1'), clock.now);
     opened.push(vault);
-    const sellers = await grantedSellers(t.url, sellerCount);
+    const sellers = await grantedSellers(t.url, sellerCount, { pkce });
     for (const seller of sellers) await vault.connect(seller);
     const outcomes: RefreshOutcome[] = [];
     const refresher = (options: Partial<RefresherOptions> = {}) =>
       new TokenRefresher({
         vault,
         squareBaseUrl: t.url,
-        ...DEMO_APP,
+        application: DEMO_APP,
         now: clock.now,
         random: () => 0,
         backoff: { firstMs: 60_000, maxMs: 3600_000 },
@@ -78,6 +78,20 @@ describe('the token refresher against the emulator', () => {
     expect(Date.parse(status!.accessTokenExpiresAt!)).toBeGreaterThan(clock.now().getTime() + 29 * DAY);
     // Renewed: not due again for another 7 days.
     expect(await refresher().runCycle()).toMatchObject({ refreshed: 0 });
+  });
+
+  it("renews a public (PKCE) client's tokens without a secret: each renewal's single-use refresh token replaces the last", async () => {
+    const { clock, vault, sellers, refresher } = await setUp(1, { pkce: true });
+    const [seller] = sellers;
+    const publicClient = () => refresher({ application: { id: DEMO_APP.id } });
+    for (let renewal = 0; renewal < 2; renewal++) {
+      await clock.advance(8 * DAY);
+      expect(await publicClient().runCycle()).toMatchObject({ refreshed: 1, failed: 0, rejected: 0 });
+    }
+    const renewed = await vault.accessToken(seller!.merchantId);
+    expect(renewed).not.toBe(seller!.tokens.accessToken);
+    expect(await tokenWorks(t.url, renewed!, seller!.merchantId)).toBe(true);
+    expect(await vault.seller(seller!.merchantId)).toMatchObject({ status: 'CONNECTED', refreshFailures: 0 });
   });
 
   it('backs off while Square cannot be reached, shows REFRESH_FAILING, and recovers', async () => {
@@ -110,7 +124,7 @@ describe('the token refresher against the emulator', () => {
     const response = await fetch(`${t.url}/_emulator/oauth/authorizations`, {
       method: 'DELETE',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ client_id: DEMO_APP.applicationId, merchant_id: revoked!.merchantId }),
+      body: JSON.stringify({ client_id: DEMO_APP.id, merchant_id: revoked!.merchantId }),
     });
     expect(response.status).toBe(200);
     await clock.advance(8 * DAY);
@@ -131,7 +145,7 @@ describe('the token refresher against the emulator', () => {
   it('keeps sellers connected when Square refuses the application (a wrong secret), retrying with backoff', async () => {
     const { clock, vault, sellers, refresher } = await setUp();
     await clock.advance(8 * DAY);
-    expect(await refresher({ applicationSecret: 'not-the-secret' }).runCycle()).toMatchObject({ failed: 1, rejected: 0 });
+    expect(await refresher({ application: { id: DEMO_APP.id, secret: 'not-the-secret' } }).runCycle()).toMatchObject({ failed: 1, rejected: 0 });
     expect(await vault.seller(sellers[0]!.merchantId)).toMatchObject({
       status: 'REFRESH_FAILING',
       lastRefreshError:

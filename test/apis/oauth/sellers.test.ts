@@ -4,7 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiKeyRing, generateKey } from '../../../src/gateway/api-keys.js';
 import { graphql } from '../../gql/index.js';
 import { createTestGateway, useGateway } from '../../support/gateway.js';
-import { actingFor, connectSeller, memoryVault, partnerGateway, TEST_APPLICATION, type ConnectedTestSeller } from '../../support/sellers.js';
+import { actingFor, connectSeller, memoryVault, partnerGateway, type ConnectedTestSeller } from '../../support/sellers.js';
+import { DEMO_APP } from '../../support/vaults.js';
 
 const SELLERS = graphql(`query OAuthSellers {
   sellers { merchantId businessName status scopes connectedAt accessTokenExpiresAt lastRefreshedAt refreshFailures lastRefreshError disconnectedAt disconnectReason }
@@ -122,7 +123,7 @@ describe('disconnectSeller', () => {
   it('keeps the seller connected when Square refuses to revoke, and says why', async () => {
     const wrongSecret = createTestGateway(stack.emulatorUrl, {
       apiKeys: ring,
-      gateway: { vault: { vault }, squareApplication: { id: TEST_APPLICATION.id, secret: 'not-the-secret' } },
+      gateway: { vault: { vault, application: { id: DEMO_APP.id, secret: 'not-the-secret' } } },
     });
     try {
       const url = await wrongSecret.listen();
@@ -143,7 +144,7 @@ describe('disconnectSeller', () => {
   });
 
   it('only forgets the tokens on a gateway without the application’s secret (a public PKCE client), which Square lets revoke nothing', async () => {
-    const publicClient = createTestGateway(stack.emulatorUrl, { apiKeys: ring, gateway: { vault: { vault } } });
+    const publicClient = createTestGateway(stack.emulatorUrl, { apiKeys: ring, gateway: { vault: { vault, application: { id: DEMO_APP.id } } } });
     try {
       const url = await publicClient.listen();
       await stack.clearCalls();
