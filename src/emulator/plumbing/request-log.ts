@@ -4,6 +4,8 @@ export interface LoggedRequest {
   query: string;
   status: number;
   merchant_id: string | null;
+  /** The Square-Version it was answered in; null when it asked for one the emulator refused. */
+  square_version: string | null;
   at: string;
 }
 
