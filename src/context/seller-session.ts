@@ -82,8 +82,8 @@ export function sellerSession(options: SellerSessionOptions, { token, request, c
       },
     };
     return {
-      square: createSquareClient(options.connection.baseUrl, token, budgetedFetch(squareFetch, budgeted), options.deadlineMs),
-      first: createSquareClient(options.connection.baseUrl, token, budgetedFetch(squareFetch, budgeted, 'first'), options.deadlineMs),
+      square: createSquareClient(options.connection, token, budgetedFetch(squareFetch, budgeted), options.deadlineMs),
+      first: createSquareClient(options.connection, token, budgetedFetch(squareFetch, budgeted, 'first'), options.deadlineMs),
     };
   };
   // A client of its own each time the cache must ask Square, so that a subscription's listing has a deadline of its own too.

@@ -12,6 +12,7 @@ import { schema } from '../schema/index.js';
 import { LocalBucketStore, RedisBucketStore, SquareBudget } from '../square/budget.js';
 import { MemoryCacheStore, RedisCacheStore } from '../square/cache-store.js';
 import { SquareCache } from '../square/cache.js';
+import { SQUARE_VERSION } from '../square/client.js';
 import { SquareEpisodes } from '../square/episodes.js';
 import { LocationsCache } from '../square/locations-cache.js';
 import type { EventStore } from '../store/index.js';
@@ -56,7 +57,7 @@ export type GatewayOptions = Pick<
   | 'requestDeadlineMs'
   | 'locationsTtlMs'
 > &
-  Partial<Pick<GatewayConfig, 'redisUrl' | 'pubsubPrefix' | 'cacheTtlMs' | 'cacheMaxEntries'>> &
+  Partial<Pick<GatewayConfig, 'squareVersion' | 'redisUrl' | 'pubsubPrefix' | 'cacheTtlMs' | 'cacheMaxEntries'>> &
   Partial<Pick<GatewayConfig, 'persistedQueriesMax' | 'persistedQueriesTtlSeconds' | 'metricsToken'>> &
   Partial<Pick<GatewayConfig, 'liveReplayWindowSeconds' | 'liveReplayMaxEvents' | 'maxBodyBytes' | 'bodyTimeoutMs' | 'graphiql' | 'introspection'>> & {
   /** The documents a `trustedDocumentsOnly` key may run; the checked-in manifest by default. */
@@ -194,7 +195,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     graphiql: graphiqlOn && { title: 'Square GraphQL gateway' },
     renderGraphiQL: graphiql.render,
     context: contextFactory({
-      connection: { baseUrl: options.squareBaseUrl, timeoutInSeconds: options.squareTimeoutSeconds },
+      connection: { baseUrl: options.squareBaseUrl, timeoutInSeconds: options.squareTimeoutSeconds, squareVersion: options.squareVersion ?? SQUARE_VERSION },
       authMode: options.authMode,
       scopes: SCOPES,
       serverToken: options.squareToken,

@@ -5,6 +5,7 @@ import { contextFactory } from '../../src/context/context-factory.js';
 import { createLogger } from '../../src/gateway/logger.js';
 import { BudgetRefusal, LocalBucketStore, RedisBucketStore, SquareBudget, type BucketStore } from '../../src/square/budget.js';
 import { budgetedFetch } from '../../src/square/budgeted-fetch.js';
+import { SQUARE_VERSION } from '../../src/square/client.js';
 import { SquareEpisodes } from '../../src/square/episodes.js';
 import { LocationsCache } from '../../src/square/locations-cache.js';
 import { createLoaders, SCOPES } from '../../src/apis/registry.js';
@@ -373,7 +374,7 @@ describe('Square calls through the budget', () => {
   it('makes no Square call for a request whose deadline passed before its first one', async () => {
     const budget = new SquareBudget(new LocalBucketStore({ ratePerSecond: 100, burst: 100 }), new LocalBucketStore({ ratePerSecond: 100, burst: 100 }));
     const context = contextFactory({
-      connection: { baseUrl: stack.emulatorUrl, timeoutInSeconds: 5 },
+      connection: { baseUrl: stack.emulatorUrl, timeoutInSeconds: 5, squareVersion: SQUARE_VERSION },
       authMode: 'server',
       scopes: SCOPES,
       serverToken: SERVER_TOKEN,
