@@ -47,7 +47,8 @@ beforeAll(async () => {
 });
 afterAll(() => new Promise<void>((resolve) => taken.close(() => resolve())));
 
-describe('npm start explains what stops it', () => {
+// Each run compiles the gateway with tsx before it gets as far as what stops it: on a machine busy with other suites, over 30 s.
+describe('npm start explains what stops it', { timeout: 120_000 }, () => {
   it('names PORT in one line when the gateway port is taken, before printing any URL', async () => {
     const result = await run(MAIN, { PORT: String(takenPort), EMULATOR_PORT: '0' });
     expect(result.code).toBe(1);
