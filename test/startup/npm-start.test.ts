@@ -12,7 +12,7 @@ import { WAIT } from '../support/waiting.js';
 
 const MAIN = fileURLToPath(new URL('../../src/main.ts', import.meta.url));
 const EMULATOR_MAIN = fileURLToPath(new URL('../../src/emulator/main.ts', import.meta.url));
-const TSX = import.meta.resolve('tsx');
+const TSX = import.meta.resolve('tsx/esm');
 
 /** The settings a developer's shell might carry, which would change what `npm start` does. */
 const CLEAN_ENV = Object.fromEntries(
