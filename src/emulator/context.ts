@@ -4,7 +4,7 @@ import type { FaultTable } from './plumbing/faults.js';
 import type { IdempotencyLedger } from './plumbing/idempotency.js';
 import type { RateLimiter } from './plumbing/rate-limit.js';
 import type { RequestLog } from './plumbing/request-log.js';
-import type { SquareVersion } from './plumbing/square-version.js';
+import type { AskedVersion } from './plumbing/square-version.js';
 import { Collection } from './plumbing/store.js';
 import type { WebhookDispatcher } from './plumbing/webhooks.js';
 
@@ -100,8 +100,8 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** Set for every Square API call (`/v2/...`) once the bearer token is checked. */
     merchant: Merchant;
-    /** The Square-Version a Square API or OAuth call is answered in (plumbing/square-version.ts), set before anything else. */
-    squareVersion: SquareVersion;
+    /** The Square-Version a Square API or OAuth call asked for, and the release whose shapes answer it (plumbing/square-version.ts); set before anything else. */
+    squareVersion: AskedVersion;
   }
 }
 

@@ -47,7 +47,15 @@ describe('Square-Version', () => {
     expect((await square.raw('GET', '/v2/locations', { version: SPEC })).headers.get('square-version')).toBe(SPEC);
   });
 
-  it('refuses one that is not a date as INVALID_SQUARE_VERSION_FORMAT, and a date it does not answer in as INVALID_VALUE', async () => {
+  it('answers a release between the two it knows (2025-09-24, the square SDK 43’s) in the older one’s shapes', async () => {
+    const { main, cup, batch } = await twoShops();
+    const adjustment = { catalog_object_id: cup, from_state: 'IN_STOCK', to_state: 'WASTE', location_id: main, quantity: '1', occurred_at: at() };
+    const res = await batch([{ type: 'ADJUSTMENT', adjustment }], '2025-09-24');
+    expect(res.headers.get('square-version')).toBe('2025-09-24');
+    expect(res.body.changes[0].adjustment).toMatchObject({ location_id: main });
+  });
+
+  it('refuses one that is not a date as INVALID_SQUARE_VERSION_FORMAT, and a date outside the releases it knows as INVALID_VALUE', async () => {
     for (const version of ['latest', '2025-8-20', '2025-02-30']) {
       const res = await square.raw('GET', '/v2/locations', { version });
       expect(res.status, version).toBe(400);
@@ -56,24 +64,31 @@ describe('Square-Version', () => {
       ]);
       expect(res.headers.get('square-version')).toBeNull();
     }
-    const unknown = await square.raw('GET', '/v2/locations', { version: '2025-01-23' });
-    expect(unknown.status).toBe(400);
-    expect(unknown.body.errors).toEqual([
-      { category: 'INVALID_REQUEST_ERROR', code: 'INVALID_VALUE', detail: `The emulator answers in Square-Version ${SPEC} and ${SDK}, not 2025-01-23.`, field: 'Square-Version' },
-    ]);
+    for (const version of ['2024-12-18', '2027-01-14']) {
+      const outside = await square.raw('GET', '/v2/locations', { version });
+      expect(outside.status, version).toBe(400);
+      expect(outside.body.errors).toEqual([
+        {
+          category: 'INVALID_REQUEST_ERROR',
+          code: 'INVALID_VALUE',
+          detail: `The emulator answers Square-Version ${SPEC} to ${SDK}, the releases whose shapes it knows, not ${version}.`,
+          field: 'Square-Version',
+        },
+      ]);
+    }
     // Before the token is looked at, and on the OAuth API too.
     expect((await square.raw('GET', '/v2/locations', { token: null, version: 'x' })).body.errors[0].code).toBe('INVALID_SQUARE_VERSION_FORMAT');
     expect((await square.raw('POST', '/oauth2/token', { token: null, version: 'x', body: {} })).body.errors[0].code).toBe('INVALID_SQUARE_VERSION_FORMAT');
   });
 
-  it('logs the version each call was answered in', async () => {
+  it('logs the version each call asked for', async () => {
     await fetch(`${square.url}/_emulator/requests`, { method: 'DELETE' });
     const token = newToken();
-    await square.raw('GET', '/v2/locations', { token, version: SPEC });
+    await square.raw('GET', '/v2/locations', { token, version: '2025-09-24' });
     await square.raw('GET', '/v2/locations', { token });
     await square.raw('GET', '/v2/locations', { token, version: 'soon' });
     const { requests } = (await (await fetch(`${square.url}/_emulator/requests`)).json()) as { requests: Array<{ square_version: string | null }> };
-    expect(requests.map((r) => r.square_version)).toEqual([SPEC, SDK, null]);
+    expect(requests.map((r) => r.square_version)).toEqual(['2025-09-24', SDK, null]);
   });
 });
 

@@ -24,7 +24,7 @@ export function squareApi(ctx: EmulatorContext, options: { latencyMs: number }) 
       if (refused) return refused;
       // An endpoint a later version retired is not there at all: no permission is asked to say so.
       const retiredIn = RETIRED_ROUTES[`${request.method} ${request.routeOptions.url}`];
-      if (retiredIn && !isBefore(request.squareVersion, retiredIn)) return sendError(reply, errors.noSuchEndpoint(request.method, request.url));
+      if (retiredIn && !isBefore(request.squareVersion.release, retiredIn)) return sendError(reply, errors.noSuchEndpoint(request.method, request.url));
       const token = bearerToken(request.headers.authorization);
       if (token) {
         // An OAuth access token acts for its seller within its permissions; any other token is a merchant with them all.
@@ -90,7 +90,7 @@ export function readSquareVersion(request: FastifyRequest, reply: FastifyReply):
 
 /** Square's answers carry the version they were made in; a refused version has none to name. */
 export function echoSquareVersion(request: FastifyRequest, reply: FastifyReply): void {
-  if (request.squareVersion) reply.header('Square-Version', request.squareVersion);
+  if (request.squareVersion) reply.header('Square-Version', request.squareVersion.asked);
 }
 
 /** Adds every call answered in `app`'s scope to the request log that `GET /_emulator/requests` shows. */
@@ -103,7 +103,7 @@ export function logRequests(app: FastifyInstance, ctx: EmulatorContext): void {
       query,
       status: reply.statusCode,
       merchant_id: request.merchant?.id ?? null,
-      square_version: request.squareVersion ?? null,
+      square_version: request.squareVersion?.asked ?? null,
       at: timestamp(),
     });
   });

@@ -96,7 +96,7 @@ function changesIn(answer: object, shapes: InventoryShapes): object {
 export function registerInventory(app: FastifyInstance, ctx: EmulatorContext): void {
   const batchChange = async (request: FastifyRequest, reply: FastifyReply) => {
     const merchantId = request.merchant.id;
-    const shapes = INVENTORY_VERSIONS[request.squareVersion];
+    const shapes = INVENTORY_VERSIONS[request.squareVersion.release];
     const { body: current, field } = shapes.batchChange(request.body);
     try {
       const body = parseRequest(serialization.BatchChangeInventoryRequest, current, BATCH_CHANGE_RULES);
@@ -122,7 +122,7 @@ export function registerInventory(app: FastifyInstance, ctx: EmulatorContext): v
   app.post('/inventory/batch-retrieve-counts', batchCounts);
 
   const batchChanges = async (request: FastifyRequest) => {
-    const shapes = INVENTORY_VERSIONS[request.squareVersion];
+    const shapes = INVENTORY_VERSIONS[request.squareVersion.release];
     const { body: current, kinds } = shapes.changesQuery(request.body);
     const { types: _types, ...filter } = withoutNulls(parseRequest(serialization.BatchRetrieveInventoryChangesRequest, current, RETRIEVE_RULES));
     return changesIn(batchRetrieveChanges(ctx, request.merchant.id, { ...filter, kinds }), shapes);
@@ -131,12 +131,12 @@ export function registerInventory(app: FastifyInstance, ctx: EmulatorContext): v
   app.post('/inventory/batch-retrieve-changes', batchChanges);
 
   app.get<{ Params: { adjustment_id: string } }>('/inventory/adjustments/:adjustment_id', async (request) => {
-    const shapes = INVENTORY_VERSIONS[request.squareVersion];
+    const shapes = INVENTORY_VERSIONS[request.squareVersion.release];
     const adjustment = retrieveAdjustment(ctx, request.merchant.id, request.params.adjustment_id, shapes.adjustmentKinds);
     return { adjustment: (shapes.change({ type: 'ADJUSTMENT', adjustment }) as Change).adjustment };
   });
 
-  // Only Square-Versions before 2026-09-16 reach it (RetrieveInventoryTransfer retired then).
+  // Only Square-Versions before 2026-09-16 reach it (http/square-api.ts: RetrieveInventoryTransfer retired then).
   app.get<{ Params: { transfer_id: string } }>('/inventory/transfers/:transfer_id', async (request) => ({
     transfer: transferOf(retrieveAdjustment(ctx, request.merchant.id, request.params.transfer_id, ['TRANSFER'], 'transfer')),
   }));
@@ -150,6 +150,6 @@ export function registerInventory(app: FastifyInstance, ctx: EmulatorContext): v
   );
 
   app.get<{ Params: { catalog_object_id: string } }>('/inventory/:catalog_object_id/changes', async (request) =>
-    changesIn(retrieveChanges(ctx, request.merchant.id, request.params.catalog_object_id, byObjectQuery(request.query)), INVENTORY_VERSIONS[request.squareVersion]),
+    changesIn(retrieveChanges(ctx, request.merchant.id, request.params.catalog_object_id, byObjectQuery(request.query)), INVENTORY_VERSIONS[request.squareVersion.release]),
   );
 }
