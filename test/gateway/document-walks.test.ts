@@ -4,6 +4,7 @@ import { ApiKeyRing, generateKey } from '../../src/gateway/api-keys.js';
 import { MAX_VARIABLE_VALUES } from '../../src/gateway/input-errors.js';
 import { MAX_REPEATED_FIELDS } from '../../src/gateway/repeated-fields.js';
 import { graphql } from '../gql/index.js';
+import { fanOut } from '../support/hostile-documents.js';
 import { useGateway, type GraphQLResult } from '../support/gateway.js';
 
 // Any key will do: what is refused here is refused before anything it may read.
@@ -16,7 +17,7 @@ async function post(body: string): Promise<GraphQLResult<unknown>> {
 }
 
 /*
- * How fast a refusal comes is not asserted here: that depends on the machine (bench/ measures speed).
+ * How fast a refusal comes is not asserted here: that depends on the machine (`npm run bench -- hostile-documents` measures it).
  * What is asserted is what makes it fast on any machine: each document is refused by the check that
  * counts without expanding, before validation; walking every expansion took seconds at 20 levels and
  * hours at 30, and a gateway that did so would answer none of these within the test's timeout.
@@ -27,14 +28,6 @@ const repeatedRefusal = (name: string) => ({
   message: `This operation selects "${name}" more than ${MAX_REPEATED_FIELDS} times in one place (its fragments included); the gateway allows at most ${MAX_REPEATED_FIELDS}. Select it once.`,
   extensions: { code: 'QUERY_TOO_COMPLEX', measure: 'repeatedFields', limit: MAX_REPEATED_FIELDS },
 });
-
-/** Fragments that each spread the next one twice: `levels` lines of text, 2^levels copies of `selection` once expanded. */
-function fanOut(levels: number, on: string, selection: string): string {
-  return Array.from({ length: levels }, (_, i) => {
-    const next = i + 1 < levels ? ` ...F${i + 1} ...F${i + 1}` : '';
-    return `fragment F${i} on ${on} { ${selection}${next} }`;
-  }).join('\n');
-}
 
 /**
  * Sends `heavy`, and `{ __typename }` beside it, five times, each a document not seen before
