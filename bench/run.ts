@@ -4,6 +4,7 @@ import { benchEmulator } from './emulator.js';
 import { benchFleet } from './fleet.js';
 import { benchGatewayRead } from './gateway-read.js';
 import { benchGatewayWrite } from './gateway-write.js';
+import { benchHostileDocuments } from './hostile-documents.js';
 import { benchLiveUpdates } from './live-updates.js';
 import { benchMesh } from './mesh.js';
 import { benchReadPlan } from './read-plan.js';
@@ -29,6 +30,7 @@ const BENCHES: Record<string, () => Promise<unknown>> = {
   storefront: () => benchStorefront(Number(process.env.BENCH_REPEATS ?? 50)),
   'vault-refresh': () => benchVaultRefresh(Number(process.env.BENCH_SELLERS ?? 1000)),
   cache: () => benchCache(Number(process.env.BENCH_REPEATS ?? 200), Number(process.env.BENCH_CHANGES ?? 20)),
+  'hostile-documents': () => benchHostileDocuments(Number(process.env.BENCH_REPEATS ?? 20)),
 };
 
 const wanted = process.argv.slice(2);

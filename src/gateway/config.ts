@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { AuthMode } from '../context/authentication.js';
 import { boolean, integer, parseEnv, positiveNumber, readBy, secret, url } from '../env-schema.js';
-import { SQUARE_BASE_URLS } from '../square/client.js';
+import { SQUARE_BASE_URLS, SQUARE_VERSION } from '../square/client.js';
 import { VaultKeyRing } from '../vault/cipher.js';
 import { DEFAULT_CHECK_EVERY_MS, DEFAULT_REFRESH_AFTER_DAYS } from '../vault/refresher.js';
 import { DEFAULT_WEBHOOK_PATH } from '../webhooks/index.js';
@@ -27,6 +27,8 @@ export interface GatewayConfig {
   /** Square's base URL; undefined means: start the built-in emulator and use it. */
   squareBaseUrl: string | undefined;
   squareTimeoutSeconds: number;
+  /** The Square-Version every call to Square carries. */
+  squareVersion: string;
   /** Retries of a Square call that is safe to repeat (after 408, 429 or 5xx), within the request's deadline. */
   squareMaxRetries: number;
   /** Each seller's Square budget: calls a second, and how many may be saved up for a burst. */
@@ -109,6 +111,11 @@ const variables = z.object({
   SQUARE_ACCESS_TOKEN: z.string().optional().meta({ description: 'Square token used in server mode.', ...secret }),
   SQUARE_ENVIRONMENT: z.enum(['sandbox', 'production'], { error: 'must be "sandbox" or "production"' }).default('sandbox').describe('With a token: which Square.'),
   SQUARE_BASE_URL: url(['http:', 'https:'], 'an http(s) URL').optional().describe('Any other Square-compatible base URL.'),
+  SQUARE_VERSION: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'must be a Square API version, a date written YYYY-MM-DD' })
+    .default(SQUARE_VERSION)
+    .describe('The Square-Version every call to Square carries; the default is the one the gateway is written and tested against.'),
   GATEWAY_AUTH: z.enum(['server', 'passthrough'], { error: 'must be "server" or "passthrough"' }).default('server').describe('Whose token serves a caller.'),
   SQUARE_RATE_PER_SECOND: positiveNumber().default(20).describe("Each seller's Square budget: calls a second."),
   SQUARE_BURST: integer(1).default(200).describe('Calls a seller may make at once after a quiet spell.'),
@@ -247,6 +254,7 @@ export function gatewayConfig(env: NodeJS.ProcessEnv): GatewayConfig {
     squareToken: v.SQUARE_ACCESS_TOKEN,
     squareBaseUrl,
     squareTimeoutSeconds: v.SQUARE_TIMEOUT_SECONDS,
+    squareVersion: v.SQUARE_VERSION,
     squareMaxRetries: v.SQUARE_MAX_RETRIES,
     squareRatePerSecond: v.SQUARE_RATE_PER_SECOND,
     squareBurst: v.SQUARE_BURST,

@@ -14,6 +14,7 @@ import { LocalBucketStore, RedisBucketStore, SquareBudget } from '../square/budg
 import { MemoryCacheStore, RedisCacheStore } from '../square/cache-store.js';
 import { authorizationRevoker, type SquareApplication } from '../square/application.js';
 import { SquareCache } from '../square/cache.js';
+import { SQUARE_VERSION } from '../square/client.js';
 import { SquareEpisodes } from '../square/episodes.js';
 import { LocationsCache } from '../square/locations-cache.js';
 import type { EventStore } from '../store/index.js';
@@ -61,7 +62,7 @@ export type GatewayOptions = Pick<
   | 'requestDeadlineMs'
   | 'locationsTtlMs'
 > &
-  Partial<Pick<GatewayConfig, 'redisUrl' | 'pubsubPrefix' | 'cacheTtlMs' | 'cacheMaxEntries'>> &
+  Partial<Pick<GatewayConfig, 'squareVersion' | 'redisUrl' | 'pubsubPrefix' | 'cacheTtlMs' | 'cacheMaxEntries'>> &
   Partial<Pick<GatewayConfig, 'persistedQueriesMax' | 'persistedQueriesTtlSeconds' | 'metricsToken'>> &
   Partial<Pick<GatewayConfig, 'liveReplayWindowSeconds' | 'liveReplayMaxEvents' | 'maxBodyBytes' | 'bodyTimeoutMs' | 'graphiql' | 'introspection'>> & {
   /** The documents a `trustedDocumentsOnly` key may run; the checked-in manifest by default. */
@@ -149,7 +150,7 @@ export function createGateway(options: GatewayOptions): Gateway {
   const pubsub = livePubSub(options, () => yoga.logger);
   const { cache, breaker: cacheBreaker } = squareCache(options, () => yoga.logger, metrics);
   const locationsCache = new LocationsCache(options.locationsTtlMs);
-  const connection = { baseUrl: options.squareBaseUrl, timeoutInSeconds: options.squareTimeoutSeconds };
+  const connection = { baseUrl: options.squareBaseUrl, timeoutInSeconds: options.squareTimeoutSeconds, squareVersion: options.squareVersion ?? SQUARE_VERSION };
   const application = options.vault?.application;
   const revokeAuthorization = application?.secret !== undefined ? authorizationRevoker(connection, { id: application.id, secret: application.secret }) : undefined;
   if (webhooks && options.vault) webhooks.receiver.processor.onApplied(disconnectOnRevocation(options.vault.vault));

@@ -1,9 +1,20 @@
 import { SquareClient } from 'square';
+
+/**
+ * The Square-Version the gateway is written against, whose shapes it reads and writes: the one the `square` SDK
+ * it is built with sends. Pinned here rather than left to the SDK, so that an upgraded SDK cannot move the
+ * gateway to another version unseen: test/square/square-version.test.ts fails until the pin is moved with it,
+ * after reading that version's breaking changes. SQUARE_VERSION overrides it.
+ */
+export const SQUARE_VERSION = '2026-09-16';
+
 export interface SquareConnection {
   /** Square's API root: production, sandbox, or any Square-compatible server such as the emulator. */
   baseUrl: string;
   /** How long Square has to answer one attempt at a call (SQUARE_TIMEOUT_SECONDS): budgetedFetch times each attempt. */
   timeoutInSeconds: number;
+  /** The Square-Version every call carries (SQUARE_VERSION). */
+  squareVersion: string;
 }
 
 /**
@@ -15,14 +26,26 @@ export interface SquareConnection {
  * it is only a backstop at `deadlineMs`, the request's whole time, whose own signal ends
  * the call first.
  */
-export function createSquareClient(baseUrl: string, token: string, fetch: typeof globalThis.fetch, deadlineMs: number): SquareClient {
+export function createSquareClient(connection: SquareConnection, token: string, fetch: typeof globalThis.fetch, deadlineMs: number): SquareClient {
   return new SquareClient({
     token,
-    baseUrl,
+    baseUrl: connection.baseUrl,
     timeoutInSeconds: Math.ceil(deadlineMs / 1000) + 1,
     maxRetries: 0,
-    fetch,
+    fetch: withSquareVersion(fetch, connection.squareVersion),
   });
+}
+
+/**
+ * The SDK writes each call's Square-Version from that call's own options, over whatever its client was
+ * given (and types the option as its own version alone): the version is set on the way out instead.
+ */
+function withSquareVersion(fetch: typeof globalThis.fetch, version: string): typeof globalThis.fetch {
+  return (input, init = {}) => {
+    const headers = new Headers(init.headers);
+    headers.set('Square-Version', version);
+    return fetch(input, { ...init, headers });
+  };
 }
 
 export const SQUARE_BASE_URLS = {

@@ -323,7 +323,7 @@ describe('a subscription’s events', () => {
           idempotencyKey: randomUUID(),
           order: { locationId, lineItems: [{ name, quantity: '1', basePriceMoney: { amount: 100n, currency: 'USD' } }] },
         });
-        const event = await subscription.next(10_000);
+        const event = await subscription.next();
         expect(event.data?.orderUpdated?.squareId).toBe(order!.id);
         costs.push(costOf(event)!);
       }

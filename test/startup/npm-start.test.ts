@@ -12,7 +12,7 @@ import { WAIT } from '../support/waiting.js';
 
 const MAIN = fileURLToPath(new URL('../../src/main.ts', import.meta.url));
 const EMULATOR_MAIN = fileURLToPath(new URL('../../src/emulator/main.ts', import.meta.url));
-const TSX = import.meta.resolve('tsx');
+const TSX = import.meta.resolve('tsx/esm');
 
 /** The settings a developer's shell might carry, which would change what `npm start` does. */
 const CLEAN_ENV = Object.fromEntries(
@@ -47,7 +47,8 @@ beforeAll(async () => {
 });
 afterAll(() => new Promise<void>((resolve) => taken.close(() => resolve())));
 
-describe('npm start explains what stops it', () => {
+// Each run compiles the gateway with tsx before it gets as far as what stops it: on a machine busy with other suites, over 30 s.
+describe('npm start explains what stops it', { timeout: 120_000 }, () => {
   it('names PORT in one line when the gateway port is taken, before printing any URL', async () => {
     const result = await run(MAIN, { PORT: String(takenPort), EMULATOR_PORT: '0' });
     expect(result.code).toBe(1);
