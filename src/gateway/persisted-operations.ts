@@ -3,7 +3,7 @@ import { createGraphQLError, type GraphQLParams, type Plugin } from 'graphql-yog
 import { presentedKey } from '../context/authentication.js';
 import type { ApiKeyRing } from './api-keys.js';
 import type { PersistedQueryStore } from './persisted-query-store.js';
-import { documentId, type TrustedDocuments } from './trusted-documents.js';
+import { documentId, requestedDigest, type TrustedDocuments } from './trusted-documents.js';
 
 export interface PersistedOperationsOptions {
   trusted: TrustedDocuments;
@@ -80,11 +80,14 @@ export function persistedOperations({ trusted, store, apiKeys }: PersistedOperat
   return [registration, byId];
 }
 
-/** `documentId` (`sha256:<hex>` or bare hex, GraphQL over HTTP's persisted documents) or Apollo's `extensions.persistedQuery.sha256Hash`. */
+/**
+ * `documentId` (GraphQL over HTTP's persisted documents) or Apollo's `extensions.persistedQuery.sha256Hash`,
+ * either as the client preset names a document (`sha256:<hex>`, or a SHA-1's hex) or as bare hex.
+ */
 function operationId(params: GraphQLParams & { documentId?: unknown }): string | null {
-  if (typeof params.documentId === 'string') return params.documentId.replace(/^sha256:/, '');
+  if (typeof params.documentId === 'string') return requestedDigest(params.documentId);
   const persisted = params.extensions?.persistedQuery as { version?: unknown; sha256Hash?: unknown } | undefined;
-  return persisted?.version === 1 && typeof persisted.sha256Hash === 'string' ? persisted.sha256Hash : null;
+  return persisted?.version === 1 && typeof persisted.sha256Hash === 'string' ? requestedDigest(persisted.sha256Hash) : null;
 }
 
 const trustedOnly = () =>
