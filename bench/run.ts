@@ -10,6 +10,7 @@ import { benchMesh } from './mesh.js';
 import { benchReadPlan } from './read-plan.js';
 import { benchStorm } from './storm.js';
 import { benchStorefront } from './storefront.js';
+import { benchTrustedDocuments } from './trusted-documents.js';
 import { benchVaultRefresh } from './vault-refresh.js';
 import { benchWebhooks } from './webhooks.js';
 
@@ -31,6 +32,7 @@ const BENCHES: Record<string, () => Promise<unknown>> = {
   'vault-refresh': () => benchVaultRefresh(Number(process.env.BENCH_SELLERS ?? 1000)),
   cache: () => benchCache(Number(process.env.BENCH_REPEATS ?? 200), Number(process.env.BENCH_CHANGES ?? 20)),
   'hostile-documents': () => benchHostileDocuments(Number(process.env.BENCH_REPEATS ?? 20)),
+  'trusted-documents': () => benchTrustedDocuments(Number(process.env.BENCH_DOCUMENTS ?? 1000)),
 };
 
 const wanted = process.argv.slice(2);

@@ -16,6 +16,7 @@ const USAGE = `usage: npm run keys:create -- <name> --scopes <SCOPE,SCOPE,…> [
   --budget N/B            its budget of query cost: N a second, up to B saved (the keys file's default otherwise)
   --sellers '*'|ID,ID     a partner key: it acts for these connected sellers (merchant ids), or every one ('*'),
                           each request naming one in the X-Square-Merchant-Id header
+  --documents-key         also make its documents key (gd_…), with which its owner registers the key's trusted documents
   --file PATH             add the entry to this keys file (GATEWAY_API_KEYS_FILE by default), written whole or not at all;
                           without a file, print {"keys":[entry]}`;
 
@@ -34,6 +35,7 @@ function parse() {
         'trusted-documents-only': { type: 'boolean', default: false },
         budget: { type: 'string' },
         sellers: { type: 'string' },
+        'documents-key': { type: 'boolean', default: false },
         file: { type: 'string' },
       },
     });
@@ -66,11 +68,14 @@ if (values.sellers !== undefined) {
   sellers = parsed.data;
 }
 
-const { key, entry } = generateKey(name, scopes, {
+const { key, documentsKey, entry } = generateKey(name, scopes, {
   ...(budget ? { budget } : {}),
   ...(values['trusted-documents-only'] ? { trustedDocumentsOnly: true } : {}),
   ...(sellers ? { sellers } : {}),
+  documentsKey: values['documents-key'],
 });
+const shown = [`API key (give to the client; shown only now): ${key}`];
+if (documentsKey) shown.push(`Documents key (registers its trusted documents; keep it in the build, never in the client; shown only now): ${documentsKey}`);
 for (const scope of scopes.filter((s) => s.endsWith('_WRITE'))) {
   const read = scope.replace('_WRITE', '_READ') as Scope;
   if (!scopes.includes(read)) console.warn(`note: ${scope} without ${read}: this key can write but not read back what it wrote (--with-reads adds it).`);
@@ -92,9 +97,9 @@ if (file) {
   // A rename replaces the file at once: a gateway watching it reads the old keys or the new ones, never half a file.
   writeFileSync(`${file}.tmp`, next, { mode: 0o600 });
   renameSync(`${file}.tmp`, file);
-  console.log(`API key (give to the client; shown only now): ${key}`);
+  console.log(shown.join('\n'));
   console.log(`Added ${name} to ${file}; a running gateway takes it within 5 seconds.`);
 } else {
-  console.log(`API key (give to the client; shown only now): ${key}`);
+  console.log(shown.join('\n'));
   console.log(`Keys file entry: ${JSON.stringify({ keys: [entry] })}`);
 }

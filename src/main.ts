@@ -13,7 +13,7 @@ import { createGateway } from './gateway/server.js';
 import { otlpTracing } from './gateway/tracing.js';
 import { TrustedDocuments } from './gateway/trusted-documents.js';
 import { exitWith, listenOn, readConfig } from './startup.js';
-import { openStore, SqliteEventStore } from './store/index.js';
+import { openKeyDocumentStore, openStore, SqliteEventStore } from './store/index.js';
 import { openVault, VaultKeyRing } from './vault/index.js';
 
 /**
@@ -61,6 +61,14 @@ const store = signatureKey
     )
   : undefined;
 if (emulator && store instanceof SqliteEventStore && sqlitePath === ':memory:') emulator.onReset(() => store.clear());
+// API keys register trusted documents of their own, kept beside the events (one database for a fleet).
+const keyDocumentStore =
+  apiKeys && config.authMode === 'server'
+    ? await openKeyDocumentStore({ databaseUrl: config.databaseUrl, sqlitePath }).catch((error: Error) =>
+        exitWith(`The trusted documents store could not be opened (${config.databaseUrl ? 'DATABASE_URL' : 'GATEWAY_DB'}): ${error.message}`),
+      )
+    : undefined;
+const keyDocuments = keyDocumentStore && { store: keyDocumentStore, perKey: config.trustedDocumentsPerKey };
 const webhooks = store && signatureKey ? { store, signatureKey, notificationUrl: config.webhookUrl, path: config.webhookPath } : undefined;
 
 // Sellers connect to the configured Square application, or in demo mode to the emulator's demo application.
@@ -96,7 +104,7 @@ const tour = emulator ? { customerId: DEMO_CUSTOMER_ID, ...DEMO_TOUR_ORDER } : u
 const cors = { origins: config.corsOrigins, loopback: emulator !== undefined };
 const tracerProvider = await otlpTracing(process.env);
 const gateway = createGateway({
-  ...config, squareBaseUrl, squareToken, apiKeys, trustedDocuments, webhooks, exampleVariables, tour, cors, logging: logger, tracerProvider, processMetrics: true,
+  ...config, squareBaseUrl, squareToken, apiKeys, trustedDocuments, keyDocuments, webhooks, exampleVariables, tour, cors, logging: logger, tracerProvider, processMetrics: true,
   vault: vault && { vault, application, refresher },
   oauth,
 });
@@ -140,6 +148,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
       .then(() => emulator?.close())
       .then(() => store?.close())
       .then(() => vault?.close())
+      .then(() => keyDocumentStore?.close())
       // The spans of the last requests are exported before the process ends.
       .then(() => tracerProvider?.shutdown())
       .then(() => process.exit(0));

@@ -28,15 +28,20 @@ const keyFileSchema = z.object({
         trustedDocumentsOnly: z.boolean().default(false),
         /** A partner key: it acts for these connected sellers, one a request (the seller header), never with the server token. */
         sellers: sellersSchema.optional(),
+        /** The SHA-256 of the key's documents key (`gd_…`), with which its owner registers its trusted documents (key-documents.ts). */
+        documentsKeySha256: z.string().regex(/^[0-9a-f]{64}$/, 'the SHA-256 of the documents key, as 64 lowercase hex digits').optional(),
         /** Refused from the next request on, its open subscriptions ended; kept in the file as a record. */
         revoked: z.boolean().default(false),
-      }),
+      })
+      // One secret for both would let whoever runs the key's client register documents for it.
+      .refine((k) => k.documentsKeySha256 !== k.sha256, { path: ['documentsKeySha256'], error: 'must be the hash of a secret other than the key itself' }),
     )
     .min(1),
 });
 
 interface StoredKey extends ApiKey {
   hash: Buffer;
+  documentsKeyHash: Buffer | undefined;
 }
 
 export function hashKey(key: string): Buffer {
@@ -46,14 +51,21 @@ export function hashKey(key: string): Buffer {
 /** A key's entry in the keys file, as written. */
 export type KeyEntry = z.input<typeof keyFileSchema>['keys'][number];
 
-/** A new key to hand to a client (shown once) and the entry to put in the keys file. */
+/**
+ * A new key to hand to a client (shown once) and the entry to put in the keys file; with
+ * `documentsKey`, also the key's documents key (shown once too), for its owner's build to
+ * register the key's trusted documents with, and never to ship in a client.
+ */
 export function generateKey(
   name: string,
   scopes: Scope[],
-  options: Pick<KeyEntry, 'budget' | 'trustedDocumentsOnly' | 'sellers'> = {},
-): { key: string; entry: KeyEntry & { scopes: Scope[] } } {
+  { documentsKey: withDocumentsKey = false, ...options }: Pick<KeyEntry, 'budget' | 'trustedDocumentsOnly' | 'sellers'> & { documentsKey?: boolean } = {},
+): { key: string; documentsKey?: string; entry: KeyEntry & { scopes: Scope[] } } {
   const key = `gk_${randomBytes(24).toString('base64url')}`;
-  return { key, entry: { name, sha256: hashKey(key).toString('hex'), scopes, ...options } };
+  const entry = { name, sha256: hashKey(key).toString('hex'), scopes, ...options };
+  if (!withDocumentsKey) return { key, entry };
+  const documentsKey = `gd_${randomBytes(24).toString('base64url')}`;
+  return { key, documentsKey, entry: { ...entry, documentsKeySha256: hashKey(documentsKey).toString('hex') } };
 }
 
 /**
@@ -103,6 +115,7 @@ export class ApiKeyRing {
         trustedDocumentsOnly: k.trustedDocumentsOnly,
         sellers: k.sellers === undefined || k.sellers === '*' ? k.sellers : new Set(k.sellers),
         hash: Buffer.from(k.sha256, 'hex'),
+        documentsKeyHash: k.documentsKeySha256 === undefined ? undefined : Buffer.from(k.documentsKeySha256, 'hex'),
       })),
     );
   }
@@ -139,8 +152,23 @@ export class ApiKeyRing {
     const hash = hashKey(presented);
     let found: StoredKey | undefined;
     for (const key of this.keys) if (timingSafeEqual(key.hash, hash) && !found) found = key;
-    if (!found) return undefined;
-    const { hash: _hash, ...key } = found;
-    return key;
+    return found && asApiKey(found);
   }
+
+  /** The key whose documents key this is: the one key it registers trusted documents for. */
+  findByDocumentsKey(presented: string): ApiKey | undefined {
+    const hash = hashKey(presented);
+    let found: StoredKey | undefined;
+    for (const key of this.keys) if (key.documentsKeyHash && timingSafeEqual(key.documentsKeyHash, hash) && !found) found = key;
+    return found && asApiKey(found);
+  }
+
+  /** The keys of this name that are not revoked, as a command names a key: one, unless the file was edited by hand. */
+  named(name: string): ApiKey[] {
+    return this.keys.filter((key) => key.name === name).map(asApiKey);
+  }
+}
+
+function asApiKey({ hash: _hash, documentsKeyHash: _documentsKeyHash, ...key }: StoredKey): ApiKey {
+  return key;
 }

@@ -14,6 +14,9 @@ export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 /** How long a request's headers, and then its body, may take to arrive when BODY_TIMEOUT_MS is unset: Square's own webhook deadline. */
 export const DEFAULT_BODY_TIMEOUT_MS = 10_000;
 
+/** Trusted documents one API key may hold of its own when TRUSTED_DOCUMENTS_PER_KEY is unset: an app's operations many times over. */
+export const DEFAULT_DOCUMENTS_PER_KEY = 1_000;
+
 /** The event store's SQLite file when GATEWAY_DB is unset, outside the in-memory demo. */
 export const DEFAULT_GATEWAY_DB = './data/gateway.db';
 
@@ -47,9 +50,9 @@ export interface GatewayConfig {
   /** The subscription's notification URL, exactly as Square signs it. */
   webhookUrl: string | undefined;
   webhookPath: string;
-  /** The embedded event store's SQLite file; unset, `npm start` picks one (in memory for the demo emulator). */
+  /** The embedded store's SQLite file (webhook events, API keys' own trusted documents); unset, `npm start` picks one (in memory for the demo emulator). */
   gatewayDb: string | undefined;
-  /** PostgreSQL for the event store instead of SQLite. */
+  /** PostgreSQL for the store (webhook events, API keys' own trusted documents) instead of SQLite. */
   databaseUrl: string | undefined;
   /** The seller vault's encryption keys (the first seals, all open); without them no seller can connect. */
   vaultKeys: VaultKeyRing | undefined;
@@ -65,6 +68,8 @@ export interface GatewayConfig {
   persistedQueriesMax: number;
   /** How long Redis keeps an automatic persisted query after it was last registered. */
   persistedQueriesTtlSeconds: number;
+  /** Trusted documents one API key may hold of its own (registered at /trusted-documents). */
+  trustedDocumentsPerKey: number;
   /** Origins allowed to call from a browser (CORS), or `*`; demo mode adds this machine's. */
   corsOrigins: readonly string[] | '*';
   logLevel: LogLevel;
@@ -134,8 +139,8 @@ const variables = z.object({
     .refine((path) => /^\/[\w\-./]*$/.test(path) && path !== '/graphql', { error: 'must be a path such as /webhooks/square (not /graphql)' })
     .default(DEFAULT_WEBHOOK_PATH)
     .describe('Path of the webhook receiver.'),
-  GATEWAY_DB: z.string().optional().describe("SQLite file of the webhook event store."),
-  DATABASE_URL: z.string().optional().meta({ description: 'PostgreSQL for the event store instead of SQLite.', ...secret }),
+  GATEWAY_DB: z.string().optional().describe("SQLite file of the webhook event store and of API keys' own trusted documents."),
+  DATABASE_URL: z.string().optional().meta({ description: "PostgreSQL for the event store and API keys' own trusted documents instead of SQLite.", ...secret }),
   VAULT_KEYS: readBy(VaultKeyRing.parse)
     .optional()
     .meta({ description: "The seller vault's AES-256-GCM keys, id:base64 comma-separated, the sealing key first.", ...secret }),
@@ -144,6 +149,7 @@ const variables = z.object({
   REDIS_URL: url(['redis:', 'rediss:'], 'a redis:// or rediss:// URL').optional().meta({ description: 'Redis shared by gateway instances.', ...secret }),
   PUBSUB_PREFIX: z.string().default('').describe('Put before every Redis key and topic.'),
   TRUSTED_DOCUMENTS_FILE: z.string().optional().describe('The trusted documents a trustedDocumentsOnly key may run.'),
+  TRUSTED_DOCUMENTS_PER_KEY: integer(1).default(DEFAULT_DOCUMENTS_PER_KEY).describe('Trusted documents one API key may register for itself.'),
   PERSISTED_QUERIES_MAX: integer(1).default(1000).describe('Automatic persisted queries kept in memory.'),
   PERSISTED_QUERIES_TTL_SECONDS: integer(1).default(86_400).describe('How long Redis keeps an automatic persisted query.'),
   CORS_ORIGINS: readBy(corsOrigins).optional().describe('Origins allowed to call from a browser, or *.'),
@@ -274,6 +280,7 @@ export function gatewayConfig(env: NodeJS.ProcessEnv): GatewayConfig {
     pubsubPrefix: v.PUBSUB_PREFIX,
     persistedQueriesMax: v.PERSISTED_QUERIES_MAX,
     persistedQueriesTtlSeconds: v.PERSISTED_QUERIES_TTL_SECONDS,
+    trustedDocumentsPerKey: v.TRUSTED_DOCUMENTS_PER_KEY,
     corsOrigins: v.CORS_ORIGINS ?? [],
     logLevel: v.LOG_LEVEL,
     logFormat: v.LOG_FORMAT ?? (demo ? 'pretty' : 'json'),

@@ -38,6 +38,7 @@ import { createLogger, requestLogger, withRequestLogs, yogaLogger, type CarriesL
 import { GatewayMetrics } from './metrics.js';
 import { metricsPlugin } from './metrics-plugin.js';
 import { introspectionOff } from './introspection.js';
+import { keyDocumentRegistry, keyDocumentRoutes, type DocumentPipeline, type KeyDocumentRegistry, type KeyDocumentsOptions } from './key-documents.js';
 import { endRevokedSubscriptions } from './key-revocation.js';
 import { liveEventIds } from './live-event-ids.js';
 import { LiveReplay } from './live-replay.js';
@@ -67,6 +68,8 @@ export type GatewayOptions = Pick<
   Partial<Pick<GatewayConfig, 'liveReplayWindowSeconds' | 'liveReplayMaxEvents' | 'maxBodyBytes' | 'bodyTimeoutMs' | 'graphiql' | 'introspection'>> & {
   /** The documents a `trustedDocumentsOnly` key may run; the checked-in manifest by default. */
   trustedDocuments?: TrustedDocuments | undefined;
+  /** Where API keys' own trusted documents are kept: registered at /trusted-documents (with API keys) and run by id. */
+  keyDocuments?: KeyDocumentsOptions | undefined;
   squareBaseUrl: string;
   /** Gateway API keys and their scopes; see ContextFactoryOptions.apiKeys. */
   apiKeys?: ApiKeyRing | undefined;
@@ -132,6 +135,8 @@ export interface Gateway {
   forgetCachedReads(): Promise<void>;
   /** With the `webhooks` option: the processor applying received events, and the URL they must be signed with. */
   webhooks?: { processor: EventProcessor; notificationUrl(): string };
+  /** With the `keyDocuments` option: the keys' trusted documents, checked as this gateway checks a request's. */
+  keyDocuments?: KeyDocumentRegistry;
 }
 
 /** The GraphQL gateway over one Square (real or emulated): yoga on a plain Node HTTP server. */
@@ -180,6 +185,7 @@ export function createGateway(options: GatewayOptions): Gateway {
   const redisBreakers = [budget.redis?.breaker, cacheBreaker, ...(pubsub?.breakers ?? []), persistedQueries.breaker].filter(
     (breaker): breaker is RedisBreaker => breaker !== undefined,
   );
+  const keyDocuments: KeyDocumentRegistry | undefined = options.keyDocuments && keyDocumentRegistry(options.keyDocuments, (): DocumentPipeline => yoga.getEnveloped);
   const graphiql = gatewayGraphiQL({ query: EXAMPLE_QUERY, variables: options.exampleVariables }, options.tour && tourTabs(options.tour));
   const yoga = createYoga<CarriesLogger, GatewayContext>({
     schema,
@@ -210,7 +216,11 @@ export function createGateway(options: GatewayOptions): Gateway {
         trusted: options.trustedDocuments ?? TrustedDocuments.load(),
         store: persistedQueries,
         apiKeys: options.authMode === 'server' ? options.apiKeys : undefined,
+        keyDocuments: options.keyDocuments?.store,
       }),
+      ...(keyDocuments && options.apiKeys && options.authMode === 'server'
+        ? [keyDocumentRoutes(keyDocuments, { apiKeys: options.apiKeys, maxBodyBytes, logger })]
+        : []),
       queryArmor(),
       ...(introspection ? [] : [introspectionOff()]),
       requestGuards({ maxTokens: MAX_TOKENS, maxBodyBytes, bodyTimeoutMs }),
@@ -262,6 +272,7 @@ export function createGateway(options: GatewayOptions): Gateway {
   return {
     server,
     webhooks: webhooks && { processor: webhooks.receiver.processor, notificationUrl: webhooks.notificationUrl },
+    ...(keyDocuments ? { keyDocuments } : {}),
     forgetCachedReads: async () => {
       await cache?.clear();
     },

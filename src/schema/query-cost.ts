@@ -1,16 +1,24 @@
 import type { PothosOutputFieldConfig, SchemaTypes } from '@pothos/core';
-import type { ComplexityErrorFn } from '@pothos/plugin-complexity';
+import { complexityFromQuery, type ComplexityErrorFn } from '@pothos/plugin-complexity';
 import {
   getArgumentValues,
   getNamedType,
   getNullableType,
   GraphQLError,
+  GraphQLInt,
+  isEnumType,
+  isInputObjectType,
   isInterfaceType,
   isListType,
+  isNonNullType,
   isObjectType,
   Kind,
+  typeFromAST,
+  valueFromAST,
+  type DocumentNode,
   type FragmentDefinitionNode,
   type GraphQLField,
+  type GraphQLInputType,
   type GraphQLNamedType,
   type GraphQLSchema,
   type OperationDefinitionNode,
@@ -160,4 +168,49 @@ function tooComplex(measure: Measure, value: number): GraphQLError {
     `This operation ${what} ${value}${unit}; the gateway allows at most ${limit}${unit}. Ask for fewer items (smaller first) or split it.`,
     { extensions: { code: 'QUERY_TOO_COMPLEX', measure, value, limit } },
   );
+}
+
+/**
+ * The first limit `operation` (of `document`, with its fragments) passes even for the
+ * cheapest request, as measured when it is registered as a trusted document, before any
+ * request gives it variables: each Int variable (a page's size) counts as 1 and each list as
+ * one item, the other variables at their defaults, as left out, or (required) as any value.
+ * What it refuses no request could run; every request meets the limits again with its own variables.
+ */
+export function limitPassedByCheapestRequest(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode): GraphQLError | undefined {
+  const fragments = document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION);
+  const variables: Record<string, unknown> = {};
+  for (const definition of operation.variableDefinitions ?? []) {
+    const type = typeFromAST(schema, definition.type) as GraphQLInputType | undefined;
+    if (!type) continue;
+    const name = definition.variable.name.value;
+    const counts = getNamedType(type) === GraphQLInt || isListType(getNullableType(type));
+    if (counts || (!definition.defaultValue && isNonNullType(type))) variables[name] = cheapestValue(type);
+    else if (definition.defaultValue) variables[name] = valueFromAST(definition.defaultValue, type);
+  }
+  return limitPassed(complexityFromQuery({ ...document, definitions: [...fragments, operation] }, { schema, ctx: {}, variables }));
+}
+
+/** Values any other scalar of this schema takes one of, tried in order: IDs, strings and the custom scalars `'0'`, Float 0, Boolean false. */
+const SCALAR_VALUES: readonly unknown[] = ['0', 0, false];
+
+/** A value of `type` as a variable's JSON would give it, costing the least the limits can tell: an Int 1, a list one item. */
+function cheapestValue(type: GraphQLInputType): unknown {
+  const inner = getNullableType(type);
+  if (isListType(inner)) return [cheapestValue(inner.ofType)];
+  if (inner === GraphQLInt) return 1;
+  if (isEnumType(inner)) return inner.getValues()[0]?.name;
+  if (isInputObjectType(inner)) {
+    const fields = Object.values(inner.getFields());
+    // A oneOf input takes exactly one field; any other, each field it requires.
+    const given = inner.isOneOf ? fields.slice(0, 1) : fields.filter((field) => isNonNullType(field.type) && field.defaultValue === undefined);
+    return Object.fromEntries(given.map((field) => [field.name, cheapestValue(field.type)]));
+  }
+  return SCALAR_VALUES.find((value) => {
+    try {
+      return inner.parseValue(value) !== undefined;
+    } catch {
+      return false;
+    }
+  });
 }

@@ -66,6 +66,19 @@ describe('npm run keys:create', () => {
     expect(refused.stderr).toContain("--sellers takes '*' or Square merchant ids");
   });
 
+  it('makes a documents key on request, shown once and kept as a hash, that registers documents for this key only', async () => {
+    const path = join(dir, 'documents.json');
+    const { code, stdout, stderr } = await keysCreate(['publisher', '--scopes', 'CUSTOMERS_READ', '--trusted-documents-only', '--documents-key', '--file', path]);
+    expect(code, stderr).toBe(0);
+    const documentsKey = stdout.match(/Documents key .*shown only now\): (gd_\S+)/)![1]!;
+    const file = readFileSync(path, 'utf8');
+    expect(file).not.toContain(documentsKey);
+    const ring = ApiKeyRing.parse(file, path);
+    expect(ring.findByDocumentsKey(documentsKey)).toEqual(ring.find(keyOf(stdout)));
+    expect(ring.findByDocumentsKey(keyOf(stdout))).toBeUndefined();
+    expect(ring.find(documentsKey)).toBeUndefined();
+  });
+
   // Seven runs of the CLI, each loading every Square API's module to know its scopes: about 7 s each on a busy 2-core machine.
   it('refuses bad input with a usage line and leaves the keys file as it was', async () => {
     const path = join(dir, 'refused.json');
