@@ -5,9 +5,10 @@ import { clientPresetManifest } from '../../scripts/trusted-documents-manifest.j
 import { ApiKeyRing, generateKey } from '../../src/gateway/api-keys.js';
 import { DEFAULT_MANIFEST } from '../../src/gateway/trusted-documents.js';
 import { createGateway } from '../../src/gateway/server.js';
-import { SqliteKeyDocumentStore } from '../../src/store/index.js';
-import { NO_SQUARE, useGateway } from '../support/gateway.js';
+import { PostgresKeyDocumentStore, SqliteKeyDocumentStore } from '../../src/store/index.js';
+import { createTestGateway, NO_SQUARE, useGateway } from '../support/gateway.js';
 import { capturedLogs } from '../support/logs.js';
+import { DATABASE_URL, postgresLocation } from '../support/stores.js';
 
 const SCOPES = ['CUSTOMERS_READ', 'MERCHANT_PROFILE_READ'] as const;
 const partner = generateKey('partner', [...SCOPES], { trustedDocumentsOnly: true, documentsKey: true });
@@ -233,5 +234,29 @@ describe('registration refuses', () => {
     expect(post.status).toBe(405);
     expect(post.headers.get('allow')).toBe('GET, PUT');
     expect((await call('GET', partner.documentsKey, undefined, 'sha256:x')).status).toBe(405);
+  });
+});
+
+describe.skipIf(!DATABASE_URL)('a fleet on one PostgreSQL', () => {
+  it('runs on every instance what a key registered on any, until it is removed on any', async () => {
+    const location = postgresLocation();
+    const stores = await Promise.all([0, 1].map(() => PostgresKeyDocumentStore.open({ connectionString: DATABASE_URL!, schema: location.schema, poolSize: 2 })));
+    const [a, b] = stores.map((shared) => createTestGateway(stack.emulatorUrl, { apiKeys: ring, gateway: { keyDocuments: { store: shared, perKey: PER_KEY } } }));
+    try {
+      const [urlA, urlB] = [await a!.listen(), await b!.listen()];
+      const fleetManifest = await clientPresetManifest(SCHEMA, ['query FleetMerchant { merchant { squareId } }']);
+      const [id] = Object.keys(fleetManifest);
+      const headers = { 'content-type': 'application/json', authorization: `Bearer ${partner.documentsKey}` };
+      expect((await fetch(new URL('/trusted-documents', urlA), { method: 'PUT', headers, body: JSON.stringify(fleetManifest) })).status).toBe(200);
+      const runOn = async (url: string) =>
+        (await (await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': partner.key }, body: JSON.stringify({ documentId: id }) })).json()) as any;
+      expect((await runOn(urlB)).data.merchant.squareId).toEqual(expect.any(String));
+      expect((await fetch(new URL(`/trusted-documents/${id}`, urlB), { method: 'DELETE', headers })).status).toBe(200);
+      expect((await runOn(urlA)).errors[0].extensions.code).toBe('PERSISTED_QUERY_NOT_IN_LIST');
+    } finally {
+      await Promise.all([a!.close({ graceMs: 0 }), b!.close({ graceMs: 0 })]);
+      await Promise.all(stores.map((shared) => shared.close()));
+      await location.drop();
+    }
   });
 });
