@@ -148,10 +148,11 @@ export function keyDocumentRoutes(registry: KeyDocumentRegistry, options: { apiK
       // The shape of GraphQL's errors, which clients of the gateway read already.
       const refused = (status: number, problems: DocumentProblem[], headers: Record<string, string> = {}) =>
         json(status, { errors: problems.map(({ message, ...extensions }) => ({ message, extensions })) }, headers);
-      const one = path === KEY_DOCUMENTS_PATH ? undefined : decodeURIComponent(path.slice(KEY_DOCUMENTS_PATH.length + 1));
+      const one = path === KEY_DOCUMENTS_PATH ? undefined : path.slice(KEY_DOCUMENTS_PATH.length + 1);
       const allowed = one === undefined ? ['GET', 'PUT'] : ['DELETE'];
       if (!allowed.includes(request.method)) {
-        return endResponse(refused(405, [{ code: 'METHOD_NOT_ALLOWED', message: `${path} takes ${allowed.join(' or ')}.` }], { allow: allowed.join(', ') }));
+        const route = one === undefined ? KEY_DOCUMENTS_PATH : `${KEY_DOCUMENTS_PATH}/<id>`;
+        return endResponse(refused(405, [{ code: 'METHOD_NOT_ALLOWED', message: `${route} takes ${allowed.join(' or ')}.` }], { allow: allowed.join(', ') }));
       }
       const presented = bearerToken(request.headers.get('authorization'));
       const key = presented ? options.apiKeys.findByDocumentsKey(presented) : undefined;
@@ -161,18 +162,25 @@ export function keyDocumentRoutes(registry: KeyDocumentRegistry, options: { apiK
           : 'Send the API key\'s documents key as "Authorization: Bearer gd_…" (npm run keys:create -- … --documents-key makes one).';
         return endResponse(refused(401, [{ code: 'UNAUTHENTICATED', message }], { 'www-authenticate': 'Bearer' }));
       }
-      if (request.method === 'GET') return endResponse(json(200, await registry.list(key)));
-      if (one !== undefined) {
-        if (await registry.remove(key, one)) return endResponse(json(200, { removed: one }));
-        return endResponse(refused(404, [{ code: 'NOT_FOUND', message: `This key holds no document of id "${one}".` }]));
+      const log = requestLogger(serverContext, options.logger);
+      try {
+        if (request.method === 'GET') return endResponse(json(200, await registry.list(key)));
+        if (one !== undefined) {
+          if (await registry.remove(key, decodeURIComponent(one))) return endResponse(json(200, { removed: true }));
+          return endResponse(refused(404, [{ code: 'NOT_FOUND', message: 'This key holds no document of that id.' }]));
+        }
+        const body = await manifestBody(request, options.maxBodyBytes);
+        if ('problem' in body) return endResponse(refused(body.status, [body.problem], body.status === 413 ? { connection: 'close' } : {}));
+        const registration = await registry.register(key, body.manifest);
+        if (!registration.registered) return endResponse(refused(400, registration.problems));
+        const { registered: _, ...counts } = registration;
+        log.info({ key: key.name, ...counts }, 'trusted documents registered');
+        return endResponse(json(200, counts));
+      } catch (error) {
+        if (error instanceof URIError) return endResponse(refused(404, [{ code: 'NOT_FOUND', message: 'This key holds no document of that id.' }]));
+        log.error({ err: error }, 'trusted documents store failed');
+        return endResponse(refused(503, [{ code: 'STORE_UNAVAILABLE', message: 'The trusted documents could not be read or kept; nothing changed unless a later GET shows it. Try again later.' }]));
       }
-      const body = await manifestBody(request, options.maxBodyBytes);
-      if ('problem' in body) return endResponse(refused(body.status, [body.problem], body.status === 413 ? { connection: 'close' } : {}));
-      const registration = await registry.register(key, body.manifest);
-      if (!registration.registered) return endResponse(refused(400, registration.problems));
-      const { registered: _, ...counts } = registration;
-      requestLogger(serverContext, options.logger).info({ key: key.name, ...counts }, 'trusted documents registered');
-      return endResponse(json(200, counts));
     },
   };
 }

@@ -46,7 +46,15 @@ export function persistedOperations({ trusted, store, apiKeys, keyDocuments }: P
   const isRestricted = (context: PersistedContext, request: Request): boolean => callerKey(context, request)?.trustedDocumentsOnly ?? false;
   const keyDocument = async (digest: string, context: PersistedContext, request: Request) => {
     const key = callerKey(context, request);
-    return key && keyDocuments ? keyDocuments.document(key.sha256, digest) : undefined;
+    if (!key || !keyDocuments) return undefined;
+    try {
+      return await keyDocuments.document(key.sha256, digest);
+    } catch {
+      // The store's own retries have passed: the client may send the id again later.
+      throw createGraphQLError('The trusted documents cannot be read now; send the id again later.', {
+        extensions: { code: 'STORE_UNAVAILABLE', http: { status: 503 } },
+      });
+    }
   };
   // Awaited, so that the id alone works as soon as this request has answered.
   const registerRan = async (context: PersistedContext) => {

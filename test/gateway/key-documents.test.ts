@@ -117,10 +117,12 @@ describe("a key's own trusted documents", () => {
   it('removes a document, which the key then no longer runs', async () => {
     const id = idOf(manifest, 'PartnerLocations');
     await register(partner.documentsKey!, manifest);
-    expect(await call('DELETE', partner.documentsKey, undefined, id)).toMatchObject({ status: 200, body: { removed: id } });
+    expect(await call('DELETE', partner.documentsKey, undefined, id)).toMatchObject({ status: 200, body: { removed: true } });
     expect(await listed(partner.documentsKey!)).not.toContain(id);
     expect((await run(partner.key, { documentId: id })).errors?.[0]?.extensions?.code).toBe('PERSISTED_QUERY_NOT_IN_LIST');
     expect((await call('DELETE', partner.documentsKey, undefined, id)).status).toBe(404);
+    const malformed = await fetch(new URL('/trusted-documents/%E0%A4%A', stack.url), { method: 'DELETE', headers: { authorization: `Bearer ${partner.documentsKey}` } });
+    expect(malformed.status).toBe(404);
   });
 
   it("runs the project's own manifest beside a key's documents", async () => {
@@ -234,6 +236,27 @@ describe('registration refuses', () => {
     expect(post.status).toBe(405);
     expect(post.headers.get('allow')).toBe('GET, PUT');
     expect((await call('GET', partner.documentsKey, undefined, 'sha256:x')).status).toBe(405);
+  });
+});
+
+describe('a store that fails', () => {
+  it('answers 503 STORE_UNAVAILABLE to a registration and to a document sent by id, and logs why', async () => {
+    const broken = new SqliteKeyDocumentStore(':memory:');
+    await broken.close();
+    const brokenLogs = capturedLogs();
+    const gateway = createTestGateway(stack.emulatorUrl, { apiKeys: ring, logging: brokenLogs.logger, gateway: { keyDocuments: { store: broken, perKey: PER_KEY } } });
+    try {
+      const url = await gateway.listen();
+      const put = await fetch(new URL('/trusted-documents', url), { method: 'PUT', headers: { authorization: `Bearer ${partner.documentsKey}` }, body: JSON.stringify(manifest) });
+      expect(put.status).toBe(503);
+      expect(((await put.json()) as any).errors[0].extensions.code).toBe('STORE_UNAVAILABLE');
+      expect(brokenLogs.lines().some((line) => line.msg === 'trusted documents store failed')).toBe(true);
+      const byId = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': partner.key }, body: JSON.stringify({ documentId: idOf(manifest, 'PartnerMerchant') }) });
+      expect(byId.status).toBe(503);
+      expect(((await byId.json()) as any).errors[0].extensions.code).toBe('STORE_UNAVAILABLE');
+    } finally {
+      await gateway.close({ graceMs: 0 });
+    }
   });
 });
 
