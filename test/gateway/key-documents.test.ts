@@ -150,6 +150,21 @@ describe('registration checks', () => {
   });
 });
 
+describe('registration follows the gateway it is made on', () => {
+  it('refuses introspection where introspection is off, as a request would be', async () => {
+    const documents = new SqliteKeyDocumentStore(':memory:');
+    const gateway = createGateway({ ...NO_SQUARE, introspection: false, keyDocuments: { store: documents, perKey: 10 } });
+    try {
+      const introspection = 'query Types { __schema { types { name } } }';
+      const registration = await gateway.keyDocuments!.register(ring.find(partner.key)!, { [`sha256:${createHash('sha256').update(introspection).digest('hex')}`]: introspection });
+      expect(registration).toMatchObject({ registered: false, problems: [{ code: 'INTROSPECTION_DISABLED' }] });
+    } finally {
+      await gateway.close({ graceMs: 0 });
+      await documents.close();
+    }
+  });
+});
+
 describe('registration refuses', () => {
   it('a manifest with any bad entry, whole, naming each bad entry with the code a request would get', async () => {
     const deep = `query TooDeep { customers { edges { node { orders { edges { node { customer { orders { edges { node { customer { orders { edges { node { customer { givenName } } } } } } } } } } } } } } } }`;
