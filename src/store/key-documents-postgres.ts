@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import type { KeyDocumentEntry, KeyDocumentStore, KeyDocumentsRegistration } from './key-documents.js';
-import { isConnectionLost, migrate, onClient, openPool, type PoolOptions } from './postgres-connection.js';
+import { isConnectionLost, onClient, openMigratedPool, type PoolOptions } from './postgres-connection.js';
 
 /** Schema versions in order, recorded in `key_documents_migrations`: the event store, which may share the schema, records its own in `schema_migrations`. */
 const MIGRATIONS = {
@@ -32,13 +32,7 @@ export class PostgresKeyDocumentStore implements KeyDocumentStore {
 
   /** Connects and brings its table up to date. */
   static async open(options: PoolOptions): Promise<PostgresKeyDocumentStore> {
-    const pool = openPool(options);
-    try {
-      await migrate(pool, options.schema, MIGRATIONS);
-    } catch (error) {
-      await pool.end();
-      throw error;
-    }
+    const pool = await openMigratedPool(options, MIGRATIONS);
     return new PostgresKeyDocumentStore(pool);
   }
 

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { KeyDocumentEntry, KeyDocumentStore, KeyDocumentsRegistration } from './key-documents.js';
-import { openSqliteFile } from './sqlite-file.js';
+import { migrateSqlite, openSqliteFile } from './sqlite-file.js';
 
 /** Schema versions in order, recorded in `key_documents_migrations` (the event store's file keeps `user_version` for its own). */
 const MIGRATIONS = [
@@ -20,7 +20,7 @@ export class SqliteKeyDocumentStore implements KeyDocumentStore {
 
   constructor(path: string) {
     this.db = openSqliteFile(path);
-    this.migrate();
+    migrateSqlite(this.db, 'key_documents_migrations', MIGRATIONS);
     const db = this.db;
     this.statements = {
       count: db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM key_documents WHERE key_sha256 = ?'),
@@ -34,20 +34,6 @@ export class SqliteKeyDocumentStore implements KeyDocumentStore {
     };
   }
 
-  private migrate(): void {
-    // IMMEDIATE takes the write lock first, so two processes opening one file migrate one after the other.
-    this.db
-      .transaction(() => {
-        this.db.exec('CREATE TABLE IF NOT EXISTS key_documents_migrations (version INTEGER PRIMARY KEY)');
-        const applied = new Set(this.db.prepare<[], { version: number }>('SELECT version FROM key_documents_migrations').all().map((r) => r.version));
-        MIGRATIONS.forEach((sql, index) => {
-          if (applied.has(index + 1)) return;
-          this.db.exec(sql);
-          this.db.prepare('INSERT INTO key_documents_migrations (version) VALUES (?)').run(index + 1);
-        });
-      })
-      .immediate();
-  }
 
   async register(keySha256: string, documents: ReadonlyMap<string, string>, limit: number): Promise<KeyDocumentsRegistration> {
     const now = new Date().toISOString();

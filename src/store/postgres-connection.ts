@@ -99,6 +99,18 @@ export interface Migrations {
   versions: ReadonlyArray<{ version: number; sql: string }>;
 }
 
+/** A pool as `openPool` makes it, with the migrations applied; nothing left open when they fail. */
+export async function openMigratedPool(options: PoolOptions, migrations: Migrations): Promise<pg.Pool> {
+  const pool = openPool(options);
+  try {
+    await migrate(pool, options.schema, migrations);
+  } catch (error) {
+    await pool.end();
+    throw error;
+  }
+  return pool;
+}
+
 /**
  * Applies the migrations not yet recorded, under the migration lock; safe to run again after a
  * lost connection, which released the lock and rolled back the migration underway.

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type pg from 'pg';
-import { isConnectionLost, migrate, MIGRATION_LOCK, onClient, openPool, type PoolOptions } from './postgres-connection.js';
+import { isConnectionLost, MIGRATION_LOCK, onClient, openMigratedPool, type PoolOptions } from './postgres-connection.js';
 import { fromStorable, toStorable } from './text.js';
 import {
   lineagesOf,
@@ -93,13 +93,7 @@ export class PostgresEventStore implements EventStore {
 
   /** Connects and brings the schema up to date. */
   static async open(options: PostgresStoreOptions): Promise<PostgresEventStore> {
-    const pool = openPool(options);
-    try {
-      await migrate(pool, options.schema, MIGRATIONS);
-    } catch (error) {
-      await pool.end();
-      throw error;
-    }
+    const pool = await openMigratedPool(options, MIGRATIONS);
     return new PostgresEventStore(pool);
   }
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
-import { isConnectionLost, migrate, onClient, openPool, type PoolOptions } from '../store/postgres-connection.js';
+import { isConnectionLost, onClient, openMigratedPool, type PoolOptions } from '../store/postgres-connection.js';
 import type { VaultKeyRing } from './cipher.js';
 import {
   countsByKey,
@@ -79,13 +79,7 @@ export class PostgresSellerVault implements SellerVault {
 
   /** Connects and brings the vault's tables up to date. */
   static async open(options: PostgresVaultOptions): Promise<PostgresSellerVault> {
-    const pool = openPool(options);
-    try {
-      await migrate(pool, options.schema, MIGRATIONS);
-    } catch (error) {
-      await pool.end();
-      throw error;
-    }
+    const pool = await openMigratedPool(options, MIGRATIONS);
     return new PostgresSellerVault(pool, options.keys, options.now);
   }
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
-import { openSqliteFile } from '../store/sqlite-file.js';
+import { migrateSqlite, openSqliteFile } from '../store/sqlite-file.js';
 import type { VaultKeyRing } from './cipher.js';
 import {
   countsByKey,
@@ -69,7 +69,7 @@ export class SqliteSellerVault implements SellerVault {
     this.db = openSqliteFile(options.path);
     this.keys = options.keys;
     this.clock = options.now;
-    this.migrate();
+    migrateSqlite(this.db, 'vault_migrations', MIGRATIONS);
     const db = this.db;
     this.statements = {
       connect: db.prepare(
@@ -134,20 +134,6 @@ export class SqliteSellerVault implements SellerVault {
     };
   }
 
-  private migrate(): void {
-    // IMMEDIATE takes the write lock first, so two processes opening one file migrate one after the other.
-    this.db
-      .transaction(() => {
-        this.db.exec('CREATE TABLE IF NOT EXISTS vault_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)');
-        const applied = this.db.prepare<[], { version: number | null }>('SELECT max(version) AS version FROM vault_migrations').get()?.version ?? 0;
-        MIGRATIONS.forEach((sql, index) => {
-          if (index < applied) return;
-          this.db.exec(sql);
-          this.db.prepare('INSERT INTO vault_migrations (version, applied_at) VALUES (?, ?)').run(index + 1, new Date().toISOString());
-        });
-      })
-      .immediate();
-  }
 
   async connect(grant: SellerGrant): Promise<void> {
     const sealed = sealTokens(this.keys, grant.merchantId, grant.tokens);
