@@ -10,7 +10,9 @@ import { createGateway } from './gateway/server.js';
 import { otlpTracing } from './gateway/tracing.js';
 import { TrustedDocuments } from './gateway/trusted-documents.js';
 import { exitWith, listenOn, readConfig } from './startup.js';
+import { OutboundWebhooks } from './outbound/index.js';
 import { openStore, SqliteEventStore } from './store/index.js';
+import { VaultKeyRing } from './vault/index.js';
 
 /**
  * `npm start`. With SQUARE_ACCESS_TOKEN (or SQUARE_BASE_URL) the gateway serves that
@@ -58,6 +60,23 @@ const store = signatureKey
   : undefined;
 if (emulator && store instanceof SqliteEventStore && sqlitePath === ':memory:') emulator.onReset(() => store.clear());
 const webhooks = store && signatureKey ? { store, signatureKey, notificationUrl: config.webhookUrl, path: config.webhookPath } : undefined;
+// Outbound webhooks' secrets are sealed with VAULT_KEYS; a demo whose store lives in memory makes a key up, as its secrets go with it.
+const outboundKeys = config.vaultKeys ?? (sqlitePath === ':memory:' && emulator ? VaultKeyRing.parse(`demo:${randomBytes(32).toString('base64')}`) : undefined);
+const outbound =
+  store && outboundKeys
+    ? await OutboundWebhooks.open({
+        events: store,
+        postgres: config.databaseUrl ? { connectionString: config.databaseUrl } : undefined,
+        keys: outboundKeys,
+        authMode: config.authMode,
+        apiKeys,
+        policy: config.outboundWebhookUrls,
+        timeoutMs: config.outboundWebhookTimeoutMs,
+        concurrency: config.outboundWebhookConcurrency,
+        secretGraceMs: config.outboundWebhookSecretGraceHours * 3600_000,
+        logger,
+      }).catch((error: Error) => exitWith(`Outbound webhooks could not be opened: ${error.message}`))
+    : undefined;
 
 // GraphiQL opens on the example for the demo's featured customer, who has cards, gift cards, orders and payments.
 const exampleVariables = emulator ? { customerId: DEMO_CUSTOMER_ID } : undefined;
@@ -66,7 +85,7 @@ const tour = emulator ? { customerId: DEMO_CUSTOMER_ID, ...DEMO_TOUR_ORDER } : u
 const cors = { origins: config.corsOrigins, loopback: emulator !== undefined };
 const tracerProvider = await otlpTracing(process.env);
 const gateway = createGateway({
-  ...config, squareBaseUrl, squareToken, apiKeys, trustedDocuments, webhooks, exampleVariables, tour, cors, logging: logger, tracerProvider, processMetrics: true,
+  ...config, squareBaseUrl, squareToken, apiKeys, trustedDocuments, webhooks, outbound, exampleVariables, tour, cors, logging: logger, tracerProvider, processMetrics: true,
 });
 const url = await listenOn(() => gateway.listen(config.port, config.host), {
   ...config, portVariable: 'PORT', hostVariable: 'HOST', command: 'npm start',
