@@ -12,7 +12,7 @@ import type { DeliveryJobs } from './jobs.js';
 import { pgBossJobs } from './pgboss-jobs.js';
 import { PostgresOutboundStore } from './postgres-store.js';
 import { poster } from './post.js';
-import { defaultSelection, missingScopes, render, selectionDocument, SelectionRefused } from './selection.js';
+import { defaultSelection, missingScopes, operationText, render, selectionDocument, SelectionRefused } from './selection.js';
 import { newSecret } from './signature.js';
 import { SqliteDeliveryQueue } from './sqlite-queue.js';
 import { SqliteOutboundStore } from './sqlite-store.js';
@@ -323,7 +323,7 @@ export class OutboundWebhooks {
       return '';
     }
     const { field: liveField } = LIVE_TOPICS[topic];
-    const scoped = await missingScopes(this.bound.schema, parse(`subscription { ${liveField} { __typename } }`), caller.scopes);
+    const scoped = await missingScopes(this.bound.schema, parse(operationText(this.bound.schema, liveField, '{ __typename }')), caller.scopes);
     if (scoped.length > 0) throw new SubscriptionRefused(`This API key lacks the scope ${scoped.join(' and ')} that ${topic} needs.`, 'input.topic', 'FORBIDDEN');
     const selection = query ?? (await defaultSelection(this.bound.schema, liveField, caller.scopes));
     try {
@@ -396,7 +396,7 @@ export class OutboundWebhooks {
 
   /** The subscription's query as a document, parsed once per query. */
   private documentOf(subscription: WebhookSubscription): DocumentNode {
-    const text = `subscription OutboundWebhook { ${LIVE_TOPICS[subscription.topic as keyof typeof LIVE_TOPICS].field} ${subscription.query} }`;
+    const text = operationText(this.bound.schema, LIVE_TOPICS[subscription.topic as keyof typeof LIVE_TOPICS].field, subscription.query);
     let document = this.documents.get(text);
     if (!document) {
       if (this.documents.size >= MAX_DOCUMENTS) this.documents.clear();

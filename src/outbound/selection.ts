@@ -20,7 +20,6 @@ import {
 import type { Scope } from '../apis/api.js';
 import type { GatewayContext } from '../context/gateway-context.js';
 import { builder, forbidden } from '../schema/builder.js';
-import { LIVE_TOPICS } from './topics.js';
 
 /** Longest selection taken: far above any payload a partner needs. */
 export const MAX_QUERY_LENGTH = 10_000;
@@ -34,6 +33,17 @@ export class SelectionRefused extends Error {
   ) {
     super(message);
   }
+}
+
+/**
+ * The operation a payload is rendered with: the live update's field over the selection. The field's
+ * required arguments (the id a subscriber watches) are only read when a subscriber subscribes, never
+ * when an event is mapped to its result, so they are given a placeholder that only validation sees.
+ */
+export function operationText(schema: GraphQLSchema, fieldName: string, selection: string): string {
+  const field = schema.getSubscriptionType()!.getFields()[fieldName]!;
+  const required = field.args.filter(isRequiredArgument).map((arg) => `${arg.name}: "-"`);
+  return `subscription ${OPERATION} { ${fieldName}${required.length > 0 ? `(${required.join(', ')})` : ''} ${selection} }`;
 }
 
 type ScopeMap = Parameters<typeof builder.runAuthScopes>[1];
@@ -90,7 +100,7 @@ export async function defaultSelection(schema: GraphQLSchema, fieldName: string,
   const fields = Object.values(type.getFields()).filter((f) => !f.deprecationReason && !f.args.some(isRequiredArgument) && isLeafType(getNamedType(f.type)));
   const readable: string[] = [];
   for (const field of fields) {
-    const document = parse(`subscription ${OPERATION} { ${fieldName} { ${field.name} } }`);
+    const document = parse(operationText(schema, fieldName, `{ ${field.name} }`));
     if ((await missingScopes(schema, document, scopes)).length === 0) readable.push(field.name);
   }
   return `{ ${readable.join(' ')} }`;
@@ -107,7 +117,7 @@ export async function selectionDocument(schema: GraphQLSchema, fieldName: string
   if (!selection.startsWith('{')) throw new SelectionRefused('The query must be a selection set on the topic’s object, e.g. "{ id status }".', 'INVALID_VALUE');
   let document: DocumentNode;
   try {
-    document = parse(`subscription ${OPERATION} { ${fieldName} ${selection} }`, { maxTokens: 5_000 });
+    document = parse(operationText(schema, fieldName, selection), { maxTokens: 5_000 });
   } catch (error) {
     throw new SelectionRefused(`The query does not parse: ${(error as GraphQLError).message}`, 'INVALID_VALUE');
   }
@@ -120,9 +130,6 @@ export async function selectionDocument(schema: GraphQLSchema, fieldName: string
   if (missing.length > 0) throw new SelectionRefused(`This API key lacks the scope ${missing.join(' and ')} that the query reads.`, 'FORBIDDEN');
   return document;
 }
-
-/** The topic's live update field. */
-export const fieldOf = (topic: keyof typeof LIVE_TOPICS) => LIVE_TOPICS[topic].field;
 
 /** The payload's data: the object through the selection, run as its live update's result with the caller's context (its scopes, its seller). */
 export async function render(schema: GraphQLSchema, document: DocumentNode, ctx: GatewayContext, object: unknown, sequence: number): Promise<ExecutionResult> {

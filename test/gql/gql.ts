@@ -143,6 +143,11 @@ type Documents = {
     "query RevocationCustomers { customers(first: 1) { edges { node { id } } } }": typeof types.RevocationCustomersDocument,
     "mutation RevocationCreateCustomer($key: String!) { createCustomer(input: { givenName: \"Late\", idempotencyKey: $key }) { __typename } }": typeof types.RevocationCreateCustomerDocument,
     "subscription RevocationPayments { paymentUpdated { squareId } }": typeof types.RevocationPaymentsDocument,
+    "mutation OutboundCreate($input: WebhookSubscriptionCreateInput!) { webhookSubscriptionCreate(input: $input) { __typename\n  ... on WebhookSubscriptionCreateSuccess { result { secret subscription { id topic query callbackUrl enabled merchantId } } }\n  ... on ValidationError { message code field } } }": typeof types.OutboundCreateDocument,
+    "mutation OutboundUpdate($input: WebhookSubscriptionUpdateInput!) { webhookSubscriptionUpdate(input: $input) { __typename\n  ... on WebhookSubscriptionUpdateSuccess { result { secret subscription { id enabled disabledReason previousSecretExpiresAt } } }\n  ... on Error { message code } } }": typeof types.OutboundUpdateDocument,
+    "query OutboundList { webhookSubscriptions { id topic enabled disabledReason failingSince } }": typeof types.OutboundListDocument,
+    "query OutboundDeliveries($id: ID!, $status: WebhookDeliveryStatus, $first: Int, $after: String) {\n  webhookDeliveries(subscriptionId: $id, status: $status, first: $first, after: $after) {\n    edges { cursor node { id eventId status attemptCount lastStatusCode lastError objectId attempts { statusCode error responseBody durationMs } } }\n    pageInfo { hasNextPage endCursor } } }": typeof types.OutboundDeliveriesDocument,
+    "mutation OutboundResend($id: ID!) { webhookDeliveryResend(id: $id) { __typename\n  ... on WebhookDeliveryResendSuccess { delivery { id status eventId } } ... on Error { message code } } }": typeof types.OutboundResendDocument,
     "query NodeCachedIds($customer: ID!) {\n  customer(id: $customer) {\n    id\n    cards { id }\n    giftCards { id }\n    orders(first: 1) { edges { node { id } } }\n    loyaltyAccount { id program { id } }\n  }\n  payments(first: 50) { edges { node { id refunds { id } } } }\n  locations { id }\n  catalogItems(first: 1) { edges { node { id } } }\n  customerGroups { id }\n  customerSegments { id }\n}": typeof types.NodeCachedIdsDocument,
     "query NodeCachedNode($id: ID!) { node(id: $id) { __typename id } }": typeof types.NodeCachedNodeDocument,
     "query NodeCachedNodes($ids: [ID!]!) { nodes(ids: $ids) { __typename id } }": typeof types.NodeCachedNodesDocument,
@@ -315,6 +320,11 @@ const documents: Documents = {
     "query RevocationCustomers { customers(first: 1) { edges { node { id } } } }": types.RevocationCustomersDocument,
     "mutation RevocationCreateCustomer($key: String!) { createCustomer(input: { givenName: \"Late\", idempotencyKey: $key }) { __typename } }": types.RevocationCreateCustomerDocument,
     "subscription RevocationPayments { paymentUpdated { squareId } }": types.RevocationPaymentsDocument,
+    "mutation OutboundCreate($input: WebhookSubscriptionCreateInput!) { webhookSubscriptionCreate(input: $input) { __typename\n  ... on WebhookSubscriptionCreateSuccess { result { secret subscription { id topic query callbackUrl enabled merchantId } } }\n  ... on ValidationError { message code field } } }": types.OutboundCreateDocument,
+    "mutation OutboundUpdate($input: WebhookSubscriptionUpdateInput!) { webhookSubscriptionUpdate(input: $input) { __typename\n  ... on WebhookSubscriptionUpdateSuccess { result { secret subscription { id enabled disabledReason previousSecretExpiresAt } } }\n  ... on Error { message code } } }": types.OutboundUpdateDocument,
+    "query OutboundList { webhookSubscriptions { id topic enabled disabledReason failingSince } }": types.OutboundListDocument,
+    "query OutboundDeliveries($id: ID!, $status: WebhookDeliveryStatus, $first: Int, $after: String) {\n  webhookDeliveries(subscriptionId: $id, status: $status, first: $first, after: $after) {\n    edges { cursor node { id eventId status attemptCount lastStatusCode lastError objectId attempts { statusCode error responseBody durationMs } } }\n    pageInfo { hasNextPage endCursor } } }": types.OutboundDeliveriesDocument,
+    "mutation OutboundResend($id: ID!) { webhookDeliveryResend(id: $id) { __typename\n  ... on WebhookDeliveryResendSuccess { delivery { id status eventId } } ... on Error { message code } } }": types.OutboundResendDocument,
     "query NodeCachedIds($customer: ID!) {\n  customer(id: $customer) {\n    id\n    cards { id }\n    giftCards { id }\n    orders(first: 1) { edges { node { id } } }\n    loyaltyAccount { id program { id } }\n  }\n  payments(first: 50) { edges { node { id refunds { id } } } }\n  locations { id }\n  catalogItems(first: 1) { edges { node { id } } }\n  customerGroups { id }\n  customerSegments { id }\n}": types.NodeCachedIdsDocument,
     "query NodeCachedNode($id: ID!) { node(id: $id) { __typename id } }": types.NodeCachedNodeDocument,
     "query NodeCachedNodes($ids: [ID!]!) { nodes(ids: $ids) { __typename id } }": types.NodeCachedNodesDocument,
@@ -888,6 +898,26 @@ export function graphql(source: "mutation RevocationCreateCustomer($key: String!
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "subscription RevocationPayments { paymentUpdated { squareId } }"): (typeof documents)["subscription RevocationPayments { paymentUpdated { squareId } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation OutboundCreate($input: WebhookSubscriptionCreateInput!) { webhookSubscriptionCreate(input: $input) { __typename\n  ... on WebhookSubscriptionCreateSuccess { result { secret subscription { id topic query callbackUrl enabled merchantId } } }\n  ... on ValidationError { message code field } } }"): (typeof documents)["mutation OutboundCreate($input: WebhookSubscriptionCreateInput!) { webhookSubscriptionCreate(input: $input) { __typename\n  ... on WebhookSubscriptionCreateSuccess { result { secret subscription { id topic query callbackUrl enabled merchantId } } }\n  ... on ValidationError { message code field } } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation OutboundUpdate($input: WebhookSubscriptionUpdateInput!) { webhookSubscriptionUpdate(input: $input) { __typename\n  ... on WebhookSubscriptionUpdateSuccess { result { secret subscription { id enabled disabledReason previousSecretExpiresAt } } }\n  ... on Error { message code } } }"): (typeof documents)["mutation OutboundUpdate($input: WebhookSubscriptionUpdateInput!) { webhookSubscriptionUpdate(input: $input) { __typename\n  ... on WebhookSubscriptionUpdateSuccess { result { secret subscription { id enabled disabledReason previousSecretExpiresAt } } }\n  ... on Error { message code } } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query OutboundList { webhookSubscriptions { id topic enabled disabledReason failingSince } }"): (typeof documents)["query OutboundList { webhookSubscriptions { id topic enabled disabledReason failingSince } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query OutboundDeliveries($id: ID!, $status: WebhookDeliveryStatus, $first: Int, $after: String) {\n  webhookDeliveries(subscriptionId: $id, status: $status, first: $first, after: $after) {\n    edges { cursor node { id eventId status attemptCount lastStatusCode lastError objectId attempts { statusCode error responseBody durationMs } } }\n    pageInfo { hasNextPage endCursor } } }"): (typeof documents)["query OutboundDeliveries($id: ID!, $status: WebhookDeliveryStatus, $first: Int, $after: String) {\n  webhookDeliveries(subscriptionId: $id, status: $status, first: $first, after: $after) {\n    edges { cursor node { id eventId status attemptCount lastStatusCode lastError objectId attempts { statusCode error responseBody durationMs } } }\n    pageInfo { hasNextPage endCursor } } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation OutboundResend($id: ID!) { webhookDeliveryResend(id: $id) { __typename\n  ... on WebhookDeliveryResendSuccess { delivery { id status eventId } } ... on Error { message code } } }"): (typeof documents)["mutation OutboundResend($id: ID!) { webhookDeliveryResend(id: $id) { __typename\n  ... on WebhookDeliveryResendSuccess { delivery { id status eventId } } ... on Error { message code } } }"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
