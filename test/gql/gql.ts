@@ -143,6 +143,7 @@ type Documents = {
     "query RevocationCustomers { customers(first: 1) { edges { node { id } } } }": typeof types.RevocationCustomersDocument,
     "mutation RevocationCreateCustomer($key: String!) { createCustomer(input: { givenName: \"Late\", idempotencyKey: $key }) { __typename } }": typeof types.RevocationCreateCustomerDocument,
     "subscription RevocationPayments { paymentUpdated { squareId } }": typeof types.RevocationPaymentsDocument,
+    "mutation OutboundFleetSubscribe($input: WebhookSubscriptionCreateInput!) { webhookSubscriptionCreate(input: $input) { __typename\n  ... on WebhookSubscriptionCreateSuccess { result { subscription { id } } } } }": typeof types.OutboundFleetSubscribeDocument,
     "mutation OutboundCreate($input: WebhookSubscriptionCreateInput!) { webhookSubscriptionCreate(input: $input) { __typename\n  ... on WebhookSubscriptionCreateSuccess { result { secret subscription { id topic query callbackUrl enabled merchantId } } }\n  ... on ValidationError { message code field } } }": typeof types.OutboundCreateDocument,
     "mutation OutboundUpdate($input: WebhookSubscriptionUpdateInput!) { webhookSubscriptionUpdate(input: $input) { __typename\n  ... on WebhookSubscriptionUpdateSuccess { result { secret subscription { id enabled disabledReason previousSecretExpiresAt } } }\n  ... on Error { message code } } }": typeof types.OutboundUpdateDocument,
     "query OutboundList { webhookSubscriptions { id topic enabled disabledReason failingSince } }": typeof types.OutboundListDocument,
@@ -320,6 +321,7 @@ const documents: Documents = {
     "query RevocationCustomers { customers(first: 1) { edges { node { id } } } }": types.RevocationCustomersDocument,
     "mutation RevocationCreateCustomer($key: String!) { createCustomer(input: { givenName: \"Late\", idempotencyKey: $key }) { __typename } }": types.RevocationCreateCustomerDocument,
     "subscription RevocationPayments { paymentUpdated { squareId } }": types.RevocationPaymentsDocument,
+    "mutation OutboundFleetSubscribe($input: WebhookSubscriptionCreateInput!) { webhookSubscriptionCreate(input: $input) { __typename\n  ... on WebhookSubscriptionCreateSuccess { result { subscription { id } } } } }": types.OutboundFleetSubscribeDocument,
     "mutation OutboundCreate($input: WebhookSubscriptionCreateInput!) { webhookSubscriptionCreate(input: $input) { __typename\n  ... on WebhookSubscriptionCreateSuccess { result { secret subscription { id topic query callbackUrl enabled merchantId } } }\n  ... on ValidationError { message code field } } }": types.OutboundCreateDocument,
     "mutation OutboundUpdate($input: WebhookSubscriptionUpdateInput!) { webhookSubscriptionUpdate(input: $input) { __typename\n  ... on WebhookSubscriptionUpdateSuccess { result { secret subscription { id enabled disabledReason previousSecretExpiresAt } } }\n  ... on Error { message code } } }": types.OutboundUpdateDocument,
     "query OutboundList { webhookSubscriptions { id topic enabled disabledReason failingSince } }": types.OutboundListDocument,
@@ -898,6 +900,10 @@ export function graphql(source: "mutation RevocationCreateCustomer($key: String!
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "subscription RevocationPayments { paymentUpdated { squareId } }"): (typeof documents)["subscription RevocationPayments { paymentUpdated { squareId } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation OutboundFleetSubscribe($input: WebhookSubscriptionCreateInput!) { webhookSubscriptionCreate(input: $input) { __typename\n  ... on WebhookSubscriptionCreateSuccess { result { subscription { id } } } } }"): (typeof documents)["mutation OutboundFleetSubscribe($input: WebhookSubscriptionCreateInput!) { webhookSubscriptionCreate(input: $input) { __typename\n  ... on WebhookSubscriptionCreateSuccess { result { subscription { id } } } } }"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
