@@ -6,6 +6,7 @@ import { benchGatewayRead } from './gateway-read.js';
 import { benchGatewayWrite } from './gateway-write.js';
 import { benchLiveUpdates } from './live-updates.js';
 import { benchMesh } from './mesh.js';
+import { benchOutbound } from './outbound.js';
 import { benchReadPlan } from './read-plan.js';
 import { benchStorm } from './storm.js';
 import { benchStorefront } from './storefront.js';
@@ -28,6 +29,7 @@ const BENCHES: Record<string, () => Promise<unknown>> = {
   fleet: () => benchFleet(Number(process.env.BENCH_SECONDS ?? 10)),
   storefront: () => benchStorefront(Number(process.env.BENCH_REPEATS ?? 50)),
   'vault-refresh': () => benchVaultRefresh(Number(process.env.BENCH_SELLERS ?? 1000)),
+  outbound: () => benchOutbound(Number(process.env.BENCH_EVENTS_OUTBOUND ?? 10_000)),
   cache: () => benchCache(Number(process.env.BENCH_REPEATS ?? 200), Number(process.env.BENCH_CHANGES ?? 20)),
 };
 

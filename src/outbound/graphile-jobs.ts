@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { Logger, run, runMigrations, type Runner } from 'graphile-worker';
-import type { DeliveryJob, DeliveryJobs } from './jobs.js';
+import type { DeliveryJob, DeliveryJobs, JobsLogger } from './jobs.js';
 
 const TASK = 'outbound_deliver';
 
@@ -10,10 +10,11 @@ export interface GraphileJobsOptions {
   schema?: string | undefined;
   /** Deliveries attempted at once by this instance. */
   concurrency: number;
-  /** How often jobs due later (retries) are looked for; new jobs arrive by LISTEN/NOTIFY at once. */
-  pollIntervalMs?: number | undefined;
-  logger: { warn(message: string): void; error(message: string): void };
+  logger: JobsLogger;
 }
+
+/** How often jobs due later (retries) are looked for; new jobs arrive by LISTEN/NOTIFY at once. */
+const POLL_INTERVAL_MS = 1_000;
 
 /**
  * Deliveries' jobs in graphile-worker: added by SQL in the caller's transaction (add_jobs, keyed by
@@ -34,16 +35,16 @@ export async function graphileJobs(options: GraphileJobsOptions): Promise<Delive
     add: async (client, jobs: readonly DeliveryJob[]) => {
       if (jobs.length === 0) return;
       await client.query(
-        `SELECT ${schema}.add_jobs(array_agg((${JSON.stringify(TASK).replaceAll('"', "'")}, json_build_object('id', id), NULL, at, 25, id, NULL, NULL)::${schema}.job_spec))
+        `SELECT ${schema}.add_jobs(array_agg(($3::text, json_build_object('id', id), NULL::text, at, 25, id, NULL::int, NULL::text[])::${schema}.job_spec))
          FROM unnest($1::text[], $2::timestamptz[]) AS j(id, at)`,
-        [jobs.map((job) => job.id), jobs.map((job) => job.runAt)],
+        [jobs.map((job) => job.id), jobs.map((job) => job.runAt), TASK],
       );
     },
     start: async (attempt) => {
       runner = await run({
         ...shared,
         concurrency: options.concurrency,
-        pollInterval: options.pollIntervalMs ?? 1_000,
+        pollInterval: POLL_INTERVAL_MS,
         noHandleSignals: true,
         taskList: { [TASK]: async (payload) => attempt((payload as { id: string }).id) },
       });

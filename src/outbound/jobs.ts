@@ -6,6 +6,12 @@ export interface DeliveryJob {
   runAt: Date;
 }
 
+/** Where a queue library's own trouble is told. */
+export interface JobsLogger {
+  warn(message: string): void;
+  error(message: string): void;
+}
+
 /**
  * The job queue that carries deliveries across a PostgreSQL fleet (graphile-worker): which
  * instance attempts which due delivery, and when. The deliveries' state stays in the outbound

@@ -19,7 +19,7 @@ describe.skipIf(!DATABASE_URL)('outbound webhooks across 3 instances on one Post
 
   beforeAll(async () => {
     emulator = await createEmulator({ seed: false });
-    fleet = await outboundFleet(DATABASE_URL!, await emulator.listen(), { instances: 3, jobs: 'graphile-worker', customers: 10, concurrency: 4 });
+    fleet = await outboundFleet(DATABASE_URL!, await emulator.listen(), { instances: 3, customers: 10, concurrency: 4 });
     receiver = await startReceiver();
     const response = await fetch(fleet.instances[0]!.url, {
       method: 'POST',

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import PgBoss from 'pg-boss';
-import type { DeliveryJob, DeliveryJobs } from './jobs.js';
+import type { DeliveryJob, DeliveryJobs, JobsLogger } from '../src/outbound/jobs.js';
 
 const QUEUE = 'outbound_deliver';
 
@@ -9,13 +9,15 @@ export interface PgBossJobsOptions {
   /** pg-boss's own schema; `pgboss` by default. */
   schema?: string | undefined;
   concurrency: number;
-  /** How often each worker polls for jobs (pg-boss has no other way to hear of them): at least 0.5 s. */
-  pollingIntervalSeconds?: number | undefined;
-  logger: { warn(message: string): void; error(message: string): void };
+  logger: JobsLogger;
 }
 
+/** How often each worker polls for jobs (pg-boss has no other way to hear of them): its least. */
+const POLLING_INTERVAL_SECONDS = 0.5;
+
 /**
- * Deliveries' jobs in pg-boss: inserted in the caller's transaction (insert with its `db`), and
+ * The queue measured against graphile-worker (bench/outbound.ts) and not chosen: polling, it
+ * carried about half the deliveries a second. Deliveries' jobs in pg-boss: inserted in the caller's transaction (insert with its `db`), and
  * polled by `concurrency` workers on each instance. A job this instance added wakes its own
  * workers at once; other instances' find it at their next poll.
  */
@@ -38,7 +40,7 @@ export async function pgBossJobs(options: PgBossJobsOptions): Promise<DeliveryJo
     start: async (attempt) => {
       for (let i = 0; i < options.concurrency; i++) {
         workers.push(
-          await boss.work<{ id: string }>(QUEUE, { pollingIntervalSeconds: options.pollingIntervalSeconds ?? 0.5, batchSize: 1 }, async ([job]) => {
+          await boss.work<{ id: string }>(QUEUE, { pollingIntervalSeconds: POLLING_INTERVAL_SECONDS, batchSize: 1 }, async ([job]) => {
             if (job) await attempt(job.data.id);
           }),
         );
