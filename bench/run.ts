@@ -7,6 +7,7 @@ import { benchGatewayWrite } from './gateway-write.js';
 import { benchHostileDocuments } from './hostile-documents.js';
 import { benchLiveUpdates } from './live-updates.js';
 import { benchMesh } from './mesh.js';
+import { benchOutbound } from './outbound.js';
 import { benchReadPlan } from './read-plan.js';
 import { benchStorm } from './storm.js';
 import { benchStorefront } from './storefront.js';
@@ -30,6 +31,7 @@ const BENCHES: Record<string, () => Promise<unknown>> = {
   fleet: () => benchFleet(Number(process.env.BENCH_SECONDS ?? 10)),
   storefront: () => benchStorefront(Number(process.env.BENCH_REPEATS ?? 50)),
   'vault-refresh': () => benchVaultRefresh(Number(process.env.BENCH_SELLERS ?? 1000)),
+  outbound: () => benchOutbound(Number(process.env.BENCH_EVENTS_OUTBOUND ?? 10_000)),
   cache: () => benchCache(Number(process.env.BENCH_REPEATS ?? 200), Number(process.env.BENCH_CHANGES ?? 20)),
   'hostile-documents': () => benchHostileDocuments(Number(process.env.BENCH_REPEATS ?? 20)),
   'trusted-documents': () => benchTrustedDocuments(Number(process.env.BENCH_DOCUMENTS ?? 1000)),

@@ -13,6 +13,7 @@ import { createGateway } from './gateway/server.js';
 import { otlpTracing } from './gateway/tracing.js';
 import { TrustedDocuments } from './gateway/trusted-documents.js';
 import { exitWith, listenOn, readConfig } from './startup.js';
+import { OutboundWebhooks } from './outbound/index.js';
 import { openKeyDocumentStore, openStore, SqliteEventStore } from './store/index.js';
 import { openVault, VaultKeyRing } from './vault/index.js';
 
@@ -70,13 +71,31 @@ const keyDocumentStore =
     : undefined;
 const keyDocuments = keyDocumentStore && { store: keyDocumentStore, perKey: config.trustedDocumentsPerKey };
 const webhooks = store && signatureKey ? { store, signatureKey, notificationUrl: config.webhookUrl, path: config.webhookPath } : undefined;
+// Connected sellers' tokens and outbound webhooks' secrets are sealed with VAULT_KEYS; the demo makes a key up for the session,
+// so what it seals lives in memory and goes with it.
+const vaultKeys = config.vaultKeys ?? (emulator ? VaultKeyRing.parse(`demo:${randomBytes(32).toString('base64')}`) : undefined);
+const outboundKeys = config.vaultKeys ?? (sqlitePath === ':memory:' ? vaultKeys : undefined);
+const outbound =
+  store && outboundKeys
+    ? await OutboundWebhooks.open({
+        events: store,
+        postgres: config.databaseUrl ? { connectionString: config.databaseUrl } : undefined,
+        keys: outboundKeys,
+        authMode: config.authMode,
+        apiKeys,
+        policy: config.outboundWebhookUrls,
+        timeoutMs: config.outboundWebhookTimeoutMs,
+        concurrency: config.outboundWebhookConcurrency,
+        secretGraceMs: config.outboundWebhookSecretGraceHours * 3600_000,
+        logger,
+      }).catch((error: Error) => exitWith(`Outbound webhooks could not be opened: ${error.message}`))
+    : undefined;
 
 // Sellers connect to the configured Square application, or in demo mode to the emulator's demo application.
 const application = config.squareApplicationId
   ? { id: config.squareApplicationId, secret: config.squareApplicationSecret }
   : emulator && { id: DEMO_APPLICATION.clientId, secret: config.oauthPkce ? undefined : DEMO_APPLICATION.secret };
-// The demo seals tokens with a key made for the session, so its vault is in memory: a file or PostgreSQL would keep rows no later key opens.
-const vaultKeys = config.vaultKeys ?? (emulator ? VaultKeyRing.parse(`demo:${randomBytes(32).toString('base64')}`) : undefined);
+// With the session's key the vault is in memory: a file or PostgreSQL would keep rows no later key opens.
 const vaultDatabase = config.vaultKeys ? { databaseUrl: config.databaseUrl, sqlitePath } : { sqlitePath: ':memory:' };
 const vault =
   application && vaultKeys
@@ -104,7 +123,7 @@ const tour = emulator ? { customerId: DEMO_CUSTOMER_ID, ...DEMO_TOUR_ORDER } : u
 const cors = { origins: config.corsOrigins, loopback: emulator !== undefined };
 const tracerProvider = await otlpTracing(process.env);
 const gateway = createGateway({
-  ...config, squareBaseUrl, squareToken, apiKeys, trustedDocuments, keyDocuments, webhooks, exampleVariables, tour, cors, logging: logger, tracerProvider, processMetrics: true,
+  ...config, squareBaseUrl, squareToken, apiKeys, trustedDocuments, keyDocuments, webhooks, outbound, exampleVariables, tour, cors, logging: logger, tracerProvider, processMetrics: true,
   vault: vault && { vault, application, refresher },
   oauth,
 });

@@ -94,8 +94,7 @@ const unauthenticated = (message: string) => refused('UNAUTHENTICATED', 401, mes
  * names one the vault does not know.
  */
 export function authenticator(options: AuthenticationOptions): (request: Request) => Promise<Caller> {
-  const scopesOf = (granted: (scope: Scope) => boolean) => Object.fromEntries(options.scopes.map((s) => [s, granted(s)])) as Record<Scope, boolean>;
-  const allScopes = scopesOf(() => true);
+  const allScopes = scopesOf(options, () => true);
   const callerKey = (request: Request): ApiKey | undefined => {
     if (options.authMode === 'passthrough' || !options.apiKeys) return undefined;
     const presented = presentedKey(request);
@@ -103,23 +102,6 @@ export function authenticator(options: AuthenticationOptions): (request: Request
     const key = options.apiKeys.find(presented);
     if (!key) throw unauthenticated('This gateway API key is not valid.');
     return key;
-  };
-
-  const connected = async (allowance: SellerAllowance, merchantId: string | undefined): Promise<Acting> => {
-    if (merchantId === undefined) {
-      return {
-        kind: 'none',
-        refusal: new GraphQLError(`Name the seller this request acts for: send its Square merchant id as "${SELLER_HEADER}: <merchant id>".`, {
-          extensions: { code: 'SELLER_REQUIRED' },
-        }),
-      };
-    }
-    // Whether a seller the key may not act for is connected is none of its business: refused alike.
-    if (!allows(allowance, merchantId)) throw refused('FORBIDDEN', 403, 'This API key may not act for this seller.');
-    const seller = await options.vault?.seller(merchantId);
-    if (!seller) throw refused('SELLER_NOT_CONNECTED', 403, 'No seller with this merchant id has connected to this gateway.');
-    const token = seller.status === 'DISCONNECTED' ? undefined : await options.vault!.accessToken(merchantId);
-    return { kind: 'connected', merchantId, connectedAt: seller.connectedAt, token };
   };
 
   return async (request) => {
@@ -131,12 +113,56 @@ export function authenticator(options: AuthenticationOptions): (request: Request
       return { acting: { kind: 'token', token }, key: undefined, scopes: allScopes, sellers: undefined };
     }
     const key = callerKey(request);
-    const scopes = key ? scopesOf((s) => key.scopes.has(s)) : allScopes;
+    const scopes = key ? scopesOf(options, (s) => key.scopes.has(s)) : allScopes;
     // Without API keys (demo mode) every caller may act for every connected seller, and for the server's seller when it names none.
     const sellers = key ? key.sellers : options.vault && '*';
-    if (sellers && (key?.sellers || named)) return { acting: await connected(sellers, named), key, scopes, sellers };
+    if (sellers && (key?.sellers || named)) return { acting: await actingFor(options, sellers, named), key, scopes, sellers };
     if (named && key) throw refused('FORBIDDEN', 403, `This API key acts for the gateway's own seller only: ${SELLER_HEADER} is for partner keys.`);
     if (named) throw refused('SELLER_NOT_CONNECTED', 403, `This gateway keeps no connected sellers: ${SELLER_HEADER} names one.`);
+    if (!options.serverToken) throw unauthenticated('The gateway has no Square access token configured.');
+    return { acting: { kind: 'token', token: options.serverToken }, key, scopes, sellers };
+  };
+}
+
+/**
+ * How a caller allowed `allowance` acts for the connected seller `merchantId`: with its token from
+ * the vault (undefined once disconnected), or, naming none, with no token at all. FORBIDDEN when
+ * the caller may not act for it, SELLER_NOT_CONNECTED when the vault does not know it.
+ */
+async function actingFor(options: AuthenticationOptions, allowance: SellerAllowance, merchantId: string | undefined): Promise<Acting> {
+  if (merchantId === undefined) {
+    return {
+      kind: 'none',
+      refusal: new GraphQLError(`Name the seller this request acts for: send its Square merchant id as "${SELLER_HEADER}: <merchant id>".`, {
+        extensions: { code: 'SELLER_REQUIRED' },
+      }),
+    };
+  }
+  // Whether a seller the key may not act for is connected is none of its business: refused alike.
+  if (!allows(allowance, merchantId)) throw refused('FORBIDDEN', 403, 'This API key may not act for this seller.');
+  const seller = await options.vault?.seller(merchantId);
+  if (!seller) throw refused('SELLER_NOT_CONNECTED', 403, 'No seller with this merchant id has connected to this gateway.');
+  const token = seller.status === 'DISCONNECTED' ? undefined : await options.vault!.accessToken(merchantId);
+  return { kind: 'connected', merchantId, connectedAt: seller.connectedAt, token };
+}
+
+const scopesOf = (options: AuthenticationOptions, granted: (scope: Scope) => boolean) =>
+  Object.fromEntries(options.scopes.map((s) => [s, granted(s)])) as Record<Scope, boolean>;
+
+/**
+ * The caller a key (undefined without API keys) is outside any request, when it acts for a seller
+ * on its own: an outbound webhook's delivery (src/outbound). `seller` is the connected seller it
+ * acts for, or undefined for the gateway's own (the server token). Refused as a request naming that
+ * seller would be.
+ */
+export function keyCaller(options: AuthenticationOptions): (key: ApiKey | undefined, seller: string | undefined) => Promise<Caller> {
+  return async (key, seller) => {
+    const scopes = key ? scopesOf(options, (s) => key.scopes.has(s)) : scopesOf(options, () => true);
+    const sellers = key ? key.sellers : options.vault && '*';
+    if (seller !== undefined) {
+      if (!sellers) throw refused('FORBIDDEN', 403, 'This API key acts for the gateway\'s own seller only.');
+      return { acting: await actingFor(options, sellers, seller), key, scopes, sellers };
+    }
     if (!options.serverToken) throw unauthenticated('The gateway has no Square access token configured.');
     return { acting: { kind: 'token', token: options.serverToken }, key, scopes, sellers };
   };

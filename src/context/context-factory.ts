@@ -1,15 +1,18 @@
 import type { Logger } from 'pino';
-import { authenticator, type AuthenticationOptions } from './authentication.js';
+import { authenticator, type AuthenticationOptions, type Caller } from './authentication.js';
 import { connectedSellers, disconnectRejected, type ConnectedSellersOptions } from './connected-sellers.js';
 import { costOf } from './cost.js';
 import type { GatewayContext, RequestStart } from './gateway-context.js';
 import type { LiveEventSource } from './live-events.js';
+import type { OutboundAccess } from '../outbound/types.js';
 import { sellerReads, type ReadsOptions } from './reads.js';
 import { sellerSession, type SellerSessionOptions } from './seller-session.js';
 
 export interface ContextFactoryOptions extends AuthenticationOptions, SellerSessionOptions, ReadsOptions, ConnectedSellersOptions {
   /** Where subscriptions hear of Square's events. */
   pubsub?: LiveEventSource | undefined;
+  /** A caller's outbound webhooks (src/outbound), given the caller and its seller; none when the gateway delivers none. */
+  outbound?: ((caller: Caller, merchantId: () => Promise<string>) => OutboundAccess) | undefined;
   /** The gateway's logger, for a request the HTTP server handed none of its own. */
   logger: Logger;
 }
@@ -22,9 +25,17 @@ export interface ContextFactoryOptions extends AuthenticationOptions, SellerSess
  */
 export function contextFactory(options: ContextFactoryOptions): (start: RequestStart) => Promise<GatewayContext> {
   const authenticate = authenticator(options);
+  const forCaller = callerContext(options);
+  return async (start) => forCaller(await authenticate(start.request), start);
+}
 
-  return async (start) => {
-    const { acting, key, scopes, sellers } = await authenticate(start.request);
+/**
+ * The context of a caller already known: a request's once authenticated, or an API key acting on
+ * its own outside any request (an outbound webhook's delivery, src/outbound, whose `start` is made up).
+ */
+export function callerContext(options: ContextFactoryOptions): (caller: Caller, start: RequestStart) => GatewayContext {
+  return (caller, start) => {
+    const { acting, key, scopes, sellers } = caller;
     const cost = costOf(start);
     const logger = start.logger ?? options.logger;
     const { vault } = options;
@@ -42,6 +53,7 @@ export function contextFactory(options: ContextFactoryOptions): (start: RequestS
       sellerRevoked: session.revoked,
       pubsub: options.pubsub,
       sellers: connectedSellers(options, sellers),
+      outbound: options.outbound?.(caller, session.merchantId),
       logger,
       cost,
       // graphql-yoga copies this object into its own context, so the renewal goes to whichever object it is called on.

@@ -7,6 +7,7 @@ import type { CarriesCost, RequestCost } from './cost.js';
 import type { SellerLineage } from './lineage.js';
 import type { LiveEventSource } from './live-events.js';
 import type { Scope } from '../apis/api.js';
+import type { OutboundAccess } from '../outbound/types.js';
 
 /** What every resolver of one request sees. */
 export interface GatewayContext {
@@ -38,6 +39,8 @@ export interface GatewayContext {
   sellerRevoked(): GraphQLError | undefined;
   /** The connected sellers a partner's request may see and disconnect; undefined for other callers. */
   sellers: ConnectedSellers | undefined;
+  /** The caller's outbound webhooks (src/outbound); undefined when the gateway delivers none. */
+  outbound: OutboundAccess | undefined;
   /** This request's logger: its lines carry the request's id. */
   logger: Logger;
   /** What this request has cost so far, for `extensions.cost` and its API key's budget. */

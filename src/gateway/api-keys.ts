@@ -148,6 +148,14 @@ export class ApiKeyRing {
     return this.keys.some((key) => key.sha256 === sha256);
   }
 
+  /** The valid key with this SHA-256 (hex), as it stands now: whom an outbound webhook's owner acts as (src/outbound). */
+  bySha256(sha256: string): ApiKey | undefined {
+    const found = this.keys.find((key) => key.sha256 === sha256);
+    if (!found) return undefined;
+    const { hash: _hash, ...key } = found;
+    return key;
+  }
+
   find(presented: string): ApiKey | undefined {
     const hash = hashKey(presented);
     let found: StoredKey | undefined;

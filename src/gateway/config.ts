@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { AuthMode } from '../context/authentication.js';
 import { boolean, integer, parseEnv, positiveNumber, readBy, secret, url } from '../env-schema.js';
+import { CALLBACK_POLICIES, type CallbackPolicy } from '../outbound/url-guard.js';
 import { SQUARE_BASE_URLS, SQUARE_VERSION } from '../square/client.js';
 import { VaultKeyRing } from '../vault/cipher.js';
 import { DEFAULT_CHECK_EVERY_MS, DEFAULT_REFRESH_AFTER_DAYS } from '../vault/refresher.js';
@@ -98,6 +99,14 @@ export interface GatewayConfig {
   oauthScopes: readonly string[] | undefined;
   /** Connect with PKCE (S256) instead of the application secret. */
   oauthPkce: boolean;
+  /** Where partners' outbound webhook callback URLs may point: public https (the default), also the deployment's network, or also this machine (the demo's). */
+  outboundWebhookUrls: CallbackPolicy;
+  /** A receiver's time to answer an outbound delivery. */
+  outboundWebhookTimeoutMs: number;
+  /** Outbound deliveries each instance attempts at once. */
+  outboundWebhookConcurrency: number;
+  /** How long a rotated outbound webhook secret keeps signing beside the new one. */
+  outboundWebhookSecretGraceHours: number;
 }
 
 /** Levels of the gateway's log, most to least verbose, and `silent`. */
@@ -162,6 +171,13 @@ const variables = z.object({
   GRAPHIQL: boolean().optional().describe("GraphiQL at GET /graphql; unset: on, except against Square's production environment."),
   INTROSPECTION: boolean().optional().describe("Schema introspection; unset: on, except against Square's production environment."),
   SHUTDOWN_DELAY_MS: integer(0).default(0).describe('After SIGTERM, how long to go on serving with /readyz at 503.'),
+  OUTBOUND_WEBHOOK_URLS: z
+    .enum(CALLBACK_POLICIES, { error: `must be one of ${CALLBACK_POLICIES.join(', ')}` })
+    .optional()
+    .describe('Where outbound webhook callback URLs may point; unset: public, loopback in demo mode.'),
+  OUTBOUND_WEBHOOK_TIMEOUT_MS: integer(100, 60_000).default(10_000).describe("A receiver's time to answer an outbound webhook delivery."),
+  OUTBOUND_WEBHOOK_CONCURRENCY: integer(1, 1000).default(10).describe('Outbound webhook deliveries each instance attempts at once.'),
+  OUTBOUND_WEBHOOK_SECRET_GRACE_HOURS: integer(0, 720).default(24).describe('How long a rotated outbound webhook secret keeps signing beside the new one.'),
   METRICS_TOKEN: z.string().optional().meta({ description: 'Bearer token GET /metrics asks for.', ...secret }),
   // OpenTelemetry's own variables: src/gateway/tracing.ts and its exporter read them from the environment; checked here.
   OTEL_EXPORTER_OTLP_ENDPOINT: url(['http:', 'https:'], 'an http(s) URL').optional().describe('OTLP/HTTP collector to export traces to.'),
@@ -297,5 +313,9 @@ export function gatewayConfig(env: NodeJS.ProcessEnv): GatewayConfig {
     oauthRedirectUrl: v.OAUTH_REDIRECT_URL,
     oauthScopes: v.OAUTH_SCOPES,
     oauthPkce: v.OAUTH_PKCE,
+    outboundWebhookUrls: v.OUTBOUND_WEBHOOK_URLS ?? (demo ? 'loopback' : 'public'),
+    outboundWebhookTimeoutMs: v.OUTBOUND_WEBHOOK_TIMEOUT_MS,
+    outboundWebhookConcurrency: v.OUTBOUND_WEBHOOK_CONCURRENCY,
+    outboundWebhookSecretGraceHours: v.OUTBOUND_WEBHOOK_SECRET_GRACE_HOURS,
   };
 }

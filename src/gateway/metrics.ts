@@ -1,4 +1,5 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { DeliveryObserver } from '../outbound/index.js';
 import type { CacheObserver, SquareObserver } from '../square/observer.js';
 import type { RefreshObserver } from '../vault/refresher.js';
 import type { SellerStatus, VaultSummary } from '../vault/types.js';
@@ -40,6 +41,9 @@ export class GatewayMetrics {
   private readonly webhooksParked = this.counter('gateway_webhook_events_parked_total', 'Webhook events that failed too often and are no longer tried.', ['type']);
   private readonly vaultRenewals = this.counter('gateway_vault_refreshes_total', 'Seller token renewals this instance ended, by outcome: refreshed, failed (tried again after a backoff), rejected (seller disconnected), lost (the claim ended meanwhile).', ['outcome']);
   private readonly vaultCycles = this.counter('gateway_vault_refresh_cycles_total', 'Renewal cycles this instance ran, by outcome: ok, or failed (the vault could not be read or written).', ['outcome']);
+  private readonly outboundAttempts = this.counter('gateway_outbound_deliveries_total', 'Attempts at outbound webhook deliveries by topic and outcome: delivered, retry (failed, tried again), failed (given up).', ['topic', 'outcome']);
+  private readonly outboundSeconds = this.histogram('gateway_outbound_attempt_duration_seconds', 'How long a receiver took to answer an outbound webhook delivery, by outcome.', ['outcome'], SECONDS);
+  private readonly outboundLatency = this.histogram('gateway_outbound_delivery_latency_seconds', 'From a Square event reaching the gateway to its outbound delivery taken by the receiver.', ['topic'], SECONDS.concat(60, 300, 3600));
   private readonly applyLag = this.histogram('gateway_webhook_apply_lag_seconds', 'Time from an event’s created_at at Square to its being applied here.', [], LAG_SECONDS);
 
   /**
@@ -106,6 +110,14 @@ export class GatewayMetrics {
       if (Number.isFinite(createdAt)) this.applyLag.observe(Math.max(0, (Date.now() - createdAt) / 1000));
     },
     parked: (type) => this.webhooksParked.inc({ type: eventType(type) }),
+  };
+
+  readonly outbound: DeliveryObserver = {
+    attempted: (topic, outcome, seconds) => {
+      this.outboundAttempts.inc({ topic, outcome });
+      this.outboundSeconds.observe({ outcome }, seconds);
+    },
+    delivered: (topic, seconds) => this.outboundLatency.observe({ topic }, seconds),
   };
 
   readonly vaultRefresher: RefreshObserver = {

@@ -6,7 +6,8 @@ import { createYoga, type YogaLogger } from 'graphql-yoga';
 import type { TracerProvider } from '@opentelemetry/api';
 import { disconnectOnRevocation } from '../apis/oauth/revocations.js';
 import { createLoaders, SCOPES, staleAfterEvent } from '../apis/registry.js';
-import { contextFactory } from '../context/context-factory.js';
+import { keyCaller } from '../context/authentication.js';
+import { callerContext, contextFactory, type ContextFactoryOptions } from '../context/context-factory.js';
 import type { GatewayContext } from '../context/gateway-context.js';
 import { commandClient, degradedUses, release, type RedisBreaker } from '../redis/breaker.js';
 import { schema } from '../schema/index.js';
@@ -17,6 +18,7 @@ import { SquareCache } from '../square/cache.js';
 import { SQUARE_VERSION } from '../square/client.js';
 import { SquareEpisodes } from '../square/episodes.js';
 import { LocationsCache } from '../square/locations-cache.js';
+import type { OutboundWebhooks } from '../outbound/index.js';
 import type { EventStore } from '../store/index.js';
 import type { SellerVault } from '../vault/index.js';
 import { TokenRefresher, type RefresherOptions } from '../vault/refresher.js';
@@ -94,6 +96,11 @@ export type GatewayOptions = Pick<
   vault?: GatewayVaultOptions | undefined;
   /** Sellers connect at /oauth/square/connect to the `vault` option's application, into its vault. */
   oauth?: SquareConnectOptions | undefined;
+  /**
+   * Partners' outbound webhooks (src/outbound), opened on the `webhooks` store: the gateway starts
+   * their deliveries, serves their subscriptions, and stops them when it closes.
+   */
+  outbound?: OutboundWebhooks | undefined;
 };
 
 export interface GatewayVaultOptions {
@@ -186,6 +193,27 @@ export function createGateway(options: GatewayOptions): Gateway {
     (breaker): breaker is RedisBreaker => breaker !== undefined,
   );
   const keyDocuments: KeyDocumentRegistry | undefined = options.keyDocuments && keyDocumentRegistry(options.keyDocuments, (): DocumentPipeline => yoga.getEnveloped);
+  const contextOptions: ContextFactoryOptions = {
+    connection,
+    authMode: options.authMode,
+    scopes: SCOPES,
+    serverToken: options.squareToken,
+    budget: budget.budget,
+    maxRetries: options.squareMaxRetries,
+    deadlineMs: options.requestDeadlineMs,
+    locationsCache,
+    cache,
+    createLoaders,
+    apiKeys: options.apiKeys,
+    vault: options.vault?.vault,
+    revokeAuthorization,
+    lineage: options.webhooks?.store,
+    pubsub,
+    logger,
+    episodes: new SquareEpisodes(),
+    observer: traces ? traces.squareCalls(metrics.square) : metrics.square,
+    outbound: options.outbound && ((caller, merchantId) => options.outbound!.forCaller(caller, merchantId)),
+  };
   const graphiql = gatewayGraphiQL({ query: EXAMPLE_QUERY, variables: options.exampleVariables }, options.tour && tourTabs(options.tour));
   const yoga = createYoga<CarriesLogger, GatewayContext>({
     schema,
@@ -239,26 +267,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     maskedErrors: { maskError: maskUnexpected },
     graphiql: graphiqlOn && { title: 'Square GraphQL gateway' },
     renderGraphiQL: graphiql.render,
-    context: contextFactory({
-      connection,
-      authMode: options.authMode,
-      scopes: SCOPES,
-      serverToken: options.squareToken,
-      budget: budget.budget,
-      maxRetries: options.squareMaxRetries,
-      deadlineMs: options.requestDeadlineMs,
-      locationsCache,
-      cache,
-      createLoaders,
-      apiKeys: options.apiKeys,
-      vault: options.vault?.vault,
-      revokeAuthorization,
-      lineage: options.webhooks?.store,
-      pubsub,
-      logger,
-      episodes: new SquareEpisodes(),
-      observer: traces ? traces.squareCalls(metrics.square) : metrics.square,
-    }),
+    context: contextFactory(contextOptions),
   });
   // Slow headers get Node's own 408; a slow body gets requestGuards' (or the webhook receiver's) 408 first, and
   // Node's past twice the time as a backstop. Node checks its timers each `connectionsCheckingInterval`.
@@ -267,6 +276,14 @@ export function createGateway(options: GatewayOptions): Gateway {
     withRequestLogs(yoga, logger),
   );
   let draining = false;
+  if (options.outbound) {
+    const { outbound } = options;
+    // After the commit that enqueued an applied event's deliveries: this instance looks for them at once.
+    webhooks?.receiver.processor.onApplied(() => outbound.applied());
+    void outbound
+      .start({ schema, caller: keyCaller(contextOptions), context: callerContext(contextOptions), observer: metrics.outbound })
+      .catch((error: unknown) => logger.error({ err: error }, 'outbound webhook deliveries could not start'));
+  }
   void webhooks?.receiver.processor.start();
   vault?.refresher?.start();
   return {
@@ -297,6 +314,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       clearTimeout(cut);
       // After the last request: a webhook being received is stored (and acknowledged) before the processor stops.
       await webhooks?.receiver.processor.stop();
+      await options.outbound?.stop();
       await vault?.refresher?.stop();
       await budget.close();
       await persistedQueries.close();

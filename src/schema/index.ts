@@ -8,6 +8,8 @@ import './node.js';
 import './errors.js';
 // Every Square API's types, mutations and subscriptions, added to the builder as the registry loads them.
 import { SQUARE_APIS } from '../apis/registry.js';
+// Partners' outbound webhooks: subscriptions to the live updates' events, and their deliveries.
+import '../outbound/schema.js';
 
 /** "a, b and c" */
 const listed = (phrases: string[]) => (phrases.length < 2 ? phrases.join('') : `${phrases.slice(0, -1).join(', ')} and ${phrases.at(-1)}`);

@@ -5,9 +5,9 @@ import { PostgresEventStore } from './postgres.js';
 import { SqliteEventStore } from './sqlite.js';
 import type { EventStore } from './types.js';
 
-export type { AppliedEventRecord, EventEnvelope, EventStore, StoredEvent } from './types.js';
-export { PostgresEventStore } from './postgres.js';
-export { SqliteEventStore } from './sqlite.js';
+export type { AppliedEventRecord, AppliedRow, EventEnvelope, EventStore, StoredEvent } from './types.js';
+export { PostgresEventStore, type PostgresApplyHook } from './postgres.js';
+export { SqliteEventStore, type SqliteApplyHook } from './sqlite.js';
 export type { KeyDocumentEntry, KeyDocumentStore, KeyDocumentsRegistration } from './key-documents.js';
 export { PostgresKeyDocumentStore } from './key-documents-postgres.js';
 export { SqliteKeyDocumentStore } from './key-documents-sqlite.js';
