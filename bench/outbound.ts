@@ -1,8 +1,6 @@
 import { loadavg } from 'node:os';
 import { outboundFleet } from '../test/support/outbound-fleet.js';
-import { pgBossJobs } from './outbound-pgboss-jobs.js';
 import { startReceiver } from '../test/support/receiver.js';
-import type { OutboundOptions } from '../src/outbound/index.js';
 import { percentile, roundTo } from './lib.js';
 import { sleep, startEmulator } from './stack.js';
 
@@ -15,7 +13,8 @@ const LATENCY_EVENTS = 200;
 const SENDERS = 16;
 
 /**
- * Outbound webhooks on PostgreSQL, through each job queue installed (graphile-worker, pg-boss):
+ * Outbound webhooks on PostgreSQL through graphile-worker (pg-boss, measured beside it once, carried a third of
+ * the deliveries a second at thrice the latency: README, Partners: outbound webhooks):
  * three gateway instances (in this process) on one PostgreSQL schema, the emulator a process of
  * its own, one subscription (CUSTOMER_UPDATED, `{ squareId }`: each delivery reads its customer
  * from Square). Latency: single events, one at a time, from the notification reaching an instance
@@ -28,16 +27,15 @@ export async function benchOutbound(events: number) {
   const emulator = await startEmulator({ EMULATOR_SEED: 'false' });
   const results: Record<string, unknown> = { events, instances: INSTANCES, loadAverageAtStart: roundTo(loadavg()[0]!, 1) };
   try {
-    results['graphile-worker'] = await benchQueue(databaseUrl, emulator.url, undefined, events);
-    results['pg-boss'] = await benchQueue(databaseUrl, emulator.url, (settings) => pgBossJobs({ ...settings, connectionString: databaseUrl }), events);
+    results['graphile-worker'] = await benchQueue(databaseUrl, emulator.url, events);
   } finally {
     await emulator.stop();
   }
   return results;
 }
 
-async function benchQueue(databaseUrl: string, emulatorUrl: string, jobs: OutboundOptions['jobs'], events: number) {
-  const fleet = await outboundFleet(databaseUrl, emulatorUrl, { instances: INSTANCES, jobs, customers: CUSTOMERS });
+async function benchQueue(databaseUrl: string, emulatorUrl: string, events: number) {
+  const fleet = await outboundFleet(databaseUrl, emulatorUrl, { instances: INSTANCES, customers: CUSTOMERS });
   const receiver = await startReceiver();
   try {
     await fetch(fleet.instances[0]!.url, {

@@ -8,8 +8,7 @@ import { openPool, type PoolOptions } from '../store/postgres-connection.js';
 import type { VaultKeyRing } from '../vault/cipher.js';
 import { Deliverer, type DeliveryObserver, type Rendered, type RetryPolicy } from './deliverer.js';
 import { graphileJobs } from './graphile-jobs.js';
-import type { DeliveryJobs, JobsLogger } from './jobs.js';
-import type pg from 'pg';
+import type { DeliveryJobs } from './jobs.js';
 import { PostgresOutboundStore } from './postgres-store.js';
 import { poster } from './post.js';
 import { defaultSelection, missingScopes, operationText, render, selectionDocument, SelectionRefused } from './selection.js';
@@ -56,8 +55,6 @@ export interface OutboundOptions extends OutboundSettings {
   events: EventStore;
   /** With a PostgreSQL event store: its connection, for the outbound tables' own pool. */
   postgres?: PoolOptions | undefined;
-  /** The queue that carries jobs on PostgreSQL: graphile-worker (graphileJobs), unless another is measured against it (bench/outbound.ts). */
-  jobs?: ((settings: { pool: pg.Pool; schema: string | undefined; concurrency: number; logger: JobsLogger }) => Promise<DeliveryJobs>) | undefined;
   /** The schema the queue library keeps its jobs in; its own default otherwise. */
   jobsSchema?: string | undefined;
   /** Seals subscriptions' secrets at rest (VAULT_KEYS). */
@@ -150,7 +147,7 @@ export class OutboundWebhooks {
     if (!(options.events instanceof PostgresEventStore) || !options.postgres) throw new Error('Outbound webhooks need the event store: SQLite, or PostgreSQL with its connection');
     const logger = { warn: (message: string) => options.logger.warn(message), error: (message: string) => options.logger.error(message) };
     const pool = openPool({ ...options.postgres, poolSize: options.concurrency + 2 });
-    const jobs = await (options.jobs ?? graphileJobs)({ pool, schema: options.jobsSchema, concurrency: options.concurrency, logger });
+    const jobs = await graphileJobs({ pool, schema: options.jobsSchema, concurrency: options.concurrency, logger });
     const store = await PostgresOutboundStore.open({ ...options.postgres, events: options.events, jobs, mayActFor, now });
     outbound = new OutboundWebhooks(options, store, { jobs, store }, http);
     return outbound;

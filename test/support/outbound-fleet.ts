@@ -4,7 +4,7 @@ import { pino } from 'pino';
 import { SquareClient } from 'square';
 import { ApiKeyRing, generateKey } from '../../src/gateway/api-keys.js';
 import type { Gateway } from '../../src/gateway/server.js';
-import { OutboundWebhooks, type OutboundOptions } from '../../src/outbound/index.js';
+import { OutboundWebhooks } from '../../src/outbound/index.js';
 import { PostgresEventStore } from '../../src/store/index.js';
 import { VaultKeyRing } from '../../src/vault/index.js';
 import { webhookSignature } from '../../src/webhooks/index.js';
@@ -43,7 +43,7 @@ export interface OutboundFleet {
 export async function outboundFleet(
   databaseUrl: string,
   emulatorUrl: string,
-  { instances, jobs, customers, concurrency = 8 }: { instances: number; jobs?: OutboundOptions['jobs']; customers: number; concurrency?: number },
+  { instances, customers, concurrency = 8 }: { instances: number; customers: number; concurrency?: number },
 ): Promise<OutboundFleet> {
   const schema = `outbound_${randomUUID().replaceAll('-', '').slice(0, 12)}`;
   const key = generateKey('fleet', ['CUSTOMERS_READ']);
@@ -60,7 +60,6 @@ export async function outboundFleet(
     const outbound = await OutboundWebhooks.open({
       events: store,
       postgres: { connectionString: databaseUrl, schema, poolSize: 4 },
-      jobs,
       jobsSchema: `${schema}_jobs`,
       keys,
       authMode: 'server',
