@@ -15,7 +15,7 @@ import { defaultSelection, missingScopes, operationText, render, selectionDocume
 import { newSecret } from './signature.js';
 import { SqliteDeliveryQueue } from './sqlite-queue.js';
 import { SqliteOutboundStore } from './sqlite-store.js';
-import { eventIdOf, sellerCheck, type OutboundStore, type SellerCheck } from './store.js';
+import { eventIdOf, hears, sellerCheck, type OutboundStore, type SellerCheck } from './store.js';
 import { BULK_OPERATION_FINISHED, isLiveTopic, LIVE_TOPICS } from './topics.js';
 import { callbackUrlRefusal, type CallbackPolicy } from './url-guard.js';
 import {
@@ -210,9 +210,7 @@ export class OutboundWebhooks {
   }
 
   private async subscribersTo(topic: TopicName, merchantId: string): Promise<WebhookSubscription[]> {
-    return (await this.store.subscribersOf(topic)).filter(
-      (s) => s.enabled && (s.sellers.kind === 'all' || s.sellers.merchantId === merchantId) && this.mayActFor(s.owner, merchantId),
-    );
+    return (await this.store.subscribersOf(topic)).filter((s) => s.enabled && hears(s, merchantId, this.mayActFor));
   }
 
   /** The caller's outbound webhooks (its request's context carries them). */

@@ -74,7 +74,7 @@ export interface OutboundStore {
 /** Who may act for a seller: whether a subscription's owner may still act for the merchant an event is of. */
 export type SellerCheck = (owner: string, merchantId: string) => boolean;
 
-/** Whether the key of this SHA-256 (an owner; empty without API keys) may act for the merchant now: a revoked key, or a seller taken off its list, gets no more deliveries. */
+/** Whether the key of this SHA-256 (an owner; empty without API keys) may act for the merchant now: a subscription to all of its sellers hears no more of a seller taken off its list, nor anything once the key is revoked. */
 export function sellerCheck(apiKeys: { bySha256(sha256: string): ApiKey | undefined } | undefined): SellerCheck {
   return (owner, merchantId) => {
     if (owner === '') return true;
@@ -113,7 +113,7 @@ export const topicsOf = (told: readonly ToldEvent[]): TopicName[] => [...new Set
 export function deliveriesOf(told: readonly ToldEvent[], subscriptions: readonly WebhookSubscription[], mayActFor: SellerCheck): NewDelivery[] {
   return told.flatMap(({ event, topic, objectKeys }) =>
     subscriptions
-      .filter((s) => s.topic === topic && s.enabled && actsFor(s.sellers, event.merchantId) && mayActFor(s.owner, event.merchantId))
+      .filter((s) => s.topic === topic && s.enabled && hears(s, event.merchantId, mayActFor))
       .flatMap((s) =>
         objectKeys.map((objectKey) => ({
           subscriptionId: s.id,
@@ -130,7 +130,16 @@ export function deliveriesOf(told: readonly ToldEvent[], subscriptions: readonly
   );
 }
 
-const actsFor = (sellers: SubscriptionSellers, merchantId: string) => sellers.kind === 'all' || sellers.merchantId === merchantId;
+/**
+ * Whether an enabled subscription gets a delivery of this seller's event. The owner key's sellers
+ * only narrow a subscription to all of them; one for a single seller gets the delivery even once
+ * its key may no longer act for that seller, so that rendering it fails and disables the
+ * subscription saying why, rather than leaving it enabled and silent.
+ */
+export function hears(subscription: WebhookSubscription, merchantId: string, mayActFor: SellerCheck): boolean {
+  if (subscription.sellers.kind !== 'all') return subscription.sellers.merchantId === merchantId;
+  return mayActFor(subscription.owner, merchantId);
+}
 
 /** The id a receiver sees for one event delivered to one subscription: the same at every attempt and resend, unique across subscriptions. */
 export function eventIdOf(subscriptionId: string, sourceEventId: string, objectKey: string): string {
