@@ -150,6 +150,11 @@ type Documents = {
     "query OutboundList { webhookSubscriptions { id topic enabled disabledReason failingSince } }": typeof types.OutboundListDocument,
     "query OutboundDeliveries($id: ID!, $status: WebhookDeliveryStatus, $first: Int, $after: String) {\n  webhookDeliveries(subscriptionId: $id, status: $status, first: $first, after: $after) {\n    edges { cursor node { id eventId status attemptCount lastStatusCode lastError objectId attempts { statusCode error responseBody durationMs } } }\n    pageInfo { hasNextPage endCursor } } }": typeof types.OutboundDeliveriesDocument,
     "mutation OutboundResend($id: ID!) { webhookDeliveryResend(id: $id) { __typename\n  ... on WebhookDeliveryResendSuccess { delivery { id status eventId } } ... on Error { message code } } }": typeof types.OutboundResendDocument,
+    "mutation PartnerOutboundCreate($input: WebhookSubscriptionCreateInput!) { webhookSubscriptionCreate(input: $input) { __typename\n  ... on WebhookSubscriptionCreateSuccess { result { subscription { id merchantId } } } ... on Error { message code } } }": typeof types.PartnerOutboundCreateDocument,
+    "mutation PartnerOutboundDisable($input: WebhookSubscriptionUpdateInput!) { webhookSubscriptionUpdate(input: $input) { __typename\n  ... on WebhookSubscriptionUpdateSuccess { result { subscription { id enabled } } } ... on Error { message code } } }": typeof types.PartnerOutboundDisableDocument,
+    "mutation PartnerOutboundDelete($input: WebhookSubscriptionDeleteInput!) { webhookSubscriptionDelete(input: $input) { __typename\n  ... on WebhookSubscriptionDeleteSuccess { subscription { id } } ... on NotFoundError { message code } } }": typeof types.PartnerOutboundDeleteDocument,
+    "query PartnerOutboundList { webhookSubscriptions { id enabled disabledReason } }": typeof types.PartnerOutboundListDocument,
+    "query PartnerOutboundDeliveries($id: ID!) { webhookDeliveries(subscriptionId: $id, first: 100) { edges { node { eventId objectId } } } }": typeof types.PartnerOutboundDeliveriesDocument,
     "query NodeCachedIds($customer: ID!) {\n  customer(id: $customer) {\n    id\n    cards { id }\n    giftCards { id }\n    orders(first: 1) { edges { node { id } } }\n    loyaltyAccount { id program { id } }\n  }\n  payments(first: 50) { edges { node { id refunds { id } } } }\n  locations { id }\n  catalogItems(first: 1) { edges { node { id } } }\n  customerGroups { id }\n  customerSegments { id }\n}": typeof types.NodeCachedIdsDocument,
     "query NodeCachedNode($id: ID!) { node(id: $id) { __typename id } }": typeof types.NodeCachedNodeDocument,
     "query NodeCachedNodes($ids: [ID!]!) { nodes(ids: $ids) { __typename id } }": typeof types.NodeCachedNodesDocument,
@@ -329,6 +334,11 @@ const documents: Documents = {
     "query OutboundList { webhookSubscriptions { id topic enabled disabledReason failingSince } }": types.OutboundListDocument,
     "query OutboundDeliveries($id: ID!, $status: WebhookDeliveryStatus, $first: Int, $after: String) {\n  webhookDeliveries(subscriptionId: $id, status: $status, first: $first, after: $after) {\n    edges { cursor node { id eventId status attemptCount lastStatusCode lastError objectId attempts { statusCode error responseBody durationMs } } }\n    pageInfo { hasNextPage endCursor } } }": types.OutboundDeliveriesDocument,
     "mutation OutboundResend($id: ID!) { webhookDeliveryResend(id: $id) { __typename\n  ... on WebhookDeliveryResendSuccess { delivery { id status eventId } } ... on Error { message code } } }": types.OutboundResendDocument,
+    "mutation PartnerOutboundCreate($input: WebhookSubscriptionCreateInput!) { webhookSubscriptionCreate(input: $input) { __typename\n  ... on WebhookSubscriptionCreateSuccess { result { subscription { id merchantId } } } ... on Error { message code } } }": types.PartnerOutboundCreateDocument,
+    "mutation PartnerOutboundDisable($input: WebhookSubscriptionUpdateInput!) { webhookSubscriptionUpdate(input: $input) { __typename\n  ... on WebhookSubscriptionUpdateSuccess { result { subscription { id enabled } } } ... on Error { message code } } }": types.PartnerOutboundDisableDocument,
+    "mutation PartnerOutboundDelete($input: WebhookSubscriptionDeleteInput!) { webhookSubscriptionDelete(input: $input) { __typename\n  ... on WebhookSubscriptionDeleteSuccess { subscription { id } } ... on NotFoundError { message code } } }": types.PartnerOutboundDeleteDocument,
+    "query PartnerOutboundList { webhookSubscriptions { id enabled disabledReason } }": types.PartnerOutboundListDocument,
+    "query PartnerOutboundDeliveries($id: ID!) { webhookDeliveries(subscriptionId: $id, first: 100) { edges { node { eventId objectId } } } }": types.PartnerOutboundDeliveriesDocument,
     "query NodeCachedIds($customer: ID!) {\n  customer(id: $customer) {\n    id\n    cards { id }\n    giftCards { id }\n    orders(first: 1) { edges { node { id } } }\n    loyaltyAccount { id program { id } }\n  }\n  payments(first: 50) { edges { node { id refunds { id } } } }\n  locations { id }\n  catalogItems(first: 1) { edges { node { id } } }\n  customerGroups { id }\n  customerSegments { id }\n}": types.NodeCachedIdsDocument,
     "query NodeCachedNode($id: ID!) { node(id: $id) { __typename id } }": types.NodeCachedNodeDocument,
     "query NodeCachedNodes($ids: [ID!]!) { nodes(ids: $ids) { __typename id } }": types.NodeCachedNodesDocument,
@@ -930,6 +940,26 @@ export function graphql(source: "query OutboundDeliveries($id: ID!, $status: Web
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "mutation OutboundResend($id: ID!) { webhookDeliveryResend(id: $id) { __typename\n  ... on WebhookDeliveryResendSuccess { delivery { id status eventId } } ... on Error { message code } } }"): (typeof documents)["mutation OutboundResend($id: ID!) { webhookDeliveryResend(id: $id) { __typename\n  ... on WebhookDeliveryResendSuccess { delivery { id status eventId } } ... on Error { message code } } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation PartnerOutboundCreate($input: WebhookSubscriptionCreateInput!) { webhookSubscriptionCreate(input: $input) { __typename\n  ... on WebhookSubscriptionCreateSuccess { result { subscription { id merchantId } } } ... on Error { message code } } }"): (typeof documents)["mutation PartnerOutboundCreate($input: WebhookSubscriptionCreateInput!) { webhookSubscriptionCreate(input: $input) { __typename\n  ... on WebhookSubscriptionCreateSuccess { result { subscription { id merchantId } } } ... on Error { message code } } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation PartnerOutboundDisable($input: WebhookSubscriptionUpdateInput!) { webhookSubscriptionUpdate(input: $input) { __typename\n  ... on WebhookSubscriptionUpdateSuccess { result { subscription { id enabled } } } ... on Error { message code } } }"): (typeof documents)["mutation PartnerOutboundDisable($input: WebhookSubscriptionUpdateInput!) { webhookSubscriptionUpdate(input: $input) { __typename\n  ... on WebhookSubscriptionUpdateSuccess { result { subscription { id enabled } } } ... on Error { message code } } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation PartnerOutboundDelete($input: WebhookSubscriptionDeleteInput!) { webhookSubscriptionDelete(input: $input) { __typename\n  ... on WebhookSubscriptionDeleteSuccess { subscription { id } } ... on NotFoundError { message code } } }"): (typeof documents)["mutation PartnerOutboundDelete($input: WebhookSubscriptionDeleteInput!) { webhookSubscriptionDelete(input: $input) { __typename\n  ... on WebhookSubscriptionDeleteSuccess { subscription { id } } ... on NotFoundError { message code } } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query PartnerOutboundList { webhookSubscriptions { id enabled disabledReason } }"): (typeof documents)["query PartnerOutboundList { webhookSubscriptions { id enabled disabledReason } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query PartnerOutboundDeliveries($id: ID!) { webhookDeliveries(subscriptionId: $id, first: 100) { edges { node { eventId objectId } } } }"): (typeof documents)["query PartnerOutboundDeliveries($id: ID!) { webhookDeliveries(subscriptionId: $id, first: 100) { edges { node { eventId objectId } } } }"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
