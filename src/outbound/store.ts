@@ -74,12 +74,16 @@ export interface OutboundStore {
 /** Who may act for a seller: whether a subscription's owner may still act for the merchant an event is of. */
 export type SellerCheck = (owner: string, merchantId: string) => boolean;
 
-/** Whether the key of this SHA-256 (an owner; empty without API keys) may act for the merchant now: a subscription to all of its sellers hears no more of a seller taken off its list, nor anything once the key is revoked. */
+/**
+ * Whether the key of this SHA-256 (an owner; empty without API keys) may act for the merchant now: a
+ * subscription to all of its sellers hears no more of a seller taken off its list. A revoked key's
+ * subscriptions still hear, so that the attempt fails and disables them saying why.
+ */
 export function sellerCheck(apiKeys: { bySha256(sha256: string): ApiKey | undefined } | undefined): SellerCheck {
   return (owner, merchantId) => {
     if (owner === '') return true;
     const key = apiKeys?.bySha256(owner);
-    return key !== undefined && (key.sellers === undefined || allows(key.sellers, merchantId));
+    return key === undefined || key.sellers === undefined || allows(key.sellers, merchantId);
   };
 }
 

@@ -135,6 +135,22 @@ describe('outbound webhooks of partner keys (SQLite store, one instance)', () =>
     }
   });
 
+  it('disable a subscription to all of a key’s sellers, saying why, once the key is revoked', async () => {
+    const forAll = await subscribe('CUSTOMER_UPDATED', 'listed-revoked', keyOnly(listed.key));
+    setKeys(everySeller.entry, { ...listed.entry, revoked: true });
+    try {
+      await customerOf(a, 'Ada');
+      // A revoked key reads nothing, so the subscription is looked at in the store until the attempt has disabled it.
+      const row = () => store.database.prepare<[string], { enabled: number }>('SELECT enabled FROM outbound_subscriptions WHERE id = ?').get(forAll);
+      await expect.poll(() => row()?.enabled, WAIT).toBe(0);
+    } finally {
+      setKeys(everySeller.entry, listed.entry);
+    }
+    const state = ((await gql(LIST, {}, keyOnly(listed.key))).data.webhookSubscriptions as Array<{ id: string; enabled: boolean; disabledReason: string | null }>).find((s) => s.id === forAll);
+    expect(state).toMatchObject({ enabled: false, disabledReason: 'The API key that owns it was revoked.' });
+    expect(at('listed-revoked')).toEqual([]);
+  });
+
   it('deliver nothing more to a deleted subscription, and refuse to delete another key’s', async () => {
     const doomed = await subscribe('CUSTOMER_UPDATED', 'doomed', actingFor(listed.key, a.merchantId));
     await subscribe('CUSTOMER_UPDATED', 'witness', actingFor(everySeller.key, a.merchantId));
