@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { benchCache } from './cache.js';
 import { benchEmulator } from './emulator.js';
 import { benchFleet } from './fleet.js';
+import { benchFloor } from './floor.js';
 import { benchGatewayRead } from './gateway-read.js';
 import { benchGatewayWrite } from './gateway-write.js';
 import { benchLiveUpdates } from './live-updates.js';
@@ -28,6 +29,7 @@ const BENCHES: Record<string, () => Promise<unknown>> = {
   fleet: () => benchFleet(Number(process.env.BENCH_SECONDS ?? 10)),
   storefront: () => benchStorefront(Number(process.env.BENCH_REPEATS ?? 50)),
   'vault-refresh': () => benchVaultRefresh(Number(process.env.BENCH_SELLERS ?? 1000)),
+  floor: () => benchFloor(Number(process.env.BENCH_SAMPLES ?? 12), Number(process.env.BENCH_REPEATS ?? 200), Number(process.env.BENCH_SECONDS ?? 10)),
   cache: () => benchCache(Number(process.env.BENCH_REPEATS ?? 200), Number(process.env.BENCH_CHANGES ?? 20)),
 };
 
