@@ -1,4 +1,5 @@
 import { SquareClient } from 'square';
+import { squareFetcher } from './fetcher.js';
 export interface SquareConnection {
   /** Square's API root: production, sandbox, or any Square-compatible server such as the emulator. */
   baseUrl: string;
@@ -13,7 +14,8 @@ export interface SquareConnection {
  * The SDK's own timeout runs from the start of a call, through its wait for the seller's
  * budget and the pauses between its retries, and would time out calls Square never saw:
  * it is only a backstop at `deadlineMs`, the request's whole time, whose own signal ends
- * the call first.
+ * the call first. Its calls go through the gateway's fetcher (fetcher.ts), which parses
+ * Square's JSON with the engine's parser.
  */
 export function createSquareClient(baseUrl: string, token: string, fetch: typeof globalThis.fetch, deadlineMs: number): SquareClient {
   return new SquareClient({
@@ -22,6 +24,7 @@ export function createSquareClient(baseUrl: string, token: string, fetch: typeof
     timeoutInSeconds: Math.ceil(deadlineMs / 1000) + 1,
     maxRetries: 0,
     fetch,
+    fetcher: squareFetcher,
   });
 }
 
