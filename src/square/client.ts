@@ -11,17 +11,16 @@ export interface SquareConnection {
  * One SDK client per seller token; the gateway never shares a client between tokens.
  * The SDK itself never retries: its retries would bypass the seller's budget and repeat
  * writes that are not safe to repeat. `fetch` (see budgeted-fetch.ts) retries what is safe.
- * The SDK's own timeout runs from the start of a call, through its wait for the seller's
- * budget and the pauses between its retries, and would time out calls Square never saw:
- * it is only a backstop at `deadlineMs`, the request's whole time, whose own signal ends
- * the call first. Its calls go through the gateway's fetcher (fetcher.ts), which parses
- * Square's JSON with the engine's parser.
+ * Its calls go through the gateway's fetcher (fetcher.ts), which parses Square's JSON with
+ * the engine's parser and applies no timeout of the SDK's: that one would run from the
+ * start of a call, through its wait for the seller's budget and the pauses between its
+ * retries, and time out calls Square never saw; `fetch` times each attempt and ends every
+ * call at the request's deadline.
  */
-export function createSquareClient(baseUrl: string, token: string, fetch: typeof globalThis.fetch, deadlineMs: number): SquareClient {
+export function createSquareClient(baseUrl: string, token: string, fetch: typeof globalThis.fetch): SquareClient {
   return new SquareClient({
     token,
     baseUrl,
-    timeoutInSeconds: Math.ceil(deadlineMs / 1000) + 1,
     maxRetries: 0,
     fetch,
     fetcher: squareFetcher,

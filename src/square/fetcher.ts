@@ -76,9 +76,11 @@ function errorBody(response: Response, text: string): unknown {
  * The SDK's fetcher (its `fetcher` option, squareFetcher below) for JSON calls, as the SDK's own makes them
  * (the same headers, bodies, answers and failures) over the client's `fetch`, less what a
  * Square call costs the gateway's CPU there: JSON parsed by the engine (parseSquareJson),
- * headers kept as a plain object rather than rebuilt through async suppliers. The SDK's
- * client-wide timeout (`timeoutMs`, a backstop: see client.ts) aborts as the SDK's does.
- * The SDK calls the gateway never makes (file uploads, binary answers) are refused.
+ * headers kept as a plain object rather than rebuilt through async suppliers, and no
+ * abort signal of its own for the SDK's client-wide timeout (`timeoutMs`): the client's
+ * fetch is the gateway's transport (budgetedFetch), which times every attempt and ends
+ * every call at the request's deadline, before that timeout could. The SDK calls the
+ * gateway never makes (file uploads, binary answers) are refused.
  */
 async function fetchJson(args: FetcherArgs): Promise<FetcherResult> {
   if ((args.requestType && args.requestType !== 'json') || (args.responseType && args.responseType !== 'json')) {
@@ -93,13 +95,9 @@ async function fetchJson(args: FetcherArgs): Promise<FetcherResult> {
     if (resolved != null) headers[name.toLowerCase()] = String(resolved);
   }
   const body = args.body === undefined ? undefined : squareJsonBody(args.body);
-  const controller = new AbortController();
   const caller = args.abortSignal;
-  const abort = () => controller.abort(caller?.reason);
-  caller?.addEventListener('abort', abort, { once: true });
-  const timer = args.timeoutMs === undefined ? undefined : setTimeout(() => controller.abort('timeout'), args.timeoutMs);
   try {
-    const response = await (args.fetchFn ?? fetch)(url, { method: args.method, headers, ...(body === undefined ? {} : { body }), signal: controller.signal });
+    const response = await (args.fetchFn ?? fetch)(url, { method: args.method, headers, ...(body === undefined ? {} : { body }), ...(caller ? { signal: caller } : {}) });
     const text = await response.text();
     if (response.status >= 200 && response.status < 400) return { ok: true, body: successBody(text, response.status), headers: response.headers, rawResponse: rawResponse(response) };
     return { ok: false, error: { reason: 'status-code', statusCode: response.status, body: errorBody(response, text) }, rawResponse: rawResponse(response) };
@@ -108,9 +106,6 @@ async function fetchJson(args: FetcherArgs): Promise<FetcherResult> {
     if (error instanceof Error && error.name === 'AbortError') return { ok: false, error: { reason: 'timeout', cause: error }, rawResponse: failedRawResponse(499, 'Client Closed Request') };
     const errorMessage = error instanceof Error ? error.message : squareJsonBody(error);
     return { ok: false, error: { reason: 'unknown', errorMessage, cause: error }, rawResponse: failedRawResponse(0, 'Unknown Error') };
-  } finally {
-    clearTimeout(timer);
-    caller?.removeEventListener('abort', abort);
   }
 }
 
