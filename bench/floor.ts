@@ -10,6 +10,9 @@ const QUERY = nestedQuery(CUSTOMERS, FULL_PAYMENT);
 /** Unmeasured rounds first: Node compiles the hot paths of every process (gateways and emulator) during them. */
 const COLD_WARM_UP = 2;
 const WARM_WARM_UP = 300;
+/** Cold pages a gateway with an unbounded budget serves before and while its CPU per cold page is measured once compiled. */
+const STEADY_WARM_UP = 50;
+const STEADY_PAGES = 100;
 /** Orders a customer's page shows (`orders(first: 5)` in the query). */
 const ORDERS_SHOWN = 5;
 
@@ -66,6 +69,8 @@ async function floorPage(emulatorUrl: string, locationIds: string[]): Promise<{ 
 interface Side {
   name: string;
   cold: Started;
+  /** No cache and a budget that never waits: cold pages back to back, for the CPU of each once Node has compiled the hot paths. */
+  steady: Started;
   warm: Started;
   /** When its cold gateway's budget last spent a page, to wait until it has earned the next one back. */
   lastColdAt: number;
@@ -73,6 +78,7 @@ interface Side {
   coldCpuMs: number;
   coldEmulatorCpuMs: number;
   coldCalls: number[];
+  steadyCpuMs: number;
   warmMs: number[];
   warmCpuMs: number;
   throughput: number[];
@@ -90,7 +96,9 @@ const summary = (samples: number[]) => {
  * - cold: the gateway with its default settings (no cache), sampled alternately with the
  *   floor client (floorPage) in one run, each gateway sample once its default budget has
  *   earned back the last one's calls; wall time, and CPU per page of the gateway and of
- *   the emulator (from /proc, summed over the samples).
+ *   the emulator (from /proc, summed over the samples): a fresh process's, while Node still
+ *   compiles, and (`gatewayCpuMsPerPageCompiled`) that of a gateway with an unbounded budget
+ *   after 50 cold pages back to back, as a gateway in service spends it.
  * - warm: a gateway with the cache on, the page repeated after its first answer: p50 at
  *   concurrency 1 and CPU per page, then throughput with 16 connections (autocannon).
  * With BENCH_BASELINE_DIR (another checkout, e.g. `git worktree add /tmp/old <commit>` with
@@ -109,9 +117,11 @@ export async function benchFloor(samples: number, repeats: number, seconds: numb
     for (const [name, dir] of dirs) {
       const cold = await startGateway(emulator.url, {}, dir);
       started.push(cold);
+      const steady = await startGateway(emulator.url, { SQUARE_RATE_PER_SECOND: '1000000', SQUARE_BURST: '1000000' }, dir);
+      started.push(steady);
       const warm = await startGateway(emulator.url, { CACHE_TTL_MS: '300000', SQUARE_RATE_PER_SECOND: '1000000', SQUARE_BURST: '1000000' }, dir);
       started.push(warm);
-      sides.push({ name, cold, warm, lastColdAt: 0, coldMs: [], coldCpuMs: 0, coldEmulatorCpuMs: 0, coldCalls: [], warmMs: [], warmCpuMs: 0, throughput: [] });
+      sides.push({ name, cold, steady, warm, lastColdAt: 0, coldMs: [], coldCpuMs: 0, coldEmulatorCpuMs: 0, coldCalls: [], steadyCpuMs: 0, warmMs: [], warmCpuMs: 0, throughput: [] });
     }
     const emulatorPid = emulator.child.pid!;
     const locations = (await (await fetch(`${emulator.url}/v2/locations`, { headers: { authorization: `Bearer ${DEMO_TOKEN}` } })).json()) as SquareJson;
@@ -160,6 +170,15 @@ export async function benchFloor(samples: number, repeats: number, seconds: numb
       }
     }
 
+    for (let i = 0; i < STEADY_WARM_UP + STEADY_PAGES; i++) {
+      for (const side of sides) {
+        const pid = side.steady.child.pid!;
+        const cpu = cpuMs(pid);
+        await page(side.steady.url);
+        if (i >= STEADY_WARM_UP) side.steadyCpuMs += cpuMs(pid) - cpu;
+      }
+    }
+
     for (const side of sides) {
       for (let i = 0; i < WARM_WARM_UP; i++) await page(side.warm.url);
     }
@@ -192,6 +211,7 @@ export async function benchFloor(samples: number, repeats: number, seconds: numb
               ...cold,
               p50VsFloor: roundTo(cold.p50 / floorLatency.p50, 2),
               gatewayCpuMsPerPage: roundTo(side.coldCpuMs / side.coldMs.length),
+              gatewayCpuMsPerPageCompiled: roundTo(side.steadyCpuMs / STEADY_PAGES),
               emulatorCpuMsPerPage: roundTo(side.coldEmulatorCpuMs / side.coldMs.length),
               squareCallsPerSample: { min: Math.min(...side.coldCalls), max: Math.max(...side.coldCalls) },
             },
