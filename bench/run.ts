@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { benchCache } from './cache.js';
 import { benchEmulator } from './emulator.js';
 import { benchFleet } from './fleet.js';
+import { benchFloor } from './floor.js';
 import { benchGatewayRead } from './gateway-read.js';
 import { benchGatewayWrite } from './gateway-write.js';
 import { benchHostileDocuments } from './hostile-documents.js';
@@ -32,6 +33,7 @@ const BENCHES: Record<string, () => Promise<unknown>> = {
   storefront: () => benchStorefront(Number(process.env.BENCH_REPEATS ?? 50)),
   'vault-refresh': () => benchVaultRefresh(Number(process.env.BENCH_SELLERS ?? 1000)),
   outbound: () => benchOutbound(Number(process.env.BENCH_EVENTS_OUTBOUND ?? 10_000)),
+  floor: () => benchFloor(Number(process.env.BENCH_SAMPLES ?? 12), Number(process.env.BENCH_REPEATS ?? 200), Number(process.env.BENCH_SECONDS ?? 10)),
   cache: () => benchCache(Number(process.env.BENCH_REPEATS ?? 200), Number(process.env.BENCH_CHANGES ?? 20)),
   'hostile-documents': () => benchHostileDocuments(Number(process.env.BENCH_REPEATS ?? 20)),
   'trusted-documents': () => benchTrustedDocuments(Number(process.env.BENCH_DOCUMENTS ?? 1000)),

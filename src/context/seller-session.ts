@@ -91,7 +91,7 @@ export function sellerSession(options: SellerSessionOptions, { acting, request, 
       },
     };
     const client = (priority: Priority) =>
-      createSquareClient(options.connection, link.token, link.gate(budgetedFetch(squareFetch, budgeted, priority)), options.deadlineMs);
+      createSquareClient(options.connection, link.token, link.gate(budgetedFetch(squareFetch, budgeted, priority)));
     return { square: client('leaf'), first: client('first') };
   };
   // A client of its own each time the cache must ask Square, so that a subscription's listing has a deadline of its own too.

@@ -33,9 +33,10 @@ import { tenderHeldCheck } from '../apis/orders/tender-payments.js';
  * counts what Square pays for it: every Square call it may cause costs
  * SQUARE_CALL_COST, and every field 1 for the gateway's own work; what is selected
  * under a list counts once per item it may hold — a connection's `first` items (20
- * when omitted), `nodes` its ids, any other list 10. The limit is about 4,000 Square
- * calls: 50 customers with their cards, gift cards and 5 orders' payments may cause
- * about 2,650 (cost about 150,000) and run; 100 customers' 100 orders' payments and
+ * when omitted), `nodes` its ids, a list declaring `countedItems` that many (an
+ * order's payments: its tenders), any other list 10. The limit is about 4,000 Square
+ * calls: 20 customers with their cards, gift cards and 50 orders' payments may cause
+ * about 2,060 (cost about 118,000) and run; 100 customers' 100 orders' payments and
  * refunds (over a million calls) are refused before the first one.
  */
 export const QUERY_LIMITS = { complexity: 200_000, depth: 15, breadth: 500 } as const;
@@ -55,7 +56,9 @@ const LIST_MULTIPLIER = 10;
  * call per object (a list call, or a lookup Square has no batch form of), `perItem` with
  * one call per item it holds (GetPayment, GetPaymentRefund). Lookups of customers and
  * orders are batched 100 ids to a call and locations are cached, so fields reading them
- * declare none.
+ * declare none. A list whose items Square's data keeps few declares how many it is counted
+ * at, as `extensions: { countedItems }`; its resolver adds to the request's cost any call
+ * past that count that it makes (see order.ts), so that `extensions.cost` stays an upper bound.
  */
 export type SquareCalls = 'once' | 'perItem';
 
@@ -78,7 +81,8 @@ function itemsPerObject(args: Record<string, unknown>, field: GraphQLField<unkno
   if (Array.isArray(args.ids)) return args.ids.length;
   const type = getNullableType(field.type);
   // A connection's edges hold at most `first` items, already counted on the connection field.
-  return isListType(type) && !getNamedType(type).name.endsWith('Edge') ? LIST_MULTIPLIER : 1;
+  if (!isListType(type) || getNamedType(type).name.endsWith('Edge')) return 1;
+  return (field.extensions.countedItems as number | undefined) ?? LIST_MULTIPLIER;
 }
 
 /** Square calls a field may make for each object it is selected on. */

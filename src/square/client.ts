@@ -1,4 +1,5 @@
 import { SquareClient } from 'square';
+import { squareFetcher } from './fetcher.js';
 
 /**
  * The Square-Version the gateway is written against, whose shapes it reads and writes: the one the `square` SDK
@@ -21,18 +22,19 @@ export interface SquareConnection {
  * One SDK client per seller token; the gateway never shares a client between tokens.
  * The SDK itself never retries: its retries would bypass the seller's budget and repeat
  * writes that are not safe to repeat. `fetch` (see budgeted-fetch.ts) retries what is safe.
- * The SDK's own timeout runs from the start of a call, through its wait for the seller's
- * budget and the pauses between its retries, and would time out calls Square never saw:
- * it is only a backstop at `deadlineMs`, the request's whole time, whose own signal ends
- * the call first.
+ * Its calls go through the gateway's fetcher (fetcher.ts), which parses Square's JSON with
+ * the engine's parser and applies no timeout of the SDK's: that one would run from the
+ * start of a call, through its wait for the seller's budget and the pauses between its
+ * retries, and time out calls Square never saw; `fetch` times each attempt and ends every
+ * call at the request's deadline.
  */
-export function createSquareClient(connection: SquareConnection, token: string, fetch: typeof globalThis.fetch, deadlineMs: number): SquareClient {
+export function createSquareClient(connection: SquareConnection, token: string, fetch: typeof globalThis.fetch): SquareClient {
   return new SquareClient({
     token,
     baseUrl: connection.baseUrl,
-    timeoutInSeconds: Math.ceil(deadlineMs / 1000) + 1,
     maxRetries: 0,
     fetch: withSquareVersion(fetch, connection.squareVersion),
+    fetcher: squareFetcher,
   });
 }
 

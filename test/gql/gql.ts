@@ -84,6 +84,7 @@ type Documents = {
     "query AuthModesLocations { locations { squareId } }": typeof types.AuthModesLocationsDocument,
     "query AuthModesRevoked { customers(first: 1) { edges { node { id } } } }": typeof types.AuthModesRevokedDocument,
     "query AuthModesServed { customers(first: 5) { edges { node { givenName } } } }": typeof types.AuthModesServedDocument,
+    "query CostOrderPayments($id: ID!) { order(id: $id) { payments { createdAt } } }": typeof types.CostOrderPaymentsDocument,
     "query CostDeferred { customers(first: 3) { edges { node { givenName ... @defer { cards { squareId } giftCards { squareId } } } } } }": typeof types.CostDeferredDocument,
     "query CostNoCall { __typename }": typeof types.CostNoCallDocument,
     "query CostTooComplex { customers(first: 100) { edges { node { orders(first: 100) { edges { node { payments { refunds { id } } } } } } } } }": typeof types.CostTooComplexDocument,
@@ -160,7 +161,9 @@ type Documents = {
     "query NodeCachedNodes($ids: [ID!]!) { nodes(ids: $ids) { __typename id } }": typeof types.NodeCachedNodesDocument,
     "query NodeCachedCardBeside($id: ID!, $customer: ID!) { customer(id: $customer) { cards { id } } node(id: $id) { id } }": typeof types.NodeCachedCardBesideDocument,
     "query LimitsFullPage { customers(first: 50) { edges { node { id cards { id last4 } giftCards { gan balanceMoney { formatted } }\n         orders(first: 5) { edges { node { id totalMoney { formatted } payments { id status cardDetails { card { last4 } } } } } } } } } }": typeof types.LimitsFullPageDocument,
+    "query LimitsOrdersPayments { customers(first: 20) { edges { node { id cards { id last4 } giftCards { gan balanceMoney { formatted } }\n         orders(first: 50) { edges { node { id totalMoney { formatted } payments { id status createdAt cardDetails { card { last4 } } } } } } } } } }": typeof types.LimitsOrdersPaymentsDocument,
     "query LimitsPagesMultiplied { customers(first: 100) { edges { node { orders(first: 100) { edges { node { payments { refunds { id } } } } } } } } }": typeof types.LimitsPagesMultipliedDocument,
+    "query LimitsOrdersPaymentsMultiplied { customers(first: 100) { edges { node { orders(first: 100) { edges { node { payments { id } } } } } } } }": typeof types.LimitsOrdersPaymentsMultipliedDocument,
     "subscription LivePayments($customerId: ID, $locationId: ID) {\n  paymentUpdated(customerId: $customerId, locationId: $locationId) { squareId status customer { squareId } }\n}": typeof types.LivePaymentsDocument,
     "subscription LiveOrders($customerId: ID) { orderUpdated(customerId: $customerId) { squareId state customer { squareId } } }": typeof types.LiveOrdersDocument,
     "subscription LiveCustomer($id: ID!) { customerUpdated(customerId: $id) { squareId familyName mergedFrom } }": typeof types.LiveCustomerDocument,
@@ -268,6 +271,7 @@ const documents: Documents = {
     "query AuthModesLocations { locations { squareId } }": types.AuthModesLocationsDocument,
     "query AuthModesRevoked { customers(first: 1) { edges { node { id } } } }": types.AuthModesRevokedDocument,
     "query AuthModesServed { customers(first: 5) { edges { node { givenName } } } }": types.AuthModesServedDocument,
+    "query CostOrderPayments($id: ID!) { order(id: $id) { payments { createdAt } } }": types.CostOrderPaymentsDocument,
     "query CostDeferred { customers(first: 3) { edges { node { givenName ... @defer { cards { squareId } giftCards { squareId } } } } } }": types.CostDeferredDocument,
     "query CostNoCall { __typename }": types.CostNoCallDocument,
     "query CostTooComplex { customers(first: 100) { edges { node { orders(first: 100) { edges { node { payments { refunds { id } } } } } } } } }": types.CostTooComplexDocument,
@@ -344,7 +348,9 @@ const documents: Documents = {
     "query NodeCachedNodes($ids: [ID!]!) { nodes(ids: $ids) { __typename id } }": types.NodeCachedNodesDocument,
     "query NodeCachedCardBeside($id: ID!, $customer: ID!) { customer(id: $customer) { cards { id } } node(id: $id) { id } }": types.NodeCachedCardBesideDocument,
     "query LimitsFullPage { customers(first: 50) { edges { node { id cards { id last4 } giftCards { gan balanceMoney { formatted } }\n         orders(first: 5) { edges { node { id totalMoney { formatted } payments { id status cardDetails { card { last4 } } } } } } } } } }": types.LimitsFullPageDocument,
+    "query LimitsOrdersPayments { customers(first: 20) { edges { node { id cards { id last4 } giftCards { gan balanceMoney { formatted } }\n         orders(first: 50) { edges { node { id totalMoney { formatted } payments { id status createdAt cardDetails { card { last4 } } } } } } } } } }": types.LimitsOrdersPaymentsDocument,
     "query LimitsPagesMultiplied { customers(first: 100) { edges { node { orders(first: 100) { edges { node { payments { refunds { id } } } } } } } } }": types.LimitsPagesMultipliedDocument,
+    "query LimitsOrdersPaymentsMultiplied { customers(first: 100) { edges { node { orders(first: 100) { edges { node { payments { id } } } } } } } }": types.LimitsOrdersPaymentsMultipliedDocument,
     "subscription LivePayments($customerId: ID, $locationId: ID) {\n  paymentUpdated(customerId: $customerId, locationId: $locationId) { squareId status customer { squareId } }\n}": types.LivePaymentsDocument,
     "subscription LiveOrders($customerId: ID) { orderUpdated(customerId: $customerId) { squareId state customer { squareId } } }": types.LiveOrdersDocument,
     "subscription LiveCustomer($id: ID!) { customerUpdated(customerId: $id) { squareId familyName mergedFrom } }": types.LiveCustomerDocument,
@@ -679,6 +685,10 @@ export function graphql(source: "query AuthModesServed { customers(first: 5) { e
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
+export function graphql(source: "query CostOrderPayments($id: ID!) { order(id: $id) { payments { createdAt } } }"): (typeof documents)["query CostOrderPayments($id: ID!) { order(id: $id) { payments { createdAt } } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
 export function graphql(source: "query CostDeferred { customers(first: 3) { edges { node { givenName ... @defer { cards { squareId } giftCards { squareId } } } } } }"): (typeof documents)["query CostDeferred { customers(first: 3) { edges { node { givenName ... @defer { cards { squareId } giftCards { squareId } } } } } }"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
@@ -983,7 +993,15 @@ export function graphql(source: "query LimitsFullPage { customers(first: 50) { e
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
+export function graphql(source: "query LimitsOrdersPayments { customers(first: 20) { edges { node { id cards { id last4 } giftCards { gan balanceMoney { formatted } }\n         orders(first: 50) { edges { node { id totalMoney { formatted } payments { id status createdAt cardDetails { card { last4 } } } } } } } } } }"): (typeof documents)["query LimitsOrdersPayments { customers(first: 20) { edges { node { id cards { id last4 } giftCards { gan balanceMoney { formatted } }\n         orders(first: 50) { edges { node { id totalMoney { formatted } payments { id status createdAt cardDetails { card { last4 } } } } } } } } } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
 export function graphql(source: "query LimitsPagesMultiplied { customers(first: 100) { edges { node { orders(first: 100) { edges { node { payments { refunds { id } } } } } } } } }"): (typeof documents)["query LimitsPagesMultiplied { customers(first: 100) { edges { node { orders(first: 100) { edges { node { payments { refunds { id } } } } } } } } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query LimitsOrdersPaymentsMultiplied { customers(first: 100) { edges { node { orders(first: 100) { edges { node { payments { id } } } } } } } }"): (typeof documents)["query LimitsOrdersPaymentsMultiplied { customers(first: 100) { edges { node { orders(first: 100) { edges { node { payments { id } } } } } } } }"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
