@@ -1,12 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { Square } from 'square';
 import { describe, expect, it } from 'vitest';
+import { clock } from '../../src/emulator/plumbing/clock.js';
 import { useEmulator } from '../support/emulator.js';
 import { failure, newToken, usd } from '../support/fixtures.js';
 
 const square = useEmulator();
 
-const at = (offsetMs = 0) => new Date(Date.now() + offsetMs).toISOString();
+/** A time on the emulator's clock, which Square's times there are read against (a test file before may have left it ahead). */
+const at = (offsetMs = 0) => new Date(clock.nowMs() + offsetMs).toISOString();
 
 /** A merchant with one tracked item of two variations. */
 async function shop() {
