@@ -65,3 +65,72 @@ export async function onClient<T>(pool: pg.Pool, work: (client: pg.PoolClient) =
     await sleep(FIRST_RETRY_MS * 4 ** (attempt - 1));
   }
 }
+
+/** Held while migrating, so gateway instances starting together migrate one after the other. */
+export const MIGRATION_LOCK = 0x5371_7761_7265; // "Square" in ASCII, an arbitrary database-wide key
+
+/** One step of a store's schema, applied once in its own transaction and recorded by its version. */
+export interface Migration {
+  version: number;
+  sql: string;
+}
+
+export interface PostgresStoreOptions {
+  connectionString: string;
+  /** A schema of its own (created if absent), e.g. for a test run; the connection's search_path otherwise. */
+  schema?: string | undefined;
+  poolSize?: number | undefined;
+}
+
+/**
+ * A pool on the store's database with the store's tables brought up to date: the migrations
+ * not yet recorded in `table` (each store keeps its own record) are applied in order.
+ */
+export async function openMigrated(options: PostgresStoreOptions, ledger: { table: string; migrations: readonly Migration[] }): Promise<pg.Pool> {
+  const { schema } = options;
+  if (schema !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) {
+    throw new Error(`PostgreSQL schema name must be a lower-case identifier, got "${schema}"`);
+  }
+  const pool = createPool({
+    connectionString: options.connectionString,
+    max: options.poolSize ?? 10,
+    ...(schema ? { options: `-c search_path=${schema}` } : {}),
+  });
+  try {
+    // Safe to run again after a lost connection, which released the lock and rolled back the migration underway.
+    await onClient(pool, (client) => migrateOn(client, schema, ledger), { rerun: true });
+  } catch (error) {
+    await pool.end();
+    throw error;
+  }
+  return pool;
+}
+
+/** Applies the migrations not yet recorded, under a database-wide advisory lock. */
+async function migrateOn(
+  client: pg.PoolClient,
+  schema: string | undefined,
+  { table, migrations }: { table: string; migrations: readonly Migration[] },
+): Promise<void> {
+  await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
+  try {
+    if (schema) await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+    await client.query(`CREATE TABLE IF NOT EXISTS ${table} (version INTEGER PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())`);
+    const { rows } = await client.query<{ version: number }>(`SELECT version FROM ${table}`);
+    const applied = new Set(rows.map((row) => row.version));
+    for (const migration of migrations) {
+      if (applied.has(migration.version)) continue;
+      await client.query('BEGIN');
+      try {
+        await client.query(migration.sql);
+        await client.query(`INSERT INTO ${table} (version) VALUES ($1)`, [migration.version]);
+        await client.query('COMMIT');
+      } catch (error) {
+        if (!isConnectionLost(error)) await client.query('ROLLBACK');
+        throw error;
+      }
+    }
+  } finally {
+    await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]);
+  }
+}

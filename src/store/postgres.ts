@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type pg from 'pg';
-import { createPool, isConnectionLost, onClient } from './postgres-connection.js';
+import { isConnectionLost, MIGRATION_LOCK, onClient, openMigrated, type Migration, type PostgresStoreOptions } from './postgres-connection.js';
 import { fromStorable, toStorable } from './text.js';
 import {
   lineagesOf,
@@ -16,7 +16,7 @@ import {
 } from './types.js';
 
 /** Schema versions in order, each applied once in its own transaction and recorded in `schema_migrations`. */
-const MIGRATIONS: Array<{ version: number; sql: string }> = [
+const MIGRATIONS: Migration[] = [
   {
     version: 1,
     sql: `CREATE TABLE webhook_events (
@@ -69,8 +69,6 @@ const MIGRATIONS: Array<{ version: number; sql: string }> = [
   },
 ];
 
-/** Held while migrating, so gateway instances starting together migrate one after the other. */
-const MIGRATION_LOCK = 0x5371_7761_7265; // "Square" in ASCII, an arbitrary database-wide key
 /**
  * Held while a batch is marked applied and numbered, until its commit: batches are numbered in
  * the order they commit, so no reader ever sees sequence n+1 before n becomes visible.
@@ -85,35 +83,13 @@ const SETTLE_POLL_MS = 50;
 type Row = EventRow<Date>;
 const toEvent = (row: Row) => toStoredEvent(row, (t) => t.toISOString());
 
-export interface PostgresStoreOptions {
-  connectionString: string;
-  /** A schema of its own (created if absent), e.g. for a test run; the connection's search_path otherwise. */
-  schema?: string | undefined;
-  poolSize?: number | undefined;
-}
-
 /** The store in PostgreSQL, for gateways that run as several instances or keep state off the host. */
 export class PostgresEventStore implements EventStore {
   private constructor(private readonly pool: pg.Pool) {}
 
   /** Connects and brings the schema up to date. */
   static async open(options: PostgresStoreOptions): Promise<PostgresEventStore> {
-    const { schema } = options;
-    if (schema !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) {
-      throw new Error(`PostgreSQL schema name must be a lower-case identifier, got "${schema}"`);
-    }
-    const pool = createPool({
-      connectionString: options.connectionString,
-      max: options.poolSize ?? 10,
-      ...(schema ? { options: `-c search_path=${schema}` } : {}),
-    });
-    try {
-      await migrate(pool, schema);
-    } catch (error) {
-      await pool.end();
-      throw error;
-    }
-    return new PostgresEventStore(pool);
+    return new PostgresEventStore(await openMigrated(options, { table: 'schema_migrations', migrations: MIGRATIONS }));
   }
 
   async recordEvent(event: EventEnvelope, rawBody: string): Promise<'new' | 'duplicate'> {
@@ -160,14 +136,48 @@ export class PostgresEventStore implements EventStore {
     }
   }
 
-  async appliedAfter(merchantId: string, sequence: number, limit: number): Promise<AppliedEventRecord[]> {
+  async appliedAfter(merchantId: string, sequence: number, limit: number, types?: readonly string[]): Promise<AppliedEventRecord[]> {
     const { rows } = await this.query<ReplayRow<Date>>(
       `SELECT applied_seq, event_id, type, raw_body, applied_at FROM webhook_events
-       WHERE merchant_id = $1 AND applied_seq > $2 ORDER BY applied_seq LIMIT $3`,
-      [toStorable(merchantId), sequence, limit],
+       WHERE merchant_id = $1 AND applied_seq > $2 AND ($4::text[] IS NULL OR type = ANY($4::text[])) ORDER BY applied_seq LIMIT $3`,
+      [toStorable(merchantId), sequence, limit, types ? types.map(toStorable) : null],
       { rerun: true },
     );
     return rows.map((row) => toAppliedRecord(row, (t) => t.toISOString()));
+  }
+
+  async lastAppliedSequence(): Promise<number> {
+    const { rows } = await this.query<{ seq: string | null }>('SELECT max(applied_seq) AS seq FROM webhook_events', [], { rerun: true });
+    return Number(rows[0]?.seq ?? 0);
+  }
+
+  async oldestAppliedSequence(): Promise<number | undefined> {
+    const { rows } = await this.query<{ seq: string | null }>('SELECT min(applied_seq) AS seq FROM webhook_events', [], { rerun: true });
+    const seq = rows[0]?.seq;
+    return seq === null || seq === undefined ? undefined : Number(seq);
+  }
+
+  async pruneApplied(before: Date): Promise<number> {
+    // Under the apply lock, so that the last event applied (whose sequence the next batch follows) is the one kept.
+    return onClient(
+      this.pool,
+      async (client) => {
+        await client.query('BEGIN');
+        try {
+          await client.query('SELECT pg_advisory_xact_lock($1)', [APPLY_LOCK]);
+          const { rowCount } = await client.query(
+            `DELETE FROM webhook_events WHERE applied_at < $1 AND applied_seq < (SELECT max(applied_seq) FROM webhook_events)`,
+            [before],
+          );
+          await client.query('COMMIT');
+          return rowCount ?? 0;
+        } catch (error) {
+          if (!isConnectionLost(error)) await client.query('ROLLBACK');
+          throw error;
+        }
+      },
+      { rerun: true },
+    );
   }
 
   async recordFailure(eventId: string, error: string, retryInMs: number | undefined): Promise<void> {
@@ -294,38 +304,4 @@ async function markAppliedOnce(
     throw error;
   }
   return { marked };
-}
-
-/**
- * Applies the migrations not yet recorded, under a database-wide advisory lock; safe to run
- * again after a lost connection, which released the lock and rolled back the migration underway.
- */
-function migrate(pool: pg.Pool, schema: string | undefined): Promise<void> {
-  return onClient(pool, (client) => migrateOn(client, schema), { rerun: true });
-}
-
-async function migrateOn(client: pg.PoolClient, schema: string | undefined): Promise<void> {
-  await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
-  try {
-    if (schema) await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
-    await client.query(
-      'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())',
-    );
-    const { rows } = await client.query<{ version: number }>('SELECT version FROM schema_migrations');
-    const applied = new Set(rows.map((row) => row.version));
-    for (const migration of MIGRATIONS) {
-      if (applied.has(migration.version)) continue;
-      await client.query('BEGIN');
-      try {
-        await client.query(migration.sql);
-        await client.query('INSERT INTO schema_migrations (version) VALUES ($1)', [migration.version]);
-        await client.query('COMMIT');
-      } catch (error) {
-        if (!isConnectionLost(error)) await client.query('ROLLBACK');
-        throw error;
-      }
-    }
-  } finally {
-    await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]);
-  }
 }
