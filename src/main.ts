@@ -10,7 +10,7 @@ import { createGateway } from './gateway/server.js';
 import { otlpTracing } from './gateway/tracing.js';
 import { TrustedDocuments } from './gateway/trusted-documents.js';
 import { exitWith, listenOn, readConfig } from './startup.js';
-import { openStore, SqliteEventStore } from './store/index.js';
+import { openBulkStore, openStore, SqliteEventStore } from './store/index.js';
 
 /**
  * `npm start`. With SQUARE_ACCESS_TOKEN (or SQUARE_BASE_URL) the gateway serves that
@@ -51,11 +51,10 @@ const signatureKey = config.webhookSignatureKey ?? (emulator ? randomBytes(24).t
 // in memory and reset with it, or in a file beside an emulator file, unless GATEWAY_DB names one.
 const sqlitePath = config.gatewayDb ?? (emulatorSettings && !emulatorSettings.dbPath ? ':memory:' : DEFAULT_GATEWAY_DB);
 // The message names the setting, never the URL, which may hold a password.
-const store = signatureKey
-  ? await openStore({ databaseUrl: config.databaseUrl, sqlitePath }).catch((error: Error) =>
-      exitWith(`The event store could not be opened (${config.databaseUrl ? 'DATABASE_URL' : 'GATEWAY_DB'}): ${error.message}`),
-    )
-  : undefined;
+const cannotOpen = (error: Error) => exitWith(`The gateway's store could not be opened (${config.databaseUrl ? 'DATABASE_URL' : 'GATEWAY_DB'}): ${error.message}`);
+const store = signatureKey ? await openStore({ databaseUrl: config.databaseUrl, sqlitePath }).catch(cannotOpen) : undefined;
+// Bulk operations live beside the events: with webhooks, or wherever GATEWAY_DB or DATABASE_URL says to keep them.
+const bulkStore = store || config.gatewayDb || config.databaseUrl ? await openBulkStore({ databaseUrl: config.databaseUrl, sqlitePath }).catch(cannotOpen) : undefined;
 if (emulator && store instanceof SqliteEventStore && sqlitePath === ':memory:') emulator.onReset(() => store.clear());
 const webhooks = store && signatureKey ? { store, signatureKey, notificationUrl: config.webhookUrl, path: config.webhookPath } : undefined;
 
@@ -65,8 +64,9 @@ const exampleVariables = emulator ? { customerId: DEMO_CUSTOMER_ID } : undefined
 const tour = emulator ? { customerId: DEMO_CUSTOMER_ID, ...DEMO_TOUR_ORDER } : undefined;
 const cors = { origins: config.corsOrigins, loopback: emulator !== undefined };
 const tracerProvider = await otlpTracing(process.env);
+const bulk = bulkStore && { ...config, store: bulkStore };
 const gateway = createGateway({
-  ...config, squareBaseUrl, squareToken, apiKeys, trustedDocuments, webhooks, exampleVariables, tour, cors, logging: logger, tracerProvider, processMetrics: true,
+  ...config, squareBaseUrl, squareToken, apiKeys, trustedDocuments, webhooks, bulk, exampleVariables, tour, cors, logging: logger, tracerProvider, processMetrics: true,
 });
 const url = await listenOn(() => gateway.listen(config.port, config.host), {
   ...config, portVariable: 'PORT', hostVariable: 'HOST', command: 'npm start',
@@ -87,6 +87,8 @@ if (gateway.webhooks) {
   const where = config.databaseUrl ? 'PostgreSQL' : sqlitePath === ':memory:' ? 'memory, reset with the emulator' : sqlitePath;
   banner.push(`Square webhooks:  ${gateway.webhooks.notificationUrl()}  (events kept in ${where})`);
 } else banner.push('Square webhooks:  off (set SQUARE_WEBHOOK_SIGNATURE_KEY and SQUARE_WEBHOOK_URL)');
+const kept = config.databaseUrl ? 'PostgreSQL' : sqlitePath === ':memory:' ? 'memory' : sqlitePath;
+banner.push(bulkStore ? `Bulk operations:  kept in ${kept}${gateway.webhooks ? ', with the change feed' : ''}` : 'Bulk operations:  off (set GATEWAY_DB or DATABASE_URL)');
 // The Redis URL may hold a password, so it is not printed.
 if (gateway.webhooks || config.redisUrl) {
   banner.push(`Live updates:     subscriptions over SSE at ${url}  (${config.redisUrl ? 'Redis pub/sub across instances' : 'in-process pub/sub'})`);
@@ -101,6 +103,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
       .close({ drainDelayMs: config.shutdownDelayMs })
       .then(() => emulator?.close())
       .then(() => store?.close())
+      .then(() => bulkStore?.close())
       // The spans of the last requests are exported before the process ends.
       .then(() => tracerProvider?.shutdown())
       .then(() => process.exit(0));

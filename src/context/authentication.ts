@@ -57,6 +57,11 @@ export interface Caller {
   scopes: Record<Scope, boolean>;
 }
 
+/** What a caller may do: its key's scopes, or every scope (`scopes`) for a caller without a key. */
+export function callerScopes(scopes: readonly Scope[], key: ApiKey | undefined): Record<Scope, boolean> {
+  return Object.fromEntries(scopes.map((s) => [s, key ? key.scopes.has(s) : true])) as Record<Scope, boolean>;
+}
+
 const unauthenticated = (message: string) =>
   new GraphQLError(message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
 
@@ -66,8 +71,7 @@ const unauthenticated = (message: string) =>
  * UNAUTHENTICATED when either is missing or wrong.
  */
 export function authenticator(options: AuthenticationOptions): (request: Request) => Caller {
-  const scopesOf = (granted: (scope: Scope) => boolean) => Object.fromEntries(options.scopes.map((s) => [s, granted(s)])) as Record<Scope, boolean>;
-  const allScopes = scopesOf(() => true);
+  const allScopes = callerScopes(options.scopes, undefined);
   const callerKey = (request: Request): ApiKey | undefined => {
     if (options.authMode === 'passthrough' || !options.apiKeys) return undefined;
     const presented = presentedKey(request);
@@ -87,6 +91,6 @@ export function authenticator(options: AuthenticationOptions): (request: Request
       );
     }
     const key = callerKey(request);
-    return { token, key, scopes: key ? scopesOf((s) => key.scopes.has(s)) : allScopes };
+    return { token, key, scopes: key ? callerScopes(options.scopes, key) : allScopes };
   };
 }

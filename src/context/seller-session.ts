@@ -55,16 +55,20 @@ export interface SessionRequest {
   request: Request;
   cost: RequestCost;
   logger: Logger;
+  /** `background` (a bulk operation's pages): every call waits behind the seller's interactive ones and leaves them a reserve (SquareBudget). */
+  lane?: 'interactive' | 'background' | undefined;
+  /** How long it may wait for Square in all, when not the gateway's request deadline (a bulk page's many calls at the seller's rate). */
+  deadlineMs?: number | undefined;
 }
 
 /** The seller session a request's token opens: its budget, clients and deadline, locations and merge lineage. */
-export function sellerSession(options: SellerSessionOptions, { token, request, cost, logger }: SessionRequest): SellerSession {
+export function sellerSession(options: SellerSessionOptions, { token, request, cost, logger, lane, deadlineMs = options.deadlineMs }: SessionRequest): SellerSession {
   const seller = tokenKey(token);
   const onCall = () => cost.squareCalls++;
   const onOutcome = (outcome: SquareCallOutcome) => options.episodes.observe(seller, outcome, logger);
   const onBudget = (status: BucketStatus) => (cost.sellerBudget = status);
   const clients = (): SellerClients => {
-    const deadline = performance.now() + options.deadlineMs;
+    const deadline = performance.now() + deadlineMs;
     let signal: AbortSignal | undefined;
     const budgeted = {
       budget: options.budget,
@@ -81,9 +85,10 @@ export function sellerSession(options: SellerSessionOptions, { token, request, c
         return (signal ??= deadlineSignal(request.signal, deadline));
       },
     };
+    const background = lane === 'background';
     return {
-      square: createSquareClient(options.connection.baseUrl, token, budgetedFetch(squareFetch, budgeted), options.deadlineMs),
-      first: createSquareClient(options.connection.baseUrl, token, budgetedFetch(squareFetch, budgeted, 'first'), options.deadlineMs),
+      square: createSquareClient(options.connection.baseUrl, token, budgetedFetch(squareFetch, budgeted, background ? 'background' : 'leaf'), deadlineMs),
+      first: createSquareClient(options.connection.baseUrl, token, budgetedFetch(squareFetch, budgeted, background ? 'background' : 'first'), deadlineMs),
     };
   };
   // A client of its own each time the cache must ask Square, so that a subscription's listing has a deadline of its own too.

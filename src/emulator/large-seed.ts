@@ -16,7 +16,7 @@ export const largeSeedRequest = z.object({
   /** Every n-th customer gets a gift card, activated and linked to them; 0 for none. */
   gift_cards_every: z.number().int().min(0).max(100_000).default(2),
   /** Orders per customer with a card, each paid in full by the customer's first card. */
-  orders_per_customer: z.number().int().min(0).max(20).default(2),
+  orders_per_customer: z.number().int().min(0).max(200).default(2),
 });
 
 export type LargeSeedRequest = z.output<typeof largeSeedRequest>;

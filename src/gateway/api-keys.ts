@@ -34,6 +34,8 @@ interface StoredKey extends ApiKey {
   hash: Buffer;
 }
 
+const asApiKey = ({ name, scopes, sha256, budget, trustedDocumentsOnly }: StoredKey): ApiKey => ({ name, scopes, sha256, budget, trustedDocumentsOnly });
+
 export function hashKey(key: string): Buffer {
   return createHash('sha256').update(key).digest();
 }
@@ -133,6 +135,12 @@ export class ApiKeyRing {
     const hash = hashKey(presented);
     let found: StoredKey | undefined;
     for (const key of this.keys) if (timingSafeEqual(key.hash, hash) && !found) found = key;
-    return found && { name: found.name, scopes: found.scopes, sha256: found.sha256, budget: found.budget, trustedDocumentsOnly: found.trustedDocumentsOnly };
+    return found && asApiKey(found);
+  }
+
+  /** The valid key with this SHA-256 (hex) as it now stands, for work a key started that outlives its request (a bulk operation). */
+  withSha256(sha256: string): ApiKey | undefined {
+    const found = this.keys.find((key) => key.sha256 === sha256);
+    return found && asApiKey(found);
   }
 }

@@ -4,8 +4,11 @@ import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { GraphQLError, type ValidationContext } from 'graphql';
 import { createYoga, type YogaLogger } from 'graphql-yoga';
 import type { TracerProvider } from '@opentelemetry/api';
-import { createLoaders, SCOPES, staleAfterEvent } from '../apis/registry.js';
-import { contextFactory } from '../context/context-factory.js';
+import { createLoaders, HEARD_EVENTS, SCOPES, staleAfterEvent } from '../apis/registry.js';
+import { BulkOperationService } from '../bulk/operations.js';
+import { BulkSecrets } from '../bulk/secrets.js';
+import { EventChangeFeed } from '../changes/feed.js';
+import { callerContext, contextFactory, type ContextFactoryOptions } from '../context/context-factory.js';
 import type { GatewayContext } from '../context/gateway-context.js';
 import { commandClient, degradedUses, release, type RedisBreaker } from '../redis/breaker.js';
 import { schema } from '../schema/index.js';
@@ -14,9 +17,10 @@ import { MemoryCacheStore, RedisCacheStore } from '../square/cache-store.js';
 import { SquareCache } from '../square/cache.js';
 import { SquareEpisodes } from '../square/episodes.js';
 import { LocationsCache } from '../square/locations-cache.js';
-import type { EventStore } from '../store/index.js';
+import type { BulkStore, EventStore } from '../store/index.js';
 import { DEFAULT_WEBHOOK_PATH, webhookReceiver, type EventProcessor, type WebhookReceiver } from '../webhooks/index.js';
 import type { ApiKeyRing } from './api-keys.js';
+import { bulkFiles } from './bulk-files.js';
 import { DEFAULT_BODY_TIMEOUT_MS, DEFAULT_MAX_BODY_BYTES, type GatewayConfig } from './config.js';
 import { corsOption, type CorsPolicy } from './cors.js';
 import { costExtension } from './cost-extension.js';
@@ -43,7 +47,7 @@ import { repeatedFieldsBound } from './repeated-fields.js';
 import { requestGuards } from './request-guards.js';
 import { rootPage } from './root-page.js';
 import { tracing } from './tracing.js';
-import { TrustedDocuments } from './trusted-documents.js';
+import { documentId, TrustedDocuments } from './trusted-documents.js';
 
 export type GatewayOptions = Pick<
   GatewayConfig,
@@ -58,7 +62,8 @@ export type GatewayOptions = Pick<
 > &
   Partial<Pick<GatewayConfig, 'redisUrl' | 'pubsubPrefix' | 'cacheTtlMs' | 'cacheMaxEntries'>> &
   Partial<Pick<GatewayConfig, 'persistedQueriesMax' | 'persistedQueriesTtlSeconds' | 'metricsToken'>> &
-  Partial<Pick<GatewayConfig, 'liveReplayWindowSeconds' | 'liveReplayMaxEvents' | 'maxBodyBytes' | 'bodyTimeoutMs' | 'graphiql' | 'introspection'>> & {
+  Partial<Pick<GatewayConfig, 'liveReplayWindowSeconds' | 'liveReplayMaxEvents' | 'maxBodyBytes' | 'bodyTimeoutMs' | 'graphiql' | 'introspection'>> &
+  Partial<Pick<GatewayConfig, 'changesRetentionDays'>> & {
   /** The documents a `trustedDocumentsOnly` key may run; the checked-in manifest by default. */
   trustedDocuments?: TrustedDocuments | undefined;
   squareBaseUrl: string;
@@ -68,6 +73,8 @@ export type GatewayOptions = Pick<
   logging?: Logger | false | undefined;
   /** Receive Square's webhook notifications into this store. */
   webhooks?: GatewayWebhookOptions | undefined;
+  /** Run bulk operations, kept in this store. */
+  bulk?: GatewayBulkOptions | undefined;
   /** The variables GraphiQL opens the example query with, e.g. `{ customerId }` of a customer who has everything. */
   exampleVariables?: Record<string, unknown> | undefined;
   /** Demo data for the README's tour: GraphiQL then opens its flows as tabs beside the example (a first visit only). */
@@ -89,6 +96,16 @@ export interface GatewayWebhookOptions {
   /** How long a notification's body may take to arrive (Square's own 10 s by default). */
   bodyTimeoutMs?: number | undefined;
 }
+
+export interface GatewayBulkOptions extends Partial<Pick<GatewayConfig, 'bulkSecret' | 'bulkOperationsPerSeller' | 'bulkOperationsPerKey' | 'bulkRetentionDays'>> {
+  store: BulkStore;
+  /** How long a run is an instance's without renewal: after a crash, another resumes it this long after (30 s by default). */
+  leaseMs?: number | undefined;
+  /** How often an instance looks for runs to take over (2 s by default). */
+  pollMs?: number | undefined;
+}
+
+const DAY_MS = 86_400_000;
 
 export interface Gateway {
   server: Server;
@@ -149,6 +166,32 @@ export function createGateway(options: GatewayOptions): Gateway {
     (breaker): breaker is RedisBreaker => breaker !== undefined,
   );
   const graphiql = gatewayGraphiQL({ query: EXAMPLE_QUERY, variables: options.exampleVariables }, options.tour && tourTabs(options.tour));
+  const changes =
+    options.webhooks &&
+    new EventChangeFeed({ store: options.webhooks.store, types: HEARD_EVENTS, retentionMs: (options.changesRetentionDays ?? 28) * DAY_MS, logger });
+  const trustedDocuments = options.trustedDocuments ?? TrustedDocuments.load();
+  const contextOptions: ContextFactoryOptions = {
+    connection: { baseUrl: options.squareBaseUrl, timeoutInSeconds: options.squareTimeoutSeconds },
+    authMode: options.authMode,
+    scopes: SCOPES,
+    serverToken: options.squareToken,
+    budget: budget.budget,
+    maxRetries: options.squareMaxRetries,
+    deadlineMs: options.requestDeadlineMs,
+    locationsCache,
+    cache,
+    createLoaders,
+    apiKeys: options.apiKeys,
+    lineage: options.webhooks?.store,
+    pubsub,
+    changes,
+    logger,
+    episodes: new SquareEpisodes(),
+    observer: traces ? traces.squareCalls(metrics.square) : metrics.square,
+  };
+  const bulk = options.bulk && bulkOperations(options, options.bulk, contextOptions, { pubsub, trustedDocuments, logger });
+  // The bulk operations build their pages' contexts from the same parts as a request's, themselves among them.
+  contextOptions.bulk = bulk;
   const yoga = createYoga<CarriesLogger, GatewayContext>({
     schema,
     graphqlEndpoint: '/graphql',
@@ -171,7 +214,7 @@ export function createGateway(options: GatewayOptions): Gateway {
         draining: () => draining,
       }),
       ...persistedOperations({
-        trusted: options.trustedDocuments ?? TrustedDocuments.load(),
+        trusted: trustedDocuments,
         store: persistedQueries,
         apiKeys: options.authMode === 'server' ? options.apiKeys : undefined,
       }),
@@ -185,6 +228,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       ...incrementalDelivery(),
       ...(graphiqlOn ? [graphiql.plugin] : []),
       ...(webhooks ? [webhooks.receiver.plugin] : []),
+      ...(bulk ? [bulkFiles(bulk)] : []),
       ...(options.apiKeys && options.authMode === 'server' ? [endRevokedSubscriptions(options.apiKeys)] : []),
       // Last: it numbers each subscription result as the other plugins left it.
       liveEventIds(),
@@ -193,24 +237,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     maskedErrors: { maskError: maskUnexpected },
     graphiql: graphiqlOn && { title: 'Square GraphQL gateway' },
     renderGraphiQL: graphiql.render,
-    context: contextFactory({
-      connection: { baseUrl: options.squareBaseUrl, timeoutInSeconds: options.squareTimeoutSeconds },
-      authMode: options.authMode,
-      scopes: SCOPES,
-      serverToken: options.squareToken,
-      budget: budget.budget,
-      maxRetries: options.squareMaxRetries,
-      deadlineMs: options.requestDeadlineMs,
-      locationsCache,
-      cache,
-      createLoaders,
-      apiKeys: options.apiKeys,
-      lineage: options.webhooks?.store,
-      pubsub,
-      logger,
-      episodes: new SquareEpisodes(),
-      observer: traces ? traces.squareCalls(metrics.square) : metrics.square,
-    }),
+    context: contextFactory(contextOptions),
   });
   // Slow headers get Node's own 408; a slow body gets requestGuards' (or the webhook receiver's) 408 first, and
   // Node's past twice the time as a backstop. Node checks its timers each `connectionsCheckingInterval`.
@@ -220,6 +247,8 @@ export function createGateway(options: GatewayOptions): Gateway {
   );
   let draining = false;
   void webhooks?.receiver.processor.start();
+  bulk?.start();
+  changes?.start();
   return {
     server,
     webhooks: webhooks && { processor: webhooks.receiver.processor, notificationUrl: webhooks.notificationUrl },
@@ -247,11 +276,41 @@ export function createGateway(options: GatewayOptions): Gateway {
       clearTimeout(cut);
       // After the last request: a webhook being received is stored (and acknowledged) before the processor stops.
       await webhooks?.receiver.processor.stop();
+      // Runs stop at their last checkpoint, left for another instance (or the next start) to resume.
+      await bulk?.close();
+      changes?.close();
       await budget.close();
       await persistedQueries.close();
       await cache?.close();
     },
   };
+}
+
+/** Bulk operations over `bulk.store`, their pages run through contexts made as a request's are (`contextOptions`). */
+function bulkOperations(
+  options: GatewayOptions,
+  bulk: GatewayBulkOptions,
+  contextOptions: ContextFactoryOptions,
+  { pubsub, trustedDocuments, logger }: { pubsub: GatewayPubSub | undefined; trustedDocuments: TrustedDocuments; logger: Logger },
+): BulkOperationService {
+  return new BulkOperationService({
+    store: bulk.store,
+    events: options.webhooks?.store,
+    schema,
+    secrets: bulk.bulkSecret ? new BulkSecrets(bulk.bulkSecret) : BulkSecrets.ephemeral(),
+    limits: { perSeller: bulk.bulkOperationsPerSeller ?? 2, perKey: bulk.bulkOperationsPerKey ?? 1 },
+    retentionMs: (bulk.bulkRetentionDays ?? 7) * DAY_MS,
+    authMode: options.authMode,
+    serverToken: options.squareToken,
+    scopes: SCOPES,
+    keyOf: (sha256) => options.apiKeys?.withSha256(sha256),
+    trusted: (query) => trustedDocuments.get(documentId(query)) === query,
+    contexts: callerContext(contextOptions),
+    publish: pubsub && ((merchantId, event) => pubsub.publish(merchantId, event)),
+    logger,
+    leaseMs: bulk.leaseMs,
+    pollMs: bulk.pollMs,
+  });
 }
 
 /** How long a closing gateway waits for requests in flight (SIGTERM in `npm start`). */

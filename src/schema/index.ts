@@ -8,6 +8,9 @@ import './node.js';
 import './errors.js';
 // Every Square API's types, mutations and subscriptions, added to the builder as the registry loads them.
 import { SQUARE_APIS } from '../apis/registry.js';
+// The gateway's own features beside Square's APIs: bulk operations and the change feed.
+import '../bulk/schema.js';
+import '../changes/schema.js';
 
 /** "a, b and c" */
 const listed = (phrases: string[]) => (phrases.length < 2 ? phrases.join('') : `${phrases.slice(0, -1).join(', ')} and ${phrases.at(-1)}`);

@@ -22,7 +22,6 @@ const MIGRATIONS: Migration[] = [
             merchant_id TEXT NOT NULL,
             key_sha256 TEXT,
             query TEXT NOT NULL,
-            scopes JSONB NOT NULL,
             sealed_token TEXT,
             status TEXT NOT NULL,
             error_code TEXT,
@@ -58,7 +57,6 @@ interface Row {
   merchant_id: string;
   key_sha256: string | null;
   query: string;
-  scopes: string[];
   sealed_token: string | null;
   status: BulkStatus;
   error_code: string | null;
@@ -79,7 +77,6 @@ const toRecord = (row: Row): BulkOperationRecord => ({
   merchantId: row.merchant_id,
   keySha256: row.key_sha256,
   query: row.query,
-  scopes: row.scopes,
   sealedToken: row.sealed_token,
   status: row.status,
   errorCode: row.error_code,
@@ -116,15 +113,14 @@ export class PostgresBulkStore implements BulkStore {
       if (Number(rows[0]!.seller) >= limits.perSeller) return { limited: 'seller', limit: limits.perSeller };
       if (operation.keySha256 !== null && Number(rows[0]!.key) >= limits.perKey) return { limited: 'key', limit: limits.perKey };
       const inserted = await client.query<Row>(
-        `INSERT INTO bulk_operations (id, seller, merchant_id, key_sha256, query, scopes, sealed_token, status, changes_cursor)
-         VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, 'CREATED', $8) RETURNING *`,
+        `INSERT INTO bulk_operations (id, seller, merchant_id, key_sha256, query, sealed_token, status, changes_cursor)
+         VALUES ($1, $2, $3, $4, $5, $6, 'CREATED', $7) RETURNING *`,
         [
           operation.id,
           operation.seller,
           operation.merchantId,
           operation.keySha256,
           operation.query,
-          JSON.stringify(operation.scopes),
           operation.sealedToken,
           operation.changesCursor,
         ],
@@ -201,13 +197,13 @@ export class PostgresBulkStore implements BulkStore {
   }
 
   async cancel(id: string): Promise<BulkOperationRecord | undefined> {
-    await this.query(
+    const { rows } = await this.query<Row>(
       `UPDATE bulk_operations SET status = 'CANCELED', completed_at = clock_timestamp(), owner = NULL, lease_until = NULL, sealed_token = NULL
-       WHERE id = $1 AND ${ACTIVE}`,
+       WHERE id = $1 AND ${ACTIVE} RETURNING *`,
       [id],
-      true,
+      false,
     );
-    return this.operation(id);
+    return rows[0] && toRecord(rows[0]);
   }
 
   async chunks(id: string, from: number, limit: number): Promise<string[]> {

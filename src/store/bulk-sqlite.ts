@@ -21,7 +21,6 @@ const MIGRATIONS = [
      merchant_id TEXT NOT NULL,
      key_sha256 TEXT,
      query TEXT NOT NULL,
-     scopes TEXT NOT NULL,
      sealed_token TEXT,
      status TEXT NOT NULL,
      error_code TEXT,
@@ -53,7 +52,6 @@ interface Row {
   merchant_id: string;
   key_sha256: string | null;
   query: string;
-  scopes: string;
   sealed_token: string | null;
   status: BulkStatus;
   error_code: string | null;
@@ -73,7 +71,6 @@ const toRecord = (row: Row): BulkOperationRecord => ({
   merchantId: row.merchant_id,
   keySha256: row.key_sha256,
   query: row.query,
-  scopes: JSON.parse(row.scopes) as string[],
   sealedToken: row.sealed_token,
   status: row.status,
   errorCode: row.error_code,
@@ -106,8 +103,8 @@ export class SqliteBulkStore implements BulkStore {
       activeOfSeller: db.prepare<[string], { n: number }>(`SELECT count(*) AS n FROM bulk_operations WHERE seller = ? AND ${ACTIVE}`),
       activeOfKey: db.prepare<[string], { n: number }>(`SELECT count(*) AS n FROM bulk_operations WHERE key_sha256 = ? AND ${ACTIVE}`),
       insert: db.prepare(
-        `INSERT INTO bulk_operations (id, seller, merchant_id, key_sha256, query, scopes, sealed_token, status, created_at, changes_cursor)
-         VALUES (@id, @seller, @merchantId, @keySha256, @query, @scopes, @sealedToken, 'CREATED', @createdAt, @changesCursor)`,
+        `INSERT INTO bulk_operations (id, seller, merchant_id, key_sha256, query, sealed_token, status, created_at, changes_cursor)
+         VALUES (@id, @seller, @merchantId, @keySha256, @query, @sealedToken, 'CREATED', @createdAt, @changesCursor)`,
       ),
       operation: db.prepare<[string], Row>('SELECT * FROM bulk_operations WHERE id = ?'),
       latest: db.prepare<[string, string | null], Row>(
@@ -134,9 +131,9 @@ export class SqliteBulkStore implements BulkStore {
            owner = NULL, lease_until = NULL, sealed_token = NULL
          WHERE id = :id AND owner = :owner AND status = 'RUNNING' RETURNING *`,
       ),
-      cancel: db.prepare<{ id: string; now: string }>(
+      cancel: db.prepare<{ id: string; now: string }, Row>(
         `UPDATE bulk_operations SET status = 'CANCELED', completed_at = :now, owner = NULL, lease_until = NULL, sealed_token = NULL
-         WHERE id = :id AND ${ACTIVE}`,
+         WHERE id = :id AND ${ACTIVE} RETURNING *`,
       ),
       chunks: db.prepare<[string, number, number], { lines: string }>('SELECT lines FROM bulk_chunks WHERE operation_id = ? AND n >= ? ORDER BY n LIMIT ?'),
       expired: db.prepare<[string], { id: string }>(`SELECT id FROM bulk_operations WHERE NOT ${ACTIVE} AND completed_at < ?`),
@@ -168,7 +165,7 @@ export class SqliteBulkStore implements BulkStore {
         if (operation.keySha256 !== null && this.statements.activeOfKey.get(operation.keySha256)!.n >= limits.perKey) {
           return { limited: 'key', limit: limits.perKey };
         }
-        this.statements.insert.run({ ...operation, scopes: JSON.stringify(operation.scopes), createdAt: new Date().toISOString() });
+        this.statements.insert.run({ ...operation, createdAt: new Date().toISOString() });
         return { created: toRecord(this.statements.operation.get(operation.id)!) };
       })
       .immediate();
@@ -235,8 +232,8 @@ export class SqliteBulkStore implements BulkStore {
   }
 
   async cancel(id: string): Promise<BulkOperationRecord | undefined> {
-    this.statements.cancel.run({ id, now: new Date().toISOString() });
-    return this.operation(id);
+    const row = this.statements.cancel.get({ id, now: new Date().toISOString() });
+    return row && toRecord(row);
   }
 
   async chunks(id: string, from: number, limit: number): Promise<string[]> {

@@ -13,8 +13,6 @@ export interface BulkOperationRecord {
   /** The SHA-256 of the API key that started it; null without keys. */
   keySha256: string | null;
   query: string;
-  /** The scopes it runs with: its key's when it started. */
-  scopes: string[];
   /** A passthrough caller's Square token, sealed (src/bulk/secrets.ts); null when the gateway's own token serves it. */
   sealedToken: string | null;
   status: BulkStatus;
@@ -33,7 +31,7 @@ export interface BulkOperationRecord {
   changesCursor: number;
 }
 
-export type NewBulkOperation = Pick<BulkOperationRecord, 'id' | 'seller' | 'merchantId' | 'keySha256' | 'query' | 'scopes' | 'sealedToken' | 'changesCursor'>;
+export type NewBulkOperation = Pick<BulkOperationRecord, 'id' | 'seller' | 'merchantId' | 'keySha256' | 'query' | 'sealedToken' | 'changesCursor'>;
 
 /** How many operations may be CREATED or RUNNING at once. */
 export interface BulkLimits {
@@ -79,7 +77,7 @@ export interface BulkStore {
   append(id: string, owner: string, leaseMs: number, chunk: BulkChunk): Promise<boolean>;
   /** Ends the owner's run; the operation as it ends, or undefined when it was no longer the owner's. */
   finish(id: string, owner: string, outcome: BulkOutcome): Promise<BulkOperationRecord | undefined>;
-  /** CANCELED, if it was CREATED or RUNNING; the operation as it now stands (undefined when there is none). */
+  /** Makes it CANCELED if it was CREATED or RUNNING: the operation as this call canceled it; undefined when it did not. */
   cancel(id: string): Promise<BulkOperationRecord | undefined>;
   /** The file's chunks from the `from`-th on, at most `limit` of them, in order. */
   chunks(id: string, from: number, limit: number): Promise<string[]>;

@@ -71,6 +71,12 @@ type Documents = {
     "query ReadGraphSlowCustomer($id: ID!) { customer(id: $id) { squareId } }": typeof types.ReadGraphSlowCustomerDocument,
     "query RefundsOfPayment($id: ID!) { payment(id: $id) { refundedMoney { amount } refunds { squareId status } } }": typeof types.RefundsOfPaymentDocument,
     "query RefundById($id: ID!) { refund(id: $id) { squareId payment { squareId } } }": typeof types.RefundByIdDocument,
+    "\n  mutation StartBulk($query: String!) {\n    bulkOperationRunQuery(query: $query) {\n      __typename\n      ... on BulkOperationRunQuerySuccess {\n        bulkOperation {\n          id\n          status\n        }\n      }\n      ... on Error {\n        message\n        code\n      }\n      ... on BulkOperationLimitError {\n        scope\n        limit\n      }\n    }\n  }\n": typeof types.StartBulkDocument,
+    "\n  mutation CancelBulk($id: ID!) {\n    cancelBulkOperation(id: $id) {\n      __typename\n      ... on CancelBulkOperationSuccess {\n        bulkOperation {\n          id\n          status\n        }\n      }\n      ... on Error {\n        message\n        code\n      }\n      ... on BulkOperationStateError {\n        status\n      }\n      ... on NotFoundError {\n        field\n      }\n    }\n  }\n": typeof types.CancelBulkDocument,
+    "\n  query BulkState($id: ID!) {\n    bulkOperation(id: $id) {\n      id\n      status\n      errorCode\n      errorMessage\n      objectCount\n      url\n      partialDataUrl\n    }\n  }\n": typeof types.BulkStateDocument,
+    "\n  mutation RunBulkQuery($query: String!) {\n    bulkOperationRunQuery(query: $query) {\n      __typename\n      ... on BulkOperationRunQuerySuccess {\n        bulkOperation {\n          id\n          status\n        }\n      }\n      ... on ValidationError {\n        message\n        code\n        field\n      }\n    }\n  }\n": typeof types.RunBulkQueryDocument,
+    "\n  query BulkOperationStatus($id: ID!) {\n    bulkOperation(id: $id) {\n      id\n      status\n      query\n      errorCode\n      errorMessage\n      objectCount\n      rootObjectCount\n      fileSize\n      url\n      partialDataUrl\n      createdAt\n      completedAt\n    }\n  }\n": typeof types.BulkOperationStatusDocument,
+    "\n  query CurrentBulkOperation {\n    currentBulkOperation {\n      id\n      status\n    }\n  }\n": typeof types.CurrentBulkOperationDocument,
     "mutation AccessCreateCustomer { createCustomer(input: { givenName: \"Scoped\", idempotencyKey: \"access-scoped\" }) { __typename ... on CreateCustomerSuccess { customer { squareId } } } }": typeof types.AccessCreateCustomerDocument,
     "query AccessLocations { locations { name } }": typeof types.AccessLocationsDocument,
     "query AccessCustomersAcrossDomains { customers(first: 5) { edges { node { givenName cards { last4 } orders(first: 1) { edges { node { id } } } } } } }": typeof types.AccessCustomersAcrossDomainsDocument,
@@ -231,6 +237,12 @@ const documents: Documents = {
     "query ReadGraphSlowCustomer($id: ID!) { customer(id: $id) { squareId } }": types.ReadGraphSlowCustomerDocument,
     "query RefundsOfPayment($id: ID!) { payment(id: $id) { refundedMoney { amount } refunds { squareId status } } }": types.RefundsOfPaymentDocument,
     "query RefundById($id: ID!) { refund(id: $id) { squareId payment { squareId } } }": types.RefundByIdDocument,
+    "\n  mutation StartBulk($query: String!) {\n    bulkOperationRunQuery(query: $query) {\n      __typename\n      ... on BulkOperationRunQuerySuccess {\n        bulkOperation {\n          id\n          status\n        }\n      }\n      ... on Error {\n        message\n        code\n      }\n      ... on BulkOperationLimitError {\n        scope\n        limit\n      }\n    }\n  }\n": types.StartBulkDocument,
+    "\n  mutation CancelBulk($id: ID!) {\n    cancelBulkOperation(id: $id) {\n      __typename\n      ... on CancelBulkOperationSuccess {\n        bulkOperation {\n          id\n          status\n        }\n      }\n      ... on Error {\n        message\n        code\n      }\n      ... on BulkOperationStateError {\n        status\n      }\n      ... on NotFoundError {\n        field\n      }\n    }\n  }\n": types.CancelBulkDocument,
+    "\n  query BulkState($id: ID!) {\n    bulkOperation(id: $id) {\n      id\n      status\n      errorCode\n      errorMessage\n      objectCount\n      url\n      partialDataUrl\n    }\n  }\n": types.BulkStateDocument,
+    "\n  mutation RunBulkQuery($query: String!) {\n    bulkOperationRunQuery(query: $query) {\n      __typename\n      ... on BulkOperationRunQuerySuccess {\n        bulkOperation {\n          id\n          status\n        }\n      }\n      ... on ValidationError {\n        message\n        code\n        field\n      }\n    }\n  }\n": types.RunBulkQueryDocument,
+    "\n  query BulkOperationStatus($id: ID!) {\n    bulkOperation(id: $id) {\n      id\n      status\n      query\n      errorCode\n      errorMessage\n      objectCount\n      rootObjectCount\n      fileSize\n      url\n      partialDataUrl\n      createdAt\n      completedAt\n    }\n  }\n": types.BulkOperationStatusDocument,
+    "\n  query CurrentBulkOperation {\n    currentBulkOperation {\n      id\n      status\n    }\n  }\n": types.CurrentBulkOperationDocument,
     "mutation AccessCreateCustomer { createCustomer(input: { givenName: \"Scoped\", idempotencyKey: \"access-scoped\" }) { __typename ... on CreateCustomerSuccess { customer { squareId } } } }": types.AccessCreateCustomerDocument,
     "query AccessLocations { locations { name } }": types.AccessLocationsDocument,
     "query AccessCustomersAcrossDomains { customers(first: 5) { edges { node { givenName cards { last4 } orders(first: 1) { edges { node { id } } } } } } }": types.AccessCustomersAcrossDomainsDocument,
@@ -576,6 +588,30 @@ export function graphql(source: "query RefundsOfPayment($id: ID!) { payment(id: 
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "query RefundById($id: ID!) { refund(id: $id) { squareId payment { squareId } } }"): (typeof documents)["query RefundById($id: ID!) { refund(id: $id) { squareId payment { squareId } } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation StartBulk($query: String!) {\n    bulkOperationRunQuery(query: $query) {\n      __typename\n      ... on BulkOperationRunQuerySuccess {\n        bulkOperation {\n          id\n          status\n        }\n      }\n      ... on Error {\n        message\n        code\n      }\n      ... on BulkOperationLimitError {\n        scope\n        limit\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation StartBulk($query: String!) {\n    bulkOperationRunQuery(query: $query) {\n      __typename\n      ... on BulkOperationRunQuerySuccess {\n        bulkOperation {\n          id\n          status\n        }\n      }\n      ... on Error {\n        message\n        code\n      }\n      ... on BulkOperationLimitError {\n        scope\n        limit\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CancelBulk($id: ID!) {\n    cancelBulkOperation(id: $id) {\n      __typename\n      ... on CancelBulkOperationSuccess {\n        bulkOperation {\n          id\n          status\n        }\n      }\n      ... on Error {\n        message\n        code\n      }\n      ... on BulkOperationStateError {\n        status\n      }\n      ... on NotFoundError {\n        field\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation CancelBulk($id: ID!) {\n    cancelBulkOperation(id: $id) {\n      __typename\n      ... on CancelBulkOperationSuccess {\n        bulkOperation {\n          id\n          status\n        }\n      }\n      ... on Error {\n        message\n        code\n      }\n      ... on BulkOperationStateError {\n        status\n      }\n      ... on NotFoundError {\n        field\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query BulkState($id: ID!) {\n    bulkOperation(id: $id) {\n      id\n      status\n      errorCode\n      errorMessage\n      objectCount\n      url\n      partialDataUrl\n    }\n  }\n"): (typeof documents)["\n  query BulkState($id: ID!) {\n    bulkOperation(id: $id) {\n      id\n      status\n      errorCode\n      errorMessage\n      objectCount\n      url\n      partialDataUrl\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RunBulkQuery($query: String!) {\n    bulkOperationRunQuery(query: $query) {\n      __typename\n      ... on BulkOperationRunQuerySuccess {\n        bulkOperation {\n          id\n          status\n        }\n      }\n      ... on ValidationError {\n        message\n        code\n        field\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation RunBulkQuery($query: String!) {\n    bulkOperationRunQuery(query: $query) {\n      __typename\n      ... on BulkOperationRunQuerySuccess {\n        bulkOperation {\n          id\n          status\n        }\n      }\n      ... on ValidationError {\n        message\n        code\n        field\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query BulkOperationStatus($id: ID!) {\n    bulkOperation(id: $id) {\n      id\n      status\n      query\n      errorCode\n      errorMessage\n      objectCount\n      rootObjectCount\n      fileSize\n      url\n      partialDataUrl\n      createdAt\n      completedAt\n    }\n  }\n"): (typeof documents)["\n  query BulkOperationStatus($id: ID!) {\n    bulkOperation(id: $id) {\n      id\n      status\n      query\n      errorCode\n      errorMessage\n      objectCount\n      rootObjectCount\n      fileSize\n      url\n      partialDataUrl\n      createdAt\n      completedAt\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query CurrentBulkOperation {\n    currentBulkOperation {\n      id\n      status\n    }\n  }\n"): (typeof documents)["\n  query CurrentBulkOperation {\n    currentBulkOperation {\n      id\n      status\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

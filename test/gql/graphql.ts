@@ -78,6 +78,26 @@ export type AdjustInventoryInput = {
   variationId: string | number;
 };
 
+/** Whose bulk operations a limit counts. */
+export type BulkOperationLimitScope =
+  /** This API key’s, for any seller. */
+  | 'API_KEY'
+  /** The seller’s, whoever started them. */
+  | 'SELLER';
+
+/** Where a bulk operation stands. */
+export type BulkOperationStatus =
+  /** Stopped by cancelBulkOperation; what it wrote is at partialDataUrl. */
+  | 'CANCELED'
+  /** Every page was read: the file (url) is whole. */
+  | 'COMPLETED'
+  /** Accepted; an instance of the gateway starts it within moments. */
+  | 'CREATED'
+  /** Stopped by an error (errorCode, errorMessage); what it wrote is at partialDataUrl. */
+  | 'FAILED'
+  /** Reading pages and writing lines. */
+  | 'RUNNING';
+
 /** The idempotency key of a createPayment or chargeCustomer whose outcome you do not know. */
 export type CancelPaymentByIdempotencyKeyInput = {
   /** The key the payment was (perhaps) taken with, 1 to 45 characters. */
@@ -1321,6 +1341,7 @@ export type NodeLookupQueryVariables = Exact<{
 
 
 export type NodeLookupQuery = { nodes: Array<
+    | { __typename: 'BulkOperation', id: string }
     | { __typename: 'Card', id: string }
     | { __typename: 'CatalogItem', id: string }
     | { __typename: 'Customer', id: string }
@@ -1418,6 +1439,7 @@ export type NodeByIdQueryVariables = Exact<{
 
 
 export type NodeByIdQuery = { node:
+    | { __typename: 'BulkOperation', id: string }
     | { __typename: 'Card', id: string }
     | { __typename: 'CatalogItem', id: string }
     | { __typename: 'Customer', id: string }
@@ -1450,7 +1472,9 @@ export type NodesTwiceQuery = { a: Array<
     | { id: string }
     | { id: string }
     | { id: string }
+    | { id: string }
    | null>, b: Array<
+    | { id: string }
     | { id: string }
     | { id: string }
     | { id: string }
@@ -1483,9 +1507,11 @@ export type NodesInFragmentQuery = { nodes: Array<
     | { id: string }
     | { id: string }
     | { id: string }
+    | { id: string }
    | null> };
 
 export type NodesOfFragment = { nodes: Array<
+    | { id: string }
     | { id: string }
     | { id: string }
     | { id: string }
@@ -1616,6 +1642,10 @@ export type TenderPaymentsWithReceiptQueryVariables = Exact<{
 
 export type TenderPaymentsWithReceiptQuery = { order: { tenders: Array<{ payment: { __typename: 'Payment', receiptNumber: string | null, id: string, squareId: string, status: PaymentStatus | null, amountMoney: { amount: string, currency: Currency, formatted: string } | null, tipMoney: { amount: string, formatted: string } | null, totalMoney: { amount: string, formatted: string } | null, cardDetails: { status: CardPaymentStatus | null, entryMethod: CardEntryMethod | null, card: { cardBrand: CardBrand | null, last4: string | null } | null } | null, customer: { id: string, squareId: string } | null } | null }> } | null };
 
+type WriteError_BulkOperationLimitError_Fragment = { __typename: 'BulkOperationLimitError', message: string, code: string };
+
+type WriteError_BulkOperationStateError_Fragment = { __typename: 'BulkOperationStateError', message: string, code: string };
+
 type WriteError_ConflictError_Fragment = { __typename: 'ConflictError', message: string, code: string };
 
 type WriteError_ConsentRequiredError_Fragment = { __typename: 'ConsentRequiredError', message: string, code: string };
@@ -1633,6 +1663,8 @@ type WriteError_PaymentDeclinedError_Fragment = { __typename: 'PaymentDeclinedEr
 type WriteError_ValidationError_Fragment = { __typename: 'ValidationError', field: string, message: string, code: string };
 
 export type WriteErrorFragment =
+  | WriteError_BulkOperationLimitError_Fragment
+  | WriteError_BulkOperationStateError_Fragment
   | WriteError_ConflictError_Fragment
   | WriteError_ConsentRequiredError_Fragment
   | WriteError_GiftCardStateError_Fragment
@@ -2234,6 +2266,58 @@ export type RefundByIdQueryVariables = Exact<{
 
 export type RefundByIdQuery = { refund: { squareId: string, payment: { squareId: string } | null } | null };
 
+export type StartBulkMutationVariables = Exact<{
+  query: string;
+}>;
+
+
+export type StartBulkMutation = { bulkOperationRunQuery:
+    | { __typename: 'BulkOperationLimitError', message: string, code: string, scope: BulkOperationLimitScope, limit: number }
+    | { __typename: 'BulkOperationRunQuerySuccess', bulkOperation: { id: string, status: BulkOperationStatus } }
+    | { __typename: 'ValidationError', message: string, code: string }
+   | null };
+
+export type CancelBulkMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type CancelBulkMutation = { cancelBulkOperation:
+    | { __typename: 'BulkOperationStateError', message: string, code: string, status: BulkOperationStatus }
+    | { __typename: 'CancelBulkOperationSuccess', bulkOperation: { id: string, status: BulkOperationStatus } }
+    | { __typename: 'NotFoundError', message: string, code: string, field: string }
+   | null };
+
+export type BulkStateQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type BulkStateQuery = { bulkOperation: { id: string, status: BulkOperationStatus, errorCode: string | null, errorMessage: string | null, objectCount: string, url: string | null, partialDataUrl: string | null } | null };
+
+export type RunBulkQueryMutationVariables = Exact<{
+  query: string;
+}>;
+
+
+export type RunBulkQueryMutation = { bulkOperationRunQuery:
+    | { __typename: 'BulkOperationLimitError' }
+    | { __typename: 'BulkOperationRunQuerySuccess', bulkOperation: { id: string, status: BulkOperationStatus } }
+    | { __typename: 'ValidationError', message: string, code: string, field: string }
+   | null };
+
+export type BulkOperationStatusQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type BulkOperationStatusQuery = { bulkOperation: { id: string, status: BulkOperationStatus, query: string, errorCode: string | null, errorMessage: string | null, objectCount: string, rootObjectCount: string, fileSize: string, url: string | null, partialDataUrl: string | null, createdAt: string, completedAt: string | null } | null };
+
+export type CurrentBulkOperationQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type CurrentBulkOperationQuery = { currentBulkOperation: { id: string, status: BulkOperationStatus } | null };
+
 export type AccessCreateCustomerMutationVariables = Exact<{ [key: string]: never; }>;
 
 
@@ -2270,6 +2354,7 @@ export type AccessNodeQueryVariables = Exact<{
 
 
 export type AccessNodeQuery = { node:
+    | { id: string }
     | { id: string }
     | { id: string }
     | { givenName: string | null, id: string }
@@ -2391,6 +2476,7 @@ export type FuzzNodeAndCustomerQuery = { node:
     | { id: string }
     | { id: string }
     | { id: string }
+    | { id: string }
    | null, customer: { squareId: string } | null };
 
 export type FuzzNodesQueryVariables = Exact<{
@@ -2399,6 +2485,7 @@ export type FuzzNodesQueryVariables = Exact<{
 
 
 export type FuzzNodesQuery = { nodes: Array<
+    | { id: string }
     | { id: string }
     | { id: string }
     | { id: string }
@@ -2483,6 +2570,7 @@ export type InputErrorsNodesQueryVariables = Exact<{
 
 
 export type InputErrorsNodesQuery = { nodes: Array<
+    | { id: string }
     | { id: string }
     | { id: string }
     | { id: string }
@@ -2716,6 +2804,7 @@ export type NodeCachedNodeQueryVariables = Exact<{
 
 
 export type NodeCachedNodeQuery = { node:
+    | { __typename: 'BulkOperation', id: string }
     | { __typename: 'Card', id: string }
     | { __typename: 'CatalogItem', id: string }
     | { __typename: 'Customer', id: string }
@@ -2736,6 +2825,7 @@ export type NodeCachedNodesQueryVariables = Exact<{
 
 
 export type NodeCachedNodesQuery = { nodes: Array<
+    | { __typename: 'BulkOperation', id: string }
     | { __typename: 'Card', id: string }
     | { __typename: 'CatalogItem', id: string }
     | { __typename: 'Customer', id: string }
@@ -2757,6 +2847,7 @@ export type NodeCachedCardBesideQueryVariables = Exact<{
 
 
 export type NodeCachedCardBesideQuery = { customer: { cards: Array<{ id: string }> | null } | null, node:
+    | { id: string }
     | { id: string }
     | { id: string }
     | { id: string }
@@ -2886,6 +2977,7 @@ export type WriteOnlyPaymentNodeQueryVariables = Exact<{
 
 
 export type WriteOnlyPaymentNodeQuery = { node:
+    | { __typename: 'BulkOperation' }
     | { __typename: 'Card' }
     | { __typename: 'CatalogItem' }
     | { __typename: 'Customer' }
@@ -3026,6 +3118,10 @@ export type MergedFromQueryVariables = Exact<{
 
 export type MergedFromQuery = { customer: { mergedFrom: Array<string> } | null };
 
+type PaymentWriteErrors_BulkOperationLimitError_Fragment = { message: string, code: string };
+
+type PaymentWriteErrors_BulkOperationStateError_Fragment = { message: string, code: string };
+
 type PaymentWriteErrors_ConflictError_Fragment = { message: string, code: string };
 
 type PaymentWriteErrors_ConsentRequiredError_Fragment = { message: string, code: string };
@@ -3043,6 +3139,8 @@ type PaymentWriteErrors_PaymentDeclinedError_Fragment = { message: string, code:
 type PaymentWriteErrors_ValidationError_Fragment = { field: string, message: string, code: string };
 
 export type PaymentWriteErrorsFragment =
+  | PaymentWriteErrors_BulkOperationLimitError_Fragment
+  | PaymentWriteErrors_BulkOperationStateError_Fragment
   | PaymentWriteErrors_ConflictError_Fragment
   | PaymentWriteErrors_ConsentRequiredError_Fragment
   | PaymentWriteErrors_GiftCardStateError_Fragment
@@ -3281,6 +3379,12 @@ export const ReadGraphUnknownIdsDocument = {"kind":"Document","definitions":[{"k
 export const ReadGraphSlowCustomerDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"ReadGraphSlowCustomer"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"customer"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"squareId"}}]}}]}}]} as unknown as DocumentNode<ReadGraphSlowCustomerQuery, ReadGraphSlowCustomerQueryVariables>;
 export const RefundsOfPaymentDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"RefundsOfPayment"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"payment"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"refundedMoney"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"amount"}}]}},{"kind":"Field","name":{"kind":"Name","value":"refunds"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"squareId"}},{"kind":"Field","name":{"kind":"Name","value":"status"}}]}}]}}]}}]} as unknown as DocumentNode<RefundsOfPaymentQuery, RefundsOfPaymentQueryVariables>;
 export const RefundByIdDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"RefundById"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"refund"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"squareId"}},{"kind":"Field","name":{"kind":"Name","value":"payment"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"squareId"}}]}}]}}]}}]} as unknown as DocumentNode<RefundByIdQuery, RefundByIdQueryVariables>;
+export const StartBulkDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"StartBulk"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"query"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"bulkOperationRunQuery"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"query"},"value":{"kind":"Variable","name":{"kind":"Name","value":"query"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"BulkOperationRunQuerySuccess"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"bulkOperation"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"status"}}]}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Error"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"Field","name":{"kind":"Name","value":"code"}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"BulkOperationLimitError"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"scope"}},{"kind":"Field","name":{"kind":"Name","value":"limit"}}]}}]}}]}}]} as unknown as DocumentNode<StartBulkMutation, StartBulkMutationVariables>;
+export const CancelBulkDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"CancelBulk"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"cancelBulkOperation"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"CancelBulkOperationSuccess"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"bulkOperation"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"status"}}]}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Error"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"Field","name":{"kind":"Name","value":"code"}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"BulkOperationStateError"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"status"}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"NotFoundError"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"field"}}]}}]}}]}}]} as unknown as DocumentNode<CancelBulkMutation, CancelBulkMutationVariables>;
+export const BulkStateDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"BulkState"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"bulkOperation"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"errorCode"}},{"kind":"Field","name":{"kind":"Name","value":"errorMessage"}},{"kind":"Field","name":{"kind":"Name","value":"objectCount"}},{"kind":"Field","name":{"kind":"Name","value":"url"}},{"kind":"Field","name":{"kind":"Name","value":"partialDataUrl"}}]}}]}}]} as unknown as DocumentNode<BulkStateQuery, BulkStateQueryVariables>;
+export const RunBulkQueryDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"RunBulkQuery"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"query"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"bulkOperationRunQuery"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"query"},"value":{"kind":"Variable","name":{"kind":"Name","value":"query"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"BulkOperationRunQuerySuccess"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"bulkOperation"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"status"}}]}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ValidationError"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"field"}}]}}]}}]}}]} as unknown as DocumentNode<RunBulkQueryMutation, RunBulkQueryMutationVariables>;
+export const BulkOperationStatusDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"BulkOperationStatus"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"bulkOperation"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"query"}},{"kind":"Field","name":{"kind":"Name","value":"errorCode"}},{"kind":"Field","name":{"kind":"Name","value":"errorMessage"}},{"kind":"Field","name":{"kind":"Name","value":"objectCount"}},{"kind":"Field","name":{"kind":"Name","value":"rootObjectCount"}},{"kind":"Field","name":{"kind":"Name","value":"fileSize"}},{"kind":"Field","name":{"kind":"Name","value":"url"}},{"kind":"Field","name":{"kind":"Name","value":"partialDataUrl"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"completedAt"}}]}}]}}]} as unknown as DocumentNode<BulkOperationStatusQuery, BulkOperationStatusQueryVariables>;
+export const CurrentBulkOperationDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"CurrentBulkOperation"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"currentBulkOperation"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"status"}}]}}]}}]} as unknown as DocumentNode<CurrentBulkOperationQuery, CurrentBulkOperationQueryVariables>;
 export const AccessCreateCustomerDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"AccessCreateCustomer"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"createCustomer"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"ObjectValue","fields":[{"kind":"ObjectField","name":{"kind":"Name","value":"givenName"},"value":{"kind":"StringValue","value":"Scoped","block":false}},{"kind":"ObjectField","name":{"kind":"Name","value":"idempotencyKey"},"value":{"kind":"StringValue","value":"access-scoped","block":false}}]}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"CreateCustomerSuccess"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"customer"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"squareId"}}]}}]}}]}}]}}]} as unknown as DocumentNode<AccessCreateCustomerMutation, AccessCreateCustomerMutationVariables>;
 export const AccessLocationsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"AccessLocations"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"locations"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}}]}}]}}]} as unknown as DocumentNode<AccessLocationsQuery, AccessLocationsQueryVariables>;
 export const AccessCustomersAcrossDomainsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"AccessCustomersAcrossDomains"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"customers"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"5"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"givenName"}},{"kind":"Field","name":{"kind":"Name","value":"cards"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"last4"}}]}},{"kind":"Field","name":{"kind":"Name","value":"orders"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"1"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}}]}}]}}]}}]}}]}}]}}]} as unknown as DocumentNode<AccessCustomersAcrossDomainsQuery, AccessCustomersAcrossDomainsQueryVariables>;
