@@ -170,7 +170,7 @@ describe('bulk operations of API keys', () => {
     const { lines } = await download(canceled!.partialDataUrl!);
     expect(lines).toHaveLength(Number(canceled!.objectCount));
     expect(lines.length % 100).toBe(0);
-  });
+  }, 120_000);
 
   it('runs for a key limited to trusted documents only a query that is one', async () => {
     // The key sends trusted documents by id only: the mutation, the status query, and (as the mutation's variable) the bulk query.

@@ -129,7 +129,7 @@ describe('bulkOperationRunQuery', () => {
     // ListCustomers 100 a page rather than 20; the rest call for call (ListCards, ListGiftCards per customer, SearchOrders per 10).
     expect(exportCalls).toEqual({ ...interactiveCalls, ListCustomers: 2 });
     expect(interactiveCalls.ListCustomers).toBe(7);
-  });
+  }, 120_000);
 
   it('reads every page of a nested connection, through its holder, and a root object with its connections', async () => {
     const token = newToken();
@@ -149,7 +149,7 @@ describe('bulkOperationRunQuery', () => {
     const { lines: rootLines } = await download(root.url!);
     expect(rootLines[0]).toEqual({ givenName: 'Given0', id: first!.id });
     expect(sorted(rootLines.slice(1))).toEqual(sorted(lines.filter((line) => line.__parentId === first!.id)));
-  });
+  }, 120_000);
 
   it('refuses, before it starts, what is not a read of a connection', async () => {
     const token = newToken();

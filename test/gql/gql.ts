@@ -77,6 +77,8 @@ type Documents = {
     "\n  mutation RunBulkQuery($query: String!) {\n    bulkOperationRunQuery(query: $query) {\n      __typename\n      ... on BulkOperationRunQuerySuccess {\n        bulkOperation {\n          id\n          status\n        }\n      }\n      ... on ValidationError {\n        message\n        code\n        field\n      }\n    }\n  }\n": typeof types.RunBulkQueryDocument,
     "\n  query BulkOperationStatus($id: ID!) {\n    bulkOperation(id: $id) {\n      id\n      status\n      query\n      errorCode\n      errorMessage\n      objectCount\n      rootObjectCount\n      fileSize\n      url\n      partialDataUrl\n      createdAt\n      completedAt\n    }\n  }\n": typeof types.BulkOperationStatusDocument,
     "\n  query CurrentBulkOperation {\n    currentBulkOperation {\n      id\n      status\n    }\n  }\n": typeof types.CurrentBulkOperationDocument,
+    "\n  mutation ResumeStart($query: String!) {\n    bulkOperationRunQuery(query: $query) {\n      __typename\n      ... on BulkOperationRunQuerySuccess {\n        bulkOperation {\n          id\n        }\n      }\n    }\n  }\n": typeof types.ResumeStartDocument,
+    "\n  query ResumeStatus($id: ID!) {\n    bulkOperation(id: $id) {\n      status\n      objectCount\n      url\n    }\n  }\n": typeof types.ResumeStatusDocument,
     "mutation AccessCreateCustomer { createCustomer(input: { givenName: \"Scoped\", idempotencyKey: \"access-scoped\" }) { __typename ... on CreateCustomerSuccess { customer { squareId } } } }": typeof types.AccessCreateCustomerDocument,
     "query AccessLocations { locations { name } }": typeof types.AccessLocationsDocument,
     "query AccessCustomersAcrossDomains { customers(first: 5) { edges { node { givenName cards { last4 } orders(first: 1) { edges { node { id } } } } } } }": typeof types.AccessCustomersAcrossDomainsDocument,
@@ -243,6 +245,8 @@ const documents: Documents = {
     "\n  mutation RunBulkQuery($query: String!) {\n    bulkOperationRunQuery(query: $query) {\n      __typename\n      ... on BulkOperationRunQuerySuccess {\n        bulkOperation {\n          id\n          status\n        }\n      }\n      ... on ValidationError {\n        message\n        code\n        field\n      }\n    }\n  }\n": types.RunBulkQueryDocument,
     "\n  query BulkOperationStatus($id: ID!) {\n    bulkOperation(id: $id) {\n      id\n      status\n      query\n      errorCode\n      errorMessage\n      objectCount\n      rootObjectCount\n      fileSize\n      url\n      partialDataUrl\n      createdAt\n      completedAt\n    }\n  }\n": types.BulkOperationStatusDocument,
     "\n  query CurrentBulkOperation {\n    currentBulkOperation {\n      id\n      status\n    }\n  }\n": types.CurrentBulkOperationDocument,
+    "\n  mutation ResumeStart($query: String!) {\n    bulkOperationRunQuery(query: $query) {\n      __typename\n      ... on BulkOperationRunQuerySuccess {\n        bulkOperation {\n          id\n        }\n      }\n    }\n  }\n": types.ResumeStartDocument,
+    "\n  query ResumeStatus($id: ID!) {\n    bulkOperation(id: $id) {\n      status\n      objectCount\n      url\n    }\n  }\n": types.ResumeStatusDocument,
     "mutation AccessCreateCustomer { createCustomer(input: { givenName: \"Scoped\", idempotencyKey: \"access-scoped\" }) { __typename ... on CreateCustomerSuccess { customer { squareId } } } }": types.AccessCreateCustomerDocument,
     "query AccessLocations { locations { name } }": types.AccessLocationsDocument,
     "query AccessCustomersAcrossDomains { customers(first: 5) { edges { node { givenName cards { last4 } orders(first: 1) { edges { node { id } } } } } } }": types.AccessCustomersAcrossDomainsDocument,
@@ -612,6 +616,14 @@ export function graphql(source: "\n  query BulkOperationStatus($id: ID!) {\n    
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query CurrentBulkOperation {\n    currentBulkOperation {\n      id\n      status\n    }\n  }\n"): (typeof documents)["\n  query CurrentBulkOperation {\n    currentBulkOperation {\n      id\n      status\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ResumeStart($query: String!) {\n    bulkOperationRunQuery(query: $query) {\n      __typename\n      ... on BulkOperationRunQuerySuccess {\n        bulkOperation {\n          id\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation ResumeStart($query: String!) {\n    bulkOperationRunQuery(query: $query) {\n      __typename\n      ... on BulkOperationRunQuerySuccess {\n        bulkOperation {\n          id\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ResumeStatus($id: ID!) {\n    bulkOperation(id: $id) {\n      status\n      objectCount\n      url\n    }\n  }\n"): (typeof documents)["\n  query ResumeStatus($id: ID!) {\n    bulkOperation(id: $id) {\n      status\n      objectCount\n      url\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
