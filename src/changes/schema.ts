@@ -1,3 +1,4 @@
+import { brandWithType, type OutputType, type SchemaTypes } from '@pothos/core';
 import { resolveNodes } from '@pothos/plugin-relay';
 import { GraphQLError } from 'graphql';
 import type { Change } from '../context/gateway-context.js';
@@ -27,8 +28,13 @@ ChangeRef.implement({
       resolve: async (change, _args, ctx, info) => {
         const node = familyOf(change.type)?.node;
         if (!node || !change.objectId) return null;
-        const [found] = await resolveNodes(builder, ctx, info, [{ typename: node, id: change.objectId }]);
-        return (found as object | null | undefined) ?? null;
+        // The same object twice in a page is loaded once: the second lookup is handed the first's promise, not yet branded with its type.
+        const [loading] = await resolveNodes(builder, ctx, info, [{ typename: node, id: change.objectId }]);
+        const found = (await loading) as object | null | undefined;
+        if (!found) return null;
+        // Named as the relay plugin names the types it brands (resolveNodes), by the type's name.
+        brandWithType(found, node as OutputType<SchemaTypes>);
+        return found;
       },
     }),
   }),

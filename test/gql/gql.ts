@@ -79,6 +79,10 @@ type Documents = {
     "\n  query CurrentBulkOperation {\n    currentBulkOperation {\n      id\n      status\n    }\n  }\n": typeof types.CurrentBulkOperationDocument,
     "\n  mutation ResumeStart($query: String!) {\n    bulkOperationRunQuery(query: $query) {\n      __typename\n      ... on BulkOperationRunQuerySuccess {\n        bulkOperation {\n          id\n        }\n      }\n    }\n  }\n": typeof types.ResumeStartDocument,
     "\n  query ResumeStatus($id: ID!) {\n    bulkOperation(id: $id) {\n      status\n      objectCount\n      url\n    }\n  }\n": typeof types.ResumeStatusDocument,
+    "\n  query Changes($after: String, $types: [String!], $first: Int) {\n    changes(after: $after, types: $types, first: $first) {\n      edges {\n        cursor\n        node {\n          eventId\n          type\n          objectType\n          objectId\n          occurredAt\n          appliedAt\n          object {\n            __typename\n            id\n            ... on Customer {\n              givenName\n            }\n            ... on Payment {\n              status\n            }\n          }\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": typeof types.ChangesDocument,
+    "\n  mutation ExportWithCursor($query: String!) {\n    bulkOperationRunQuery(query: $query) {\n      __typename\n      ... on BulkOperationRunQuerySuccess {\n        bulkOperation {\n          id\n          changesCursor\n        }\n      }\n    }\n  }\n": typeof types.ExportWithCursorDocument,
+    "\n  query ExportState($id: ID!) {\n    bulkOperation(id: $id) {\n      status\n    }\n  }\n": typeof types.ExportStateDocument,
+    "\n  query FeedPage($after: String) {\n    changes(after: $after, first: 100) {\n      edges {\n        node {\n          eventId\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": typeof types.FeedPageDocument,
     "mutation AccessCreateCustomer { createCustomer(input: { givenName: \"Scoped\", idempotencyKey: \"access-scoped\" }) { __typename ... on CreateCustomerSuccess { customer { squareId } } } }": typeof types.AccessCreateCustomerDocument,
     "query AccessLocations { locations { name } }": typeof types.AccessLocationsDocument,
     "query AccessCustomersAcrossDomains { customers(first: 5) { edges { node { givenName cards { last4 } orders(first: 1) { edges { node { id } } } } } } }": typeof types.AccessCustomersAcrossDomainsDocument,
@@ -247,6 +251,10 @@ const documents: Documents = {
     "\n  query CurrentBulkOperation {\n    currentBulkOperation {\n      id\n      status\n    }\n  }\n": types.CurrentBulkOperationDocument,
     "\n  mutation ResumeStart($query: String!) {\n    bulkOperationRunQuery(query: $query) {\n      __typename\n      ... on BulkOperationRunQuerySuccess {\n        bulkOperation {\n          id\n        }\n      }\n    }\n  }\n": types.ResumeStartDocument,
     "\n  query ResumeStatus($id: ID!) {\n    bulkOperation(id: $id) {\n      status\n      objectCount\n      url\n    }\n  }\n": types.ResumeStatusDocument,
+    "\n  query Changes($after: String, $types: [String!], $first: Int) {\n    changes(after: $after, types: $types, first: $first) {\n      edges {\n        cursor\n        node {\n          eventId\n          type\n          objectType\n          objectId\n          occurredAt\n          appliedAt\n          object {\n            __typename\n            id\n            ... on Customer {\n              givenName\n            }\n            ... on Payment {\n              status\n            }\n          }\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": types.ChangesDocument,
+    "\n  mutation ExportWithCursor($query: String!) {\n    bulkOperationRunQuery(query: $query) {\n      __typename\n      ... on BulkOperationRunQuerySuccess {\n        bulkOperation {\n          id\n          changesCursor\n        }\n      }\n    }\n  }\n": types.ExportWithCursorDocument,
+    "\n  query ExportState($id: ID!) {\n    bulkOperation(id: $id) {\n      status\n    }\n  }\n": types.ExportStateDocument,
+    "\n  query FeedPage($after: String) {\n    changes(after: $after, first: 100) {\n      edges {\n        node {\n          eventId\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": types.FeedPageDocument,
     "mutation AccessCreateCustomer { createCustomer(input: { givenName: \"Scoped\", idempotencyKey: \"access-scoped\" }) { __typename ... on CreateCustomerSuccess { customer { squareId } } } }": types.AccessCreateCustomerDocument,
     "query AccessLocations { locations { name } }": types.AccessLocationsDocument,
     "query AccessCustomersAcrossDomains { customers(first: 5) { edges { node { givenName cards { last4 } orders(first: 1) { edges { node { id } } } } } } }": types.AccessCustomersAcrossDomainsDocument,
@@ -624,6 +632,22 @@ export function graphql(source: "\n  mutation ResumeStart($query: String!) {\n  
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query ResumeStatus($id: ID!) {\n    bulkOperation(id: $id) {\n      status\n      objectCount\n      url\n    }\n  }\n"): (typeof documents)["\n  query ResumeStatus($id: ID!) {\n    bulkOperation(id: $id) {\n      status\n      objectCount\n      url\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Changes($after: String, $types: [String!], $first: Int) {\n    changes(after: $after, types: $types, first: $first) {\n      edges {\n        cursor\n        node {\n          eventId\n          type\n          objectType\n          objectId\n          occurredAt\n          appliedAt\n          object {\n            __typename\n            id\n            ... on Customer {\n              givenName\n            }\n            ... on Payment {\n              status\n            }\n          }\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n"): (typeof documents)["\n  query Changes($after: String, $types: [String!], $first: Int) {\n    changes(after: $after, types: $types, first: $first) {\n      edges {\n        cursor\n        node {\n          eventId\n          type\n          objectType\n          objectId\n          occurredAt\n          appliedAt\n          object {\n            __typename\n            id\n            ... on Customer {\n              givenName\n            }\n            ... on Payment {\n              status\n            }\n          }\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ExportWithCursor($query: String!) {\n    bulkOperationRunQuery(query: $query) {\n      __typename\n      ... on BulkOperationRunQuerySuccess {\n        bulkOperation {\n          id\n          changesCursor\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation ExportWithCursor($query: String!) {\n    bulkOperationRunQuery(query: $query) {\n      __typename\n      ... on BulkOperationRunQuerySuccess {\n        bulkOperation {\n          id\n          changesCursor\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ExportState($id: ID!) {\n    bulkOperation(id: $id) {\n      status\n    }\n  }\n"): (typeof documents)["\n  query ExportState($id: ID!) {\n    bulkOperation(id: $id) {\n      status\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query FeedPage($after: String) {\n    changes(after: $after, first: 100) {\n      edges {\n        node {\n          eventId\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n"): (typeof documents)["\n  query FeedPage($after: String) {\n    changes(after: $after, first: 100) {\n      edges {\n        node {\n          eventId\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
