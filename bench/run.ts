@@ -1,4 +1,5 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { benchBulk } from './bulk.js';
 import { benchCache } from './cache.js';
 import { benchEmulator } from './emulator.js';
 import { benchFleet } from './fleet.js';
@@ -27,6 +28,7 @@ const BENCHES: Record<string, () => Promise<unknown>> = {
   fleet: () => benchFleet(Number(process.env.BENCH_SECONDS ?? 10)),
   storefront: () => benchStorefront(Number(process.env.BENCH_REPEATS ?? 50)),
   cache: () => benchCache(Number(process.env.BENCH_REPEATS ?? 200), Number(process.env.BENCH_CHANGES ?? 20)),
+  bulk: () => benchBulk(Number(process.env.BENCH_CUSTOMERS ?? 5000), Number(process.env.BENCH_RESUME_CUSTOMERS ?? 1000)),
 };
 
 const wanted = process.argv.slice(2);

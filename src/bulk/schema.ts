@@ -54,13 +54,10 @@ builder.node(BulkOperationRef, {
       resolve: (op, _args, ctx) => bulkOf(ctx).fileUrl(op, originOf(ctx), true) ?? null,
     }),
     changesCursor: t.string({
-      nullable: false,
+      nullable: true,
       description:
-        'Where the change feed stood when it started: follow changes(after: changesCursor) from here once the file is read, and nothing that changed meanwhile is missed (a change read both ways is the newer in the feed).',
-      resolve: (op, _args, ctx) => {
-        if (!ctx.changes) throw new GraphQLError('The change feed needs Square webhooks.', { extensions: { code: 'CHANGES_UNAVAILABLE' } });
-        return ctx.changes.cursorAt(op.changesCursor);
-      },
+        'Where the change feed stood when it started: follow changes(after: changesCursor) from here once the file is read, and nothing that changed meanwhile is missed (a change read both ways is the newer in the feed). Null on a gateway without Square webhooks, which has no feed.',
+      resolve: (op, _args, ctx) => ctx.changes?.cursorAt(op.changesCursor) ?? null,
     }),
   }),
 });

@@ -5,10 +5,8 @@ import { GraphQLError, type ValidationContext } from 'graphql';
 import { createYoga, type YogaLogger } from 'graphql-yoga';
 import type { TracerProvider } from '@opentelemetry/api';
 import { createLoaders, HEARD_EVENTS, SCOPES, staleAfterEvent } from '../apis/registry.js';
-import { BulkOperationService } from '../bulk/operations.js';
-import { BulkSecrets } from '../bulk/secrets.js';
 import { EventChangeFeed } from '../changes/feed.js';
-import { callerContext, contextFactory, type ContextFactoryOptions } from '../context/context-factory.js';
+import { contextFactory, type ContextFactoryOptions } from '../context/context-factory.js';
 import type { GatewayContext } from '../context/gateway-context.js';
 import { commandClient, degradedUses, release, type RedisBreaker } from '../redis/breaker.js';
 import { schema } from '../schema/index.js';
@@ -17,10 +15,10 @@ import { MemoryCacheStore, RedisCacheStore } from '../square/cache-store.js';
 import { SquareCache } from '../square/cache.js';
 import { SquareEpisodes } from '../square/episodes.js';
 import { LocationsCache } from '../square/locations-cache.js';
-import type { BulkStore, EventStore } from '../store/index.js';
+import type { EventStore } from '../store/index.js';
 import { DEFAULT_WEBHOOK_PATH, webhookReceiver, type EventProcessor, type WebhookReceiver } from '../webhooks/index.js';
 import type { ApiKeyRing } from './api-keys.js';
-import { bulkFiles } from './bulk-files.js';
+import { bulkFiles, bulkOperations, DAY_MS, type GatewayBulkOptions } from './bulk-operations.js';
 import { DEFAULT_BODY_TIMEOUT_MS, DEFAULT_MAX_BODY_BYTES, type GatewayConfig } from './config.js';
 import { corsOption, type CorsPolicy } from './cors.js';
 import { costExtension } from './cost-extension.js';
@@ -47,7 +45,7 @@ import { repeatedFieldsBound } from './repeated-fields.js';
 import { requestGuards } from './request-guards.js';
 import { rootPage } from './root-page.js';
 import { tracing } from './tracing.js';
-import { documentId, TrustedDocuments } from './trusted-documents.js';
+import { TrustedDocuments } from './trusted-documents.js';
 
 export type GatewayOptions = Pick<
   GatewayConfig,
@@ -96,16 +94,6 @@ export interface GatewayWebhookOptions {
   /** How long a notification's body may take to arrive (Square's own 10 s by default). */
   bodyTimeoutMs?: number | undefined;
 }
-
-export interface GatewayBulkOptions extends Partial<Pick<GatewayConfig, 'bulkSecret' | 'bulkOperationsPerSeller' | 'bulkOperationsPerKey' | 'bulkRetentionDays'>> {
-  store: BulkStore;
-  /** How long a run is an instance's without renewal: after a crash, another resumes it this long after (30 s by default). */
-  leaseMs?: number | undefined;
-  /** How often an instance looks for runs to take over (2 s by default). */
-  pollMs?: number | undefined;
-}
-
-const DAY_MS = 86_400_000;
 
 export interface Gateway {
   server: Server;
@@ -189,7 +177,17 @@ export function createGateway(options: GatewayOptions): Gateway {
     episodes: new SquareEpisodes(),
     observer: traces ? traces.squareCalls(metrics.square) : metrics.square,
   };
-  const bulk = options.bulk && bulkOperations(options, options.bulk, contextOptions, { pubsub, trustedDocuments, logger });
+  const bulk =
+    options.bulk &&
+    bulkOperations(options.bulk, contextOptions, {
+      events: options.webhooks?.store,
+      authMode: options.authMode,
+      serverToken: options.squareToken,
+      apiKeys: options.apiKeys,
+      pubsub,
+      trustedDocuments,
+      logger,
+    });
   // The bulk operations build their pages' contexts from the same parts as a request's, themselves among them.
   contextOptions.bulk = bulk;
   const yoga = createYoga<CarriesLogger, GatewayContext>({
@@ -284,33 +282,6 @@ export function createGateway(options: GatewayOptions): Gateway {
       await cache?.close();
     },
   };
-}
-
-/** Bulk operations over `bulk.store`, their pages run through contexts made as a request's are (`contextOptions`). */
-function bulkOperations(
-  options: GatewayOptions,
-  bulk: GatewayBulkOptions,
-  contextOptions: ContextFactoryOptions,
-  { pubsub, trustedDocuments, logger }: { pubsub: GatewayPubSub | undefined; trustedDocuments: TrustedDocuments; logger: Logger },
-): BulkOperationService {
-  return new BulkOperationService({
-    store: bulk.store,
-    events: options.webhooks?.store,
-    schema,
-    secrets: bulk.bulkSecret ? new BulkSecrets(bulk.bulkSecret) : BulkSecrets.ephemeral(),
-    limits: { perSeller: bulk.bulkOperationsPerSeller ?? 2, perKey: bulk.bulkOperationsPerKey ?? 1 },
-    retentionMs: (bulk.bulkRetentionDays ?? 7) * DAY_MS,
-    authMode: options.authMode,
-    serverToken: options.squareToken,
-    scopes: SCOPES,
-    keyOf: (sha256) => options.apiKeys?.withSha256(sha256),
-    trusted: (query) => trustedDocuments.get(documentId(query)) === query,
-    contexts: callerContext(contextOptions),
-    publish: pubsub && ((merchantId, event) => pubsub.publish(merchantId, event)),
-    logger,
-    leaseMs: bulk.leaseMs,
-    pollMs: bulk.pollMs,
-  });
 }
 
 /** How long a closing gateway waits for requests in flight (SIGTERM in `npm start`). */

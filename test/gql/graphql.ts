@@ -2366,7 +2366,7 @@ export type ExportWithCursorMutationVariables = Exact<{
 
 export type ExportWithCursorMutation = { bulkOperationRunQuery:
     | { __typename: 'BulkOperationLimitError' }
-    | { __typename: 'BulkOperationRunQuerySuccess', bulkOperation: { id: string, changesCursor: string } }
+    | { __typename: 'BulkOperationRunQuerySuccess', bulkOperation: { id: string, changesCursor: string | null } }
     | { __typename: 'ValidationError' }
    | null };
 

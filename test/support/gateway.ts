@@ -6,7 +6,8 @@ import type { AuthMode } from '../../src/context/authentication.js';
 import { createEmulator, type Emulator, type EmulatorOptions } from '../../src/emulator/server.js';
 import type { ApiKeyRing } from '../../src/gateway/api-keys.js';
 import type { Logger } from '../../src/gateway/logger.js';
-import { createGateway, type Gateway, type GatewayBulkOptions, type GatewayOptions } from '../../src/gateway/server.js';
+import type { GatewayBulkOptions } from '../../src/gateway/bulk-operations.js';
+import { createGateway, type Gateway, type GatewayOptions } from '../../src/gateway/server.js';
 import { SqliteBulkStore, SqliteEventStore, type BulkStore, type EventStore } from '../../src/store/index.js';
 
 export interface GraphQLResult<T> {
