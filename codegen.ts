@@ -5,10 +5,11 @@ import { trustedDocumentsManifest } from './scripts/trusted-documents-manifest.j
 const exampleOperations = 'schema/operations/*.graphql';
 
 /**
- * Typed documents for the example operations in schema/operations and for the documents
- * tests write inline with `graphql(…)`, and the trusted documents manifest of the example
- * operations only (a test's document is never trusted), generated from the checked-in SDL
- * (never from a running server, so no token is ever needed here).
+ * Typed documents for the example operations in schema/operations, for the operations only
+ * tests run (test/operations) and for the documents tests write inline with `graphql(…)`;
+ * and the trusted documents manifest of the example operations only (a test's document is
+ * never trusted), generated from the checked-in SDL (never from a running server, so no
+ * token is ever needed here).
  */
 const config: CodegenConfig = {
   schema: 'schema/schema.graphql',
@@ -17,7 +18,7 @@ const config: CodegenConfig = {
   pluckConfig: { globalGqlIdentifierName: 'graphql' },
   generates: {
     'test/gql/': {
-      documents: [exampleOperations, 'test/**/*.ts', '!test/gql/**'],
+      documents: [exampleOperations, 'test/operations/*.graphql', 'test/**/*.ts', '!test/gql/**'],
       preset: 'client',
       config: {
         scalars: { BigInt: 'string', DateTime: 'string' },
@@ -36,7 +37,7 @@ const config: CodegenConfig = {
             documents: options.documents,
             config: {},
             plugins: [{ manifest: {} }],
-            pluginMap: { manifest: { plugin: (_schema, sources) => trustedDocumentsManifest(sources.flatMap((s) => s.document ?? [])) } },
+            pluginMap: { manifest: { plugin: (schema, sources) => trustedDocumentsManifest(schema, sources) } },
           },
         ],
       },

@@ -17,6 +17,7 @@ export default defineConfig({
       'test/docs/**/*.test.ts',
       'test/startup/configuration.test.ts',
       'test/bulk/secrets.test.ts',
+      'test/vault/cipher.test.ts',
     ],
   },
 });

@@ -9,11 +9,15 @@ export interface Started {
   stop(): Promise<void>;
 }
 
-/** Starts `tsx <script>` with `env` and waits for the first line that contains a URL matching `pattern`. */
-export function startProcess(script: string, env: Record<string, string>, pattern: RegExp, nodeFlags: string[] = []): Promise<Started> {
+/**
+ * Starts `tsx <script>` with `env` and waits for the first line that contains a URL matching
+ * `pattern`; in `cwd` when given (another checkout of the project, to compare against).
+ */
+export function startProcess(script: string, env: Record<string, string>, pattern: RegExp, nodeFlags: string[] = [], cwd?: string): Promise<Started> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [...nodeFlags, '--import', 'tsx', script], {
       env: { ...process.env, ...env },
+      ...(cwd ? { cwd } : {}),
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     let buffered = '';

@@ -68,7 +68,7 @@ async function measure(emulatorUrl: string, receiver: { webhookUrl: string }, su
         amountMoney: { amount: BigInt(100 + i), currency: 'USD' },
       });
       for (;;) {
-        const message = await subscription.next(10_000);
+        const message = await subscription.next();
         if (message.errors) throw new Error(`subscription failed: ${JSON.stringify(message.errors)}`);
         if (message.data.paymentUpdated.squareId === payment!.id) break;
       }

@@ -3,13 +3,18 @@ import { benchBulk } from './bulk.js';
 import { benchCache } from './cache.js';
 import { benchEmulator } from './emulator.js';
 import { benchFleet } from './fleet.js';
+import { benchFloor } from './floor.js';
 import { benchGatewayRead } from './gateway-read.js';
 import { benchGatewayWrite } from './gateway-write.js';
+import { benchHostileDocuments } from './hostile-documents.js';
 import { benchLiveUpdates } from './live-updates.js';
 import { benchMesh } from './mesh.js';
+import { benchOutbound } from './outbound.js';
 import { benchReadPlan } from './read-plan.js';
 import { benchStorm } from './storm.js';
 import { benchStorefront } from './storefront.js';
+import { benchTrustedDocuments } from './trusted-documents.js';
+import { benchVaultRefresh } from './vault-refresh.js';
 import { benchWebhooks } from './webhooks.js';
 
 /**
@@ -27,8 +32,13 @@ const BENCHES: Record<string, () => Promise<unknown>> = {
   storm: () => benchStorm(Number(process.env.BENCH_SECONDS ?? 10)),
   fleet: () => benchFleet(Number(process.env.BENCH_SECONDS ?? 10)),
   storefront: () => benchStorefront(Number(process.env.BENCH_REPEATS ?? 50)),
+  'vault-refresh': () => benchVaultRefresh(Number(process.env.BENCH_SELLERS ?? 1000)),
+  outbound: () => benchOutbound(Number(process.env.BENCH_EVENTS_OUTBOUND ?? 10_000)),
+  floor: () => benchFloor(Number(process.env.BENCH_SAMPLES ?? 12), Number(process.env.BENCH_REPEATS ?? 200), Number(process.env.BENCH_SECONDS ?? 10)),
   cache: () => benchCache(Number(process.env.BENCH_REPEATS ?? 200), Number(process.env.BENCH_CHANGES ?? 20)),
   bulk: () => benchBulk(Number(process.env.BENCH_CUSTOMERS ?? 5000), Number(process.env.BENCH_RESUME_CUSTOMERS ?? 1000)),
+  'hostile-documents': () => benchHostileDocuments(Number(process.env.BENCH_REPEATS ?? 20)),
+  'trusted-documents': () => benchTrustedDocuments(Number(process.env.BENCH_DOCUMENTS ?? 1000)),
 };
 
 const wanted = process.argv.slice(2);

@@ -15,9 +15,10 @@ export function startEmulator(env: Record<string, string> = {}): Promise<Started
  * A gateway process in passthrough mode in front of `emulatorUrl`. Everything a benchmark
  * measures cold is kept to the process: no Redis or PostgreSQL from the bench's own
  * environment (empty wins over it) and no cross-request cache (`CACHE_TTL_MS=0`, ignored
- * by a gateway without one) unless `env` says otherwise.
+ * by a gateway without one) unless `env` says otherwise. From `cwd` when given: another
+ * checkout of the project, e.g. an older commit to compare against.
  */
-export function startGateway(emulatorUrl: string, env: Record<string, string> = {}): Promise<Started> {
+export function startGateway(emulatorUrl: string, env: Record<string, string> = {}, cwd?: string): Promise<Started> {
   return startProcess(
     'src/main.ts',
     {
@@ -30,6 +31,8 @@ export function startGateway(emulatorUrl: string, env: Record<string, string> = 
       ...env,
     },
     /GraphQL gateway:\s+(http:\/\/\S+)/,
+    [],
+    cwd,
   );
 }
 

@@ -2,7 +2,7 @@ import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { Scope } from '../src/apis/api.js';
 import { SCOPES } from '../src/apis/registry.js';
-import { generateKey, withKeyAdded } from '../src/gateway/api-keys.js';
+import { generateKey, sellersSchema, withKeyAdded } from '../src/gateway/api-keys.js';
 
 /**
  * `npm run keys:create -- <name> --scopes …`: a new gateway API key, printed once (give it
@@ -14,6 +14,9 @@ const USAGE = `usage: npm run keys:create -- <name> --scopes <SCOPE,SCOPE,…> [
   --with-reads            add the _READ scope of each _WRITE one, so that the key can read back what it writes
   --trusted-documents-only  the key may run only the trusted documents, sent by id
   --budget N/B            its budget of query cost: N a second, up to B saved (the keys file's default otherwise)
+  --sellers '*'|ID,ID     a partner key: it acts for these connected sellers (merchant ids), or every one ('*'),
+                          each request naming one in the X-Square-Merchant-Id header
+  --documents-key         also make its documents key (gd_…), with which its owner registers the key's trusted documents
   --file PATH             add the entry to this keys file (GATEWAY_API_KEYS_FILE by default), written whole or not at all;
                           without a file, print {"keys":[entry]}`;
 
@@ -31,6 +34,8 @@ function parse() {
         'with-reads': { type: 'boolean', default: false },
         'trusted-documents-only': { type: 'boolean', default: false },
         budget: { type: 'string' },
+        sellers: { type: 'string' },
+        'documents-key': { type: 'boolean', default: false },
         file: { type: 'string' },
       },
     });
@@ -55,7 +60,22 @@ if (values.budget !== undefined) {
   budget = { costPerSecond: perSecond!, burst: burst! };
 }
 
-const { key, entry } = generateKey(name, scopes, { ...(budget ? { budget } : {}), ...(values['trusted-documents-only'] ? { trustedDocumentsOnly: true } : {}) });
+let sellers: '*' | string[] | undefined;
+if (values.sellers !== undefined) {
+  const listed = values.sellers.trim() === '*' ? '*' : [...new Set(values.sellers.split(',').map((id) => id.trim()).filter(Boolean))];
+  const parsed = sellersSchema.safeParse(listed);
+  if (!parsed.success) fail(`--sellers takes '*' or Square merchant ids separated by commas, not ${JSON.stringify(values.sellers)}`);
+  sellers = parsed.data;
+}
+
+const { key, documentsKey, entry } = generateKey(name, scopes, {
+  ...(budget ? { budget } : {}),
+  ...(values['trusted-documents-only'] ? { trustedDocumentsOnly: true } : {}),
+  ...(sellers ? { sellers } : {}),
+  documentsKey: values['documents-key'],
+});
+const shown = [`API key (give to the client; shown only now): ${key}`];
+if (documentsKey) shown.push(`Documents key (registers its trusted documents; keep it in the build, never in the client; shown only now): ${documentsKey}`);
 for (const scope of scopes.filter((s) => s.endsWith('_WRITE'))) {
   const read = scope.replace('_WRITE', '_READ') as Scope;
   if (!scopes.includes(read)) console.warn(`note: ${scope} without ${read}: this key can write but not read back what it wrote (--with-reads adds it).`);
@@ -77,9 +97,9 @@ if (file) {
   // A rename replaces the file at once: a gateway watching it reads the old keys or the new ones, never half a file.
   writeFileSync(`${file}.tmp`, next, { mode: 0o600 });
   renameSync(`${file}.tmp`, file);
-  console.log(`API key (give to the client; shown only now): ${key}`);
+  console.log(shown.join('\n'));
   console.log(`Added ${name} to ${file}; a running gateway takes it within 5 seconds.`);
 } else {
-  console.log(`API key (give to the client; shown only now): ${key}`);
+  console.log(shown.join('\n'));
   console.log(`Keys file entry: ${JSON.stringify({ keys: [entry] })}`);
 }

@@ -1,6 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { buildClientSchema, getIntrospectionQuery, printSchema, type IntrospectionQuery } from 'graphql';
 import { createGateway } from '../src/gateway/server.js';
+import { OFFLINE_GATEWAY } from './offline-gateway.js';
 
 /**
  * `npm run schema:print` writes schema/schema.graphql as the server serves it: the gateway
@@ -12,19 +13,7 @@ const FILE = 'schema/schema.graphql';
 
 async function servedSchema(): Promise<string> {
   // Introspection calls no Square: the gateway's Square is the discard port.
-  const gateway = createGateway({
-    authMode: 'server',
-    squareToken: 'unused',
-    squareBaseUrl: 'http://127.0.0.1:9',
-    squareTimeoutSeconds: 1,
-    squareMaxRetries: 0,
-    squareRatePerSecond: 1,
-    squareBurst: 1,
-    requestDeadlineMs: 1_000,
-    locationsTtlMs: 0,
-    logging: false,
-    introspection: true,
-  });
+  const gateway = createGateway({ ...OFFLINE_GATEWAY, introspection: true });
   try {
     const url = await gateway.listen();
     const response = await fetch(url, {

@@ -1,19 +1,24 @@
 import { randomBytes } from 'node:crypto';
+import { SCOPES } from './apis/registry.js';
 import { emulatorConfig, type EmulatorProcessConfig } from './emulator/config.js';
 import { DEMO_CUSTOMER_ID, DEMO_TOKEN, DEMO_TOUR_ORDER } from './emulator/seed.js';
+import { DEMO_APPLICATION } from './emulator/domain/oauth.js';
 import { createEmulator, type Emulator } from './emulator/server.js';
 import { watchKeysFile } from './gateway/api-keys-file.js';
 import { ApiKeyRing } from './gateway/api-keys.js';
 import { DEFAULT_GATEWAY_DB, gatewayConfig } from './gateway/config.js';
+import { CONNECT_PATH } from './gateway/connect-paths.js';
 import { createLogger } from './gateway/logger.js';
 import { createGateway } from './gateway/server.js';
 import { otlpTracing } from './gateway/tracing.js';
 import { TrustedDocuments } from './gateway/trusted-documents.js';
 import { exitWith, listenOn, readConfig } from './startup.js';
-import { openBulkStore, openStore, SqliteEventStore } from './store/index.js';
+import { OutboundWebhooks } from './outbound/index.js';
+import { openBulkStore, openKeyDocumentStore, openStore, SqliteEventStore } from './store/index.js';
+import { openVault, VaultKeyRing } from './vault/index.js';
 
 /**
- * `npm start`. With SQUARE_ACCESS_TOKEN (or SQUARE_BASE_URL) the gateway serves that
+ * `npm start`. With SQUARE_ACCESS_TOKEN (or SQUARE_BASE_URL, or a SQUARE_APPLICATION_ID) the gateway serves that
  * Square. Without, it first starts the built-in emulator with the demo merchant and
  * points the gateway at it over HTTP, exactly as it would at Square.
  */
@@ -56,7 +61,59 @@ const store = signatureKey ? await openStore({ databaseUrl: config.databaseUrl, 
 // Bulk operations live beside the events: with webhooks, or wherever GATEWAY_DB or DATABASE_URL says to keep them.
 const bulkStore = store || config.gatewayDb || config.databaseUrl ? await openBulkStore({ databaseUrl: config.databaseUrl, sqlitePath }).catch(cannotOpen) : undefined;
 if (emulator && store instanceof SqliteEventStore && sqlitePath === ':memory:') emulator.onReset(() => store.clear());
+// API keys register trusted documents of their own, kept beside the events (one database for a fleet).
+const keyDocumentStore =
+  apiKeys && config.authMode === 'server'
+    ? await openKeyDocumentStore({ databaseUrl: config.databaseUrl, sqlitePath }).catch((error: Error) =>
+        exitWith(`The trusted documents store could not be opened (${config.databaseUrl ? 'DATABASE_URL' : 'GATEWAY_DB'}): ${error.message}`),
+      )
+    : undefined;
+const keyDocuments = keyDocumentStore && { store: keyDocumentStore, perKey: config.trustedDocumentsPerKey };
 const webhooks = store && signatureKey ? { store, signatureKey, notificationUrl: config.webhookUrl, path: config.webhookPath } : undefined;
+// Connected sellers' tokens and outbound webhooks' secrets are sealed with VAULT_KEYS; the demo makes a key up for the session,
+// so what it seals lives in memory and goes with it.
+const vaultKeys = config.vaultKeys ?? (emulator ? VaultKeyRing.parse(`demo:${randomBytes(32).toString('base64')}`) : undefined);
+const outboundKeys = config.vaultKeys ?? (sqlitePath === ':memory:' ? vaultKeys : undefined);
+const outbound =
+  store && outboundKeys
+    ? await OutboundWebhooks.open({
+        events: store,
+        postgres: config.databaseUrl ? { connectionString: config.databaseUrl } : undefined,
+        keys: outboundKeys,
+        authMode: config.authMode,
+        apiKeys,
+        policy: config.outboundWebhookUrls,
+        timeoutMs: config.outboundWebhookTimeoutMs,
+        concurrency: config.outboundWebhookConcurrency,
+        secretGraceMs: config.outboundWebhookSecretGraceHours * 3600_000,
+        logger,
+      }).catch((error: Error) => exitWith(`Outbound webhooks could not be opened: ${error.message}`))
+    : undefined;
+
+// Sellers connect to the configured Square application, or in demo mode to the emulator's demo application.
+const application = config.squareApplicationId
+  ? { id: config.squareApplicationId, secret: config.squareApplicationSecret }
+  : emulator && { id: DEMO_APPLICATION.clientId, secret: config.oauthPkce ? undefined : DEMO_APPLICATION.secret };
+// With the session's key the vault is in memory: a file or PostgreSQL would keep rows no later key opens.
+const vaultDatabase = config.vaultKeys ? { databaseUrl: config.databaseUrl, sqlitePath } : { sqlitePath: ':memory:' };
+const vault =
+  application && vaultKeys
+    ? await openVault({ ...vaultDatabase, keys: vaultKeys }).catch((error: Error) =>
+        exitWith(`The seller vault could not be opened (${vaultDatabase.databaseUrl ? 'DATABASE_URL' : 'GATEWAY_DB'}): ${error.message}`),
+      )
+    : undefined;
+const oauth = vault && vaultKeys && {
+  redirectUrl: config.oauthRedirectUrl,
+  scopes: config.oauthScopes ?? SCOPES,
+  pkce: config.oauthPkce,
+  keys: vaultKeys,
+};
+// Every instance renews the tokens that fall due (each by one instance of a fleet).
+const refresher = {
+  refreshAfterDays: config.vaultRefreshAfterDays,
+  checkEveryMs: config.vaultRefreshCheckSeconds * 1000,
+  timeoutSeconds: config.squareTimeoutSeconds,
+};
 
 // GraphiQL opens on the example for the demo's featured customer, who has cards, gift cards, orders and payments.
 const exampleVariables = emulator ? { customerId: DEMO_CUSTOMER_ID } : undefined;
@@ -66,7 +123,9 @@ const cors = { origins: config.corsOrigins, loopback: emulator !== undefined };
 const tracerProvider = await otlpTracing(process.env);
 const bulk = bulkStore && { ...config, store: bulkStore };
 const gateway = createGateway({
-  ...config, squareBaseUrl, squareToken, apiKeys, trustedDocuments, webhooks, bulk, exampleVariables, tour, cors, logging: logger, tracerProvider, processMetrics: true,
+  ...config, squareBaseUrl, squareToken, apiKeys, trustedDocuments, keyDocuments, webhooks, outbound, bulk, exampleVariables, tour, cors, logging: logger, tracerProvider, processMetrics: true,
+  vault: vault && { vault, application, refresher },
+  oauth,
 });
 const url = await listenOn(() => gateway.listen(config.port, config.host), {
   ...config, portVariable: 'PORT', hostVariable: 'HOST', command: 'npm start',
@@ -89,6 +148,12 @@ if (gateway.webhooks) {
 } else banner.push('Square webhooks:  off (set SQUARE_WEBHOOK_SIGNATURE_KEY and SQUARE_WEBHOOK_URL)');
 const kept = config.databaseUrl ? 'PostgreSQL' : sqlitePath === ':memory:' ? 'memory' : sqlitePath;
 banner.push(bulkStore ? `Bulk operations:  kept in ${kept}${gateway.webhooks ? ', with the change feed' : ''}` : 'Bulk operations:  off (set GATEWAY_DB or DATABASE_URL)');
+if (oauth && application) {
+  const where = vaultDatabase.databaseUrl ? 'PostgreSQL' : vaultDatabase.sqlitePath === ':memory:' ? 'memory, sealed with a key made for this session' : vaultDatabase.sqlitePath;
+  // Sellers reach the connect route where Square sends them back, beside the callback (a proxy may mount both under a path).
+  const connectUrl = oauth.redirectUrl ? new URL('connect', oauth.redirectUrl) : new URL(CONNECT_PATH, url);
+  banner.push(`Connect a seller: ${connectUrl.toString()}  (Square application ${application.id}; tokens kept in ${where})`);
+} else banner.push('Connect a seller: off (set SQUARE_APPLICATION_ID; see "Partners: connecting sellers")');
 // The Redis URL may hold a password, so it is not printed.
 if (gateway.webhooks || config.redisUrl) {
   banner.push(`Live updates:     subscriptions over SSE at ${url}  (${config.redisUrl ? 'Redis pub/sub across instances' : 'in-process pub/sub'})`);
@@ -104,6 +169,8 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
       .then(() => emulator?.close())
       .then(() => store?.close())
       .then(() => bulkStore?.close())
+      .then(() => vault?.close())
+      .then(() => keyDocumentStore?.close())
       // The spans of the last requests are exported before the process ends.
       .then(() => tracerProvider?.shutdown())
       .then(() => process.exit(0));

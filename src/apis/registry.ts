@@ -14,6 +14,7 @@ import { locations } from './locations/index.js';
 import { loyalty } from './loyalty/index.js';
 import { catalog } from './catalog/index.js';
 import { inventory } from './inventory/index.js';
+import { oauth } from './oauth/index.js';
 
 /** Every Square API in the graph, in the order the root types' descriptions name them: adding one is its folder and one line here. */
 export const SQUARE_APIS: readonly SquareApi[] = [
@@ -31,6 +32,7 @@ export const SQUARE_APIS: readonly SquareApi[] = [
   catalog,
   inventory,
   loyalty,
+  oauth,
 ];
 
 /** Every scope an API key may hold, in the registry's order. */

@@ -1,15 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import { complexityFromQuery } from '@pothos/plugin-complexity';
-import type { GraphQLSchema } from 'graphql';
+import { GraphQLError, type GraphQLSchema } from 'graphql';
 import type { YogaInitialContext } from 'graphql-yoga';
 import type { Logger } from 'pino';
 import type { Scope } from '../apis/api.js';
-import { callerScopes, type ApiKey, type AuthMode, type Caller } from '../context/authentication.js';
+import { callerScopes, SELLER_HEADER, type ApiKey, type AuthMode, type Caller } from '../context/authentication.js';
 import { bearerToken } from '../context/bearer.js';
 import type { ContextLane } from '../context/context-factory.js';
 import type { BulkOperations, GatewayContext, QueryLimits, RequestStart } from '../context/gateway-context.js';
 import { BULK_OPERATION_FINISHED, type LiveEvent } from '../context/live-events.js';
+import { connectedSellerKey } from '../context/seller-link.js';
+import type { PublishedEvent } from '../outbound/index.js';
 import { ValidationError } from '../schema/errors.js';
+import { globalId } from '../schema/ids.js';
 import { QUERY_LIMITS } from '../schema/query-cost.js';
 import { tokenKey } from '../square/budget.js';
 import type { BulkLimits, BulkOperationRecord, BulkStore, EventStore } from '../store/index.js';
@@ -38,10 +41,13 @@ export interface BulkOperationsOptions {
   /** How long an operation and its file are kept after it ended. */
   retentionMs: number;
   authMode: AuthMode;
-  /** The gateway's own Square token, which serves every caller in `server` mode. */
-  serverToken: string | undefined;
-  /** Every scope, for a caller without an API key. */
+  /** Every scope, for a passthrough caller. */
   scopes: readonly Scope[];
+  /**
+   * The caller a key (undefined without API keys) is when it acts, outside a request, for the connected seller
+   * `seller` or (undefined) the gateway's own (src/context/authentication.ts, keyCaller); refused as a request would be.
+   */
+  callerOf(key: ApiKey | undefined, seller: string | undefined): Promise<Caller>;
   /** The API key with this SHA-256 as it now stands (its scopes); undefined once it is revoked. */
   keyOf(sha256: string): ApiKey | undefined;
   /** Whether `query` is one of the trusted documents, the only ones a `trustedDocumentsOnly` key may run. */
@@ -50,6 +56,8 @@ export interface BulkOperationsOptions {
   contexts(caller: Caller, start: RequestStart, lane: ContextLane): GatewayContext;
   /** Tells the seller's subscribers of an operation that ended (bulkOperationFinished), on every instance. */
   publish?: ((merchantId: string, event: LiveEvent) => void) | undefined;
+  /** Enqueues an operation's end for the seller's outbound webhooks (src/outbound); absent when the gateway delivers none. */
+  outbound?: ((event: PublishedEvent) => Promise<void>) | undefined;
   logger: Logger;
   /** How long a claimed run is this instance's without a renewal: after a crash, another instance resumes it this long after. */
   leaseMs?: number | undefined;
@@ -65,7 +73,10 @@ export const DEFAULT_LEASE_MS = 30_000;
 function callerOf(ctx: GatewayContext): { seller: string; key?: ApiKey | undefined } {
   const { caller } = ctx.cost;
   if (!caller) throw new Error('a bulk operation is asked for before its caller is known');
-  return caller;
+  const { seller, key } = caller;
+  // A partner's request that names no seller has none to run for, nor to look up: refused as its Square reads are.
+  if (seller === undefined) throw new GraphQLError(`Name the seller this request acts for with ${SELLER_HEADER}.`, { extensions: { code: 'SELLER_REQUIRED' } });
+  return { seller, key };
 }
 
 /**
@@ -230,21 +241,13 @@ export class BulkOperationService implements BulkOperations {
   }
 
   /** A page's context: the operation's seller (its token) and key (its scopes now), its Square calls in the background lane. */
-  private contextFor(operation: BulkOperationRecord, signal: AbortSignal): GatewayContext {
-    const token = operation.sealedToken ? this.options.secrets.unseal(operation.sealedToken) : this.options.serverToken;
-    if (!token || tokenKey(token) !== operation.seller) {
-      throw new BulkFailure(
-        'UNAUTHENTICATED',
-        operation.sealedToken
-          ? "This operation's Square token could not be unsealed here: every instance needs the same BULK_SECRET."
-          : "The gateway's Square token is no longer the one this operation started with.",
-      );
-    }
+  private async contextFor(operation: BulkOperationRecord, signal: AbortSignal): Promise<GatewayContext> {
     const key = operation.keySha256 === null ? undefined : this.options.keyOf(operation.keySha256);
     if (operation.keySha256 !== null && !key) throw new BulkFailure('UNAUTHENTICATED', 'The API key that started this operation has been revoked.');
+    const caller = await this.callerFor(operation, key);
     const request = new Request('http://bulk-operation.invalid/', { signal });
     const ctx = this.options.contexts(
-      { token, key, scopes: callerScopes(this.options.scopes, key) },
+      caller,
       { request, logger: this.options.logger.child({ bulkOperation: operation.id }) },
       { lane: 'background', deadlineMs: PAGE_DEADLINE_MS },
     );
@@ -252,9 +255,37 @@ export class BulkOperationService implements BulkOperations {
     return ctx;
   }
 
+  /** Who an operation's pages run as: its passthrough caller's sealed token, the connected seller it acts for, or the gateway's own seller. */
+  private async callerFor(operation: BulkOperationRecord, key: ApiKey | undefined): Promise<Caller> {
+    if (operation.sealedToken) {
+      const token = this.options.secrets.unseal(operation.sealedToken);
+      if (!token || tokenKey(token) !== operation.seller) {
+        throw new BulkFailure('UNAUTHENTICATED', "This operation's Square token could not be unsealed here: every instance needs the same BULK_SECRET.");
+      }
+      return { acting: { kind: 'token', token }, key, scopes: callerScopes(this.options.scopes, key), sellers: undefined };
+    }
+    const connected = operation.seller === connectedSellerKey(operation.merchantId);
+    const caller = await this.options.callerOf(key, connected ? operation.merchantId : undefined).catch((error: unknown) => {
+      // Refused as a request naming the seller would be: the key may no longer act for it, or the seller is gone.
+      if (error instanceof GraphQLError) throw new BulkFailure(String(error.extensions.code ?? 'UNAUTHENTICATED'), error.message);
+      throw error;
+    });
+    if (!connected && (caller.acting.kind !== 'token' || tokenKey(caller.acting.token) !== operation.seller)) {
+      throw new BulkFailure('UNAUTHENTICATED', "The gateway's Square token is no longer the one this operation started with.");
+    }
+    return caller;
+  }
+
   private finished(operation: BulkOperationRecord): void {
     this.options.logger.info({ bulkOperation: operation.id, status: operation.status, objects: operation.objectCount }, 'bulk operation ended');
     this.options.publish?.(operation.merchantId, { type: BULK_OPERATION_FINISHED, objectId: operation.id, eventId: operation.id, sequence: 0 });
+    const { outbound } = this.options;
+    if (!outbound) return;
+    const { id, status, errorCode, errorMessage, createdAt, completedAt, objectCount, rootObjectCount, fileSize } = operation;
+    const data = { id: globalId('BulkOperation', id), status, errorCode, errorMessage, createdAt, completedAt, objectCount, rootObjectCount, fileSize };
+    outbound({ topic: 'BULK_OPERATION_FINISHED', merchantId: operation.merchantId, objectId: id, eventId: `${id}:finished`, data }).catch((error: unknown) => {
+      this.options.logger.warn({ err: error, bulkOperation: id }, "a bulk operation's end could not be enqueued for outbound webhooks");
+    });
   }
 }
 

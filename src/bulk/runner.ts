@@ -36,7 +36,7 @@ export interface RunnerOptions {
   leaseMs: number;
   logger: Logger;
   /** A context of the operation's seller and key for one page, its Square calls in the background lane; throws a BulkFailure when there can be none. */
-  contextFor(operation: BulkOperationRecord, signal: AbortSignal): GatewayContext;
+  contextFor(operation: BulkOperationRecord, signal: AbortSignal): Promise<GatewayContext>;
   /** Told of the operation once it has ended here. */
   onFinished(operation: BulkOperationRecord): void;
 }
@@ -120,7 +120,7 @@ async function readStep(
     const variables = pending ? { id: pending.id, after: pending.after } : plan.rootKind === 'connection' ? { after: progress.after } : {};
     let result: ExecutionResult;
     try {
-      const ctx = options.contextFor(operation, signal);
+      const ctx = await options.contextFor(operation, signal);
       result = await execute({ schema: options.schema, document, contextValue: ctx, variableValues: variables });
     } catch (error) {
       if (error instanceof BulkFailure) return error;

@@ -114,7 +114,7 @@ builder.subscriptionFields((t) => ({
         types: new Set([BULK_OPERATION_FINISHED]),
         load: async (c, event) => (await bulkOf(c).find(c, event.objectId)) ?? null,
       }),
-    // A gap is said as the other subscriptions say it; an operation goes out without an event id (deliver would give it its sequence, 0).
-    resolve: (delivered, _args, ctx) => ('gap' in delivered ? deliver(delivered, ctx) : delivered.object),
+    // A gap or the seller's disconnection is said as the other subscriptions say it; an operation goes out without an event id (deliver would give it its sequence, 0).
+    resolve: (delivered, _args, ctx) => ('object' in delivered ? delivered.object : deliver(delivered, ctx)),
   }),
 }));

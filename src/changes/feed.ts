@@ -25,6 +25,8 @@ export const EVENT_FAMILIES: ReadonlyArray<{ prefix: string; scope: Scope; node?
   { prefix: 'loyalty.', scope: 'LOYALTY_READ' },
   { prefix: 'catalog.', scope: 'ITEMS_READ' },
   { prefix: 'inventory.', scope: 'INVENTORY_READ' },
+  // A seller's revocation of the application names no object of the graph; it is news of the seller's own account.
+  { prefix: 'oauth.', scope: 'MERCHANT_PROFILE_READ' },
 ];
 
 export const familyOf = (type: string) => EVENT_FAMILIES.find((family) => type.startsWith(family.prefix));

@@ -7,8 +7,8 @@ export interface RequestCost {
   requested: number;
   /** Answers Square gave for this request; calls refused by a budget, and cache hits, never reach Square. */
   squareCalls: number;
-  /** Who is calling, once the request's context knows: its seller's budget and its API key. */
-  caller?: { seller: string; key?: ApiKey | undefined };
+  /** Who is calling, once the request's context knows: its seller's budget (none when a partner's request names no seller) and its API key. */
+  caller?: { seller?: string | undefined; key?: ApiKey | undefined };
   /** Of `requested`, what the key was charged and not yet given back. */
   charged?: number;
   /** The buckets as this request last saw them, so that its response need not ask the store again. */

@@ -1,10 +1,13 @@
+import type { GraphQLError } from 'graphql';
 import type { Logger } from 'pino';
 import type { SquareClient } from 'square';
 import type { Loaders } from '../square/loaders.js';
+import type { ConnectedSellers } from './connected-sellers.js';
 import type { CarriesCost, RequestCost } from './cost.js';
 import type { SellerLineage } from './lineage.js';
 import type { LiveEventSource } from './live-events.js';
 import type { Scope } from '../apis/api.js';
+import type { OutboundAccess } from '../outbound/types.js';
 import type { BulkOperationRecord } from '../store/index.js';
 
 /** Bounds on an operation's cost, depth and breadth (selected fields) checked before it runs; a bound left out is not checked. */
@@ -44,6 +47,16 @@ export interface GatewayContext {
    * a bulk operation's pages are bounded by the seller's Square budget, not by their cost.
    */
   queryLimits?: QueryLimits | undefined;
+  /**
+   * Told that the seller's authorization of the application ended (`oauth.authorization.revoked`):
+   * a request acting for a connected seller makes no Square call from then on, and gets the
+   * SELLER_DISCONNECTED error its fields fail with; undefined for one acting with a token of its own.
+   */
+  sellerRevoked(): GraphQLError | undefined;
+  /** The connected sellers a partner's request may see and disconnect; undefined for other callers. */
+  sellers: ConnectedSellers | undefined;
+  /** The caller's outbound webhooks (src/outbound); undefined when the gateway delivers none. */
+  outbound: OutboundAccess | undefined;
   /** This request's logger: its lines carry the request's id. */
   logger: Logger;
   /** What this request has cost so far, for `extensions.cost` and its API key's budget. */

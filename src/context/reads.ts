@@ -26,7 +26,7 @@ export interface SellerReads {
 
 /** A request's reads of its seller's Square: loaders over the cross-request cache, and what a write makes stale there. */
 export function sellerReads(session: SellerSession, { cache, createLoaders, locationsCache }: ReadsOptions & { locationsCache: LocationsCache }): SellerReads {
-  const sellerCache = cache?.forSeller(session.merchantId, session.seller) ?? UNCACHED;
+  const sellerCache = cache?.forSeller(session.merchantId, session.partition) ?? UNCACHED;
   const { locations, lineage } = session;
   return {
     fresh: () => {

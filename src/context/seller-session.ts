@@ -1,16 +1,18 @@
 import { GraphQLError } from 'graphql';
 import type { Logger } from 'pino';
 import type { Square, SquareClient } from 'square';
-import { tokenKey, type BucketStatus, type SquareBudget } from '../square/budget.js';
+import { type BucketStatus, type Priority, type SquareBudget } from '../square/budget.js';
 import { budgetedFetch } from '../square/budgeted-fetch.js';
 import { createSquareClient, type SquareConnection } from '../square/client.js';
 import type { SquareCallOutcome, SquareEpisodes } from '../square/episodes.js';
 import type { LocationsCache } from '../square/locations-cache.js';
 import type { SquareObserver } from '../square/observer.js';
 import { squareFetch } from '../square/transport.js';
+import type { Acting } from './authentication.js';
 import type { RequestCost } from './cost.js';
 import { deadlineSignal } from './deadline.js';
 import { sellerLineage, type LineageStore, type SellerLineage } from './lineage.js';
+import { sellerLink } from './seller-link.js';
 
 export interface SellerSessionOptions {
   connection: SquareConnection;
@@ -26,7 +28,7 @@ export interface SellerSessionOptions {
   observer?: SquareObserver | undefined;
   /** Merges recorded from webhooks; absent when the gateway receives none. */
   lineage?: LineageStore | undefined;
-  /** Every seller's locations, listed once per token (shared by all requests; the server drops what changes make stale). */
+  /** Every seller's locations, listed once per partition (shared by all requests; the server drops what changes make stale). */
   locationsCache: LocationsCache;
 }
 
@@ -36,34 +38,44 @@ export interface SellerClients {
   first: SquareClient;
 }
 
-/** One request's dealings with the seller its token acts for. */
+/** One request's dealings with the seller it acts for. */
 export interface SellerSession {
-  /** The token's key (tokenKey): names the seller's budget and cached reads, never the token itself. */
-  seller: string;
+  /** Names the seller's budget (never a token: see SellerLink); undefined when the request names no seller. */
+  seller: string | undefined;
+  /** Names the seller's cached reads (SellerLink). */
+  partition: string;
   /** Clients under a deadline of their own: the request's, then each of a subscription's events'. */
   clients(): SellerClients;
-  /** The seller's locations, listed once per token across requests (LocationsCache). */
+  /** The seller's locations, listed once per partition across requests (LocationsCache). */
   locations(): Promise<Square.Location[]>;
-  /** Square's id of the seller (read off its locations, which carry it). */
+  /** Square's id of the seller (a connected seller's is known; others' is read off their locations, which carry it). */
   merchantId(): Promise<string>;
+  /** Told that the seller revoked the application (SellerLink.revoked). */
+  revoked(): GraphQLError | undefined;
   lineage: SellerLineage;
 }
 
 /** What of the request the session serves: its Square calls count in its cost and log on its logger. */
 export interface SessionRequest {
-  token: string;
+  acting: Acting;
   request: Request;
   cost: RequestCost;
   logger: Logger;
+  /** Told once when Square refuses a connected seller's access token (revoked, expired): the seller is disconnected from then on. */
+  onTokenRejected?: ((merchantId: string) => Promise<void>) | undefined;
   /** `background` (a bulk operation's pages): every call waits behind the seller's interactive ones and leaves them a reserve (SquareBudget). */
   lane?: 'interactive' | 'background' | undefined;
   /** How long it may wait for Square in all, when not the gateway's request deadline (a bulk page's many calls at the seller's rate). */
   deadlineMs?: number | undefined;
 }
 
-/** The seller session a request's token opens: its budget, clients and deadline, locations and merge lineage. */
-export function sellerSession(options: SellerSessionOptions, { token, request, cost, logger, lane, deadlineMs = options.deadlineMs }: SessionRequest): SellerSession {
-  const seller = tokenKey(token);
+/** The seller session a request opens: its budget, clients and deadline, locations and merge lineage. */
+export function sellerSession(
+  options: SellerSessionOptions,
+  { acting, request, cost, logger, onTokenRejected, lane, deadlineMs = options.deadlineMs }: SessionRequest,
+): SellerSession {
+  const link = sellerLink(acting, onTokenRejected);
+  const { seller, partition } = link;
   const onCall = () => cost.squareCalls++;
   const onOutcome = (outcome: SquareCallOutcome) => options.episodes.observe(seller, outcome, logger);
   const onBudget = (status: BucketStatus) => (cost.sellerBudget = status);
@@ -85,18 +97,29 @@ export function sellerSession(options: SellerSessionOptions, { token, request, c
         return (signal ??= deadlineSignal(request.signal, deadline));
       },
     };
-    const background = lane === 'background';
-    return {
-      square: createSquareClient(options.connection.baseUrl, token, budgetedFetch(squareFetch, budgeted, background ? 'background' : 'leaf'), deadlineMs),
-      first: createSquareClient(options.connection.baseUrl, token, budgetedFetch(squareFetch, budgeted, background ? 'background' : 'first'), deadlineMs),
-    };
+    const client = (priority: Priority) =>
+      createSquareClient(options.connection, link.token, link.gate(budgetedFetch(squareFetch, budgeted, lane === 'background' ? 'background' : priority)));
+    return { square: client('leaf'), first: client('first') };
   };
   // A client of its own each time the cache must ask Square, so that a subscription's listing has a deadline of its own too.
-  const locations = () => options.locationsCache.get(seller, () => clients().square);
+  const locations = () => {
+    const refusal = link.refusal();
+    return refusal ? Promise.reject(refusal) : options.locationsCache.get(partition, () => clients().square);
+  };
   const merchantId = async () => {
-    const id = (await locations())[0]?.merchantId;
+    const refusal = link.refusal();
+    if (refusal) throw refusal;
+    const id = link.merchantId ?? (await locations())[0]?.merchantId;
     if (!id) throw new GraphQLError('Square did not say which seller this token belongs to.', { extensions: { code: 'UPSTREAM_ERROR' } });
     return id;
   };
-  return { seller, clients, locations, merchantId, lineage: sellerLineage(options.lineage, merchantId) };
+  return {
+    seller: link.named ? seller : undefined,
+    partition,
+    clients,
+    locations,
+    merchantId,
+    revoked: link.revoked,
+    lineage: sellerLineage(options.lineage, merchantId),
+  };
 }

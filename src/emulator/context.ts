@@ -4,6 +4,7 @@ import type { FaultTable } from './plumbing/faults.js';
 import type { IdempotencyLedger } from './plumbing/idempotency.js';
 import type { RateLimiter } from './plumbing/rate-limit.js';
 import type { RequestLog } from './plumbing/request-log.js';
+import type { AskedVersion } from './plumbing/square-version.js';
 import { Collection } from './plumbing/store.js';
 import type { WebhookDispatcher } from './plumbing/webhooks.js';
 
@@ -97,8 +98,10 @@ export interface Merchant {
 
 declare module 'fastify' {
   interface FastifyRequest {
-    /** Set for every Square API call (`/v2/...`) once the bearer token is checked. */
+    /** Set for every Square API call (`/v2/...`) once the bearer token is checked, and for an OAuth token call that issued tokens (its seller's). */
     merchant: Merchant;
+    /** The Square-Version a Square API or OAuth call asked for, and the release whose shapes answer it (plumbing/square-version.ts); set before anything else. */
+    squareVersion: AskedVersion;
   }
 }
 

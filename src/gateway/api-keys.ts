@@ -13,6 +13,9 @@ export const DEFAULT_KEY_BUDGET: KeyBudget = { costPerSecond: 10_000, burst: 200
 
 const budgetSchema = z.object({ costPerSecond: z.number().positive(), burst: z.number().positive() });
 
+/** A partner key's connected sellers: every one (`"*"`), or these merchant ids. */
+export const sellersSchema = z.union([z.literal('*'), z.array(z.string().regex(/^[A-Za-z0-9_-]{1,255}$/, 'a Square merchant id')).min(1)]);
+
 const keyFileSchema = z.object({
   defaultBudget: budgetSchema.optional(),
   keys: z
@@ -23,18 +26,23 @@ const keyFileSchema = z.object({
         scopes: z.array(z.enum(SCOPES as [Scope, ...Scope[]])).min(1),
         budget: budgetSchema.optional(),
         trustedDocumentsOnly: z.boolean().default(false),
+        /** A partner key: it acts for these connected sellers, one a request (the seller header), never with the server token. */
+        sellers: sellersSchema.optional(),
+        /** The SHA-256 of the key's documents key (`gd_…`), with which its owner registers its trusted documents (key-documents.ts). */
+        documentsKeySha256: z.string().regex(/^[0-9a-f]{64}$/, 'the SHA-256 of the documents key, as 64 lowercase hex digits').optional(),
         /** Refused from the next request on, its open subscriptions ended; kept in the file as a record. */
         revoked: z.boolean().default(false),
-      }),
+      })
+      // One secret for both would let whoever runs the key's client register documents for it.
+      .refine((k) => k.documentsKeySha256 !== k.sha256, { path: ['documentsKeySha256'], error: 'must be the hash of a secret other than the key itself' }),
     )
     .min(1),
 });
 
 interface StoredKey extends ApiKey {
   hash: Buffer;
+  documentsKeyHash: Buffer | undefined;
 }
-
-const asApiKey = ({ name, scopes, sha256, budget, trustedDocumentsOnly }: StoredKey): ApiKey => ({ name, scopes, sha256, budget, trustedDocumentsOnly });
 
 export function hashKey(key: string): Buffer {
   return createHash('sha256').update(key).digest();
@@ -43,14 +51,21 @@ export function hashKey(key: string): Buffer {
 /** A key's entry in the keys file, as written. */
 export type KeyEntry = z.input<typeof keyFileSchema>['keys'][number];
 
-/** A new key to hand to a client (shown once) and the entry to put in the keys file. */
+/**
+ * A new key to hand to a client (shown once) and the entry to put in the keys file; with
+ * `documentsKey`, also the key's documents key (shown once too), for its owner's build to
+ * register the key's trusted documents with, and never to ship in a client.
+ */
 export function generateKey(
   name: string,
   scopes: Scope[],
-  options: Pick<KeyEntry, 'budget' | 'trustedDocumentsOnly'> = {},
-): { key: string; entry: KeyEntry & { scopes: Scope[] } } {
+  { documentsKey: withDocumentsKey = false, ...options }: Pick<KeyEntry, 'budget' | 'trustedDocumentsOnly' | 'sellers'> & { documentsKey?: boolean } = {},
+): { key: string; documentsKey?: string; entry: KeyEntry & { scopes: Scope[] } } {
   const key = `gk_${randomBytes(24).toString('base64url')}`;
-  return { key, entry: { name, sha256: hashKey(key).toString('hex'), scopes, ...options } };
+  const entry = { name, sha256: hashKey(key).toString('hex'), scopes, ...options };
+  if (!withDocumentsKey) return { key, entry };
+  const documentsKey = `gd_${randomBytes(24).toString('base64url')}`;
+  return { key, documentsKey, entry: { ...entry, documentsKeySha256: hashKey(documentsKey).toString('hex') } };
 }
 
 /**
@@ -98,7 +113,9 @@ export class ApiKeyRing {
         sha256: k.sha256,
         budget: k.budget ?? defaultBudget,
         trustedDocumentsOnly: k.trustedDocumentsOnly,
+        sellers: k.sellers === undefined || k.sellers === '*' ? k.sellers : new Set(k.sellers),
         hash: Buffer.from(k.sha256, 'hex'),
+        documentsKeyHash: k.documentsKeySha256 === undefined ? undefined : Buffer.from(k.documentsKeySha256, 'hex'),
       })),
     );
   }
@@ -131,6 +148,14 @@ export class ApiKeyRing {
     return this.keys.some((key) => key.sha256 === sha256);
   }
 
+  /** The valid key with this SHA-256 (hex), as it stands now: whom an outbound webhook's owner acts as (src/outbound). */
+  bySha256(sha256: string): ApiKey | undefined {
+    const found = this.keys.find((key) => key.sha256 === sha256);
+    if (!found) return undefined;
+    const { hash: _hash, ...key } = found;
+    return key;
+  }
+
   find(presented: string): ApiKey | undefined {
     const hash = hashKey(presented);
     let found: StoredKey | undefined;
@@ -143,4 +168,21 @@ export class ApiKeyRing {
     const found = this.keys.find((key) => key.sha256 === sha256);
     return found && asApiKey(found);
   }
+
+  /** The key whose documents key this is: the one key it registers trusted documents for. */
+  findByDocumentsKey(presented: string): ApiKey | undefined {
+    const hash = hashKey(presented);
+    let found: StoredKey | undefined;
+    for (const key of this.keys) if (key.documentsKeyHash && timingSafeEqual(key.documentsKeyHash, hash) && !found) found = key;
+    return found && asApiKey(found);
+  }
+
+  /** The keys of this name that are not revoked, as a command names a key: one, unless the file was edited by hand. */
+  named(name: string): ApiKey[] {
+    return this.keys.filter((key) => key.name === name).map(asApiKey);
+  }
+}
+
+function asApiKey({ hash: _hash, documentsKeyHash: _documentsKeyHash, ...key }: StoredKey): ApiKey {
+  return key;
 }

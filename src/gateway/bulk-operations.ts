@@ -3,8 +3,9 @@ import type { Logger } from 'pino';
 import { SCOPES } from '../apis/registry.js';
 import { BulkOperationService, FILE_PATH } from '../bulk/operations.js';
 import { BulkSecrets } from '../bulk/secrets.js';
-import type { AuthMode } from '../context/authentication.js';
+import { keyCaller, type AuthMode } from '../context/authentication.js';
 import { callerContext, type ContextFactoryOptions } from '../context/context-factory.js';
+import type { OutboundWebhooks } from '../outbound/index.js';
 import { schema } from '../schema/index.js';
 import type { BulkStore, EventStore } from '../store/index.js';
 import type { ApiKeyRing } from './api-keys.js';
@@ -27,16 +28,16 @@ export interface GatewayBulkOptions extends Partial<Pick<GatewayConfig, 'bulkSec
 export interface BulkServerParts {
   events: EventStore | undefined;
   authMode: AuthMode;
-  serverToken: string | undefined;
   apiKeys: ApiKeyRing | undefined;
   pubsub: GatewayPubSub | undefined;
+  outbound: OutboundWebhooks | undefined;
   trustedDocuments: TrustedDocuments;
   logger: Logger;
 }
 
 /** Bulk operations over `bulk.store`, their pages run through contexts made as a request's are (`contextOptions`). */
 export function bulkOperations(bulk: GatewayBulkOptions, contextOptions: ContextFactoryOptions, parts: BulkServerParts): BulkOperationService {
-  const { pubsub, trustedDocuments } = parts;
+  const { pubsub, outbound, trustedDocuments } = parts;
   return new BulkOperationService({
     store: bulk.store,
     events: parts.events,
@@ -45,12 +46,13 @@ export function bulkOperations(bulk: GatewayBulkOptions, contextOptions: Context
     limits: { perSeller: bulk.bulkOperationsPerSeller ?? 2, perKey: bulk.bulkOperationsPerKey ?? 1 },
     retentionMs: (bulk.bulkRetentionDays ?? 7) * DAY_MS,
     authMode: parts.authMode,
-    serverToken: parts.serverToken,
     scopes: SCOPES,
+    callerOf: keyCaller(contextOptions),
     keyOf: (sha256) => parts.apiKeys?.withSha256(sha256),
     trusted: (query) => trustedDocuments.get(documentId(query)) === query,
     contexts: callerContext(contextOptions),
     publish: pubsub && ((merchantId, event) => pubsub.publish(merchantId, event)),
+    outbound: outbound && ((event) => outbound.publish(event)),
     logger: parts.logger,
     leaseMs: bulk.leaseMs,
     pollMs: bulk.pollMs,

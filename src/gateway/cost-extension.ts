@@ -124,19 +124,24 @@ export function costExtension(budget: SquareBudget): Plugin<CarriesCost, Carries
     else refuse({ errors: [throttled(requested, key, status.tokens, wait)] });
   };
 
-  /** Gives the key back what the operation was charged beyond the Square calls it made; once. */
+  /**
+   * Settles the key's charge with the Square calls the operation made, once: gives back what it
+   * was charged beyond them, or takes what resolvers added to its cost while it ran (calls
+   * past what the limits counted, see order.ts) — up to its cost, retries past it being Square's.
+   */
   const settle = async (cost: RequestCost) => {
     const key = cost.caller?.key;
-    const unused = Math.max(0, (cost.charged ?? 0) - cost.squareCalls * SQUARE_CALL_COST);
-    cost.charged = 0;
-    if (key && unused > 0) cost.keyBudget = await budget.give(keyBucket(key), unused, keySettings(key));
+    const balance = (cost.charged ?? 0) - Math.min(cost.requested, cost.squareCalls * SQUARE_CALL_COST);
+    const charged = cost.charged !== undefined;
+    cost.charged = undefined;
+    if (key && charged && balance !== 0) cost.keyBudget = await budget.give(keyBucket(key), balance, keySettings(key));
   };
 
   const withCost = async <T extends ExecutionResult>(result: T, cost: RequestCost, squareCalls = cost.squareCalls): Promise<T> => {
     const { caller } = cost;
     // The buckets as this request's own calls and charge left them; the store is asked only when it made none.
     const [seller, key] = await Promise.all([
-      caller && (cost.sellerBudget ?? budget.peek(caller.seller)),
+      caller?.seller !== undefined && (cost.sellerBudget ?? budget.peek(caller.seller)),
       caller?.key && (cost.keyBudget ?? budget.peek(keyBucket(caller.key), keySettings(caller.key))),
     ]);
     return {

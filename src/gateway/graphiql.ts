@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { GraphiQLOptions, Plugin } from 'graphql-yoga';
+import { escapeHtml } from './html.js';
 
 /** Where the gateway serves GraphiQL's files, below a version that changes with their content. */
 const GRAPHIQL_ASSETS_PATH = '/graphiql/';
@@ -123,9 +124,6 @@ export function gatewayGraphiQL(example: GraphiQLExample, tabs?: readonly Graphi
 }
 
 const variablesText = (variables: Record<string, unknown>) => JSON.stringify(variables, null, 2);
-
-const escapeHtml = (text: string) =>
-  text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 /** JSON inside a <script>: a `</script>` in a value must not end the script. */
 const scriptJson = (value: unknown) => JSON.stringify(value).replace(/</g, '\\u003c');

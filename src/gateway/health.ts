@@ -1,6 +1,7 @@
 import type { Plugin } from 'graphql-yoga';
 import type { RedisTrouble, RedisUse } from '../redis/breaker.js';
 import type { EventStore } from '../store/index.js';
+import type { VaultSummary } from '../vault/types.js';
 
 /**
  * `GET /healthz` (the process answers) and `GET /readyz` (what it depends on answers), for
@@ -12,9 +13,18 @@ export interface HealthOptions {
   store?: Pick<EventStore, 'nextRetryInMs'> | undefined;
   /** With REDIS_URL: a PING on the shared Square budget's connection, and each use of Redis now running on its fallback, and why. */
   redis?: { ping(): Promise<unknown>; degraded(): Partial<Record<RedisUse, RedisTrouble>> } | undefined;
+  /** The seller vault, when sellers connect through OAuth: it must answer, and its renewals are described. */
+  vault?: VaultHealth | undefined;
   squareBaseUrl: string;
   /** True once the gateway is closing: it is unready whatever its dependencies say, so that balancers send it no more. */
   draining?: (() => boolean) | undefined;
+}
+
+export interface VaultHealth {
+  summary(): Promise<VaultSummary>;
+  /** How this instance's last renewal cycle ended; undefined before the first, or when this instance renews none. */
+  lastCycle(): 'ok' | 'failed' | undefined;
+  now(): Date;
 }
 
 export type CheckResult = 'ok' | 'unreachable' | 'timed out';
@@ -35,6 +45,16 @@ export function health(options: HealthOptions): Plugin {
   // Any query shows the store answers with its schema in place; this one reads an index of pending events only.
   if (store) checks.push(['eventStore', reused(() => store.nextRetryInMs(), LOCAL_TTL_MS)]);
   if (redis) checks.push(['redis', reused(() => redis.ping(), LOCAL_TTL_MS)]);
+  const { vault } = options;
+  let vaultSummary: VaultSummary | undefined;
+  if (vault) {
+    checks.push([
+      'sellerVault',
+      reused(async () => {
+        vaultSummary = await vault.summary();
+      }, LOCAL_TTL_MS),
+    ]);
+  }
   checks.push(['square', reused(() => squareAnswers(options.squareBaseUrl), SQUARE_TTL_MS)]);
 
   return {
@@ -56,8 +76,23 @@ export function health(options: HealthOptions): Plugin {
       const trouble = Object.values(degraded);
       if (trouble.length > 0) results.redis = trouble.includes('timed out') ? 'timed out' : 'unreachable';
       const ready = Object.values(results).every((result) => result === 'ok');
-      return reply(ready ? 200 : 503, { status: ready ? 'ready' : 'unready', checks: results, ...(trouble.length > 0 ? { degraded } : {}) });
+      // Failing renewals leave the instance ready (taking it out of service would help no seller), and are described.
+      const renewals = vault && results.sellerVault === 'ok' && vaultSummary ? { sellerVault: renewalDetails(vaultSummary, vault) } : {};
+      return reply(ready ? 200 : 503, { status: ready ? 'ready' : 'unready', checks: results, ...(trouble.length > 0 ? { degraded } : {}), ...renewals });
     },
+  };
+}
+
+/**
+ * What a probe learns of the sellers' renewals: how many fail, the oldest token's age (Square
+ * alerts past 8 days) and this instance's last cycle; not how many sellers there are.
+ */
+function renewalDetails(summary: VaultSummary, vault: VaultHealth) {
+  const oldest = summary.oldestTokenObtainedAt;
+  return {
+    refreshFailing: summary.sellers.REFRESH_FAILING,
+    oldestTokenAgeSeconds: oldest === null ? null : Math.max(0, Math.round((vault.now().getTime() - Date.parse(oldest)) / 1000)),
+    lastRefreshCycle: vault.lastCycle() ?? 'none yet',
   };
 }
 

@@ -37,11 +37,11 @@ export const REDACTED_PATHS = SECRET_FIELDS.flatMap((field) => [field, `*${membe
 
 /**
  * Secrets inside text (an error's message or stack may quote a request): bearer tokens,
- * gateway API keys, Square's nonces and verification tokens, and card or gift card numbers.
+ * gateway API keys and their documents keys, Square's nonces and verification tokens, and card or gift card numbers.
  */
 const SECRET_TEXT: Array<[RegExp, string]> = [
   [/\b(Bearer\s+)\S+/gi, '$1[Redacted]'],
-  [/\bgk_[\w-]+/g, 'gk_[Redacted]'],
+  [/\b(gk|gd)_[\w-]+/g, '$1_[Redacted]'],
   [/\b(cnon|verf|ccof|cngh|gftc|fakeg|bnon):[\w-]+/gi, '$1:[Redacted]'],
   [/\b\d(?:[ -]?\d){12,18}\b/g, '[Redacted number]'],
 ];

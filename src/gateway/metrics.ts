@@ -1,5 +1,8 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { DeliveryObserver } from '../outbound/index.js';
 import type { CacheObserver, SquareObserver } from '../square/observer.js';
+import type { RefreshObserver } from '../vault/refresher.js';
+import type { SellerStatus, VaultSummary } from '../vault/types.js';
 import type { WebhookObserver } from '../webhooks/index.js';
 
 /** Distinct operation names given a series of their own; later ones count as `other`, so that clients cannot grow the metrics without bound. */
@@ -36,6 +39,11 @@ export class GatewayMetrics {
   private readonly webhooksReceived = this.counter('gateway_webhook_events_received_total', 'Verified webhook notifications stored (new) or already stored (duplicate).', ['type', 'outcome']);
   private readonly webhooksApplied = this.counter('gateway_webhook_events_applied_total', 'Webhook events this instance applied.', ['type']);
   private readonly webhooksParked = this.counter('gateway_webhook_events_parked_total', 'Webhook events that failed too often and are no longer tried.', ['type']);
+  private readonly vaultRenewals = this.counter('gateway_vault_refreshes_total', 'Seller token renewals this instance ended, by outcome: refreshed, failed (tried again after a backoff), rejected (seller disconnected), lost (the claim ended meanwhile).', ['outcome']);
+  private readonly vaultCycles = this.counter('gateway_vault_refresh_cycles_total', 'Renewal cycles this instance ran, by outcome: ok, or failed (the vault could not be read or written).', ['outcome']);
+  private readonly outboundAttempts = this.counter('gateway_outbound_deliveries_total', 'Attempts at outbound webhook deliveries by topic and outcome: delivered, retry (failed, tried again), failed (given up).', ['topic', 'outcome']);
+  private readonly outboundSeconds = this.histogram('gateway_outbound_attempt_duration_seconds', 'How long a receiver took to answer an outbound webhook delivery, by outcome.', ['outcome'], SECONDS);
+  private readonly outboundLatency = this.histogram('gateway_outbound_delivery_latency_seconds', 'From a Square event reaching the gateway to its outbound delivery taken by the receiver.', ['topic'], SECONDS.concat(60, 300, 3600));
   private readonly applyLag = this.histogram('gateway_webhook_apply_lag_seconds', 'Time from an event’s created_at at Square to its being applied here.', [], LAG_SECONDS);
 
   /**
@@ -103,6 +111,54 @@ export class GatewayMetrics {
     },
     parked: (type) => this.webhooksParked.inc({ type: eventType(type) }),
   };
+
+  readonly outbound: DeliveryObserver = {
+    attempted: (topic, outcome, seconds) => {
+      this.outboundAttempts.inc({ topic, outcome });
+      this.outboundSeconds.observe({ outcome }, seconds);
+    },
+    delivered: (topic, seconds) => this.outboundLatency.observe({ topic }, seconds),
+  };
+
+  readonly vaultRefresher: RefreshObserver = {
+    renewal: (outcome) => this.vaultRenewals.inc({ outcome }),
+    cycle: (outcome) => this.vaultCycles.inc({ outcome }),
+  };
+
+  /**
+   * Sellers per status and the age of the oldest token held, read from the vault at each scrape:
+   * the whole vault, which a fleet shares, so every instance reports the same. When the vault
+   * cannot be read the sellers' series are left out and the age is NaN, rather than repeated stale.
+   */
+  watchVault(summary: () => Promise<VaultSummary>, now: () => Date): void {
+    // Both gauges are collected for one scrape at once: one read serves them.
+    let read: { at: number; summary: Promise<VaultSummary | undefined> } | undefined;
+    const current = () => {
+      if (!read || performance.now() - read.at > 1000) read = { at: performance.now(), summary: summary().catch(() => undefined) };
+      return read.summary;
+    };
+    new Gauge({
+      name: 'gateway_vault_sellers',
+      help: 'Sellers in the vault by status: CONNECTED, REFRESH_FAILING (renewals failing; their access token still works until it expires), DISCONNECTED.',
+      labelNames: ['status'],
+      registers: [this.registry],
+      async collect() {
+        const read = await current();
+        this.reset();
+        if (read) for (const [status, count] of Object.entries(read.sellers)) this.set({ status: status as SellerStatus }, count);
+      },
+    });
+    new Gauge({
+      name: 'gateway_vault_oldest_token_age_seconds',
+      help: 'Age of the oldest access token the vault holds (Square: alert past 8 days); 0 when it holds none, NaN when the vault cannot be read.',
+      registers: [this.registry],
+      async collect() {
+        const read = await current();
+        if (!read) this.set(Number.NaN);
+        else this.set(read.oldestTokenObtainedAt ? Math.max(0, (now().getTime() - Date.parse(read.oldestTokenObtainedAt)) / 1000) : 0);
+      },
+    });
+  }
 
   private counter<L extends string>(name: string, help: string, labelNames: L[]): Counter<L> {
     return new Counter({ name, help, labelNames, registers: [this.registry] });

@@ -1,9 +1,10 @@
 import { usePersistedOperations } from '@graphql-yoga/plugin-persisted-operations';
 import { createGraphQLError, type GraphQLParams, type Plugin } from 'graphql-yoga';
-import { presentedKey } from '../context/authentication.js';
+import { presentedKey, type ApiKey } from '../context/authentication.js';
+import type { KeyDocumentStore } from '../store/index.js';
 import type { ApiKeyRing } from './api-keys.js';
 import type { PersistedQueryStore } from './persisted-query-store.js';
-import { documentId, type TrustedDocuments } from './trusted-documents.js';
+import { documentId, requestedDigest, type TrustedDocuments } from './trusted-documents.js';
 
 export interface PersistedOperationsOptions {
   trusted: TrustedDocuments;
@@ -11,32 +12,49 @@ export interface PersistedOperationsOptions {
   store: PersistedQueryStore;
   /** The keys that may say `trustedDocumentsOnly` (server mode); without them every caller is free. */
   apiKeys: ApiKeyRing | undefined;
+  /** The documents each key registered for itself (key-documents.ts), runnable by that key alone. */
+  keyDocuments?: Pick<KeyDocumentStore, 'document'> | undefined;
 }
 
 /** Where a request's context carries what this plugin learned of it, from its parameters to its execution. */
-const RESTRICTED = Symbol('trusted documents only');
+const CALLER_KEY = Symbol('API key presented');
 const PENDING = Symbol('persisted query to register');
 
 interface PersistedContext {
-  [RESTRICTED]?: boolean;
+  /** null: no key, or not a valid one (authentication refuses the request later). */
+  [CALLER_KEY]?: ApiKey | null;
   [PENDING]?: { id: string; document: string };
 }
 
 /**
- * Operations sent by id. A `trustedDocumentsOnly` key runs only the manifest's documents:
- * a document sent as text is refused before it is parsed, so it can make no Square call.
- * Every other caller may also register its own documents as automatic persisted queries
- * (Apollo's protocol: the id alone, and after PersistedQueryNotFound the id and the
- * document), kept once the document has passed validation and its caller authentication.
+ * Operations sent by id. A `trustedDocumentsOnly` key runs only trusted documents: the
+ * manifest's, and those registered for that key (never another key's); a document sent as
+ * text is refused before it is parsed, so it can make no Square call. Every other caller may
+ * also run the manifest's and its own key's by id, and register documents as automatic
+ * persisted queries (Apollo's protocol: the id alone, and after PersistedQueryNotFound the id
+ * and the document), kept once the document has passed validation and its caller authentication.
  */
-export function persistedOperations({ trusted, store, apiKeys }: PersistedOperationsOptions): Plugin[] {
-  // Asked once per request, as its first use needs it: whether its key may run trusted documents only.
-  const isRestricted = (context: PersistedContext, request: Request): boolean => {
-    if (context[RESTRICTED] === undefined) {
+export function persistedOperations({ trusted, store, apiKeys, keyDocuments }: PersistedOperationsOptions): Plugin[] {
+  // Looked up once per request, as its first use needs it.
+  const callerKey = (context: PersistedContext, request: Request): ApiKey | null => {
+    if (context[CALLER_KEY] === undefined) {
       const presented = presentedKey(request);
-      context[RESTRICTED] = Boolean(presented && apiKeys?.find(presented)?.trustedDocumentsOnly);
+      context[CALLER_KEY] = (presented && apiKeys?.find(presented)) || null;
     }
-    return context[RESTRICTED];
+    return context[CALLER_KEY];
+  };
+  const isRestricted = (context: PersistedContext, request: Request): boolean => callerKey(context, request)?.trustedDocumentsOnly ?? false;
+  const keyDocument = async (digest: string, context: PersistedContext, request: Request) => {
+    const key = callerKey(context, request);
+    if (!key || !keyDocuments) return undefined;
+    try {
+      return await keyDocuments.document(key.sha256, digest);
+    } catch {
+      // The store's own retries have passed: the client may send the id again later.
+      throw createGraphQLError('The trusted documents cannot be read now; send the id again later.', {
+        extensions: { code: 'STORE_UNAVAILABLE', http: { status: 503 } },
+      });
+    }
   };
   // Awaited, so that the id alone works as soon as this request has answered.
   const registerRan = async (context: PersistedContext) => {
@@ -64,12 +82,13 @@ export function persistedOperations({ trusted, store, apiKeys }: PersistedOperat
   const byId = usePersistedOperations<PersistedContext>({
     allowArbitraryOperations: true,
     extractPersistedOperationId: operationId,
-    getPersistedOperation: async (id, request, context) => trusted.get(id) ?? (isRestricted(context, request) ? undefined : await store.get(id)) ?? null,
+    getPersistedOperation: async (id, request, context) =>
+      trusted.get(id) ?? (await keyDocument(id, context, request)) ?? (isRestricted(context, request) ? undefined : await store.get(id)) ?? null,
     customErrors: {
       keyNotFound: ({ request, context }) => (isRestricted(context, request) ? trustedOnly() : noDocument()),
       notFound: ({ request, context }) =>
         isRestricted(context, request)
-          ? createGraphQLError('No trusted document has this id: the ids are the keys of the gateway\'s persisted-operations.json.', {
+          ? createGraphQLError('No trusted document has this id: neither the gateway\'s manifest nor the documents registered for this key.', {
               extensions: { code: 'PERSISTED_QUERY_NOT_IN_LIST', http: { status: 400 } },
             })
           : // Apollo's clients send the document again on exactly this message.
@@ -80,11 +99,14 @@ export function persistedOperations({ trusted, store, apiKeys }: PersistedOperat
   return [registration, byId];
 }
 
-/** `documentId` (`sha256:<hex>` or bare hex, GraphQL over HTTP's persisted documents) or Apollo's `extensions.persistedQuery.sha256Hash`. */
+/**
+ * `documentId` (GraphQL over HTTP's persisted documents) or Apollo's `extensions.persistedQuery.sha256Hash`,
+ * either as the client preset names a document (`sha256:<hex>`, or a SHA-1's hex) or as bare hex.
+ */
 function operationId(params: GraphQLParams & { documentId?: unknown }): string | null {
-  if (typeof params.documentId === 'string') return params.documentId.replace(/^sha256:/, '');
+  if (typeof params.documentId === 'string') return requestedDigest(params.documentId);
   const persisted = params.extensions?.persistedQuery as { version?: unknown; sha256Hash?: unknown } | undefined;
-  return persisted?.version === 1 && typeof persisted.sha256Hash === 'string' ? persisted.sha256Hash : null;
+  return persisted?.version === 1 && typeof persisted.sha256Hash === 'string' ? requestedDigest(persisted.sha256Hash) : null;
 }
 
 const trustedOnly = () =>

@@ -4,21 +4,29 @@ import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { GraphQLError, type ValidationContext } from 'graphql';
 import { createYoga, type YogaLogger } from 'graphql-yoga';
 import type { TracerProvider } from '@opentelemetry/api';
+import { disconnectOnRevocation } from '../apis/oauth/revocations.js';
 import { createLoaders, HEARD_EVENTS, SCOPES, staleAfterEvent } from '../apis/registry.js';
 import { EventChangeFeed } from '../changes/feed.js';
-import { contextFactory, type ContextFactoryOptions } from '../context/context-factory.js';
+import { keyCaller } from '../context/authentication.js';
+import { callerContext, contextFactory, type ContextFactoryOptions } from '../context/context-factory.js';
 import type { GatewayContext } from '../context/gateway-context.js';
 import { commandClient, degradedUses, release, type RedisBreaker } from '../redis/breaker.js';
 import { schema } from '../schema/index.js';
 import { LocalBucketStore, RedisBucketStore, SquareBudget } from '../square/budget.js';
 import { MemoryCacheStore, RedisCacheStore } from '../square/cache-store.js';
+import { authorizationRevoker, type SquareApplication } from '../square/application.js';
 import { SquareCache } from '../square/cache.js';
+import { SQUARE_VERSION } from '../square/client.js';
 import { SquareEpisodes } from '../square/episodes.js';
 import { LocationsCache } from '../square/locations-cache.js';
+import type { OutboundWebhooks } from '../outbound/index.js';
 import type { EventStore } from '../store/index.js';
+import type { SellerVault } from '../vault/index.js';
+import { TokenRefresher, type RefresherOptions } from '../vault/refresher.js';
 import { DEFAULT_WEBHOOK_PATH, webhookReceiver, type EventProcessor, type WebhookReceiver } from '../webhooks/index.js';
 import type { ApiKeyRing } from './api-keys.js';
 import { bulkFiles, bulkOperations, DAY_MS, type GatewayBulkOptions } from './bulk-operations.js';
+import { connectRoutes, type SquareConnectOptions } from './connect-routes.js';
 import { DEFAULT_BODY_TIMEOUT_MS, DEFAULT_MAX_BODY_BYTES, type GatewayConfig } from './config.js';
 import { corsOption, type CorsPolicy } from './cors.js';
 import { costExtension } from './cost-extension.js';
@@ -34,6 +42,7 @@ import { createLogger, requestLogger, withRequestLogs, yogaLogger, type CarriesL
 import { GatewayMetrics } from './metrics.js';
 import { metricsPlugin } from './metrics-plugin.js';
 import { introspectionOff } from './introspection.js';
+import { keyDocumentRegistry, keyDocumentRoutes, type DocumentPipeline, type KeyDocumentRegistry, type KeyDocumentsOptions } from './key-documents.js';
 import { endRevokedSubscriptions } from './key-revocation.js';
 import { liveEventIds } from './live-event-ids.js';
 import { LiveReplay } from './live-replay.js';
@@ -58,12 +67,14 @@ export type GatewayOptions = Pick<
   | 'requestDeadlineMs'
   | 'locationsTtlMs'
 > &
-  Partial<Pick<GatewayConfig, 'redisUrl' | 'pubsubPrefix' | 'cacheTtlMs' | 'cacheMaxEntries'>> &
+  Partial<Pick<GatewayConfig, 'squareVersion' | 'redisUrl' | 'pubsubPrefix' | 'cacheTtlMs' | 'cacheMaxEntries'>> &
   Partial<Pick<GatewayConfig, 'persistedQueriesMax' | 'persistedQueriesTtlSeconds' | 'metricsToken'>> &
   Partial<Pick<GatewayConfig, 'liveReplayWindowSeconds' | 'liveReplayMaxEvents' | 'maxBodyBytes' | 'bodyTimeoutMs' | 'graphiql' | 'introspection'>> &
   Partial<Pick<GatewayConfig, 'changesRetentionDays'>> & {
   /** The documents a `trustedDocumentsOnly` key may run; the checked-in manifest by default. */
   trustedDocuments?: TrustedDocuments | undefined;
+  /** Where API keys' own trusted documents are kept: registered at /trusted-documents (with API keys) and run by id. */
+  keyDocuments?: KeyDocumentsOptions | undefined;
   squareBaseUrl: string;
   /** Gateway API keys and their scopes; see ContextFactoryOptions.apiKeys. */
   apiKeys?: ApiKeyRing | undefined;
@@ -83,7 +94,32 @@ export type GatewayOptions = Pick<
   processMetrics?: boolean | undefined;
   /** Where the gateway's spans go (see tracing.ts); no spans are made without. */
   tracerProvider?: TracerProvider | undefined;
+  /**
+   * Sellers connected through Square OAuth, whom partner keys act for (README, Partners: acting for sellers):
+   * their vault, in /readyz and /metrics, and the renewal of their tokens.
+   */
+  vault?: GatewayVaultOptions | undefined;
+  /** Sellers connect at /oauth/square/connect to the `vault` option's application, into its vault. */
+  oauth?: SquareConnectOptions | undefined;
+  /**
+   * Partners' outbound webhooks (src/outbound), opened on the `webhooks` store: the gateway starts
+   * their deliveries, serves their subscriptions, and stops them when it closes.
+   */
+  outbound?: OutboundWebhooks | undefined;
 };
+
+export interface GatewayVaultOptions {
+  vault: SellerVault;
+  /**
+   * The application the sellers authorized: they connect to it, the refresher renews their tokens as it, and
+   * `disconnectSeller` revokes at Square with its secret (a public PKCE client has none, so it only forgets the tokens).
+   */
+  application?: SquareApplication | undefined;
+  /** Renew the sellers' tokens from this instance (every instance of a fleet may: each token is renewed by one); not without. */
+  refresher?: Omit<RefresherOptions, 'vault' | 'application' | 'squareBaseUrl' | 'observer' | 'onError' | 'now'> | undefined;
+  /** The clock tokens fall due and age by (the vault's own); the system's by default. */
+  now?: (() => Date) | undefined;
+}
 
 export interface GatewayWebhookOptions {
   store: EventStore;
@@ -111,10 +147,13 @@ export interface Gateway {
   forgetCachedReads(): Promise<void>;
   /** With the `webhooks` option: the processor applying received events, and the URL they must be signed with. */
   webhooks?: { processor: EventProcessor; notificationUrl(): string };
+  /** With the `keyDocuments` option: the keys' trusted documents, checked as this gateway checks a request's. */
+  keyDocuments?: KeyDocumentRegistry;
 }
 
 /** The GraphQL gateway over one Square (real or emulated): yoga on a plain Node HTTP server. */
 export function createGateway(options: GatewayOptions): Gateway {
+  if (options.oauth && !options.vault?.application) throw new Error('connecting sellers (the oauth option) needs the vault option, with the application they authorize');
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const bodyTimeoutMs = options.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS;
   const [graphiqlOn, introspection] = [options.graphiql ?? true, options.introspection ?? true];
@@ -128,6 +167,10 @@ export function createGateway(options: GatewayOptions): Gateway {
   const pubsub = livePubSub(options, () => yoga.logger);
   const { cache, breaker: cacheBreaker } = squareCache(options, () => yoga.logger, metrics);
   const locationsCache = new LocationsCache(options.locationsTtlMs);
+  const connection = { baseUrl: options.squareBaseUrl, timeoutInSeconds: options.squareTimeoutSeconds, squareVersion: options.squareVersion ?? SQUARE_VERSION };
+  const application = options.vault?.application;
+  const revokeAuthorization = application?.secret !== undefined ? authorizationRevoker(connection, { id: application.id, secret: application.secret }) : undefined;
+  if (webhooks && options.vault) webhooks.receiver.processor.onApplied(disconnectOnRevocation(options.vault.vault));
   if (webhooks) {
     // Registered before the live updates' listener, so that subscribers read the object after its stale copies are gone.
     webhooks.receiver.processor.onApplied(async (applied) => {
@@ -144,6 +187,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     });
   }
   const budget = sellerBudget(options, () => yoga.logger);
+  const vault = options.vault && sellerVault(options.vault, options.squareBaseUrl, metrics, logger);
   const persistedQueries = createPersistedQueryStore({
     redisUrl: options.redisUrl,
     prefix: options.pubsubPrefix,
@@ -153,13 +197,12 @@ export function createGateway(options: GatewayOptions): Gateway {
   const redisBreakers = [budget.redis?.breaker, cacheBreaker, ...(pubsub?.breakers ?? []), persistedQueries.breaker].filter(
     (breaker): breaker is RedisBreaker => breaker !== undefined,
   );
-  const graphiql = gatewayGraphiQL({ query: EXAMPLE_QUERY, variables: options.exampleVariables }, options.tour && tourTabs(options.tour));
+  const keyDocuments: KeyDocumentRegistry | undefined = options.keyDocuments && keyDocumentRegistry(options.keyDocuments, (): DocumentPipeline => yoga.getEnveloped);
   const changes =
     options.webhooks &&
     new EventChangeFeed({ store: options.webhooks.store, types: HEARD_EVENTS, retentionMs: (options.changesRetentionDays ?? 28) * DAY_MS, logger });
-  const trustedDocuments = options.trustedDocuments ?? TrustedDocuments.load();
   const contextOptions: ContextFactoryOptions = {
-    connection: { baseUrl: options.squareBaseUrl, timeoutInSeconds: options.squareTimeoutSeconds },
+    connection,
     authMode: options.authMode,
     scopes: SCOPES,
     serverToken: options.squareToken,
@@ -170,21 +213,26 @@ export function createGateway(options: GatewayOptions): Gateway {
     cache,
     createLoaders,
     apiKeys: options.apiKeys,
+    vault: options.vault?.vault,
+    revokeAuthorization,
     lineage: options.webhooks?.store,
     pubsub,
     changes,
     logger,
     episodes: new SquareEpisodes(),
     observer: traces ? traces.squareCalls(metrics.square) : metrics.square,
+    outbound: options.outbound && ((caller, merchantId) => options.outbound!.forCaller(caller, merchantId)),
   };
+  const graphiql = gatewayGraphiQL({ query: EXAMPLE_QUERY, variables: options.exampleVariables }, options.tour && tourTabs(options.tour));
+  const trustedDocuments = options.trustedDocuments ?? TrustedDocuments.load();
   const bulk =
     options.bulk &&
     bulkOperations(options.bulk, contextOptions, {
       events: options.webhooks?.store,
       authMode: options.authMode,
-      serverToken: options.squareToken,
       apiKeys: options.apiKeys,
       pubsub,
+      outbound: options.outbound,
       trustedDocuments,
       logger,
     });
@@ -204,10 +252,14 @@ export function createGateway(options: GatewayOptions): Gateway {
       metricsPlugin(metrics, options.metricsToken),
       ...(traces ? [traces.plugin] : []),
       rootPage('/graphql', { graphiql: graphiqlOn }),
+      ...(options.oauth && options.vault && application
+        ? [connectRoutes({ ...options.oauth, application, vault: options.vault.vault, squareBaseUrl: options.squareBaseUrl, timeoutInSeconds: options.squareTimeoutSeconds, logger })]
+        : []),
       csrfPrevention(),
       health({
         store: options.webhooks?.store,
         redis: budget.redis && { ping: budget.redis.ping, degraded: () => degradedUses(redisBreakers) },
+        vault: vault?.health,
         squareBaseUrl: options.squareBaseUrl,
         draining: () => draining,
       }),
@@ -215,7 +267,11 @@ export function createGateway(options: GatewayOptions): Gateway {
         trusted: trustedDocuments,
         store: persistedQueries,
         apiKeys: options.authMode === 'server' ? options.apiKeys : undefined,
+        keyDocuments: options.keyDocuments?.store,
       }),
+      ...(keyDocuments && options.apiKeys && options.authMode === 'server'
+        ? [keyDocumentRoutes(keyDocuments, { apiKeys: options.apiKeys, maxBodyBytes, logger })]
+        : []),
       queryArmor(),
       ...(introspection ? [] : [introspectionOff()]),
       requestGuards({ maxTokens: MAX_TOKENS, maxBodyBytes, bodyTimeoutMs }),
@@ -244,12 +300,22 @@ export function createGateway(options: GatewayOptions): Gateway {
     withRequestLogs(yoga, logger),
   );
   let draining = false;
+  if (options.outbound) {
+    const { outbound } = options;
+    // After the commit that enqueued an applied event's deliveries: this instance looks for them at once.
+    webhooks?.receiver.processor.onApplied(() => outbound.applied());
+    void outbound
+      .start({ schema, caller: keyCaller(contextOptions), context: callerContext(contextOptions), observer: metrics.outbound })
+      .catch((error: unknown) => logger.error({ err: error }, 'outbound webhook deliveries could not start'));
+  }
   void webhooks?.receiver.processor.start();
   bulk?.start();
   changes?.start();
+  vault?.refresher?.start();
   return {
     server,
     webhooks: webhooks && { processor: webhooks.receiver.processor, notificationUrl: webhooks.notificationUrl },
+    ...(keyDocuments ? { keyDocuments } : {}),
     forgetCachedReads: async () => {
       await cache?.clear();
     },
@@ -277,6 +343,8 @@ export function createGateway(options: GatewayOptions): Gateway {
       // Runs stop at their last checkpoint, left for another instance (or the next start) to resume.
       await bulk?.close();
       changes?.close();
+      await options.outbound?.stop();
+      await vault?.refresher?.stop();
       await budget.close();
       await persistedQueries.close();
       await cache?.close();
@@ -340,6 +408,32 @@ function gatewayWebhooks(
     },
   });
   return { receiver, notificationUrl };
+}
+
+/** The vault in /readyz and /metrics, and its refresher (when asked for), which counts into the metrics and logs what stops a cycle. */
+function sellerVault(options: GatewayVaultOptions, squareBaseUrl: string, metrics: GatewayMetrics, logger: Logger) {
+  const now = options.now ?? (() => new Date());
+  if (options.refresher && !options.application) throw new Error("renewing the sellers' tokens (the vault's refresher) needs the application they authorized");
+  const refresher =
+    options.refresher &&
+    options.application &&
+    new TokenRefresher({
+      ...options.refresher,
+      application: options.application,
+      vault: options.vault,
+      squareBaseUrl,
+      now,
+      observer: metrics.vaultRefresher,
+      onError: (error, during) =>
+        logger.error(
+          { err: error },
+          during === 'cycle'
+            ? "a renewal cycle of the sellers' tokens failed; the next one tries again"
+            : "re-sealing the vault's tokens with the current key failed; each is re-sealed at its next renewal, or run npm run vault:rotate",
+        ),
+    });
+  metrics.watchVault(() => options.vault.summary(), now);
+  return { refresher, health: { summary: () => options.vault.summary(), lastCycle: () => refresher?.lastCycle()?.outcome, now } };
 }
 
 /**

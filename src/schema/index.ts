@@ -11,6 +11,8 @@ import { SQUARE_APIS } from '../apis/registry.js';
 // The gateway's own features beside Square's APIs: bulk operations and the change feed.
 import '../bulk/schema.js';
 import '../changes/schema.js';
+// Partners' outbound webhooks: subscriptions to the live updates' events, and their deliveries.
+import '../outbound/schema.js';
 
 /** "a, b and c" */
 const listed = (phrases: string[]) => (phrases.length < 2 ? phrases.join('') : `${phrases.slice(0, -1).join(', ')} and ${phrases.at(-1)}`);

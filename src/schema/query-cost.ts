@@ -1,16 +1,24 @@
 import type { PothosOutputFieldConfig, SchemaTypes } from '@pothos/core';
-import type { ComplexityErrorFn } from '@pothos/plugin-complexity';
+import { complexityFromQuery, type ComplexityErrorFn } from '@pothos/plugin-complexity';
 import {
   getArgumentValues,
   getNamedType,
   getNullableType,
   GraphQLError,
+  GraphQLInt,
+  isEnumType,
+  isInputObjectType,
   isInterfaceType,
   isListType,
+  isNonNullType,
   isObjectType,
   Kind,
+  typeFromAST,
+  valueFromAST,
+  type DocumentNode,
   type FragmentDefinitionNode,
   type GraphQLField,
+  type GraphQLInputType,
   type GraphQLNamedType,
   type GraphQLSchema,
   type OperationDefinitionNode,
@@ -25,9 +33,10 @@ import { tenderHeldCheck } from '../apis/orders/tender-payments.js';
  * counts what Square pays for it: every Square call it may cause costs
  * SQUARE_CALL_COST, and every field 1 for the gateway's own work; what is selected
  * under a list counts once per item it may hold — a connection's `first` items (20
- * when omitted), `nodes` its ids, any other list 10. The limit is about 4,000 Square
- * calls: 50 customers with their cards, gift cards and 5 orders' payments may cause
- * about 2,650 (cost about 150,000) and run; 100 customers' 100 orders' payments and
+ * when omitted), `nodes` its ids, a list declaring `countedItems` that many (an
+ * order's payments: its tenders), any other list 10. The limit is about 4,000 Square
+ * calls: 20 customers with their cards, gift cards and 50 orders' payments may cause
+ * about 2,060 (cost about 118,000) and run; 100 customers' 100 orders' payments and
  * refunds (over a million calls) are refused before the first one.
  */
 export const QUERY_LIMITS = { complexity: 200_000, depth: 15, breadth: 500 } as const;
@@ -47,7 +56,9 @@ const LIST_MULTIPLIER = 10;
  * call per object (a list call, or a lookup Square has no batch form of), `perItem` with
  * one call per item it holds (GetPayment, GetPaymentRefund). Lookups of customers and
  * orders are batched 100 ids to a call and locations are cached, so fields reading them
- * declare none.
+ * declare none. A list whose items Square's data keeps few declares how many it is counted
+ * at, as `extensions: { countedItems }`; its resolver adds to the request's cost any call
+ * past that count that it makes (see order.ts), so that `extensions.cost` stays an upper bound.
  */
 export type SquareCalls = 'once' | 'perItem';
 
@@ -70,7 +81,8 @@ function itemsPerObject(args: Record<string, unknown>, field: GraphQLField<unkno
   if (Array.isArray(args.ids)) return args.ids.length;
   const type = getNullableType(field.type);
   // A connection's edges hold at most `first` items, already counted on the connection field.
-  return isListType(type) && !getNamedType(type).name.endsWith('Edge') ? LIST_MULTIPLIER : 1;
+  if (!isListType(type) || getNamedType(type).name.endsWith('Edge')) return 1;
+  return (field.extensions.countedItems as number | undefined) ?? LIST_MULTIPLIER;
 }
 
 /** Square calls a field may make for each object it is selected on. */
@@ -160,4 +172,49 @@ function tooComplex(measure: Measure, value: number): GraphQLError {
     `This operation ${what} ${value}${unit}; the gateway allows at most ${limit}${unit}. Ask for fewer items (smaller first) or split it.`,
     { extensions: { code: 'QUERY_TOO_COMPLEX', measure, value, limit } },
   );
+}
+
+/**
+ * The first limit `operation` (of `document`, with its fragments) passes even for the
+ * cheapest request, as measured when it is registered as a trusted document, before any
+ * request gives it variables: each Int variable (a page's size) counts as 1 and each list as
+ * one item, the other variables at their defaults, as left out, or (required) as any value.
+ * What it refuses no request could run; every request meets the limits again with its own variables.
+ */
+export function limitPassedByCheapestRequest(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode): GraphQLError | undefined {
+  const fragments = document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION);
+  const variables: Record<string, unknown> = {};
+  for (const definition of operation.variableDefinitions ?? []) {
+    const type = typeFromAST(schema, definition.type) as GraphQLInputType | undefined;
+    if (!type) continue;
+    const name = definition.variable.name.value;
+    const counts = getNamedType(type) === GraphQLInt || isListType(getNullableType(type));
+    if (counts || (!definition.defaultValue && isNonNullType(type))) variables[name] = cheapestValue(type);
+    else if (definition.defaultValue) variables[name] = valueFromAST(definition.defaultValue, type);
+  }
+  return limitPassed(complexityFromQuery({ ...document, definitions: [...fragments, operation] }, { schema, ctx: {}, variables }));
+}
+
+/** Values any other scalar of this schema takes one of, tried in order: IDs, strings and the custom scalars `'0'`, Float 0, Boolean false. */
+const SCALAR_VALUES: readonly unknown[] = ['0', 0, false];
+
+/** A value of `type` as a variable's JSON would give it, costing the least the limits can tell: an Int 1, a list one item. */
+function cheapestValue(type: GraphQLInputType): unknown {
+  const inner = getNullableType(type);
+  if (isListType(inner)) return [cheapestValue(inner.ofType)];
+  if (inner === GraphQLInt) return 1;
+  if (isEnumType(inner)) return inner.getValues()[0]?.name;
+  if (isInputObjectType(inner)) {
+    const fields = Object.values(inner.getFields());
+    // A oneOf input takes exactly one field; any other, each field it requires.
+    const given = inner.isOneOf ? fields.slice(0, 1) : fields.filter((field) => isNonNullType(field.type) && field.defaultValue === undefined);
+    return Object.fromEntries(given.map((field) => [field.name, cheapestValue(field.type)]));
+  }
+  return SCALAR_VALUES.find((value) => {
+    try {
+      return inner.parseValue(value) !== undefined;
+    } catch {
+      return false;
+    }
+  });
 }

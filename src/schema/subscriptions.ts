@@ -23,6 +23,16 @@ interface Delivered<T> {
   sequence: number;
 }
 
+/** The seller can no longer be read (disconnected): the subscriber gets the error, and the subscription ends. */
+interface Ended {
+  ended: GraphQLError;
+}
+
+const isEnded = (message: object): message is Ended => 'ended' in message;
+
+/** The event that ends a seller's authorization of the application: a subscription acting for that connected seller ends with it. */
+const REVOKED = 'oauth.authorization.revoked';
+
 /**
  * One subscription's objects: its own seller's events only (the topic is the seller's),
  * those of the listed types, each object read fresh through renewed loaders and
@@ -30,9 +40,11 @@ interface Delivered<T> {
  * (gone, or Square failed) is skipped; the next one brings the current state anyway.
  * A subscriber that says which event it saw last (Last-Event-ID) first gets the events
  * it missed, read back from the event store, then the live ones. Gaps (where events may
- * have been missed, see LiveGap) pass every filter: the subscriber hears of each.
+ * have been missed, see LiveGap) pass every filter: the subscriber hears of each. A
+ * subscription acting for a connected seller ends, with SELLER_DISCONNECTED, when the seller
+ * revokes the application or Square refuses its token.
  */
-export async function liveObjects<T>(ctx: GatewayContext, source: LiveSource<T>): Promise<AsyncIterable<Delivered<T> | LiveGap>> {
+export async function liveObjects<T>(ctx: GatewayContext, source: LiveSource<T>): Promise<AsyncIterable<Delivered<T> | LiveGap | Ended>> {
   const { pubsub } = ctx;
   if (!pubsub) {
     throw new GraphQLError('Live updates need Square webhooks: configure SQUARE_WEBHOOK_SIGNATURE_KEY (or REDIS_URL).', {
@@ -48,26 +60,45 @@ export async function liveObjects<T>(ctx: GatewayContext, source: LiveSource<T>)
   }
   const merchantId = await ctx.merchantId();
   const events = pubsub.subscribe(merchantId);
-  const load = async (event: LiveEvent): Promise<Delivered<T> | null> => {
+  const load = async (event: LiveEvent): Promise<Delivered<T> | Ended | null> => {
+    if (event.type === REVOKED) {
+      const ended = ctx.sellerRevoked();
+      return ended ? { ended } : null;
+    }
     ctx.renewLoaders();
     try {
       const object = await source.load(ctx, event);
       return object === null ? null : { object, sequence: event.sequence };
-    } catch {
-      return null;
+    } catch (error) {
+      return error instanceof GraphQLError && error.extensions.code === 'SELLER_DISCONNECTED' ? { ended: error } : null;
     }
   };
   const stream =
     lastSeen === undefined || !replay ? events : await resumed(events, () => pubsub.listening(merchantId), () => replay.missedSince(merchantId, lastSeen));
-  return pipe(
-    stream,
-    filter((message: LiveMessage) => isGap(message) || (source.types.has(message.type) && (source.wanted?.(message) ?? true))),
-    map(async (message: LiveMessage) => (isGap(message) ? message : load(message))),
-    filter(
-      (delivered: Delivered<T> | LiveGap | null): delivered is Delivered<T> | LiveGap =>
-        delivered !== null && (isGap(delivered) || (source.matches?.(delivered.object) ?? true)),
+  return untilEnded(
+    pipe(
+      stream,
+      filter((message: LiveMessage) => isGap(message) || message.type === REVOKED || (source.types.has(message.type) && (source.wanted?.(message) ?? true))),
+      map(async (message: LiveMessage) => (isGap(message) ? message : load(message))),
+      filter(
+        (delivered: Delivered<T> | LiveGap | Ended | null): delivered is Delivered<T> | LiveGap | Ended =>
+          delivered !== null && (isGap(delivered) || isEnded(delivered) || (source.matches?.(delivered.object) ?? true)),
+      ),
     ),
   );
+}
+
+/** The messages up to and including the first Ended, after which the source is let go. */
+function untilEnded<T extends object>(source: AsyncIterable<T>): AsyncIterable<T> {
+  return new Repeater<T>(async (push, stop) => {
+    const messages = source[Symbol.asyncIterator]();
+    void stop.then(() => void messages.return?.());
+    for (let next = await messages.next(); !next.done; next = await messages.next()) {
+      await push(next.value);
+      if (isEnded(next.value)) break;
+    }
+    stop();
+  });
 }
 
 /**
@@ -110,9 +141,10 @@ async function resumed(
 
 /**
  * The resolver's half of a delivery: the event's sequence goes out as the SSE id, beside the
- * object. A gap goes out as an error, without an id, and the subscription goes on.
+ * object. A gap goes out as an error, without an id, and the subscription goes on; an end goes out as its error, the last one.
  */
-export function deliver<T>(delivered: Delivered<T> | LiveGap, ctx: GatewayContext): T {
+export function deliver<T>(delivered: Delivered<T> | LiveGap | Ended, ctx: GatewayContext): T {
+  if (isEnded(delivered)) throw delivered.ended;
   if (isGap(delivered)) {
     throw new GraphQLError(
       'Live updates may have been missed here: Redis, which carries them between gateway instances, failed or did not answer. This subscription goes on; to get what was missed, subscribe again with the last event id received (Last-Event-ID), or read the current state.',

@@ -470,7 +470,7 @@ export class SquareBudget {
     return this.use((store) => store.take(id, amount, settings));
   }
 
-  /** Gives back to such a bucket `amount` tokens spent and not used. */
+  /** Gives back to such a bucket `amount` tokens spent and not used; a negative amount takes them, below empty if need be. */
   give(id: string, amount: number, settings: BudgetSettings): Promise<BucketStatus> {
     return this.use((store) => store.give(id, amount, settings));
   }

@@ -40,8 +40,11 @@ export class SquareCache {
     private readonly observer?: CacheObserver,
   ) {}
 
-  /** The cache for one token; `merchantId` names its seller (when it cannot be learned, reads are not cached). */
-  forSeller(merchantId: () => Promise<string>, tokenKey: string): SellerCache {
+  /**
+   * The cache for one token, or one connected seller's connection (`partition`, a hash: see src/context/seller-link.ts);
+   * `merchantId` names its seller (when it cannot be learned, reads are not cached).
+   */
+  forSeller(merchantId: () => Promise<string>, partition: string): SellerCache {
     return {
       many: async <T>(reads: readonly CachedRead[], load: (missing: number[]) => Promise<Array<Answer<T>>>) => {
         let merchant: string;
@@ -50,7 +53,7 @@ export class SquareCache {
         } catch {
           return UNCACHED.many(reads, load);
         }
-        return this.many(merchant, tokenKey, reads, load);
+        return this.many(merchant, partition, reads, load);
       },
     };
   }

@@ -8,7 +8,9 @@ export type GatewayErrorCode =
   | 'BAD_USER_INPUT'
   | 'RATE_LIMITED'
   | 'UPSTREAM_TIMEOUT'
-  | 'UPSTREAM_ERROR';
+  | 'UPSTREAM_ERROR'
+  | 'SELLER_DISCONNECTED'
+  | 'SELLER_REQUIRED';
 
 /** The GraphQL error for a failed Square call: our code, plus Square's own code and detail. */
 export function squareFailure(error: unknown): GraphQLError {
@@ -35,6 +37,8 @@ export function fromSquareErrors(statusCode: number | undefined, errors: Readonl
 function codeFor(status: number | undefined, category: string | undefined, code: string | undefined): GatewayErrorCode {
   // Square's, or the gateway's own for a call its request's deadline left no time for (budgeted-fetch.ts).
   if (code === 'GATEWAY_TIMEOUT') return 'UPSTREAM_TIMEOUT';
+  // The gateway's own, for a call it did not make: no seller named, or a disconnected one (src/context/seller-link.ts).
+  if (code === 'SELLER_DISCONNECTED' || code === 'SELLER_REQUIRED') return code;
   if (status === 401 || category === 'AUTHENTICATION_ERROR') return status === 403 ? 'FORBIDDEN' : 'UNAUTHENTICATED';
   if (status === 403) return 'FORBIDDEN';
   if (status === 404) return 'NOT_FOUND';

@@ -10,10 +10,10 @@ import {
   type Created,
   type NewBulkOperation,
 } from './bulk.js';
-import { isConnectionLost, MIGRATION_LOCK, onClient, openMigrated, type Migration, type PostgresStoreOptions } from './postgres-connection.js';
+import { isConnectionLost, MIGRATION_LOCK, onClient, openMigratedPool, type PoolOptions } from './postgres-connection.js';
 
 /** Schema versions in order, recorded in `bulk_migrations`. */
-const MIGRATIONS: Migration[] = [
+const VERSIONS: Array<{ version: number; sql: string }> = [
   {
     version: 1,
     sql: `CREATE TABLE bulk_operations (
@@ -99,8 +99,8 @@ export class PostgresBulkStore implements BulkStore {
   private constructor(private readonly pool: pg.Pool) {}
 
   /** Connects and brings the bulk tables up to date. */
-  static async open(options: PostgresStoreOptions): Promise<PostgresBulkStore> {
-    return new PostgresBulkStore(await openMigrated(options, { table: 'bulk_migrations', migrations: MIGRATIONS }));
+  static async open(options: PoolOptions): Promise<PostgresBulkStore> {
+    return new PostgresBulkStore(await openMigratedPool(options, { table: 'bulk_migrations', versions: VERSIONS }));
   }
 
   async create(operation: NewBulkOperation, limits: BulkLimits): Promise<Created> {

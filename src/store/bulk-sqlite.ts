@@ -1,6 +1,4 @@
-import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import type Database from 'better-sqlite3';
 import {
   ACTIVE_STATUSES,
   type BulkChunk,
@@ -12,6 +10,7 @@ import {
   type Created,
   type NewBulkOperation,
 } from './bulk.js';
+import { migrateSqlite, openSqliteFile } from './sqlite-file.js';
 
 /** Schema versions in order, recorded in `bulk_migrations` (the event store's file keeps `user_version` for its own). */
 const MIGRATIONS = [
@@ -92,12 +91,8 @@ export class SqliteBulkStore implements BulkStore {
   private readonly statements;
 
   constructor(path: string) {
-    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-    this.db = new Database(path);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = FULL');
-    this.db.pragma('busy_timeout = 5000');
-    this.migrate();
+    this.db = openSqliteFile(path);
+    migrateSqlite(this.db, 'bulk_migrations', MIGRATIONS);
     const db = this.db;
     this.statements = {
       activeOfSeller: db.prepare<[string], { n: number }>(`SELECT count(*) AS n FROM bulk_operations WHERE seller = ? AND ${ACTIVE}`),
@@ -140,21 +135,6 @@ export class SqliteBulkStore implements BulkStore {
       deleteChunks: db.prepare<[string]>('DELETE FROM bulk_chunks WHERE operation_id = ?'),
       deleteOperation: db.prepare<[string]>('DELETE FROM bulk_operations WHERE id = ?'),
     };
-  }
-
-  private migrate(): void {
-    // IMMEDIATE takes the write lock first, so two processes opening one file migrate one after the other.
-    this.db
-      .transaction(() => {
-        this.db.exec('CREATE TABLE IF NOT EXISTS bulk_migrations (version INTEGER PRIMARY KEY)');
-        const applied = new Set(this.db.prepare<[], { version: number }>('SELECT version FROM bulk_migrations').all().map((r) => r.version));
-        MIGRATIONS.forEach((sql, index) => {
-          if (applied.has(index + 1)) return;
-          this.db.exec(sql);
-          this.db.prepare('INSERT INTO bulk_migrations (version) VALUES (?)').run(index + 1);
-        });
-      })
-      .immediate();
   }
 
   async create(operation: NewBulkOperation, limits: BulkLimits): Promise<Created> {

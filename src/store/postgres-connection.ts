@@ -66,39 +66,44 @@ export async function onClient<T>(pool: pg.Pool, work: (client: pg.PoolClient) =
   }
 }
 
-/** Held while migrating, so gateway instances starting together migrate one after the other. */
-export const MIGRATION_LOCK = 0x5371_7761_7265; // "Square" in ASCII, an arbitrary database-wide key
-
-/** One step of a store's schema, applied once in its own transaction and recorded by its version. */
-export interface Migration {
-  version: number;
-  sql: string;
-}
-
-export interface PostgresStoreOptions {
+export interface PoolOptions {
   connectionString: string;
-  /** A schema of its own (created if absent), e.g. for a test run; the connection's search_path otherwise. */
+  /** A schema of its own (created if absent by `migrate`), e.g. for a test run; the connection's search_path otherwise. */
   schema?: string | undefined;
   poolSize?: number | undefined;
 }
 
-/**
- * A pool on the store's database with the store's tables brought up to date: the migrations
- * not yet recorded in `table` (each store keeps its own record) are applied in order.
- */
-export async function openMigrated(options: PostgresStoreOptions, ledger: { table: string; migrations: readonly Migration[] }): Promise<pg.Pool> {
+/** A pool (as `createPool`) whose connections work in `options.schema`, checked to be a plain identifier. */
+export function openPool(options: PoolOptions): pg.Pool {
   const { schema } = options;
   if (schema !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) {
     throw new Error(`PostgreSQL schema name must be a lower-case identifier, got "${schema}"`);
   }
-  const pool = createPool({
+  return createPool({
     connectionString: options.connectionString,
     max: options.poolSize ?? 10,
     ...(schema ? { options: `-c search_path=${schema}` } : {}),
   });
+}
+
+/**
+ * Held while migrating, by every store: gateway instances starting together, and stores sharing
+ * a schema (creating it, or their tables), migrate one after the other.
+ */
+export const MIGRATION_LOCK = 0x5371_7761_7265; // "Square" in ASCII, an arbitrary database-wide key
+
+export interface Migrations {
+  /** The table that records the versions applied (one per set of migrations, so that stores sharing a schema keep apart). */
+  table: string;
+  /** Schema versions in order, each applied once in its own transaction. */
+  versions: ReadonlyArray<{ version: number; sql: string }>;
+}
+
+/** A pool as `openPool` makes it, with the migrations applied; nothing left open when they fail. */
+export async function openMigratedPool(options: PoolOptions, migrations: Migrations): Promise<pg.Pool> {
+  const pool = openPool(options);
   try {
-    // Safe to run again after a lost connection, which released the lock and rolled back the migration underway.
-    await onClient(pool, (client) => migrateOn(client, schema, ledger), { rerun: true });
+    await migrate(pool, options.schema, migrations);
   } catch (error) {
     await pool.end();
     throw error;
@@ -106,19 +111,22 @@ export async function openMigrated(options: PostgresStoreOptions, ledger: { tabl
   return pool;
 }
 
-/** Applies the migrations not yet recorded, under a database-wide advisory lock. */
-async function migrateOn(
-  client: pg.PoolClient,
-  schema: string | undefined,
-  { table, migrations }: { table: string; migrations: readonly Migration[] },
-): Promise<void> {
+/**
+ * Applies the migrations not yet recorded, under the migration lock; safe to run again after a
+ * lost connection, which released the lock and rolled back the migration underway.
+ */
+export function migrate(pool: pg.Pool, schema: string | undefined, migrations: Migrations): Promise<void> {
+  return onClient(pool, (client) => migrateOn(client, schema, migrations), { rerun: true });
+}
+
+async function migrateOn(client: pg.PoolClient, schema: string | undefined, { table, versions }: Migrations): Promise<void> {
   await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
   try {
     if (schema) await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
     await client.query(`CREATE TABLE IF NOT EXISTS ${table} (version INTEGER PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())`);
     const { rows } = await client.query<{ version: number }>(`SELECT version FROM ${table}`);
     const applied = new Set(rows.map((row) => row.version));
-    for (const migration of migrations) {
+    for (const migration of versions) {
       if (applied.has(migration.version)) continue;
       await client.query('BEGIN');
       try {

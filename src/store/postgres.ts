@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type pg from 'pg';
-import { isConnectionLost, MIGRATION_LOCK, onClient, openMigrated, type Migration, type PostgresStoreOptions } from './postgres-connection.js';
+import { isConnectionLost, MIGRATION_LOCK, onClient, openMigratedPool, type PoolOptions } from './postgres-connection.js';
 import { fromStorable, toStorable } from './text.js';
 import {
   lineagesOf,
@@ -8,6 +8,7 @@ import {
   toAppliedRecord,
   toStoredEvent,
   type AppliedEventRecord,
+  type AppliedRow,
   type EventEnvelope,
   type EventRow,
   type EventStore,
@@ -16,7 +17,7 @@ import {
 } from './types.js';
 
 /** Schema versions in order, each applied once in its own transaction and recorded in `schema_migrations`. */
-const MIGRATIONS: Migration[] = [
+const VERSIONS: Array<{ version: number; sql: string }> = [
   {
     version: 1,
     sql: `CREATE TABLE webhook_events (
@@ -83,13 +84,31 @@ const SETTLE_POLL_MS = 50;
 type Row = EventRow<Date>;
 const toEvent = (row: Row) => toStoredEvent(row, (t) => t.toISOString());
 
+export type PostgresStoreOptions = PoolOptions;
+
+/**
+ * Work done in the transaction that marks events applied, before its commit: it happens exactly
+ * once per event across a fleet, and is rolled back with the marks should the commit fail.
+ */
+export type PostgresApplyHook = (client: pg.PoolClient, applied: readonly AppliedRow[]) => Promise<void>;
+
+const MIGRATIONS = { table: 'schema_migrations', versions: VERSIONS };
+
 /** The store in PostgreSQL, for gateways that run as several instances or keep state off the host. */
 export class PostgresEventStore implements EventStore {
+  private readonly applyHooks: PostgresApplyHook[] = [];
+
   private constructor(private readonly pool: pg.Pool) {}
+
+  /** Adds work to every commit that marks events applied (see PostgresApplyHook). */
+  onApply(hook: PostgresApplyHook): void {
+    this.applyHooks.push(hook);
+  }
 
   /** Connects and brings the schema up to date. */
   static async open(options: PostgresStoreOptions): Promise<PostgresEventStore> {
-    return new PostgresEventStore(await openMigrated(options, { table: 'schema_migrations', migrations: MIGRATIONS }));
+    const pool = await openMigratedPool(options, MIGRATIONS);
+    return new PostgresEventStore(pool);
   }
 
   async recordEvent(event: EventEnvelope, rawBody: string): Promise<'new' | 'duplicate'> {
@@ -117,7 +136,7 @@ export class PostgresEventStore implements EventStore {
   async markApplied(eventIds: readonly string[]): Promise<Map<string, number>> {
     if (eventIds.length === 0) return new Map();
     for (let attempt = 1; ; attempt++) {
-      const outcome = await onClient(this.pool, (client) => markAppliedOnce(client, eventIds), { rerun: true });
+      const outcome = await onClient(this.pool, (client) => markAppliedOnce(client, eventIds, this.applyHooks), { rerun: true });
       if (!('lostCommit' in outcome)) return outcome.marked;
       // Whether a commit whose answer was lost took effect, the server tells by the transaction's id.
       const status = await this.settledStatus(outcome.lostCommit.xid);
@@ -273,6 +292,7 @@ export class PostgresEventStore implements EventStore {
 async function markAppliedOnce(
   client: pg.PoolClient,
   eventIds: readonly string[],
+  hooks: readonly PostgresApplyHook[],
 ): Promise<{ marked: Map<string, number> } | { marked: Map<string, number>; lostCommit: { xid: string; error: unknown } }> {
   await client.query('BEGIN');
   let xid: string;
@@ -280,7 +300,7 @@ async function markAppliedOnce(
   try {
     xid = (await client.query<{ xid: string }>('SELECT txid_current()::text AS xid')).rows[0]!.xid;
     await client.query('SELECT pg_advisory_xact_lock($1)', [APPLY_LOCK]);
-    const { rows } = await client.query<{ event_id: string; applied_seq: string }>(
+    const { rows } = await client.query<{ event_id: string; applied_seq: string; merchant_id: string; type: string; raw_body: string; received_at: Date }>(
       `WITH last AS (SELECT coalesce(max(applied_seq), 0) AS seq FROM webhook_events),
        todo AS (
          SELECT w.seq, row_number() OVER (ORDER BY u.n) AS k
@@ -288,10 +308,21 @@ async function markAppliedOnce(
          WHERE w.applied_at IS NULL
        )
        UPDATE webhook_events w SET applied_at = now(), applied_seq = last.seq + todo.k FROM todo, last
-       WHERE w.seq = todo.seq RETURNING w.event_id, w.applied_seq`,
+       WHERE w.seq = todo.seq RETURNING w.event_id, w.applied_seq, w.merchant_id, w.type, w.raw_body, w.received_at`,
       [eventIds.map(toStorable)],
     );
-    marked = new Map(rows.sort((a, b) => Number(a.applied_seq) - Number(b.applied_seq)).map((row) => [fromStorable(row.event_id), Number(row.applied_seq)]));
+    const applied = rows
+      .map((row) => ({
+        eventId: fromStorable(row.event_id),
+        merchantId: fromStorable(row.merchant_id),
+        type: fromStorable(row.type),
+        rawBody: row.raw_body,
+        receivedAt: row.received_at.toISOString(),
+        sequence: Number(row.applied_seq),
+      }))
+      .sort((a, b) => a.sequence - b.sequence);
+    for (const hook of hooks) await hook(client, applied);
+    marked = new Map(applied.map((event) => [event.eventId, event.sequence]));
   } catch (error) {
     // A lost connection took the transaction with it.
     if (!isConnectionLost(error)) await client.query('ROLLBACK');

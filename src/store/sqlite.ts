@@ -1,6 +1,5 @@
-import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import type Database from 'better-sqlite3';
+import { openSqliteFile } from './sqlite-file.js';
 import { fromStorable, toStorable } from './text.js';
 import {
   lineagesOf,
@@ -8,6 +7,7 @@ import {
   toAppliedRecord,
   toStoredEvent,
   type AppliedEventRecord,
+  type AppliedRow,
   type EventEnvelope,
   type EventRow,
   type EventStore,
@@ -62,19 +62,19 @@ type Row = EventRow<string>;
 const toEvent = (row: Row) => toStoredEvent(row, (t) => t);
 
 /**
- * The embedded store: one SQLite file (or `:memory:`). Every commit is fsynced
- * (WAL, synchronous=FULL), so an acknowledged event survives a power cut, not only a crash.
+ * Work done in the transaction that marks events applied, before its commit: it happens exactly
+ * once per event, and is rolled back with the marks should it throw.
  */
+export type SqliteApplyHook = (db: Database.Database, applied: readonly AppliedRow[]) => void;
+
+/** The embedded store: one SQLite file (or `:memory:`), opened as `openSqliteFile` says. */
 export class SqliteEventStore implements EventStore {
   private readonly db: Database.Database;
   private readonly statements;
+  private readonly applyHooks: SqliteApplyHook[] = [];
 
   constructor(path: string) {
-    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-    this.db = new Database(path);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = FULL');
-    this.db.pragma('busy_timeout = 5000');
+    this.db = openSqliteFile(path);
     this.migrate();
     const db = this.db;
     this.statements = {
@@ -89,6 +89,9 @@ export class SqliteEventStore implements EventStore {
       ),
       lastApplied: db.prepare<[], { seq: number | null }>('SELECT max(applied_seq) AS seq FROM webhook_events'),
       markApplied: db.prepare('UPDATE webhook_events SET applied_at = ?, applied_seq = ? WHERE event_id = ? AND applied_at IS NULL'),
+      appliedRow: db.prepare<[string], { merchant_id: string; type: string; raw_body: string; received_at: string }>(
+        'SELECT merchant_id, type, raw_body, received_at FROM webhook_events WHERE event_id = ?',
+      ),
       appliedAfter: db.prepare<{ merchant: string; after: number; limit: number; types: string | null }, ReplayRow>(
         `SELECT applied_seq, event_id, type, raw_body, applied_at FROM webhook_events
          WHERE merchant_id = :merchant AND applied_seq > :after AND (:types IS NULL OR type IN (SELECT value FROM json_each(:types)))
@@ -163,6 +166,19 @@ export class SqliteEventStore implements EventStore {
     return this.statements.pending.all({ now: new Date().toISOString(), limit }).map(toEvent);
   }
 
+  /** Adds work to every commit that marks events applied (see SqliteApplyHook). */
+  onApply(hook: SqliteApplyHook): void {
+    this.applyHooks.push(hook);
+  }
+
+  /**
+   * The store's connection, for a store that keeps its tables in the same file and writes in the
+   * commits that mark events applied (src/outbound): one connection, so that `:memory:` is one database.
+   */
+  get database(): Database.Database {
+    return this.db;
+  }
+
   async markApplied(eventIds: readonly string[]): Promise<Map<string, number>> {
     const now = new Date().toISOString();
     // IMMEDIATE: another process on the same file numbers its batch before or after this one, never beside it.
@@ -171,6 +187,13 @@ export class SqliteEventStore implements EventStore {
         const marked = new Map<string, number>();
         let next = (this.statements.lastApplied.get()?.seq ?? 0) + 1;
         for (const id of eventIds) if (this.statements.markApplied.run(now, next, toStorable(id)).changes === 1) marked.set(id, next++);
+        if (this.applyHooks.length > 0) {
+          const applied = [...marked].map(([eventId, sequence]) => {
+            const row = this.statements.appliedRow.get(toStorable(eventId))!;
+            return { eventId, sequence, merchantId: fromStorable(row.merchant_id), type: fromStorable(row.type), rawBody: row.raw_body, receivedAt: row.received_at };
+          });
+          for (const hook of this.applyHooks) hook(this.db, applied);
+        }
         return marked;
       })
       .immediate();

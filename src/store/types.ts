@@ -31,6 +31,20 @@ export interface StoredEvent {
   parkedAt: string | null;
 }
 
+/**
+ * An event as the commit that marks it applied sees it: what work done in that same commit
+ * (exactly once per event across a fleet, e.g. outbound webhooks enqueued) is told.
+ */
+export interface AppliedRow {
+  eventId: string;
+  merchantId: string;
+  type: string;
+  rawBody: string;
+  /** ISO 8601: when the event reached the gateway. */
+  receivedAt: string;
+  sequence: number;
+}
+
 /** An applied event as replayed to live update subscribers. */
 export interface AppliedEventRecord {
   sequence: number;

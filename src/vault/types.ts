@@ -57,6 +57,8 @@ export interface SellerGrant {
 /** A seller a refresher instance has claimed for renewal: no other instance renews it until the claim lapses. */
 export interface RefreshClaim {
   merchantId: string;
+  /** This claim's own id: its outcome is recorded only while it holds (not once another instance took it over after it lapsed, nor after a connect or disconnect). */
+  lease: string;
   refreshToken: string;
   /** Renewals that failed in a row before this one. */
   failures: number;
@@ -77,9 +79,30 @@ export interface SellerVault {
    * backoff has passed, for `leaseMs`; in a fleet on one database each seller is claimed by one instance.
    */
   claimDueRefreshes(dueBefore: Date, leaseMs: number, limit: number): Promise<RefreshClaim[]>;
-  /** A claimed renewal worked: the new tokens replace the old, the claim ends. */
-  refreshed(merchantId: string, tokens: SellerTokens): Promise<void>;
-  /** A claimed renewal failed: recorded, and the seller is due again after `retryInMs`. */
-  refreshFailed(merchantId: string, error: string, retryInMs: number): Promise<void>;
+  /** A claimed renewal worked: the new tokens replace the old (the seller is CONNECTED again), the claim ends; false when the claim no longer held. */
+  refreshed(claim: RefreshClaim, tokens: SellerTokens): Promise<boolean>;
+  /**
+   * A claimed renewal failed, and the claim ends: the seller is REFRESH_FAILING and due again after `retryInMs`;
+   * with `retryInMs` undefined Square refused the refresh token, and the seller is DISCONNECTED (REFRESH_REJECTED).
+   * False when the claim no longer held.
+   */
+  refreshFailed(claim: RefreshClaim, error: string, retryInMs: number | undefined): Promise<boolean>;
+  /**
+   * Records that the connect flow `flowId` was completed: true the first time, false ever after (a replayed
+   * callback), in the one database a fleet shares. Flows past `expiresAt` are forgotten: their state is refused by its date.
+   */
+  spendConnectFlow(flowId: string, expiresAt: Date): Promise<boolean>;
+  /** Re-seals with the current key every seller's tokens sealed with an older key of the ring; returns how many. */
+  rotateKeys(): Promise<number>;
+  /** What metrics, /readyz and `npm run vault:rotate` show: sellers per status, the oldest access token held, the keys in use. */
+  summary(): Promise<VaultSummary>;
   close(): Promise<void>;
+}
+
+export interface VaultSummary {
+  sellers: Record<SellerStatus, number>;
+  /** When the oldest access token the vault holds was obtained (at connect or its last renewal), ISO 8601; null when it holds none. */
+  oldestTokenObtainedAt: string | null;
+  /** Sellers whose tokens are sealed with each key id: a key no longer listed here may leave VAULT_KEYS. */
+  sealedWith: Record<string, number>;
 }

@@ -88,6 +88,8 @@ const CASES: Array<[string, ReturnType<typeof event>, string[]]> = [
   ['location.updated', event('location.updated', 'L1', { location: { id: 'L1' } }), [cached.locations]],
   ['catalog.version.updated', event('catalog.version.updated', '', { catalog_version: { updated_at: '2026-01-01T00:00:00Z' } }), [cached.catalog]],
   ['inventory.count.updated', event('inventory.count.updated', 'E1', { inventory_counts: [{ catalog_object_id: 'V1' }] }), [cached.inventory]],
+  // A revoked seller's reads are never served again: a disconnected seller reads nothing, and one that connects again reads afresh.
+  ['oauth.authorization.revoked', event('oauth.authorization.revoked', 'R1', { revocation: { revoker_type: 'MERCHANT' } }), []],
 ];
 
 describe('what each webhook event makes stale', () => {

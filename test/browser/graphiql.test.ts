@@ -6,7 +6,7 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { SquareClient } from 'square';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEmulator, type Emulator } from '../../src/emulator/server.js';
-import { DEMO_TOKEN } from '../../src/emulator/seed.js';
+import { DEMO_CUSTOMER_ID, DEMO_TOKEN, DEMO_TOUR_ORDER } from '../../src/emulator/seed.js';
 import type { Gateway } from '../../src/gateway/server.js';
 import { createTestGateway } from '../support/gateway.js';
 
@@ -43,6 +43,25 @@ const EARLIER_TAB = {
 
 const isLoopback = (url: URL) => /^(127(\.\d+){3}|localhost|\[::1\])$/.test(url.hostname);
 
+/**
+ * Chromium with a profile of its own, headless: every request is logged in `requests`, and one leaving loopback
+ * is refused (and fails the test that checks `requests`); `init`, a script, runs in the page before its own.
+ */
+async function offlineBrowser(requests: string[], init?: string) {
+  const profile = await mkdtemp(join(tmpdir(), 'graphiql-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync'],
+    viewport: { width: 1400, height: 1000 },
+  });
+  context.on('request', (request) => void requests.push(request.url()));
+  await context.route('**/*', (route) => (isLoopback(new URL(route.request().url())) ? route.continue() : route.abort()));
+  if (init) await context.addInitScript({ content: init });
+  const page = context.pages()[0] ?? (await context.newPage());
+  return { profile, context, page };
+}
+
 /** The text Monaco shows in an editor, lines joined; it renders spaces as non-breaking ones. */
 const editorText = (page: Page, editor: string) =>
   page.locator(`${editor} .view-lines`).first().innerText().then((text) => text.replace(/\u00a0/g, ' '));
@@ -65,19 +84,9 @@ describe.skipIf(!hasChromium)('GraphiQL in a browser, offline', () => {
     gateway = createTestGateway(emulatorUrl, { squareToken: DEMO_TOKEN, exampleVariables: { customerId: customer.id } });
     url = await gateway.listen();
 
-    profile = await mkdtemp(join(tmpdir(), 'graphiql-chromium-'));
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-        '--disable-component-update', '--disable-sync'],
-      viewport: { width: 1400, height: 1000 },
-    });
-    // Everything must come from the gateway: a request leaving loopback is logged, refused, and fails the test.
-    context.on('request', (request) => void requests.push(request.url()));
-    await context.route('**/*', (route) => (isLoopback(new URL(route.request().url())) ? route.continue() : route.abort()));
-    // A browser that used GraphiQL here before: it keeps that visit's tab in localStorage.
-    await context.addInitScript((tab) => localStorage.setItem('graphiql:tabState', JSON.stringify({ activeTabIndex: 0, tabs: [tab] })), EARLIER_TAB);
-    page = context.pages()[0] ?? (await context.newPage());
+    // Everything must come from the gateway. A browser that used GraphiQL here before: it keeps that visit's tab in localStorage.
+    const tabState = JSON.stringify({ activeTabIndex: 0, tabs: [EARLIER_TAB] });
+    ({ profile, context, page } = await offlineBrowser(requests, `localStorage.setItem('graphiql:tabState', ${JSON.stringify(tabState)})`));
     page.on('pageerror', (error) => void pageErrors.push(error.message));
     await page.goto(url);
   }, 60_000);
@@ -125,6 +134,77 @@ describe.skipIf(!hasChromium)('GraphiQL in a browser, offline', () => {
     expect(elsewhere).toEqual([]);
     const served = requests.map((request) => /^\/graphiql\/\w+\/([\w.]+)$/.exec(new URL(request).pathname)?.[1]);
     expect(served).toEqual(expect.arrayContaining(['graphiql.js', 'graphiql.css', 'editor.worker.js', 'graphql.worker.js', 'json.worker.js']));
+    expect(pageErrors).toEqual([]);
+  });
+});
+
+describe.skipIf(!hasChromium)('GraphiQL on a first visit to the demo, offline', () => {
+  let emulator: Emulator;
+  let emulatorUrl: string;
+  let gateway: Gateway;
+  let url: string;
+  let profile: string;
+  let context: BrowserContext;
+  let page: Page;
+  const requests: string[] = [];
+  const pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    emulator = await createEmulator({ seed: true });
+    emulatorUrl = await emulator.listen();
+    // What npm start gives the demo gateway (src/main.ts).
+    gateway = createTestGateway(emulatorUrl, {
+      squareToken: DEMO_TOKEN,
+      exampleVariables: { customerId: DEMO_CUSTOMER_ID },
+      gateway: { tour: { customerId: DEMO_CUSTOMER_ID, ...DEMO_TOUR_ORDER } },
+    });
+    url = await gateway.listen();
+    ({ profile, context, page } = await offlineBrowser(requests));
+    page.on('pageerror', (error) => void pageErrors.push(error.message));
+    await page.goto(url);
+  }, 60_000);
+
+  afterAll(async () => {
+    await context?.close();
+    if (profile) await rm(profile, { recursive: true, force: true });
+    await gateway?.close();
+    await emulator?.close();
+  });
+
+  it('opens the README tour as tabs, on the example with the demo customer in its variables', async () => {
+    await page.locator('.graphiql-query-editor').getByText('query Example($customerId: ID!)').waitFor(WAIT);
+    await expect(page.locator('.graphiql-tab').allInnerTexts()).resolves.toEqual(['Example', 'CreateOrder', 'ChargeCustomer', 'PaymentUpdates']);
+    await page.locator('.graphiql-editor-tool').getByText(DEMO_CUSTOMER_ID).waitFor(WAIT);
+    expect(JSON.parse(await editorText(page, '.graphiql-editor-tool'))).toEqual({ customerId: DEMO_CUSTOMER_ID });
+  });
+
+  it('runs the example', async () => {
+    const { customer } = await new SquareClient({ token: DEMO_TOKEN, baseUrl: emulatorUrl, maxRetries: 0 }).customers.get({ customerId: DEMO_CUSTOMER_ID });
+    await page.locator('.graphiql-execute-button').click();
+    await page.locator('.graphiql-response').getByText(`"${customer!.givenName!}"`, { exact: true }).waitFor(WAIT);
+    const shown = await editorText(page, '.graphiql-response');
+    expect(shown).toContain(`"familyName": "${customer!.familyName!}"`);
+    expect(shown).not.toContain('"errors"');
+  });
+
+  it('runs the next tab, an order from the café’s catalog priced with its tax, as the README says', async () => {
+    // The tabs can be dragged to reorder them: a click event alone, with no pointer moving, is what a tap is.
+    await page.locator('.graphiql-tab-button', { hasText: 'CreateOrder' }).dispatchEvent('click');
+    await page.locator('.graphiql-query-editor').getByText('mutation CreateOrder(').waitFor(WAIT);
+    // Its variables: the demo customer and the café's two catalog variations (an idempotency key below them).
+    await page.locator('.graphiql-editor-tool').getByText(`"${DEMO_TOUR_ORDER.catalogObjectIds[1]!}"`).waitFor(WAIT);
+    const variables = await editorText(page, '.graphiql-editor-tool');
+    for (const id of [DEMO_CUSTOMER_ID, ...DEMO_TOUR_ORDER.catalogObjectIds]) expect(variables).toContain(`"${id}"`);
+    await page.locator('.graphiql-execute-button').click();
+    await page.locator('.graphiql-response').getByText('"CreateOrderSuccess"', { exact: true }).waitFor(WAIT);
+    const shown = await editorText(page, '.graphiql-response');
+    expect(shown).toContain('"formatted": "$8.96"');
+    expect(shown).toContain('"state": "OPEN"');
+  });
+
+  it('loaded nothing from anywhere else, without a page error', () => {
+    const gatewayOrigin = new URL(url).origin;
+    expect(requests.filter((request) => /^https?:/.test(request) && new URL(request).origin !== gatewayOrigin)).toEqual([]);
     expect(pageErrors).toEqual([]);
   });
 });

@@ -93,8 +93,15 @@ describe('code flow', () => {
     await advance(400 * DAY);
     const refresh = () =>
       appClient().oAuth.obtainToken({ clientId: CLIENT_ID, clientSecret: SECRET, grantType: 'refresh_token', refreshToken: first.refreshToken! });
+    await control('DELETE', '/_emulator/requests');
     const second = await refresh();
     const third = await refresh();
+    // The request log names the seller each renewal was for.
+    const { body: log } = await control('GET', '/_emulator/requests');
+    expect(log.requests.map((r: { path: string; status: number; merchant_id: string }) => [r.path, r.status, r.merchant_id])).toEqual([
+      ['/oauth2/token', 200, first.merchantId],
+      ['/oauth2/token', 200, first.merchantId],
+    ]);
     expect(second.refreshToken).toBe(first.refreshToken);
     expect(third.refreshToken).toBe(first.refreshToken);
     expect(new Set([first.accessToken, second.accessToken, third.accessToken]).size).toBe(3);

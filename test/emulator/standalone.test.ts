@@ -12,7 +12,7 @@ import { WAIT } from '../support/waiting.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const BIN = join(ROOT, 'src/emulator/main.ts');
-const TSX = import.meta.resolve('tsx');
+const TSX = import.meta.resolve('tsx/esm');
 
 /** The settings a developer's shell might carry, which would change what the emulator does. */
 const CLEAN_ENV = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('EMULATOR_')));

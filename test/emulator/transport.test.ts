@@ -34,15 +34,6 @@ describe('Square transport conventions', () => {
       ]);
     }
   });
-
-  it('echoes the Square-Version the caller sent, and the spec version otherwise', async () => {
-    const withVersion = await fetch(`${square.url}/v2/locations`, {
-      headers: { authorization: 'Bearer v', 'square-version': '2026-09-16' },
-    });
-    expect(withVersion.headers.get('square-version')).toBe('2026-09-16');
-    const without = await square.raw('GET', '/v2/locations');
-    expect(without.headers.get('square-version')).toBe('2025-08-20');
-  });
 });
 
 describe('control plane', () => {

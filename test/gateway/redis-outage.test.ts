@@ -108,11 +108,11 @@ describe.skipIf(!REDIS_SERVER)('a Redis that stops answering', () => {
     }
     loaded = false;
     await Promise.all(clients);
+    // Whole answers: a field still waiting on Redis at the deadline would have failed instead. Each use pays one
+    // command timeout (1 s) at most before its breaker opens: the cache's lookup, then the budget's.
     expect(answers.filter((a) => a.givenName !== 'Frozen' || a.errors)).toEqual([]);
     const slowest = Math.max(...answers.map((a) => a.ms));
     console.log(`redis frozen: ${answers.length} answers, slowest ${Math.round(slowest)} ms (deadline ${DEADLINE_MS} ms)`);
-    // Each use pays one command timeout (1 s) at most before its breaker opens: the cache's lookup, then the budget's.
-    expect(slowest).toBeLessThan(5_000);
 
     // Back on Redis: a read spends the shared budget and fills the shared cache again.
     await redis.client.flushall();
@@ -143,7 +143,7 @@ describe.skipIf(!REDIS_SERVER)('a Redis that stops answering', () => {
   const idsUntil = async (subscription: SseSubscription, ids: string[]) => {
     const received: string[] = [];
     while (!ids.every((id) => received.includes(id))) {
-      const message = await subscription.next(10_000);
+      const message = await subscription.next();
       if (message.errors?.[0]?.extensions?.code === 'LIVE_UPDATES_GAP') continue;
       expect(message.errors).toBeUndefined();
       received.push(subscription.lastEventId!);
@@ -166,7 +166,7 @@ describe.skipIf(!REDIS_SERVER)('a Redis that stops answering', () => {
       expect(duringOutage.length).toBeGreaterThanOrEqual(2);
       onAHeard = await idsUntil(onA, duringOutage);
       // B's connection to Redis hangs: it cannot hear of A's events, and says so.
-      const gap = await onB.next(10_000);
+      const gap = await onB.next();
       expect(gap.data).toBeNull();
       expect(gap.errors?.[0]?.extensions?.code).toBe('LIVE_UPDATES_GAP');
       expect(onB.lastEventId).toBeUndefined();

@@ -33,6 +33,9 @@ describe('what one operation may ask for', () => {
       [EXAMPLE_QUERY, { customerId: merchant.customers[0]!.id }],
       [print(graphql(`query LimitsFullPage { customers(first: 50) { edges { node { id cards { id last4 } giftCards { gan balanceMoney { formatted } }
          orders(first: 5) { edges { node { id totalMoney { formatted } payments { id status cardDetails { card { last4 } } } } } } } } } }`))],
+      // An order's payments are its tenders, counted at two: 20 customers' 50 orders with their payments run.
+      [print(graphql(`query LimitsOrdersPayments { customers(first: 20) { edges { node { id cards { id last4 } giftCards { gan balanceMoney { formatted } }
+         orders(first: 50) { edges { node { id totalMoney { formatted } payments { id status createdAt cardDetails { card { last4 } } } } } } } } } }`))],
       [getIntrospectionQuery()],
     ] as const) {
       const result = await stack.gql(query, variables);
@@ -47,6 +50,12 @@ describe('what one operation may ask for', () => {
     expect(error.extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', measure: 'complexity', limit: QUERY_LIMITS.complexity });
     expect(error.extensions!.value).toBeGreaterThan(1_000_000);
     expect(error.message).toMatch(new RegExp(`costs \\d+; the gateway allows at most ${QUERY_LIMITS.complexity}\\.`));
+  });
+
+  it('refuses 100 customers’ 100 orders’ payments, counted at two an order', async () => {
+    const error = await refused(graphql(`query LimitsOrdersPaymentsMultiplied { customers(first: 100) { edges { node { orders(first: 100) { edges { node { payments { id } } } } } } } }`));
+    expect(error.extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', measure: 'complexity' });
+    expect(error.extensions!.value).toBeGreaterThan(1_000_000);
   });
 
   it('counts aliases as the selections they are', async () => {

@@ -227,7 +227,7 @@ describe('a cache of Square reads, invalidated by Square’s webhooks', () => {
       await stack.clearCalls();
       await square.payments.complete({ paymentId: payment!.id! });
       for (const subscriber of subscribers) {
-        const message = await subscriber.next(10_000);
+        const message = await subscriber.next();
         expect(message.data).toEqual({ paymentUpdated: { squareId: payment!.id, status: 'COMPLETED' } });
       }
       expect(countCalls(await stack.calls()).GetPayment).toBe(1);

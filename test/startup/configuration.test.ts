@@ -81,6 +81,72 @@ describe('the gateway configuration', () => {
   });
 });
 
+describe('connecting sellers (Square OAuth)', () => {
+  const VAULT_KEYS = `k1:${Buffer.alloc(32, 7).toString('base64')}`;
+  const APP = { ...WITH_KEYS, SQUARE_APPLICATION_ID: 'sq0idp-app', VAULT_KEYS, OAUTH_REDIRECT_URL: 'https://gw.example.com/oauth/square/callback' };
+
+  it('takes a confidential client with its secret, or a public one with PKCE, and the permissions asked', () => {
+    expect(gatewayConfig({ ...APP, SQUARE_APPLICATION_SECRET: 'sq0csp-secret' })).toMatchObject({
+      squareApplicationId: 'sq0idp-app',
+      squareApplicationSecret: 'sq0csp-secret',
+      oauthRedirectUrl: 'https://gw.example.com/oauth/square/callback',
+      oauthScopes: undefined,
+      oauthPkce: false,
+    });
+    expect(gatewayConfig({ ...APP, OAUTH_PKCE: 'true', OAUTH_SCOPES: 'MERCHANT_PROFILE_READ, ORDERS_READ ORDERS_READ' })).toMatchObject({
+      squareApplicationSecret: undefined,
+      oauthScopes: ['MERCHANT_PROFILE_READ', 'ORDERS_READ'],
+      oauthPkce: true,
+    });
+  });
+
+  it('refuses an application without the keys to seal its sellers\' tokens, its callback URL, or a way to prove itself', () => {
+    const { VAULT_KEYS: _keys, OAUTH_REDIRECT_URL: _url, ...bare } = APP;
+    expect(problems(() => gatewayConfig(bare))).toEqual([
+      expect.stringMatching(/^SQUARE_APPLICATION_ID is set without VAULT_KEYS: connected sellers' tokens are stored encrypted with them/),
+      'SQUARE_APPLICATION_ID is set without OAUTH_REDIRECT_URL: set the callback URL exactly as registered for the application at Square.',
+      'SQUARE_APPLICATION_ID is set without SQUARE_APPLICATION_SECRET: set the secret, or OAUTH_PKCE=true for a public client.',
+    ]);
+    expect(problems(() => gatewayConfig({ ...APP, SQUARE_APPLICATION_SECRET: 'sq0csp-secret', OAUTH_PKCE: 'true' }))).toEqual([
+      'OAUTH_PKCE=true is for a public client, which has no secret: unset SQUARE_APPLICATION_SECRET, or OAUTH_PKCE.',
+    ]);
+    expect(problems(() => gatewayConfig({ ...WITH_KEYS, SQUARE_APPLICATION_SECRET: 'sq0csp-secret', OAUTH_SCOPES: 'ORDERS_READ' }))).toEqual([
+      'SQUARE_APPLICATION_SECRET, OAUTH_SCOPES are set without SQUARE_APPLICATION_ID: set the application sellers connect to.',
+    ]);
+  });
+
+  it('checks the callback URL and the permissions, never repeating the secret', () => {
+    expect(
+      problems(() =>
+        gatewayConfig({ ...APP, SQUARE_APPLICATION_SECRET: 'sq0csp-secret', OAUTH_REDIRECT_URL: 'https://gw.example.com/callback', OAUTH_SCOPES: 'orders_read,ORDERS_READ' }),
+      ),
+    ).toEqual([
+      'OAUTH_REDIRECT_URL must end in /oauth/square/callback, where the gateway completes a connection, got "https://gw.example.com/callback"',
+      'OAUTH_SCOPES must list Square permissions such as CUSTOMERS_READ,ORDERS_READ, got "orders_read"',
+    ]);
+    expect(problems(() => gatewayConfig({ SQUARE_APPLICATION_SECRET: 'sq0csp-secret' })).join('\n')).not.toContain('sq0csp-secret');
+  });
+
+  it("serves Square's environment for an application of its own, with no token: only the demo has no application", () => {
+    const { SQUARE_ACCESS_TOKEN: _token, ...tokenless } = { ...APP, SQUARE_APPLICATION_SECRET: 'sq0csp-secret' };
+    expect(gatewayConfig(tokenless)).toMatchObject({ squareBaseUrl: 'https://connect.squareupsandbox.com', squareToken: undefined, logFormat: 'json' });
+    // Partner keys decide who acts for which connected seller: without keys anyone would act for all of them.
+    const { GATEWAY_API_KEYS: _keys, ...keyless } = tokenless;
+    expect(problems(() => gatewayConfig(keyless))).toEqual([expect.stringMatching(/^SQUARE_APPLICATION_ID is set without gateway API keys: anyone could then act for every connected seller/)]);
+    expect(gatewayConfig({ ...tokenless, SQUARE_ENVIRONMENT: 'production' }).squareBaseUrl).toBe('https://connect.squareup.com');
+    // The demo connects sellers to the emulator's demo application; PKCE and the permissions apply to it.
+    expect(gatewayConfig({ OAUTH_PKCE: 'true', OAUTH_SCOPES: 'ORDERS_READ' })).toMatchObject({
+      squareBaseUrl: undefined,
+      squareApplicationId: undefined,
+      oauthPkce: true,
+      oauthScopes: ['ORDERS_READ'],
+    });
+    expect(problems(() => gatewayConfig({ SQUARE_APPLICATION_SECRET: 'sq0csp-secret' }))).toEqual([
+      'SQUARE_APPLICATION_SECRET is set without SQUARE_APPLICATION_ID: set the application sellers connect to.',
+    ]);
+  });
+});
+
 describe('the emulator configuration', () => {
   it('reports every bad variable at once, and the rate rules after them', () => {
     expect(problems(() => emulatorConfig({ EMULATOR_PORT: '-1', EMULATOR_SEED: 'no', EMULATOR_WEBHOOK_URL: 'ftp://x' }))).toEqual([

@@ -35,11 +35,11 @@ describe('npm run keys:create', () => {
     expect(ring.find(keyOf(stdout))).toMatchObject({ name: 'web-frontend', scopes: new Set(['CUSTOMERS_READ', 'PAYMENTS_READ']), trustedDocumentsOnly: false });
   });
 
-  it('adds a key with companions, trusted documents only and a budget to a keys file, keeping the keys there', async () => {
+  it('adds a key with companions, trusted documents only, a budget and sellers to a keys file, keeping the keys there', async () => {
     const path = join(dir, 'keys.json');
     const existing = generateKey('existing', ['ORDERS_READ']);
     writeFileSync(path, JSON.stringify({ defaultBudget: { costPerSecond: 5, burst: 10 }, keys: [existing.entry] }));
-    const { code, stdout, stderr } = await keysCreate(['partner', '--scopes', 'PAYMENTS_WRITE,ORDERS_READ', '--with-reads', '--trusted-documents-only', '--budget', '2000/50000'], {
+    const { code, stdout, stderr } = await keysCreate(['partner', '--scopes', 'PAYMENTS_WRITE,ORDERS_READ', '--with-reads', '--trusted-documents-only', '--budget', '2000/50000', '--sellers', 'MLSELLERA, MLSELLERB'], {
       GATEWAY_API_KEYS_FILE: path,
     });
     expect(code, stderr).toBe(0);
@@ -51,8 +51,32 @@ describe('npm run keys:create', () => {
       scopes: new Set(['PAYMENTS_READ', 'PAYMENTS_WRITE', 'ORDERS_READ']),
       trustedDocumentsOnly: true,
       budget: { costPerSecond: 2000, burst: 50000 },
+      sellers: new Set(['MLSELLERA', 'MLSELLERB']),
     });
     expect(JSON.parse(readFileSync(path, 'utf8')).defaultBudget).toEqual({ costPerSecond: 5, burst: 10 });
+  });
+
+  it('makes a partner key for every connected seller, and refuses a seller that is no merchant id', async () => {
+    const { code, stdout } = await keysCreate(['partner-all', '--scopes', 'CUSTOMERS_READ', '--sellers', '*']);
+    expect(code).toBe(0);
+    const ring = ApiKeyRing.parse(stdout.match(/Keys file entry: (.*)/)![1]!, 'printed');
+    expect(ring.find(keyOf(stdout))).toMatchObject({ name: 'partner-all', sellers: '*' });
+    const refused = await keysCreate(['x', '--scopes', 'ORDERS_READ', '--sellers', 'ML A']);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain("--sellers takes '*' or Square merchant ids");
+  });
+
+  it('makes a documents key on request, shown once and kept as a hash, that registers documents for this key only', async () => {
+    const path = join(dir, 'documents.json');
+    const { code, stdout, stderr } = await keysCreate(['publisher', '--scopes', 'CUSTOMERS_READ', '--trusted-documents-only', '--documents-key', '--file', path]);
+    expect(code, stderr).toBe(0);
+    const documentsKey = stdout.match(/Documents key .*shown only now\): (gd_\S+)/)![1]!;
+    const file = readFileSync(path, 'utf8');
+    expect(file).not.toContain(documentsKey);
+    const ring = ApiKeyRing.parse(file, path);
+    expect(ring.findByDocumentsKey(documentsKey)).toEqual(ring.find(keyOf(stdout)));
+    expect(ring.findByDocumentsKey(keyOf(stdout))).toBeUndefined();
+    expect(ring.find(documentsKey)).toBeUndefined();
   });
 
   // Seven runs of the CLI, each loading every Square API's module to know its scopes: about 7 s each on a busy 2-core machine.

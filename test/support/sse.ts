@@ -1,10 +1,11 @@
 import type { GraphQLResult } from './gateway.js';
+import { WAIT } from './waiting.js';
 
 /** A GraphQL subscription read over server-sent events, as a browser's EventSource would. */
 export interface SseSubscription<T = any> {
   status: number;
-  /** The next `event: next` message; rejects after `timeoutMs` without one, or when the stream ended first. */
-  next(timeoutMs?: number): Promise<GraphQLResult<T>>;
+  /** The next `event: next` message; rejects when the stream ends first, or after WAIT's timeout without one. */
+  next(): Promise<GraphQLResult<T>>;
   /** Waits `ms` and returns every message that arrived meanwhile (unread ones included): for "nothing came" checks. */
   drain(ms: number): Promise<Array<GraphQLResult<T>>>;
   /** The SSE `id:` of the message next() returned last (what EventSource would send back as Last-Event-ID). */
@@ -90,12 +91,12 @@ export async function subscribeSse<T = any>(
     get lastEventId() {
       return lastEventId;
     },
-    async next(timeoutMs = 5_000) {
-      const deadline = Date.now() + timeoutMs;
+    async next() {
+      const deadline = Date.now() + WAIT.timeout;
       while (queue.length === 0) {
         if (completed) throw new Error('the subscription ended without another message');
         const left = deadline - Date.now();
-        if (left <= 0) throw new Error(`no subscription message within ${timeoutMs} ms`);
+        if (left <= 0) throw new Error(`no subscription message within ${WAIT.timeout} ms`);
         await new Promise<void>((resolve) => {
           const timer = setTimeout(resolve, left);
           waiting.push(() => {

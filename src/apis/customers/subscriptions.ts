@@ -4,6 +4,9 @@ import { squareIdFrom } from '../../schema/ids.js';
 import { deliver, liveObjects } from '../../schema/subscriptions.js';
 import { CustomerRef } from './refs.js';
 
+/** The Square events that change a customer profile: its live update's, and its outbound webhook topic's (src/outbound/topics.ts). */
+export const CUSTOMER_EVENTS: ReadonlySet<string> = new Set(['customer.created', 'customer.updated']);
+
 builder.subscriptionFields((t) => ({
   customerUpdated: t.field({
     authScopes: { CUSTOMERS_READ: true },
@@ -20,7 +23,7 @@ builder.subscriptionFields((t) => ({
       const survivor = await ctx.lineage.mergedInto([...watched][0]!);
       if (survivor) watched.add(survivor);
       return liveObjects<Square.Customer>(ctx, {
-        types: new Set(['customer.created', 'customer.updated']),
+        types: CUSTOMER_EVENTS,
         wanted: (event) => {
           if (watched.has(event.objectId)) return true;
           if (!event.mergedFrom?.some((id) => watched.has(id))) return false;

@@ -28,6 +28,9 @@ builder.objectType(InventoryCountRef, {
   }),
 });
 
+/** The Square events that change a inventory count: its live update's, and its outbound webhook topic's (src/outbound/topics.ts). */
+export const INVENTORY_COUNT_EVENTS: ReadonlySet<string> = new Set(['inventory.count.updated']);
+
 builder.subscriptionFields((t) => ({
   inventoryCountUpdated: t.field({
     authScopes: { INVENTORY_READ: true },
@@ -43,7 +46,7 @@ builder.subscriptionFields((t) => ({
       const locationId = squareIdFrom(String(args.locationId), 'Location', 'locationId');
       const variationId = String(args.catalogItemVariationId);
       return liveObjects<Square.InventoryCount[]>(ctx, {
-        types: new Set(['inventory.count.updated']),
+        types: INVENTORY_COUNT_EVENTS,
         wanted: (event) => event.counted?.some((c) => c.variationId === variationId && c.locationId === locationId) ?? false,
         load: (c) => c.loaders.inventoryAt(variationId, locationId),
       });

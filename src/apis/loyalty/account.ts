@@ -79,6 +79,9 @@ builder.queryFields((t) => ({
   }),
 }));
 
+/** The Square events that change a loyalty account: its live update's, and its outbound webhook topic's (src/outbound/topics.ts). */
+export const LOYALTY_ACCOUNT_EVENTS: ReadonlySet<string> = new Set(['loyalty.account.created', 'loyalty.account.updated']);
+
 builder.subscriptionFields((t) => ({
   loyaltyAccountUpdated: t.field({
     authScopes: { LOYALTY_READ: true },
@@ -90,7 +93,7 @@ builder.subscriptionFields((t) => ({
     subscribe: async (_root, args, ctx) => {
       const customers = await customerIds(ctx, args.customerId);
       return liveObjects<Square.LoyaltyAccount>(ctx, {
-        types: new Set(['loyalty.account.created', 'loyalty.account.updated']),
+        types: LOYALTY_ACCOUNT_EVENTS,
         load: (c, event) => c.loaders.loyaltyAccount.load(event.objectId),
         matches: (a) => !customers || customers.has(a.customerId),
       });

@@ -1,4 +1,4 @@
-import { GraphQLError } from 'graphql';
+import { GraphQLError, type GraphQLResolveInfo } from 'graphql';
 import type { Square } from 'square';
 import type { GatewayContext } from '../../context/gateway-context.js';
 import { builder } from '../../schema/builder.js';
@@ -17,6 +17,7 @@ import { PaymentRef } from '../payments/refs.js';
 import { RefundRef } from '../refunds/refs.js';
 import { orderPaymentsFromTenders, paymentFromTender, tenderHeldSelection } from './tender-payments.js';
 import { writeFact, writtenType } from '../../schema/write-facts.js';
+import { SQUARE_CALL_COST } from '../../schema/query-cost.js';
 
 const optionalMoney = <T>(pick: (x: T) => Square.Money | undefined) => (x: T) => pick(x) ?? null;
 
@@ -316,6 +317,26 @@ async function orderCustomerId(ctx: GatewayContext, order: Square.Order): Promis
 
 const money = optionalMoney<Square.Order>;
 
+/**
+ * The payments the query limits count for each order's `payments`: one per tender, and an
+ * order is almost always paid by one or two (10, as for other lists, would refuse 20
+ * customers' 50 orders with their payments).
+ */
+const PAYMENTS_COUNTED_PER_ORDER = 2;
+
+/**
+ * An order's payments, from its tenders when they hold what is selected, else by GetPayment.
+ * An order paid by more tenders than counted costs more GetPayments than the request was
+ * measured at: they are added to its cost (and so charged to its API key) as they are made.
+ */
+async function orderPayments(order: Square.Order, ctx: GatewayContext, info: GraphQLResolveInfo): Promise<Square.Payment[]> {
+  const fromTenders = orderPaymentsFromTenders(order, info);
+  if (fromTenders) return fromTenders;
+  const uncounted = new Set((order.tenders ?? []).map((t) => t.paymentId ?? t.id).filter(Boolean)).size - PAYMENTS_COUNTED_PER_ORDER;
+  if (uncounted > 0) ctx.cost.requested += SQUARE_CALL_COST * uncounted;
+  return paymentsOfOrders(ctx, [order]);
+}
+
 builder.node(OrderRef, {
   ...writtenType('ORDERS_READ'),
   description: 'An order: what was sold, for how much, and how it was paid.',
@@ -402,12 +423,12 @@ builder.node(OrderRef, {
       resolve: (o) => o.tenders ?? [],
     }),
     payments: t.field({
-      extensions: { squareCalls: 'perItem' },
+      extensions: { squareCalls: 'perItem', countedItems: PAYMENTS_COUNTED_PER_ORDER },
       authScopes: { PAYMENTS_READ: true },
       type: [PaymentRef],
       nullable: true,
       description: 'The payments behind this order’s tenders, newest first.',
-      resolve: (o, _args, ctx, info) => orderPaymentsFromTenders(o, info) ?? paymentsOfOrders(ctx, [o]),
+      resolve: (o, _args, ctx, info) => orderPayments(o, ctx, info),
     }),
     refunds: t.field({
       extensions: { squareCalls: 'perItem' },

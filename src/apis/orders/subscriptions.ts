@@ -4,6 +4,9 @@ import { squareIdFrom } from '../../schema/ids.js';
 import { customerIds, deliver, liveObjects } from '../../schema/subscriptions.js';
 import { OrderRef } from './refs.js';
 
+/** The Square events that change a order: its live update's, and its outbound webhook topic's (src/outbound/topics.ts). */
+export const ORDER_EVENTS: ReadonlySet<string> = new Set(['order.created', 'order.updated', 'order.fulfillment.updated']);
+
 builder.subscriptionFields((t) => ({
   orderUpdated: t.field({
     authScopes: { ORDERS_READ: true },
@@ -20,7 +23,7 @@ builder.subscriptionFields((t) => ({
       const customers = await customerIds(ctx, args.customerId);
       const owners = (o: Square.Order) => [o.customerId, ...(o.tenders ?? []).map((tender) => tender.customerId)];
       return liveObjects<Square.Order>(ctx, {
-        types: new Set(['order.created', 'order.updated', 'order.fulfillment.updated']),
+        types: ORDER_EVENTS,
         load: (c, event) => c.loaders.order.load(event.objectId),
         matches: (o) => (!customers || owners(o).some((id) => customers.has(id))) && (!locationId || o.locationId === locationId),
       });

@@ -4,6 +4,9 @@ import { squareIdFrom } from '../../schema/ids.js';
 import { customerIds, deliver, liveObjects } from '../../schema/subscriptions.js';
 import { PaymentRef } from './refs.js';
 
+/** The Square events that change a payment: its live update's, and its outbound webhook topic's (src/outbound/topics.ts). */
+export const PAYMENT_EVENTS: ReadonlySet<string> = new Set(['payment.created', 'payment.updated']);
+
 builder.subscriptionFields((t) => ({
   paymentUpdated: t.field({
     authScopes: { PAYMENTS_READ: true },
@@ -18,7 +21,7 @@ builder.subscriptionFields((t) => ({
       const locationId = args.locationId ? squareIdFrom(String(args.locationId), 'Location', 'locationId') : undefined;
       const customers = await customerIds(ctx, args.customerId);
       return liveObjects<Square.Payment>(ctx, {
-        types: new Set(['payment.created', 'payment.updated']),
+        types: PAYMENT_EVENTS,
         load: (c, event) => c.loaders.payment.load(event.objectId),
         matches: (p) => (!customers || customers.has(p.customerId)) && (!locationId || p.locationId === locationId),
       });

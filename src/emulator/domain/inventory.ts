@@ -46,13 +46,22 @@ export function inStock(ctx: EmulatorContext, merchantId: string, objectId: stri
 }
 
 /**
- * Where an adjustment happens: as transfers between locations are not emulated, its
- * `from_location_id` and `to_location_id` must agree when both are given.
+ * Where an adjustment takes its quantity from and puts it: a location named on one side only is both. Moves
+ * between two locations are emulated as Square's transfers were, keeping their state; a move that changes
+ * both location and state is not.
  */
-function adjustmentLocation(adjustment: Omit<Adjustment, 'id' | 'created_at'>): string | undefined {
-  const { from_location_id: from, to_location_id: to } = adjustment;
-  if (from && to && from !== to) return undefined;
-  return from ?? to ?? undefined;
+function adjustmentPlaces(adjustment: Omit<Adjustment, 'id' | 'created_at'>): { from: string; to: string } | undefined {
+  const from = adjustment.from_location_id ?? adjustment.to_location_id;
+  const to = adjustment.to_location_id ?? adjustment.from_location_id;
+  return from && to ? { from, to } : undefined;
+}
+
+/** What a change does, in the emulator's own terms: a count, an adjustment within one location, or a transfer between two. */
+export type ChangeKind = 'PHYSICAL_COUNT' | 'ADJUSTMENT' | 'TRANSFER';
+
+export function kindOf(change: Change): ChangeKind {
+  if (!change.adjustment) return 'PHYSICAL_COUNT';
+  return change.adjustment.from_location_id === change.adjustment.to_location_id ? 'ADJUSTMENT' : 'TRANSFER';
 }
 
 /** What a change must name, though the SDK's schema has every field optional (they are read-only in responses too). */
@@ -61,29 +70,36 @@ const REQUIRED = {
   ADJUSTMENT: ['catalog_object_id', 'from_state', 'to_state', 'quantity', 'occurred_at'],
 } as const;
 
+function requireLocation(ctx: EmulatorContext, merchantId: string, locationId: string, field: string) {
+  if (!ctx.stores.locations.get(merchantId, locationId)) throw errors.notFound(`Location ${locationId} not found.`, field);
+}
+
 function validate(ctx: EmulatorContext, merchantId: string, change: ChangeInput, path: string) {
-  const detail =
-    change.type === 'PHYSICAL_COUNT'
-      ? change.physical_count
-      : { ...change.adjustment, location_id: adjustmentLocation(change.adjustment) ?? change.adjustment.from_location_id };
+  const detail = change.type === 'PHYSICAL_COUNT' ? change.physical_count : change.adjustment;
   const at = `${path}.${change.type === 'PHYSICAL_COUNT' ? 'physical_count' : 'adjustment'}`;
   for (const name of REQUIRED[change.type]) if (detail[name as keyof typeof detail] == null) throw errors.missing(`${at}.${name}`);
-  if (change.type === 'ADJUSTMENT' && detail.location_id == null) throw errors.missing(`${at}.from_location_id`);
+  const places = change.type === 'ADJUSTMENT' ? adjustmentPlaces(change.adjustment) : undefined;
+  if (change.type === 'ADJUSTMENT' && !places) throw errors.missing(`${at}.from_location_id`);
   if (Number.isNaN(Date.parse(detail.occurred_at!))) throw errors.invalidValue(`${at}.occurred_at`, 'occurred_at is an RFC 3339 timestamp.');
   const object = liveObject(ctx, merchantId, detail.catalog_object_id!);
   if (!object) throw errors.notFound(`Catalog object ${detail.catalog_object_id} not found.`, `${at}.catalog_object_id`);
   if (object.type !== 'ITEM_VARIATION')
     throw errors.invalidValue(`${at}.catalog_object_id`, `Only item variations have inventory; ${object.id} is a ${object.type}.`);
-  if (!ctx.stores.locations.get(merchantId, detail.location_id!))
-    throw errors.notFound(`Location ${detail.location_id} not found.`, `${at}.location_id`);
+  if (change.type === 'PHYSICAL_COUNT') requireLocation(ctx, merchantId, change.physical_count.location_id!, `${at}.location_id`);
+  else {
+    requireLocation(ctx, merchantId, places!.from, `${at}.${change.adjustment.from_location_id ? 'from' : 'to'}_location_id`);
+    requireLocation(ctx, merchantId, places!.to, `${at}.${change.adjustment.to_location_id ? 'to' : 'from'}_location_id`);
+  }
   const quantity = parseQuantity(detail.quantity!);
   if (quantity === undefined || quantity < 0n)
     throw errors.invalidValue(`${at}.quantity`, `Invalid quantity ${detail.quantity}: a non-negative decimal with at most 5 places.`);
   if (change.type === 'ADJUSTMENT') {
     const { from_state: from, to_state: to } = change.adjustment;
-    if (from === to) throw errors.invalidValue(`${at}.to_state`, 'An adjustment moves stock between two different states.');
-    if (!adjustmentLocation(change.adjustment))
-      throw errors.invalidValue(`${at}.to_location_id`, 'Transfers between locations are not emulated; from_location_id and to_location_id must agree.');
+    const moves = places!.from !== places!.to;
+    if (!moves && from === to) throw errors.invalidValue(`${at}.to_state`, 'An adjustment moves stock to another state or another location.');
+    if (moves && from !== to)
+      throw errors.invalidValue(`${at}.to_state`, 'Moves between locations are emulated in one state: from_state and to_state must agree.');
+    if (moves && UNCOUNTED.includes(from!)) throw errors.invalidValue(`${at}.from_state`, `Stock in ${from} is not kept at a location, so it cannot move between two.`);
   } else if (UNCOUNTED.includes(change.physical_count.state!)) {
     throw errors.invalidValue(`${at}.state`, `A physical count cannot be taken of ${change.physical_count.state}.`);
   }
@@ -121,17 +137,17 @@ function applyChanges(ctx: EmulatorContext, merchantId: string, inputs: ChangeIn
       move(count.catalog_object_id!, count.location_id!, count.state!, () => quantity);
       return { type: 'PHYSICAL_COUNT', physical_count: count };
     }
-    const locationId = adjustmentLocation(input.adjustment)!;
+    const { from, to } = adjustmentPlaces(input.adjustment)!;
     const adjustment: Adjustment = {
       ...input.adjustment,
       id,
-      from_location_id: locationId,
-      to_location_id: locationId,
+      from_location_id: from,
+      to_location_id: to,
       catalog_object_type: 'ITEM_VARIATION',
       created_at: at,
     };
-    move(adjustment.catalog_object_id!, locationId, adjustment.from_state!, (q) => q - quantity);
-    move(adjustment.catalog_object_id!, locationId, adjustment.to_state!, (q) => q + quantity);
+    move(adjustment.catalog_object_id!, from, adjustment.from_state!, (q) => q - quantity);
+    move(adjustment.catalog_object_id!, to, adjustment.to_state!, (q) => q + quantity);
     return { type: 'ADJUSTMENT', adjustment };
   });
   for (const change of changes) ctx.stores.inventoryChanges.insert(merchantId, (change.physical_count ?? change.adjustment)!.id!, change);
@@ -171,23 +187,24 @@ function findCounts(ctx: EmulatorContext, merchantId: string, filter: CountFilte
 }
 
 export interface ChangeFilter extends CountFilter {
-  types?: string[] | undefined;
+  kinds?: readonly ChangeKind[] | undefined;
   updated_before?: string | undefined;
 }
 
 function findChanges(ctx: EmulatorContext, merchantId: string, filter: ChangeFilter): Page<Change> {
   const { limit, cursor, ...query } = filter;
-  const types = query.types ?? ['PHYSICAL_COUNT', 'ADJUSTMENT'];
   const after = query.updated_after ? Date.parse(query.updated_after) : undefined;
   const before = query.updated_before ? Date.parse(query.updated_before) : undefined;
   const items = ctx.stores.inventoryChanges.all(merchantId).filter(({ doc }) => {
     const detail = (doc.physical_count ?? doc.adjustment)!;
     const states = doc.adjustment ? [doc.adjustment.from_state, doc.adjustment.to_state] : [doc.physical_count!.state];
+    // A transfer is in the history of both its locations.
+    const locations = doc.adjustment ? [doc.adjustment.from_location_id, doc.adjustment.to_location_id] : [doc.physical_count!.location_id];
     const created = Date.parse(detail.created_at!);
     return (
-      types.includes(doc.type!) &&
+      (!query.kinds || query.kinds.includes(kindOf(doc))) &&
       (!query.catalog_object_ids || query.catalog_object_ids.includes(detail.catalog_object_id!)) &&
-      (!query.location_ids || query.location_ids.includes(doc.physical_count?.location_id ?? doc.adjustment!.from_location_id!)) &&
+      (!query.location_ids || locations.some((l) => query.location_ids!.includes(l!))) &&
       (!query.states || states.some((s) => query.states!.includes(s!))) &&
       (after === undefined || created > after) &&
       (before === undefined || created < before)
@@ -237,10 +254,13 @@ export function retrieveChanges(ctx: EmulatorContext, merchantId: string, object
   return paged('changes', findChanges(ctx, merchantId, { ...byObject(ctx, merchantId, objectId, query), limit: CHANGES_PAGE }));
 }
 
-/** RetrieveInventoryAdjustment. */
-export function retrieveAdjustment(ctx: EmulatorContext, merchantId: string, id: string): Adjustment {
+/**
+ * RetrieveInventoryAdjustment, and RetrieveInventoryTransfer of the Square-Versions that had transfers: the
+ * adjustment with that id when it is of the kinds the version calls by that `name`.
+ */
+export function retrieveAdjustment(ctx: EmulatorContext, merchantId: string, id: string, kinds: readonly ChangeKind[], name = 'adjustment'): Adjustment {
   const found = ctx.stores.inventoryChanges.get(merchantId, id);
-  if (!found?.adjustment) throw errors.notFound(`Inventory adjustment ${id} not found.`, 'adjustment_id');
+  if (!found?.adjustment || !kinds.includes(kindOf(found))) throw errors.notFound(`Inventory ${name} ${id} not found.`, `${name}_id`);
   return found.adjustment;
 }
 

@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { EmulatorContext } from '../context.js';
 import { oauthAccess, requireScopes } from '../domain/oauth.js';
@@ -7,14 +7,12 @@ import { timestamp } from '../plumbing/clock.js';
 import { SquareApiError, errors, sendError } from '../plumbing/errors.js';
 import { faultError } from '../plumbing/faults.js';
 import { stringifyJson } from '../plumbing/json.js';
-import { ROUTE_SCOPES, squareApiRoutes } from '../routes/index.js';
-
-/** The version this emulator implements, echoed when a caller sends none. */
-export const SPEC_VERSION = '2025-08-20';
+import { isBefore, squareVersion } from '../plumbing/square-version.js';
+import { RETIRED_ROUTES, ROUTE_SCOPES, squareApiRoutes } from '../routes/index.js';
 
 /**
  * Square's API, mounted under `/v2` as one encapsulated plugin: authentication, throttling,
- * latency, injected faults, the Square-Version header and the request log apply to its calls
+ * latency, injected faults, Square-Version and the request log apply to its calls
  * alone, never to the emulator's own `/_emulator` control plane.
  */
 export function squareApi(ctx: EmulatorContext, options: { latencyMs: number }) {
@@ -22,6 +20,11 @@ export function squareApi(ctx: EmulatorContext, options: { latencyMs: number }) 
     const pathOf = (url: string) => url.split('?')[0]!;
 
     app.addHook('onRequest', async (request, reply) => {
+      const refused = readSquareVersion(request, reply);
+      if (refused) return refused;
+      // An endpoint a later version retired is not there at all: no permission is asked to say so.
+      const retiredIn = RETIRED_ROUTES[`${request.method} ${request.routeOptions.url}`];
+      if (retiredIn && !isBefore(request.squareVersion.release, retiredIn)) return sendError(reply, errors.noSuchEndpoint(request.method, request.url));
       const token = bearerToken(request.headers.authorization);
       if (token) {
         // An OAuth access token acts for its seller within its permissions; any other token is a merchant with them all.
@@ -49,7 +52,7 @@ export function squareApi(ctx: EmulatorContext, options: { latencyMs: number }) 
     });
 
     app.addHook('onSend', async (request, reply, payload) => {
-      reply.header('Square-Version', request.headers['square-version'] ?? SPEC_VERSION);
+      echoSquareVersion(request, reply);
       if (reply.statusCode >= 400 || !request.merchant) return payload;
       const fault = ctx.faults.take(request.method, pathOf(request.url), request.merchant.id, 'after_commit');
       if (fault?.after_commit === 'drop') {
@@ -71,6 +74,25 @@ export function squareApi(ctx: EmulatorContext, options: { latencyMs: number }) 
   };
 }
 
+/**
+ * Reads the call's Square-Version (plumbing/square-version.ts) before anything else: a version the emulator
+ * does not answer in is refused, and the refusal is what the caller gets.
+ */
+export function readSquareVersion(request: FastifyRequest, reply: FastifyReply): FastifyReply | undefined {
+  try {
+    request.squareVersion = squareVersion(request.headers['square-version']);
+    return undefined;
+  } catch (error) {
+    if (error instanceof SquareApiError) return sendError(reply, error);
+    throw error;
+  }
+}
+
+/** Square's answers carry the version they were made in; a refused version has none to name. */
+export function echoSquareVersion(request: FastifyRequest, reply: FastifyReply): void {
+  if (request.squareVersion) reply.header('Square-Version', request.squareVersion.asked);
+}
+
 /** Adds every call answered in `app`'s scope to the request log that `GET /_emulator/requests` shows. */
 export function logRequests(app: FastifyInstance, ctx: EmulatorContext): void {
   app.addHook('onResponse', async (request, reply) => {
@@ -81,6 +103,7 @@ export function logRequests(app: FastifyInstance, ctx: EmulatorContext): void {
       query,
       status: reply.statusCode,
       merchant_id: request.merchant?.id ?? null,
+      square_version: request.squareVersion?.asked ?? null,
       at: timestamp(),
     });
   });

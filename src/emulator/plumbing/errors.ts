@@ -33,6 +33,25 @@ export class SquareApiError extends Error {
     return this.options.recorded === true;
   }
 
+  /**
+   * The same errors with each `field`, and its mention in `detail`, as `name` gives it: a request's fields
+   * as an older Square-Version names them. Two errors that become one (two fields that were one) are sent once.
+   */
+  renamed(name: (field: string) => string): SquareApiError {
+    const seen = new Set<string>();
+    const renamed = this.errors.flatMap((error) => {
+      if (error.field == null) return [error];
+      const field = name(error.field);
+      const detail = error.detail?.replaceAll(error.field, field);
+      const next = { ...error, field, ...(detail === undefined ? {} : { detail }) };
+      const key = JSON.stringify(next);
+      if (seen.has(key)) return [];
+      seen.add(key);
+      return [next];
+    });
+    return new SquareApiError(this.status, renamed, this.options);
+  }
+
   toBody(): Record<string, unknown> {
     return { errors: this.errors, ...this.options.body };
   }

@@ -6,8 +6,12 @@ import { isInteger, parse, stringify } from 'lossless-json';
  * bigint and written back as digits; every other number stays a number.
  */
 
-/** Only a run this long of digits can be an integer past 2^53 (16 digits); shorter texts take JSON.parse. */
-const LONG_DIGITS = /\d{16}/;
+/**
+ * Only a run this long of digits, as a value (after `:`, `[` or `,`), can be an integer past
+ * 2^53 (16 digits); other texts take JSON.parse, those holding a gift card's GAN (16 digits
+ * in a string) included.
+ */
+const LONG_DIGITS = /[[:,]\s*-?\d{16}/;
 
 function parseNumber(text: string): number | bigint {
   const value = Number(text);

@@ -4,6 +4,8 @@ export interface LoggedRequest {
   query: string;
   status: number;
   merchant_id: string | null;
+  /** The Square-Version it asked for (the SDK's when it named none); null when the emulator refused the one it named. */
+  square_version: string | null;
   at: string;
 }
 

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { serialization } from 'square';
 import type { EmulatorContext } from '../context.js';
 import type { OAuthScope } from '../domain/oauth-scopes.js';
+import type { SquareVersion } from '../plumbing/square-version.js';
 
 /** Names of the SDK's response schemas, e.g. `GetCustomerResponse`. */
 export type ResponseSchemaName = {
@@ -24,11 +25,20 @@ export interface Endpoint {
 }
 
 /**
+ * An endpoint of an older Square-Version that a later one retired: calls at that version or after answer
+ * "No such endpoint" (http/square-api.ts). The SDK, of the later version, has no schema of its answer.
+ */
+export interface RetiredEndpoint {
+  retiredIn: SquareVersion;
+  scopes: readonly OAuthScope[];
+}
+
+/**
  * Every endpoint a route module registers, keyed as it registers them (without the `/v2` its plugin adds):
  * routes/index.ts builds the OAuth permission and answer schema tables from them, and
  * test/emulator/routes.test.ts fails when a module registers a route it does not list, or lists one it does not register.
  */
-export type Endpoints = Readonly<Record<RouteKey, Endpoint>>;
+export type Endpoints = Readonly<Record<RouteKey, Endpoint | RetiredEndpoint>>;
 
 /** One Square API's route module, as routes/index.ts mounts it. */
 export interface SquareApiRoutes {

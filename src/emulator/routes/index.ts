@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { EmulatorContext } from '../context.js';
 import type { OAuthScope } from '../domain/oauth-scopes.js';
 import { errors, sendError } from '../plumbing/errors.js';
+import type { SquareVersion } from '../plumbing/square-version.js';
 import { CARD_ENDPOINTS, registerCards } from './cards.js';
 import { CATALOG_ENDPOINTS, registerCatalog } from './catalog.js';
 import { CUSTOMER_ATTRIBUTE_DEFINITION_ENDPOINTS, registerCustomerAttributeDefinitions } from './customer-attribute-definitions.js';
@@ -81,7 +82,16 @@ export const ROUTE_SCOPES: Readonly<Record<string, readonly OAuthScope[]>> = Obj
 /** The SDK's schema of each endpoint's success answer, `/v2` and `/oauth2` alike, by method and full path pattern. */
 export const RESPONSE_SCHEMAS: ReadonlyArray<{ route: string; response: ResponseSchemaName }> = [
   ...SQUARE_APIS.flatMap(({ endpoints }) =>
-    Object.entries(endpoints).map(([route, { response }]) => ({ route: underPrefix(SQUARE_API_PREFIX, route), response })),
+    Object.entries(endpoints).flatMap(([route, endpoint]) =>
+      'response' in endpoint ? [{ route: underPrefix(SQUARE_API_PREFIX, route), response: endpoint.response }] : [],
+    ),
   ),
   ...Object.entries(OAUTH_RESPONSES).map(([route, response]) => ({ route: underPrefix(OAUTH_API_PREFIX, route), response })),
 ];
+
+/** The Square-Version that retired each `/v2` route an older version still has, keyed as ROUTE_SCOPES is. */
+export const RETIRED_ROUTES: Readonly<Record<string, SquareVersion>> = Object.fromEntries(
+  SQUARE_APIS.flatMap(({ endpoints }) =>
+    Object.entries(endpoints).flatMap(([route, endpoint]) => ('retiredIn' in endpoint ? [[underPrefix(SQUARE_API_PREFIX, route), endpoint.retiredIn]] : [])),
+  ),
+);

@@ -12,9 +12,12 @@ import {
   retrievePhysicalCount,
   type ChangeInput,
 } from '../domain/inventory.js';
-import { errors } from '../plumbing/errors.js';
+import { SquareApiError, errors } from '../plumbing/errors.js';
 import { parse, parseRequest, rulesUnder, querySchema, withoutNulls, type FieldRules } from '../plumbing/validation.js';
 import type { Endpoints } from './endpoints.js';
+import { INVENTORY_VERSIONS, transferOf, type InventoryShapes } from './inventory-versions.js';
+
+type Change = serialization.InventoryChange.Raw;
 
 /** Square takes at most 100 changes in one BatchChangeInventory. */
 const MAX_CHANGES = 100;
@@ -50,24 +53,6 @@ const RETRIEVE_RULES: FieldRules = { updated_after: { timestamp: true }, updated
 
 const byObjectSchema = querySchema<Omit<Square.GetInventoryRequest, 'catalogObjectId'>>()({ locationIds: z.string(), cursor: z.string() });
 
-/**
- * The 2025-08-20 spec's `adjustment.location_id`, which the SDK's newer schema no longer has, read as
- * the `from_location_id` it became (transfers between locations are not emulated, so `to` is the same).
- */
-function legacyLocation(body: unknown): unknown {
-  const changes = (body as { changes?: unknown } | null)?.changes;
-  if (!Array.isArray(changes)) return body;
-  return {
-    ...(body as object),
-    changes: changes.map((change: unknown) => {
-      const adjustment = (change as { adjustment?: Record<string, unknown> } | null)?.adjustment;
-      if (adjustment?.location_id == null) return change;
-      const { location_id: locationId, ...rest } = adjustment;
-      return { ...(change as object), adjustment: { from_location_id: locationId, ...rest } };
-    }),
-  };
-}
-
 function toChangeInput(input: serialization.InventoryChange.Raw, path: string): ChangeInput {
   if (input.type == null) throw errors.missing(`${path}.type`);
   if (input.type === 'PHYSICAL_COUNT') {
@@ -92,25 +77,39 @@ export const INVENTORY_ENDPOINTS: Endpoints = {
   'POST /inventory/changes/batch-retrieve': { response: 'BatchGetInventoryChangesResponse', scopes: ['INVENTORY_READ'] }, // BatchRetrieveInventoryChanges
   'POST /inventory/batch-retrieve-changes': { response: 'BatchGetInventoryChangesResponse', scopes: ['INVENTORY_READ'] }, // DeprecatedBatchRetrieveInventoryChanges (deprecated)
   'GET /inventory/adjustments/:adjustment_id': { response: 'GetInventoryAdjustmentResponse', scopes: ['INVENTORY_READ'] }, // RetrieveInventoryAdjustment
+  'GET /inventory/transfers/:transfer_id': { retiredIn: '2026-09-16', scopes: ['INVENTORY_READ'] }, // RetrieveInventoryTransfer
   'GET /inventory/physical-counts/:physical_count_id': { response: 'GetInventoryPhysicalCountResponse', scopes: ['INVENTORY_READ'] }, // RetrieveInventoryPhysicalCount
   'GET /inventory/:catalog_object_id': { response: 'GetInventoryCountResponse', scopes: ['INVENTORY_READ'] }, // RetrieveInventoryCount
   'GET /inventory/:catalog_object_id/changes': { response: 'GetInventoryChangesResponse', scopes: ['INVENTORY_READ'] }, // RetrieveInventoryChanges (deprecated)
 };
 
+/** The `changes` of an answer as the call's Square-Version has them. */
+function changesIn(answer: object, shapes: InventoryShapes): object {
+  const { changes } = answer as { changes?: Change[] };
+  return changes ? { ...answer, changes: changes.map((change) => shapes.change(change)) } : answer;
+}
+
 /**
- * Inventory API: physical counts and adjustments in batches, counts and the history of
- * changes by object, location and state. Transfers between locations are not emulated.
+ * Inventory API: physical counts, adjustments and moves between locations in batches, counts and the
+ * history of changes by object, location and state, in each Square-Version's shapes (inventory-versions.ts).
  */
 export function registerInventory(app: FastifyInstance, ctx: EmulatorContext): void {
   const batchChange = async (request: FastifyRequest, reply: FastifyReply) => {
     const merchantId = request.merchant.id;
-    const body = parseRequest(serialization.BatchChangeInventoryRequest, legacyLocation(request.body), BATCH_CHANGE_RULES);
-    if ((body.changes?.length ?? 0) > MAX_CHANGES)
-      throw errors.invalid('ARRAY_LENGTH_TOO_LONG', `A batch takes at most ${MAX_CHANGES} changes.`, 'changes');
-    const changes = (body.changes ?? []).map((c, i) => toChangeInput(c, `changes[${i}]`));
-    return ctx.idempotency.send(reply, { merchantId, endpoint: 'BatchChangeInventory', key: body.idempotency_key, request: body }, () =>
-      batchChangeInventory(ctx, merchantId, changes),
-    );
+    const shapes = INVENTORY_VERSIONS[request.squareVersion.release];
+    const { body: current, field } = shapes.batchChange(request.body);
+    try {
+      const body = parseRequest(serialization.BatchChangeInventoryRequest, current, BATCH_CHANGE_RULES);
+      if ((body.changes?.length ?? 0) > MAX_CHANGES)
+        throw errors.invalid('ARRAY_LENGTH_TOO_LONG', `A batch takes at most ${MAX_CHANGES} changes.`, 'changes');
+      const changes = (body.changes ?? []).map((c, i) => toChangeInput(c, `changes[${i}]`));
+      const answer = ctx.idempotency.answer({ merchantId, endpoint: 'BatchChangeInventory', key: body.idempotency_key, request: body }, () =>
+        batchChangeInventory(ctx, merchantId, changes),
+      );
+      return reply.code(answer.status).send(answer.status === 200 ? changesIn(answer.body as object, shapes) : answer.body);
+    } catch (error) {
+      throw error instanceof SquareApiError ? error.renamed(field) : error;
+    }
   };
   app.post('/inventory/changes/batch-create', batchChange);
   app.post('/inventory/batch-change', batchChange);
@@ -122,15 +121,24 @@ export function registerInventory(app: FastifyInstance, ctx: EmulatorContext): v
   app.post('/inventory/counts/batch-retrieve', batchCounts);
   app.post('/inventory/batch-retrieve-counts', batchCounts);
 
-  const batchChanges = async (request: { merchant: { id: string }; body: unknown }) => {
-    const body = parseRequest(serialization.BatchRetrieveInventoryChangesRequest, request.body, RETRIEVE_RULES);
-    return batchRetrieveChanges(ctx, request.merchant.id, withoutNulls(body));
+  const batchChanges = async (request: FastifyRequest) => {
+    const shapes = INVENTORY_VERSIONS[request.squareVersion.release];
+    const { body: current, kinds } = shapes.changesQuery(request.body);
+    const { types: _types, ...filter } = withoutNulls(parseRequest(serialization.BatchRetrieveInventoryChangesRequest, current, RETRIEVE_RULES));
+    return changesIn(batchRetrieveChanges(ctx, request.merchant.id, { ...filter, kinds }), shapes);
   };
   app.post('/inventory/changes/batch-retrieve', batchChanges);
   app.post('/inventory/batch-retrieve-changes', batchChanges);
 
-  app.get<{ Params: { adjustment_id: string } }>('/inventory/adjustments/:adjustment_id', async (request) => ({
-    adjustment: retrieveAdjustment(ctx, request.merchant.id, request.params.adjustment_id),
+  app.get<{ Params: { adjustment_id: string } }>('/inventory/adjustments/:adjustment_id', async (request) => {
+    const shapes = INVENTORY_VERSIONS[request.squareVersion.release];
+    const adjustment = retrieveAdjustment(ctx, request.merchant.id, request.params.adjustment_id, shapes.adjustmentKinds);
+    return { adjustment: (shapes.change({ type: 'ADJUSTMENT', adjustment }) as Change).adjustment };
+  });
+
+  // Only Square-Versions before 2026-09-16 reach it (http/square-api.ts: RetrieveInventoryTransfer retired then).
+  app.get<{ Params: { transfer_id: string } }>('/inventory/transfers/:transfer_id', async (request) => ({
+    transfer: transferOf(retrieveAdjustment(ctx, request.merchant.id, request.params.transfer_id, ['TRANSFER'], 'transfer')),
   }));
 
   app.get<{ Params: { physical_count_id: string } }>('/inventory/physical-counts/:physical_count_id', async (request) => ({
@@ -142,6 +150,6 @@ export function registerInventory(app: FastifyInstance, ctx: EmulatorContext): v
   );
 
   app.get<{ Params: { catalog_object_id: string } }>('/inventory/:catalog_object_id/changes', async (request) =>
-    retrieveChanges(ctx, request.merchant.id, request.params.catalog_object_id, byObjectQuery(request.query)),
+    changesIn(retrieveChanges(ctx, request.merchant.id, request.params.catalog_object_id, byObjectQuery(request.query)), INVENTORY_VERSIONS[request.squareVersion.release]),
   );
 }

@@ -450,7 +450,7 @@ describe('live gift card updates', () => {
     await live.gql(RedeemGiftCardDocument, { input: { giftCardId: card.id, locationId: location, amountMoney: usd(500), idempotencyKey: key() } });
     const seen: Array<{ state: string; balanceMoney: { amount: string } }> = [];
     while (!seen.some((c) => c.balanceMoney.amount === '1500')) {
-      const message = await subscription.next(10_000);
+      const message = await subscription.next();
       expect(message.errors).toBeUndefined();
       seen.push(message.data.giftCardUpdated);
     }
