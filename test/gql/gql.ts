@@ -166,6 +166,7 @@ type Documents = {
     "mutation PartnerOutboundCreate($input: WebhookSubscriptionCreateInput!) { webhookSubscriptionCreate(input: $input) { __typename\n  ... on WebhookSubscriptionCreateSuccess { result { subscription { id merchantId } } } ... on Error { message code } } }": typeof types.PartnerOutboundCreateDocument,
     "mutation PartnerOutboundDisable($input: WebhookSubscriptionUpdateInput!) { webhookSubscriptionUpdate(input: $input) { __typename\n  ... on WebhookSubscriptionUpdateSuccess { result { subscription { id enabled } } } ... on Error { message code } } }": typeof types.PartnerOutboundDisableDocument,
     "mutation PartnerOutboundDelete($input: WebhookSubscriptionDeleteInput!) { webhookSubscriptionDelete(input: $input) { __typename\n  ... on WebhookSubscriptionDeleteSuccess { subscription { id } } ... on NotFoundError { message code } } }": typeof types.PartnerOutboundDeleteDocument,
+    "mutation PartnerOutboundBulk($query: String!) { bulkOperationRunQuery(query: $query) { __typename\n  ... on BulkOperationRunQuerySuccess { bulkOperation { id } } ... on Error { message code } } }": typeof types.PartnerOutboundBulkDocument,
     "query PartnerOutboundList { webhookSubscriptions { id enabled disabledReason } }": typeof types.PartnerOutboundListDocument,
     "query PartnerOutboundDeliveries($id: ID!) { webhookDeliveries(subscriptionId: $id, first: 100) { edges { node { eventId objectId } } } }": typeof types.PartnerOutboundDeliveriesDocument,
     "query NodeCachedIds($customer: ID!) {\n  customer(id: $customer) {\n    id\n    cards { id }\n    giftCards { id }\n    orders(first: 1) { edges { node { id } } }\n    loyaltyAccount { id program { id } }\n  }\n  payments(first: 50) { edges { node { id refunds { id } } } }\n  locations { id }\n  catalogItems(first: 1) { edges { node { id } } }\n  customerGroups { id }\n  customerSegments { id }\n}": typeof types.NodeCachedIdsDocument,
@@ -365,6 +366,7 @@ const documents: Documents = {
     "mutation PartnerOutboundCreate($input: WebhookSubscriptionCreateInput!) { webhookSubscriptionCreate(input: $input) { __typename\n  ... on WebhookSubscriptionCreateSuccess { result { subscription { id merchantId } } } ... on Error { message code } } }": types.PartnerOutboundCreateDocument,
     "mutation PartnerOutboundDisable($input: WebhookSubscriptionUpdateInput!) { webhookSubscriptionUpdate(input: $input) { __typename\n  ... on WebhookSubscriptionUpdateSuccess { result { subscription { id enabled } } } ... on Error { message code } } }": types.PartnerOutboundDisableDocument,
     "mutation PartnerOutboundDelete($input: WebhookSubscriptionDeleteInput!) { webhookSubscriptionDelete(input: $input) { __typename\n  ... on WebhookSubscriptionDeleteSuccess { subscription { id } } ... on NotFoundError { message code } } }": types.PartnerOutboundDeleteDocument,
+    "mutation PartnerOutboundBulk($query: String!) { bulkOperationRunQuery(query: $query) { __typename\n  ... on BulkOperationRunQuerySuccess { bulkOperation { id } } ... on Error { message code } } }": types.PartnerOutboundBulkDocument,
     "query PartnerOutboundList { webhookSubscriptions { id enabled disabledReason } }": types.PartnerOutboundListDocument,
     "query PartnerOutboundDeliveries($id: ID!) { webhookDeliveries(subscriptionId: $id, first: 100) { edges { node { eventId objectId } } } }": types.PartnerOutboundDeliveriesDocument,
     "query NodeCachedIds($customer: ID!) {\n  customer(id: $customer) {\n    id\n    cards { id }\n    giftCards { id }\n    orders(first: 1) { edges { node { id } } }\n    loyaltyAccount { id program { id } }\n  }\n  payments(first: 50) { edges { node { id refunds { id } } } }\n  locations { id }\n  catalogItems(first: 1) { edges { node { id } } }\n  customerGroups { id }\n  customerSegments { id }\n}": types.NodeCachedIdsDocument,
@@ -1034,6 +1036,10 @@ export function graphql(source: "mutation PartnerOutboundDisable($input: Webhook
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "mutation PartnerOutboundDelete($input: WebhookSubscriptionDeleteInput!) { webhookSubscriptionDelete(input: $input) { __typename\n  ... on WebhookSubscriptionDeleteSuccess { subscription { id } } ... on NotFoundError { message code } } }"): (typeof documents)["mutation PartnerOutboundDelete($input: WebhookSubscriptionDeleteInput!) { webhookSubscriptionDelete(input: $input) { __typename\n  ... on WebhookSubscriptionDeleteSuccess { subscription { id } } ... on NotFoundError { message code } } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation PartnerOutboundBulk($query: String!) { bulkOperationRunQuery(query: $query) { __typename\n  ... on BulkOperationRunQuerySuccess { bulkOperation { id } } ... on Error { message code } } }"): (typeof documents)["mutation PartnerOutboundBulk($query: String!) { bulkOperationRunQuery(query: $query) { __typename\n  ... on BulkOperationRunQuerySuccess { bulkOperation { id } } ... on Error { message code } } }"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
