@@ -4,10 +4,10 @@ import importX from 'eslint-plugin-import-x';
 import tseslint from 'typescript-eslint';
 
 /** The gateway's side of `src`; the emulator (`src/emulator`) is the other, and neither imports the other. */
-const GATEWAY = ['./src/gateway', './src/context', './src/apis', './src/schema', './src/square', './src/store', './src/webhooks'];
+const GATEWAY = ['./src/gateway', './src/context', './src/apis', './src/schema', './src/square', './src/store', './src/webhooks', './src/bulk', './src/changes'];
 
 /** What the gateway's HTTP server (`src/gateway`) stands on: the schema (and its APIs), the request context, Square, the stores. */
-const BELOW_SERVER = ['./src/context', './src/apis', './src/schema', './src/square', './src/store', './src/webhooks', './src/redis'];
+const BELOW_SERVER = ['./src/context', './src/apis', './src/schema', './src/square', './src/store', './src/webhooks', './src/redis', './src/bulk', './src/changes'];
 
 export default tseslint.config(
   { ignores: ['node_modules/', 'dist/', 'data/', 'test/gql/'] },

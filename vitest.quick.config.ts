@@ -16,6 +16,7 @@ export default defineConfig({
       'test/apis/events.test.ts',
       'test/docs/**/*.test.ts',
       'test/startup/configuration.test.ts',
+      'test/bulk/secrets.test.ts',
       'test/vault/cipher.test.ts',
     ],
   },

@@ -1,4 +1,5 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { benchBulk } from './bulk.js';
 import { benchCache } from './cache.js';
 import { benchEmulator } from './emulator.js';
 import { benchFleet } from './fleet.js';
@@ -35,6 +36,7 @@ const BENCHES: Record<string, () => Promise<unknown>> = {
   outbound: () => benchOutbound(Number(process.env.BENCH_EVENTS_OUTBOUND ?? 10_000)),
   floor: () => benchFloor(Number(process.env.BENCH_SAMPLES ?? 12), Number(process.env.BENCH_REPEATS ?? 200), Number(process.env.BENCH_SECONDS ?? 10)),
   cache: () => benchCache(Number(process.env.BENCH_REPEATS ?? 200), Number(process.env.BENCH_CHANGES ?? 20)),
+  bulk: () => benchBulk(Number(process.env.BENCH_CUSTOMERS ?? 5000), Number(process.env.BENCH_RESUME_CUSTOMERS ?? 1000)),
   'hostile-documents': () => benchHostileDocuments(Number(process.env.BENCH_REPEATS ?? 20)),
   'trusted-documents': () => benchTrustedDocuments(Number(process.env.BENCH_DOCUMENTS ?? 1000)),
 };

@@ -14,7 +14,7 @@ import { otlpTracing } from './gateway/tracing.js';
 import { TrustedDocuments } from './gateway/trusted-documents.js';
 import { exitWith, listenOn, readConfig } from './startup.js';
 import { OutboundWebhooks } from './outbound/index.js';
-import { openKeyDocumentStore, openStore, SqliteEventStore } from './store/index.js';
+import { openBulkStore, openKeyDocumentStore, openStore, SqliteEventStore } from './store/index.js';
 import { openVault, VaultKeyRing } from './vault/index.js';
 
 /**
@@ -56,11 +56,10 @@ const signatureKey = config.webhookSignatureKey ?? (emulator ? randomBytes(24).t
 // in memory and reset with it, or in a file beside an emulator file, unless GATEWAY_DB names one.
 const sqlitePath = config.gatewayDb ?? (emulatorSettings && !emulatorSettings.dbPath ? ':memory:' : DEFAULT_GATEWAY_DB);
 // The message names the setting, never the URL, which may hold a password.
-const store = signatureKey
-  ? await openStore({ databaseUrl: config.databaseUrl, sqlitePath }).catch((error: Error) =>
-      exitWith(`The event store could not be opened (${config.databaseUrl ? 'DATABASE_URL' : 'GATEWAY_DB'}): ${error.message}`),
-    )
-  : undefined;
+const cannotOpen = (error: Error) => exitWith(`The gateway's store could not be opened (${config.databaseUrl ? 'DATABASE_URL' : 'GATEWAY_DB'}): ${error.message}`);
+const store = signatureKey ? await openStore({ databaseUrl: config.databaseUrl, sqlitePath }).catch(cannotOpen) : undefined;
+// Bulk operations live beside the events: with webhooks, or wherever GATEWAY_DB or DATABASE_URL says to keep them.
+const bulkStore = store || config.gatewayDb || config.databaseUrl ? await openBulkStore({ databaseUrl: config.databaseUrl, sqlitePath }).catch(cannotOpen) : undefined;
 if (emulator && store instanceof SqliteEventStore && sqlitePath === ':memory:') emulator.onReset(() => store.clear());
 // API keys register trusted documents of their own, kept beside the events (one database for a fleet).
 const keyDocumentStore =
@@ -122,8 +121,9 @@ const exampleVariables = emulator ? { customerId: DEMO_CUSTOMER_ID } : undefined
 const tour = emulator ? { customerId: DEMO_CUSTOMER_ID, ...DEMO_TOUR_ORDER } : undefined;
 const cors = { origins: config.corsOrigins, loopback: emulator !== undefined };
 const tracerProvider = await otlpTracing(process.env);
+const bulk = bulkStore && { ...config, store: bulkStore };
 const gateway = createGateway({
-  ...config, squareBaseUrl, squareToken, apiKeys, trustedDocuments, keyDocuments, webhooks, outbound, exampleVariables, tour, cors, logging: logger, tracerProvider, processMetrics: true,
+  ...config, squareBaseUrl, squareToken, apiKeys, trustedDocuments, keyDocuments, webhooks, outbound, bulk, exampleVariables, tour, cors, logging: logger, tracerProvider, processMetrics: true,
   vault: vault && { vault, application, refresher },
   oauth,
 });
@@ -146,6 +146,8 @@ if (gateway.webhooks) {
   const where = config.databaseUrl ? 'PostgreSQL' : sqlitePath === ':memory:' ? 'memory, reset with the emulator' : sqlitePath;
   banner.push(`Square webhooks:  ${gateway.webhooks.notificationUrl()}  (events kept in ${where})`);
 } else banner.push('Square webhooks:  off (set SQUARE_WEBHOOK_SIGNATURE_KEY and SQUARE_WEBHOOK_URL)');
+const kept = config.databaseUrl ? 'PostgreSQL' : sqlitePath === ':memory:' ? 'memory' : sqlitePath;
+banner.push(bulkStore ? `Bulk operations:  kept in ${kept}${gateway.webhooks ? ', with the change feed' : ''}` : 'Bulk operations:  off (set GATEWAY_DB or DATABASE_URL)');
 if (oauth && application) {
   const where = vaultDatabase.databaseUrl ? 'PostgreSQL' : vaultDatabase.sqlitePath === ':memory:' ? 'memory, sealed with a key made for this session' : vaultDatabase.sqlitePath;
   // Sellers reach the connect route where Square sends them back, beside the callback (a proxy may mount both under a path).
@@ -166,6 +168,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
       .close({ drainDelayMs: config.shutdownDelayMs })
       .then(() => emulator?.close())
       .then(() => store?.close())
+      .then(() => bulkStore?.close())
       .then(() => vault?.close())
       .then(() => keyDocumentStore?.close())
       // The spans of the last requests are exported before the process ends.

@@ -83,6 +83,11 @@ export interface Caller {
   sellers: SellerAllowance | undefined;
 }
 
+/** What a caller may do: its key's scopes, or every scope (`scopes`) for a caller without a key. */
+export function callerScopes(scopes: readonly Scope[], key: ApiKey | undefined): Record<Scope, boolean> {
+  return Object.fromEntries(scopes.map((s) => [s, key ? key.scopes.has(s) : true])) as Record<Scope, boolean>;
+}
+
 const refused = (code: string, status: number, message: string) => new GraphQLError(message, { extensions: { code, http: { status } } });
 const unauthenticated = (message: string) => refused('UNAUTHENTICATED', 401, message);
 
@@ -94,7 +99,7 @@ const unauthenticated = (message: string) => refused('UNAUTHENTICATED', 401, mes
  * names one the vault does not know.
  */
 export function authenticator(options: AuthenticationOptions): (request: Request) => Promise<Caller> {
-  const allScopes = scopesOf(options, () => true);
+  const allScopes = callerScopes(options.scopes, undefined);
   const callerKey = (request: Request): ApiKey | undefined => {
     if (options.authMode === 'passthrough' || !options.apiKeys) return undefined;
     const presented = presentedKey(request);
@@ -113,7 +118,7 @@ export function authenticator(options: AuthenticationOptions): (request: Request
       return { acting: { kind: 'token', token }, key: undefined, scopes: allScopes, sellers: undefined };
     }
     const key = callerKey(request);
-    const scopes = key ? scopesOf(options, (s) => key.scopes.has(s)) : allScopes;
+    const scopes = key ? callerScopes(options.scopes, key) : allScopes;
     // Without API keys (demo mode) every caller may act for every connected seller, and for the server's seller when it names none.
     const sellers = key ? key.sellers : options.vault && '*';
     if (sellers && (key?.sellers || named)) return { acting: await actingFor(options, sellers, named), key, scopes, sellers };
@@ -146,9 +151,6 @@ async function actingFor(options: AuthenticationOptions, allowance: SellerAllowa
   return { kind: 'connected', merchantId, connectedAt: seller.connectedAt, token };
 }
 
-const scopesOf = (options: AuthenticationOptions, granted: (scope: Scope) => boolean) =>
-  Object.fromEntries(options.scopes.map((s) => [s, granted(s)])) as Record<Scope, boolean>;
-
 /**
  * The caller a key (undefined without API keys) is outside any request, when it acts for a seller
  * on its own: an outbound webhook's delivery (src/outbound). `seller` is the connected seller it
@@ -157,7 +159,7 @@ const scopesOf = (options: AuthenticationOptions, granted: (scope: Scope) => boo
  */
 export function keyCaller(options: AuthenticationOptions): (key: ApiKey | undefined, seller: string | undefined) => Promise<Caller> {
   return async (key, seller) => {
-    const scopes = key ? scopesOf(options, (s) => key.scopes.has(s)) : scopesOf(options, () => true);
+    const scopes = callerScopes(options.scopes, key);
     const sellers = key ? key.sellers : options.vault && '*';
     if (seller !== undefined) {
       if (!sellers) throw refused('FORBIDDEN', 403, 'This API key acts for the gateway\'s own seller only.');

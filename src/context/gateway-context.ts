@@ -8,6 +8,14 @@ import type { SellerLineage } from './lineage.js';
 import type { LiveEventSource } from './live-events.js';
 import type { Scope } from '../apis/api.js';
 import type { OutboundAccess } from '../outbound/types.js';
+import type { BulkOperationRecord } from '../store/index.js';
+
+/** Bounds on an operation's cost, depth and breadth (selected fields) checked before it runs; a bound left out is not checked. */
+export interface QueryLimits {
+  complexity?: number;
+  depth?: number;
+  breadth?: number;
+}
 
 /** What every resolver of one request sees. */
 export interface GatewayContext {
@@ -31,6 +39,14 @@ export interface GatewayContext {
   invalidate(objects: readonly string[]): Promise<void>;
   /** Square's events per seller, for subscriptions; absent when this gateway receives none. */
   pubsub: LiveEventSource | undefined;
+  /** Bulk operations (src/bulk) and the change feed (src/changes); absent when the gateway keeps no store for them. */
+  bulk: BulkOperations | undefined;
+  changes: ChangeFeed | undefined;
+  /**
+   * The query limits this context's operations are held to, when not the gateway's (src/schema/query-cost.ts):
+   * a bulk operation's pages are bounded by the seller's Square budget, not by their cost.
+   */
+  queryLimits?: QueryLimits | undefined;
   /**
    * Told that the seller's authorization of the application ended (`oauth.authorization.revoked`):
    * a request acting for a connected seller makes no Square call from then on, and gets the
@@ -60,4 +76,51 @@ export interface GatewayContext {
 export interface RequestStart extends CarriesCost {
   request: Request;
   logger?: Logger | undefined;
+}
+
+/**
+ * Bulk operations as the schema's resolvers use them (src/bulk/operations.ts). Each call acts
+ * for the request's caller: its seller, and its API key when it has one; an operation of
+ * another seller or key is, to it, an operation that does not exist.
+ */
+export interface BulkOperations {
+  /** Checks `query` and starts running it in the background; refusals are thrown as the mutation's typed errors. */
+  run(ctx: GatewayContext, query: string): Promise<BulkOperationRecord>;
+  /** The caller's operation with this id. */
+  find(ctx: GatewayContext, id: string): Promise<BulkOperationRecord | undefined>;
+  /** The caller's most recent operation. */
+  current(ctx: GatewayContext): Promise<BulkOperationRecord | undefined>;
+  /** Cancels the caller's operation if it is CREATED or RUNNING (a typed error otherwise); undefined when there is none. */
+  cancel(ctx: GatewayContext, id: string): Promise<BulkOperationRecord | undefined>;
+  /** Whether the operation is the caller's. */
+  owns(ctx: GatewayContext, operation: BulkOperationRecord): boolean;
+  /** A signed URL of the operation's file, under `origin`, valid for a while; undefined when it has none to give. */
+  fileUrl(operation: BulkOperationRecord, origin: string, partial: boolean): string | undefined;
+}
+
+/** One change of the seller's data: a Square event the gateway received and applied (src/changes). */
+export interface Change {
+  /** Its place in the feed: the order events were applied in (EventStore.markApplied). */
+  sequence: number;
+  eventId: string;
+  /** Square's event type, e.g. `payment.updated`. */
+  type: string;
+  /** What the event is about, as Square names it (`data.type`, `data.id`). */
+  objectType: string | undefined;
+  objectId: string | undefined;
+  /** ISO 8601: when it happened at Square (the event's `created_at`), and when the gateway applied it. */
+  occurredAt: string | undefined;
+  appliedAt: string;
+}
+
+export interface ChangePage {
+  edges: Array<{ cursor: string; node: Change }>;
+  pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null };
+}
+
+/** The change feed as the schema's resolvers use it: the caller's seller's changes, of the types its scopes may read. */
+export interface ChangeFeed {
+  page(ctx: GatewayContext, args: { after?: string | null; types?: readonly string[] | null; first?: number | null }): Promise<ChangePage>;
+  /** The opaque cursor of a place in the feed (a bulk operation's start). */
+  cursorAt(sequence: number): string;
 }

@@ -1,3 +1,6 @@
+/** The live event that tells a seller's subscribers one of its bulk operations ended (not a Square event: no sequence to resume after). */
+export const BULK_OPERATION_FINISHED = 'bulk_operation.finished';
+
 /**
  * What a subscriber hears of one Square event: which object changed, never its body, so
  * that every subscriber reads the object itself, fresh and with its own seller's token.

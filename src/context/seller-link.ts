@@ -56,6 +56,9 @@ const sellerDisconnected = () =>
     extensions: { code: 'SELLER_DISCONNECTED' },
   });
 
+/** Names a connected seller's budget, whichever of its tokens it acts with: what a bulk operation started for it records as its seller. */
+export const connectedSellerKey = (merchantId: string): string => tokenKey(`connected-seller:${merchantId}`);
+
 /** The link for what a request acts as; `onTokenRejected` disconnects a connected seller whose token Square refused. */
 export function sellerLink(acting: Acting, onTokenRejected?: (merchantId: string) => Promise<void>): SellerLink {
   if (acting.kind === 'token') {
@@ -69,7 +72,7 @@ export function sellerLink(acting: Acting, onTokenRejected?: (merchantId: string
   }
   const { merchantId, connectedAt } = acting;
   // The seller's budget outlives its tokens' renewals; its cached reads are its connection's, so a seller who connects again reads afresh.
-  const seller = tokenKey(`connected-seller:${merchantId}`);
+  const seller = connectedSellerKey(merchantId);
   let rejected: Promise<void> | undefined;
   const refusal = () => (acting.token === undefined || rejected ? sellerDisconnected() : undefined);
   return {

@@ -63,17 +63,24 @@ export interface SessionRequest {
   logger: Logger;
   /** Told once when Square refuses a connected seller's access token (revoked, expired): the seller is disconnected from then on. */
   onTokenRejected?: ((merchantId: string) => Promise<void>) | undefined;
+  /** `background` (a bulk operation's pages): every call waits behind the seller's interactive ones and leaves them a reserve (SquareBudget). */
+  lane?: 'interactive' | 'background' | undefined;
+  /** How long it may wait for Square in all, when not the gateway's request deadline (a bulk page's many calls at the seller's rate). */
+  deadlineMs?: number | undefined;
 }
 
 /** The seller session a request opens: its budget, clients and deadline, locations and merge lineage. */
-export function sellerSession(options: SellerSessionOptions, { acting, request, cost, logger, onTokenRejected }: SessionRequest): SellerSession {
+export function sellerSession(
+  options: SellerSessionOptions,
+  { acting, request, cost, logger, onTokenRejected, lane, deadlineMs = options.deadlineMs }: SessionRequest,
+): SellerSession {
   const link = sellerLink(acting, onTokenRejected);
   const { seller, partition } = link;
   const onCall = () => cost.squareCalls++;
   const onOutcome = (outcome: SquareCallOutcome) => options.episodes.observe(seller, outcome, logger);
   const onBudget = (status: BucketStatus) => (cost.sellerBudget = status);
   const clients = (): SellerClients => {
-    const deadline = performance.now() + options.deadlineMs;
+    const deadline = performance.now() + deadlineMs;
     let signal: AbortSignal | undefined;
     const budgeted = {
       budget: options.budget,
@@ -91,7 +98,7 @@ export function sellerSession(options: SellerSessionOptions, { acting, request, 
       },
     };
     const client = (priority: Priority) =>
-      createSquareClient(options.connection, link.token, link.gate(budgetedFetch(squareFetch, budgeted, priority)));
+      createSquareClient(options.connection, link.token, link.gate(budgetedFetch(squareFetch, budgeted, lane === 'background' ? 'background' : priority)));
     return { square: client('leaf'), first: client('first') };
   };
   // A client of its own each time the cache must ask Square, so that a subscription's listing has a deadline of its own too.

@@ -163,6 +163,12 @@ export class ApiKeyRing {
     return found && asApiKey(found);
   }
 
+  /** The valid key with this SHA-256 (hex) as it now stands, for work a key started that outlives its request (a bulk operation). */
+  withSha256(sha256: string): ApiKey | undefined {
+    const found = this.keys.find((key) => key.sha256 === sha256);
+    return found && asApiKey(found);
+  }
+
   /** The key whose documents key this is: the one key it registers trusted documents for. */
   findByDocumentsKey(presented: string): ApiKey | undefined {
     const hash = hashKey(presented);

@@ -89,6 +89,14 @@ export interface GatewayConfig {
   introspection: boolean;
   /** After SIGTERM: how long the gateway goes on serving, `/readyz` answering 503, before it stops accepting. */
   shutdownDelayMs: number;
+  /** Signs bulk operation file URLs and seals passthrough tokens at rest; the same on every instance. Unset: one made up per process. */
+  bulkSecret: string | undefined;
+  /** Bulk operations CREATED or RUNNING at once, per seller and per API key; and how long they are kept once ended. */
+  bulkOperationsPerSeller: number;
+  bulkOperationsPerKey: number;
+  bulkRetentionDays: number;
+  /** How long applied webhook events are kept for the change feed. */
+  changesRetentionDays: number;
   /** The Square application sellers connect to (`/oauth/square/connect`); the demo uses the emulator's demo application. */
   squareApplicationId: string | undefined;
   /** Its secret, for a confidential client; absent with PKCE (a public client). */
@@ -171,6 +179,11 @@ const variables = z.object({
   GRAPHIQL: boolean().optional().describe("GraphiQL at GET /graphql; unset: on, except against Square's production environment."),
   INTROSPECTION: boolean().optional().describe("Schema introspection; unset: on, except against Square's production environment."),
   SHUTDOWN_DELAY_MS: integer(0).default(0).describe('After SIGTERM, how long to go on serving with /readyz at 503.'),
+  BULK_SECRET: z.string().min(32, { error: 'must be at least 32 characters' }).optional().meta({ description: 'Signs bulk operation file URLs and seals passthrough tokens at rest.', ...secret }),
+  BULK_OPERATIONS_PER_SELLER: integer(1, 100).default(2).describe('Bulk operations a seller may have CREATED or RUNNING at once.'),
+  BULK_OPERATIONS_PER_KEY: integer(1, 100).default(1).describe('Bulk operations an API key may have CREATED or RUNNING at once.'),
+  BULK_RETENTION_DAYS: integer(1, 365).default(7).describe('How long a bulk operation and its file are kept once it ended.'),
+  CHANGES_RETENTION_DAYS: integer(1, 3650).default(28).describe('How long applied webhook events are kept for the change feed.'),
   OUTBOUND_WEBHOOK_URLS: z
     .enum(CALLBACK_POLICIES, { error: `must be one of ${CALLBACK_POLICIES.join(', ')}` })
     .optional()
@@ -308,6 +321,11 @@ export function gatewayConfig(env: NodeJS.ProcessEnv): GatewayConfig {
     graphiql: v.GRAPHIQL ?? !againstProduction,
     introspection: v.INTROSPECTION ?? !againstProduction,
     shutdownDelayMs: v.SHUTDOWN_DELAY_MS,
+    bulkSecret: v.BULK_SECRET,
+    bulkOperationsPerSeller: v.BULK_OPERATIONS_PER_SELLER,
+    bulkOperationsPerKey: v.BULK_OPERATIONS_PER_KEY,
+    bulkRetentionDays: v.BULK_RETENTION_DAYS,
+    changesRetentionDays: v.CHANGES_RETENTION_DAYS,
     squareApplicationId: v.SQUARE_APPLICATION_ID,
     squareApplicationSecret: v.SQUARE_APPLICATION_SECRET,
     oauthRedirectUrl: v.OAUTH_REDIRECT_URL,

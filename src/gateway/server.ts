@@ -5,7 +5,8 @@ import { GraphQLError, type ValidationContext } from 'graphql';
 import { createYoga, type YogaLogger } from 'graphql-yoga';
 import type { TracerProvider } from '@opentelemetry/api';
 import { disconnectOnRevocation } from '../apis/oauth/revocations.js';
-import { createLoaders, SCOPES, staleAfterEvent } from '../apis/registry.js';
+import { createLoaders, HEARD_EVENTS, SCOPES, staleAfterEvent } from '../apis/registry.js';
+import { EventChangeFeed } from '../changes/feed.js';
 import { keyCaller } from '../context/authentication.js';
 import { callerContext, contextFactory, type ContextFactoryOptions } from '../context/context-factory.js';
 import type { GatewayContext } from '../context/gateway-context.js';
@@ -24,6 +25,7 @@ import type { SellerVault } from '../vault/index.js';
 import { TokenRefresher, type RefresherOptions } from '../vault/refresher.js';
 import { DEFAULT_WEBHOOK_PATH, webhookReceiver, type EventProcessor, type WebhookReceiver } from '../webhooks/index.js';
 import type { ApiKeyRing } from './api-keys.js';
+import { bulkFiles, bulkOperations, DAY_MS, type GatewayBulkOptions } from './bulk-operations.js';
 import { connectRoutes, type SquareConnectOptions } from './connect-routes.js';
 import { DEFAULT_BODY_TIMEOUT_MS, DEFAULT_MAX_BODY_BYTES, type GatewayConfig } from './config.js';
 import { corsOption, type CorsPolicy } from './cors.js';
@@ -67,7 +69,8 @@ export type GatewayOptions = Pick<
 > &
   Partial<Pick<GatewayConfig, 'squareVersion' | 'redisUrl' | 'pubsubPrefix' | 'cacheTtlMs' | 'cacheMaxEntries'>> &
   Partial<Pick<GatewayConfig, 'persistedQueriesMax' | 'persistedQueriesTtlSeconds' | 'metricsToken'>> &
-  Partial<Pick<GatewayConfig, 'liveReplayWindowSeconds' | 'liveReplayMaxEvents' | 'maxBodyBytes' | 'bodyTimeoutMs' | 'graphiql' | 'introspection'>> & {
+  Partial<Pick<GatewayConfig, 'liveReplayWindowSeconds' | 'liveReplayMaxEvents' | 'maxBodyBytes' | 'bodyTimeoutMs' | 'graphiql' | 'introspection'>> &
+  Partial<Pick<GatewayConfig, 'changesRetentionDays'>> & {
   /** The documents a `trustedDocumentsOnly` key may run; the checked-in manifest by default. */
   trustedDocuments?: TrustedDocuments | undefined;
   /** Where API keys' own trusted documents are kept: registered at /trusted-documents (with API keys) and run by id. */
@@ -79,6 +82,8 @@ export type GatewayOptions = Pick<
   logging?: Logger | false | undefined;
   /** Receive Square's webhook notifications into this store. */
   webhooks?: GatewayWebhookOptions | undefined;
+  /** Run bulk operations, kept in this store. */
+  bulk?: GatewayBulkOptions | undefined;
   /** The variables GraphiQL opens the example query with, e.g. `{ customerId }` of a customer who has everything. */
   exampleVariables?: Record<string, unknown> | undefined;
   /** Demo data for the README's tour: GraphiQL then opens its flows as tabs beside the example (a first visit only). */
@@ -193,6 +198,9 @@ export function createGateway(options: GatewayOptions): Gateway {
     (breaker): breaker is RedisBreaker => breaker !== undefined,
   );
   const keyDocuments: KeyDocumentRegistry | undefined = options.keyDocuments && keyDocumentRegistry(options.keyDocuments, (): DocumentPipeline => yoga.getEnveloped);
+  const changes =
+    options.webhooks &&
+    new EventChangeFeed({ store: options.webhooks.store, types: HEARD_EVENTS, retentionMs: (options.changesRetentionDays ?? 28) * DAY_MS, logger });
   const contextOptions: ContextFactoryOptions = {
     connection,
     authMode: options.authMode,
@@ -209,12 +217,27 @@ export function createGateway(options: GatewayOptions): Gateway {
     revokeAuthorization,
     lineage: options.webhooks?.store,
     pubsub,
+    changes,
     logger,
     episodes: new SquareEpisodes(),
     observer: traces ? traces.squareCalls(metrics.square) : metrics.square,
     outbound: options.outbound && ((caller, merchantId) => options.outbound!.forCaller(caller, merchantId)),
   };
   const graphiql = gatewayGraphiQL({ query: EXAMPLE_QUERY, variables: options.exampleVariables }, options.tour && tourTabs(options.tour));
+  const trustedDocuments = options.trustedDocuments ?? TrustedDocuments.load();
+  const bulk =
+    options.bulk &&
+    bulkOperations(options.bulk, contextOptions, {
+      events: options.webhooks?.store,
+      authMode: options.authMode,
+      apiKeys: options.apiKeys,
+      pubsub,
+      outbound: options.outbound,
+      trustedDocuments,
+      logger,
+    });
+  // The bulk operations build their pages' contexts from the same parts as a request's, themselves among them.
+  contextOptions.bulk = bulk;
   const yoga = createYoga<CarriesLogger, GatewayContext>({
     schema,
     graphqlEndpoint: '/graphql',
@@ -241,7 +264,7 @@ export function createGateway(options: GatewayOptions): Gateway {
         draining: () => draining,
       }),
       ...persistedOperations({
-        trusted: options.trustedDocuments ?? TrustedDocuments.load(),
+        trusted: trustedDocuments,
         store: persistedQueries,
         apiKeys: options.authMode === 'server' ? options.apiKeys : undefined,
         keyDocuments: options.keyDocuments?.store,
@@ -259,6 +282,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       ...incrementalDelivery(),
       ...(graphiqlOn ? [graphiql.plugin] : []),
       ...(webhooks ? [webhooks.receiver.plugin] : []),
+      ...(bulk ? [bulkFiles(bulk)] : []),
       ...(options.apiKeys && options.authMode === 'server' ? [endRevokedSubscriptions(options.apiKeys)] : []),
       // Last: it numbers each subscription result as the other plugins left it.
       liveEventIds(),
@@ -285,6 +309,8 @@ export function createGateway(options: GatewayOptions): Gateway {
       .catch((error: unknown) => logger.error({ err: error }, 'outbound webhook deliveries could not start'));
   }
   void webhooks?.receiver.processor.start();
+  bulk?.start();
+  changes?.start();
   vault?.refresher?.start();
   return {
     server,
@@ -314,6 +340,9 @@ export function createGateway(options: GatewayOptions): Gateway {
       clearTimeout(cut);
       // After the last request: a webhook being received is stored (and acknowledged) before the processor stops.
       await webhooks?.receiver.processor.stop();
+      // Runs stop at their last checkpoint, left for another instance (or the next start) to resume.
+      await bulk?.close();
+      changes?.close();
       await options.outbound?.stop();
       await vault?.refresher?.stop();
       await budget.close();

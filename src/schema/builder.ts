@@ -45,7 +45,8 @@ export const builder = new SchemaBuilder<{
 }>({
   // scope-auth first, so that no other plugin's wrapper runs for a caller without the scope.
   plugins: [ScopeAuthPlugin, ErrorsPlugin, RelayPlugin, ComplexityPlugin],
-  complexity: { limit: QUERY_LIMITS, fieldComplexity: fieldCost, complexityError: queryTooComplex },
+  // A bulk operation's pages bring limits of their own (GatewayContext.queryLimits).
+  complexity: { limit: (ctx) => ctx.queryLimits ?? QUERY_LIMITS, fieldComplexity: fieldCost, complexityError: queryTooComplex },
   scopeAuth: {
     authScopes: (ctx) => ctx.scopes,
     runScopesOnType: true,

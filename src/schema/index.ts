@@ -8,6 +8,9 @@ import './node.js';
 import './errors.js';
 // Every Square API's types, mutations and subscriptions, added to the builder as the registry loads them.
 import { SQUARE_APIS } from '../apis/registry.js';
+// The gateway's own features beside Square's APIs: bulk operations and the change feed.
+import '../bulk/schema.js';
+import '../changes/schema.js';
 // Partners' outbound webhooks: subscriptions to the live updates' events, and their deliveries.
 import '../outbound/schema.js';
 

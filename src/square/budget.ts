@@ -20,8 +20,11 @@ export interface BudgetSettings {
  * `settings` given, any other, e.g. an API key's budget of query cost.
  */
 export interface BucketStore {
-  /** Takes `amount` tokens (one by default): wait 0 when granted, else the milliseconds until they may be; and the bucket after. */
-  take(id: string, amount?: number, settings?: BudgetSettings): Promise<Taken>;
+  /**
+   * Takes `amount` tokens (one by default): wait 0 when granted, else the milliseconds until they may be; and the bucket after.
+   * With `reserve`, only while that share of the burst would be left after (see Priority `background`).
+   */
+  take(id: string, amount?: number, settings?: BudgetSettings, reserve?: number): Promise<Taken>;
   /** Gives back `amount` tokens taken and not used (never past the burst); the bucket after. */
   give(id: string, amount: number, settings?: BudgetSettings): Promise<BucketStatus>;
   /** Square answered 429 to one of the seller's calls, asking for `retryAfterMs` of quiet. */
@@ -107,14 +110,15 @@ function refill(bucket: Bucket, now: number, settings: BudgetSettings): void {
   bucket.at = now;
 }
 
-function take(bucket: Bucket, amount: number, settings: BudgetSettings): number {
+function take(bucket: Bucket, amount: number, settings: BudgetSettings, reserve: number): number {
   if (bucket.paused > bucket.at) return Math.ceil(bucket.paused - bucket.at);
-  if (bucket.tokens >= amount) {
+  const kept = settings.burst * reserve;
+  if (bucket.tokens - amount >= kept) {
     bucket.tokens -= amount;
     bucket.sent += amount;
     return 0;
   }
-  return Math.ceil(((amount - bucket.tokens) / (settings.ratePerSecond * bucket.factor)) * 1000);
+  return Math.ceil(((amount + kept - bucket.tokens) / (settings.ratePerSecond * bucket.factor)) * 1000);
 }
 
 /**
@@ -208,9 +212,9 @@ export class LocalBucketStore implements BucketStore {
     return bucket;
   }
 
-  async take(id: string, amount = 1, settings = this.settings): Promise<Taken> {
+  async take(id: string, amount = 1, settings = this.settings, reserve = 0): Promise<Taken> {
     const bucket = this.bucket(id, settings);
-    const wait = take(bucket, amount, settings);
+    const wait = take(bucket, amount, settings, reserve);
     return { wait, status: statusOf(bucket, settings) };
   }
 
@@ -232,10 +236,11 @@ export class LocalBucketStore implements BucketStore {
 /**
  * The same bucket in one Redis hash per seller, changed atomically by a script on Redis'
  * own clock, so that instances whose clocks differ still agree. ARGV: op, rate, burst,
- * retry-after ms, amount. Returns {wait ms, tokens×1000, rate×1000}.
+ * retry-after ms, amount, reserve (a share of the burst). Returns {wait ms, tokens×1000, rate×1000}.
  */
 const BUCKET_SCRIPT = `
 local rate, burst, amount = tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[5])
+local kept = burst * tonumber(ARGV[6])
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local f = {'tokens', 'at', 'factor', 'window', 'opened', 'sent', 'refused', 'accepted', 'share', 'base', 'storm', 'paused'}
@@ -251,11 +256,11 @@ local wait = 0
 if ARGV[1] == 'take' then
   if b.paused > now then
     wait = math.ceil(b.paused - now)
-  elseif b.tokens >= amount then
+  elseif b.tokens - amount >= kept then
     b.tokens = b.tokens - amount
     b.sent = b.sent + amount
   else
-    wait = math.ceil((amount - b.tokens) / (rate * b.factor) * 1000)
+    wait = math.ceil((amount + kept - b.tokens) / (rate * b.factor) * 1000)
   end
 elseif ARGV[1] == 'give' then
   b.tokens = math.min(burst, b.tokens + amount)
@@ -321,17 +326,17 @@ export class RedisBucketStore implements BucketStore {
     return this.breaker.available();
   }
 
-  private async run(id: string, op: 'take' | 'give' | 'throttled' | 'peek', settings: BudgetSettings, retryAfterMs = 0, amount = 1): Promise<Taken> {
+  private async run(id: string, op: 'take' | 'give' | 'throttled' | 'peek', settings: BudgetSettings, retryAfterMs = 0, amount = 1, reserve = 0): Promise<Taken> {
     const command = (this.redis as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>).squareBudget!;
     const key = `${this.prefix}square-budget:${id}`;
     const [wait, tokens, rate] = (await this.breaker.run(() =>
-      command.call(this.redis, key, op, settings.ratePerSecond, settings.burst, retryAfterMs, amount),
+      command.call(this.redis, key, op, settings.ratePerSecond, settings.burst, retryAfterMs, amount, reserve),
     )) as [number, number, number];
     return { wait, status: { tokens: tokens / 1000, ratePerSecond: rate / 1000, burst: settings.burst } };
   }
 
-  take(id: string, amount = 1, settings = this.settings): Promise<Taken> {
-    return this.run(id, 'take', settings, 0, amount);
+  take(id: string, amount = 1, settings = this.settings, reserve = 0): Promise<Taken> {
+    return this.run(id, 'take', settings, 0, amount, reserve);
   }
 
   async give(id: string, amount: number, settings = this.settings): Promise<BucketStatus> {
@@ -347,7 +352,19 @@ export class RedisBucketStore implements BucketStore {
   }
 }
 
-export type Priority = 'first' | 'leaf';
+/**
+ * Where a call waits in its seller's queue: calls that lead to more calls (`first`) ahead of
+ * the leaves, and `background` work (bulk operations) behind both, taking a token only while
+ * BACKGROUND_RESERVE of the seller's burst would be left: a background run keeps the budget
+ * busy at its rate, and an interactive request arriving meanwhile still finds that reserve.
+ */
+export type Priority = 'first' | 'leaf' | 'background';
+
+/** Of a seller's burst, what background calls leave for interactive ones. */
+export const BACKGROUND_RESERVE = 0.5;
+
+/** Where a waiter of `priority` goes in a queue ordered first, leaf, background: behind those of its own and higher priorities. */
+const RANK: Record<Priority, number> = { first: 0, leaf: 1, background: 2 };
 
 /** Why a call waiting for the budget was not made. */
 export class BudgetRefusal extends Error {
@@ -386,6 +403,8 @@ const MAX_POLL_MS = 250;
  */
 export class SquareBudget {
   private readonly queues = new Map<string, Waiter[]>();
+  /** Per seller whose queue sleeps with a background call at its head: ends the sleep, for a call that may not wait behind it. */
+  private readonly wakers = new Map<string, () => void>();
 
   constructor(
     readonly store: BucketStore,
@@ -427,9 +446,10 @@ export class SquareBudget {
         void this.drain(seller, fresh);
         return;
       }
-      // First-priority waiters go behind the other first ones, ahead of every leaf.
-      const at = priority === 'first' ? queue.findIndex((w) => w.priority === 'leaf') : -1;
+      const at = queue.findIndex((w) => RANK[w.priority] > RANK[priority]);
       queue.splice(at < 0 ? queue.length : at, 0, waiter);
+      // A background call at the head waits for the reserve, which this one need not leave.
+      if (at === 0 && queue[1]?.priority === 'background') this.wakers.get(seller)?.();
     });
   }
 
@@ -455,8 +475,20 @@ export class SquareBudget {
     return this.use((store) => store.give(id, amount, settings));
   }
 
-  private take(seller: string): Promise<Taken> {
-    return this.use((store) => store.take(seller));
+  private take(seller: string, priority: Priority): Promise<Taken> {
+    return this.use((store) => store.take(seller, 1, undefined, priority === 'background' ? BACKGROUND_RESERVE : 0));
+  }
+
+  /** Sleeps `ms`, or until a call that may not wait behind a background one joins the seller's queue. */
+  private pause(seller: string, ms: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wakers.set(seller, done);
+    }).finally(() => this.wakers.delete(seller));
   }
 
   /** The shared store when it can answer, else this instance's own. */
@@ -473,12 +505,15 @@ export class SquareBudget {
   private async drain(seller: string, queue: Waiter[]): Promise<void> {
     try {
       while (queue.length > 0) {
-        const { wait, status } = await this.take(seller);
+        const priority = queue[0]!.priority;
+        const { wait, status } = await this.take(seller, priority);
         if (queue.length === 0) break;
         if (wait === 0) {
           queue.shift()!.resolve(status);
           continue;
         }
+        // A call that need not leave the reserve came ahead of the background one this take was for: its turn now.
+        if (queue[0]!.priority !== priority) continue;
         // Those who cannot be served before their deadline hear so now, not when it passes: the
         // next token comes after `wait`, and each waiter ahead takes one at the seller's rate
         // (other instances spending the same bucket only make it later).
@@ -493,7 +528,7 @@ export class SquareBudget {
           queue.splice(queue.indexOf(waiter), 1);
           waiter.reject(new BudgetRefusal('spent', Math.max(1, Math.ceil((ready - now) / 1000))));
         }
-        if (queue.length > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(wait, MAX_POLL_MS)));
+        if (queue.length > 0) await this.pause(seller, Math.min(wait, MAX_POLL_MS));
       }
     } finally {
       this.queues.delete(seller);

@@ -155,14 +155,48 @@ export class PostgresEventStore implements EventStore {
     }
   }
 
-  async appliedAfter(merchantId: string, sequence: number, limit: number): Promise<AppliedEventRecord[]> {
+  async appliedAfter(merchantId: string, sequence: number, limit: number, types?: readonly string[]): Promise<AppliedEventRecord[]> {
     const { rows } = await this.query<ReplayRow<Date>>(
       `SELECT applied_seq, event_id, type, raw_body, applied_at FROM webhook_events
-       WHERE merchant_id = $1 AND applied_seq > $2 ORDER BY applied_seq LIMIT $3`,
-      [toStorable(merchantId), sequence, limit],
+       WHERE merchant_id = $1 AND applied_seq > $2 AND ($4::text[] IS NULL OR type = ANY($4::text[])) ORDER BY applied_seq LIMIT $3`,
+      [toStorable(merchantId), sequence, limit, types ? types.map(toStorable) : null],
       { rerun: true },
     );
     return rows.map((row) => toAppliedRecord(row, (t) => t.toISOString()));
+  }
+
+  async lastAppliedSequence(): Promise<number> {
+    const { rows } = await this.query<{ seq: string | null }>('SELECT max(applied_seq) AS seq FROM webhook_events', [], { rerun: true });
+    return Number(rows[0]?.seq ?? 0);
+  }
+
+  async oldestAppliedSequence(): Promise<number | undefined> {
+    const { rows } = await this.query<{ seq: string | null }>('SELECT min(applied_seq) AS seq FROM webhook_events', [], { rerun: true });
+    const seq = rows[0]?.seq;
+    return seq === null || seq === undefined ? undefined : Number(seq);
+  }
+
+  async pruneApplied(before: Date): Promise<number> {
+    // Under the apply lock, so that the last event applied (whose sequence the next batch follows) is the one kept.
+    return onClient(
+      this.pool,
+      async (client) => {
+        await client.query('BEGIN');
+        try {
+          await client.query('SELECT pg_advisory_xact_lock($1)', [APPLY_LOCK]);
+          const { rowCount } = await client.query(
+            `DELETE FROM webhook_events WHERE applied_at < $1 AND applied_seq < (SELECT max(applied_seq) FROM webhook_events)`,
+            [before],
+          );
+          await client.query('COMMIT');
+          return rowCount ?? 0;
+        } catch (error) {
+          if (!isConnectionLost(error)) await client.query('ROLLBACK');
+          throw error;
+        }
+      },
+      { rerun: true },
+    );
   }
 
   async recordFailure(eventId: string, error: string, retryInMs: number | undefined): Promise<void> {

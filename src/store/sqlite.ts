@@ -92,9 +92,15 @@ export class SqliteEventStore implements EventStore {
       appliedRow: db.prepare<[string], { merchant_id: string; type: string; raw_body: string; received_at: string }>(
         'SELECT merchant_id, type, raw_body, received_at FROM webhook_events WHERE event_id = ?',
       ),
-      appliedAfter: db.prepare<{ merchant: string; after: number; limit: number }, ReplayRow>(
+      appliedAfter: db.prepare<{ merchant: string; after: number; limit: number; types: string | null }, ReplayRow>(
         `SELECT applied_seq, event_id, type, raw_body, applied_at FROM webhook_events
-         WHERE merchant_id = :merchant AND applied_seq > :after ORDER BY applied_seq LIMIT :limit`,
+         WHERE merchant_id = :merchant AND applied_seq > :after AND (:types IS NULL OR type IN (SELECT value FROM json_each(:types)))
+         ORDER BY applied_seq LIMIT :limit`,
+      ),
+      firstApplied: db.prepare<[], { seq: number | null }>('SELECT min(applied_seq) AS seq FROM webhook_events'),
+      prune: db.prepare<{ before: string }>(
+        `DELETE FROM webhook_events WHERE applied_at < :before
+         AND applied_seq < (SELECT max(applied_seq) FROM webhook_events)`,
       ),
       recordFailure: db.prepare<{ id: string; error: string; next: string | null; parked: string | null }>(
         `UPDATE webhook_events SET attempts = attempts + 1, last_error = :error, next_attempt_at = :next, parked_at = :parked
@@ -193,8 +199,21 @@ export class SqliteEventStore implements EventStore {
       .immediate();
   }
 
-  async appliedAfter(merchantId: string, sequence: number, limit: number): Promise<AppliedEventRecord[]> {
-    return this.statements.appliedAfter.all({ merchant: toStorable(merchantId), after: sequence, limit }).map((row) => toAppliedRecord(row, (t) => t));
+  async appliedAfter(merchantId: string, sequence: number, limit: number, types?: readonly string[]): Promise<AppliedEventRecord[]> {
+    const only = types ? JSON.stringify(types.map(toStorable)) : null;
+    return this.statements.appliedAfter.all({ merchant: toStorable(merchantId), after: sequence, limit, types: only }).map((row) => toAppliedRecord(row, (t) => t));
+  }
+
+  async lastAppliedSequence(): Promise<number> {
+    return this.statements.lastApplied.get()?.seq ?? 0;
+  }
+
+  async oldestAppliedSequence(): Promise<number | undefined> {
+    return this.statements.firstApplied.get()?.seq ?? undefined;
+  }
+
+  async pruneApplied(before: Date): Promise<number> {
+    return this.statements.prune.run({ before: before.toISOString() }).changes;
   }
 
   async recordFailure(eventId: string, error: string, retryInMs: number | undefined): Promise<void> {

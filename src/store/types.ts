@@ -72,8 +72,20 @@ export interface EventStore {
    * that "after n" names exactly the events applied since n (see `appliedAfter`).
    */
   markApplied(eventIds: readonly string[]): Promise<Map<string, number>>;
-  /** The seller's events applied after the given sequence, in the order applied, at most `limit`: what a live update subscriber missed. */
-  appliedAfter(merchantId: string, sequence: number, limit: number): Promise<AppliedEventRecord[]>;
+  /**
+   * The seller's events applied after the given sequence, in the order applied, at most `limit`, and with
+   * `types` only those of these types: what a live update subscriber missed, a page of the change feed.
+   */
+  appliedAfter(merchantId: string, sequence: number, limit: number, types?: readonly string[]): Promise<AppliedEventRecord[]>;
+  /** The sequence of the last event applied, 0 before any: where a change feed begun now starts after. */
+  lastAppliedSequence(): Promise<number>;
+  /** The sequence of the oldest applied event still kept; undefined when none is (see `pruneApplied`). */
+  oldestAppliedSequence(): Promise<number | undefined>;
+  /**
+   * Forgets the events applied before `before` (the change feed's retention), all but the last one applied,
+   * whose sequence the next ones follow; events not applied yet, or parked, stay. Returns how many went.
+   */
+  pruneApplied(before: Date): Promise<number>;
   /** Counts a failed attempt to apply the event, with its error: due again in `retryInMs`, or parked when undefined. */
   recordFailure(eventId: string, error: string, retryInMs: number | undefined): Promise<void>;
   /** Milliseconds until the earliest failed event is due again (0 when one is due now); undefined when none waits. */

@@ -70,6 +70,18 @@ type Documents = {
     "query RefundsOfPayment($id: ID!) { payment(id: $id) { refundedMoney { amount } refunds { squareId status } } }": typeof types.RefundsOfPaymentDocument,
     "query RefundById($id: ID!) { refund(id: $id) { squareId payment { squareId } } }": typeof types.RefundByIdDocument,
     "query ConnectedSellerReads { sellers { merchantId businessName status } merchant { squareId businessName } }": typeof types.ConnectedSellerReadsDocument,
+    "\n  mutation StartBulk($query: String!) {\n    bulkOperationRunQuery(query: $query) {\n      __typename\n      ... on BulkOperationRunQuerySuccess {\n        bulkOperation {\n          id\n          status\n        }\n      }\n      ... on Error {\n        message\n        code\n      }\n      ... on BulkOperationLimitError {\n        scope\n        limit\n      }\n    }\n  }\n": typeof types.StartBulkDocument,
+    "\n  mutation CancelBulk($id: ID!) {\n    cancelBulkOperation(id: $id) {\n      __typename\n      ... on CancelBulkOperationSuccess {\n        bulkOperation {\n          id\n          status\n        }\n      }\n      ... on Error {\n        message\n        code\n      }\n      ... on BulkOperationStateError {\n        status\n      }\n      ... on NotFoundError {\n        field\n      }\n    }\n  }\n": typeof types.CancelBulkDocument,
+    "\n  query BulkState($id: ID!) {\n    bulkOperation(id: $id) {\n      id\n      status\n      errorCode\n      errorMessage\n      objectCount\n      url\n      partialDataUrl\n    }\n  }\n": typeof types.BulkStateDocument,
+    "\n  mutation RunBulkQuery($query: String!) {\n    bulkOperationRunQuery(query: $query) {\n      __typename\n      ... on BulkOperationRunQuerySuccess {\n        bulkOperation {\n          id\n          status\n        }\n      }\n      ... on ValidationError {\n        message\n        code\n        field\n      }\n    }\n  }\n": typeof types.RunBulkQueryDocument,
+    "\n  query BulkOperationStatus($id: ID!) {\n    bulkOperation(id: $id) {\n      id\n      status\n      query\n      errorCode\n      errorMessage\n      objectCount\n      rootObjectCount\n      fileSize\n      url\n      partialDataUrl\n      createdAt\n      completedAt\n    }\n  }\n": typeof types.BulkOperationStatusDocument,
+    "\n  query CurrentBulkOperation {\n    currentBulkOperation {\n      id\n      status\n    }\n  }\n": typeof types.CurrentBulkOperationDocument,
+    "\n  mutation ResumeStart($query: String!) {\n    bulkOperationRunQuery(query: $query) {\n      __typename\n      ... on BulkOperationRunQuerySuccess {\n        bulkOperation {\n          id\n        }\n      }\n    }\n  }\n": typeof types.ResumeStartDocument,
+    "\n  query ResumeStatus($id: ID!) {\n    bulkOperation(id: $id) {\n      status\n      objectCount\n      url\n    }\n  }\n": typeof types.ResumeStatusDocument,
+    "\n  query Changes($after: String, $types: [String!], $first: Int) {\n    changes(after: $after, types: $types, first: $first) {\n      edges {\n        cursor\n        node {\n          eventId\n          type\n          objectType\n          objectId\n          occurredAt\n          appliedAt\n          object {\n            __typename\n            id\n            ... on Customer {\n              givenName\n            }\n            ... on Payment {\n              status\n            }\n          }\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": typeof types.ChangesDocument,
+    "\n  mutation ExportWithCursor($query: String!) {\n    bulkOperationRunQuery(query: $query) {\n      __typename\n      ... on BulkOperationRunQuerySuccess {\n        bulkOperation {\n          id\n          changesCursor\n        }\n      }\n    }\n  }\n": typeof types.ExportWithCursorDocument,
+    "\n  query ExportState($id: ID!) {\n    bulkOperation(id: $id) {\n      status\n    }\n  }\n": typeof types.ExportStateDocument,
+    "\n  query FeedPage($after: String) {\n    changes(after: $after, first: 100) {\n      edges {\n        node {\n          eventId\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": typeof types.FeedPageDocument,
     "mutation AccessCreateCustomer { createCustomer(input: { givenName: \"Scoped\", idempotencyKey: \"access-scoped\" }) { __typename ... on CreateCustomerSuccess { customer { squareId } } } }": typeof types.AccessCreateCustomerDocument,
     "query AccessLocations { locations { name } }": typeof types.AccessLocationsDocument,
     "query AccessCustomersAcrossDomains { customers(first: 5) { edges { node { givenName cards { last4 } orders(first: 1) { edges { node { id } } } } } } }": typeof types.AccessCustomersAcrossDomainsDocument,
@@ -154,6 +166,7 @@ type Documents = {
     "mutation PartnerOutboundCreate($input: WebhookSubscriptionCreateInput!) { webhookSubscriptionCreate(input: $input) { __typename\n  ... on WebhookSubscriptionCreateSuccess { result { subscription { id merchantId } } } ... on Error { message code } } }": typeof types.PartnerOutboundCreateDocument,
     "mutation PartnerOutboundDisable($input: WebhookSubscriptionUpdateInput!) { webhookSubscriptionUpdate(input: $input) { __typename\n  ... on WebhookSubscriptionUpdateSuccess { result { subscription { id enabled } } } ... on Error { message code } } }": typeof types.PartnerOutboundDisableDocument,
     "mutation PartnerOutboundDelete($input: WebhookSubscriptionDeleteInput!) { webhookSubscriptionDelete(input: $input) { __typename\n  ... on WebhookSubscriptionDeleteSuccess { subscription { id } } ... on NotFoundError { message code } } }": typeof types.PartnerOutboundDeleteDocument,
+    "mutation PartnerOutboundBulk($query: String!) { bulkOperationRunQuery(query: $query) { __typename\n  ... on BulkOperationRunQuerySuccess { bulkOperation { id } } ... on Error { message code } } }": typeof types.PartnerOutboundBulkDocument,
     "query PartnerOutboundList { webhookSubscriptions { id enabled disabledReason } }": typeof types.PartnerOutboundListDocument,
     "query PartnerOutboundDeliveries($id: ID!) { webhookDeliveries(subscriptionId: $id, first: 100) { edges { node { eventId objectId } } } }": typeof types.PartnerOutboundDeliveriesDocument,
     "query NodeCachedIds($customer: ID!) {\n  customer(id: $customer) {\n    id\n    cards { id }\n    giftCards { id }\n    orders(first: 1) { edges { node { id } } }\n    loyaltyAccount { id program { id } }\n  }\n  payments(first: 50) { edges { node { id refunds { id } } } }\n  locations { id }\n  catalogItems(first: 1) { edges { node { id } } }\n  customerGroups { id }\n  customerSegments { id }\n}": typeof types.NodeCachedIdsDocument,
@@ -257,6 +270,18 @@ const documents: Documents = {
     "query RefundsOfPayment($id: ID!) { payment(id: $id) { refundedMoney { amount } refunds { squareId status } } }": types.RefundsOfPaymentDocument,
     "query RefundById($id: ID!) { refund(id: $id) { squareId payment { squareId } } }": types.RefundByIdDocument,
     "query ConnectedSellerReads { sellers { merchantId businessName status } merchant { squareId businessName } }": types.ConnectedSellerReadsDocument,
+    "\n  mutation StartBulk($query: String!) {\n    bulkOperationRunQuery(query: $query) {\n      __typename\n      ... on BulkOperationRunQuerySuccess {\n        bulkOperation {\n          id\n          status\n        }\n      }\n      ... on Error {\n        message\n        code\n      }\n      ... on BulkOperationLimitError {\n        scope\n        limit\n      }\n    }\n  }\n": types.StartBulkDocument,
+    "\n  mutation CancelBulk($id: ID!) {\n    cancelBulkOperation(id: $id) {\n      __typename\n      ... on CancelBulkOperationSuccess {\n        bulkOperation {\n          id\n          status\n        }\n      }\n      ... on Error {\n        message\n        code\n      }\n      ... on BulkOperationStateError {\n        status\n      }\n      ... on NotFoundError {\n        field\n      }\n    }\n  }\n": types.CancelBulkDocument,
+    "\n  query BulkState($id: ID!) {\n    bulkOperation(id: $id) {\n      id\n      status\n      errorCode\n      errorMessage\n      objectCount\n      url\n      partialDataUrl\n    }\n  }\n": types.BulkStateDocument,
+    "\n  mutation RunBulkQuery($query: String!) {\n    bulkOperationRunQuery(query: $query) {\n      __typename\n      ... on BulkOperationRunQuerySuccess {\n        bulkOperation {\n          id\n          status\n        }\n      }\n      ... on ValidationError {\n        message\n        code\n        field\n      }\n    }\n  }\n": types.RunBulkQueryDocument,
+    "\n  query BulkOperationStatus($id: ID!) {\n    bulkOperation(id: $id) {\n      id\n      status\n      query\n      errorCode\n      errorMessage\n      objectCount\n      rootObjectCount\n      fileSize\n      url\n      partialDataUrl\n      createdAt\n      completedAt\n    }\n  }\n": types.BulkOperationStatusDocument,
+    "\n  query CurrentBulkOperation {\n    currentBulkOperation {\n      id\n      status\n    }\n  }\n": types.CurrentBulkOperationDocument,
+    "\n  mutation ResumeStart($query: String!) {\n    bulkOperationRunQuery(query: $query) {\n      __typename\n      ... on BulkOperationRunQuerySuccess {\n        bulkOperation {\n          id\n        }\n      }\n    }\n  }\n": types.ResumeStartDocument,
+    "\n  query ResumeStatus($id: ID!) {\n    bulkOperation(id: $id) {\n      status\n      objectCount\n      url\n    }\n  }\n": types.ResumeStatusDocument,
+    "\n  query Changes($after: String, $types: [String!], $first: Int) {\n    changes(after: $after, types: $types, first: $first) {\n      edges {\n        cursor\n        node {\n          eventId\n          type\n          objectType\n          objectId\n          occurredAt\n          appliedAt\n          object {\n            __typename\n            id\n            ... on Customer {\n              givenName\n            }\n            ... on Payment {\n              status\n            }\n          }\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": types.ChangesDocument,
+    "\n  mutation ExportWithCursor($query: String!) {\n    bulkOperationRunQuery(query: $query) {\n      __typename\n      ... on BulkOperationRunQuerySuccess {\n        bulkOperation {\n          id\n          changesCursor\n        }\n      }\n    }\n  }\n": types.ExportWithCursorDocument,
+    "\n  query ExportState($id: ID!) {\n    bulkOperation(id: $id) {\n      status\n    }\n  }\n": types.ExportStateDocument,
+    "\n  query FeedPage($after: String) {\n    changes(after: $after, first: 100) {\n      edges {\n        node {\n          eventId\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": types.FeedPageDocument,
     "mutation AccessCreateCustomer { createCustomer(input: { givenName: \"Scoped\", idempotencyKey: \"access-scoped\" }) { __typename ... on CreateCustomerSuccess { customer { squareId } } } }": types.AccessCreateCustomerDocument,
     "query AccessLocations { locations { name } }": types.AccessLocationsDocument,
     "query AccessCustomersAcrossDomains { customers(first: 5) { edges { node { givenName cards { last4 } orders(first: 1) { edges { node { id } } } } } } }": types.AccessCustomersAcrossDomainsDocument,
@@ -341,6 +366,7 @@ const documents: Documents = {
     "mutation PartnerOutboundCreate($input: WebhookSubscriptionCreateInput!) { webhookSubscriptionCreate(input: $input) { __typename\n  ... on WebhookSubscriptionCreateSuccess { result { subscription { id merchantId } } } ... on Error { message code } } }": types.PartnerOutboundCreateDocument,
     "mutation PartnerOutboundDisable($input: WebhookSubscriptionUpdateInput!) { webhookSubscriptionUpdate(input: $input) { __typename\n  ... on WebhookSubscriptionUpdateSuccess { result { subscription { id enabled } } } ... on Error { message code } } }": types.PartnerOutboundDisableDocument,
     "mutation PartnerOutboundDelete($input: WebhookSubscriptionDeleteInput!) { webhookSubscriptionDelete(input: $input) { __typename\n  ... on WebhookSubscriptionDeleteSuccess { subscription { id } } ... on NotFoundError { message code } } }": types.PartnerOutboundDeleteDocument,
+    "mutation PartnerOutboundBulk($query: String!) { bulkOperationRunQuery(query: $query) { __typename\n  ... on BulkOperationRunQuerySuccess { bulkOperation { id } } ... on Error { message code } } }": types.PartnerOutboundBulkDocument,
     "query PartnerOutboundList { webhookSubscriptions { id enabled disabledReason } }": types.PartnerOutboundListDocument,
     "query PartnerOutboundDeliveries($id: ID!) { webhookDeliveries(subscriptionId: $id, first: 100) { edges { node { eventId objectId } } } }": types.PartnerOutboundDeliveriesDocument,
     "query NodeCachedIds($customer: ID!) {\n  customer(id: $customer) {\n    id\n    cards { id }\n    giftCards { id }\n    orders(first: 1) { edges { node { id } } }\n    loyaltyAccount { id program { id } }\n  }\n  payments(first: 50) { edges { node { id refunds { id } } } }\n  locations { id }\n  catalogItems(first: 1) { edges { node { id } } }\n  customerGroups { id }\n  customerSegments { id }\n}": types.NodeCachedIdsDocument,
@@ -626,6 +652,54 @@ export function graphql(source: "query RefundById($id: ID!) { refund(id: $id) { 
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "query ConnectedSellerReads { sellers { merchantId businessName status } merchant { squareId businessName } }"): (typeof documents)["query ConnectedSellerReads { sellers { merchantId businessName status } merchant { squareId businessName } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation StartBulk($query: String!) {\n    bulkOperationRunQuery(query: $query) {\n      __typename\n      ... on BulkOperationRunQuerySuccess {\n        bulkOperation {\n          id\n          status\n        }\n      }\n      ... on Error {\n        message\n        code\n      }\n      ... on BulkOperationLimitError {\n        scope\n        limit\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation StartBulk($query: String!) {\n    bulkOperationRunQuery(query: $query) {\n      __typename\n      ... on BulkOperationRunQuerySuccess {\n        bulkOperation {\n          id\n          status\n        }\n      }\n      ... on Error {\n        message\n        code\n      }\n      ... on BulkOperationLimitError {\n        scope\n        limit\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CancelBulk($id: ID!) {\n    cancelBulkOperation(id: $id) {\n      __typename\n      ... on CancelBulkOperationSuccess {\n        bulkOperation {\n          id\n          status\n        }\n      }\n      ... on Error {\n        message\n        code\n      }\n      ... on BulkOperationStateError {\n        status\n      }\n      ... on NotFoundError {\n        field\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation CancelBulk($id: ID!) {\n    cancelBulkOperation(id: $id) {\n      __typename\n      ... on CancelBulkOperationSuccess {\n        bulkOperation {\n          id\n          status\n        }\n      }\n      ... on Error {\n        message\n        code\n      }\n      ... on BulkOperationStateError {\n        status\n      }\n      ... on NotFoundError {\n        field\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query BulkState($id: ID!) {\n    bulkOperation(id: $id) {\n      id\n      status\n      errorCode\n      errorMessage\n      objectCount\n      url\n      partialDataUrl\n    }\n  }\n"): (typeof documents)["\n  query BulkState($id: ID!) {\n    bulkOperation(id: $id) {\n      id\n      status\n      errorCode\n      errorMessage\n      objectCount\n      url\n      partialDataUrl\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RunBulkQuery($query: String!) {\n    bulkOperationRunQuery(query: $query) {\n      __typename\n      ... on BulkOperationRunQuerySuccess {\n        bulkOperation {\n          id\n          status\n        }\n      }\n      ... on ValidationError {\n        message\n        code\n        field\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation RunBulkQuery($query: String!) {\n    bulkOperationRunQuery(query: $query) {\n      __typename\n      ... on BulkOperationRunQuerySuccess {\n        bulkOperation {\n          id\n          status\n        }\n      }\n      ... on ValidationError {\n        message\n        code\n        field\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query BulkOperationStatus($id: ID!) {\n    bulkOperation(id: $id) {\n      id\n      status\n      query\n      errorCode\n      errorMessage\n      objectCount\n      rootObjectCount\n      fileSize\n      url\n      partialDataUrl\n      createdAt\n      completedAt\n    }\n  }\n"): (typeof documents)["\n  query BulkOperationStatus($id: ID!) {\n    bulkOperation(id: $id) {\n      id\n      status\n      query\n      errorCode\n      errorMessage\n      objectCount\n      rootObjectCount\n      fileSize\n      url\n      partialDataUrl\n      createdAt\n      completedAt\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query CurrentBulkOperation {\n    currentBulkOperation {\n      id\n      status\n    }\n  }\n"): (typeof documents)["\n  query CurrentBulkOperation {\n    currentBulkOperation {\n      id\n      status\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ResumeStart($query: String!) {\n    bulkOperationRunQuery(query: $query) {\n      __typename\n      ... on BulkOperationRunQuerySuccess {\n        bulkOperation {\n          id\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation ResumeStart($query: String!) {\n    bulkOperationRunQuery(query: $query) {\n      __typename\n      ... on BulkOperationRunQuerySuccess {\n        bulkOperation {\n          id\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ResumeStatus($id: ID!) {\n    bulkOperation(id: $id) {\n      status\n      objectCount\n      url\n    }\n  }\n"): (typeof documents)["\n  query ResumeStatus($id: ID!) {\n    bulkOperation(id: $id) {\n      status\n      objectCount\n      url\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Changes($after: String, $types: [String!], $first: Int) {\n    changes(after: $after, types: $types, first: $first) {\n      edges {\n        cursor\n        node {\n          eventId\n          type\n          objectType\n          objectId\n          occurredAt\n          appliedAt\n          object {\n            __typename\n            id\n            ... on Customer {\n              givenName\n            }\n            ... on Payment {\n              status\n            }\n          }\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n"): (typeof documents)["\n  query Changes($after: String, $types: [String!], $first: Int) {\n    changes(after: $after, types: $types, first: $first) {\n      edges {\n        cursor\n        node {\n          eventId\n          type\n          objectType\n          objectId\n          occurredAt\n          appliedAt\n          object {\n            __typename\n            id\n            ... on Customer {\n              givenName\n            }\n            ... on Payment {\n              status\n            }\n          }\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ExportWithCursor($query: String!) {\n    bulkOperationRunQuery(query: $query) {\n      __typename\n      ... on BulkOperationRunQuerySuccess {\n        bulkOperation {\n          id\n          changesCursor\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation ExportWithCursor($query: String!) {\n    bulkOperationRunQuery(query: $query) {\n      __typename\n      ... on BulkOperationRunQuerySuccess {\n        bulkOperation {\n          id\n          changesCursor\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ExportState($id: ID!) {\n    bulkOperation(id: $id) {\n      status\n    }\n  }\n"): (typeof documents)["\n  query ExportState($id: ID!) {\n    bulkOperation(id: $id) {\n      status\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query FeedPage($after: String) {\n    changes(after: $after, first: 100) {\n      edges {\n        node {\n          eventId\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n"): (typeof documents)["\n  query FeedPage($after: String) {\n    changes(after: $after, first: 100) {\n      edges {\n        node {\n          eventId\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -962,6 +1036,10 @@ export function graphql(source: "mutation PartnerOutboundDisable($input: Webhook
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "mutation PartnerOutboundDelete($input: WebhookSubscriptionDeleteInput!) { webhookSubscriptionDelete(input: $input) { __typename\n  ... on WebhookSubscriptionDeleteSuccess { subscription { id } } ... on NotFoundError { message code } } }"): (typeof documents)["mutation PartnerOutboundDelete($input: WebhookSubscriptionDeleteInput!) { webhookSubscriptionDelete(input: $input) { __typename\n  ... on WebhookSubscriptionDeleteSuccess { subscription { id } } ... on NotFoundError { message code } } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation PartnerOutboundBulk($query: String!) { bulkOperationRunQuery(query: $query) { __typename\n  ... on BulkOperationRunQuerySuccess { bulkOperation { id } } ... on Error { message code } } }"): (typeof documents)["mutation PartnerOutboundBulk($query: String!) { bulkOperationRunQuery(query: $query) { __typename\n  ... on BulkOperationRunQuerySuccess { bulkOperation { id } } ... on Error { message code } } }"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -6,7 +6,7 @@ import { createEmulator, type Emulator } from '../../src/emulator/server.js';
 import { ApiKeyRing, generateKey, type KeyEntry } from '../../src/gateway/api-keys.js';
 import type { Gateway } from '../../src/gateway/server.js';
 import { OutboundWebhooks } from '../../src/outbound/index.js';
-import { SqliteEventStore } from '../../src/store/index.js';
+import { SqliteBulkStore, SqliteEventStore } from '../../src/store/index.js';
 import type { SellerVault } from '../../src/vault/index.js';
 import { VaultKeyRing } from '../../src/vault/index.js';
 import { graphql } from '../gql/index.js';
@@ -22,6 +22,8 @@ const DISABLE = graphql(`mutation PartnerOutboundDisable($input: WebhookSubscrip
   ... on WebhookSubscriptionUpdateSuccess { result { subscription { id enabled } } } ... on Error { message code } } }`);
 const DELETE = graphql(`mutation PartnerOutboundDelete($input: WebhookSubscriptionDeleteInput!) { webhookSubscriptionDelete(input: $input) { __typename
   ... on WebhookSubscriptionDeleteSuccess { subscription { id } } ... on NotFoundError { message code } } }`);
+const BULK = graphql(`mutation PartnerOutboundBulk($query: String!) { bulkOperationRunQuery(query: $query) { __typename
+  ... on BulkOperationRunQuerySuccess { bulkOperation { id } } ... on Error { message code } } }`);
 const LIST = graphql(`query PartnerOutboundList { webhookSubscriptions { id enabled disabledReason } }`);
 const DELIVERIES = graphql(`query PartnerOutboundDeliveries($id: ID!) { webhookDeliveries(subscriptionId: $id, first: 100) { edges { node { eventId objectId } } } }`);
 
@@ -36,6 +38,7 @@ describe('outbound webhooks of partner keys (SQLite store, one instance)', () =>
   let gateway: Gateway;
   let url: string;
   let store: SqliteEventStore;
+  let bulkStore: SqliteBulkStore;
   let vault: SellerVault;
   let ring: ApiKeyRing;
   let outbound: OutboundWebhooks;
@@ -83,7 +86,13 @@ describe('outbound webhooks of partner keys (SQLite store, one instance)', () =>
       retry: { retryForMs: 72 * 3600_000, firstRetryMs: 1_000, maxRetryMs: 60_000 },
       logger: (await import('pino')).pino({ level: 'silent' }),
     });
-    gateway = createTestGateway(emulatorUrl, { apiKeys: ring, gateway: { ...partnerGateway(vault), outbound, webhooks: { store, signatureKey: WEBHOOK_KEY } } });
+    bulkStore = new SqliteBulkStore(':memory:');
+    gateway = createTestGateway(
+      emulatorUrl,
+      { apiKeys: ring, bulk: true, gateway: { ...partnerGateway(vault), outbound, webhooks: { store, signatureKey: WEBHOOK_KEY } } },
+      undefined,
+      bulkStore,
+    );
     url = await gateway.listen();
     emulator.ctx.webhooks.configure({ url: gateway.webhooks!.notificationUrl(), signatureKey: WEBHOOK_KEY, retryBaseMs: 50 });
     receiver = await startReceiver();
@@ -97,6 +106,7 @@ describe('outbound webhooks of partner keys (SQLite store, one instance)', () =>
     await gateway?.close();
     await emulator?.close();
     await store?.close();
+    await bulkStore?.close();
     await vault?.close();
     await receiver?.close();
   });
@@ -197,5 +207,19 @@ describe('outbound webhooks of partner keys (SQLite store, one instance)', () =>
     expect(await deliveriesOf(forB, listed.key)).toEqual([]);
     expect(await deliveriesOf(disabled, everySeller.key)).toEqual([]);
     expect(at('bulk-b').concat(at('bulk-disabled'))).toEqual([]);
+  });
+
+  it('deliver the end of a bulk operation run for a connected seller to its BULK_OPERATION_FINISHED subscriptions', async () => {
+    await subscribe('BULK_OPERATION_FINISHED', 'bulk-run-c', actingFor(everySeller.key, c.merchantId));
+    const started = await gql(BULK, { query: '{ customers { edges { node { id } } } }' }, actingFor(everySeller.key, c.merchantId));
+    expect(started.data.bulkOperationRunQuery).toMatchObject({ __typename: 'BulkOperationRunQuerySuccess' });
+    const { id } = started.data.bulkOperationRunQuery.bulkOperation;
+    await expect.poll(() => at('bulk-run-c').length, { ...WAIT, timeout: 60_000 }).toBe(1);
+    // Seller C has the one customer an earlier test made: the run read it through the vault's token for C.
+    expect(at('bulk-run-c')[0]!.payload).toMatchObject({
+      topic: 'BULK_OPERATION_FINISHED',
+      merchantId: c.merchantId,
+      data: { id, status: 'COMPLETED', errorCode: null, objectCount: 1 },
+    });
   });
 });

@@ -1,9 +1,9 @@
 import { Redis } from 'ioredis';
 import { SquareClient } from 'square';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { contextFactory } from '../../src/context/context-factory.js';
 import { createLogger } from '../../src/gateway/logger.js';
-import { BudgetRefusal, LocalBucketStore, RedisBucketStore, SquareBudget, type BucketStore } from '../../src/square/budget.js';
+import { BACKGROUND_RESERVE, BudgetRefusal, LocalBucketStore, RedisBucketStore, SquareBudget, type BucketStore } from '../../src/square/budget.js';
 import { budgetedFetch } from '../../src/square/budgeted-fetch.js';
 import { SQUARE_VERSION } from '../../src/square/client.js';
 import { SquareEpisodes } from '../../src/square/episodes.js';
@@ -170,6 +170,39 @@ describe('the queue of a seller’s calls', () => {
     expect(order).toEqual(['SearchOrders', 'ListCards A', 'ListCards B']);
   });
 
+  it('lets background calls spend only what leaves half the burst, and puts every interactive call ahead of them at once', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      const at = { now: 0 };
+      const store = new LocalBucketStore({ ratePerSecond: 1, burst: 4 }, () => at.now);
+      const budget = new SquareBudget(store, store);
+      const far = Number.MAX_SAFE_INTEGER;
+      await budget.acquire('s', 'background', live, far);
+      await budget.acquire('s', 'background', live, far);
+      let backgroundMade = false;
+      const background = budget.acquire('s', 'background', live, far).then(() => (backgroundMade = true));
+      // The queue sleeps until the background call may go (no timer runs here unless the test runs it).
+      await vi.advanceTimersByTimeAsync(0);
+      // The reserve (2 of 4) is the interactive calls': one is made at once, ahead of the waiting background call
+      // (its joining ends the queue's sleep), both whether it comes then or while the queue asks the store.
+      await budget.acquire('s', 'leaf', live, far);
+      const racing = budget.acquire('s', 'background', live, far);
+      await budget.acquire('s', 'first', live, far);
+      expect(backgroundMade).toBe(false);
+      expect((await store.peek('s')).tokens).toBe(0);
+      // A token a second: each background call waits until two would be left after it.
+      at.now += 3_000;
+      await vi.runOnlyPendingTimersAsync();
+      await background;
+      at.now += 1_000;
+      await vi.runOnlyPendingTimersAsync();
+      await racing;
+      expect((await store.peek('s')).tokens).toBe(2);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it('refuses at once a call that could not be made before its request’s deadline', async () => {
     const store = new LocalBucketStore({ ratePerSecond: 0.1, burst: 1 });
     const budget = new SquareBudget(store, store);
@@ -249,6 +282,17 @@ describe.skipIf(!REDIS_URL)('one budget for every instance, in Redis', () => {
     expect(wait).toBeLessThanOrEqual(5_000);
     expect(status).toMatchObject({ tokens: 0, burst: 10 });
     expect(status.ratePerSecond).toBeCloseTo(0.005, 3);
+  });
+
+  it('keeps half the burst from background calls, for every instance', async () => {
+    const [a, b] = [instance(), instance()];
+    const taken = [];
+    for (let i = 0; i < 6; i++) taken.push((await (i % 2 ? a : b).take('background seller', 1, undefined, BACKGROUND_RESERVE)).wait);
+    // A burst of 10: five background calls leave the five kept for interactive ones.
+    expect(taken.slice(0, 5)).toEqual([0, 0, 0, 0, 0]);
+    expect(taken[5]).toBeGreaterThan(0);
+    // What an interactive call may still take.
+    expect((await a.take('background seller')).wait).toBe(0);
   });
 
   it('keeps the same arithmetic as this process’s bucket, through a storm', async () => {

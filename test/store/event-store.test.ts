@@ -108,6 +108,30 @@ for (const backend of STORE_BACKENDS) {
       expect(await store.appliedAfter(merchant, 1000, 10)).toEqual([]);
     });
 
+    it('reads a seller’s applied events of some types only, and forgets old ones but the last, whose number the next follow', async () => {
+      const { store } = await fresh();
+      const merchant = `M-${randomUUID()}`;
+      expect(await store.lastAppliedSequence()).toBe(0);
+      expect(await store.oldestAppliedSequence()).toBeUndefined();
+      const types = ['payment.updated', 'customer.updated', 'order.created', 'customer.updated'];
+      const events = types.map((type) => envelope(type, merchant));
+      for (const event of events) await store.recordEvent(event, '{}');
+      await store.markApplied(events.map((e) => e.event_id));
+      expect((await store.appliedAfter(merchant, 0, 10, ['customer.updated', 'order.created'])).map((e) => e.sequence)).toEqual([2, 3, 4]);
+      expect(await store.appliedAfter(merchant, 0, 10, [])).toEqual([]);
+      expect(await store.lastAppliedSequence()).toBe(4);
+
+      const pending = envelope('payment.created', merchant);
+      await store.recordEvent(pending, '{}');
+      expect(await store.pruneApplied(new Date(Date.now() - 60_000))).toBe(0);
+      expect(await store.pruneApplied(new Date(Date.now() + 60_000))).toBe(3);
+      expect(await store.oldestAppliedSequence()).toBe(4);
+      expect((await store.appliedAfter(merchant, 0, 10)).map((e) => e.sequence)).toEqual([4]);
+      expect((await store.pendingEvents(10)).map((e) => e.eventId)).toEqual([pending.event_id]);
+      expect([...(await store.markApplied([pending.event_id])).values()]).toEqual([5]);
+      expect(await store.lastAppliedSequence()).toBe(5);
+    });
+
     it('keeps ids with U+0000, lone surrogates and backslashes intact and apart', async () => {
       const { store } = await fresh();
       // '\ud800x' and '\udbffx' would both be written as '\ufffdx'; 'a\\u0000' is the escape's own spelling.

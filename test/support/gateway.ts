@@ -6,8 +6,9 @@ import type { AuthMode } from '../../src/context/authentication.js';
 import { createEmulator, type Emulator, type EmulatorOptions } from '../../src/emulator/server.js';
 import type { ApiKeyRing } from '../../src/gateway/api-keys.js';
 import type { Logger } from '../../src/gateway/logger.js';
+import type { GatewayBulkOptions } from '../../src/gateway/bulk-operations.js';
 import { createGateway, type Gateway, type GatewayOptions } from '../../src/gateway/server.js';
-import { SqliteEventStore, type EventStore } from '../../src/store/index.js';
+import { SqliteBulkStore, SqliteEventStore, type BulkStore, type EventStore } from '../../src/store/index.js';
 
 export interface GraphQLResult<T> {
   data?: T | null;
@@ -21,6 +22,8 @@ export interface TestStack {
   url: string;
   /** With `webhooks: true`: the store the gateway records Square's events in. */
   store?: EventStore;
+  /** With `bulk`: the store of its bulk operations. */
+  bulkStore?: BulkStore;
   /** An SDK client straight to the emulator, to arrange data and to compare the gateway against. */
   square(token?: string): SquareClient;
   /** Runs a GraphQL operation over HTTP, as a client would. */
@@ -49,7 +52,8 @@ export const NO_SQUARE = {
   locationsTtlMs: 0,
   logging: false,
 } as const satisfies GatewayOptions;
-const WEBHOOK_KEY = 'test-webhook-signature-key';
+/** The key the emulator signs its webhooks with for the test gateways (createTestGateway). */
+export const WEBHOOK_KEY = 'test-webhook-signature-key';
 
 /** The emulator and the gateway in front of it, both over real HTTP, for one test file. */
 export interface TestGatewayOptions {
@@ -76,10 +80,12 @@ export interface TestGatewayOptions {
   tracerProvider?: GatewayOptions['tracerProvider'];
   /** Any other gateway option, as `npm start` would set it from its configuration. */
   gateway?: Partial<GatewayOptions>;
+  /** Run bulk operations (in an in-memory store unless the test brings its own), with these settings. */
+  bulk?: Omit<GatewayBulkOptions, 'store'> | true;
 }
 
 /** A gateway in front of `squareBaseUrl` as the tests configure it; `store` receives webhooks (signed with the test key). */
-export function createTestGateway(squareBaseUrl: string, options: TestGatewayOptions = {}, store?: EventStore): Gateway {
+export function createTestGateway(squareBaseUrl: string, options: TestGatewayOptions = {}, store?: EventStore, bulkStore?: BulkStore): Gateway {
   return createGateway({
     authMode: options.authMode ?? 'server',
     squareToken: options.authMode === 'passthrough' ? undefined : (options.squareToken ?? SERVER_TOKEN),
@@ -99,6 +105,7 @@ export function createTestGateway(squareBaseUrl: string, options: TestGatewayOpt
     metricsToken: options.metricsToken,
     tracerProvider: options.tracerProvider,
     ...(store ? { webhooks: { store, signatureKey: WEBHOOK_KEY } } : {}),
+    ...(bulkStore ? { bulk: { ...(options.bulk === true ? {} : options.bulk), store: bulkStore } } : {}),
     ...options.gateway,
   });
 }
@@ -115,7 +122,8 @@ export function useGateway(
     stack.emulator = await createEmulator({ seed: false, ...options.emulator });
     stack.emulatorUrl = await stack.emulator.listen();
     if (options.webhooks) stack.store = new SqliteEventStore(':memory:');
-    stack.gateway = createTestGateway(stack.emulatorUrl, options, stack.store);
+    if (options.bulk) stack.bulkStore = new SqliteBulkStore(':memory:');
+    stack.gateway = createTestGateway(stack.emulatorUrl, options, stack.store, stack.bulkStore);
     stack.url = await stack.gateway.listen();
     if (options.webhooks) {
       stack.emulator.ctx.webhooks.configure({ url: stack.gateway.webhooks!.notificationUrl(), signatureKey: WEBHOOK_KEY, retryBaseMs: 50 });
@@ -125,6 +133,7 @@ export function useGateway(
     await stack.gateway?.close();
     await stack.emulator?.close();
     await stack.store?.close();
+    await stack.bulkStore?.close();
   });
   stack.square = (token = SERVER_TOKEN) => new SquareClient({ token, baseUrl: stack.emulatorUrl, maxRetries: 0 });
   stack.gql = async (document, variables, { token, headers = {} } = {}) => {

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { PostgresEventStore, SqliteEventStore, type EventStore } from '../../src/store/index.js';
+import { PostgresBulkStore, PostgresEventStore, SqliteBulkStore, SqliteEventStore, type BulkStore, type EventStore } from '../../src/store/index.js';
 
 export const DATABASE_URL = process.env.DATABASE_URL || undefined;
 if (!DATABASE_URL) {
@@ -20,6 +20,8 @@ export async function lineageOf(store: EventStore, merchantId: string, customerI
 /** One empty database: `open()` connects to it (again, as after a restart), `drop()` removes it. */
 export interface StoreLocation {
   open(): Promise<EventStore>;
+  /** The bulk operations' store in the same database. */
+  openBulk(): Promise<BulkStore>;
   drop(): Promise<void>;
 }
 
@@ -37,6 +39,7 @@ export function sqliteLocation(): StoreLocation & { path: string } {
   return {
     path,
     open: async () => new SqliteEventStore(path),
+    openBulk: async () => new SqliteBulkStore(path),
     drop: async () => rmSync(dir, { recursive: true, force: true }),
   };
 }
@@ -47,6 +50,7 @@ export function postgresLocation(): StoreLocation & { schema: string } {
   return {
     schema,
     open: () => PostgresEventStore.open({ connectionString: DATABASE_URL!, schema, poolSize: 4 }),
+    openBulk: () => PostgresBulkStore.open({ connectionString: DATABASE_URL!, schema, poolSize: 4 }),
     drop: async () => {
       const client = new pg.Client({ connectionString: DATABASE_URL });
       await client.connect();

@@ -97,10 +97,10 @@ export function listCards(
   query: { cursor?: string; customer_id?: string; include_disabled?: boolean; reference_id?: string; sort_order?: 'ASC' | 'DESC' },
 ) {
   const includeDisabled = query.include_disabled ?? false;
-  const matching = ctx.stores.cards.all(merchantId).filter(
+  const candidates = query.customer_id === undefined ? ctx.stores.cards.all(merchantId) : ctx.stores.cards.where(merchantId, '$.customer_id', [query.customer_id]);
+  const matching = candidates.filter(
     ({ doc }) =>
       (includeDisabled || doc.enabled) &&
-      (query.customer_id === undefined || doc.customer_id === query.customer_id) &&
       (query.reference_id === undefined || doc.reference_id === query.reference_id),
   );
   const { cursor, ...filters } = query;

@@ -21,7 +21,7 @@ const SQUARE_GAN = /^7783\d{12}$/;
 const SANDBOX_BALANCE = 10000;
 
 function findByGan(ctx: EmulatorContext, merchantId: string, gan: string): GiftCard | undefined {
-  return ctx.stores.giftCards.all(merchantId).find((s) => s.doc.gan === gan)?.doc;
+  return ctx.stores.giftCards.where(merchantId, '$.gan', [gan])[0]?.doc;
 }
 
 /** A GAN is taken when a card has it, and the sandbox GAN is always reserved for the sandbox card. */
@@ -127,14 +127,11 @@ export function listGiftCards(
   merchantId: string,
   query: { type?: GiftCard['type']; state?: GiftCard['state']; customer_id?: string; cursor?: string; limit?: number },
 ) {
-  const matching = ctx.stores.giftCards
-    .all(merchantId)
-    .filter(
-      ({ doc }) =>
-        (query.type === undefined || doc.type === query.type) &&
-        (query.state === undefined || doc.state === query.state) &&
-        (query.customer_id === undefined || (doc.customer_ids ?? []).includes(query.customer_id)),
-    );
+  const { giftCards } = ctx.stores;
+  const candidates = query.customer_id === undefined ? giftCards.all(merchantId) : giftCards.containing(merchantId, '$.customer_ids', [query.customer_id]);
+  const matching = candidates.filter(
+    ({ doc }) => (query.type === undefined || doc.type === query.type) && (query.state === undefined || doc.state === query.state),
+  );
   const { cursor, limit, ...filters } = query;
   const page = paginate({
     items: matching,

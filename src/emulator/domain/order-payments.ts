@@ -265,8 +265,8 @@ export function assertOrderPayable(ctx: EmulatorContext, merchantId: string, ord
       'amount_money.currency',
     );
   const pending = ctx.stores.payments
-    .all(merchantId)
-    .filter((s) => s.doc.order_id === orderId && s.doc.status === 'APPROVED' && s.doc.id !== payment.id)
+    .where(merchantId, '$.order_id', [orderId])
+    .filter((s) => s.doc.status === 'APPROVED' && s.doc.id !== payment.id)
     .reduce((acc, s) => acc + BigInt(s.doc.amount_money?.amount ?? 0), 0n);
   const remaining = amountBeforeTips(order) - tendered(order, payment.id) - pending;
   if (BigInt(payment.amount_money?.amount ?? 0) > remaining)

@@ -216,7 +216,7 @@ export function searchOrders(ctx: EmulatorContext, merchantId: string, body: Sea
   };
 
   const page = paginate({
-    items: ctx.stores.orders.all(merchantId).filter((s) => matches(s.doc)),
+    items: ordersOf(ctx, merchantId, customerIds).filter((s) => matches(s.doc)),
     key: (s) => [s.doc[field] ?? '', s.seq],
     order: body.query?.sort?.sort_order ?? 'DESC',
     limit: body.limit ?? 500,
@@ -230,6 +230,20 @@ export function searchOrders(ctx: EmulatorContext, merchantId: string, body: Sea
   else if (orders.length) result.orders = orders;
   if (page.cursor) result.cursor = page.cursor;
   return result;
+}
+
+/**
+ * The orders a search can find: all of the merchant's, or with a customer filter those that may name one of
+ * the customers on the order or on a tender (Square Online's orders name theirs on the payment alone). A
+ * tender is a payment and carries its customer, so both are found through indexes (`matches` decides).
+ */
+function ordersOf(ctx: EmulatorContext, merchantId: string, customerIds: readonly string[] | null | undefined) {
+  const { orders, payments } = ctx.stores;
+  if (!customerIds?.length) return orders.all(merchantId);
+  const found = new Map(orders.where(merchantId, '$.customer_id', customerIds).map((s) => [s.seq, s]));
+  const paid = payments.where(merchantId, '$.customer_id', customerIds).flatMap(({ doc }) => (doc.order_id ? [doc.order_id] : []));
+  for (const s of paid.length > 0 ? orders.byIds(merchantId, paid) : []) found.set(s.seq, s);
+  return [...found.values()].sort((a, b) => a.seq - b.seq);
 }
 
 function timeBounds(range: { start_at?: string | null; end_at?: string | null }, field: string) {

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { EmulatorContext } from '../context.js';
 import { mergeCustomers } from '../domain/customers.js';
 import { chargebackBlock } from '../domain/gift-card-activities.js';
+import { largeSeedRequest, seedLargeMerchant } from '../large-seed.js';
 import { putProgram, type ProgramSettings } from '../domain/loyalty.js';
 import { bearerToken } from '../plumbing/bearer-token.js';
 import { errors } from '../plumbing/errors.js';
@@ -130,6 +131,14 @@ export function registerControlPlane(app: FastifyInstance, ctx: EmulatorContext,
     const merchantId = merchantOf(ctx, request);
     const body = parse(z.object({ from_customer_ids: z.array(z.string().min(1)).min(2).max(100) }), request.body);
     return { customer: mergeCustomers(ctx, merchantId, body.from_customer_ids) };
+  });
+
+  // A large seller for benchmarks, made in seconds: customers with cards, gift cards, and orders paid by card.
+  app.post('/_emulator/seed', async (request) => {
+    const merchantId = merchantOf(ctx, request);
+    const started = performance.now();
+    const counts = await seedLargeMerchant(ctx, merchantId, parse(largeSeedRequest, request.body));
+    return { merchant_id: merchantId, ...counts, ms: Math.round(performance.now() - started) };
   });
 
   // Square's loyalty programs are set up in the Seller Dashboard, never through the API.

@@ -2,6 +2,16 @@ import Database from 'better-sqlite3';
 
 export type Db = Database.Database;
 
+/**
+ * What objects are looked up by (Collection.where), each with its index: a seller with thousands of customers
+ * lists one customer's cards or orders, an order's payments and a GAN's gift card without reading every document of the kind.
+ */
+export const INDEXED_PATHS: Readonly<Record<string, string>> = {
+  '$.customer_id': 'docs_by_customer',
+  '$.order_id': 'docs_by_order',
+  '$.gan': 'docs_by_gan',
+};
+
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS merchants (
   merchant_id TEXT PRIMARY KEY,
@@ -17,6 +27,9 @@ CREATE TABLE IF NOT EXISTS docs (
   UNIQUE (merchant_id, kind, id)
 );
 CREATE INDEX IF NOT EXISTS docs_by_kind ON docs (merchant_id, kind, seq);
+${Object.entries(INDEXED_PATHS)
+  .map(([path, index]) => `CREATE INDEX IF NOT EXISTS ${index} ON docs (merchant_id, kind, json_extract(doc, '${path}'));`)
+  .join('\n')}
 CREATE TABLE IF NOT EXISTS idempotency (
   merchant_id TEXT NOT NULL,
   endpoint    TEXT NOT NULL,
