@@ -56,10 +56,14 @@ const signatureKey = config.webhookSignatureKey ?? (emulator ? randomBytes(24).t
 // in memory and reset with it, or in a file beside an emulator file, unless GATEWAY_DB names one.
 const sqlitePath = config.gatewayDb ?? (emulatorSettings && !emulatorSettings.dbPath ? ':memory:' : DEFAULT_GATEWAY_DB);
 // The message names the setting, never the URL, which may hold a password.
-const cannotOpen = (error: Error) => exitWith(`The gateway's store could not be opened (${config.databaseUrl ? 'DATABASE_URL' : 'GATEWAY_DB'}): ${error.message}`);
-const store = signatureKey ? await openStore({ databaseUrl: config.databaseUrl, sqlitePath }).catch(cannotOpen) : undefined;
+const cannotOpen = (what: string) => (error: Error) =>
+  exitWith(`The ${what} could not be opened (${config.databaseUrl ? 'DATABASE_URL' : 'GATEWAY_DB'}): ${error.message}`);
+const store = signatureKey ? await openStore({ databaseUrl: config.databaseUrl, sqlitePath }).catch(cannotOpen('event store')) : undefined;
 // Bulk operations live beside the events: with webhooks, or wherever GATEWAY_DB or DATABASE_URL says to keep them.
-const bulkStore = store || config.gatewayDb || config.databaseUrl ? await openBulkStore({ databaseUrl: config.databaseUrl, sqlitePath }).catch(cannotOpen) : undefined;
+const bulkStore =
+  store || config.gatewayDb || config.databaseUrl
+    ? await openBulkStore({ databaseUrl: config.databaseUrl, sqlitePath }).catch(cannotOpen('store of bulk operations'))
+    : undefined;
 if (emulator && store instanceof SqliteEventStore && sqlitePath === ':memory:') emulator.onReset(() => store.clear());
 // API keys register trusted documents of their own, kept beside the events (one database for a fleet).
 const keyDocumentStore =

@@ -213,7 +213,7 @@ describe('lookups by id', () => {
       const [error] = result.errors!;
       expect(error!.extensions).toEqual({ code: 'BAD_USER_INPUT', argument: 'id' });
       expect(error!.path).toEqual(['node']);
-      expect(error!.message).toMatch(/is not an object's id: pass the id field of a Card, CatalogItem, Customer, CustomerGroup, CustomerSegment, GiftCard, Location, LoyaltyAccount, LoyaltyProgram, Order, Payment or Refund\./);
+      expect(error!.message).toMatch(/is not an object's id: pass the id field of a BulkOperation, Card, CatalogItem, Customer, CustomerGroup, CustomerSegment, GiftCard, Location, LoyaltyAccount, LoyaltyProgram, Order, Payment or Refund\./);
       expect(error!.message).not.toMatch(/implemented|support|Invalid global ID|Unexpected/i);
       expect(error!.message.length).toBeLessThan(400);
     }
