@@ -67,7 +67,8 @@ export interface BulkOperationsOptions {
   maxRuns?: number | undefined;
 }
 
-export const DEFAULT_LEASE_MS = 30_000;
+/** How long a run is its instance’s without a renewal when not set otherwise: after a crash, another resumes it this long after. */
+const DEFAULT_LEASE_MS = 30_000;
 
 /** What a request's caller is to its bulk operations: its seller, and its key. The one place they are read from the context. */
 function callerOf(ctx: GatewayContext): { seller: string; key?: ApiKey | undefined } {
@@ -80,7 +81,7 @@ function callerOf(ctx: GatewayContext): { seller: string; key?: ApiKey | undefin
 }
 
 /**
- * The gateway's bulk operations (src/context/bulk-operations.ts) and their runs on this
+ * The gateway’s bulk operations (BulkOperations, src/context/gateway-context.ts) and their runs on this
  * instance: an operation is run by the instance that created it, and, should that one stop or
  * crash, resumed by whichever instance sees its lease run out first. Finished operations and
  * their files are deleted after the retention.

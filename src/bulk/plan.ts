@@ -22,8 +22,8 @@ import {
 import { MAX_PAGE } from '../schema/connections.js';
 
 /** Shopify's bounds on a bulk query: at most five connections, nested at most two deep below the first. */
-export const MAX_CONNECTIONS = 5;
-export const MAX_NESTING = 2;
+const MAX_CONNECTIONS = 5;
+const MAX_NESTING = 2;
 /** Tokens a bulk query may hold, as any document sent to the gateway (src/gateway/server.ts). */
 const MAX_TOKENS = 5_000;
 

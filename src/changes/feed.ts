@@ -31,8 +31,6 @@ export const EVENT_FAMILIES: ReadonlyArray<{ prefix: string; scope: Scope; node?
 
 export const familyOf = (type: string) => EVENT_FAMILIES.find((family) => type.startsWith(family.prefix));
 
-/** Square's retention of events in its Events API: the feed's default. */
-export const DEFAULT_RETENTION_DAYS = 28;
 const MAX_TYPES = 50;
 
 export interface ChangeFeedOptions {
