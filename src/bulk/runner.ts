@@ -4,6 +4,7 @@ import type { GatewayContext } from '../context/gateway-context.js';
 import type { BulkOperationRecord, BulkOutcome, BulkStore } from '../store/index.js';
 import { PageLines, type Pending } from './lines.js';
 import { planBulkQuery, type BulkPlan } from './plan.js';
+import { sleep } from '../square/budgeted-fetch.js';
 
 /** Where a run stands after its last chunk: the root connection's cursor, and the pages of nested connections still to read (depth first). */
 interface Progress {
@@ -41,16 +42,6 @@ export interface RunnerOptions {
   onFinished(operation: BulkOperationRecord): void;
 }
 
-const sleep = (ms: number, signal: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
 
 /**
  * Runs a claimed bulk operation from its last checkpoint to its end: the query's pages read

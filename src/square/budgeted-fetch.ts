@@ -68,7 +68,8 @@ function refusedResponse(refusal: BudgetRefusal): Response {
   });
 }
 
-const sleep = (ms: number, signal: AbortSignal) =>
+/** Waits `ms`, or less when `signal` aborts: resolves either way (whoever waits looks at the signal). */
+export const sleep = (ms: number, signal: AbortSignal) =>
   new Promise<void>((resolve) => {
     const timer = setTimeout(done, ms);
     function done() {
