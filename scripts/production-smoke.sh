@@ -58,7 +58,7 @@ expect() {
   fi
 }
 expect "GET /healthz" '{"status":"ok"}' "$(curl -sS "$origin/healthz")"
-expect "GET /readyz" '{"status":"ready","checks":{"eventStore":"ok","square":"ok"}}' "$(curl -sS "$origin/readyz")"
+expect "GET /readyz" '{"status":"ready","checks":{"eventStore":"ok","sellerVault":"ok","square":"ok"},"sellerVault":{"refreshFailing":0,"oldestTokenAgeSeconds":null,"lastRefreshCycle":"ok"}}' "$(curl -sS "$origin/readyz")"
 # Only the data: extensions (the cost of the call) vary with the budget.
 data_of() { node -e 'let s = ""; process.stdin.on("data", (d) => (s += d)).on("end", () => console.log(JSON.stringify(JSON.parse(s).data)))'; }
 expect "POST /graphql" '{"locations":[{"name":"Main Location"},{"name":"Mission Street Kiosk"}]}' \
