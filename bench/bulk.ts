@@ -2,8 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SquareClient } from 'square';
-import { freePort } from '../scripts/free-port.js';
-import { percentile, roundTo, rssMiB, startProcess, type Started } from './lib.js';
+import { percentile, roundTo, rssMiB, BENCH_WEBHOOK_KEY, startPassthroughGateway, type Started } from './lib.js';
 import { DEMO_TOKEN, postGraphQL, sleep, startEmulator, stopAll, type GraphQLBody } from './stack.js';
 
 /** What a remote Square adds to each call, as the other benchmarks simulate it (EMULATOR_LATENCY_MS). */
@@ -11,7 +10,9 @@ const LATENCY_MS = 20;
 /** The seller's budget: the gateway's defaults, SQUARE_RATE_PER_SECOND and SQUARE_BURST. */
 const RATE = 20;
 const BURST = 200;
-const KEY = 'bench-bulk-signature-key';
+const KEY = BENCH_WEBHOOK_KEY;
+/** What a bulk bench's gateway adds to a passthrough gateway's settings. */
+const BULK_ENV = { BULK_SECRET: 'bench-bulk-secret-of-at-least-32-characters', CACHE_TTL_MS: '0', LOG_LEVEL: 'warn' };
 /** Seconds between interactive pages during the export, and before it (after each, the budget has its burst back). */
 const INTERACTIVE_EVERY_S = 10;
 const IDLE_SAMPLES = 10;
@@ -53,31 +54,6 @@ async function squareCallsOf(gatewayUrl: string): Promise<number> {
   return [...text.matchAll(/^gateway_square_requests_total\{[^}]*\} (\d+)/gm)].reduce((n, [, count]) => n + Number(count), 0);
 }
 
-/** A gateway process in passthrough mode keeping bulk operations in `db`, receiving the emulator's webhooks at its own address. */
-async function startBulkGateway(emulatorUrl: string, db: string, env: Record<string, string>, nodeFlags: string[] = []): Promise<Started & { webhookUrl: string }> {
-  const port = await freePort();
-  const webhookUrl = `http://127.0.0.1:${port}/webhooks/square`;
-  const started = await startProcess(
-    'src/main.ts',
-    {
-      PORT: String(port),
-      SQUARE_BASE_URL: emulatorUrl,
-      GATEWAY_AUTH: 'passthrough',
-      SQUARE_WEBHOOK_SIGNATURE_KEY: KEY,
-      SQUARE_WEBHOOK_URL: webhookUrl,
-      GATEWAY_DB: db,
-      BULK_SECRET: 'bench-bulk-secret-of-at-least-32-characters',
-      CACHE_TTL_MS: '0',
-      LOG_LEVEL: 'warn',
-      DATABASE_URL: '',
-      REDIS_URL: '',
-      ...env,
-    },
-    /GraphQL gateway:\s+(http:\/\/\S+)/,
-    nodeFlags,
-  );
-  return { ...started, webhookUrl };
-}
 
 async function startExport(url: string): Promise<string> {
   const { bulkOperationRunQuery: started } = await gql(url, START, { q: EXPORT });
@@ -121,7 +97,7 @@ export async function benchBulk(customers: number, resumeCustomers: number) {
     ).json();
     const seedSeconds = roundTo((performance.now() - seedStarted) / 1000);
 
-    const gateway = await startBulkGateway(emulator.url, join(dir, 'gateway.db'), { SQUARE_RATE_PER_SECOND: String(RATE), SQUARE_BURST: String(BURST) });
+    const gateway = await startPassthroughGateway(emulator.url, join(dir, 'gateway.db'), { ...BULK_ENV, SQUARE_RATE_PER_SECOND: String(RATE), SQUARE_BURST: String(BURST) });
     started.push(gateway);
     await fetch(`${emulator.url}/_emulator/webhooks`, {
       method: 'PUT',
@@ -190,7 +166,7 @@ export async function benchBulk(customers: number, resumeCustomers: number) {
     started.splice(started.indexOf(gateway), 1);
 
     // The interactive plan for the same data: every page of 20 customers, on a gateway with no budget to wait for.
-    const walker = await startBulkGateway(emulator.url, join(dir, 'walker.db'), { SQUARE_RATE_PER_SECOND: '1000000', SQUARE_BURST: '1000000' });
+    const walker = await startPassthroughGateway(emulator.url, join(dir, 'walker.db'), { ...BULK_ENV, SQUARE_RATE_PER_SECOND: '1000000', SQUARE_BURST: '1000000' });
     started.push(walker);
     await gql(walker.url, '{ locations { id } }');
     const walkBefore = await squareCallsOf(walker.url);
@@ -251,7 +227,7 @@ const HEAP_CAP_MIB = 160;
  * needs shows.
  */
 async function exportUnderHeapCap(emulatorUrl: string, db: string) {
-  const gateway = await startBulkGateway(emulatorUrl, db, { SQUARE_RATE_PER_SECOND: '200', SQUARE_BURST: '400' }, [`--max-old-space-size=${HEAP_CAP_MIB}`]);
+  const gateway = await startPassthroughGateway(emulatorUrl, db, { ...BULK_ENV, SQUARE_RATE_PER_SECOND: '200', SQUARE_BURST: '400' }, [`--max-old-space-size=${HEAP_CAP_MIB}`]);
   try {
     await gql(gateway.url, '{ locations { id } }');
     const before = rssMiB(gateway.child.pid!);
@@ -289,7 +265,7 @@ async function benchResume(emulatorUrl: string, dir: string, customers: number) 
   const status = async (url: string, id: string): Promise<Status> => (await post(url, STATUS, { id })).bulkOperation;
   const expected = customers * 3;
 
-  const first = await startBulkGateway(emulatorUrl, db, fast);
+  const first = await startPassthroughGateway(emulatorUrl, db, { ...BULK_ENV, ...fast });
   const id = await run(first.url);
   let killedAt = 0;
   for (;;) {
@@ -303,7 +279,7 @@ async function benchResume(emulatorUrl: string, dir: string, customers: number) 
   }
   await new Promise((resolve) => first.child.once('exit', resolve));
   const restarted = performance.now();
-  const second = await startBulkGateway(emulatorUrl, db, fast);
+  const second = await startPassthroughGateway(emulatorUrl, db, { ...BULK_ENV, ...fast });
   try {
     let resumed: Status;
     while (!['COMPLETED', 'FAILED', 'CANCELED'].includes((resumed = await status(second.url, id)).status)) await sleep(500);

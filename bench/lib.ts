@@ -1,3 +1,4 @@
+import { freePort } from '../scripts/free-port.js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import autocannon from 'autocannon';
@@ -87,3 +88,38 @@ export async function load(options: autocannon.Options): Promise<LoadResult> {
     non2xx: result.non2xx,
   };
 }
+
+/**
+ * A gateway process in passthrough mode in front of the emulator, receiving its webhooks at its own address, with
+ * its store in the SQLite file `db`; `env` adds to or overrides its settings.
+ */
+export async function startPassthroughGateway(
+  emulatorUrl: string,
+  db: string,
+  env: Record<string, string>,
+  nodeFlags: string[] = [],
+): Promise<Started & { webhookUrl: string }> {
+  const port = await freePort();
+  const webhookUrl = `http://127.0.0.1:${port}/webhooks/square`;
+  const started = await startProcess(
+    'src/main.ts',
+    {
+      PORT: String(port),
+      SQUARE_BASE_URL: emulatorUrl,
+      GATEWAY_AUTH: 'passthrough',
+      SQUARE_WEBHOOK_SIGNATURE_KEY: BENCH_WEBHOOK_KEY,
+      SQUARE_WEBHOOK_URL: webhookUrl,
+      GATEWAY_DB: db,
+      // Empty wins over DATABASE_URL/REDIS_URL in the bench's own environment.
+      DATABASE_URL: '',
+      REDIS_URL: '',
+      ...env,
+    },
+    /GraphQL gateway:\s+(http:\/\/\S+)/,
+    nodeFlags,
+  );
+  return { ...started, webhookUrl };
+}
+
+/** The webhook signature key the benches' gateways and emulators share. */
+export const BENCH_WEBHOOK_KEY = 'bench-webhook-signature-key';

@@ -4,37 +4,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SquareClient } from 'square';
 import { subscribeSse } from '../test/support/sse.js';
-import { percentile, startProcess, type Started } from './lib.js';
-import { freePort } from '../scripts/free-port.js';
+import { percentile, BENCH_WEBHOOK_KEY, startPassthroughGateway, startProcess, type Started } from './lib.js';
 
 const DEMO_TOKEN = 'EMULATOR-DEMO-TOKEN';
-const KEY = 'bench-live-signature-key';
+const KEY = BENCH_WEBHOOK_KEY;
 const WARMUP = 10;
 const SUBSCRIPTION = `subscription { paymentUpdated { squareId status totalMoney { amount } } }`;
 
 
-/** A gateway process in passthrough mode in front of the emulator, receiving webhooks at its own address. */
-async function startGateway(emulatorUrl: string, dir: string, env: Record<string, string>): Promise<Started & { webhookUrl: string }> {
-  const port = await freePort();
-  const webhookUrl = `http://127.0.0.1:${port}/webhooks/square`;
-  const started = await startProcess(
-    'src/main.ts',
-    {
-      PORT: String(port),
-      SQUARE_BASE_URL: emulatorUrl,
-      GATEWAY_AUTH: 'passthrough',
-      SQUARE_WEBHOOK_SIGNATURE_KEY: KEY,
-      SQUARE_WEBHOOK_URL: webhookUrl,
-      GATEWAY_DB: join(dir, `gateway-${port}.db`),
-      // Empty wins over DATABASE_URL/REDIS_URL in the bench's own environment.
-      DATABASE_URL: '',
-      REDIS_URL: '',
-      ...env,
-    },
-    /GraphQL gateway:\s+(http:\/\/\S+)/,
-  );
-  return { ...started, webhookUrl };
-}
 
 interface Latencies {
   events: number;
@@ -106,7 +83,7 @@ export async function benchLiveUpdates(events: number) {
     const emulator = await startProcess('src/emulator/main.ts', { EMULATOR_PORT: '0' }, /listening on (http:\/\/\S+)/);
     started.push(emulator);
 
-    const single = await startGateway(emulator.url, dir, {});
+    const single = await startPassthroughGateway(emulator.url, join(dir, `gateway-${randomUUID()}.db`), {});
     started.push(single);
     const inProcess = await measure(emulator.url, single, single.url, events);
     await single.stop();
@@ -114,9 +91,9 @@ export async function benchLiveUpdates(events: number) {
     let redis: Latencies | string = 'skipped: REDIS_URL is not set';
     if (redisUrl) {
       const shared = { REDIS_URL: redisUrl, PUBSUB_PREFIX: `bench-${randomUUID().slice(0, 8)}:` };
-      const a = await startGateway(emulator.url, dir, shared);
+      const a = await startPassthroughGateway(emulator.url, join(dir, `gateway-${randomUUID()}.db`), shared);
       started.push(a);
-      const b = await startGateway(emulator.url, dir, shared);
+      const b = await startPassthroughGateway(emulator.url, join(dir, `gateway-${randomUUID()}.db`), shared);
       started.push(b);
       redis = await measure(emulator.url, a, b.url, events);
     }
