@@ -70,7 +70,10 @@ export async function liveObjects<T>(ctx: GatewayContext, source: LiveSource<T>)
       const object = await source.load(ctx, event);
       return object === null ? null : { object, sequence: event.sequence };
     } catch (error) {
-      return error instanceof GraphQLError && error.extensions.code === 'SELLER_DISCONNECTED' ? { ended: error } : null;
+      if (error instanceof GraphQLError && error.extensions.code === 'SELLER_DISCONNECTED') return { ended: error };
+      // Skipped, not fatal: the object's next event brings its state. Logged, as a subscriber never hears of it.
+      ctx.logger.warn({ err: error, eventType: event.type, sequence: event.sequence }, 'live update skipped: its object could not be read');
+      return null;
     }
   };
   const stream =

@@ -66,6 +66,17 @@ async function offlineBrowser(requests: string[], init?: string) {
 const editorText = (page: Page, editor: string) =>
   page.locator(`${editor} .view-lines`).first().innerText().then((text) => text.replace(/\u00a0/g, ' '));
 
+/** Waits for the response pane to show `text`; past the wait, fails with what the pane shows instead. */
+async function responseShows(page: Page, text: string): Promise<string> {
+  try {
+    await page.locator('.graphiql-response').getByText(text, { exact: true }).waitFor(WAIT);
+  } catch (error) {
+    const shown = await editorText(page, '.graphiql-response').catch(() => '(no response pane)');
+    throw new Error(`GraphiQL's response did not show ${text} within ${WAIT.timeout} ms; it shows:\n${shown}`, { cause: error });
+  }
+  return editorText(page, '.graphiql-response');
+}
+
 describe.skipIf(!hasChromium)('GraphiQL in a browser, offline', () => {
   let emulator: Emulator;
   let gateway: Gateway;
@@ -181,8 +192,7 @@ describe.skipIf(!hasChromium)('GraphiQL on a first visit to the demo, offline', 
   it('runs the example', async () => {
     const { customer } = await new SquareClient({ token: DEMO_TOKEN, baseUrl: emulatorUrl, maxRetries: 0 }).customers.get({ customerId: DEMO_CUSTOMER_ID });
     await page.locator('.graphiql-execute-button').click();
-    await page.locator('.graphiql-response').getByText(`"${customer!.givenName!}"`, { exact: true }).waitFor(WAIT);
-    const shown = await editorText(page, '.graphiql-response');
+    const shown = await responseShows(page, `"${customer!.givenName!}"`);
     expect(shown).toContain(`"familyName": "${customer!.familyName!}"`);
     expect(shown).not.toContain('"errors"');
   });
@@ -196,8 +206,7 @@ describe.skipIf(!hasChromium)('GraphiQL on a first visit to the demo, offline', 
     const variables = await editorText(page, '.graphiql-editor-tool');
     for (const id of [DEMO_CUSTOMER_ID, ...DEMO_TOUR_ORDER.catalogObjectIds]) expect(variables).toContain(`"${id}"`);
     await page.locator('.graphiql-execute-button').click();
-    await page.locator('.graphiql-response').getByText('"CreateOrderSuccess"', { exact: true }).waitFor(WAIT);
-    const shown = await editorText(page, '.graphiql-response');
+    const shown = await responseShows(page, '"CreateOrderSuccess"');
     expect(shown).toContain('"formatted": "$8.96"');
     expect(shown).toContain('"state": "OPEN"');
   });

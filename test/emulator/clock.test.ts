@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Clock } from '../../src/emulator/plumbing/clock.js';
 import { useEmulator } from '../support/emulator.js';
 import { failure, newToken, paymentMerchant } from '../support/fixtures.js';
@@ -42,7 +42,11 @@ async function newCustomer(token = newToken()) {
   return (await square.client(token).customers.create({ idempotencyKey: randomUUID(), givenName: 'Ada' })).customer!;
 }
 
-// A reset wipes every dated object, so the clock may return to real time for the next test.
+// A reset wipes every dated object, so the clock may return to real time for the next test. The clock is the
+// process's, which a file run before this one in the same worker may have moved: the first test starts from a reset too.
+beforeAll(async () => {
+  await square.raw('POST', '/_emulator/reset');
+});
 afterEach(async () => {
   await square.raw('POST', '/_emulator/reset');
 });

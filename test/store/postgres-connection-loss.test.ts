@@ -218,7 +218,9 @@ describe.skipIf(!DATABASE_URL)('the gateway on PostgreSQL while its connections 
 
     // Every payment event reached the live subscriber, once, whatever the store went through.
     const paymentSequences = stored.filter((row) => row.type.startsWith('payment.')).map((row) => row.applied_seq!);
-    const heard = await receiveAll(live, paymentSequences.length);
+    const heard = await receiveAll(live, paymentSequences.length).catch((error: Error) => {
+      throw new Error(`${error.message}; the gateway logged:\n${output.slice(-4000)}`, { cause: error });
+    });
     expect(heard.sort()).toEqual(paymentSequences.sort());
     expect(await live.drain(300)).toEqual([]);
     live.close();
