@@ -30,8 +30,8 @@ export function sellerReads(session: SellerSession, { cache, createLoaders, loca
   const { locations, lineage } = session;
   return {
     fresh: () => {
-      const { square, first } = session.clients();
-      return { square, loaders: createLoaders({ square, first, locations, lineages: lineage.mergedFrom, mergedInto: lineage.mergedInto, cache: sellerCache }) };
+      const { square, first, reader, firstReader } = session.clients();
+      return { square, loaders: createLoaders({ square, first, reader, firstReader, locations, lineages: lineage.mergedFrom, mergedInto: lineage.mergedInto, cache: sellerCache }) };
     },
     invalidate: async (objects) => {
       // Without a cache, only a change of the location list has anything to drop: no merchant id is needed otherwise.

@@ -3,10 +3,11 @@ import type { Logger } from 'pino';
 import type { Square, SquareClient } from 'square';
 import { type BucketStatus, type Priority, type SquareBudget } from '../square/budget.js';
 import { budgetedFetch } from '../square/budgeted-fetch.js';
-import { createSquareClient, type SquareConnection } from '../square/client.js';
+import { createSquareClient, createSquareReader, type SquareConnection } from '../square/client.js';
 import type { SquareCallOutcome, SquareEpisodes } from '../square/episodes.js';
 import type { LocationsCache } from '../square/locations-cache.js';
 import type { SquareObserver } from '../square/observer.js';
+import type { SquareReader } from '../square/reader.js';
 import { squareFetch } from '../square/transport.js';
 import type { Acting } from './authentication.js';
 import type { RequestCost } from './cost.js';
@@ -36,6 +37,9 @@ export interface SellerSessionOptions {
 export interface SellerClients {
   square: SquareClient;
   first: SquareClient;
+  /** The hot reads over each client's transport (reader.ts). */
+  reader: SquareReader;
+  firstReader: SquareReader;
 }
 
 /** One request's dealings with the seller it acts for. */
@@ -97,9 +101,15 @@ export function sellerSession(
         return (signal ??= deadlineSignal(request.signal, deadline));
       },
     };
-    const client = (priority: Priority) =>
-      createSquareClient(options.connection, link.token, link.gate(budgetedFetch(squareFetch, budgeted, lane === 'background' ? 'background' : priority)));
-    return { square: client('leaf'), first: client('first') };
+    const transport = (priority: Priority) => link.gate(budgetedFetch(squareFetch, budgeted, lane === 'background' ? 'background' : priority));
+    const leaf = transport('leaf');
+    const first = transport('first');
+    return {
+      square: createSquareClient(options.connection, link.token, leaf),
+      first: createSquareClient(options.connection, link.token, first),
+      reader: createSquareReader(options.connection, link.token, leaf),
+      firstReader: createSquareReader(options.connection, link.token, first),
+    };
   };
   // A client of its own each time the cache must ask Square, so that a subscription's listing has a deadline of its own too.
   const locations = () => {

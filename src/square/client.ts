@@ -1,5 +1,6 @@
 import { SquareClient } from 'square';
 import { squareFetcher } from './fetcher.js';
+import { squareReader, type SquareReader } from './reader.js';
 
 /**
  * The Square-Version the gateway is written against, whose shapes it reads and writes: the one the `square` SDK
@@ -36,6 +37,11 @@ export function createSquareClient(connection: SquareConnection, token: string, 
     fetch: withSquareVersion(fetch, connection.squareVersion),
     fetcher: squareFetcher,
   });
+}
+
+/** The hot reads (reader.ts) for the same token over the same `fetch` as its SDK client. */
+export function createSquareReader(connection: SquareConnection, token: string, fetch: typeof globalThis.fetch): SquareReader {
+  return squareReader(connection.baseUrl, token, withSquareVersion(fetch, connection.squareVersion));
 }
 
 /**

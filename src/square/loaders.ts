@@ -3,11 +3,15 @@ import type { Square, SquareClient } from 'square';
 import { isNotFound, squareFailure } from './errors.js';
 import { UNCACHED, type Answer, type CachedRead, type SellerCache } from './cache.js';
 import { collectPages } from './paging.js';
+import type { SquareReader } from './reader.js';
 
 export interface LoaderDeps {
   square: SquareClient;
   /** The same seller's client for calls whose answers lead to more calls: the seller's budget lets them go first. */
   first: SquareClient;
+  /** The hot reads over `square`'s and `first`'s transports (reader.ts). */
+  reader: SquareReader;
+  firstReader: SquareReader;
   /** The seller's locations, cached per token across requests. */
   locations: () => Promise<Square.Location[]>;
   /** Old ids of profiles merged into each customer, whose orders Square no longer finds under the new id. */
@@ -26,6 +30,9 @@ export interface ReadKit {
   square: SquareClient;
   /** For calls whose answers lead to more calls (see LoaderDeps). */
   first: SquareClient;
+  /** The hot reads over `square`'s and `first`'s transports (reader.ts). */
+  reader: SquareReader;
+  firstReader: SquareReader;
   cache: SellerCache;
   locations: () => Promise<Square.Location[]>;
   /** The webhook store's merge records for every customer of the request, in one query. */
@@ -78,7 +85,7 @@ export type LoaderFactory = (kit: ReadKit) => object;
  * it holds them; what makes them stale is each API's events.ts.
  */
 export function loadersOf(factories: readonly LoaderFactory[]) {
-  return ({ square, first, locations, lineages, mergedInto, cache = UNCACHED }: LoaderDeps): Loaders => {
+  return ({ square, first, reader, firstReader, locations, lineages, mergedInto, cache = UNCACHED }: LoaderDeps): Loaders => {
     const callSquare = async <T>(fn: () => Promise<T>): Promise<T> => {
       try {
         return await fn();
@@ -140,7 +147,7 @@ export function loadersOf(factories: readonly LoaderFactory[]) {
       return customerIds.map((id) => found.get(id) ?? []);
     });
 
-    const kit: ReadKit = { square, first, cache, locations, mergedFrom, mergedInto, callSquare, cachedEach, retrieveEach, sellerWide, cachedPage, current, everyPage };
+    const kit: ReadKit = { square, first, reader, firstReader, cache, locations, mergedFrom, mergedInto, callSquare, cachedEach, retrieveEach, sellerWide, cachedPage, current, everyPage };
     const shared = { locations, mergedFrom, call: callSquare };
     return Object.assign(shared, ...factories.map((make) => make(kit))) as Loaders;
   };

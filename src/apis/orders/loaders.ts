@@ -14,7 +14,7 @@ const LIMITS = {
   searchOrdersPage: 1000,
 } as const;
 
-export function ordersLoaders({ square, first, cache, locations, mergedFrom, mergedInto, callSquare }: ReadKit) {
+export function ordersLoaders({ square, first, firstReader, cache, locations, mergedFrom, mergedInto, callSquare }: ReadKit) {
   const order = new DataLoader<string, Square.Order | null>(async (all) =>
     cache.many<Square.Order>(all.map((id) => ({ object: cached.order(id) })), async (missing) => {
       const ids = missing.map((i) => all[i]!);
@@ -48,7 +48,7 @@ export function ordersLoaders({ square, first, cache, locations, mergedFrom, mer
         chunk(locationIds, LIMITS.searchOrdersLocationIds).map(async (locs) => {
           try {
             const found = await collectPages(async (cursor) => {
-              const page = await first.orders.search({
+              const page = await firstReader.searchOrders({
                 locationIds: locs,
                 cursor,
                 limit: LIMITS.searchOrdersPage,

@@ -2,8 +2,8 @@ import type { Square } from 'square';
 import type { ReadKit } from '../../square/loaders.js';
 import { cached } from './events.js';
 
-export function paymentsLoaders({ square, retrieveEach, callSquare, current }: ReadKit) {
-  const payment = retrieveEach(cached.payment, async (paymentId) => (await square.payments.get({ paymentId })).payment);
+export function paymentsLoaders({ square, reader, retrieveEach, callSquare, current }: ReadKit) {
+  const payment = retrieveEach(cached.payment, async (paymentId) => (await reader.getPayment(paymentId)).payment);
   return {
     payment,
     /** One page of ListPayments, never cached (its filters are the caller's); its payments primed. */
