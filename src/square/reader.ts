@@ -14,16 +14,28 @@ export interface SquareReader {
   searchOrders(request: Square.SearchOrdersRequest): Promise<Square.SearchOrdersResponse>;
   /** RetrievePayment (the SDK's `payments.get`). */
   getPayment(paymentId: string): Promise<Square.GetPaymentResponse>;
+  /** One page of ListCards (the SDK's `cards.list`) of a customer. */
+  listCards(request: { customerId: string; includeDisabled: boolean; cursor: string | undefined }): Promise<Square.ListCardsResponse>;
+  /** One page of ListGiftCards (the SDK's `giftCards.list`) of a customer. */
+  listGiftCards(request: { customerId: string; limit: number; cursor: string | undefined }): Promise<Square.ListGiftCardsResponse>;
+}
+
+/** A query string as the SDK's builds it: its parameters in its order, those without a value left out. */
+function query(parameters: Record<string, string | number | boolean | undefined>): string {
+  const parts: string[] = [];
+  for (const [name, value] of Object.entries(parameters)) if (value !== undefined) parts.push(`${name}=${encodeURIComponent(value)}`);
+  return parts.join('&');
 }
 
 export function squareReader(baseUrl: string, token: string, fetch: typeof globalThis.fetch): SquareReader {
   const root = baseUrl.replace(/\/+$/, '');
   const headers = { Authorization: `Bearer ${token}` };
-  const call = async <R extends ShapeRoot>(answer: R, method: 'GET' | 'POST', path: string, body?: unknown) => {
+  const call = async <R extends ShapeRoot>(answer: R, method: 'GET' | 'POST', path: string, body?: unknown, queryString?: string) => {
     const response = await squareFetcher({
       url: `${root}/${path}`,
       method,
       headers,
+      queryString,
       ...(body === undefined ? {} : { contentType: 'application/json', requestType: 'json' as const, body }),
       fetchFn: fetch,
     });
@@ -47,5 +59,8 @@ export function squareReader(baseUrl: string, token: string, fetch: typeof globa
     searchOrders: (request) =>
       call('SearchOrdersResponse', 'POST', 'v2/orders/search', serialization.SearchOrdersRequest.jsonOrThrow(request, { unrecognizedObjectKeys: 'strip', omitUndefined: true })),
     getPayment: (paymentId) => call('GetPaymentResponse', 'GET', `v2/payments/${encodeURIComponent(paymentId)}`),
+    listCards: ({ customerId, includeDisabled, cursor }) =>
+      call('ListCardsResponse', 'GET', 'v2/cards', undefined, query({ cursor, customer_id: customerId, include_disabled: includeDisabled })),
+    listGiftCards: ({ customerId, limit, cursor }) => call('ListGiftCardsResponse', 'GET', 'v2/gift-cards', undefined, query({ limit, cursor, customer_id: customerId })),
   };
 }

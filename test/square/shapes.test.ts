@@ -69,7 +69,7 @@ describe('Square’s answers converted without the SDK’s schema transform', ()
   describe('over the emulator', () => {
     const square = useEmulator();
 
-    it('answers SearchOrders and RetrievePayment as the SDK’s client does, and fails as it does', async () => {
+    it('answers SearchOrders, RetrievePayment, ListCards and ListGiftCards as the SDK’s client does, and fails as it does', async () => {
       const token = `shapes-${Date.now()}`;
       const client = square.client(token);
       const { locationId, customers } = await arrangeMerchant(client, { customers: 3, ordersPerCustomer: 2, giftCardsEvery: 1 });
@@ -88,6 +88,15 @@ describe('Square’s answers converted without the SDK’s schema transform', ()
         const payment = await reader.getPayment(paymentId);
         expect(typeof payment.payment?.amountMoney?.amount).toBe('bigint');
         expect(payment).toStrictEqual(await client.payments.get({ paymentId }));
+      }
+
+      for (const { id: customerId } of customers) {
+        const cards = await reader.listCards({ customerId, includeDisabled: true, cursor: undefined });
+        expect(cards.cards).toHaveLength(1);
+        expect(cards).toStrictEqual((await client.cards.list({ customerId, includeDisabled: true })).response);
+        const giftCards = await reader.listGiftCards({ customerId, limit: 200, cursor: undefined });
+        expect(giftCards.giftCards).toHaveLength(1);
+        expect(giftCards).toStrictEqual((await client.giftCards.list({ customerId, limit: 200 })).response);
       }
 
       const [mine, theirs] = await Promise.all([

@@ -2,9 +2,10 @@ import DataLoader from 'dataloader';
 import type { Square } from 'square';
 import { squareFailure } from '../../square/errors.js';
 import type { ReadKit } from '../../square/loaders.js';
+import { collectPages } from '../../square/paging.js';
 import { cached } from './events.js';
 
-export function cardsLoaders({ square, cachedEach, retrieveEach, everyPage, current }: ReadKit) {
+export function cardsLoaders({ square, reader, cachedEach, retrieveEach, current }: ReadKit) {
   const card = retrieveEach(cached.card, async (cardId) => (await square.cards.get({ cardId })).card);
 
   /** Every card of a customer, disabled ones included, so one ListCards serves both views. */
@@ -14,7 +15,10 @@ export function cardsLoaders({ square, cachedEach, retrieveEach, everyPage, curr
       (customerId) => ({ object: cached.cardsOfCustomers, field: customerId }),
       async (customerId) => {
         try {
-          return await everyPage((cursor) => square.cards.list({ customerId, includeDisabled: true, cursor }));
+          return await collectPages(async (cursor) => {
+            const page = await reader.listCards({ customerId, includeDisabled: true, cursor });
+            return { items: page.cards ?? [], cursor: page.cursor };
+          });
         } catch (error) {
           return squareFailure(error);
         }

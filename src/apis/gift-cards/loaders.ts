@@ -2,12 +2,13 @@ import DataLoader from 'dataloader';
 import type { Square } from 'square';
 import { squareFailure } from '../../square/errors.js';
 import type { ReadKit } from '../../square/loaders.js';
+import { collectPages } from '../../square/paging.js';
 import { cached } from './events.js';
 
 /** Square's largest page of ListGiftCards. */
 export const GIFT_CARDS_PAGE = 200;
 
-export function giftCardsLoaders({ square, cachedEach, retrieveEach, everyPage, callSquare, current }: ReadKit) {
+export function giftCardsLoaders({ square, reader, cachedEach, retrieveEach, callSquare, current }: ReadKit) {
   const giftCard = retrieveEach(cached.giftCard, async (id) => (await square.giftCards.get({ id })).giftCard);
 
   const giftCardsByCustomer = new DataLoader<string, Square.GiftCard[]>(async (customerIds) => {
@@ -16,7 +17,10 @@ export function giftCardsLoaders({ square, cachedEach, retrieveEach, everyPage, 
       (customerId) => ({ object: cached.giftCardsOfCustomers, field: customerId }),
       async (customerId) => {
         try {
-          return await everyPage((cursor) => square.giftCards.list({ customerId, cursor, limit: GIFT_CARDS_PAGE }));
+          return await collectPages(async (cursor) => {
+            const page = await reader.listGiftCards({ customerId, cursor, limit: GIFT_CARDS_PAGE });
+            return { items: page.giftCards ?? [], cursor: page.cursor };
+          });
         } catch (error) {
           return squareFailure(error);
         }
