@@ -15,10 +15,7 @@ const dispatcher = new Agent();
 export const squareFetch: typeof fetch = async (input, init = {}) => {
   const body = init.body;
   if (body != null && typeof body !== 'string' && !(body instanceof Uint8Array)) return fetch(input, init);
-  const headers: Record<string, string> = {};
-  new Headers(init.headers).forEach((value, name) => {
-    headers[name] = value;
-  });
+  const headers = headerRecord(init.headers);
   const signal = init.signal ?? undefined;
   try {
     const response = await request(requestUrl(input), {
@@ -29,18 +26,44 @@ export const squareFetch: typeof fetch = async (input, init = {}) => {
       dispatcher,
     });
     const text = await response.body.text();
-    const responseHeaders = new Headers();
-    for (const [name, value] of Object.entries(response.headers)) {
-      for (const item of Array.isArray(value) ? value : value === undefined ? [] : [value]) responseHeaders.append(name, item);
-    }
     const empty = response.statusCode === 204 || response.statusCode === 304;
-    return new SquareAnswer(empty ? '' : text, { status: response.statusCode, headers: responseHeaders });
+    return new SquareAnswer(empty ? '' : text, { status: response.statusCode, headers: answerHeaders(response.headers) });
   } catch (error) {
     // The SDK aborts a timed-out call with the bare reason "timeout"; as an AbortError the SDK reports it as a timeout.
     if (signal?.aborted) throw new DOMException(`The request to Square was aborted: ${String(signal.reason)}`, 'AbortError');
     throw error;
   }
 };
+
+/**
+ * A request's headers as undici takes them, names in lower case: the SDK's fetcher gives a
+ * plain object, copied as it is rather than through a Headers built and read back per call.
+ */
+function headerRecord(init: HeadersInit | undefined): Record<string, string> {
+  const headers: Record<string, string> = {};
+  if (init === undefined || init instanceof Headers || Array.isArray(init)) {
+    new Headers(init).forEach((value, name) => {
+      headers[name] = value;
+    });
+    return headers;
+  }
+  for (const name in init) headers[name.toLowerCase()] = init[name]!;
+  return headers;
+}
+
+/** Square's answer headers for the Response: the object undici gives, unless a header came more than once (then each, as Headers.append keeps them). */
+function answerHeaders(raw: Record<string, string | string[] | undefined>): HeadersInit {
+  const pairs: Array<[string, string]> = [];
+  let repeated = false;
+  for (const name in raw) {
+    const value = raw[name];
+    if (Array.isArray(value)) {
+      repeated = true;
+      for (const item of value) pairs.push([name, item]);
+    } else if (value !== undefined) pairs.push([name, value]);
+  }
+  return repeated ? pairs : (raw as Record<string, string>);
+}
 
 /**
  * A Response whose body is Square's whole answer, already read: `text`, `json` and `clone`
