@@ -7,11 +7,12 @@ import { LIST, NULLABLE, OPTIONAL, RECORD, SHAPE_ROOTS, type Kind } from '../src
 /**
  * `npx tsx scripts/square-shapes.ts` writes src/square/shapes.generated.ts: for each type a
  * hot read answers with (SHAPE_ROOTS and every type they hold), what the square SDK's schema
- * does with each of its keys — the camelCase name, whether null becomes undefined, and
- * whether the value is a bigint, an object, a list or a record of one of the types — read
- * from the SDK's own serialization modules. test/square/shapes.test.ts fails when the file
- * differs from what the installed SDK gives, and proves the converter's output equal to the
- * SDK's over the emulator's answers.
+ * does with each of its keys — its camelCase name, its wrapping (what null becomes, and
+ * whether a refused value keeps its snake_case key), whether it is a list or a record, and
+ * its kind — read from the SDK's own serialization modules; a schema of a form this script
+ * does not know stops it. test/square/shapes.test.ts fails when the file differs from what
+ * the installed SDK gives, and proves the converter's output equal to the SDK's for every
+ * key and over the emulator's answers.
  */
 export const FILE = 'src/square/shapes.generated.ts';
 

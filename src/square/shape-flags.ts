@@ -1,4 +1,5 @@
-/** How the square SDK's schema wraps one key's value (scripts/square-shapes.ts reads it from the SDK). */
+// How the square SDK's schema wraps one key's value (scripts/square-shapes.ts reads it from the SDK).
+
 /** `.optional()`: null becomes undefined. */
 export const OPTIONAL = 1;
 /** `.optionalNullable()` or `.nullable()`: null stays null. */
