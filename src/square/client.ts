@@ -39,9 +39,9 @@ export function createSquareClient(connection: SquareConnection, token: string, 
   });
 }
 
-/** The hot reads (reader.ts) for the same token over the same `fetch` as its SDK client. */
+/** The hot reads (reader.ts) for the same token and Square-Version over the same `fetch` as its SDK client. */
 export function createSquareReader(connection: SquareConnection, token: string, fetch: typeof globalThis.fetch): SquareReader {
-  return squareReader(connection.baseUrl, token, withSquareVersion(fetch, connection.squareVersion));
+  return squareReader(connection.baseUrl, token, connection.squareVersion, fetch);
 }
 
 /**

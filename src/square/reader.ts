@@ -27,9 +27,10 @@ function query(parameters: Record<string, string | number | boolean | undefined>
   return parts.join('&');
 }
 
-export function squareReader(baseUrl: string, token: string, fetch: typeof globalThis.fetch): SquareReader {
+export function squareReader(baseUrl: string, token: string, squareVersion: string, fetch: typeof globalThis.fetch): SquareReader {
   const root = baseUrl.replace(/\/+$/, '');
-  const headers = { Authorization: `Bearer ${token}` };
+  // The reader writes its own Square-Version (client.ts's pin), where the SDK's client has its fetch stamp it on each call.
+  const headers = { Authorization: `Bearer ${token}`, 'Square-Version': squareVersion };
   const call = async <R extends ShapeRoot>(answer: R, method: 'GET' | 'POST', path: string, body?: unknown, queryString?: string) => {
     const response = await squareFetcher({
       url: `${root}/${path}`,

@@ -5,6 +5,7 @@ import { FILE, generatedShapes } from '../../scripts/square-shapes.js';
 import { LIST, RECORD, SHAPE_ROOTS, type ShapeRoot } from '../../src/square/shape-flags.js';
 import { SHAPES } from '../../src/square/shapes.generated.js';
 import { fromSquare } from '../../src/square/shapes.js';
+import { SQUARE_VERSION } from '../../src/square/client.js';
 import { squareReader } from '../../src/square/reader.js';
 import { useEmulator } from '../support/emulator.js';
 import { arrangeMerchant } from '../support/merchant.js';
@@ -73,7 +74,7 @@ describe('Square’s answers converted without the SDK’s schema transform', ()
       const token = `shapes-${Date.now()}`;
       const client = square.client(token);
       const { locationId, customers } = await arrangeMerchant(client, { customers: 3, ordersPerCustomer: 2, giftCardsEvery: 1 });
-      const reader = squareReader(square.url, token, fetch);
+      const reader = squareReader(square.url, token, SQUARE_VERSION, fetch);
 
       const request: Square.SearchOrdersRequest = {
         locationIds: [locationId],
