@@ -72,6 +72,20 @@ function encode(cursor: Cursor): string {
   return Buffer.from(JSON.stringify(cursor)).toString('base64url');
 }
 
+/**
+ * An edge whose cursor is encoded when read, once: most pages select no cursor, and
+ * a page of customers with their orders would encode one per edge for nothing.
+ */
+function edgeOf<T>(node: T, cursor: Cursor): { node: T; readonly cursor: string } {
+  let encoded: string | undefined;
+  return {
+    node,
+    get cursor() {
+      return (encoded ??= encode(cursor));
+    },
+  };
+}
+
 const isString = (value: unknown): value is string => typeof value === 'string';
 
 function decode(cursor: string, scope: string, argument: Argument): Cursor {
@@ -92,12 +106,16 @@ function decode(cursor: string, scope: string, argument: Argument): Cursor {
   throw badCursor(argument);
 }
 
-function pageInfo(edges: ReadonlyArray<{ cursor: string }>, hasPreviousPage: boolean, hasNextPage: boolean) {
+function pageInfo(edges: ReadonlyArray<{ readonly cursor: string }>, hasPreviousPage: boolean, hasNextPage: boolean) {
   return {
     hasNextPage,
     hasPreviousPage,
-    startCursor: edges[0]?.cursor ?? null,
-    endCursor: edges[edges.length - 1]?.cursor ?? null,
+    get startCursor() {
+      return edges[0]?.cursor ?? null;
+    },
+    get endCursor() {
+      return edges[edges.length - 1]?.cursor ?? null;
+    },
   };
 }
 
@@ -123,7 +141,7 @@ export function arrayConnection<T extends Identified>(args: PageArgs, items: rea
   const to = backward ? end : Math.min(end, start + checkCount(args.first ?? DEFAULT_PAGE, 'first'));
   const from = args.last != null ? Math.max(start, to - checkCount(args.last, 'last')) : start;
 
-  const edges = sorted.slice(from, to).map((node) => ({ node, cursor: encode({ s: scope, ...keyOf(node) }) }));
+  const edges = sorted.slice(from, to).map((node) => edgeOf(node, { s: scope, ...keyOf(node) }));
   return { edges, pageInfo: pageInfo(edges, from > 0, to < sorted.length) };
 }
 
@@ -153,7 +171,7 @@ export async function squareConnection<T extends Identified>(
   const sortsBefore = (a: string, b: string) => (order.direction === 'ASC' ? a < b : a > b);
   const alreadyPaged = (item: T) => pin !== undefined && (seen.has(item.id ?? '') || sortsBefore(keyOf(item), pin.k));
 
-  const edges: Array<{ node: T; cursor: string }> = [];
+  const edges: Array<{ node: T; readonly cursor: string }> = [];
   let pageCursor = pin?.c;
   let hasNextPage = false;
   while (edges.length < first) {
@@ -174,7 +192,7 @@ export async function squareConnection<T extends Identified>(
       const resumeAt = lastOnPage ? page.cursor! : pageCursor;
       if (resumeAt) cursor.c = resumeAt;
       if (ties.length > 0) cursor.t = ties;
-      edges.push({ node, cursor: encode(cursor) });
+      edges.push(edgeOf(node, cursor));
     }
     if (edges.length >= first) {
       hasNextPage = fresh.length > taken.length || Boolean(page.cursor);
