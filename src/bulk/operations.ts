@@ -234,6 +234,7 @@ export class BulkOperationService implements BulkOperations {
 
   private async poll(): Promise<void> {
     while (await this.claim());
+    await this.publishLeftEnds();
     if (Date.now() - this.expiredAt < 60 * 60_000) return;
     this.expiredAt = Date.now();
     await this.options.store.expire(new Date(Date.now() - this.options.retentionMs)).catch((error: unknown) => {
@@ -280,13 +281,32 @@ export class BulkOperationService implements BulkOperations {
   private finished(operation: BulkOperationRecord): void {
     this.options.logger.info({ bulkOperation: operation.id, status: operation.status, objects: operation.objectCount }, 'bulk operation ended');
     this.options.publish?.(operation.merchantId, { type: BULK_OPERATION_FINISHED, objectId: operation.id, eventId: operation.id, sequence: 0 });
-    const { outbound } = this.options;
-    if (!outbound) return;
+    void this.publishEnd(operation);
+  }
+
+  /**
+   * Enqueues an ended operation's BULK_OPERATION_FINISHED for outbound webhooks, then marks its end published.
+   * Until then the poll publishes it again (the enqueue is idempotent per subscription): an instance that stops
+   * between recording an end and publishing it, or a store that refuses either, delays the webhook, never loses it.
+   */
+  private async publishEnd(operation: BulkOperationRecord): Promise<void> {
     const { id, status, errorCode, errorMessage, createdAt, completedAt, objectCount, rootObjectCount, fileSize } = operation;
-    const data = { id: globalId('BulkOperation', id), status, errorCode, errorMessage, createdAt, completedAt, objectCount, rootObjectCount, fileSize };
-    outbound({ topic: 'BULK_OPERATION_FINISHED', merchantId: operation.merchantId, objectId: id, eventId: `${id}:finished`, data }).catch((error: unknown) => {
-      this.options.logger.warn({ err: error, bulkOperation: id }, "a bulk operation's end could not be enqueued for outbound webhooks");
+    try {
+      const data = { id: globalId('BulkOperation', id), status, errorCode, errorMessage, createdAt, completedAt, objectCount, rootObjectCount, fileSize };
+      await this.options.outbound?.({ topic: 'BULK_OPERATION_FINISHED', merchantId: operation.merchantId, objectId: id, eventId: `${id}:finished`, data });
+      await this.options.store.endPublished(id);
+    } catch (error) {
+      this.options.logger.warn({ err: error, bulkOperation: id }, "a bulk operation's end could not be published for outbound webhooks: it is published again later");
+    }
+  }
+
+  /** Publishes the ends some instance recorded but did not publish, once they are a lease old (their instance had its chance). */
+  private async publishLeftEnds(): Promise<void> {
+    const left = await this.options.store.unpublishedEnds(new Date(Date.now() - this.leaseMs), 100).catch((error: unknown) => {
+      this.options.logger.warn({ err: error }, "bulk operations' unpublished ends could not be read");
+      return [];
     });
+    for (const operation of left) await this.publishEnd(operation);
   }
 }
 

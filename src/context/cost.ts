@@ -5,6 +5,11 @@ import type { ApiKey } from './authentication.js';
 export interface RequestCost {
   /** The operation's cost as the query limits measure it; 0 until measured (or when it could not be). */
   requested: number;
+  /**
+   * Set when that measure found the operation within the gateway's query limits (src/schema/query-cost.ts):
+   * the complexity plugin, which would measure it again the same way as it starts, then need not.
+   */
+  withinLimits?: boolean;
   /** Answers Square gave for this request; calls refused by a budget, and cache hits, never reach Square. */
   squareCalls: number;
   /** Who is calling, once the request's context knows: its seller's budget (none when a partner's request names no seller) and its API key. */

@@ -112,6 +112,7 @@ export function costExtension(budget: SquareBudget): Plugin<CarriesCost, Carries
       refuse({ errors: [measured.refused] });
       return;
     }
+    cost.withinLimits = true;
     const key = cost.caller?.key;
     if (!key || requested === 0) return;
     if (requested > key.budget.burst) {

@@ -9,13 +9,13 @@ import type { LogLevel } from './config.js';
 export type { Logger };
 
 /**
- * Fields that hold a secret wherever they appear in a logged object (one level deep too):
+ * Fields that hold a secret wherever they appear in a logged object, two levels deep too:
  * tokens and API keys, payment nonces and verification tokens, card data. Nothing logs
  * headers or bodies on purpose; these catch an object logged whole by mistake.
  */
-const SECRET_FIELDS = [
+const SECRET_FIELDS = new Set([
   'authorization',
-  '["x-api-key"]',
+  'x-api-key',
   'token',
   'accessToken',
   'squareToken',
@@ -31,9 +31,28 @@ const SECRET_FIELDS = [
   'number',
   'pan',
   'gan',
-];
-const member = (field: string) => (field.startsWith('[') ? field : `.${field}`);
-export const REDACTED_PATHS = SECRET_FIELDS.flatMap((field) => [field, `*${member(field)}`, `*.*${member(field)}`]);
+]);
+const CENSOR = '[Redacted]';
+
+/**
+ * `value` with every secret field at most `depth` levels into it censored: a copy of each
+ * object on the way to one, the rest left as it is (never changed). pino's own `redact`,
+ * given the same fields as paths (`token`, `*.token`, `*.*.token`, …), cost 40 µs a line,
+ * every value of every line going through its wildcard paths; this walk costs about one.
+ */
+function redacted(value: unknown, depth: number, skip?: string): unknown {
+  if (depth === 0 || value === null || typeof value !== 'object') return value;
+  let copy: Record<string, unknown> | undefined;
+  for (const key of Object.keys(value)) {
+    if (key === skip) continue;
+    const inner = (value as Record<string, unknown>)[key];
+    const next = SECRET_FIELDS.has(key) && inner !== undefined ? CENSOR : redacted(inner, depth - 1);
+    if (next === inner) continue;
+    copy ??= (Array.isArray(value) ? [...value] : Object.assign(Object.create(Object.getPrototypeOf(value) as object | null) as object, value)) as Record<string, unknown>;
+    copy[key] = next;
+  }
+  return copy ?? value;
+}
 
 /**
  * Secrets inside text (an error's message or stack may quote a request): bearer tokens,
@@ -69,18 +88,30 @@ export interface LoggerOptions {
 export function createLogger({ level, format, destination }: LoggerOptions): Logger {
   const options = {
     level,
-    redact: { paths: REDACTED_PATHS, censor: '[Redacted]' },
-    serializers: { err: (error: Error) => scrubStrings(stdSerializers.err(error)) },
+    formatters: {
+      // A line's fields and the root's bindings, three levels deep; `err` once serialized, as one level under them.
+      log: (object: Record<string, unknown>) => redacted(object, 3, 'err') as Record<string, unknown>,
+      bindings: (bindings: Record<string, unknown>) => redacted(bindings, 3) as Record<string, unknown>,
+    },
+    serializers: { err: (error: Error) => redacted(scrubStrings(stdSerializers.err(error)), 2) },
     hooks: {
       logMethod(this: Logger, args: Parameters<Logger['info']>, method: (...args: unknown[]) => void) {
         method.apply(this, args.map((arg) => (typeof arg === 'string' ? scrub(arg) : arg)));
       },
     },
   };
-  if (format === 'pretty' && !destination && prettyAvailable()) {
-    return pino({ ...options, transport: { target: 'pino-pretty', options: { translateTime: 'HH:MM:ss.l', ignore: 'pid,hostname', singleLine: true } } });
-  }
-  return destination ? pino(options, destination) : pino(options);
+  const pretty = format === 'pretty' && !destination && prettyAvailable();
+  const logger = pretty
+    ? pino({ ...options, transport: { target: 'pino-pretty', options: { translateTime: 'HH:MM:ss.l', ignore: 'pid,hostname', singleLine: true } } })
+    : destination
+      ? pino(options, destination)
+      : pino(options);
+  // pino formats only the root's bindings: a child's (and its children's, which inherit this) are redacted on the way in.
+  const child = logger.child;
+  logger.child = function (this: Logger, bindings, childOptions) {
+    return child.call(this, redacted(bindings, 3) as typeof bindings, childOptions);
+  } as Logger['child'];
+  return logger;
 }
 
 function prettyAvailable(): boolean {

@@ -99,7 +99,7 @@ export class GatewayMetrics {
   };
 
   readonly cache: CacheObserver = {
-    looked: (kind, result) => this.cacheLookups.inc({ kind, result }),
+    looked: (kind, result, count = 1) => this.cacheLookups.inc({ kind, result }, count),
   };
 
   readonly webhooks: WebhookObserver = {

@@ -45,8 +45,13 @@ export const builder = new SchemaBuilder<{
 }>({
   // scope-auth first, so that no other plugin's wrapper runs for a caller without the scope.
   plugins: [ScopeAuthPlugin, ErrorsPlugin, RelayPlugin, ComplexityPlugin],
-  // A bulk operation's pages bring limits of their own (GatewayContext.queryLimits).
-  complexity: { limit: (ctx) => ctx.queryLimits ?? QUERY_LIMITS, fieldComplexity: fieldCost, complexityError: queryTooComplex },
+  // A bulk operation's pages bring limits of their own (GatewayContext.queryLimits). An operation the cost
+  // extension measured within the gateway's limits, with the same fieldCost, is not measured a second time.
+  complexity: {
+    limit: (ctx) => ctx.queryLimits ?? (ctx.cost.withinLimits ? {} : QUERY_LIMITS),
+    fieldComplexity: fieldCost,
+    complexityError: queryTooComplex,
+  },
   scopeAuth: {
     authScopes: (ctx) => ctx.scopes,
     runScopesOnType: true,

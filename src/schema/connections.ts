@@ -72,6 +72,20 @@ function encode(cursor: Cursor): string {
   return Buffer.from(JSON.stringify(cursor)).toString('base64url');
 }
 
+/**
+ * An edge whose cursor is encoded when read, once: most pages select no cursor, and
+ * a page of customers with their orders would encode one per edge for nothing.
+ */
+function edgeOf<T>(node: T, cursor: Cursor): { node: T; readonly cursor: string } {
+  let encoded: string | undefined;
+  return {
+    node,
+    get cursor() {
+      return (encoded ??= encode(cursor));
+    },
+  };
+}
+
 const isString = (value: unknown): value is string => typeof value === 'string';
 
 function decode(cursor: string, scope: string, argument: Argument): Cursor {
@@ -92,12 +106,16 @@ function decode(cursor: string, scope: string, argument: Argument): Cursor {
   throw badCursor(argument);
 }
 
-function pageInfo(edges: ReadonlyArray<{ cursor: string }>, hasPreviousPage: boolean, hasNextPage: boolean) {
+function pageInfo(edges: ReadonlyArray<{ readonly cursor: string }>, hasPreviousPage: boolean, hasNextPage: boolean) {
   return {
     hasNextPage,
     hasPreviousPage,
-    startCursor: edges[0]?.cursor ?? null,
-    endCursor: edges[edges.length - 1]?.cursor ?? null,
+    get startCursor() {
+      return edges[0]?.cursor ?? null;
+    },
+    get endCursor() {
+      return edges[edges.length - 1]?.cursor ?? null;
+    },
   };
 }
 
@@ -109,21 +127,21 @@ function pageInfo(edges: ReadonlyArray<{ cursor: string }>, hasPreviousPage: boo
 export function arrayConnection<T extends Identified>(args: PageArgs, items: readonly T[], order: ListOrder<T>) {
   const scope = scopeHash(order.scope);
   const sign = order.direction === 'ASC' ? 1 : -1;
-  const keyOf = (item: T) => ({ k: order.sortKey(item) ?? '', id: item.id ?? '' });
   const compare = (a: { k: string; id: string }, b: { k: string; id: string }) =>
     sign * (a.k === b.k ? (a.id < b.id ? -1 : a.id > b.id ? 1 : 0) : a.k < b.k ? -1 : 1);
-  const sorted = [...items].sort((a, b) => compare(keyOf(a), keyOf(b)));
+  // Each item's key made once, not at each comparison.
+  const sorted = items.map((node) => ({ node, k: order.sortKey(node) ?? '', id: node.id ?? '' })).sort(compare);
 
   const after = args.after ? decode(args.after, scope, 'after') : undefined;
   const before = args.before ? decode(args.before, scope, 'before') : undefined;
   const indexOr = (index: number) => (index === -1 ? sorted.length : index);
-  const start = after ? indexOr(sorted.findIndex((item) => compare(keyOf(item), after) > 0)) : 0;
-  const end = Math.max(start, before ? indexOr(sorted.findIndex((item) => compare(keyOf(item), before) >= 0)) : sorted.length);
+  const start = after ? indexOr(sorted.findIndex((item) => compare(item, after) > 0)) : 0;
+  const end = Math.max(start, before ? indexOr(sorted.findIndex((item) => compare(item, before) >= 0)) : sorted.length);
   const backward = args.last != null && args.first == null;
   const to = backward ? end : Math.min(end, start + checkCount(args.first ?? DEFAULT_PAGE, 'first'));
   const from = args.last != null ? Math.max(start, to - checkCount(args.last, 'last')) : start;
 
-  const edges = sorted.slice(from, to).map((node) => ({ node, cursor: encode({ s: scope, ...keyOf(node) }) }));
+  const edges = sorted.slice(from, to).map(({ node, k, id }) => edgeOf(node, { s: scope, k, id }));
   return { edges, pageInfo: pageInfo(edges, from > 0, to < sorted.length) };
 }
 
@@ -153,7 +171,7 @@ export async function squareConnection<T extends Identified>(
   const sortsBefore = (a: string, b: string) => (order.direction === 'ASC' ? a < b : a > b);
   const alreadyPaged = (item: T) => pin !== undefined && (seen.has(item.id ?? '') || sortsBefore(keyOf(item), pin.k));
 
-  const edges: Array<{ node: T; cursor: string }> = [];
+  const edges: Array<{ node: T; readonly cursor: string }> = [];
   let pageCursor = pin?.c;
   let hasNextPage = false;
   while (edges.length < first) {
@@ -174,7 +192,7 @@ export async function squareConnection<T extends Identified>(
       const resumeAt = lastOnPage ? page.cursor! : pageCursor;
       if (resumeAt) cursor.c = resumeAt;
       if (ties.length > 0) cursor.t = ties;
-      edges.push({ node, cursor: encode(cursor) });
+      edges.push(edgeOf(node, cursor));
     }
     if (edges.length >= first) {
       hasNextPage = fresh.length > taken.length || Boolean(page.cursor);

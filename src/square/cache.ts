@@ -1,6 +1,12 @@
 import type { CacheStore, Lookup } from './cache-store.js';
 import type { CacheObserver } from './observer.js';
 
+/** The kind of a cached object, without its id: `customer:<id>` is a `customer`. */
+function kindOf(object: string): string {
+  const colon = object.indexOf(':');
+  return colon === -1 ? object : object.slice(0, colon);
+}
+
 /** One cached read: an object named in an API's events.ts (`cached`), and which of its entries (a list's customer, a page's arguments). */
 export interface CachedRead {
   object: string;
@@ -80,7 +86,7 @@ export class SquareCache {
     reads: readonly CachedRead[],
     load: (missing: number[]) => Promise<Array<Answer<T>>>,
   ): Promise<Array<Answer<T>>> {
-    const answers = new Array<Promise<Answer<T>>>(reads.length);
+    const answers = new Array<Answer<T> | Promise<Answer<T>>>(reads.length);
     const missing: number[] = [];
     const settle: Array<(answer: Answer<T>) => void> = [];
     let lookups: Lookup[];
@@ -90,19 +96,26 @@ export class SquareCache {
       // The shared store cannot be reached: Square answers meanwhile.
       return UNCACHED.many(reads, load);
     }
+    // Counted per kind once the batch is looked up: a page's lookups are many, and of few kinds.
+    const counts = new Map<string, number>();
+    const count = (kind: string, result: 'hit' | 'shared' | 'miss') => {
+      const key = `${kind}\n${result}`;
+      counts.set(key, (counts.get(key) ?? 0) + 1);
+    };
+    let waiting = false;
     lookups.forEach((lookup, i) => {
-      // The kind of object, without its id: `customer:<id>` is a `customer`.
-      const kind = reads[i]!.object.split(':', 1)[0]!;
+      const kind = kindOf(reads[i]!.object);
       if (lookup.hit) {
-        this.observer?.looked(kind, 'hit');
-        answers[i] = Promise.resolve(lookup.value as T);
+        count(kind, 'hit');
+        answers[i] = lookup.value as T;
         return;
       }
+      waiting = true;
       const object = `${merchant}\n${reads[i]!.object}`;
       const entry = `${tokenKey}:${reads[i]!.field ?? ''}\n${lookup.version}`;
       const flights = this.flights.get(object) ?? new Map<string, Promise<Answer<unknown>>>();
       const shared = flights.get(entry) as Promise<Answer<T>> | undefined;
-      this.observer?.looked(kind, shared ? 'shared' : 'miss');
+      count(kind, shared ? 'shared' : 'miss');
       if (shared) {
         void lookup.fill(undefined);
         // Another request's read failing (its deadline, its client gone) is not this one's answer.
@@ -121,6 +134,12 @@ export class SquareCache {
         void lookup.fill(answer === null || answer instanceof Error ? undefined : answer).catch(() => {});
       });
     });
+    if (this.observer) {
+      for (const [key, n] of counts) {
+        const [kind, result] = key.split('\n') as [string, 'hit' | 'shared' | 'miss'];
+        this.observer.looked(kind, result, n);
+      }
+    }
     if (missing.length > 0) {
       let loaded: Array<Answer<T>>;
       try {
@@ -130,7 +149,8 @@ export class SquareCache {
       }
       settle.forEach((done, j) => done(loaded[j] ?? null));
     }
-    return Promise.all(answers);
+    // Every read a hit: the answers are at hand, with no promise to wait for.
+    return waiting ? Promise.all(answers) : (answers as Array<Answer<T>>);
   }
 
   private async loadOne<T>(load: (missing: number[]) => Promise<Array<Answer<T>>>, index: number): Promise<Answer<T>> {

@@ -30,8 +30,8 @@ export interface SquareCallOutcome {
 
 /** How often the cache answered a read of each kind of object (the names in each API's events.ts before the id). */
 export interface CacheObserver {
-  /** `hit`: from the cache; `shared`: a read under way for another request; `miss`: Square is asked. */
-  looked(kind: string, result: 'hit' | 'shared' | 'miss'): void;
+  /** `count` reads (one by default) of `kind`. `hit`: from the cache; `shared`: a read under way for another request; `miss`: Square is asked. */
+  looked(kind: string, result: 'hit' | 'shared' | 'miss', count?: number): void;
 }
 
 /** One Square call as budgetedFetch makes it, told to an observer: each attempt's wait for the budget and answer, and its end. */

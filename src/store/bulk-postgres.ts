@@ -46,6 +46,13 @@ const VERSIONS: Array<{ version: number; sql: string }> = [
             PRIMARY KEY (operation_id, n)
           );`,
   },
+  {
+    version: 2,
+    // Ends recorded before this version were published when recorded, as far as anything can tell now.
+    sql: `ALTER TABLE bulk_operations ADD COLUMN end_published BOOLEAN NOT NULL DEFAULT false;
+          UPDATE bulk_operations SET end_published = true WHERE status NOT IN ('CREATED', 'RUNNING');
+          CREATE INDEX bulk_operations_unpublished ON bulk_operations (completed_at) WHERE NOT end_published;`,
+  },
 ];
 
 /** Held while an operation is created, so that instances creating at once count each other's (the limits). */
@@ -213,6 +220,19 @@ export class PostgresBulkStore implements BulkStore {
       true,
     );
     return rows.map((row) => row.lines);
+  }
+
+  async unpublishedEnds(before: Date, limit: number): Promise<BulkOperationRecord[]> {
+    const { rows } = await this.query<Row>(
+      `SELECT * FROM bulk_operations WHERE NOT end_published AND NOT ${ACTIVE} AND completed_at < $1 ORDER BY completed_at LIMIT $2`,
+      [before, limit],
+      true,
+    );
+    return rows.map(toRecord);
+  }
+
+  async endPublished(id: string): Promise<void> {
+    await this.query('UPDATE bulk_operations SET end_published = true WHERE id = $1', [id], true);
   }
 
   async expire(before: Date): Promise<number> {

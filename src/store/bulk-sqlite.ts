@@ -12,6 +12,8 @@ import {
 } from './bulk.js';
 import { migrateSqlite, openSqliteFile } from './sqlite-file.js';
 
+const ACTIVE = `status IN (${ACTIVE_STATUSES.map((s) => `'${s}'`).join(', ')})`;
+
 /** Schema versions in order, recorded in `bulk_migrations` (the event store's file keeps `user_version` for its own). */
 const MIGRATIONS = [
   `CREATE TABLE bulk_operations (
@@ -43,6 +45,10 @@ const MIGRATIONS = [
      lines TEXT NOT NULL,
      PRIMARY KEY (operation_id, n)
    ) WITHOUT ROWID;`,
+  // Ends recorded before this version were published when recorded, as far as anything can tell now.
+  `ALTER TABLE bulk_operations ADD COLUMN end_published INTEGER NOT NULL DEFAULT 0;
+   UPDATE bulk_operations SET end_published = 1 WHERE NOT ${ACTIVE};
+   CREATE INDEX bulk_operations_unpublished ON bulk_operations (completed_at) WHERE end_published = 0;`,
 ];
 
 interface Row {
@@ -82,8 +88,6 @@ const toRecord = (row: Row): BulkOperationRecord => ({
   progress: row.progress,
   changesCursor: row.changes_cursor,
 });
-
-const ACTIVE = `status IN (${ACTIVE_STATUSES.map((s) => `'${s}'`).join(', ')})`;
 
 /** Bulk operations in the embedded SQLite file (the event store's, GATEWAY_DB), or `:memory:`: for one instance. */
 export class SqliteBulkStore implements BulkStore {
@@ -130,6 +134,10 @@ export class SqliteBulkStore implements BulkStore {
         `UPDATE bulk_operations SET status = 'CANCELED', completed_at = :now, owner = NULL, lease_until = NULL, sealed_token = NULL
          WHERE id = :id AND ${ACTIVE} RETURNING *`,
       ),
+      unpublishedEnds: db.prepare<[string, number], Row>(
+        `SELECT * FROM bulk_operations WHERE end_published = 0 AND NOT ${ACTIVE} AND completed_at < ? ORDER BY completed_at LIMIT ?`,
+      ),
+      endPublished: db.prepare<[string]>('UPDATE bulk_operations SET end_published = 1 WHERE id = ?'),
       chunks: db.prepare<[string, number, number], { lines: string }>('SELECT lines FROM bulk_chunks WHERE operation_id = ? AND n >= ? ORDER BY n LIMIT ?'),
       expired: db.prepare<[string], { id: string }>(`SELECT id FROM bulk_operations WHERE NOT ${ACTIVE} AND completed_at < ?`),
       deleteChunks: db.prepare<[string]>('DELETE FROM bulk_chunks WHERE operation_id = ?'),
@@ -218,6 +226,14 @@ export class SqliteBulkStore implements BulkStore {
 
   async chunks(id: string, from: number, limit: number): Promise<string[]> {
     return this.statements.chunks.all(id, from, limit).map((row) => row.lines);
+  }
+
+  async unpublishedEnds(before: Date, limit: number): Promise<BulkOperationRecord[]> {
+    return this.statements.unpublishedEnds.all(before.toISOString(), limit).map(toRecord);
+  }
+
+  async endPublished(id: string): Promise<void> {
+    this.statements.endPublished.run(id);
   }
 
   async expire(before: Date): Promise<number> {

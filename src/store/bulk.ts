@@ -81,6 +81,13 @@ export interface BulkStore {
   cancel(id: string): Promise<BulkOperationRecord | undefined>;
   /** The file's chunks from the `from`-th on, at most `limit` of them, in order. */
   chunks(id: string, from: number, limit: number): Promise<string[]>;
+  /**
+   * Ended operations whose end was not yet marked published (endPublished), that ended before `before`: an
+   * instance that stopped, or a store that failed, between recording an end and publishing it leaves them.
+   */
+  unpublishedEnds(before: Date, limit: number): Promise<BulkOperationRecord[]>;
+  /** Records that the operation's end was published (to outbound webhooks, where the gateway delivers them). */
+  endPublished(id: string): Promise<void>;
   /** Deletes the operations that ended before `before`, with their files; returns how many. */
   expire(before: Date): Promise<number>;
   close(): Promise<void>;

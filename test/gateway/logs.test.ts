@@ -146,6 +146,27 @@ describe('secrets never reach the log', () => {
     expect(first?.msg).toBe('retrying with Bearer [Redacted] for gk_[Redacted]');
     expect((second?.err as { message: string }).message).toBe('Square refused source cnon:[Redacted] (card [Redacted number], gift card [Redacted number], verf:[Redacted])');
   });
+  it('redacts a secret field three levels deep at most, in list items and bindings too, without changing what was logged', () => {
+    const own = capturedLogs();
+    const logged = {
+      token: 'top',
+      calls: [{ nonce: 'in-a-list', detail: { cvv: '123', deeper: { pan: 'four levels: past the fields pino was given' } } }],
+      when: new Date(0),
+    };
+    own.logger.child({ requestId: 'r1', session: { accessToken: 'bound' } }).info(logged, 'line');
+    own.logger.error({ err: Object.assign(new Error('failed'), { token: 'on the error', square: { cardNonce: 'under it' } }) }, 'failed');
+    const [line, failed] = own.lines();
+    expect(line).toMatchObject({
+      requestId: 'r1',
+      session: { accessToken: '[Redacted]' },
+      token: '[Redacted]',
+      calls: [{ nonce: '[Redacted]', detail: { cvv: '123', deeper: { pan: 'four levels: past the fields pino was given' } } }],
+      when: '1970-01-01T00:00:00.000Z',
+    });
+    expect(failed?.err).toMatchObject({ message: 'failed', token: '[Redacted]', square: { cardNonce: '[Redacted]' } });
+    expect(logged.token).toBe('top');
+    expect(logged.calls[0]!.nonce).toBe('in-a-list');
+  });
 });
 
 describe('failures logged with their request id, at info level', () => {

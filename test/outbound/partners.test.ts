@@ -6,6 +6,7 @@ import { createEmulator, type Emulator } from '../../src/emulator/server.js';
 import { ApiKeyRing, generateKey, type KeyEntry } from '../../src/gateway/api-keys.js';
 import type { Gateway } from '../../src/gateway/server.js';
 import { OutboundWebhooks } from '../../src/outbound/index.js';
+import { connectedSellerKey } from '../../src/context/seller-link.js';
 import { SqliteBulkStore, SqliteEventStore } from '../../src/store/index.js';
 import type { SellerVault } from '../../src/vault/index.js';
 import { VaultKeyRing } from '../../src/vault/index.js';
@@ -89,7 +90,8 @@ describe('outbound webhooks of partner keys (SQLite store, one instance)', () =>
     bulkStore = new SqliteBulkStore(':memory:');
     gateway = createTestGateway(
       emulatorUrl,
-      { apiKeys: ring, bulk: true, gateway: { ...partnerGateway(vault), outbound, webhooks: { store, signatureKey: WEBHOOK_KEY } } },
+      // A short lease: an end left unpublished is published again a lease after it was recorded.
+      { apiKeys: ring, bulk: { leaseMs: 3_000, pollMs: 250 }, gateway: { ...partnerGateway(vault), outbound, webhooks: { store, signatureKey: WEBHOOK_KEY } } },
       undefined,
       bulkStore,
     );
@@ -207,6 +209,27 @@ describe('outbound webhooks of partner keys (SQLite store, one instance)', () =>
     expect(await deliveriesOf(forB, listed.key)).toEqual([]);
     expect(await deliveriesOf(disabled, everySeller.key)).toEqual([]);
     expect(at('bulk-b').concat(at('bulk-disabled'))).toEqual([]);
+  });
+
+  it("deliver the end of a bulk operation whose instance stopped after recording it, before publishing it", async () => {
+    await subscribe('BULK_OPERATION_FINISHED', 'bulk-left-b', actingFor(everySeller.key, b.merchantId));
+    // What a stopped instance leaves: the run's end in the store, nothing enqueued for it.
+    const id = crypto.randomUUID();
+    const created = await bulkStore.create(
+      { id, seller: connectedSellerKey(b.merchantId), merchantId: b.merchantId, keySha256: everySeller.entry.sha256, query: '{ customers { edges { node { id } } } }', sealedToken: null, changesCursor: 0 },
+      { perSeller: 10, perKey: 10 },
+    );
+    expect(created).toHaveProperty('created');
+    expect(await bulkStore.claim('a-stopped-instance', 3600_000, id)).toMatchObject({ id, status: 'RUNNING' });
+    expect(await bulkStore.finish(id, 'a-stopped-instance', { status: 'COMPLETED' })).toMatchObject({ id, status: 'COMPLETED' });
+    expect(await bulkStore.unpublishedEnds(new Date(Date.now() + 1_000), 100)).toMatchObject([{ id }]);
+
+    await expect.poll(() => at('bulk-left-b').length, { ...WAIT, timeout: 20_000 }).toBe(1);
+    expect(at('bulk-left-b')[0]!.payload).toMatchObject({ topic: 'BULK_OPERATION_FINISHED', merchantId: b.merchantId, data: { status: 'COMPLETED', objectCount: 0 } });
+    await expect.poll(() => bulkStore.unpublishedEnds(new Date(Date.now() + 1_000), 100), WAIT).toEqual([]);
+    // Marked published: later polls enqueue it no more.
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect(at('bulk-left-b')).toHaveLength(1);
   });
 
   it('deliver the end of a bulk operation run for a connected seller to its BULK_OPERATION_FINISHED subscriptions', async () => {

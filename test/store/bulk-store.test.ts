@@ -127,6 +127,27 @@ for (const backend of STORE_BACKENDS) {
       expect(await store.cancel('no-such-operation')).toBeUndefined();
     });
 
+    it('lists ended operations whose end is not yet published, ended (finished or canceled) before a time, until each is marked published', async () => {
+      const { store, another } = await fresh();
+      const finished = await created(store);
+      await store.claim('instance-a', LEASE_MS, finished.id);
+      await store.finish(finished.id, 'instance-a', { status: 'COMPLETED' });
+      const canceled = await created(store);
+      await store.cancel(canceled.id);
+      const running = await created(store);
+      await store.claim('instance-a', LEASE_MS, running.id);
+      await created(store);
+      const later = new Date(Date.now() + 60_000);
+      expect(await store.unpublishedEnds(new Date(Date.now() - 60_000), 10)).toEqual([]);
+      expect((await store.unpublishedEnds(later, 10)).map((o) => o.id).sort()).toEqual([finished.id, canceled.id].sort());
+      expect(await store.unpublishedEnds(later, 1)).toHaveLength(1);
+      await store.endPublished(finished.id);
+      // Another instance on the same store sees the same.
+      expect(await (await another()).unpublishedEnds(later, 10)).toMatchObject([{ id: canceled.id, status: 'CANCELED' }]);
+      await store.endPublished(canceled.id);
+      expect(await store.unpublishedEnds(later, 10)).toEqual([]);
+    });
+
     it('expires operations that ended before a time, with their files, and keeps those running', async () => {
       const { store } = await fresh();
       const ended = await created(store);

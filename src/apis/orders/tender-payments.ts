@@ -1,4 +1,4 @@
-import { Kind, type FragmentDefinitionNode, type GraphQLResolveInfo, type SelectionSetNode } from 'graphql';
+import { Kind, type FieldNode, type FragmentDefinitionNode, type GraphQLResolveInfo, type SelectionSetNode } from 'graphql';
 import type { Square } from 'square';
 
 /**
@@ -69,10 +69,23 @@ function heldFieldsAsked(
 }
 
 /**
+ * What each field's nodes were found to ask: the executor hands the same nodes to every
+ * item of a list (a page's hundred orders), and a document's selections never change.
+ */
+const heldByNodes = new WeakMap<readonly FieldNode[], ReadonlySet<string> | undefined>();
+
+/**
  * The payment fields selected where `info` resolves, when the tender holds every one of
  * them; undefined when some field needs GetPayment.
  */
-export function tenderHeldSelection(info: GraphQLResolveInfo): Set<string> | undefined {
+export function tenderHeldSelection(info: GraphQLResolveInfo): ReadonlySet<string> | undefined {
+  if (heldByNodes.has(info.fieldNodes)) return heldByNodes.get(info.fieldNodes);
+  const asked = heldSelection(info);
+  heldByNodes.set(info.fieldNodes, asked);
+  return asked;
+}
+
+function heldSelection(info: GraphQLResolveInfo): ReadonlySet<string> | undefined {
   const checked: Checked = new Map();
   const asked = new Set<string>();
   for (const node of info.fieldNodes) {

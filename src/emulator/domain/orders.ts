@@ -240,10 +240,12 @@ export function searchOrders(ctx: EmulatorContext, merchantId: string, body: Sea
 function ordersOf(ctx: EmulatorContext, merchantId: string, customerIds: readonly string[] | null | undefined) {
   const { orders, payments } = ctx.stores;
   if (!customerIds?.length) return orders.all(merchantId);
-  const found = new Map(orders.where(merchantId, '$.customer_id', customerIds).map((s) => [s.seq, s]));
-  const paid = payments.where(merchantId, '$.customer_id', customerIds).flatMap(({ doc }) => (doc.order_id ? [doc.order_id] : []));
-  for (const s of paid.length > 0 ? orders.byIds(merchantId, paid) : []) found.set(s.seq, s);
-  return [...found.values()].sort((a, b) => a.seq - b.seq);
+  const named = orders.where(merchantId, '$.customer_id', customerIds);
+  // Most paid orders name their customer too: only the others are read again.
+  const ids = new Set(named.map((s) => s.doc.id));
+  const paidOnly = payments.fieldWhere(merchantId, '$.customer_id', customerIds, '$.order_id').filter((id) => !ids.has(id));
+  if (paidOnly.length === 0) return named;
+  return [...named, ...orders.byIds(merchantId, paidOnly)].sort((a, b) => a.seq - b.seq);
 }
 
 function timeBounds(range: { start_at?: string | null; end_at?: string | null }, field: string) {
