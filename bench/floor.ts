@@ -102,7 +102,8 @@ const summary = (samples: number[]) => {
  * - warm: a gateway with the cache on, the page repeated after its first answer: p50 at
  *   concurrency 1 and CPU per page, then throughput with 16 connections (autocannon).
  * With BENCH_BASELINE_DIR (another checkout, e.g. `git worktree add /tmp/old <commit>` with
- * node_modules linked) its gateways are measured beside, interleaved sample by sample.
+ * node_modules linked) its gateways are measured beside, interleaved sample by sample; with
+ * BENCH_BASELINE_NODE too, on that Node executable (a copy whose native modules are built for it).
  * Wall times on a shared machine move with its load: the load average is reported.
  */
 export async function benchFloor(samples: number, repeats: number, seconds: number) {
@@ -112,14 +113,16 @@ export async function benchFloor(samples: number, repeats: number, seconds: numb
     started.push(emulator);
     await ensureCustomers(emulator.url, CUSTOMERS);
     const dirs: Array<[string, string | undefined]> = [['gateway', undefined]];
+    const node = process.env.BENCH_BASELINE_NODE;
     if (process.env.BENCH_BASELINE_DIR) dirs.push(['baseline', process.env.BENCH_BASELINE_DIR]);
     const sides: Side[] = [];
     for (const [name, dir] of dirs) {
-      const cold = await startGateway(emulator.url, {}, dir);
+      const where = dir ? { cwd: dir, node } : {};
+      const cold = await startGateway(emulator.url, {}, where);
       started.push(cold);
-      const steady = await startGateway(emulator.url, { SQUARE_RATE_PER_SECOND: '1000000', SQUARE_BURST: '1000000' }, dir);
+      const steady = await startGateway(emulator.url, { SQUARE_RATE_PER_SECOND: '1000000', SQUARE_BURST: '1000000' }, where);
       started.push(steady);
-      const warm = await startGateway(emulator.url, { CACHE_TTL_MS: '300000', SQUARE_RATE_PER_SECOND: '1000000', SQUARE_BURST: '1000000' }, dir);
+      const warm = await startGateway(emulator.url, { CACHE_TTL_MS: '300000', SQUARE_RATE_PER_SECOND: '1000000', SQUARE_BURST: '1000000' }, where);
       started.push(warm);
       sides.push({ name, cold, steady, warm, lastColdAt: 0, coldMs: [], coldCpuMs: 0, coldEmulatorCpuMs: 0, coldCalls: [], steadyCpuMs: 0, warmMs: [], warmCpuMs: 0, throughput: [] });
     }

@@ -10,13 +10,20 @@ export interface Started {
   stop(): Promise<void>;
 }
 
+/** Where a process runs when not as the bench does: another checkout of the project, and another Node's executable, to compare against. */
+export interface Elsewhere {
+  cwd?: string | undefined;
+  node?: string | undefined;
+}
+
 /**
  * Starts `tsx <script>` with `env` and waits for the first line that contains a URL matching
- * `pattern`; in `cwd` when given (another checkout of the project, to compare against).
+ * `pattern`; in `at.cwd` and on `at.node` when given.
  */
-export function startProcess(script: string, env: Record<string, string>, pattern: RegExp, nodeFlags: string[] = [], cwd?: string): Promise<Started> {
+export function startProcess(script: string, env: Record<string, string>, pattern: RegExp, nodeFlags: string[] = [], at: Elsewhere = {}): Promise<Started> {
+  const { cwd, node = process.execPath } = at;
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...nodeFlags, '--import', 'tsx', script], {
+    const child = spawn(node, [...nodeFlags, '--import', 'tsx', script], {
       env: { ...process.env, ...env },
       ...(cwd ? { cwd } : {}),
       stdio: ['ignore', 'pipe', 'inherit'],

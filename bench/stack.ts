@@ -1,6 +1,6 @@
 import { SquareClient } from 'square';
 import { arrangeMerchant } from '../test/support/merchant.js';
-import { startProcess, type Started } from './lib.js';
+import { startProcess, type Elsewhere, type Started } from './lib.js';
 
 /** The seeded demo seller, with as many arranged customers on top as a benchmark needs. */
 export const DEMO_TOKEN = 'EMULATOR-DEMO-TOKEN';
@@ -15,10 +15,10 @@ export function startEmulator(env: Record<string, string> = {}): Promise<Started
  * A gateway process in passthrough mode in front of `emulatorUrl`. Everything a benchmark
  * measures cold is kept to the process: no Redis or PostgreSQL from the bench's own
  * environment (empty wins over it) and no cross-request cache (`CACHE_TTL_MS=0`, ignored
- * by a gateway without one) unless `env` says otherwise. From `cwd` when given: another
- * checkout of the project, e.g. an older commit to compare against.
+ * by a gateway without one) unless `env` says otherwise. Elsewhere when `at` says: another
+ * checkout of the project (e.g. an older commit), or another Node, to compare against.
  */
-export function startGateway(emulatorUrl: string, env: Record<string, string> = {}, cwd?: string): Promise<Started> {
+export function startGateway(emulatorUrl: string, env: Record<string, string> = {}, at?: Elsewhere): Promise<Started> {
   return startProcess(
     'src/main.ts',
     {
@@ -32,7 +32,7 @@ export function startGateway(emulatorUrl: string, env: Record<string, string> = 
     },
     /GraphQL gateway:\s+(http:\/\/\S+)/,
     [],
-    cwd,
+    at,
   );
 }
 

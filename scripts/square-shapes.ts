@@ -5,7 +5,7 @@ import { serialization } from 'square';
 import { LIST, NULLABLE, OPTIONAL, RECORD, SHAPE_ROOTS, type Kind } from '../src/square/shape-flags.js';
 
 /**
- * `npx tsx scripts/square-shapes.ts` writes src/square/shapes.generated.ts: for each type a
+ * `npm run square:shapes` writes src/square/shapes.generated.ts: for each type a
  * hot read answers with (SHAPE_ROOTS and every type they hold), what the square SDK's schema
  * does with each of its keys — its camelCase name, its wrapping (what null becomes, and
  * whether a refused value keeps its snake_case key), whether it is a list or a record, and

@@ -46,7 +46,7 @@ function sample(type: string, leaves: Leaves, inside: string[] = []): Record<str
 
 describe('Square’s answers converted without the SDK’s schema transform', () => {
   it('reads every shape from the installed SDK as the generated module has it', () => {
-    expect(readFileSync(FILE, 'utf8'), 'run `npx tsx scripts/square-shapes.ts` after upgrading the square SDK').toBe(generatedShapes());
+    expect(readFileSync(FILE, 'utf8'), 'run `npm run square:shapes` after upgrading the square SDK').toBe(generatedShapes());
   });
 
   it('gives what the SDK gives for every key of every type, with values, nulls, unknown keys and values of another kind', () => {
