@@ -12,6 +12,10 @@ import { fromSquare } from './shapes.js';
 export interface SquareReader {
   /** SearchOrders (the SDK's `orders.search`). */
   searchOrders(request: Square.SearchOrdersRequest): Promise<Square.SearchOrdersResponse>;
+  /** BatchRetrieveOrders (the SDK's `orders.batchGet`). */
+  batchGetOrders(request: Square.BatchGetOrdersRequest): Promise<Square.BatchGetOrdersResponse>;
+  /** One page of ListCustomers (the SDK's `customers.list`, its answer rather than its pager). */
+  listCustomers(request: Square.ListCustomersRequest): Promise<Square.ListCustomersResponse>;
   /** RetrievePayment (the SDK's `payments.get`). */
   getPayment(paymentId: string): Promise<Square.GetPaymentResponse>;
   /** One page of ListCards (the SDK's `cards.list`) of a customer. */
@@ -21,9 +25,9 @@ export interface SquareReader {
 }
 
 /** A query string as the SDK's builds it: its parameters in its order, those without a value left out. */
-function query(parameters: Record<string, string | number | boolean | undefined>): string {
+function query(parameters: Record<string, string | number | boolean | null | undefined>): string {
   const parts: string[] = [];
-  for (const [name, value] of Object.entries(parameters)) if (value !== undefined) parts.push(`${name}=${encodeURIComponent(value)}`);
+  for (const [name, value] of Object.entries(parameters)) if (value !== undefined && value !== null) parts.push(`${name}=${encodeURIComponent(value)}`);
   return parts.join('&');
 }
 
@@ -59,6 +63,10 @@ export function squareReader(baseUrl: string, token: string, squareVersion: stri
   return {
     searchOrders: (request) =>
       call('SearchOrdersResponse', 'POST', 'v2/orders/search', serialization.SearchOrdersRequest.jsonOrThrow(request, { unrecognizedObjectKeys: 'strip', omitUndefined: true })),
+    batchGetOrders: (request) =>
+      call('BatchGetOrdersResponse', 'POST', 'v2/orders/batch-retrieve', serialization.BatchGetOrdersRequest.jsonOrThrow(request, { unrecognizedObjectKeys: 'strip', omitUndefined: true })),
+    listCustomers: ({ cursor, limit, sortField, sortOrder, count }) =>
+      call('ListCustomersResponse', 'GET', 'v2/customers', undefined, query({ cursor, limit, sort_field: sortField, sort_order: sortOrder, count })),
     getPayment: (paymentId) => call('GetPaymentResponse', 'GET', `v2/payments/${encodeURIComponent(paymentId)}`),
     listCards: ({ customerId, includeDisabled, cursor }) =>
       call('ListCardsResponse', 'GET', 'v2/cards', undefined, query({ cursor, customer_id: customerId, include_disabled: includeDisabled })),

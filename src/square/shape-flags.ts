@@ -20,5 +20,5 @@ export type Kind = string;
 export type Shapes = Record<string, Record<string, readonly [parsed: string, flags: number, kind: Kind]>>;
 
 /** The answers the hot reads convert themselves (see shapes.ts); the generated shapes hold them and every type inside. */
-export const SHAPE_ROOTS = ['SearchOrdersResponse', 'GetPaymentResponse', 'ListCardsResponse', 'ListGiftCardsResponse'] as const;
+export const SHAPE_ROOTS = ['SearchOrdersResponse', 'BatchGetOrdersResponse', 'GetPaymentResponse', 'ListCardsResponse', 'ListGiftCardsResponse', 'ListCustomersResponse'] as const;
 export type ShapeRoot = (typeof SHAPE_ROOTS)[number];

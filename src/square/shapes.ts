@@ -139,9 +139,11 @@ function convertObject(shape: Shape, raw: Record<string, unknown>): Record<strin
 
 interface Answers {
   SearchOrdersResponse: Square.SearchOrdersResponse;
+  BatchGetOrdersResponse: Square.BatchGetOrdersResponse;
   GetPaymentResponse: Square.GetPaymentResponse;
   ListCardsResponse: Square.ListCardsResponse;
   ListGiftCardsResponse: Square.ListGiftCardsResponse;
+  ListCustomersResponse: Square.ListCustomersResponse;
 }
 
 /**

@@ -70,7 +70,7 @@ describe('Square’s answers converted without the SDK’s schema transform', ()
   describe('over the emulator', () => {
     const square = useEmulator();
 
-    it('answers SearchOrders, RetrievePayment, ListCards and ListGiftCards as the SDK’s client does, and fails as it does', async () => {
+    it('answers SearchOrders, BatchRetrieveOrders, RetrievePayment, ListCards, ListGiftCards and ListCustomers as the SDK’s client does, and fails as it does', async () => {
       const token = `shapes-${Date.now()}`;
       const client = square.client(token);
       const { locationId, customers } = await arrangeMerchant(client, { customers: 3, ordersPerCustomer: 2, giftCardsEvery: 1 });
@@ -84,6 +84,18 @@ describe('Square’s answers converted without the SDK’s schema transform', ()
       const orders = await reader.searchOrders(request);
       expect(orders.orders).toHaveLength(7);
       expect(orders).toStrictEqual(await client.orders.search(request));
+
+      const orderIds = orders.orders!.map((o) => o.id!);
+      const batch = await reader.batchGetOrders({ orderIds: [...orderIds, 'no-such-order'] });
+      expect(batch.orders).toHaveLength(7);
+      expect(batch).toStrictEqual(await client.orders.batchGet({ orderIds: [...orderIds, 'no-such-order'] }));
+
+      const listing: Square.ListCustomersRequest = { limit: 2, sortField: 'CREATED_AT', sortOrder: 'ASC', count: true };
+      const firstPage = await reader.listCustomers(listing);
+      expect(firstPage.customers).toHaveLength(2);
+      expect(firstPage).toStrictEqual((await client.customers.list(listing)).response);
+      const next = { ...listing, cursor: firstPage.cursor };
+      expect(await reader.listCustomers(next)).toStrictEqual((await client.customers.list(next)).response);
 
       for (const paymentId of customers.flatMap((c) => c.paymentIds)) {
         const payment = await reader.getPayment(paymentId);

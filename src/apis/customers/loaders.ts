@@ -16,7 +16,7 @@ export interface CustomerPage {
 /** A request as the key of its page: Square's SDK takes page sizes as bigint, which JSON does not write. */
 const pageKey = (request: object) => JSON.stringify(request, (_key, value: unknown) => (typeof value === 'bigint' ? value.toString() : value));
 
-export function customersLoaders({ first, square, cache, cachedPage, mergedInto, callSquare, current }: ReadKit) {
+export function customersLoaders({ first, square, reader, cache, cachedPage, mergedInto, callSquare, current }: ReadKit) {
   const customer = new DataLoader<string, Square.Customer | null>(
     async (all) =>
       cache.many<Square.Customer>(all.map((id) => ({ object: cached.customer(id) })), async (missing) => {
@@ -84,7 +84,7 @@ export function customersLoaders({ first, square, cache, cachedPage, mergedInto,
     /** The merged-away id a customer from customerOrSurvivor was reached through; undefined when reached by its own. */
     reachedThrough: (c: Square.Customer) => reachedThrough.get(c),
     /** A page of ListCustomers. */
-    customerList: (request: Square.ListCustomersRequest) => page(request, async () => (await callSquare(() => square.customers.list(request))).response),
+    customerList: (request: Square.ListCustomersRequest) => page(request, () => callSquare(() => reader.listCustomers(request))),
     /** A page of SearchCustomers (a filter, or a group's or segment's members). */
     customerSearch: (request: Square.SearchCustomersRequest) => page(request, () => callSquare(() => square.customers.search(request))),
     /** The customer as Square holds it now, never from the cache: what a write checks its outcome against. */

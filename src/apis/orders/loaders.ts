@@ -14,7 +14,7 @@ const LIMITS = {
   searchOrdersPage: 1000,
 } as const;
 
-export function ordersLoaders({ square, first, firstReader, cache, locations, mergedFrom, mergedInto, callSquare }: ReadKit) {
+export function ordersLoaders({ square, firstReader, cache, locations, mergedFrom, mergedInto, callSquare }: ReadKit) {
   const order = new DataLoader<string, Square.Order | null>(async (all) =>
     cache.many<Square.Order>(all.map((id) => ({ object: cached.order(id) })), async (missing) => {
       const ids = missing.map((i) => all[i]!);
@@ -22,7 +22,7 @@ export function ordersLoaders({ square, first, firstReader, cache, locations, me
       await Promise.all(
         chunk(ids, LIMITS.batchRetrieveOrders).map(async (batch) => {
           try {
-            const { orders } = await first.orders.batchGet({ orderIds: batch });
+            const { orders } = await firstReader.batchGetOrders({ orderIds: batch });
             for (const o of orders ?? []) if (o.id) found.set(o.id, o);
           } catch (error) {
             for (const id of batch) found.set(id, squareFailure(error));
