@@ -92,6 +92,7 @@ export class BulkOperationService implements BulkOperations {
   private readonly leaseMs: number;
   private poller: NodeJS.Timeout | undefined;
   private expiredAt = 0;
+  private sweptAt = 0;
   private closed = false;
 
   constructor(private readonly options: BulkOperationsOptions) {
@@ -300,8 +301,10 @@ export class BulkOperationService implements BulkOperations {
     }
   }
 
-  /** Publishes the ends some instance recorded but did not publish, once they are a lease old (their instance had its chance). */
+  /** Publishes the ends some instance recorded but did not publish, once they are a lease old (their instance had its chance): looked for once a lease. */
   private async publishLeftEnds(): Promise<void> {
+    if (Date.now() - this.sweptAt < this.leaseMs) return;
+    this.sweptAt = Date.now();
     const left = await this.options.store.unpublishedEnds(new Date(Date.now() - this.leaseMs), 100).catch((error: unknown) => {
       this.options.logger.warn({ err: error }, "bulk operations' unpublished ends could not be read");
       return [];

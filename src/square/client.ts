@@ -1,6 +1,7 @@
 import { SquareClient } from 'square';
 import { squareFetcher } from './fetcher.js';
 import { squareReader, type SquareReader } from './reader.js';
+import { headerRecord } from './transport.js';
 
 /**
  * The Square-Version the gateway is written against, whose shapes it reads and writes: the one the `square` SDK
@@ -49,20 +50,7 @@ export function createSquareReader(connection: SquareConnection, token: string, 
  * given (and types the option as its own version alone): the version is set on the way out instead.
  */
 function withSquareVersion(fetch: typeof globalThis.fetch, version: string): typeof globalThis.fetch {
-  return (input, init = {}) => fetch(input, { ...init, headers: versioned(init.headers, version) });
-}
-
-/** `headers` with Square-Version set: the gateway's fetcher gives a plain object, copied without a Headers built for it per call. */
-function versioned(headers: HeadersInit | undefined, version: string): HeadersInit {
-  if (headers === undefined || headers instanceof Headers || Array.isArray(headers)) {
-    const all = new Headers(headers);
-    all.set('Square-Version', version);
-    return all;
-  }
-  const copy: Record<string, string> = {};
-  for (const name in headers) if (name.toLowerCase() !== 'square-version') copy[name] = headers[name]!;
-  copy['square-version'] = version;
-  return copy;
+  return (input, init = {}) => fetch(input, { ...init, headers: { ...headerRecord(init.headers), 'square-version': version } });
 }
 
 export const SQUARE_BASE_URLS = {

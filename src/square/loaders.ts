@@ -85,8 +85,6 @@ export type LoaderFactory = (kit: ReadKit) => object;
  * it holds them; what makes them stale is each API's events.ts.
  */
 export function loadersOf(factories: readonly LoaderFactory[]) {
-  /** The prototype of every request's loaders but the first, whose loaders are all made at once to learn their names. */
-  let lazy: object | undefined;
   return ({ square, first, reader, firstReader, locations, lineages, mergedInto, cache = UNCACHED }: LoaderDeps): Loaders => {
     const callSquare = async <T>(fn: () => Promise<T>): Promise<T> => {
       try {
@@ -151,37 +149,6 @@ export function loadersOf(factories: readonly LoaderFactory[]) {
 
     const kit: ReadKit = { square, first, reader, firstReader, cache, locations, mergedFrom, mergedInto, callSquare, cachedEach, retrieveEach, sellerWide, cachedPage, current, everyPage };
     const shared = { locations, mergedFrom, call: callSquare };
-    if (!lazy) {
-      const made = factories.map((make) => make(kit));
-      lazy = lazyLoaders(factories, made.map((loaders) => Object.keys(loaders)));
-      return Object.assign(shared, ...made) as Loaders;
-    }
-    return Object.assign(Object.create(lazy) as Loaders, shared, { [KIT]: kit });
+    return Object.assign(shared, ...factories.map((make) => make(kit))) as Loaders;
   };
-}
-
-/** Where a request's loaders keep the kit their factories are made from, until each is made. */
-const KIT = Symbol('kit');
-
-/**
- * The prototype of a request's loaders: a request reads a few APIs of the many, so each API's
- * loaders are made when the request first uses one of them. `names` are the loaders each
- * factory makes; one of a name that two factories make is the later's, as Object.assign leaves it.
- */
-function lazyLoaders(factories: readonly LoaderFactory[], names: string[][]): object {
-  const owner = new Map<string, number>();
-  names.forEach((own, i) => own.forEach((name) => owner.set(name, i)));
-  const prototype = {};
-  for (const [name, i] of owner) {
-    Object.defineProperty(prototype, name, {
-      get(this: Record<string | symbol, unknown>) {
-        const made = factories[i]!(this[KIT] as ReadKit) as Record<string, unknown>;
-        for (const own of names[i]!) {
-          if (owner.get(own) === i) Object.defineProperty(this, own, { value: made[own], enumerable: true, writable: true, configurable: true });
-        }
-        return this[name];
-      },
-    });
-  }
-  return prototype;
 }

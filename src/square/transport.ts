@@ -39,7 +39,7 @@ export const squareFetch: typeof fetch = async (input, init = {}) => {
  * A request's headers as undici takes them, names in lower case: the SDK's fetcher gives a
  * plain object, copied as it is rather than through a Headers built and read back per call.
  */
-function headerRecord(init: HeadersInit | undefined): Record<string, string> {
+export function headerRecord(init: HeadersInit | undefined): Record<string, string> {
   const headers: Record<string, string> = {};
   if (init === undefined || init instanceof Headers || Array.isArray(init)) {
     new Headers(init).forEach((value, name) => {

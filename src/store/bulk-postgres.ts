@@ -12,6 +12,8 @@ import {
 } from './bulk.js';
 import { isConnectionLost, MIGRATION_LOCK, onClient, openMigratedPool, type PoolOptions } from './postgres-connection.js';
 
+const ACTIVE = `status IN (${ACTIVE_STATUSES.map((s) => `'${s}'`).join(', ')})`;
+
 /** Schema versions in order, recorded in `bulk_migrations`. */
 const VERSIONS: Array<{ version: number; sql: string }> = [
   {
@@ -50,7 +52,7 @@ const VERSIONS: Array<{ version: number; sql: string }> = [
     version: 2,
     // Ends recorded before this version were published when recorded, as far as anything can tell now.
     sql: `ALTER TABLE bulk_operations ADD COLUMN end_published BOOLEAN NOT NULL DEFAULT false;
-          UPDATE bulk_operations SET end_published = true WHERE status NOT IN ('CREATED', 'RUNNING');
+          UPDATE bulk_operations SET end_published = true WHERE NOT ${ACTIVE};
           CREATE INDEX bulk_operations_unpublished ON bulk_operations (completed_at) WHERE NOT end_published;`,
   },
 ];
@@ -97,7 +99,6 @@ const toRecord = (row: Row): BulkOperationRecord => ({
   changesCursor: Number(row.changes_cursor),
 });
 
-const ACTIVE = `status IN (${ACTIVE_STATUSES.map((s) => `'${s}'`).join(', ')})`;
 /** A lease `$n` milliseconds from now, on the database's clock, which every instance shares. */
 const leaseFrom = (n: number) => `clock_timestamp() + $${n}::float8 * interval '1 millisecond'`;
 

@@ -25,9 +25,8 @@ export class Collection<T extends object> {
   private readonly deleteStmt;
   private readonly allStmt;
   private readonly merchantsStmt;
-  /** Statements of `where` and `containing`, by their SQL: a few per collection, each prepared once. */
-  private readonly filtered = new Map<string, Database.Statement<[string, string, string], { seq: number; doc: string }>>();
-  private readonly fields = new Map<string, Database.Statement<[string, string, string], { value: unknown }>>();
+  /** Statements of `where`, `fieldWhere` and `containing`, by their SQL: a few per collection, each prepared once. */
+  private readonly filtered = new Map<string, Database.Statement<[string, string, string], unknown>>();
 
   /** `label` names the object in Square's 404 (`Gift card with ID \`…\` not found.`). */
   constructor(
@@ -89,17 +88,13 @@ export class Collection<T extends object> {
    */
   where(merchantId: string, path: DocPath, values: readonly string[]): Stored<T>[] {
     // Named, since without the statistics of an ANALYZE SQLite prefers the index by kind and seq (the order asked for).
-    const index = INDEXED_PATHS[checked(path)];
-    return this.selected(`json_extract(doc, '${path}') IN (SELECT value FROM json_each(?))`, merchantId, values, index);
+    return this.selected(this.inValues(path), merchantId, values, INDEXED_PATHS[path]);
   }
 
   /** The value at `field` of the merchant's documents whose value at `path` is one of `values`, read by SQLite: no document is parsed. */
   fieldWhere(merchantId: string, path: DocPath, values: readonly string[], field: DocPath): string[] {
-    const sql = `SELECT json_extract(doc, '${checked(field)}') AS value FROM docs INDEXED BY ${INDEXED_PATHS[checked(path)]}
-      WHERE merchant_id = ? AND kind = ? AND json_extract(doc, '${path}') IN (SELECT value FROM json_each(?)) ORDER BY seq`;
-    let statement = this.fields.get(sql);
-    if (!statement) this.fields.set(sql, (statement = this.db.prepare(sql)));
-    return statement.all(merchantId, this.kind, JSON.stringify(values)).flatMap((row) => (typeof row.value === 'string' ? [row.value] : []));
+    const rows = this.rows<{ value: unknown }>(`json_extract(doc, '${checked(field)}') AS value`, this.inValues(path), merchantId, values, INDEXED_PATHS[path]);
+    return rows.flatMap((row) => (typeof row.value === 'string' ? [row.value] : []));
   }
 
   /** The merchant's documents with these ids, oldest first. */
@@ -114,10 +109,19 @@ export class Collection<T extends object> {
   }
 
   private selected(condition: string, merchantId: string, values: readonly string[], index?: string): Stored<T>[] {
-    const sql = `SELECT seq, doc FROM docs ${index ? `INDEXED BY ${index} ` : ''}WHERE merchant_id = ? AND kind = ? AND ${condition} ORDER BY seq`;
+    return this.rows<{ seq: number; doc: string }>('seq, doc', condition, merchantId, values, index).map((row) => ({ seq: row.seq, doc: parseJson(row.doc) as T }));
+  }
+
+  /** The condition that the value at `path` is one of the values bound as JSON. */
+  private inValues(path: DocPath): string {
+    return `json_extract(doc, '${checked(path)}') IN (SELECT value FROM json_each(?))`;
+  }
+
+  private rows<R>(columns: string, condition: string, merchantId: string, values: readonly string[], index?: string): R[] {
+    const sql = `SELECT ${columns} FROM docs ${index ? `INDEXED BY ${index} ` : ''}WHERE merchant_id = ? AND kind = ? AND ${condition} ORDER BY seq`;
     let statement = this.filtered.get(sql);
     if (!statement) this.filtered.set(sql, (statement = this.db.prepare(sql)));
-    return statement.all(merchantId, this.kind, JSON.stringify(values)).map((row) => ({ seq: row.seq, doc: parseJson(row.doc) as T }));
+    return statement.all(merchantId, this.kind, JSON.stringify(values)) as R[];
   }
 
   /** The merchants holding a document of this kind: for what no one merchant's call asks for, like a sweep. */
