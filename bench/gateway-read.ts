@@ -1,6 +1,6 @@
 import { SquareClient } from 'square';
 import { arrangeMerchant } from '../test/support/merchant.js';
-import { cpuMs, percentile, roundTo, rssMiB, startProcess, type Started } from './lib.js';
+import { cpuMs, percentile, roundTo, rssMiB, startProcess, gatewayNodeFlags, type Started } from './lib.js';
 
 const DEMO_TOKEN = 'EMULATOR-DEMO-TOKEN';
 const LATENCY_MS = 20;
@@ -95,6 +95,7 @@ export async function benchGatewayRead(longRunSeconds: number) {
       'src/main.ts',
       { PORT: '0', SQUARE_BASE_URL: emulator.url, GATEWAY_AUTH: 'passthrough', SQUARE_RATE_PER_SECOND: String(BUDGET_RATE), SQUARE_BURST: String(Math.ceil(BUDGET_RATE)) },
       /GraphQL gateway:\s+(http:\/\/\S+)/,
+      gatewayNodeFlags(),
     );
     const url = gateway.url;
     await post(url, QUERY); // warm up: code paths, the per-token location cache

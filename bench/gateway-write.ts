@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { SquareClient } from 'square';
 import { squareFetch } from '../src/square/transport.js';
-import { percentile, roundTo, startProcess, type Started } from './lib.js';
+import { percentile, roundTo, startProcess, gatewayNodeFlags, type Started } from './lib.js';
 
 const DEMO_TOKEN = 'EMULATOR-DEMO-TOKEN';
 const RUNS = 500;
@@ -64,6 +64,7 @@ export async function benchGatewayWrite() {
       'src/main.ts',
       { PORT: '0', SQUARE_BASE_URL: emulator.url, GATEWAY_AUTH: 'passthrough' },
       /GraphQL gateway:\s+(http:\/\/\S+)/,
+      gatewayNodeFlags(),
     );
     proxy = await startProcess('bench/pass-through-proxy.ts', { UPSTREAM_URL: emulator.url }, /proxy on (http:\/\/\S+)/);
     const rawCharge = (baseUrl: string) => async () => {

@@ -1,6 +1,6 @@
 import { SquareClient } from 'square';
 import { arrangeMerchant } from '../test/support/merchant.js';
-import { startProcess, type Elsewhere, type Started } from './lib.js';
+import { gatewayNodeFlags, startProcess, type Elsewhere, type Started } from './lib.js';
 
 /** The seeded demo seller, with as many arranged customers on top as a benchmark needs. */
 export const DEMO_TOKEN = 'EMULATOR-DEMO-TOKEN';
@@ -31,7 +31,7 @@ export function startGateway(emulatorUrl: string, env: Record<string, string> = 
       ...env,
     },
     /GraphQL gateway:\s+(http:\/\/\S+)/,
-    [],
+    gatewayNodeFlags(at?.cwd),
     at,
   );
 }

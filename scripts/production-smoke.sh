@@ -34,8 +34,11 @@ done
 
 # Demo mode (no Square token): the compiled gateway starts the compiled emulator. None of CI's services:
 # this checks the artifact, the fleet script checks the services. `node dist/main.js` (npm run start:prod)
-# directly, as a supervisor should run it: npm, killed with SIGTERM, exits 143 and leaves node running.
-env -u DATABASE_URL -u REDIS_URL PORT=0 EMULATOR_PORT=0 node dist/main.js > gateway.log 2>&1 &
+# directly, as a supervisor should run it (with the project's Node flags, package.json config.nodeFlags):
+# npm, killed with SIGTERM, exits 143 and leaves node running.
+node_flags="$(node -p "require('./package.json').config.nodeFlags")"
+# shellcheck disable=SC2086 # the flags are words
+env -u DATABASE_URL -u REDIS_URL PORT=0 EMULATOR_PORT=0 node $node_flags dist/main.js > gateway.log 2>&1 &
 gateway_pid=$!
 url=""
 for _ in $(seq 1 150); do
