@@ -1,3 +1,4 @@
+import './production-env.js';
 import { randomBytes } from 'node:crypto';
 import { SCOPES } from './apis/registry.js';
 import { emulatorConfig, type EmulatorProcessConfig } from './emulator/config.js';
