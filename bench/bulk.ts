@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SquareClient } from 'square';
-import { gatewayNodeFlags, percentile, roundTo, rssMiB, BENCH_WEBHOOK_KEY, startPassthroughGateway, type Started } from './lib.js';
+import { gatewayNodeFlags } from '../scripts/node-flags.js';
+import { percentile, roundTo, rssMiB, BENCH_WEBHOOK_KEY, startPassthroughGateway, type Started } from './lib.js';
 import { DEMO_TOKEN, postGraphQL, sleep, startEmulator, stopAll, type GraphQLBody } from './stack.js';
 
 /** What a remote Square adds to each call, as the other benchmarks simulate it (EMULATOR_LATENCY_MS). */

@@ -1,6 +1,7 @@
 import { SquareClient } from 'square';
 import { arrangeMerchant } from '../test/support/merchant.js';
-import { cpuMs, percentile, roundTo, rssMiB, startProcess, gatewayNodeFlags, type Started } from './lib.js';
+import { cpuMs, percentile, roundTo, rssMiB, startProcess, type Started } from './lib.js';
+import { gatewayNodeFlags } from '../scripts/node-flags.js';
 
 const DEMO_TOKEN = 'EMULATOR-DEMO-TOKEN';
 const LATENCY_MS = 20;

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { SquareClient } from 'square';
 import { squareFetch } from '../src/square/transport.js';
-import { percentile, roundTo, startProcess, gatewayNodeFlags, type Started } from './lib.js';
+import { percentile, roundTo, startProcess, type Started } from './lib.js';
+import { gatewayNodeFlags } from '../scripts/node-flags.js';
 
 const DEMO_TOKEN = 'EMULATOR-DEMO-TOKEN';
 const RUNS = 500;

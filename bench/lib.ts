@@ -1,7 +1,7 @@
 import { freePort } from '../scripts/free-port.js';
+import { gatewayNodeFlags } from '../scripts/node-flags.js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import autocannon from 'autocannon';
 
 /** A project process started for a benchmark, with the URL it printed. */
@@ -15,15 +15,6 @@ export interface Started {
 export interface Elsewhere {
   cwd?: string | undefined;
   node?: string | undefined;
-}
-
-/**
- * The Node flags a checkout's gateway runs with: package.json's `config.nodeFlags`, which
- * `npm start` and `npm run start:prod` pass (none in a checkout from before it had them).
- */
-export function gatewayNodeFlags(cwd = process.cwd()): string[] {
-  const { config } = JSON.parse(readFileSync(join(cwd, 'package.json'), 'utf8')) as { config?: { nodeFlags?: string } };
-  return config?.nodeFlags?.split(/\s+/).filter(Boolean) ?? [];
 }
 
 /**

@@ -1,6 +1,7 @@
 import { SquareClient } from 'square';
 import { arrangeMerchant } from '../test/support/merchant.js';
-import { gatewayNodeFlags, startProcess, type Elsewhere, type Started } from './lib.js';
+import { gatewayNodeFlags } from '../scripts/node-flags.js';
+import { startProcess, type Elsewhere, type Started } from './lib.js';
 
 /** The seeded demo seller, with as many arranged customers on top as a benchmark needs. */
 export const DEMO_TOKEN = 'EMULATOR-DEMO-TOKEN';

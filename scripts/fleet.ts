@@ -1,8 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import pg from 'pg';
 import { freePort } from './free-port.js';
+import { gatewayNodeFlags } from './node-flags.js';
 
 /**
  * `npm run fleet` (after `npm run build`): the production process model on one machine. A
@@ -39,12 +40,9 @@ function fail(message: string): never {
 }
 
 
-/** The Node flags the project's gateway runs with (package.json config.nodeFlags, as npm run start:prod passes them). */
-const nodeFlags = (JSON.parse(readFileSync('package.json', 'utf8')) as { config: { nodeFlags: string } }).config.nodeFlags.split(/\s+/).filter(Boolean);
-
 /** Starts a compiled entry point and waits for the line announcing its URL. */
 async function start(name: string, script: string, env: Record<string, string>, announces: RegExp): Promise<string> {
-  const child = spawn(process.execPath, [...nodeFlags, script], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...gatewayNodeFlags(), script], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   children.push(child);
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));

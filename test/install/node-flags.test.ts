@@ -1,12 +1,11 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { gatewayNodeFlags } from '../../scripts/node-flags.js';
 
-const manifest = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
-  config: { nodeFlags: string };
-  scripts: Record<string, string>;
-};
-const flags = manifest.config.nodeFlags.split(/\s+/).filter(Boolean);
+const manifest = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { scripts: Record<string, string> };
+const flags = gatewayNodeFlags(fileURLToPath(new URL('../..', import.meta.url)));
 const MiB = 1024 * 1024;
 
 describe("the gateway's Node flags (package.json config.nodeFlags)", () => {
