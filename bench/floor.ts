@@ -1,8 +1,9 @@
 import { loadavg } from 'node:os';
-import { cpuMs, load, percentile, roundTo, type Started } from './lib.js';
+import { cpuMs, load, percentile, roundTo, startProcess, type Started } from './lib.js';
 import { FULL_PAYMENT, nestedQuery, shownBy, type NestedAnswer } from './read-plan.js';
 import { AUTH_HEADERS, clearSquareCalls, DEMO_TOKEN, ensureCustomers, postGraphQL, sleep, squareCalls, startEmulator, startGateway, stopAll } from './stack.js';
 import { gatewayConfig } from '../src/gateway/config.js';
+import { gatewayNodeFlags } from '../scripts/node-flags.js';
 
 const CUSTOMERS = 20;
 const LATENCY_MS = 20;
@@ -81,8 +82,13 @@ interface Side {
   steadyCpuMs: number;
   warmMs: number[];
   warmCpuMs: number;
+  /** `{ __typename }` on the warm gateway: what a request costs it before any field of the page. */
+  emptyMs: number[];
+  emptyCpuMs: number;
   throughput: number[];
 }
+
+const EMPTY_QUERY = '{ __typename }';
 
 const summary = (samples: number[]) => {
   const sorted = [...samples].sort((a, b) => a - b);
@@ -100,7 +106,9 @@ const summary = (samples: number[]) => {
  *   compiles, and (`gatewayCpuMsPerPageCompiled`) that of a gateway with an unbounded budget
  *   after 50 cold pages back to back, as a gateway in service spends it.
  * - warm: a gateway with the cache on, the page repeated after its first answer: p50 at
- *   concurrency 1 and CPU per page, then throughput with 16 connections (autocannon).
+ *   concurrency 1 and CPU per page, then throughput with 16 connections (autocannon); beside
+ *   each page, `{ __typename }` on the same gateway (what a request costs before any field),
+ *   and on a bare graphql-yoga server (bench/bare-yoga.ts): the least any request costs here.
  * With BENCH_BASELINE_DIR (another checkout, e.g. `git worktree add /tmp/old <commit>` with
  * node_modules linked) its gateways are measured beside, interleaved sample by sample; with
  * BENCH_BASELINE_NODE too, on that Node executable (a copy whose native modules are built for it).
@@ -124,8 +132,11 @@ export async function benchFloor(samples: number, repeats: number, seconds: numb
       started.push(steady);
       const warm = await startGateway(emulator.url, { CACHE_TTL_MS: '300000', SQUARE_RATE_PER_SECOND: '1000000', SQUARE_BURST: '1000000' }, where);
       started.push(warm);
-      sides.push({ name, cold, steady, warm, lastColdAt: 0, coldMs: [], coldCpuMs: 0, coldEmulatorCpuMs: 0, coldCalls: [], steadyCpuMs: 0, warmMs: [], warmCpuMs: 0, throughput: [] });
+      sides.push({ name, cold, steady, warm, lastColdAt: 0, coldMs: [], coldCpuMs: 0, coldEmulatorCpuMs: 0, coldCalls: [], steadyCpuMs: 0, warmMs: [], warmCpuMs: 0, emptyMs: [], emptyCpuMs: 0, throughput: [] });
     }
+    const yoga = await startProcess('bench/bare-yoga.ts', { NODE_ENV: 'production' }, /bare yoga on (http:\/\/\S+)/, gatewayNodeFlags());
+    started.push(yoga);
+    const bareYoga = { emptyMs: [] as number[], emptyCpuMs: 0, throughput: [] as number[] };
     const emulatorPid = emulator.child.pid!;
     const locations = (await (await fetch(`${emulator.url}/v2/locations`, { headers: { authorization: `Bearer ${DEMO_TOKEN}` } })).json()) as SquareJson;
     const locationIds = (locations.locations ?? []).map((l) => l.id);
@@ -182,8 +193,18 @@ export async function benchFloor(samples: number, repeats: number, seconds: numb
       }
     }
 
-    for (const side of sides) {
-      for (let i = 0; i < WARM_WARM_UP; i++) await page(side.warm.url);
+    const empty = async (url: string, pid: number) => {
+      const cpu = cpuMs(pid);
+      const { ms, body } = await postGraphQL(url, EMPTY_QUERY);
+      if (body.errors) throw new Error(`{ __typename } failed: ${JSON.stringify(body.errors).slice(0, 300)}`);
+      return { ms, cpuMs: cpuMs(pid) - cpu };
+    };
+    for (let i = 0; i < WARM_WARM_UP; i++) {
+      for (const side of sides) {
+        await page(side.warm.url);
+        await empty(side.warm.url, side.warm.child.pid!);
+      }
+      await empty(yoga.url, yoga.child.pid!);
     }
     for (let i = 0; i < repeats; i++) {
       for (const side of sides) {
@@ -191,7 +212,13 @@ export async function benchFloor(samples: number, repeats: number, seconds: numb
         const cpu = cpuMs(pid);
         side.warmMs.push((await page(side.warm.url)).ms);
         side.warmCpuMs += cpuMs(pid) - cpu;
+        const request = await empty(side.warm.url, pid);
+        side.emptyMs.push(request.ms);
+        side.emptyCpuMs += request.cpuMs;
       }
+      const request = await empty(yoga.url, yoga.child.pid!);
+      bareYoga.emptyMs.push(request.ms);
+      bareYoga.emptyCpuMs += request.cpuMs;
     }
     const body = JSON.stringify({ query: QUERY });
     for (let round = 0; round < 2; round++) {
@@ -201,6 +228,8 @@ export async function benchFloor(samples: number, repeats: number, seconds: numb
         side.throughput.push(result.requestsPerSecond);
       }
     }
+    const yogaLoad = await load({ url: yoga.url, method: 'POST', headers: AUTH_HEADERS, body: JSON.stringify({ query: EMPTY_QUERY }), connections: 16, duration: seconds });
+    bareYoga.throughput.push(yogaLoad.requestsPerSecond);
 
     const floorLatency = summary(floor.ms);
     const bySide = Object.fromEntries(
@@ -218,7 +247,12 @@ export async function benchFloor(samples: number, repeats: number, seconds: numb
               emulatorCpuMsPerPage: roundTo(side.coldEmulatorCpuMs / side.coldMs.length),
               squareCallsPerSample: { min: Math.min(...side.coldCalls), max: Math.max(...side.coldCalls) },
             },
-            warm: { ...warm, gatewayCpuMsPerPage: roundTo(side.warmCpuMs / side.warmMs.length, 2), requestsPerSecond16Connections: side.throughput },
+            warm: {
+              ...warm,
+              gatewayCpuMsPerPage: roundTo(side.warmCpuMs / side.warmMs.length, 2),
+              requestsPerSecond16Connections: side.throughput,
+              emptyQuery: { p50: summary(side.emptyMs).p50, gatewayCpuMsPerRequest: roundTo(side.emptyCpuMs / side.emptyMs.length, 2) },
+            },
           },
         ];
       }),
@@ -229,6 +263,11 @@ export async function benchFloor(samples: number, repeats: number, seconds: numb
       loadAverage: loadavg().map((l) => roundTo(l, 2)),
       shown: { gateway: gatewayShown, floor: floorShown },
       floor: { ...floorLatency, squareCalls: floorCalls, emulatorCpuMsPerPage: roundTo(floor.emulatorCpuMs / floor.ms.length) },
+      bareYogaEmptyQuery: {
+        p50: summary(bareYoga.emptyMs).p50,
+        cpuMsPerRequest: roundTo(bareYoga.emptyCpuMs / bareYoga.emptyMs.length, 2),
+        requestsPerSecond16Connections: bareYoga.throughput,
+      },
       ...bySide,
     };
   } finally {
