@@ -106,8 +106,8 @@ const summary = (samples: number[]) => {
  *   compiles, and (`gatewayCpuMsPerPageCompiled`) that of a gateway with an unbounded budget
  *   after 50 cold pages back to back, as a gateway in service spends it.
  * - warm: a gateway with the cache on, the page repeated after its first answer: p50 at
- *   concurrency 1 and CPU per page, then throughput with 16 connections (autocannon); beside
- *   each page, `{ __typename }` on the same gateway (what a request costs before any field),
+ *   concurrency 1 and CPU per page, then throughput with 16 connections (autocannon); and
+ *   `{ __typename }` the same way on the same gateway (what a request costs before any field)
  *   and on a bare graphql-yoga server (bench/bare-yoga.ts): the least any request costs here.
  * With BENCH_BASELINE_DIR (another checkout, e.g. `git worktree add /tmp/old <commit>` with
  * node_modules linked) its gateways are measured beside, interleaved sample by sample; with
@@ -193,18 +193,8 @@ export async function benchFloor(samples: number, repeats: number, seconds: numb
       }
     }
 
-    const empty = async (url: string, pid: number) => {
-      const cpu = cpuMs(pid);
-      const { ms, body } = await postGraphQL(url, EMPTY_QUERY);
-      if (body.errors) throw new Error(`{ __typename } failed: ${JSON.stringify(body.errors).slice(0, 300)}`);
-      return { ms, cpuMs: cpuMs(pid) - cpu };
-    };
-    for (let i = 0; i < WARM_WARM_UP; i++) {
-      for (const side of sides) {
-        await page(side.warm.url);
-        await empty(side.warm.url, side.warm.child.pid!);
-      }
-      await empty(yoga.url, yoga.child.pid!);
+    for (const side of sides) {
+      for (let i = 0; i < WARM_WARM_UP; i++) await page(side.warm.url);
     }
     for (let i = 0; i < repeats; i++) {
       for (const side of sides) {
@@ -212,14 +202,22 @@ export async function benchFloor(samples: number, repeats: number, seconds: numb
         const cpu = cpuMs(pid);
         side.warmMs.push((await page(side.warm.url)).ms);
         side.warmCpuMs += cpuMs(pid) - cpu;
-        const request = await empty(side.warm.url, pid);
-        side.emptyMs.push(request.ms);
-        side.emptyCpuMs += request.cpuMs;
       }
-      const request = await empty(yoga.url, yoga.child.pid!);
-      bareYoga.emptyMs.push(request.ms);
-      bareYoga.emptyCpuMs += request.cpuMs;
     }
+    // `{ __typename }` back to back, as the page was: a process's CPU over the whole run, from /proc's 10 ms ticks.
+    const empties = async (url: string, pid: number, into: { emptyMs: number[]; emptyCpuMs: number }) => {
+      const one = async () => {
+        const { ms, body } = await postGraphQL(url, EMPTY_QUERY);
+        if (body.errors) throw new Error(`{ __typename } failed: ${JSON.stringify(body.errors).slice(0, 300)}`);
+        return ms;
+      };
+      for (let i = 0; i < WARM_WARM_UP; i++) await one();
+      const cpu = cpuMs(pid);
+      for (let i = 0; i < repeats; i++) into.emptyMs.push(await one());
+      into.emptyCpuMs = cpuMs(pid) - cpu;
+    };
+    for (const side of sides) await empties(side.warm.url, side.warm.child.pid!, side);
+    await empties(yoga.url, yoga.child.pid!, bareYoga);
     const body = JSON.stringify({ query: QUERY });
     for (let round = 0; round < 2; round++) {
       for (const side of sides) {
