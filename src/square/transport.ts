@@ -53,16 +53,15 @@ export function headerRecord(init: HeadersInit | undefined): Record<string, stri
 
 /** Square's answer headers for the Response: the object undici gives, unless a header came more than once (then each, as Headers.append keeps them). */
 function answerHeaders(raw: Record<string, string | string[] | undefined>): HeadersInit {
+  // Every Square call's answer passes here: the pairs are only built for the rare answer that needs them.
+  if (!Object.values(raw).some(Array.isArray)) return raw as Record<string, string>;
   const pairs: Array<[string, string]> = [];
-  let repeated = false;
   for (const name in raw) {
     const value = raw[name];
-    if (Array.isArray(value)) {
-      repeated = true;
-      for (const item of value) pairs.push([name, item]);
-    } else if (value !== undefined) pairs.push([name, value]);
+    if (Array.isArray(value)) for (const item of value) pairs.push([name, item]);
+    else if (value !== undefined) pairs.push([name, value]);
   }
-  return repeated ? pairs : (raw as Record<string, string>);
+  return pairs;
 }
 
 /**
