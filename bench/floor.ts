@@ -1,4 +1,6 @@
-import { loadavg } from 'node:os';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { cpuMs, load, percentile, roundTo, startProcess, type Started } from './lib.js';
 import { FULL_PAYMENT, nestedQuery, shownBy, type NestedAnswer } from './read-plan.js';
 import { AUTH_HEADERS, clearSquareCalls, DEMO_TOKEN, ensureCustomers, postGraphQL, sleep, squareCalls, startEmulator, startGateway, stopAll } from './stack.js';
@@ -107,8 +109,12 @@ const summary = (samples: number[]) => {
  *   after 50 cold pages back to back, as a gateway in service spends it.
  * - warm: a gateway with the cache on, the page repeated after its first answer: p50 at
  *   concurrency 1 and CPU per page, then throughput with 16 connections (autocannon); and
- *   `{ __typename }` the same way on the same gateway (what a request costs before any field)
- *   and on a bare graphql-yoga server (bench/bare-yoga.ts): the least any request costs here.
+ *   `{ __typename }` the same way on the same gateway (what a request costs before any field).
+ * - bare yoga (bench/bare-yoga.ts): the same page, as the warm gateway answered it, served
+ *   from memory by graphql-yoga and graphql-js's default resolvers under the gateway's SDL,
+ *   and `{ __typename }` there: the least this page and any request cost on this stack here.
+ * - the floor client's own CPU per page (fetch and JSON.parse of the same calls), in the cold
+ *   samples and (`clientCpuMsPerPageCompiled`) over the steady gateways' 100 pages, between them.
  * With BENCH_BASELINE_DIR (another checkout, e.g. `git worktree add /tmp/old <commit>` with
  * node_modules linked) its gateways are measured beside, interleaved sample by sample; with
  * BENCH_BASELINE_NODE too, on that Node executable (a copy whose native modules are built for it).
@@ -134,9 +140,6 @@ export async function benchFloor(samples: number, repeats: number, seconds: numb
       started.push(warm);
       sides.push({ name, cold, steady, warm, lastColdAt: 0, coldMs: [], coldCpuMs: 0, coldEmulatorCpuMs: 0, coldCalls: [], steadyCpuMs: 0, warmMs: [], warmCpuMs: 0, emptyMs: [], emptyCpuMs: 0, throughput: [] });
     }
-    const yoga = await startProcess('bench/bare-yoga.ts', { NODE_ENV: 'production' }, /bare yoga on (http:\/\/\S+)/, gatewayNodeFlags());
-    started.push(yoga);
-    const bareYoga = { emptyMs: [] as number[], emptyCpuMs: 0, throughput: [] as number[] };
     const emulatorPid = emulator.child.pid!;
     const locations = (await (await fetch(`${emulator.url}/v2/locations`, { headers: { authorization: `Bearer ${DEMO_TOKEN}` } })).json()) as SquareJson;
     const locationIds = (locations.locations ?? []).map((l) => l.id);
@@ -153,15 +156,18 @@ export async function benchFloor(samples: number, repeats: number, seconds: numb
     const floorShown = await floorPage(emulator.url, locationIds);
     const floorCalls = (await squareCalls(emulator.url)).length;
     const ratePerSecond = gatewayConfig({}).squareRatePerSecond;
-    const floor = { ms: [] as number[], emulatorCpuMs: 0 };
+    const floor = { ms: [] as number[], emulatorCpuMs: 0, clientCpuMs: 0 };
     let gatewayShown = floorShown;
     for (let i = 0; i < COLD_WARM_UP + samples; i++) {
       const measured = i >= COLD_WARM_UP;
       let cpu = cpuMs(emulatorPid);
       let at = performance.now();
+      const client = process.cpuUsage();
       await floorPage(emulator.url, locationIds);
       if (measured) {
         floor.ms.push(performance.now() - at);
+        const spent = process.cpuUsage(client);
+        floor.clientCpuMs += (spent.user + spent.system) / 1000;
         floor.emulatorCpuMs += cpuMs(emulatorPid) - cpu;
       }
       for (const side of sides) {
@@ -184,7 +190,12 @@ export async function benchFloor(samples: number, repeats: number, seconds: numb
       }
     }
 
+    let floorSteadyCpuMs = 0;
     for (let i = 0; i < STEADY_WARM_UP + STEADY_PAGES; i++) {
+      const client = process.cpuUsage();
+      await floorPage(emulator.url, locationIds);
+      const spent = process.cpuUsage(client);
+      if (i >= STEADY_WARM_UP) floorSteadyCpuMs += (spent.user + spent.system) / 1000;
       for (const side of sides) {
         const pid = side.steady.child.pid!;
         const cpu = cpuMs(pid);
@@ -196,6 +207,13 @@ export async function benchFloor(samples: number, repeats: number, seconds: numb
     for (const side of sides) {
       for (let i = 0; i < WARM_WARM_UP; i++) await page(side.warm.url);
     }
+    // The same page from memory on bare yoga: the data the warm gateway answers, under the gateway's SDL.
+    const pageData = join(mkdtempSync(join(tmpdir(), 'bench-floor-')), 'page.json');
+    writeFileSync(pageData, JSON.stringify((await postGraphQL(sides[0]!.warm.url, QUERY)).body.data));
+    const yoga = await startProcess('bench/bare-yoga.ts', { NODE_ENV: 'production', BARE_YOGA_DATA: pageData }, /bare yoga on (http:\/\/\S+)/, gatewayNodeFlags());
+    started.push(yoga);
+    const bareYoga = { pageMs: [] as number[], pageCpuMs: 0, emptyMs: [] as number[], emptyCpuMs: 0, throughput: [] as number[], emptyThroughput: [] as number[] };
+    for (let i = 0; i < WARM_WARM_UP; i++) await page(yoga.url);
     for (let i = 0; i < repeats; i++) {
       for (const side of sides) {
         const pid = side.warm.child.pid!;
@@ -203,6 +221,9 @@ export async function benchFloor(samples: number, repeats: number, seconds: numb
         side.warmMs.push((await page(side.warm.url)).ms);
         side.warmCpuMs += cpuMs(pid) - cpu;
       }
+      const cpu = cpuMs(yoga.child.pid!);
+      bareYoga.pageMs.push((await page(yoga.url)).ms);
+      bareYoga.pageCpuMs += cpuMs(yoga.child.pid!) - cpu;
     }
     // `{ __typename }` back to back, as the page was: a process's CPU over the whole run, from /proc's 10 ms ticks.
     const empties = async (url: string, pid: number, into: { emptyMs: number[]; emptyCpuMs: number }) => {
@@ -226,8 +247,11 @@ export async function benchFloor(samples: number, repeats: number, seconds: numb
         side.throughput.push(result.requestsPerSecond);
       }
     }
-    const yogaLoad = await load({ url: yoga.url, method: 'POST', headers: AUTH_HEADERS, body: JSON.stringify({ query: EMPTY_QUERY }), connections: 16, duration: seconds });
-    bareYoga.throughput.push(yogaLoad.requestsPerSecond);
+    for (const [into, query] of [[bareYoga.throughput, QUERY], [bareYoga.emptyThroughput, EMPTY_QUERY]] as const) {
+      const result = await load({ url: yoga.url, method: 'POST', headers: AUTH_HEADERS, body: JSON.stringify({ query }), connections: 16, duration: seconds });
+      if (result.errors > 0 || result.non2xx > 0) throw new Error(`bare yoga: ${result.errors} errors, ${result.non2xx} non-2xx under load`);
+      into.push(result.requestsPerSecond);
+    }
 
     const floorLatency = summary(floor.ms);
     const bySide = Object.fromEntries(
@@ -260,11 +284,24 @@ export async function benchFloor(samples: number, repeats: number, seconds: numb
       squareLatencyMs: LATENCY_MS,
       loadAverage: loadavg().map((l) => roundTo(l, 2)),
       shown: { gateway: gatewayShown, floor: floorShown },
-      floor: { ...floorLatency, squareCalls: floorCalls, emulatorCpuMsPerPage: roundTo(floor.emulatorCpuMs / floor.ms.length) },
-      bareYogaEmptyQuery: {
-        p50: summary(bareYoga.emptyMs).p50,
-        cpuMsPerRequest: roundTo(bareYoga.emptyCpuMs / bareYoga.emptyMs.length, 2),
-        requestsPerSecond16Connections: bareYoga.throughput,
+      floor: {
+        ...floorLatency,
+        squareCalls: floorCalls,
+        clientCpuMsPerPage: roundTo(floor.clientCpuMs / floor.ms.length),
+        clientCpuMsPerPageCompiled: roundTo(floorSteadyCpuMs / STEADY_PAGES),
+        emulatorCpuMsPerPage: roundTo(floor.emulatorCpuMs / floor.ms.length),
+      },
+      bareYoga: {
+        page: {
+          ...summary(bareYoga.pageMs),
+          cpuMsPerPage: roundTo(bareYoga.pageCpuMs / bareYoga.pageMs.length, 2),
+          requestsPerSecond16Connections: bareYoga.throughput,
+        },
+        emptyQuery: {
+          p50: summary(bareYoga.emptyMs).p50,
+          cpuMsPerRequest: roundTo(bareYoga.emptyCpuMs / bareYoga.emptyMs.length, 2),
+          requestsPerSecond16Connections: bareYoga.emptyThroughput,
+        },
       },
       ...bySide,
     };
