@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cpuMs, load, percentile, roundTo, startProcess, type Started } from './lib.js';
@@ -113,7 +113,7 @@ const summary = (samples: number[]) => {
  * - bare yoga (bench/bare-yoga.ts): the same page, as the warm gateway answered it, served
  *   from memory by graphql-yoga and graphql-js's default resolvers under the gateway's SDL,
  *   and `{ __typename }` there: the least this page and any request cost on this stack here.
- * - the floor client's own CPU per page (fetch and JSON.parse of the same calls), in the cold
+ * - the floor client's own CPU per page (fetch and JSON.parse of the same calls, this process's CPU), in the cold
  *   samples and (`clientCpuMsPerPageCompiled`) over the steady gateways' 100 pages, between them.
  * With BENCH_BASELINE_DIR (another checkout, e.g. `git worktree add /tmp/old <commit>` with
  * node_modules linked) its gateways are measured beside, interleaved sample by sample; with
@@ -122,6 +122,7 @@ const summary = (samples: number[]) => {
  */
 export async function benchFloor(samples: number, repeats: number, seconds: number) {
   const started: Array<Started | undefined> = [];
+  let pageDir: string | undefined;
   try {
     const emulator = await startEmulator({ EMULATOR_LATENCY_MS: String(LATENCY_MS) });
     started.push(emulator);
@@ -157,17 +158,21 @@ export async function benchFloor(samples: number, repeats: number, seconds: numb
     const floorCalls = (await squareCalls(emulator.url)).length;
     const ratePerSecond = gatewayConfig({}).squareRatePerSecond;
     const floor = { ms: [] as number[], emulatorCpuMs: 0, clientCpuMs: 0 };
+    /** One floor page, and the CPU this process (the floor client) spent on it. */
+    const floorPageCpuMs = async () => {
+      const before = cpuMs(process.pid);
+      await floorPage(emulator.url, locationIds);
+      return cpuMs(process.pid) - before;
+    };
     let gatewayShown = floorShown;
     for (let i = 0; i < COLD_WARM_UP + samples; i++) {
       const measured = i >= COLD_WARM_UP;
       let cpu = cpuMs(emulatorPid);
       let at = performance.now();
-      const client = process.cpuUsage();
-      await floorPage(emulator.url, locationIds);
+      const clientCpuMs = await floorPageCpuMs();
       if (measured) {
         floor.ms.push(performance.now() - at);
-        const spent = process.cpuUsage(client);
-        floor.clientCpuMs += (spent.user + spent.system) / 1000;
+        floor.clientCpuMs += clientCpuMs;
         floor.emulatorCpuMs += cpuMs(emulatorPid) - cpu;
       }
       for (const side of sides) {
@@ -192,10 +197,8 @@ export async function benchFloor(samples: number, repeats: number, seconds: numb
 
     let floorSteadyCpuMs = 0;
     for (let i = 0; i < STEADY_WARM_UP + STEADY_PAGES; i++) {
-      const client = process.cpuUsage();
-      await floorPage(emulator.url, locationIds);
-      const spent = process.cpuUsage(client);
-      if (i >= STEADY_WARM_UP) floorSteadyCpuMs += (spent.user + spent.system) / 1000;
+      const clientCpuMs = await floorPageCpuMs();
+      if (i >= STEADY_WARM_UP) floorSteadyCpuMs += clientCpuMs;
       for (const side of sides) {
         const pid = side.steady.child.pid!;
         const cpu = cpuMs(pid);
@@ -208,7 +211,8 @@ export async function benchFloor(samples: number, repeats: number, seconds: numb
       for (let i = 0; i < WARM_WARM_UP; i++) await page(side.warm.url);
     }
     // The same page from memory on bare yoga: the data the warm gateway answers, under the gateway's SDL.
-    const pageData = join(mkdtempSync(join(tmpdir(), 'bench-floor-')), 'page.json');
+    pageDir = mkdtempSync(join(tmpdir(), 'bench-floor-'));
+    const pageData = join(pageDir, 'page.json');
     writeFileSync(pageData, JSON.stringify((await postGraphQL(sides[0]!.warm.url, QUERY)).body.data));
     const yoga = await startProcess('bench/bare-yoga.ts', { NODE_ENV: 'production', BARE_YOGA_DATA: pageData }, /bare yoga on (http:\/\/\S+)/, gatewayNodeFlags());
     started.push(yoga);
@@ -307,5 +311,6 @@ export async function benchFloor(samples: number, repeats: number, seconds: numb
     };
   } finally {
     await stopAll(started);
+    if (pageDir) rmSync(pageDir, { recursive: true, force: true });
   }
 }
